@@ -1,0 +1,8 @@
+/**
+ * Types, constants and permissions shared by the LLM Usage frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './constants';
+export * from './permissions';
+export * from './types';

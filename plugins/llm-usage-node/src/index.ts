@@ -1,0 +1,6 @@
+/**
+ * Node.js library for LLM Usage backend modules.
+ *
+ * @packageDocumentation
+ */
+export {};
