@@ -264,3 +264,11 @@ export interface CallListQuery extends UsageRangeQuery {
   limit?: number;
   cursor?: string;
 }
+
+/** `GET /info`: facts about this installation the UI shows. @public */
+export interface LlmUsageInfoResponse {
+  /** Generated demo data is being served (label it in the UI). */
+  demoDataEnabled: boolean;
+  /** Calls before this instant are answered from rollups where possible. */
+  rolledUntil: string | null;
+}

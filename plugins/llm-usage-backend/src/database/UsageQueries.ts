@@ -1,0 +1,239 @@
+import type { Knex } from 'knex';
+import { toBigInt } from '../lib/money';
+import {
+  UsageAccumulator,
+  countersFromRow,
+} from '../usage/UsageAccumulator';
+import { TimeSpan, lowerBound, planSources } from '../usage/segments';
+import { RollupStore } from './RollupStore';
+import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
+import { applyScope } from './scope';
+import type { VisibilityScope } from './types';
+
+/** A dimension usage can be grouped by. */
+export type UsageDimension = 'project' | 'provider' | 'model';
+
+const DIMENSION_COLUMNS: Record<UsageDimension, string> = {
+  project: 'project_id',
+  provider: 'provider',
+  model: 'model',
+};
+
+export interface AggregateRequest {
+  scope: VisibilityScope;
+  from: number;
+  to: number;
+  projectId?: string;
+  groupBy?: UsageDimension[];
+  /** Sorted bucket starts (epoch ms); groups are split by the bucket they fall in. */
+  buckets?: number[];
+  /** Also merge latency sketches, for percentiles. */
+  withLatency?: boolean;
+}
+
+export interface UsageGroup {
+  dimensions: Partial<Record<UsageDimension, string>>;
+  /** Index into `buckets`, or 0 when not bucketed. */
+  bucket: number;
+  usage: UsageAccumulator;
+}
+
+/**
+ * How one table contributes to the additive counters: rollup tables store
+ * them, raw calls derive them per row. With the same SQL shape for all three
+ * sources, a range mixes them freely and sums stay exact.
+ */
+interface Source {
+  table: string;
+  timeColumn: string;
+  /** Groups rows finely enough to be assigned to any bucket. */
+  timeGroup: string;
+  counters: Record<string, string>;
+  lastCallAt: string;
+  latency: { select: string; where: string };
+}
+
+const ROLLUP_COUNTERS = {
+  call_count: 'call_count',
+  success_count: 'success_count',
+  failed_count: 'failed_count',
+  processing_count: 'processing_count',
+  input_tokens: 'input_tokens',
+  output_tokens: 'output_tokens',
+  cached_tokens: 'cached_tokens',
+  latency_count: 'latency_count',
+  latency_sum_ms: 'latency_sum_ms',
+  ttft_count: 'ttft_count',
+  ttft_sum_ms: 'ttft_sum_ms',
+};
+
+const FINISHED = "status <> 'processing'";
+
+const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
+  daily: {
+    table: DAILY_TABLE,
+    timeColumn: 'day_start',
+    timeGroup: 'day_start',
+    counters: ROLLUP_COUNTERS,
+    lastCallAt: 'last_call_at',
+    latency: { select: 'latency_sketch', where: 'latency_count > 0' },
+  },
+  hourly: {
+    table: HOURLY_TABLE,
+    timeColumn: 'hour_start',
+    timeGroup: 'hour_start',
+    counters: ROLLUP_COUNTERS,
+    lastCallAt: 'last_call_at',
+    latency: { select: 'latency_sketch', where: 'latency_count > 0' },
+  },
+  raw: {
+    table: CALLS_TABLE,
+    timeColumn: 'occurred_at',
+    // Minutes: every real time zone offset is a whole number of minutes.
+    timeGroup: '(occurred_at - (occurred_at % 60000))',
+    counters: {
+      call_count: '1',
+      success_count: "CASE WHEN status = 'success' THEN 1 ELSE 0 END",
+      failed_count: "CASE WHEN status = 'failed' THEN 1 ELSE 0 END",
+      processing_count: "CASE WHEN status = 'processing' THEN 1 ELSE 0 END",
+      input_tokens: 'input_tokens',
+      output_tokens: 'output_tokens',
+      cached_tokens: 'cached_tokens',
+      latency_count: `CASE WHEN duration_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
+      latency_sum_ms: `CASE WHEN duration_ms IS NOT NULL AND ${FINISHED} THEN duration_ms ELSE 0 END`,
+      ttft_count: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
+      ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
+    },
+    lastCallAt: 'occurred_at',
+    latency: {
+      select: 'duration_ms',
+      where: `duration_ms IS NOT NULL AND ${FINISHED}`,
+    },
+  },
+};
+
+/**
+ * Aggregates usage over any range by combining daily and hourly rollups for
+ * closed, clean periods with raw calls for the rest.
+ */
+export class UsageQueries {
+  constructor(
+    private readonly db: Knex,
+    private readonly rollups: RollupStore,
+  ) {}
+
+  async aggregate(request: AggregateRequest): Promise<UsageGroup[]> {
+    const state = await this.rollups.getState();
+    const plan = planSources(request.from, request.to, state, request.buckets);
+    const groups = new Map<string, UsageGroup>();
+    const dimensions = request.groupBy ?? [];
+    const groupOf = (row: any): UsageAccumulator => {
+      const bucket = request.buckets
+        ? lowerBound(request.buckets, Number(row.t) + 1) - 1
+        : 0;
+      const values = dimensions.map(d => String(row[DIMENSION_COLUMNS[d]]));
+      const id = `${bucket}\u0000${values.join('\u0000')}`;
+      let group = groups.get(id);
+      if (!group) {
+        group = {
+          dimensions: Object.fromEntries(dimensions.map((d, i) => [d, values[i]])),
+          bucket,
+          usage: new UsageAccumulator(),
+        };
+        groups.set(id, group);
+      }
+      return group.usage;
+    };
+
+    const work: Array<Promise<void>> = [];
+    for (const name of ['daily', 'hourly', 'raw'] as const) {
+      const spans = plan[name];
+      if (spans.length === 0) continue;
+      const source = SOURCES[name];
+      work.push(
+        this.countersQuery(source, spans, request).then(rows => {
+          for (const row of rows) addCounterRow(groupOf(row), row);
+        }),
+      );
+      if (request.withLatency) {
+        work.push(
+          this.latencyQuery(source, spans, request).then(rows => {
+            for (const row of rows) {
+              const usage = groupOf(row);
+              if (name === 'raw') usage.sketch.add(Number(row.duration_ms));
+              else usage.sketch.mergeEncoded(row.latency_sketch);
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(work);
+    return [...groups.values()];
+  }
+
+  private baseQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
+    const query = this.db(source.table).where(inner => {
+      for (const [start, end] of spans) {
+        inner.orWhere(span =>
+          span
+            .where(source.timeColumn, '>=', start)
+            .andWhere(source.timeColumn, '<', end),
+        );
+      }
+    });
+    applyScope(query, request.scope);
+    if (request.projectId !== undefined) {
+      query.andWhere('project_id', request.projectId);
+    }
+    return query;
+  }
+
+  private groupColumns(source: Source, request: AggregateRequest): string[] {
+    const columns = (request.groupBy ?? []).map(d => DIMENSION_COLUMNS[d]);
+    if (request.buckets) {
+      columns.push(`${source.timeGroup} AS t`);
+    }
+    return columns;
+  }
+
+  private countersQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
+    const groupColumns = this.groupColumns(source, request);
+    const sums = Object.entries(source.counters).map(
+      ([alias, expression]) => `SUM(${expression}) AS ${alias}`,
+    );
+    const groupBy = [
+      ...(request.groupBy ?? []).map(d => DIMENSION_COLUMNS[d]),
+      'currency',
+      ...(request.buckets ? [source.timeGroup] : []),
+    ];
+    return this.baseQuery(source, spans, request)
+      .select(
+        this.db.raw(
+          [
+            ...groupColumns,
+            'currency',
+            ...sums,
+            // Text keeps bigint sums exact on both databases.
+            'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
+            `MAX(${source.lastCallAt}) AS last_call_at`,
+          ].join(', '),
+        ),
+      )
+      .groupByRaw(groupBy.join(', '));
+  }
+
+  private latencyQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
+    return this.baseQuery(source, spans, request)
+      .select(
+        this.db.raw(
+          [...this.groupColumns(source, request), source.latency.select].join(', '),
+        ),
+      )
+      .andWhereRaw(source.latency.where);
+  }
+}
+
+function addCounterRow(usage: UsageAccumulator, row: any) {
+  usage.addCounters(countersFromRow(row));
+  usage.addCost(row.currency, toBigInt(row.cost_nanos));
+}

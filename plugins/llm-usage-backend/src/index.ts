@@ -1,0 +1,6 @@
+/**
+ * The LLM Usage backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { llmUsagePlugin as default } from './plugin';

@@ -1,0 +1,110 @@
+import { InputError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CALL_STATUSES,
+  CALL_TYPES,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { z } from 'zod';
+import { parseDecimalToNanos } from '../lib/money';
+import type { NormalizedCall } from '../database/types';
+
+const MAX_METADATA_BYTES = 16 * 1024;
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+const callSchema = z
+  .object({
+    id: shortText(255),
+    timestamp: z.string().datetime({ offset: true }),
+    userRef: z.string().transform((value, ctx) => {
+      try {
+        return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'user' }));
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an entity ref such as user:default/jane' });
+        return z.NEVER;
+      }
+    }),
+    projectId: shortText(255),
+    provider: shortText(64).transform(value => value.toLocaleLowerCase('en-US')),
+    model: shortText(255),
+    type: z.enum(CALL_TYPES).default('chat'),
+    status: z.enum(CALL_STATUSES).default('success'),
+    errorReason: z.string().max(4000).optional(),
+    durationMs: count.max(86_400_000).optional(),
+    ttftMs: count.max(86_400_000).optional(),
+    inputTokens: count.default(0),
+    outputTokens: count.default(0),
+    cachedTokens: count.default(0),
+    cost: z
+      .union([z.string(), z.number()])
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return 0n;
+        const nanos = parseDecimalToNanos(value);
+        if (nanos === undefined || nanos < 0n) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a non-negative decimal such as "0.0123"' });
+          return z.NEVER;
+        }
+        return nanos;
+      }),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .transform(value => value.toUpperCase())
+      .default('USD'),
+    apiKeyId: z.string().max(255).optional(),
+    metadata: z
+      .record(z.unknown())
+      .refine(value => JSON.stringify(value).length <= MAX_METADATA_BYTES, {
+        message: `must serialize to at most ${MAX_METADATA_BYTES} bytes`,
+      })
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Validates a batch of calls. The whole batch is rejected on the first bad
+ * item, with a message naming its index and field.
+ */
+export function parseCallBatch(body: unknown, maxBatchSize: number): NormalizedCall[] {
+  if (!Array.isArray(body)) {
+    throw new InputError('Request body must be a JSON array of calls');
+  }
+  if (body.length === 0) {
+    throw new InputError('Request body must contain at least one call');
+  }
+  if (body.length > maxBatchSize) {
+    throw new InputError(
+      `Request body has ${body.length} calls; at most ${maxBatchSize} are accepted per request`,
+    );
+  }
+  return body.map((item, index) => {
+    const parsed = callSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.length ? issue.path.join('.') : '(item)';
+      throw new InputError(`Invalid call at [${index}].${field}: ${issue.message}`);
+    }
+    const call = parsed.data;
+    return {
+      id: call.id,
+      occurredAt: Date.parse(call.timestamp),
+      userRef: call.userRef,
+      projectId: call.projectId,
+      apiKeyId: call.apiKeyId ?? '',
+      provider: call.provider,
+      model: call.model,
+      type: call.type,
+      status: call.status,
+      errorReason: call.errorReason ?? null,
+      durationMs: call.durationMs ?? null,
+      ttftMs: call.ttftMs ?? null,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      cachedTokens: call.cachedTokens,
+      costNanos: call.cost,
+      currency: call.currency,
+      metadata: call.metadata ?? null,
+    };
+  });
+}

@@ -1,0 +1,113 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { llmUsagePermissions } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { CallStore } from './database/CallStore';
+import { RollupStore } from './database/RollupStore';
+import { UsageQueries } from './database/UsageQueries';
+import { applyDatabaseMigrations } from './database/migrations';
+import { loadDemoData } from './demo/loadDemoData';
+import { CallRollup } from './rollup/CallRollup';
+import { createRouter } from './service/router';
+import { UsageService } from './usage/UsageService';
+import { ProjectDirectory } from './visibility/ProjectDirectory';
+import { VisibilityResolver } from './visibility/VisibilityResolver';
+
+const ROLLUP_TASK_ID = 'llm-usage-hourly-rollup';
+
+/**
+ * The LLM Usage backend plugin: call ingestion, hourly rollups and the usage API.
+ *
+ * @public
+ */
+export const llmUsagePlugin = createBackendPlugin({
+  pluginId: 'llm-usage',
+  register(env) {
+    env.registerInit({
+      deps: {
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler } = deps;
+        const db = await applyDatabaseMigrations(deps.database);
+        const calls = new CallStore(db);
+        const rollups = new RollupStore(db);
+        const projects = new ProjectDirectory(deps.catalog, deps.auth);
+        const rollup = new CallRollup(rollups, logger);
+
+        deps.permissionsRegistry.addPermissions(llmUsagePermissions);
+
+        await scheduler.scheduleTask({
+          id: ROLLUP_TASK_ID,
+          scope: 'global',
+          ...(config.has('llmUsage.rollup.schedule')
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig('llmUsage.rollup.schedule'),
+              )
+            : {
+                frequency: { hours: 1 },
+                timeout: { minutes: 30 },
+                initialDelay: { seconds: 10 },
+              }),
+          fn: async () => {
+            await rollup.run();
+          },
+        });
+
+        const demoDataEnabled =
+          config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false;
+        if (demoDataEnabled) {
+          // In the background: the backend serves (raw) reads while it fills.
+          deps.lifecycle.addStartupHook(() => {
+            loadDemoData({
+              db,
+              calls,
+              logger,
+              days: config.getOptionalNumber('llmUsage.demoData.days') ?? 30,
+              callsPerDay:
+                config.getOptionalNumber('llmUsage.demoData.callsPerDay') ?? 6700,
+            })
+              .then(stored =>
+                stored > 0 ? scheduler.triggerTask(ROLLUP_TASK_ID) : undefined,
+              )
+              .catch(error => logger.error('Demo data generation failed', error));
+          });
+        }
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            visibility: new VisibilityResolver(
+              deps.auth,
+              deps.permissions,
+              deps.userInfo,
+              projects,
+            ),
+            usage: new UsageService(new UsageQueries(db, rollups), calls, projects),
+            calls,
+            rollups,
+            maxBatchSize:
+              config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000,
+            demoDataEnabled,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,218 @@
+import type { Knex } from 'knex';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+  randomCalls,
+} from '../__testUtils__/databases';
+import { UsageAccumulator } from '../usage/UsageAccumulator';
+import { CallRollup } from './CallRollup';
+import { LatencySketch } from './LatencySketch';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 9, 1, 0);
+const all = { kind: 'all' } as const;
+
+/** Totals computed straight from raw rows, independent of the read planner. */
+async function rawTotals(knex: Knex) {
+  const rows = await knex('llm_usage_calls')
+    .select('currency')
+    .count({ calls: '*' })
+    .sum({ input: 'input_tokens', output: 'output_tokens', cached: 'cached_tokens' })
+    .select(knex.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'))
+    .select(knex.raw("SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"))
+    .groupBy('currency')
+    .orderBy('currency');
+  return rows.map(r => ({
+    currency: r.currency,
+    calls: Number(r.calls),
+    failed: Number(r.failed),
+    input: Number(r.input),
+    output: Number(r.output),
+    cached: Number(r.cached),
+    cost: String(r.cost),
+  }));
+}
+
+async function rollupTotals(knex: Knex, table: string) {
+  const rows = await knex(table)
+    .select('currency')
+    .sum({
+      calls: 'call_count',
+      failed: 'failed_count',
+      input: 'input_tokens',
+      output: 'output_tokens',
+      cached: 'cached_tokens',
+    })
+    .select(knex.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'))
+    .groupBy('currency')
+    .orderBy('currency');
+  return rows.map(r => ({
+    currency: r.currency,
+    calls: Number(r.calls),
+    failed: Number(r.failed),
+    input: Number(r.input),
+    output: Number(r.output),
+    cached: Number(r.cached),
+    cost: String(r.cost),
+  }));
+}
+
+async function snapshot(knex: Knex) {
+  const strip = (rows: any[]) =>
+    rows.map(row => JSON.stringify(Object.values(row).map(v => String(v))));
+  return {
+    hourly: strip(await knex('llm_usage_rollup_hourly').orderBy(['hour_start', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
+    daily: strip(await knex('llm_usage_rollup_daily').orderBy(['day_start', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
+  };
+}
+
+describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
+  async function setup() {
+    const stores = await migratedStores(await databases.init(databaseId));
+    return { ...stores, rollup: new CallRollup(stores.rollups) };
+  }
+
+  it('produces hourly and daily totals that equal the raw totals exactly', async () => {
+    const { knex, calls, rollup } = await setup();
+    const batch = randomCalls({ count: 4000, from: START, hours: 72, seed: 7 });
+    for (let i = 0; i < batch.length; i += 1000) await calls.ingest(batch.slice(i, i + 1000));
+
+    const result = await rollup.run(START + 80 * HOUR);
+    expect(result.calls).toBe(4000);
+    expect(result.days).toBe(3);
+
+    const raw = await rawTotals(knex);
+    expect(raw.map(r => r.currency)).toEqual(['CNY', 'USD']);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_hourly')).toEqual(raw);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(raw);
+    expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+  });
+
+  it('changes nothing when re-run, or when the same calls are ingested again', async () => {
+    const { knex, calls, rollup, rollups } = await setup();
+    const batch = randomCalls({ count: 1500, from: START, hours: 30, seed: 11 });
+    await calls.ingest(batch);
+    await rollup.run(START + 40 * HOUR);
+    const first = await snapshot(knex);
+
+    expect((await rollup.run(START + 40 * HOUR)).hours).toBe(0);
+    expect(await snapshot(knex)).toEqual(first);
+
+    // Re-sending the batch marks its hours again; re-rolling them gives the same rows.
+    await calls.ingest(batch);
+    const state = await rollups.getState();
+    expect(state.dirtyHours.size).toBeGreaterThan(0);
+    await rollup.run(START + 40 * HOUR);
+    expect(await snapshot(knex)).toEqual(first);
+  });
+
+  it('re-rolls an hour that receives a late call, and reads stay exact before and after', async () => {
+    const { knex, calls, rollup, queries } = await setup();
+    await calls.ingest(randomCalls({ count: 800, from: START, hours: 48, seed: 3 }));
+    await rollup.run(START + 50 * HOUR);
+
+    const late = makeCall({ id: 'late', occurredAt: START + 5 * HOUR + 17, costNanos: 123n, inputTokens: 7 });
+    await calls.ingest([late]);
+
+    const read = async () => {
+      const [group] = await queries.aggregate({ scope: all, from: START, to: START + 48 * HOUR, withLatency: true });
+      return group.usage.toTotals();
+    };
+    const beforeRollup = await read();
+    await rollup.run(START + 50 * HOUR);
+    const afterRollup = await read();
+    expect(afterRollup).toEqual(beforeRollup);
+    expect(afterRollup.calls).toBe(801);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(await rawTotals(knex));
+  });
+
+  it('answers reads identically from raw calls, hourly and daily rollups, and mixes of them', async () => {
+    const { calls, rollup, queries } = await setup();
+    await calls.ingest(randomCalls({ count: 3000, from: START, hours: 96, seed: 5 }));
+    const ranges = [
+      [START, START + 96 * HOUR],
+      [START + 90 * 60_000, START + 3 * DAY - 7 * 60_000],
+      [START + DAY, START + 2 * DAY],
+    ];
+    const read = async () =>
+      Promise.all(
+        ranges.map(async ([from, to]) => {
+          const groups = await queries.aggregate({ scope: all, from, to, groupBy: ['project', 'provider'] });
+          return groups
+            .map(g => [g.dimensions, g.usage.toTotals()] as const)
+            .map(([d, t]) => JSON.stringify([d, { ...t, p95LatencyMs: null }]))
+            .sort();
+        }),
+      );
+    const fromRaw = await read();
+    await rollup.run(START + 200 * HOUR);
+    expect(await read()).toEqual(fromRaw);
+  });
+
+  it('buckets trends in a half-hour-offset zone exactly, reading the cut hours raw', async () => {
+    const { calls, rollup, queries } = await setup();
+    await calls.ingest(randomCalls({ count: 2000, from: START, hours: 72, seed: 9 }));
+    // Asia/Kolkata is UTC+05:30: every local day starts at 18:30 UTC.
+    const boundaries = [0, 1, 2, 3].map(d => START - DAY + d * DAY + 18.5 * HOUR);
+    const read = async () =>
+      (await queries.aggregate({ scope: all, from: START, to: START + 72 * HOUR, buckets: boundaries }))
+        .map(g => [g.bucket, g.usage.counters.calls] as const)
+        .sort((a, b) => a[0] - b[0]);
+    const fromRaw = await read();
+    await rollup.run(START + 100 * HOUR);
+    expect(await read()).toEqual(fromRaw);
+    expect(fromRaw.reduce((sum, [, calls]) => sum + calls, 0)).toBe(2000);
+  });
+
+  it('keeps P95 from merged rollups within 1% of the exact P95 over 72 hours of 100k latencies', async () => {
+    const { calls, rollup, queries } = await setup();
+    let state = 42;
+    const random = () => {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const latencies: number[] = [];
+    const batch = Array.from({ length: 100_000 }, (_, i) => {
+      // A heavy-tailed mix: most calls fast, some slow, a few very slow.
+      const base = random() < 0.9 ? 200 + random() * 1800 : 2000 + Math.exp(random() * 10);
+      const durationMs = Math.round(base);
+      latencies.push(durationMs);
+      return makeCall({
+        id: `lat-${i}`,
+        occurredAt: START + Math.floor(random() * 72 * HOUR),
+        durationMs,
+        projectId: i % 2 ? 'a' : 'b',
+      });
+    });
+    for (let i = 0; i < batch.length; i += 1000) await calls.ingest(batch.slice(i, i + 1000));
+    await rollup.run(START + 73 * HOUR);
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const exact = sorted[Math.floor(0.95 * (sorted.length - 1))];
+    const [group] = await queries.aggregate({ scope: all, from: START, to: START + 72 * HOUR, withLatency: true });
+    const merged = group.usage.toTotals().p95LatencyMs!;
+    expect(Math.abs(merged - exact) / exact).toBeLessThanOrEqual(0.01);
+
+    // Averaging hourly P95s instead would be off; merging is what keeps it exact.
+    const hourly = await queries.aggregate({
+      scope: all,
+      from: START,
+      to: START + 72 * HOUR,
+      withLatency: true,
+      buckets: Array.from({ length: 72 }, (_, h) => START + h * HOUR),
+    });
+    const sketch = new LatencySketch();
+    const total = new UsageAccumulator();
+    for (const g of hourly) {
+      sketch.merge(g.usage.sketch);
+      total.merge(g.usage);
+    }
+    expect(Math.abs(sketch.quantile(0.95)! - exact) / exact).toBeLessThanOrEqual(0.01);
+    expect(total.counters.latencyCount).toBe(100_000);
+  });
+});

@@ -1,0 +1,164 @@
+import { InputError } from '@backstage/errors';
+import {
+  CALL_SORT_FIELDS,
+  CALL_STATUSES,
+  CALL_TYPES,
+  PROJECT_SORT_FIELDS,
+  TREND_INTERVALS,
+  TREND_SPLITS,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { decodeCursor } from '../usage/callCursor';
+import { estimateBucketCount } from '../usage/timeBuckets';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_RANGE_MS = 30 * DAY_MS;
+const MAX_RANGE_MS = 400 * DAY_MS;
+const MAX_BUCKETS = 1000;
+
+const isoDate = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z' })
+  .transform(value => Date.parse(value));
+
+const rangeShape = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
+const timeZone = z
+  .string()
+  .refine(value => IANAZone.isValidZone(value), 'must be an IANA time zone such as Europe/Berlin')
+  .default('UTC');
+
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** A resolved, validated time range in epoch ms. */
+export interface RangeParams {
+  from: number;
+  to: number;
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, query: unknown): z.output<T> {
+  const result = schema.safeParse(query ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue.path.join('.') || 'query';
+    throw new InputError(`Invalid query parameter '${name}': ${issue.message}`);
+  }
+  return result.data;
+}
+
+function resolveRange(
+  query: { from?: number; to?: number },
+  now: number,
+): RangeParams {
+  const to = query.to ?? now;
+  const from = query.from ?? to - DEFAULT_RANGE_MS;
+  if (from >= to) {
+    throw new InputError(`Invalid query parameter 'from': must be before 'to'`);
+  }
+  if (to - from > MAX_RANGE_MS) {
+    throw new InputError(
+      `Invalid query parameter 'from': the range may span at most ${MAX_RANGE_MS / DAY_MS} days`,
+    );
+  }
+  return { from, to };
+}
+
+const rangeSchema = z.object(rangeShape).strict();
+
+export function parseRangeQuery(query: unknown, now = Date.now()): RangeParams {
+  return resolveRange(parse(rangeSchema, query), now);
+}
+
+const projectListSchema = z
+  .object({
+    ...rangeShape,
+    search: z.string().max(200).optional(),
+    sort: z.enum(PROJECT_SORT_FIELDS).default('cost'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    offset: intParam(0, 1_000_000).default('0'),
+    limit: intParam(1, 200).default('25'),
+  })
+  .strict();
+
+export function parseProjectListQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(projectListSchema, query);
+  return { ...parsed, ...resolveRange(parsed, now) };
+}
+
+const trendsShape = {
+  ...rangeShape,
+  interval: z.enum(TREND_INTERVALS).default('day'),
+  tz: timeZone,
+};
+
+function checkBucketCount(range: RangeParams, interval: (typeof TREND_INTERVALS)[number]) {
+  if (estimateBucketCount(range.from, range.to, interval) > MAX_BUCKETS) {
+    throw new InputError(
+      `Invalid query parameter 'interval': '${interval}' gives more than ${MAX_BUCKETS} buckets for this range`,
+    );
+  }
+}
+
+const usageTrendsSchema = z
+  .object({ ...trendsShape, split: z.enum(TREND_SPLITS).default('none') })
+  .strict();
+
+export function parseUsageTrendsQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(usageTrendsSchema, query);
+  const range = resolveRange(parsed, now);
+  checkBucketCount(range, parsed.interval);
+  return { ...parsed, ...range };
+}
+
+const projectTrendsSchema = z.object(trendsShape).strict();
+
+export function parseProjectTrendsQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(projectTrendsSchema, query);
+  const range = resolveRange(parsed, now);
+  checkBucketCount(range, parsed.interval);
+  return { ...parsed, ...range };
+}
+
+const callListSchema = z
+  .object({
+    ...rangeShape,
+    model: z.string().min(1).max(255).optional(),
+    status: z.enum(CALL_STATUSES).optional(),
+    type: z.enum(CALL_TYPES).optional(),
+    sort: z.enum(CALL_SORT_FIELDS).default('time'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: intParam(1, 500).default('50'),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export function parseCallListQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(callListSchema, query);
+  const range = resolveRange(parsed, now);
+  const after = parsed.cursor ? decodeCursor(parsed.cursor) : undefined;
+  if (after && (after.sort !== parsed.sort || after.order !== parsed.order)) {
+    throw new InputError(
+      `Invalid query parameter 'cursor': it belongs to a list sorted by ${after.sort} ${after.order}`,
+    );
+  }
+  return { ...parsed, ...range, after };
+}
+
+const projectIdSchema = z.string().trim().min(1).max(255);
+
+export function parseProjectId(value: unknown): string {
+  const result = projectIdSchema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(`Invalid path parameter 'projectId': ${result.error.issues[0].message}`);
+  }
+  return result.data;
+}

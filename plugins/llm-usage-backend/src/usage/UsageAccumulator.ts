@@ -1,0 +1,130 @@
+import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { LatencySketch } from '../rollup/LatencySketch';
+import { CostTotals } from '../lib/money';
+
+/**
+ * The additive part of usage: what a rollup row stores and what a read sums.
+ * Every field is a plain sum, so rows from raw calls, hourly and daily rollups
+ * can be added together in any order.
+ */
+export interface UsageCounters {
+  calls: number;
+  successCalls: number;
+  failedCalls: number;
+  processingCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  latencyCount: number;
+  latencySumMs: number;
+  ttftCount: number;
+  ttftSumMs: number;
+  lastCallAt: number;
+}
+
+export function emptyCounters(): UsageCounters {
+  return {
+    calls: 0,
+    successCalls: 0,
+    failedCalls: 0,
+    processingCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    latencyCount: 0,
+    latencySumMs: 0,
+    ttftCount: 0,
+    ttftSumMs: 0,
+    lastCallAt: 0,
+  };
+}
+
+/** Reads the counters of a rollup row or an aggregate row (snake_case columns). */
+export function countersFromRow(row: Record<string, unknown>): UsageCounters {
+  return {
+    calls: Number(row.call_count),
+    successCalls: Number(row.success_count),
+    failedCalls: Number(row.failed_count),
+    processingCalls: Number(row.processing_count),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cachedTokens: Number(row.cached_tokens),
+    latencyCount: Number(row.latency_count),
+    latencySumMs: Number(row.latency_sum_ms),
+    ttftCount: Number(row.ttft_count),
+    ttftSumMs: Number(row.ttft_sum_ms),
+    lastCallAt: Number(row.last_call_at),
+  };
+}
+
+/** Sums counters, costs and (optionally) latency sketches of many rows. */
+export class UsageAccumulator {
+  readonly counters = emptyCounters();
+  readonly costs = new CostTotals();
+  private latency?: LatencySketch;
+
+  addCounters(other: UsageCounters) {
+    const c = this.counters;
+    c.calls += other.calls;
+    c.successCalls += other.successCalls;
+    c.failedCalls += other.failedCalls;
+    c.processingCalls += other.processingCalls;
+    c.inputTokens += other.inputTokens;
+    c.outputTokens += other.outputTokens;
+    c.cachedTokens += other.cachedTokens;
+    c.latencyCount += other.latencyCount;
+    c.latencySumMs += other.latencySumMs;
+    c.ttftCount += other.ttftCount;
+    c.ttftSumMs += other.ttftSumMs;
+    c.lastCallAt = Math.max(c.lastCallAt, other.lastCallAt);
+  }
+
+  addCost(currency: string, nanos: bigint) {
+    this.costs.add(currency, nanos);
+  }
+
+  get sketch(): LatencySketch {
+    this.latency ??= new LatencySketch();
+    return this.latency;
+  }
+
+  hasSketch(): boolean {
+    return this.latency !== undefined;
+  }
+
+  merge(other: UsageAccumulator) {
+    this.addCounters(other.counters);
+    this.costs.addAll(other.costs);
+    if (other.latency) {
+      this.sketch.merge(other.latency);
+    }
+  }
+
+  toTotals(): UsageTotals {
+    const c = this.counters;
+    const finished = c.successCalls + c.failedCalls;
+    return {
+      calls: c.calls,
+      successCalls: c.successCalls,
+      failedCalls: c.failedCalls,
+      processingCalls: c.processingCalls,
+      inputTokens: c.inputTokens,
+      outputTokens: c.outputTokens,
+      cachedTokens: c.cachedTokens,
+      totalTokens: c.inputTokens + c.outputTokens,
+      costs: this.costs.toAmounts(),
+      successRate: finished > 0 ? c.successCalls / finished : null,
+      avgLatencyMs:
+        c.latencyCount > 0 ? round1(c.latencySumMs / c.latencyCount) : null,
+      p95LatencyMs: this.latency ? roundOrNull(this.latency.quantile(0.95)) : null,
+    };
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round1(value);
+}

@@ -1,0 +1,299 @@
+import { NotFoundError } from '@backstage/errors';
+import type {
+  CallListResponse,
+  CallSortField,
+  CallStatus,
+  CallType,
+  ProjectListResponse,
+  ProjectModelsResponse,
+  ProjectSortField,
+  ProjectStatsResponse,
+  ProjectTrendsResponse,
+  ProjectUsage,
+  SortOrder,
+  TimeRange,
+  TrendInterval,
+  TrendSplit,
+  UsageOverviewResponse,
+  UsageTrendsResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { CallCursor, CallStore } from '../database/CallStore';
+import type { UsageQueries } from '../database/UsageQueries';
+import type { VisibilityScope } from '../database/types';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import { UsageAccumulator } from './UsageAccumulator';
+import { timeBuckets } from './timeBuckets';
+import { encodeCursor } from './callCursor';
+
+interface Range {
+  from: number;
+  to: number;
+}
+
+/** Turns aggregates into the responses of the usage endpoints. */
+export class UsageService {
+  constructor(
+    private readonly queries: UsageQueries,
+    private readonly calls: CallStore,
+    private readonly projects: ProjectDirectory,
+  ) {}
+
+  async overview(scope: VisibilityScope, range: Range): Promise<UsageOverviewResponse> {
+    const previous = { from: range.from - (range.to - range.from), to: range.from };
+    const [current, before] = await Promise.all([
+      this.totals(scope, range),
+      this.totals(scope, previous),
+    ]);
+    return {
+      range: toTimeRange(range),
+      previousRange: toTimeRange(previous),
+      current: current.toTotals(),
+      previous: before.toTotals(),
+    };
+  }
+
+  async projectList(
+    scope: VisibilityScope,
+    query: Range & {
+      search?: string;
+      sort: ProjectSortField;
+      order: SortOrder;
+      offset: number;
+      limit: number;
+    },
+  ): Promise<ProjectListResponse> {
+    const [groups, directory] = await Promise.all([
+      this.queries.aggregate({ scope, ...query, groupBy: ['project'], withLatency: true }),
+      this.projects.projects(),
+    ]);
+    const needle = query.search?.trim().toLocaleLowerCase('en-US');
+    const rows = groups
+      .map(({ dimensions, usage }) => ({
+        usage,
+        item: {
+          projectId: dimensions.project!,
+          ...usage.toTotals(),
+          lastCallAt: usage.counters.lastCallAt
+            ? new Date(usage.counters.lastCallAt).toISOString()
+            : null,
+          entity: directory.get(dimensions.project!),
+        } as ProjectUsage,
+      }))
+      .filter(
+        ({ item }) =>
+          !needle ||
+          item.projectId.toLocaleLowerCase('en-US').includes(needle) ||
+          item.entity?.title?.toLocaleLowerCase('en-US').includes(needle) ||
+          item.entity?.entityRef.toLocaleLowerCase('en-US').includes(needle),
+      );
+    const direction = query.order === 'asc' ? 1 : -1;
+    const key = PROJECT_SORT_KEYS[query.sort];
+    rows.sort((a, b) => {
+      const order = compare(key(a.item, a.usage), key(b.item, b.usage));
+      return order !== 0 ? order * direction : a.item.projectId.localeCompare(b.item.projectId);
+    });
+    return {
+      range: toTimeRange(query),
+      items: rows.slice(query.offset, query.offset + query.limit).map(r => r.item),
+      totalCount: rows.length,
+      offset: query.offset,
+      limit: query.limit,
+    };
+  }
+
+  async trends(
+    scope: VisibilityScope,
+    query: Range & { interval: TrendInterval; tz: string; split: TrendSplit },
+  ): Promise<UsageTrendsResponse> {
+    const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
+    const groups = await this.queries.aggregate({
+      scope,
+      ...query,
+      groupBy: query.split === 'none' ? [] : [query.split],
+      buckets: buckets.starts,
+    });
+    const series = new Set<string>();
+    const points = groups
+      .map(({ dimensions, bucket, usage }) => {
+        const name = query.split === 'none' ? 'total' : dimensions[query.split]!;
+        series.add(name);
+        const totals = usage.toTotals();
+        return {
+          bucketStart: buckets.labels[bucket],
+          series: name,
+          calls: totals.calls,
+          successCalls: totals.successCalls,
+          failedCalls: totals.failedCalls,
+          inputTokens: totals.inputTokens,
+          outputTokens: totals.outputTokens,
+          totalTokens: totals.totalTokens,
+          costs: totals.costs,
+          bucketIndex: bucket,
+        };
+      })
+      .sort((a, b) => a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series))
+      .map(({ bucketIndex: _bucketIndex, ...point }) => point);
+    return {
+      range: toTimeRange(query),
+      interval: query.interval,
+      timeZone: query.tz,
+      split: query.split,
+      series: [...series].sort(),
+      points,
+    };
+  }
+
+  async projectStats(
+    scope: VisibilityScope,
+    projectId: string,
+    range: Range,
+  ): Promise<ProjectStatsResponse> {
+    const entity = await this.requireProject(scope, projectId);
+    const usage = await this.totals(scope, range, projectId);
+    return { projectId, range: toTimeRange(range), stats: usage.toTotals(), entity };
+  }
+
+  async projectTrends(
+    scope: VisibilityScope,
+    projectId: string,
+    query: Range & { interval: TrendInterval; tz: string },
+  ): Promise<ProjectTrendsResponse> {
+    await this.requireProject(scope, projectId);
+    const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
+    const groups = await this.queries.aggregate({
+      scope,
+      ...query,
+      projectId,
+      buckets: buckets.starts,
+      withLatency: true,
+    });
+    const byBucket = new Map(groups.map(g => [g.bucket, g.usage.toTotals()]));
+    return {
+      projectId,
+      range: toTimeRange(query),
+      interval: query.interval,
+      timeZone: query.tz,
+      points: buckets.labels.map((bucketStart, index) => {
+        const totals = byBucket.get(index);
+        return {
+          bucketStart,
+          calls: totals?.calls ?? 0,
+          failedCalls: totals?.failedCalls ?? 0,
+          avgLatencyMs: totals?.avgLatencyMs ?? null,
+          p95LatencyMs: totals?.p95LatencyMs ?? null,
+        };
+      }),
+    };
+  }
+
+  async projectModels(
+    scope: VisibilityScope,
+    projectId: string,
+    range: Range,
+  ): Promise<ProjectModelsResponse> {
+    await this.requireProject(scope, projectId);
+    const groups = await this.queries.aggregate({
+      scope,
+      ...range,
+      projectId,
+      groupBy: ['provider', 'model'],
+    });
+    const totalCalls = groups.reduce((sum, g) => sum + g.usage.counters.calls, 0);
+    return {
+      projectId,
+      range: toTimeRange(range),
+      models: groups
+        .map(({ dimensions, usage }) => {
+          const totals = usage.toTotals();
+          return {
+            provider: dimensions.provider!,
+            model: dimensions.model!,
+            calls: totals.calls,
+            totalTokens: totals.totalTokens,
+            costs: totals.costs,
+            share: totalCalls > 0 ? totals.calls / totalCalls : 0,
+          };
+        })
+        .sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model)),
+    };
+  }
+
+  async projectCalls(
+    scope: VisibilityScope,
+    projectId: string,
+    query: Range & {
+      model?: string;
+      status?: CallStatus;
+      type?: CallType;
+      sort: CallSortField;
+      order: SortOrder;
+      limit: number;
+      after?: CallCursor;
+    },
+  ): Promise<CallListResponse> {
+    await this.requireProject(scope, projectId);
+    const page = await this.calls.list(
+      { scope, projectId, ...query },
+      query.sort,
+      query.order,
+      query.limit,
+      query.after,
+    );
+    return {
+      items: page.items,
+      nextCursor: page.next ? encodeCursor(page.next) : undefined,
+    };
+  }
+
+  private async totals(scope: VisibilityScope, range: Range, projectId?: string) {
+    const groups = await this.queries.aggregate({
+      scope,
+      ...range,
+      projectId,
+      withLatency: true,
+    });
+    const total = new UsageAccumulator();
+    for (const group of groups) total.merge(group.usage);
+    return total;
+  }
+
+  /** A project exists for the caller if it is in the catalog or they can see a call of it. */
+  private async requireProject(scope: VisibilityScope, projectId: string) {
+    const entity = await this.projects.entityOf(projectId);
+    if (!entity && !(await this.calls.hasVisibleCalls(scope, projectId))) {
+      throw new NotFoundError(`No project '${projectId}'`);
+    }
+    return entity;
+  }
+}
+
+type SortValue = number | bigint | string | null;
+
+const PROJECT_SORT_KEYS: Record<
+  ProjectSortField,
+  (item: ProjectUsage, usage: UsageAccumulator) => SortValue
+> = {
+  calls: item => item.calls,
+  cost: (_item, usage) => usage.costs.dominantNanos(),
+  tokens: item => item.totalTokens,
+  successRate: item => item.successRate,
+  p95Latency: item => item.p95LatencyMs,
+  lastCall: (_item, usage) => usage.counters.lastCallAt,
+  projectId: item => item.projectId,
+};
+
+/** Nulls sort first ascending, last descending. */
+function compare(a: SortValue, b: SortValue): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
+  return a < b ? -1 : 1;
+}
+
+function toTimeRange(range: Range): TimeRange {
+  return {
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+  };
+}
