@@ -66,7 +66,7 @@ export class LlmUsagePermissionPolicy implements PermissionPolicy {
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       user.credentials,
     );
-    // Refs in a user's token are already full refs, lower-cased by the catalog.
+    // Ownership refs are full refs; entity refs compare case-insensitively.
     return ownershipEntityRefs.some(ref =>
       this.adminRefs.has(ref.toLowerCase()),
     )
