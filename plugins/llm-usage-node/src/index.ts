@@ -1,6 +1,8 @@
 /**
- * Node.js library for LLM Usage backend modules.
+ * The extension point and interfaces that LLM provider modules implement.
  *
  * @packageDocumentation
  */
-export {};
+export * from './errors';
+export * from './extensionPoint';
+export * from './provider';

@@ -211,7 +211,8 @@ export class CallStore {
 
 /** Marks hours for the rollup; a new token per write invalidates a rollup in flight. */
 export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
-  const rows = [...hours].map(hour_start => ({
+  // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
+  const rows = [...hours].sort((a, b) => a - b).map(hour_start => ({
     hour_start,
     token: randomUUID(),
   }));

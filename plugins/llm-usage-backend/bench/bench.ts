@@ -1,0 +1,193 @@
+/*
+ * yarn bench: ingestion, rollup and usage-query figures on PostgreSQL.
+ *
+ *   BENCH_CALLS        calls to ingest over HTTP (default 1,000,000)
+ *   BENCH_PG           PostgreSQL server (default postgresql://postgres@127.0.0.1:5432)
+ *   BENCH_ITERATIONS   timed requests per endpoint (default 40)
+ *
+ * It creates (and drops) its own database, starts the plugin in a test
+ * backend on a real HTTP port, and prints a table. Not a test: it asserts
+ * nothing, it measures.
+ */
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory, { Knex } from 'knex';
+import { Worker } from 'node:worker_threads';
+import { resolve } from 'node:path';
+import { llmUsagePlugin } from '../src/plugin';
+import { CallStore } from '../src/database/CallStore';
+import { RollupState, RollupStore } from '../src/database/RollupStore';
+import { UsageQueries } from '../src/database/UsageQueries';
+import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
+import { CallRollup } from '../src/rollup/CallRollup';
+import { UsageService } from '../src/usage/UsageService';
+import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
+import { makeCall } from '../src/__testUtils__/databases';
+
+const TOTAL = Number(process.env.BENCH_CALLS ?? 1_000_000);
+const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
+const DATABASE = 'llm_usage_bench';
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** Reads answered only from raw calls: the reference the rollups are measured against. */
+class RawOnlyRollupStore extends RollupStore {
+  async getState(): Promise<RollupState> {
+    return { rolledUntil: 0, dirtyHours: new Set() };
+  }
+}
+
+async function freshDatabase(): Promise<Knex> {
+  const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
+  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  await admin.destroy();
+  const knex = knexFactory({ client: 'pg', connection: `${PG}/${DATABASE}`, pool: { min: 0, max: 10 } });
+  await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+  return knex;
+}
+
+function percentile(samples: number[], q: number) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return [Number(process.hrtime.bigint() - started) / 1e6, result];
+}
+
+async function sample(iterations: number, fn: () => Promise<unknown>) {
+  await fn(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) samples.push((await time(fn))[0]);
+  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+}
+
+function ingestOverHttp(url: string, from: number, days: number) {
+  return new Promise<{ sent: number; elapsedMs: number }>((resolvePromise, reject) => {
+    const worker = new Worker(resolve(__dirname, 'ingestWorker.js'), {
+      workerData: {
+        url,
+        authorization: mockCredentials.service.header(),
+        total: TOTAL,
+        batchSize: 1000,
+        concurrency: 4,
+        seed: 1,
+        from,
+        days,
+      },
+    });
+    worker.once('message', message =>
+      message.error ? reject(new Error(message.error)) : resolvePromise(message),
+    );
+    worker.once('error', reject);
+  });
+}
+
+async function main() {
+  const knex = await freshDatabase();
+  const { server } = await startTestBackend({
+    features: [
+      llmUsagePlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          llmUsage: {
+            // The bench drives the rollup itself.
+            rollup: { schedule: { frequency: { hours: 24 }, timeout: { hours: 1 }, initialDelay: { hours: 24 } } },
+          },
+        },
+      }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      catalogServiceMock.factory({ entities: [] }),
+    ],
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const base = `http://127.0.0.1:${port}/api/llm-usage`;
+  const rows: Array<[string, string, string]> = [];
+  const now = Date.now();
+  const to = Math.floor(now / HOUR) * HOUR;
+  const from = to - 30 * DAY;
+
+  console.log(`Ingesting ${TOTAL.toLocaleString('en-US')} calls over HTTP (batches of 1000, 4 concurrent)…`);
+  const ingest = await ingestOverHttp(`${base}/calls`, from, 30);
+  const ingestRate = Math.round((ingest.sent / ingest.elapsedMs) * 1000);
+  rows.push(['ingestion over HTTP', `${ingestRate.toLocaleString('en-US')} calls/s`, '≥ 10,000 calls/s']);
+
+  const rollups = new RollupStore(knex);
+  const rollup = new CallRollup(rollups);
+  console.log('Rolling up everything…');
+  const [fullMs, full] = await time(() => rollup.run(now));
+  rows.push([
+    `full rollup (${full.calls.toLocaleString('en-US')} calls, ${full.hours} hours)`,
+    `${(fullMs / 1000).toFixed(1)} s`,
+    '≤ 20 s',
+  ]);
+
+  // Late calls into one closed hour, then the incremental rollup of that hour.
+  const lateHour = to - 3 * DAY + 5 * HOUR;
+  await new CallStore(knex).ingest(
+    Array.from({ length: 1000 }, (_, i) => makeCall({ id: `late-${i}`, occurredAt: lateHour + i * 1000 })),
+  );
+  const [hourMs] = await time(() => rollup.run(now));
+  rows.push(['one hour re-rolled (late calls)', `${hourMs.toFixed(0)} ms`, '']);
+
+  const auth = { authorization: mockCredentials.service.header() };
+  const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+  const endpoints: Array<[string, string]> = [
+    ['overview', `/usage/overview?${range}`],
+    ['trends (day, Asia/Shanghai)', `/usage/trends?${range}&interval=day&tz=Asia/Shanghai`],
+    ['projects (sorted by P95)', `/usage/projects?${range}&sort=p95Latency`],
+  ];
+  const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
+    getOwnServiceCredentials: async () => mockCredentials.service(),
+  } as any);
+  const callStore = new CallStore(knex);
+  const fast = new UsageService(new UsageQueries(knex, rollups), callStore, projects);
+  const raw = new UsageService(new UsageQueries(knex, new RawOnlyRollupStore(knex)), callStore, projects);
+  const all = { kind: 'all' } as const;
+  const inProcess: Record<string, (service: UsageService) => Promise<unknown>> = {
+    overview: s => s.overview(all, { from, to }),
+    'trends (day, Asia/Shanghai)': s => s.trends(all, { from, to, interval: 'day', tz: 'Asia/Shanghai', split: 'none' }),
+    'projects (sorted by P95)': s =>
+      s.projectList(all, { from, to, sort: 'p95Latency', order: 'desc', offset: 0, limit: 25 }),
+  };
+
+  for (const [name, path] of endpoints) {
+    const http = await sample(ITERATIONS, async () => {
+      const res = await fetch(`${base}${path}`, { headers: auth });
+      if (!res.ok) throw new Error(`${path}: ${res.status}`);
+      await res.json();
+    });
+    const rolled = await sample(ITERATIONS, () => inProcess[name](fast));
+    const fromRaw = await sample(3, () => inProcess[name](raw));
+    rows.push([
+      `GET ${name}, 30 days`,
+      `HTTP p50 ${http.p50.toFixed(1)} ms, p95 ${http.p95.toFixed(1)} ms`,
+      'p95 ≤ 50 ms',
+    ]);
+    rows.push([
+      `  same aggregate from raw rows`,
+      `p50 ${fromRaw.p50.toFixed(0)} ms → ${(fromRaw.p50 / rolled.p50).toFixed(0)}× slower than rollups (p50 ${rolled.p50.toFixed(1)} ms)`,
+      '≥ 20×',
+    ]);
+  }
+
+  const width = Math.max(...rows.map(r => r[0].length));
+  console.log(`\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString('en-US')} calls over 30 days\n`);
+  for (const [label, value, target] of rows) {
+    console.log(`${label.padEnd(width)}  ${value}${target ? `   (target ${target})` : ''}`);
+  }
+  await knex.destroy();
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
