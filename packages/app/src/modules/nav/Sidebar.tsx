@@ -6,36 +6,42 @@ import {
   SidebarScrollWrapper,
   SidebarSpace,
 } from '@backstage/core-components';
-import { NavContentBlueprint } from '@backstage/plugin-app-react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  NavContentBlueprint,
+  NavContentNavItem,
+} from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
-import SearchIcon from '@material-ui/icons/Search';
-import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { llmUsageTranslationRef } from '@llm-usage/backstage-plugin-llm-usage';
+
+function NavItem(item: NavContentNavItem) {
+  return <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />;
+}
+
+// Page titles are plain strings; this one follows the user's language.
+function LlmUsageNavItem(item: NavContentNavItem) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return <NavItem {...item} title={t('nav.title')} />;
+}
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
-      const nav = navItems.withComponent(item => (
-        <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
-      ));
+      const llmUsage = navItems.take('page:llm-usage');
+      const nav = navItems.withComponent(NavItem);
 
-      // Skipped items
-      nav.take('page:search'); // Using search modal instead
-      nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // Shown by NotificationsSidebarItem below instead.
+      nav.take('page:notifications');
 
       return (
         <Sidebar>
           <SidebarLogo />
-          <SidebarGroup label="Search" icon={<SearchIcon />} to="/search">
-            <SidebarSearchModal />
-          </SidebarGroup>
-          <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
-            {nav.take('page:home')}
             {nav.take('page:catalog')}
-            {nav.take('page:scaffolder')}
+            {llmUsage && <LlmUsageNavItem {...llmUsage} />}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -1,0 +1,9 @@
+/**
+ * The LLM Usage plugin for the new frontend system.
+ *
+ * @packageDocumentation
+ */
+export { default } from './alpha/plugin';
+export { llmUsageApi, llmUsagePage, llmUsageRootRouteRef } from './alpha/plugin';
+export { llmUsageTranslationRef } from './translation';
+export { llmUsageTranslations } from './translations';

@@ -1,0 +1,58 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import DataUsageIcon from '@material-ui/icons/DataUsage';
+import { LlmUsageClient, llmUsageApiRef } from '../api';
+
+/** @alpha */
+export const llmUsageRootRouteRef = createRouteRef();
+
+/** @alpha */
+export const llmUsageApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: llmUsageApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new LlmUsageClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The dashboard at `/llm-usage` with the project pages below it. The page
+ * draws its own translated header, so the app's default header is off; the
+ * title and icon also make the app list it in the navigation (the sidebar
+ * can show a translated label through `llmUsageTranslationRef`).
+ *
+ * @alpha
+ */
+export const llmUsagePage = PageBlueprint.make({
+  params: {
+    path: '/llm-usage',
+    title: 'LLM Usage',
+    icon: <DataUsageIcon fontSize="inherit" />,
+    routeRef: llmUsageRootRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('../components/LlmUsagePage').then(m => <m.LlmUsagePage />),
+  },
+});
+
+/**
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'llm-usage',
+  title: 'LLM Usage',
+  icon: <DataUsageIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../../package.json') },
+  routes: {
+    root: llmUsageRootRouteRef,
+  },
+  extensions: [llmUsageApi, llmUsagePage],
+});

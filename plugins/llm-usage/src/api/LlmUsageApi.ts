@@ -1,0 +1,81 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  CallListQuery,
+  CallListResponse,
+  ProjectListQuery,
+  ProjectListResponse,
+  ProjectModelsResponse,
+  ProjectStatsResponse,
+  ProjectTrendsQuery,
+  ProjectTrendsResponse,
+  UsageOverviewResponse,
+  UsageRangeQuery,
+  UsageTrendsQuery,
+  UsageTrendsResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+
+/**
+ * Options every request accepts.
+ *
+ * @public
+ */
+export interface LlmUsageRequestOptions {
+  /** Aborts the request, e.g. when the view asking for it is gone. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Client for the usage endpoints of the LLM Usage backend, one method per
+ * endpoint.
+ *
+ * @public
+ */
+export interface LlmUsageApi {
+  /** `GET /usage/overview` */
+  getOverview(
+    query?: UsageRangeQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<UsageOverviewResponse>;
+  /** `GET /usage/projects` */
+  getProjects(
+    query?: ProjectListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ProjectListResponse>;
+  /** `GET /usage/trends` */
+  getTrends(
+    query?: UsageTrendsQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<UsageTrendsResponse>;
+  /** `GET /usage/projects/:projectId/stats` */
+  getProjectStats(
+    projectId: string,
+    query?: UsageRangeQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ProjectStatsResponse>;
+  /** `GET /usage/projects/:projectId/trends` */
+  getProjectTrends(
+    projectId: string,
+    query?: ProjectTrendsQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ProjectTrendsResponse>;
+  /** `GET /usage/projects/:projectId/models` */
+  getProjectModels(
+    projectId: string,
+    query?: UsageRangeQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ProjectModelsResponse>;
+  /** `GET /usage/projects/:projectId/calls` */
+  getProjectCalls(
+    projectId: string,
+    query?: CallListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<CallListResponse>;
+}
+
+/**
+ * @public
+ */
+export const llmUsageApiRef = createApiRef<LlmUsageApi>().with({
+  id: 'plugin.llm-usage.service',
+  pluginId: 'llm-usage',
+});

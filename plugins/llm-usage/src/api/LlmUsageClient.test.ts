@@ -1,0 +1,130 @@
+/**
+ * @jest-environment node
+ */
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { ResponseError } from '@backstage/errors';
+import { LlmUsageClient } from './LlmUsageClient';
+
+const baseUrl = 'http://localhost:7007/api/llm-usage';
+
+describe('LlmUsageClient', () => {
+  // Node environment: the test utils packages pull in browser-only modules,
+  // so the msw lifecycle is wired by hand.
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  const fetchSpy = jest.fn((input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, init),
+  );
+  const client = new LlmUsageClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch: fetchSpy },
+  });
+
+  beforeEach(() => fetchSpy.mockClear());
+
+  function captureQuery(path: string, body: object = {}) {
+    const seen: { url?: URL } = {};
+    server.use(
+      http.get(`${baseUrl}${path}`, ({ request }) => {
+        seen.url = new URL(request.url);
+        return HttpResponse.json(body);
+      }),
+    );
+    return seen;
+  }
+
+  it('gets the overview for a range through the fetch API', async () => {
+    const seen = captureQuery('/usage/overview', { current: { calls: 3 } });
+    const result = await client.getOverview({
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2025-01-31T00:00:00.000Z',
+    });
+    expect(result).toEqual({ current: { calls: 3 } });
+    expect(seen.url?.searchParams.get('from')).toBe('2025-01-01T00:00:00.000Z');
+    expect(seen.url?.searchParams.get('to')).toBe('2025-01-31T00:00:00.000Z');
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves unset parameters out of the query', async () => {
+    const seen = captureQuery('/usage/projects', { items: [] });
+    await client.getProjects({ search: 'chat', sort: 'cost', offset: 0 });
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      search: 'chat',
+      sort: 'cost',
+      offset: '0',
+    });
+  });
+
+  it('sends trend buckets, zone and split', async () => {
+    const seen = captureQuery('/usage/trends');
+    await client.getTrends({
+      interval: 'week',
+      tz: 'Asia/Shanghai',
+      split: 'provider',
+    });
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      interval: 'week',
+      tz: 'Asia/Shanghai',
+      split: 'provider',
+    });
+  });
+
+  it('encodes the project id in project paths', async () => {
+    const stats = captureQuery('/usage/projects/team%2Fbot%20one/stats');
+    const trends = captureQuery('/usage/projects/team%2Fbot%20one/trends');
+    const models = captureQuery('/usage/projects/team%2Fbot%20one/models');
+    await client.getProjectStats('team/bot one');
+    await client.getProjectTrends('team/bot one', { interval: 'hour' });
+    await client.getProjectModels('team/bot one');
+    expect(stats.url).toBeDefined();
+    expect(trends.url?.searchParams.get('interval')).toBe('hour');
+    expect(models.url).toBeDefined();
+  });
+
+  it('passes call filters, sort and the keyset cursor', async () => {
+    const seen = captureQuery('/usage/projects/p1/calls', {
+      items: [],
+      nextCursor: 'abc',
+    });
+    const result = await client.getProjectCalls('p1', {
+      status: 'failed',
+      model: 'gpt-4o',
+      sort: 'latency',
+      order: 'desc',
+      limit: 25,
+      cursor: 'xyz',
+    });
+    expect(result.nextCursor).toBe('abc');
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      status: 'failed',
+      model: 'gpt-4o',
+      sort: 'latency',
+      order: 'desc',
+      limit: '25',
+      cursor: 'xyz',
+    });
+  });
+
+  it('turns a Backstage error body into a ResponseError', async () => {
+    server.use(
+      http.get(`${baseUrl}/usage/overview`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'InputError', message: "Invalid 'from'" },
+            request: { method: 'GET', url: '/usage/overview' },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await client.getOverview({ from: 'nope' }).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(400);
+    expect(error.body.error.message).toBe("Invalid 'from'");
+  });
+});

@@ -1,0 +1,29 @@
+import { ReactNode } from 'react';
+import { Content, Header, Page } from '@backstage/core-components';
+
+/** @internal */
+export interface LlmUsageLayoutProps {
+  title: ReactNode;
+  pageTitle: string;
+  subtitle?: ReactNode;
+  type?: string;
+  typeLink?: string;
+  children: ReactNode;
+}
+
+/** Page chrome shared by the dashboard and the project pages. */
+export function LlmUsageLayout(props: LlmUsageLayoutProps) {
+  const { title, pageTitle, subtitle, type, typeLink, children } = props;
+  return (
+    <Page themeId="tool">
+      <Header
+        title={title}
+        pageTitleOverride={pageTitle}
+        subtitle={subtitle}
+        type={type}
+        typeLink={typeLink}
+      />
+      <Content>{children}</Content>
+    </Page>
+  );
+}

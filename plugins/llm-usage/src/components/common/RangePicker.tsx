@@ -1,0 +1,107 @@
+import { Box, MenuItem, TextField, makeStyles } from '@material-ui/core';
+import { DateTime } from 'luxon';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  RANGE_PRESETS,
+  RangePreset,
+  RangeSelection,
+  resolveRange,
+} from '../../hooks';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+  },
+  preset: {
+    minWidth: 180,
+  },
+  date: {
+    width: 170,
+  },
+}));
+
+const PRESET_LABEL_KEYS = {
+  '24h': 'range.last24h',
+  '7d': 'range.last7d',
+  '30d': 'range.last30d',
+  '90d': 'range.last90d',
+  custom: 'range.custom',
+} as const;
+
+/** @internal */
+export interface RangePickerProps {
+  value: RangeSelection;
+  onChange: (value: RangeSelection) => void;
+}
+
+/** Preset ranges plus a custom pair of days in the viewer's zone. */
+export function RangePicker(props: RangePickerProps) {
+  const { value, onChange } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+
+  const onPreset = (preset: RangePreset) => {
+    if (preset !== 'custom') {
+      onChange({ preset });
+      return;
+    }
+    // Start the custom range from what is on screen, so nothing jumps.
+    const current = resolveRange(value);
+    onChange({
+      preset,
+      from: DateTime.fromISO(current.from).toLocal().toISODate()!,
+      to: DateTime.fromISO(current.to).toLocal().toISODate()!,
+    });
+  };
+
+  return (
+    <Box className={classes.root}>
+      <TextField
+        select
+        size="small"
+        variant="outlined"
+        label={t('range.label')}
+        value={value.preset}
+        className={classes.preset}
+        onChange={e => onPreset(e.target.value as RangePreset)}
+        inputProps={{ 'data-testid': 'range-preset' }}
+      >
+        {RANGE_PRESETS.map(preset => (
+          <MenuItem key={preset} value={preset}>
+            {t(PRESET_LABEL_KEYS[preset])}
+          </MenuItem>
+        ))}
+      </TextField>
+      {value.preset === 'custom' && (
+        <>
+          <TextField
+            type="date"
+            size="small"
+            variant="outlined"
+            label={t('range.from')}
+            className={classes.date}
+            InputLabelProps={{ shrink: true }}
+            value={value.from ?? ''}
+            inputProps={{ max: value.to }}
+            onChange={e => onChange({ ...value, from: e.target.value })}
+          />
+          <TextField
+            type="date"
+            size="small"
+            variant="outlined"
+            label={t('range.to')}
+            className={classes.date}
+            InputLabelProps={{ shrink: true }}
+            value={value.to ?? ''}
+            inputProps={{ min: value.from }}
+            onChange={e => onChange({ ...value, to: e.target.value })}
+          />
+        </>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,122 @@
+import { Box, Grid } from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { UsageOverviewResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { useFormatters } from '../../hooks';
+import { costDeltas, countDelta, rateDelta } from '../../lib/deltas';
+import { DeltaLabel } from '../common/DeltaLabel';
+import { StatCard } from '../common/StatCard';
+
+/** @internal */
+export interface OverviewCardsProps {
+  overview?: UsageOverviewResponse;
+  loading?: boolean;
+}
+
+/**
+ * Calls, tokens, cost and success rate for the range, each with its change
+ * against the previous period of the same length. Costs get one line per
+ * currency; currencies are never added together.
+ */
+export function OverviewCards(props: OverviewCardsProps) {
+  const { overview, loading } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const showSkeleton = loading && !overview;
+  const current = overview?.current;
+  const previous = overview?.previous;
+
+  return (
+    <Grid container spacing={2} data-testid="overview-cards">
+      <Grid item xs={12} sm={6} lg={3}>
+        <StatCard
+          title={t('overview.calls')}
+          loading={showSkeleton}
+          value={current && format.integer(current.calls)}
+          caption={
+            current &&
+            t('overview.failedCalls', {
+              failed: format.integer(current.failedCalls),
+            })
+          }
+          footer={
+            current &&
+            previous && (
+              <DeltaLabel delta={countDelta(current.calls, previous.calls)} />
+            )
+          }
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <StatCard
+          title={t('overview.tokens')}
+          loading={showSkeleton}
+          value={current && format.compact(current.totalTokens)}
+          valueTitle={current && format.integer(current.totalTokens)}
+          caption={
+            current &&
+            t('overview.tokensInOut', {
+              input: format.compact(current.inputTokens),
+              output: format.compact(current.outputTokens),
+            })
+          }
+          footer={
+            current &&
+            previous && (
+              <DeltaLabel
+                delta={countDelta(current.totalTokens, previous.totalTokens)}
+              />
+            )
+          }
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <StatCard
+          title={t('overview.cost')}
+          loading={showSkeleton}
+          value={
+            current &&
+            (current.costs.length === 0 ? (
+              t('overview.noCost')
+            ) : (
+              <Box>
+                {costDeltas(current.costs, []).map(({ cost }) => (
+                  <div key={cost.currency} data-testid={`cost-${cost.currency}`}>
+                    {format.money(cost)}
+                  </div>
+                ))}
+              </Box>
+            ))
+          }
+          footer={
+            current &&
+            previous &&
+            costDeltas(current.costs, previous.costs).map(({ cost, delta }) => (
+              <DeltaLabel
+                key={cost.currency}
+                delta={delta}
+                suffix={current.costs.length > 1 ? cost.currency : undefined}
+              />
+            ))
+          }
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <StatCard
+          title={t('overview.successRate')}
+          loading={showSkeleton}
+          value={current && format.percent(current.successRate)}
+          footer={
+            current &&
+            previous && (
+              <DeltaLabel
+                delta={rateDelta(current.successRate, previous.successRate)}
+                tone="higher-is-better"
+              />
+            )
+          }
+        />
+      </Grid>
+    </Grid>
+  );
+}

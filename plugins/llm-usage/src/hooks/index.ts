@@ -1,0 +1,5 @@
+export * from './usage';
+export * from './useFormatters';
+export * from './usePolledQuery';
+export * from './usePollingInterval';
+export * from './useUsageRange';

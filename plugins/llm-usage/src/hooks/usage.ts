@@ -1,0 +1,142 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  CallListQuery,
+  CallListResponse,
+  ProjectListQuery,
+  ProjectListResponse,
+  ProjectModelsResponse,
+  ProjectStatsResponse,
+  ProjectTrendsResponse,
+  TrendInterval,
+  TrendSplit,
+  UsageOverviewResponse,
+  UsageTrendsResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageApiRef } from '../api';
+import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { usePollingIntervalMs } from './usePollingInterval';
+import {
+  RangeSelection,
+  rangeKey,
+  resolveRange,
+  viewerTimeZone,
+} from './useUsageRange';
+
+/** @internal */
+export interface LiveOptions {
+  /** Poll silently at the configured interval. */
+  live?: boolean;
+}
+
+function useInterval(options?: LiveOptions) {
+  const interval = usePollingIntervalMs();
+  return options?.live ? interval : 0;
+}
+
+/** Totals for the range and the period before it, for the overview cards. */
+export function useUsageOverview(
+  range: RangeSelection,
+  options?: LiveOptions,
+): PolledQueryState<UsageOverviewResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.getOverview(resolveRange(range), { signal }),
+    `overview:${rangeKey(range)}`,
+    { pollIntervalMs: useInterval(options) },
+  );
+}
+
+/** Buckets for the dashboard trend chart. */
+export function useUsageTrends(
+  range: RangeSelection,
+  interval: TrendInterval,
+  split: TrendSplit,
+): PolledQueryState<UsageTrendsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getTrends(
+        { ...resolveRange(range), interval, split, tz: viewerTimeZone() },
+        { signal },
+      ),
+    `trends:${rangeKey(range)}:${interval}:${split}`,
+  );
+}
+
+/** One page of the project list. */
+export function useProjectList(
+  range: RangeSelection,
+  query: Omit<ProjectListQuery, 'from' | 'to'>,
+): PolledQueryState<ProjectListResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.getProjects({ ...resolveRange(range), ...query }, { signal }),
+    `projects:${rangeKey(range)}:${JSON.stringify(query)}`,
+  );
+}
+
+/** The six headline numbers of one project. */
+export function useProjectStats(
+  projectId: string,
+  range: RangeSelection,
+  options?: LiveOptions,
+): PolledQueryState<ProjectStatsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getProjectStats(projectId, resolveRange(range), { signal }),
+    `stats:${projectId}:${rangeKey(range)}`,
+    { pollIntervalMs: useInterval(options) },
+  );
+}
+
+/** Requests and latency per bucket for one project. */
+export function useProjectTrends(
+  projectId: string,
+  range: RangeSelection,
+  interval: TrendInterval,
+): PolledQueryState<ProjectTrendsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getProjectTrends(
+        projectId,
+        { ...resolveRange(range), interval, tz: viewerTimeZone() },
+        { signal },
+      ),
+    `project-trends:${projectId}:${rangeKey(range)}:${interval}`,
+  );
+}
+
+/** Calls per model for one project. */
+export function useProjectModels(
+  projectId: string,
+  range: RangeSelection,
+): PolledQueryState<ProjectModelsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getProjectModels(projectId, resolveRange(range), { signal }),
+    `models:${projectId}:${rangeKey(range)}`,
+  );
+}
+
+/** One keyset page of a project's calls. */
+export function useProjectCalls(
+  projectId: string,
+  range: RangeSelection,
+  query: Omit<CallListQuery, 'from' | 'to'>,
+  options?: LiveOptions,
+): PolledQueryState<CallListResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getProjectCalls(
+        projectId,
+        { ...resolveRange(range), ...query },
+        { signal },
+      ),
+    `calls:${projectId}:${rangeKey(range)}:${JSON.stringify(query)}`,
+    { pollIntervalMs: useInterval(options) },
+  );
+}

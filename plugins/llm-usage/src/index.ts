@@ -1,0 +1,11 @@
+/**
+ * Frontend plugin for LLM Usage: dashboards of calls, tokens, cost and latency
+ * across LLM providers, per project.
+ *
+ * @packageDocumentation
+ */
+export { llmUsagePlugin, LlmUsagePage } from './plugin';
+export { llmUsageApiRef, LlmUsageClient } from './api';
+export type { LlmUsageApi, LlmUsageRequestOptions } from './api';
+export { llmUsageTranslationRef } from './translation';
+export { llmUsageTranslations } from './translations';
