@@ -6,3 +6,4 @@
 export * from './errors';
 export * from './extensionPoint';
 export * from './provider';
+export * from './http';

@@ -1,0 +1,29 @@
+export { ProviderHttpClient } from './ProviderHttpClient';
+export type {
+  OutgoingProviderRequest,
+  ProviderErrorResponse,
+  ProviderHttpClientOptions,
+  ProviderHttpMethod,
+  ProviderQueryValue,
+  ProviderRequestOptions,
+} from './ProviderHttpClient';
+export { DEFAULT_RETRY_POLICY } from './retryPolicy';
+export type { RetryPolicy } from './retryPolicy';
+export { paginate } from './paginate';
+export type { PaginateOptions } from './paginate';
+export {
+  addDecimals,
+  centsToUnits,
+  decimalFromNumber,
+  decimalStringSchema,
+  normalizeDecimal,
+  subtractDecimals,
+} from './amounts';
+export {
+  addDays,
+  dateRangeToSeconds,
+  isDayInRange,
+  utcDayOfSeconds,
+  utcDayStartSeconds,
+} from './days';
+export { mergeCostRecords, mergeUsageRecords } from './records';
