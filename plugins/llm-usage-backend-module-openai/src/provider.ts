@@ -1,0 +1,36 @@
+import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { OpenAiClient } from './OpenAiClient';
+
+/**
+ * OpenAI through its Admin API. `credentials.adminKey` is an organization
+ * admin key (`sk-admin-…`); `settings.baseUrl` may point at a proxy.
+ *
+ * @public
+ */
+export const openAiProvider: LlmProvider = {
+  id: 'openai',
+  displayName: 'OpenAI',
+  // The Admin API cannot create or disable project keys; it can delete them.
+  capabilities: [
+    'keys.list',
+    'keys.delete',
+    'usage.byKey',
+    'usage.byModel',
+    'usage.byProject',
+    'costs',
+  ],
+  currency: 'USD',
+  credentialFields: [
+    { name: 'adminKey', label: 'Admin API key', secret: true, required: true },
+  ],
+  billingUrl:
+    'https://platform.openai.com/settings/organization/billing/overview',
+  createClient(account, context) {
+    return new OpenAiClient({
+      adminKey: account.credentials.adminKey,
+      baseUrl: account.settings.baseUrl || undefined,
+      logger: context.logger.child({ provider: 'openai', account: account.id }),
+      fetch: context.fetch,
+    });
+  },
+};

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/*
+ * Response shapes of the OpenAI Admin API (openai/openai-openapi). Only the
+ * fields we map are declared; unknown fields are ignored. The spec marks most
+ * usage fields optional and older live responses lack several of them, so
+ * counts are nullish and read as 0.
+ */
+
+const unixSeconds = z.number().int().nonnegative();
+const count = z.number().int().nonnegative().nullish();
+
+/** Object-id cursor lists: projects and API keys. */
+function listPage<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    data: z.array(item),
+    first_id: z.string().nullish(),
+    last_id: z.string().nullish(),
+    has_more: z.boolean(),
+  });
+}
+
+/** Opaque-cursor pages of daily buckets: usage and costs. */
+function bucketPage<T extends z.ZodTypeAny>(result: T) {
+  return z.object({
+    data: z.array(
+      z.object({
+        start_time: unixSeconds,
+        end_time: unixSeconds,
+        results: z.array(result),
+      }),
+    ),
+    has_more: z.boolean(),
+    next_page: z.string().nullish(),
+  });
+}
+
+export const projectSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  status: z.string().nullish(),
+});
+
+export const projectListSchema = listPage(projectSchema);
+
+export const projectApiKeySchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  redacted_value: z.string().nullish(),
+  created_at: unixSeconds.nullish(),
+  last_used_at: unixSeconds.nullish(),
+  owner_project_access: z.enum(['active', 'inactive']).nullish(),
+});
+
+export const projectApiKeyListSchema = listPage(projectApiKeySchema);
+
+export const adminApiKeySchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  redacted_value: z.string().nullish(),
+  created_at: unixSeconds.nullish(),
+  expires_at: unixSeconds.nullish(),
+  last_used_at: unixSeconds.nullish(),
+});
+
+export const adminApiKeyListSchema = listPage(adminApiKeySchema);
+
+export const projectApiKeyDeletedSchema = z.object({
+  id: z.string().nullish(),
+  deleted: z.boolean(),
+});
+
+export const completionsUsageResultSchema = z.object({
+  input_tokens: count,
+  input_cached_tokens: count,
+  output_tokens: count,
+  num_model_requests: count,
+  project_id: z.string().nullish(),
+  api_key_id: z.string().nullish(),
+  model: z.string().nullish(),
+});
+
+export const completionsUsagePageSchema = bucketPage(
+  completionsUsageResultSchema,
+);
+
+export const costResultSchema = z.object({
+  amount: z.object({
+    value: z.number().finite(),
+    currency: z.string().min(1),
+  }),
+  line_item: z.string().nullish(),
+  project_id: z.string().nullish(),
+  api_key_id: z.string().nullish(),
+});
+
+export const costPageSchema = bucketPage(costResultSchema);
+
+export type ProjectListPage = z.infer<typeof projectListSchema>;
+export type CompletionsUsagePage = z.infer<typeof completionsUsagePageSchema>;
+export type CostPage = z.infer<typeof costPageSchema>;
