@@ -1,0 +1,40 @@
+import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { AnthropicClient } from './AnthropicClient';
+
+/**
+ * Anthropic (Claude) through its Admin API. `credentials.adminKey` is an
+ * organization admin key (`sk-ant-admin…`); `settings.baseUrl` may point at a
+ * proxy.
+ *
+ * @public
+ */
+export const anthropicProvider: LlmProvider = {
+  id: 'anthropic',
+  displayName: 'Anthropic',
+  // Keys can be enabled/disabled through a status update, but neither created
+  // nor deleted; the cost report has no per-key split; there is no balance API.
+  capabilities: [
+    'keys.list',
+    'keys.setEnabled',
+    'usage.byKey',
+    'usage.byModel',
+    'usage.byProject',
+    'costs',
+  ],
+  currency: 'USD',
+  credentialFields: [
+    { name: 'adminKey', label: 'Admin API key', secret: true, required: true },
+  ],
+  billingUrl: 'https://console.anthropic.com/settings/billing',
+  createClient(account, context) {
+    return new AnthropicClient({
+      adminKey: account.credentials.adminKey,
+      baseUrl: account.settings.baseUrl || undefined,
+      logger: context.logger.child({
+        provider: 'anthropic',
+        account: account.id,
+      }),
+      fetch: context.fetch,
+    });
+  },
+};
