@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 export { default } from './alpha/plugin';
-export { llmUsageApi, llmUsagePage, llmUsageRootRouteRef } from './alpha/plugin';
+export {
+  llmUsageApi,
+  llmUsagePage,
+  llmUsageRootRouteRef,
+} from './alpha/plugin';
 export { llmUsageTranslationRef } from './translation';
 export { llmUsageTranslations } from './translations';

@@ -130,9 +130,9 @@ export const llmUsageTranslationRef = createTranslationRef({
     calls: {
       title: 'Call history',
       empty: 'No calls match these filters',
-      firstPage: 'Newest',
-      previousPage: 'Newer',
-      nextPage: 'Older',
+      firstPage: 'First page',
+      previousPage: 'Previous',
+      nextPage: 'Next',
       showDetails: 'Show details',
       hideDetails: 'Hide details',
       filters: {

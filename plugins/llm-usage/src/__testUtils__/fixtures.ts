@@ -1,7 +1,13 @@
 import type {
   CallRecord,
+  ProjectListResponse,
+  ProjectModelsResponse,
+  ProjectStatsResponse,
+  ProjectTrendsResponse,
+  ProjectUsage,
   UsageOverviewResponse,
   UsageTotals,
+  UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { LlmUsageApi } from '../api';
 
@@ -94,9 +100,12 @@ export function call(overrides: Partial<CallRecord> = {}): CallRecord {
   };
 }
 
+/** Mock implementations per API method, loosely typed for brevity in tests. */
+export type LlmUsageApiOverrides = { [K in keyof LlmUsageApi]?: jest.Mock };
+
 /** An API whose every method fails unless a test provides it. */
 export function mockLlmUsageApi(
-  overrides: Partial<jest.Mocked<LlmUsageApi>> = {},
+  overrides: LlmUsageApiOverrides = {},
 ): jest.Mocked<LlmUsageApi> {
   const unexpected = (name: string) =>
     jest.fn(async () => {
@@ -112,4 +121,109 @@ export function mockLlmUsageApi(
     getProjectCalls: unexpected('getProjectCalls'),
     ...overrides,
   } as jest.Mocked<LlmUsageApi>;
+}
+
+export function projectList(
+  items: ProjectUsage[],
+  totalCount = items.length,
+): ProjectListResponse {
+  return { range, items, totalCount, offset: 0, limit: 10 };
+}
+
+export function project(
+  projectId: string,
+  overrides: Partial<ProjectUsage> = {},
+): ProjectUsage {
+  return {
+    ...totals({
+      calls: 100,
+      successCalls: 95,
+      failedCalls: 5,
+      totalTokens: 50_000,
+      costs: [{ currency: 'USD', amount: '12.5' }],
+      successRate: 0.95,
+      p95LatencyMs: 1800,
+    }),
+    projectId,
+    lastCallAt: '2025-01-30T10:15:00.000Z',
+    ...overrides,
+  };
+}
+
+export const usageTrends: UsageTrendsResponse = {
+  range,
+  interval: 'day',
+  timeZone: 'UTC',
+  split: 'none',
+  series: ['total'],
+  points: [1, 2, 3].map(day => ({
+    bucketStart: `2025-01-0${day}T00:00:00.000Z`,
+    series: 'total',
+    calls: day * 100,
+    successCalls: day * 95,
+    failedCalls: day * 5,
+    inputTokens: day * 1000,
+    outputTokens: day * 200,
+    totalTokens: day * 1200,
+    costs: [
+      { currency: 'USD', amount: `${day}.5` },
+      { currency: 'CNY', amount: `${day * 7}` },
+    ],
+  })),
+};
+
+export function projectStats(
+  projectId: string,
+  stats: Partial<UsageTotals> = {},
+): ProjectStatsResponse {
+  return {
+    projectId,
+    range,
+    stats: totals(stats),
+    entity: {
+      entityRef: 'component:default/chatbot',
+      title: 'Chatbot Service',
+      ownerRefs: ['group:default/ai-team'],
+    },
+  };
+}
+
+export function projectTrends(
+  projectId: string,
+  calls: number[] = [10, 20, 30],
+): ProjectTrendsResponse {
+  return {
+    projectId,
+    range,
+    interval: 'day',
+    timeZone: 'UTC',
+    points: calls.map((n, i) => ({
+      bucketStart: `2025-01-0${i + 1}T00:00:00.000Z`,
+      calls: n,
+      failedCalls: Math.round(n / 10),
+      avgLatencyMs: n ? 800 : null,
+      p95LatencyMs: n ? 2000 : null,
+    })),
+  };
+}
+
+export function projectModels(
+  projectId: string,
+  models: Array<[string, number]> = [
+    ['gpt-4o', 0.7],
+    ['claude-3-5-sonnet', 0.3],
+  ],
+): ProjectModelsResponse {
+  return {
+    projectId,
+    range,
+    models: models.map(([model, share]) => ({
+      provider: model.startsWith('gpt') ? 'openai' : 'anthropic',
+      model,
+      calls: Math.round(share * 100),
+      totalTokens: 1000,
+      costs: [],
+      share,
+    })),
+  };
 }

@@ -1,5 +1,8 @@
 import { ReactElement } from 'react';
-import { TestApiProvider, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  TestApiProvider,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { LlmUsageApi, llmUsageApiRef } from '../api';
 

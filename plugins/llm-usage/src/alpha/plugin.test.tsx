@@ -42,6 +42,8 @@ describe('llm-usage alpha plugin', () => {
     const page = createExtensionTester(llmUsagePage).reactElement();
     renderInTestApp(page, { apis: [[llmUsageApiRef, api]] });
     expect(await screen.findByText('12,345')).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'LLM Usage' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'LLM Usage' }),
+    ).toBeInTheDocument();
   });
 });

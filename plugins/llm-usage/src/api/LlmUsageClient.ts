@@ -1,7 +1,4 @@
-import type {
-  DiscoveryApi,
-  FetchApi,
-} from '@backstage/frontend-plugin-api';
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   CallListQuery,
@@ -44,10 +41,7 @@ export class LlmUsageClient implements LlmUsageApi {
     );
   }
 
-  getProjects(
-    query: ProjectListQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
+  getProjects(query: ProjectListQuery = {}, options?: LlmUsageRequestOptions) {
     return this.get<ProjectListResponse>(
       '/usage/projects',
       {

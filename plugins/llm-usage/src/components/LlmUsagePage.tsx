@@ -1,6 +1,13 @@
-import { Route, Routes, useResolvedPath } from 'react-router-dom';
+import { Route, Routes, useParams, useResolvedPath } from 'react-router-dom';
 import { BasePathProvider } from './common';
 import { DashboardPage } from './dashboard/DashboardPage';
+import { ProjectDetailPage } from './project/ProjectDetailPage';
+
+function ProjectDetailRoute() {
+  const { projectId = '' } = useParams();
+  // A new project is a new page: nothing (paging, expanded rows) carries over.
+  return <ProjectDetailPage key={projectId} projectId={projectId} />;
+}
 
 /**
  * Everything under the plugin's mount point: the dashboard at the root and a
@@ -14,6 +21,7 @@ export function LlmUsageRouter() {
     <BasePathProvider base={base}>
       <Routes>
         <Route path="/" element={<DashboardPage />} />
+        <Route path="/projects/:projectId" element={<ProjectDetailRoute />} />
       </Routes>
     </BasePathProvider>
   );

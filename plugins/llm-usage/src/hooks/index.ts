@@ -3,3 +3,4 @@ export * from './useFormatters';
 export * from './usePolledQuery';
 export * from './usePollingInterval';
 export * from './useUsageRange';
+export * from './useDocumentVisible';

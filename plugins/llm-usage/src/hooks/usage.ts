@@ -83,8 +83,7 @@ export function useProjectStats(
 ): PolledQueryState<ProjectStatsResponse> {
   const api = useApi(llmUsageApiRef);
   return usePolledQuery(
-    signal =>
-      api.getProjectStats(projectId, resolveRange(range), { signal }),
+    signal => api.getProjectStats(projectId, resolveRange(range), { signal }),
     `stats:${projectId}:${rangeKey(range)}`,
     { pollIntervalMs: useInterval(options) },
   );
@@ -115,8 +114,7 @@ export function useProjectModels(
 ): PolledQueryState<ProjectModelsResponse> {
   const api = useApi(llmUsageApiRef);
   return usePolledQuery(
-    signal =>
-      api.getProjectModels(projectId, resolveRange(range), { signal }),
+    signal => api.getProjectModels(projectId, resolveRange(range), { signal }),
     `models:${projectId}:${rangeKey(range)}`,
   );
 }

@@ -86,13 +86,13 @@ export function createFormatters(locale: string): UsageFormatters {
   const msFormat = new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: 'millisecond',
-    unitDisplay: 'short',
+    unitDisplay: 'narrow',
     maximumFractionDigits: 0,
   });
   const secondsFormat = new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: 'second',
-    unitDisplay: 'short',
+    unitDisplay: 'narrow',
     maximumFractionDigits: 2,
   });
   const moneyFormats = new Map<string, Intl.NumberFormat>();

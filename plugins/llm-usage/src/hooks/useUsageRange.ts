@@ -91,6 +91,20 @@ export function rangeKey(selection: RangeSelection): string {
     : selection.preset;
 }
 
+/** The range as URL params, to carry it from one page to another. */
+export function rangeSearch(selection: RangeSelection): string {
+  const params = new URLSearchParams();
+  if (selection.preset !== DEFAULT_PRESET) {
+    params.set('range', selection.preset);
+  }
+  if (selection.preset === 'custom') {
+    params.set('from', selection.from ?? '');
+    params.set('to', selection.to ?? '');
+  }
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
+
 function isPreset(value: string | null): value is RangePreset {
   return (RANGE_PRESETS as readonly string[]).includes(value ?? '');
 }
@@ -135,7 +149,10 @@ export function useUrlParams(): [
  */
 export function useRangeSelection(): [
   RangeSelection,
-  (selection: RangeSelection, extra?: Record<string, string | undefined>) => void,
+  (
+    selection: RangeSelection,
+    extra?: Record<string, string | undefined>,
+  ) => void,
 ] {
   const [params, update] = useUrlParams();
   const rangeParam = params.get('range');

@@ -31,7 +31,9 @@ export function rateDelta(
     return { kind: 'unknown' };
   }
   const points = (current - previous) * 100;
-  return Math.abs(points) < 0.05 ? { kind: 'flat' } : { kind: 'points', points };
+  return Math.abs(points) < 0.05
+    ? { kind: 'flat' }
+    : { kind: 'points', points };
 }
 
 /**

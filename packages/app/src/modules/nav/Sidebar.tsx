@@ -18,7 +18,9 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { llmUsageTranslationRef } from '@llm-usage/backstage-plugin-llm-usage';
 
 function NavItem(item: NavContentNavItem) {
-  return <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />;
+  return (
+    <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
+  );
 }
 
 // Page titles are plain strings; this one follows the user's language.

@@ -52,19 +52,19 @@ export function NoCallsEmptyState() {
     <EmptyState
       missing="data"
       title={t('empty.title')}
-      description={
-        <Box component="span" display="block">
-          <Typography variant="body1" component="span" display="block">
-            {t('empty.description')}
-          </Typography>
-          <Box mt={1} mb={1} maxWidth="100%" overflow="auto" component="span" display="block">
+      description={t('empty.description')}
+      action={
+        <Box maxWidth="100%">
+          <Box mb={1} overflow="auto">
             <CodeSnippet
               language="bash"
               text={exampleRequest(backendBaseUrl)}
               showCopyCodeButton
             />
           </Box>
-          <Link to={docsUrl}>{t('empty.readmeLink')}</Link>
+          <Typography variant="body1">
+            <Link to={docsUrl}>{t('empty.readmeLink')}</Link>
+          </Typography>
         </Box>
       }
     />

@@ -1,5 +1,11 @@
 import { ReactNode } from 'react';
-import { Box, Card, CardContent, Typography, makeStyles } from '@material-ui/core';
+import {
+  Box,
+  Card,
+  CardContent,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 
 const useStyles = makeStyles(theme => ({
@@ -59,7 +65,11 @@ export function StatCard(props: StatCardProps) {
               {value}
             </Typography>
             {caption && (
-              <Typography variant="caption" color="textSecondary" component="div">
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
                 {caption}
               </Typography>
             )}

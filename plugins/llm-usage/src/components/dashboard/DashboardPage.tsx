@@ -1,24 +1,79 @@
 import { Box, Grid } from '@material-ui/core';
 import { EmptyState } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  PROJECT_SORT_FIELDS,
+  TREND_INTERVALS,
+  TREND_SPLITS,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
-import { useRangeSelection, useUsageOverview } from '../../hooks';
+import {
+  allowsHourly,
+  defaultIntervalFor,
+  rangeSearch,
+  useProjectList,
+  useRangeSelection,
+  useUrlParams,
+  useUsageOverview,
+  useUsageTrends,
+} from '../../hooks';
 import { hasNoCalls } from '../../lib/deltas';
+import { nonNegativeInt, oneOf } from '../../lib/params';
+import { TREND_METRICS } from '../../lib/trendSeries';
 import {
   LlmUsageLayout,
   NoCallsEmptyState,
   QueryErrorPanel,
   RangePicker,
+  useLlmUsagePaths,
 } from '../common';
 import { OverviewCards } from './OverviewCards';
+import { PROJECT_PAGE_SIZES, ProjectListCard } from './ProjectListCard';
+import { QuotaSection } from './QuotaSection';
+import { UsageTrendCard } from './UsageTrendCard';
 
 const LONG_RANGES: string[] = ['30d', '90d'];
+const ORDERS = ['asc', 'desc'] as const;
 
-/** The LLM Usage landing page: overview of everything the viewer may see. */
+/** The LLM Usage landing page: everything the viewer may see, at a glance. */
 export function DashboardPage() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
+  const paths = useLlmUsagePaths();
   const [range, setRange] = useRangeSelection();
+  const [params, setParams] = useUrlParams();
+
+  const intervals = TREND_INTERVALS.filter(
+    i => i !== 'hour' || allowsHourly(range),
+  );
+  const interval = oneOf(
+    params.get('interval'),
+    intervals,
+    defaultIntervalFor(range),
+  );
+  const metric = oneOf(params.get('metric'), TREND_METRICS, 'calls');
+  const split = oneOf(params.get('split'), TREND_SPLITS, 'none');
+  const currency = params.get('currency') ?? undefined;
+
+  const search = params.get('q') ?? '';
+  const sort = oneOf(params.get('sort'), PROJECT_SORT_FIELDS, 'calls');
+  const order = oneOf(params.get('order'), ORDERS, 'desc');
+  const pageSize = oneOf(
+    params.get('size'),
+    PROJECT_PAGE_SIZES.map(String),
+    String(PROJECT_PAGE_SIZES[0]),
+  );
+  const page = nonNegativeInt(params.get('page'), 0);
+
+  // All dashboard requests start together; none waits for another.
   const overview = useUsageOverview(range, { live: true });
+  const trends = useUsageTrends(range, interval, split);
+  const projects = useProjectList(range, {
+    search: search || undefined,
+    sort,
+    order,
+    offset: page * Number(pageSize),
+    limit: Number(pageSize),
+  });
 
   let body;
   if (overview.error) {
@@ -42,8 +97,50 @@ export function DashboardPage() {
   } else {
     body = (
       <Grid container spacing={3}>
+        <QuotaSection />
         <Grid item xs={12}>
           <OverviewCards overview={overview.value} loading={overview.loading} />
+        </Grid>
+        <Grid item xs={12}>
+          <UsageTrendCard
+            trends={trends.value}
+            loading={trends.loading}
+            error={trends.error}
+            onRetry={trends.retry}
+            interval={interval}
+            intervals={intervals}
+            onIntervalChange={next => setParams({ interval: next })}
+            metric={metric}
+            onMetricChange={next => setParams({ metric: next })}
+            split={split}
+            onSplitChange={next => setParams({ split: next })}
+            currency={currency}
+            onCurrencyChange={next => setParams({ currency: next })}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <ProjectListCard
+            projects={projects.value}
+            loading={projects.loading}
+            error={projects.error}
+            onRetry={projects.retry}
+            search={search}
+            onSearchChange={next => setParams({ q: next, page: undefined })}
+            sort={sort}
+            order={order}
+            onSortChange={(nextSort, nextOrder) =>
+              setParams({ sort: nextSort, order: nextOrder, page: undefined })
+            }
+            page={page}
+            pageSize={Number(pageSize)}
+            onPageChange={next =>
+              setParams({ page: next > 0 ? String(next) : undefined })
+            }
+            onPageSizeChange={next =>
+              setParams({ size: String(next), page: undefined })
+            }
+            projectLink={id => `${paths.project(id)}${rangeSearch(range)}`}
+          />
         </Grid>
       </Grid>
     );
@@ -56,7 +153,13 @@ export function DashboardPage() {
       subtitle={t('page.subtitle')}
     >
       <Box mb={2}>
-        <RangePicker value={range} onChange={next => setRange(next)} />
+        <RangePicker
+          value={range}
+          // A new range changes the buckets and the project pages.
+          onChange={next =>
+            setRange(next, { interval: undefined, page: undefined })
+          }
+        />
       </Box>
       {body}
     </LlmUsageLayout>

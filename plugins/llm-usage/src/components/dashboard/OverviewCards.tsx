@@ -1,4 +1,4 @@
-import { Box, Grid } from '@material-ui/core';
+import { Grid } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { UsageOverviewResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
@@ -6,6 +6,7 @@ import { useFormatters } from '../../hooks';
 import { costDeltas, countDelta, rateDelta } from '../../lib/deltas';
 import { DeltaLabel } from '../common/DeltaLabel';
 import { StatCard } from '../common/StatCard';
+import { CostLines } from '../common/CostLines';
 
 /** @internal */
 export interface OverviewCardsProps {
@@ -75,18 +76,13 @@ export function OverviewCards(props: OverviewCardsProps) {
           title={t('overview.cost')}
           loading={showSkeleton}
           value={
-            current &&
-            (current.costs.length === 0 ? (
-              t('overview.noCost')
-            ) : (
-              <Box>
-                {costDeltas(current.costs, []).map(({ cost }) => (
-                  <div key={cost.currency} data-testid={`cost-${cost.currency}`}>
-                    {format.money(cost)}
-                  </div>
-                ))}
-              </Box>
-            ))
+            current && (
+              <CostLines
+                costs={current.costs}
+                empty={t('overview.noCost')}
+                testIdPrefix="cost"
+              />
+            )
           }
           footer={
             current &&

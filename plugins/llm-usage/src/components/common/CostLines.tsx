@@ -1,0 +1,31 @@
+import type { CostAmount } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useFormatters } from '../../hooks';
+import { sortCosts } from '../../lib/deltas';
+
+/**
+ * Costs, one line per currency. Different currencies are never added up, so
+ * a total is a list, not a number.
+ */
+export function CostLines(props: {
+  costs: CostAmount[];
+  empty?: string;
+  testIdPrefix?: string;
+}) {
+  const { costs, empty = '—', testIdPrefix } = props;
+  const format = useFormatters();
+  if (costs.length === 0) {
+    return <>{empty}</>;
+  }
+  return (
+    <>
+      {sortCosts(costs).map(cost => (
+        <div
+          key={cost.currency}
+          data-testid={testIdPrefix && `${testIdPrefix}-${cost.currency}`}
+        >
+          {format.money(cost)}
+        </div>
+      ))}
+    </>
+  );
+}

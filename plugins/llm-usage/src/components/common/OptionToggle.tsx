@@ -1,0 +1,59 @@
+import { Box, Typography, makeStyles } from '@material-ui/core';
+import ToggleButton from '@material-ui/lab/ToggleButton';
+import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
+  button: {
+    textTransform: 'none',
+    padding: theme.spacing(0.25, 1.25),
+  },
+}));
+
+/** @internal */
+export interface OptionToggleProps<T extends string> {
+  label: string;
+  value: T;
+  options: Array<{ value: T; label: string }>;
+  onChange: (value: T) => void;
+}
+
+/** A labelled row of mutually exclusive choices (interval, metric, ...). */
+export function OptionToggle<T extends string>(props: OptionToggleProps<T>) {
+  const { label, value, options, onChange } = props;
+  const classes = useStyles();
+  return (
+    <Box className={classes.root}>
+      <Typography variant="caption" color="textSecondary">
+        {label}
+      </Typography>
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={value}
+        aria-label={label}
+        onChange={(_event, next: T | null) => {
+          if (next) {
+            onChange(next);
+          }
+        }}
+      >
+        {options.map(option => (
+          <ToggleButton
+            key={option.value}
+            value={option.value}
+            className={classes.button}
+            aria-label={option.label}
+          >
+            {option.label}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+    </Box>
+  );
+}

@@ -1,0 +1,314 @@
+import { MouseEvent } from 'react';
+import {
+  Box,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TablePagination,
+  TableRow,
+  TableSortLabel,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { Link } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
+import { useNavigate } from 'react-router-dom';
+import type {
+  ProjectListResponse,
+  ProjectSortField,
+  SortOrder,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { useFormatters } from '../../hooks';
+import {
+  CostLines,
+  QueryErrorPanel,
+  SearchField,
+  SectionCard,
+} from '../common';
+
+const useStyles = makeStyles(theme => ({
+  scroll: {
+    overflowX: 'auto',
+  },
+  table: {
+    minWidth: 960,
+  },
+  row: {
+    cursor: 'pointer',
+  },
+  number: {
+    whiteSpace: 'nowrap',
+  },
+  muted: {
+    color: theme.palette.text.secondary,
+  },
+}));
+
+type Column = {
+  id: string;
+  label: string;
+  sort?: ProjectSortField;
+  numeric?: boolean;
+};
+
+/** @internal */
+export const PROJECT_PAGE_SIZES = [10, 25, 50];
+
+/** @internal */
+export interface ProjectListCardProps {
+  projects?: ProjectListResponse;
+  loading: boolean;
+  error?: Error;
+  onRetry: () => void;
+  search: string;
+  onSearchChange: (search: string) => void;
+  sort: ProjectSortField;
+  order: SortOrder;
+  onSortChange: (sort: ProjectSortField, order: SortOrder) => void;
+  page: number;
+  pageSize: number;
+  onPageChange: (page: number) => void;
+  onPageSizeChange: (pageSize: number) => void;
+  projectLink: (projectId: string) => string;
+}
+
+/** Projects with their usage, linked catalog component and owner. */
+export function ProjectListCard(props: ProjectListCardProps) {
+  const {
+    projects,
+    loading,
+    error,
+    onRetry,
+    search,
+    onSearchChange,
+    sort,
+    order,
+    onSortChange,
+    page,
+    pageSize,
+    onPageChange,
+    onPageSizeChange,
+    projectLink,
+  } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const navigate = useNavigate();
+
+  const columns: Column[] = [
+    { id: 'project', label: t('projects.columns.project'), sort: 'projectId' },
+    { id: 'entity', label: t('projects.columns.entity') },
+    { id: 'owner', label: t('projects.columns.owner') },
+    {
+      id: 'calls',
+      label: t('projects.columns.calls'),
+      sort: 'calls',
+      numeric: true,
+    },
+    {
+      id: 'tokens',
+      label: t('projects.columns.tokens'),
+      sort: 'tokens',
+      numeric: true,
+    },
+    {
+      id: 'cost',
+      label: t('projects.columns.cost'),
+      sort: 'cost',
+      numeric: true,
+    },
+    {
+      id: 'successRate',
+      label: t('projects.columns.successRate'),
+      sort: 'successRate',
+      numeric: true,
+    },
+    {
+      id: 'p95Latency',
+      label: t('projects.columns.p95Latency'),
+      sort: 'p95Latency',
+      numeric: true,
+    },
+    { id: 'lastCall', label: t('projects.columns.lastCall'), sort: 'lastCall' },
+  ];
+
+  const stop = (event: MouseEvent) => event.stopPropagation();
+
+  let body;
+  if (!projects) {
+    body = [0, 1, 2, 3, 4].map(i => (
+      <TableRow key={i} data-testid="project-row-skeleton">
+        {columns.map(column => (
+          <TableCell key={column.id}>
+            <Skeleton variant="text" />
+          </TableCell>
+        ))}
+      </TableRow>
+    ));
+  } else if (projects.items.length === 0) {
+    body = (
+      <TableRow>
+        <TableCell colSpan={columns.length}>
+          <Typography align="center" className={classes.muted}>
+            {t('projects.empty')}
+          </Typography>
+        </TableCell>
+      </TableRow>
+    );
+  } else {
+    body = projects.items.map(project => {
+      const href = projectLink(project.projectId);
+      return (
+        <TableRow
+          key={project.projectId}
+          hover
+          className={classes.row}
+          onClick={() => navigate(href)}
+          data-testid={`project-row-${project.projectId}`}
+        >
+          <TableCell>
+            <Link to={href} onClick={stop}>
+              {project.projectId}
+            </Link>
+          </TableCell>
+          <TableCell onClick={stop}>
+            {project.entity ? (
+              <EntityRefLink entityRef={project.entity.entityRef}>
+                {project.entity.title}
+              </EntityRefLink>
+            ) : (
+              <Typography variant="body2" className={classes.muted}>
+                {t('projects.notLinked')}
+              </Typography>
+            )}
+          </TableCell>
+          <TableCell onClick={stop}>
+            {project.entity && project.entity.ownerRefs.length > 0 ? (
+              <EntityRefLinks
+                entityRefs={project.entity.ownerRefs}
+                defaultKind="group"
+              />
+            ) : (
+              t('common.none')
+            )}
+          </TableCell>
+          <TableCell align="right" className={classes.number}>
+            {format.integer(project.calls)}
+          </TableCell>
+          <TableCell
+            align="right"
+            className={classes.number}
+            title={format.integer(project.totalTokens)}
+          >
+            {format.compact(project.totalTokens)}
+          </TableCell>
+          <TableCell align="right" className={classes.number}>
+            <CostLines costs={project.costs} />
+          </TableCell>
+          <TableCell align="right" className={classes.number}>
+            {format.percent(project.successRate)}
+          </TableCell>
+          <TableCell align="right" className={classes.number}>
+            {format.duration(project.p95LatencyMs)}
+          </TableCell>
+          <TableCell className={classes.number}>
+            {format.dateTime(project.lastCallAt)}
+          </TableCell>
+        </TableRow>
+      );
+    });
+  }
+
+  return (
+    <SectionCard
+      title={t('projects.title')}
+      busy={loading && !!projects}
+      testId="project-list"
+      toolbar={
+        <SearchField
+          label={t('projects.search')}
+          value={search}
+          onChange={onSearchChange}
+        />
+      }
+    >
+      {error ? (
+        <QueryErrorPanel error={error} onRetry={onRetry} />
+      ) : (
+        <>
+          <Box className={classes.scroll}>
+            <Table size="small" className={classes.table}>
+              <TableHead>
+                <TableRow>
+                  {columns.map(column => (
+                    <TableCell
+                      key={column.id}
+                      align={column.numeric ? 'right' : 'left'}
+                      sortDirection={column.sort === sort ? order : false}
+                    >
+                      {column.sort ? (
+                        <TableSortLabel
+                          active={column.sort === sort}
+                          direction={column.sort === sort ? order : 'desc'}
+                          onClick={() => {
+                            const field = column.sort!;
+                            if (field === sort) {
+                              onSortChange(
+                                field,
+                                order === 'desc' ? 'asc' : 'desc',
+                              );
+                            } else {
+                              onSortChange(
+                                field,
+                                field === 'projectId' ? 'asc' : 'desc',
+                              );
+                            }
+                          }}
+                        >
+                          {column.label}
+                        </TableSortLabel>
+                      ) : (
+                        column.label
+                      )}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              </TableHead>
+              <TableBody>{body}</TableBody>
+            </Table>
+          </Box>
+          <TablePagination
+            component="div"
+            count={projects?.totalCount ?? 0}
+            // A page beyond the end (shrunk results, old link) shows as the last.
+            page={Math.min(
+              page,
+              Math.max(
+                0,
+                Math.ceil((projects?.totalCount ?? 0) / pageSize) - 1,
+              ),
+            )}
+            rowsPerPage={pageSize}
+            rowsPerPageOptions={PROJECT_PAGE_SIZES}
+            onPageChange={(_event, next) => onPageChange(next)}
+            onRowsPerPageChange={event =>
+              onPageSizeChange(Number(event.target.value))
+            }
+            labelRowsPerPage={t('projects.rowsPerPage')}
+            labelDisplayedRows={({ from, to, count }) =>
+              t('projects.displayedRows', {
+                from: format.integer(from),
+                to: format.integer(to),
+                total: format.integer(count),
+              })
+            }
+          />
+        </>
+      )}
+    </SectionCard>
+  );
+}

@@ -1,0 +1,167 @@
+import { useMemo } from 'react';
+import { Box, MenuItem, TextField, Typography } from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type {
+  TrendInterval,
+  TrendSplit,
+  UsageTrendsResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  OTHER_SERIES,
+  TREND_METRICS,
+  TrendMetric,
+  toTrendChartData,
+  trendCurrencies,
+} from '../../lib/trendSeries';
+import { OptionToggle, QueryErrorPanel, SectionCard } from '../common';
+import { UsageTrendChart } from './UsageTrendChart';
+
+const SPLITS: TrendSplit[] = ['none', 'provider', 'model'];
+
+/** @internal */
+export interface UsageTrendCardProps {
+  trends?: UsageTrendsResponse;
+  loading: boolean;
+  error?: Error;
+  onRetry: () => void;
+  interval: TrendInterval;
+  intervals: TrendInterval[];
+  onIntervalChange: (interval: TrendInterval) => void;
+  metric: TrendMetric;
+  onMetricChange: (metric: TrendMetric) => void;
+  split: TrendSplit;
+  onSplitChange: (split: TrendSplit) => void;
+  /** Requested currency for the cost metric; the most common one otherwise. */
+  currency?: string;
+  onCurrencyChange: (currency: string) => void;
+}
+
+/** The dashboard's usage trend with its interval, metric and split switches. */
+export function UsageTrendCard(props: UsageTrendCardProps) {
+  const {
+    trends,
+    loading,
+    error,
+    onRetry,
+    interval,
+    intervals,
+    onIntervalChange,
+    metric,
+    onMetricChange,
+    split,
+    onSplitChange,
+    onCurrencyChange,
+  } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+
+  const currencies = useMemo(
+    () => (trends ? trendCurrencies(trends) : []),
+    [trends],
+  );
+  const currency =
+    props.currency && currencies.includes(props.currency)
+      ? props.currency
+      : currencies[0];
+  const data = useMemo(
+    () => trends && toTrendChartData(trends, metric, { currency }),
+    [trends, metric, currency],
+  );
+
+  const seriesLabel = (key: string) => {
+    if (key === 'total') {
+      return t('trend.total');
+    }
+    return key === OTHER_SERIES ? t('trend.other') : key;
+  };
+
+  const toolbar = (
+    <>
+      <OptionToggle
+        label={t('trend.interval')}
+        value={interval}
+        onChange={onIntervalChange}
+        options={intervals.map(value => ({
+          value,
+          label: t(`trend.intervals.${value}`),
+        }))}
+      />
+      <OptionToggle
+        label={t('trend.metric')}
+        value={metric}
+        onChange={onMetricChange}
+        options={TREND_METRICS.map(value => ({
+          value,
+          label: t(`trend.metrics.${value}`),
+        }))}
+      />
+      <OptionToggle
+        label={t('trend.split')}
+        value={split}
+        onChange={onSplitChange}
+        options={SPLITS.map(value => ({
+          value,
+          label: t(`trend.splits.${value}`),
+        }))}
+      />
+      {metric === 'cost' && currencies.length > 1 && (
+        <TextField
+          select
+          size="small"
+          variant="outlined"
+          label={t('trend.currency')}
+          value={currency}
+          onChange={e => onCurrencyChange(e.target.value)}
+        >
+          {currencies.map(code => (
+            <MenuItem key={code} value={code}>
+              {code}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+    </>
+  );
+
+  let content;
+  if (error) {
+    content = <QueryErrorPanel error={error} onRetry={onRetry} />;
+  } else if (!data) {
+    content = (
+      <Skeleton variant="rect" height={300} data-testid="trend-skeleton" />
+    );
+  } else if (data.rows.length === 0) {
+    content = (
+      <Box
+        height={300}
+        display="flex"
+        alignItems="center"
+        justifyContent="center"
+      >
+        <Typography color="textSecondary">{t('trend.empty')}</Typography>
+      </Box>
+    );
+  } else {
+    content = (
+      <UsageTrendChart
+        data={data}
+        metric={metric}
+        interval={interval}
+        currency={currency}
+        seriesLabel={seriesLabel}
+      />
+    );
+  }
+
+  return (
+    <SectionCard
+      title={t('trend.title')}
+      toolbar={toolbar}
+      busy={loading && !!trends}
+      testId="usage-trend"
+    >
+      {content}
+    </SectionCard>
+  );
+}

@@ -1,0 +1,90 @@
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useTheme } from '@material-ui/core';
+import type { TrendInterval } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useFormatters } from '../../hooks';
+import { chartPalette } from '../../lib/chartColors';
+import { TrendChartData, TrendMetric } from '../../lib/trendSeries';
+
+/** @internal */
+export interface UsageTrendChartProps {
+  data: TrendChartData;
+  metric: TrendMetric;
+  interval: TrendInterval;
+  currency?: string;
+  /** Display name of a series key (total, other, provider, model). */
+  seriesLabel: (key: string) => string;
+  height?: number;
+}
+
+/** Stacked bars per bucket; one bar per bucket when not split. */
+export function UsageTrendChart(props: UsageTrendChartProps) {
+  const { data, metric, interval, currency, seriesLabel, height = 300 } = props;
+  const theme = useTheme();
+  const format = useFormatters();
+  const colors = chartPalette(theme);
+
+  const formatValue = (value: number, compact: boolean) => {
+    if (metric === 'cost' && currency) {
+      const cost = { currency, amount: String(value) };
+      return compact ? format.compactMoney(cost) : format.money(cost);
+    }
+    return compact ? format.compact(value) : format.integer(value);
+  };
+
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart
+        data={data.rows}
+        margin={{ top: 8, right: 8, left: 0, bottom: 0 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <XAxis
+          dataKey="bucketStart"
+          tickFormatter={(value: string) => format.bucket(value, interval)}
+          stroke={theme.palette.text.secondary}
+          fontSize={12}
+          minTickGap={16}
+        />
+        <YAxis
+          tickFormatter={(value: number) => formatValue(value, true)}
+          stroke={theme.palette.text.secondary}
+          fontSize={12}
+          width={64}
+        />
+        <Tooltip
+          labelFormatter={(value: string) => format.bucket(value, interval)}
+          formatter={(value: number, name: string) => [
+            formatValue(value, false),
+            seriesLabel(name),
+          ]}
+          contentStyle={{
+            backgroundColor: theme.palette.background.paper,
+            borderColor: theme.palette.divider,
+          }}
+        />
+        {data.series.length > 1 && (
+          <Legend formatter={(value: string) => seriesLabel(value)} />
+        )}
+        {data.series.map((key, index) => (
+          <Bar
+            key={key}
+            dataKey={key}
+            name={key}
+            stackId="usage"
+            fill={colors[index % colors.length]}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

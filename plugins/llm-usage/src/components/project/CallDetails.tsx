@@ -1,0 +1,93 @@
+import { Box, Grid, Typography, makeStyles } from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { CallRecord } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { useFormatters } from '../../hooks';
+
+const useStyles = makeStyles(theme => ({
+  code: {
+    fontFamily: 'monospace',
+    fontSize: '0.8rem',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+    margin: 0,
+    padding: theme.spacing(1),
+    backgroundColor: theme.palette.background.default,
+    borderRadius: theme.shape.borderRadius,
+    maxHeight: 240,
+    overflow: 'auto',
+  },
+  error: {
+    color: theme.palette.error.main,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+  },
+}));
+
+function Field(props: { label: string; children: React.ReactNode }) {
+  return (
+    <Box>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {props.label}
+      </Typography>
+      <Typography variant="body2" component="div">
+        {props.children}
+      </Typography>
+    </Box>
+  );
+}
+
+/** What an expanded call row shows: why it failed, and everything else known. */
+export function CallDetails(props: { call: CallRecord }) {
+  const { call } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const hasMetadata = call.metadata && Object.keys(call.metadata).length > 0;
+
+  return (
+    <Grid container spacing={2} data-testid={`call-details-${call.id}`}>
+      <Grid item xs={12} md={6}>
+        <Field label={t('calls.details.errorReason')}>
+          {call.errorReason ? (
+            <span className={classes.error}>{call.errorReason}</span>
+          ) : (
+            t('calls.details.noError')
+          )}
+        </Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.user')}>{call.userRef}</Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.provider')}>{call.provider}</Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.apiKey')}>
+          {call.apiKeyId ?? t('common.none')}
+        </Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.ttft')}>
+          {format.duration(call.ttftMs)}
+        </Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.cachedTokens')}>
+          {format.integer(call.cachedTokens)}
+        </Field>
+      </Grid>
+      <Grid item xs={12}>
+        <Field label={t('calls.details.metadata')}>
+          {hasMetadata ? (
+            <pre className={classes.code}>
+              {JSON.stringify(call.metadata, null, 2)}
+            </pre>
+          ) : (
+            t('calls.details.noMetadata')
+          )}
+        </Field>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,358 @@
+import { Fragment, useState } from 'react';
+import {
+  Box,
+  Button,
+  IconButton,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TableSortLabel,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type {
+  CallListResponse,
+  CallSortField,
+  CallStatus,
+  SortOrder,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { CALL_STATUSES } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { useFormatters } from '../../hooks';
+import { QueryErrorPanel, SectionCard, StatusDot } from '../common';
+import { CallDetails } from './CallDetails';
+
+const useStyles = makeStyles(theme => ({
+  scroll: {
+    overflowX: 'auto',
+  },
+  table: {
+    minWidth: 880,
+  },
+  nowrap: {
+    whiteSpace: 'nowrap',
+  },
+  id: {
+    fontFamily: 'monospace',
+    maxWidth: 160,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  details: {
+    backgroundColor: theme.palette.action.hover,
+  },
+  filter: {
+    minWidth: 160,
+  },
+  paging: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    justifyContent: 'flex-end',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+  },
+  muted: {
+    color: theme.palette.text.secondary,
+  },
+}));
+
+/** @internal */
+export const CALL_PAGE_SIZES = [25, 50, 100];
+
+/** @internal */
+export interface CallHistoryCardProps {
+  calls?: CallListResponse;
+  loading: boolean;
+  error?: Error;
+  onRetry: () => void;
+  models: string[];
+  model?: string;
+  onModelChange: (model: string | undefined) => void;
+  status?: CallStatus;
+  onStatusChange: (status: CallStatus | undefined) => void;
+  sort: CallSortField;
+  order: SortOrder;
+  onSortChange: (sort: CallSortField, order: SortOrder) => void;
+  pageSize: number;
+  onPageSizeChange: (pageSize: number) => void;
+  /** Whether this is the first page (no cursor). */
+  isFirstPage: boolean;
+  canGoBack: boolean;
+  onFirstPage: () => void;
+  onPreviousPage: () => void;
+  onNextPage: (cursor: string) => void;
+  /** Polling state, shown as a quiet caption. */
+  live?: { intervalSeconds: number; paused: boolean };
+}
+
+/**
+ * A project's calls, newest (or slowest) first, one keyset page at a time.
+ * Expanded rows are remembered by call id, so a polling refresh that shifts
+ * rows keeps them open.
+ */
+export function CallHistoryCard(props: CallHistoryCardProps) {
+  const {
+    calls,
+    loading,
+    error,
+    onRetry,
+    models,
+    model,
+    onModelChange,
+    status,
+    onStatusChange,
+    sort,
+    order,
+    onSortChange,
+    pageSize,
+    onPageSizeChange,
+    isFirstPage,
+    canGoBack,
+    onFirstPage,
+    onPreviousPage,
+    onNextPage,
+    live,
+  } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+
+  const toggle = (id: string) =>
+    setExpanded(previous => {
+      const next = new Set(previous);
+      if (next.has(id)) {
+        next.delete(id);
+      } else {
+        next.add(id);
+      }
+      return next;
+    });
+
+  const sortLabel = (field: CallSortField, label: string) => (
+    <TableSortLabel
+      active={sort === field}
+      direction={sort === field ? order : 'desc'}
+      onClick={() =>
+        onSortChange(field, sort === field && order === 'desc' ? 'asc' : 'desc')
+      }
+    >
+      {label}
+    </TableSortLabel>
+  );
+
+  const columnCount = 9;
+  const modelOptions =
+    model && !models.includes(model) ? [model, ...models] : models;
+
+  const toolbar = (
+    <>
+      <TextField
+        select
+        size="small"
+        variant="outlined"
+        className={classes.filter}
+        label={t('calls.filters.model')}
+        value={model ?? ''}
+        onChange={e => onModelChange(e.target.value || undefined)}
+        SelectProps={{ displayEmpty: true }}
+        InputLabelProps={{ shrink: true }}
+        inputProps={{ 'data-testid': 'model-filter' }}
+      >
+        <MenuItem value="">{t('calls.filters.allModels')}</MenuItem>
+        {modelOptions.map(name => (
+          <MenuItem key={name} value={name}>
+            {name}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        select
+        size="small"
+        variant="outlined"
+        className={classes.filter}
+        label={t('calls.filters.status')}
+        value={status ?? ''}
+        onChange={e =>
+          onStatusChange((e.target.value as CallStatus) || undefined)
+        }
+        SelectProps={{ displayEmpty: true }}
+        InputLabelProps={{ shrink: true }}
+        inputProps={{ 'data-testid': 'status-filter' }}
+      >
+        <MenuItem value="">{t('calls.filters.allStatuses')}</MenuItem>
+        {CALL_STATUSES.map(value => (
+          <MenuItem key={value} value={value}>
+            {t(`calls.status.${value}`)}
+          </MenuItem>
+        ))}
+      </TextField>
+      {live && (
+        <Typography variant="caption" className={classes.muted}>
+          {live.paused
+            ? t('common.livePaused')
+            : t('common.liveUpdates', {
+                seconds: String(live.intervalSeconds),
+              })}
+        </Typography>
+      )}
+    </>
+  );
+
+  let rows;
+  if (!calls) {
+    rows = [0, 1, 2, 3, 4].map(i => (
+      <TableRow key={i} data-testid="call-row-skeleton">
+        <TableCell colSpan={columnCount}>
+          <Skeleton variant="text" />
+        </TableCell>
+      </TableRow>
+    ));
+  } else if (calls.items.length === 0) {
+    rows = (
+      <TableRow>
+        <TableCell colSpan={columnCount}>
+          <Typography align="center" className={classes.muted}>
+            {t('calls.empty')}
+          </Typography>
+        </TableCell>
+      </TableRow>
+    );
+  } else {
+    rows = calls.items.map(call => {
+      const open = expanded.has(call.id);
+      const statusLabel = t(`calls.status.${call.status}`);
+      return (
+        <Fragment key={call.id}>
+          <TableRow
+            hover
+            data-testid={`call-row-${call.id}`}
+            data-status={call.status}
+          >
+            <TableCell padding="checkbox">
+              <IconButton
+                size="small"
+                aria-expanded={open}
+                aria-label={`${
+                  open ? t('calls.hideDetails') : t('calls.showDetails')
+                } ${call.id}`}
+                onClick={() => toggle(call.id)}
+              >
+                {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
+              </IconButton>
+            </TableCell>
+            <TableCell>
+              <StatusDot status={call.status} label={statusLabel} />
+            </TableCell>
+            <TableCell className={classes.nowrap}>
+              {format.dateTime(call.timestamp)}
+            </TableCell>
+            <TableCell className={classes.id} title={call.id}>
+              {call.id}
+            </TableCell>
+            <TableCell className={classes.nowrap}>{call.model}</TableCell>
+            <TableCell>{t(`calls.types.${call.type}`)}</TableCell>
+            <TableCell align="right" className={classes.nowrap}>
+              {format.integer(call.inputTokens)} /{' '}
+              {format.integer(call.outputTokens)}
+            </TableCell>
+            <TableCell align="right" className={classes.nowrap}>
+              {format.duration(call.durationMs)}
+            </TableCell>
+            <TableCell align="right" className={classes.nowrap}>
+              {format.money({ currency: call.currency, amount: call.cost })}
+            </TableCell>
+          </TableRow>
+          {open && (
+            <TableRow className={classes.details}>
+              <TableCell colSpan={columnCount}>
+                <CallDetails call={call} />
+              </TableCell>
+            </TableRow>
+          )}
+        </Fragment>
+      );
+    });
+  }
+
+  return (
+    <SectionCard
+      title={t('calls.title')}
+      toolbar={toolbar}
+      busy={loading && !!calls}
+      testId="call-history"
+    >
+      {error && !calls ? (
+        <QueryErrorPanel error={error} onRetry={onRetry} />
+      ) : (
+        <>
+          <Box className={classes.scroll}>
+            <Table size="small" className={classes.table}>
+              <TableHead>
+                <TableRow>
+                  <TableCell padding="checkbox" />
+                  <TableCell>{t('calls.columns.status')}</TableCell>
+                  <TableCell sortDirection={sort === 'time' ? order : false}>
+                    {sortLabel('time', t('calls.columns.time'))}
+                  </TableCell>
+                  <TableCell>{t('calls.columns.id')}</TableCell>
+                  <TableCell>{t('calls.columns.model')}</TableCell>
+                  <TableCell>{t('calls.columns.type')}</TableCell>
+                  <TableCell align="right">
+                    {t('calls.columns.tokens')}
+                  </TableCell>
+                  <TableCell
+                    align="right"
+                    sortDirection={sort === 'latency' ? order : false}
+                  >
+                    {sortLabel('latency', t('calls.columns.latency'))}
+                  </TableCell>
+                  <TableCell align="right">{t('calls.columns.cost')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>{rows}</TableBody>
+            </Table>
+          </Box>
+          <Box className={classes.paging}>
+            <TextField
+              select
+              size="small"
+              label={t('projects.rowsPerPage')}
+              value={pageSize}
+              onChange={e => onPageSizeChange(Number(e.target.value))}
+            >
+              {CALL_PAGE_SIZES.map(size => (
+                <MenuItem key={size} value={size}>
+                  {size}
+                </MenuItem>
+              ))}
+            </TextField>
+            <Button size="small" disabled={isFirstPage} onClick={onFirstPage}>
+              {t('calls.firstPage')}
+            </Button>
+            <Button size="small" disabled={!canGoBack} onClick={onPreviousPage}>
+              {t('calls.previousPage')}
+            </Button>
+            <Button
+              size="small"
+              disabled={!calls?.nextCursor}
+              onClick={() => calls?.nextCursor && onNextPage(calls.nextCursor)}
+            >
+              {t('calls.nextPage')}
+            </Button>
+          </Box>
+        </>
+      )}
+    </SectionCard>
+  );
+}

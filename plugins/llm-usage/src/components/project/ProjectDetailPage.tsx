@@ -1,0 +1,257 @@
+import { useState } from 'react';
+import { Box, Grid, Typography } from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
+import {
+  CALL_SORT_FIELDS,
+  CALL_STATUSES,
+  CallStatus,
+  TREND_INTERVALS,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  allowsHourly,
+  defaultIntervalFor,
+  rangeSearch,
+  useDocumentVisible,
+  usePollingIntervalMs,
+  useProjectCalls,
+  useProjectModels,
+  useProjectStats,
+  useProjectTrends,
+  useRangeSelection,
+  useUrlParams,
+} from '../../hooks';
+import { oneOf } from '../../lib/params';
+import {
+  LlmUsageLayout,
+  OptionToggle,
+  QueryErrorPanel,
+  RangePicker,
+  SectionCard,
+  useLlmUsagePaths,
+} from '../common';
+import { CALL_PAGE_SIZES, CallHistoryCard } from './CallHistoryCard';
+import { ModelDistributionChart } from './ModelDistributionChart';
+import { ProjectStatCards } from './ProjectStatCards';
+import { ProjectTrendChart } from './ProjectTrendChart';
+
+const ORDERS = ['asc', 'desc'] as const;
+
+function CenteredText(props: { text: string; height: number }) {
+  return (
+    <Box
+      height={props.height}
+      display="flex"
+      alignItems="center"
+      justifyContent="center"
+    >
+      <Typography color="textSecondary">{props.text}</Typography>
+    </Box>
+  );
+}
+
+/** @internal */
+export interface ProjectDetailPageProps {
+  projectId: string;
+}
+
+/** Stats, trend, models and call history of one project. */
+export function ProjectDetailPage(props: ProjectDetailPageProps) {
+  const { projectId } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const paths = useLlmUsagePaths();
+  const [range, setRange] = useRangeSelection();
+  const [params, setParams] = useUrlParams();
+  const pollIntervalMs = usePollingIntervalMs();
+  const visible = useDocumentVisible();
+
+  const intervals = TREND_INTERVALS.filter(
+    i => i !== 'hour' || allowsHourly(range),
+  );
+  const interval = oneOf(
+    params.get('interval'),
+    intervals,
+    defaultIntervalFor(range),
+  );
+  const model = params.get('model') ?? undefined;
+  const statusParam = params.get('status');
+  const status = (CALL_STATUSES as readonly string[]).includes(
+    statusParam ?? '',
+  )
+    ? (statusParam as CallStatus)
+    : undefined;
+  const sort = oneOf(params.get('sort'), CALL_SORT_FIELDS, 'time');
+  const order = oneOf(params.get('order'), ORDERS, 'desc');
+  const pageSize = Number(
+    oneOf(params.get('limit'), CALL_PAGE_SIZES.map(String), '25'),
+  );
+  const cursor = params.get('cursor') ?? undefined;
+  // Cursors of the pages before this one, for "previous". Kept in memory:
+  // a shared link opens on its page, and "first page" still works.
+  const [previousCursors, setPreviousCursors] = useState<
+    Array<string | undefined>
+  >([]);
+
+  const stats = useProjectStats(projectId, range, { live: true });
+  const trends = useProjectTrends(projectId, range, interval);
+  const models = useProjectModels(projectId, range);
+  const calls = useProjectCalls(
+    projectId,
+    range,
+    { model, status, sort, order, limit: pageSize, cursor },
+    { live: true },
+  );
+
+  /** Changing what the list shows starts again from its first page. */
+  const setCallQuery = (patch: Record<string, string | undefined>) => {
+    setPreviousCursors([]);
+    setParams({ ...patch, cursor: undefined });
+  };
+
+  const entity = stats.value?.entity;
+  const subtitle = entity && (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} component="span">
+      <span>
+        {t('project.entity')}:{' '}
+        <EntityRefLink entityRef={entity.entityRef}>
+          {entity.title}
+        </EntityRefLink>
+      </span>
+      {entity.ownerRefs.length > 0 && (
+        <span>
+          {t('project.owner')}:{' '}
+          <EntityRefLinks entityRefs={entity.ownerRefs} defaultKind="group" />
+        </span>
+      )}
+    </Box>
+  );
+
+  let trendContent;
+  if (trends.error) {
+    trendContent = (
+      <QueryErrorPanel error={trends.error} onRetry={trends.retry} />
+    );
+  } else if (!trends.value) {
+    trendContent = <Skeleton variant="rect" height={300} />;
+  } else if (trends.value.points.every(p => p.calls === 0)) {
+    trendContent = (
+      <CenteredText text={t('project.trend.empty')} height={300} />
+    );
+  } else {
+    trendContent = <ProjectTrendChart trends={trends.value} />;
+  }
+
+  let modelContent;
+  if (models.error) {
+    modelContent = (
+      <QueryErrorPanel error={models.error} onRetry={models.retry} />
+    );
+  } else if (!models.value) {
+    modelContent = <Skeleton variant="circle" width={160} height={160} />;
+  } else if (models.value.models.length === 0) {
+    modelContent = (
+      <CenteredText text={t('project.models.empty')} height={180} />
+    );
+  } else {
+    modelContent = <ModelDistributionChart models={models.value.models} />;
+  }
+
+  return (
+    <LlmUsageLayout
+      title={projectId}
+      pageTitle={`${projectId} · ${t('page.title')}`}
+      subtitle={subtitle}
+      type={t('page.allProjects')}
+      typeLink={`${paths.dashboard()}${rangeSearch(range)}`}
+    >
+      <Box mb={2}>
+        <RangePicker
+          value={range}
+          onChange={next => {
+            setPreviousCursors([]);
+            setRange(next, { interval: undefined, cursor: undefined });
+          }}
+        />
+      </Box>
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          {stats.error ? (
+            <QueryErrorPanel error={stats.error} onRetry={stats.retry} />
+          ) : (
+            <ProjectStatCards
+              stats={stats.value?.stats}
+              loading={stats.loading}
+            />
+          )}
+        </Grid>
+        <Grid item xs={12} md={8}>
+          <SectionCard
+            title={t('project.trend.title')}
+            busy={trends.loading && !!trends.value}
+            testId="project-trend"
+            toolbar={
+              <OptionToggle
+                label={t('trend.interval')}
+                value={interval}
+                onChange={next => setParams({ interval: next })}
+                options={intervals.map(value => ({
+                  value,
+                  label: t(`trend.intervals.${value}`),
+                }))}
+              />
+            }
+          >
+            {trendContent}
+          </SectionCard>
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <SectionCard
+            title={t('project.models.title')}
+            busy={models.loading && !!models.value}
+          >
+            {modelContent}
+          </SectionCard>
+        </Grid>
+        <Grid item xs={12}>
+          <CallHistoryCard
+            calls={calls.value}
+            loading={calls.loading}
+            error={calls.error}
+            onRetry={calls.retry}
+            models={models.value?.models.map(m => m.model) ?? []}
+            model={model}
+            onModelChange={next => setCallQuery({ model: next })}
+            status={status}
+            onStatusChange={next => setCallQuery({ status: next })}
+            sort={sort}
+            order={order}
+            onSortChange={(nextSort, nextOrder) =>
+              setCallQuery({ sort: nextSort, order: nextOrder })
+            }
+            pageSize={pageSize}
+            onPageSizeChange={next => setCallQuery({ limit: String(next) })}
+            isFirstPage={!cursor}
+            canGoBack={previousCursors.length > 0}
+            onFirstPage={() => setCallQuery({})}
+            onPreviousPage={() => {
+              const previous = previousCursors[previousCursors.length - 1];
+              setPreviousCursors(previousCursors.slice(0, -1));
+              setParams({ cursor: previous });
+            }}
+            onNextPage={next => {
+              setPreviousCursors([...previousCursors, cursor]);
+              setParams({ cursor: next });
+            }}
+            live={
+              pollIntervalMs > 0
+                ? { intervalSeconds: pollIntervalMs / 1000, paused: !visible }
+                : undefined
+            }
+          />
+        </Grid>
+      </Grid>
+    </LlmUsageLayout>
+  );
+}
