@@ -1,0 +1,47 @@
+import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { OpenRouterClient } from './OpenRouterClient';
+
+/**
+ * OpenRouter with a management (formerly "provisioning") key.
+ * `settings.workspaceId` selects a workspace other than the default one;
+ * `settings.baseUrl` may point at a proxy.
+ *
+ * @public
+ */
+export const openRouterProvider: LlmProvider = {
+  id: 'openrouter',
+  displayName: 'OpenRouter',
+  // Activity has no project dimension; keys carry their workspace instead.
+  capabilities: [
+    'keys.list',
+    'keys.create',
+    'keys.setEnabled',
+    'keys.delete',
+    'usage.byKey',
+    'usage.byModel',
+    'costs',
+    'balance',
+  ],
+  currency: 'USD',
+  credentialFields: [
+    {
+      name: 'managementKey',
+      label: 'Management (provisioning) key',
+      secret: true,
+      required: true,
+    },
+  ],
+  billingUrl: 'https://openrouter.ai/settings/credits',
+  createClient(account, context) {
+    return new OpenRouterClient({
+      managementKey: account.credentials.managementKey,
+      workspaceId: account.settings.workspaceId || undefined,
+      baseUrl: account.settings.baseUrl || undefined,
+      logger: context.logger.child({
+        provider: 'openrouter',
+        account: account.id,
+      }),
+      fetch: context.fetch,
+    });
+  },
+};
