@@ -312,14 +312,19 @@ describe('ProviderHttpClient', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('lets a provider classify its own error envelope', async () => {
+  it('lets a provider classify its own error envelope, with a scrubbed message', async () => {
     sequence('/things', () =>
-      HttpResponse.json({ code: 'BadKey' }, { status: 400 }),
+      HttpResponse.json(
+        { code: 'BadKey', message: `key ${SECRET} unknown` },
+        { status: 400 },
+      ),
     );
     const { client } = createClient({
-      interpretError: ({ body, status, target }) =>
+      interpretError: ({ body, status, target, providerMessage }) =>
         (body as { code?: string }).code === 'BadKey'
-          ? new ProviderAuthError(`bad key (${status} ${target})`)
+          ? new ProviderAuthError(
+              `bad key (${status} ${target}): ${providerMessage}`,
+            )
           : undefined,
     });
 
@@ -327,7 +332,7 @@ describe('ProviderHttpClient', () => {
       client.request({ path: '/things', schema: thingSchema }),
     ).rejects.toThrow(
       new ProviderAuthError(
-        'bad key (400 GET https://api.example.test/v1/things)',
+        'bad key (400 GET https://api.example.test/v1/things): key *** unknown',
       ),
     );
   });

@@ -53,6 +53,11 @@ export interface ProviderErrorResponse {
   body: unknown;
   /** Where the request went, safe to show: method, origin and path. */
   target: string;
+  /**
+   * The provider's own error message from the common envelopes, shortened
+   * and with known secrets scrubbed; '' when there is none.
+   */
+  providerMessage: string;
 }
 
 /** @public */
@@ -336,11 +341,16 @@ export class ProviderHttpClient {
     } catch {
       body = undefined;
     }
-    const custom = this.options.interpretError?.({ status, body, target });
+    const providerMessage = this.redact(extractProviderMessage(body));
+    const custom = this.options.interpretError?.({
+      status,
+      body,
+      target,
+      providerMessage,
+    });
     if (custom) {
       return custom;
     }
-    const providerMessage = this.redact(extractProviderMessage(body));
     const detail = providerMessage ? `: ${providerMessage}` : '';
     const name = this.options.providerName;
     if (status === 401 || status === 403) {
