@@ -58,6 +58,8 @@ export interface UsageFormatters {
   compactMoney(cost: CostAmount): string;
   duration(ms: number | null | undefined): string;
   dateTime(iso: string | null | undefined): string;
+  /** Date and minute, for lists where seconds are noise. */
+  shortDateTime(iso: string | null | undefined): string;
   bucket(iso: string, interval: TrendInterval): string;
 }
 
@@ -152,6 +154,15 @@ export function createFormatters(locale: string): UsageFormatters {
         .toLocal()
         .setLocale(locale)
         .toLocaleString(DateTime.DATETIME_MED_WITH_SECONDS);
+    },
+    shortDateTime: iso => {
+      if (!iso) {
+        return '—';
+      }
+      return DateTime.fromISO(iso)
+        .toLocal()
+        .setLocale(locale)
+        .toLocaleString(DateTime.DATETIME_SHORT);
     },
     bucket: (iso, interval) => {
       const time = DateTime.fromISO(iso, { setZone: true }).setLocale(locale);

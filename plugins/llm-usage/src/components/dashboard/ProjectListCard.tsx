@@ -36,6 +36,9 @@ const useStyles = makeStyles(theme => ({
   },
   table: {
     minWidth: 960,
+    '& th, & td': {
+      whiteSpace: 'nowrap',
+    },
   },
   row: {
     cursor: 'pointer',
@@ -215,8 +218,11 @@ export function ProjectListCard(props: ProjectListCardProps) {
           <TableCell align="right" className={classes.number}>
             {format.duration(project.p95LatencyMs)}
           </TableCell>
-          <TableCell className={classes.number}>
-            {format.dateTime(project.lastCallAt)}
+          <TableCell
+            className={classes.number}
+            title={format.dateTime(project.lastCallAt)}
+          >
+            {format.shortDateTime(project.lastCallAt)}
           </TableCell>
         </TableRow>
       );

@@ -36,6 +36,9 @@ const useStyles = makeStyles(theme => ({
   },
   table: {
     minWidth: 880,
+    '& th, & td': {
+      whiteSpace: 'nowrap',
+    },
   },
   nowrap: {
     whiteSpace: 'nowrap',
@@ -49,6 +52,15 @@ const useStyles = makeStyles(theme => ({
   },
   details: {
     backgroundColor: theme.palette.action.hover,
+    '& > td': {
+      whiteSpace: 'normal',
+    },
+  },
+  // On a phone the table scrolls sideways; the details stay in view.
+  detailsContent: {
+    position: 'sticky',
+    left: theme.spacing(2),
+    maxWidth: 'calc(100vw - 64px)',
   },
   filter: {
     minWidth: 160,
@@ -276,7 +288,9 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
           {open && (
             <TableRow className={classes.details}>
               <TableCell colSpan={columnCount}>
-                <CallDetails call={call} />
+                <Box className={classes.detailsContent}>
+                  <CallDetails call={call} />
+                </Box>
               </TableCell>
             </TableRow>
           )}
@@ -327,6 +341,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             <TextField
               select
               size="small"
+              style={{ minWidth: 120 }}
               label={t('projects.rowsPerPage')}
               value={pageSize}
               onChange={e => onPageSizeChange(Number(e.target.value))}

@@ -115,14 +115,23 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} component="span">
       <span>
         {t('project.entity')}:{' '}
-        <EntityRefLink entityRef={entity.entityRef}>
+        <EntityRefLink
+          entityRef={entity.entityRef}
+          color="inherit"
+          underline="always"
+        >
           {entity.title}
         </EntityRefLink>
       </span>
       {entity.ownerRefs.length > 0 && (
         <span>
           {t('project.owner')}:{' '}
-          <EntityRefLinks entityRefs={entity.ownerRefs} defaultKind="group" />
+          <EntityRefLinks
+            entityRefs={entity.ownerRefs}
+            defaultKind="group"
+            color="inherit"
+            underline="always"
+          />
         </span>
       )}
     </Box>
