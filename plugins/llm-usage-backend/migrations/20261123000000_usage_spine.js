@@ -13,6 +13,11 @@
  */
 function rollupColumns(table, timeColumn) {
   table.bigInteger(timeColumn).notNullable();
+  // The same calls are kept at three levels of detail: 'detail' (every
+  // dimension), 'project' (user and key collapsed to '*') and 'model' (only
+  // provider, model and currency). Reads use the coarsest level that still
+  // has the dimensions they group or filter by.
+  table.string('level', 8).notNullable();
   // Composite keys: no NULLs, so the unique index keeps de-duplicating.
   table.string('user_ref', 255).notNullable();
   table.string('project_id', 255).notNullable();
@@ -36,12 +41,12 @@ function rollupColumns(table, timeColumn) {
   table.text('latency_sketch').notNullable();
   table.bigInteger('last_call_at').notNullable();
   table.unique(
-    [timeColumn, 'user_ref', 'project_id', 'api_key_id', 'provider', 'model', 'currency'],
+    [timeColumn, 'level', 'user_ref', 'project_id', 'api_key_id', 'provider', 'model', 'currency'],
     { indexName: `llm_usage_${timeColumn}_key_uq` },
   );
-  table.index([timeColumn, 'project_id'], `llm_usage_${timeColumn}_project_idx`);
-  table.index(['project_id', timeColumn], `llm_usage_${timeColumn}_by_project_idx`);
-  table.index(['user_ref', timeColumn], `llm_usage_${timeColumn}_by_user_idx`);
+  table.index(['level', timeColumn], `llm_usage_${timeColumn}_level_idx`);
+  table.index(['level', 'project_id', timeColumn], `llm_usage_${timeColumn}_by_project_idx`);
+  table.index(['level', 'user_ref', timeColumn], `llm_usage_${timeColumn}_by_user_idx`);
 }
 
 /** @param {import('knex').Knex} knex */

@@ -10,12 +10,13 @@ import {
   DAY_MS,
   DIRTY_HOURS_TABLE,
   HOURLY_TABLE,
-  HOUR_MS,
   ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
   dayStartOf,
+  hourStartOf,
 } from './tables';
+import { hourSpans } from '../usage/segments';
 
 const STATE_ID = 'calls';
 
@@ -31,8 +32,15 @@ export interface DirtyHour {
   token: string;
 }
 
+/** The levels of detail each rollup is kept at; see the migration. */
+export type RollupLevel = 'detail' | 'project' | 'model';
+
+/** Stands for "all values" in a dimension a level collapses. */
+export const COLLAPSED = '*';
+
 /** The dimensions of a rollup row. */
 interface RollupKey {
+  level: RollupLevel;
   user_ref: string;
   project_id: string;
   api_key_id: string;
@@ -42,6 +50,7 @@ interface RollupKey {
 }
 
 const KEY_COLUMNS: Array<keyof RollupKey> = [
+  'level',
   'user_ref',
   'project_id',
   'api_key_id',
@@ -50,7 +59,41 @@ const KEY_COLUMNS: Array<keyof RollupKey> = [
   'currency',
 ];
 
-/** Groups accumulators by rollup key. */
+/** The keys one call (or detail row) contributes to, one per level. */
+function keysOf(row: Omit<RollupKey, 'level'>): RollupKey[] {
+  const { provider, model, currency } = row;
+  return [
+    {
+      level: 'detail',
+      user_ref: row.user_ref,
+      project_id: row.project_id,
+      api_key_id: row.api_key_id,
+      provider,
+      model,
+      currency,
+    },
+    {
+      level: 'project',
+      user_ref: COLLAPSED,
+      project_id: row.project_id,
+      api_key_id: COLLAPSED,
+      provider,
+      model,
+      currency,
+    },
+    {
+      level: 'model',
+      user_ref: COLLAPSED,
+      project_id: COLLAPSED,
+      api_key_id: COLLAPSED,
+      provider,
+      model,
+      currency,
+    },
+  ];
+}
+
+/** Accumulators by rollup key. */
 class RollupGroups {
   readonly groups = new Map<string, { key: RollupKey; usage: UsageAccumulator }>();
 
@@ -58,10 +101,7 @@ class RollupGroups {
     const id = KEY_COLUMNS.map(column => key[column]).join('\u0000');
     let group = this.groups.get(id);
     if (!group) {
-      const clean = Object.fromEntries(
-        KEY_COLUMNS.map(column => [column, key[column]]),
-      ) as unknown as RollupKey;
-      group = { key: clean, usage: new UsageAccumulator() };
+      group = { key, usage: new UsageAccumulator() };
       this.groups.set(id, group);
     }
     return group.usage;
@@ -71,6 +111,15 @@ class RollupGroups {
     for (const { key, usage } of other.groups.values()) {
       this.get(key).merge(usage);
     }
+  }
+
+  /** Total calls, counted once (at the detail level). */
+  callCount(): number {
+    let calls = 0;
+    for (const { key, usage } of this.groups.values()) {
+      if (key.level === 'detail') calls += usage.counters.calls;
+    }
+    return calls;
   }
 
   toRows(timeColumn: string, time: number) {
@@ -100,8 +149,8 @@ class RollupGroups {
 
 /**
  * Maintains the hourly and daily rollups. Hours are rolled a UTC day at a
- * time, each day in one transaction together with its daily row, so a reader
- * never sees an hourly rollup that its daily rollup does not yet reflect.
+ * time, each day in one transaction together with its daily rows, so a
+ * reader never sees an hourly rollup that its daily rollup does not reflect.
  */
 export class RollupStore {
   constructor(private readonly db: Knex) {}
@@ -132,32 +181,34 @@ export class RollupStore {
   /**
    * Re-rolls the given hours of one UTC day and that day's daily rows, then
    * clears the dirty marks that were not renewed meanwhile. Idempotent.
+   * Returns the number of calls rolled.
    */
   async rollDay(dayStart: number, hours: DirtyHour[]): Promise<number> {
+    const hourStarts = hours.map(h => h.hourStart);
     return this.db.transaction(async tx => {
+      const byHour = await rollupCalls(tx, hourStarts);
       const dayGroups = new RollupGroups();
-      const rolled = new Set(hours.map(h => h.hourStart));
-      let callCount = 0;
-
-      for (const { hourStart } of hours) {
-        const hourGroups = await rollupCalls(tx, hourStart);
-        await tx(HOURLY_TABLE).where('hour_start', hourStart).delete();
-        const rows = hourGroups.toRows('hour_start', hourStart);
-        for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
-          await tx(HOURLY_TABLE).insert(part);
-        }
-        for (const row of rows) callCount += row.call_count;
-        dayGroups.merge(hourGroups);
+      const rows = [];
+      for (const [hourStart, groups] of byHour) {
+        rows.push(...groups.toRows('hour_start', hourStart));
+        dayGroups.merge(groups);
+      }
+      for (const part of chunk(hourStarts, WRITE_CHUNK_ROWS)) {
+        await tx(HOURLY_TABLE).whereIn('hour_start', part).delete();
+      }
+      for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
+        await tx(HOURLY_TABLE).insert(part);
       }
 
       // The day's other hours are already rolled: take them as they are.
-      const others = await tx(HOURLY_TABLE)
-        .select('*')
-        .where('hour_start', '>=', dayStart)
-        .andWhere('hour_start', '<', dayStart + DAY_MS);
-      for (const row of others) {
-        if (!rolled.has(Number(row.hour_start))) {
-          addRollupRow(dayGroups.get(row), row);
+      if (hourStarts.length < 24) {
+        const others = await tx(HOURLY_TABLE)
+          .select('*')
+          .where('hour_start', '>=', dayStart)
+          .andWhere('hour_start', '<', dayStart + DAY_MS)
+          .whereNotIn('hour_start', hourStarts);
+        for (const row of others) {
+          addRollupRow(dayGroups.get(keyOf(row)), row);
         }
       }
 
@@ -174,7 +225,7 @@ export class RollupStore {
           .where({ hour_start: hourStart, token })
           .delete();
       }
-      return callCount;
+      return dayGroups.callCount();
     });
   }
 
@@ -196,8 +247,14 @@ export function groupByDay(hours: DirtyHour[]): Map<number, DirtyHour[]> {
   return days;
 }
 
-async function rollupCalls(tx: Knex, hourStart: number): Promise<RollupGroups> {
-  const groups = new RollupGroups();
+/** Reads the calls of the given hours once and groups them per hour and key. */
+async function rollupCalls(
+  tx: Knex,
+  hourStarts: number[],
+): Promise<Map<number, RollupGroups>> {
+  const byHour = new Map<number, RollupGroups>(
+    hourStarts.map(hour => [hour, new RollupGroups()]),
+  );
   const calls = await tx(CALLS_TABLE)
     .select(
       'occurred_at',
@@ -215,13 +272,26 @@ async function rollupCalls(tx: Knex, hourStart: number): Promise<RollupGroups> {
       'cached_tokens',
       'cost_nanos',
     )
-    .where('occurred_at', '>=', hourStart)
-    .andWhere('occurred_at', '<', hourStart + HOUR_MS);
+    .where(inner => {
+      for (const [start, end] of hourSpans(hourStarts)) {
+        inner.orWhere(span =>
+          span.where('occurred_at', '>=', start).andWhere('occurred_at', '<', end),
+        );
+      }
+    });
   for (const call of calls) {
-    const usage = groups.get(call);
-    addCall(usage, call);
+    const groups = byHour.get(hourStartOf(Number(call.occurred_at)))!;
+    for (const key of keysOf(call)) {
+      addCall(groups.get(key), call);
+    }
   }
-  return groups;
+  return byHour;
+}
+
+function keyOf(row: any): RollupKey {
+  return Object.fromEntries(
+    KEY_COLUMNS.map(column => [column, row[column]]),
+  ) as unknown as RollupKey;
 }
 
 /** Adds one raw call row (snake_case columns) to an accumulator. */

@@ -5,9 +5,8 @@ import {
   countersFromRow,
 } from '../usage/UsageAccumulator';
 import { TimeSpan, lowerBound, planSources } from '../usage/segments';
-import { RollupStore } from './RollupStore';
+import { RollupLevel, RollupStore } from './RollupStore';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
-import { applyScope } from './scope';
 import type { VisibilityScope } from './types';
 
 /** A dimension usage can be grouped by. */
@@ -45,6 +44,8 @@ export interface UsageGroup {
  */
 interface Source {
   table: string;
+  /** Rollups keep several levels of detail; raw calls have one. */
+  leveled: boolean;
   timeColumn: string;
   /** Groups rows finely enough to be assigned to any bucket. */
   timeGroup: string;
@@ -72,6 +73,7 @@ const FINISHED = "status <> 'processing'";
 const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   daily: {
     table: DAILY_TABLE,
+    leveled: true,
     timeColumn: 'day_start',
     timeGroup: 'day_start',
     counters: ROLLUP_COUNTERS,
@@ -80,6 +82,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
   hourly: {
     table: HOURLY_TABLE,
+    leveled: true,
     timeColumn: 'hour_start',
     timeGroup: 'hour_start',
     counters: ROLLUP_COUNTERS,
@@ -88,6 +91,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
   raw: {
     table: CALLS_TABLE,
+    leveled: false,
     timeColumn: 'occurred_at',
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
@@ -146,32 +150,39 @@ export class UsageQueries {
     };
 
     const work: Array<Promise<void>> = [];
-    for (const name of ['daily', 'hourly', 'raw'] as const) {
-      const spans = plan[name];
-      if (spans.length === 0) continue;
-      const source = SOURCES[name];
-      work.push(
-        this.countersQuery(source, spans, request).then(rows => {
-          for (const row of rows) addCounterRow(groupOf(row), row);
-        }),
-      );
-      if (request.withLatency) {
+    for (const part of scopeParts(request)) {
+      for (const name of ['daily', 'hourly', 'raw'] as const) {
+        const spans = plan[name];
+        if (spans.length === 0) continue;
+        const source = SOURCES[name];
         work.push(
-          this.latencyQuery(source, spans, request).then(rows => {
-            for (const row of rows) {
-              const usage = groupOf(row);
-              if (name === 'raw') usage.sketch.add(Number(row.duration_ms));
-              else usage.sketch.mergeEncoded(row.latency_sketch);
-            }
+          this.countersQuery(source, spans, request, part).then(rows => {
+            for (const row of rows) addCounterRow(groupOf(row), row);
           }),
         );
+        if (request.withLatency) {
+          work.push(
+            this.latencyQuery(source, spans, request, part).then(rows => {
+              for (const row of rows) {
+                const usage = groupOf(row);
+                if (source.leveled) usage.sketch.mergeEncoded(row.latency_sketch);
+                else usage.sketch.add(Number(row.duration_ms));
+              }
+            }),
+          );
+        }
       }
     }
     await Promise.all(work);
     return [...groups.values()];
   }
 
-  private baseQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
+  private baseQuery(
+    source: Source,
+    spans: TimeSpan[],
+    request: AggregateRequest,
+    part: ScopePart,
+  ) {
     const query = this.db(source.table).where(inner => {
       for (const [start, end] of spans) {
         inner.orWhere(span =>
@@ -181,7 +192,10 @@ export class UsageQueries {
         );
       }
     });
-    applyScope(query, request.scope);
+    if (source.leveled) {
+      query.andWhere('level', part.level);
+    }
+    part.apply(query);
     if (request.projectId !== undefined) {
       query.andWhere('project_id', request.projectId);
     }
@@ -196,7 +210,12 @@ export class UsageQueries {
     return columns;
   }
 
-  private countersQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
+  private countersQuery(
+    source: Source,
+    spans: TimeSpan[],
+    request: AggregateRequest,
+    part: ScopePart,
+  ) {
     const groupColumns = this.groupColumns(source, request);
     const sums = Object.entries(source.counters).map(
       ([alias, expression]) => `SUM(${expression}) AS ${alias}`,
@@ -206,7 +225,7 @@ export class UsageQueries {
       'currency',
       ...(request.buckets ? [source.timeGroup] : []),
     ];
-    return this.baseQuery(source, spans, request)
+    return this.baseQuery(source, spans, request, part)
       .select(
         this.db.raw(
           [
@@ -222,8 +241,13 @@ export class UsageQueries {
       .groupByRaw(groupBy.join(', '));
   }
 
-  private latencyQuery(source: Source, spans: TimeSpan[], request: AggregateRequest) {
-    return this.baseQuery(source, spans, request)
+  private latencyQuery(
+    source: Source,
+    spans: TimeSpan[],
+    request: AggregateRequest,
+    part: ScopePart,
+  ) {
+    return this.baseQuery(source, spans, request, part)
       .select(
         this.db.raw(
           [...this.groupColumns(source, request), source.latency.select].join(', '),
@@ -231,6 +255,41 @@ export class UsageQueries {
       )
       .andWhereRaw(source.latency.where);
   }
+}
+
+/**
+ * A disjoint slice of what the caller may see, with the coarsest rollup
+ * level that can answer for it.
+ */
+interface ScopePart {
+  level: RollupLevel;
+  apply(query: Knex.QueryBuilder): void;
+}
+
+/**
+ * Splits a visibility scope into disjoint parts, so owned projects are read
+ * from the project level and only the caller's own calls elsewhere need the
+ * detail level. Parts never overlap, so nothing is counted twice.
+ */
+function scopeParts(request: AggregateRequest): ScopePart[] {
+  const { scope } = request;
+  const byProject = request.projectId !== undefined || request.groupBy?.includes('project');
+  if (scope.kind === 'all') {
+    return [{ level: byProject ? 'project' : 'model', apply: () => {} }];
+  }
+  const parts: ScopePart[] = [];
+  const owned = scope.projectIds;
+  if (owned.length > 0) {
+    parts.push({ level: 'project', apply: q => void q.whereIn('project_id', owned) });
+  }
+  parts.push({
+    level: 'detail',
+    apply: q => {
+      q.where('user_ref', scope.userRef);
+      if (owned.length > 0) q.whereNotIn('project_id', owned);
+    },
+  });
+  return parts;
 }
 
 function addCounterRow(usage: UsageAccumulator, row: any) {

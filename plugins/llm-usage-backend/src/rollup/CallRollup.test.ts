@@ -27,7 +27,7 @@ async function rawTotals(knex: Knex) {
     .select(knex.raw("SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"))
     .groupBy('currency')
     .orderBy('currency');
-  return rows.map(r => ({
+  return rows.map((r: any) => ({
     currency: r.currency,
     calls: Number(r.calls),
     failed: Number(r.failed),
@@ -38,8 +38,9 @@ async function rawTotals(knex: Knex) {
   }));
 }
 
-async function rollupTotals(knex: Knex, table: string) {
+async function rollupTotals(knex: Knex, table: string, level = 'detail') {
   const rows = await knex(table)
+    .where('level', level)
     .select('currency')
     .sum({
       calls: 'call_count',
@@ -51,7 +52,7 @@ async function rollupTotals(knex: Knex, table: string) {
     .select(knex.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'))
     .groupBy('currency')
     .orderBy('currency');
-  return rows.map(r => ({
+  return rows.map((r: any) => ({
     currency: r.currency,
     calls: Number(r.calls),
     failed: Number(r.failed),
@@ -66,8 +67,8 @@ async function snapshot(knex: Knex) {
   const strip = (rows: any[]) =>
     rows.map(row => JSON.stringify(Object.values(row).map(v => String(v))));
   return {
-    hourly: strip(await knex('llm_usage_rollup_hourly').orderBy(['hour_start', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
-    daily: strip(await knex('llm_usage_rollup_daily').orderBy(['day_start', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
+    hourly: strip(await knex('llm_usage_rollup_hourly').orderBy(['hour_start', 'level', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
+    daily: strip(await knex('llm_usage_rollup_daily').orderBy(['day_start', 'level', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
   };
 }
 
@@ -88,8 +89,10 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
 
     const raw = await rawTotals(knex);
     expect(raw.map(r => r.currency)).toEqual(['CNY', 'USD']);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_hourly')).toEqual(raw);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(raw);
+    for (const level of ['detail', 'project', 'model']) {
+      expect(await rollupTotals(knex, 'llm_usage_rollup_hourly', level)).toEqual(raw);
+      expect(await rollupTotals(knex, 'llm_usage_rollup_daily', level)).toEqual(raw);
+    }
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
   });
 
@@ -131,7 +134,7 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(await rawTotals(knex));
   });
 
-  it('answers reads identically from raw calls, hourly and daily rollups, and mixes of them', async () => {
+  it('answers reads identically from raw calls, hourly and daily rollups and mixes of them, for every scope and grouping', async () => {
     const { calls, rollup, queries } = await setup();
     await calls.ingest(randomCalls({ count: 3000, from: START, hours: 96, seed: 5 }));
     const ranges = [
@@ -139,15 +142,24 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
       [START + 90 * 60_000, START + 3 * DAY - 7 * 60_000],
       [START + DAY, START + 2 * DAY],
     ];
+    const scopes = [
+      all,
+      { kind: 'restricted', userRef: 'user:default/alice', projectIds: ['code-review'] },
+      { kind: 'restricted', userRef: 'user:default/bob', projectIds: [] },
+    ] as const;
+    const groupings = [[], ['project', 'provider'], ['model']] as const;
     const read = async () =>
       Promise.all(
-        ranges.map(async ([from, to]) => {
-          const groups = await queries.aggregate({ scope: all, from, to, groupBy: ['project', 'provider'] });
-          return groups
-            .map(g => [g.dimensions, g.usage.toTotals()] as const)
-            .map(([d, t]) => JSON.stringify([d, { ...t, p95LatencyMs: null }]))
-            .sort();
-        }),
+        ranges.flatMap(([from, to]) =>
+          scopes.flatMap(scope =>
+            groupings.map(async groupBy => {
+              const groups = await queries.aggregate({ scope, from, to, groupBy: [...groupBy], withLatency: true });
+              return groups
+                .map(g => JSON.stringify([g.dimensions, g.usage.counters, g.usage.costs.toAmounts(), g.usage.sketch.count]))
+                .sort();
+            }),
+          ),
+        ),
       );
     const fromRaw = await read();
     await rollup.run(START + 200 * HOUR);

@@ -172,7 +172,7 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       ['bad userRef', [call({ userRef: 'group:' })], /\[0\]\.userRef/],
       ['unknown field', [{ ...call({}), colour: 'red' }], /\[0\]/],
       ['huge id', [call({ id: 'x'.repeat(300) })], /\[0\]\.id/],
-    ])('rejects %s with a 400 naming the problem, storing nothing', async (_name, body, message) => {
+    ] as Array<[string, unknown, RegExp]>)('rejects %s with a 400 naming the problem, storing nothing', async (_name, body, message) => {
       const server = await startBackend();
       const res = await request(server)
         .post('/api/llm-usage/calls')

@@ -74,6 +74,13 @@ function hasDirtyHour(dirty: Set<number>, day: number) {
   return false;
 }
 
+/** Contiguous spans covering the given sorted hour starts. */
+export function hourSpans(hourStarts: number[]): TimeSpan[] {
+  const spans: TimeSpan[] = [];
+  for (const hour of hourStarts) push(spans, hour, hour + HOUR_MS);
+  return spans;
+}
+
 /** Appends a span, extending the last one when they touch. */
 function push(spans: TimeSpan[], start: number, end: number) {
   const last = spans[spans.length - 1];
