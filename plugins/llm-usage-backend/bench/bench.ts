@@ -9,7 +9,11 @@
  * backend on a real HTTP port, and prints a table. Not a test: it asserts
  * nothing, it measures.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { Knex } from 'knex';
@@ -44,14 +48,20 @@ async function freshDatabase(): Promise<Knex> {
   await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.raw(`CREATE DATABASE ${DATABASE}`);
   await admin.destroy();
-  const knex = knexFactory({ client: 'pg', connection: `${PG}/${DATABASE}`, pool: { min: 0, max: 10 } });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: `${PG}/${DATABASE}`,
+    pool: { min: 0, max: 10 },
+  });
   await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
   return knex;
 }
 
 function percentile(samples: number[], q: number) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))
+  ];
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -68,24 +78,28 @@ async function sample(iterations: number, fn: () => Promise<unknown>) {
 }
 
 function ingestOverHttp(url: string, from: number, days: number) {
-  return new Promise<{ sent: number; elapsedMs: number }>((resolvePromise, reject) => {
-    const worker = new Worker(resolve(__dirname, 'ingestWorker.js'), {
-      workerData: {
-        url,
-        authorization: mockCredentials.service.header(),
-        total: TOTAL,
-        batchSize: 1000,
-        concurrency: 4,
-        seed: 1,
-        from,
-        days,
-      },
-    });
-    worker.once('message', message =>
-      message.error ? reject(new Error(message.error)) : resolvePromise(message),
-    );
-    worker.once('error', reject);
-  });
+  return new Promise<{ sent: number; elapsedMs: number }>(
+    (resolvePromise, reject) => {
+      const worker = new Worker(resolve(__dirname, 'ingestWorker.js'), {
+        workerData: {
+          url,
+          authorization: mockCredentials.service.header(),
+          total: TOTAL,
+          batchSize: 1000,
+          concurrency: 4,
+          seed: 1,
+          from,
+          days,
+        },
+      });
+      worker.once('message', message =>
+        message.error
+          ? reject(new Error(message.error))
+          : resolvePromise(message),
+      );
+      worker.once('error', reject);
+    },
+  );
 }
 
 async function main() {
@@ -98,7 +112,13 @@ async function main() {
         data: {
           llmUsage: {
             // The bench drives the rollup itself.
-            rollup: { schedule: { frequency: { hours: 24 }, timeout: { hours: 1 }, initialDelay: { hours: 24 } } },
+            rollup: {
+              schedule: {
+                frequency: { hours: 24 },
+                timeout: { hours: 1 },
+                initialDelay: { hours: 24 },
+              },
+            },
           },
         },
       }),
@@ -114,17 +134,27 @@ async function main() {
   const to = Math.floor(now / HOUR) * HOUR;
   const from = to - 30 * DAY;
 
-  console.log(`Ingesting ${TOTAL.toLocaleString('en-US')} calls over HTTP (batches of 1000, 4 concurrent)…`);
+  console.log(
+    `Ingesting ${TOTAL.toLocaleString(
+      'en-US',
+    )} calls over HTTP (batches of 1000, 4 concurrent)…`,
+  );
   const ingest = await ingestOverHttp(`${base}/calls`, from, 30);
   const ingestRate = Math.round((ingest.sent / ingest.elapsedMs) * 1000);
-  rows.push(['ingestion over HTTP', `${ingestRate.toLocaleString('en-US')} calls/s`, '≥ 10,000 calls/s']);
+  rows.push([
+    'ingestion over HTTP',
+    `${ingestRate.toLocaleString('en-US')} calls/s`,
+    '≥ 10,000 calls/s',
+  ]);
 
   const rollups = new RollupStore(knex);
   const rollup = new CallRollup(rollups);
   console.log('Rolling up everything…');
   const [fullMs, full] = await time(() => rollup.run(now));
   rows.push([
-    `full rollup (${full.calls.toLocaleString('en-US')} calls, ${full.hours} hours)`,
+    `full rollup (${full.calls.toLocaleString('en-US')} calls, ${
+      full.hours
+    } hours)`,
     `${(fullMs / 1000).toFixed(1)} s`,
     '≤ 20 s',
   ]);
@@ -132,31 +162,61 @@ async function main() {
   // Late calls into one closed hour, then the incremental rollup of that hour.
   const lateHour = to - 3 * DAY + 5 * HOUR;
   await new CallStore(knex).ingest(
-    Array.from({ length: 1000 }, (_, i) => makeCall({ id: `late-${i}`, occurredAt: lateHour + i * 1000 })),
+    Array.from({ length: 1000 }, (_, i) =>
+      makeCall({ id: `late-${i}`, occurredAt: lateHour + i * 1000 }),
+    ),
   );
   const [hourMs] = await time(() => rollup.run(now));
   rows.push(['one hour re-rolled (late calls)', `${hourMs.toFixed(0)} ms`, '']);
 
   const auth = { authorization: mockCredentials.service.header() };
-  const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+  const range = `from=${new Date(from).toISOString()}&to=${new Date(
+    to,
+  ).toISOString()}`;
   const endpoints: Array<[string, string]> = [
     ['overview', `/usage/overview?${range}`],
-    ['trends (day, Asia/Shanghai)', `/usage/trends?${range}&interval=day&tz=Asia/Shanghai`],
+    [
+      'trends (day, Asia/Shanghai)',
+      `/usage/trends?${range}&interval=day&tz=Asia/Shanghai`,
+    ],
     ['projects (sorted by P95)', `/usage/projects?${range}&sort=p95Latency`],
   ];
   const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
     getOwnServiceCredentials: async () => mockCredentials.service(),
   } as any);
   const callStore = new CallStore(knex);
-  const fast = new UsageService(new UsageQueries(knex, rollups), callStore, projects);
-  const raw = new UsageService(new UsageQueries(knex, new RawOnlyRollupStore(knex)), callStore, projects);
+  const fast = new UsageService(
+    new UsageQueries(knex, rollups),
+    callStore,
+    projects,
+  );
+  const raw = new UsageService(
+    new UsageQueries(knex, new RawOnlyRollupStore(knex)),
+    callStore,
+    projects,
+  );
   const all = { kind: 'all' } as const;
-  const inProcess: Record<string, (service: UsageService) => Promise<unknown>> = {
-    overview: s => s.overview(all, { from, to }),
-    'trends (day, Asia/Shanghai)': s => s.trends(all, { from, to, interval: 'day', tz: 'Asia/Shanghai', split: 'none' }),
-    'projects (sorted by P95)': s =>
-      s.projectList(all, { from, to, sort: 'p95Latency', order: 'desc', offset: 0, limit: 25 }),
-  };
+  const inProcess: Record<string, (service: UsageService) => Promise<unknown>> =
+    {
+      overview: s => s.overview(all, { from, to }),
+      'trends (day, Asia/Shanghai)': s =>
+        s.trends(all, {
+          from,
+          to,
+          interval: 'day',
+          tz: 'Asia/Shanghai',
+          split: 'none',
+        }),
+      'projects (sorted by P95)': s =>
+        s.projectList(all, {
+          from,
+          to,
+          sort: 'p95Latency',
+          order: 'desc',
+          offset: 0,
+          limit: 25,
+        }),
+    };
 
   for (const [name, path] of endpoints) {
     const http = await sample(ITERATIONS, async () => {
@@ -173,15 +233,25 @@ async function main() {
     ]);
     rows.push([
       `  same aggregate from raw rows`,
-      `p50 ${fromRaw.p50.toFixed(0)} ms → ${(fromRaw.p50 / rolled.p50).toFixed(0)}× slower than rollups (p50 ${rolled.p50.toFixed(1)} ms)`,
+      `p50 ${fromRaw.p50.toFixed(0)} ms → ${(fromRaw.p50 / rolled.p50).toFixed(
+        0,
+      )}× slower than rollups (p50 ${rolled.p50.toFixed(1)} ms)`,
       '≥ 20×',
     ]);
   }
 
   const width = Math.max(...rows.map(r => r[0].length));
-  console.log(`\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString('en-US')} calls over 30 days\n`);
+  console.log(
+    `\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString(
+      'en-US',
+    )} calls over 30 days\n`,
+  );
   for (const [label, value, target] of rows) {
-    console.log(`${label.padEnd(width)}  ${value}${target ? `   (target ${target})` : ''}`);
+    console.log(
+      `${label.padEnd(width)}  ${value}${
+        target ? `   (target ${target})` : ''
+      }`,
+    );
   }
   await knex.destroy();
   process.exit(0);

@@ -5,7 +5,8 @@
  */
 const { parentPort, workerData } = require('node:worker_threads');
 
-const { url, authorization, total, batchSize, concurrency, seed, from, days } = workerData;
+const { url, authorization, total, batchSize, concurrency, seed, from, days } =
+  workerData;
 const HOUR = 3_600_000;
 
 let state = seed >>> 0;
@@ -44,11 +45,20 @@ function makeCall(i) {
   const inputTokens = Math.floor(200 + random() * 3000);
   const outputTokens = outPrice ? Math.floor(random() * 1200) : 0;
   const u = Math.max(random(), 1e-9);
-  const durationMs = Math.round(latency * Math.exp(0.5 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())));
-  const costMicros = failed ? 0 : Math.round(inputTokens * inPrice + outputTokens * outPrice);
+  const durationMs = Math.round(
+    latency *
+      Math.exp(
+        0.5 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random()),
+      ),
+  );
+  const costMicros = failed
+    ? 0
+    : Math.round(inputTokens * inPrice + outputTokens * outPrice);
   return {
     id: `bench-${seed}-${i}`,
-    timestamp: new Date(from + Math.floor(random() * days * 24 * HOUR)).toISOString(),
+    timestamp: new Date(
+      from + Math.floor(random() * days * 24 * HOUR),
+    ).toISOString(),
     userRef: `user:default/user-${user}`,
     projectId: `project-${project}`,
     provider,
@@ -81,7 +91,8 @@ async function main() {
         headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify(batch),
       });
-      if (!res.ok) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       sent += batch.length;
     }

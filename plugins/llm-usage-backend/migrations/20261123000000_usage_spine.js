@@ -41,12 +41,27 @@ function rollupColumns(table, timeColumn) {
   table.text('latency_sketch').notNullable();
   table.bigInteger('last_call_at').notNullable();
   table.unique(
-    [timeColumn, 'level', 'user_ref', 'project_id', 'api_key_id', 'provider', 'model', 'currency'],
+    [
+      timeColumn,
+      'level',
+      'user_ref',
+      'project_id',
+      'api_key_id',
+      'provider',
+      'model',
+      'currency',
+    ],
     { indexName: `llm_usage_${timeColumn}_key_uq` },
   );
   table.index(['level', timeColumn], `llm_usage_${timeColumn}_level_idx`);
-  table.index(['level', 'project_id', timeColumn], `llm_usage_${timeColumn}_by_project_idx`);
-  table.index(['level', 'user_ref', timeColumn], `llm_usage_${timeColumn}_by_user_idx`);
+  table.index(
+    ['level', 'project_id', timeColumn],
+    `llm_usage_${timeColumn}_by_project_idx`,
+  );
+  table.index(
+    ['level', 'user_ref', timeColumn],
+    `llm_usage_${timeColumn}_by_user_idx`,
+  );
 }
 
 /** @param {import('knex').Knex} knex */
@@ -77,8 +92,14 @@ exports.up = async function up(knex) {
     table.bigInteger('updated_at').notNullable();
     // Keyset pagination: (scope, time desc, id desc).
     table.index(['occurred_at', 'id'], 'llm_usage_calls_time_idx');
-    table.index(['project_id', 'occurred_at', 'id'], 'llm_usage_calls_project_time_idx');
-    table.index(['user_ref', 'occurred_at', 'id'], 'llm_usage_calls_user_time_idx');
+    table.index(
+      ['project_id', 'occurred_at', 'id'],
+      'llm_usage_calls_project_time_idx',
+    );
+    table.index(
+      ['user_ref', 'occurred_at', 'id'],
+      'llm_usage_calls_user_time_idx',
+    );
   });
 
   await knex.schema.createTable('llm_usage_rollup_hourly', table => {
@@ -100,7 +121,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('llm_usage_rollup_state', table => {
-    table.comment('Single row: every hour before rolled_until has been rolled up, except the dirty ones');
+    table.comment(
+      'Single row: every hour before rolled_until has been rolled up, except the dirty ones',
+    );
     table.string('id', 16).primary().notNullable();
     table.bigInteger('rolled_until').notNullable();
     table.bigInteger('updated_at').notNullable();

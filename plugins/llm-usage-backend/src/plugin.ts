@@ -80,12 +80,15 @@ export const llmUsagePlugin = createBackendPlugin({
               logger,
               days: config.getOptionalNumber('llmUsage.demoData.days') ?? 30,
               callsPerDay:
-                config.getOptionalNumber('llmUsage.demoData.callsPerDay') ?? 6700,
+                config.getOptionalNumber('llmUsage.demoData.callsPerDay') ??
+                6700,
             })
               .then(stored =>
                 stored > 0 ? scheduler.triggerTask(ROLLUP_TASK_ID) : undefined,
               )
-              .catch(error => logger.error('Demo data generation failed', error));
+              .catch(error =>
+                logger.error('Demo data generation failed', error),
+              );
           });
         }
 
@@ -99,7 +102,11 @@ export const llmUsagePlugin = createBackendPlugin({
               deps.userInfo,
               projects,
             ),
-            usage: new UsageService(new UsageQueries(db, rollups), calls, projects),
+            usage: new UsageService(
+              new UsageQueries(db, rollups),
+              calls,
+              projects,
+            ),
             calls,
             rollups,
             maxBatchSize:

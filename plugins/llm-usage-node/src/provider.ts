@@ -129,7 +129,10 @@ export interface LlmProviderClient {
   /** Cheapest authenticated call, for "test connection". */
   testConnection(): Promise<void>;
   listKeys?(): Promise<ProviderKey[]>;
-  createKey?(input: { name: string; limit?: ProviderMoney }): Promise<CreatedProviderKey>;
+  createKey?(input: {
+    name: string;
+    limit?: ProviderMoney;
+  }): Promise<CreatedProviderKey>;
   setKeyEnabled?(providerKeyId: string, enabled: boolean): Promise<void>;
   deleteKey?(providerKeyId: string): Promise<void>;
   fetchUsage?(range: ProviderDateRange): Promise<ProviderUsageRecord[]>;
@@ -162,5 +165,8 @@ export interface LlmProvider {
   billingUrl?: string;
   /** Shown in the UI when keys cannot be listed and must be registered by hand. */
   manualKeyRegistration?: boolean;
-  createClient(account: ProviderAccount, context: ProviderClientContext): LlmProviderClient;
+  createClient(
+    account: ProviderAccount,
+    context: ProviderClientContext,
+  ): LlmProviderClient;
 }

@@ -28,7 +28,9 @@ export async function migratedStores(knex: Knex) {
 const HOUR = 3_600_000;
 
 /** A call with sensible defaults; override what the test is about. */
-export function makeCall(overrides: Partial<NormalizedCall> = {}): NormalizedCall {
+export function makeCall(
+  overrides: Partial<NormalizedCall> = {},
+): NormalizedCall {
   return {
     id: `call-${Math.random().toString(36).slice(2)}`,
     occurredAt: Date.UTC(2026, 9, 1, 10) + Math.floor(Math.random() * HOUR),
@@ -67,8 +69,16 @@ export function randomCalls(options: {
     return state / 4294967296;
   };
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-  const users = options.users ?? ['user:default/alice', 'user:default/bob', 'user:default/carol'];
-  const projects = options.projects ?? ['support-bot', 'code-review', 'search-rag'];
+  const users = options.users ?? [
+    'user:default/alice',
+    'user:default/bob',
+    'user:default/carol',
+  ];
+  const projects = options.projects ?? [
+    'support-bot',
+    'code-review',
+    'search-rag',
+  ];
   const models: Array<[string, string, string]> = [
     ['openai', 'gpt-4o', 'USD'],
     ['anthropic', 'claude-sonnet-4', 'USD'],
@@ -77,7 +87,9 @@ export function randomCalls(options: {
   return Array.from({ length: options.count }, (_, i) => {
     const [provider, model, currency] = pick(models);
     const roll = random();
-    const status = roll < 0.05 ? 'failed' : roll < 0.07 ? 'processing' : 'success';
+    let status: NormalizedCall['status'] = 'success';
+    if (roll < 0.05) status = 'failed';
+    else if (roll < 0.07) status = 'processing';
     return makeCall({
       id: `r-${options.seed}-${i}`,
       occurredAt: options.from + Math.floor(random() * options.hours * HOUR),
@@ -87,7 +99,8 @@ export function randomCalls(options: {
       model,
       currency,
       status,
-      durationMs: random() < 0.1 ? null : Math.round(50 + Math.exp(random() * 9)),
+      durationMs:
+        random() < 0.1 ? null : Math.round(50 + Math.exp(random() * 9)),
       ttftMs: random() < 0.5 ? null : Math.round(random() * 500),
       inputTokens: Math.floor(random() * 5000),
       outputTokens: Math.floor(random() * 2000),

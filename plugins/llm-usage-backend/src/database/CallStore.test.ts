@@ -1,4 +1,8 @@
-import { createTestDatabases, makeCall, migratedStores } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+} from '../__testUtils__/databases';
 
 jest.setTimeout(60_000);
 
@@ -14,45 +18,91 @@ describe.each(databases.eachSupportedId())('CallStore on %p', databaseId => {
 
   it('stores a batch and never counts a re-sent id twice', async () => {
     const { calls, knex } = await setup();
-    const batch = [makeCall({ id: 'a', occurredAt: T0 }), makeCall({ id: 'b', occurredAt: T0 + 1 })];
-    expect(await calls.ingest(batch)).toEqual({ received: 2, inserted: 2, completed: 0, unchanged: 0 });
+    const batch = [
+      makeCall({ id: 'a', occurredAt: T0 }),
+      makeCall({ id: 'b', occurredAt: T0 + 1 }),
+    ];
+    expect(await calls.ingest(batch)).toEqual({
+      received: 2,
+      inserted: 2,
+      completed: 0,
+      unchanged: 0,
+    });
     expect(
-      await calls.ingest([...batch, makeCall({ id: 'a', occurredAt: T0, inputTokens: 999 })]),
+      await calls.ingest([
+        ...batch,
+        makeCall({ id: 'a', occurredAt: T0, inputTokens: 999 }),
+      ]),
     ).toEqual({ received: 3, inserted: 0, completed: 0, unchanged: 3 });
 
     const rows = await knex('llm_usage_calls').orderBy('id');
-    expect(rows.map(r => [r.id, Number(r.input_tokens)])).toEqual([['a', 100], ['b', 100]]);
+    expect(rows.map(r => [r.id, Number(r.input_tokens)])).toEqual([
+      ['a', 100],
+      ['b', 100],
+    ]);
   });
 
   it('completes a processing call when its id arrives again, and re-marks both hours', async () => {
     const { calls, knex } = await setup();
-    await calls.ingest([makeCall({ id: 'p', status: 'processing', occurredAt: T0, durationMs: null, outputTokens: 0 })]);
+    await calls.ingest([
+      makeCall({
+        id: 'p',
+        status: 'processing',
+        occurredAt: T0,
+        durationMs: null,
+        outputTokens: 0,
+      }),
+    ]);
     await knex('llm_usage_rollup_dirty_hours').delete();
 
     const result = await calls.ingest([
-      makeCall({ id: 'p', status: 'success', occurredAt: T0 + HOUR, durationMs: 1234, outputTokens: 77 }),
+      makeCall({
+        id: 'p',
+        status: 'success',
+        occurredAt: T0 + HOUR,
+        durationMs: 1234,
+        outputTokens: 77,
+      }),
     ]);
-    expect(result).toEqual({ received: 1, inserted: 0, completed: 1, unchanged: 0 });
+    expect(result).toEqual({
+      received: 1,
+      inserted: 0,
+      completed: 1,
+      unchanged: 0,
+    });
 
     const row = await knex('llm_usage_calls').where('id', 'p').first();
     expect(row.status).toBe('success');
     expect(Number(row.output_tokens)).toBe(77);
     expect(Number(row.duration_ms)).toBe(1234);
-    const dirty = await knex('llm_usage_rollup_dirty_hours').orderBy('hour_start');
+    const dirty = await knex('llm_usage_rollup_dirty_hours').orderBy(
+      'hour_start',
+    );
     expect(dirty.map(d => Number(d.hour_start))).toEqual([T0, T0 + HOUR]);
 
     // A final call is final: a later processing or success for the id is ignored.
-    expect(await calls.ingest([makeCall({ id: 'p', status: 'processing', occurredAt: T0 })])).toMatchObject({
+    expect(
+      await calls.ingest([
+        makeCall({ id: 'p', status: 'processing', occurredAt: T0 }),
+      ]),
+    ).toMatchObject({
       unchanged: 1,
     });
-    expect((await knex('llm_usage_calls').where('id', 'p').first()).status).toBe('success');
+    expect(
+      (await knex('llm_usage_calls').where('id', 'p').first()).status,
+    ).toBe('success');
   });
 
   it('handles processing and completion of one id inside a single batch', async () => {
     const { calls, knex } = await setup();
     const result = await calls.ingest([
       makeCall({ id: 'x', status: 'processing', occurredAt: T0 }),
-      makeCall({ id: 'x', status: 'failed', occurredAt: T0, errorReason: 'boom' }),
+      makeCall({
+        id: 'x',
+        status: 'failed',
+        occurredAt: T0,
+        errorReason: 'boom',
+      }),
     ]);
     expect(result).toMatchObject({ inserted: 1, unchanged: 0 });
     const row = await knex('llm_usage_calls').where('id', 'x').first();
@@ -105,9 +155,26 @@ describe.each(databases.eachSupportedId())('CallStore on %p', databaseId => {
   it('filters the history by scope, status and model', async () => {
     const { calls } = await setup();
     await calls.ingest([
-      makeCall({ id: '1', userRef: 'user:default/alice', projectId: 'p1', occurredAt: T0 }),
-      makeCall({ id: '2', userRef: 'user:default/bob', projectId: 'p1', occurredAt: T0, status: 'failed' }),
-      makeCall({ id: '3', userRef: 'user:default/bob', projectId: 'p2', occurredAt: T0, model: 'gpt-4o-mini' }),
+      makeCall({
+        id: '1',
+        userRef: 'user:default/alice',
+        projectId: 'p1',
+        occurredAt: T0,
+      }),
+      makeCall({
+        id: '2',
+        userRef: 'user:default/bob',
+        projectId: 'p1',
+        occurredAt: T0,
+        status: 'failed',
+      }),
+      makeCall({
+        id: '3',
+        userRef: 'user:default/bob',
+        projectId: 'p2',
+        occurredAt: T0,
+        model: 'gpt-4o-mini',
+      }),
     ]);
     const list = async (filter: object) =>
       (
@@ -117,10 +184,28 @@ describe.each(databases.eachSupportedId())('CallStore on %p', databaseId => {
           'desc',
           50,
         )
-      ).items.map(c => c.id).sort();
+      ).items
+        .map(c => c.id)
+        .sort();
 
-    expect(await list({ scope: { kind: 'restricted', userRef: 'user:default/alice', projectIds: [] } })).toEqual(['1']);
-    expect(await list({ scope: { kind: 'restricted', userRef: 'user:default/alice', projectIds: ['p2'] } })).toEqual(['1', '3']);
+    expect(
+      await list({
+        scope: {
+          kind: 'restricted',
+          userRef: 'user:default/alice',
+          projectIds: [],
+        },
+      }),
+    ).toEqual(['1']);
+    expect(
+      await list({
+        scope: {
+          kind: 'restricted',
+          userRef: 'user:default/alice',
+          projectIds: ['p2'],
+        },
+      }),
+    ).toEqual(['1', '3']);
     expect(await list({ status: 'failed' })).toEqual(['2']);
     expect(await list({ model: 'gpt-4o-mini' })).toEqual(['3']);
     expect(await list({ projectId: 'p1' })).toEqual(['1', '2']);

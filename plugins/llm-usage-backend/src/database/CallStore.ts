@@ -76,7 +76,10 @@ export class CallStore {
   async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
     const now = Date.now();
     return this.db.transaction(async tx => {
-      const existing = new Map<string, { status: string; occurredAt: number }>();
+      const existing = new Map<
+        string,
+        { status: string; occurredAt: number }
+      >();
       for (const ids of chunk(
         [...new Set(calls.map(c => c.id))],
         WRITE_CHUNK_ROWS,
@@ -173,7 +176,9 @@ export class CallStore {
         inner
           .whereRaw(`${sortSql} ${op} ?`, [after.value])
           .orWhere(tie =>
-            tie.whereRaw(`${sortSql} = ?`, [after.value]).andWhere('id', op, after.id),
+            tie
+              .whereRaw(`${sortSql} = ?`, [after.value])
+              .andWhere('id', op, after.id),
           ),
       );
     }
@@ -212,10 +217,12 @@ export class CallStore {
 /** Marks hours for the rollup; a new token per write invalidates a rollup in flight. */
 export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
   // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
-  const rows = [...hours].sort((a, b) => a - b).map(hour_start => ({
-    hour_start,
-    token: randomUUID(),
-  }));
+  const rows = [...hours]
+    .sort((a, b) => a - b)
+    .map(hour_start => ({
+      hour_start,
+      token: randomUUID(),
+    }));
   for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
     await db(DIRTY_HOURS_TABLE)
       .insert(part)

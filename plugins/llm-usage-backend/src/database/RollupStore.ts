@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
-import {
-  UsageAccumulator,
-  countersFromRow,
-} from '../usage/UsageAccumulator';
+import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -95,7 +92,10 @@ function keysOf(row: Omit<RollupKey, 'level'>): RollupKey[] {
 
 /** Accumulators by rollup key. */
 class RollupGroups {
-  readonly groups = new Map<string, { key: RollupKey; usage: UsageAccumulator }>();
+  readonly groups = new Map<
+    string,
+    { key: RollupKey; usage: UsageAccumulator }
+  >();
 
   get(key: RollupKey): UsageAccumulator {
     const id = KEY_COLUMNS.map(column => key[column]).join('\u0000');
@@ -231,7 +231,11 @@ export class RollupStore {
 
   async setRolledUntil(rolledUntil: number) {
     await this.db(ROLLUP_STATE_TABLE)
-      .insert({ id: STATE_ID, rolled_until: rolledUntil, updated_at: Date.now() })
+      .insert({
+        id: STATE_ID,
+        rolled_until: rolledUntil,
+        updated_at: Date.now(),
+      })
       .onConflict('id')
       .merge(['rolled_until', 'updated_at']);
   }
@@ -275,7 +279,9 @@ async function rollupCalls(
     .where(inner => {
       for (const [start, end] of hourSpans(hourStarts)) {
         inner.orWhere(span =>
-          span.where('occurred_at', '>=', start).andWhere('occurred_at', '<', end),
+          span
+            .where('occurred_at', '>=', start)
+            .andWhere('occurred_at', '<', end),
         );
       }
     });

@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
-import {
-  UsageAccumulator,
-  countersFromRow,
-} from '../usage/UsageAccumulator';
+import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
 import { TimeSpan, lowerBound, planSources } from '../usage/segments';
 import { RollupLevel, RollupStore } from './RollupStore';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
@@ -140,7 +137,9 @@ export class UsageQueries {
       let group = groups.get(id);
       if (!group) {
         group = {
-          dimensions: Object.fromEntries(dimensions.map((d, i) => [d, values[i]])),
+          dimensions: Object.fromEntries(
+            dimensions.map((d, i) => [d, values[i]]),
+          ),
           bucket,
           usage: new UsageAccumulator(),
         };
@@ -165,7 +164,8 @@ export class UsageQueries {
             this.latencyQuery(source, spans, request, part).then(rows => {
               for (const row of rows) {
                 const usage = groupOf(row);
-                if (source.leveled) usage.sketch.mergeEncoded(row.latency_sketch);
+                if (source.leveled)
+                  usage.sketch.mergeEncoded(row.latency_sketch);
                 else usage.sketch.add(Number(row.duration_ms));
               }
             }),
@@ -250,7 +250,9 @@ export class UsageQueries {
     return this.baseQuery(source, spans, request, part)
       .select(
         this.db.raw(
-          [...this.groupColumns(source, request), source.latency.select].join(', '),
+          [...this.groupColumns(source, request), source.latency.select].join(
+            ', ',
+          ),
         ),
       )
       .andWhereRaw(source.latency.where);
@@ -273,14 +275,18 @@ interface ScopePart {
  */
 function scopeParts(request: AggregateRequest): ScopePart[] {
   const { scope } = request;
-  const byProject = request.projectId !== undefined || request.groupBy?.includes('project');
+  const byProject =
+    request.projectId !== undefined || request.groupBy?.includes('project');
   if (scope.kind === 'all') {
     return [{ level: byProject ? 'project' : 'model', apply: () => {} }];
   }
   const parts: ScopePart[] = [];
   const owned = scope.projectIds;
   if (owned.length > 0) {
-    parts.push({ level: 'project', apply: q => void q.whereIn('project_id', owned) });
+    parts.push({
+      level: 'project',
+      apply: q => void q.whereIn('project_id', owned),
+    });
   }
   parts.push({
     level: 'detail',

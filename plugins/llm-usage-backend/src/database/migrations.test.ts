@@ -31,16 +31,13 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
 
 describe('test database setup', () => {
   it('runs PostgreSQL in CI, so every database test covers both', () => {
-    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING || !process.env.CI) {
-      expect(databases.eachSupportedId().map(([id]) => id)).toEqual(
-        process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
-          ? ['POSTGRES_15', 'SQLITE_3']
-          : ['SQLITE_3'],
-      );
-    } else {
-      throw new Error(
-        'CI must set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
-      );
-    }
+    const postgres = Boolean(
+      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
+    );
+    // CI without PostgreSQL would silently test SQLite only.
+    expect({ ci: Boolean(process.env.CI) && !postgres }).toEqual({ ci: false });
+    expect(databases.eachSupportedId().map(([id]) => id)).toEqual(
+      postgres ? ['POSTGRES_15', 'SQLITE_3'] : ['SQLITE_3'],
+    );
   });
 });

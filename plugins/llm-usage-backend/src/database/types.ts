@@ -32,4 +32,4 @@ export interface NormalizedCall {
  */
 export type VisibilityScope =
   | { kind: 'all' }
-  | { kind: 'restricted'; userRef: string; projectIds: string[] };
+  | { kind: 'restricted'; userRef: string; projectIds: readonly string[] };

@@ -1,4 +1,7 @@
-import type { CallStatus, CallType } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type {
+  CallStatus,
+  CallType,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { NormalizedCall } from '../database/types';
 
 /**
@@ -22,13 +25,72 @@ interface DemoModel {
 
 const MODELS: Record<string, DemoModel> = {
   'gpt-4o': chat('openai', 'gpt-4o', 'USD', 2500n, 10000n, 1800, 1400, 450),
-  'gpt-4o-mini': chat('openai', 'gpt-4o-mini', 'USD', 150n, 600n, 700, 900, 300),
-  'text-embedding-3-small': embedding('openai', 'text-embedding-3-small', 'USD', 20n, 120, 600),
-  'claude-sonnet-4': chat('anthropic', 'claude-sonnet-4-20250514', 'USD', 3000n, 15000n, 2600, 2600, 700),
-  'claude-3-5-haiku': chat('anthropic', 'claude-3-5-haiku-20241022', 'USD', 800n, 4000n, 900, 1200, 250),
-  'llama-3.1-70b': chat('openrouter', 'meta-llama/llama-3.1-70b-instruct', 'USD', 400n, 400n, 1500, 1100, 380),
-  'doubao-pro': chat('volcengine', 'doubao-pro-32k', 'CNY', 800n, 2000n, 1100, 1500, 420),
-  'doubao-embedding': embedding('volcengine', 'doubao-embedding', 'CNY', 500n, 150, 500),
+  'gpt-4o-mini': chat(
+    'openai',
+    'gpt-4o-mini',
+    'USD',
+    150n,
+    600n,
+    700,
+    900,
+    300,
+  ),
+  'text-embedding-3-small': embedding(
+    'openai',
+    'text-embedding-3-small',
+    'USD',
+    20n,
+    120,
+    600,
+  ),
+  'claude-sonnet-4': chat(
+    'anthropic',
+    'claude-sonnet-4-20250514',
+    'USD',
+    3000n,
+    15000n,
+    2600,
+    2600,
+    700,
+  ),
+  'claude-3-5-haiku': chat(
+    'anthropic',
+    'claude-3-5-haiku-20241022',
+    'USD',
+    800n,
+    4000n,
+    900,
+    1200,
+    250,
+  ),
+  'llama-3.1-70b': chat(
+    'openrouter',
+    'meta-llama/llama-3.1-70b-instruct',
+    'USD',
+    400n,
+    400n,
+    1500,
+    1100,
+    380,
+  ),
+  'doubao-pro': chat(
+    'volcengine',
+    'doubao-pro-32k',
+    'CNY',
+    800n,
+    2000n,
+    1100,
+    1500,
+    420,
+  ),
+  'doubao-embedding': embedding(
+    'volcengine',
+    'doubao-embedding',
+    'CNY',
+    500n,
+    150,
+    500,
+  ),
 };
 
 interface DemoProject {
@@ -42,14 +104,80 @@ interface DemoProject {
 const user = (name: string) => `user:default/${name}`;
 
 export const DEMO_PROJECTS: DemoProject[] = [
-  { id: 'support-bot', weight: 30, users: ['alice.chen', 'bob.smith', 'guest'], models: [['gpt-4o', 5], ['gpt-4o-mini', 10], ['claude-3-5-haiku', 3]] },
-  { id: 'code-review', weight: 18, users: ['carol.wu', 'dan.lee'], models: [['claude-sonnet-4', 8], ['gpt-4o', 2]] },
-  { id: 'search-rag', weight: 16, users: ['alice.chen', 'erin.kim'], models: [['text-embedding-3-small', 12], ['gpt-4o-mini', 6], ['llama-3.1-70b', 2]] },
-  { id: 'doc-summarizer', weight: 9, users: ['dan.lee', 'frank.zhang'], models: [['claude-3-5-haiku', 6], ['llama-3.1-70b', 3]] },
-  { id: 'sales-email', weight: 8, users: ['guest', 'erin.kim'], models: [['gpt-4o', 3], ['claude-sonnet-4', 1]] },
-  { id: 'data-labeling', weight: 7, users: ['frank.zhang', 'carol.wu'], models: [['llama-3.1-70b', 5], ['gpt-4o-mini', 5]] },
-  { id: 'translation', weight: 8, users: ['guest', 'frank.zhang'], models: [['doubao-pro', 8], ['doubao-embedding', 2]] },
-  { id: 'analytics-sql', weight: 4, users: ['bob.smith'], models: [['gpt-4o', 2], ['claude-sonnet-4', 1]] },
+  {
+    id: 'support-bot',
+    weight: 30,
+    users: ['alice.chen', 'bob.smith', 'guest'],
+    models: [
+      ['gpt-4o', 5],
+      ['gpt-4o-mini', 10],
+      ['claude-3-5-haiku', 3],
+    ],
+  },
+  {
+    id: 'code-review',
+    weight: 18,
+    users: ['carol.wu', 'dan.lee'],
+    models: [
+      ['claude-sonnet-4', 8],
+      ['gpt-4o', 2],
+    ],
+  },
+  {
+    id: 'search-rag',
+    weight: 16,
+    users: ['alice.chen', 'erin.kim'],
+    models: [
+      ['text-embedding-3-small', 12],
+      ['gpt-4o-mini', 6],
+      ['llama-3.1-70b', 2],
+    ],
+  },
+  {
+    id: 'doc-summarizer',
+    weight: 9,
+    users: ['dan.lee', 'frank.zhang'],
+    models: [
+      ['claude-3-5-haiku', 6],
+      ['llama-3.1-70b', 3],
+    ],
+  },
+  {
+    id: 'sales-email',
+    weight: 8,
+    users: ['guest', 'erin.kim'],
+    models: [
+      ['gpt-4o', 3],
+      ['claude-sonnet-4', 1],
+    ],
+  },
+  {
+    id: 'data-labeling',
+    weight: 7,
+    users: ['frank.zhang', 'carol.wu'],
+    models: [
+      ['llama-3.1-70b', 5],
+      ['gpt-4o-mini', 5],
+    ],
+  },
+  {
+    id: 'translation',
+    weight: 8,
+    users: ['guest', 'frank.zhang'],
+    models: [
+      ['doubao-pro', 8],
+      ['doubao-embedding', 2],
+    ],
+  },
+  {
+    id: 'analytics-sql',
+    weight: 4,
+    users: ['bob.smith'],
+    models: [
+      ['gpt-4o', 2],
+      ['claude-sonnet-4', 1],
+    ],
+  },
 ];
 
 const ERROR_REASONS = [
@@ -78,7 +206,7 @@ export function* generateDemoCalls(
   const totalWeight = DEMO_PROJECTS.reduce((sum, p) => sum + p.weight, 0);
   // Three error bursts, each hitting one provider for two hours.
   const bursts = [0.2, 0.55, 0.9].map((at, i) => ({
-    start: start + Math.floor((end - start) * at / hourMs) * hourMs,
+    start: start + Math.floor(((end - start) * at) / hourMs) * hourMs,
     provider: ['openai', 'anthropic', 'volcengine'][i],
   }));
 
@@ -89,30 +217,57 @@ export function* generateDemoCalls(
     const hourOfDay = date.getUTCHours();
     const weekday = date.getUTCDay();
     // Office hours peak around 02:00-10:00 UTC (Asia) and 13:00-17:00 UTC (Europe).
-    const daily = 0.35 + Math.max(Math.sin(((hourOfDay - 0) / 24) * Math.PI * 2 - 0.3), 0) + 0.4 * gaussianBump(hourOfDay, 15, 2.5);
+    const daily =
+      0.35 +
+      Math.max(Math.sin(((hourOfDay - 0) / 24) * Math.PI * 2 - 0.3), 0) +
+      0.4 * gaussianBump(hourOfDay, 15, 2.5);
     const weekly = weekday === 0 || weekday === 6 ? 0.45 : 1;
     const expected = ((options.callsPerDay / 24) * daily * weekly) / 0.82;
-    const callsThisHour = Math.max(0, Math.round(expected * (0.85 + random() * 0.3)));
+    const callsThisHour = Math.max(
+      0,
+      Math.round(expected * (0.85 + random() * 0.3)),
+    );
     for (let i = 0; i < callsThisHour; i++) {
       const occurredAt = hour + Math.floor(random() * hourMs);
       if (occurredAt > options.now) continue;
-      const project = pickWeighted(DEMO_PROJECTS.map(p => [p, p.weight / totalWeight] as const), random);
+      const project = pickWeighted(
+        DEMO_PROJECTS.map(p => [p, p.weight / totalWeight] as const),
+        random,
+      );
       const modelKey = pickWeighted(project.models, random);
       const model = MODELS[modelKey];
-      const userName = project.users[Math.floor(random() * project.users.length)];
+      const userName =
+        project.users[Math.floor(random() * project.users.length)];
       const inBurst = bursts.some(
-        b => b.provider === model.provider && occurredAt >= b.start && occurredAt < b.start + 2 * hourMs,
+        b =>
+          b.provider === model.provider &&
+          occurredAt >= b.start &&
+          occurredAt < b.start + 2 * hourMs,
       );
       const failed = random() < (inBurst ? 0.35 : 0.015);
       // Calls in the last two minutes may still be running.
-      const processing = !failed && options.now - occurredAt < 120_000 && random() < 0.5;
-      const status: CallStatus = failed ? 'failed' : processing ? 'processing' : 'success';
-      const inputTokens = Math.round(model.medianInputTokens * logNormal(random, 0.6));
+      const processing =
+        !failed && options.now - occurredAt < 120_000 && random() < 0.5;
+      let status: CallStatus = 'success';
+      if (failed) status = 'failed';
+      else if (processing) status = 'processing';
+      const inputTokens = Math.round(
+        model.medianInputTokens * logNormal(random, 0.6),
+      );
       const outputTokens =
-        model.type === 'embedding' || failed ? 0 : Math.round(model.medianOutputTokens * logNormal(random, 0.5));
+        model.type === 'embedding' || failed
+          ? 0
+          : Math.round(model.medianOutputTokens * logNormal(random, 0.5));
       const durationMs = processing
         ? null
-        : Math.max(20, Math.round(model.medianLatencyMs * logNormal(random, 0.45) * (failed && inBurst ? 8 : 1)));
+        : Math.max(
+            20,
+            Math.round(
+              model.medianLatencyMs *
+                logNormal(random, 0.45) *
+                (failed && inBurst ? 8 : 1),
+            ),
+          );
       sequence++;
       batch.push({
         id: `demo-${occurredAt.toString(36)}-${sequence.toString(36)}`,
@@ -124,7 +279,9 @@ export function* generateDemoCalls(
         model: model.model,
         type: model.type,
         status,
-        errorReason: failed ? ERROR_REASONS[Math.floor(random() * ERROR_REASONS.length)] : null,
+        errorReason: failed
+          ? ERROR_REASONS[Math.floor(random() * ERROR_REASONS.length)]
+          : null,
         durationMs,
         ttftMs:
           durationMs !== null && model.type === 'chat' && !failed
@@ -132,12 +289,17 @@ export function* generateDemoCalls(
             : null,
         inputTokens,
         outputTokens,
-        cachedTokens: model.type === 'chat' ? Math.round(inputTokens * random() * 0.3) : 0,
+        cachedTokens:
+          model.type === 'chat' ? Math.round(inputTokens * random() * 0.3) : 0,
         costNanos: failed
           ? 0n
-          : BigInt(inputTokens) * model.inputNanosPerToken + BigInt(outputTokens) * model.outputNanosPerToken,
+          : BigInt(inputTokens) * model.inputNanosPerToken +
+            BigInt(outputTokens) * model.outputNanosPerToken,
         currency: model.currency,
-        metadata: { demo: true, region: random() < 0.7 ? 'eu-west-1' : 'ap-southeast-1' },
+        metadata: {
+          demo: true,
+          region: random() < 0.7 ? 'eu-west-1' : 'ap-southeast-1',
+        },
       });
       if (batch.length >= batchSize) {
         yield batch;
@@ -180,7 +342,16 @@ function embedding(
   medianInputTokens: number,
 ): DemoModel {
   return {
-    ...chat(provider, model, currency, inputNanosPerToken, 0n, medianLatencyMs, medianInputTokens, 0),
+    ...chat(
+      provider,
+      model,
+      currency,
+      inputNanosPerToken,
+      0n,
+      medianLatencyMs,
+      medianInputTokens,
+      0,
+    ),
     type: 'embedding',
   };
 }
@@ -189,7 +360,10 @@ function gaussianBump(x: number, centre: number, width: number) {
   return Math.exp(-((x - centre) ** 2) / (2 * width * width));
 }
 
-function pickWeighted<T>(items: ReadonlyArray<readonly [T, number]>, random: () => number): T {
+function pickWeighted<T>(
+  items: ReadonlyArray<readonly [T, number]>,
+  random: () => number,
+): T {
   const total = items.reduce((sum, [, weight]) => sum + weight, 0);
   let target = random() * total;
   for (const [item, weight] of items) {

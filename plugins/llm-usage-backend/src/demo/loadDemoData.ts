@@ -27,7 +27,9 @@ export async function loadDemoData(options: {
     stored += (await calls.ingest(batch)).inserted;
   }
   logger.info(
-    `Demo data: generated ${stored} calls over ${options.days} days in ${Date.now() - started} ms`,
+    `Demo data: generated ${stored} calls over ${options.days} days in ${
+      Date.now() - started
+    } ms`,
   );
   return stored;
 }

@@ -18,14 +18,21 @@ const callSchema = z
     timestamp: z.string().datetime({ offset: true }),
     userRef: z.string().transform((value, ctx) => {
       try {
-        return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'user' }));
+        return stringifyEntityRef(
+          parseEntityRef(value, { defaultKind: 'user' }),
+        );
       } catch {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an entity ref such as user:default/jane' });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'must be an entity ref such as user:default/jane',
+        });
         return z.NEVER;
       }
     }),
     projectId: shortText(255),
-    provider: shortText(64).transform(value => value.toLocaleLowerCase('en-US')),
+    provider: shortText(64).transform(value =>
+      value.toLocaleLowerCase('en-US'),
+    ),
     model: shortText(255),
     type: z.enum(CALL_TYPES).default('chat'),
     status: z.enum(CALL_STATUSES).default('success'),
@@ -42,7 +49,10 @@ const callSchema = z
         if (value === undefined) return 0n;
         const nanos = parseDecimalToNanos(value);
         if (nanos === undefined || nanos < 0n) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a non-negative decimal such as "0.0123"' });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: 'must be a non-negative decimal such as "0.0123"',
+          });
           return z.NEVER;
         }
         return nanos;
@@ -66,7 +76,10 @@ const callSchema = z
  * Validates a batch of calls. The whole batch is rejected on the first bad
  * item, with a message naming its index and field.
  */
-export function parseCallBatch(body: unknown, maxBatchSize: number): NormalizedCall[] {
+export function parseCallBatch(
+  body: unknown,
+  maxBatchSize: number,
+): NormalizedCall[] {
   if (!Array.isArray(body)) {
     throw new InputError('Request body must be a JSON array of calls');
   }
@@ -83,7 +96,9 @@ export function parseCallBatch(body: unknown, maxBatchSize: number): NormalizedC
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue.path.length ? issue.path.join('.') : '(item)';
-      throw new InputError(`Invalid call at [${index}].${field}: ${issue.message}`);
+      throw new InputError(
+        `Invalid call at [${index}].${field}: ${issue.message}`,
+      );
     }
     const call = parsed.data;
     return {

@@ -11,13 +11,13 @@ const DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
  * zero past the ninth decimal. Returns undefined when the input is not a plain
  * decimal (no exponent, no thousands separators).
  */
-export function parseDecimalToNanos(value: string | number): bigint | undefined {
-  const text =
-    typeof value === 'number'
-      ? Number.isFinite(value)
-        ? value.toFixed(12)
-        : ''
-      : value.trim();
+export function parseDecimalToNanos(
+  value: string | number,
+): bigint | undefined {
+  let text = typeof value === 'string' ? value.trim() : '';
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    text = value.toFixed(12);
+  }
   const match = DECIMAL_PATTERN.exec(text);
   if (!match) {
     return undefined;
@@ -56,7 +56,10 @@ export class CostTotals {
   private readonly byCurrency = new Map<string, bigint>();
 
   add(currency: string, nanos: bigint) {
-    this.byCurrency.set(currency, (this.byCurrency.get(currency) ?? 0n) + nanos);
+    this.byCurrency.set(
+      currency,
+      (this.byCurrency.get(currency) ?? 0n) + nanos,
+    );
   }
 
   addAll(other: CostTotals) {

@@ -22,9 +22,15 @@ async function rawTotals(knex: Knex) {
   const rows = await knex('llm_usage_calls')
     .select('currency')
     .count({ calls: '*' })
-    .sum({ input: 'input_tokens', output: 'output_tokens', cached: 'cached_tokens' })
+    .sum({
+      input: 'input_tokens',
+      output: 'output_tokens',
+      cached: 'cached_tokens',
+    })
     .select(knex.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'))
-    .select(knex.raw("SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"))
+    .select(
+      knex.raw("SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"),
+    )
     .groupBy('currency')
     .orderBy('currency');
   return rows.map((r: any) => ({
@@ -67,8 +73,28 @@ async function snapshot(knex: Knex) {
   const strip = (rows: any[]) =>
     rows.map(row => JSON.stringify(Object.values(row).map(v => String(v))));
   return {
-    hourly: strip(await knex('llm_usage_rollup_hourly').orderBy(['hour_start', 'level', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
-    daily: strip(await knex('llm_usage_rollup_daily').orderBy(['day_start', 'level', 'user_ref', 'project_id', 'provider', 'model', 'currency'])),
+    hourly: strip(
+      await knex('llm_usage_rollup_hourly').orderBy([
+        'hour_start',
+        'level',
+        'user_ref',
+        'project_id',
+        'provider',
+        'model',
+        'currency',
+      ]),
+    ),
+    daily: strip(
+      await knex('llm_usage_rollup_daily').orderBy([
+        'day_start',
+        'level',
+        'user_ref',
+        'project_id',
+        'provider',
+        'model',
+        'currency',
+      ]),
+    ),
   };
 }
 
@@ -81,7 +107,8 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
   it('produces hourly and daily totals that equal the raw totals exactly', async () => {
     const { knex, calls, rollup } = await setup();
     const batch = randomCalls({ count: 4000, from: START, hours: 72, seed: 7 });
-    for (let i = 0; i < batch.length; i += 1000) await calls.ingest(batch.slice(i, i + 1000));
+    for (let i = 0; i < batch.length; i += 1000)
+      await calls.ingest(batch.slice(i, i + 1000));
 
     const result = await rollup.run(START + 80 * HOUR);
     expect(result.calls).toBe(4000);
@@ -90,15 +117,24 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const raw = await rawTotals(knex);
     expect(raw.map(r => r.currency)).toEqual(['CNY', 'USD']);
     for (const level of ['detail', 'project', 'model']) {
-      expect(await rollupTotals(knex, 'llm_usage_rollup_hourly', level)).toEqual(raw);
-      expect(await rollupTotals(knex, 'llm_usage_rollup_daily', level)).toEqual(raw);
+      expect(
+        await rollupTotals(knex, 'llm_usage_rollup_hourly', level),
+      ).toEqual(raw);
+      expect(await rollupTotals(knex, 'llm_usage_rollup_daily', level)).toEqual(
+        raw,
+      );
     }
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
   });
 
   it('changes nothing when re-run, or when the same calls are ingested again', async () => {
     const { knex, calls, rollup, rollups } = await setup();
-    const batch = randomCalls({ count: 1500, from: START, hours: 30, seed: 11 });
+    const batch = randomCalls({
+      count: 1500,
+      from: START,
+      hours: 30,
+      seed: 11,
+    });
     await calls.ingest(batch);
     await rollup.run(START + 40 * HOUR);
     const first = await snapshot(knex);
@@ -116,14 +152,26 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
 
   it('re-rolls an hour that receives a late call, and reads stay exact before and after', async () => {
     const { knex, calls, rollup, queries } = await setup();
-    await calls.ingest(randomCalls({ count: 800, from: START, hours: 48, seed: 3 }));
+    await calls.ingest(
+      randomCalls({ count: 800, from: START, hours: 48, seed: 3 }),
+    );
     await rollup.run(START + 50 * HOUR);
 
-    const late = makeCall({ id: 'late', occurredAt: START + 5 * HOUR + 17, costNanos: 123n, inputTokens: 7 });
+    const late = makeCall({
+      id: 'late',
+      occurredAt: START + 5 * HOUR + 17,
+      costNanos: 123n,
+      inputTokens: 7,
+    });
     await calls.ingest([late]);
 
     const read = async () => {
-      const [group] = await queries.aggregate({ scope: all, from: START, to: START + 48 * HOUR, withLatency: true });
+      const [group] = await queries.aggregate({
+        scope: all,
+        from: START,
+        to: START + 48 * HOUR,
+        withLatency: true,
+      });
       return group.usage.toTotals();
     };
     const beforeRollup = await read();
@@ -131,12 +179,16 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const afterRollup = await read();
     expect(afterRollup).toEqual(beforeRollup);
     expect(afterRollup.calls).toBe(801);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(await rawTotals(knex));
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
+      await rawTotals(knex),
+    );
   });
 
   it('answers reads identically from raw calls, hourly and daily rollups and mixes of them, for every scope and grouping', async () => {
     const { calls, rollup, queries } = await setup();
-    await calls.ingest(randomCalls({ count: 3000, from: START, hours: 96, seed: 5 }));
+    await calls.ingest(
+      randomCalls({ count: 3000, from: START, hours: 96, seed: 5 }),
+    );
     const ranges = [
       [START, START + 96 * HOUR],
       [START + 90 * 60_000, START + 3 * DAY - 7 * 60_000],
@@ -144,7 +196,11 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     ];
     const scopes = [
       all,
-      { kind: 'restricted', userRef: 'user:default/alice', projectIds: ['code-review'] },
+      {
+        kind: 'restricted',
+        userRef: 'user:default/alice',
+        projectIds: ['code-review'],
+      },
       { kind: 'restricted', userRef: 'user:default/bob', projectIds: [] },
     ] as const;
     const groupings = [[], ['project', 'provider'], ['model']] as const;
@@ -153,9 +209,22 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
         ranges.flatMap(([from, to]) =>
           scopes.flatMap(scope =>
             groupings.map(async groupBy => {
-              const groups = await queries.aggregate({ scope, from, to, groupBy: [...groupBy], withLatency: true });
+              const groups = await queries.aggregate({
+                scope,
+                from,
+                to,
+                groupBy: [...groupBy],
+                withLatency: true,
+              });
               return groups
-                .map(g => JSON.stringify([g.dimensions, g.usage.counters, g.usage.costs.toAmounts(), g.usage.sketch.count]))
+                .map(g =>
+                  JSON.stringify([
+                    g.dimensions,
+                    g.usage.counters,
+                    g.usage.costs.toAmounts(),
+                    g.usage.sketch.count,
+                  ]),
+                )
                 .sort();
             }),
           ),
@@ -168,17 +237,28 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
 
   it('buckets trends in a half-hour-offset zone exactly, reading the cut hours raw', async () => {
     const { calls, rollup, queries } = await setup();
-    await calls.ingest(randomCalls({ count: 2000, from: START, hours: 72, seed: 9 }));
+    await calls.ingest(
+      randomCalls({ count: 2000, from: START, hours: 72, seed: 9 }),
+    );
     // Asia/Kolkata is UTC+05:30: every local day starts at 18:30 UTC.
-    const boundaries = [0, 1, 2, 3].map(d => START - DAY + d * DAY + 18.5 * HOUR);
+    const boundaries = [0, 1, 2, 3].map(
+      d => START - DAY + d * DAY + 18.5 * HOUR,
+    );
     const read = async () =>
-      (await queries.aggregate({ scope: all, from: START, to: START + 72 * HOUR, buckets: boundaries }))
+      (
+        await queries.aggregate({
+          scope: all,
+          from: START,
+          to: START + 72 * HOUR,
+          buckets: boundaries,
+        })
+      )
         .map(g => [g.bucket, g.usage.counters.calls] as const)
         .sort((a, b) => a[0] - b[0]);
     const fromRaw = await read();
     await rollup.run(START + 100 * HOUR);
     expect(await read()).toEqual(fromRaw);
-    expect(fromRaw.reduce((sum, [, calls]) => sum + calls, 0)).toBe(2000);
+    expect(fromRaw.reduce((sum, [, count]) => sum + count, 0)).toBe(2000);
   });
 
   it('keeps P95 from merged rollups within 1% of the exact P95 over 72 hours of 100k latencies', async () => {
@@ -191,7 +271,8 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const latencies: number[] = [];
     const batch = Array.from({ length: 100_000 }, (_, i) => {
       // A heavy-tailed mix: most calls fast, some slow, a few very slow.
-      const base = random() < 0.9 ? 200 + random() * 1800 : 2000 + Math.exp(random() * 10);
+      const base =
+        random() < 0.9 ? 200 + random() * 1800 : 2000 + Math.exp(random() * 10);
       const durationMs = Math.round(base);
       latencies.push(durationMs);
       return makeCall({
@@ -201,12 +282,18 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
         projectId: i % 2 ? 'a' : 'b',
       });
     });
-    for (let i = 0; i < batch.length; i += 1000) await calls.ingest(batch.slice(i, i + 1000));
+    for (let i = 0; i < batch.length; i += 1000)
+      await calls.ingest(batch.slice(i, i + 1000));
     await rollup.run(START + 73 * HOUR);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const exact = sorted[Math.floor(0.95 * (sorted.length - 1))];
-    const [group] = await queries.aggregate({ scope: all, from: START, to: START + 72 * HOUR, withLatency: true });
+    const [group] = await queries.aggregate({
+      scope: all,
+      from: START,
+      to: START + 72 * HOUR,
+      withLatency: true,
+    });
     const merged = group.usage.toTotals().p95LatencyMs!;
     expect(Math.abs(merged - exact) / exact).toBeLessThanOrEqual(0.01);
 
@@ -224,7 +311,9 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
       sketch.merge(g.usage.sketch);
       total.merge(g.usage);
     }
-    expect(Math.abs(sketch.quantile(0.95)! - exact) / exact).toBeLessThanOrEqual(0.01);
+    expect(
+      Math.abs(sketch.quantile(0.95)! - exact) / exact,
+    ).toBeLessThanOrEqual(0.01);
     expect(total.counters.latencyCount).toBe(100_000);
   });
 });

@@ -13,7 +13,9 @@ const RELATIVE_ACCURACY = 0.01;
  * merge by the thousand than the library's protobuf form.
  */
 export class LatencySketch {
-  private readonly sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  private readonly sketch = new DDSketch({
+    relativeAccuracy: RELATIVE_ACCURACY,
+  });
 
   get count(): number {
     return this.sketch.count;

@@ -19,7 +19,10 @@ const MAX_BUCKETS = 1000;
 
 const isoDate = z
   .string()
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z' })
+  .datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
+  })
   .transform(value => Date.parse(value));
 
 const rangeShape = {
@@ -29,7 +32,10 @@ const rangeShape = {
 
 const timeZone = z
   .string()
-  .refine(value => IANAZone.isValidZone(value), 'must be an IANA time zone such as Europe/Berlin')
+  .refine(
+    value => IANAZone.isValidZone(value),
+    'must be an IANA time zone such as Europe/Berlin',
+  )
   .default('UTC');
 
 const intParam = (min: number, max: number) =>
@@ -37,7 +43,12 @@ const intParam = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(
+      z
+        .number()
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
 
 /** A resolved, validated time range in epoch ms. */
 export interface RangeParams {
@@ -66,7 +77,9 @@ function resolveRange(
   }
   if (to - from > MAX_RANGE_MS) {
     throw new InputError(
-      `Invalid query parameter 'from': the range may span at most ${MAX_RANGE_MS / DAY_MS} days`,
+      `Invalid query parameter 'from': the range may span at most ${
+        MAX_RANGE_MS / DAY_MS
+      } days`,
     );
   }
   return { from, to };
@@ -100,7 +113,10 @@ const trendsShape = {
   tz: timeZone,
 };
 
-function checkBucketCount(range: RangeParams, interval: (typeof TREND_INTERVALS)[number]) {
+function checkBucketCount(
+  range: RangeParams,
+  interval: (typeof TREND_INTERVALS)[number],
+) {
   if (estimateBucketCount(range.from, range.to, interval) > MAX_BUCKETS) {
     throw new InputError(
       `Invalid query parameter 'interval': '${interval}' gives more than ${MAX_BUCKETS} buckets for this range`,
@@ -158,7 +174,9 @@ const projectIdSchema = z.string().trim().min(1).max(255);
 export function parseProjectId(value: unknown): string {
   const result = projectIdSchema.safeParse(value);
   if (!result.success) {
-    throw new InputError(`Invalid path parameter 'projectId': ${result.error.issues[0].message}`);
+    throw new InputError(
+      `Invalid path parameter 'projectId': ${result.error.issues[0].message}`,
+    );
   }
   return result.data;
 }

@@ -3,7 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -68,9 +71,22 @@ const SEED: CallInput[] = [
   call({ id: 'a2', model: 'gpt-4o-mini', durationMs: 1500 }),
   call({ id: 'a3', status: 'failed', errorReason: 'rate_limit', cost: '0' }),
   call({ id: 'b1', userRef: BOB, projectId: 'beta', cost: '1.5' }),
-  call({ id: 'b2', userRef: BOB, projectId: 'beta', timestamp: iso(2 * 86_400_000) }),
+  call({
+    id: 'b2',
+    userRef: BOB,
+    projectId: 'beta',
+    timestamp: iso(2 * 86_400_000),
+  }),
   call({ id: 'b3', userRef: BOB, projectId: 'alpha' }),
-  call({ id: 'd1', userRef: 'user:default/dave', projectId: 'beta', provider: 'volcengine', model: 'doubao-pro-32k', cost: '3.2', currency: 'cny' }),
+  call({
+    id: 'd1',
+    userRef: 'user:default/dave',
+    projectId: 'beta',
+    provider: 'volcengine',
+    model: 'doubao-pro-32k',
+    cost: '3.2',
+    currency: 'cny',
+  }),
 ];
 
 describe.each(databases.eachSupportedId())('router on %p', databaseId => {
@@ -80,7 +96,9 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       features: [
         llmUsagePlugin,
         mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: { llmUsage: { ingest: { maxBatchSize: 10 } } } }),
+        mockServices.rootConfig.factory({
+          data: { llmUsage: { ingest: { maxBatchSize: 10 } } },
+        }),
         catalogServiceMock.factory({
           entities: [
             component('alpha-service', 'alpha', 'group:default/team-a'),
@@ -89,13 +107,18 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
         }),
         mockServices.userInfo.mock({
           getUserInfo: async (credentials: BackstageCredentials) => {
-            const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
-            return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])] };
+            const ref = (credentials.principal as BackstageUserPrincipal)
+              .userEntityRef;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+            };
           },
         }).factory,
         mockServices.permissions.mock({
           authorize: async (requests, { credentials }) => {
-            const principal = credentials.principal as Partial<BackstageUserPrincipal>;
+            const principal =
+              credentials.principal as Partial<BackstageUserPrincipal>;
             return requests.map(({ permission }) => ({
               result:
                 permission.name === 'llm-usage.admin' &&
@@ -122,13 +145,23 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
         .set('Authorization', asService())
         .send(SEED.slice(0, 7));
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ received: 7, inserted: 7, completed: 0, unchanged: 0 });
+      expect(first.body).toEqual({
+        received: 7,
+        inserted: 7,
+        completed: 0,
+        unchanged: 0,
+      });
 
       const again = await request(server)
         .post('/api/llm-usage/calls')
         .set('Authorization', asService())
         .send(SEED.slice(0, 7));
-      expect(again.body).toEqual({ received: 7, inserted: 0, completed: 0, unchanged: 7 });
+      expect(again.body).toEqual({
+        received: 7,
+        inserted: 0,
+        completed: 0,
+        unchanged: 7,
+      });
 
       const overview = await request(server)
         .get('/api/llm-usage/usage/overview')
@@ -138,16 +171,34 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
 
     it('completes a processing call when the same id is sent again', async () => {
       const server = await startBackend();
-      const post = (body: unknown) =>
-        request(server).post('/api/llm-usage/calls').set('Authorization', asService()).send(body);
-      await post([call({ id: 'p1', status: 'processing', durationMs: undefined, cost: undefined })]);
-      const done = await post([call({ id: 'p1', status: 'success', durationMs: 900, cost: '0.5' })]);
+      const post = (body: object) =>
+        request(server)
+          .post('/api/llm-usage/calls')
+          .set('Authorization', asService())
+          .send(body);
+      await post([
+        call({
+          id: 'p1',
+          status: 'processing',
+          durationMs: undefined,
+          cost: undefined,
+        }),
+      ]);
+      const done = await post([
+        call({ id: 'p1', status: 'success', durationMs: 900, cost: '0.5' }),
+      ]);
       expect(done.body).toMatchObject({ completed: 1 });
       const stats = await request(server)
         .get('/api/llm-usage/usage/projects/alpha/stats')
         .set('Authorization', asUser(ADMIN));
-      expect(stats.body.stats).toMatchObject({ calls: 1, successCalls: 1, processingCalls: 0 });
-      expect(stats.body.stats.costs).toEqual([{ currency: 'USD', amount: '0.5' }]);
+      expect(stats.body.stats).toMatchObject({
+        calls: 1,
+        successCalls: 1,
+        processingCalls: 0,
+      });
+      expect(stats.body.stats.costs).toEqual([
+        { currency: 'USD', amount: '0.5' },
+      ]);
     });
 
     it('refuses user tokens with 403', async () => {
@@ -162,8 +213,16 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
     it.each([
       ['not an array', { id: 'x' }, /JSON array/],
       ['empty', [], /at least one call/],
-      ['too many', Array.from({ length: 11 }, (_, i) => call({ id: `t${i}` })), /at most 10/],
-      ['bad timestamp', [call({ id: 'ok' }), call({ id: 'bad', timestamp: 'yesterday' })], /\[1\]\.timestamp/],
+      [
+        'too many',
+        Array.from({ length: 11 }, (_, i) => call({ id: `t${i}` })),
+        /at most 10/,
+      ],
+      [
+        'bad timestamp',
+        [call({ id: 'ok' }), call({ id: 'bad', timestamp: 'yesterday' })],
+        /\[1\]\.timestamp/,
+      ],
       ['missing model', [call({ model: undefined })], /\[0\]\.model/],
       ['bad status', [call({ status: 'done' as any })], /\[0\]\.status/],
       ['negative tokens', [call({ inputTokens: -1 })], /\[0\]\.inputTokens/],
@@ -172,20 +231,23 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       ['bad userRef', [call({ userRef: 'group:' })], /\[0\]\.userRef/],
       ['unknown field', [{ ...call({}), colour: 'red' }], /\[0\]/],
       ['huge id', [call({ id: 'x'.repeat(300) })], /\[0\]\.id/],
-    ] as Array<[string, unknown, RegExp]>)('rejects %s with a 400 naming the problem, storing nothing', async (_name, body, message) => {
-      const server = await startBackend();
-      const res = await request(server)
-        .post('/api/llm-usage/calls')
-        .set('Authorization', asService())
-        .send(body as any);
-      expect(res.status).toBe(400);
-      expect(res.body.error.name).toBe('InputError');
-      expect(res.body.error.message).toMatch(message);
-      const overview = await request(server)
-        .get('/api/llm-usage/usage/overview')
-        .set('Authorization', asUser(ADMIN));
-      expect(overview.body.current.calls).toBe(0);
-    });
+    ] as Array<[string, unknown, RegExp]>)(
+      'rejects %s with a 400 naming the problem, storing nothing',
+      async (_name, body, message) => {
+        const server = await startBackend();
+        const res = await request(server)
+          .post('/api/llm-usage/calls')
+          .set('Authorization', asService())
+          .send(body as any);
+        expect(res.status).toBe(400);
+        expect(res.body.error.name).toBe('InputError');
+        expect(res.body.error.message).toMatch(message);
+        const overview = await request(server)
+          .get('/api/llm-usage/usage/overview')
+          .set('Authorization', asUser(ADMIN));
+        expect(overview.body.current.calls).toBe(0);
+      },
+    );
 
     it('rejects malformed JSON with a 400', async () => {
       const server = await startBackend();
@@ -201,9 +263,14 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
   describe('visibility', () => {
     async function seeded() {
       const server = await startBackend();
-      await request(server).post('/api/llm-usage/calls').set('Authorization', asService()).send(SEED);
+      await request(server)
+        .post('/api/llm-usage/calls')
+        .set('Authorization', asService())
+        .send(SEED);
       const get = (ref: string, path: string) =>
-        request(server).get(`/api/llm-usage${path}`).set('Authorization', asUser(ref));
+        request(server)
+          .get(`/api/llm-usage${path}`)
+          .set('Authorization', asUser(ref));
       return get;
     }
 
@@ -214,7 +281,9 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       // Bob: beta (b1, b2, d1) + his own b3.
       expect((await get(BOB, '/usage/overview')).body.current.calls).toBe(4);
       // Someone without projects sees only their own calls.
-      expect((await get('user:default/dave', '/usage/overview')).body.current.calls).toBe(1);
+      expect(
+        (await get('user:default/dave', '/usage/overview')).body.current.calls,
+      ).toBe(1);
       const admin = (await get(ADMIN, '/usage/overview')).body.current;
       expect(admin.calls).toBe(7);
       expect(admin.costs).toEqual([
@@ -232,8 +301,11 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
         ownerRefs: ['group:default/team-a'],
       });
       const dave = (await get('user:default/dave', '/usage/projects')).body;
-      expect(dave.items.map((p: any) => [p.projectId, p.calls])).toEqual([['beta', 1]]);
-      const admin = (await get(ADMIN, '/usage/projects?sort=calls&order=desc')).body;
+      expect(dave.items.map((p: any) => [p.projectId, p.calls])).toEqual([
+        ['beta', 1],
+      ]);
+      const admin = (await get(ADMIN, '/usage/projects?sort=calls&order=desc'))
+        .body;
       expect(admin.items.map((p: any) => [p.projectId, p.calls])).toEqual([
         ['alpha', 4],
         ['beta', 3],
@@ -243,24 +315,35 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
     it('scopes trends, stats, models and calls of a project', async () => {
       const get = await seeded();
       const trendCalls = async (ref: string) =>
-        (await get(ref, '/usage/trends?interval=day&tz=Asia/Shanghai')).body.points.reduce(
-          (sum: number, p: any) => sum + p.calls,
-          0,
-        );
+        (
+          await get(ref, '/usage/trends?interval=day&tz=Asia/Shanghai')
+        ).body.points.reduce((sum: number, p: any) => sum + p.calls, 0);
       expect(await trendCalls(ALICE)).toBe(4);
       expect(await trendCalls('user:default/dave')).toBe(1);
 
       // Alice may open beta's page (it is in the catalog) but sees none of its calls.
-      expect((await get(ALICE, '/usage/projects/beta/stats')).body.stats.calls).toBe(0);
-      expect((await get(ALICE, '/usage/projects/beta/calls')).body.items).toEqual([]);
-      expect((await get(ALICE, '/usage/projects/beta/models')).body.models).toEqual([]);
+      expect(
+        (await get(ALICE, '/usage/projects/beta/stats')).body.stats.calls,
+      ).toBe(0);
+      expect(
+        (await get(ALICE, '/usage/projects/beta/calls')).body.items,
+      ).toEqual([]);
+      expect(
+        (await get(ALICE, '/usage/projects/beta/models')).body.models,
+      ).toEqual([]);
       // Bob sees his own call in alpha, not Alice's.
-      const bobCalls = (await get(BOB, '/usage/projects/alpha/calls')).body.items;
+      const bobCalls = (await get(BOB, '/usage/projects/alpha/calls')).body
+        .items;
       expect(bobCalls.map((c: any) => c.id)).toEqual(['b3']);
-      const bobTrend = (await get(BOB, '/usage/projects/alpha/trends?interval=day')).body.points;
-      expect(bobTrend.reduce((sum: number, p: any) => sum + p.calls, 0)).toBe(1);
+      const bobTrend = (
+        await get(BOB, '/usage/projects/alpha/trends?interval=day')
+      ).body.points;
+      expect(bobTrend.reduce((sum: number, p: any) => sum + p.calls, 0)).toBe(
+        1,
+      );
 
-      const aliceModels = (await get(ALICE, '/usage/projects/alpha/models')).body.models;
+      const aliceModels = (await get(ALICE, '/usage/projects/alpha/models'))
+        .body.models;
       expect(aliceModels.map((m: any) => [m.model, m.calls])).toEqual([
         ['gpt-4o', 3],
         ['gpt-4o-mini', 1],
@@ -269,20 +352,33 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
 
     it('answers 404 for a project that is neither in the catalog nor visible', async () => {
       const get = await seeded();
-      expect((await get(ALICE, '/usage/projects/nowhere/stats')).status).toBe(404);
+      expect((await get(ALICE, '/usage/projects/nowhere/stats')).status).toBe(
+        404,
+      );
       // dave's call makes beta visible to him even without ownership.
-      expect((await get('user:default/dave', '/usage/projects/beta/stats')).status).toBe(200);
+      expect(
+        (await get('user:default/dave', '/usage/projects/beta/stats')).status,
+      ).toBe(200);
     });
 
     it('filters and pages the call history', async () => {
       const get = await seeded();
-      const failed = (await get(ADMIN, '/usage/projects/alpha/calls?status=failed')).body.items;
-      expect(failed.map((c: any) => [c.id, c.errorReason])).toEqual([['a3', 'rate_limit']]);
-      const page1 = (await get(ADMIN, '/usage/projects/alpha/calls?limit=2&sort=latency')).body;
+      const failed = (
+        await get(ADMIN, '/usage/projects/alpha/calls?status=failed')
+      ).body.items;
+      expect(failed.map((c: any) => [c.id, c.errorReason])).toEqual([
+        ['a3', 'rate_limit'],
+      ]);
+      const page1 = (
+        await get(ADMIN, '/usage/projects/alpha/calls?limit=2&sort=latency')
+      ).body;
       expect(page1.items).toHaveLength(2);
       expect(page1.items[0].durationMs).toBe(1500);
       const page2 = (
-        await get(ADMIN, `/usage/projects/alpha/calls?limit=2&sort=latency&cursor=${page1.nextCursor}`)
+        await get(
+          ADMIN,
+          `/usage/projects/alpha/calls?limit=2&sort=latency&cursor=${page1.nextCursor}`,
+        )
       ).body;
       expect(page2.items).toHaveLength(2);
       expect(page2.nextCursor).toBeUndefined();
@@ -295,7 +391,10 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
     it.each([
       ['/usage/overview?from=yesterday', 'from'],
       [`/usage/overview?from=${iso(0)}&to=${iso(86_400_000)}`, 'from'],
-      ['/usage/overview?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
+      [
+        '/usage/overview?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+        'from',
+      ],
       ['/usage/overview?colour=red', 'colour'],
       ['/usage/projects?sort=vibes', 'sort'],
       ['/usage/projects?order=sideways', 'order'],
@@ -304,7 +403,10 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       ['/usage/projects?offset=abc', 'offset'],
       ['/usage/trends?tz=Mars/Olympus', 'tz'],
       ['/usage/trends?interval=fortnight', 'interval'],
-      ['/usage/trends?interval=hour&from=2026-01-01T00:00:00Z&to=2026-11-01T00:00:00Z', 'interval'],
+      [
+        '/usage/trends?interval=hour&from=2026-01-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+        'interval',
+      ],
       ['/usage/trends?split=colour', 'split'],
       ['/usage/projects/alpha/stats?to=nope', 'to'],
       ['/usage/projects/alpha/trends?tz=UTC%2B8', 'tz'],
@@ -325,12 +427,17 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
 
     it('rejects a cursor from a differently sorted list', async () => {
       const server = await startBackend();
-      await request(server).post('/api/llm-usage/calls').set('Authorization', asService()).send(SEED);
+      await request(server)
+        .post('/api/llm-usage/calls')
+        .set('Authorization', asService())
+        .send(SEED);
       const first = await request(server)
         .get('/api/llm-usage/usage/projects/alpha/calls?limit=1&sort=time')
         .set('Authorization', asUser(ADMIN));
       const res = await request(server)
-        .get(`/api/llm-usage/usage/projects/alpha/calls?limit=1&sort=latency&cursor=${first.body.nextCursor}`)
+        .get(
+          `/api/llm-usage/usage/projects/alpha/calls?limit=1&sort=latency&cursor=${first.body.nextCursor}`,
+        )
         .set('Authorization', asUser(ADMIN));
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain("'cursor'");

@@ -30,13 +30,17 @@ export interface RouterOptions {
   demoDataEnabled: boolean;
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, auditor, visibility, usage, calls, rollups } = options;
   const router = Router();
   router.use(express.json({ limit: '20mb' }));
 
   const scopeOf = async (req: express.Request) =>
-    visibility.scopeFor(await httpAuth.credentials(req, { allow: ['user', 'service'] }));
+    visibility.scopeFor(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+    );
 
   // Ingestion is for gateways and other plugins, never for a user's browser.
   router.post('/calls', async (req, res) => {

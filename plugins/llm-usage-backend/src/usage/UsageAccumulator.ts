@@ -116,7 +116,9 @@ export class UsageAccumulator {
       successRate: finished > 0 ? c.successCalls / finished : null,
       avgLatencyMs:
         c.latencyCount > 0 ? round1(c.latencySumMs / c.latencyCount) : null,
-      p95LatencyMs: this.latency ? roundOrNull(this.latency.quantile(0.95)) : null,
+      p95LatencyMs: this.latency
+        ? roundOrNull(this.latency.quantile(0.95))
+        : null,
     };
   }
 }

@@ -30,6 +30,30 @@ interface Range {
   to: number;
 }
 
+type SortValue = number | bigint | string | null;
+
+const PROJECT_SORT_KEYS: Record<
+  ProjectSortField,
+  (item: ProjectUsage, usage: UsageAccumulator) => SortValue
+> = {
+  calls: item => item.calls,
+  cost: (_item, usage) => usage.costs.dominantNanos(),
+  tokens: item => item.totalTokens,
+  successRate: item => item.successRate,
+  p95Latency: item => item.p95LatencyMs,
+  lastCall: (_item, usage) => usage.counters.lastCallAt,
+  projectId: item => item.projectId,
+};
+
+/** Nulls sort first ascending, last descending. */
+function compare(a: SortValue, b: SortValue): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
+  return a < b ? -1 : 1;
+}
+
 /** Turns aggregates into the responses of the usage endpoints. */
 export class UsageService {
   constructor(
@@ -38,8 +62,14 @@ export class UsageService {
     private readonly projects: ProjectDirectory,
   ) {}
 
-  async overview(scope: VisibilityScope, range: Range): Promise<UsageOverviewResponse> {
-    const previous = { from: range.from - (range.to - range.from), to: range.from };
+  async overview(
+    scope: VisibilityScope,
+    range: Range,
+  ): Promise<UsageOverviewResponse> {
+    const previous = {
+      from: range.from - (range.to - range.from),
+      to: range.from,
+    };
     const [current, before] = await Promise.all([
       this.totals(scope, range),
       this.totals(scope, previous),
@@ -63,7 +93,12 @@ export class UsageService {
     },
   ): Promise<ProjectListResponse> {
     const [groups, directory] = await Promise.all([
-      this.queries.aggregate({ scope, ...query, groupBy: ['project'], withLatency: true }),
+      this.queries.aggregate({
+        scope,
+        ...query,
+        groupBy: ['project'],
+        withLatency: true,
+      }),
       this.projects.projects(),
     ]);
     const needle = query.search?.trim().toLocaleLowerCase('en-US');
@@ -90,11 +125,15 @@ export class UsageService {
     const key = PROJECT_SORT_KEYS[query.sort];
     rows.sort((a, b) => {
       const order = compare(key(a.item, a.usage), key(b.item, b.usage));
-      return order !== 0 ? order * direction : a.item.projectId.localeCompare(b.item.projectId);
+      return order !== 0
+        ? order * direction
+        : a.item.projectId.localeCompare(b.item.projectId);
     });
     return {
       range: toTimeRange(query),
-      items: rows.slice(query.offset, query.offset + query.limit).map(r => r.item),
+      items: rows
+        .slice(query.offset, query.offset + query.limit)
+        .map(r => r.item),
       totalCount: rows.length,
       offset: query.offset,
       limit: query.limit,
@@ -115,7 +154,8 @@ export class UsageService {
     const series = new Set<string>();
     const points = groups
       .map(({ dimensions, bucket, usage }) => {
-        const name = query.split === 'none' ? 'total' : dimensions[query.split]!;
+        const name =
+          query.split === 'none' ? 'total' : dimensions[query.split]!;
         series.add(name);
         const totals = usage.toTotals();
         return {
@@ -131,7 +171,10 @@ export class UsageService {
           bucketIndex: bucket,
         };
       })
-      .sort((a, b) => a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series))
+      .sort(
+        (a, b) =>
+          a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series),
+      )
       .map(({ bucketIndex: _bucketIndex, ...point }) => point);
     return {
       range: toTimeRange(query),
@@ -150,7 +193,12 @@ export class UsageService {
   ): Promise<ProjectStatsResponse> {
     const entity = await this.requireProject(scope, projectId);
     const usage = await this.totals(scope, range, projectId);
-    return { projectId, range: toTimeRange(range), stats: usage.toTotals(), entity };
+    return {
+      projectId,
+      range: toTimeRange(range),
+      stats: usage.toTotals(),
+      entity,
+    };
   }
 
   async projectTrends(
@@ -198,7 +246,10 @@ export class UsageService {
       projectId,
       groupBy: ['provider', 'model'],
     });
-    const totalCalls = groups.reduce((sum, g) => sum + g.usage.counters.calls, 0);
+    const totalCalls = groups.reduce(
+      (sum, g) => sum + g.usage.counters.calls,
+      0,
+    );
     return {
       projectId,
       range: toTimeRange(range),
@@ -245,7 +296,11 @@ export class UsageService {
     };
   }
 
-  private async totals(scope: VisibilityScope, range: Range, projectId?: string) {
+  private async totals(
+    scope: VisibilityScope,
+    range: Range,
+    projectId?: string,
+  ) {
     const groups = await this.queries.aggregate({
       scope,
       ...range,
@@ -265,30 +320,6 @@ export class UsageService {
     }
     return entity;
   }
-}
-
-type SortValue = number | bigint | string | null;
-
-const PROJECT_SORT_KEYS: Record<
-  ProjectSortField,
-  (item: ProjectUsage, usage: UsageAccumulator) => SortValue
-> = {
-  calls: item => item.calls,
-  cost: (_item, usage) => usage.costs.dominantNanos(),
-  tokens: item => item.totalTokens,
-  successRate: item => item.successRate,
-  p95Latency: item => item.p95LatencyMs,
-  lastCall: (_item, usage) => usage.counters.lastCallAt,
-  projectId: item => item.projectId,
-};
-
-/** Nulls sort first ascending, last descending. */
-function compare(a: SortValue, b: SortValue): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
-  return a < b ? -1 : 1;
 }
 
 function toTimeRange(range: Range): TimeRange {

@@ -29,4 +29,3 @@ export function decodeCursor(text: string): CallCursor {
     );
   }
 }
-

@@ -27,7 +27,11 @@ export function timeBuckets(
 }
 
 /** How many buckets a range would have, without building them. */
-export function estimateBucketCount(from: number, to: number, interval: TrendInterval) {
+export function estimateBucketCount(
+  from: number,
+  to: number,
+  interval: TrendInterval,
+) {
   const lengthMs: Record<TrendInterval, number> = {
     hour: 3_600_000,
     day: 86_400_000,

@@ -46,10 +46,14 @@ export class ProjectDirectory {
 
   /** Project ids whose Component is owned by one of the given refs. */
   async projectIdsOwnedBy(ownershipRefs: string[]): Promise<string[]> {
-    const owners = new Set(ownershipRefs.map(ref => ref.toLocaleLowerCase('en-US')));
+    const owners = new Set(
+      ownershipRefs.map(ref => ref.toLocaleLowerCase('en-US')),
+    );
     const ids: string[] = [];
     for (const [projectId, entity] of await this.projects()) {
-      if (entity.ownerRefs.some(ref => owners.has(ref.toLocaleLowerCase('en-US')))) {
+      if (
+        entity.ownerRefs.some(ref => owners.has(ref.toLocaleLowerCase('en-US')))
+      ) {
         ids.push(projectId);
       }
     }
@@ -59,7 +63,10 @@ export class ProjectDirectory {
   private async load(): Promise<Map<string, LinkedEntity>> {
     const { items } = await this.catalog.getEntities(
       {
-        filter: { kind: 'Component', [ANNOTATION_FILTER_KEY]: CATALOG_FILTER_EXISTS },
+        filter: {
+          kind: 'Component',
+          [ANNOTATION_FILTER_KEY]: CATALOG_FILTER_EXISTS,
+        },
         fields: ['kind', 'metadata', 'relations'],
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
@@ -76,7 +83,8 @@ export class ProjectDirectory {
 }
 
 export function projectIdsOf(entity: Entity): string[] {
-  const value = entity.metadata.annotations?.[LLM_USAGE_PROJECT_ID_ANNOTATION] ?? '';
+  const value =
+    entity.metadata.annotations?.[LLM_USAGE_PROJECT_ID_ANNOTATION] ?? '';
   return value
     .split(',')
     .map(id => id.trim())

@@ -28,7 +28,10 @@ export class VisibilityResolver {
 
   async scopeFor(credentials: BackstageCredentials): Promise<VisibilityScope> {
     const [read, admin] = await this.permissions.authorize(
-      [{ permission: llmUsageReadPermission }, { permission: llmUsageAdminPermission }],
+      [
+        { permission: llmUsageReadPermission },
+        { permission: llmUsageAdminPermission },
+      ],
       { credentials },
     );
     if (read.result !== AuthorizeResult.ALLOW) {
@@ -44,7 +47,9 @@ export class VisibilityResolver {
     return {
       kind: 'restricted',
       userRef: info.userEntityRef,
-      projectIds: await this.projects.projectIdsOwnedBy(info.ownershipEntityRefs),
+      projectIds: await this.projects.projectIdsOwnedBy(
+        info.ownershipEntityRefs,
+      ),
     };
   }
 }
