@@ -12,6 +12,9 @@ import {
 import { renderWithApi } from '../../__testUtils__/render';
 import { DashboardPage } from './DashboardPage';
 
+// Rendering the whole page in jsdom is slow when the test run shares two cores.
+jest.setTimeout(30_000);
+
 function dashboardApi(overrides: LlmUsageApiOverrides = {}) {
   return mockLlmUsageApi({
     getOverview: jest.fn(async () => busyOverview),

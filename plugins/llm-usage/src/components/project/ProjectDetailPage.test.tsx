@@ -13,6 +13,9 @@ import {
 import { renderWithApi } from '../../__testUtils__/render';
 import { LlmUsagePage } from '../LlmUsagePage';
 
+// Rendering the whole page in jsdom is slow when the test run shares two cores.
+jest.setTimeout(30_000);
+
 const failedCall = call({
   id: 'call-failed',
   status: 'failed',
