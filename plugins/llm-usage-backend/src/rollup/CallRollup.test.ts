@@ -17,6 +17,19 @@ const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 9, 1, 0);
 const all = { kind: 'all' } as const;
 
+/** Normalises a per-currency totals row; drivers differ in number types. */
+function totalsOf(r: any) {
+  return {
+    currency: r.currency,
+    calls: Number(r.calls),
+    failed: Number(r.failed),
+    input: Number(r.input),
+    output: Number(r.output),
+    cached: Number(r.cached),
+    cost: String(r.cost),
+  };
+}
+
 /** Totals computed straight from raw rows, independent of the read planner. */
 async function rawTotals(knex: Knex) {
   const rows = await knex('llm_usage_calls')
@@ -33,15 +46,7 @@ async function rawTotals(knex: Knex) {
     )
     .groupBy('currency')
     .orderBy('currency');
-  return rows.map((r: any) => ({
-    currency: r.currency,
-    calls: Number(r.calls),
-    failed: Number(r.failed),
-    input: Number(r.input),
-    output: Number(r.output),
-    cached: Number(r.cached),
-    cost: String(r.cost),
-  }));
+  return rows.map(totalsOf);
 }
 
 async function rollupTotals(knex: Knex, table: string, level = 'detail') {
@@ -58,15 +63,7 @@ async function rollupTotals(knex: Knex, table: string, level = 'detail') {
     .select(knex.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'))
     .groupBy('currency')
     .orderBy('currency');
-  return rows.map((r: any) => ({
-    currency: r.currency,
-    calls: Number(r.calls),
-    failed: Number(r.failed),
-    input: Number(r.input),
-    output: Number(r.output),
-    cached: Number(r.cached),
-    cost: String(r.cost),
-  }));
+  return rows.map(totalsOf);
 }
 
 async function snapshot(knex: Knex) {
