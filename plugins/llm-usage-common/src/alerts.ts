@@ -1,0 +1,225 @@
+/**
+ * Alerts and alert rules: the shapes of the `/alerts` and `/alert-rules`
+ * endpoints, shared by the backend and the frontend.
+ */
+
+/** @public */
+export const ALERT_TYPES = [
+  'key_expiring',
+  'low_balance',
+  'high_usage',
+  'key_error',
+  'budget_runway',
+] as const;
+
+/** @public */
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** @public */
+export const ALERT_SEVERITIES = ['info', 'warning', 'error'] as const;
+
+/** @public */
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** What an alert is about. @public */
+export const ALERT_TARGET_TYPES = [
+  'key',
+  'account',
+  'project',
+  'budget',
+] as const;
+
+/** @public */
+export type AlertTargetType = (typeof ALERT_TARGET_TYPES)[number];
+
+/** Where a rule applies: everywhere, or to one account, key, project or budget. @public */
+export const ALERT_RULE_SCOPES = [
+  'global',
+  'account',
+  'key',
+  'project',
+  'budget',
+] as const;
+
+/** @public */
+export type AlertRuleScope = (typeof ALERT_RULE_SCOPES)[number];
+
+/** @public */
+export const ALERT_STATES = ['open', 'resolved', 'all'] as const;
+
+/** @public */
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/**
+ * An alert: one crossing of one threshold, open until the condition clears.
+ * The message is not stored as text: the UI formats `params` for the type in
+ * the viewer's language.
+ *
+ * @public
+ */
+export interface Alert {
+  id: string;
+  type: AlertType;
+  severity: AlertSeverity;
+  target: {
+    type: AlertTargetType;
+    id: string;
+    /** Display name of the key, account, project or budget. */
+    name: string | null;
+  };
+  accountId: string | null;
+  /** The catalog entity told about it (and whose members may see it). */
+  ownerRef: string | null;
+  /**
+   * Values for the message, per type:
+   * - key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`
+   * - low_balance: `currency`, `available`, `threshold` (decimal strings)
+   * - high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,
+   *   `threshold`, `currency` (spend), `month` (`2026-11`)
+   * - key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`
+   * - budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`
+   */
+  params: Record<string, string | number | null>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  /** Whether the caller has read it. */
+  read: boolean;
+}
+
+/** `GET /alerts` query. @public */
+export interface AlertListQuery {
+  severity?: AlertSeverity;
+  type?: AlertType;
+  /** Default `open`. */
+  state?: AlertState;
+  /** Only alerts the caller has not read. */
+  unread?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/** @public */
+export interface AlertListResponse {
+  items: Alert[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** `GET /alerts/unread-count`: open alerts the caller has not read. @public */
+export interface AlertUnreadCountResponse {
+  unread: number;
+  bySeverity: Record<AlertSeverity, number>;
+}
+
+/** `POST /alerts/read` body. @public */
+export interface MarkAlertsReadRequest {
+  ids: string[];
+}
+
+/** `POST /alerts/read` and `POST /alerts/read-all` response. @public */
+export interface MarkAlertsReadResponse {
+  /** Alerts newly marked read. */
+  marked: number;
+}
+
+/** An amount of one currency, as an exact decimal string. @public */
+export interface MoneyThreshold {
+  currency: string;
+  amount: string;
+}
+
+/**
+ * Fires at each number of days before a key expires, and once it has expired.
+ * The rule's severity is the widest threshold's; each narrower one is one
+ * step more severe (info, warning, error), and an expired key is an error.
+ *
+ * @public
+ */
+export interface KeyExpiringRuleParams {
+  days: number[];
+}
+
+/** Fires when an account's latest balance of a currency drops below its amount. @public */
+export interface LowBalanceRuleParams {
+  thresholds: MoneyThreshold[];
+}
+
+/**
+ * Fires when this month's spend or tokens go over a threshold; each target
+ * kind is optional. `budgetPercents` compare a budget's month spend with its
+ * amount (the rule's severity below 100 %, error at 100 % and more).
+ *
+ * @public
+ */
+export interface HighUsageRuleParams {
+  keySpend: MoneyThreshold[];
+  keyTokens: number | null;
+  accountSpend: MoneyThreshold[];
+  accountTokens: number | null;
+  projectSpend: MoneyThreshold[];
+  projectTokens: number | null;
+  budgetPercents: number[];
+}
+
+/** Which key and account problems raise an alert. @public */
+export interface KeyErrorRuleParams {
+  /** Keys the provider reports invalid or in error. */
+  invalid: boolean;
+  /** Keys disabled at the provider. */
+  disabled: boolean;
+  /** Accounts whose last sync failed. */
+  syncFailed: boolean;
+}
+
+/** Fires when a budget lasts fewer than `days` at the recent burn rate. @public */
+export interface BudgetRunwayRuleParams {
+  days: number;
+}
+
+/** @public */
+export interface AlertRuleParamsByType {
+  key_expiring: KeyExpiringRuleParams;
+  low_balance: LowBalanceRuleParams;
+  high_usage: HighUsageRuleParams;
+  key_error: KeyErrorRuleParams;
+  budget_runway: BudgetRunwayRuleParams;
+}
+
+/**
+ * A rule as it applies: the built-in default (`id` null) until someone saves
+ * one for that type and scope.
+ *
+ * @public
+ */
+export type AlertRule = {
+  [T in AlertType]: {
+    id: string | null;
+    type: T;
+    scope: AlertRuleScope;
+    /** The account, key, project or budget id; null for the global scope. */
+    scopeId: string | null;
+    enabled: boolean;
+    severity: AlertSeverity;
+    params: AlertRuleParamsByType[T];
+    updatedAt: string | null;
+    updatedBy: string | null;
+  };
+}[AlertType];
+
+/** `GET /alert-rules`: every global rule (saved or default) and every override. @public */
+export interface AlertRuleListResponse {
+  items: AlertRule[];
+}
+
+/** `PUT /alert-rules` body: creates or replaces the rule of a type and scope. @public */
+export type AlertRuleInput = {
+  [T in AlertType]: {
+    type: T;
+    scope: AlertRuleScope;
+    scopeId?: string | null;
+    enabled: boolean;
+    severity: AlertSeverity;
+    params: AlertRuleParamsByType[T];
+  };
+}[AlertType];
