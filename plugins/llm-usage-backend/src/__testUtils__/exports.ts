@@ -1,0 +1,46 @@
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import type request from 'supertest';
+
+/**
+ * Helpers for tests of export routes: read a download back into rows of
+ * cells, as a spreadsheet would.
+ */
+
+/** Collects a binary response body (XLSX) into a Buffer. */
+export function binaryBody(test: request.Test) {
+  return test.buffer(true).parse((res, callback) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => callback(null, Buffer.concat(chunks)));
+  });
+}
+
+/** CSV text (with its byte order mark) to rows of strings, header first. */
+export function readCsvExport(text: string): string[][] {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    skipEmptyLines: true,
+  });
+  if (parsed.errors.length > 0) {
+    throw new Error(`Invalid CSV: ${parsed.errors[0].message}`);
+  }
+  return parsed.data;
+}
+
+/** The first worksheet of an XLSX file to rows of cell values, header first. */
+export async function readXlsxExport(
+  body: Buffer,
+): Promise<ExcelJS.CellValue[][]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(body as unknown as ExcelJS.Buffer);
+  const sheet = workbook.worksheets[0];
+  const rows: ExcelJS.CellValue[][] = [];
+  sheet.eachRow({ includeEmpty: true }, row => {
+    const values: ExcelJS.CellValue[] = [];
+    for (let column = 1; column <= sheet.columnCount; column++) {
+      values.push(row.getCell(column).value);
+    }
+    rows.push(values);
+  });
+  return rows;
+}
