@@ -7,3 +7,6 @@ export * from './constants';
 export * from './permissions';
 export * from './types';
 export * from './alerts';
+export * from './accounts';
+export * from './keys';
+export * from './audit';

@@ -1,7 +1,24 @@
 import {
   createPermission,
   type BasicPermission,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
+
+/**
+ * Resource type of provider API keys; conditions (such as the owner rule
+ * `IS_OWNER`) filter on the key's owner entity ref.
+ *
+ * @public
+ */
+export const LLM_USAGE_KEY_RESOURCE_TYPE = 'llm-usage-key';
+
+/**
+ * Resource type of provider accounts; conditions filter on the account's
+ * owner entity ref.
+ *
+ * @public
+ */
+export const LLM_USAGE_ACCOUNT_RESOURCE_TYPE = 'llm-usage-account';
 
 /**
  * Grants visibility of every call, project and key, regardless of ownership.
@@ -25,8 +42,72 @@ export const llmUsageReadPermission: BasicPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Reading a key of the inventory (and listing keys: the list is filtered by
+ * the conditions of the decision).
+ *
+ * @public
+ */
+export const llmUsageKeyReadPermission: ResourcePermission<
+  typeof LLM_USAGE_KEY_RESOURCE_TYPE
+> = createPermission({
+  name: 'llm-usage.keys.read',
+  attributes: { action: 'read' },
+  resourceType: LLM_USAGE_KEY_RESOURCE_TYPE,
+});
+
+/**
+ * Creating, registering, importing, updating, enabling, disabling, tagging
+ * and assigning keys. For a new key the conditions are checked against the
+ * key as it would be stored (its owner).
+ *
+ * @public
+ */
+export const llmUsageKeyManagePermission: ResourcePermission<
+  typeof LLM_USAGE_KEY_RESOURCE_TYPE
+> = createPermission({
+  name: 'llm-usage.keys.manage',
+  attributes: { action: 'update' },
+  resourceType: LLM_USAGE_KEY_RESOURCE_TYPE,
+});
+
+/**
+ * Deleting a key, at the provider where it supports it.
+ *
+ * @public
+ */
+export const llmUsageKeyDeletePermission: ResourcePermission<
+  typeof LLM_USAGE_KEY_RESOURCE_TYPE
+> = createPermission({
+  name: 'llm-usage.keys.delete',
+  attributes: { action: 'delete' },
+  resourceType: LLM_USAGE_KEY_RESOURCE_TYPE,
+});
+
+/**
+ * Creating, updating, deleting, testing and syncing provider accounts.
+ *
+ * @public
+ */
+export const llmUsageAccountManagePermission: ResourcePermission<
+  typeof LLM_USAGE_ACCOUNT_RESOURCE_TYPE
+> = createPermission({
+  name: 'llm-usage.accounts.manage',
+  attributes: { action: 'update' },
+  resourceType: LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
+});
+
+/** @public */
+export const llmUsageKeyPermissions = [
+  llmUsageKeyReadPermission,
+  llmUsageKeyManagePermission,
+  llmUsageKeyDeletePermission,
+];
+
 /** @public */
 export const llmUsagePermissions = [
   llmUsageAdminPermission,
   llmUsageReadPermission,
+  ...llmUsageKeyPermissions,
+  llmUsageAccountManagePermission,
 ];
