@@ -3,10 +3,12 @@
  *
  * @packageDocumentation
  */
+export * from './budgets';
 export * from './constants';
 export * from './permissions';
+export * from './quota';
 export * from './types';
-export * from './alerts';
 export * from './accounts';
 export * from './keys';
 export * from './audit';
+export * from './alerts';
