@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import type {
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -142,6 +146,11 @@ export async function startLlmUsageBackend(
           },
           ...options.config,
         },
+      }),
+      // A request without a token is anonymous, as in production (the mock
+      // would make it a user).
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
       }),
       catalogServiceMock.factory({ entities: CATALOG }),
       mockServices.userInfo.mock({
