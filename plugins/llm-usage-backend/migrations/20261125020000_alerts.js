@@ -66,9 +66,8 @@ exports.up = async function up(knex) {
     table.string('alert_id', 64).notNullable();
     table.string('user_ref', 255).notNullable();
     table.bigInteger('read_at').notNullable();
-    table.primary(['alert_id', 'user_ref'], {
-      constraintName: 'llm_usage_alert_reads_pk',
-    });
+    // The name as a string: knex's SQLite DDL garbles the options object.
+    table.primary(['alert_id', 'user_ref'], 'llm_usage_alert_reads_pk');
     table.index(['user_ref'], 'llm_usage_alert_reads_user_idx');
   });
 

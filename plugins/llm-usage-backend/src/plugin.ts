@@ -4,12 +4,14 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { llmUsagePermissions } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CallStore } from './database/CallStore';
 import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { loadDemoData } from './demo/loadDemoData';
+import { createQuotaFeatures } from './quota/quotaFeatures';
 import { CallRollup } from './rollup/CallRollup';
 import { createRouter } from './service/router';
 import { UsageService } from './usage/UsageService';
@@ -41,6 +43,7 @@ export const llmUsagePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -92,16 +95,17 @@ export const llmUsagePlugin = createBackendPlugin({
           });
         }
 
+        const visibility = new VisibilityResolver(
+          deps.auth,
+          deps.permissions,
+          deps.userInfo,
+          projects,
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
-            visibility: new VisibilityResolver(
-              deps.auth,
-              deps.permissions,
-              deps.userInfo,
-              projects,
-            ),
+            visibility,
             usage: new UsageService(
               new UsageQueries(db, rollups),
               calls,
@@ -114,6 +118,16 @@ export const llmUsagePlugin = createBackendPlugin({
             demoDataEnabled,
           }),
         );
+        // Budgets, quota, balance history, spend digests and the audit trail.
+        for (const router of await createQuotaFeatures({
+          ...deps,
+          db,
+          projects,
+          visibility,
+          queries: new UsageQueries(db, rollups),
+        })) {
+          deps.httpRouter.use(router);
+        }
       },
     });
   },
