@@ -36,9 +36,8 @@ exports.up = async function up(knex) {
     table.string('cadence', 16).notNullable();
     table.string('updated_by', 255).notNullable();
     table.bigInteger('updated_at').notNullable();
-    table.primary(['owner_ref', 'cadence'], {
-      constraintName: 'llm_usage_digest_optouts_pk',
-    });
+    // A plain name: knex's SQLite compiler does not take the options object here.
+    table.primary(['owner_ref', 'cadence'], 'llm_usage_digest_optouts_pk');
   });
 
   await knex.schema.createTable('llm_usage_digest_deliveries', table => {
@@ -49,9 +48,10 @@ exports.up = async function up(knex) {
     table.string('cadence', 16).notNullable();
     table.bigInteger('period_start').notNullable();
     table.bigInteger('sent_at').notNullable();
-    table.primary(['owner_ref', 'cadence', 'period_start'], {
-      constraintName: 'llm_usage_digest_deliveries_pk',
-    });
+    table.primary(
+      ['owner_ref', 'cadence', 'period_start'],
+      'llm_usage_digest_deliveries_pk',
+    );
   });
 };
 

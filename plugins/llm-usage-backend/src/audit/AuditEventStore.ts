@@ -22,6 +22,8 @@ export interface AuditEventFilter {
    * undefined means no restriction.
    */
   visibleTargets?: Array<{ targetType: string; targetIds: string[] }>;
+  /** With `visibleTargets`: also the events this actor caused, on any target. */
+  visibleActorRef?: string;
   limit: number;
   cursor?: string;
 }
@@ -84,6 +86,11 @@ export class AuditEventStore {
       const targets = filter.visibleTargets;
       query.where(visible => {
         visible.whereRaw('1 = 0');
+        if (filter.visibleActorRef) {
+          visible.orWhereRaw('lower(actor_ref) = ?', [
+            filter.visibleActorRef.toLowerCase(),
+          ]);
+        }
         for (const target of targets) {
           if (target.targetIds.length > 0) {
             visible.orWhere(inner =>

@@ -1,0 +1,335 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type {
+  CostAmount,
+  DigestCadence,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { UsageQueries, UsageGroup } from '../database/UsageQueries';
+import { DAY_MS, dayStartOf } from '../database/tables';
+import type { VisibilityScope } from '../database/types';
+import { CostTotals, formatNanos } from '../lib/money';
+import type { ExpiringKey, ProviderLedger } from '../quota/ProviderLedger';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import type { DigestPreferenceStore } from './DigestPreferenceStore';
+
+/** How far ahead a digest looks for expiring keys. */
+const EXPIRY_HORIZON_DAYS = 14;
+const TOP_COUNT = 5;
+
+export interface Period {
+  start: number;
+  end: number;
+}
+
+/** A spend line: a project or model with its cost per currency. */
+export interface DigestLine {
+  name: string;
+  calls: number;
+  costs: CostAmount[];
+}
+
+/** Everything a digest says, before it becomes text. */
+export interface SpendDigest {
+  ownerRef: string;
+  cadence: DigestCadence;
+  period: Period;
+  calls: number;
+  previousCalls: number;
+  /** Per currency: this period, the one before and the relative change. */
+  spend: Array<{
+    currency: string;
+    amount: string;
+    previous: string;
+    /** null when the previous period spent nothing. */
+    change: number | null;
+  }>;
+  topProjects: DigestLine[];
+  topModels: DigestLine[];
+  expiringKeys: ExpiringKey[];
+}
+
+/** The last complete period of a cadence before `now`, and the one before it. */
+export function digestPeriods(
+  cadence: DigestCadence,
+  now: number,
+): { current: Period; previous: Period } {
+  if (cadence === 'weekly') {
+    const today = dayStartOf(now);
+    // Weeks start on Monday (ISO); getUTCDay() is 0 on Sunday.
+    const weekStart = today - ((new Date(today).getUTCDay() + 6) % 7) * DAY_MS;
+    return {
+      current: { start: weekStart - 7 * DAY_MS, end: weekStart },
+      previous: { start: weekStart - 14 * DAY_MS, end: weekStart - 7 * DAY_MS },
+    };
+  }
+  const date = new Date(now);
+  const month = (offset: number) =>
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1);
+  return {
+    current: { start: month(-1), end: month(0) },
+    previous: { start: month(-2), end: month(-1) },
+  };
+}
+
+/**
+ * Weekly and monthly spend digests per owner (a team or a user that owns
+ * projects, keys or accounts), sent through Backstage notifications to the
+ * owner entity. On by default; owners opt out per cadence.
+ */
+export class DigestService {
+  constructor(
+    private readonly queries: UsageQueries,
+    private readonly projects: ProjectDirectory,
+    private readonly ledger: ProviderLedger,
+    private readonly preferences: DigestPreferenceStore,
+    private readonly notifications: NotificationService,
+    private readonly logger: LoggerService,
+    private readonly appLink = '/llm-usage',
+  ) {}
+
+  /** Sends the digests of every cadence whose last period was not sent yet. */
+  async runDue(now = Date.now()) {
+    const weekly = await this.send('weekly', now);
+    const monthly = await this.send('monthly', now);
+    return { weekly, monthly };
+  }
+
+  /** Sends one cadence's digests for its last complete period; idempotent. */
+  async send(
+    cadence: DigestCadence,
+    now = Date.now(),
+  ): Promise<{ sent: number; skipped: number; failed: number }> {
+    const periods = digestPeriods(cadence, now);
+    const [owners, optedOut] = await Promise.all([
+      this.owners(),
+      this.preferences.optedOut(cadence),
+    ]);
+    const result = { sent: 0, skipped: 0, failed: 0 };
+    for (const ownerRef of owners) {
+      if (optedOut.has(ownerRef)) {
+        result.skipped++;
+        continue;
+      }
+      const claimed = await this.preferences.claim(
+        ownerRef,
+        cadence,
+        periods.current.start,
+        now,
+      );
+      if (!claimed) {
+        result.skipped++;
+        continue;
+      }
+      try {
+        const digest = await this.build(ownerRef, cadence, now);
+        if (digest.calls === 0 && digest.expiringKeys.length === 0) {
+          // Nothing happened: no mail. The claim stays, so it is not re-checked.
+          result.skipped++;
+          continue;
+        }
+        await this.notifications.send({
+          recipients: { type: 'entity', entityRef: ownerRef },
+          payload: renderDigest(digest, this.appLink),
+        });
+        result.sent++;
+      } catch (error) {
+        await this.preferences.release(
+          ownerRef,
+          cadence,
+          periods.current.start,
+        );
+        result.failed++;
+        this.logger.warn(
+          `Could not send the ${cadence} LLM spend digest to ${ownerRef}: ${error}`,
+        );
+      }
+    }
+    return result;
+  }
+
+  /** The digest of one owner for the last complete period before `now`. */
+  async build(
+    ownerRef: string,
+    cadence: DigestCadence,
+    now = Date.now(),
+  ): Promise<SpendDigest> {
+    const { current, previous } = digestPeriods(cadence, now);
+    const scope: VisibilityScope = {
+      kind: 'restricted',
+      // A group makes no calls itself, so only its projects match.
+      userRef: ownerRef,
+      projectIds: await this.projects.projectIdsOwnedBy([ownerRef]),
+    };
+    const [byProject, byModel, before, expiringKeys] = await Promise.all([
+      this.queries.aggregate({
+        scope,
+        ...toRange(current),
+        groupBy: ['project'],
+      }),
+      this.queries.aggregate({
+        scope,
+        ...toRange(current),
+        groupBy: ['model'],
+      }),
+      this.queries.aggregate({ scope, ...toRange(previous) }),
+      this.ledger.expiringKeys(
+        ownerRef,
+        now,
+        now + EXPIRY_HORIZON_DAYS * DAY_MS,
+      ),
+    ]);
+    const totals = sumGroups(byProject);
+    const then = sumGroups(before);
+    const currencies = [
+      ...new Set(
+        [...totals.costs.toAmounts(), ...then.costs.toAmounts()].map(
+          a => a.currency,
+        ),
+      ),
+    ].sort();
+    return {
+      ownerRef,
+      cadence,
+      period: current,
+      calls: totals.calls,
+      previousCalls: then.calls,
+      spend: currencies.map(currency => {
+        const amount = totals.costs.nanos(currency);
+        const prior = then.costs.nanos(currency);
+        return {
+          currency,
+          amount: formatNanos(amount),
+          previous: formatNanos(prior),
+          change:
+            prior > 0n
+              ? Number(((amount - prior) * 10_000n) / prior) / 10_000
+              : null,
+        };
+      }),
+      topProjects: topLines(byProject, 'project'),
+      topModels: topLines(byModel, 'model'),
+      expiringKeys,
+    };
+  }
+
+  /** Owners of annotated components, keys and accounts. */
+  private async owners(): Promise<string[]> {
+    const [directory, ledgerOwners] = await Promise.all([
+      this.projects.projects(),
+      this.ledger.ownerRefs(),
+    ]);
+    const owners = new Set(ledgerOwners);
+    for (const entity of directory.values()) {
+      for (const ref of entity.ownerRefs) owners.add(ref.toLowerCase());
+    }
+    return [...owners]
+      .filter(ref => ref.startsWith('user:') || ref.startsWith('group:'))
+      .sort();
+  }
+}
+
+function toRange(period: Period) {
+  return { from: period.start, to: period.end };
+}
+
+function sumGroups(groups: UsageGroup[]) {
+  const costs = new CostTotals();
+  let calls = 0;
+  for (const group of groups) {
+    costs.addAll(group.usage.costs);
+    calls += group.usage.counters.calls;
+  }
+  return { calls, costs };
+}
+
+function topLines(
+  groups: UsageGroup[],
+  dimension: 'project' | 'model',
+): DigestLine[] {
+  return groups
+    .map(group => ({
+      name: group.dimensions[dimension]!,
+      calls: group.usage.counters.calls,
+      dominant: group.usage.costs.dominantNanos(),
+      costs: group.usage.costs.toAmounts(),
+    }))
+    .sort(
+      (a, b) =>
+        (b.dominant > a.dominant ? 1 : 0) - (b.dominant < a.dominant ? 1 : 0) ||
+        b.calls - a.calls ||
+        a.name.localeCompare(b.name),
+    )
+    .slice(0, TOP_COUNT)
+    .map(({ dominant: _dominant, ...line }) => line);
+}
+
+function day(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+function money(costs: CostAmount[]): string {
+  return costs.length === 0
+    ? 'no cost'
+    : costs.map(c => `${c.amount} ${c.currency}`).join(' + ');
+}
+
+function percent(change: number): string {
+  const value = Math.round(change * 1000) / 10;
+  return `${value > 0 ? '+' : ''}${value}%`;
+}
+
+/** The notification: a one-line title and a plain-text body. */
+export function renderDigest(digest: SpendDigest, appLink: string) {
+  const label = digest.cadence === 'weekly' ? 'Weekly' : 'Monthly';
+  const previousLabel =
+    digest.cadence === 'weekly' ? 'the week before' : 'the month before';
+  const spend =
+    digest.spend.length === 0
+      ? 'no cost'
+      : digest.spend
+          .map(
+            s =>
+              `${s.amount} ${s.currency} (${
+                s.change === null
+                  ? `nothing ${previousLabel}`
+                  : `${percent(s.change)} vs ${previousLabel}`
+              })`,
+          )
+          .join(', ');
+  const lines = [
+    `${day(digest.period.start)} to ${day(digest.period.end - DAY_MS)}: ${
+      digest.calls
+    } calls, spend ${spend}.`,
+  ];
+  if (digest.topProjects.length > 0) {
+    lines.push(
+      `Top projects: ${digest.topProjects
+        .map(p => `${p.name} ${money(p.costs)}`)
+        .join('; ')}.`,
+    );
+  }
+  if (digest.topModels.length > 0) {
+    lines.push(
+      `Top models: ${digest.topModels
+        .map(m => `${m.name} ${money(m.costs)}`)
+        .join('; ')}.`,
+    );
+  }
+  if (digest.expiringKeys.length > 0) {
+    lines.push(
+      `Keys expiring soon: ${digest.expiringKeys
+        .map(k => `${k.name} (${k.provider}) on ${day(k.expiresAt)}`)
+        .join('; ')}.`,
+    );
+  }
+  return {
+    title: `${label} LLM spend for ${digest.ownerRef}: ${money(
+      digest.spend.map(s => ({ currency: s.currency, amount: s.amount })),
+    )}`,
+    description: lines.join('\n'),
+    link: appLink,
+    severity: 'low' as const,
+    topic: 'llm-usage-digest',
+    scope: `llm-usage-digest:${digest.cadence}:${day(digest.period.start)}`,
+  };
+}

@@ -1,0 +1,254 @@
+import type { Knex } from 'knex';
+import type { AccountOwnership } from '../budgets/BudgetService';
+import { toBigInt } from '../lib/money';
+
+const ACCOUNTS_TABLE = 'llm_usage_accounts';
+const KEYS_TABLE = 'llm_usage_keys';
+const BALANCES_TABLE = 'llm_usage_balances';
+const PROVIDER_USAGE_TABLE = 'llm_usage_provider_usage';
+
+/** What the quota view needs of a provider account; never its credentials. */
+export interface AccountSummary {
+  id: string;
+  name: string;
+  provider: string;
+  ownerRef: string | null;
+  /** From the account's settings, when set. */
+  billingUrl: string | null;
+  status: string;
+  lastSyncAt: number | null;
+  /** The last sync failed: balances are the last known ones. */
+  syncFailing: boolean;
+}
+
+export interface BalanceRecord {
+  accountId: string;
+  currency: string;
+  availableNanos: bigint;
+  totalNanos: bigint | null;
+  usedNanos: bigint | null;
+  readAt: number;
+}
+
+export interface ExpiringKey {
+  id: string;
+  name: string;
+  provider: string;
+  expiresAt: number;
+}
+
+export interface DailySpend {
+  accountId: string;
+  currency: string;
+  dayStart: number;
+  costNanos: bigint;
+}
+
+/**
+ * Read-only views over what provider sync stores: accounts, balance readings
+ * and the spend providers report per day.
+ */
+export class ProviderLedger implements AccountOwnership {
+  constructor(private readonly db: Knex) {}
+
+  /** Accounts by id, or all when `ids` is undefined. */
+  async accounts(ids?: readonly string[]): Promise<AccountSummary[]> {
+    const query = this.db(ACCOUNTS_TABLE).select(
+      'id',
+      'name',
+      'provider',
+      'owner_ref',
+      'settings',
+      'status',
+      'last_sync_at',
+      'last_error',
+    );
+    if (ids) {
+      if (ids.length === 0) return [];
+      query.whereIn('id', ids);
+    }
+    const rows = await query.orderBy(['name', 'id']);
+    return rows.map(row => ({
+      id: row.id,
+      name: row.name,
+      provider: row.provider,
+      ownerRef: row.owner_ref ?? null,
+      billingUrl: billingUrlOf(row.settings),
+      status: row.status,
+      lastSyncAt: row.last_sync_at === null ? null : Number(row.last_sync_at),
+      syncFailing: row.status === 'error' || Boolean(row.last_error),
+    }));
+  }
+
+  async ownerOf(
+    accountId: string,
+  ): Promise<{ ownerRef: string | null } | undefined> {
+    const row = await this.db(ACCOUNTS_TABLE)
+      .where('id', accountId)
+      .first('owner_ref');
+    return row ? { ownerRef: row.owner_ref ?? null } : undefined;
+  }
+
+  /** Ids of accounts owned by any of the refs (compared lower-cased). */
+  async idsOwnedBy(ownershipRefs: readonly string[]): Promise<string[]> {
+    if (ownershipRefs.length === 0) return [];
+    const rows = await this.db(ACCOUNTS_TABLE)
+      .whereNotNull('owner_ref')
+      .whereIn(this.db.raw('LOWER(owner_ref)') as any, ownershipRefs)
+      .select('id');
+    return rows.map(row => row.id);
+  }
+
+  /** Ids of keys owned by any of the refs, deleted ones included. */
+  async keyIdsOwnedBy(ownershipRefs: readonly string[]): Promise<string[]> {
+    if (ownershipRefs.length === 0) return [];
+    const rows = await this.db(KEYS_TABLE)
+      .whereNotNull('owner_ref')
+      .whereIn(this.db.raw('LOWER(owner_ref)') as any, ownershipRefs)
+      .select('id');
+    return rows.map(row => row.id);
+  }
+
+  /** Distinct owners (lower-cased) of keys and accounts. */
+  async ownerRefs(): Promise<string[]> {
+    const [keys, accounts] = await Promise.all([
+      this.db(KEYS_TABLE)
+        .whereNotNull('owner_ref')
+        .whereNull('deleted_at')
+        .distinct('owner_ref'),
+      this.db(ACCOUNTS_TABLE).whereNotNull('owner_ref').distinct('owner_ref'),
+    ]);
+    return [
+      ...new Set(
+        [...keys, ...accounts].map(r => String(r.owner_ref).toLowerCase()),
+      ),
+    ];
+  }
+
+  /** Keys of an owner that expire in [from, to), soonest first. */
+  async expiringKeys(
+    ownerRef: string,
+    from: number,
+    to: number,
+  ): Promise<ExpiringKey[]> {
+    const rows = await this.db(KEYS_TABLE)
+      .whereRaw('LOWER(owner_ref) = ?', [ownerRef.toLowerCase()])
+      .whereNull('deleted_at')
+      .whereNull('removed_at')
+      .where('expires_at', '>=', from)
+      .where('expires_at', '<', to)
+      .orderBy(['expires_at', 'id'])
+      .select('id', 'name', 'provider', 'expires_at');
+    return rows.map(row => ({
+      id: row.id,
+      name: row.name,
+      provider: row.provider,
+      expiresAt: Number(row.expires_at),
+    }));
+  }
+
+  /** The newest reading per account and currency. */
+  async latestBalances(
+    accountIds: readonly string[],
+  ): Promise<BalanceRecord[]> {
+    if (accountIds.length === 0) return [];
+    const newest = this.db(BALANCES_TABLE)
+      .whereIn('account_id', accountIds)
+      .groupBy('account_id', 'currency')
+      .select('account_id', 'currency')
+      .max({ read_at: 'read_at' });
+    const rows = await this.db(`${BALANCES_TABLE} as b`)
+      .join(newest.as('n'), join =>
+        join
+          .on('b.account_id', 'n.account_id')
+          .andOn('b.currency', 'n.currency')
+          .andOn('b.read_at', 'n.read_at'),
+      )
+      .select('b.*')
+      .orderBy([
+        { column: 'b.account_id' },
+        { column: 'b.currency' },
+        { column: 'b.id', order: 'desc' },
+      ]);
+    // Two readings at the same instant: keep the later insert.
+    const seen = new Set<string>();
+    return rows.map(toBalance).filter(balance => {
+      const key = `${balance.accountId}\u0000${balance.currency}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** Readings of one account, oldest first, at or after `since`. */
+  async balanceReadings(
+    accountId: string,
+    options: { since?: number; currency?: string; limit?: number } = {},
+  ): Promise<BalanceRecord[]> {
+    const query = this.db(BALANCES_TABLE).where('account_id', accountId);
+    if (options.since !== undefined)
+      query.where('read_at', '>=', options.since);
+    if (options.currency) query.where('currency', options.currency);
+    if (options.limit) {
+      // The newest `limit` readings, turned back to oldest first below.
+      const rows = await query
+        .orderBy([
+          { column: 'read_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(options.limit);
+      return rows.reverse().map(toBalance);
+    }
+    const rows = await query.orderBy(['read_at', 'id']);
+    return rows.map(toBalance);
+  }
+
+  /** Spend per account, currency and UTC day as providers report it. */
+  async dailySpend(
+    accountIds: readonly string[],
+    fromDay: number,
+    toDay: number,
+  ): Promise<DailySpend[]> {
+    if (accountIds.length === 0) return [];
+    const rows = await this.db(PROVIDER_USAGE_TABLE)
+      .whereIn('account_id', accountIds)
+      .where('day_start', '>=', fromDay)
+      .where('day_start', '<', toDay)
+      .groupBy('account_id', 'currency', 'day_start')
+      .select(
+        'account_id',
+        'currency',
+        'day_start',
+        // Text keeps bigint sums exact on both databases.
+        this.db.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos'),
+      );
+    return rows.map((row: any) => ({
+      accountId: row.account_id,
+      currency: row.currency,
+      dayStart: Number(row.day_start),
+      costNanos: toBigInt(row.cost_nanos),
+    }));
+  }
+}
+
+function toBalance(row: any): BalanceRecord {
+  return {
+    accountId: row.account_id,
+    currency: row.currency,
+    availableNanos: toBigInt(row.available_nanos),
+    totalNanos: row.total_nanos === null ? null : toBigInt(row.total_nanos),
+    usedNanos: row.used_nanos === null ? null : toBigInt(row.used_nanos),
+    readAt: Number(row.read_at),
+  };
+}
+
+function billingUrlOf(settings: unknown): string | null {
+  try {
+    const parsed =
+      typeof settings === 'string' ? JSON.parse(settings) : settings;
+    const url = parsed?.billingUrl;
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? url : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,519 @@
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type {
+  BalanceHistoryResponse,
+  BalanceQuota,
+  BalanceReading,
+  BudgetQuota,
+  BurnSource,
+  QuotaResponse,
+  Runway,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { UsageQueries } from '../database/UsageQueries';
+import { DAY_MS, dayStartOf } from '../database/tables';
+import type { VisibilityScope } from '../database/types';
+import { formatNanos } from '../lib/money';
+import type { BudgetRecord } from '../budgets/BudgetStore';
+import type { BudgetService } from '../budgets/BudgetService';
+import { normalizeRef, type Caller } from '../budgets/Caller';
+import { RUNWAY_WINDOW_DAYS, estimateRunway } from '../budgets/runway';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import type {
+  AccountSummary,
+  BalanceRecord,
+  ProviderLedger,
+} from './ProviderLedger';
+
+/** Where an account's top-up or billing page is when neither it nor config says. */
+export const DEFAULT_BILLING_URLS: Record<string, string> = {
+  openrouter: 'https://openrouter.ai/settings/credits',
+};
+
+export interface QuotaServiceOptions {
+  /** Billing page per provider id, over {@link DEFAULT_BILLING_URLS}. */
+  billingUrls?: Record<string, string>;
+  /** Readings shown per currency in the balance history. */
+  historyLimit?: number;
+}
+
+/** A budget's month so far, in nanos, before it is turned into JSON. */
+export interface BudgetStanding {
+  budget: BudgetRecord;
+  periodStart: number;
+  periodEnd: number;
+  usedNanos: bigint;
+  remainingNanos: bigint;
+  runway: Runway;
+}
+
+/** The calendar month (UTC) that `now` falls in. */
+export function monthOf(now: number): { start: number; end: number } {
+  const date = new Date(now);
+  return {
+    start: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1),
+    end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1),
+  };
+}
+
+/** The whole UTC days the burn rate is read from: the week before today. */
+export function burnWindow(now: number): { from: number; to: number } {
+  const to = dayStartOf(now);
+  return { from: to - RUNWAY_WINDOW_DAYS * DAY_MS, to };
+}
+
+/**
+ * Budgets and balances with what is used, what is left and how long it lasts
+ * at the trailing burn rate. Spend comes from the usage rollups (through
+ * {@link UsageQueries}) for user, group and project budgets, and from what
+ * providers report for account budgets and balances. Currencies never mix:
+ * a budget counts only spend in its own currency.
+ */
+export class QuotaService {
+  private readonly billingUrls: Record<string, string>;
+  private readonly historyLimit: number;
+
+  constructor(
+    private readonly queries: UsageQueries,
+    private readonly budgets: BudgetService,
+    private readonly projects: ProjectDirectory,
+    private readonly ledger: ProviderLedger,
+    options: QuotaServiceOptions = {},
+  ) {
+    this.billingUrls = { ...DEFAULT_BILLING_URLS, ...options.billingUrls };
+    this.historyLimit = options.historyLimit ?? 50;
+  }
+
+  async quotaFor(
+    caller: Caller,
+    entityRef?: string,
+    now = Date.now(),
+  ): Promise<QuotaResponse> {
+    const target = entityRef
+      ? await this.entityTargets(caller, entityRef)
+      : undefined;
+    const [records, accountIds] = await Promise.all([
+      this.budgets.list(caller, target?.budgets),
+      target ? target.accountIds : this.visibleAccountIds(caller),
+    ]);
+    const [budgets, balances] = await Promise.all([
+      this.budgetQuotas(caller, records, now),
+      this.balanceQuotas(accountIds, now),
+    ]);
+    return {
+      ...(target ? { entityRef: target.entityRef } : {}),
+      generatedAt: new Date(now).toISOString(),
+      budgets,
+      balances,
+    };
+  }
+
+  /** Used, remaining and runway of each budget; for the quota view and alerts. */
+  async standings(
+    records: BudgetRecord[],
+    now = Date.now(),
+  ): Promise<BudgetStanding[]> {
+    const month = monthOf(now);
+    const window = burnWindow(now);
+    const accountIds = records
+      .filter(r => r.targetType === 'account')
+      .map(r => r.targetRef);
+    const providerSpend = await this.ledger.dailySpend(
+      accountIds,
+      Math.min(month.start, window.from),
+      now,
+    );
+    return Promise.all(
+      records.map(async budget => {
+        const spend =
+          budget.targetType === 'account'
+            ? accountSpend(providerSpend, budget, month.start, window)
+            : await this.callSpend(budget, month.start, now, window);
+        const remainingNanos = budget.amountNanos - spend.usedNanos;
+        return {
+          budget,
+          periodStart: month.start,
+          periodEnd: month.end,
+          usedNanos: spend.usedNanos,
+          remainingNanos,
+          runway: toRunway(
+            remainingNanos,
+            spend.burn,
+            budget.currency,
+            budget.targetType === 'account' ? 'provider-usage' : 'calls',
+            now,
+          ),
+        };
+      }),
+    );
+  }
+
+  async balanceHistory(
+    caller: Caller,
+    accountId: string,
+  ): Promise<BalanceHistoryResponse> {
+    const [account] = await this.ledger.accounts([accountId]);
+    if (!account || !this.maySeeAccount(caller, account)) {
+      throw new NotFoundError(`No account '${accountId}'`);
+    }
+    const latest = await this.ledger.latestBalances([accountId]);
+    const currencies = await Promise.all(
+      latest.map(async ({ currency }) => {
+        // One reading more than shown, so the oldest shown has a change.
+        const readings = await this.ledger.balanceReadings(accountId, {
+          currency,
+          limit: this.historyLimit + 1,
+        });
+        return {
+          currency,
+          readings: describeReadings(readings)
+            .slice(-this.historyLimit)
+            .reverse(),
+        };
+      }),
+    );
+    return { accountId, currencies };
+  }
+
+  private async budgetQuotas(
+    caller: Caller,
+    records: BudgetRecord[],
+    now: number,
+  ): Promise<BudgetQuota[]> {
+    const [standings, budgets] = await Promise.all([
+      this.standings(records, now),
+      this.budgets.withAccess(caller, records),
+    ]);
+    return standings.map((standing, index) => {
+      const { currency, amountNanos } = standing.budget;
+      return {
+        budget: budgets[index],
+        period: {
+          from: new Date(standing.periodStart).toISOString(),
+          to: new Date(standing.periodEnd).toISOString(),
+        },
+        total: money(currency, amountNanos),
+        used: money(currency, standing.usedNanos),
+        remaining: money(currency, standing.remainingNanos),
+        progress: ratio(standing.usedNanos, amountNanos),
+        runway: standing.runway,
+      };
+    });
+  }
+
+  private async balanceQuotas(
+    accountIds: readonly string[],
+    now: number,
+  ): Promise<BalanceQuota[]> {
+    if (accountIds.length === 0) return [];
+    const window = burnWindow(now);
+    const [accounts, balances, spend] = await Promise.all([
+      this.ledger.accounts(accountIds),
+      this.ledger.latestBalances(accountIds),
+      this.ledger.dailySpend(accountIds, window.from, window.to),
+    ]);
+    const byId = new Map(accounts.map(a => [a.id, a]));
+    const quotas = await Promise.all(
+      balances.map(async balance => {
+        const account = byId.get(balance.accountId);
+        if (!account) return undefined;
+        let burnSource: BurnSource = 'provider-usage';
+        let burn = dailySeries(
+          spend.filter(
+            s =>
+              s.accountId === balance.accountId &&
+              s.currency === balance.currency,
+          ),
+          window,
+        );
+        if (burn.every(day => day === 0n)) {
+          burnSource = 'balance-history';
+          burn = burnFromReadings(
+            await this.ledger.balanceReadings(balance.accountId, {
+              currency: balance.currency,
+              // The reading before the window gives the first day's drop.
+              since: window.from - 30 * DAY_MS,
+            }),
+            window,
+          );
+        }
+        return this.toBalanceQuota(account, balance, burn, burnSource, now);
+      }),
+    );
+    return quotas.filter((q): q is BalanceQuota => q !== undefined);
+  }
+
+  private toBalanceQuota(
+    account: AccountSummary,
+    balance: BalanceRecord,
+    burn: bigint[],
+    burnSource: BurnSource,
+    now: number,
+  ): BalanceQuota {
+    const { currency } = balance;
+    return {
+      accountId: account.id,
+      accountName: account.name,
+      provider: account.provider,
+      ownerRef: account.ownerRef,
+      available: money(currency, balance.availableNanos),
+      total:
+        balance.totalNanos === null
+          ? null
+          : money(currency, balance.totalNanos),
+      used:
+        balance.usedNanos === null ? null : money(currency, balance.usedNanos),
+      readAt: new Date(balance.readAt).toISOString(),
+      stale: account.syncFailing,
+      lastSyncAt:
+        account.lastSyncAt === null
+          ? null
+          : new Date(account.lastSyncAt).toISOString(),
+      billingUrl:
+        account.billingUrl ?? this.billingUrls[account.provider] ?? null,
+      runway: toRunway(balance.availableNanos, burn, currency, burnSource, now),
+    };
+  }
+
+  /** Spend of a user, group or project budget, from the usage rollups. */
+  private async callSpend(
+    budget: BudgetRecord,
+    monthStart: number,
+    now: number,
+    window: { from: number; to: number },
+  ) {
+    const { scope, projectId } = await this.scopeOfTarget(budget);
+    const days = Array.from(
+      { length: RUNWAY_WINDOW_DAYS },
+      (_, i) => window.from + i * DAY_MS,
+    );
+    const [month, week] = await Promise.all([
+      this.queries.aggregate({ scope, projectId, from: monthStart, to: now }),
+      this.queries.aggregate({
+        scope,
+        projectId,
+        from: window.from,
+        to: window.to,
+        buckets: days,
+      }),
+    ]);
+    const usedNanos = month.reduce(
+      (sum, group) => sum + group.usage.costs.nanos(budget.currency),
+      0n,
+    );
+    const burn = days.map(() => 0n);
+    for (const group of week) {
+      burn[group.bucket] += group.usage.costs.nanos(budget.currency);
+    }
+    return { usedNanos, burn };
+  }
+
+  /**
+   * The calls a budget counts: a user's own calls, every call of a project,
+   * or every call of the projects a group owns.
+   */
+  private async scopeOfTarget(
+    budget: BudgetRecord,
+  ): Promise<{ scope: VisibilityScope; projectId?: string }> {
+    switch (budget.targetType) {
+      case 'project':
+        return { scope: { kind: 'all' }, projectId: budget.targetRef };
+      case 'group':
+        return {
+          // A group never makes calls itself, so only its projects match.
+          scope: {
+            kind: 'restricted',
+            userRef: budget.targetRef,
+            projectIds: await this.projects.projectIdsOwnedBy([
+              budget.targetRef,
+            ]),
+          },
+        };
+      default:
+        return {
+          scope: {
+            kind: 'restricted',
+            userRef: budget.targetRef,
+            projectIds: [],
+          },
+        };
+    }
+  }
+
+  private async visibleAccountIds(caller: Caller): Promise<string[]> {
+    if (caller.isAdmin) {
+      return (await this.ledger.accounts()).map(a => a.id);
+    }
+    return this.ledger.idsOwnedBy(caller.ownershipRefs);
+  }
+
+  private maySeeAccount(caller: Caller, account: AccountSummary) {
+    return (
+      caller.isAdmin ||
+      (account.ownerRef !== null &&
+        caller.ownershipRefs.includes(normalizeRef(account.ownerRef)))
+    );
+  }
+
+  /**
+   * The budgets and accounts that belong to one catalog entity: a user's or
+   * group's own, plus a group's projects; a component's projects.
+   */
+  private async entityTargets(caller: Caller, rawRef: string) {
+    let entityRef: string;
+    try {
+      entityRef = normalizeRef(stringifyEntityRef(parseEntityRef(rawRef)));
+    } catch {
+      throw new NotFoundError(`No entity '${rawRef}'`);
+    }
+    const kind = entityRef.split(':')[0];
+    const directory = await this.projects.projects();
+    const componentProjects = [...directory]
+      .filter(([, entity]) => normalizeRef(entity.entityRef) === entityRef)
+      .map(([projectId]) => projectId);
+
+    const owns = caller.ownershipRefs.includes(entityRef);
+    const seesComponent =
+      kind === 'component' &&
+      componentProjects.length > 0 &&
+      componentProjects.some(
+        id =>
+          caller.scope.kind === 'restricted' &&
+          caller.scope.projectIds.includes(id),
+      );
+    if (!caller.isAdmin && !owns && !seesComponent) {
+      throw new NotAllowedError(`Not allowed to see the quota of ${entityRef}`);
+    }
+
+    if (kind === 'component') {
+      return {
+        entityRef,
+        budgets: { project: componentProjects },
+        accountIds: [] as string[],
+      };
+    }
+    const accountIds = await this.ledger.idsOwnedBy([entityRef]);
+    return {
+      entityRef,
+      budgets: {
+        user: kind === 'user' ? [entityRef] : [],
+        group: kind === 'group' ? [entityRef] : [],
+        project:
+          kind === 'group'
+            ? await this.projects.projectIdsOwnedBy([entityRef])
+            : [],
+        account: accountIds,
+      },
+      accountIds,
+    };
+  }
+}
+
+function money(currency: string, nanos: bigint) {
+  return { currency, amount: formatNanos(nanos) };
+}
+
+/** used / total to four decimals, without a float division of big sums. */
+function ratio(used: bigint, total: bigint): number {
+  if (total <= 0n) return used > 0n ? 1 : 0;
+  return Number((used * 10_000n) / total) / 10_000;
+}
+
+function toRunway(
+  remainingNanos: bigint,
+  burn: bigint[],
+  currency: string,
+  burnSource: BurnSource,
+  now: number,
+): Runway {
+  const estimate = estimateRunway(remainingNanos, burn);
+  return {
+    dailyBurn: money(currency, estimate.dailyBurnNanos),
+    daysLeft: estimate.daysLeft,
+    daysLeftLow: estimate.daysLeftLow,
+    daysLeftHigh: estimate.daysLeftHigh,
+    runsOutAt:
+      estimate.daysLeft === null
+        ? null
+        : new Date(now + Math.round(estimate.daysLeft * DAY_MS)).toISOString(),
+    burnSource,
+    windowDays: RUNWAY_WINDOW_DAYS,
+  };
+}
+
+/** Spend per day of the window, oldest first, zero where nothing was reported. */
+function dailySeries(
+  spend: Array<{ dayStart: number; costNanos: bigint }>,
+  window: { from: number; to: number },
+): bigint[] {
+  const days = Array.from({ length: RUNWAY_WINDOW_DAYS }, () => 0n);
+  for (const { dayStart, costNanos } of spend) {
+    const index = Math.floor((dayStart - window.from) / DAY_MS);
+    if (index >= 0 && index < days.length) days[index] += costNanos;
+  }
+  return days;
+}
+
+function accountSpend(
+  spend: Array<{
+    accountId: string;
+    currency: string;
+    dayStart: number;
+    costNanos: bigint;
+  }>,
+  budget: BudgetRecord,
+  monthStart: number,
+  window: { from: number; to: number },
+) {
+  const mine = spend.filter(
+    s => s.accountId === budget.targetRef && s.currency === budget.currency,
+  );
+  return {
+    usedNanos: mine
+      .filter(s => s.dayStart >= monthStart)
+      .reduce((sum, s) => sum + s.costNanos, 0n),
+    burn: dailySeries(mine, window),
+  };
+}
+
+/**
+ * Charges per day from the falls between consecutive readings; rises are
+ * top-ups and do not offset spend.
+ */
+export function burnFromReadings(
+  readings: BalanceRecord[],
+  window: { from: number; to: number },
+): bigint[] {
+  const drops: Array<{ dayStart: number; costNanos: bigint }> = [];
+  for (let i = 1; i < readings.length; i++) {
+    const fall = readings[i - 1].availableNanos - readings[i].availableNanos;
+    if (fall > 0n) {
+      drops.push({ dayStart: dayStartOf(readings[i].readAt), costNanos: fall });
+    }
+  }
+  return dailySeries(drops, window);
+}
+
+/** Oldest first: each reading with its change against the one before. */
+export function describeReadings(readings: BalanceRecord[]): BalanceReading[] {
+  return readings.map((reading, index) => {
+    const available = money(reading.currency, reading.availableNanos);
+    if (index === 0) {
+      return {
+        readAt: new Date(reading.readAt).toISOString(),
+        available,
+        change: null,
+        kind: 'first',
+      };
+    }
+    const change = reading.availableNanos - readings[index - 1].availableNanos;
+    let kind: BalanceReading['kind'] = 'unchanged';
+    if (change > 0n) kind = 'top-up';
+    else if (change < 0n) kind = 'charge';
+    return {
+      readAt: new Date(reading.readAt).toISOString(),
+      available,
+      change: money(reading.currency, change),
+      kind,
+    };
+  });
+}

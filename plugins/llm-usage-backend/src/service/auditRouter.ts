@@ -1,0 +1,199 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type {
+  AuditEventFilter,
+  AuditEventStore,
+} from '../audit/AuditEventStore';
+import type { BudgetService } from '../budgets/BudgetService';
+import type { Caller, CallerResolver } from '../budgets/Caller';
+import {
+  EXPORT_FORMATS,
+  keysetRows,
+  streamTableExport,
+} from '../export/tableExport';
+import type { ProviderLedger } from '../quota/ProviderLedger';
+
+export interface AuditRouterOptions {
+  httpAuth: HttpAuthService;
+  callers: CallerResolver;
+  events: AuditEventStore;
+  budgets: BudgetService;
+  ledger: ProviderLedger;
+  logger: LoggerService;
+}
+
+const isoDate = z
+  .string()
+  .datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
+  })
+  .transform(value => Date.parse(value));
+
+const text = z.string().trim().min(1).max(255);
+
+const filterShape = {
+  /** Shortcut for `targetType=key&targetId=…`. */
+  keyId: text.optional(),
+  targetType: z.string().trim().min(1).max(32).optional(),
+  targetId: text.optional(),
+  actorRef: text.optional(),
+  action: z.string().trim().min(1).max(64).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
+const listSchema = z
+  .object({
+    ...filterShape,
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(
+        z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'),
+      )
+      .default('50'),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+const exportSchema = z
+  .object({ ...filterShape, format: z.enum(EXPORT_FORMATS).default('csv') })
+  .strict();
+
+function parseQuery<T extends z.ZodTypeAny>(schema: T, query: unknown) {
+  const result = schema.safeParse(query ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(
+      `Invalid query parameter '${issue.path.join('.') || 'query'}': ${
+        issue.message
+      }`,
+    );
+  }
+  const parsed: z.output<T> = result.data;
+  if (parsed.keyId && parsed.targetType && parsed.targetType !== 'key') {
+    throw new InputError(
+      `Invalid query parameter 'targetType': 'keyId' already selects keys`,
+    );
+  }
+  if (parsed.keyId && parsed.targetId) {
+    throw new InputError(
+      `Invalid query parameter 'targetId': give either 'keyId' or 'targetId'`,
+    );
+  }
+  if (
+    parsed.from !== undefined &&
+    parsed.to !== undefined &&
+    parsed.from >= parsed.to
+  ) {
+    throw new InputError(`Invalid query parameter 'from': must be before 'to'`);
+  }
+  return parsed;
+}
+
+const EXPORT_PAGE_SIZE = 500;
+
+/**
+ * `/audit-events`: the Activity page's list and its CSV/XLSX export. Admins
+ * see every event; anyone else the events they caused and those about the
+ * keys, accounts and budgets they own.
+ */
+export async function createAuditRouter(
+  options: AuditRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, callers, events, budgets, ledger, logger } = options;
+  const router = Router();
+
+  const visibility = async (
+    caller: Caller,
+  ): Promise<Pick<AuditEventFilter, 'visibleTargets' | 'visibleActorRef'>> => {
+    if (caller.isAdmin) return {};
+    const [keyIds, accountIds, visibleBudgets] = await Promise.all([
+      ledger.keyIdsOwnedBy(caller.ownershipRefs),
+      ledger.idsOwnedBy(caller.ownershipRefs),
+      budgets.list(caller),
+    ]);
+    return {
+      visibleActorRef: caller.actorRef,
+      visibleTargets: [
+        { targetType: 'key', targetIds: keyIds },
+        { targetType: 'account', targetIds: accountIds },
+        { targetType: 'budget', targetIds: visibleBudgets.map(b => b.id) },
+      ],
+    };
+  };
+
+  const filterFor = async (
+    req: express.Request,
+    query: z.output<typeof listSchema> | z.output<typeof exportSchema>,
+  ): Promise<Omit<AuditEventFilter, 'limit' | 'cursor'>> => {
+    const caller = await callers.resolve(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+    );
+    return {
+      targetType: query.keyId ? 'key' : query.targetType,
+      targetId: query.keyId ?? query.targetId,
+      actorRef: query.actorRef,
+      action: query.action,
+      from: query.from,
+      to: query.to,
+      ...(await visibility(caller)),
+    };
+  };
+
+  router.get('/audit-events', async (req, res) => {
+    const query = parseQuery(listSchema, req.query);
+    const filter = await filterFor(req, query);
+    res.json(
+      await events.list({
+        ...filter,
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
+    );
+  });
+
+  router.get('/audit-events/export', async (req, res) => {
+    const query = parseQuery(exportSchema, req.query);
+    const filter = await filterFor(req, query);
+    await streamTableExport<AuditEvent>(res, {
+      format: query.format,
+      filename: 'llm-usage-activity',
+      sheetName: 'Activity',
+      logger,
+      columns: [
+        { header: 'occurredAt', value: e => e.occurredAt, width: 26 },
+        { header: 'actorRef', value: e => e.actorRef, width: 30 },
+        { header: 'action', value: e => e.action, width: 20 },
+        { header: 'targetType', value: e => e.targetType, width: 12 },
+        { header: 'targetId', value: e => e.targetId, width: 38 },
+        { header: 'before', value: e => json(e.before), width: 40 },
+        { header: 'after', value: e => json(e.after), width: 40 },
+        { header: 'id', value: e => e.id, width: 38 },
+      ],
+      rows: keysetRows<AuditEvent, string>(async cursor => {
+        const page = await events.list({
+          ...filter,
+          limit: EXPORT_PAGE_SIZE,
+          cursor,
+        });
+        return { items: page.items, next: page.nextCursor };
+      }),
+    });
+  });
+
+  return router;
+}
+
+function json(value: unknown): string {
+  return value === null || value === undefined ? '' : JSON.stringify(value);
+}

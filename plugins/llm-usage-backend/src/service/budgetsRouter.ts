@@ -1,0 +1,74 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { BudgetListResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { BudgetService } from '../budgets/BudgetService';
+import type { CallerResolver } from '../budgets/Caller';
+import {
+  parseBudgetChanges,
+  parseBudgetListQuery,
+  parseNewBudget,
+} from '../budgets/budgetSchemas';
+
+export interface BudgetsRouterOptions {
+  httpAuth: HttpAuthService;
+  callers: CallerResolver;
+  budgets: BudgetService;
+}
+
+/** `/budgets`: monthly budgets per user, group, project or account. */
+export async function createBudgetsRouter(
+  options: BudgetsRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, callers, budgets } = options;
+  const router = Router();
+  router.use('/budgets', express.json());
+
+  const callerOf = async (req: express.Request) =>
+    callers.resolve(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+    );
+
+  router.get('/budgets', async (req, res) => {
+    const { targetType, targetRef } = parseBudgetListQuery(req.query);
+    const caller = await callerOf(req);
+    const records = (await budgets.list(caller)).filter(
+      b =>
+        (!targetType || b.targetType === targetType) &&
+        (!targetRef || b.targetRef === targetRef),
+    );
+    const body: BudgetListResponse = {
+      items: await budgets.withAccess(caller, records),
+    };
+    res.json(body);
+  });
+
+  router.post('/budgets', async (req, res) => {
+    const input = parseNewBudget(req.body);
+    const caller = await callerOf(req);
+    res.status(201).json(await budgets.create({ caller, request: req }, input));
+  });
+
+  router.get('/budgets/:id', async (req, res) => {
+    const caller = await callerOf(req);
+    const record = await budgets.get(caller, req.params.id);
+    const [budget] = await budgets.withAccess(caller, [record]);
+    res.json(budget);
+  });
+
+  router.patch('/budgets/:id', async (req, res) => {
+    const changes = parseBudgetChanges(req.body);
+    const caller = await callerOf(req);
+    res.json(
+      await budgets.update({ caller, request: req }, req.params.id, changes),
+    );
+  });
+
+  router.delete('/budgets/:id', async (req, res) => {
+    const caller = await callerOf(req);
+    await budgets.delete({ caller, request: req }, req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}
