@@ -13,6 +13,7 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { loadDemoData } from './demo/loadDemoData';
 import { createQuotaFeatures } from './quota/quotaFeatures';
 import { CallRollup } from './rollup/CallRollup';
+import { createExportRouter } from './service/exportRouter';
 import { createRouter } from './service/router';
 import { UsageService } from './usage/UsageService';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
@@ -101,21 +102,30 @@ export const llmUsagePlugin = createBackendPlugin({
           deps.userInfo,
           projects,
         );
+        const usage = new UsageService(
+          new UsageQueries(db, rollups),
+          calls,
+          projects,
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
             visibility,
-            usage: new UsageService(
-              new UsageQueries(db, rollups),
-              calls,
-              projects,
-            ),
+            usage,
             calls,
             rollups,
             maxBatchSize:
               config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000,
             demoDataEnabled,
+          }),
+        );
+        deps.httpRouter.use(
+          await createExportRouter({
+            httpAuth: deps.httpAuth,
+            visibility,
+            usage,
+            logger,
           }),
         );
         // Budgets, quota, balance history, spend digests and the audit trail.

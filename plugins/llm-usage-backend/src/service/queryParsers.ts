@@ -9,6 +9,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { EXPORT_FORMATS } from '../export/tableExport';
 import { decodeCursor } from '../usage/callCursor';
 import { estimateBucketCount } from '../usage/timeBuckets';
 
@@ -167,6 +168,30 @@ export function parseCallListQuery(query: unknown, now = Date.now()) {
     );
   }
   return { ...parsed, ...range, after };
+}
+
+const exportFormat = z.enum(EXPORT_FORMATS).default('csv');
+
+const projectExportSchema = projectListSchema
+  .omit({ offset: true, limit: true })
+  .extend({ format: exportFormat })
+  .strict();
+
+/** The project list's filters and sort, without paging, plus `format`. */
+export function parseProjectExportQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(projectExportSchema, query);
+  return { ...parsed, ...resolveRange(parsed, now) };
+}
+
+const callExportSchema = callListSchema
+  .omit({ limit: true, cursor: true })
+  .extend({ format: exportFormat })
+  .strict();
+
+/** The call history's filters and sort, without paging, plus `format`. */
+export function parseCallExportQuery(query: unknown, now = Date.now()) {
+  const parsed = parse(callExportSchema, query);
+  return { ...parsed, ...resolveRange(parsed, now) };
 }
 
 const projectIdSchema = z.string().trim().min(1).max(255);

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import type {
   CallListResponse,
+  CallRecord,
   CallSortField,
   CallStatus,
   CallType,
@@ -24,6 +25,7 @@ import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
 import { timeBuckets } from './timeBuckets';
 import { encodeCursor } from './callCursor';
+import { keysetRows } from '../export/tableExport';
 
 interface Range {
   from: number;
@@ -31,6 +33,23 @@ interface Range {
 }
 
 type SortValue = number | bigint | string | null;
+
+type ProjectListFilter = Range & {
+  search?: string;
+  sort: ProjectSortField;
+  order: SortOrder;
+};
+
+type CallQuery = Range & {
+  model?: string;
+  status?: CallStatus;
+  type?: CallType;
+  sort: CallSortField;
+  order: SortOrder;
+};
+
+/** Rows per database read when a call list is exported. */
+const EXPORT_PAGE_SIZE = 1000;
 
 const PROJECT_SORT_KEYS: Record<
   ProjectSortField,
@@ -84,14 +103,23 @@ export class UsageService {
 
   async projectList(
     scope: VisibilityScope,
-    query: Range & {
-      search?: string;
-      sort: ProjectSortField;
-      order: SortOrder;
-      offset: number;
-      limit: number;
-    },
+    query: ProjectListFilter & { offset: number; limit: number },
   ): Promise<ProjectListResponse> {
+    const rows = await this.sortedProjects(scope, query);
+    return {
+      range: toTimeRange(query),
+      items: rows.slice(query.offset, query.offset + query.limit),
+      totalCount: rows.length,
+      offset: query.offset,
+      limit: query.limit,
+    };
+  }
+
+  /** Every project of the list, filtered and sorted as the list is (for exports). */
+  async sortedProjects(
+    scope: VisibilityScope,
+    query: ProjectListFilter,
+  ): Promise<ProjectUsage[]> {
     const [groups, directory] = await Promise.all([
       this.queries.aggregate({
         scope,
@@ -129,15 +157,7 @@ export class UsageService {
         ? order * direction
         : a.item.projectId.localeCompare(b.item.projectId);
     });
-    return {
-      range: toTimeRange(query),
-      items: rows
-        .slice(query.offset, query.offset + query.limit)
-        .map(r => r.item),
-      totalCount: rows.length,
-      offset: query.offset,
-      limit: query.limit,
-    };
+    return rows.map(r => r.item);
   }
 
   async trends(
@@ -272,15 +292,7 @@ export class UsageService {
   async projectCalls(
     scope: VisibilityScope,
     projectId: string,
-    query: Range & {
-      model?: string;
-      status?: CallStatus;
-      type?: CallType;
-      sort: CallSortField;
-      order: SortOrder;
-      limit: number;
-      after?: CallCursor;
-    },
+    query: CallQuery & { limit: number; after?: CallCursor },
   ): Promise<CallListResponse> {
     await this.requireProject(scope, projectId);
     const page = await this.calls.list(
@@ -294,6 +306,27 @@ export class UsageService {
       items: page.items,
       nextCursor: page.next ? encodeCursor(page.next) : undefined,
     };
+  }
+
+  /**
+   * Every call of the project matching the filters, in list order, read one
+   * keyset page at a time (for exports). The project check runs on the first read.
+   */
+  async *allProjectCalls(
+    scope: VisibilityScope,
+    projectId: string,
+    query: CallQuery,
+  ): AsyncGenerator<CallRecord> {
+    await this.requireProject(scope, projectId);
+    yield* keysetRows<CallRecord, CallCursor>(after =>
+      this.calls.list(
+        { scope, projectId, ...query },
+        query.sort,
+        query.order,
+        EXPORT_PAGE_SIZE,
+        after,
+      ),
+    );
   }
 
   private async totals(
