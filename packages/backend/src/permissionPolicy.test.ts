@@ -12,7 +12,11 @@ import {
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  llmUsageAccountManagePermission,
   llmUsageAdminPermission,
+  llmUsageKeyDeletePermission,
+  llmUsageKeyManagePermission,
+  llmUsageKeyReadPermission,
   llmUsageReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import permissionPolicyModule, {
@@ -112,6 +116,70 @@ describe('LlmUsagePermissionPolicy', () => {
         policyUser('user:default/alice'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  const keyPermissions = [
+    llmUsageKeyReadPermission,
+    llmUsageKeyManagePermission,
+    llmUsageKeyDeletePermission,
+  ];
+
+  it('lets admins read, manage and delete every key and manage every account', async () => {
+    for (const permission of [
+      ...keyPermissions,
+      llmUsageAccountManagePermission,
+    ]) {
+      await expect(
+        policy.handle({ permission }, policyUser('user:default/alice')),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    }
+  });
+
+  it('lets everyone else act on the keys they or their groups own', async () => {
+    for (const permission of keyPermissions) {
+      await expect(
+        policy.handle({ permission }, policyUser('user:default/guest')),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'llm-usage',
+        resourceType: 'llm-usage-key',
+        conditions: {
+          rule: 'IS_OWNER',
+          resourceType: 'llm-usage-key',
+          params: {
+            claims: ['user:default/guest', 'group:default/growth-team'],
+          },
+        },
+      });
+    }
+    await expect(
+      policy.handle(
+        { permission: llmUsageAccountManagePermission },
+        policyUser('user:default/guest'),
+      ),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'llm-usage',
+      resourceType: 'llm-usage-account',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'llm-usage-account',
+        params: {
+          claims: ['user:default/guest', 'group:default/growth-team'],
+        },
+      },
+    });
+  });
+
+  it('denies key and account permissions without a user', async () => {
+    for (const permission of [
+      ...keyPermissions,
+      llmUsageAccountManagePermission,
+    ]) {
+      await expect(policy.handle({ permission })).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 
   it('rejects an admin entry that is not an entity ref', () => {

@@ -8,6 +8,7 @@ import type { Config } from '@backstage/config';
 import {
   AuthorizeResult,
   isPermission,
+  isResourcePermission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type {
@@ -16,18 +17,32 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { llmUsageAdminPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
+import {
+  createLlmUsageAccountConditionalDecision,
+  createLlmUsageKeyConditionalDecision,
+  llmUsageAccountConditions,
+  llmUsageKeyConditions,
+} from '@llm-usage/backstage-plugin-llm-usage-backend';
+import {
+  LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
+  LLM_USAGE_KEY_RESOURCE_TYPE,
+  llmUsageAdminPermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
- * The policy of this example backend: everything is allowed, except that
- * `llm-usage.admin` (seeing every call, not only one's own and one's teams')
- * is granted only to users owning through one of the entity refs listed in
- * `llmUsage.admins`, e.g. `group:default/platform-team`.
+ * The policy of this example backend. Admins are users owning through one of
+ * the entity refs listed in `llmUsage.admins`, e.g.
+ * `group:default/platform-team`.
+ * - `llm-usage.admin` (seeing every call, key and account): admins only;
+ * - key permissions (read, manage, delete) and account management: admins
+ *   for every key and account, everyone else for those owned by them or one
+ *   of their groups (a conditional decision on the owner);
+ * - everything else, reading usage included, is allowed.
  *
- * Adopters with their own policy handle `llmUsageAdminPermission` there.
+ * Adopters with their own policy handle these permissions there.
  */
 export class LlmUsagePermissionPolicy implements PermissionPolicy {
   static fromConfig(
@@ -57,21 +72,45 @@ export class LlmUsagePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (!isPermission(request.permission, llmUsageAdminPermission)) {
+    const { permission } = request;
+    const isAdminPermission = isPermission(permission, llmUsageAdminPermission);
+    const isKeyPermission = isResourcePermission(
+      permission,
+      LLM_USAGE_KEY_RESOURCE_TYPE,
+    );
+    const isAccountPermission = isResourcePermission(
+      permission,
+      LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
+    );
+    if (!isAdminPermission && !isKeyPermission && !isAccountPermission) {
       return ALLOW;
     }
-    if (!user || this.adminRefs.size === 0) {
+    if (!user) {
       return DENY;
     }
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       user.credentials,
     );
     // Ownership refs are full refs; entity refs compare case-insensitively.
-    return ownershipEntityRefs.some(ref =>
+    const isAdmin = ownershipEntityRefs.some(ref =>
       this.adminRefs.has(ref.toLowerCase()),
-    )
-      ? ALLOW
-      : DENY;
+    );
+    if (isAdmin) {
+      return ALLOW;
+    }
+    if (isKeyPermission) {
+      return createLlmUsageKeyConditionalDecision(
+        permission,
+        llmUsageKeyConditions.isOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+    if (isResourcePermission(permission, LLM_USAGE_ACCOUNT_RESOURCE_TYPE)) {
+      return createLlmUsageAccountConditionalDecision(
+        permission,
+        llmUsageAccountConditions.isOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+    return DENY;
   }
 }
 

@@ -5,11 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { llmUsagePermissions } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CallStore } from './database/CallStore';
 import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
+import { registerPermissions } from './permissions/registerPermissions';
 import { loadDemoData } from './demo/loadDemoData';
 import { createQuotaFeatures } from './quota/quotaFeatures';
 import { CallRollup } from './rollup/CallRollup';
@@ -54,7 +54,7 @@ export const llmUsagePlugin = createBackendPlugin({
         const projects = new ProjectDirectory(deps.catalog, deps.auth);
         const rollup = new CallRollup(rollups, logger);
 
-        deps.permissionsRegistry.addPermissions(llmUsagePermissions);
+        registerPermissions(deps.permissionsRegistry, db);
 
         await scheduler.scheduleTask({
           id: ROLLUP_TASK_ID,

@@ -1,0 +1,3 @@
+export * from './rules';
+export { LlmUsageAuthorizer, applyOwnerFilter } from './LlmUsageAuthorizer';
+export type { OwnerFilter } from './LlmUsageAuthorizer';
