@@ -283,23 +283,21 @@ export function renderDigest(digest: SpendDigest, appLink: string) {
   const label = digest.cadence === 'weekly' ? 'Weekly' : 'Monthly';
   const previousLabel =
     digest.cadence === 'weekly' ? 'the week before' : 'the month before';
-  const spend =
-    digest.spend.length === 0
-      ? 'no cost'
-      : digest.spend
-          .map(
-            s =>
-              `${s.amount} ${s.currency} (${
-                s.change === null
-                  ? `nothing ${previousLabel}`
-                  : `${percent(s.change)} vs ${previousLabel}`
-              })`,
-          )
-          .join(', ');
+  const spend = digest.spend
+    .map(
+      s =>
+        `${s.amount} ${s.currency} (${
+          s.change === null
+            ? `nothing ${previousLabel}`
+            : `${percent(s.change)} vs ${previousLabel}`
+        })`,
+    )
+    .join(', ');
+  const calls = `${digest.calls} ${digest.calls === 1 ? 'call' : 'calls'}`;
   const lines = [
-    `${day(digest.period.start)} to ${day(digest.period.end - DAY_MS)}: ${
-      digest.calls
-    } calls, spend ${spend}.`,
+    `${day(digest.period.start)} to ${day(
+      digest.period.end - DAY_MS,
+    )}: ${calls}, ${spend ? `spend ${spend}` : 'no spend'}.`,
   ];
   if (digest.topProjects.length > 0) {
     lines.push(
