@@ -138,6 +138,15 @@ export const llmUsagePlugin = createBackendPlugin({
         })) {
           deps.httpRouter.use(router);
         }
+        // Alert rules, evaluation (hourly and after each sync) and delivery.
+        const alerting = await createAlertFeatures({
+          ...deps,
+          db,
+          projects,
+          visibility,
+          queries: new UsageQueries(db, rollups),
+        });
+        deps.httpRouter.use(alerting.router);
       },
     });
   },

@@ -1,0 +1,77 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  type AlertRuleScope,
+  llmUsageAccountManagePermission,
+  llmUsageKeyManagePermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { AlertRuleGuard } from './AlertService';
+import type { AlertViewer } from './types';
+
+/** Checks a resource permission against an owned resource (the key and account authorizers). */
+export interface OwnedResourceAuthorizer {
+  assert(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    resource: { ownerRef: string | null },
+  ): Promise<void>;
+}
+
+type OwnerLookup = (
+  id: string,
+) => Promise<{ ownerRef: string | null } | undefined>;
+
+/**
+ * Account and key rules follow the account and key permissions, so a team
+ * that manages its keys tunes their alerts; the rest is for admins.
+ */
+export class OwnerAlertRuleGuard implements AlertRuleGuard {
+  constructor(
+    private readonly owners: { account: OwnerLookup; key: OwnerLookup },
+    /** Without it (no key permissions wired), only admins edit rules. */
+    private readonly authorizer?: {
+      accounts: OwnedResourceAuthorizer;
+      keys: OwnedResourceAuthorizer;
+    },
+  ) {}
+
+  async assertMayEdit(
+    credentials: BackstageCredentials,
+    viewer: AlertViewer,
+    scope: AlertRuleScope,
+    scopeId: string | null,
+  ): Promise<void> {
+    if (scope === 'account' || scope === 'key') {
+      const owner = await this.owners[scope](scopeId ?? '');
+      if (!owner) {
+        throw new NotFoundError(`No ${scope} with id '${scopeId}'`);
+      }
+      if (viewer.isAdmin) return;
+      if (!this.authorizer) {
+        throw new NotAllowedError(
+          `Only LLM Usage admins can change ${scope} alert rules`,
+        );
+      }
+      if (scope === 'account') {
+        await this.authorizer.accounts.assert(
+          credentials,
+          llmUsageAccountManagePermission,
+          owner,
+        );
+      } else {
+        await this.authorizer.keys.assert(
+          credentials,
+          llmUsageKeyManagePermission,
+          owner,
+        );
+      }
+      return;
+    }
+    if (!viewer.isAdmin) {
+      throw new NotAllowedError(
+        `Only LLM Usage admins can change ${scope} alert rules`,
+      );
+    }
+  }
+}

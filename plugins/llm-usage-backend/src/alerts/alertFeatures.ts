@@ -1,0 +1,178 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type AuditorService,
+  type AuthService,
+  type HttpAuthService,
+  type LifecycleService,
+  type LoggerService,
+  type RootConfigService,
+  type SchedulerService,
+  type UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type express from 'express';
+import type { Knex } from 'knex';
+import { AuditLog } from '../audit/AuditLog';
+import { BudgetService } from '../budgets/BudgetService';
+import { BudgetStore } from '../budgets/BudgetStore';
+import { CallerResolver } from '../budgets/Caller';
+import type { UsageQueries } from '../database/UsageQueries';
+import { AlertDelivery } from '../notifications/AlertDelivery';
+import { WebhookDispatcher } from '../notifications/WebhookDispatcher';
+import { ProviderLedger } from '../quota/ProviderLedger';
+import { QuotaService } from '../quota/QuotaService';
+import { createAlertsRouter } from '../service/alertsRouter';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import type { VisibilityResolver } from '../visibility/VisibilityResolver';
+import { AlertEvaluator, type ProjectUsageReader } from './AlertEvaluator';
+import {
+  OwnerAlertRuleGuard,
+  type OwnedResourceAuthorizer,
+} from './AlertRuleGuard';
+import { AlertRuleStore } from './AlertRuleStore';
+import { AlertService } from './AlertService';
+import { AlertStore } from './AlertStore';
+import { KeyFacts, type MonthUsage } from './facts';
+
+export const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
+
+export interface AlertFeaturesOptions {
+  db: Knex;
+  config: RootConfigService;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  notifications?: NotificationService;
+  visibility: VisibilityResolver;
+  projects: ProjectDirectory;
+  queries: UsageQueries;
+  /** Key and account permissions; without it only admins edit scoped rules. */
+  authorizer?: {
+    accounts: OwnedResourceAuthorizer;
+    keys: OwnedResourceAuthorizer;
+  };
+}
+
+/** Month usage per project from the rollups, tokens in and out together. */
+function projectUsageFrom(queries: UsageQueries): ProjectUsageReader {
+  return {
+    async monthUsage(from, to) {
+      const groups = await queries.aggregate({
+        scope: { kind: 'all' },
+        from,
+        to,
+        groupBy: ['project'],
+      });
+      const byProject = new Map<string, MonthUsage>();
+      for (const group of groups) {
+        const { inputTokens, outputTokens } = group.usage.counters;
+        byProject.set(group.dimensions.project ?? '', {
+          tokens: inputTokens + outputTokens,
+          costs: group.usage.costs,
+        });
+      }
+      return byProject;
+    },
+  };
+}
+
+/**
+ * Alert rules, evaluation (hourly, and whenever `evaluator.evaluate()` is
+ * called, e.g. after a provider sync) and delivery in-app, through Backstage
+ * notifications and to webhooks. Returns the router to mount and the
+ * evaluator for the sync to call.
+ */
+export async function createAlertFeatures(
+  options: AlertFeaturesOptions,
+): Promise<{ router: express.Router; evaluator: AlertEvaluator }> {
+  const { db, config, logger, scheduler } = options;
+  const alerts = new AlertStore(db);
+  const rules = new AlertRuleStore(db);
+  const keys = new KeyFacts(db);
+  const ledger = new ProviderLedger(db);
+  const audit = new AuditLog(db, options.auditor, logger);
+  const budgetStore = new BudgetStore(db);
+  const quota = new QuotaService(
+    options.queries,
+    new BudgetService(budgetStore, ledger, audit),
+    options.projects,
+    ledger,
+  );
+
+  const webhooks = WebhookDispatcher.fromConfig(config, {
+    log: alerts,
+    logger,
+  });
+  options.lifecycle.addShutdownHook(() => webhooks.stop());
+
+  const evaluator = new AlertEvaluator({
+    alerts,
+    rules,
+    keys,
+    accounts: ledger,
+    budgets: {
+      standings: async now => quota.standings(await budgetStore.list(), now),
+    },
+    projectUsage: projectUsageFrom(options.queries),
+    projects: options.projects,
+    delivery: new AlertDelivery({
+      alerts,
+      webhooks,
+      logger,
+      notifications: options.notifications,
+      fallbackRecipients: config.getOptionalStringArray('llmUsage.admins'),
+    }),
+    logger,
+  });
+
+  if (config.getOptionalBoolean('llmUsage.alerts.enabled') ?? true) {
+    await scheduler.scheduleTask({
+      id: ALERT_EVALUATION_TASK_ID,
+      scope: 'global',
+      ...(config.has('llmUsage.alerts.schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            config.getConfig('llmUsage.alerts.schedule'),
+          )
+        : {
+            frequency: { hours: 1 },
+            timeout: { minutes: 15 },
+            initialDelay: { minutes: 2 },
+          }),
+      fn: async () => {
+        await evaluator.evaluate();
+      },
+    });
+  }
+
+  const callers = new CallerResolver(
+    options.auth,
+    options.userInfo,
+    options.visibility,
+  );
+  const router = await createAlertsRouter({
+    httpAuth: options.httpAuth,
+    alerts: new AlertService({
+      alerts,
+      rules,
+      audit,
+      guard: new OwnerAlertRuleGuard(
+        { account: id => ledger.ownerOf(id), key: id => keys.ownerOfKey(id) },
+        options.authorizer,
+      ),
+      evaluation: evaluator,
+    }),
+    viewerOf: async credentials => {
+      const caller = await callers.resolve(credentials);
+      return {
+        userRef: caller.actorRef,
+        isAdmin: caller.isAdmin,
+        ownershipRefs: caller.ownershipRefs,
+      };
+    },
+  });
+  return { router, evaluator };
+}

@@ -1,0 +1,117 @@
+import { InputError } from '@backstage/errors';
+import {
+  ALERT_RULE_SCOPES,
+  ALERT_SEVERITIES,
+  ALERT_STATES,
+  ALERT_TYPES,
+  type AlertRuleInput,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { z } from 'zod';
+import { parseInput } from '../lib/parseInput';
+import type { AlertCursor, AlertListFilter } from './AlertStore';
+import { alertRuleInputSchema } from './ruleSchemas';
+
+const cursorSchema = z.tuple([z.number().int(), z.string().min(1).max(64)]);
+
+export function encodeAlertCursor(cursor: AlertCursor): string {
+  return Buffer.from(JSON.stringify([cursor.firstSeenAt, cursor.id])).toString(
+    'base64url',
+  );
+}
+
+function decodeAlertCursor(text: string): AlertCursor {
+  try {
+    const [firstSeenAt, id] = cursorSchema.parse(
+      JSON.parse(Buffer.from(text, 'base64url').toString('utf8')),
+    );
+    return { firstSeenAt, id };
+  } catch {
+    throw new InputError(
+      `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
+    );
+  }
+}
+
+const listSchema = z
+  .object({
+    severity: z.enum(ALERT_SEVERITIES).optional(),
+    type: z.enum(ALERT_TYPES).optional(),
+    state: z.enum(ALERT_STATES).default('open'),
+    unread: z
+      .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+      .optional()
+      .transform(value => value === 'true'),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(
+        z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'),
+      )
+      .default('50'),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export function parseAlertListQuery(query: unknown): AlertListFilter {
+  const parsed = parseInput(listSchema, query, 'query parameter');
+  return {
+    severity: parsed.severity,
+    type: parsed.type,
+    state: parsed.state,
+    unread: parsed.unread,
+    limit: parsed.limit,
+    after: parsed.cursor ? decodeAlertCursor(parsed.cursor) : undefined,
+  };
+}
+
+const alertId = z.string().trim().min(1).max(64);
+
+export function parseAlertId(value: unknown): string {
+  const result = alertId.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      `Invalid path parameter 'id': ${result.error.issues[0].message}`,
+    );
+  }
+  return result.data;
+}
+
+const markReadSchema = z
+  .object({ ids: z.array(alertId).min(1).max(500) })
+  .strict();
+
+export function parseMarkRead(body: unknown): string[] {
+  return parseInput(markReadSchema, body, 'field').ids;
+}
+
+export function parseAlertRuleInput(body: unknown): AlertRuleInput {
+  return parseInput(alertRuleInputSchema, body, 'field');
+}
+
+const ruleListSchema = z
+  .object({
+    scope: z.enum(ALERT_RULE_SCOPES).optional(),
+    scopeId: z.string().trim().min(1).max(255).optional(),
+  })
+  .strict();
+
+export function parseAlertRuleListQuery(query: unknown) {
+  return parseInput(ruleListSchema, query, 'query parameter');
+}
+
+/** Routes that take no query parameters refuse any. */
+export function parseNoQuery(query: unknown): void {
+  parseInput(z.object({}).strict(), query, 'query parameter');
+}
+
+/**
+ * Routes that take no body accept none or `{}`: anything else is a mistake
+ * worth a 400 rather than a silent success.
+ */
+export function parseNoBody(body: unknown, contentType: string | undefined) {
+  if (contentType && !/^application\/json\b/i.test(contentType)) {
+    throw new InputError('The request body must be JSON, or empty');
+  }
+  parseInput(z.object({}).strict(), body ?? {}, 'field');
+}

@@ -1,0 +1,144 @@
+import {
+  ALERT_RULE_SCOPES,
+  ALERT_SEVERITIES,
+  type AlertRuleInput,
+  type AlertRuleParamsByType,
+  type AlertType,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { z } from 'zod';
+import { parseDecimalToNanos } from '../lib/money';
+
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+
+const moneyThreshold = z
+  .object({
+    currency,
+    amount: z
+      .string()
+      .refine(
+        value => (parseDecimalToNanos(value) ?? -1n) >= 0n,
+        'must be a decimal amount of 0 or more, such as "25.50"',
+      ),
+  })
+  .strict();
+
+const moneyThresholds = z
+  .array(moneyThreshold)
+  .max(20)
+  .refine(
+    items => new Set(items.map(item => item.currency)).size === items.length,
+    'must name each currency once',
+  );
+
+const tokens = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable();
+
+const days = z.number().int().min(1).max(365);
+
+/** The params of each rule type, validated where rules come in and go out. */
+export const ruleParamSchemas: {
+  [T in AlertType]: z.ZodType<AlertRuleParamsByType[T]>;
+} = {
+  key_expiring: z
+    .object({
+      days: z
+        .array(days)
+        .min(1)
+        .max(10)
+        .refine(
+          items => new Set(items).size === items.length,
+          'must not repeat a day',
+        ),
+    })
+    .strict(),
+  low_balance: z.object({ thresholds: moneyThresholds }).strict(),
+  high_usage: z
+    .object({
+      keySpend: moneyThresholds,
+      keyTokens: tokens,
+      accountSpend: moneyThresholds,
+      accountTokens: tokens,
+      projectSpend: moneyThresholds,
+      projectTokens: tokens,
+      budgetPercents: z
+        .array(z.number().int().min(1).max(1000))
+        .max(10)
+        .refine(
+          items => new Set(items).size === items.length,
+          'must not repeat a percentage',
+        ),
+    })
+    .strict(),
+  key_error: z
+    .object({
+      invalid: z.boolean(),
+      disabled: z.boolean(),
+      syncFailed: z.boolean(),
+    })
+    .strict(),
+  budget_runway: z.object({ days }).strict(),
+};
+
+const ruleInputBase = {
+  scope: z.enum(ALERT_RULE_SCOPES),
+  scopeId: z.string().trim().min(1).max(255).nullable().optional(),
+  enabled: z.boolean(),
+  severity: z.enum(ALERT_SEVERITIES),
+};
+
+/** `PUT /alert-rules` bodies, one shape per type. */
+export const alertRuleInputSchema: z.ZodType<AlertRuleInput> = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('key_expiring'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.key_expiring,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('low_balance'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.low_balance,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('high_usage'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.high_usage,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('key_error'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.key_error,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('budget_runway'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.budget_runway,
+      })
+      .strict(),
+  ])
+  .superRefine((rule, ctx) => {
+    if (rule.scope === 'global' && rule.scopeId) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['scopeId'],
+        message: 'must be empty for the global scope',
+      });
+    }
+    if (rule.scope !== 'global' && !rule.scopeId) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['scopeId'],
+        message: `is required for the ${rule.scope} scope`,
+      });
+    }
+  });

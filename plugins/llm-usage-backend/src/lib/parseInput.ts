@@ -1,0 +1,23 @@
+import { InputError } from '@backstage/errors';
+import type { z } from 'zod';
+
+/**
+ * Parses a request body (`field`) or query (`query parameter`) with a zod
+ * schema; the first issue becomes an InputError (400) naming the field.
+ */
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: 'field' | 'query parameter',
+): z.output<T> {
+  if (what === 'field' && (typeof value !== 'object' || value === null)) {
+    throw new InputError('The request body must be a JSON object');
+  }
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.join('.') || (what === 'field' ? 'body' : 'query');
+    throw new InputError(`Invalid ${what} '${path}': ${issue.message}`);
+  }
+  return result.data;
+}

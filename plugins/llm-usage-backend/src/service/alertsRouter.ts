@@ -1,0 +1,97 @@
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import {
+  parseAlertId,
+  parseAlertListQuery,
+  parseAlertRuleInput,
+  parseAlertRuleListQuery,
+  parseMarkRead,
+  parseNoBody,
+  parseNoQuery,
+} from '../alerts/alertSchemas';
+import type { AlertService } from '../alerts/AlertService';
+import type { AlertViewer } from '../alerts/types';
+
+export interface AlertsRouterOptions {
+  httpAuth: HttpAuthService;
+  alerts: AlertService;
+  /** Who is asking: admin or not, and their ownership refs. */
+  viewerOf(credentials: BackstageCredentials): Promise<AlertViewer>;
+}
+
+/** In-app alerts (list, unread count, read state) and alert rules. */
+export async function createAlertsRouter(
+  options: AlertsRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, alerts } = options;
+  const router = Router();
+  router.use('/alerts', express.json());
+  router.use('/alert-rules', express.json());
+
+  const caller = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    return { credentials, viewer: await options.viewerOf(credentials) };
+  };
+
+  router.get('/alerts', async (req, res) => {
+    const filter = parseAlertListQuery(req.query);
+    const { viewer } = await caller(req);
+    res.json(await alerts.list(viewer, filter));
+  });
+
+  router.get('/alerts/unread-count', async (req, res) => {
+    parseNoQuery(req.query);
+    const { viewer } = await caller(req);
+    res.json(await alerts.unreadCount(viewer));
+  });
+
+  router.post('/alerts/read', async (req, res) => {
+    const ids = parseMarkRead(req.body);
+    const { credentials, viewer } = await caller(req);
+    res.json(await alerts.markRead(credentials, viewer, ids, req));
+  });
+
+  router.post('/alerts/read-all', async (req, res) => {
+    parseNoBody(req.body, req.headers['content-type']);
+    const { credentials, viewer } = await caller(req);
+    res.json(await alerts.markAllRead(credentials, viewer, req));
+  });
+
+  router.post('/alerts/evaluate', async (req, res) => {
+    parseNoBody(req.body, req.headers['content-type']);
+    const { credentials, viewer } = await caller(req);
+    res.json(await alerts.evaluateNow(credentials, viewer, req));
+  });
+
+  router.get('/alerts/:id', async (req, res) => {
+    const id = parseAlertId(req.params.id);
+    parseNoQuery(req.query);
+    const { viewer } = await caller(req);
+    res.json(await alerts.get(viewer, id));
+  });
+
+  router.get('/alert-rules', async (req, res) => {
+    const filter = parseAlertRuleListQuery(req.query);
+    await caller(req);
+    res.json(await alerts.listRules(filter));
+  });
+
+  router.put('/alert-rules', async (req, res) => {
+    const input = parseAlertRuleInput(req.body);
+    const { credentials, viewer } = await caller(req);
+    res.json(await alerts.saveRule(credentials, viewer, input, req));
+  });
+
+  router.delete('/alert-rules/:id', async (req, res) => {
+    const id = parseAlertId(req.params.id);
+    const { credentials, viewer } = await caller(req);
+    await alerts.deleteRule(credentials, viewer, id, req);
+    res.status(204).end();
+  });
+
+  return router;
+}
