@@ -41,6 +41,37 @@ export interface Config {
        */
       billingUrls?: { [provider: string]: string };
     };
+    /** Alert evaluation and delivery; rules themselves are edited in the app. */
+    alerts?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** When rules are evaluated besides after each sync. Default: hourly. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Each opened and resolved alert is POSTed as JSON with a Slack-compatible
+       * `text`, signed in `x-llm-usage-signature: sha256=HMAC(secret, "<x-llm-usage-timestamp>.<body>")`.
+       */
+      webhooks?: Array<{
+        /** Shown in logs and the delivery log instead of the URL. */
+        name?: string;
+        /** @visibility secret */
+        url: string;
+        /** @visibility secret */
+        secret: string;
+      }>;
+      webhookRetries?: {
+        /** Default 5. */
+        maxAttempts?: number;
+        /** First retry delay, doubling each time. Default 1000. */
+        baseDelayMs?: number;
+        /** Default 60000. */
+        maxDelayMs?: number;
+        /** Per attempt. Default 10000. */
+        timeoutMs?: number;
+        /** Events waiting per webhook before new ones are dropped. Default 500. */
+        queueSize?: number;
+      };
+    };
     /** Group or user refs whose members hold the admin permission in the example policy. */
     admins?: string[];
   };
