@@ -5,6 +5,41 @@ export interface Config {
     ingest?: {
       /** Most calls accepted in one `POST /calls` request. Default 1000. */
       maxBatchSize?: number;
+      /**
+       * `POST /ingest/litellm` (LiteLLM's generic API logger): how LiteLLM's
+       * request tags, key aliases and teams become project ids and user refs.
+       */
+      litellm?: {
+        /** Request tag → project id; the first tag found wins, before anything else. */
+        projectByTag?: { [tag: string]: string };
+        /** LiteLLM key alias → project id. */
+        projectByKeyAlias?: { [keyAlias: string]: string };
+        /** LiteLLM team alias or team id → project id. Unmapped teams use their alias (or id) as the project id. */
+        projectByTeam?: { [team: string]: string };
+        /** Project id of calls with no tag, key alias or team to go by. Default `litellm`. */
+        defaultProjectId?: string;
+        /** LiteLLM key alias → user entity ref; before LiteLLM's user id. */
+        userByKeyAlias?: { [keyAlias: string]: string };
+        /** Request tag → user entity ref. */
+        userByTag?: { [tag: string]: string };
+        /** Namespace of user refs made from LiteLLM user ids. Default `default`. */
+        userNamespace?: string;
+        /** User of calls without a mapped key alias, tag or LiteLLM user id. Default `user:default/litellm`. */
+        defaultUserRef?: string;
+      };
+      /** `POST /ingest/otlp/v1/traces`: where GenAI spans carry the project and the user. */
+      otlp?: {
+        /** Span, then resource, attributes holding the project id, first found wins. Default `[service.name]`. */
+        projectIdAttributes?: string[];
+        /** Default `otel`. */
+        defaultProjectId?: string;
+        /** Span, then resource, attributes holding the user (a name or an entity ref). Default `[enduser.id, user.id]`. */
+        userAttributes?: string[];
+        /** Namespace of user refs made from plain names. Default `default`. */
+        userNamespace?: string;
+        /** Default `user:default/otel`. */
+        defaultUserRef?: string;
+      };
     };
     rollup?: {
       /** When the hourly rollup runs. Default: every hour, first run 10 s after start. */

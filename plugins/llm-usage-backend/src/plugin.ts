@@ -3,18 +3,26 @@ import {
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { CallStore } from './database/CallStore';
+import { registerUsageActions } from './actions/registerUsageActions';
 import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { registerPermissions } from './permissions/registerPermissions';
 import { loadDemoData } from './demo/loadDemoData';
+import { readLiteLlmMapping } from './ingest/litellm/liteLlmMapping';
+import { readOtlpMapping } from './ingest/otlp/otlpMapping';
+import { UsageReports } from './reports/UsageReports';
 import { createQuotaFeatures } from './quota/quotaFeatures';
 import { CallRollup } from './rollup/CallRollup';
 import { createExportRouter } from './service/exportRouter';
+import { createAdaptersRouter } from './service/adaptersRouter';
+import { createDailyCostsRouter } from './service/dailyCostsRouter';
 import { createRouter } from './service/router';
+import { CallSignals, SignallingCallStore } from './signals/CallSignals';
 import { UsageService } from './usage/UsageService';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
 import { VisibilityResolver } from './visibility/VisibilityResolver';
@@ -44,14 +52,24 @@ export const llmUsagePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
         notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
         const db = await applyDatabaseMigrations(deps.database);
-        const calls = new CallStore(db);
-        const rollups = new RollupStore(db);
         const projects = new ProjectDirectory(deps.catalog, deps.auth);
+        // Every stored call signals the users who can see it.
+        const callSignals = new CallSignals({
+          signals: deps.signals,
+          projects,
+          logger,
+          adminRefs: config.getOptionalStringArray('llmUsage.admins'),
+        });
+        deps.lifecycle.addShutdownHook(() => callSignals.flush());
+        const calls = new SignallingCallStore(db, callSignals);
+        const rollups = new RollupStore(db);
         const rollup = new CallRollup(rollups, logger);
 
         registerPermissions(deps.permissionsRegistry, db);
@@ -107,6 +125,23 @@ export const llmUsagePlugin = createBackendPlugin({
           calls,
           projects,
         );
+        const maxBatchSize =
+          config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000;
+        // Before the main router, whose JSON parser would refuse LiteLLM's NDJSON.
+        deps.httpRouter.use(
+          await createAdaptersRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            calls,
+            maxBatchSize,
+            litellm: readLiteLlmMapping(
+              config.getOptionalConfig('llmUsage.ingest.litellm'),
+            ),
+            otlp: readOtlpMapping(
+              config.getOptionalConfig('llmUsage.ingest.otlp'),
+            ),
+          }),
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -138,15 +173,22 @@ export const llmUsagePlugin = createBackendPlugin({
         })) {
           deps.httpRouter.use(router);
         }
-        // Alert rules, evaluation (hourly and after each sync) and delivery.
-        const alerting = await createAlertFeatures({
-          ...deps,
-          db,
+        const reports = new UsageReports(
+          new UsageQueries(db, rollups),
           projects,
+        );
+        deps.httpRouter.use(
+          await createDailyCostsRouter({
+            httpAuth: deps.httpAuth,
+            visibility,
+            reports,
+          }),
+        );
+        registerUsageActions({
+          actionsRegistry: deps.actionsRegistry,
           visibility,
-          queries: new UsageQueries(db, rollups),
+          reports,
         });
-        deps.httpRouter.use(alerting.router);
       },
     });
   },

@@ -5,6 +5,7 @@
  */
 export * from './budgets';
 export * from './constants';
+export * from './dailyCosts';
 export * from './permissions';
 export * from './quota';
 export * from './types';

@@ -1,0 +1,140 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { CallStore } from '../database/CallStore';
+import type { NormalizedCall } from '../database/types';
+import { parseCallBatch } from './callSchema';
+
+/** parseCallBatch refuses metadata larger than this (serialized). */
+const METADATA_BUDGET = 16 * 1024;
+
+/**
+ * Validates every call with the same schema as `POST /calls`, in chunks of at
+ * most `maxBatchSize`, before anything is stored; then stores chunk by chunk.
+ * A gateway's export is bigger than our batch limit more often than not.
+ */
+export async function ingestCallInputs(
+  calls: CallStore,
+  inputs: CallInput[],
+  maxBatchSize: number,
+) {
+  const chunks: NormalizedCall[][] = [];
+  for (let start = 0; start < inputs.length; start += maxBatchSize) {
+    const part = inputs.slice(start, start + maxBatchSize);
+    try {
+      chunks.push(parseCallBatch(part, maxBatchSize));
+    } catch (error) {
+      // Name the item by its index in the whole request, not in the chunk.
+      if (error instanceof Error && start > 0) {
+        error.message = error.message.replace(
+          /\[(\d+)\]/,
+          (_match, index) => `[${start + Number(index)}]`,
+        );
+      }
+      throw error;
+    }
+  }
+  const total = { received: 0, inserted: 0, completed: 0, unchanged: 0 };
+  for (const chunk of chunks) {
+    const result = await calls.ingest(chunk);
+    total.received += result.received;
+    total.inserted += result.inserted;
+    total.completed += result.completed;
+    total.unchanged += result.unchanged;
+  }
+  return total;
+}
+
+/**
+ * Turns a user name or ref from a gateway into a user entity ref; undefined
+ * when it cannot be one (an email address, for instance).
+ */
+export function toUserRef(
+  value: unknown,
+  defaultNamespace = 'default',
+): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) {
+    return undefined;
+  }
+  try {
+    const ref = parseEntityRef(value.trim(), {
+      defaultKind: 'user',
+      defaultNamespace,
+    });
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(ref.name) || ref.name.length > 63) {
+      return undefined;
+    }
+    return stringifyEntityRef(ref);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops null, undefined, empty strings and empty arrays: they say nothing. */
+export function compact(
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (
+      value === null ||
+      value === undefined ||
+      value === '' ||
+      (Array.isArray(value) && value.length === 0)
+    ) {
+      continue;
+    }
+    result[key] = value;
+  }
+  return result;
+}
+
+/**
+ * Builds call metadata that fits the size limit of `POST /calls`. Fields the
+ * adapter did not map go to `unmapped`; if that is too large, its biggest
+ * entries move to `omitted` by name, so nothing disappears without a trace.
+ */
+export function fitMetadata(
+  known: Record<string, unknown>,
+  unmapped: Record<string, unknown>,
+  omitted: string[],
+): Record<string, unknown> {
+  const kept = compact(unmapped);
+  const dropped = [...omitted];
+  const build = () =>
+    compact({
+      ...known,
+      unmapped: Object.keys(kept).length ? kept : undefined,
+      omitted: dropped,
+    });
+  let metadata = build();
+  const bySize = Object.keys(kept).sort(
+    (a, b) => JSON.stringify(kept[b]).length - JSON.stringify(kept[a]).length,
+  );
+  for (const key of bySize) {
+    if (JSON.stringify(metadata).length <= METADATA_BUDGET) {
+      break;
+    }
+    delete kept[key];
+    dropped.push(key);
+    metadata = build();
+  }
+  return metadata;
+}
+
+/** Reads a finite, non-negative whole number; anything else is undefined. */
+export function toCount(value: unknown): number | undefined {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' &&
+    Number.isFinite(number) &&
+    number >= 0 &&
+    Number.isSafeInteger(Math.round(number))
+    ? Math.round(number)
+    : undefined;
+}
+
+/** Keeps error text short enough for the call record. */
+export function shortError(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  if (!trimmed) return undefined;
+  return trimmed.length > 1000 ? `${trimmed.slice(0, 997)}...` : trimmed;
+}

@@ -1,0 +1,39 @@
+import type { Config } from '@backstage/config';
+import { z } from 'zod';
+
+/**
+ * Where the OTLP adapter finds a span's project id and user
+ * (`llmUsage.ingest.otlp` in app-config). Attributes are looked up on the span
+ * first, then on its resource, in the order given.
+ */
+export interface OtlpMapping {
+  projectIdAttributes: string[];
+  defaultProjectId: string;
+  userAttributes: string[];
+  userNamespace: string;
+  defaultUserRef: string;
+}
+
+const attributeList = (defaults: string[]) =>
+  z.array(z.string().min(1)).min(1).default(defaults);
+
+const mappingSchema = z.object({
+  projectIdAttributes: attributeList(['service.name']),
+  defaultProjectId: z.string().min(1).default('otel'),
+  userAttributes: attributeList(['enduser.id', 'user.id']),
+  userNamespace: z.string().min(1).default('default'),
+  defaultUserRef: z.string().min(1).default('user:default/otel'),
+});
+
+export function readOtlpMapping(config?: Config): OtlpMapping {
+  const parsed = mappingSchema.safeParse(config?.get() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `Invalid config llmUsage.ingest.otlp.${issue.path.join('.')}: ${
+        issue.message
+      }`,
+    );
+  }
+  return parsed.data;
+}

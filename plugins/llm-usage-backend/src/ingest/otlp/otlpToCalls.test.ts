@@ -1,0 +1,173 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  officialGenAiSpan,
+  officialSpanRequest,
+  otlpRequest,
+} from '../../__testUtils__/ingestPayloads';
+import { parseCallBatch } from '../callSchema';
+import { readOtlpMapping } from './otlpMapping';
+import { otlpToCalls } from './otlpToCalls';
+
+const defaults = readOtlpMapping();
+const START = Date.UTC(2026, 10, 20, 8, 30);
+
+describe('otlpToCalls', () => {
+  it('maps the official GenAI inference span example', () => {
+    const { calls, ignoredSpans } = otlpToCalls(
+      officialSpanRequest(START, 'support-bot'),
+      defaults,
+    );
+    expect(ignoredSpans).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      id: `otel:${officialGenAiSpan.trace_id}:${officialGenAiSpan.span_id}`,
+      timestamp: new Date(START).toISOString(),
+      projectId: 'support-bot',
+      userRef: 'user:default/otel',
+      provider: 'openai',
+      // The response model is what ran.
+      model: 'gpt-4-0613',
+      type: 'chat',
+      status: 'success',
+      durationMs: 1200,
+      inputTokens: 52,
+      outputTokens: 47,
+      cost: 0,
+    });
+    const [stored] = parseCallBatch(calls, 10);
+    expect(stored.metadata).toMatchObject({
+      source: 'otel',
+      otel: {
+        spanName: 'chat gpt-4',
+        operation: 'chat',
+        requestModel: 'gpt-4',
+        responseId: 'chatcmpl-9J3uIL87gldCFtiIbyaOvTeYBRA3l',
+        finishReasons: ['stop'],
+        serviceName: 'support-bot',
+      },
+      unmapped: {
+        'gen_ai.request.max_tokens': 200,
+        'gen_ai.request.top_p': 1,
+      },
+    });
+  });
+
+  it('ignores and counts spans that are not model calls', () => {
+    const request = otlpRequest({ 'service.name': 'agent' }, [
+      {
+        traceId: 'a'.repeat(32),
+        spanId: '1'.repeat(16),
+        name: 'GET /api',
+        startMs: START,
+        durationMs: 5,
+        attributes: { 'http.request.method': 'GET' },
+      },
+      {
+        traceId: 'a'.repeat(32),
+        spanId: '2'.repeat(16),
+        name: 'execute_tool get_weather',
+        startMs: START,
+        durationMs: 5,
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.provider.name': 'openai',
+        },
+      },
+      {
+        traceId: 'a'.repeat(32),
+        spanId: '3'.repeat(16),
+        name: 'embeddings text-embedding-3-small',
+        startMs: START,
+        durationMs: 40,
+        attributes: {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'text-embedding-3-small',
+          'gen_ai.usage.input_tokens': 12,
+        },
+      },
+    ]);
+    const { calls, ignoredSpans } = otlpToCalls(request, defaults);
+    expect(ignoredSpans).toBe(2);
+    expect(calls.map(c => [c.type, c.model, c.inputTokens])).toEqual([
+      ['embedding', 'text-embedding-3-small', 12],
+    ]);
+  });
+
+  it('reads the pre-1.37 names, errors, and configured attributes', () => {
+    const mapping = readOtlpMapping(
+      new ConfigReader({
+        projectIdAttributes: ['llm_usage.project_id', 'service.name'],
+        userAttributes: ['enduser.id'],
+      }),
+    );
+    const request = otlpRequest(
+      { 'service.name': 'fallback-service', 'enduser.id': 'carol' },
+      [
+        {
+          traceId: 'B'.repeat(32),
+          spanId: 'C'.repeat(16),
+          name: 'chat claude',
+          startMs: START,
+          durationMs: 30_000,
+          error: true,
+          attributes: {
+            'gen_ai.system': 'anthropic',
+            'gen_ai.request.model': 'claude-sonnet-4',
+            'gen_ai.usage.prompt_tokens': 900,
+            'gen_ai.usage.completion_tokens': 0,
+            'gen_ai.usage.cache_read.input_tokens': 300,
+            'error.type': 'timeout',
+            'llm_usage.project_id': 'code-review',
+            'gen_ai.input.messages':
+              '[{"role":"user","content":"secret plans"}]',
+          },
+        },
+      ],
+    );
+    const [call] = otlpToCalls(request, mapping).calls;
+    expect(call).toMatchObject({
+      id: `otel:${'b'.repeat(32)}:${'c'.repeat(16)}`,
+      projectId: 'code-review',
+      userRef: 'user:default/carol',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4',
+      // A span without an operation but with a system is a chat.
+      type: 'chat',
+      status: 'failed',
+      errorReason: 'timeout: boom',
+      inputTokens: 900,
+      cachedTokens: 300,
+    });
+    expect(JSON.stringify(call.metadata)).not.toContain('secret plans');
+    expect((call.metadata as any).omitted).toEqual(['gen_ai.input.messages']);
+  });
+
+  it.each([
+    [
+      'a body without resourceSpans array',
+      { resourceSpans: 'x' },
+      /resourceSpans/,
+    ],
+    [
+      'a GenAI span with a bad trace id',
+      otlpRequest({}, [
+        {
+          traceId: 'xyz',
+          spanId: '1'.repeat(16),
+          name: 'chat',
+          startMs: START,
+          durationMs: 1,
+          attributes: { 'gen_ai.operation.name': 'chat' },
+        },
+      ]),
+      /resourceSpans\.0\.scopeSpans\.0\.spans\.0\.traceId/,
+    ],
+  ])('rejects %s naming the field', (_name, body, message) => {
+    expect(() => otlpToCalls(body, defaults)).toThrow(message);
+  });
+
+  it('accepts an empty export', () => {
+    expect(otlpToCalls({}, defaults)).toEqual({ calls: [], ignoredSpans: 0 });
+  });
+});

@@ -1,0 +1,455 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import {
+  createServiceFactory,
+  type BackstageCredentials,
+  type BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  signalsServiceRef,
+  type SignalPayload,
+} from '@backstage/plugin-signals-node';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { llmUsagePlugin } from '../plugin';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  generateLiteLlmPayloads,
+  officialGenAiSpan,
+  officialLiteLlmPayload,
+  officialSpanRequest,
+  otlpRequest,
+  seededRandom,
+} from '../__testUtils__/ingestPayloads';
+import { RollupStore } from '../database/RollupStore';
+import { formatNanos } from '../lib/money';
+import { CallRollup } from '../rollup/CallRollup';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+const ADMIN = 'user:default/root';
+const ALICE = 'user:default/alice';
+
+function component(name: string, projectIds: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'llm-usage.io/project-id': projectIds },
+    },
+    spec: { type: 'service', owner, lifecycle: 'production' },
+    relations: [{ type: 'ownedBy', targetRef: owner }],
+  };
+}
+
+async function startBackend(databaseId: TestDatabaseId, config: JsonObject) {
+  const knex = await databases.init(databaseId);
+  const published: SignalPayload[] = [];
+  const { server } = await startTestBackend({
+    features: [
+      llmUsagePlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: { llmUsage: { ingest: { maxBatchSize: 50, ...config } } },
+      }),
+      catalogServiceMock.factory({
+        entities: [component('alpha-service', 'alpha', 'group:default/team-a')],
+      }),
+      mockServices.userInfo.mock({
+        getUserInfo: async (credentials: BackstageCredentials) => {
+          const ref = (credentials.principal as BackstageUserPrincipal)
+            .userEntityRef;
+          return { userEntityRef: ref, ownershipEntityRefs: [ref] };
+        },
+      }).factory,
+      mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) => {
+          const principal =
+            credentials.principal as Partial<BackstageUserPrincipal>;
+          return requests.map(({ permission }) => ({
+            result:
+              permission.name === 'llm-usage.admin' &&
+              principal.userEntityRef !== ADMIN
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })) as any;
+        },
+      }).factory,
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          publish: async (signal: SignalPayload<any>) => {
+            published.push(signal);
+          },
+        }),
+      }),
+    ],
+  });
+  return { server, knex, published };
+}
+
+async function rollUp(knex: Knex) {
+  await new CallRollup(new RollupStore(knex)).run();
+}
+
+const asService = () => mockCredentials.service.header();
+const asAdmin = () => mockCredentials.user.header(ADMIN);
+
+describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
+  describe('POST /ingest/litellm', () => {
+    it('ingests the official payload in every log_format, once', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const post = (body: string) =>
+        request(server)
+          .post('/api/llm-usage/ingest/litellm')
+          .set('Authorization', asService())
+          .set('Content-Type', 'application/json')
+          .send(body);
+
+      const first = await post(JSON.stringify([officialLiteLlmPayload]));
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({
+        received: 1,
+        inserted: 1,
+        completed: 0,
+        unchanged: 0,
+      });
+      // `single` and `ndjson` deliveries of the same event count nothing twice.
+      expect(
+        (await post(JSON.stringify(officialLiteLlmPayload))).body,
+      ).toMatchObject({ inserted: 0, unchanged: 1 });
+      expect(
+        (await post(`${JSON.stringify(officialLiteLlmPayload)}\n`)).body,
+      ).toMatchObject({ inserted: 0, unchanged: 1 });
+
+      const stats = await request(server)
+        .get(
+          '/api/llm-usage/usage/projects/litellm/stats?from=2025-01-24T00:00:00Z&to=2025-01-25T00:00:00Z',
+        )
+        .set('Authorization', asAdmin());
+      expect(stats.body.stats).toMatchObject({
+        calls: 1,
+        inputTokens: 10,
+        outputTokens: 20,
+        totalTokens: 30,
+        costs: [{ currency: 'USD', amount: '0.000225' }],
+      });
+      const calls = await request(server)
+        .get(
+          '/api/llm-usage/usage/projects/litellm/calls?from=2025-01-24T00:00:00Z&to=2025-01-25T00:00:00Z',
+        )
+        .set('Authorization', asAdmin());
+      expect(calls.body.items[0]).toMatchObject({
+        id: 'litellm:chatcmpl-2299b6a2-82a3-465a-b47c-04e685a2227f',
+        model: 'gpt-4o',
+        provider: 'openai',
+        durationMs: 5,
+        ttftMs: 5,
+        userRef: 'user:default/litellm',
+      });
+    });
+
+    it('shows exactly the tokens and cost of a generated batch, before and after the rollup', async () => {
+      const { server, knex } = await startBackend(databaseId, {
+        litellm: { projectByTeam: { 'team-alpha': 'alpha' } },
+      });
+      const startSeconds = Date.UTC(2026, 9, 5) / 1000;
+      const batch = generateLiteLlmPayloads({
+        count: 120,
+        seed: 7,
+        startSeconds,
+      });
+      const posted = await request(server)
+        .post('/api/llm-usage/ingest/litellm')
+        .set('Authorization', asService())
+        .set('Content-Type', 'application/json')
+        // NDJSON, and more payloads than one POST /calls batch holds.
+        .send(batch.payloads.map(p => JSON.stringify(p)).join('\n'));
+      expect(posted.body).toEqual({
+        received: 120,
+        inserted: 120,
+        completed: 0,
+        unchanged: 0,
+      });
+
+      const range = 'from=2026-10-04T00:00:00Z&to=2026-10-07T00:00:00Z';
+      const expectTotals = async () => {
+        const overview = await request(server)
+          .get(`/api/llm-usage/usage/overview?${range}`)
+          .set('Authorization', asAdmin());
+        expect(overview.body.current).toMatchObject({
+          calls: 120,
+          failedCalls: batch.failed,
+          inputTokens: batch.inputTokens,
+          outputTokens: batch.outputTokens,
+          costs: [{ currency: 'USD', amount: formatNanos(batch.costNanos) }],
+        });
+        const projects = await request(server)
+          .get(
+            `/api/llm-usage/usage/projects?${range}&sort=projectId&order=asc`,
+          )
+          .set('Authorization', asAdmin());
+        // team-alpha is mapped; team-beta is a project of its own name.
+        expect(projects.body.items.map((p: any) => p.projectId)).toEqual([
+          'alpha',
+          'team-beta',
+        ]);
+        expect(
+          projects.body.items.reduce((sum: number, p: any) => sum + p.calls, 0),
+        ).toBe(120);
+      };
+      await expectTotals();
+      await rollUp(knex);
+      await expectTotals();
+    });
+
+    it('answers 400 naming the payload and field, storing nothing', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const res = await request(server)
+        .post('/api/llm-usage/ingest/litellm')
+        .set('Authorization', asService())
+        .set('Content-Type', 'application/json')
+        .send([officialLiteLlmPayload, { ...officialLiteLlmPayload, id: '' }]);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/\[1\]\.id/);
+      const overview = await request(server)
+        .get(
+          '/api/llm-usage/usage/overview?from=2025-01-24T00:00:00Z&to=2025-01-25T00:00:00Z',
+        )
+        .set('Authorization', asAdmin());
+      expect(overview.body.current.calls).toBe(0);
+    });
+
+    it('refuses users with 403 and bad tokens with 401', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const asUser = await request(server)
+        .post('/api/llm-usage/ingest/litellm')
+        .set('Authorization', mockCredentials.user.header(ALICE))
+        .send([officialLiteLlmPayload]);
+      expect(asUser.status).toBe(403);
+      const badToken = await request(server)
+        .post('/api/llm-usage/ingest/otlp/v1/traces')
+        .set('Authorization', mockCredentials.service.invalidHeader())
+        .send({});
+      expect(badToken.status).toBe(401);
+    });
+  });
+
+  describe('POST /ingest/otlp/v1/traces', () => {
+    it('ingests GenAI spans, ignores the rest, and is idempotent on trace and span id', async () => {
+      const { server, knex } = await startBackend(databaseId, {});
+      const start = Date.UTC(2026, 9, 5, 10);
+      const random = seededRandom(3);
+      let inputTokens = 52;
+      let outputTokens = 47;
+      const generated = Array.from({ length: 80 }, (_, i) => {
+        const input = Math.floor(random() * 3000);
+        const output = Math.floor(random() * 800);
+        inputTokens += input;
+        outputTokens += output;
+        return {
+          traceId: i.toString(16).padStart(32, '0'),
+          spanId: (i + 1).toString(16).padStart(16, '0'),
+          name: 'chat doubao-pro-32k',
+          startMs: start + i * 60_000,
+          durationMs: 200 + i,
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': 'volcengine',
+            'gen_ai.request.model': 'doubao-pro-32k',
+            'gen_ai.usage.input_tokens': input,
+            'gen_ai.usage.output_tokens': output,
+          },
+        };
+      });
+      const ignored = {
+        traceId: 'f'.repeat(32),
+        spanId: 'f'.repeat(16),
+        name: 'POST /v1/chat',
+        startMs: start,
+        durationMs: 3,
+        attributes: { 'http.request.method': 'POST' },
+      };
+      const official = officialSpanRequest(start, 'alpha');
+      const body = {
+        resourceSpans: [
+          ...official.resourceSpans,
+          ...otlpRequest({ 'service.name': 'alpha' }, [...generated, ignored])
+            .resourceSpans,
+        ],
+      };
+      const post = () =>
+        request(server)
+          .post('/api/llm-usage/ingest/otlp/v1/traces')
+          .set('Authorization', asService())
+          .send(body);
+      const first = await post();
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({
+        partialSuccess: {
+          rejectedSpans: 1,
+          errorMessage: expect.stringContaining('not GenAI model calls'),
+        },
+      });
+      await post();
+
+      const range = 'from=2026-10-05T00:00:00Z&to=2026-10-06T00:00:00Z';
+      const expectTotals = async () => {
+        const stats = await request(server)
+          .get(`/api/llm-usage/usage/projects/alpha/stats?${range}`)
+          .set('Authorization', asAdmin());
+        expect(stats.body.stats).toMatchObject({
+          calls: 81,
+          inputTokens,
+          outputTokens,
+        });
+        const models = await request(server)
+          .get(`/api/llm-usage/usage/projects/alpha/models?${range}`)
+          .set('Authorization', asAdmin());
+        expect(
+          models.body.models.map((m: any) => [m.provider, m.model, m.calls]),
+        ).toEqual([
+          ['volcengine', 'doubao-pro-32k', 80],
+          ['openai', 'gpt-4-0613', 1],
+        ]);
+      };
+      await expectTotals();
+      await rollUp(knex);
+      await expectTotals();
+
+      const calls = await request(server)
+        .get(
+          `/api/llm-usage/usage/projects/alpha/calls?${range}&model=gpt-4-0613`,
+        )
+        .set('Authorization', asAdmin());
+      expect(calls.body.items.map((c: any) => c.id)).toEqual([
+        `otel:${officialGenAiSpan.trace_id}:${officialGenAiSpan.span_id}`,
+      ]);
+    });
+
+    it('answers an export without GenAI spans with an empty response', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const res = await request(server)
+        .post('/api/llm-usage/ingest/otlp/v1/traces')
+        .set('Authorization', asService())
+        .send({ resourceSpans: [] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({});
+    });
+
+    it('refuses protobuf with a 400 that says what to configure', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const res = await request(server)
+        .post('/api/llm-usage/ingest/otlp/v1/traces')
+        .set('Authorization', asService())
+        .set('Content-Type', 'application/x-protobuf')
+        .send(Buffer.from([10, 0]));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/encoding: json/);
+    });
+  });
+
+  describe('signals', () => {
+    it('tells the calls’ users and the project owners that calls landed', async () => {
+      const { server, published } = await startBackend(databaseId, {
+        litellm: { projectByTeam: { 'team-alpha': 'alpha' } },
+      });
+      const payload = (id: string, team: string, user: string) => ({
+        ...officialLiteLlmPayload,
+        id,
+        metadata: {
+          ...officialLiteLlmPayload.metadata,
+          user_api_key_team_alias: team,
+          user_api_key_user_id: user,
+        },
+      });
+      await request(server)
+        .post('/api/llm-usage/ingest/litellm')
+        .set('Authorization', asService())
+        .send([
+          payload('s1', 'team-alpha', 'alice'),
+          payload('s2', 'team-gamma', 'dave'),
+        ]);
+      await waitFor(() => published.length >= 2);
+      expect(
+        published
+          .map(signal => ({
+            channel: signal.channel,
+            recipients: signal.recipients,
+            message: signal.message,
+          }))
+          .sort((a, b) =>
+            JSON.stringify(a.message).localeCompare(JSON.stringify(b.message)),
+          ),
+      ).toEqual([
+        {
+          channel: 'llm-usage',
+          // alice called; team-a owns alpha's Component.
+          recipients: {
+            type: 'user',
+            entityRef: ['group:default/team-a', 'user:default/alice'],
+          },
+          message: { type: 'calls', projectIds: ['alpha'] },
+        },
+        {
+          channel: 'llm-usage',
+          recipients: { type: 'user', entityRef: ['user:default/dave'] },
+          message: { type: 'calls', projectIds: ['team-gamma'] },
+        },
+      ]);
+
+      // POST /calls signals the same way.
+      published.length = 0;
+      await request(server)
+        .post('/api/llm-usage/calls')
+        .set('Authorization', asService())
+        .send([
+          {
+            id: 'direct-1',
+            timestamp: new Date().toISOString(),
+            userRef: 'user:default/erin',
+            projectId: 'alpha',
+            provider: 'openai',
+            model: 'gpt-4o',
+          },
+        ]);
+      await waitFor(() => published.length >= 1);
+      expect(published.map(signal => signal.recipients)).toEqual([
+        {
+          type: 'user',
+          entityRef: ['group:default/team-a', 'user:default/erin'],
+        },
+      ]);
+
+      // Calls already stored signal nobody.
+      published.length = 0;
+      await request(server)
+        .post('/api/llm-usage/ingest/litellm')
+        .set('Authorization', asService())
+        .send([payload('s1', 'team-alpha', 'alice')]);
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      expect(published).toEqual([]);
+    });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting');
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,69 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { UsageReports } from '../reports/UsageReports';
+import type { VisibilityResolver } from '../visibility/VisibilityResolver';
+import { parseRangeQuery } from './queryParsers';
+
+export interface DailyCostsRouterOptions {
+  httpAuth: HttpAuthService;
+  visibility: VisibilityResolver;
+  reports: UsageReports;
+}
+
+const dailyCostsSchema = z
+  .object({
+    from: z.string().optional(),
+    to: z.string().optional(),
+    projectId: z.string().trim().min(1).max(255).optional(),
+    entityRef: z.string().trim().min(1).max(255).optional(),
+    split: z.enum(DAILY_COST_SPLITS).default('none'),
+    tz: z
+      .string()
+      .refine(
+        value => IANAZone.isValidZone(value),
+        'must be an IANA time zone such as Europe/Berlin',
+      )
+      .default('UTC'),
+  })
+  .strict();
+
+export function parseDailyCostsQuery(query: unknown, now = Date.now()) {
+  const result = dailyCostsSchema.safeParse(query ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(
+      `Invalid query parameter '${issue.path.join('.') || 'query'}': ${
+        issue.message
+      }`,
+    );
+  }
+  const { from, to, ...rest } = result.data;
+  return { ...rest, ...parseRangeQuery({ from, to }, now) };
+}
+
+/**
+ * `GET /costs/daily`: cost per day for cost tools such as Cost Insights, for a
+ * project, an entity's projects or everything the caller sees.
+ */
+export async function createDailyCostsRouter(
+  options: DailyCostsRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, visibility, reports } = options;
+  const router = Router();
+
+  router.get('/costs/daily', async (req, res) => {
+    const query = parseDailyCostsQuery(req.query);
+    const scope = await visibility.scopeFor(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+    );
+    const target = await reports.resolveTarget(query);
+    res.json(await reports.dailyCosts(scope, target, query));
+  });
+
+  return router;
+}

@@ -1,0 +1,143 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { Knex } from 'knex';
+import { CallStore } from '../database/CallStore';
+import type { NormalizedCall } from '../database/types';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+
+/** The signal channel the frontend listens on. */
+export const LLM_USAGE_SIGNAL_CHANNEL = 'llm-usage';
+
+/** Beyond this, a message names no projects: "refresh everything". */
+const MAX_PROJECT_IDS = 50;
+
+/**
+ * What the frontend receives: which of the projects the recipient can see
+ * got new calls. No figures, so a signal never shows more than the API would.
+ */
+export type CallsSignal = {
+  type: 'calls';
+  /** Absent when too many projects changed at once. */
+  projectIds?: string[];
+};
+
+export interface CallSignalsOptions {
+  signals: SignalsService;
+  projects: ProjectDirectory;
+  logger: LoggerService;
+  /** Refs whose members see every call (e.g. `llmUsage.admins`). */
+  adminRefs?: string[];
+  /** Calls landing within this window share one signal per recipient. */
+  delayMs?: number;
+}
+
+/**
+ * Tells connected users that calls they can see have landed. Each call is
+ * visible to its user and to the owners of its project, so those are the
+ * recipients (signals match group refs against a user's ownership refs).
+ * Batches landing close together are coalesced, so a busy gateway does not
+ * make every open dashboard reload many times a second.
+ */
+export class CallSignals {
+  private readonly pending = new Map<string, Set<string>>();
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly delayMs: number;
+
+  constructor(private readonly options: CallSignalsOptions) {
+    this.delayMs = options.delayMs ?? 1000;
+  }
+
+  /** Notes that these calls landed; the signal follows within `delayMs`. */
+  callsLanded(calls: NormalizedCall[]) {
+    for (const call of calls) {
+      let users = this.pending.get(call.projectId);
+      if (!users) {
+        users = new Set();
+        this.pending.set(call.projectId, users);
+      }
+      users.add(call.userRef);
+    }
+    if (!this.timer && this.pending.size > 0) {
+      this.timer = setTimeout(() => {
+        this.flush().catch(error =>
+          this.options.logger.warn(`Could not publish call signals: ${error}`),
+        );
+      }, this.delayMs);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Publishes what is pending now. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const byProject = new Map(this.pending);
+    this.pending.clear();
+    if (byProject.size === 0) return;
+
+    const directory = await this.options.projects.projects().catch(error => {
+      // Without the catalog, the callers themselves are still told.
+      this.options.logger.warn(
+        `Catalog unavailable for call signals: ${error}`,
+      );
+      return new Map();
+    });
+    const projectsByRecipient = new Map<string, Set<string>>();
+    const add = (recipient: string, projectId: string) => {
+      const key = recipient.toLocaleLowerCase('en-US');
+      let ids = projectsByRecipient.get(key);
+      if (!ids) {
+        ids = new Set();
+        projectsByRecipient.set(key, ids);
+      }
+      ids.add(projectId);
+    };
+    for (const [projectId, users] of byProject) {
+      for (const user of users) add(user, projectId);
+      for (const owner of directory.get(projectId)?.ownerRefs ?? []) {
+        add(owner, projectId);
+      }
+      for (const admin of this.options.adminRefs ?? []) add(admin, projectId);
+    }
+
+    // One publish per distinct set of projects, to all who share it.
+    const recipientsByMessage = new Map<string, string[]>();
+    for (const [recipient, ids] of projectsByRecipient) {
+      const key = [...ids].sort().join('\n');
+      recipientsByMessage.set(key, [
+        ...(recipientsByMessage.get(key) ?? []),
+        recipient,
+      ]);
+    }
+    for (const [key, recipients] of recipientsByMessage) {
+      const projectIds = key.split('\n');
+      const message: CallsSignal =
+        projectIds.length > MAX_PROJECT_IDS
+          ? { type: 'calls' }
+          : { type: 'calls', projectIds };
+      await this.options.signals.publish<CallsSignal>({
+        recipients: { type: 'user', entityRef: recipients.sort() },
+        channel: LLM_USAGE_SIGNAL_CHANNEL,
+        message,
+      });
+    }
+  }
+}
+
+/**
+ * The call store of the running plugin: every path that stores calls
+ * (`POST /calls`, the LiteLLM and OTLP adapters) signals through it.
+ */
+export class SignallingCallStore extends CallStore {
+  constructor(db: Knex, private readonly callSignals: CallSignals) {
+    super(db);
+  }
+
+  override async ingest(calls: NormalizedCall[]) {
+    const result = await super.ingest(calls);
+    if (result.inserted + result.completed > 0) {
+      this.callSignals.callsLanded(calls);
+    }
+    return result;
+  }
+}
