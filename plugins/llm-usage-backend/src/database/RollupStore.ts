@@ -1,19 +1,30 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
-import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
+import {
+  addCounters,
+  countersFromRow,
+  emptyCounters,
+} from '../usage/UsageAccumulator';
+import { LatencyBins } from '../rollup/LatencySketch';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
   DAY_MS,
   DIRTY_HOURS_TABLE,
   HOURLY_TABLE,
+  HOUR_MS,
   ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
   dayStartOf,
-  hourStartOf,
 } from './tables';
-import { hourSpans } from '../usage/segments';
+import { TimeSpan, hourSpans } from '../usage/segments';
+import {
+  CALL_COUNTERS,
+  HAS_LATENCY,
+  isPostgres,
+  joinedTextSql,
+} from './callCounters';
 
 const STATE_ID = 'calls';
 
@@ -90,18 +101,34 @@ function keysOf(row: Omit<RollupKey, 'level'>): RollupKey[] {
   ];
 }
 
+/**
+ * What a rollup row sums. One currency per row, so one cost; latency as
+ * bare bins, since a rollup builds hundreds of thousands of these at once.
+ */
+class RollupAccumulator {
+  readonly counters = emptyCounters();
+  costNanos = 0n;
+  readonly bins = new LatencyBins();
+
+  merge(other: RollupAccumulator) {
+    addCounters(this.counters, other.counters);
+    this.costNanos += other.costNanos;
+    this.bins.addBins(other.bins);
+  }
+}
+
 /** Accumulators by rollup key. */
 class RollupGroups {
   readonly groups = new Map<
     string,
-    { key: RollupKey; usage: UsageAccumulator }
+    { key: RollupKey; usage: RollupAccumulator }
   >();
 
-  get(key: RollupKey): UsageAccumulator {
+  get(key: RollupKey): RollupAccumulator {
     const id = KEY_COLUMNS.map(column => key[column]).join('\u0000');
     let group = this.groups.get(id);
     if (!group) {
-      group = { key, usage: new UsageAccumulator() };
+      group = { key, usage: new RollupAccumulator() };
       this.groups.set(id, group);
     }
     return group.usage;
@@ -122,34 +149,79 @@ class RollupGroups {
     return calls;
   }
 
-  toRows(timeColumn: string, time: number) {
-    return [...this.groups.values()].map(({ key, usage }) => {
+  /** Appends one row per group, in {@link ROLLUP_COLUMNS} order. */
+  appendTo(rows: RollupRows, time: number) {
+    for (const { key, usage } of this.groups.values()) {
       const c = usage.counters;
-      return {
-        [timeColumn]: time,
-        ...key,
-        call_count: c.calls,
-        success_count: c.successCalls,
-        failed_count: c.failedCalls,
-        processing_count: c.processingCalls,
-        input_tokens: c.inputTokens,
-        output_tokens: c.outputTokens,
-        cached_tokens: c.cachedTokens,
-        cost_nanos: usage.costs.nanos(key.currency).toString(),
-        latency_count: c.latencyCount,
-        latency_sum_ms: c.latencySumMs,
-        ttft_count: c.ttftCount,
-        ttft_sum_ms: c.ttftSumMs,
-        latency_sketch: usage.sketch.encode(),
-        last_call_at: c.lastCallAt,
-      };
-    });
+      rows.push([
+        time,
+        key.level,
+        key.user_ref,
+        key.project_id,
+        key.api_key_id,
+        key.provider,
+        key.model,
+        key.currency,
+        c.calls,
+        c.successCalls,
+        c.failedCalls,
+        c.processingCalls,
+        c.inputTokens,
+        c.outputTokens,
+        c.cachedTokens,
+        usage.costNanos.toString(),
+        c.latencyCount,
+        c.latencySumMs,
+        c.ttftCount,
+        c.ttftSumMs,
+        usage.bins.encode(),
+        c.lastCallAt,
+      ]);
+    }
   }
 }
 
+/** Rollup rows as value arrays in {@link ROLLUP_COLUMNS} order. */
+type RollupRows = unknown[][];
+
 /**
- * Maintains the hourly and daily rollups. Hours are rolled a UTC day at a
- * time, each day in one transaction together with its daily rows, so a
+ * The columns of both rollup tables (the first is the hour or day start),
+ * with their PostgreSQL types for `unnest`.
+ */
+const ROLLUP_COLUMNS: Array<[name: string, type: string]> = [
+  ['', 'bigint'],
+  ...KEY_COLUMNS.map((column): [string, string] => [column, 'text']),
+  ['call_count', 'integer'],
+  ['success_count', 'integer'],
+  ['failed_count', 'integer'],
+  ['processing_count', 'integer'],
+  ['input_tokens', 'bigint'],
+  ['output_tokens', 'bigint'],
+  ['cached_tokens', 'bigint'],
+  ['cost_nanos', 'bigint'],
+  ['latency_count', 'integer'],
+  ['latency_sum_ms', 'bigint'],
+  ['ttft_count', 'integer'],
+  ['ttft_sum_ms', 'bigint'],
+  ['latency_sketch', 'text'],
+  ['last_call_at', 'bigint'],
+];
+
+/** A PostgreSQL array literal; text elements are always quoted. */
+function arrayLiteral(values: unknown[], type: string): string {
+  if (type !== 'text') return `{${values.join(',')}}`;
+  return `{${values
+    .map(value => `"${String(value).replace(/["\\]/g, '\\$&')}"`)
+    .join(',')}}`;
+}
+
+/** Most days one rollup transaction reads: a month of catch-up in one pass. */
+export const MAX_DAYS_PER_ROLL = 31;
+
+/**
+ * Maintains the hourly and daily rollups. The database sums each hour's calls
+ * per detail key; JavaScript builds the latency sketches, the coarser levels
+ * and the days from those sums. A batch of days is one transaction, so a
  * reader never sees an hourly rollup that its daily rollup does not reflect.
  */
 export class RollupStore {
@@ -179,53 +251,77 @@ export class RollupStore {
   }
 
   /**
-   * Re-rolls the given hours of one UTC day and that day's daily rows, then
-   * clears the dirty marks that were not renewed meanwhile. Idempotent.
-   * Returns the number of calls rolled.
+   * Re-rolls the given hours (sorted, of at most {@link MAX_DAYS_PER_ROLL}
+   * UTC days) and the daily rows of their days, then clears the dirty marks
+   * that were not renewed meanwhile. Idempotent. Returns the number of calls
+   * rolled.
    */
-  async rollDay(dayStart: number, hours: DirtyHour[]): Promise<number> {
+  async rollHours(hours: DirtyHour[]): Promise<number> {
     const hourStarts = hours.map(h => h.hourStart);
+    const spans = hourSpans(hourStarts);
     return this.db.transaction(async tx => {
-      const byHour = await rollupCalls(tx, hourStarts);
-      const dayGroups = new RollupGroups();
-      const rows = [];
-      for (const [hourStart, groups] of byHour) {
-        rows.push(...groups.toRows('hour_start', hourStart));
-        dayGroups.merge(groups);
-      }
-      for (const part of chunk(hourStarts, WRITE_CHUNK_ROWS)) {
-        await tx(HOURLY_TABLE).whereIn('hour_start', part).delete();
-      }
-      for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
-        await tx(HOURLY_TABLE).insert(part);
+      const detailRows = await this.sumCallsPerHour(tx, spans);
+
+      await deleteInSpans(tx, HOURLY_TABLE, 'hour_start', spans);
+
+      // Hours of these days that are not re-rolled keep their rows; the
+      // daily rows include them as they are.
+      const dayStarts = [...new Set(hourStarts.map(dayStartOf))];
+      const daySpans = dayStarts.map((day): TimeSpan => [day, day + DAY_MS]);
+      const kept = new Map<number, any[]>();
+      for (const row of await selectInSpans(
+        tx,
+        HOURLY_TABLE,
+        'hour_start',
+        daySpans,
+      )) {
+        const day = dayStartOf(Number(row.hour_start));
+        const rows = kept.get(day);
+        if (rows) rows.push(row);
+        else kept.set(day, [row]);
       }
 
-      // The day's other hours are already rolled: take them as they are.
-      if (hourStarts.length < 24) {
-        const others = await tx(HOURLY_TABLE)
-          .select('*')
-          .where('hour_start', '>=', dayStart)
-          .andWhere('hour_start', '<', dayStart + DAY_MS)
-          .whereNotIn('hour_start', hourStarts);
-        for (const row of others) {
+      const byDay = splitByDay(detailRows);
+      let calls = 0;
+      let writing: Promise<void> = Promise.resolve();
+      for (const dayStart of dayStarts) {
+        const dayGroups = new RollupGroups();
+        const hourRows: RollupRows = [];
+        for (const [hourStart, groups] of groupPerHour(
+          byDay.get(dayStart) ?? [],
+        )) {
+          groups.appendTo(hourRows, hourStart);
+          dayGroups.merge(groups);
+          calls += groups.callCount();
+        }
+        for (const row of kept.get(dayStart) ?? []) {
           addRollupRow(dayGroups.get(keyOf(row)), row);
         }
-      }
+        const dayRows: RollupRows = [];
+        dayGroups.appendTo(dayRows, dayStart);
 
-      await tx(DAILY_TABLE).where('day_start', dayStart).delete();
-      for (const part of chunk(
-        dayGroups.toRows('day_start', dayStart),
-        WRITE_CHUNK_ROWS,
-      )) {
-        await tx(DAILY_TABLE).insert(part);
+        // The database stores one day while the next is built.
+        await writing;
+        writing = (async () => {
+          await tx(DAILY_TABLE).where('day_start', dayStart).delete();
+          await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
+          await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
+        })();
+        writing.catch(() => {}); // awaited below; not an unhandled rejection
+        await new Promise(resolveSoon => setImmediate(resolveSoon));
       }
+      await writing;
 
-      for (const { hourStart, token } of hours) {
+      for (const part of chunk(hours, WRITE_CHUNK_ROWS / 2)) {
         await tx(DIRTY_HOURS_TABLE)
-          .where({ hour_start: hourStart, token })
+          .where(inner => {
+            for (const { hourStart, token } of part) {
+              inner.orWhere({ hour_start: hourStart, token });
+            }
+          })
           .delete();
       }
-      return dayGroups.callCount();
+      return calls;
     });
   }
 
@@ -239,95 +335,195 @@ export class RollupStore {
       .onConflict('id')
       .merge(['rolled_until', 'updated_at']);
   }
+
+  /**
+   * One row per hour and detail key with the summed counters and the
+   * durations as a comma-separated list: the database does the grouping, and
+   * far fewer rows cross the wire than there are calls.
+   */
+  private async sumCallsPerHour(
+    tx: Knex.Transaction,
+    spans: TimeSpan[],
+  ): Promise<DetailHourRow[]> {
+    const dimensions = KEY_COLUMNS.filter(column => column !== 'level');
+    const hour = `occurred_at - (occurred_at % ${HOUR_MS})`;
+    if (isPostgres(tx)) {
+      // A month of detail groups fits in memory instead of spilling to disk.
+      await tx.raw(`SET LOCAL work_mem = '256MB'`);
+    }
+    const query = tx(CALLS_TABLE)
+      .select(
+        tx.raw(
+          [
+            `${hour} AS hour_start`,
+            ...dimensions,
+            ...Object.entries(CALL_COUNTERS).map(
+              ([alias, expression]) => `SUM(${expression}) AS ${alias}`,
+            ),
+            // Text keeps bigint sums exact on both databases.
+            'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
+            'MAX(occurred_at) AS last_call_at',
+            `${joinedTextSql(
+              tx,
+              `CASE WHEN ${HAS_LATENCY} THEN CAST(duration_ms AS TEXT) END`,
+            )} AS durations`,
+          ].join(', '),
+        ),
+      )
+      .where(spansWhere('occurred_at', spans))
+      .groupByRaw([hour, ...dimensions].join(', '));
+    const rows: any[] = await query;
+    return rows.map(row => ({
+      hourStart: Number(row.hour_start),
+      key: { level: 'detail', ...pick(row, dimensions) } as RollupKey,
+      row,
+    }));
+  }
 }
 
-/** Groups dirty hours by the UTC day they belong to, oldest day first. */
-export function groupByDay(hours: DirtyHour[]): Map<number, DirtyHour[]> {
-  const days = new Map<number, DirtyHour[]>();
-  for (const hour of hours) {
-    const day = dayStartOf(hour.hourStart);
-    days.set(day, [...(days.get(day) ?? []), hour]);
+/** Counters and durations of one hour and detail key, summed by the database. */
+interface DetailHourRow {
+  hourStart: number;
+  key: RollupKey;
+  row: any;
+}
+
+function splitByDay(rows: DetailHourRow[]): Map<number, DetailHourRow[]> {
+  const days = new Map<number, DetailHourRow[]>();
+  for (const row of rows) {
+    const day = dayStartOf(row.hourStart);
+    const list = days.get(day);
+    if (list) list.push(row);
+    else days.set(day, [row]);
   }
   return days;
 }
 
-/** Reads the calls of the given hours once and groups them per hour and key. */
-async function rollupCalls(
-  tx: Knex,
-  hourStarts: number[],
-): Promise<Map<number, RollupGroups>> {
-  const byHour = new Map<number, RollupGroups>(
-    hourStarts.map(hour => [hour, new RollupGroups()]),
-  );
-  const calls = await tx(CALLS_TABLE)
-    .select(
-      'occurred_at',
-      'user_ref',
-      'project_id',
-      'api_key_id',
-      'provider',
-      'model',
-      'currency',
-      'status',
-      'duration_ms',
-      'ttft_ms',
-      'input_tokens',
-      'output_tokens',
-      'cached_tokens',
-      'cost_nanos',
-    )
-    .where(inner => {
-      for (const [start, end] of hourSpans(hourStarts)) {
-        inner.orWhere(span =>
-          span
-            .where('occurred_at', '>=', start)
-            .andWhere('occurred_at', '<', end),
-        );
-      }
-    });
-  for (const call of calls) {
-    const groups = byHour.get(hourStartOf(Number(call.occurred_at)))!;
-    for (const key of keysOf(call)) {
-      addCall(groups.get(key), call);
+/** Every level of each hour, built from its detail rows. */
+function groupPerHour(rows: DetailHourRow[]): Map<number, RollupGroups> {
+  const hours = new Map<number, RollupGroups>();
+  for (const { hourStart, key, row } of rows) {
+    let groups = hours.get(hourStart);
+    if (!groups) {
+      groups = new RollupGroups();
+      hours.set(hourStart, groups);
+    }
+    const counters = countersFromRow(row);
+    const cost = toBigInt(row.cost_nanos);
+    const durations: number[] = row.durations
+      ? String(row.durations).split(',').map(Number)
+      : [];
+    for (const levelKey of keysOf(key)) {
+      const usage = groups.get(levelKey);
+      addCounters(usage.counters, counters);
+      usage.costNanos += cost;
+      for (const duration of durations) usage.bins.addDuration(duration);
     }
   }
-  return byHour;
+  return hours;
+}
+
+/** Groups dirty hours into batches of whole UTC days, oldest first. */
+export function batchesOfDays(
+  hours: DirtyHour[],
+  maxDays = MAX_DAYS_PER_ROLL,
+): DirtyHour[][] {
+  const batches: DirtyHour[][] = [];
+  let days = new Set<number>();
+  let batch: DirtyHour[] = [];
+  for (const hour of hours) {
+    const day = dayStartOf(hour.hourStart);
+    if (!days.has(day) && days.size === maxDays) {
+      batches.push(batch);
+      batch = [];
+      days = new Set();
+    }
+    days.add(day);
+    batch.push(hour);
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** Multi-row inserts; on PostgreSQL one statement, a column per array. */
+async function insertRows(
+  tx: Knex.Transaction,
+  table: string,
+  timeColumn: string,
+  rows: RollupRows,
+) {
+  if (rows.length === 0) return;
+  const names = ROLLUP_COLUMNS.map(([name]) => name || timeColumn);
+  if (isPostgres(tx)) {
+    await tx.raw(
+      `INSERT INTO ${table} (${names.join(
+        ', ',
+      )}) SELECT * FROM unnest(${ROLLUP_COLUMNS.map(
+        ([, type]) => `?::${type}[]`,
+      ).join(', ')})`,
+      ROLLUP_COLUMNS.map(([, type], i) =>
+        arrayLiteral(
+          rows.map(row => row[i]),
+          type,
+        ),
+      ),
+    );
+    return;
+  }
+  for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
+    await tx(table).insert(
+      part.map(row =>
+        Object.fromEntries(names.map((name, i) => [name, row[i]])),
+      ),
+    );
+  }
+}
+
+function pick(row: any, columns: string[]) {
+  return Object.fromEntries(columns.map(column => [column, row[column]]));
 }
 
 function keyOf(row: any): RollupKey {
-  return Object.fromEntries(
-    KEY_COLUMNS.map(column => [column, row[column]]),
-  ) as unknown as RollupKey;
+  return pick(row, KEY_COLUMNS) as RollupKey;
 }
 
-/** Adds one raw call row (snake_case columns) to an accumulator. */
-export function addCall(usage: UsageAccumulator, call: any) {
-  const c = usage.counters;
-  c.calls += 1;
-  if (call.status === 'success') c.successCalls += 1;
-  else if (call.status === 'failed') c.failedCalls += 1;
-  else c.processingCalls += 1;
-  c.inputTokens += Number(call.input_tokens);
-  c.outputTokens += Number(call.output_tokens);
-  c.cachedTokens += Number(call.cached_tokens);
-  // A processing call's duration is not final yet; it is counted on completion.
-  if (call.duration_ms !== null && call.status !== 'processing') {
-    const duration = Number(call.duration_ms);
-    c.latencyCount += 1;
-    c.latencySumMs += duration;
-    usage.sketch.add(duration);
-  }
-  if (call.ttft_ms !== null && call.status !== 'processing') {
-    c.ttftCount += 1;
-    c.ttftSumMs += Number(call.ttft_ms);
-  }
-  c.lastCallAt = Math.max(c.lastCallAt, Number(call.occurred_at));
-  usage.addCost(call.currency, toBigInt(call.cost_nanos));
+function spansWhere(column: string, spans: TimeSpan[]) {
+  return (inner: Knex.QueryBuilder) => {
+    for (const [start, end] of spans) {
+      inner.orWhere(span =>
+        span.where(column, '>=', start).andWhere(column, '<', end),
+      );
+    }
+  };
 }
 
-/** Adds one rollup row (hourly or daily) to an accumulator. */
-export function addRollupRow(usage: UsageAccumulator, row: any) {
-  usage.addCounters(countersFromRow(row));
-  usage.addCost(row.currency, toBigInt(row.cost_nanos));
-  usage.sketch.mergeEncoded(row.latency_sketch);
+async function deleteInSpans(
+  tx: Knex.Transaction,
+  table: string,
+  column: string,
+  spans: TimeSpan[],
+) {
+  for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
+    await tx(table).where(spansWhere(column, part)).delete();
+  }
+}
+
+async function selectInSpans(
+  tx: Knex.Transaction,
+  table: string,
+  column: string,
+  spans: TimeSpan[],
+): Promise<any[]> {
+  const rows = [];
+  for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
+    rows.push(...(await tx(table).select('*').where(spansWhere(column, part))));
+  }
+  return rows;
+}
+
+/** Adds one stored rollup row (hourly or daily) to an accumulator. */
+function addRollupRow(usage: RollupAccumulator, row: any) {
+  addCounters(usage.counters, countersFromRow(row));
+  usage.costNanos += toBigInt(row.cost_nanos);
+  usage.bins.addEncoded(row.latency_sketch);
 }

@@ -4,6 +4,7 @@ import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
 import { TimeSpan, lowerBound, planSources } from '../usage/segments';
 import { RollupLevel, RollupStore } from './RollupStore';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
+import { CALL_COUNTERS, HAS_LATENCY } from './callCounters';
 import type { VisibilityScope } from './types';
 
 /** A dimension usage can be grouped by. */
@@ -65,8 +66,6 @@ const ROLLUP_COUNTERS = {
   ttft_sum_ms: 'ttft_sum_ms',
 };
 
-const FINISHED = "status <> 'processing'";
-
 const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   daily: {
     table: DAILY_TABLE,
@@ -92,23 +91,11 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     timeColumn: 'occurred_at',
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
-    counters: {
-      call_count: '1',
-      success_count: "CASE WHEN status = 'success' THEN 1 ELSE 0 END",
-      failed_count: "CASE WHEN status = 'failed' THEN 1 ELSE 0 END",
-      processing_count: "CASE WHEN status = 'processing' THEN 1 ELSE 0 END",
-      input_tokens: 'input_tokens',
-      output_tokens: 'output_tokens',
-      cached_tokens: 'cached_tokens',
-      latency_count: `CASE WHEN duration_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
-      latency_sum_ms: `CASE WHEN duration_ms IS NOT NULL AND ${FINISHED} THEN duration_ms ELSE 0 END`,
-      ttft_count: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
-      ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
-    },
+    counters: CALL_COUNTERS,
     lastCallAt: 'occurred_at',
     latency: {
       select: 'duration_ms',
-      where: `duration_ms IS NOT NULL AND ${FINISHED}`,
+      where: HAS_LATENCY,
     },
   },
 };

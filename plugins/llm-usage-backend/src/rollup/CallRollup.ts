@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { RollupStore, groupByDay } from '../database/RollupStore';
-import { hourStartOf } from '../database/tables';
+import { RollupStore, batchesOfDays } from '../database/RollupStore';
+import { dayStartOf, hourStartOf } from '../database/tables';
 
 export interface RollupRunResult {
   hours: number;
@@ -22,17 +22,17 @@ export class CallRollup {
   async run(now: number = Date.now()): Promise<RollupRunResult> {
     const currentHour = hourStartOf(now);
     const dirty = await this.store.closedDirtyHours(currentHour);
-    const days = groupByDay(dirty);
     let calls = 0;
-    for (const [dayStart, hours] of days) {
-      calls += await this.store.rollDay(dayStart, hours);
+    for (const batch of batchesOfDays(dirty)) {
+      calls += await this.store.rollHours(batch);
     }
     await this.store.setRolledUntil(currentHour);
+    const days = new Set(dirty.map(hour => dayStartOf(hour.hourStart))).size;
     if (dirty.length > 0) {
       this.logger?.info(
-        `Rolled up ${dirty.length} hour(s) over ${days.size} day(s), ${calls} call(s)`,
+        `Rolled up ${dirty.length} hour(s) over ${days} day(s), ${calls} call(s)`,
       );
     }
-    return { hours: dirty.length, days: days.size, calls };
+    return { hours: dirty.length, days, calls };
   }
 }

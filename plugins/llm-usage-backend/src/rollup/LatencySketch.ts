@@ -27,18 +27,13 @@ export class LatencySketch {
 
   /** Adds the bins of an encoded sketch (as produced by {@link encode}). */
   mergeEncoded(encoded: string) {
-    const values = JSON.parse(encoded) as number[];
-    const zeros = values[0] ?? 0;
-    let total = zeros;
-    let key = 0;
-    for (let i = 1; i < values.length; i += 2) {
-      key += values[i];
-      const weight = values[i + 1];
+    let total = 0;
+    const zeros = decodeBins(encoded, (key, weight) => {
       this.sketch.store.add(key, weight);
       total += weight;
-    }
+    });
     this.sketch.zeroCount += zeros;
-    this.sketch.count += total;
+    this.sketch.count += total + zeros;
   }
 
   merge(other: LatencySketch) {
@@ -67,5 +62,73 @@ export class LatencySketch {
       return null;
     }
     return this.sketch.getValueAtQuantile(q);
+  }
+}
+
+/** Calls `bin` for every (key, weight) of an encoded sketch; returns its zero count. */
+function decodeBins(
+  encoded: string,
+  bin: (key: number, weight: number) => void,
+): number {
+  const values = JSON.parse(encoded) as number[];
+  let key = 0;
+  for (let i = 1; i < values.length; i += 2) {
+    key += values[i];
+    bin(key, values[i + 1]);
+  }
+  return values[0] ?? 0;
+}
+
+const mapping = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }).mapping;
+/** Bin weights are packed below the key: 2^32 calls per bin and row at most. */
+const WEIGHT_RANGE = 2 ** 32;
+
+/**
+ * The bins of a latency sketch, collected for the rollup, where hundreds of
+ * thousands of rows are built at once: a flat array of packed (key, weight)
+ * numbers instead of a sketch object per row. It encodes exactly as
+ * {@link LatencySketch} does for the same durations.
+ */
+export class LatencyBins {
+  private zeros = 0;
+  private packed: number[] = [];
+
+  addDuration(latencyMs: number) {
+    if (latencyMs > mapping.minPossible) {
+      this.packed.push(mapping.key(latencyMs) * WEIGHT_RANGE + 1);
+    } else {
+      this.zeros += 1;
+    }
+  }
+
+  addEncoded(encoded: string) {
+    this.zeros += decodeBins(encoded, (key, weight) =>
+      this.packed.push(key * WEIGHT_RANGE + weight),
+    );
+  }
+
+  addBins(other: LatencyBins) {
+    this.zeros += other.zeros;
+    for (const value of other.packed) this.packed.push(value);
+  }
+
+  encode(): string {
+    const sorted = this.packed.sort((a, b) => a - b);
+    let text = `[${this.zeros}`;
+    let previousKey = 0;
+    for (let i = 0; i < sorted.length; ) {
+      const key = Math.floor(sorted[i] / WEIGHT_RANGE);
+      let weight = 0;
+      for (
+        ;
+        i < sorted.length && Math.floor(sorted[i] / WEIGHT_RANGE) === key;
+        i++
+      ) {
+        weight += sorted[i] - key * WEIGHT_RANGE;
+      }
+      text += `,${key - previousKey},${weight}`;
+      previousKey = key;
+    }
+    return `${text}]`;
   }
 }

@@ -57,6 +57,22 @@ export function countersFromRow(row: Record<string, unknown>): UsageCounters {
   };
 }
 
+/** Adds `other` into `into`, field by field. */
+export function addCounters(into: UsageCounters, other: UsageCounters) {
+  into.calls += other.calls;
+  into.successCalls += other.successCalls;
+  into.failedCalls += other.failedCalls;
+  into.processingCalls += other.processingCalls;
+  into.inputTokens += other.inputTokens;
+  into.outputTokens += other.outputTokens;
+  into.cachedTokens += other.cachedTokens;
+  into.latencyCount += other.latencyCount;
+  into.latencySumMs += other.latencySumMs;
+  into.ttftCount += other.ttftCount;
+  into.ttftSumMs += other.ttftSumMs;
+  into.lastCallAt = Math.max(into.lastCallAt, other.lastCallAt);
+}
+
 /** Sums counters, costs and (optionally) latency sketches of many rows. */
 export class UsageAccumulator {
   readonly counters = emptyCounters();
@@ -64,19 +80,7 @@ export class UsageAccumulator {
   private latency?: LatencySketch;
 
   addCounters(other: UsageCounters) {
-    const c = this.counters;
-    c.calls += other.calls;
-    c.successCalls += other.successCalls;
-    c.failedCalls += other.failedCalls;
-    c.processingCalls += other.processingCalls;
-    c.inputTokens += other.inputTokens;
-    c.outputTokens += other.outputTokens;
-    c.cachedTokens += other.cachedTokens;
-    c.latencyCount += other.latencyCount;
-    c.latencySumMs += other.latencySumMs;
-    c.ttftCount += other.ttftCount;
-    c.ttftSumMs += other.ttftSumMs;
-    c.lastCallAt = Math.max(c.lastCallAt, other.lastCallAt);
+    addCounters(this.counters, other);
   }
 
   addCost(currency: string, nanos: bigint) {

@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+
+/** A call whose duration counts: processing calls are not final yet. */
+const FINISHED = "status <> 'processing'";
+
+/** SQL over `llm_usage_calls`: the calls whose duration is a latency sample. */
+export const HAS_LATENCY = `duration_ms IS NOT NULL AND ${FINISHED}`;
+
+/**
+ * What one raw call contributes to each additive rollup counter, as SQL over
+ * `llm_usage_calls`. Summed, these give exactly the columns a rollup row
+ * stores, so raw calls and rollups mix freely in one read.
+ */
+export const CALL_COUNTERS: Record<string, string> = {
+  call_count: '1',
+  success_count: "CASE WHEN status = 'success' THEN 1 ELSE 0 END",
+  failed_count: "CASE WHEN status = 'failed' THEN 1 ELSE 0 END",
+  processing_count: "CASE WHEN status = 'processing' THEN 1 ELSE 0 END",
+  input_tokens: 'input_tokens',
+  output_tokens: 'output_tokens',
+  cached_tokens: 'cached_tokens',
+  latency_count: `CASE WHEN ${HAS_LATENCY} THEN 1 ELSE 0 END`,
+  latency_sum_ms: `CASE WHEN ${HAS_LATENCY} THEN duration_ms ELSE 0 END`,
+  ttft_count: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
+  ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
+};
+
+export function isPostgres(db: Knex): boolean {
+  return db.client.dialect === 'postgresql';
+}
+
+/** The text aggregate of each dialect: string_agg is only recent in SQLite. */
+export function joinedTextSql(db: Knex, expression: string): string {
+  return isPostgres(db)
+    ? `string_agg(${expression}, ',')`
+    : `group_concat(${expression}, ',')`;
+}
