@@ -35,6 +35,7 @@ export const anthropicProvider: LlmProvider = {
         account: account.id,
       }),
       fetch: context.fetch,
+      ...context.http,
     });
   },
 };

@@ -266,6 +266,29 @@ describe('OpenAiClient.deleteKey', () => {
     expect(deletes).toHaveLength(1);
   });
 
+  it('deletes in the given project without listing projects', async () => {
+    const listed = route(
+      'get',
+      '/organization/projects',
+      json(projectsFixture),
+    );
+    const deletes = route(
+      'delete',
+      '/organization/projects/proj_xyz/api_keys/key_abc',
+      json({
+        object: 'organization.project.api_key.deleted',
+        id: 'key_abc',
+        deleted: true,
+      }),
+    );
+    const s = setup();
+
+    await s.client.deleteKey('key_abc', { providerProjectId: 'proj_xyz' });
+
+    expect(deletes).toHaveLength(1);
+    expect(listed).toHaveLength(0);
+  });
+
   it('refuses admin keys and treats unknown keys as already gone', async () => {
     route('get', '/organization/projects', json(projectsFixture));
     route(

@@ -144,27 +144,24 @@ export class OpenAiClient implements LlmProviderClient {
   }
 
   /**
-   * Deletes a project key. The API needs the key's project, which the
-   * contract does not pass, so the projects are searched for it. A key that
+   * Deletes a project key. The API needs the key's project: the one it was
+   * listed under when the caller knows it, else the projects are searched
+   * for it. A key that
    * no longer exists counts as deleted; admin keys are refused, since the
    * account's own admin key could be among them.
    */
-  async deleteKey(providerKeyId: string): Promise<void> {
+  async deleteKey(
+    providerKeyId: string,
+    key?: { providerProjectId: string | null },
+  ): Promise<void> {
+    if (key?.providerProjectId) {
+      await this.deleteProjectKey(key.providerProjectId, providerKeyId);
+      return;
+    }
     for (const project of await this.listProjects()) {
       const projectKeys = await this.listProjectKeys(project.id);
-      if (projectKeys.some(key => key.id === providerKeyId)) {
-        const result = await this.http.request({
-          method: 'DELETE',
-          path: `/organization/projects/${encodeURIComponent(
-            project.id,
-          )}/api_keys/${encodeURIComponent(providerKeyId)}`,
-          schema: projectApiKeyDeletedSchema,
-        });
-        if (!result.deleted) {
-          throw new ProviderResponseError(
-            `OpenAI did not delete key ${providerKeyId}`,
-          );
-        }
+      if (projectKeys.some(projectKey => projectKey.id === providerKeyId)) {
+        await this.deleteProjectKey(project.id, providerKeyId);
         return;
       }
     }
@@ -172,6 +169,21 @@ export class OpenAiClient implements LlmProviderClient {
     if (adminKeys.some(key => key.id === providerKeyId)) {
       throw new ProviderNotSupportedError(
         'OpenAI admin keys are not deleted from LLM Usage; use the OpenAI dashboard',
+      );
+    }
+  }
+
+  private async deleteProjectKey(projectId: string, providerKeyId: string) {
+    const result = await this.http.request({
+      method: 'DELETE',
+      path: `/organization/projects/${encodeURIComponent(
+        projectId,
+      )}/api_keys/${encodeURIComponent(providerKeyId)}`,
+      schema: projectApiKeyDeletedSchema,
+    });
+    if (!result.deleted) {
+      throw new ProviderResponseError(
+        `OpenAI did not delete key ${providerKeyId}`,
       );
     }
   }

@@ -31,6 +31,7 @@ export const openAiProvider: LlmProvider = {
       baseUrl: account.settings.baseUrl || undefined,
       logger: context.logger.child({ provider: 'openai', account: account.id }),
       fetch: context.fetch,
+      ...context.http,
     });
   },
 };

@@ -576,6 +576,7 @@ describe('openRouterProvider', () => {
         'keys.list',
         'keys.create',
         'keys.setEnabled',
+        'keys.setLimit',
         'keys.delete',
         'costs',
         'balance',

@@ -145,10 +145,7 @@ export class OpenRouterClient implements LlmProviderClient {
     }
   }
 
-  /**
-   * Sets or clears (null) the key's credit limit. Not part of
-   * LlmProviderClient yet; kept here for when the contract grows it.
-   */
+  /** Sets or clears (null) the key's credit limit. */
   async setKeyLimit(
     providerKeyId: string,
     limit: ProviderMoney | null,

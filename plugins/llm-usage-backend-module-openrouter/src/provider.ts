@@ -16,6 +16,7 @@ export const openRouterProvider: LlmProvider = {
     'keys.list',
     'keys.create',
     'keys.setEnabled',
+    'keys.setLimit',
     'keys.delete',
     'usage.byKey',
     'usage.byModel',
@@ -42,6 +43,7 @@ export const openRouterProvider: LlmProvider = {
         account: account.id,
       }),
       fetch: context.fetch,
+      ...context.http,
     });
   },
 };

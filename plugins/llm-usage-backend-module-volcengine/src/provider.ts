@@ -48,6 +48,7 @@ export const volcengineProvider: LlmProvider = {
         account: account.id,
       }),
       fetch: context.fetch,
+      ...context.http,
     });
   },
 };

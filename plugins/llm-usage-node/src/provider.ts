@@ -1,10 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { RetryPolicy } from './http/retryPolicy';
 
 /** What a provider's admin API lets us do. @public */
 export type ProviderCapability =
   | 'keys.list'
   | 'keys.create'
   | 'keys.setEnabled'
+  | 'keys.setLimit'
   | 'keys.delete'
   | 'usage.byKey'
   | 'usage.byModel'
@@ -134,7 +136,19 @@ export interface LlmProviderClient {
     limit?: ProviderMoney;
   }): Promise<CreatedProviderKey>;
   setKeyEnabled?(providerKeyId: string, enabled: boolean): Promise<void>;
-  deleteKey?(providerKeyId: string): Promise<void>;
+  /** Changes the key's spending limit (null removes it); returns the key as it is now. */
+  setKeyLimit?(
+    providerKeyId: string,
+    limit: ProviderMoney | null,
+  ): Promise<ProviderKey>;
+  /**
+   * `key.providerProjectId` is the project the key was listed under, when
+   * known: providers whose delete is per project use it instead of searching.
+   */
+  deleteKey?(
+    providerKeyId: string,
+    key?: { providerProjectId: string | null },
+  ): Promise<void>;
   fetchUsage?(range: ProviderDateRange): Promise<ProviderUsageRecord[]>;
   fetchCosts?(range: ProviderDateRange): Promise<ProviderCostRecord[]>;
   fetchBalances?(): Promise<ProviderBalance[]>;
@@ -145,6 +159,15 @@ export interface ProviderClientContext {
   logger: LoggerService;
   /** Defaults to the global fetch; tests and proxies may replace it. */
   fetch?: typeof fetch;
+  /**
+   * Overrides of the HTTP client's per-attempt timeout, retry policy and
+   * backoff sleep (from the backend's config, or tests that must not wait).
+   */
+  http?: {
+    timeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
+    sleep?: (ms: number) => Promise<void>;
+  };
 }
 
 /**
