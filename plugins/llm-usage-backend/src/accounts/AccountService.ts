@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  llmUsageAccountManagePermission,
+  type ProviderAccountSummary,
+  type TestConnectionResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type {
+  LlmProvider,
+  LlmProviderClient,
+  ProviderClientContext,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
+import type { Request } from 'express';
+import type { AuditLog } from '../audit/AuditLog';
+import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
+import type { SecretBox } from '../secrets/SecretBox';
+import type { ProviderDataStore } from '../sync/ProviderDataStore';
+import type { AccountRecord, AccountStore } from './AccountStore';
+import type { ProviderRegistry } from './ProviderRegistry';
+import type { AccountInput, AccountUpdate } from './accountSchemas';
+
+export interface AccountServiceOptions {
+  store: AccountStore;
+  data: ProviderDataStore;
+  registry: ProviderRegistry;
+  secrets: SecretBox;
+  /** Credentials of the accounts from app-config, by account id. */
+  configCredentials: Map<string, Record<string, string>>;
+  audit: AuditLog;
+  authorizer: LlmUsageAuthorizer;
+  logger: LoggerService;
+  /** Options handed to every provider client (timeouts, retries, fetch). */
+  clientContext?: Omit<ProviderClientContext, 'logger'>;
+}
+
+/** What the audit trail keeps of an account: never its credentials. */
+function auditView(account: AccountRecord) {
+  return {
+    provider: account.provider,
+    name: account.name,
+    ownerRef: account.ownerRef,
+    settings: account.settings,
+    schedule: account.schedule,
+  };
+}
+
+/** Accounts at providers: the API view, changes, credentials and clients. */
+export class AccountService {
+  constructor(private readonly options: AccountServiceOptions) {}
+
+  async list(): Promise<ProviderAccountSummary[]> {
+    const [accounts, balances, keyCounts] = await Promise.all([
+      this.options.store.list(),
+      this.options.data.latestBalances(),
+      this.options.store.keyCounts(),
+    ]);
+    return accounts.map(account =>
+      this.summarize(
+        account,
+        balances.filter(balance => balance.accountId === account.id),
+        keyCounts.get(account.id) ?? 0,
+      ),
+    );
+  }
+
+  async get(id: string): Promise<ProviderAccountSummary> {
+    const account = await this.require(id);
+    const balances = (await this.options.data.latestBalances()).filter(
+      balance => balance.accountId === id,
+    );
+    const keyCounts = await this.options.store.keyCounts();
+    return this.summarize(account, balances, keyCounts.get(id) ?? 0);
+  }
+
+  async require(id: string): Promise<AccountRecord> {
+    const account = await this.options.store.get(id);
+    if (!account) {
+      throw new NotFoundError(`No provider account '${id}'`);
+    }
+    return account;
+  }
+
+  providerOf(account: AccountRecord): LlmProvider {
+    const provider = this.options.registry.get(account.provider);
+    if (!provider) {
+      throw new InputError(
+        `Provider '${account.provider}' of account '${account.id}' is not installed in this backend`,
+      );
+    }
+    return provider;
+  }
+
+  /** Decrypted credentials: for provider clients only, never returned or logged. */
+  credentialsOf(account: AccountRecord): Record<string, string> {
+    if (account.source === 'config') {
+      return this.options.configCredentials.get(account.id) ?? {};
+    }
+    return account.credentialsEncrypted
+      ? this.options.secrets.decryptJson(account.credentialsEncrypted)
+      : {};
+  }
+
+  clientFor(account: AccountRecord): LlmProviderClient {
+    return this.providerOf(account).createClient(
+      {
+        id: account.id,
+        provider: account.provider,
+        name: account.name,
+        credentials: this.credentialsOf(account),
+        settings: account.settings,
+      },
+      { ...this.options.clientContext, logger: this.options.logger },
+    );
+  }
+
+  async create(
+    credentials: BackstageCredentials,
+    input: AccountInput,
+    request?: Request,
+  ): Promise<ProviderAccountSummary> {
+    const provider = this.options.registry.get(input.provider);
+    if (!provider) {
+      throw new InputError(
+        `Invalid field 'provider': '${
+          input.provider
+        }' is not installed (installed: ${this.options.registry
+          .list()
+          .map(p => p.id)
+          .join(', ')})`,
+      );
+    }
+    for (const field of provider.credentialFields) {
+      if (field.required && !input.credentials[field.name]) {
+        throw new InputError(
+          `Invalid field 'credentials.${field.name}': required for ${provider.displayName}`,
+        );
+      }
+    }
+    await this.options.authorizer.accounts.assert(
+      credentials,
+      llmUsageAccountManagePermission,
+      { ownerRef: input.ownerRef ?? null },
+    );
+    const id = input.id ?? `${input.provider}-${randomUUID().slice(0, 8)}`;
+    if (await this.options.store.get(id)) {
+      throw new InputError(`Invalid field 'id': account '${id}' exists`);
+    }
+    const account = {
+      id,
+      provider: input.provider,
+      name: input.name,
+      ownerRef: input.ownerRef ?? null,
+      source: 'api' as const,
+      credentialsEncrypted: this.options.secrets.encryptJson(input.credentials),
+      settings: input.settings ?? {},
+      schedule: {
+        usageEveryMinutes: input.schedule?.usageEveryMinutes ?? 60,
+        keysEveryMinutes: input.schedule?.keysEveryMinutes ?? 24 * 60,
+      },
+    };
+    await this.options.store.create(account);
+    const created = await this.require(id);
+    await this.options.audit.record({
+      actor: credentials,
+      action: 'account.create',
+      targetType: 'account',
+      targetId: id,
+      after: {
+        ...auditView(created),
+        credentialsSet: Object.keys(input.credentials),
+      },
+      request,
+    });
+    return this.get(id);
+  }
+
+  async update(
+    credentials: BackstageCredentials,
+    id: string,
+    input: AccountUpdate,
+    request?: Request,
+  ): Promise<ProviderAccountSummary> {
+    const account = await this.require(id);
+    await this.assertManageable(credentials, account);
+    if (account.source === 'config') {
+      throw new InputError(
+        `Account '${id}' is defined in app-config; change it there`,
+      );
+    }
+    if (input.ownerRef !== undefined && input.ownerRef !== account.ownerRef) {
+      // Handing an account to another owner needs the right on both sides.
+      await this.options.authorizer.accounts.assert(
+        credentials,
+        llmUsageAccountManagePermission,
+        { ownerRef: input.ownerRef },
+      );
+    }
+    let credentialsEncrypted: string | undefined;
+    if (input.credentials) {
+      credentialsEncrypted = this.options.secrets.encryptJson({
+        ...this.credentialsOf(account),
+        ...input.credentials,
+      });
+    }
+    await this.options.store.update(id, {
+      name: input.name,
+      ownerRef: input.ownerRef,
+      settings: input.settings,
+      schedule: input.schedule
+        ? { ...account.schedule, ...input.schedule }
+        : undefined,
+      credentialsEncrypted,
+    });
+    const updated = await this.require(id);
+    await this.options.audit.record({
+      actor: credentials,
+      action: 'account.update',
+      targetType: 'account',
+      targetId: id,
+      before: auditView(account),
+      after: {
+        ...auditView(updated),
+        ...(input.credentials
+          ? { credentialsChanged: Object.keys(input.credentials) }
+          : {}),
+      },
+      request,
+    });
+    return this.get(id);
+  }
+
+  async remove(
+    credentials: BackstageCredentials,
+    id: string,
+    request?: Request,
+  ): Promise<void> {
+    const account = await this.require(id);
+    await this.assertManageable(credentials, account);
+    if (account.source === 'config') {
+      throw new InputError(
+        `Account '${id}' is defined in app-config; remove it there`,
+      );
+    }
+    await this.options.store.delete(id);
+    await this.options.audit.record({
+      actor: credentials,
+      action: 'account.delete',
+      targetType: 'account',
+      targetId: id,
+      before: auditView(account),
+      request,
+    });
+  }
+
+  async testConnection(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<TestConnectionResponse> {
+    const account = await this.require(id);
+    await this.assertManageable(credentials, account);
+    try {
+      await this.clientFor(account).testConnection();
+      return { ok: true, error: null };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  }
+
+  async assertManageable(
+    credentials: BackstageCredentials,
+    account: AccountRecord,
+  ): Promise<void> {
+    await this.options.authorizer.accounts.assert(
+      credentials,
+      llmUsageAccountManagePermission,
+      account,
+    );
+  }
+
+  private summarize(
+    account: AccountRecord,
+    balances: ProviderAccountSummary['balances'],
+    keyCount: number,
+  ): ProviderAccountSummary {
+    const provider = this.options.registry.get(account.provider);
+    let credentialsSet: string[] = [];
+    try {
+      credentialsSet = Object.entries(this.credentialsOf(account))
+        .filter(([, value]) => Boolean(value))
+        .map(([name]) => name)
+        .sort();
+    } catch (error) {
+      this.options.logger.warn(
+        `Stored credentials of account ${account.id} cannot be read: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    return {
+      id: account.id,
+      provider: account.provider,
+      providerDisplayName: provider?.displayName ?? account.provider,
+      providerInstalled: Boolean(provider),
+      name: account.name,
+      ownerRef: account.ownerRef,
+      source: account.source,
+      status: account.status,
+      lastSyncAt: account.lastSyncAt
+        ? new Date(account.lastSyncAt).toISOString()
+        : null,
+      lastError: account.lastError,
+      capabilities: provider ? [...provider.capabilities] : [],
+      currency: provider?.currency ?? 'USD',
+      billingUrl: account.settings.billingUrl ?? provider?.billingUrl ?? null,
+      manualKeyRegistration: provider?.manualKeyRegistration ?? true,
+      credentialsSet,
+      settings: account.settings,
+      schedule: account.schedule,
+      keyCount,
+      balances,
+      createdAt: new Date(account.createdAt).toISOString(),
+      updatedAt: new Date(account.updatedAt).toISOString(),
+    };
+  }
+}
