@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import { AccountStore, type AccountRecord } from '../accounts/AccountStore';
 import type { AccountOwnership } from '../budgets/BudgetService';
-import { toBigInt } from '../lib/money';
+import { parseDecimalToNanos, toBigInt } from '../lib/money';
+import { ProviderDataStore } from '../sync/ProviderDataStore';
 
-const ACCOUNTS_TABLE = 'llm_usage_accounts';
 const KEYS_TABLE = 'llm_usage_keys';
 const BALANCES_TABLE = 'llm_usage_balances';
 const PROVIDER_USAGE_TABLE = 'llm_usage_provider_usage';
@@ -49,54 +50,35 @@ export interface DailySpend {
  * and the spend providers report per day.
  */
 export class ProviderLedger implements AccountOwnership {
-  constructor(private readonly db: Knex) {}
+  private readonly accountStore: AccountStore;
+  private readonly providerData: ProviderDataStore;
+
+  constructor(private readonly db: Knex) {
+    this.accountStore = new AccountStore(db);
+    this.providerData = new ProviderDataStore(db);
+  }
 
   /** Accounts by id, or all when `ids` is undefined. */
   async accounts(ids?: readonly string[]): Promise<AccountSummary[]> {
-    const query = this.db(ACCOUNTS_TABLE).select(
-      'id',
-      'name',
-      'provider',
-      'owner_ref',
-      'settings',
-      'status',
-      'last_sync_at',
-      'last_error',
-    );
-    if (ids) {
-      if (ids.length === 0) return [];
-      query.whereIn('id', ids);
-    }
-    const rows = await query.orderBy(['name', 'id']);
-    return rows.map(row => ({
-      id: row.id,
-      name: row.name,
-      provider: row.provider,
-      ownerRef: row.owner_ref ?? null,
-      billingUrl: billingUrlOf(row.settings),
-      status: row.status,
-      lastSyncAt: row.last_sync_at === null ? null : Number(row.last_sync_at),
-      syncFailing: row.status === 'error' || Boolean(row.last_error),
-    }));
+    const wanted = ids ? new Set(ids) : undefined;
+    return (await this.accountStore.list())
+      .filter(account => !wanted || wanted.has(account.id))
+      .map(toSummary);
   }
 
   async ownerOf(
     accountId: string,
   ): Promise<{ ownerRef: string | null } | undefined> {
-    const row = await this.db(ACCOUNTS_TABLE)
-      .where('id', accountId)
-      .first('owner_ref');
-    return row ? { ownerRef: row.owner_ref ?? null } : undefined;
+    const account = await this.accountStore.get(accountId);
+    return account ? { ownerRef: account.ownerRef } : undefined;
   }
 
   /** Ids of accounts owned by any of the refs (compared lower-cased). */
   async idsOwnedBy(ownershipRefs: readonly string[]): Promise<string[]> {
-    if (ownershipRefs.length === 0) return [];
-    const rows = await this.db(ACCOUNTS_TABLE)
-      .whereNotNull('owner_ref')
-      .whereIn(this.db.raw('LOWER(owner_ref)') as any, ownershipRefs)
-      .select('id');
-    return rows.map(row => row.id);
+    const owners = new Set(ownershipRefs);
+    return (await this.accountStore.list())
+      .filter(a => a.ownerRef && owners.has(a.ownerRef.toLowerCase()))
+      .map(a => a.id);
   }
 
   /** Ids of keys owned by any of the refs, deleted ones included. */
@@ -116,11 +98,14 @@ export class ProviderLedger implements AccountOwnership {
         .whereNotNull('owner_ref')
         .whereNull('deleted_at')
         .distinct('owner_ref'),
-      this.db(ACCOUNTS_TABLE).whereNotNull('owner_ref').distinct('owner_ref'),
+      this.accountStore.list(),
     ]);
     return [
       ...new Set(
-        [...keys, ...accounts].map(r => String(r.owner_ref).toLowerCase()),
+        [
+          ...keys.map(r => String(r.owner_ref)),
+          ...accounts.flatMap(a => (a.ownerRef ? [a.ownerRef] : [])),
+        ].map(ref => ref.toLowerCase()),
       ),
     ];
   }
@@ -152,32 +137,18 @@ export class ProviderLedger implements AccountOwnership {
     accountIds: readonly string[],
   ): Promise<BalanceRecord[]> {
     if (accountIds.length === 0) return [];
-    const newest = this.db(BALANCES_TABLE)
-      .whereIn('account_id', accountIds)
-      .groupBy('account_id', 'currency')
-      .select('account_id', 'currency')
-      .max({ read_at: 'read_at' });
-    const rows = await this.db(`${BALANCES_TABLE} as b`)
-      .join(newest.as('n'), join =>
-        join
-          .on('b.account_id', 'n.account_id')
-          .andOn('b.currency', 'n.currency')
-          .andOn('b.read_at', 'n.read_at'),
-      )
-      .select('b.*')
-      .orderBy([
-        { column: 'b.account_id' },
-        { column: 'b.currency' },
-        { column: 'b.id', order: 'desc' },
-      ]);
-    // Two readings at the same instant: keep the later insert.
-    const seen = new Set<string>();
-    return rows.map(toBalance).filter(balance => {
-      const key = `${balance.accountId}\u0000${balance.currency}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    const wanted = new Set(accountIds);
+    const nanos = (amount: string) => parseDecimalToNanos(amount) ?? 0n;
+    return (await this.providerData.latestBalances())
+      .filter(balance => wanted.has(balance.accountId))
+      .map(balance => ({
+        accountId: balance.accountId,
+        currency: balance.currency,
+        availableNanos: nanos(balance.available),
+        totalNanos: balance.total === null ? null : nanos(balance.total),
+        usedNanos: balance.used === null ? null : nanos(balance.used),
+        readAt: Date.parse(balance.readAt),
+      }));
   }
 
   /** Readings of one account, oldest first, at or after `since`. */
@@ -242,13 +213,16 @@ function toBalance(row: any): BalanceRecord {
   };
 }
 
-function billingUrlOf(settings: unknown): string | null {
-  try {
-    const parsed =
-      typeof settings === 'string' ? JSON.parse(settings) : settings;
-    const url = parsed?.billingUrl;
-    return typeof url === 'string' && /^https?:\/\//.test(url) ? url : null;
-  } catch {
-    return null;
-  }
+function toSummary(account: AccountRecord): AccountSummary {
+  const url = account.settings.billingUrl;
+  return {
+    id: account.id,
+    name: account.name,
+    provider: account.provider,
+    ownerRef: account.ownerRef,
+    billingUrl: url && /^https?:\/\//.test(url) ? url : null,
+    status: account.status,
+    lastSyncAt: account.lastSyncAt,
+    syncFailing: account.status === 'error' || Boolean(account.lastError),
+  };
 }
