@@ -119,6 +119,12 @@ export function mockLlmUsageApi(
     getProjectTrends: unexpected('getProjectTrends'),
     getProjectModels: unexpected('getProjectModels'),
     getProjectCalls: unexpected('getProjectCalls'),
+    // The dashboard's quota section asks; no budget or balance hides it.
+    getQuota: jest.fn(async () => ({
+      generatedAt: '2026-11-25T12:00:00.000Z',
+      budgets: [],
+      balances: [],
+    })),
     ...overrides,
   } as jest.Mocked<LlmUsageApi>;
 }

@@ -1,4 +1,5 @@
 import { Route, Routes, useParams, useResolvedPath } from 'react-router-dom';
+import { ActivityPage } from './activity';
 import { BasePathProvider } from './common';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { ProjectDetailPage } from './project/ProjectDetailPage';
@@ -22,6 +23,7 @@ export function LlmUsageRouter() {
       <Routes>
         <Route path="/" element={<DashboardPage />} />
         <Route path="/projects/:projectId" element={<ProjectDetailRoute />} />
+        <Route path="/activity" element={<ActivityPage />} />
       </Routes>
     </BasePathProvider>
   );

@@ -23,5 +23,6 @@ export function useLlmUsagePaths() {
     dashboard: () => base || '/',
     project: (projectId: string) =>
       `${base}/projects/${encodeURIComponent(projectId)}`,
+    activity: () => `${base}/activity`,
   };
 }

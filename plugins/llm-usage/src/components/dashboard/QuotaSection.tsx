@@ -1,10 +1,89 @@
+import { Grid, Typography } from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useQuota } from '../../hooks/quota';
+import { llmUsageTranslationRef } from '../../translation';
+import { QueryErrorPanel, SectionCard } from '../common';
+import { BalanceQuotaCard, BudgetQuotaCard } from '../quota';
+
+/** @internal */
+export interface QuotaSectionProps {
+  /** An entity's budgets and balances instead of the viewer's. */
+  entityRef?: string;
+}
+
 /**
- * Budgets and provider balances (total, used, remaining, days left at the
- * current burn) belong here. There is no budget API yet, and with no budget
- * the section shows nothing at all, so for now it renders nothing.
+ * Budgets (used, remaining, days left at the current burn) and provider
+ * balances with a top-up link and their history. Live; hidden when there is
+ * neither a budget nor a balance to show.
  *
  * @internal
  */
-export function QuotaSection() {
-  return null;
+export function QuotaSection(props: QuotaSectionProps) {
+  const { entityRef } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const quota = useQuota(entityRef);
+
+  let content;
+  if (quota.error && !quota.value) {
+    content = <QueryErrorPanel error={quota.error} onRetry={quota.retry} />;
+  } else if (!quota.value) {
+    // Most viewers have no budget: a spinner that then vanishes would flash.
+    return null;
+  } else {
+    const { budgets, balances } = quota.value;
+    if (budgets.length === 0 && balances.length === 0) {
+      return null;
+    }
+    content = (
+      <>
+        {budgets.length > 0 && (
+          <>
+            <Typography variant="h6" component="h3" gutterBottom>
+              {t('quotaViews.budgetsHeading')}
+            </Typography>
+            <Grid container spacing={2}>
+              {budgets.map(budget => (
+                <Grid item xs={12} sm={6} lg={4} key={budget.budget.id}>
+                  <BudgetQuotaCard quota={budget} />
+                </Grid>
+              ))}
+            </Grid>
+          </>
+        )}
+        {balances.length > 0 && (
+          <>
+            <Typography
+              variant="h6"
+              component="h3"
+              gutterBottom
+              style={{ marginTop: budgets.length > 0 ? 16 : 0 }}
+            >
+              {t('quotaViews.balancesHeading')}
+            </Typography>
+            <Grid container spacing={2}>
+              {balances.map(balance => (
+                <Grid
+                  item
+                  xs={12}
+                  sm={6}
+                  lg={4}
+                  key={`${balance.accountId}-${balance.available.currency}`}
+                >
+                  <BalanceQuotaCard balance={balance} />
+                </Grid>
+              ))}
+            </Grid>
+          </>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Grid item xs={12}>
+      <SectionCard title={t('quotaViews.title')} testId="quota-section">
+        {content}
+      </SectionCard>
+    </Grid>
+  );
 }

@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import {
+  Box,
+  Collapse,
+  IconButton,
+  TableCell,
+  TableRow,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useFormatters } from '../../hooks';
+import { llmUsageTranslationRef } from '../../translation';
+
+const useStyles = makeStyles(theme => ({
+  json: {
+    fontFamily: 'monospace',
+    fontSize: 12,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+    margin: 0,
+  },
+  panels: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
+    gap: theme.spacing(2),
+    padding: theme.spacing(1, 0, 2),
+  },
+}));
+
+function pretty(value: unknown): string {
+  return value === null || value === undefined
+    ? '—'
+    : JSON.stringify(value, null, 2);
+}
+
+/** One audit event, with its before/after snapshots on demand. */
+export function AuditEventRow(props: { event: AuditEvent }) {
+  const { event } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const classes = useStyles();
+  const [open, setOpen] = useState(false);
+  const hasDetails = event.before !== null || event.after !== null;
+
+  return (
+    <>
+      <TableRow data-testid={`audit-${event.id}`}>
+        <TableCell>
+          {hasDetails && (
+            <IconButton
+              size="small"
+              aria-label={t('activity.showChange')}
+              aria-expanded={open}
+              onClick={() => setOpen(o => !o)}
+            >
+              {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
+            </IconButton>
+          )}
+        </TableCell>
+        <TableCell>{format.dateTime(event.occurredAt)}</TableCell>
+        <TableCell>{event.actorRef}</TableCell>
+        <TableCell>{event.action}</TableCell>
+        <TableCell>
+          {event.targetType}: {event.targetId}
+        </TableCell>
+      </TableRow>
+      {hasDetails && (
+        <TableRow>
+          <TableCell colSpan={5} style={{ paddingTop: 0, paddingBottom: 0 }}>
+            <Collapse in={open} unmountOnExit>
+              <Box className={classes.panels}>
+                <Box>
+                  <Typography variant="overline">
+                    {t('activity.before')}
+                  </Typography>
+                  <pre className={classes.json}>{pretty(event.before)}</pre>
+                </Box>
+                <Box>
+                  <Typography variant="overline">
+                    {t('activity.after')}
+                  </Typography>
+                  <pre className={classes.json}>{pretty(event.after)}</pre>
+                </Box>
+              </Box>
+            </Collapse>
+          </TableCell>
+        </TableRow>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,190 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Grid } from '@material-ui/core';
+import type {
+  BalanceQuota,
+  BudgetQuota,
+  QuotaResponse,
+  Runway,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { mockLlmUsageApi } from '../../__testUtils__/fixtures';
+import { renderWithApi } from '../../__testUtils__/render';
+import { QuotaSection } from './QuotaSection';
+
+jest.setTimeout(30_000);
+
+const runway = (overrides: Partial<Runway> = {}): Runway => ({
+  dailyBurn: { currency: 'USD', amount: '2' },
+  daysLeft: 12.5,
+  daysLeftLow: 9.1,
+  daysLeftHigh: 16.2,
+  runsOutAt: '2026-12-08T00:00:00.000Z',
+  burnSource: 'calls',
+  windowDays: 7,
+  ...overrides,
+});
+
+const budget: BudgetQuota = {
+  budget: {
+    id: 'b1',
+    targetType: 'group',
+    targetRef: 'group:default/team-a',
+    name: 'Team A monthly',
+    amount: { currency: 'USD', amount: '100' },
+    createdBy: 'user:default/alice',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    canManage: true,
+  },
+  period: {
+    from: '2026-11-01T00:00:00.000Z',
+    to: '2026-12-01T00:00:00.000Z',
+  },
+  total: { currency: 'USD', amount: '100' },
+  used: { currency: 'USD', amount: '75' },
+  remaining: { currency: 'USD', amount: '25' },
+  progress: 0.75,
+  runway: runway(),
+};
+
+const balance: BalanceQuota = {
+  accountId: 'or-1',
+  accountName: 'OpenRouter main',
+  provider: 'openrouter',
+  ownerRef: 'group:default/team-a',
+  available: { currency: 'USD', amount: '120' },
+  total: null,
+  used: null,
+  readAt: '2026-11-24T02:00:00.000Z',
+  stale: true,
+  lastSyncAt: '2026-11-25T11:00:00.000Z',
+  billingUrl: 'https://openrouter.ai/settings/credits',
+  runway: runway({ daysLeftHigh: null, burnSource: 'balance-history' }),
+};
+
+function quota(overrides: Partial<QuotaResponse>): QuotaResponse {
+  return {
+    generatedAt: '2026-11-25T12:00:00.000Z',
+    budgets: [],
+    balances: [],
+    ...overrides,
+  };
+}
+
+function render(api: ReturnType<typeof mockLlmUsageApi>) {
+  return renderWithApi(
+    <Grid container>
+      <QuotaSection />
+    </Grid>,
+    { api },
+  );
+}
+
+describe('QuotaSection', () => {
+  it('shows each budget with progress, what is left and the days-left range', async () => {
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ budgets: [budget] })),
+    });
+    render(api);
+    const card = await screen.findByTestId('budget-b1');
+    expect(within(card).getByText('Team A monthly')).toBeInTheDocument();
+    expect(card).toHaveTextContent('$75.00 of $100.00 used · 75%');
+    expect(card).toHaveTextContent('$25.00 left');
+    expect(card).toHaveTextContent(
+      'About 12.5 days left · likely 9.1–16.2 days',
+    );
+    expect(within(card).getByRole('progressbar')).toHaveAttribute(
+      'aria-valuenow',
+      '75',
+    );
+    expect(screen.queryByText('Provider balances')).not.toBeInTheDocument();
+  });
+
+  it('says when a budget is overspent', async () => {
+    const over: BudgetQuota = {
+      ...budget,
+      used: { currency: 'USD', amount: '130' },
+      remaining: { currency: 'USD', amount: '-30' },
+      progress: 1.3,
+      runway: runway({ daysLeft: 0, daysLeftLow: 0, daysLeftHigh: 0 }),
+    };
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ budgets: [over] })),
+    });
+    render(api);
+    const card = await screen.findByTestId('budget-b1');
+    expect(card).toHaveTextContent('Over budget by $30.00');
+    expect(card).toHaveTextContent('Used up');
+  });
+
+  it('shows the last known balance with its time, a top-up link and the history on demand', async () => {
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ balances: [balance] })),
+      getBalanceHistory: jest.fn(async () => ({
+        accountId: 'or-1',
+        currencies: [
+          {
+            currency: 'USD',
+            readings: [
+              {
+                readAt: '2026-11-24T02:00:00.000Z',
+                available: { currency: 'USD', amount: '120' },
+                change: { currency: 'USD', amount: '-10' },
+                kind: 'charge' as const,
+              },
+              {
+                readAt: '2026-11-23T02:00:00.000Z',
+                available: { currency: 'USD', amount: '130' },
+                change: { currency: 'USD', amount: '50' },
+                kind: 'top-up' as const,
+              },
+            ],
+          },
+        ],
+      })),
+    });
+    render(api);
+    const card = await screen.findByTestId('balance-or-1-USD');
+    expect(card).toHaveTextContent('$120.00');
+    expect(card).toHaveTextContent('Last known balance');
+    expect(card).toHaveTextContent('at least 9.1 days');
+    expect(within(card).getByRole('link', { name: /Top up/ })).toHaveAttribute(
+      'href',
+      'https://openrouter.ai/settings/credits',
+    );
+    expect(api.getBalanceHistory).not.toHaveBeenCalled();
+
+    await userEvent.click(
+      within(card).getByRole('button', { name: 'Balance history' }),
+    );
+    const history = await screen.findByTestId('balance-history-or-1');
+    expect(history).toHaveTextContent('Top-up');
+    expect(history).toHaveTextContent('Charges');
+    expect(history).toHaveTextContent('-$10.00');
+    expect(api.getBalanceHistory).toHaveBeenCalledWith('or-1', {
+      signal: expect.anything(),
+    });
+  });
+
+  it('renders nothing when there is no budget and no balance', async () => {
+    const api = mockLlmUsageApi();
+    render(api);
+    await waitFor(() => expect(api.getQuota).toHaveBeenCalled());
+    // Give the answer time to render: the section must stay absent.
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(screen.queryByTestId('quota-section')).not.toBeInTheDocument();
+  });
+
+  it('shows an error with a retry', async () => {
+    const api = mockLlmUsageApi({
+      getQuota: jest
+        .fn()
+        .mockRejectedValueOnce(new Error('backend down'))
+        .mockResolvedValue(quota({ budgets: [budget] })),
+    });
+    render(api);
+    expect((await screen.findAllByText(/backend down/))[0]).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('budget-b1')).toBeInTheDocument();
+  });
+});

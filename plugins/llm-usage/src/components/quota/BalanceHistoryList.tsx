@@ -1,0 +1,84 @@
+import {
+  Box,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import { Progress } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useFormatters } from '../../hooks';
+import { useBalanceHistory } from '../../hooks/quota';
+import { llmUsageTranslationRef } from '../../translation';
+import { QueryErrorPanel } from '../common';
+
+/** @internal */
+export interface BalanceHistoryListProps {
+  accountId: string;
+  accountName: string;
+}
+
+/** An account's readings, newest first, with the top-ups and charges between them. */
+export function BalanceHistoryList(props: BalanceHistoryListProps) {
+  const { accountId, accountName } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const history = useBalanceHistory(accountId);
+
+  if (history.error) {
+    return <QueryErrorPanel error={history.error} onRetry={history.retry} />;
+  }
+  if (!history.value) {
+    return <Progress />;
+  }
+  const readings = history.value.currencies.flatMap(c => c.readings);
+  return (
+    <Box data-testid={`balance-history-${accountId}`}>
+      <Typography variant="subtitle2">
+        {t('quotaViews.history.title', { account: accountName })}
+      </Typography>
+      {readings.length === 0 ? (
+        <Typography variant="body2" color="textSecondary">
+          {t('quotaViews.history.empty')}
+        </Typography>
+      ) : (
+        <Box style={{ overflowX: 'auto' }}>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('quotaViews.history.time')}</TableCell>
+                <TableCell align="right">
+                  {t('quotaViews.history.balance')}
+                </TableCell>
+                <TableCell align="right">
+                  {t('quotaViews.history.change')}
+                </TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {readings.map(reading => (
+                <TableRow
+                  key={`${reading.available.currency}-${reading.readAt}`}
+                >
+                  <TableCell>{format.shortDateTime(reading.readAt)}</TableCell>
+                  <TableCell align="right">
+                    {format.money(reading.available)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {reading.change ? format.money(reading.change) : '—'}
+                  </TableCell>
+                  <TableCell>
+                    {t(`quotaViews.history.kind.${reading.kind}`)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { Box, Button, Typography, makeStyles } from '@material-ui/core';
+import WarningIcon from '@material-ui/icons/Warning';
+import OpenInNewIcon from '@material-ui/icons/OpenInNew';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { BalanceQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useFormatters } from '../../hooks';
+import { llmUsageTranslationRef } from '../../translation';
+import { BalanceHistoryList } from './BalanceHistoryList';
+import { RunwayText } from './RunwayText';
+
+const useStyles = makeStyles(theme => ({
+  card: {
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(2),
+  },
+  stale: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    color: theme.palette.warning.dark,
+  },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+  },
+}));
+
+/** @internal */
+export interface BalanceQuotaCardProps {
+  balance: BalanceQuota;
+}
+
+/** One account's balance in one currency, its runway and a top-up link. */
+export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
+  const { balance } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const classes = useStyles();
+  const [showHistory, setShowHistory] = useState(false);
+
+  return (
+    <Box
+      className={classes.card}
+      data-testid={`balance-${balance.accountId}-${balance.available.currency}`}
+    >
+      <Typography variant="subtitle1">{balance.accountName}</Typography>
+      <Typography variant="caption" color="textSecondary">
+        {balance.provider}
+      </Typography>
+      <Typography variant="h5">{format.money(balance.available)}</Typography>
+      {balance.total && (
+        <Typography variant="body2" color="textSecondary">
+          {t('quotaViews.ofTotal', { total: format.money(balance.total) })}
+        </Typography>
+      )}
+      <Typography variant="caption" color="textSecondary">
+        {t('quotaViews.readAt', { time: format.shortDateTime(balance.readAt) })}
+      </Typography>
+      {balance.stale && (
+        <Typography variant="body2" className={classes.stale}>
+          <WarningIcon fontSize="small" />
+          {t('quotaViews.stale')}
+        </Typography>
+      )}
+      <Box mt={1}>
+        <RunwayText runway={balance.runway} />
+      </Box>
+      <Box className={classes.actions}>
+        {balance.billingUrl && (
+          <Button
+            size="small"
+            variant="outlined"
+            color="primary"
+            href={balance.billingUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+            endIcon={<OpenInNewIcon fontSize="small" />}
+          >
+            {t('quotaViews.topUp')}
+          </Button>
+        )}
+        <Button
+          size="small"
+          onClick={() => setShowHistory(shown => !shown)}
+          aria-expanded={showHistory}
+        >
+          {showHistory
+            ? t('quotaViews.hideHistory')
+            : t('quotaViews.showHistory')}
+        </Button>
+      </Box>
+      {showHistory && (
+        <Box mt={1}>
+          <BalanceHistoryList
+            accountId={balance.accountId}
+            accountName={balance.accountName}
+          />
+        </Box>
+      )}
+    </Box>
+  );
+}

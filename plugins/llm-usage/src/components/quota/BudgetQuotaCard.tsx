@@ -1,0 +1,83 @@
+import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { BudgetQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useFormatters } from '../../hooks';
+import { llmUsageTranslationRef } from '../../translation';
+import { RunwayText } from './RunwayText';
+
+const useStyles = makeStyles(theme => ({
+  card: {
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(2),
+    height: '100%',
+  },
+  bar: { height: 8, borderRadius: 4, margin: theme.spacing(1, 0) },
+  warning: { backgroundColor: theme.palette.warning.main },
+  over: { backgroundColor: theme.palette.error.main },
+  overText: { color: theme.palette.error.main },
+}));
+
+/** @internal */
+export interface BudgetQuotaCardProps {
+  quota: BudgetQuota;
+}
+
+/** One budget: progress, what is left and how long it lasts. */
+export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
+  const { quota } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const classes = useStyles();
+  const { budget } = quota;
+  const over = quota.remaining.amount.startsWith('-');
+  let barClass: string | undefined;
+  if (quota.progress >= 1) barClass = classes.over;
+  else if (quota.progress >= 0.8) barClass = classes.warning;
+  const target = t(`quotaViews.target.${budget.targetType}`, {
+    ref: budget.targetRef,
+  });
+
+  return (
+    <Box className={classes.card} data-testid={`budget-${budget.id}`}>
+      <Typography variant="subtitle1">{budget.name || target}</Typography>
+      {budget.name && (
+        <Typography variant="caption" color="textSecondary">
+          {target}
+        </Typography>
+      )}
+      <LinearProgress
+        variant="determinate"
+        value={Math.min(100, quota.progress * 100)}
+        className={classes.bar}
+        classes={barClass ? { bar: barClass } : undefined}
+        aria-label={t('quotaViews.progressLabel')}
+      />
+      <Typography variant="body2">
+        {t('quotaViews.usedOfTotal', {
+          used: format.money(quota.used),
+          total: format.money(quota.total),
+        })}{' '}
+        · {format.percent(quota.progress)}
+      </Typography>
+      <Typography
+        variant="body2"
+        className={over ? classes.overText : undefined}
+      >
+        {over
+          ? t('quotaViews.overBy', {
+              amount: format.money({
+                currency: quota.remaining.currency,
+                amount: quota.remaining.amount.slice(1),
+              }),
+            })
+          : t('quotaViews.remaining', {
+              amount: format.money(quota.remaining),
+            })}
+      </Typography>
+      <Box mt={1}>
+        <RunwayText runway={quota.runway} />
+      </Box>
+    </Box>
+  );
+}

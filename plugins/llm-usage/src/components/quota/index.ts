@@ -1,0 +1,4 @@
+export * from './BalanceHistoryList';
+export * from './BalanceQuotaCard';
+export * from './BudgetQuotaCard';
+export * from './RunwayText';
