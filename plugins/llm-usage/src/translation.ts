@@ -196,6 +196,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         rangeOpen: 'at least {{low}} days',
         noBurn: 'No spend in the last 7 days',
         usedUp: 'Used up',
+        lastsPeriod: 'lasts the month at this rate',
         burn: '{{amount}} per day (last 7 days, recent days weigh more)',
         fromCalls: 'from recorded calls',
         fromProvider: 'from provider usage',

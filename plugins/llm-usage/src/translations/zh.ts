@@ -145,6 +145,7 @@ const zh = createTranslationMessages({
     'quotaViews.runway.rangeOpen': '至少 {{low}} 天',
     'quotaViews.runway.noBurn': '最近 7 天没有花费',
     'quotaViews.runway.usedUp': '已用完',
+    'quotaViews.runway.lastsPeriod': '按此速度可用到月底',
     'quotaViews.runway.burn': '每天 {{amount}}（最近 7 天，越近权重越高）',
     'quotaViews.runway.fromCalls': '依据调用记录',
     'quotaViews.runway.fromProvider': '依据服务商用量',

@@ -90,8 +90,9 @@ describe('QuotaSection', () => {
     expect(within(card).getByText('Team A monthly')).toBeInTheDocument();
     expect(card).toHaveTextContent('$75.00 of $100.00 used · 75%');
     expect(card).toHaveTextContent('$25.00 left');
+    // It runs out on 8 December, after the month: the budget lasts the month.
     expect(card).toHaveTextContent(
-      'About 12.5 days left · likely 9.1–16.2 days',
+      'About 12.5 days left · lasts the month at this rate · likely 9.1–16.2 days',
     );
     expect(within(card).getByRole('progressbar')).toHaveAttribute(
       'aria-valuenow',

@@ -76,7 +76,7 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
             })}
       </Typography>
       <Box mt={1}>
-        <RunwayText runway={quota.runway} />
+        <RunwayText runway={quota.runway} periodEnd={quota.period.to} />
       </Box>
     </Box>
   );

@@ -7,11 +7,13 @@ import { llmUsageTranslationRef } from '../../translation';
 /** @internal */
 export interface RunwayTextProps {
   runway: Runway;
+  /** For budgets: when the period ends and the budget starts afresh. */
+  periodEnd?: string;
 }
 
 /** "About 12 days left, likely 9–16 days", with the burn it is based on. */
 export function RunwayText(props: RunwayTextProps) {
-  const { runway } = props;
+  const { runway, periodEnd } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const days = (value: number) =>
@@ -27,6 +29,13 @@ export function RunwayText(props: RunwayTextProps) {
     headline = t('quotaViews.runway.usedUp');
   } else {
     headline = t('quotaViews.runway.days', { days: days(runway.daysLeft) });
+    if (
+      periodEnd &&
+      runway.runsOutAt &&
+      Date.parse(runway.runsOutAt) >= Date.parse(periodEnd)
+    ) {
+      headline = `${headline} · ${t('quotaViews.runway.lastsPeriod')}`;
+    }
     if (runway.daysLeftLow !== null && runway.daysLeftHigh === null) {
       range = t('quotaViews.runway.rangeOpen', {
         low: days(runway.daysLeftLow),
