@@ -1,37 +1,21 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type {
   CallInput,
   QuotaResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import request from 'supertest';
-import { llmUsagePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   ADMIN,
   ALICE,
   BOB,
-  annotatedComponent,
-} from '../__testUtils__/usageBackend';
+  startLlmUsageBackend,
+} from '../__testUtils__/pluginHarness';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const DAY = 86_400_000;
-const GROUPS: Record<string, string[]> = {
-  [ALICE]: ['group:default/team-a'],
-  [BOB]: ['group:default/team-b'],
-  [ADMIN]: ['group:default/platform'],
-};
 
 const NOW = Date.now();
 const TODAY = Math.floor(NOW / DAY) * DAY;
@@ -59,48 +43,8 @@ function call(overrides: Partial<CallInput>): CallInput {
 describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
   async function start() {
     const knex = await databases.init(id);
-    const { server } = await startTestBackend({
-      features: [
-        llmUsagePlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: { llmUsage: { digests: { enabled: false } } },
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            annotatedComponent(
-              'alpha-service',
-              'alpha',
-              'group:default/team-a',
-            ),
-            annotatedComponent('beta-service', 'beta', 'group:default/team-b'),
-          ],
-        }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: BackstageCredentials) => {
-            const ref = (credentials.principal as BackstageUserPrincipal)
-              .userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-            };
-          },
-        }).factory,
-        mockServices.permissions.mock({
-          authorize: async (requests, { credentials }) => {
-            const principal =
-              credentials.principal as Partial<BackstageUserPrincipal>;
-            return requests.map(({ permission }) => ({
-              result:
-                permission.name === 'llm-usage.admin' &&
-                principal.userEntityRef !== undefined &&
-                principal.userEntityRef !== ADMIN
-                  ? AuthorizeResult.DENY
-                  : AuthorizeResult.ALLOW,
-            })) as any;
-          },
-        }).factory,
-      ],
+    const { server } = await startLlmUsageBackend(knex, {
+      config: { llmUsage: { digests: { enabled: false } } },
     });
     const as = (ref: string) => mockCredentials.user.header(ref);
     const api = {
