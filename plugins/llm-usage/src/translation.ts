@@ -308,5 +308,22 @@ export const llmUsageTranslationRef = createTranslationRef({
         digestPreferences: 'Digest settings',
       },
     },
+    usageViews: {
+      demoData: {
+        title: 'Demo data',
+        description:
+          'These numbers are generated sample calls, not real usage. Turn them off with llmUsage.demoData.enabled: false.',
+      },
+      export: {
+        button: 'Export',
+        preparing: 'Preparing…',
+        scope: 'All rows of the current filters',
+        failed: 'The export failed: {{error}}',
+        formats: {
+          csv: 'CSV',
+          xlsx: 'Excel (XLSX)',
+        },
+      },
+    },
   },
 });

@@ -119,6 +119,13 @@ export function mockLlmUsageApi(
     getProjectTrends: unexpected('getProjectTrends'),
     getProjectModels: unexpected('getProjectModels'),
     getProjectCalls: unexpected('getProjectCalls'),
+    // Pages ask for it to label demo data; a real installation by default.
+    getInfo: jest.fn(async () => ({
+      demoDataEnabled: false,
+      rolledUntil: null,
+    })),
+    exportProjects: unexpected('exportProjects'),
+    exportProjectCalls: unexpected('exportProjectCalls'),
     // The dashboard's quota section asks; no budget or balance hides it.
     getQuota: jest.fn(async () => ({
       generatedAt: '2026-11-25T12:00:00.000Z',

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   CallListQuery,
   CallListResponse,
+  LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
   ProjectModelsResponse,
@@ -70,6 +71,28 @@ export interface LlmUsageApi {
     query?: CallListQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<CallListResponse>;
+  /** `GET /info`: whether demo data is served, and the rollup watermark. */
+  getInfo(options?: LlmUsageRequestOptions): Promise<LlmUsageInfoResponse>;
+  /** `GET /usage/projects/export`: the whole filtered, sorted project list as a file. */
+  exportProjects(
+    query: Omit<ProjectListQuery, 'offset' | 'limit'>,
+    format: UsageExportFormat,
+  ): Promise<ExportedFile>;
+  /** `GET /usage/projects/:projectId/calls/export`: every call matching the filters as a file. */
+  exportProjectCalls(
+    projectId: string,
+    query: Omit<CallListQuery, 'limit' | 'cursor'>,
+    format: UsageExportFormat,
+  ): Promise<ExportedFile>;
+}
+
+/** Formats of the usage exports. @public */
+export type UsageExportFormat = 'csv' | 'xlsx';
+
+/** A file the backend produced, ready to hand to the browser. @public */
+export interface ExportedFile {
+  blob: Blob;
+  filename: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CallListQuery,
   CallListResponse,
+  LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
   ProjectModelsResponse,
@@ -14,7 +15,12 @@ import type {
   UsageTrendsQuery,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { LlmUsageApi, LlmUsageRequestOptions } from './LlmUsageApi';
+import type {
+  ExportedFile,
+  LlmUsageApi,
+  LlmUsageRequestOptions,
+  UsageExportFormat,
+} from './LlmUsageApi';
 
 type QueryValue = string | number | undefined;
 
@@ -134,11 +140,68 @@ export class LlmUsageClient implements LlmUsageApi {
     );
   }
 
-  private async get<T>(
+  getInfo(options?: LlmUsageRequestOptions) {
+    return this.get<LlmUsageInfoResponse>('/info', {}, options);
+  }
+
+  exportProjects(
+    query: Omit<ProjectListQuery, 'offset' | 'limit'>,
+    format: UsageExportFormat,
+  ) {
+    return this.download(
+      '/usage/projects/export',
+      {
+        from: query.from,
+        to: query.to,
+        search: query.search,
+        sort: query.sort,
+        order: query.order,
+        format,
+      },
+      `llm-usage-projects.${format}`,
+    );
+  }
+
+  exportProjectCalls(
+    projectId: string,
+    query: Omit<CallListQuery, 'limit' | 'cursor'>,
+    format: UsageExportFormat,
+  ) {
+    return this.download(
+      `${projectPath(projectId)}/calls/export`,
+      {
+        from: query.from,
+        to: query.to,
+        model: query.model,
+        status: query.status,
+        type: query.type,
+        sort: query.sort,
+        order: query.order,
+        format,
+      },
+      `llm-usage-calls.${format}`,
+    );
+  }
+
+  /** A file download; the name comes from the server's Content-Disposition. */
+  private async download(
     path: string,
     query: Record<string, QueryValue>,
-    options?: LlmUsageRequestOptions,
-  ): Promise<T> {
+    fallbackName: string,
+  ): Promise<ExportedFile> {
+    const response = await this.fetchApi.fetch(await this.url(path, query));
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return {
+      blob: await response.blob(),
+      filename:
+        filenameFrom(response.headers.get('Content-Disposition')) ??
+        fallbackName,
+    };
+  }
+
+  private async url(path: string, query: Record<string, QueryValue>) {
     const baseUrl = await this.discoveryApi.getBaseUrl('llm-usage');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -147,7 +210,15 @@ export class LlmUsageClient implements LlmUsageApi {
       }
     }
     const search = params.toString();
-    const url = `${baseUrl}${path}${search ? `?${search}` : ''}`;
+    return `${baseUrl}${path}${search ? `?${search}` : ''}`;
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, QueryValue>,
+    options?: LlmUsageRequestOptions,
+  ): Promise<T> {
+    const url = await this.url(path, query);
     const response = await this.fetchApi.fetch(url, {
       headers: { Accept: 'application/json' },
       signal: options?.signal,
@@ -161,4 +232,16 @@ export class LlmUsageClient implements LlmUsageApi {
 
 function projectPath(projectId: string) {
   return `/usage/projects/${encodeURIComponent(projectId)}`;
+}
+
+/** The file name a `Content-Disposition: attachment` header suggests. */
+function filenameFrom(header: string | null): string | undefined {
+  if (!header) {
+    return undefined;
+  }
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (encoded) {
+    return decodeURIComponent(encoded[1]);
+  }
+  return /filename="?([^";]+)"?/i.exec(header)?.[1];
 }

@@ -1,3 +1,8 @@
 export { llmUsageApiRef } from './LlmUsageApi';
-export type { LlmUsageApi, LlmUsageRequestOptions } from './LlmUsageApi';
+export type {
+  ExportedFile,
+  LlmUsageApi,
+  LlmUsageRequestOptions,
+  UsageExportFormat,
+} from './LlmUsageApi';
 export { LlmUsageClient } from './LlmUsageClient';

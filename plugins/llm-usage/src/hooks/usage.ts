@@ -2,6 +2,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   CallListQuery,
   CallListResponse,
+  LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
   ProjectModelsResponse,
@@ -12,7 +13,7 @@ import type {
   UsageOverviewResponse,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageApiRef } from '../api';
+import { UsageExportFormat, llmUsageApiRef } from '../api';
 import { PolledQueryState, usePolledQuery } from './usePolledQuery';
 import { usePollingIntervalMs } from './usePollingInterval';
 import {
@@ -137,4 +138,31 @@ export function useProjectCalls(
     `calls:${projectId}:${rangeKey(range)}:${JSON.stringify(query)}`,
     { pollIntervalMs: useInterval(options) },
   );
+}
+
+/** Facts about the installation (demo data on?); loaded once per page. */
+export function useLlmUsageInfo(): PolledQueryState<LlmUsageInfoResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(signal => api.getInfo({ signal }), 'info');
+}
+
+/** File downloads of the usage views; the range is resolved at click time. */
+export function useUsageExports(range: RangeSelection) {
+  const api = useApi(llmUsageApiRef);
+  return {
+    projects: (
+      query: Omit<ProjectListQuery, 'from' | 'to' | 'offset' | 'limit'>,
+      format: UsageExportFormat,
+    ) => api.exportProjects({ ...resolveRange(range), ...query }, format),
+    projectCalls: (
+      projectId: string,
+      query: Omit<CallListQuery, 'from' | 'to' | 'limit' | 'cursor'>,
+      format: UsageExportFormat,
+    ) =>
+      api.exportProjectCalls(
+        projectId,
+        { ...resolveRange(range), ...query },
+        format,
+      ),
+  };
 }

@@ -233,6 +233,15 @@ const zh = createTranslationMessages({
     'activity.types.alertRule': '告警规则',
     'activity.types.alert': '告警',
     'activity.types.digestPreferences': '摘要设置',
+    'usageViews.demoData.title': '演示数据',
+    'usageViews.demoData.description':
+      '这些数字是生成的示例调用，并非真实用量。设置 llmUsage.demoData.enabled: false 即可关闭。',
+    'usageViews.export.button': '导出',
+    'usageViews.export.preparing': '正在准备…',
+    'usageViews.export.scope': '当前筛选条件下的全部行',
+    'usageViews.export.failed': '导出失败：{{error}}',
+    'usageViews.export.formats.csv': 'CSV',
+    'usageViews.export.formats.xlsx': 'Excel（XLSX）',
   },
 });
 

@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
+import { DemoDataBanner } from './DemoDataBanner';
 
 /** @internal */
 export interface LlmUsageLayoutProps {
@@ -11,7 +12,7 @@ export interface LlmUsageLayoutProps {
   children: ReactNode;
 }
 
-/** Page chrome shared by the dashboard and the project pages. */
+/** Page chrome shared by the LLM Usage pages, with the demo data label. */
 export function LlmUsageLayout(props: LlmUsageLayoutProps) {
   const { title, pageTitle, subtitle, type, typeLink, children } = props;
   return (
@@ -23,7 +24,10 @@ export function LlmUsageLayout(props: LlmUsageLayoutProps) {
         type={type}
         typeLink={typeLink}
       />
-      <Content>{children}</Content>
+      <Content>
+        <DemoDataBanner />
+        {children}
+      </Content>
     </Page>
   );
 }

@@ -256,4 +256,48 @@ describe('DashboardPage', () => {
     await waitFor(() => expect(screen.getByText('12,346')).toBeInTheDocument());
     expect(screen.queryAllByTestId('stat-card-skeleton')).toHaveLength(0);
   });
+
+  it('labels generated demo data, and only then', async () => {
+    const api = dashboardApi({
+      getInfo: jest.fn(async () => ({
+        demoDataEnabled: true,
+        rolledUntil: null,
+      })),
+    });
+    renderWithApi(<DashboardPage />, { api });
+    const banner = await screen.findByTestId('demo-data-banner');
+    expect(banner).toHaveTextContent('Demo data');
+
+    const realApi = dashboardApi();
+    renderWithApi(<DashboardPage />, { api: realApi });
+    await waitFor(() => expect(realApi.getInfo).toHaveBeenCalled());
+    expect(screen.getAllByTestId('demo-data-banner')).toHaveLength(1);
+  });
+
+  it('exports the whole project list with the search and sort shown', async () => {
+    const createObjectURL = jest.fn(() => 'blob:projects');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const api = dashboardApi({
+      exportProjects: jest.fn(async () => ({
+        blob: new Blob(['projectId']),
+        filename: 'llm-usage-projects.csv',
+      })),
+    });
+    renderWithApi(<DashboardPage />, {
+      api,
+      initialRouteEntries: ['/?q=chat&sort=cost&order=asc&page=2'],
+    });
+    await userEvent.click(await screen.findByTestId('project-export'));
+    await userEvent.click(await screen.findByTestId('export-csv'));
+    await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+    const [query, format] = api.exportProjects.mock.calls[0];
+    expect(format).toBe('csv');
+    expect(query).toEqual({
+      from: expect.any(String),
+      to: expect.any(String),
+      search: 'chat',
+      sort: 'cost',
+      order: 'asc',
+    });
+  });
 });

@@ -14,6 +14,7 @@ import {
   useProjectList,
   useRangeSelection,
   useUrlParams,
+  useUsageExports,
   useUsageOverview,
   useUsageTrends,
 } from '../../hooks';
@@ -74,6 +75,8 @@ export function DashboardPage() {
     offset: page * Number(pageSize),
     limit: Number(pageSize),
   });
+
+  const exports = useUsageExports(range);
 
   let body;
   if (overview.error) {
@@ -140,6 +143,12 @@ export function DashboardPage() {
               setParams({ size: String(next), page: undefined })
             }
             projectLink={id => `${paths.project(id)}${rangeSearch(range)}`}
+            onExport={format =>
+              exports.projects(
+                { search: search || undefined, sort, order },
+                format,
+              )
+            }
           />
         </Grid>
       </Grid>

@@ -23,8 +23,10 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
+import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
   CostLines,
+  ExportMenu,
   QueryErrorPanel,
   SearchField,
   SectionCard,
@@ -77,6 +79,8 @@ export interface ProjectListCardProps {
   onPageChange: (page: number) => void;
   onPageSizeChange: (pageSize: number) => void;
   projectLink: (projectId: string) => string;
+  /** Downloads the whole list with the current search and sort. */
+  onExport?: (format: UsageExportFormat) => Promise<ExportedFile>;
 }
 
 /** Projects with their usage, linked catalog component and owner. */
@@ -96,6 +100,7 @@ export function ProjectListCard(props: ProjectListCardProps) {
     onPageChange,
     onPageSizeChange,
     projectLink,
+    onExport,
   } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
@@ -235,11 +240,16 @@ export function ProjectListCard(props: ProjectListCardProps) {
       busy={loading && !!projects}
       testId="project-list"
       toolbar={
-        <SearchField
-          label={t('projects.search')}
-          value={search}
-          onChange={onSearchChange}
-        />
+        <>
+          <SearchField
+            label={t('projects.search')}
+            value={search}
+            onChange={onSearchChange}
+          />
+          {onExport && (
+            <ExportMenu onExport={onExport} testId="project-export" />
+          )}
+        </>
       }
     >
       {error ? (

@@ -27,7 +27,8 @@ import type {
 import { CALL_STATUSES } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
-import { QueryErrorPanel, SectionCard, StatusDot } from '../common';
+import type { ExportedFile, UsageExportFormat } from '../../api';
+import { ExportMenu, QueryErrorPanel, SectionCard, StatusDot } from '../common';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
@@ -105,6 +106,8 @@ export interface CallHistoryCardProps {
   onNextPage: (cursor: string) => void;
   /** Polling state, shown as a quiet caption. */
   live?: { intervalSeconds: number; paused: boolean };
+  /** Downloads every call matching the filters, in the list's sort. */
+  onExport?: (format: UsageExportFormat) => Promise<ExportedFile>;
 }
 
 /**
@@ -134,6 +137,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
     onPreviousPage,
     onNextPage,
     live,
+    onExport,
   } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
@@ -209,6 +213,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
           </MenuItem>
         ))}
       </TextField>
+      {onExport && <ExportMenu onExport={onExport} testId="call-export" />}
       {live && (
         <Typography variant="caption" className={classes.muted}>
           {live.paused

@@ -219,6 +219,35 @@ describe('ProjectDetailPage', () => {
     );
   });
 
+  it('exports every call of the current filters and sort', async () => {
+    Object.assign(URL, {
+      createObjectURL: jest.fn(() => 'blob:calls'),
+      revokeObjectURL: jest.fn(),
+    });
+    const api = detailApi({
+      exportProjectCalls: jest.fn(async () => ({
+        blob: new Blob(['x']),
+        filename: 'calls.xlsx',
+      })),
+    });
+    renderDetail(api, '?status=failed&sort=latency&order=asc&limit=50');
+    await userEvent.click(await screen.findByTestId('call-export'));
+    await userEvent.click(await screen.findByTestId('export-xlsx'));
+    await waitFor(() => expect(api.exportProjectCalls).toHaveBeenCalled());
+    const [projectId, query, format] = api.exportProjectCalls.mock.calls[0];
+    expect(projectId).toBe('chatbot');
+    expect(format).toBe('xlsx');
+    // The whole filtered list, not the page on screen.
+    expect(query).toEqual({
+      from: expect.any(String),
+      to: expect.any(String),
+      model: undefined,
+      status: 'failed',
+      sort: 'latency',
+      order: 'asc',
+    });
+  });
+
   it('pages with the keyset cursor and back', async () => {
     const api = detailApi();
     renderDetail(api);

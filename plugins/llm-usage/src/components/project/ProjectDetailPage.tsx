@@ -22,6 +22,7 @@ import {
   useProjectTrends,
   useRangeSelection,
   useUrlParams,
+  useUsageExports,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
 import {
@@ -103,6 +104,8 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     { model, status, sort, order, limit: pageSize, cursor },
     { live: true },
   );
+
+  const exports = useUsageExports(range);
 
   /** Changing what the list shows starts again from its first page. */
   const setCallQuery = (patch: Record<string, string | undefined>) => {
@@ -257,6 +260,13 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
               pollIntervalMs > 0
                 ? { intervalSeconds: pollIntervalMs / 1000, paused: !visible }
                 : undefined
+            }
+            onExport={format =>
+              exports.projectCalls(
+                projectId,
+                { model, status, sort, order },
+                format,
+              )
             }
           />
         </Grid>

@@ -45,6 +45,11 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
     p95LatencyMs: t('project.trend.p95Latency'),
   };
   const axisColor = theme.palette.text.secondary;
+  // Recharts reads its series from direct children: one list, one <Line>.
+  const latencySeries = [
+    { dataKey: 'avgLatencyMs', color: theme.palette.success.main },
+    { dataKey: 'p95LatencyMs', color: theme.palette.warning.main, dash: '5 3' },
+  ];
 
   return (
     <ResponsiveContainer width="100%" height={height}>
@@ -108,27 +113,20 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
           fill={theme.palette.error.main}
           isAnimationActive={false}
         />
-        <Line
-          yAxisId="latency"
-          type="monotone"
-          dataKey="avgLatencyMs"
-          stroke={theme.palette.success.main}
-          strokeWidth={2}
-          dot={false}
-          connectNulls
-          isAnimationActive={false}
-        />
-        <Line
-          yAxisId="latency"
-          type="monotone"
-          dataKey="p95LatencyMs"
-          stroke={theme.palette.warning.main}
-          strokeWidth={2}
-          strokeDasharray="5 3"
-          dot={false}
-          connectNulls
-          isAnimationActive={false}
-        />
+        {latencySeries.map(series => (
+          <Line
+            key={series.dataKey}
+            yAxisId="latency"
+            type="monotone"
+            dataKey={series.dataKey}
+            stroke={series.color}
+            strokeDasharray={series.dash}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
       </ComposedChart>
     </ResponsiveContainer>
   );
