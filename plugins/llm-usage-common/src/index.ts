@@ -8,6 +8,7 @@ export * from './constants';
 export * from './dailyCosts';
 export * from './permissions';
 export * from './quota';
+export * from './signals';
 export * from './types';
 export * from './accounts';
 export * from './keys';

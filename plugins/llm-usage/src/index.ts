@@ -9,3 +9,11 @@ export { llmUsageApiRef, LlmUsageClient } from './api';
 export type { LlmUsageApi, LlmUsageRequestOptions } from './api';
 export { llmUsageTranslationRef } from './translation';
 export { llmUsageTranslations } from './translations';
+export {
+  LlmUsageCostInsightsClient,
+  LLM_COST_INSIGHTS_METRICS,
+} from './costInsights';
+export type {
+  LlmCostInsightsProductOptions,
+  LlmUsageCostInsightsClientOptions,
+} from './costInsights';

@@ -21,6 +21,7 @@ import {
 import { BudgetService } from '../budgets/BudgetService';
 import { BudgetStore } from '../budgets/BudgetStore';
 import { CallerResolver } from '../budgets/Caller';
+import { seedDemoBudgets } from '../budgets/demoBudgets';
 import type { UsageQueries } from '../database/UsageQueries';
 import { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
 import { DigestService } from '../digests/DigestService';
@@ -79,7 +80,11 @@ export async function createQuotaFeatures(
     options.visibility,
   );
   const ledger = new ProviderLedger(db);
-  const budgets = new BudgetService(new BudgetStore(db), ledger, audit);
+  const budgetStore = new BudgetStore(db);
+  const budgets = new BudgetService(budgetStore, ledger, audit);
+  if (config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false) {
+    await seedDemoBudgets(budgetStore, logger);
+  }
   const quota = new QuotaService(
     options.queries,
     budgets,

@@ -240,6 +240,30 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       expect(res.body.error.message).toMatch(field);
     });
 
+    it('adds demo budgets once when demo data is on', async () => {
+      const knex = await databases.init(id);
+      const demo = {
+        llmUsage: { demoData: { enabled: true, days: 1, callsPerDay: 5 } },
+      };
+      const first = await startLlmUsageBackend(knex, { config: demo });
+      const list = () =>
+        request(first.server)
+          .get('/api/llm-usage/budgets')
+          .set('Authorization', mockCredentials.user.header(ADMIN));
+      const names = (await list()).body.items.map((b: any) => b.name).sort();
+      expect(names).toEqual([
+        'Growth team (Doubao)',
+        'ML team',
+        'Platform team',
+        'Support bot',
+      ]);
+      await first.stop();
+      // A restart finds budgets and adds none.
+      await startLlmUsageBackend(knex, { config: demo });
+      const [{ n }] = await knex('llm_usage_budgets').count({ n: '*' });
+      expect(Number(n)).toBe(4);
+    });
+
     it('404s an account budget for an unknown account', async () => {
       const { api } = await start();
       const res = await api.post('/budgets', ADMIN, {

@@ -1,25 +1,16 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  LLM_USAGE_SIGNAL_CHANNEL,
+  type LlmUsageCallsSignal,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { CallStore } from '../database/CallStore';
 import type { NormalizedCall } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 
-/** The signal channel the frontend listens on. */
-export const LLM_USAGE_SIGNAL_CHANNEL = 'llm-usage';
-
 /** Beyond this, a message names no projects: "refresh everything". */
 const MAX_PROJECT_IDS = 50;
-
-/**
- * What the frontend receives: which of the projects the recipient can see
- * got new calls. No figures, so a signal never shows more than the API would.
- */
-export type CallsSignal = {
-  type: 'calls';
-  /** Absent when too many projects changed at once. */
-  projectIds?: string[];
-};
 
 export interface CallSignalsOptions {
   signals: SignalsService;
@@ -111,11 +102,11 @@ export class CallSignals {
     }
     for (const [key, recipients] of recipientsByMessage) {
       const projectIds = key.split('\n');
-      const message: CallsSignal =
+      const message: LlmUsageCallsSignal =
         projectIds.length > MAX_PROJECT_IDS
           ? { type: 'calls' }
           : { type: 'calls', projectIds };
-      await this.options.signals.publish<CallsSignal>({
+      await this.options.signals.publish<LlmUsageCallsSignal>({
         recipients: { type: 'user', entityRef: recipients.sort() },
         channel: LLM_USAGE_SIGNAL_CHANNEL,
         message,

@@ -1,4 +1,15 @@
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  LLM_USAGE_SIGNAL_CHANNEL,
+  type LlmUsageCallsSignal,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
+
+/**
+ * Signals of a busy gateway may come every second; a view reloads at most
+ * this often because of them (the last one within the window is honoured).
+ */
+export const SIGNAL_REFRESH_GAP_MS = 2000;
 
 /** @internal */
 export interface PolledQueryState<T> {
@@ -19,10 +30,17 @@ export interface PolledQueryOptions {
    * while the document is hidden and catches up once it is visible again.
    */
   pollIntervalMs?: number;
+  /**
+   * Reload only for signals about this project (or about unnamed projects);
+   * without it, any signal of new calls reloads the view.
+   */
+  signalProjectId?: string;
 }
 
 /**
- * Loads data for a key and, optionally, keeps it fresh by polling.
+ * Loads data for a key and keeps it fresh: at once when the backend signals
+ * new calls (with the signals plugin installed), and by polling, which stays
+ * as the fallback when signals are not available or a signal is lost.
  *
  * A poll never flips `loading` and a failed poll keeps the last good value, so
  * the view does not flash and nothing it holds (expanded rows, scroll, paging)
@@ -35,9 +53,13 @@ export function usePolledQuery<T>(
   key: string,
   options: PolledQueryOptions = {},
 ): PolledQueryState<T> {
-  const { pollIntervalMs } = options;
+  const { pollIntervalMs, signalProjectId } = options;
   const loadRef = useRef(load);
   loadRef.current = load;
+  const refreshRef = useRef<() => void>();
+  const { lastSignal } = useSignal<LlmUsageCallsSignal>(
+    LLM_USAGE_SIGNAL_CHANNEL,
+  );
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<Omit<PolledQueryState<T>, 'retry'>>({
     loading: true,
@@ -46,7 +68,9 @@ export function usePolledQuery<T>(
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let signalTimer: ReturnType<typeof setTimeout> | undefined;
     let pollDue = false;
+    let lastSignalRefresh = 0;
 
     async function run(silent: boolean) {
       try {
@@ -68,6 +92,7 @@ export function usePolledQuery<T>(
     }
 
     function schedule() {
+      clearTimeout(timer);
       if (!pollIntervalMs || controller.signal.aborted) {
         return;
       }
@@ -87,6 +112,25 @@ export function usePolledQuery<T>(
       }
     };
 
+    refreshRef.current = () => {
+      if (signalTimer) {
+        return; // a refresh is already on its way
+      }
+      const wait = Math.max(
+        0,
+        lastSignalRefresh + SIGNAL_REFRESH_GAP_MS - Date.now(),
+      );
+      signalTimer = setTimeout(() => {
+        signalTimer = undefined;
+        lastSignalRefresh = Date.now();
+        if (document.visibilityState === 'hidden') {
+          pollDue = true;
+          return;
+        }
+        run(true);
+      }, wait);
+    };
+
     document.addEventListener('visibilitychange', onVisibilityChange);
     setState(previous => ({ value: previous.value, loading: true }));
     run(false);
@@ -94,9 +138,26 @@ export function usePolledQuery<T>(
     return () => {
       controller.abort();
       clearTimeout(timer);
+      clearTimeout(signalTimer);
+      refreshRef.current = undefined;
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
   }, [key, attempt, pollIntervalMs]);
+
+  useEffect(() => {
+    if (lastSignal?.type !== 'calls') {
+      return;
+    }
+    const { projectIds } = lastSignal;
+    if (
+      signalProjectId &&
+      projectIds &&
+      !projectIds.includes(signalProjectId)
+    ) {
+      return;
+    }
+    refreshRef.current?.();
+  }, [lastSignal, signalProjectId]);
 
   const retry = useCallback(() => setAttempt(n => n + 1), []);
   return { ...state, retry };
