@@ -1,7 +1,15 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  AuditEventListQuery,
+  AuditEventListResponse,
+  BalanceHistoryResponse,
+  Budget,
+  BudgetListResponse,
   CallListQuery,
   CallListResponse,
+  CreateBudgetRequest,
+  DigestPreferences,
+  DigestPreferencesResponse,
   LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
@@ -9,6 +17,9 @@ import type {
   ProjectStatsResponse,
   ProjectTrendsQuery,
   ProjectTrendsResponse,
+  QuotaResponse,
+  UpdateBudgetRequest,
+  UpdateDigestPreferencesRequest,
   UsageOverviewResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
@@ -82,6 +93,46 @@ export interface LlmUsageApi {
   exportProjectCalls(
     projectId: string,
     query: Omit<CallListQuery, 'limit' | 'cursor'>,
+    format: UsageExportFormat,
+  ): Promise<ExportedFile>;
+
+  // Budgets, quota, balance history, digests and the activity log.
+
+  /** `GET /audit-events` */
+  listAuditEvents(
+    query?: AuditEventListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<AuditEventListResponse>;
+
+  /** `GET /usage/quota`: the caller's budgets and balances, or an entity's. */
+  getQuota(
+    query?: { entityRef?: string },
+    options?: LlmUsageRequestOptions,
+  ): Promise<QuotaResponse>;
+  /** `GET /accounts/:id/balance-history` */
+  getBalanceHistory(
+    accountId: string,
+    options?: LlmUsageRequestOptions,
+  ): Promise<BalanceHistoryResponse>;
+  /** `GET /budgets` */
+  listBudgets(options?: LlmUsageRequestOptions): Promise<BudgetListResponse>;
+  /** `POST /budgets` */
+  createBudget(request: CreateBudgetRequest): Promise<Budget>;
+  /** `PATCH /budgets/:id` */
+  updateBudget(id: string, patch: UpdateBudgetRequest): Promise<Budget>;
+  /** `DELETE /budgets/:id` */
+  deleteBudget(id: string): Promise<void>;
+  /** `GET /digests/preferences`: the caller's and their groups' digests. */
+  getDigestPreferences(
+    options?: LlmUsageRequestOptions,
+  ): Promise<DigestPreferencesResponse>;
+  /** `PUT /digests/preferences` */
+  updateDigestPreferences(
+    request: UpdateDigestPreferencesRequest,
+  ): Promise<DigestPreferences>;
+  /** `GET /audit-events/export`: the filtered activity as a file. */
+  exportAuditEvents(
+    query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
     format: UsageExportFormat,
   ): Promise<ExportedFile>;
 }

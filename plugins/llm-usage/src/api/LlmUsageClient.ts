@@ -1,8 +1,16 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AuditEventListQuery,
+  AuditEventListResponse,
+  BalanceHistoryResponse,
+  Budget,
+  BudgetListResponse,
   CallListQuery,
   CallListResponse,
+  CreateBudgetRequest,
+  DigestPreferences,
+  DigestPreferencesResponse,
   LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
@@ -10,6 +18,9 @@ import type {
   ProjectStatsResponse,
   ProjectTrendsQuery,
   ProjectTrendsResponse,
+  QuotaResponse,
+  UpdateBudgetRequest,
+  UpdateDigestPreferencesRequest,
   UsageOverviewResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
@@ -181,6 +192,117 @@ export class LlmUsageClient implements LlmUsageApi {
       },
       `llm-usage-calls.${format}`,
     );
+  }
+
+  listAuditEvents(
+    query: AuditEventListQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return this.get<AuditEventListResponse>(
+      '/audit-events',
+      {
+        targetType: query.targetType,
+        targetId: query.targetId,
+        actorRef: query.actorRef,
+        action: query.action,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      options,
+    );
+  }
+
+  getQuota(
+    query: { entityRef?: string } = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return this.get<QuotaResponse>(
+      '/usage/quota',
+      { entityRef: query.entityRef },
+      options,
+    );
+  }
+
+  getBalanceHistory(accountId: string, options?: LlmUsageRequestOptions) {
+    return this.get<BalanceHistoryResponse>(
+      `/accounts/${encodeURIComponent(accountId)}/balance-history`,
+      {},
+      options,
+    );
+  }
+
+  listBudgets(options?: LlmUsageRequestOptions) {
+    return this.get<BudgetListResponse>('/budgets', {}, options);
+  }
+
+  createBudget(request: CreateBudgetRequest) {
+    return this.send<Budget>('POST', '/budgets', request);
+  }
+
+  updateBudget(id: string, patch: UpdateBudgetRequest) {
+    return this.send<Budget>(
+      'PATCH',
+      `/budgets/${encodeURIComponent(id)}`,
+      patch,
+    );
+  }
+
+  async deleteBudget(id: string) {
+    await this.send<unknown>('DELETE', `/budgets/${encodeURIComponent(id)}`);
+  }
+
+  getDigestPreferences(options?: LlmUsageRequestOptions) {
+    return this.get<DigestPreferencesResponse>(
+      '/digests/preferences',
+      {},
+      options,
+    );
+  }
+
+  updateDigestPreferences(request: UpdateDigestPreferencesRequest) {
+    return this.send<DigestPreferences>('PUT', '/digests/preferences', request);
+  }
+
+  exportAuditEvents(
+    query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
+    format: UsageExportFormat,
+  ) {
+    return this.download(
+      '/audit-events/export',
+      {
+        targetType: query.targetType,
+        targetId: query.targetId,
+        actorRef: query.actorRef,
+        action: query.action,
+        from: query.from,
+        to: query.to,
+        format,
+      },
+      `llm-usage-activity.${format}`,
+    );
+  }
+
+  /** A JSON request with a body; the response body may be empty (204). */
+  private async send<T>(
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await this.fetchApi.fetch(await this.url(path, {}), {
+      method,
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** A file download; the name comes from the server's Content-Disposition. */
