@@ -16,6 +16,7 @@ import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { llmUsageTranslationRef } from '@llm-usage/backstage-plugin-llm-usage';
+import HistoryIcon from '@material-ui/icons/History';
 
 function NavItem(item: NavContentNavItem) {
   return (
@@ -27,6 +28,18 @@ function NavItem(item: NavContentNavItem) {
 function LlmUsageNavItem(item: NavContentNavItem) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return <NavItem {...item} title={t('nav.title')} />;
+}
+
+// Who changed what in LLM Usage: keys, accounts, budgets, rules.
+function LlmUsageActivityNavItem(props: { href: string }) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <SidebarItem
+      icon={HistoryIcon}
+      to={props.href}
+      text={t('activity.navLink')}
+    />
+  );
 }
 
 export const SidebarContent = NavContentBlueprint.make({
@@ -44,6 +57,9 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {llmUsage && <LlmUsageNavItem {...llmUsage} />}
+            {llmUsage && (
+              <LlmUsageActivityNavItem href={`${llmUsage.href}/activity`} />
+            )}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
