@@ -119,6 +119,7 @@ export function mockLlmUsageApi(
     getProjectTrends: unexpected('getProjectTrends'),
     getProjectModels: unexpected('getProjectModels'),
     getProjectCalls: unexpected('getProjectCalls'),
+    getDailyCosts: unexpected('getDailyCosts'),
     // Pages ask for it to label demo data; a real installation by default.
     getInfo: jest.fn(async () => ({
       demoDataEnabled: false,

@@ -7,6 +7,8 @@ import type {
   BudgetListResponse,
   CallListQuery,
   CallListResponse,
+  DailyCostsQuery,
+  DailyCostsResponse,
   CreateBudgetRequest,
   DigestPreferences,
   DigestPreferencesResponse,
@@ -82,6 +84,11 @@ export interface LlmUsageApi {
     query?: CallListQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<CallListResponse>;
+  /** `GET /costs/daily`: cost per day, e.g. for Cost Insights. */
+  getDailyCosts(
+    query?: DailyCostsQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<DailyCostsResponse>;
   /** `GET /info`: whether demo data is served, and the rollup watermark. */
   getInfo(options?: LlmUsageRequestOptions): Promise<LlmUsageInfoResponse>;
   /** `GET /usage/projects/export`: the whole filtered, sorted project list as a file. */

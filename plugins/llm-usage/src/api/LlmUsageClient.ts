@@ -8,6 +8,8 @@ import type {
   BudgetListResponse,
   CallListQuery,
   CallListResponse,
+  DailyCostsQuery,
+  DailyCostsResponse,
   CreateBudgetRequest,
   DigestPreferences,
   DigestPreferencesResponse,
@@ -333,6 +335,21 @@ export class LlmUsageClient implements LlmUsageApi {
     }
     const search = params.toString();
     return `${baseUrl}${path}${search ? `?${search}` : ''}`;
+  }
+
+  getDailyCosts(query: DailyCostsQuery = {}, options?: LlmUsageRequestOptions) {
+    return this.get<DailyCostsResponse>(
+      '/costs/daily',
+      {
+        from: query.from,
+        to: query.to,
+        projectId: query.projectId,
+        entityRef: query.entityRef,
+        split: query.split,
+        tz: query.tz,
+      },
+      options,
+    );
   }
 
   private async get<T>(
