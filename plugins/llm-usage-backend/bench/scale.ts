@@ -85,12 +85,25 @@ async function countCalls(knex: Knex, idPrefix?: string) {
   return Number((await query)[0].n);
 }
 
+async function busiestProjects(knex: Knex, limit: number) {
+  const counts = (await knex(CALLS_TABLE)
+    .select('project_id')
+    .count({ n: '*' })
+    .groupBy('project_id')
+    .orderBy('n', 'desc')
+    .limit(limit)) as Array<{ project_id: string; n: string | number }>;
+  return counts.map(row => ({
+    projectId: row.project_id,
+    calls: Number(row.n),
+  }));
+}
+
 /** Bare multi-row INSERTs of the rows the HTTP run sent: the physical limit. */
 async function bareInsert(knex: Knex, from: number, batches: number) {
   const next = generator.createCallGenerator({
     seed: 7,
     from,
-    hours: DAYS * 24,
+    hours: 24,
     idPrefix: 'bare',
   });
   let batch = 0;
@@ -204,9 +217,10 @@ async function main() {
       connections: INGEST_CONNECTIONS,
       batches,
       batchSize: BATCH,
+      // Gateways send recent calls: the last closed day.
       seed: 7,
-      from,
-      hours: DAYS * 24,
+      from: to - DAY_MS,
+      hours: 24,
       idPrefix: 'http',
     });
     const ingested = await countCalls(knex, 'http');
@@ -217,7 +231,7 @@ async function main() {
     }
     const httpRate = (ingested / ingest.elapsedMs) * 1000;
     log('Bare multi-row INSERTs of the same rows…');
-    const bareMs = await bareInsert(knex, from, batches);
+    const bareMs = await bareInsert(knex, to - DAY_MS, batches);
     const bareRate = (batches * BATCH * 1000) / bareMs;
     await knex(CALLS_TABLE).where('id', 'like', 'bare-%').delete();
     rows.push({
@@ -275,14 +289,10 @@ async function main() {
     });
 
     // 6. The 8 usage endpoints under 50 concurrent clients, 30 and 90 days.
-    const [top] = await knex(CALLS_TABLE)
-      .select('project_id')
-      .count({ n: '*' })
-      .groupBy('project_id')
-      .orderBy('n', 'desc')
-      .limit(1);
-    const project = top.project_id as string;
-    const topCalls = Number(top.n);
+    const [{ projectId: project, calls: topCalls }] = await busiestProjects(
+      knex,
+      1,
+    );
     for (const days of [30, 90]) {
       const rangeTo = Date.now();
       const range = { from: rangeTo - days * DAY_MS, to: rangeTo };
@@ -369,9 +379,14 @@ async function main() {
             : `${endpoint.name}, ${days} days`;
         rows.push({
           measure: `GET ${label}`,
-          figure: `p95 ${fmt(result.p95 ?? 0)} ms, p50 ${fmt(
-            result.p50 ?? 0,
-          )} ms, ${fmt((result.requests / result.elapsedMs) * 1000)} req/s`,
+          figure:
+            result.requests === 0
+              ? `no answer within the ${SECONDS} s window`
+              : `p95 ${fmt(result.p95 ?? 0)} ms, p50 ${fmt(
+                  result.p50 ?? 0,
+                )} ms, ${fmt(
+                  (result.requests / result.elapsedMs) * 1000,
+                )} req/s`,
           target: 'p95 ≤ 100 ms',
           pass: (result.p95 ?? Infinity) <= 100 && result.non2xx === 0,
         });
@@ -426,38 +441,55 @@ async function main() {
 
     // 8. P95 from rollups next to the exact P95 from raw rows.
     log('P95 accuracy on 100 random (project, range) pairs…');
-    const candidates = (
-      await knex(CALLS_TABLE)
-        .select('project_id')
-        .count({ n: '*' })
-        .groupBy('project_id')
-        .orderBy('n', 'desc')
-        .limit(200)
-    ).map(row => row.project_id as string);
+    const candidates = (await busiestProjects(knex, 200)).map(p => p.projectId);
     const random = generator.createRandom(99);
     let worst = 0;
     let over = 0;
     let compared = 0;
+    let rawSketchWorst = 0;
+    let worstPair = '';
     // Pairs with too few calls compare neighbouring samples, not accuracy.
     for (let attempt = 0; attempt < 2000 && compared < 100; attempt++) {
       const projectId = candidates[Math.floor(random() * candidates.length)];
       const length = Math.ceil(random() * 30 * DAY_MS);
       const start = from + Math.floor(random() * (DAYS * DAY_MS - length));
       const span = { from: start, to: start + length };
+      // The exact P95: the raw duration at rank ⌊0.95 (n − 1)⌋, the rank
+      // DDSketch reads (percentile_disc takes ⌈0.95 n⌉ − 1, often the next
+      // sample, which at a few hundred calls can be several % away).
       const [{ p95, n }] = (
         await knex.raw(
-          `SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
-                  count(*) AS n
-           FROM ${CALLS_TABLE}
-           WHERE project_id = ? AND occurred_at >= ? AND occurred_at < ?
-             AND status <> 'processing' AND duration_ms IS NOT NULL`,
+          `WITH d AS (
+             SELECT duration_ms,
+                    row_number() OVER (ORDER BY duration_ms) - 1 AS i,
+                    count(*) OVER () AS n
+             FROM ${CALLS_TABLE}
+             WHERE project_id = ? AND occurred_at >= ? AND occurred_at < ?
+               AND status <> 'processing' AND duration_ms IS NOT NULL)
+           SELECT duration_ms AS p95, n FROM d
+           WHERE i = floor(0.95 * (n - 1))
+           UNION ALL SELECT NULL, 0 LIMIT 1`,
           [projectId, span.from, span.to],
         )
       ).rows;
       if (Number(n) < MIN_P95_SAMPLES) continue;
-      const stats = await fast.projectStats(all, projectId, span);
-      const error =
-        Math.abs((stats.stats.p95LatencyMs ?? 0) - Number(p95)) / Number(p95);
+      const relativeError = (value: number | null) =>
+        Math.abs((value ?? 0) - Number(p95)) / Number(p95);
+      const error = relativeError(
+        (await fast.projectStats(all, projectId, span)).stats.p95LatencyMs,
+      );
+      // The same sketch fed from raw rows: tells the sketch's own error
+      // from what the rollups add.
+      rawSketchWorst = Math.max(
+        rawSketchWorst,
+        relativeError(
+          (await raw.projectStats(all, projectId, span)).stats.p95LatencyMs,
+        ),
+      );
+      if (error > worst)
+        worstPair = `${projectId} ${new Date(
+          span.from,
+        ).toISOString()}..${new Date(span.to).toISOString()}: ${p95} exact`;
       compared += 1;
       worst = Math.max(worst, error);
       if (error > 0.01) over += 1;
@@ -466,10 +498,13 @@ async function main() {
       measure: `P95 from rollups vs exact, ${compared} (project, range) pairs of ≥ ${MIN_P95_SAMPLES} calls`,
       figure: `max relative error ${(worst * 100).toFixed(
         2,
-      )}%, ${over} over 1%`,
+      )}%, ${over} over 1% (the sketch fed from raw rows: max ${(
+        rawSketchWorst * 100
+      ).toFixed(2)}%)`,
       target: '≤ 1%',
       pass: compared > 0 ? worst <= 0.01 : undefined,
     });
+    if (worst > 0.01) log(`Worst P95 pair: ${worstPair}`);
   } finally {
     load.close();
     await drain(knex);
