@@ -17,3 +17,5 @@ export type {
   LlmCostInsightsProductOptions,
   LlmUsageCostInsightsClientOptions,
 } from './costInsights';
+export { LlmUsageAlertsBadge } from './components/alerts/LlmUsageAlertsBadge';
+export { useUnreadAlertCount } from './hooks/alerts';

@@ -99,6 +99,13 @@ export class AlertEvaluator {
     return this.queued;
   }
 
+  /** Resolves once no evaluation runs or waits; for orderly shutdown. */
+  async idle(): Promise<void> {
+    while (this.current || this.queued) {
+      await (this.queued ?? this.current)?.catch(() => undefined);
+    }
+  }
+
   private async run(): Promise<AlertChanges> {
     const { alerts, rules, logger } = this.options;
     const now = this.clock();

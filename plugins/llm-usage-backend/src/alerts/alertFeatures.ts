@@ -128,6 +128,8 @@ export async function createAlertFeatures(
     }),
     logger,
   });
+  // Finish a running evaluation before the database goes away.
+  options.lifecycle.addShutdownHook(() => evaluator.idle());
 
   if (config.getOptionalBoolean('llmUsage.alerts.enabled') ?? true) {
     await scheduler.scheduleTask({

@@ -1,5 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  Alert,
+  AlertListQuery,
+  AlertListResponse,
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleListResponse,
+  AlertUnreadCountResponse,
+  MarkAlertsReadResponse,
   AuditEventListQuery,
   AuditEventListResponse,
   BalanceHistoryResponse,
@@ -142,6 +150,29 @@ export interface LlmUsageApi {
     query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
     format: UsageExportFormat,
   ): Promise<ExportedFile>;
+  /** `GET /alerts`: the alerts on what the viewer owns (all for admins). */
+  listAlerts(
+    query?: AlertListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<AlertListResponse>;
+  /** `GET /alerts/:id` */
+  getAlert(id: string, options?: LlmUsageRequestOptions): Promise<Alert>;
+  /** `GET /alerts/unread-count`: open alerts the viewer has not read. */
+  getUnreadAlertCount(
+    options?: LlmUsageRequestOptions,
+  ): Promise<AlertUnreadCountResponse>;
+  /** `POST /alerts/read` */
+  markAlertsRead(ids: string[]): Promise<MarkAlertsReadResponse>;
+  /** `POST /alerts/read-all`: every open alert the viewer sees. */
+  markAllAlertsRead(): Promise<MarkAlertsReadResponse>;
+  /** `GET /alert-rules`: global rules (saved or default) and overrides. */
+  listAlertRules(
+    options?: LlmUsageRequestOptions,
+  ): Promise<AlertRuleListResponse>;
+  /** `PUT /alert-rules`: creates or replaces the rule of a type and scope. */
+  saveAlertRule(rule: AlertRuleInput): Promise<AlertRule>;
+  /** `DELETE /alert-rules/:id`: the next broader rule applies again. */
+  deleteAlertRule(id: string): Promise<void>;
 }
 
 /** Formats of the usage exports. @public */

@@ -1,6 +1,14 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  Alert,
+  AlertListQuery,
+  AlertListResponse,
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleListResponse,
+  AlertUnreadCountResponse,
+  MarkAlertsReadResponse,
   AuditEventListQuery,
   AuditEventListResponse,
   BalanceHistoryResponse,
@@ -283,6 +291,56 @@ export class LlmUsageClient implements LlmUsageApi {
         format,
       },
       `llm-usage-activity.${format}`,
+    );
+  }
+
+  listAlerts(query: AlertListQuery = {}, options?: LlmUsageRequestOptions) {
+    return this.get<AlertListResponse>(
+      '/alerts',
+      {
+        severity: query.severity,
+        type: query.type,
+        state: query.state,
+        unread: query.unread ? 'true' : undefined,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      options,
+    );
+  }
+
+  getAlert(id: string, options?: LlmUsageRequestOptions) {
+    return this.get<Alert>(`/alerts/${encodeURIComponent(id)}`, {}, options);
+  }
+
+  getUnreadAlertCount(options?: LlmUsageRequestOptions) {
+    return this.get<AlertUnreadCountResponse>(
+      '/alerts/unread-count',
+      {},
+      options,
+    );
+  }
+
+  markAlertsRead(ids: string[]) {
+    return this.send<MarkAlertsReadResponse>('POST', '/alerts/read', { ids });
+  }
+
+  markAllAlertsRead() {
+    return this.send<MarkAlertsReadResponse>('POST', '/alerts/read-all', {});
+  }
+
+  listAlertRules(options?: LlmUsageRequestOptions) {
+    return this.get<AlertRuleListResponse>('/alert-rules', {}, options);
+  }
+
+  saveAlertRule(rule: AlertRuleInput) {
+    return this.send<AlertRule>('PUT', '/alert-rules', rule);
+  }
+
+  async deleteAlertRule(id: string) {
+    await this.send<unknown>(
+      'DELETE',
+      `/alert-rules/${encodeURIComponent(id)}`,
     );
   }
 

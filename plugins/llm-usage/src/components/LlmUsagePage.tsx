@@ -1,5 +1,6 @@
 import { Route, Routes, useParams, useResolvedPath } from 'react-router-dom';
 import { ActivityPage } from './activity';
+import { AlertsPage } from './alerts/AlertsPage';
 import { BasePathProvider } from './common';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { ProjectDetailPage } from './project/ProjectDetailPage';
@@ -24,6 +25,7 @@ export function LlmUsageRouter() {
         <Route path="/" element={<DashboardPage />} />
         <Route path="/projects/:projectId" element={<ProjectDetailRoute />} />
         <Route path="/activity" element={<ActivityPage />} />
+        <Route path="/alerts" element={<AlertsPage />} />
       </Routes>
     </BasePathProvider>
   );

@@ -4,3 +4,4 @@ export * from './usePolledQuery';
 export * from './usePollingInterval';
 export * from './useUsageRange';
 export * from './useDocumentVisible';
+export * from './alerts';

@@ -15,7 +15,11 @@ import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
-import { llmUsageTranslationRef } from '@llm-usage/backstage-plugin-llm-usage';
+import {
+  LlmUsageAlertsBadge,
+  llmUsageTranslationRef,
+} from '@llm-usage/backstage-plugin-llm-usage';
+import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import HistoryIcon from '@material-ui/icons/History';
 
 function NavItem(item: NavContentNavItem) {
@@ -28,6 +32,26 @@ function NavItem(item: NavContentNavItem) {
 function LlmUsageNavItem(item: NavContentNavItem) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return <NavItem {...item} title={t('nav.title')} />;
+}
+
+// The plugin's alerts, with the viewer's unread count as a badge on the icon.
+function LlmUsageAlertsIcon() {
+  return (
+    <LlmUsageAlertsBadge>
+      <NotificationsActiveIcon />
+    </LlmUsageAlertsBadge>
+  );
+}
+
+function LlmUsageAlertsNavItem(props: { href: string }) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <SidebarItem
+      icon={LlmUsageAlertsIcon}
+      to={props.href}
+      text={t('alerts.navLink')}
+    />
+  );
 }
 
 // Who changed what in LLM Usage: keys, accounts, budgets, rules.
@@ -57,6 +81,9 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {llmUsage && <LlmUsageNavItem {...llmUsage} />}
+            {llmUsage && (
+              <LlmUsageAlertsNavItem href={`${llmUsage.href}/alerts`} />
+            )}
             {llmUsage && (
               <LlmUsageActivityNavItem href={`${llmUsage.href}/activity`} />
             )}

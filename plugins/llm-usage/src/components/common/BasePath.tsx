@@ -24,5 +24,7 @@ export function useLlmUsagePaths() {
     project: (projectId: string) =>
       `${base}/projects/${encodeURIComponent(projectId)}`,
     activity: () => `${base}/activity`,
+    alerts: () => `${base}/alerts`,
+    keys: () => `${base}/keys`,
   };
 }

@@ -1,0 +1,3 @@
+export { AlertsPage } from './AlertsPage';
+export { AlertDrawer } from './AlertDrawer';
+export { LlmUsageAlertsBadge } from './LlmUsageAlertsBadge';

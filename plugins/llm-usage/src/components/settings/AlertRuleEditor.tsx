@@ -1,0 +1,227 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Chip,
+  FormControlLabel,
+  MenuItem,
+  Switch,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  ALERT_SEVERITIES,
+  type AlertRule,
+  type AlertRuleInput,
+  type AlertSeverity,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  AlertRuleFields,
+  MONEY_FIELDS,
+  NUMBER_LIST_FIELDS,
+  TOKEN_FIELDS,
+  fieldsOf,
+  invalidFields,
+  toRuleInput,
+} from './alertRuleForm';
+
+const useStyles = makeStyles(theme => ({
+  row: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+  },
+  fields: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))',
+    gap: theme.spacing(2),
+    marginTop: theme.spacing(2),
+  },
+  actions: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(2),
+  },
+}));
+
+const BOOLEAN_FIELDS = ['invalid', 'disabled', 'syncFailed'];
+
+/** Every field of every rule type, as named in the translations. */
+type FieldName =
+  | 'days'
+  | 'thresholds'
+  | 'keySpend'
+  | 'keyTokens'
+  | 'accountSpend'
+  | 'accountTokens'
+  | 'projectSpend'
+  | 'projectTokens'
+  | 'budgetPercents'
+  | 'invalid'
+  | 'disabled'
+  | 'syncFailed'
+  | 'runwayDays';
+
+function helpOf(name: string) {
+  if (MONEY_FIELDS.includes(name)) return 'moneyHelp' as const;
+  if (name === 'days') return 'daysHelp' as const;
+  if (name === 'budgetPercents') return 'budgetPercentsHelp' as const;
+  if (TOKEN_FIELDS.includes(name)) return 'tokensHelp' as const;
+  return undefined;
+}
+
+function errorOf(name: string) {
+  return MONEY_FIELDS.includes(name)
+    ? ('invalidMoney' as const)
+    : ('invalidNumbers' as const);
+}
+
+/** @internal */
+export interface AlertRuleEditorProps {
+  rule: AlertRule;
+  canEdit: boolean;
+  onSave: (input: AlertRuleInput) => Promise<unknown>;
+  /** Removes the saved rule; absent for a rule that is still the default. */
+  onReset?: () => Promise<unknown>;
+  resetLabel?: string;
+}
+
+/** The switches and fields of one rule, saved as a whole. */
+export function AlertRuleEditor(props: AlertRuleEditorProps) {
+  const { rule, canEdit } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const classes = useStyles();
+  const [enabled, setEnabled] = useState(rule.enabled);
+  const [severity, setSeverity] = useState<AlertSeverity>(rule.severity);
+  const [fields, setFields] = useState<AlertRuleFields>(() => fieldsOf(rule));
+  const [saving, setSaving] = useState(false);
+  const invalid = invalidFields(fields);
+  const label = (name: string) => t(`alertRules.fields.${name as FieldName}`);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setSaving(true);
+    try {
+      await action();
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Box data-testid={`alert-rule-${rule.type}-${rule.scope}`}>
+      <Box className={classes.row}>
+        <FormControlLabel
+          control={
+            <Switch
+              checked={enabled}
+              disabled={!canEdit}
+              onChange={e => setEnabled(e.target.checked)}
+            />
+          }
+          label={t('alertRules.enabled')}
+        />
+        <TextField
+          select
+          size="small"
+          label={t('alertRules.severity')}
+          value={severity}
+          disabled={!canEdit}
+          onChange={e => setSeverity(e.target.value as AlertSeverity)}
+        >
+          {ALERT_SEVERITIES.map(value => (
+            <MenuItem key={value} value={value}>
+              {t(`alerts.severities.${value}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Chip
+          size="small"
+          label={rule.id ? t('alertRules.isCustom') : t('alertRules.isDefault')}
+        />
+      </Box>
+      <Box className={classes.fields}>
+        {Object.entries(fields).map(([name, value]) =>
+          BOOLEAN_FIELDS.includes(name) ? (
+            <FormControlLabel
+              key={name}
+              control={
+                <Switch
+                  checked={Boolean(value)}
+                  disabled={!canEdit}
+                  onChange={e =>
+                    setFields({ ...fields, [name]: e.target.checked })
+                  }
+                />
+              }
+              label={label(name)}
+            />
+          ) : (
+            <TextField
+              key={name}
+              label={label(name)}
+              value={value}
+              disabled={!canEdit}
+              error={invalid.includes(name)}
+              helperText={(() => {
+                if (invalid.includes(name)) {
+                  return t(`alertRules.fields.${errorOf(name)}`);
+                }
+                const help = helpOf(name);
+                return help ? t(`alertRules.fields.${help}`) : ' ';
+              })()}
+              inputProps={{
+                inputMode:
+                  NUMBER_LIST_FIELDS.includes(name) ||
+                  TOKEN_FIELDS.includes(name)
+                    ? 'numeric'
+                    : 'text',
+              }}
+              onChange={e => setFields({ ...fields, [name]: e.target.value })}
+            />
+          ),
+        )}
+      </Box>
+      {canEdit && (
+        <Box className={classes.actions}>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={saving || invalid.length > 0}
+            onClick={() =>
+              run(() =>
+                props.onSave(
+                  toRuleInput(
+                    rule.type,
+                    {
+                      scope: rule.scope,
+                      scopeId: rule.scopeId,
+                      enabled,
+                      severity,
+                    },
+                    fields,
+                  ),
+                ),
+              )
+            }
+          >
+            {t('alertRules.save')}
+          </Button>
+          {props.onReset && (
+            <Button disabled={saving} onClick={() => run(props.onReset!)}>
+              {props.resetLabel ?? t('alertRules.reset')}
+            </Button>
+          )}
+        </Box>
+      )}
+      {!canEdit && (
+        <Typography variant="caption" color="textSecondary">
+          {t('alertRules.adminOnly')}
+        </Typography>
+      )}
+    </Box>
+  );
+}
