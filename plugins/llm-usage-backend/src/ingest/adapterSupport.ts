@@ -107,16 +107,22 @@ export function fitMetadata(
       omitted: dropped,
     });
   let metadata = build();
-  const bySize = Object.keys(kept).sort(
-    (a, b) => JSON.stringify(kept[b]).length - JSON.stringify(kept[a]).length,
+  if (JSON.stringify(metadata).length <= METADATA_BUDGET) {
+    return metadata;
+  }
+  const sizes = new Map(
+    Object.keys(kept).map(key => [key, JSON.stringify(kept[key]).length]),
+  );
+  const bySize = [...sizes.keys()].sort(
+    (a, b) => sizes.get(b)! - sizes.get(a)!,
   );
   for (const key of bySize) {
-    if (JSON.stringify(metadata).length <= METADATA_BUDGET) {
-      break;
-    }
     delete kept[key];
     dropped.push(key);
     metadata = build();
+    if (JSON.stringify(metadata).length <= METADATA_BUDGET) {
+      break;
+    }
   }
   return metadata;
 }
