@@ -486,6 +486,24 @@ describe.each(databases.eachSupportedId())('AlertEvaluator on %p', id => {
     expect((await t.evaluator.evaluate()).resolved).toHaveLength(1);
   });
 
+  it('opens an alert once when two backend instances evaluate at the same time', async () => {
+    const t = await setup();
+    const other = await setup();
+    // Same database, a second evaluator as another instance would run it.
+    const second = new AlertEvaluator({
+      ...(t.evaluator as any).options,
+      delivery: (other.evaluator as any).options.delivery,
+    });
+    await addBalance(t.knex, 1n, START);
+    const [a, b] = await Promise.all([
+      t.evaluator.evaluate(),
+      second.evaluate(),
+    ]);
+    expect(a.opened.length + b.opened.length).toBe(1);
+    expect(t.send.mock.calls.length + other.send.mock.calls.length).toBe(1);
+    expect(await t.allAlerts('low_balance')).toHaveLength(1);
+  });
+
   it('opens an alert once when evaluations overlap', async () => {
     const t = await setup();
     await addBalance(t.knex, 1n, START);

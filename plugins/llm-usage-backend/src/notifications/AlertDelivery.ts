@@ -26,7 +26,7 @@ export class AlertDelivery {
   constructor(
     private readonly options: {
       alerts: AlertStore;
-      webhooks: WebhookDispatcher;
+      webhooks: Pick<WebhookDispatcher, 'enqueue'>;
       logger: LoggerService;
       /** Absent when the notifications backend is not installed. */
       notifications?: NotificationService;
