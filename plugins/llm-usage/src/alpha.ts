@@ -6,6 +6,8 @@
 export { default } from './alpha/plugin';
 export {
   llmUsageApi,
+  llmUsageEntityCard,
+  llmUsageEntityContent,
   llmUsagePage,
   llmUsageRootRouteRef,
 } from './alpha/plugin';

@@ -4,7 +4,16 @@
  *
  * @packageDocumentation
  */
-export { llmUsagePlugin, LlmUsagePage } from './plugin';
+export {
+  llmUsagePlugin,
+  LlmUsagePage,
+  EntityLlmUsageContent,
+  EntityLlmUsageCard,
+} from './plugin';
+export {
+  isLlmUsageAvailable,
+  projectIdsOf,
+} from './components/entity/entityPredicates';
 export { llmUsageApiRef, LlmUsageClient } from './api';
 export type { LlmUsageApi, LlmUsageRequestOptions } from './api';
 export { llmUsageTranslationRef } from './translation';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -41,5 +42,36 @@ export const LlmUsagePage = llmUsagePlugin.provide(
     component: () =>
       import('./components/LlmUsagePage').then(m => m.LlmUsagePage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The "LLM Usage" tab for catalog entity pages (Components with the
+ * `llm-usage.io/project-id` annotation, and Groups); show it when
+ * {@link isLlmUsageAvailable} holds.
+ *
+ * @public
+ */
+export const EntityLlmUsageContent = llmUsagePlugin.provide(
+  createComponentExtension({
+    name: 'EntityLlmUsageContent',
+    component: {
+      lazy: () =>
+        import('./components/entity').then(m => m.EntityLlmUsageContent),
+    },
+  }),
+);
+
+/**
+ * A small LLM usage card for entity overview pages.
+ *
+ * @public
+ */
+export const EntityLlmUsageCard = llmUsagePlugin.provide(
+  createComponentExtension({
+    name: 'EntityLlmUsageCard',
+    component: {
+      lazy: () => import('./components/entity').then(m => m.EntityLlmUsageCard),
+    },
   }),
 );

@@ -7,6 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import DataUsageIcon from '@material-ui/icons/DataUsage';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { isLlmUsageAvailable } from '../components/entity/entityPredicates';
 import { LlmUsageClient, llmUsageApiRef } from '../api';
 
 /** @alpha */
@@ -44,6 +49,35 @@ export const llmUsagePage = PageBlueprint.make({
 });
 
 /**
+ * The "LLM Usage" tab on the pages of Components with the
+ * `llm-usage.io/project-id` annotation and of Groups.
+ *
+ * @alpha
+ */
+export const llmUsageEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/llm-usage',
+    title: 'LLM Usage',
+    filter: isLlmUsageAvailable,
+    loader: () =>
+      import('../components/entity').then(m => <m.EntityLlmUsageContent />),
+  },
+});
+
+/**
+ * A small LLM usage card on the same entities' overview pages.
+ *
+ * @alpha
+ */
+export const llmUsageEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isLlmUsageAvailable,
+    loader: () =>
+      import('../components/entity').then(m => <m.EntityLlmUsageCard />),
+  },
+});
+
+/**
  * @alpha
  */
 export default createFrontendPlugin({
@@ -54,5 +88,10 @@ export default createFrontendPlugin({
   routes: {
     root: llmUsageRootRouteRef,
   },
-  extensions: [llmUsageApi, llmUsagePage],
+  extensions: [
+    llmUsageApi,
+    llmUsagePage,
+    llmUsageEntityContent,
+    llmUsageEntityCard,
+  ],
 });

@@ -8,18 +8,41 @@ import type {
   AlertRuleListResponse,
   AlertUnreadCountResponse,
   MarkAlertsReadResponse,
+  ApiKey,
   AuditEventListQuery,
   AuditEventListResponse,
   BalanceHistoryResponse,
   Budget,
   BudgetListResponse,
+  CreateBudgetRequest,
+  DigestPreferences,
+  DigestPreferencesResponse,
+  QuotaResponse,
+  UpdateBudgetRequest,
+  UpdateDigestPreferencesRequest,
+  CreateProviderAccountRequest,
+  CreateTagRequest,
+  KeyBatchRequest,
+  KeyBatchResponse,
+  KeyListQuery,
+  KeyListResponse,
+  KeyTag,
+  ListProviderAccountsResponse,
+  ListProvidersResponse,
+  ListTagsResponse,
+  ProviderAccountSummary,
+  SyncNowResponse,
+  SyncRunListQuery,
+  SyncRunListResponse,
+  TestConnectionResponse,
+  UpdateKeyRequest,
+  UpdateProviderAccountRequest,
+  UpdateTagRequest,
   CallListQuery,
   CallListResponse,
   DailyCostsQuery,
   DailyCostsResponse,
-  CreateBudgetRequest,
-  DigestPreferences,
-  DigestPreferencesResponse,
+  CostAmount,
   LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
@@ -27,9 +50,6 @@ import type {
   ProjectStatsResponse,
   ProjectTrendsQuery,
   ProjectTrendsResponse,
-  QuotaResponse,
-  UpdateBudgetRequest,
-  UpdateDigestPreferencesRequest,
   UsageOverviewResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
@@ -111,13 +131,71 @@ export interface LlmUsageApi {
     format: UsageExportFormat,
   ): Promise<ExportedFile>;
 
-  // Budgets, quota, balance history, digests and the activity log.
+  // Key inventory, tags and provider accounts (API Keys and Settings pages).
 
+  /** `GET /keys` */
+  listKeys(
+    query?: KeyListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<KeyListResponse>;
+  /** `GET /keys/:id` */
+  getKey(id: string, options?: LlmUsageRequestOptions): Promise<ApiKey>;
+  /** `PATCH /keys/:id` */
+  updateKey(id: string, patch: UpdateKeyRequest): Promise<ApiKey>;
+  /** `POST /keys/batch`: one result per key, failures included. */
+  batchKeys(request: KeyBatchRequest): Promise<KeyBatchResponse>;
+  /** `GET /keys/export`: the filtered list as a file. */
+  exportKeys(
+    query: KeyListQuery & { ids?: string[] },
+    format: UsageExportFormat,
+  ): Promise<ExportedFile>;
+  /** `GET /tags` */
+  listTags(options?: LlmUsageRequestOptions): Promise<ListTagsResponse>;
+  /** `POST /tags` */
+  createTag(request: CreateTagRequest): Promise<KeyTag>;
+  /** `PATCH /tags/:id` */
+  updateTag(id: string, patch: UpdateTagRequest): Promise<KeyTag>;
+  /** `DELETE /tags/:id` */
+  deleteTag(id: string): Promise<void>;
+  /** `GET /providers` */
+  listProviders(
+    options?: LlmUsageRequestOptions,
+  ): Promise<ListProvidersResponse>;
+  /** `GET /accounts` */
+  listAccounts(
+    options?: LlmUsageRequestOptions,
+  ): Promise<ListProviderAccountsResponse>;
+  /** `POST /accounts` */
+  createAccount(
+    request: CreateProviderAccountRequest,
+  ): Promise<ProviderAccountSummary>;
+  /** `PATCH /accounts/:id` */
+  updateAccount(
+    id: string,
+    patch: UpdateProviderAccountRequest,
+  ): Promise<ProviderAccountSummary>;
+  /** `POST /accounts/:id/test` */
+  testAccount(id: string): Promise<TestConnectionResponse>;
+  /** `POST /accounts/:id/sync` */
+  syncAccount(id: string): Promise<SyncNowResponse>;
+  /** `GET /sync-runs` */
+  listSyncRuns(
+    query?: SyncRunListQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<SyncRunListResponse>;
+  /** `GET /keys/:id/usage`: the provider's daily usage of one key. */
+  getKeyUsage(
+    id: string,
+    query: { from: string; to: string },
+    options?: LlmUsageRequestOptions,
+  ): Promise<KeyUsageResponse>;
   /** `GET /audit-events` */
   listAuditEvents(
     query?: AuditEventListQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<AuditEventListResponse>;
+
+  // Budgets, quota, balance history, digests and the activity export.
 
   /** `GET /usage/quota`: the caller's budgets and balances, or an entity's. */
   getQuota(
@@ -173,6 +251,23 @@ export interface LlmUsageApi {
   saveAlertRule(rule: AlertRuleInput): Promise<AlertRule>;
   /** `DELETE /alert-rules/:id`: the next broader rule applies again. */
   deleteAlertRule(id: string): Promise<void>;
+}
+
+/** One UTC day of a key's usage as its provider reports it. @public */
+export interface KeyUsageDay {
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+  /** One entry per currency. */
+  cost: CostAmount[];
+}
+
+/** @public */
+export interface KeyUsageResponse {
+  keyId: string;
+  days: KeyUsageDay[];
 }
 
 /** Formats of the usage exports. @public */

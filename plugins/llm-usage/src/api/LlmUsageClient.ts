@@ -9,18 +9,40 @@ import type {
   AlertRuleListResponse,
   AlertUnreadCountResponse,
   MarkAlertsReadResponse,
+  ApiKey,
   AuditEventListQuery,
   AuditEventListResponse,
   BalanceHistoryResponse,
   Budget,
   BudgetListResponse,
+  CreateBudgetRequest,
+  DigestPreferences,
+  DigestPreferencesResponse,
+  QuotaResponse,
+  UpdateBudgetRequest,
+  UpdateDigestPreferencesRequest,
+  CreateProviderAccountRequest,
+  CreateTagRequest,
+  KeyBatchRequest,
+  KeyBatchResponse,
+  KeyListQuery,
+  KeyListResponse,
+  KeyTag,
+  ListProviderAccountsResponse,
+  ListProvidersResponse,
+  ListTagsResponse,
+  ProviderAccountSummary,
+  SyncNowResponse,
+  SyncRunListQuery,
+  SyncRunListResponse,
+  TestConnectionResponse,
+  UpdateKeyRequest,
+  UpdateProviderAccountRequest,
+  UpdateTagRequest,
   CallListQuery,
   CallListResponse,
   DailyCostsQuery,
   DailyCostsResponse,
-  CreateBudgetRequest,
-  DigestPreferences,
-  DigestPreferencesResponse,
   LlmUsageInfoResponse,
   ProjectListQuery,
   ProjectListResponse,
@@ -28,9 +50,6 @@ import type {
   ProjectStatsResponse,
   ProjectTrendsQuery,
   ProjectTrendsResponse,
-  QuotaResponse,
-  UpdateBudgetRequest,
-  UpdateDigestPreferencesRequest,
   UsageOverviewResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
@@ -38,6 +57,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type {
   ExportedFile,
+  KeyUsageResponse,
   LlmUsageApi,
   LlmUsageRequestOptions,
   UsageExportFormat,
@@ -201,6 +221,111 @@ export class LlmUsageClient implements LlmUsageApi {
         format,
       },
       `llm-usage-calls.${format}`,
+    );
+  }
+
+  listKeys(query: KeyListQuery = {}, options?: LlmUsageRequestOptions) {
+    return this.get<KeyListResponse>('/keys', keyListParams(query), options);
+  }
+
+  getKey(id: string, options?: LlmUsageRequestOptions) {
+    return this.get<ApiKey>(`/keys/${encodeURIComponent(id)}`, {}, options);
+  }
+
+  updateKey(id: string, patch: UpdateKeyRequest) {
+    return this.send<ApiKey>('PATCH', `/keys/${encodeURIComponent(id)}`, patch);
+  }
+
+  batchKeys(request: KeyBatchRequest) {
+    return this.send<KeyBatchResponse>('POST', '/keys/batch', request);
+  }
+
+  exportKeys(
+    query: KeyListQuery & { ids?: string[] },
+    format: UsageExportFormat,
+  ): Promise<ExportedFile> {
+    return this.download(
+      '/keys/export',
+      { ...keyListParams(query), ids: query.ids?.join(','), format },
+      `llm-usage-keys.${format}`,
+    );
+  }
+
+  listTags(options?: LlmUsageRequestOptions) {
+    return this.get<ListTagsResponse>('/tags', {}, options);
+  }
+
+  createTag(request: CreateTagRequest) {
+    return this.send<KeyTag>('POST', '/tags', request);
+  }
+
+  updateTag(id: string, patch: UpdateTagRequest) {
+    return this.send<KeyTag>('PATCH', `/tags/${encodeURIComponent(id)}`, patch);
+  }
+
+  async deleteTag(id: string) {
+    await this.send<unknown>('DELETE', `/tags/${encodeURIComponent(id)}`);
+  }
+
+  listProviders(options?: LlmUsageRequestOptions) {
+    return this.get<ListProvidersResponse>('/providers', {}, options);
+  }
+
+  listAccounts(options?: LlmUsageRequestOptions) {
+    return this.get<ListProviderAccountsResponse>('/accounts', {}, options);
+  }
+
+  createAccount(request: CreateProviderAccountRequest) {
+    return this.send<ProviderAccountSummary>('POST', '/accounts', request);
+  }
+
+  updateAccount(id: string, patch: UpdateProviderAccountRequest) {
+    return this.send<ProviderAccountSummary>(
+      'PATCH',
+      `/accounts/${encodeURIComponent(id)}`,
+      patch,
+    );
+  }
+
+  testAccount(id: string) {
+    return this.send<TestConnectionResponse>(
+      'POST',
+      `/accounts/${encodeURIComponent(id)}/test`,
+    );
+  }
+
+  syncAccount(id: string) {
+    return this.send<SyncNowResponse>(
+      'POST',
+      `/accounts/${encodeURIComponent(id)}/sync`,
+    );
+  }
+
+  listSyncRuns(query: SyncRunListQuery = {}, options?: LlmUsageRequestOptions) {
+    return this.get<SyncRunListResponse>(
+      '/sync-runs',
+      {
+        accountId: query.accountId,
+        status: query.status,
+        trigger: query.trigger,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      options,
+    );
+  }
+
+  getKeyUsage(
+    id: string,
+    query: { from: string; to: string },
+    options?: LlmUsageRequestOptions,
+  ) {
+    return this.get<KeyUsageResponse>(
+      `/keys/${encodeURIComponent(id)}/usage`,
+      { from: query.from, to: query.to },
+      options,
     );
   }
 
@@ -429,6 +554,30 @@ export class LlmUsageClient implements LlmUsageApi {
 
 function projectPath(projectId: string) {
   return `/usage/projects/${encodeURIComponent(projectId)}`;
+}
+
+/** List filters go out comma separated, which the backend accepts. */
+function keyListParams(query: KeyListQuery): Record<string, QueryValue> {
+  const list = (values?: string[]) =>
+    values && values.length > 0 ? values.join(',') : undefined;
+  return {
+    q: query.q,
+    provider: list(query.provider),
+    accountId: list(query.accountId),
+    ownerRef: list(query.ownerRef),
+    componentRef: query.componentRef,
+    status: list(query.status),
+    expiry: list(query.expiry),
+    expiringWithinDays: query.expiringWithinDays,
+    tag: list(query.tag),
+    orphaned: query.orphaned ? 'true' : undefined,
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
+    sort: query.sort,
+    order: query.order,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }
 
 /** The file name a `Content-Disposition: attachment` header suggests. */

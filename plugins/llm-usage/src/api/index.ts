@@ -1,6 +1,8 @@
 export { llmUsageApiRef } from './LlmUsageApi';
 export type {
   ExportedFile,
+  KeyUsageDay,
+  KeyUsageResponse,
   LlmUsageApi,
   LlmUsageRequestOptions,
   UsageExportFormat,

@@ -3,7 +3,9 @@ import { ActivityPage } from './activity';
 import { AlertsPage } from './alerts/AlertsPage';
 import { BasePathProvider } from './common';
 import { DashboardPage } from './dashboard/DashboardPage';
+import { KeysPage } from './keys/KeysPage';
 import { ProjectDetailPage } from './project/ProjectDetailPage';
+import { SettingsPage } from './settings/SettingsPage';
 
 function ProjectDetailRoute() {
   const { projectId = '' } = useParams();
@@ -25,6 +27,8 @@ export function LlmUsageRouter() {
         <Route path="/" element={<DashboardPage />} />
         <Route path="/projects/:projectId" element={<ProjectDetailRoute />} />
         <Route path="/activity" element={<ActivityPage />} />
+        <Route path="/keys" element={<KeysPage />} />
+        <Route path="/settings/*" element={<SettingsPage />} />
         <Route path="/alerts" element={<AlertsPage />} />
       </Routes>
     </BasePathProvider>

@@ -5,3 +5,4 @@ export * from './usePollingInterval';
 export * from './useUsageRange';
 export * from './useDocumentVisible';
 export * from './alerts';
+export * from './keys';

@@ -13,6 +13,8 @@ import {
 } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
+import TuneIcon from '@material-ui/icons/Tune';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import {
@@ -66,6 +68,25 @@ function LlmUsageActivityNavItem(props: { href: string }) {
   );
 }
 
+// The API Keys workspace and the plugin's settings (accounts, tags, …).
+function LlmUsageKeysNavItem(props: { href: string }) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <>
+      <SidebarItem
+        icon={VpnKeyIcon}
+        to={`${props.href}/keys`}
+        text={t('keyWorkspace.nav.keys')}
+      />
+      <SidebarItem
+        icon={TuneIcon}
+        to={`${props.href}/settings`}
+        text={t('keyWorkspace.nav.settings')}
+      />
+    </>
+  );
+}
+
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
@@ -81,6 +102,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {llmUsage && <LlmUsageNavItem {...llmUsage} />}
+            {llmUsage && <LlmUsageKeysNavItem href={llmUsage.href} />}
             {llmUsage && (
               <LlmUsageAlertsNavItem href={`${llmUsage.href}/alerts`} />
             )}

@@ -26,5 +26,6 @@ export function useLlmUsagePaths() {
     activity: () => `${base}/activity`,
     alerts: () => `${base}/alerts`,
     keys: () => `${base}/keys`,
+    settings: () => `${base}/settings`,
   };
 }

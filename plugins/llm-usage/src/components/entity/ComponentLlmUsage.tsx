@@ -1,0 +1,163 @@
+import { Box, Grid, Typography } from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { EmptyState, Link } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  defaultIntervalFor,
+  rangeSearch,
+  useProjectModels,
+  useProjectStats,
+  useProjectTrends,
+  useRangeSelection,
+  useUrlParams,
+} from '../../hooks';
+import { oneOf } from '../../lib/params';
+import {
+  OptionToggle,
+  QueryErrorPanel,
+  RangePicker,
+  SectionCard,
+} from '../common';
+import { ModelDistributionChart } from '../project/ModelDistributionChart';
+import { ProjectStatCards } from '../project/ProjectStatCards';
+import { ProjectTrendChart } from '../project/ProjectTrendChart';
+import { EntityKeysCard } from './EntityKeysCard';
+import { entityRefOf, projectIdsOf } from './entityPredicates';
+import { useLlmUsageRoot } from './useLlmUsageRoot';
+
+/** A 404 for a project id means nothing was reported under it yet. */
+function isNotFound(error: Error): boolean {
+  const status = (error as { response?: { status?: number } }).response?.status;
+  return status === 404 || error.name === 'NotFoundError';
+}
+
+function ProjectUsage(props: { projectId: string }) {
+  const { projectId } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const root = useLlmUsageRoot();
+  const [range, setRange] = useRangeSelection();
+  const interval = defaultIntervalFor(range);
+  const stats = useProjectStats(projectId, range);
+  const trends = useProjectTrends(projectId, range, interval);
+  const models = useProjectModels(projectId, range);
+
+  if (stats.error && isNotFound(stats.error)) {
+    return (
+      <EmptyState
+        missing="data"
+        title={t('keyWorkspace.entity.noCallsTitle', { project: projectId })}
+        description={t('keyWorkspace.entity.noCallsDescription')}
+      />
+    );
+  }
+
+  let trendContent;
+  if (trends.error) {
+    trendContent = (
+      <QueryErrorPanel error={trends.error} onRetry={trends.retry} />
+    );
+  } else if (!trends.value) {
+    trendContent = <Skeleton variant="rect" height={260} />;
+  } else {
+    trendContent = <ProjectTrendChart trends={trends.value} height={260} />;
+  }
+  let modelContent;
+  if (models.error) {
+    modelContent = (
+      <QueryErrorPanel error={models.error} onRetry={models.retry} />
+    );
+  } else if (!models.value) {
+    modelContent = <Skeleton variant="circle" width={160} height={160} />;
+  } else if (models.value.models.length === 0) {
+    modelContent = (
+      <Typography color="textSecondary">{t('project.models.empty')}</Typography>
+    );
+  } else {
+    modelContent = <ModelDistributionChart models={models.value.models} />;
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          justifyContent="space-between"
+          style={{ gap: 16 }}
+        >
+          <RangePicker value={range} onChange={next => setRange(next)} />
+          <Link
+            to={`${root}/projects/${encodeURIComponent(projectId)}${rangeSearch(
+              range,
+            )}`}
+          >
+            {t('keyWorkspace.entity.openProject')}
+          </Link>
+        </Box>
+      </Grid>
+      <Grid item xs={12}>
+        {stats.error ? (
+          <QueryErrorPanel error={stats.error} onRetry={stats.retry} />
+        ) : (
+          <ProjectStatCards
+            stats={stats.value?.stats}
+            loading={stats.loading}
+          />
+        )}
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <SectionCard title={t('project.trend.title')}>
+          {trendContent}
+        </SectionCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <SectionCard title={t('project.models.title')}>
+          {modelContent}
+        </SectionCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+/**
+ * A Component's LLM usage: the Project Detail views for each project id it
+ * reports under, and the provider keys linked to it.
+ */
+export function ComponentLlmUsage(props: { entity: Entity }) {
+  const { entity } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [params, setParams] = useUrlParams();
+  const projectIds = projectIdsOf(entity);
+  const projectId = oneOf(params.get('project'), projectIds, projectIds[0]);
+
+  return (
+    <Grid container spacing={3} data-testid="component-llm-usage">
+      {projectIds.length > 1 && (
+        <Grid item xs={12}>
+          <OptionToggle
+            label={t('keyWorkspace.entity.project')}
+            value={projectId}
+            options={projectIds.map(id => ({ value: id, label: id }))}
+            onChange={next => setParams({ project: next })}
+          />
+        </Grid>
+      )}
+      {projectId && (
+        <Grid item xs={12}>
+          {/* A new project is a new view: nothing carries over. */}
+          <ProjectUsage key={projectId} projectId={projectId} />
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <EntityKeysCard
+          title={t('keyWorkspace.entity.linkedKeys')}
+          query={{ componentRef: entityRefOf(entity) }}
+          hide={['component']}
+        />
+      </Grid>
+    </Grid>
+  );
+}

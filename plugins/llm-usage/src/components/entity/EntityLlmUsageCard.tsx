@@ -1,0 +1,133 @@
+import { Box, Grid, Typography } from '@material-ui/core';
+import { InfoCard } from '@backstage/core-components';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  CostAmount,
+  KeyListQuery,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { DateTime } from 'luxon';
+import { llmUsageTranslationRef } from '../../translation';
+import { LlmUsageApi, llmUsageApiRef } from '../../api';
+import { EXPIRING_SOON_DAYS, useFormatters, usePolledQuery } from '../../hooks';
+import { sumCostsByCurrency } from '../../lib/money';
+import { CostLines, QueryErrorPanel } from '../common';
+import { entityRefOf, projectIdsOf } from './entityPredicates';
+
+interface CardFacts {
+  keys: number;
+  expiring: number;
+  /** Components: cost of their calls over 30 days. Groups: key spend this month. */
+  cost: CostAmount[];
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { response?: { status?: number } }).response?.status === 404;
+}
+
+async function loadFacts(
+  api: LlmUsageApi,
+  entity: Entity,
+  signal: AbortSignal,
+): Promise<CardFacts> {
+  const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
+  const ref = entityRefOf(entity);
+  const keyQuery: KeyListQuery = isGroup
+    ? { ownerRef: [ref] }
+    : { componentRef: ref };
+  const [keys, expiring] = await Promise.all([
+    api.listKeys({ ...keyQuery, limit: 100 }, { signal }),
+    api.listKeys(
+      {
+        ...keyQuery,
+        expiry: ['expiring'],
+        expiringWithinDays: EXPIRING_SOON_DAYS,
+        limit: 1,
+      },
+      { signal },
+    ),
+  ]);
+  if (isGroup) {
+    return {
+      keys: keys.total,
+      expiring: expiring.total,
+      cost: sumCostsByCurrency(keys.items.flatMap(k => k.month.cost)),
+    };
+  }
+  const now = DateTime.utc();
+  const range = { from: now.minus({ days: 30 }).toISO()!, to: now.toISO()! };
+  const stats = await Promise.all(
+    projectIdsOf(entity).map(id =>
+      api.getProjectStats(id, range, { signal }).catch(error => {
+        // A project nobody reported calls for yet adds nothing.
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }),
+    ),
+  );
+  return {
+    keys: keys.total,
+    expiring: expiring.total,
+    cost: sumCostsByCurrency(stats.flatMap(s => s?.stats.costs ?? [])),
+  };
+}
+
+function Fact(props: { label: string; children: React.ReactNode }) {
+  return (
+    <Grid item xs={4}>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {props.label}
+      </Typography>
+      <Typography variant="h6" component="div">
+        {props.children}
+      </Typography>
+    </Grid>
+  );
+}
+
+/**
+ * A small card for entity overview pages: how many keys, how many expire
+ * soon, and what the entity spends.
+ *
+ * @public
+ */
+export function EntityLlmUsageCard() {
+  const { entity } = useEntity();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const api = useApi(llmUsageApiRef);
+  const facts = usePolledQuery(
+    signal => loadFacts(api, entity, signal),
+    `entity-card:${entityRefOf(entity)}`,
+  );
+  const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
+  return (
+    <InfoCard title={t('keyWorkspace.entity.cardTitle')} variant="gridItem">
+      {facts.error && (
+        <QueryErrorPanel error={facts.error} onRetry={facts.retry} />
+      )}
+      {!facts.error && (
+        <Box data-testid="entity-llm-usage-card">
+          <Grid container spacing={2}>
+            <Fact label={t('keyWorkspace.entity.cardKeys')}>
+              {facts.value ? format.integer(facts.value.keys) : '…'}
+            </Fact>
+            <Fact label={t('keyWorkspace.entity.cardExpiring')}>
+              {facts.value ? format.integer(facts.value.expiring) : '…'}
+            </Fact>
+            <Fact
+              label={
+                isGroup
+                  ? t('keyWorkspace.entity.cardMonthCost')
+                  : t('keyWorkspace.entity.cardCost')
+              }
+            >
+              {facts.value ? <CostLines costs={facts.value.cost} /> : '…'}
+            </Fact>
+          </Grid>
+        </Box>
+      )}
+    </InfoCard>
+  );
+}

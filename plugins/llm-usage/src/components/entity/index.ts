@@ -1,0 +1,3 @@
+export { EntityLlmUsageContent } from './EntityLlmUsageContent';
+export { EntityLlmUsageCard } from './EntityLlmUsageCard';
+export { isLlmUsageAvailable, projectIdsOf } from './entityPredicates';

@@ -1,0 +1,320 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  FormControlLabel,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import CheckCircleIcon from '@material-ui/icons/CheckCircle';
+import ErrorIcon from '@material-ui/icons/Error';
+import InfoIcon from '@material-ui/icons/Info';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type {
+  ApiKey,
+  KeyBatchAction,
+  KeyBatchResult,
+  KeyTag,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { TagChip } from './KeyChips';
+import { EntityPicker } from './OwnerPicker';
+
+const useStyles = makeStyles(theme => ({
+  list: {
+    maxHeight: 360,
+    overflowY: 'auto',
+  },
+  outcome: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  },
+  ok: { color: theme.palette.success.main },
+  failed: { color: theme.palette.error.main },
+  local: { color: theme.palette.info.main },
+  tags: {
+    display: 'flex',
+    flexDirection: 'column',
+  },
+}));
+
+/** What a finished batch action did, per key. */
+export interface BatchReport {
+  action: KeyBatchAction | 'export';
+  results: KeyBatchResult[];
+  /** Key names and providers by id, for rows the page no longer shows. */
+  keys: Map<string, Pick<ApiKey, 'id' | 'name' | 'provider'>>;
+}
+
+/**
+ * The per-key outcome of a batch action: nothing is skipped silently, every
+ * key is listed with what happened to it.
+ */
+export function BatchResultDialog(props: {
+  report?: BatchReport;
+  onClose: () => void;
+}) {
+  const { report, onClose } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  if (!report) {
+    return null;
+  }
+  const succeeded = report.results.filter(r => r.ok).length;
+  const failed = report.results.length - succeeded;
+  // Failures first: they are what the user has to act on.
+  const rows = [...report.results].sort((a, b) => Number(a.ok) - Number(b.ok));
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
+      <DialogTitle>
+        {t('keyWorkspace.report.title', {
+          action: t(`keyWorkspace.batch.actions.${report.action}`),
+        })}
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText data-testid="batch-summary">
+          {t('keyWorkspace.report.summary', {
+            succeeded: String(succeeded),
+            failed: String(failed),
+          })}
+        </DialogContentText>
+        <Box className={classes.list}>
+          <Table size="small" data-testid="batch-report">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('keyWorkspace.columns.name')}</TableCell>
+                <TableCell>{t('keyWorkspace.columns.provider')}</TableCell>
+                <TableCell>{t('keyWorkspace.report.outcome')}</TableCell>
+                <TableCell>{t('keyWorkspace.report.details')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.map(result => {
+                const key = report.keys.get(result.keyId);
+                let outcome;
+                if (!result.ok) {
+                  outcome = (
+                    <span className={`${classes.outcome} ${classes.failed}`}>
+                      <ErrorIcon fontSize="small" />
+                      {t('keyWorkspace.report.failed')}
+                    </span>
+                  );
+                } else if (result.localOnly) {
+                  outcome = (
+                    <span className={`${classes.outcome} ${classes.local}`}>
+                      <InfoIcon fontSize="small" />
+                      {t('keyWorkspace.report.localOnly')}
+                    </span>
+                  );
+                } else {
+                  outcome = (
+                    <span className={`${classes.outcome} ${classes.ok}`}>
+                      <CheckCircleIcon fontSize="small" />
+                      {t('keyWorkspace.report.succeeded')}
+                    </span>
+                  );
+                }
+                return (
+                  <TableRow
+                    key={result.keyId}
+                    data-testid={`report-row-${result.keyId}`}
+                  >
+                    <TableCell>{key?.name ?? result.keyId}</TableCell>
+                    <TableCell>{key?.provider ?? t('common.none')}</TableCell>
+                    <TableCell>{outcome}</TableCell>
+                    <TableCell>
+                      {result.error ??
+                        (result.localOnly
+                          ? t('keyWorkspace.report.localOnlyDetail')
+                          : '')}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </Box>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} color="primary">
+          {t('keyWorkspace.dialog.close')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Lists every key a delete will affect, and where each is deleted. */
+export function DeleteKeysDialog(props: {
+  keys: ApiKey[];
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { keys, busy, onConfirm, onCancel } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <Dialog open onClose={onCancel} maxWidth="md" fullWidth>
+      <DialogTitle>
+        {t('keyWorkspace.delete.title', { n: String(keys.length) })}
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          {t('keyWorkspace.delete.warning')}
+        </DialogContentText>
+        <Box className={classes.list}>
+          <Table size="small" data-testid="delete-list">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('keyWorkspace.columns.name')}</TableCell>
+                <TableCell>{t('keyWorkspace.columns.provider')}</TableCell>
+                <TableCell>{t('keyWorkspace.columns.account')}</TableCell>
+                <TableCell>{t('keyWorkspace.delete.where')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {keys.map(key => (
+                <TableRow key={key.id}>
+                  <TableCell>{key.name}</TableCell>
+                  <TableCell>{key.provider}</TableCell>
+                  <TableCell>{key.accountName}</TableCell>
+                  <TableCell>
+                    {key.capabilities.deleteAtProvider
+                      ? t('keyWorkspace.delete.atProvider')
+                      : t('keyWorkspace.delete.localOnly')}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
+        <Button
+          onClick={onConfirm}
+          color="secondary"
+          variant="contained"
+          disabled={busy || keys.length === 0}
+        >
+          {t('keyWorkspace.delete.confirm', { n: String(keys.length) })}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Chooses the owner (a catalog Group or User) for the selected keys. */
+export function AssignOwnerDialog(props: {
+  count: number;
+  busy: boolean;
+  onConfirm: (ownerRef: string | null) => void;
+  onCancel: () => void;
+}) {
+  const { count, busy, onConfirm, onCancel } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [owner, setOwner] = useState<string | null>(null);
+  return (
+    <Dialog open onClose={onCancel} maxWidth="sm" fullWidth>
+      <DialogTitle>
+        {t('keyWorkspace.assign.title', { n: String(count) })}
+      </DialogTitle>
+      <DialogContent>
+        <EntityPicker
+          name="assign-owner"
+          label={t('keyWorkspace.assign.owner')}
+          value={owner}
+          onChange={setOwner}
+        />
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
+        <Button
+          onClick={() => onConfirm(owner)}
+          color="primary"
+          variant="contained"
+          disabled={busy || !owner}
+        >
+          {t('keyWorkspace.assign.confirm')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Chooses tags to add to or remove from the selected keys. */
+export function BatchTagsDialog(props: {
+  mode: 'addTags' | 'removeTags';
+  count: number;
+  tags: KeyTag[];
+  busy: boolean;
+  onConfirm: (tagIds: string[]) => void;
+  onCancel: () => void;
+}) {
+  const { mode, count, tags, busy, onConfirm, onCancel } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const toggle = (id: string) =>
+    setChosen(current =>
+      current.includes(id) ? current.filter(c => c !== id) : [...current, id],
+    );
+  return (
+    <Dialog open onClose={onCancel} maxWidth="xs" fullWidth>
+      <DialogTitle>
+        {t(
+          mode === 'addTags'
+            ? 'keyWorkspace.tagsDialog.addTitle'
+            : 'keyWorkspace.tagsDialog.removeTitle',
+          { n: String(count) },
+        )}
+      </DialogTitle>
+      <DialogContent>
+        {tags.length === 0 && (
+          <Typography color="textSecondary">
+            {t('keyWorkspace.tagsDialog.none')}
+          </Typography>
+        )}
+        <Box className={classes.tags}>
+          {tags.map(tag => (
+            <FormControlLabel
+              key={tag.id}
+              control={
+                <Checkbox
+                  checked={chosen.includes(tag.id)}
+                  onChange={() => toggle(tag.id)}
+                  inputProps={{ 'aria-label': tag.name }}
+                />
+              }
+              label={<TagChip tag={tag} />}
+            />
+          ))}
+        </Box>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
+        <Button
+          onClick={() => onConfirm(chosen)}
+          color="primary"
+          variant="contained"
+          disabled={busy || chosen.length === 0}
+        >
+          {t('keyWorkspace.tagsDialog.confirm')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

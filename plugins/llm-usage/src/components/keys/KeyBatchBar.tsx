@@ -1,0 +1,132 @@
+import {
+  Box,
+  Button,
+  Link as MuiLink,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { llmUsageTranslationRef } from '../../translation';
+import type { UsageExportFormat } from '../../api';
+import { ExportButton } from './ExportButton';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    padding: theme.spacing(1, 1.5),
+    marginBottom: theme.spacing(1),
+    borderRadius: theme.shape.borderRadius,
+    backgroundColor: theme.palette.action.selected,
+  },
+  count: {
+    marginRight: theme.spacing(1),
+  },
+}));
+
+/** Which batch actions the user may start for the current selection. */
+export interface BatchAbilities {
+  manage: boolean;
+  delete: boolean;
+}
+
+export type BatchCommand =
+  | 'enable'
+  | 'disable'
+  | 'assignOwner'
+  | 'addTags'
+  | 'removeTags'
+  | 'delete';
+
+/** @internal */
+export interface KeyBatchBarProps {
+  selectedCount: number;
+  allMatching: boolean;
+  /** Offered when the whole page is selected and more keys match. */
+  canSelectAllMatching: boolean;
+  totalMatching: number;
+  abilities: BatchAbilities;
+  busy: boolean;
+  onSelectAllMatching: () => void;
+  onClear: () => void;
+  onCommand: (command: BatchCommand) => void;
+  onExport: (format: UsageExportFormat) => void;
+}
+
+/** Actions on the selected keys, shown while something is selected. */
+export function KeyBatchBar(props: KeyBatchBarProps) {
+  const {
+    selectedCount,
+    allMatching,
+    canSelectAllMatching,
+    totalMatching,
+    abilities,
+    busy,
+    onSelectAllMatching,
+    onClear,
+    onCommand,
+    onExport,
+  } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+
+  const manageButton = (command: BatchCommand) => (
+    <Button
+      size="small"
+      variant="outlined"
+      disabled={busy || !abilities.manage}
+      onClick={() => onCommand(command)}
+    >
+      {t(`keyWorkspace.batch.actions.${command}`)}
+    </Button>
+  );
+
+  return (
+    <Box className={classes.root} data-testid="batch-bar">
+      <Typography variant="body2" className={classes.count}>
+        {allMatching
+          ? t('keyWorkspace.batch.allMatchingSelected', {
+              n: String(totalMatching),
+            })
+          : t('keyWorkspace.batch.selected', { n: String(selectedCount) })}
+      </Typography>
+      {canSelectAllMatching && !allMatching && (
+        <MuiLink
+          component="button"
+          variant="body2"
+          onClick={onSelectAllMatching}
+        >
+          {t('keyWorkspace.batch.selectAllMatching', {
+            n: String(totalMatching),
+          })}
+        </MuiLink>
+      )}
+      {manageButton('enable')}
+      {manageButton('disable')}
+      {manageButton('assignOwner')}
+      {manageButton('addTags')}
+      {manageButton('removeTags')}
+      {abilities.delete && (
+        <Button
+          size="small"
+          variant="outlined"
+          color="secondary"
+          disabled={busy}
+          onClick={() => onCommand('delete')}
+        >
+          {t('keyWorkspace.batch.actions.delete')}
+        </Button>
+      )}
+      <ExportButton
+        label={t('keyWorkspace.batch.actions.export')}
+        disabled={busy}
+        onExport={onExport}
+      />
+      <Button size="small" onClick={onClear} disabled={busy}>
+        {t('keyWorkspace.batch.clear')}
+      </Button>
+    </Box>
+  );
+}

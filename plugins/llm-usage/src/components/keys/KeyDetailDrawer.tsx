@@ -1,0 +1,485 @@
+import { ReactNode, useState } from 'react';
+import {
+  Box,
+  Button,
+  Divider,
+  Drawer,
+  IconButton,
+  List,
+  ListItem,
+  ListItemText,
+  MenuItem,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import CloseIcon from '@material-ui/icons/Close';
+import Alert from '@material-ui/lab/Alert';
+import Skeleton from '@material-ui/lab/Skeleton';
+import {
+  alertApiRef,
+  useApi,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  ApiKey,
+  AuditEvent,
+  KeyTag,
+  UpdateKeyRequest,
+  llmUsageKeyManagePermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { DateTime } from 'luxon';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { useFormatters, useKey, useKeyAuditEvents } from '../../hooks';
+import { CostLines, QueryErrorPanel } from '../common';
+import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
+import { KeyUsageChart } from './KeyUsageChart';
+import { EntityPicker } from './OwnerPicker';
+
+const useStyles = makeStyles(theme => ({
+  paper: {
+    width: 560,
+    maxWidth: '100vw',
+    padding: theme.spacing(2, 3),
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
+  hint: {
+    fontFamily: 'monospace',
+    color: theme.palette.text.secondary,
+  },
+  section: {
+    marginTop: theme.spacing(2),
+  },
+  field: {
+    display: 'grid',
+    gridTemplateColumns: '140px 1fr',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+    padding: theme.spacing(0.5, 0),
+  },
+  row: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  },
+  change: {
+    fontFamily: 'monospace',
+    fontSize: theme.typography.caption.fontSize,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+  },
+}));
+
+function Field(props: { label: string; children: ReactNode }) {
+  const classes = useStyles();
+  return (
+    <Box className={classes.field}>
+      <Typography variant="body2" color="textSecondary">
+        {props.label}
+      </Typography>
+      <Box>{props.children}</Box>
+    </Box>
+  );
+}
+
+/** Field-by-field differences between an audit event's before and after. */
+export function describeChanges(event: AuditEvent): string[] {
+  const before = (event.before ?? {}) as Record<string, unknown>;
+  const after = (event.after ?? {}) as Record<string, unknown>;
+  if (typeof before !== 'object' || typeof after !== 'object') {
+    return [];
+  }
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const show = (value: unknown) =>
+    value === undefined || value === null ? '—' : JSON.stringify(value);
+  return [...fields]
+    .filter(f => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+    .sort()
+    .map(f => `${f}: ${show(before[f])} → ${show(after[f])}`);
+}
+
+function AuditHistory(props: { keyId: string; reloadToken: number }) {
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const events = useKeyAuditEvents(props.keyId, props.reloadToken);
+  if (events.error) {
+    return <QueryErrorPanel error={events.error} onRetry={events.retry} />;
+  }
+  if (!events.value) {
+    return <Skeleton variant="rect" height={80} />;
+  }
+  if (events.value.items.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        {t('keyWorkspace.detail.noHistory')}
+      </Typography>
+    );
+  }
+  return (
+    <List dense disablePadding data-testid="key-audit">
+      {events.value.items.map(event => (
+        <ListItem key={event.id} disableGutters divider>
+          <ListItemText
+            primary={
+              <span>
+                <strong>{event.action}</strong> ·{' '}
+                <EntityRefLink entityRef={event.actorRef} defaultKind="user" />
+              </span>
+            }
+            secondary={
+              <>
+                {format.dateTime(event.occurredAt)}
+                {describeChanges(event).map(line => (
+                  <span key={line} className={classes.change}>
+                    <br />
+                    {line}
+                  </span>
+                ))}
+              </>
+            }
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
+
+function EditableDetails(props: {
+  apiKey: ApiKey;
+  tags: KeyTag[];
+  canManage: boolean;
+  onSaved: () => void;
+}) {
+  const { apiKey, tags, canManage, onSaved } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const api = useApi(llmUsageApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [ownerRef, setOwnerRef] = useState(apiKey.ownerRef);
+  const [componentRef, setComponentRef] = useState(apiKey.componentRef);
+  const [tagIds, setTagIds] = useState(apiKey.tags.map(tag => tag.id));
+  const [expiresOn, setExpiresOn] = useState(
+    apiKey.expiresAt
+      ? DateTime.fromISO(apiKey.expiresAt).toLocal().toISODate() ?? ''
+      : '',
+  );
+
+  const save = async () => {
+    const patch: UpdateKeyRequest = {
+      ownerRef,
+      componentRef,
+      tagIds,
+      // The key stays valid through the whole chosen day, in the viewer's zone.
+      expiresAt: expiresOn
+        ? DateTime.fromISO(expiresOn).endOf('day').toUTC().toISO()
+        : null,
+    };
+    setSaving(true);
+    try {
+      await api.updateKey(apiKey.id, patch);
+      alertApi.post({
+        message: t('keyWorkspace.detail.saved'),
+        severity: 'success',
+        display: 'transient',
+      });
+      setEditing(false);
+      onSaved();
+    } catch (error) {
+      alertApi.post({
+        message: t('keyWorkspace.detail.saveFailed', {
+          error: (error as Error).message,
+        }),
+        severity: 'error',
+      });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (!editing) {
+    return (
+      <>
+        <Field label={t('keyWorkspace.columns.owner')}>
+          {apiKey.ownerRef ? (
+            <EntityRefLink entityRef={apiKey.ownerRef} defaultKind="group" />
+          ) : (
+            t('keyWorkspace.orphan.noOwner')
+          )}
+        </Field>
+        <Field label={t('keyWorkspace.columns.component')}>
+          {apiKey.componentRef ? (
+            <EntityRefLink
+              entityRef={apiKey.componentRef}
+              defaultKind="component"
+            />
+          ) : (
+            t('common.none')
+          )}
+        </Field>
+        <Field label={t('keyWorkspace.columns.tags')}>
+          <Box className={classes.row}>
+            {apiKey.tags.length === 0 && t('common.none')}
+            {apiKey.tags.map(tag => (
+              <TagChip key={tag.id} tag={tag} />
+            ))}
+          </Box>
+        </Field>
+        <Field label={t('keyWorkspace.columns.expires')}>
+          <Box className={classes.row}>
+            {apiKey.expiresAt
+              ? format.dateTime(apiKey.expiresAt)
+              : t('keyWorkspace.expiry.never')}
+            <ExpiryChip expiresAt={apiKey.expiresAt} />
+          </Box>
+        </Field>
+        {canManage && (
+          <Box mt={1}>
+            <Button
+              size="small"
+              variant="outlined"
+              color="primary"
+              onClick={() => setEditing(true)}
+            >
+              {t('keyWorkspace.detail.edit')}
+            </Button>
+          </Box>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
+      <EntityPicker
+        name="key-owner"
+        label={t('keyWorkspace.columns.owner')}
+        value={ownerRef}
+        onChange={setOwnerRef}
+      />
+      <EntityPicker
+        name="key-component"
+        label={t('keyWorkspace.columns.component')}
+        kinds={['Component']}
+        value={componentRef}
+        onChange={setComponentRef}
+      />
+      <TextField
+        select
+        size="small"
+        variant="outlined"
+        label={t('keyWorkspace.columns.tags')}
+        value={tagIds}
+        SelectProps={{
+          multiple: true,
+          renderValue: selected =>
+            tags
+              .filter(tag => (selected as string[]).includes(tag.id))
+              .map(tag => tag.name)
+              .join(', '),
+        }}
+        onChange={e => setTagIds(e.target.value as unknown as string[])}
+      >
+        {tags.map(tag => (
+          <MenuItem key={tag.id} value={tag.id}>
+            <TagChip tag={tag} />
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        type="date"
+        size="small"
+        variant="outlined"
+        label={t('keyWorkspace.columns.expires')}
+        InputLabelProps={{ shrink: true }}
+        value={expiresOn}
+        onChange={e => setExpiresOn(e.target.value)}
+      />
+      <Box display="flex" style={{ gap: 8 }}>
+        <Button
+          variant="contained"
+          color="primary"
+          size="small"
+          disabled={saving}
+          onClick={save}
+        >
+          {t('keyWorkspace.detail.save')}
+        </Button>
+        <Button size="small" onClick={() => setEditing(false)}>
+          {t('keyWorkspace.dialog.cancel')}
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
+function KeyDetails(props: {
+  apiKey: ApiKey;
+  tags: KeyTag[];
+  onChanged: () => void;
+  reloadToken: number;
+}) {
+  const { apiKey, tags, onChanged, reloadToken } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const { allowed: canManage } = usePermission({
+    permission: llmUsageKeyManagePermission,
+    resourceRef: apiKey.id,
+  });
+
+  return (
+    <>
+      <Box className={classes.section}>
+        <Typography variant="h6">{t('keyWorkspace.detail.usage')}</Typography>
+        <KeyUsageChart apiKey={apiKey} />
+        <Field label={t('keyWorkspace.columns.monthTokens')}>
+          {format.integer(apiKey.month.inputTokens + apiKey.month.outputTokens)}
+        </Field>
+        <Field label={t('keyWorkspace.columns.monthCost')}>
+          <CostLines costs={apiKey.month.cost} />
+        </Field>
+      </Box>
+      <Divider className={classes.section} />
+      <Box className={classes.section}>
+        <Typography variant="h6">
+          {t('keyWorkspace.detail.ownership')}
+        </Typography>
+        {/* Remounted after a save, so the form starts from the new values. */}
+        <EditableDetails
+          key={apiKey.updatedAt}
+          apiKey={apiKey}
+          tags={tags}
+          canManage={canManage}
+          onSaved={onChanged}
+        />
+      </Box>
+      <Divider className={classes.section} />
+      <Box className={classes.section}>
+        <Typography variant="h6">
+          {t('keyWorkspace.detail.provider')}
+        </Typography>
+        <Field label={t('keyWorkspace.columns.status')}>
+          <KeyStatusChip status={apiKey.status} />
+        </Field>
+        <Field label={t('keyWorkspace.detail.source')}>
+          {t(`keyWorkspace.detail.sources.${apiKey.source}`)}
+        </Field>
+        <Field label={t('keyWorkspace.detail.providerKeyId')}>
+          {apiKey.providerKeyId ?? t('common.none')}
+        </Field>
+        <Field label={t('keyWorkspace.columns.created')}>
+          {format.dateTime(apiKey.createdAt)}
+        </Field>
+        <Field label={t('keyWorkspace.columns.lastUsed')}>
+          {format.dateTime(apiKey.lastUsedAt)}
+        </Field>
+        <Field label={t('keyWorkspace.detail.lastSync')}>
+          {format.dateTime(apiKey.syncedAt)}
+        </Field>
+        <Field label={t('keyWorkspace.detail.capabilities')}>
+          {apiKey.capabilities.setEnabledAtProvider
+            ? t('keyWorkspace.detail.canToggleAtProvider')
+            : t('keyWorkspace.detail.localToggleOnly')}
+        </Field>
+        {apiKey.removedAtProviderAt && (
+          <Alert severity="warning">
+            {t('keyWorkspace.detail.removedAtProvider', {
+              time: format.dateTime(apiKey.removedAtProviderAt),
+            })}
+          </Alert>
+        )}
+        {apiKey.lastError && <Alert severity="error">{apiKey.lastError}</Alert>}
+      </Box>
+      <Divider className={classes.section} />
+      <Box className={classes.section}>
+        <Typography variant="h6">{t('keyWorkspace.detail.history')}</Typography>
+        <AuditHistory keyId={apiKey.id} reloadToken={reloadToken} />
+      </Box>
+    </>
+  );
+}
+
+/** @internal */
+export interface KeyDetailDrawerProps {
+  keyId?: string;
+  tags: KeyTag[];
+  onClose: () => void;
+  /** Something about the key changed; lists showing it should reload. */
+  onChanged: () => void;
+}
+
+/** Everything about one key, next to the list. */
+export function KeyDetailDrawer(props: KeyDetailDrawerProps) {
+  const { keyId, onClose } = props;
+  const classes = useStyles();
+  return (
+    <Drawer
+      anchor="right"
+      open={!!keyId}
+      onClose={onClose}
+      classes={{ paper: classes.paper }}
+    >
+      {keyId && <DrawerBody {...props} keyId={keyId} />}
+    </Drawer>
+  );
+}
+
+function DrawerBody(props: KeyDetailDrawerProps & { keyId: string }) {
+  const { keyId, tags, onClose, onChanged } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [reloadToken, setReloadToken] = useState(0);
+  const key = useKey(keyId, reloadToken);
+  const changed = () => {
+    setReloadToken(n => n + 1);
+    onChanged();
+  };
+  return (
+    <Box data-testid="key-detail">
+      <Box className={classes.header}>
+        <Box>
+          <Typography variant="h5">
+            {key.value?.name ?? <Skeleton width={200} />}
+          </Typography>
+          {key.value && (
+            <Typography variant="body2" className={classes.hint}>
+              {[key.value.provider, key.value.accountName, key.value.maskedHint]
+                .filter(Boolean)
+                .join(' · ')}
+            </Typography>
+          )}
+        </Box>
+        <IconButton
+          aria-label={t('keyWorkspace.dialog.close')}
+          onClick={onClose}
+          size="small"
+        >
+          <CloseIcon />
+        </IconButton>
+      </Box>
+      {key.error && <QueryErrorPanel error={key.error} onRetry={key.retry} />}
+      {!key.value && !key.error && <Skeleton variant="rect" height={240} />}
+      {key.value && (
+        <KeyDetails
+          apiKey={key.value}
+          tags={tags}
+          onChanged={changed}
+          reloadToken={reloadToken}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,196 @@
+import {
+  Box,
+  Button,
+  Checkbox,
+  FormControlLabel,
+  ListItemText,
+  MenuItem,
+  TextField,
+  makeStyles,
+} from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  API_KEY_STATUSES,
+  KEY_EXPIRY_STATES,
+  KeyTag,
+  ProviderAccountSummary,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { SearchField } from '../common';
+import { KeyFilters, hasActiveFilters } from './keyFilters';
+import { EntityMultiPicker } from './OwnerPicker';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1.5),
+    alignItems: 'center',
+  },
+  select: {
+    minWidth: 150,
+    maxWidth: 260,
+  },
+  owner: {
+    minWidth: 220,
+    maxWidth: 360,
+    flexGrow: 1,
+  },
+  date: {
+    width: 160,
+  },
+}));
+
+interface MultiSelectProps {
+  label: string;
+  testId: string;
+  value: string[];
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string[]) => void;
+}
+
+function MultiSelect(props: MultiSelectProps) {
+  const { label, testId, value, options, onChange } = props;
+  const classes = useStyles();
+  const labels = new Map(options.map(o => [o.value, o.label]));
+  return (
+    <TextField
+      select
+      size="small"
+      variant="outlined"
+      label={label}
+      className={classes.select}
+      value={value}
+      SelectProps={{
+        multiple: true,
+        renderValue: selected =>
+          (selected as string[]).map(v => labels.get(v) ?? v).join(', '),
+      }}
+      inputProps={{ 'data-testid': testId }}
+      onChange={e => onChange(e.target.value as unknown as string[])}
+    >
+      {options.map(option => (
+        <MenuItem key={option.value} value={option.value} dense>
+          <Checkbox size="small" checked={value.includes(option.value)} />
+          <ListItemText primary={option.label} />
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+/** @internal */
+export interface KeyFiltersBarProps {
+  filters: KeyFilters;
+  onChange: (patch: Partial<KeyFilters>) => void;
+  onClear: () => void;
+  providers: string[];
+  accounts: ProviderAccountSummary[];
+  tags: KeyTag[];
+}
+
+/** Search and every filter of the key list; all of it ends up in the URL. */
+export function KeyFiltersBar(props: KeyFiltersBarProps) {
+  const { filters, onChange, onClear, providers, accounts, tags } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+
+  return (
+    <Box className={classes.root} data-testid="key-filters">
+      <SearchField
+        label={t('keyWorkspace.filters.search')}
+        value={filters.q}
+        onChange={q => onChange({ q })}
+      />
+      <MultiSelect
+        label={t('keyWorkspace.filters.provider')}
+        testId="filter-provider"
+        value={filters.providers}
+        options={providers.map(p => ({ value: p, label: p }))}
+        onChange={value => onChange({ providers: value })}
+      />
+      <MultiSelect
+        label={t('keyWorkspace.filters.account')}
+        testId="filter-account"
+        value={filters.accountIds}
+        options={accounts.map(a => ({ value: a.id, label: a.name }))}
+        onChange={value => onChange({ accountIds: value })}
+      />
+      <Box className={classes.owner}>
+        <EntityMultiPicker
+          name="owner-filter"
+          label={t('keyWorkspace.filters.owner')}
+          value={filters.ownerRefs}
+          onChange={value => onChange({ ownerRefs: value })}
+        />
+      </Box>
+      <MultiSelect
+        label={t('keyWorkspace.filters.status')}
+        testId="filter-status"
+        value={filters.statuses}
+        options={API_KEY_STATUSES.map(s => ({
+          value: s,
+          label: t(`keyWorkspace.status.${s}`),
+        }))}
+        onChange={value =>
+          onChange({ statuses: value as KeyFilters['statuses'] })
+        }
+      />
+      <MultiSelect
+        label={t('keyWorkspace.filters.expiry')}
+        testId="filter-expiry"
+        value={filters.expiry}
+        options={KEY_EXPIRY_STATES.map(s => ({
+          value: s,
+          label: t(`keyWorkspace.expiryStates.${s}`),
+        }))}
+        onChange={value => onChange({ expiry: value as KeyFilters['expiry'] })}
+      />
+      <MultiSelect
+        label={t('keyWorkspace.filters.tags')}
+        testId="filter-tag"
+        value={filters.tagIds}
+        options={tags.map(tag => ({ value: tag.id, label: tag.name }))}
+        onChange={value => onChange({ tagIds: value })}
+      />
+      <TextField
+        type="date"
+        size="small"
+        variant="outlined"
+        label={t('keyWorkspace.filters.createdFrom')}
+        className={classes.date}
+        InputLabelProps={{ shrink: true }}
+        value={filters.createdFrom ?? ''}
+        inputProps={{ max: filters.createdTo, 'data-testid': 'created-from' }}
+        onChange={e => onChange({ createdFrom: e.target.value || undefined })}
+      />
+      <TextField
+        type="date"
+        size="small"
+        variant="outlined"
+        label={t('keyWorkspace.filters.createdTo')}
+        className={classes.date}
+        InputLabelProps={{ shrink: true }}
+        value={filters.createdTo ?? ''}
+        inputProps={{ min: filters.createdFrom, 'data-testid': 'created-to' }}
+        onChange={e => onChange({ createdTo: e.target.value || undefined })}
+      />
+      <FormControlLabel
+        control={
+          <Checkbox
+            checked={filters.orphaned}
+            onChange={e => onChange({ orphaned: e.target.checked })}
+          />
+        }
+        label={t('keyWorkspace.filters.orphaned')}
+      />
+      <Button
+        onClick={onClear}
+        disabled={!hasActiveFilters(filters)}
+        color="primary"
+      >
+        {t('keyWorkspace.filters.clear')}
+      </Button>
+    </Box>
+  );
+}

@@ -1,0 +1,98 @@
+import { Grid } from '@material-ui/core';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { llmUsageTranslationRef } from '../../translation';
+import { KeySummary, useFormatters } from '../../hooks';
+import { sumCostsByCurrency } from '../../lib/money';
+import { CostLines, StatCard } from '../common';
+
+/** Currencies shown as their own balance card, as the providers bill them. */
+const BALANCE_CURRENCIES = ['USD', 'CNY'] as const;
+
+/**
+ * Total, active and soon-expiring keys, balances per currency (USD and CNY
+ * apart, never added together) and this month's spend.
+ */
+export function KeySummaryCards(props: {
+  summary?: KeySummary;
+  loading: boolean;
+}) {
+  const { summary, loading } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const skeleton = loading && !summary;
+  const balances = sumCostsByCurrency(
+    (summary?.accounts ?? []).flatMap(account =>
+      account.balances.map(b => ({
+        currency: b.currency,
+        amount: b.available,
+      })),
+    ),
+  );
+  const accountsWithBalance = (currency: string) =>
+    (summary?.accounts ?? []).filter(a =>
+      a.balances.some(b => b.currency === currency),
+    ).length;
+
+  return (
+    <Grid container spacing={2} data-testid="key-summary">
+      <Grid item xs={6} sm={4} md={2}>
+        <StatCard
+          title={t('keyWorkspace.summary.total')}
+          loading={skeleton}
+          value={summary && format.integer(summary.total)}
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md={2}>
+        <StatCard
+          title={t('keyWorkspace.summary.active')}
+          loading={skeleton}
+          value={summary && format.integer(summary.active)}
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md={2}>
+        <StatCard
+          title={t('keyWorkspace.summary.expiringSoon')}
+          loading={skeleton}
+          value={summary && format.integer(summary.expiringSoon)}
+          caption={t('keyWorkspace.summary.expiringSoonCaption')}
+        />
+      </Grid>
+      {BALANCE_CURRENCIES.map(currency => {
+        const balance = balances.find(b => b.currency === currency);
+        return (
+          <Grid item xs={6} sm={4} md={2} key={currency}>
+            <StatCard
+              title={t('keyWorkspace.summary.balance', { currency })}
+              loading={skeleton}
+              value={
+                summary && (balance ? format.money(balance) : t('common.none'))
+              }
+              caption={
+                summary &&
+                t('keyWorkspace.summary.balanceCaption', {
+                  n: String(accountsWithBalance(currency)),
+                })
+              }
+            />
+          </Grid>
+        );
+      })}
+      <Grid item xs={6} sm={4} md={2}>
+        <StatCard
+          title={t('keyWorkspace.summary.monthSpend')}
+          loading={skeleton}
+          value={
+            summary && (
+              <CostLines
+                costs={summary.monthSpend}
+                empty={t('overview.noCost')}
+                testIdPrefix="month-spend"
+              />
+            )
+          }
+          caption={t('keyWorkspace.summary.monthSpendCaption')}
+        />
+      </Grid>
+    </Grid>
+  );
+}

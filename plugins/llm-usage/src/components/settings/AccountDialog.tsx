@@ -1,0 +1,248 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import {
+  alertApiRef,
+  useApi,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import type {
+  ProviderAccountSummary,
+  ProviderInfo,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { EntityPicker } from '../keys/OwnerPicker';
+
+const useStyles = makeStyles(theme => ({
+  fields: {
+    display: 'grid',
+    gap: theme.spacing(2),
+    paddingTop: theme.spacing(1),
+  },
+  schedule: {
+    display: 'grid',
+    gridTemplateColumns: '1fr 1fr',
+    gap: theme.spacing(2),
+  },
+}));
+
+/**
+ * Creates an account, or edits one created through the API. Credentials are
+ * write-only: the form never shows stored values, an empty secret field
+ * keeps what is stored, and only fields typed in are sent.
+ */
+export function AccountDialog(props: {
+  providers: ProviderInfo[];
+  account?: ProviderAccountSummary;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { providers, account, onClose, onSaved } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [providerId, setProviderId] = useState(
+    account?.provider ?? providers[0]?.id ?? '',
+  );
+  const [name, setName] = useState(account?.name ?? '');
+  const [ownerRef, setOwnerRef] = useState(account?.ownerRef ?? null);
+  const [credentials, setCredentials] = useState<Record<string, string>>({});
+  const [usageEvery, setUsageEvery] = useState(
+    String(account?.schedule.usageEveryMinutes ?? 60),
+  );
+  const [keysEvery, setKeysEvery] = useState(
+    String(account?.schedule.keysEveryMinutes ?? 1440),
+  );
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const provider = providers.find(p => p.id === providerId);
+  const typed = Object.fromEntries(
+    Object.entries(credentials).filter(([, value]) => value.trim() !== ''),
+  );
+  const missingRequired =
+    !account &&
+    (provider?.credentialFields ?? []).some(
+      field => field.required && !typed[field.name],
+    );
+  const schedule = {
+    usageEveryMinutes: Number(usageEvery),
+    keysEveryMinutes: Number(keysEvery),
+  };
+  const scheduleValid =
+    Number.isInteger(schedule.usageEveryMinutes) &&
+    schedule.usageEveryMinutes > 0 &&
+    Number.isInteger(schedule.keysEveryMinutes) &&
+    schedule.keysEveryMinutes > 0;
+
+  const save = async () => {
+    setSaving(true);
+    setError(undefined);
+    try {
+      if (account) {
+        await api.updateAccount(account.id, {
+          name: name.trim(),
+          ownerRef,
+          schedule,
+          ...(Object.keys(typed).length > 0 ? { credentials: typed } : {}),
+        });
+      } else {
+        await api.createAccount({
+          provider: providerId,
+          name: name.trim(),
+          ownerRef,
+          credentials: typed,
+          schedule,
+        });
+      }
+      alertApi.post({
+        message: t('keyWorkspace.accounts.saved', { name: name.trim() }),
+        severity: 'success',
+        display: 'transient',
+      });
+      onSaved();
+    } catch (e) {
+      // The backend names the field that is wrong; show it next to the form.
+      setError((e as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={onClose} maxWidth="sm" fullWidth>
+      <DialogTitle>
+        {account
+          ? t('keyWorkspace.accounts.editTitle', { name: account.name })
+          : t('keyWorkspace.accounts.addTitle')}
+      </DialogTitle>
+      <DialogContent>
+        <Box className={classes.fields}>
+          <TextField
+            select
+            label={t('keyWorkspace.accounts.columns.provider')}
+            variant="outlined"
+            size="small"
+            value={providerId}
+            disabled={!!account}
+            onChange={e => {
+              setProviderId(e.target.value);
+              setCredentials({});
+            }}
+            inputProps={{ 'data-testid': 'account-provider' }}
+          >
+            {providers.map(p => (
+              <MenuItem key={p.id} value={p.id}>
+                {p.displayName}
+              </MenuItem>
+            ))}
+          </TextField>
+          {provider?.manualKeyRegistration && (
+            <Alert severity="info">
+              {t('keyWorkspace.accounts.manualKeysNote', {
+                provider: provider.displayName,
+              })}
+            </Alert>
+          )}
+          <TextField
+            label={t('keyWorkspace.accounts.columns.name')}
+            variant="outlined"
+            size="small"
+            value={name}
+            onChange={e => setName(e.target.value)}
+          />
+          <EntityPicker
+            name="account-owner"
+            label={t('keyWorkspace.accounts.columns.owner')}
+            value={ownerRef}
+            onChange={setOwnerRef}
+          />
+          <Typography variant="subtitle2">
+            {t('keyWorkspace.accounts.credentials')}
+          </Typography>
+          <Typography variant="caption" color="textSecondary">
+            {account
+              ? t('keyWorkspace.accounts.credentialsKeep')
+              : t('keyWorkspace.accounts.credentialsWriteOnly')}
+          </Typography>
+          {(provider?.credentialFields ?? []).map(field => (
+            <TextField
+              key={field.name}
+              label={field.label}
+              variant="outlined"
+              size="small"
+              type={field.secret ? 'password' : 'text'}
+              autoComplete="new-password"
+              required={field.required && !account}
+              value={credentials[field.name] ?? ''}
+              placeholder={
+                account?.credentialsSet.includes(field.name)
+                  ? t('keyWorkspace.accounts.credentialSet')
+                  : undefined
+              }
+              InputLabelProps={
+                account?.credentialsSet.includes(field.name)
+                  ? { shrink: true }
+                  : undefined
+              }
+              onChange={e =>
+                setCredentials({ ...credentials, [field.name]: e.target.value })
+              }
+            />
+          ))}
+          <Box className={classes.schedule}>
+            <TextField
+              label={t('keyWorkspace.accounts.usageEvery')}
+              variant="outlined"
+              size="small"
+              type="number"
+              inputProps={{ min: 1 }}
+              value={usageEvery}
+              onChange={e => setUsageEvery(e.target.value)}
+            />
+            <TextField
+              label={t('keyWorkspace.accounts.keysEvery')}
+              variant="outlined"
+              size="small"
+              type="number"
+              inputProps={{ min: 1 }}
+              value={keysEvery}
+              onChange={e => setKeysEvery(e.target.value)}
+            />
+          </Box>
+          {error && <Alert severity="error">{error}</Alert>}
+        </Box>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('keyWorkspace.dialog.cancel')}</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={
+            saving ||
+            !name.trim() ||
+            !providerId ||
+            missingRequired ||
+            !scheduleValid
+          }
+          onClick={save}
+        >
+          {t('keyWorkspace.detail.save')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,415 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Chip,
+  IconButton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
+import EditIcon from '@material-ui/icons/Edit';
+import HistoryIcon from '@material-ui/icons/History';
+import SyncIcon from '@material-ui/icons/Sync';
+import SettingsEthernetIcon from '@material-ui/icons/SettingsEthernet';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { EmptyState } from '@backstage/core-components';
+import {
+  alertApiRef,
+  useApi,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  ProviderAccountStatus,
+  ProviderAccountSummary,
+  llmUsageAccountManagePermission,
+  llmUsageAdminPermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { useAccounts, useFormatters, useProviders } from '../../hooks';
+import { QueryErrorPanel, SectionCard } from '../common';
+import { AccountDialog } from './AccountDialog';
+import { SyncHistoryDialog } from './SyncHistoryDialog';
+
+const useStyles = makeStyles(theme => ({
+  scroll: { overflowX: 'auto' },
+  table: {
+    minWidth: 960,
+    '& td, & th': { padding: theme.spacing(0.75, 1) },
+  },
+  ok: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  error: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
+  never_synced: {},
+  lastError: {
+    color: theme.palette.error.main,
+    maxWidth: 320,
+    whiteSpace: 'normal',
+    wordBreak: 'break-word',
+  },
+  actions: { whiteSpace: 'nowrap' },
+}));
+
+function StatusChip(props: { status: ProviderAccountStatus }) {
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <Chip
+      size="small"
+      className={classes[props.status]}
+      label={t(`keyWorkspace.accounts.status.${props.status}`)}
+    />
+  );
+}
+
+type Busy = { accountId: string; action: 'test' | 'sync' } | undefined;
+
+function AccountRow(props: {
+  account: ProviderAccountSummary;
+  busy: Busy;
+  onEdit: () => void;
+  onTest: () => void;
+  onSync: () => void;
+  onHistory: () => void;
+}) {
+  const { account, busy, onEdit, onTest, onSync, onHistory } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const { allowed: canManage } = usePermission({
+    permission: llmUsageAccountManagePermission,
+    resourceRef: account.id,
+  });
+  const rowBusy = busy?.accountId === account.id;
+  return (
+    <TableRow data-testid={`account-row-${account.id}`}>
+      <TableCell>
+        <Typography variant="body2">{account.name}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {account.id}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        {account.providerDisplayName}
+        {account.manualKeyRegistration && (
+          <Typography variant="caption" component="div" color="textSecondary">
+            {t('keyWorkspace.accounts.manualKeys')}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {account.ownerRef ? (
+          <EntityRefLink entityRef={account.ownerRef} defaultKind="group" />
+        ) : (
+          t('common.none')
+        )}
+      </TableCell>
+      <TableCell>
+        {t(`keyWorkspace.accounts.source.${account.source}`)}
+      </TableCell>
+      <TableCell>
+        <StatusChip status={account.status} />
+        {!account.providerInstalled && (
+          <Typography variant="caption" component="div" color="error">
+            {t('keyWorkspace.accounts.notInstalled')}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {format.shortDateTime(account.lastSyncAt)}
+        {account.lastError && (
+          <Typography
+            variant="caption"
+            component="div"
+            className={classes.lastError}
+          >
+            {account.lastError}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell align="right">{format.integer(account.keyCount)}</TableCell>
+      <TableCell align="right">
+        {account.balances.length === 0
+          ? t('common.none')
+          : account.balances.map(balance => (
+              <div key={balance.currency}>
+                {format.money({
+                  currency: balance.currency,
+                  amount: balance.available,
+                })}
+              </div>
+            ))}
+      </TableCell>
+      <TableCell className={classes.actions} align="right">
+        <Tooltip title={t('keyWorkspace.accounts.history')}>
+          <IconButton
+            size="small"
+            aria-label={t('keyWorkspace.accounts.historyNamed', {
+              name: account.name,
+            })}
+            onClick={onHistory}
+          >
+            <HistoryIcon fontSize="small" />
+          </IconButton>
+        </Tooltip>
+        {canManage && (
+          <>
+            <Tooltip title={t('keyWorkspace.accounts.test')}>
+              <span>
+                <IconButton
+                  size="small"
+                  disabled={rowBusy || !account.providerInstalled}
+                  aria-label={t('keyWorkspace.accounts.testNamed', {
+                    name: account.name,
+                  })}
+                  onClick={onTest}
+                >
+                  <SettingsEthernetIcon fontSize="small" />
+                </IconButton>
+              </span>
+            </Tooltip>
+            <Tooltip title={t('keyWorkspace.accounts.syncNow')}>
+              <span>
+                <IconButton
+                  size="small"
+                  disabled={rowBusy || !account.providerInstalled}
+                  aria-label={t('keyWorkspace.accounts.syncNamed', {
+                    name: account.name,
+                  })}
+                  onClick={onSync}
+                >
+                  <SyncIcon fontSize="small" />
+                </IconButton>
+              </span>
+            </Tooltip>
+            {account.source === 'api' && (
+              <Tooltip title={t('keyWorkspace.accounts.edit')}>
+                <IconButton
+                  size="small"
+                  aria-label={t('keyWorkspace.accounts.editNamed', {
+                    name: account.name,
+                  })}
+                  onClick={onEdit}
+                >
+                  <EditIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+            )}
+          </>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/**
+ * Provider accounts: add and edit (credentials are write-only), test the
+ * connection, sync now, and each account's sync history with its errors.
+ * Accounts from app-config are shown read-only.
+ */
+export function AccountsSettings() {
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [reloadToken, setReloadToken] = useState(0);
+  const accounts = useAccounts(reloadToken);
+  const providers = useProviders();
+  const { allowed: isAdmin } = usePermission({
+    permission: llmUsageAdminPermission,
+  });
+  const [dialog, setDialog] = useState<
+    | { kind: 'create' }
+    | { kind: 'edit'; account: ProviderAccountSummary }
+    | { kind: 'history'; account: ProviderAccountSummary }
+  >();
+  const [busy, setBusy] = useState<Busy>();
+  const reload = () => setReloadToken(n => n + 1);
+
+  const test = async (account: ProviderAccountSummary) => {
+    setBusy({ accountId: account.id, action: 'test' });
+    try {
+      const result = await api.testAccount(account.id);
+      alertApi.post(
+        result.ok
+          ? {
+              message: t('keyWorkspace.accounts.testOk', {
+                name: account.name,
+              }),
+              severity: 'success',
+              display: 'transient',
+            }
+          : {
+              message: t('keyWorkspace.accounts.testFailed', {
+                name: account.name,
+                error: result.error ?? '',
+              }),
+              severity: 'error',
+            },
+      );
+    } catch (error) {
+      alertApi.post({
+        message: t('keyWorkspace.accounts.testFailed', {
+          name: account.name,
+          error: (error as Error).message,
+        }),
+        severity: 'error',
+      });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const sync = async (account: ProviderAccountSummary) => {
+    setBusy({ accountId: account.id, action: 'sync' });
+    try {
+      const { runs } = await api.syncAccount(account.id);
+      const failed = runs.filter(run => run.status === 'failed');
+      alertApi.post(
+        failed.length === 0
+          ? {
+              message: t('keyWorkspace.accounts.syncOk', {
+                name: account.name,
+                n: String(runs.reduce((sum, run) => sum + run.items, 0)),
+              }),
+              severity: 'success',
+              display: 'transient',
+            }
+          : {
+              message: t('keyWorkspace.accounts.syncFailed', {
+                name: account.name,
+                error: failed.map(run => run.error).join('; '),
+              }),
+              severity: 'error',
+            },
+      );
+    } catch (error) {
+      alertApi.post({
+        message: t('keyWorkspace.accounts.syncFailed', {
+          name: account.name,
+          error: (error as Error).message,
+        }),
+        severity: 'error',
+      });
+    } finally {
+      setBusy(undefined);
+      reload();
+    }
+  };
+
+  let body;
+  if (accounts.error) {
+    body = <QueryErrorPanel error={accounts.error} onRetry={accounts.retry} />;
+  } else if (!accounts.value) {
+    body = <Skeleton variant="rect" height={160} />;
+  } else if (accounts.value.items.length === 0) {
+    body = (
+      <EmptyState
+        missing="content"
+        title={t('keyWorkspace.accounts.emptyTitle')}
+        description={t('keyWorkspace.accounts.emptyDescription')}
+      />
+    );
+  } else {
+    body = (
+      <Box className={classes.scroll}>
+        <Table
+          size="small"
+          className={classes.table}
+          data-testid="accounts-table"
+        >
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('keyWorkspace.accounts.columns.name')}</TableCell>
+              <TableCell>
+                {t('keyWorkspace.accounts.columns.provider')}
+              </TableCell>
+              <TableCell>{t('keyWorkspace.accounts.columns.owner')}</TableCell>
+              <TableCell>{t('keyWorkspace.accounts.columns.source')}</TableCell>
+              <TableCell>{t('keyWorkspace.accounts.columns.status')}</TableCell>
+              <TableCell>
+                {t('keyWorkspace.accounts.columns.lastSync')}
+              </TableCell>
+              <TableCell align="right">
+                {t('keyWorkspace.accounts.columns.keys')}
+              </TableCell>
+              <TableCell align="right">
+                {t('keyWorkspace.accounts.columns.balance')}
+              </TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {accounts.value.items.map(account => (
+              <AccountRow
+                key={account.id}
+                account={account}
+                busy={busy}
+                onEdit={() => setDialog({ kind: 'edit', account })}
+                onTest={() => test(account)}
+                onSync={() => sync(account)}
+                onHistory={() => setDialog({ kind: 'history', account })}
+              />
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
+    );
+  }
+
+  return (
+    <SectionCard
+      title={t('keyWorkspace.accounts.title')}
+      subheader={t('keyWorkspace.accounts.subtitle')}
+      busy={(accounts.loading && !!accounts.value) || !!busy}
+      toolbar={
+        isAdmin && (
+          <Button
+            color="primary"
+            variant="outlined"
+            size="small"
+            startIcon={<AddIcon />}
+            disabled={!providers.value}
+            onClick={() => setDialog({ kind: 'create' })}
+          >
+            {t('keyWorkspace.accounts.add')}
+          </Button>
+        )
+      }
+    >
+      {body}
+      {(dialog?.kind === 'create' || dialog?.kind === 'edit') &&
+        providers.value && (
+          <AccountDialog
+            providers={providers.value.items}
+            account={dialog.kind === 'edit' ? dialog.account : undefined}
+            onClose={() => setDialog(undefined)}
+            onSaved={() => {
+              setDialog(undefined);
+              reload();
+            }}
+          />
+        )}
+      {dialog?.kind === 'history' && (
+        <SyncHistoryDialog
+          account={dialog.account}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+    </SectionCard>
+  );
+}

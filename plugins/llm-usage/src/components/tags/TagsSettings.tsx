@@ -1,0 +1,371 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  IconButton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Tooltip,
+  makeStyles,
+} from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
+import DeleteIcon from '@material-ui/icons/Delete';
+import EditIcon from '@material-ui/icons/Edit';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { EmptyState, Link } from '@backstage/core-components';
+import {
+  alertApiRef,
+  useApi,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  TagWithStats,
+  llmUsageAdminPermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { useFormatters, useTags } from '../../hooks';
+import {
+  CostLines,
+  QueryErrorPanel,
+  SectionCard,
+  useLlmUsagePaths,
+} from '../common';
+import { TagChip } from '../keys/KeyChips';
+
+const useStyles = makeStyles(theme => ({
+  scroll: { overflowX: 'auto' },
+  swatches: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(2),
+  },
+  swatch: {
+    width: 28,
+    height: 28,
+    borderRadius: '50%',
+    border: `2px solid ${theme.palette.background.paper}`,
+    cursor: 'pointer',
+    padding: 0,
+  },
+  chosen: {
+    outline: `2px solid ${theme.palette.text.primary}`,
+  },
+  fields: {
+    display: 'grid',
+    gap: theme.spacing(2),
+    paddingTop: theme.spacing(1),
+  },
+}));
+
+/** Colours offered for tags: distinct, and readable with white or black text. */
+export const TAG_COLORS = [
+  '#d32f2f',
+  '#f57c00',
+  '#fbc02d',
+  '#388e3c',
+  '#0097a7',
+  '#1976d2',
+  '#7b1fa2',
+  '#5d4037',
+  '#616161',
+] as const;
+
+const TAG_NAME_MAX = 64;
+
+type Editing =
+  | { mode: 'create' }
+  | { mode: 'edit'; tag: TagWithStats }
+  | { mode: 'delete'; tag: TagWithStats };
+
+function TagDialog(props: {
+  tag?: TagWithStats;
+  busy: boolean;
+  onSave: (name: string, color: string | null) => void;
+  onCancel: () => void;
+}) {
+  const { tag, busy, onSave, onCancel } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [name, setName] = useState(tag?.name ?? '');
+  const [color, setColor] = useState<string | null>(
+    tag ? tag.color : TAG_COLORS[5],
+  );
+  const trimmed = name.trim();
+  return (
+    <Dialog open onClose={onCancel} maxWidth="xs" fullWidth>
+      <DialogTitle>
+        {tag
+          ? t('keyWorkspace.tags.editTitle')
+          : t('keyWorkspace.tags.createTitle')}
+      </DialogTitle>
+      <DialogContent>
+        <Box className={classes.fields}>
+          <TextField
+            autoFocus
+            label={t('keyWorkspace.tags.name')}
+            variant="outlined"
+            size="small"
+            value={name}
+            inputProps={{ maxLength: TAG_NAME_MAX }}
+            onChange={e => setName(e.target.value)}
+          />
+          <TextField
+            label={t('keyWorkspace.tags.color')}
+            variant="outlined"
+            size="small"
+            type="color"
+            value={color ?? '#9e9e9e'}
+            onChange={e => setColor(e.target.value)}
+          />
+        </Box>
+        <Box className={classes.swatches} role="radiogroup">
+          {TAG_COLORS.map(swatch => (
+            <button
+              type="button"
+              key={swatch}
+              role="radio"
+              aria-checked={color === swatch}
+              aria-label={swatch}
+              className={`${classes.swatch} ${
+                color === swatch ? classes.chosen : ''
+              }`}
+              style={{ backgroundColor: swatch }}
+              onClick={() => setColor(swatch)}
+            />
+          ))}
+        </Box>
+        {trimmed && (
+          <Box mt={2}>
+            <TagChip tag={{ id: 'preview', name: trimmed, color }} />
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={busy || !trimmed}
+          onClick={() => onSave(trimmed, color)}
+        >
+          {t('keyWorkspace.detail.save')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Tags with what they are used for; admins create, rename, recolour and delete them. */
+export function TagsSettings() {
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  const api = useApi(llmUsageApiRef);
+  const alertApi = useApi(alertApiRef);
+  const paths = useLlmUsagePaths();
+  const { allowed: canManage } = usePermission({
+    permission: llmUsageAdminPermission,
+  });
+  const [reloadToken, setReloadToken] = useState(0);
+  const tags = useTags(reloadToken);
+  const [editing, setEditing] = useState<Editing>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await action();
+      alertApi.post({
+        message: done,
+        severity: 'success',
+        display: 'transient',
+      });
+      setEditing(undefined);
+      setReloadToken(n => n + 1);
+    } catch (error) {
+      alertApi.post({
+        message: t('keyWorkspace.tags.failed', {
+          error: (error as Error).message,
+        }),
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let body;
+  if (tags.error) {
+    body = <QueryErrorPanel error={tags.error} onRetry={tags.retry} />;
+  } else if (!tags.value) {
+    body = <Skeleton variant="rect" height={160} />;
+  } else if (tags.value.items.length === 0) {
+    body = (
+      <EmptyState
+        missing="content"
+        title={t('keyWorkspace.tags.emptyTitle')}
+        description={t('keyWorkspace.tags.emptyDescription')}
+      />
+    );
+  } else {
+    body = (
+      <Box className={classes.scroll}>
+        <Table size="small" data-testid="tags-table">
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('keyWorkspace.tags.tag')}</TableCell>
+              <TableCell align="right">{t('keyWorkspace.tags.keys')}</TableCell>
+              <TableCell align="right">
+                {t('keyWorkspace.tags.activeKeys')}
+              </TableCell>
+              <TableCell align="right">
+                {t('keyWorkspace.tags.monthSpend')}
+              </TableCell>
+              {canManage && <TableCell />}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {tags.value.items.map(tag => (
+              <TableRow key={tag.id} data-testid={`tag-row-${tag.name}`}>
+                <TableCell>
+                  <TagChip tag={tag} />
+                </TableCell>
+                <TableCell align="right">
+                  <Link
+                    to={`${paths.keys()}?tag=${encodeURIComponent(tag.id)}`}
+                  >
+                    {format.integer(tag.keyCount)}
+                  </Link>
+                </TableCell>
+                <TableCell align="right">
+                  {format.integer(tag.activeKeyCount)}
+                </TableCell>
+                <TableCell align="right">
+                  <CostLines costs={tag.monthCost} />
+                </TableCell>
+                {canManage && (
+                  <TableCell align="right">
+                    <Tooltip title={t('keyWorkspace.tags.edit')}>
+                      <IconButton
+                        size="small"
+                        aria-label={t('keyWorkspace.tags.editNamed', {
+                          name: tag.name,
+                        })}
+                        onClick={() => setEditing({ mode: 'edit', tag })}
+                      >
+                        <EditIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                    <Tooltip title={t('keyWorkspace.tags.delete')}>
+                      <IconButton
+                        size="small"
+                        aria-label={t('keyWorkspace.tags.deleteNamed', {
+                          name: tag.name,
+                        })}
+                        onClick={() => setEditing({ mode: 'delete', tag })}
+                      >
+                        <DeleteIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
+    );
+  }
+
+  return (
+    <SectionCard
+      title={t('keyWorkspace.tags.title')}
+      subheader={t('keyWorkspace.tags.subtitle')}
+      busy={(tags.loading && !!tags.value) || busy}
+      toolbar={
+        canManage && (
+          <Button
+            color="primary"
+            variant="outlined"
+            size="small"
+            startIcon={<AddIcon />}
+            onClick={() => setEditing({ mode: 'create' })}
+          >
+            {t('keyWorkspace.tags.create')}
+          </Button>
+        )
+      }
+    >
+      {body}
+      {editing?.mode === 'create' && (
+        <TagDialog
+          busy={busy}
+          onCancel={() => setEditing(undefined)}
+          onSave={(name, color) =>
+            run(
+              () => api.createTag({ name, color }),
+              t('keyWorkspace.tags.created', { name }),
+            )
+          }
+        />
+      )}
+      {editing?.mode === 'edit' && (
+        <TagDialog
+          tag={editing.tag}
+          busy={busy}
+          onCancel={() => setEditing(undefined)}
+          onSave={(name, color) =>
+            run(
+              () => api.updateTag(editing.tag.id, { name, color }),
+              t('keyWorkspace.tags.updated', { name }),
+            )
+          }
+        />
+      )}
+      {editing?.mode === 'delete' && (
+        <Dialog open onClose={() => setEditing(undefined)}>
+          <DialogTitle>
+            {t('keyWorkspace.tags.deleteTitle', { name: editing.tag.name })}
+          </DialogTitle>
+          <DialogContent>
+            <DialogContentText>
+              {t('keyWorkspace.tags.deleteWarning', {
+                n: String(editing.tag.keyCount),
+              })}
+            </DialogContentText>
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setEditing(undefined)}>
+              {t('keyWorkspace.dialog.cancel')}
+            </Button>
+            <Button
+              color="secondary"
+              variant="contained"
+              disabled={busy}
+              onClick={() =>
+                run(
+                  () => api.deleteTag(editing.tag.id),
+                  t('keyWorkspace.tags.deleted', { name: editing.tag.name }),
+                )
+              }
+            >
+              {t('keyWorkspace.tags.delete')}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </SectionCard>
+  );
+}

@@ -1,0 +1,209 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ApiKey,
+  AuditEventListResponse,
+  KeyListQuery,
+  KeyListResponse,
+  ListProviderAccountsResponse,
+  ListProvidersResponse,
+  ListTagsResponse,
+  SyncRunListQuery,
+  SyncRunListResponse,
+  UsageOverviewResponse,
+  llmUsageKeyDeletePermission,
+  llmUsageKeyManagePermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { DateTime } from 'luxon';
+import { LlmUsageApi, llmUsageApiRef } from '../api';
+import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+
+/** One page of the key inventory. */
+export function useKeyList(
+  query: KeyListQuery,
+  reloadToken = 0,
+): PolledQueryState<KeyListResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.listKeys(query, { signal }),
+    `keys:${JSON.stringify(query)}:${reloadToken}`,
+  );
+}
+
+/** One key, e.g. for its detail drawer. */
+export function useKey(id: string, reloadToken = 0): PolledQueryState<ApiKey> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.getKey(id, { signal }),
+    `key:${id}:${reloadToken}`,
+  );
+}
+
+/** Counts and money for the cards above the key table. */
+export interface KeySummary {
+  total: number;
+  active: number;
+  expiringSoon: number;
+  /** Latest balance per account, for the cards to add up per currency. */
+  accounts: ListProviderAccountsResponse['items'];
+  /** Cost of the calls reported this month (UTC), per currency. */
+  monthSpend: UsageOverviewResponse['current']['costs'];
+}
+
+/** Keys expiring within this many days count as "expiring soon". */
+export const EXPIRING_SOON_DAYS = 7;
+
+async function loadSummary(
+  api: LlmUsageApi,
+  signal: AbortSignal,
+): Promise<KeySummary> {
+  const count = (query: KeyListQuery) =>
+    api
+      .listKeys({ ...query, limit: 1 }, { signal })
+      .then(response => response.total);
+  const now = DateTime.utc();
+  const [total, active, expiringSoon, accounts, overview] = await Promise.all([
+    count({}),
+    count({ status: ['active'] }),
+    count({ expiry: ['expiring'], expiringWithinDays: EXPIRING_SOON_DAYS }),
+    api.listAccounts({ signal }),
+    api.getOverview(
+      { from: now.startOf('month').toISO()!, to: now.toISO()! },
+      { signal },
+    ),
+  ]);
+  return {
+    total,
+    active,
+    expiringSoon,
+    accounts: accounts.items,
+    monthSpend: overview.current.costs,
+  };
+}
+
+export function useKeySummary(reloadToken = 0): PolledQueryState<KeySummary> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => loadSummary(api, signal),
+    `key-summary:${reloadToken}`,
+  );
+}
+
+export function useTags(reloadToken = 0): PolledQueryState<ListTagsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.listTags({ signal }),
+    `tags:${reloadToken}`,
+  );
+}
+
+export function useAccounts(
+  reloadToken = 0,
+): PolledQueryState<ListProviderAccountsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.listAccounts({ signal }),
+    `accounts:${reloadToken}`,
+  );
+}
+
+export function useProviders(): PolledQueryState<ListProvidersResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(signal => api.listProviders({ signal }), 'providers');
+}
+
+export function useSyncRuns(
+  query: SyncRunListQuery,
+  reloadToken = 0,
+): PolledQueryState<SyncRunListResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.listSyncRuns(query, { signal }),
+    `sync-runs:${JSON.stringify(query)}:${reloadToken}`,
+  );
+}
+
+/** The audit trail of one key, newest first. */
+export function useKeyAuditEvents(
+  keyId: string,
+  reloadToken = 0,
+): PolledQueryState<AuditEventListResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.listAuditEvents(
+        { targetType: 'key', targetId: keyId, limit: 50 },
+        { signal },
+      ),
+    `audit:key:${keyId}:${reloadToken}`,
+  );
+}
+
+/** Which of some keys the user may manage and delete. */
+export interface KeyPermissions {
+  manageable: Set<string>;
+  deletable: Set<string>;
+  loading: boolean;
+}
+
+/**
+ * Asks the permission framework about each key (the permission API batches
+ * the requests), so batch actions can be disabled when no selected key
+ * allows them. The backend checks again per key.
+ */
+export function useKeyPermissions(keyIds: string[]): KeyPermissions {
+  const permissionApi = useApi(permissionApiRef);
+  const idsKey = [...keyIds].sort().join(',');
+  const [state, setState] = useState<KeyPermissions>({
+    manageable: new Set(),
+    deletable: new Set(),
+    loading: keyIds.length > 0,
+  });
+  const authorize = useCallback(
+    async (ids: string[]) => {
+      const decide = (permission: typeof llmUsageKeyManagePermission) =>
+        Promise.all(
+          ids.map(async id => {
+            const decision = await permissionApi.authorize({
+              permission,
+              resourceRef: id,
+            });
+            return decision.result === AuthorizeResult.ALLOW ? id : undefined;
+          }),
+        );
+      const [manage, remove] = await Promise.all([
+        decide(llmUsageKeyManagePermission),
+        decide(llmUsageKeyDeletePermission),
+      ]);
+      const present = (values: Array<string | undefined>) =>
+        new Set(values.filter((v): v is string => v !== undefined));
+      return { manageable: present(manage), deletable: present(remove) };
+    },
+    [permissionApi],
+  );
+  useEffect(() => {
+    let cancelled = false;
+    const ids = idsKey ? idsKey.split(',') : [];
+    setState(previous => ({ ...previous, loading: ids.length > 0 }));
+    authorize(ids)
+      .then(result => {
+        if (!cancelled) setState({ ...result, loading: false });
+      })
+      .catch(() => {
+        // Unknown means "let the backend decide": it reports per key.
+        if (!cancelled) {
+          setState({
+            manageable: new Set(ids),
+            deletable: new Set(ids),
+            loading: false,
+          });
+        }
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [idsKey, authorize]);
+  return state;
+}
