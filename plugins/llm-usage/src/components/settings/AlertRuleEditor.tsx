@@ -99,6 +99,10 @@ export function AlertRuleEditor(props: AlertRuleEditorProps) {
   const [severity, setSeverity] = useState<AlertSeverity>(rule.severity);
   const [fields, setFields] = useState<AlertRuleFields>(() => fieldsOf(rule));
   const [saving, setSaving] = useState(false);
+  // Labels need ids to name their fields; several editors share a page.
+  const idPrefix = `alert-rule-${rule.type}-${rule.scope}-${
+    rule.scopeId ?? 'all'
+  }`.replace(/[^\w-]/g, '_');
   const invalid = invalidFields(fields);
   const label = (name: string) => t(`alertRules.fields.${name as FieldName}`);
 
@@ -127,6 +131,7 @@ export function AlertRuleEditor(props: AlertRuleEditorProps) {
         <TextField
           select
           size="small"
+          id={`${idPrefix}-severity`}
           label={t('alertRules.severity')}
           value={severity}
           disabled={!canEdit}
@@ -162,6 +167,7 @@ export function AlertRuleEditor(props: AlertRuleEditorProps) {
           ) : (
             <TextField
               key={name}
+              id={`${idPrefix}-${name}`}
               label={label(name)}
               value={value}
               disabled={!canEdit}
