@@ -1,0 +1,243 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { Progress } from '@backstage/core-components';
+import {
+  alertApiRef,
+  useApi,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  ALERT_RULE_SCOPES,
+  ALERT_TYPES,
+  type AlertRule,
+  type AlertRuleInput,
+  type AlertRuleScope,
+  type AlertType,
+  llmUsageAdminPermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageApiRef } from '../../api';
+import { useAlertRules } from '../../hooks';
+import { llmUsageTranslationRef } from '../../translation';
+import { QueryErrorPanel, SectionCard } from '../common';
+import { AlertRuleEditor } from './AlertRuleEditor';
+
+const useStyles = makeStyles(theme => ({
+  stack: { display: 'grid', gap: theme.spacing(3) },
+  dialogFields: {
+    display: 'grid',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+}));
+
+const OVERRIDE_SCOPES = ALERT_RULE_SCOPES.filter(
+  (scope): scope is Exclude<AlertRuleScope, 'global'> => scope !== 'global',
+);
+
+/** Picks a type and a scope, then edits the override like any rule. */
+function AddOverrideDialog(props: {
+  open: boolean;
+  globals: AlertRule[];
+  onClose: () => void;
+  onSave: (input: AlertRuleInput) => Promise<unknown>;
+}) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const classes = useStyles();
+  const [type, setType] = useState<AlertType>('low_balance');
+  const [scope, setScope] =
+    useState<Exclude<AlertRuleScope, 'global'>>('account');
+  const [scopeId, setScopeId] = useState('');
+  const base = props.globals.find(rule => rule.type === type);
+  return (
+    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="md">
+      <DialogTitle>{t('alertRules.overrides.add')}</DialogTitle>
+      <DialogContent>
+        <Box className={classes.dialogFields}>
+          <TextField
+            select
+            label={t('alertRules.overrides.type')}
+            value={type}
+            onChange={e => setType(e.target.value as AlertType)}
+          >
+            {ALERT_TYPES.map(value => (
+              <MenuItem key={value} value={value}>
+                {t(`alerts.types.${value}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            label={t('alertRules.overrides.scope')}
+            value={scope}
+            onChange={e =>
+              setScope(e.target.value as Exclude<AlertRuleScope, 'global'>)
+            }
+          >
+            {OVERRIDE_SCOPES.map(value => (
+              <MenuItem key={value} value={value}>
+                {t(`alertRules.scopes.${value}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            label={t('alertRules.overrides.scopeId')}
+            value={scopeId}
+            onChange={e => setScopeId(e.target.value)}
+            required
+          />
+        </Box>
+        {base && scopeId.trim() && (
+          <AlertRuleEditor
+            // A new type or scope starts from that type's global rule.
+            key={`${type}:${scope}`}
+            rule={{ ...base, id: null, scope, scopeId: scopeId.trim() }}
+            canEdit
+            onSave={async input => {
+              await props.onSave(input);
+              props.onClose();
+            }}
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>
+          {t('alertRules.overrides.cancel')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/**
+ * Settings → Alert rules: the global rule of each alert type (the built-in
+ * default until saved) and the overrides for single accounts, keys,
+ * projects or budgets.
+ *
+ * @internal
+ */
+export function AlertRulesSettings() {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const classes = useStyles();
+  const api = useApi(llmUsageApiRef);
+  const alertApi = useApi(alertApiRef);
+  const rules = useAlertRules();
+  const admin = usePermission({ permission: llmUsageAdminPermission });
+  const [adding, setAdding] = useState(false);
+
+  const done = (message: string, severity: 'success' | 'error') =>
+    alertApi.post({ message, severity, display: 'transient' });
+  const save = (input: AlertRuleInput) =>
+    api.saveAlertRule(input).then(
+      () => {
+        done(t('alertRules.saved'), 'success');
+        rules.retry();
+      },
+      (error: Error) =>
+        done(t('alertRules.saveFailed', { message: error.message }), 'error'),
+    );
+  const remove = (id: string) =>
+    api.deleteAlertRule(id).then(
+      () => rules.retry(),
+      (error: Error) =>
+        done(t('alertRules.saveFailed', { message: error.message }), 'error'),
+    );
+
+  if (rules.error) {
+    return <QueryErrorPanel error={rules.error} onRetry={rules.retry} />;
+  }
+  if (!rules.value || admin.loading) {
+    return <Progress />;
+  }
+  const globals = rules.value.items.filter(rule => rule.scope === 'global');
+  const overrides = rules.value.items.filter(rule => rule.scope !== 'global');
+
+  return (
+    <Box className={classes.stack}>
+      <Typography variant="body2" color="textSecondary">
+        {t('alertRules.description')}
+      </Typography>
+      {globals.map(rule => (
+        <SectionCard key={rule.type} title={t(`alerts.types.${rule.type}`)}>
+          <AlertRuleEditor
+            // Saved or reset: start again from what the server has.
+            key={`${rule.id}:${rule.updatedAt}`}
+            rule={rule}
+            canEdit={admin.allowed}
+            onSave={save}
+            onReset={rule.id ? () => remove(rule.id!) : undefined}
+          />
+        </SectionCard>
+      ))}
+      <SectionCard
+        title={t('alertRules.overrides.title')}
+        toolbar={
+          <Button variant="outlined" onClick={() => setAdding(true)}>
+            {t('alertRules.overrides.add')}
+          </Button>
+        }
+      >
+        {overrides.length === 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            {t('alertRules.overrides.empty')}
+          </Typography>
+        ) : (
+          <Box style={{ overflowX: 'auto' }}>
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>{t('alertRules.overrides.type')}</TableCell>
+                  <TableCell>{t('alertRules.overrides.scope')}</TableCell>
+                  <TableCell>{t('alertRules.enabled')}</TableCell>
+                  <TableCell>{t('alertRules.severity')}</TableCell>
+                  <TableCell />
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {overrides.map(rule => (
+                  <TableRow key={rule.id!}>
+                    <TableCell>{t(`alerts.types.${rule.type}`)}</TableCell>
+                    <TableCell>
+                      {t(`alertRules.scopes.${rule.scope}`)}: {rule.scopeId}
+                    </TableCell>
+                    <TableCell>{rule.enabled ? '✓' : '—'}</TableCell>
+                    <TableCell>
+                      {t(`alerts.severities.${rule.severity}`)}
+                    </TableCell>
+                    <TableCell>
+                      <Button size="small" onClick={() => remove(rule.id!)}>
+                        {t('alertRules.overrides.remove')}
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
+        )}
+      </SectionCard>
+      <AddOverrideDialog
+        open={adding}
+        globals={globals}
+        onClose={() => setAdding(false)}
+        onSave={save}
+      />
+    </Box>
+  );
+}
