@@ -8,6 +8,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerUsageActions } from './actions/registerUsageActions';
+import { createAlertFeatures } from './alerts/alertFeatures';
 import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -184,6 +185,15 @@ export const llmUsagePlugin = createBackendPlugin({
             reports,
           }),
         );
+        // Alert rules, evaluation (hourly and after each sync) and delivery.
+        const alerting = await createAlertFeatures({
+          ...deps,
+          db,
+          projects,
+          visibility,
+          queries: new UsageQueries(db, rollups),
+        });
+        deps.httpRouter.use(alerting.router);
         registerUsageActions({
           actionsRegistry: deps.actionsRegistry,
           visibility,
