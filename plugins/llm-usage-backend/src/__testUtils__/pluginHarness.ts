@@ -228,13 +228,7 @@ export async function llmUsageTableCounts(
           .where('table_schema', knex.raw('current_schema()'))
           .andWhere('table_name', 'like', 'llm\\_usage\\_%')
       ).map(row => row.table_name)
-    : (
-        await knex('sqlite_master')
-          .select('name')
-          .where('type', 'table')
-          .andWhere('name', 'like', 'llm\\_usage\\_%')
-          .orWhere('name', 'like', 'llm_usage_%')
-      )
+    : (await knex('sqlite_master').select('name').where('type', 'table'))
         .map(row => row.name)
         .filter(name => name.startsWith('llm_usage_'));
   const counts: Record<string, number> = {};
