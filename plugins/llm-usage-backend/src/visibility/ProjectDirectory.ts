@@ -11,6 +11,7 @@ import {
   LinkedEntity,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 
+const EMPTY_TTL_MS = 5_000;
 const ANNOTATION_FILTER_KEY = `metadata.annotations.${LLM_USAGE_PROJECT_ID_ANNOTATION}`;
 
 /**
@@ -32,10 +33,18 @@ export class ProjectDirectory {
     if (!this.cached || now - this.cached.at > this.ttlMs) {
       const projects = this.load();
       this.cached = { at: now, projects };
-      // A failed load must not be cached.
-      projects.catch(() => {
-        if (this.cached?.projects === projects) this.cached = undefined;
-      });
+      // A failed load must not be cached, nor for long an empty one: right
+      // after startup the catalog is usually still reading its locations.
+      projects.then(
+        map => {
+          if (map.size === 0 && this.cached?.projects === projects) {
+            this.cached.at = now - this.ttlMs + EMPTY_TTL_MS;
+          }
+        },
+        () => {
+          if (this.cached?.projects === projects) this.cached = undefined;
+        },
+      );
     }
     return this.cached.projects;
   }
