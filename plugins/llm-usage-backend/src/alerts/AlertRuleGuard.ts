@@ -29,8 +29,7 @@ type OwnerLookup = (
 export class OwnerAlertRuleGuard implements AlertRuleGuard {
   constructor(
     private readonly owners: { account: OwnerLookup; key: OwnerLookup },
-    /** Without it (no key permissions wired), only admins edit rules. */
-    private readonly authorizer?: {
+    private readonly authorizer: {
       accounts: OwnedResourceAuthorizer;
       keys: OwnedResourceAuthorizer;
     },
@@ -48,11 +47,6 @@ export class OwnerAlertRuleGuard implements AlertRuleGuard {
         throw new NotFoundError(`No ${scope} with id '${scopeId}'`);
       }
       if (viewer.isAdmin) return;
-      if (!this.authorizer) {
-        throw new NotAllowedError(
-          `Only LLM Usage admins can change ${scope} alert rules`,
-        );
-      }
       if (scope === 'account') {
         await this.authorizer.accounts.assert(
           credentials,

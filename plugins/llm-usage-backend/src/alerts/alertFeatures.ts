@@ -5,6 +5,8 @@ import {
   type HttpAuthService,
   type LifecycleService,
   type LoggerService,
+  type PermissionsRegistryService,
+  type PermissionsService,
   type RootConfigService,
   type SchedulerService,
   type UserInfoService,
@@ -19,16 +21,18 @@ import { CallerResolver } from '../budgets/Caller';
 import type { UsageQueries } from '../database/UsageQueries';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { WebhookDispatcher } from '../notifications/WebhookDispatcher';
+import {
+  LlmUsageAuthorizer,
+  llmUsageAccountResourceRef,
+  llmUsageKeyResourceRef,
+} from '../permissions';
 import { ProviderLedger } from '../quota/ProviderLedger';
 import { QuotaService } from '../quota/QuotaService';
 import { createAlertsRouter } from '../service/alertsRouter';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import { AlertEvaluator, type ProjectUsageReader } from './AlertEvaluator';
-import {
-  OwnerAlertRuleGuard,
-  type OwnedResourceAuthorizer,
-} from './AlertRuleGuard';
+import { OwnerAlertRuleGuard } from './AlertRuleGuard';
 import { AlertRuleStore } from './AlertRuleStore';
 import { AlertService } from './AlertService';
 import { AlertStore } from './AlertStore';
@@ -50,11 +54,9 @@ export interface AlertFeaturesOptions {
   visibility: VisibilityResolver;
   projects: ProjectDirectory;
   queries: UsageQueries;
-  /** Key and account permissions; without it only admins edit scoped rules. */
-  authorizer?: {
-    accounts: OwnedResourceAuthorizer;
-    keys: OwnedResourceAuthorizer;
-  };
+  permissions: PermissionsService;
+  /** Where the key and account resource types were registered. */
+  permissionsRegistry: PermissionsRegistryService;
 }
 
 /** Month usage per project from the rollups, tokens in and out together. */
@@ -161,9 +163,17 @@ export async function createAlertFeatures(
       alerts,
       rules,
       audit,
+      // Account and key rules follow the account and key permissions.
       guard: new OwnerAlertRuleGuard(
         { account: id => ledger.ownerOf(id), key: id => keys.ownerOfKey(id) },
-        options.authorizer,
+        new LlmUsageAuthorizer(options.permissions, {
+          keys: options.permissionsRegistry.getPermissionRuleset(
+            llmUsageKeyResourceRef,
+          ),
+          accounts: options.permissionsRegistry.getPermissionRuleset(
+            llmUsageAccountResourceRef,
+          ),
+        }),
       ),
       evaluation: evaluator,
     }),

@@ -244,6 +244,42 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
     expect(JSON.parse(events[0].after)).toMatchObject({ params: rule.params });
   });
 
+  it('lets the owners of an account tune its rules, and nobody else', async () => {
+    const { knex, server, as } = await start();
+    await knex('llm_usage_accounts').insert({
+      id: 'acc-a',
+      provider: 'openai',
+      name: 'Team A OpenAI',
+      owner_ref: TEAM_A,
+      source: 'api',
+      settings: '{}',
+      status: 'ok',
+      created_at: Date.now(),
+      updated_at: Date.now(),
+    });
+    const rule = {
+      type: 'low_balance',
+      scope: 'account',
+      scopeId: 'acc-a',
+      enabled: true,
+      severity: 'error',
+      params: { thresholds: [{ currency: 'USD', amount: '50' }] },
+    };
+    const put = (user: string) =>
+      request(server)
+        .put('/api/llm-usage/alert-rules')
+        .set('Authorization', as(user))
+        .send(rule);
+    expect((await put(BOB)).status).toBe(403);
+    const saved = await put(ALICE);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ scope: 'account', scopeId: 'acc-a' });
+    const removed = await request(server)
+      .delete(`/api/llm-usage/alert-rules/${saved.body.id}`)
+      .set('Authorization', as(BOB));
+    expect(removed.status).toBe(403);
+  });
+
   it('refuses an account rule for an account that does not exist', async () => {
     const { server, as } = await start();
     const response = await request(server)
