@@ -255,11 +255,14 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
       const random = seededRandom(3);
       let inputTokens = 52;
       let outputTokens = 47;
+      let costNanos = 0n;
       const generated = Array.from({ length: 80 }, (_, i) => {
         const input = Math.floor(random() * 3000);
         const output = Math.floor(random() * 800);
+        const nanos = 1 + Math.floor(random() * 9_000_000);
         inputTokens += input;
         outputTokens += output;
+        costNanos += BigInt(nanos);
         return {
           traceId: i.toString(16).padStart(32, '0'),
           spanId: (i + 1).toString(16).padStart(16, '0'),
@@ -272,6 +275,8 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
             'gen_ai.request.model': 'doubao-pro-32k',
             'gen_ai.usage.input_tokens': input,
             'gen_ai.usage.output_tokens': output,
+            // Not in the conventions; some instrumentations send it.
+            'gen_ai.usage.cost': nanos / 1e9,
           },
         };
       });
@@ -315,6 +320,7 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
           calls: 81,
           inputTokens,
           outputTokens,
+          costs: [{ currency: 'USD', amount: formatNanos(costNanos) }],
         });
         const models = await request(server)
           .get(`/api/llm-usage/usage/projects/alpha/models?${range}`)
