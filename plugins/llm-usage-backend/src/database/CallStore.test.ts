@@ -42,6 +42,44 @@ describe.each(databases.eachSupportedId())('CallStore on %p', databaseId => {
     ]);
   });
 
+  it('stores text with quotes, backslashes, control characters and braces exactly', async () => {
+    const { calls, knex } = await setup();
+    const awkward = [
+      'plain',
+      'say "hi", {ok}',
+      'back\\slash \\n not a newline',
+      'new\nline\ttab',
+      'null',
+      'NULL',
+      '',
+      'ünïcødé 模型 \u2028',
+    ];
+    await calls.ingest(
+      awkward.map((text, i) =>
+        makeCall({
+          id: `awkward-${i} ${text}`,
+          occurredAt: T0 + i,
+          projectId: `p ${text}`,
+          model: `m ${text}`,
+          errorReason: text,
+          metadata: { text },
+        }),
+      ),
+    );
+    const rows = await knex('llm_usage_calls').orderBy('occurred_at');
+    expect(
+      rows.map(r => [r.id, r.project_id, r.model, r.error_reason, r.metadata]),
+    ).toEqual(
+      awkward.map((text, i) => [
+        `awkward-${i} ${text}`,
+        `p ${text}`,
+        `m ${text}`,
+        text,
+        JSON.stringify({ text }),
+      ]),
+    );
+  });
+
   it('completes a processing call when its id arrives again, and re-marks both hours', async () => {
     const { calls, knex } = await setup();
     await calls.ingest([

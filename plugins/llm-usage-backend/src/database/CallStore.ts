@@ -17,6 +17,7 @@ import {
   hourStartOf,
 } from './tables';
 import { applyScope } from './scope';
+import { BulkColumn, arrayLiteral, bulkInsert, isPostgres } from './bulkInsert';
 import type { NormalizedCall, VisibilityScope } from './types';
 
 /** Filters of the call history. */
@@ -64,6 +65,30 @@ type CallRow = {
   metadata: string | null;
 };
 
+/** The columns of a stored call, in the order {@link bulkInsert} sends them. */
+const CALL_COLUMNS: BulkColumn[] = [
+  ['id', 'text'],
+  ['occurred_at', 'bigint'],
+  ['user_ref', 'text'],
+  ['project_id', 'text'],
+  ['api_key_id', 'text'],
+  ['provider', 'text'],
+  ['model', 'text'],
+  ['type', 'text'],
+  ['status', 'text'],
+  ['error_reason', 'text'],
+  ['duration_ms', 'integer'],
+  ['ttft_ms', 'integer'],
+  ['input_tokens', 'bigint'],
+  ['output_tokens', 'bigint'],
+  ['cached_tokens', 'bigint'],
+  ['cost_nanos', 'bigint'],
+  ['currency', 'text'],
+  ['metadata', 'text'],
+  ['received_at', 'bigint'],
+  ['updated_at', 'bigint'],
+];
+
 /** Stores calls idempotently and serves the call history. */
 export class CallStore {
   constructor(private readonly db: Knex) {}
@@ -76,24 +101,9 @@ export class CallStore {
   async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
     const now = Date.now();
     return this.db.transaction(async tx => {
-      const existing = new Map<
-        string,
-        { status: string; occurredAt: number }
-      >();
-      for (const ids of chunk(
-        [...new Set(calls.map(c => c.id))],
-        WRITE_CHUNK_ROWS,
-      )) {
-        const rows = await tx(CALLS_TABLE)
-          .select('id', 'status', 'occurred_at')
-          .whereIn('id', ids);
-        for (const row of rows) {
-          existing.set(row.id, {
-            status: row.status,
-            occurredAt: Number(row.occurred_at),
-          });
-        }
-      }
+      const existing = await storedCalls(tx, [
+        ...new Set(calls.map(c => c.id)),
+      ]);
 
       const toInsert = new Map<string, NormalizedCall>();
       const toComplete = new Map<string, NormalizedCall>();
@@ -121,12 +131,16 @@ export class CallStore {
         }
       }
 
-      for (const rows of chunk([...toInsert.values()], WRITE_CHUNK_ROWS)) {
-        await tx(CALLS_TABLE)
-          .insert(rows.map(call => toRow(call, now)))
-          .onConflict('id')
-          .ignore();
-      }
+      await bulkInsert(
+        tx,
+        CALLS_TABLE,
+        CALL_COLUMNS,
+        [...toInsert.values()].map(call => {
+          const row = toRow(call, now);
+          return CALL_COLUMNS.map(([name]) => row[name]);
+        }),
+        'id',
+      );
       for (const call of toComplete.values()) {
         const { id, received_at: _receivedAt, ...values } = toRow(call, now);
         await tx(CALLS_TABLE)
@@ -214,24 +228,55 @@ export class CallStore {
   }
 }
 
+/** The stored status and time of the given ids, where known. */
+async function storedCalls(
+  db: Knex,
+  ids: string[],
+): Promise<Map<string, { status: string; occurredAt: number }>> {
+  const stored = new Map<string, { status: string; occurredAt: number }>();
+  const parts = isPostgres(db) ? [ids] : chunk(ids, WRITE_CHUNK_ROWS);
+  for (const part of parts) {
+    const query = db(CALLS_TABLE).select('id', 'status', 'occurred_at');
+    const rows = await (isPostgres(db)
+      ? query.whereRaw('id = ANY(?::text[])', [arrayLiteral(part)])
+      : query.whereIn('id', part));
+    for (const row of rows) {
+      stored.set(row.id, {
+        status: row.status,
+        occurredAt: Number(row.occurred_at),
+      });
+    }
+  }
+  return stored;
+}
+
 /** Marks hours for the rollup; a new token per write invalidates a rollup in flight. */
 export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
   // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
-  const rows = [...hours]
-    .sort((a, b) => a - b)
-    .map(hour_start => ({
-      hour_start,
-      token: randomUUID(),
-    }));
-  for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
+  const sorted = [...hours].sort((a, b) => a - b);
+  if (sorted.length === 0) return;
+  const token = randomUUID();
+  if (isPostgres(db)) {
+    await db.raw(
+      `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
+       SELECT hour_start, ? FROM unnest(?::bigint[]) AS hours (hour_start)
+       ON CONFLICT (hour_start) DO UPDATE SET token = excluded.token`,
+      [token, arrayLiteral(sorted)],
+    );
+    return;
+  }
+  for (const part of chunk(sorted, WRITE_CHUNK_ROWS)) {
     await db(DIRTY_HOURS_TABLE)
-      .insert(part)
+      .insert(part.map(hour_start => ({ hour_start, token })))
       .onConflict('hour_start')
       .merge(['token']);
   }
 }
 
-export function toRow(call: NormalizedCall, now: number) {
+export function toRow(
+  call: NormalizedCall,
+  now: number,
+): Record<string, unknown> {
   return {
     id: call.id,
     occurred_at: call.occurredAt,

@@ -19,12 +19,8 @@ import {
   dayStartOf,
 } from './tables';
 import { TimeSpan, hourSpans } from '../usage/segments';
-import {
-  CALL_COUNTERS,
-  HAS_LATENCY,
-  isPostgres,
-  joinedTextSql,
-} from './callCounters';
+import { CALL_COUNTERS, HAS_LATENCY, joinedTextSql } from './callCounters';
+import { BulkColumn, bulkInsert, isPostgres } from './bulkInsert';
 
 const STATE_ID = 'calls';
 
@@ -125,7 +121,7 @@ class RollupGroups {
   >();
 
   get(key: RollupKey): RollupAccumulator {
-    const id = KEY_COLUMNS.map(column => key[column]).join('\u0000');
+    const id = `${key.level}\u0000${key.user_ref}\u0000${key.project_id}\u0000${key.api_key_id}\u0000${key.provider}\u0000${key.model}\u0000${key.currency}`;
     let group = this.groups.get(id);
     if (!group) {
       group = { key, usage: new RollupAccumulator() };
@@ -149,7 +145,7 @@ class RollupGroups {
     return calls;
   }
 
-  /** Appends one row per group, in {@link ROLLUP_COLUMNS} order. */
+  /** Appends one row per group: the time, then {@link ROLLUP_COLUMNS}. */
   appendTo(rows: RollupRows, time: number) {
     for (const { key, usage } of this.groups.values()) {
       const c = usage.counters;
@@ -181,16 +177,12 @@ class RollupGroups {
   }
 }
 
-/** Rollup rows as value arrays in {@link ROLLUP_COLUMNS} order. */
+/** Rollup rows as value arrays: the time, then {@link ROLLUP_COLUMNS}. */
 type RollupRows = unknown[][];
 
-/**
- * The columns of both rollup tables (the first is the hour or day start),
- * with their PostgreSQL types for `unnest`.
- */
-const ROLLUP_COLUMNS: Array<[name: string, type: string]> = [
-  ['', 'bigint'],
-  ...KEY_COLUMNS.map((column): [string, string] => [column, 'text']),
+/** The columns of both rollup tables, after the hour or day start. */
+const ROLLUP_COLUMNS: BulkColumn[] = [
+  ...KEY_COLUMNS.map((column): BulkColumn => [column, 'text']),
   ['call_count', 'integer'],
   ['success_count', 'integer'],
   ['failed_count', 'integer'],
@@ -206,14 +198,6 @@ const ROLLUP_COLUMNS: Array<[name: string, type: string]> = [
   ['latency_sketch', 'text'],
   ['last_call_at', 'bigint'],
 ];
-
-/** A PostgreSQL array literal; text elements are always quoted. */
-function arrayLiteral(values: unknown[], type: string): string {
-  if (type !== 'text') return `{${values.join(',')}}`;
-  return `{${values
-    .map(value => `"${String(value).replace(/["\\]/g, '\\$&')}"`)
-    .join(',')}}`;
-}
 
 /** Most days one rollup transaction reads: a month of catch-up in one pass. */
 export const MAX_DAYS_PER_ROLL = 31;
@@ -445,38 +429,18 @@ export function batchesOfDays(
   return batches;
 }
 
-/** Multi-row inserts; on PostgreSQL one statement, a column per array. */
-async function insertRows(
+function insertRows(
   tx: Knex.Transaction,
   table: string,
   timeColumn: string,
   rows: RollupRows,
 ) {
-  if (rows.length === 0) return;
-  const names = ROLLUP_COLUMNS.map(([name]) => name || timeColumn);
-  if (isPostgres(tx)) {
-    await tx.raw(
-      `INSERT INTO ${table} (${names.join(
-        ', ',
-      )}) SELECT * FROM unnest(${ROLLUP_COLUMNS.map(
-        ([, type]) => `?::${type}[]`,
-      ).join(', ')})`,
-      ROLLUP_COLUMNS.map(([, type], i) =>
-        arrayLiteral(
-          rows.map(row => row[i]),
-          type,
-        ),
-      ),
-    );
-    return;
-  }
-  for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
-    await tx(table).insert(
-      part.map(row =>
-        Object.fromEntries(names.map((name, i) => [name, row[i]])),
-      ),
-    );
-  }
+  return bulkInsert(
+    tx,
+    table,
+    [[timeColumn, 'bigint'], ...ROLLUP_COLUMNS],
+    rows,
+  );
 }
 
 function pick(row: any, columns: string[]) {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './bulkInsert';
 
 /** A call whose duration counts: processing calls are not final yet. */
 const FINISHED = "status <> 'processing'";
@@ -24,10 +25,6 @@ export const CALL_COUNTERS: Record<string, string> = {
   ttft_count: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
   ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
 };
-
-export function isPostgres(db: Knex): boolean {
-  return db.client.dialect === 'postgresql';
-}
 
 /** The text aggregate of each dialect: string_agg is only recent in SQLite. */
 export function joinedTextSql(db: Knex, expression: string): string {
