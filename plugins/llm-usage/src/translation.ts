@@ -397,7 +397,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         noOwner: 'No owner: LLM Usage admins are told',
         target: 'On',
         providerMessage: 'Provider message',
-        openKeys: 'Open API keys',
+        openKeys: 'Open the key',
         openProject: 'Open the project',
       },
     },

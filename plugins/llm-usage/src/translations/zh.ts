@@ -307,7 +307,7 @@ const zh = createTranslationMessages({
     'alerts.drawer.noOwner': '无负责人：将通知 LLM 用量管理员',
     'alerts.drawer.target': '对象',
     'alerts.drawer.providerMessage': '服务商返回信息',
-    'alerts.drawer.openKeys': '打开 API 密钥',
+    'alerts.drawer.openKeys': '打开密钥',
     'alerts.drawer.openProject': '打开项目',
     'alertRules.tab': '告警规则',
     'alertRules.description':

@@ -121,7 +121,11 @@ function AlertDetails(props: { alert: Alert }) {
           </Button>
         )}
         {alert.target.type === 'key' && (
-          <Button variant="outlined" component={RouterLink} to={paths.keys()}>
+          <Button
+            variant="outlined"
+            component={RouterLink}
+            to={`${paths.keys()}?key=${encodeURIComponent(alert.target.id)}`}
+          >
             {t('alerts.drawer.openKeys')}
           </Button>
         )}
