@@ -176,6 +176,33 @@ describe('QuotaSection', () => {
     expect(screen.queryByTestId('quota-section')).not.toBeInTheDocument();
   });
 
+  it("asks for an entity's quota and hides when the viewer may not see it", async () => {
+    const denied = Object.assign(new Error('Not allowed'), {
+      name: 'ResponseError',
+      statusCode: 403,
+    });
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => {
+        throw denied;
+      }),
+    });
+    renderWithApi(
+      <Grid container>
+        <QuotaSection entityRef="group:default/team-b" />
+      </Grid>,
+      { api },
+    );
+    await waitFor(() =>
+      expect(api.getQuota).toHaveBeenCalledWith(
+        { entityRef: 'group:default/team-b' },
+        { signal: expect.anything() },
+      ),
+    );
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(screen.queryByText(/Not allowed/)).not.toBeInTheDocument();
+    expect(screen.queryByTestId('quota-section')).not.toBeInTheDocument();
+  });
+
   it('shows an error with a retry', async () => {
     const api = mockLlmUsageApi({
       getQuota: jest

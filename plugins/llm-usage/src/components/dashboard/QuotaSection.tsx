@@ -1,9 +1,14 @@
 import { Grid, Typography } from '@material-ui/core';
+import type { ResponseError } from '@backstage/errors';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useQuota } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
 import { QueryErrorPanel, SectionCard } from '../common';
 import { BalanceQuotaCard, BudgetQuotaCard } from '../quota';
+
+function isNotAllowed(error: Error): boolean {
+  return (error as Partial<ResponseError>).statusCode === 403;
+}
 
 /** @internal */
 export interface QuotaSectionProps {
@@ -23,6 +28,10 @@ export function QuotaSection(props: QuotaSectionProps) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const quota = useQuota(entityRef);
 
+  if (quota.error && isNotAllowed(quota.error)) {
+    // Someone else's team page: its budgets are not the viewer's to see.
+    return null;
+  }
   let content;
   if (quota.error && !quota.value) {
     content = <QueryErrorPanel error={quota.error} onRetry={quota.retry} />;

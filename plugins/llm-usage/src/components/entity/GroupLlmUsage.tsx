@@ -37,6 +37,7 @@ import {
   RangePicker,
   SectionCard,
 } from '../common';
+import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
 import { entityRefOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
@@ -254,6 +255,8 @@ export function GroupLlmUsage(props: { entity: Entity }) {
     .sort();
   return (
     <Grid container spacing={3} data-testid="group-llm-usage">
+      {/* The team's budgets and balances; hidden when it has none. */}
+      <QuotaSection entityRef={groupRef} />
       <Grid item xs={12}>
         <EntityKeysCard
           title={t('keyWorkspace.entity.teamKeys')}
