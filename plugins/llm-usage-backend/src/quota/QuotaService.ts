@@ -1,4 +1,4 @@
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   BalanceHistoryResponse,
@@ -363,7 +363,9 @@ export class QuotaService {
     try {
       entityRef = normalizeRef(stringifyEntityRef(parseEntityRef(rawRef)));
     } catch {
-      throw new NotFoundError(`No entity '${rawRef}'`);
+      throw new InputError(
+        `Invalid query parameter 'entityRef': must be an entity ref such as group:default/team-a`,
+      );
     }
     const kind = entityRef.split(':')[0];
     const directory = await this.projects.projects();

@@ -457,6 +457,9 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       const res = await api.get('/usage/quota?entity=x', ALICE);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/entity/);
+      const bad = await api.get('/usage/quota?entityRef=group:', ALICE);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/entityRef/);
     });
   });
 
