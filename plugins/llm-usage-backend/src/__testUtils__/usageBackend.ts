@@ -50,9 +50,27 @@ export async function startUsageBackend(
   databaseId: TestDatabaseId,
   config: JsonObject = {},
 ) {
+  return (await startUsageBackendWith(databases, databaseId, { config }))
+    .server;
+}
+
+/**
+ * The same backend with more service factories, e.g. a
+ * signals service that records what is published; also gives the database.
+ */
+export async function startUsageBackendWith(
+  databases: ReturnType<typeof createTestDatabases>,
+  databaseId: TestDatabaseId,
+  options: {
+    config?: JsonObject;
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  },
+) {
+  const config = options.config ?? {};
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
     features: [
+      ...(options.features ?? []),
       llmUsagePlugin,
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({ data: config }),
@@ -93,5 +111,5 @@ export async function startUsageBackend(
       }).factory,
     ],
   });
-  return server;
+  return { server, knex };
 }

@@ -1,49 +1,21 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import {
-  createServiceFactory,
-  type BackstageCredentials,
-  type BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import type { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import request from 'supertest';
-import { llmUsagePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  ADMIN,
+  ALICE,
+  BOB,
+  startUsageBackendWith,
+} from '../__testUtils__/usageBackend';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-
-const ALICE = 'user:default/alice'; // team-a, owns project "alpha"
-const BOB = 'user:default/bob'; // team-b, owns project "beta"
-const ADMIN = 'user:default/root';
-const GROUPS: Record<string, string[]> = {
-  [ALICE]: ['group:default/team-a'],
-  [BOB]: ['group:default/team-b'],
-};
-
-function component(name: string, projectIds: string, owner: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'llm-usage.io/project-id': projectIds },
-    },
-    spec: { type: 'service', owner, lifecycle: 'production' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
 
 const DAY = Date.UTC(2026, 9, 10);
 const at = (hours: number) => new Date(DAY + hours * 3_600_000).toISOString();
@@ -88,47 +60,16 @@ const SEED = [
   }),
 ];
 
+/** The shared test backend (alice: team-a owns alpha; bob: team-b owns beta), seeded. */
 async function startBackend(databaseId: TestDatabaseId) {
-  const knex = await databases.init(databaseId);
   const actions = actionsRegistryServiceMock();
-  const { server } = await startTestBackend({
+  const { server } = await startUsageBackendWith(databases, databaseId, {
     features: [
-      llmUsagePlugin,
-      mockServices.database.factory({ knex }),
       createServiceFactory({
         service: actionsRegistryServiceRef,
         deps: {},
         factory: () => actions,
       }),
-      catalogServiceMock.factory({
-        entities: [
-          component('alpha-service', 'alpha', 'group:default/team-a'),
-          component('beta-service', 'beta', 'group:default/team-b'),
-        ],
-      }),
-      mockServices.userInfo.mock({
-        getUserInfo: async (credentials: BackstageCredentials) => {
-          const ref = (credentials.principal as BackstageUserPrincipal)
-            .userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-          };
-        },
-      }).factory,
-      mockServices.permissions.mock({
-        authorize: async (requests, { credentials }) => {
-          const principal =
-            credentials.principal as Partial<BackstageUserPrincipal>;
-          return requests.map(({ permission }) => ({
-            result:
-              permission.name === 'llm-usage.admin' &&
-              principal.userEntityRef !== ADMIN
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          })) as any;
-        },
-      }).factory,
     ],
   });
   const ingested = await request(server)

@@ -1,25 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import {
-  createServiceFactory,
-  type BackstageCredentials,
-  type BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   signalsServiceRef,
   type SignalPayload,
 } from '@backstage/plugin-signals-node';
+import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { llmUsagePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   generateLiteLlmPayloads,
@@ -29,6 +17,11 @@ import {
   otlpRequest,
   seededRandom,
 } from '../__testUtils__/ingestPayloads';
+import {
+  ADMIN,
+  ALICE,
+  startUsageBackendWith,
+} from '../__testUtils__/usageBackend';
 import { RollupStore } from '../database/RollupStore';
 import { formatNanos } from '../lib/money';
 import { CallRollup } from '../rollup/CallRollup';
@@ -37,56 +30,12 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 
-const ADMIN = 'user:default/root';
-const ALICE = 'user:default/alice';
-
-function component(name: string, projectIds: string, owner: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'llm-usage.io/project-id': projectIds },
-    },
-    spec: { type: 'service', owner, lifecycle: 'production' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
-
+/** The shared test backend, with a signals service that records what is published. */
 async function startBackend(databaseId: TestDatabaseId, config: JsonObject) {
-  const knex = await databases.init(databaseId);
   const published: SignalPayload[] = [];
-  const { server } = await startTestBackend({
+  const { server, knex } = await startUsageBackendWith(databases, databaseId, {
+    config: { llmUsage: { ingest: { maxBatchSize: 50, ...config } } },
     features: [
-      llmUsagePlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: { llmUsage: { ingest: { maxBatchSize: 50, ...config } } },
-      }),
-      catalogServiceMock.factory({
-        entities: [component('alpha-service', 'alpha', 'group:default/team-a')],
-      }),
-      mockServices.userInfo.mock({
-        getUserInfo: async (credentials: BackstageCredentials) => {
-          const ref = (credentials.principal as BackstageUserPrincipal)
-            .userEntityRef;
-          return { userEntityRef: ref, ownershipEntityRefs: [ref] };
-        },
-      }).factory,
-      mockServices.permissions.mock({
-        authorize: async (requests, { credentials }) => {
-          const principal =
-            credentials.principal as Partial<BackstageUserPrincipal>;
-          return requests.map(({ permission }) => ({
-            result:
-              permission.name === 'llm-usage.admin' &&
-              principal.userEntityRef !== ADMIN
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          })) as any;
-        },
-      }).factory,
       createServiceFactory({
         service: signalsServiceRef,
         deps: {},
