@@ -155,6 +155,7 @@ export async function createQuotaFeatures(
       budgets,
       ledger,
       logger,
+      audit,
     }),
   ]);
 }

@@ -7,6 +7,7 @@ import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog';
 import type {
   AuditEventFilter,
   AuditEventStore,
@@ -27,6 +28,8 @@ export interface AuditRouterOptions {
   budgets: BudgetService;
   ledger: ProviderLedger;
   logger: LoggerService;
+  /** Exports are recorded too: who took which slice of the trail. */
+  audit: Pick<AuditLog, 'record'>;
 }
 
 const isoDate = z
@@ -110,7 +113,7 @@ const EXPORT_PAGE_SIZE = 500;
 export async function createAuditRouter(
   options: AuditRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, callers, events, budgets, ledger, logger } = options;
+  const { httpAuth, callers, events, budgets, ledger, logger, audit } = options;
   const router = Router();
 
   const visibility = async (
@@ -164,6 +167,9 @@ export async function createAuditRouter(
 
   router.get('/audit-events/export', async (req, res) => {
     const query = parseQuery(exportSchema, req.query);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const filter = await filterFor(req, query);
     await streamTableExport<AuditEvent>(res, {
       format: query.format,
@@ -188,6 +194,21 @@ export async function createAuditRouter(
         });
         return { items: page.items, next: page.nextCursor };
       }),
+    });
+    // After the download, so the export does not list itself.
+    const {
+      visibleTargets: _targets,
+      visibleActorRef: _actor,
+      ...filters
+    } = filter;
+    await audit.record({
+      actor: credentials,
+      action: 'audit.export',
+      targetType: 'export',
+      targetId: 'audit-events',
+      after: { format: query.format, filters },
+      request: req,
+      severityLevel: 'low',
     });
   });
 

@@ -560,6 +560,16 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
         'occurredAt,actorRef,action,targetType,targetId,before,after,id',
       );
       expect(lines).toHaveLength(3);
+      const exported = await api.get(
+        '/audit-events?action=audit.export',
+        ADMIN,
+      );
+      expect(exported.body.items).toHaveLength(1);
+      expect(exported.body.items[0]).toMatchObject({
+        actorRef: ALICE,
+        targetType: 'export',
+        after: { format: 'csv' },
+      });
 
       const bad = await api.get('/audit-events?from=yesterday', ADMIN);
       expect(bad.status).toBe(400);
