@@ -34,5 +34,19 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // LLM Usage
 backend.add(import('@llm-usage/backstage-plugin-llm-usage-backend'));
+// Provider modules: accounts come from llmUsage.accounts or the Settings page;
+// without any, they only make their provider available.
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-openai'),
+);
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-anthropic'),
+);
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-openrouter'),
+);
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-volcengine'),
+);
 
 backend.start();

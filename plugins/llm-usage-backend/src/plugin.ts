@@ -13,6 +13,9 @@ import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { registerPermissions } from './permissions/registerPermissions';
+import { ProviderRegistry } from './accounts/ProviderRegistry';
+import { createProviderFeatures } from './accounts/providerFeatures';
+import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { loadDemoData } from './demo/loadDemoData';
 import { readLiteLlmMapping } from './ingest/litellm/liteLlmMapping';
 import { readOtlpMapping } from './ingest/otlp/otlpMapping';
@@ -38,6 +41,11 @@ const ROLLUP_TASK_ID = 'llm-usage-hourly-rollup';
 export const llmUsagePlugin = createBackendPlugin({
   pluginId: 'llm-usage',
   register(env) {
+    // Provider modules add their providers here before init runs.
+    const providers = new ProviderRegistry();
+    env.registerExtensionPoint(llmUsageProvidersExtensionPoint, {
+      addProvider: provider => providers.add(provider),
+    });
     env.registerInit({
       deps: {
         auth: coreServices.auth,
@@ -171,6 +179,13 @@ export const llmUsagePlugin = createBackendPlugin({
           projects,
           visibility,
           queries: new UsageQueries(db, rollups),
+        })) {
+          deps.httpRouter.use(router);
+        }
+        for (const router of await createProviderFeatures({
+          ...deps,
+          db,
+          registry: providers,
         })) {
           deps.httpRouter.use(router);
         }

@@ -84,6 +84,10 @@ export class AccountService {
     return account;
   }
 
+  isInstalled(account: AccountRecord): boolean {
+    return this.options.registry.has(account.provider);
+  }
+
   providerOf(account: AccountRecord): LlmProvider {
     const provider = this.options.registry.get(account.provider);
     if (!provider) {

@@ -1,0 +1,140 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  llmUsageAccountManagePermission,
+  type ListProviderAccountsResponse,
+  type ListProvidersResponse,
+  type SyncNowResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { AccountService } from '../accounts/AccountService';
+import type { AccountStore } from '../accounts/AccountStore';
+import type { ProviderRegistry } from '../accounts/ProviderRegistry';
+import {
+  accountInputSchema,
+  accountUpdateSchema,
+  parseBody,
+} from '../accounts/accountSchemas';
+import type { AuditLog } from '../audit/AuditLog';
+import { DAY_MS } from '../database/tables';
+import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
+import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
+import type { Reconciliation } from '../reconciliation/Reconciliation';
+import type { AccountSync } from '../sync/AccountSync';
+
+export interface AccountsRouterOptions {
+  httpAuth: HttpAuthService;
+  registry: ProviderRegistry;
+  accounts: AccountService;
+  accountStore: AccountStore;
+  sync: AccountSync;
+  reconciliation: Reconciliation;
+  authorizer: LlmUsageAuthorizer;
+  audit: AuditLog;
+}
+
+const reconciliationQuerySchema = z
+  .object({
+    accountId: z.string().max(64).optional(),
+    from: dateOrDateTime.optional(),
+    to: dateOrDateTime.optional(),
+  })
+  .strict();
+
+/** Providers, accounts (credentials write-only), sync now and reconciliation. */
+export async function createAccountsRouter(
+  options: AccountsRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, accounts } = options;
+  const router = Router();
+  router.use('/accounts', express.json({ limit: '1mb' }));
+
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.get('/providers', async (req, res) => {
+    await credentialsOf(req);
+    const body: ListProvidersResponse = { items: options.registry.list() };
+    res.json(body);
+  });
+
+  router.get('/accounts', async (req, res) => {
+    await credentialsOf(req);
+    const body: ListProviderAccountsResponse = { items: await accounts.list() };
+    res.json(body);
+  });
+
+  router.post('/accounts', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(accountInputSchema, req.body);
+    res.status(201).json(await accounts.create(credentials, input, req));
+  });
+
+  router.get('/accounts/:id', async (req, res) => {
+    await credentialsOf(req);
+    res.json(await accounts.get(req.params.id));
+  });
+
+  router.patch('/accounts/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(accountUpdateSchema, req.body);
+    res.json(await accounts.update(credentials, req.params.id, input, req));
+  });
+
+  router.delete('/accounts/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await accounts.remove(credentials, req.params.id, req);
+    res.status(204).end();
+  });
+
+  router.post('/accounts/:id/test', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await accounts.testConnection(credentials, req.params.id));
+  });
+
+  router.post('/accounts/:id/sync', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const account = await accounts.require(req.params.id);
+    await accounts.assertManageable(credentials, account);
+    const run = await options.sync.syncNow(account.id);
+    await options.audit.record({
+      actor: credentials,
+      action: 'account.sync',
+      targetType: 'account',
+      targetId: account.id,
+      after: { runId: run.id, status: run.status, items: run.items },
+      request: req,
+      severityLevel: 'low',
+    });
+    const body: SyncNowResponse = { runs: [run] };
+    res.json(body);
+  });
+
+  router.get('/reconciliation', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parseQuery(reconciliationQuerySchema, req.query);
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const toDay = Math.floor((query.to ?? today) / DAY_MS) * DAY_MS;
+    const fromDay =
+      Math.floor((query.from ?? toDay - 29 * DAY_MS) / DAY_MS) * DAY_MS;
+    // Accounts the caller may manage: admins all, owners their own.
+    const decision = await options.authorizer.accounts.decide(
+      credentials,
+      llmUsageAccountManagePermission,
+    );
+    const visible = (await options.accountStore.list())
+      .filter(account => options.authorizer.accounts.allows(decision, account))
+      .map(account => account.id)
+      .filter(id => !query.accountId || id === query.accountId);
+    res.json(
+      await options.reconciliation.report({
+        accountIds: visible,
+        fromDay: Math.min(fromDay, toDay),
+        toDay,
+      }),
+    );
+  });
+
+  return router;
+}

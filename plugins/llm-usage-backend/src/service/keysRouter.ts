@@ -1,0 +1,88 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { parseBody } from '../accounts/accountSchemas';
+import type { KeyImporter } from '../keys/KeyImporter';
+import type { KeyService } from '../keys/KeyService';
+import {
+  keyBatchSchema,
+  keyImportSchema,
+  keyListQuerySchema,
+  keyRegisterSchema,
+  keyUpdateSchema,
+  parseQuery,
+  providerKeyCreateSchema,
+} from '../keys/keySchemas';
+
+/** The key inventory API; permissions are checked per key in KeyService. */
+export async function createKeysRouter(options: {
+  httpAuth: HttpAuthService;
+  keys: KeyService;
+  importer: KeyImporter;
+}): Promise<express.Router> {
+  const { httpAuth, keys } = options;
+  const router = Router();
+  router.use('/keys', express.json({ limit: '10mb' }));
+
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.get('/keys', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(
+      await keys.list(credentials, parseQuery(keyListQuerySchema, req.query)),
+    );
+  });
+
+  router.post('/keys', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(keyRegisterSchema, req.body);
+    res.status(201).json(await keys.register(credentials, input, req));
+  });
+
+  router.post('/keys/provider', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(providerKeyCreateSchema, req.body);
+    res.status(201).json(await keys.createAtProvider(credentials, input, req));
+  });
+
+  router.post('/keys/batch', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(keyBatchSchema, req.body);
+    res.json(await keys.batch(credentials, input, req));
+  });
+
+  router.post('/keys/import', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(keyImportSchema, req.body);
+    res.json(await options.importer.import(credentials, input, req));
+  });
+
+  router.get('/keys/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await keys.get(credentials, req.params.id));
+  });
+
+  router.patch('/keys/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const input = parseBody(keyUpdateSchema, req.body);
+    res.json(await keys.update(credentials, req.params.id, input, req));
+  });
+
+  router.post('/keys/:id/enable', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await keys.setEnabled(credentials, req.params.id, true, req));
+  });
+
+  router.post('/keys/:id/disable', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await keys.setEnabled(credentials, req.params.id, false, req));
+  });
+
+  router.delete('/keys/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await keys.remove(credentials, req.params.id, req));
+  });
+
+  return router;
+}

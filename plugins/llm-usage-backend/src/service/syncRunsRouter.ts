@@ -1,0 +1,46 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  SYNC_RUN_STATUSES,
+  SYNC_TRIGGERS,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { parseQuery } from '../keys/keySchemas';
+import type { SyncRunStore } from '../sync/SyncRunStore';
+
+const isoDateTime = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+  .transform(value => Date.parse(value));
+
+const syncRunQuerySchema = z
+  .object({
+    accountId: z.string().max(64).optional(),
+    status: z.enum(SYNC_RUN_STATUSES).optional(),
+    trigger: z.enum(SYNC_TRIGGERS).optional(),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(1).max(200))
+      .default('50'),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** `GET /sync-runs`: sync history, newest first, with filters and keyset paging. */
+export async function createSyncRunsRouter(options: {
+  httpAuth: HttpAuthService;
+  runs: SyncRunStore;
+}): Promise<express.Router> {
+  const router = Router();
+  router.get('/sync-runs', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parseQuery(syncRunQuerySchema, req.query);
+    res.json(await options.runs.list(query));
+  });
+  return router;
+}
