@@ -7,6 +7,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { registerKeyActions } from './actions/registerKeyActions';
 import { registerUsageActions } from './actions/registerUsageActions';
 import { createAlertFeatures } from './alerts/alertFeatures';
 import { RollupStore } from './database/RollupStore';
@@ -17,6 +18,12 @@ import { ProviderRegistry } from './accounts/ProviderRegistry';
 import { createProviderFeatures } from './accounts/providerFeatures';
 import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { loadDemoData } from './demo/loadDemoData';
+import { KeyStore } from './keys/KeyStore';
+import {
+  LlmUsageAuthorizer,
+  llmUsageAccountResourceRef,
+  llmUsageKeyResourceRef,
+} from './permissions';
 import { readLiteLlmMapping } from './ingest/litellm/liteLlmMapping';
 import { readOtlpMapping } from './ingest/otlp/otlpMapping';
 import { UsageReports } from './reports/UsageReports';
@@ -213,6 +220,18 @@ export const llmUsagePlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           visibility,
           reports,
+        });
+        registerKeyActions({
+          actionsRegistry: deps.actionsRegistry,
+          keys: new KeyStore(db),
+          authorizer: new LlmUsageAuthorizer(deps.permissions, {
+            keys: deps.permissionsRegistry.getPermissionRuleset(
+              llmUsageKeyResourceRef,
+            ),
+            accounts: deps.permissionsRegistry.getPermissionRuleset(
+              llmUsageAccountResourceRef,
+            ),
+          }),
         });
       },
     });

@@ -1,0 +1,115 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  ADMIN,
+  ALICE,
+  BOB,
+  DAVE,
+  TEAM_A,
+  TEAM_B,
+  startLlmUsageBackend,
+} from '../__testUtils__/pluginHarness';
+import { KeyStore, type NewKey } from '../keys/KeyStore';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const DAY = 86_400_000;
+
+function key(name: string, ownerRef: string | null, expiresAt: number | null) {
+  return {
+    accountId: 'openai-main',
+    provider: 'openai',
+    providerKeyId: `pk-${name}`,
+    providerProjectId: null,
+    name,
+    maskedHint: 'sk-...abcd',
+    status: 'active',
+    ownerRef,
+    componentRef: 'component:default/alpha-service',
+    notes: null,
+    expiresAt,
+    source: 'provider',
+    secretEncrypted: 'v1:not-a-real-envelope',
+  } as NewKey;
+}
+
+describe.each(databases.eachSupportedId())('key actions on %p', databaseId => {
+  async function setup() {
+    const knex = await databases.init(databaseId);
+    const actions = actionsRegistryServiceMock();
+    await startLlmUsageBackend(knex, {
+      features: [
+        createServiceFactory({
+          service: actionsRegistryServiceRef,
+          deps: {},
+          factory: () => actions,
+        }),
+      ],
+    });
+    const now = Date.now();
+    const store = new KeyStore(knex);
+    await store.insert(key('a-3-days', TEAM_A, now + 3 * DAY + 60_000));
+    await store.insert(key('a-30-days', TEAM_A, now + 30 * DAY));
+    await store.insert(key('a-expired', TEAM_A, now - 10 * DAY));
+    await store.insert(key('a-no-expiry', TEAM_A, null));
+    await store.insert(key('b-5-days', TEAM_B, now + 5 * DAY + 60_000));
+    const gone = await store.insert(key('a-deleted', TEAM_A, now + DAY));
+    await store.markDeleted(gone);
+
+    const names = async (user: string, input: object = {}) => {
+      const { output } = (await actions.invoke({
+        id: 'test:list-expiring-keys',
+        input: input as any,
+        credentials: mockCredentials.user(user),
+      })) as any;
+      return output.keys.map((k: any) => k.name);
+    };
+    return { actions, names };
+  }
+
+  it('lists the keys expiring soon that each caller may see, soonest first', async () => {
+    const { actions, names } = await setup();
+    expect(await names(ALICE)).toEqual(['a-3-days']);
+    expect(await names(BOB)).toEqual(['b-5-days']);
+    expect(await names(DAVE)).toEqual([]);
+    expect(await names(ADMIN)).toEqual(['a-3-days', 'b-5-days']);
+    expect(await names(ALICE, { withinDays: 40 })).toEqual([
+      'a-3-days',
+      'a-30-days',
+    ]);
+    expect(await names(ALICE, { includeExpired: true })).toEqual([
+      'a-expired',
+      'a-3-days',
+    ]);
+
+    const { output } = (await actions.invoke({
+      id: 'test:list-expiring-keys',
+      input: {},
+      credentials: mockCredentials.user(ALICE),
+    })) as any;
+    expect(output).toMatchObject({
+      withinDays: 7,
+      total: 1,
+      keys: [
+        {
+          provider: 'openai',
+          maskedHint: 'sk-...abcd',
+          ownerRef: TEAM_A,
+          componentRef: 'component:default/alpha-service',
+          daysLeft: 3,
+        },
+      ],
+    });
+    // Never the stored secret.
+    expect(JSON.stringify(output)).not.toContain('not-a-real-envelope');
+  });
+
+  it('rejects a window outside 1 to 365 days', async () => {
+    const { names } = await setup();
+    await expect(names(ALICE, { withinDays: 0 })).rejects.toThrow(/withinDays/);
+  });
+});
