@@ -108,6 +108,36 @@ describe.each(databases.eachSupportedId())('key actions on %p', databaseId => {
     expect(JSON.stringify(output)).not.toContain('not-a-real-envelope');
   });
 
+  it('tells a key’s status to those who may see it, and to nobody else', async () => {
+    const { actions, names } = await setup();
+    const status = (user: string, keyId: string) =>
+      actions.invoke({
+        id: 'test:get-key-status',
+        input: { keyId },
+        credentials: mockCredentials.user(user),
+      }) as Promise<any>;
+    const listed = (await actions.invoke({
+      id: 'test:list-expiring-keys',
+      input: {},
+      credentials: mockCredentials.user(BOB),
+    })) as any;
+    const keyId = listed.output.keys[0].id;
+    expect(await names(BOB)).toEqual(['b-5-days']);
+    expect((await status(BOB, keyId)).output).toMatchObject({
+      id: keyId,
+      name: 'b-5-days',
+      status: 'active',
+      maskedHint: 'sk-...abcd',
+      daysLeft: 5,
+      usage: null,
+      lastError: null,
+    });
+    expect((await status(ADMIN, keyId)).output.name).toBe('b-5-days');
+    // Another team's key looks the same as no key at all.
+    await expect(status(ALICE, keyId)).rejects.toThrow(/No key/);
+    await expect(status(BOB, 'nope')).rejects.toThrow(/No key/);
+  });
+
   it('rejects a window outside 1 to 365 days', async () => {
     const { names } = await setup();
     await expect(names(ALICE, { withinDays: 0 })).rejects.toThrow(/withinDays/);

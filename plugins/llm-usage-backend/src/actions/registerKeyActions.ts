@@ -1,6 +1,8 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { NotFoundError } from '@backstage/errors';
 import { llmUsageKeyReadPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { KeyStore } from '../keys/KeyStore';
+import type { KeyRecord, KeyStore } from '../keys/KeyStore';
+import { formatNanos } from '../lib/money';
 import type { LlmUsageAuthorizer } from '../permissions';
 
 export interface KeyActionsOptions {
@@ -10,6 +12,30 @@ export interface KeyActionsOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** What both actions say about a key; never its secret. */
+function describeKey(key: KeyRecord, now: number) {
+  return {
+    id: key.id,
+    name: key.name,
+    provider: key.provider,
+    maskedHint: key.maskedHint,
+    status: key.status,
+    ownerRef: key.ownerRef,
+    componentRef: key.componentRef,
+    expiresAt:
+      key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+    daysLeft:
+      key.expiresAt === null
+        ? null
+        : Math.floor((key.expiresAt - now) / DAY_MS),
+  };
+}
+
+const money = (nanos: bigint | null, currency: string | null) =>
+  nanos === null || currency === null
+    ? null
+    : { amount: formatNanos(nanos), currency };
 
 /**
  * Assistant actions about provider keys, answered with the keys the caller
@@ -77,23 +103,69 @@ export function registerKeyActions(options: KeyActionsOptions) {
         output: {
           withinDays: input.withinDays,
           total,
-          keys: records.map(key => ({
-            id: key.id,
-            name: key.name,
-            provider: key.provider,
-            maskedHint: key.maskedHint,
-            status: key.status,
-            ownerRef: key.ownerRef,
-            componentRef: key.componentRef,
-            expiresAt:
-              key.expiresAt === null
-                ? null
-                : new Date(key.expiresAt).toISOString(),
-            daysLeft:
-              key.expiresAt === null
-                ? null
-                : Math.floor((key.expiresAt - now) / DAY_MS),
-          })),
+          keys: records.map(key => describeKey(key, now)),
+        },
+      };
+    },
+  });
+
+  actionsRegistry.register({
+    name: 'get-key-status',
+    title: 'LLM provider key status',
+    description:
+      "One provider API key's status, expiry, last use, last sync and its error, and its spend against its limit " +
+      'as the provider reports them; for a key the caller may see.',
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          keyId: z
+            .string()
+            .min(1)
+            .max(64)
+            .describe('The key id, e.g. from list-expiring-keys'),
+        }),
+      output: z => {
+        const amount = z
+          .object({ amount: z.string(), currency: z.string() })
+          .nullable();
+        return z.object({
+          id: z.string(),
+          name: z.string(),
+          provider: z.string(),
+          maskedHint: z.string().nullable(),
+          status: z.string(),
+          ownerRef: z.string().nullable(),
+          componentRef: z.string().nullable(),
+          expiresAt: z.string().nullable(),
+          daysLeft: z.number().nullable(),
+          lastUsedAt: z.string().nullable(),
+          syncedAt: z.string().nullable(),
+          lastError: z.string().nullable(),
+          usage: amount.describe('Spend the provider reports for the key'),
+          limit: amount,
+        });
+      },
+    },
+    action: async ({ input, credentials }) => {
+      const [key, decision] = await Promise.all([
+        keys.get(input.keyId),
+        authorizer.keys.decide(credentials, llmUsageKeyReadPermission),
+      ]);
+      // A key the caller may not see does not exist for them.
+      if (!key || !authorizer.keys.allows(decision, key)) {
+        throw new NotFoundError(`No key '${input.keyId}'`);
+      }
+      const iso = (time: number | null) =>
+        time === null ? null : new Date(time).toISOString();
+      return {
+        output: {
+          ...describeKey(key, Date.now()),
+          lastUsedAt: iso(key.lastUsedAt),
+          syncedAt: iso(key.syncedAt),
+          lastError: key.lastError,
+          usage: money(key.usageNanos, key.usageCurrency),
+          limit: money(key.limitNanos, key.limitCurrency),
         },
       };
     },
