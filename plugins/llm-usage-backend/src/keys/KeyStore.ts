@@ -194,10 +194,10 @@ const SORT_COLUMNS: Record<KeySortField, string> = {
   name: 'k.name',
   provider: 'k.provider',
   status: 'k.status',
-  createdAt: 'created_sort',
+  createdAt: 'coalesce(k.provider_created_at, k.created_at)',
   expiresAt: 'k.expires_at',
   lastUsedAt: 'k.last_used_at',
-  monthTokens: 'month_tokens',
+  monthTokens: 'coalesce(mt.month_tokens, 0)',
 };
 
 function escapeLike(text: string): string {
@@ -333,20 +333,16 @@ export class KeyStore {
           .on('mt.account_id', 'k.account_id')
           .andOn('mt.provider_key_id', 'k.provider_key_id'),
       )
-      .select(
-        'k.*',
-        this.db.raw('coalesce(mt.month_tokens, 0) as month_tokens'),
-        this.db.raw(
-          'coalesce(k.provider_created_at, k.created_at) as created_sort',
-        ),
-      );
+      .select('k.*');
     this.applyFilter(query, filter, owners, now);
+    // Expressions, not aliases: PostgreSQL resolves no alias inside ORDER
+    // BY expressions. NULLs last in both orders and on both databases.
     const column = SORT_COLUMNS[options.sort];
-    // NULLs last in both orders and on both databases.
+    const order = options.order === 'desc' ? 'desc' : 'asc';
     query
-      .orderByRaw(`case when ${column} is null then 1 else 0 end`)
-      .orderBy(column, options.order)
-      .orderBy('k.id', options.order)
+      .orderByRaw(
+        `case when ${column} is null then 1 else 0 end, ${column} ${order}, k.id ${order}`,
+      )
       .limit(options.limit)
       .offset(options.offset);
     const rows: KeyRow[] = await query;

@@ -1,0 +1,467 @@
+import {
+  createBackendModule,
+  type BackstageCredentials,
+  type BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  llmUsageProvidersExtensionPoint,
+  type LlmProvider,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
+import request from 'supertest';
+import { llmUsagePlugin } from '../plugin';
+import { createTestDatabases } from '../__testUtils__/databases';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+const OWNER = 'user:default/alice'; // in team-a, which owns the key
+const OTHER = 'user:default/bob'; // in team-b
+const ADMIN = 'user:default/root';
+const NOBODY = 'user:default/nobody'; // the policy denies everything
+const GROUPS: Record<string, string[]> = {
+  [OWNER]: ['group:default/team-a'],
+  [OTHER]: ['group:default/team-b'],
+  [ADMIN]: ['group:default/platform'],
+};
+const TEAM_A = 'group:default/team-a';
+const SECRET_MARK = 'THIS-IS-THE-SECRET';
+
+const providerCalls: string[] = [];
+
+const fakeProvider: LlmProvider = {
+  id: 'fake',
+  displayName: 'Fake AI',
+  capabilities: ['keys.create', 'keys.setEnabled', 'keys.delete'],
+  currency: 'USD',
+  credentialFields: [
+    { name: 'apiKey', label: 'API key', secret: true, required: true },
+  ],
+  createClient: () => ({
+    testConnection: async () => {},
+    createKey: async ({ name }) => ({
+      key: {
+        providerKeyId: `prov-${name}`,
+        name,
+        maskedHint: 'sk-fake…abcd',
+        status: 'active',
+        providerProjectId: null,
+        createdAt: '2026-11-01T00:00:00Z',
+        lastUsedAt: null,
+        expiresAt: null,
+        limit: { amount: '12.5', currency: 'USD' },
+        usage: null,
+      },
+      secret: `sk-fake-${SECRET_MARK}-created`,
+    }),
+    setKeyEnabled: async (id, enabled) => {
+      providerCalls.push(`${enabled ? 'enable' : 'disable'} ${id}`);
+    },
+    deleteKey: async id => {
+      providerCalls.push(`delete ${id}`);
+    },
+  }),
+};
+
+const fakeProviderModule = createBackendModule({
+  pluginId: 'llm-usage',
+  moduleId: 'fake-provider',
+  register(env) {
+    env.registerInit({
+      deps: { providers: llmUsageProvidersExtensionPoint },
+      async init({ providers }) {
+        providers.addProvider(fakeProvider);
+      },
+    });
+  },
+});
+
+function decisionFor(ref: string | undefined, permission: ResourcePermission) {
+  if (ref === ADMIN) return { result: AuthorizeResult.ALLOW };
+  if (!ref || ref === NOBODY) return { result: AuthorizeResult.DENY };
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'llm-usage',
+    resourceType: permission.resourceType,
+    conditions: {
+      rule: 'IS_OWNER',
+      resourceType: permission.resourceType,
+      params: { claims: [ref, ...(GROUPS[ref] ?? [])] },
+    },
+  };
+}
+
+const refOf = (credentials: BackstageCredentials) =>
+  (credentials.principal as Partial<BackstageUserPrincipal>).userEntityRef;
+
+describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
+  async function start() {
+    const knex = await databases.init(databaseId);
+    const { server } = await startTestBackend({
+      features: [
+        llmUsagePlugin,
+        fakeProviderModule,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            llmUsage: {
+              secrets: { encryptionKey: 'k'.repeat(64) },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.userInfo.mock({
+          getUserInfo: async (credentials: BackstageCredentials) => {
+            const ref = refOf(credentials)!;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+            };
+          },
+        }).factory,
+        mockServices.permissions.mock({
+          authorize: async (requests, { credentials }) =>
+            requests.map(({ permission }) => ({
+              result:
+                permission.name === 'llm-usage.admin' &&
+                refOf(credentials) !== ADMIN
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })) as any,
+          authorizeConditional: async (requests, { credentials }) =>
+            requests.map(({ permission }) =>
+              decisionFor(refOf(credentials), permission),
+            ) as any,
+        }).factory,
+      ],
+    });
+    const as = (ref: string) => mockCredentials.user.header(ref);
+    await request(server)
+      .post('/api/llm-usage/accounts')
+      .set('Authorization', as(ADMIN))
+      .send({
+        id: 'fake-main',
+        provider: 'fake',
+        name: 'Fake main',
+        credentials: { apiKey: `fake-${SECRET_MARK}-account` },
+      })
+      .expect(201);
+    /** A key owned by team-a, known at the provider. */
+    const newKey = async (name = 'k') => {
+      const response = await request(server)
+        .post('/api/llm-usage/keys')
+        .set('Authorization', as(ADMIN))
+        .send({
+          accountId: 'fake-main',
+          name,
+          providerKeyId: `p-${name}-${Math.random().toString(36).slice(2)}`,
+          ownerRef: TEAM_A,
+          secret: `sk-${SECRET_MARK}-${name}-value`,
+        });
+      expect(response.status).toBe(201);
+      return response.body.id as string;
+    };
+    return { server, as, newKey, knex };
+  }
+
+  it('never returns a secret, and says which credentials are set', async () => {
+    const { server, as, newKey, knex } = await start();
+    const id = await newKey('secretive');
+    const texts = [
+      (
+        await request(server)
+          .get(`/api/llm-usage/keys/${id}`)
+          .set('Authorization', as(ADMIN))
+      ).text,
+      (
+        await request(server)
+          .get('/api/llm-usage/keys')
+          .set('Authorization', as(ADMIN))
+      ).text,
+      (
+        await request(server)
+          .get('/api/llm-usage/accounts')
+          .set('Authorization', as(ADMIN))
+      ).text,
+    ];
+    for (const text of texts) {
+      expect(text).not.toContain(SECRET_MARK);
+    }
+    const key = JSON.parse(texts[0]);
+    expect(key).toMatchObject({ hasSecret: true, maskedHint: 'sk-…alue' });
+    expect(JSON.parse(texts[2]).items[0].credentialsSet).toEqual(['apiKey']);
+    const audit = await knex('llm_usage_audit_events').select(
+      'before',
+      'after',
+    );
+    expect(JSON.stringify(audit)).not.toContain(SECRET_MARK);
+    // Stored encrypted, not in the clear.
+    const row = await knex('llm_usage_keys').where({ id }).first();
+    expect(row.secret_encrypted).toMatch(/^v1:/);
+    expect(row.secret_encrypted).not.toContain(SECRET_MARK);
+  });
+
+  it('lists only the keys the caller may read', async () => {
+    const { server, as, newKey } = await start();
+    await newKey('a1');
+    await newKey('a2');
+    const list = async (ref: string) =>
+      (
+        await request(server)
+          .get('/api/llm-usage/keys')
+          .set('Authorization', as(ref))
+      ).body;
+    expect((await list(ADMIN)).total).toBe(2);
+    expect((await list(OWNER)).total).toBe(2);
+    expect(await list(OTHER)).toMatchObject({ total: 0, items: [] });
+    expect((await list(NOBODY)).total).toBe(0);
+    const other = await request(server)
+      .get('/api/llm-usage/keys?q=a1&sort=createdAt&order=desc')
+      .set('Authorization', as(ADMIN));
+    expect(other.body.items.map((k: { name: string }) => k.name)).toEqual([
+      'a1',
+    ]);
+  });
+
+  // Each mutating route × owner / other team / admin / no permission.
+  const routes: Array<{
+    name: string;
+    call: (
+      server: any,
+      auth: string,
+      keyId: string,
+    ) => Promise<request.Response>;
+    ok: number;
+    providerCall?: string;
+  }> = [
+    {
+      name: 'PATCH /keys/:id',
+      call: (server, auth, keyId) =>
+        request(server)
+          .patch(`/api/llm-usage/keys/${keyId}`)
+          .set('Authorization', auth)
+          .send({ notes: 'rotated', expiresAt: '2027-01-01' }),
+      ok: 200,
+    },
+    {
+      name: 'POST /keys/:id/disable',
+      call: (server, auth, keyId) =>
+        request(server)
+          .post(`/api/llm-usage/keys/${keyId}/disable`)
+          .set('Authorization', auth),
+      ok: 200,
+      providerCall: 'disable',
+    },
+    {
+      name: 'POST /keys/:id/enable',
+      call: (server, auth, keyId) =>
+        request(server)
+          .post(`/api/llm-usage/keys/${keyId}/enable`)
+          .set('Authorization', auth),
+      ok: 200,
+      providerCall: 'enable',
+    },
+    {
+      name: 'DELETE /keys/:id',
+      call: (server, auth, keyId) =>
+        request(server)
+          .delete(`/api/llm-usage/keys/${keyId}`)
+          .set('Authorization', auth),
+      ok: 200,
+      providerCall: 'delete',
+    },
+  ];
+
+  it.each(routes)('enforces the owner rule on $name', async route => {
+    const { server, as, newKey, knex } = await start();
+    const expected: Array<[string, number]> = [
+      [OWNER, route.ok],
+      [OTHER, 403],
+      [ADMIN, route.ok],
+      [NOBODY, 403],
+    ];
+    for (const [user, status] of expected) {
+      const keyId = await newKey(`k-${user.split('/')[1]}`);
+      providerCalls.length = 0;
+      const response = await route.call(server, as(user), keyId);
+      expect({ user, status: response.status }).toEqual({ user, status });
+      const events = await knex('llm_usage_audit_events')
+        .where({ target_id: keyId, actor_ref: user })
+        .whereNot('action', 'key.register');
+      expect({ user, audited: events.length }).toEqual({
+        user,
+        audited: status < 300 ? 1 : 0,
+      });
+      if (route.providerCall) {
+        expect(providerCalls).toEqual(
+          status < 300
+            ? [expect.stringMatching(`^${route.providerCall} p-`)]
+            : [],
+        );
+      }
+    }
+  });
+
+  it('lets owners register keys for their team only', async () => {
+    const { server, as } = await start();
+    const register = (user: string, ownerRef: string | null) =>
+      request(server)
+        .post('/api/llm-usage/keys')
+        .set('Authorization', as(user))
+        .send({ accountId: 'fake-main', name: 'manual', ownerRef });
+    expect((await register(OWNER, TEAM_A)).status).toBe(201);
+    expect((await register(OWNER, 'group:default/team-b')).status).toBe(403);
+    expect((await register(OTHER, TEAM_A)).status).toBe(403);
+    expect((await register(NOBODY, TEAM_A)).status).toBe(403);
+    expect((await register(ADMIN, null)).status).toBe(201);
+  });
+
+  it('creates a key at the provider and shows its secret once', async () => {
+    const { server, as, knex } = await start();
+    const response = await request(server)
+      .post('/api/llm-usage/keys/provider')
+      .set('Authorization', as(OWNER))
+      .send({ accountId: 'fake-main', name: 'fresh', ownerRef: TEAM_A });
+    expect(response.status).toBe(201);
+    expect(response.body.secret).toContain(SECRET_MARK);
+    expect(response.body.key).toMatchObject({
+      providerKeyId: 'prov-fresh',
+      limit: { amount: '12.5', currency: 'USD' },
+      hasSecret: false,
+    });
+    const row = await knex('llm_usage_keys')
+      .where({ id: response.body.key.id })
+      .first();
+    expect(JSON.stringify(row)).not.toContain(SECRET_MARK);
+    const denied = await request(server)
+      .post('/api/llm-usage/keys/provider')
+      .set('Authorization', as(OTHER))
+      .send({ accountId: 'fake-main', name: 'nope', ownerRef: TEAM_A });
+    expect(denied.status).toBe(403);
+  });
+
+  it('reports each key of a batch on its own, checking permissions per key', async () => {
+    const { server, as, newKey } = await start();
+    const mine = await newKey('mine');
+    const theirs = (
+      await request(server)
+        .post('/api/llm-usage/keys')
+        .set('Authorization', as(ADMIN))
+        .send({
+          accountId: 'fake-main',
+          name: 'theirs',
+          ownerRef: 'group:default/team-b',
+        })
+    ).body.id;
+    const response = await request(server)
+      .post('/api/llm-usage/keys/batch')
+      .set('Authorization', as(OWNER))
+      .send({ action: 'disable', keyIds: [mine, theirs, 'missing'] });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ succeeded: 1, failed: 2 });
+    expect(response.body.results).toEqual([
+      { keyId: mine, ok: true, localOnly: false },
+      { keyId: theirs, ok: false, error: expect.stringMatching(/Not allowed/) },
+      { keyId: 'missing', ok: false, error: expect.stringMatching(/No key/) },
+    ]);
+    const bad = await request(server)
+      .post('/api/llm-usage/keys/batch')
+      .set('Authorization', as(OWNER))
+      .send({ action: 'assignOwner', keyIds: [mine] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/ownerRef/);
+  });
+
+  it('imports CSV with a report per row', async () => {
+    const { server, as } = await start();
+    const tag = await request(server)
+      .post('/api/llm-usage/tags')
+      .set('Authorization', as(ADMIN))
+      .send({ name: 'prod', color: '#00ff00' });
+    expect(tag.status).toBe(201);
+    const csv = [
+      'accountId,name,providerKeyId,ownerRef,expiresAt,tags',
+      `fake-main,one,pk-1,${TEAM_A},2027-01-31,prod`,
+      'fake-main,two,pk-2,group:default/team-b,,',
+      'missing-account,three,,,,',
+      `fake-main,four,,${TEAM_A},not-a-date,`,
+      `fake-main,five,,${TEAM_A},,unknown-tag`,
+    ].join('\n');
+    const response = await request(server)
+      .post('/api/llm-usage/keys/import')
+      .set('Authorization', as(OWNER))
+      .send({ format: 'csv', content: csv });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ created: 1, updated: 0, failed: 4 });
+    expect(
+      response.body.rows.map((r: { outcome: string }) => r.outcome),
+    ).toEqual(['created', 'failed', 'failed', 'failed', 'failed']);
+    expect(response.body.rows[1].error).toMatch(/Not allowed/);
+    expect(response.body.rows[2].error).toMatch(/missing-account/);
+    expect(response.body.rows[3].error).toMatch(/expiresAt/);
+    expect(response.body.rows[4].error).toMatch(/unknown-tag/);
+
+    // Importing the same provider key again updates it.
+    const again = await request(server)
+      .post('/api/llm-usage/keys/import')
+      .set('Authorization', as(OWNER))
+      .send({
+        format: 'json',
+        content: JSON.stringify([
+          {
+            accountId: 'fake-main',
+            name: 'one',
+            providerKeyId: 'pk-1',
+            notes: 'seen',
+          },
+        ]),
+      });
+    expect(again.body).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    const list = await request(server)
+      .get('/api/llm-usage/keys?tag=' + tag.body.id)
+      .set('Authorization', as(OWNER));
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        name: 'one',
+        notes: 'seen',
+        expiryState: 'valid',
+        tags: [expect.objectContaining({ name: 'prod' })],
+      }),
+    ]);
+  });
+
+  it('answers bad input with 400 naming the field and unknown ids with 404', async () => {
+    const { server, as } = await start();
+    const bad = await request(server)
+      .get('/api/llm-usage/keys?status=nope')
+      .set('Authorization', as(ADMIN));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/status/);
+    const badOwner = await request(server)
+      .post('/api/llm-usage/keys')
+      .set('Authorization', as(ADMIN))
+      .send({ accountId: 'fake-main', name: 'x', ownerRef: 'not a ref' });
+    expect(badOwner.status).toBe(400);
+    expect(badOwner.body.error.message).toMatch(/ownerRef/);
+    const missing = await request(server)
+      .patch('/api/llm-usage/keys/nope')
+      .set('Authorization', as(ADMIN))
+      .send({ notes: 'x' });
+    expect(missing.status).toBe(404);
+    const tagAsOwner = await request(server)
+      .post('/api/llm-usage/tags')
+      .set('Authorization', as(OWNER))
+      .send({ name: 'mine' });
+    expect(tagAsOwner.status).toBe(403);
+  });
+});
