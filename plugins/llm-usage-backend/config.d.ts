@@ -109,5 +109,48 @@ export interface Config {
     };
     /** Group or user refs whose members hold the admin permission in the example policy. */
     admins?: string[];
+    /** Encryption of credentials and key secrets entered through the API. */
+    secrets?: {
+      /**
+       * AES-256-GCM key: 32 bytes as base64 or hex, or a passphrase of at
+       * least 16 characters. Without it, accounts and key secrets cannot be
+       * stored through the API.
+       * @visibility secret
+       */
+      encryptionKey?: string;
+    };
+    /** Provider accounts defined in config (read-only in the UI). */
+    accounts?: Array<{
+      /** Stable id: letters, digits, '-' or '_'. */
+      id: string;
+      /** A provider id added by a module: openai, anthropic, openrouter, volcengine. */
+      provider: string;
+      name?: string;
+      /** Owner entity ref, e.g. group:default/platform-team. */
+      owner?: string;
+      /**
+       * The provider's credential fields, e.g. { adminKey: ${OPENAI_ADMIN_KEY} }.
+       * @visibility secret
+       */
+      credentials?: { [name: string]: string };
+      /** Non-secret settings such as baseUrl, organizationId, region, billingUrl. */
+      settings?: { [name: string]: string };
+      schedule?: {
+        /** Default 60. */
+        usageEveryMinutes?: number;
+        /** Default 1440 (daily). */
+        keysEveryMinutes?: number;
+      };
+    }>;
+    sync?: {
+      /** How often due accounts are looked for. Default: every 5 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Days of usage fetched on an account's first sync. Default 30. */
+      initialDays?: number;
+      /** Days re-fetched on later syncs. Default 3. */
+      incrementalDays?: number;
+      /** Per request attempt. Default 30000. */
+      timeoutMs?: number;
+    };
   };
 }
