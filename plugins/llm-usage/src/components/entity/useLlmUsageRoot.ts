@@ -1,4 +1,7 @@
-import { useRouteRef } from '@backstage/frontend-plugin-api';
+import {
+  routeResolutionApiRef,
+  useApiHolder,
+} from '@backstage/frontend-plugin-api';
 import { llmUsageRootRouteRef } from '../../alpha/plugin';
 
 /** Where the app mounts the LLM Usage pages when it does not say. */
@@ -6,14 +9,10 @@ const DEFAULT_ROOT = '/llm-usage';
 
 /**
  * The path of the LLM Usage pages, for links from catalog entity pages
- * (which live outside the plugin's own routes).
+ * (which live outside the plugin's own routes). Apps without route
+ * resolution (legacy apps) use the default mount point.
  */
 export function useLlmUsageRoot(): string {
-  let root: string | undefined;
-  try {
-    root = useRouteRef(llmUsageRootRouteRef)?.();
-  } catch {
-    // Legacy apps resolve routes differently; the default mount point works.
-  }
-  return root ?? DEFAULT_ROOT;
+  const routes = useApiHolder().get(routeResolutionApiRef);
+  return routes?.resolve(llmUsageRootRouteRef)?.() ?? DEFAULT_ROOT;
 }

@@ -132,6 +132,7 @@ export function AccountDialog(props: {
       <DialogContent>
         <Box className={classes.fields}>
           <TextField
+            id="account-provider"
             select
             label={t('keyWorkspace.accounts.columns.provider')}
             variant="outlined"
@@ -158,6 +159,7 @@ export function AccountDialog(props: {
             </Alert>
           )}
           <TextField
+            id="account-name"
             label={t('keyWorkspace.accounts.columns.name')}
             variant="outlined"
             size="small"
@@ -181,6 +183,7 @@ export function AccountDialog(props: {
           {(provider?.credentialFields ?? []).map(field => (
             <TextField
               key={field.name}
+              id={`account-credential-${field.name}`}
               label={field.label}
               variant="outlined"
               size="small"
@@ -205,6 +208,7 @@ export function AccountDialog(props: {
           ))}
           <Box className={classes.schedule}>
             <TextField
+              id="account-usage-every"
               label={t('keyWorkspace.accounts.usageEvery')}
               variant="outlined"
               size="small"
@@ -214,6 +218,7 @@ export function AccountDialog(props: {
               onChange={e => setUsageEvery(e.target.value)}
             />
             <TextField
+              id="account-keys-every"
               label={t('keyWorkspace.accounts.keysEvery')}
               variant="outlined"
               size="small"

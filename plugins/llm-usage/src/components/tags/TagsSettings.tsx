@@ -113,7 +113,7 @@ function TagDialog(props: {
       <DialogContent>
         <Box className={classes.fields}>
           <TextField
-            autoFocus
+            id="tag-name"
             label={t('keyWorkspace.tags.name')}
             variant="outlined"
             size="small"
@@ -122,6 +122,7 @@ function TagDialog(props: {
             onChange={e => setName(e.target.value)}
           />
           <TextField
+            id="tag-color"
             label={t('keyWorkspace.tags.color')}
             variant="outlined"
             size="small"
