@@ -191,7 +191,13 @@ const BODY_EXAMPLES: Record<string, () => unknown> = {
  * Routes that take no query parameters and ignore any: each case must answer
  * 200 with the same body as without a query.
  */
-const IGNORES_QUERY = new Set(['GET /info', 'GET /digests/preferences']);
+const IGNORES_QUERY = new Set([
+  'GET /info',
+  'GET /digests/preferences',
+  'GET /accounts',
+  'GET /providers',
+  'GET /tags',
+]);
 
 /** Bad bodies a route legitimately accepts, by route and case label. */
 const ACCEPTED_BODIES: Record<string, string[]> = {
@@ -219,6 +225,11 @@ const KNOWN_FINDINGS: Array<{ pattern: RegExp; finding: string }> = [
     pattern: /^POST \/calls \(userRef huge\)/,
     finding:
       'callSchema has no length limit on userRef: a 100k-character ref answers 500 on PostgreSQL (varchar(255)) and is stored on SQLite',
+  },
+  {
+    pattern: /^GET \/(reconciliation|sync-runs)\?from=[^&]*&to=/,
+    finding:
+      'the sync history and reconciliation accept an empty or inverted range (from ≥ to) with 200 instead of a 400 naming from',
   },
 ];
 
