@@ -20,6 +20,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
 import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { llmUsagePlugin } from '../src/plugin';
 import { CallStore } from '../src/database/CallStore';
@@ -114,6 +115,44 @@ function percentile(samples: number[], q: number) {
   ];
 }
 
+/**
+ * CPU seconds spent by this process (all threads) and by the database's
+ * server processes while `fn` runs: unlike wall time, barely affected by
+ * other jobs on a shared machine. PostgreSQL must run on this host.
+ */
+async function cpuOf<T>(
+  knex: Knex,
+  fn: () => Promise<T>,
+): Promise<[string, T]> {
+  const serverCpu = async () => {
+    const { rows } = await knex.raw(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    );
+    let ticks = 0;
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .split(') ')[1]
+          .split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // gone, or PostgreSQL runs elsewhere
+      }
+    }
+    return ticks / 100;
+  };
+  const [server, own] = [await serverCpu(), process.cpuUsage()];
+  const result = await fn();
+  const used = process.cpuUsage(own);
+  const node = (used.user + used.system) / 1e6;
+  return [
+    `CPU: Node ${node.toFixed(1)} s, PostgreSQL ${(
+      (await serverCpu()) - server
+    ).toFixed(1)} s`,
+    result,
+  ];
+}
+
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const started = process.hrtime.bigint();
   const result = await fn();
@@ -189,12 +228,14 @@ async function main() {
       'en-US',
     )} calls over HTTP (batches of 1000, 4 concurrent)…`,
   );
-  const ingest = await ingestOverHttp(`${base}/calls`, from, 30);
+  const [ingestCpu, ingest] = await cpuOf(knex, () =>
+    ingestOverHttp(`${base}/calls`, from, 30),
+  );
   const ingestRate = Math.round((ingest.sent / ingest.elapsedMs) * 1000);
   rows.push(
     row(
       'ingestion over HTTP',
-      `${ingestRate.toLocaleString('en-US')} calls/s`,
+      `${ingestRate.toLocaleString('en-US')} calls/s (${ingestCpu})`,
       '≥ 10,000 calls/s',
       ingestRate >= 10_000,
     ),
@@ -207,13 +248,15 @@ async function main() {
   const rollups = new RollupStore(knex);
   const rollup = new CallRollup(rollups);
   console.log('Rolling up everything…');
-  const [fullMs, full] = await time(() => rollup.run(now));
+  const [[fullMs, full], rollupCpu] = await cpuOf(knex, () =>
+    time(() => rollup.run(now)),
+  ).then(([cpu, timed]) => [timed, cpu] as const);
   rows.push(
     row(
       `full rollup (${full.calls.toLocaleString('en-US')} calls, ${
         full.hours
       } hours)`,
-      `${(fullMs / 1000).toFixed(1)} s`,
+      `${(fullMs / 1000).toFixed(1)} s (${rollupCpu})`,
       '≤ 20 s',
       fullMs <= 20_000,
     ),
