@@ -172,6 +172,18 @@ describe('liteLlmToCall', () => {
     expect(JSON.stringify(call.metadata)).not.toContain('most recent call');
   });
 
+  it('counts a call that names no model, under the deployment or unknown', () => {
+    const noModel = { ...officialLiteLlmPayload, model: '' };
+    expect(liteLlmToCall(noModel, 0, defaults).model).toBe('gpt-4o');
+    expect(
+      liteLlmToCall(
+        { ...noModel, hidden_params: {}, model_group: null },
+        0,
+        defaults,
+      ).model,
+    ).toBe('unknown');
+  });
+
   it('keeps metadata within the call size limit, naming what it left out', () => {
     const call = liteLlmToCall(
       { ...officialLiteLlmPayload, huge_field: 'x'.repeat(40_000), small: 1 },
@@ -185,7 +197,6 @@ describe('liteLlmToCall', () => {
 
   it.each([
     ['no id', { ...officialLiteLlmPayload, id: undefined }, /\[3\]\.id/],
-    ['no model', { ...officialLiteLlmPayload, model: '' }, /\[3\]\.model/],
     [
       'a bad time',
       { ...officialLiteLlmPayload, startTime: 'soon', endTime: null },

@@ -22,13 +22,13 @@ const record = z.record(z.unknown()).nullish();
 
 /**
  * The part of LiteLLM's StandardLoggingPayload that is mapped. Every field but
- * `id` and `model` is optional, since LiteLLM adds and renames fields between
- * versions; everything else is kept in the call's metadata.
+ * `id` is optional, since LiteLLM adds and renames fields between versions;
+ * everything else is kept in the call's metadata.
  */
 const payloadSchema = z
   .object({
     id: z.string().trim().min(1),
-    model: z.string().trim().min(1),
+    model: optionalText,
     trace_id: optionalText,
     litellm_call_id: optionalText,
     call_type: optionalText,
@@ -245,7 +245,12 @@ export function liteLlmToCall(
       str(payload.custom_llm_provider) ??
       str(priceEntry?.litellm_provider) ??
       'unknown',
-    model: payload.model,
+    // A request refused before routing may name no model; it still counts.
+    model:
+      str(payload.model) ??
+      str(payload.hidden_params?.litellm_model_name) ??
+      str(payload.model_group) ??
+      'unknown',
     type: CALL_TYPES[payload.call_type ?? ''] ?? 'other',
     status: failed ? 'failed' : 'success',
     errorReason: failed ? errorOf(payload) ?? 'failure' : undefined,
