@@ -27,7 +27,10 @@ import {
 import { Reconciliation } from '../reconciliation/Reconciliation';
 import { SecretBox } from '../secrets/SecretBox';
 import { createAccountsRouter } from '../service/accountsRouter';
+import { createKeysExportRouter } from '../service/keysExportRouter';
 import { createKeysRouter } from '../service/keysRouter';
+import { createKeyUsageRouter } from '../service/keyUsageRouter';
+import { KeyUsageHistory } from '../keyUsage/KeyUsageHistory';
 import { createSyncRunsRouter } from '../service/syncRunsRouter';
 import { createTagsRouter } from '../service/tagsRouter';
 import { AccountSync } from '../sync/AccountSync';
@@ -173,6 +176,18 @@ export async function createProviderFeatures(
       audit,
     }),
     await createSyncRunsRouter({ httpAuth: options.httpAuth, runs }),
+    // Before the keys router, which would take `export` for a key id.
+    await createKeysExportRouter({
+      httpAuth: options.httpAuth,
+      permissions: options.permissions,
+      keys: keyService,
+      logger,
+    }),
+    await createKeyUsageRouter({
+      httpAuth: options.httpAuth,
+      keys: keyService,
+      history: new KeyUsageHistory(db),
+    }),
     await createKeysRouter({
       httpAuth: options.httpAuth,
       keys: keyService,

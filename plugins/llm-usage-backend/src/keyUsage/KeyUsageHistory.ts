@@ -1,0 +1,86 @@
+import type { Knex } from 'knex';
+import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
+import { DAY_MS } from '../database/tables';
+import { formatNanos, toBigInt } from '../lib/money';
+
+/** One UTC day of one key's usage as its provider reported it. */
+export interface KeyUsageDay {
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+  /** Exact decimal amounts, one per currency. */
+  cost: Array<{ currency: string; amount: string }>;
+}
+
+/**
+ * Day-by-day usage of a key from the provider's daily usage (all models and
+ * projects of the key added up), with days without usage filled in as zero
+ * so charts show gaps as gaps.
+ */
+export class KeyUsageHistory {
+  constructor(private readonly db: Knex) {}
+
+  async daily(
+    key: { accountId: string; providerKeyId: string },
+    range: { from: number; to: number },
+  ): Promise<KeyUsageDay[]> {
+    const firstDay = Math.floor(range.from / DAY_MS) * DAY_MS;
+    const rows: Array<{
+      day_start: string | number;
+      currency: string;
+      input_tokens: string | number | null;
+      output_tokens: string | number | null;
+      requests: string | number | null;
+      cost_nanos: string | number | null;
+    }> = await this.db(PROVIDER_USAGE_TABLE)
+      .select('day_start', 'currency')
+      .sum({
+        input_tokens: 'input_tokens',
+        output_tokens: 'output_tokens',
+        requests: 'requests',
+        cost_nanos: 'cost_nanos',
+      })
+      .where('account_id', key.accountId)
+      .where('provider_key_id', key.providerKeyId)
+      .where('day_start', '>=', firstDay)
+      .where('day_start', '<', range.to)
+      .groupBy('day_start', 'currency');
+
+    const days = new Map<
+      number,
+      KeyUsageDay & { nanos: Map<string, bigint> }
+    >();
+    for (let day = firstDay; day < range.to; day += DAY_MS) {
+      days.set(day, {
+        date: new Date(day).toISOString().slice(0, 10),
+        inputTokens: 0,
+        outputTokens: 0,
+        requests: 0,
+        cost: [],
+        nanos: new Map(),
+      });
+    }
+    for (const row of rows) {
+      const day = days.get(Number(row.day_start));
+      if (!day) continue;
+      day.inputTokens += Number(row.input_tokens ?? 0);
+      day.outputTokens += Number(row.output_tokens ?? 0);
+      day.requests += Number(row.requests ?? 0);
+      day.nanos.set(
+        row.currency,
+        (day.nanos.get(row.currency) ?? 0n) + toBigInt(row.cost_nanos),
+      );
+    }
+    return [...days.values()].map(({ nanos, ...day }) => ({
+      ...day,
+      cost: [...nanos.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, amount]) => ({
+          currency,
+          amount: formatNanos(amount),
+        })),
+    }));
+  }
+}
