@@ -189,10 +189,20 @@ export const llmUsagePlugin = createBackendPlugin({
         })) {
           deps.httpRouter.use(router);
         }
+        // Alert rules, evaluation (hourly and after each sync) and delivery.
+        const alerting = await createAlertFeatures({
+          ...deps,
+          db,
+          projects,
+          visibility,
+          queries: new UsageQueries(db, rollups),
+        });
+        deps.httpRouter.use(alerting.router);
         for (const router of await createProviderFeatures({
           ...deps,
           db,
           registry: providers,
+          onSynced: () => alerting.evaluator.evaluateSoon(),
         })) {
           deps.httpRouter.use(router);
         }
@@ -207,15 +217,6 @@ export const llmUsagePlugin = createBackendPlugin({
             reports,
           }),
         );
-        // Alert rules, evaluation (hourly and after each sync) and delivery.
-        const alerting = await createAlertFeatures({
-          ...deps,
-          db,
-          projects,
-          visibility,
-          queries: new UsageQueries(db, rollups),
-        });
-        deps.httpRouter.use(alerting.router);
         registerUsageActions({
           actionsRegistry: deps.actionsRegistry,
           visibility,

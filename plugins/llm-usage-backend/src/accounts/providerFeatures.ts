@@ -33,7 +33,7 @@ import { createKeyUsageRouter } from '../service/keyUsageRouter';
 import { KeyUsageHistory } from '../keyUsage/KeyUsageHistory';
 import { createSyncRunsRouter } from '../service/syncRunsRouter';
 import { createTagsRouter } from '../service/tagsRouter';
-import { AccountSync } from '../sync/AccountSync';
+import { AccountSync, type AccountSyncOptions } from '../sync/AccountSync';
 import { ProviderDataStore } from '../sync/ProviderDataStore';
 import { SyncRunStore } from '../sync/SyncRunStore';
 import { TagStore } from '../tags/TagStore';
@@ -55,6 +55,8 @@ export interface ProviderFeaturesOptions {
   auditor: AuditorService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
+  /** Told after every account sync, e.g. to evaluate alerts. */
+  onSynced?: AccountSyncOptions['onSynced'];
 }
 
 /**
@@ -117,6 +119,7 @@ export async function createProviderFeatures(
     incrementalUsageDays: config.getOptionalNumber(
       'llmUsage.sync.incrementalDays',
     ),
+    onSynced: options.onSynced,
   });
   const keyService = new KeyService({
     keys,

@@ -14,7 +14,8 @@ import {
 import { AlertEvaluator } from './AlertEvaluator';
 import { AlertRuleStore, DEFAULT_ALERT_RULES } from './AlertRuleStore';
 import { AlertStore } from './AlertStore';
-import { KeyFacts } from './facts';
+import { AccountStore } from '../accounts/AccountStore';
+import { KeyFacts, accountReader } from './facts';
 
 jest.setTimeout(60_000);
 
@@ -110,7 +111,7 @@ describe.each(databases.eachSupportedId())('AlertEvaluator on %p', id => {
       alerts,
       rules,
       keys: new KeyFacts(knex),
-      accounts: ledger,
+      accounts: accountReader(new AccountStore(knex), ledger),
       budgets: {
         standings: async at => quota.standings(await budgetStore.list(), at),
       },

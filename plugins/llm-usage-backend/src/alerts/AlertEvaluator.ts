@@ -99,6 +99,13 @@ export class AlertEvaluator {
     return this.queued;
   }
 
+  /** Evaluates in the background, e.g. after a sync; failures are logged. */
+  evaluateSoon(): void {
+    this.evaluate().catch(error =>
+      this.options.logger.warn(`Alert evaluation failed: ${error}`),
+    );
+  }
+
   /** Resolves once no evaluation runs or waits; for orderly shutdown. */
   async idle(): Promise<void> {
     while (this.current || this.queued) {

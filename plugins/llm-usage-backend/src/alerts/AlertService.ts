@@ -38,6 +38,7 @@ export interface AlertRuleGuard {
 /** Something that evaluates alert rules now (the evaluator). */
 export interface AlertEvaluation {
   evaluate(): Promise<AlertChanges>;
+  evaluateSoon(): void;
 }
 
 function toAlert(record: AlertWithReadState): Alert {
@@ -178,7 +179,7 @@ export class AlertService {
       after: saved,
       request,
     });
-    this.evaluateSoon();
+    this.options.evaluation.evaluateSoon();
     return saved;
   }
 
@@ -204,7 +205,7 @@ export class AlertService {
       before: rule,
       request,
     });
-    this.evaluateSoon();
+    this.options.evaluation.evaluateSoon();
   }
 
   /** Admins may ask for an evaluation now, e.g. after fixing a key. */
@@ -231,10 +232,5 @@ export class AlertService {
       severityLevel: 'low',
     });
     return result;
-  }
-
-  /** A changed rule applies at once rather than at the next hourly run. */
-  private evaluateSoon() {
-    this.options.evaluation.evaluate().catch(() => undefined);
   }
 }

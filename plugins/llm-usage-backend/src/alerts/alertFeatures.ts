@@ -14,6 +14,7 @@ import {
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type express from 'express';
 import type { Knex } from 'knex';
+import { AccountStore } from '../accounts/AccountStore';
 import { AuditLog } from '../audit/AuditLog';
 import { BudgetService } from '../budgets/BudgetService';
 import { BudgetStore } from '../budgets/BudgetStore';
@@ -36,7 +37,7 @@ import { OwnerAlertRuleGuard } from './AlertRuleGuard';
 import { AlertRuleStore } from './AlertRuleStore';
 import { AlertService } from './AlertService';
 import { AlertStore } from './AlertStore';
-import { KeyFacts, type MonthUsage } from './facts';
+import { KeyFacts, accountReader, type MonthUsage } from './facts';
 
 export const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
 
@@ -115,7 +116,7 @@ export async function createAlertFeatures(
     alerts,
     rules,
     keys,
-    accounts: ledger,
+    accounts: accountReader(new AccountStore(db), ledger),
     budgets: {
       standings: async now => quota.standings(await budgetStore.list(), now),
     },

@@ -46,17 +46,42 @@ export interface MonthUsage {
   costs: CostTotals;
 }
 
-/** Accounts and their newest balances (the quota module's ProviderLedger). */
+/** Accounts and their newest balances. */
 export interface AccountReader {
-  accounts(ids?: readonly string[]): Promise<
-    Array<{
-      id: string;
-      name: string;
-      ownerRef: string | null;
-      syncFailing: boolean;
-    }>
-  >;
+  accounts(): Promise<AccountFact[]>;
   latestBalances(accountIds: readonly string[]): Promise<BalanceFact[]>;
+}
+
+/**
+ * Accounts from the account store (with the last sync error, for the alert)
+ * and balances from the quota module's ledger, as the quota view reads them.
+ */
+export function accountReader(
+  accountStore: {
+    list(): Promise<
+      Array<{
+        id: string;
+        name: string;
+        ownerRef: string | null;
+        status: string;
+        lastError: string | null;
+      }>
+    >;
+  },
+  ledger: Pick<AccountReader, 'latestBalances'>,
+): AccountReader {
+  return {
+    async accounts() {
+      return (await accountStore.list()).map(account => ({
+        id: account.id,
+        name: account.name,
+        ownerRef: account.ownerRef,
+        syncFailing: account.status === 'error' || Boolean(account.lastError),
+        lastError: account.lastError,
+      }));
+    },
+    latestBalances: ids => ledger.latestBalances(ids),
+  };
 }
 
 /** A budget's month so far (the quota module's standings). */

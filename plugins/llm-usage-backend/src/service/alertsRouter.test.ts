@@ -296,75 +296,83 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
     expect(response.status).toBe(404);
   });
 
-  it.each([
-    ['/alerts?severity=fatal', 'severity'],
-    ['/alerts?state=closed', 'state'],
-    ['/alerts?limit=0', 'limit'],
-    ['/alerts?limit=ten', 'limit'],
-    ['/alerts?unread=yes', 'unread'],
-    ['/alerts?cursor=not-a-cursor', 'cursor'],
-    ['/alerts?colour=red', 'query'],
-    ['/alert-rules?scope=galaxy', 'scope'],
-  ])('answers GET %s with a 400 naming %s', async (path, field) => {
-    const { server, as } = await start();
-    const response = await request(server)
-      .get(`/api/llm-usage${path}`)
-      .set('Authorization', as(ALICE));
-    expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain(`'${field}`);
-  });
+  describe('bad input', () => {
+    // Nothing below changes data: one backend serves every case.
+    let shared: Awaited<ReturnType<typeof start>>;
+    beforeAll(async () => {
+      shared = await start();
+    });
 
-  const validRule = {
-    type: 'low_balance',
-    scope: 'global',
-    enabled: true,
-    severity: 'warning',
-    params: { thresholds: [{ currency: 'USD', amount: '5' }] },
-  };
-  it.each([
-    ['/alerts/read', {}, 'ids'],
-    ['/alerts/read', { ids: [] }, 'ids'],
-    ['/alerts/read', { ids: 'abc' }, 'ids'],
-    ['/alert-rules', { ...validRule, type: 'weather' }, 'type'],
-    ['/alert-rules', { ...validRule, severity: 'panic' }, 'severity'],
-    ['/alert-rules', { ...validRule, scopeId: 'acc-1' }, 'scopeId'],
-    ['/alert-rules', { ...validRule, scope: 'account' }, 'scopeId'],
-    [
-      '/alert-rules',
-      {
-        ...validRule,
-        params: { thresholds: [{ currency: 'USD', amount: 'lots' }] },
-      },
-      'params.thresholds.0.amount',
-    ],
-    [
-      '/alert-rules',
-      {
-        ...validRule,
-        params: { thresholds: [{ currency: 'usd', amount: '1' }] },
-      },
-      'params.thresholds.0.currency',
-    ],
-    [
-      '/alert-rules',
-      {
-        ...validRule,
-        type: 'key_expiring',
-        params: { days: [7, 0] },
-      },
-      'params.days.1',
-    ],
-  ])(
-    'answers a bad body for %s with a 400 naming the field',
-    async (path, body, field) => {
-      const { server, as } = await start();
-      const method = path === '/alert-rules' ? 'put' : 'post';
+    it.each([
+      ['/alerts?severity=fatal', 'severity'],
+      ['/alerts?state=closed', 'state'],
+      ['/alerts?limit=0', 'limit'],
+      ['/alerts?limit=ten', 'limit'],
+      ['/alerts?unread=yes', 'unread'],
+      ['/alerts?cursor=not-a-cursor', 'cursor'],
+      ['/alerts?colour=red', 'query'],
+      ['/alert-rules?scope=galaxy', 'scope'],
+    ])('answers GET %s with a 400 naming %s', async (path, field) => {
+      const { server, as } = shared;
       const response = await request(server)
-        [method](`/api/llm-usage${path}`)
-        .set('Authorization', as(ADMIN))
-        .send(body);
+        .get(`/api/llm-usage${path}`)
+        .set('Authorization', as(ALICE));
       expect(response.status).toBe(400);
-      expect(response.body.error.message).toContain(`'${field}'`);
-    },
-  );
+      expect(response.body.error.message).toContain(`'${field}`);
+    });
+
+    const validRule = {
+      type: 'low_balance',
+      scope: 'global',
+      enabled: true,
+      severity: 'warning',
+      params: { thresholds: [{ currency: 'USD', amount: '5' }] },
+    };
+    it.each([
+      ['/alerts/read', {}, 'ids'],
+      ['/alerts/read', { ids: [] }, 'ids'],
+      ['/alerts/read', { ids: 'abc' }, 'ids'],
+      ['/alert-rules', { ...validRule, type: 'weather' }, 'type'],
+      ['/alert-rules', { ...validRule, severity: 'panic' }, 'severity'],
+      ['/alert-rules', { ...validRule, scopeId: 'acc-1' }, 'scopeId'],
+      ['/alert-rules', { ...validRule, scope: 'account' }, 'scopeId'],
+      [
+        '/alert-rules',
+        {
+          ...validRule,
+          params: { thresholds: [{ currency: 'USD', amount: 'lots' }] },
+        },
+        'params.thresholds.0.amount',
+      ],
+      [
+        '/alert-rules',
+        {
+          ...validRule,
+          params: { thresholds: [{ currency: 'usd', amount: '1' }] },
+        },
+        'params.thresholds.0.currency',
+      ],
+      [
+        '/alert-rules',
+        {
+          ...validRule,
+          type: 'key_expiring',
+          params: { days: [7, 0] },
+        },
+        'params.days.1',
+      ],
+    ])(
+      'answers a bad body for %s with a 400 naming the field',
+      async (path, body, field) => {
+        const { server, as } = shared;
+        const method = path === '/alert-rules' ? 'put' : 'post';
+        const response = await request(server)
+          [method](`/api/llm-usage${path}`)
+          .set('Authorization', as(ADMIN))
+          .send(body);
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toContain(`'${field}'`);
+      },
+    );
+  });
 });

@@ -42,6 +42,8 @@ export interface AccountSyncOptions {
   initialUsageDays?: number;
   /** Days re-fetched on later syncs, so late provider corrections land. Default 3. */
   incrementalUsageDays?: number;
+  /** Told after every sync, succeeded or failed (alerts re-evaluate). */
+  onSynced?: (run: SyncRun) => void;
   now?: () => number;
 }
 
@@ -217,6 +219,7 @@ export class AccountSync {
     if (!run) {
       throw new Error(`Sync run ${runId} vanished`);
     }
+    this.options.onSynced?.(run);
     return run;
   }
 
