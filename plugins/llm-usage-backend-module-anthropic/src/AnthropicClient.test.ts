@@ -1,15 +1,14 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ProviderAuthError,
   ProviderResponseError,
   ProviderUnavailableError,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import {
+  createProviderTestServer,
+  guardLogsAgainst,
+} from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import keys2025Fixture from './__fixtures__/anthropic-api-keys-list.2025.json';
 import keysFixture from './__fixtures__/anthropic-api-keys-list.json';
 import cost2025Fixture from './__fixtures__/anthropic-cost-report.2025.json';
@@ -23,38 +22,11 @@ import { anthropicProvider } from './provider';
 const BASE = 'https://api.anthropic.com';
 const ADMIN_KEY = 'sk-ant-admin01-THIS-IS-THE-SECRET-abcdef';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-function captureLogger() {
-  const lines: string[] = [];
-  const make = (meta: unknown): LoggerService => {
-    const log = (message: string, extra?: unknown) => {
-      lines.push(JSON.stringify([message, meta, extra]));
-    };
-    return {
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: m => make([meta, m]),
-    };
-  };
-  return { logger: make(undefined), lines };
-}
-
-let lines: string[] = [];
-afterEach(() => {
-  const leaked = lines.some(line => line.includes('THIS-IS-THE-SECRET'));
-  lines = [];
-  if (leaked) {
-    throw new Error('the admin key appeared in a log line');
-  }
-});
+const server = createProviderTestServer();
+const logs = guardLogsAgainst(['THIS-IS-THE-SECRET']);
 
 function setup(overrides: Partial<AnthropicClientOptions> = {}) {
-  const captured = captureLogger();
-  lines = captured.lines;
+  const captured = { logger: logs.logger() };
   const sleep = jest.fn(async (_ms: number) => {});
   const client = new AnthropicClient({
     adminKey: ADMIN_KEY,

@@ -1,8 +1,4 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ProviderAuthError,
   ProviderNotSupportedError,
@@ -10,7 +6,10 @@ import {
   ProviderUnavailableError,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import {
+  createProviderTestServer,
+  guardLogsAgainst,
+} from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import adminKeysFixture from './__fixtures__/openai-admin-api-keys-list.json';
 import costsFixture from './__fixtures__/openai-costs.json';
 import projectKeysFixture from './__fixtures__/openai-project-api-keys-list.json';
@@ -23,41 +22,11 @@ import { openAiProvider } from './provider';
 const BASE = 'https://api.openai.com/v1';
 const ADMIN_KEY = 'sk-admin-THIS-IS-THE-SECRET-1234567890';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-/** Every message and meta any logger (or child) was given. */
-function captureLogger() {
-  const lines: string[] = [];
-  const make = (meta: unknown): LoggerService => {
-    const log = (message: string, extra?: unknown) => {
-      lines.push(JSON.stringify([message, meta, extra]));
-    };
-    return {
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: m => make([meta, m]),
-    };
-  };
-  return { logger: make(undefined), lines };
-}
-
-let lines: string[] = [];
-afterEach(() => {
-  // No test may leave the admin key in any log line.
-  const leaked = lines.some(line => line.includes('THIS-IS-THE-SECRET'));
-  lines = [];
-  if (leaked) {
-    throw new Error('the admin key appeared in a log line');
-  }
-});
+const server = createProviderTestServer();
+const logs = guardLogsAgainst(['THIS-IS-THE-SECRET']);
 
 function setup(overrides: Partial<OpenAiClientOptions> = {}) {
-  const captured = captureLogger();
-  const logger = captured.logger;
-  lines = captured.lines;
+  const logger = logs.logger();
   const sleep = jest.fn(async (_ms: number) => {});
   const client = new OpenAiClient({
     adminKey: ADMIN_KEY,

@@ -1,8 +1,4 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import {
   ProviderAuthError,
@@ -10,7 +6,10 @@ import {
   ProviderUnavailableError,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import {
+  createProviderTestServer,
+  guardLogsAgainst,
+} from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import activityFixture from './__fixtures__/openrouter-activity.json';
 import creditsFixture from './__fixtures__/openrouter-credits.json';
 import currentKeyFixture from './__fixtures__/openrouter-key-current.json';
@@ -24,38 +23,11 @@ const MANAGEMENT_KEY = 'sk-or-v1-THIS-IS-THE-SECRET-management';
 const CREATED_SECRET = 'sk-or-v1-THIS-IS-THE-SECRET-created-key';
 const NOW = Date.parse('2025-08-26T12:00:00Z');
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-function captureLogger() {
-  const lines: string[] = [];
-  const make = (meta: unknown): LoggerService => {
-    const log = (message: string, extra?: unknown) => {
-      lines.push(JSON.stringify([message, meta, extra]));
-    };
-    return {
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: m => make([meta, m]),
-    };
-  };
-  return { logger: make(undefined), lines };
-}
-
-let lines: string[] = [];
-afterEach(() => {
-  const leaked = lines.some(line => line.includes('THIS-IS-THE-SECRET'));
-  lines = [];
-  if (leaked) {
-    throw new Error('a secret appeared in a log line');
-  }
-});
+const server = createProviderTestServer();
+const logs = guardLogsAgainst(['THIS-IS-THE-SECRET']);
 
 function setup(overrides: Partial<OpenRouterClientOptions> = {}) {
-  const captured = captureLogger();
-  lines = captured.lines;
+  const captured = { logger: logs.logger() };
   const sleep = jest.fn(async (_ms: number) => {});
   let now = NOW;
   const client = new OpenRouterClient({

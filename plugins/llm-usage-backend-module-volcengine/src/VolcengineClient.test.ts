@@ -1,15 +1,14 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ProviderAuthError,
   ProviderResponseError,
   ProviderUnavailableError,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import {
+  createProviderTestServer,
+  guardLogsAgainst,
+} from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import usageFixture from './__fixtures__/volcengine-ark-get-usage.json';
 import errorFixture from './__fixtures__/volcengine-error.json';
 import balanceFixture from './__fixtures__/volcengine-query-balance-acct.json';
@@ -24,40 +23,11 @@ const ACCESS_KEY_ID = vector.inputs.access_key_id;
 const SECRET_ACCESS_KEY = vector.inputs.secret_access_key;
 const VECTOR_TIME = Date.parse('2024-07-10T04:29:25Z');
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-function captureLogger() {
-  const lines: string[] = [];
-  const make = (meta: unknown): LoggerService => {
-    const log = (message: string, extra?: unknown) => {
-      lines.push(JSON.stringify([message, meta, extra]));
-    };
-    return {
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: m => make([meta, m]),
-    };
-  };
-  return { logger: make(undefined), lines };
-}
-
-let lines: string[] = [];
-afterEach(() => {
-  const leaked = lines.some(
-    line => line.includes(SECRET_ACCESS_KEY) || line.includes(ACCESS_KEY_ID),
-  );
-  lines = [];
-  if (leaked) {
-    throw new Error('a credential appeared in a log line');
-  }
-});
+const server = createProviderTestServer();
+const logs = guardLogsAgainst([SECRET_ACCESS_KEY, ACCESS_KEY_ID]);
 
 function setup(overrides: Partial<VolcengineClientOptions> = {}) {
-  const captured = captureLogger();
-  lines = captured.lines;
+  const captured = { logger: logs.logger() };
   const sleep = jest.fn(async (_ms: number) => {});
   let now = VECTOR_TIME;
   const client = new VolcengineClient({

@@ -1,11 +1,10 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { openRouterProvider } from '@llm-usage/backstage-plugin-llm-usage-backend-module-openrouter';
 import { http, HttpResponse, delay } from 'msw';
-import { setupServer } from 'msw/node';
+import {
+  captureLogger,
+  createProviderTestServer,
+} from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccountService } from '../accounts/AccountService';
 import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';
@@ -32,26 +31,8 @@ const BASE = 'https://openrouter.ai/api/v1';
 const SECRET = 'sk-or-v1-THIS-IS-THE-SECRET-management-key';
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = createProviderTestServer();
 const databases = createTestDatabases();
-
-function captureLogger() {
-  const lines: string[] = [];
-  const make = (meta: unknown): LoggerService => {
-    const log = (message: string, extra?: unknown) => {
-      lines.push(JSON.stringify([message, meta, extra]));
-    };
-    return {
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: child => make([meta, child]),
-    };
-  };
-  return { logger: make(undefined), lines };
-}
 
 const key = (hash: string, extra: Record<string, unknown> = {}) => ({
   hash,
@@ -182,7 +163,7 @@ describe.each(databases.eachSupportedId())('AccountSync on %p', databaseId => {
     };
   }
 
-  function goodProvider(keyList = [key('k1'), key('k2'), key('k3')]) {
+  function goodProvider(keyList: object[] = [key('k1'), key('k2'), key('k3')]) {
     server.use(
       keysHandler(keyList),
       http.get(`${BASE}/activity`, ({ request }) => {

@@ -1,0 +1,69 @@
+/**
+ * Test helpers for provider modules: an msw server wired to Backstage's test
+ * hooks, a logger that keeps its lines, and a guard that fails any test whose
+ * logs contain a secret.
+ *
+ * @packageDocumentation
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { setupServer, type SetupServer } from 'msw/node';
+
+/** An msw server started and reset around every test. @public */
+export function createProviderTestServer(): SetupServer {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  return server;
+}
+
+/**
+ * A logger that keeps every line with its metadata and its children's, so a
+ * test can assert on what would have been logged.
+ *
+ * @public
+ */
+export function captureLogger(): { logger: LoggerService; lines: string[] } {
+  const lines: string[] = [];
+  const make = (meta: unknown): LoggerService => {
+    const log = (message: string, extra?: unknown) => {
+      lines.push(JSON.stringify([message, meta, extra]));
+    };
+    return {
+      debug: log,
+      info: log,
+      warn: log,
+      error: log,
+      child: childMeta => make([meta, childMeta]),
+    };
+  };
+  return { logger: make(undefined), lines };
+}
+
+/**
+ * Fails each test (in an `afterEach`) whose captured log lines contain one of
+ * the secrets. Call at module scope; make loggers with `logger()`.
+ *
+ * @public
+ */
+export function guardLogsAgainst(secrets: string[]): {
+  logger(): LoggerService;
+} {
+  let captured: string[][] = [];
+  afterEach(() => {
+    const lines = captured.flat();
+    captured = [];
+    const leaked = secrets.find(secret =>
+      lines.some(line => line.includes(secret)),
+    );
+    if (leaked !== undefined) {
+      throw new Error('a secret appeared in a log line');
+    }
+  });
+  return {
+    logger() {
+      const { logger, lines } = captureLogger();
+      captured.push(lines);
+      return logger;
+    },
+  };
+}
