@@ -1,6 +1,4 @@
-import { captureLogger, guardLogsAgainst } from './testUtils';
-
-const logs = guardLogsAgainst(['top-secret']);
+import { captureLogger } from './testUtils';
 
 describe('captureLogger', () => {
   it('keeps messages with the metadata of the logger and its children', () => {
@@ -9,10 +7,5 @@ describe('captureLogger', () => {
     expect(lines).toEqual([
       JSON.stringify(['slow', [undefined, { provider: 'x' }], { attempt: 2 }]),
     ]);
-  });
-
-  it('lets a guarded test log harmless lines', () => {
-    logs.logger().info('nothing to hide');
-    expect(true).toBe(true);
   });
 });
