@@ -305,6 +305,33 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
       expect(res.body).toEqual({});
     });
 
+    it('stores the readable spans of an export and reports the invalid ones', async () => {
+      const { server } = await startBackend(databaseId, {});
+      const exported = officialSpanRequest(Date.UTC(2026, 9, 5, 10), 'alpha');
+      const good = exported.resourceSpans[0].scopeSpans[0].spans[0];
+      exported.resourceSpans[0].scopeSpans[0].spans.push({
+        ...good,
+        spanId: 'zz',
+      });
+      const res = await request(server)
+        .post('/api/llm-usage/ingest/otlp/v1/traces')
+        .set('Authorization', asService())
+        .send(exported);
+      expect(res.status).toBe(200);
+      expect(res.body.partialSuccess).toEqual({
+        rejectedSpans: 1,
+        errorMessage: expect.stringMatching(
+          /1 GenAI span\(s\) were invalid.*spans\.1\.spanId/,
+        ),
+      });
+      const stats = await request(server)
+        .get(
+          '/api/llm-usage/usage/projects/alpha/stats?from=2026-10-05T00:00:00Z&to=2026-10-06T00:00:00Z',
+        )
+        .set('Authorization', asAdmin());
+      expect(stats.body.stats.calls).toBe(1);
+    });
+
     it('refuses protobuf with a 400 that says what to configure', async () => {
       const { server } = await startBackend(databaseId, {});
       const res = await request(server)

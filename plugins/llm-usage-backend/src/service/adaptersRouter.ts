@@ -90,20 +90,30 @@ export async function createAdaptersRouter(
     },
     express.json({ limit: BODY_LIMIT }),
     async (req, res) => {
-      const { calls: inputs, ignoredSpans } = otlpToCalls(
-        req.body,
-        options.otlp,
-      );
+      const {
+        calls: inputs,
+        ignoredSpans,
+        invalidSpans,
+        firstInvalid,
+      } = otlpToCalls(req.body, options.otlp);
       if (inputs.length > 0) {
         await ingest(req, 'otlp', inputs);
       }
-      // OTLP's ExportTraceServiceResponse: ignored spans count as rejected.
-      res.json(
+      // OTLP's ExportTraceServiceResponse: spans not stored count as rejected.
+      const reasons = [
         ignoredSpans > 0
+          ? `${ignoredSpans} span(s) are not GenAI model calls and were ignored`
+          : undefined,
+        firstInvalid
+          ? `${invalidSpans} GenAI span(s) were invalid, the first: ${firstInvalid}`
+          : undefined,
+      ].filter(Boolean);
+      res.json(
+        reasons.length > 0
           ? {
               partialSuccess: {
-                rejectedSpans: ignoredSpans,
-                errorMessage: `${ignoredSpans} span(s) are not GenAI model calls and were ignored`,
+                rejectedSpans: ignoredSpans + invalidSpans,
+                errorMessage: reasons.join('; '),
               },
             }
           : {},

@@ -143,31 +143,44 @@ describe('otlpToCalls', () => {
     expect((call.metadata as any).omitted).toEqual(['gen_ai.input.messages']);
   });
 
-  it.each([
-    [
-      'a body without resourceSpans array',
-      { resourceSpans: 'x' },
+  it('rejects a body that is not an export request, naming the field', () => {
+    expect(() => otlpToCalls({ resourceSpans: 'x' }, defaults)).toThrow(
       /resourceSpans/,
-    ],
-    [
-      'a GenAI span with a bad trace id',
-      otlpRequest({}, [
+    );
+  });
+
+  it('counts an unreadable GenAI span as invalid and keeps the others', () => {
+    const good = officialSpanRequest(START, 'support-bot').resourceSpans[0]
+      .scopeSpans[0].spans[0];
+    const body = {
+      resourceSpans: [
         {
-          traceId: 'xyz',
-          spanId: '1'.repeat(16),
-          name: 'chat',
-          startMs: START,
-          durationMs: 1,
-          attributes: { 'gen_ai.operation.name': 'chat' },
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              spans: [
+                { ...good, traceId: 'xyz' },
+                good,
+                { ...good, spanId: '2'.repeat(16), startTimeUnixNano: 'soon' },
+              ],
+            },
+          ],
         },
-      ]),
+      ],
+    };
+    const result = otlpToCalls(body, defaults);
+    expect(result.calls).toHaveLength(1);
+    expect(result.invalidSpans).toBe(2);
+    expect(result.firstInvalid).toMatch(
       /resourceSpans\.0\.scopeSpans\.0\.spans\.0\.traceId/,
-    ],
-  ])('rejects %s naming the field', (_name, body, message) => {
-    expect(() => otlpToCalls(body, defaults)).toThrow(message);
+    );
   });
 
   it('accepts an empty export', () => {
-    expect(otlpToCalls({}, defaults)).toEqual({ calls: [], ignoredSpans: 0 });
+    expect(otlpToCalls({}, defaults)).toEqual({
+      calls: [],
+      ignoredSpans: 0,
+      invalidSpans: 0,
+    });
   });
 });

@@ -138,6 +138,10 @@ export interface OtlpCalls {
   calls: CallInput[];
   /** Spans that are not model calls (HTTP, database, tools, agents...). */
   ignoredSpans: number;
+  /** GenAI spans that cannot be read (bad ids or times); the rest still count. */
+  invalidSpans: number;
+  /** Why the first invalid span was refused, naming its path and field. */
+  firstInvalid?: string;
 }
 
 /**
@@ -155,24 +159,30 @@ export function otlpToCalls(body: unknown, mapping: OtlpMapping): OtlpCalls {
       }`,
     );
   }
-  const calls: CallInput[] = [];
-  let ignoredSpans = 0;
+  const result: OtlpCalls = { calls: [], ignoredSpans: 0, invalidSpans: 0 };
   (request.data.resourceSpans ?? []).forEach((resourceSpans, r) => {
     const resource = toAttributes(resourceSpans.resource?.attributes);
     (resourceSpans.scopeSpans ?? []).forEach((scopeSpans, s) => {
       (scopeSpans.spans ?? []).forEach((item, i) => {
-        const call = spanToCall(
-          item,
-          resource,
-          mapping,
-          `resourceSpans.${r}.scopeSpans.${s}.spans.${i}`,
-        );
-        if (call) calls.push(call);
-        else ignoredSpans++;
+        // One unreadable span must not cost the exporter its whole batch.
+        try {
+          const call = spanToCall(
+            item,
+            resource,
+            mapping,
+            `resourceSpans.${r}.scopeSpans.${s}.spans.${i}`,
+          );
+          if (call) result.calls.push(call);
+          else result.ignoredSpans++;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          result.invalidSpans++;
+          result.firstInvalid ??= error.message;
+        }
       });
     });
   });
-  return { calls, ignoredSpans };
+  return result;
 }
 
 function spanToCall(
