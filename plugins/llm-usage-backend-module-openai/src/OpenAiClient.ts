@@ -166,7 +166,7 @@ export class OpenAiClient implements LlmProviderClient {
       }
     }
     const adminKeys = await this.listAdminKeys();
-    if (adminKeys.some(key => key.id === providerKeyId)) {
+    if (adminKeys.some(adminKey => adminKey.id === providerKeyId)) {
       throw new ProviderNotSupportedError(
         'OpenAI admin keys are not deleted from LLM Usage; use the OpenAI dashboard',
       );

@@ -271,6 +271,10 @@ export async function seedDemoAccounts(
       await trx(BALANCES_TABLE).insert(readings);
 
       // Sync history: hourly usage runs for the last day, daily key runs.
+      const runError =
+        account.provider === 'anthropic'
+          ? 'Anthropic rejected the credentials (401): invalid x-api-key (demo)'
+          : 'OpenAI kept failing after 4 attempts: 503 Service Unavailable (demo)';
       const runs = [];
       for (let hour = 24; hour >= 1; hour--) {
         const failed =
@@ -285,11 +289,7 @@ export async function seedDemoAccounts(
           finished_at: startedAt + 2_000 + Math.round(random() * 8_000),
           status: failed ? 'failed' : 'succeeded',
           items: failed ? 0 : 20 + Math.round(random() * 40),
-          error: failed
-            ? account.provider === 'anthropic'
-              ? 'Anthropic rejected the credentials (401): invalid x-api-key (demo)'
-              : 'OpenAI kept failing after 4 attempts: 503 Service Unavailable (demo)'
-            : null,
+          error: failed ? runError : null,
         });
       }
       await trx(SYNC_RUNS_TABLE).insert(runs);

@@ -302,13 +302,14 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
         user,
         audited: status < 300 ? 1 : 0,
       });
-      if (route.providerCall) {
-        expect(providerCalls).toEqual(
-          status < 300
-            ? [expect.stringMatching(`^${route.providerCall} p-`)]
-            : [],
-        );
-      }
+      // Provider calls only for routes that reach the provider, only when allowed.
+      const calledAtProvider = providerCalls.map(call => call.split(' ')[0]);
+      const expectedCalls =
+        route.providerCall && status < 300 ? [route.providerCall] : [];
+      expect({ user, calledAtProvider }).toEqual({
+        user,
+        calledAtProvider: expectedCalls,
+      });
     }
   });
 
@@ -428,7 +429,7 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       });
     expect(again.body).toMatchObject({ created: 0, updated: 1, failed: 0 });
     const list = await request(server)
-      .get('/api/llm-usage/keys?tag=' + tag.body.id)
+      .get(`/api/llm-usage/keys?tag=${tag.body.id}`)
       .set('Authorization', as(OWNER));
     expect(list.body.items).toEqual([
       expect.objectContaining({
