@@ -124,31 +124,35 @@ async function cpuOf<T>(
   knex: Knex,
   fn: () => Promise<T>,
 ): Promise<[string, T]> {
+  // Per server process, so connections that close meanwhile do not count
+  // negative; the CPU of one that closes is lost (the pool keeps them open).
   const serverCpu = async () => {
     const { rows } = await knex.raw(
       'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
     );
-    let ticks = 0;
+    const seconds = new Map<number, number>();
     for (const { pid } of rows) {
       try {
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
           .split(') ')[1]
           .split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
+        seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
       } catch {
         // gone, or PostgreSQL runs elsewhere
       }
     }
-    return ticks / 100;
+    return seconds;
   };
   const [server, own] = [await serverCpu(), process.cpuUsage()];
   const result = await fn();
   const used = process.cpuUsage(own);
   const node = (used.user + used.system) / 1e6;
+  let database = 0;
+  for (const [pid, seconds] of await serverCpu()) {
+    database += seconds - (server.get(pid) ?? 0);
+  }
   return [
-    `CPU: Node ${node.toFixed(1)} s, PostgreSQL ${(
-      (await serverCpu()) - server
-    ).toFixed(1)} s`,
+    `CPU: Node ${node.toFixed(1)} s, PostgreSQL ${database.toFixed(1)} s`,
     result,
   ];
 }
