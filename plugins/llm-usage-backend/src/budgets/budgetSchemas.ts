@@ -7,6 +7,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod';
 import { parseDecimalToNanos } from '../lib/money';
+import { parseInput } from '../lib/parseInput';
 import { normalizeRef } from './Caller';
 import type { BudgetChanges, NewBudget } from './BudgetStore';
 
@@ -113,25 +114,8 @@ const digestPreferencesSchema = z
     return { ...value, ownerRef: ref.data };
   });
 
-function parseWith<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: 'field' | 'query parameter',
-): z.output<T> {
-  if (what === 'field' && (typeof value !== 'object' || value === null)) {
-    throw new InputError('The request body must be a JSON object');
-  }
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.join('.') || 'body';
-    throw new InputError(`Invalid ${what} '${path}': ${issue.message}`);
-  }
-  return result.data;
-}
-
 export function parseNewBudget(body: unknown): NewBudget {
-  const parsed = parseWith(createSchema, body, 'field');
+  const parsed = parseInput(createSchema, body, 'field');
   return {
     targetType: parsed.targetType,
     targetRef: parsed.targetRef,
@@ -142,7 +126,7 @@ export function parseNewBudget(body: unknown): NewBudget {
 }
 
 export function parseBudgetChanges(body: unknown): BudgetChanges {
-  const parsed = parseWith(updateSchema, body, 'field');
+  const parsed = parseInput(updateSchema, body, 'field');
   return {
     name: parsed.name,
     amountNanos: parsed.amount,
@@ -155,7 +139,7 @@ export function parseBudgetListQuery(query: unknown): {
   targetType?: BudgetTargetType;
   targetRef?: string;
 } {
-  const parsed = parseWith(listSchema, query, 'query parameter');
+  const parsed = parseInput(listSchema, query, 'query parameter');
   if (parsed.targetRef && !parsed.targetType) {
     throw new InputError(
       `Invalid query parameter 'targetType': required with 'targetRef'`,
@@ -172,14 +156,14 @@ export function parseBudgetListQuery(query: unknown): {
 }
 
 export function parseDigestPreferences(body: unknown) {
-  return parseWith(digestPreferencesSchema, body, 'field');
+  return parseInput(digestPreferencesSchema, body, 'field');
 }
 
 export const digestCadenceSchema = z.enum(DIGEST_CADENCES);
 
 /** `?entityRef=` of `GET /usage/quota`. */
 export function parseQuotaQuery(query: unknown): { entityRef?: string } {
-  return parseWith(
+  return parseInput(
     z
       .object({ entityRef: z.string().trim().min(1).max(255).optional() })
       .strict(),
