@@ -751,6 +751,15 @@ export const llmUsageTranslationRef = createTranslationRef({
         notAvailableTitle: 'No LLM usage for this entity',
         notAvailableDescription: 'Add the {{annotation}} annotation with the project id(s) this service reports its calls under.',
       },
+      register: {
+        button: 'Register key',
+        title: 'Register a key by hand',
+        secret: 'Secret (optional)',
+        secretHelp: 'Stored encrypted and never shown again; only a masked hint is kept visible.',
+        providerKeyIdHelp: 'The provider\'s id of the key, so its usage can be matched',
+        confirm: 'Register',
+        done: 'Key {{name}} registered',
+      },
     },
   },
 });

@@ -1,151 +1,24 @@
-import {
-  createBackendModule,
-  type BackstageCredentials,
-  type BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
-  llmUsageProvidersExtensionPoint,
-  type LlmProvider,
-} from '@llm-usage/backstage-plugin-llm-usage-node';
 import request from 'supertest';
-import { llmUsagePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  ADMIN,
+  NOBODY,
+  OTHER,
+  OWNER,
+  SECRET_MARK,
+  TEAM_A,
+  providerCalls,
+  startProviderTestBackend,
+} from '../__testUtils__/providerBackend';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 
-const OWNER = 'user:default/alice'; // in team-a, which owns the key
-const OTHER = 'user:default/bob'; // in team-b
-const ADMIN = 'user:default/root';
-const NOBODY = 'user:default/nobody'; // the policy denies everything
-const GROUPS: Record<string, string[]> = {
-  [OWNER]: ['group:default/team-a'],
-  [OTHER]: ['group:default/team-b'],
-  [ADMIN]: ['group:default/platform'],
-};
-const TEAM_A = 'group:default/team-a';
-const SECRET_MARK = 'THIS-IS-THE-SECRET';
-
-const providerCalls: string[] = [];
-
-const fakeProvider: LlmProvider = {
-  id: 'fake',
-  displayName: 'Fake AI',
-  capabilities: ['keys.create', 'keys.setEnabled', 'keys.delete'],
-  currency: 'USD',
-  credentialFields: [
-    { name: 'apiKey', label: 'API key', secret: true, required: true },
-  ],
-  createClient: () => ({
-    testConnection: async () => {},
-    createKey: async ({ name }) => ({
-      key: {
-        providerKeyId: `prov-${name}`,
-        name,
-        maskedHint: 'sk-fake…abcd',
-        status: 'active',
-        providerProjectId: null,
-        createdAt: '2026-11-01T00:00:00Z',
-        lastUsedAt: null,
-        expiresAt: null,
-        limit: { amount: '12.5', currency: 'USD' },
-        usage: null,
-      },
-      secret: `sk-fake-${SECRET_MARK}-created`,
-    }),
-    setKeyEnabled: async (id, enabled) => {
-      providerCalls.push(`${enabled ? 'enable' : 'disable'} ${id}`);
-    },
-    deleteKey: async id => {
-      providerCalls.push(`delete ${id}`);
-    },
-  }),
-};
-
-const fakeProviderModule = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'fake-provider',
-  register(env) {
-    env.registerInit({
-      deps: { providers: llmUsageProvidersExtensionPoint },
-      async init({ providers }) {
-        providers.addProvider(fakeProvider);
-      },
-    });
-  },
-});
-
-function decisionFor(ref: string | undefined, permission: ResourcePermission) {
-  if (ref === ADMIN) return { result: AuthorizeResult.ALLOW };
-  if (!ref || ref === NOBODY) return { result: AuthorizeResult.DENY };
-  return {
-    result: AuthorizeResult.CONDITIONAL,
-    pluginId: 'llm-usage',
-    resourceType: permission.resourceType,
-    conditions: {
-      rule: 'IS_OWNER',
-      resourceType: permission.resourceType,
-      params: { claims: [ref, ...(GROUPS[ref] ?? [])] },
-    },
-  };
-}
-
-const refOf = (credentials: BackstageCredentials) =>
-  (credentials.principal as Partial<BackstageUserPrincipal>).userEntityRef;
-
 describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
   async function start() {
     const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        llmUsagePlugin,
-        fakeProviderModule,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            llmUsage: {
-              secrets: { encryptionKey: 'k'.repeat(64) },
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [] }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: BackstageCredentials) => {
-            const ref = refOf(credentials)!;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-            };
-          },
-        }).factory,
-        mockServices.permissions.mock({
-          authorize: async (requests, { credentials }) =>
-            requests.map(({ permission }) => ({
-              result:
-                permission.name === 'llm-usage.admin' &&
-                refOf(credentials) !== ADMIN
-                  ? AuthorizeResult.DENY
-                  : AuthorizeResult.ALLOW,
-            })) as any,
-          authorizeConditional: async (requests, { credentials }) =>
-            requests.map(({ permission }) =>
-              decisionFor(refOf(credentials), permission),
-            ) as any,
-        }).factory,
-      ],
-    });
-    const as = (ref: string) => mockCredentials.user.header(ref);
+    const { server, as } = await startProviderTestBackend(knex);
     await request(server)
       .post('/api/llm-usage/accounts')
       .set('Authorization', as(ADMIN))

@@ -27,6 +27,7 @@ import type {
   KeyListQuery,
   KeyListResponse,
   KeyTag,
+  RegisterKeyRequest,
   ListProviderAccountsResponse,
   ListProvidersResponse,
   ListTagsResponse,
@@ -142,6 +143,8 @@ export interface LlmUsageApi {
   getKey(id: string, options?: LlmUsageRequestOptions): Promise<ApiKey>;
   /** `PATCH /keys/:id` */
   updateKey(id: string, patch: UpdateKeyRequest): Promise<ApiKey>;
+  /** `POST /keys`: register a key by hand (providers without a key listing). */
+  registerKey(request: RegisterKeyRequest): Promise<ApiKey>;
   /** `POST /keys/batch`: one result per key, failures included. */
   batchKeys(request: KeyBatchRequest): Promise<KeyBatchResponse>;
   /** `GET /keys/export`: the filtered list as a file. */

@@ -28,6 +28,7 @@ import type {
   KeyListQuery,
   KeyListResponse,
   KeyTag,
+  RegisterKeyRequest,
   ListProviderAccountsResponse,
   ListProvidersResponse,
   ListTagsResponse,
@@ -234,6 +235,10 @@ export class LlmUsageClient implements LlmUsageApi {
 
   updateKey(id: string, patch: UpdateKeyRequest) {
     return this.send<ApiKey>('PATCH', `/keys/${encodeURIComponent(id)}`, patch);
+  }
+
+  registerKey(request: RegisterKeyRequest) {
+    return this.send<ApiKey>('POST', '/keys', request);
   }
 
   batchKeys(request: KeyBatchRequest) {

@@ -585,6 +585,13 @@ const zh = createTranslationMessages({
     'keyWorkspace.entity.cardOpen': '打开 LLM 用量标签页',
     'keyWorkspace.entity.notAvailableTitle': '此实体没有 LLM 用量',
     'keyWorkspace.entity.notAvailableDescription': '添加 {{annotation}} 注解，填写此服务上报调用时使用的项目 ID。',
+    'keyWorkspace.register.button': '登记密钥',
+    'keyWorkspace.register.title': '手动登记密钥',
+    'keyWorkspace.register.secret': '密钥值（可选）',
+    'keyWorkspace.register.secretHelp': '加密保存且不再显示，只保留脱敏提示。',
+    'keyWorkspace.register.providerKeyIdHelp': '服务商的密钥 ID，用于匹配用量',
+    'keyWorkspace.register.confirm': '登记',
+    'keyWorkspace.register.done': '已登记密钥 {{name}}',
   },
 });
 

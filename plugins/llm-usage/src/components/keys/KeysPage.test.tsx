@@ -96,6 +96,7 @@ function setup(
     getOverview: jest.fn(async () =>
       overview({ costs: [{ currency: 'USD', amount: '42' }] }),
     ),
+    registerKey: jest.fn(async request => apiKey('new', request)),
     batchKeys: jest.fn(async request => ({
       results: request.keyIds.map((keyId: string) =>
         keyId === 'k2'
@@ -353,5 +354,32 @@ describe('KeysPage', () => {
       await within(bar).findByRole('button', { name: 'Delete' }),
     ).toBeEnabled();
     expect(within(bar).getByRole('button', { name: 'Enable' })).toBeDisabled();
+  });
+
+  it('registers a Volcengine key by hand, the manual account first', async () => {
+    const api = setup();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Register key' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByLabelText('Account')).toHaveTextContent(
+      'Volcengine Ark',
+    );
+    await userEvent.type(within(dialog).getByLabelText('Name'), 'Ark prod');
+    await userEvent.type(
+      within(dialog).getByLabelText('Secret (optional)'),
+      'ark-secret-value',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Register' }));
+    await waitFor(() =>
+      expect(api.registerKey).toHaveBeenCalledWith({
+        accountId: 'ark',
+        name: 'Ark prod',
+        secret: 'ark-secret-value',
+        ownerRef: null,
+        componentRef: null,
+        expiresAt: null,
+      }),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Box, Grid, LinearProgress } from '@material-ui/core';
+import { Box, Button, Grid, LinearProgress } from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
 import Alert from '@material-ui/lab/Alert';
 import { EmptyState } from '@backstage/core-components';
 import {
@@ -8,9 +9,11 @@ import {
   useTranslationRef,
 } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import type {
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
   ApiKey,
   KeyBatchAction,
+  llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { UsageExportFormat, llmUsageApiRef } from '../../api';
@@ -37,6 +40,7 @@ import { KeyDetailDrawer } from './KeyDetailDrawer';
 import { KeyFiltersBar } from './KeyFiltersBar';
 import { KeySummaryCards } from './KeySummaryCards';
 import { KeysTable } from './KeysTable';
+import { RegisterKeyDialog } from './RegisterKeyDialog';
 import {
   EMPTY_SELECTION,
   KeySelection,
@@ -48,6 +52,7 @@ import { KEY_PAGE_SIZES, toKeyListQuery } from './keyFilters';
 import { useKeyFilters } from './useKeyFilters';
 
 type OpenDialog =
+  | { kind: 'register' }
   | { kind: 'assignOwner' }
   | { kind: 'addTags' | 'removeTags' }
   | { kind: 'delete'; keys: ApiKey[] };
@@ -107,6 +112,11 @@ export function KeysPage() {
   const tags = useTags(reloadToken);
   const accounts = useAccounts();
   const missingOwnerRefs = useMissingOwnerRefs(keys.value?.items);
+  // Registering by hand is offered to admins; owners' rights are checked
+  // by the backend against the key as it would be stored.
+  const { allowed: canRegister } = usePermission({
+    permission: llmUsageAdminPermission,
+  });
 
   const [selection, setSelection] = useState<KeySelection>(EMPTY_SELECTION);
   const [dialog, setDialog] = useState<OpenDialog>();
@@ -343,6 +353,17 @@ export function KeysPage() {
                   accounts={accounts.value?.items ?? []}
                   tags={tags.value?.items ?? []}
                 />
+                {canRegister && (accounts.value?.items.length ?? 0) > 0 && (
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    color="primary"
+                    startIcon={<AddIcon />}
+                    onClick={() => setDialog({ kind: 'register' })}
+                  >
+                    {t('keyWorkspace.register.button')}
+                  </Button>
+                )}
                 <ExportButton
                   label={t('keyWorkspace.export.list')}
                   testId="keys-export"
@@ -372,6 +393,16 @@ export function KeysPage() {
           </SectionCard>
         </Grid>
       </Grid>
+      {dialog?.kind === 'register' && (
+        <RegisterKeyDialog
+          accounts={accounts.value?.items ?? []}
+          onClose={() => setDialog(undefined)}
+          onRegistered={() => {
+            setDialog(undefined);
+            reload();
+          }}
+        />
+      )}
       {dialog?.kind === 'assignOwner' && (
         <AssignOwnerDialog
           count={count}

@@ -1,0 +1,272 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { createTestDatabases, makeCall } from '../__testUtils__/databases';
+import { CallStore } from '../database/CallStore';
+import { RollupStore } from '../database/RollupStore';
+import { CallRollup } from '../rollup/CallRollup';
+import {
+  ADMIN,
+  NOBODY,
+  OTHER,
+  OWNER,
+  SECRET_MARK,
+  TEAM_A,
+  startProviderTestBackend,
+} from '../__testUtils__/providerBackend';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+const CONFIG_ACCOUNTS = [
+  {
+    id: 'cfg-fake',
+    provider: 'fake',
+    name: 'From config',
+    owner: TEAM_A,
+    credentials: { apiKey: `cfg-${SECRET_MARK}` },
+  },
+];
+
+describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
+  async function start() {
+    const knex = await databases.init(databaseId);
+    const backend = await startProviderTestBackend(knex, {
+      accounts: CONFIG_ACCOUNTS,
+    });
+    return { ...backend, knex };
+  }
+
+  it('creates accounts with write-only credentials, checking the owner', async () => {
+    const { server, as, knex } = await start();
+    const create = (user: string, body: object) =>
+      request(server)
+        .post('/api/llm-usage/accounts')
+        .set('Authorization', as(user))
+        .send(body);
+    const body = {
+      id: 'team-a-fake',
+      provider: 'fake',
+      name: 'Team A',
+      ownerRef: TEAM_A,
+      credentials: { apiKey: `sk-${SECRET_MARK}` },
+    };
+
+    expect((await create(NOBODY, body)).status).toBe(403);
+    expect((await create(OTHER, body)).status).toBe(403);
+    const created = await create(OWNER, body);
+    expect(created.status).toBe(201);
+    expect(created.text).not.toContain(SECRET_MARK);
+    expect(created.body).toMatchObject({
+      id: 'team-a-fake',
+      source: 'api',
+      status: 'never_synced',
+      credentialsSet: ['apiKey'],
+      providerInstalled: true,
+    });
+
+    const missing = await create(ADMIN, { ...body, id: 'x', credentials: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/credentials\.apiKey/);
+    const unknown = await create(ADMIN, { ...body, id: 'y', provider: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/provider/);
+
+    const list = await request(server)
+      .get('/api/llm-usage/accounts')
+      .set('Authorization', as(OTHER));
+    expect(list.text).not.toContain(SECRET_MARK);
+    expect(list.body.items.map((a: { id: string }) => a.id).sort()).toEqual([
+      'cfg-fake',
+      'team-a-fake',
+    ]);
+    const row = await knex('llm_usage_accounts')
+      .where({ id: 'team-a-fake' })
+      .first();
+    expect(row.credentials_encrypted).toMatch(/^v1:/);
+    expect(JSON.stringify(row)).not.toContain(SECRET_MARK);
+  });
+
+  it('updates and deletes API accounts, never config ones', async () => {
+    const { server, as } = await start();
+    await request(server)
+      .post('/api/llm-usage/accounts')
+      .set('Authorization', as(ADMIN))
+      .send({
+        id: 'acc',
+        provider: 'fake',
+        name: 'Acc',
+        ownerRef: TEAM_A,
+        credentials: { apiKey: 'sk-first-value' },
+      })
+      .expect(201);
+    const patch = (user: string, id: string, body: object) =>
+      request(server)
+        .patch(`/api/llm-usage/accounts/${id}`)
+        .set('Authorization', as(user))
+        .send(body);
+    expect((await patch(OTHER, 'acc', { name: 'Mine' })).status).toBe(403);
+    const renamed = await patch(OWNER, 'acc', {
+      name: 'Renamed',
+      credentials: { apiKey: `sk-${SECRET_MARK}-2` },
+      schedule: { usageEveryMinutes: 30 },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      name: 'Renamed',
+      schedule: { usageEveryMinutes: 30, keysEveryMinutes: 1440 },
+    });
+    expect(renamed.text).not.toContain(SECRET_MARK);
+    expect((await patch(ADMIN, 'cfg-fake', { name: 'x' })).status).toBe(400);
+    expect((await patch(ADMIN, 'nope', { name: 'x' })).status).toBe(404);
+    expect(
+      (await patch(ADMIN, 'acc', { schedule: { usageEveryMinutes: 1 } }))
+        .status,
+    ).toBe(400);
+
+    const removed = await request(server)
+      .delete('/api/llm-usage/accounts/acc')
+      .set('Authorization', as(OWNER));
+    expect(removed.status).toBe(204);
+    const gone = await request(server)
+      .get('/api/llm-usage/accounts/acc')
+      .set('Authorization', as(ADMIN));
+    expect(gone.status).toBe(404);
+  });
+
+  it('syncs now, records the run and lists it with filters', async () => {
+    const { server, as, knex } = await start();
+    const denied = await request(server)
+      .post('/api/llm-usage/accounts/cfg-fake/sync')
+      .set('Authorization', as(OTHER));
+    expect(denied.status).toBe(403);
+
+    const synced = await request(server)
+      .post('/api/llm-usage/accounts/cfg-fake/sync')
+      .set('Authorization', as(OWNER));
+    expect(synced.status).toBe(200);
+    expect(synced.body.runs).toEqual([
+      expect.objectContaining({
+        accountId: 'cfg-fake',
+        trigger: 'manual',
+        scope: 'all',
+        status: 'succeeded',
+        items: 2,
+      }),
+    ]);
+    const account = await request(server)
+      .get('/api/llm-usage/accounts/cfg-fake')
+      .set('Authorization', as(OWNER));
+    expect(account.body).toMatchObject({
+      status: 'ok',
+      keyCount: 1,
+      balances: [
+        expect.objectContaining({ currency: 'USD', available: '12.345' }),
+      ],
+      credentialsSet: ['apiKey'],
+    });
+    expect(account.text).not.toContain(SECRET_MARK);
+    const keys = await request(server)
+      .get('/api/llm-usage/keys?accountId=cfg-fake')
+      .set('Authorization', as(ADMIN));
+    expect(keys.body.items).toEqual([
+      expect.objectContaining({
+        providerKeyId: 'listed-1',
+        providerUsage: { amount: '3.5', currency: 'USD' },
+        source: 'provider',
+      }),
+    ]);
+
+    const runs = await request(server)
+      .get('/api/llm-usage/sync-runs?accountId=cfg-fake&status=succeeded')
+      .set('Authorization', as(OTHER));
+    expect(runs.body.items).toHaveLength(1);
+    const none = await request(server)
+      .get('/api/llm-usage/sync-runs?status=failed')
+      .set('Authorization', as(OTHER));
+    expect(none.body.items).toEqual([]);
+    const bad = await request(server)
+      .get('/api/llm-usage/sync-runs?status=broken')
+      .set('Authorization', as(OTHER));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/status/);
+    const audited = await knex('llm_usage_audit_events').where({
+      action: 'account.sync',
+      actor_ref: OWNER,
+    });
+    expect(audited).toHaveLength(1);
+  });
+
+  it('reconciles provider cost with recorded calls per day', async () => {
+    const { server, as, knex } = await start();
+    const day = Date.UTC(2026, 10, 18);
+    await knex('llm_usage_keys').insert({
+      id: 'key-1',
+      account_id: 'cfg-fake',
+      provider: 'fake',
+      provider_key_id: 'pk-1',
+      name: 'k',
+      status: 'active',
+      source: 'provider',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await knex('llm_usage_provider_usage').insert({
+      account_id: 'cfg-fake',
+      day_start: day,
+      provider_key_id: 'pk-1',
+      model: 'm',
+      provider_project_id: '',
+      currency: 'USD',
+      cost_nanos: '10500000000',
+      synced_at: 1,
+    });
+    // Calls recorded against the key, by its provider id and by our id.
+    await new CallStore(knex).ingest([
+      makeCall({
+        id: 'c1',
+        occurredAt: day + 1000,
+        apiKeyId: 'pk-1',
+        provider: 'fake',
+        costNanos: 6_000_000_000n,
+      }),
+      makeCall({
+        id: 'c2',
+        occurredAt: day + 2000,
+        apiKeyId: 'key-1',
+        provider: 'fake',
+        costNanos: 4_000_000_000n,
+      }),
+      makeCall({
+        id: 'c3',
+        occurredAt: day + 3000,
+        apiKeyId: 'other',
+        provider: 'fake',
+        costNanos: 9_000_000_000n,
+      }),
+    ]);
+    await new CallRollup(new RollupStore(knex), mockServices.logger.mock()).run(
+      day + 3 * 86_400_000,
+    );
+
+    const response = await request(server)
+      .get('/api/llm-usage/reconciliation?from=2026-11-18&to=2026-11-18')
+      .set('Authorization', as(OWNER));
+    expect(response.status).toBe(200);
+    expect(response.body.items).toEqual([
+      {
+        accountId: 'cfg-fake',
+        date: '2026-11-18',
+        currency: 'USD',
+        providerCost: '10.5',
+        recordedCost: '10',
+        difference: '0.5',
+        differencePercent: 4.76,
+      },
+    ]);
+    const other = await request(server)
+      .get('/api/llm-usage/reconciliation?from=2026-11-18&to=2026-11-18')
+      .set('Authorization', as(OTHER));
+    expect(other.body).toEqual({ items: [], totals: [] });
+  });
+});
