@@ -342,11 +342,8 @@ export async function seedDemoProviderUsage(
     .count({ requests: '*' })
     .whereIn('api_key_id', [...accountOf.keys()])
     .where('occurred_at', '<', Math.floor(now / DAY_MS) * DAY_MS)
-    .groupBy(
-      db.raw(`(occurred_at / ${DAY_MS}) * ${DAY_MS}`),
-      'api_key_id',
-      'model',
-      'currency',
+    .groupByRaw(
+      `(occurred_at / ${DAY_MS}) * ${DAY_MS}, api_key_id, model, currency`,
     );
   const random = seeded(7);
   const usage = rows.map(row => {
