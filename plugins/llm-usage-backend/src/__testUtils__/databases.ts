@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { CallStore } from '../database/CallStore';
 import { RollupStore } from '../database/RollupStore';
@@ -12,6 +12,54 @@ import type { NormalizedCall } from '../database/types';
  */
 export function createTestDatabases() {
   return TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+}
+
+/** Every llm_usage_* table that exists in the database. */
+export async function llmUsageTableNames(knex: Knex): Promise<string[]> {
+  const client = String(knex.client.config.client);
+  const names: string[] = client.includes('pg')
+    ? (
+        await knex('information_schema.tables')
+          .select('table_name')
+          .where('table_schema', knex.raw('current_schema()'))
+          .andWhere('table_name', 'like', 'llm\\_usage\\_%')
+      ).map(row => row.table_name)
+    : (await knex('sqlite_master').select('name').where('type', 'table'))
+        .map(row => row.name)
+        .filter(name => name.startsWith('llm_usage_'));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * One database per id for a whole test file, emptied before each use.
+ * TestDatabases drops every database it made in one 60 s hook, which a
+ * loaded CI cannot do for dozens of PostgreSQL databases.
+ */
+export function reusedDatabase(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+): () => Promise<Knex> {
+  let knex: Promise<Knex> | undefined;
+  return async () => {
+    knex ??= databases.init(databaseId);
+    const client = await knex;
+    const tables = await llmUsageTableNames(client);
+    if (String(client.client.config.client).includes('pg')) {
+      if (tables.length) {
+        await client.raw(
+          `TRUNCATE TABLE ${tables.map(() => '??').join(', ')} CASCADE`,
+          tables,
+        );
+      }
+    } else {
+      await client.raw('PRAGMA foreign_keys = OFF');
+      for (const table of tables) {
+        await client(table).delete();
+      }
+      await client.raw('PRAGMA foreign_keys = ON');
+    }
+    return client;
+  };
 }
 
 export async function migratedStores(knex: Knex) {

@@ -17,6 +17,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { llmUsagePlugin } from '../plugin';
+import { llmUsageTableNames } from './databases';
 
 /*
  * The real plugin in a test backend, with a small organisation around it, for
@@ -220,19 +221,8 @@ export function discoverRoutes(server: Server): PluginRoute[] {
 export async function llmUsageTableCounts(
   knex: Knex,
 ): Promise<Record<string, number>> {
-  const client = String(knex.client.config.client);
-  const names: string[] = client.includes('pg')
-    ? (
-        await knex('information_schema.tables')
-          .select('table_name')
-          .where('table_schema', knex.raw('current_schema()'))
-          .andWhere('table_name', 'like', 'llm\\_usage\\_%')
-      ).map(row => row.table_name)
-    : (await knex('sqlite_master').select('name').where('type', 'table'))
-        .map(row => row.name)
-        .filter(name => name.startsWith('llm_usage_'));
   const counts: Record<string, number> = {};
-  for (const name of [...new Set(names)].sort()) {
+  for (const name of await llmUsageTableNames(knex)) {
     const [{ count }] = await knex(name).count({ count: '*' });
     counts[name] = Number(count);
   }

@@ -13,7 +13,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import request from 'supertest';
 import { llmUsagePlugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  reusedDatabase,
+} from '../__testUtils__/databases';
 
 jest.setTimeout(60_000);
 
@@ -90,9 +93,15 @@ const SEED: CallInput[] = [
 ];
 
 describe.each(databases.eachSupportedId())('router on %p', databaseId => {
+  const emptyDatabase = reusedDatabase(databases, databaseId);
+  const running: Array<{ stop(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map(backend => backend.stop()));
+  });
+
   async function startBackend() {
-    const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
+    const knex = await emptyDatabase();
+    const backend = await startTestBackend({
       features: [
         llmUsagePlugin,
         mockServices.database.factory({ knex }),
@@ -131,7 +140,8 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
         }).factory,
       ],
     });
-    return server;
+    running.push(backend);
+    return backend.server;
   }
 
   const asUser = (ref: string) => mockCredentials.user.header(ref);
