@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type {
   CallRecord,
@@ -17,6 +16,7 @@ import {
   hourStartOf,
 } from './tables';
 import { applyScope } from './scope';
+import { UNCLAIMED } from './RollupStore';
 import { BulkColumn, arrayLiteral, bulkInsert, isPostgres } from './bulkInsert';
 import type { NormalizedCall, VisibilityScope } from './types';
 
@@ -250,24 +250,28 @@ async function storedCalls(
   return stored;
 }
 
-/** Marks hours for the rollup; a new token per write invalidates a rollup in flight. */
+/**
+ * Marks hours for the rollup. A mark a rollup has claimed goes back to
+ * unclaimed, so that rollup keeps it; an unclaimed mark is left as it is,
+ * which spares a new row version per hour and batch.
+ */
 export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
   // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
   const sorted = [...hours].sort((a, b) => a - b);
   if (sorted.length === 0) return;
-  const token = randomUUID();
   if (isPostgres(db)) {
     await db.raw(
-      `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
+      `INSERT INTO ${DIRTY_HOURS_TABLE} AS marks (hour_start, token)
        SELECT hour_start, ? FROM unnest(?::bigint[]) AS hours (hour_start)
-       ON CONFLICT (hour_start) DO UPDATE SET token = excluded.token`,
-      [token, arrayLiteral(sorted)],
+       ON CONFLICT (hour_start) DO UPDATE SET token = excluded.token
+       WHERE marks.token <> excluded.token`,
+      [UNCLAIMED, arrayLiteral(sorted)],
     );
     return;
   }
   for (const part of chunk(sorted, WRITE_CHUNK_ROWS)) {
     await db(DIRTY_HOURS_TABLE)
-      .insert(part.map(hour_start => ({ hour_start, token })))
+      .insert(part.map(hour_start => ({ hour_start, token: UNCLAIMED })))
       .onConflict('hour_start')
       .merge(['token']);
   }

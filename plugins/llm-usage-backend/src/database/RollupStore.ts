@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
 import {
@@ -30,6 +31,9 @@ export interface RollupState {
   rolledUntil: number;
   dirtyHours: Set<number>;
 }
+
+/** The token of a dirty mark that no rollup has claimed. */
+export const UNCLAIMED = 'dirty';
 
 export interface DirtyHour {
   hourStart: number;
@@ -229,16 +233,32 @@ export class RollupStore {
     };
   }
 
-  /** Dirty hours that have closed, oldest first. */
-  async closedDirtyHours(before: number): Promise<DirtyHour[]> {
+  /**
+   * Claims the closed dirty hours for one rollup, oldest first: their marks
+   * take this rollup's token. A write that lands afterwards sets its hour's
+   * mark back to {@link UNCLAIMED}, so the rollup leaves that mark in place
+   * and the next run rolls the hour again.
+   */
+  async claimClosedDirtyHours(before: number): Promise<DirtyHour[]> {
+    const token = `claimed:${randomUUID()}`;
+    if (isPostgres(this.db)) {
+      // Locks in hour order, as writers do, so neither side can deadlock.
+      await this.db.raw(
+        `UPDATE ${DIRTY_HOURS_TABLE} SET token = ? WHERE hour_start IN (
+           SELECT hour_start FROM ${DIRTY_HOURS_TABLE}
+           WHERE hour_start < ? ORDER BY hour_start FOR UPDATE)`,
+        [token, before],
+      );
+    } else {
+      await this.db(DIRTY_HOURS_TABLE)
+        .where('hour_start', '<', before)
+        .update({ token });
+    }
     const rows = await this.db(DIRTY_HOURS_TABLE)
-      .select('hour_start', 'token')
-      .where('hour_start', '<', before)
+      .select('hour_start')
+      .where('token', token)
       .orderBy('hour_start');
-    return rows.map(row => ({
-      hourStart: Number(row.hour_start),
-      token: row.token,
-    }));
+    return rows.map(row => ({ hourStart: Number(row.hour_start), token }));
   }
 
   /**
@@ -306,13 +326,10 @@ export class RollupStore {
       }
       await writing;
 
-      for (const part of chunk(hours, WRITE_CHUNK_ROWS / 2)) {
+      // One hour at a time, in hour order, as writers lock them.
+      for (const { hourStart, token } of hours) {
         await tx(DIRTY_HOURS_TABLE)
-          .where(inner => {
-            for (const { hourStart, token } of part) {
-              inner.orWhere({ hour_start: hourStart, token });
-            }
-          })
+          .where({ hour_start: hourStart, token })
           .delete();
       }
       return calls;

@@ -181,6 +181,25 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     );
   });
 
+  it('keeps an hour dirty when a call lands after the rollup claimed it', async () => {
+    const { knex, calls, rollups, rollup } = await setup();
+    await calls.ingest([makeCall({ id: 'first', occurredAt: START + 10 })]);
+    const claimed = await rollups.claimClosedDirtyHours(START + 2 * HOUR);
+    expect(claimed.map(h => h.hourStart)).toEqual([START]);
+
+    // A concurrent write between the claim and the end of that rollup.
+    await calls.ingest([makeCall({ id: 'late', occurredAt: START + 20 })]);
+    await rollups.rollHours(claimed);
+    expect([...(await rollups.getState()).dirtyHours]).toEqual([START]);
+
+    const result = await rollup.run(START + 2 * HOUR);
+    expect(result.calls).toBe(2);
+    expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_hourly')).toEqual(
+      await rawTotals(knex),
+    );
+  });
+
   it('answers reads identically from raw calls, hourly and daily rollups and mixes of them, for every scope and grouping', async () => {
     const { calls, rollup, queries } = await setup();
     await calls.ingest(

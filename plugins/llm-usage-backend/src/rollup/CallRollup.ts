@@ -21,7 +21,7 @@ export class CallRollup {
 
   async run(now: number = Date.now()): Promise<RollupRunResult> {
     const currentHour = hourStartOf(now);
-    const dirty = await this.store.closedDirtyHours(currentHour);
+    const dirty = await this.store.claimClosedDirtyHours(currentHour);
     let calls = 0;
     for (const batch of batchesOfDays(dirty)) {
       calls += await this.store.rollHours(batch);
