@@ -39,11 +39,13 @@ describe.each(databases.eachSupportedId())(
       expect(keys.some(k => k.owner_ref === null)).toBe(true);
       const currencies = await knex('llm_usage_balances').distinct('currency');
       expect(currencies.map(c => c.currency).sort()).toEqual(['CNY', 'USD']);
-      const runs = await knex('llm_usage_sync_runs')
-        .select('status')
-        .count({ count: '*' })
-        .groupBy('status');
-      expect(runs.map(r => r.status).sort()).toEqual(['failed', 'succeeded']);
+      const statuses: Array<{ status: string }> = await knex(
+        'llm_usage_sync_runs',
+      ).distinct('status');
+      expect(statuses.map(r => r.status).sort()).toEqual([
+        'failed',
+        'succeeded',
+      ]);
     });
 
     it('derives provider usage from the demo calls of the demo keys', async () => {
