@@ -195,6 +195,18 @@ const BODY_EXAMPLES: Record<string, () => unknown> = {
   'POST /calls': () => [call({ id: 'example-call', errorReason: 'none' })],
 };
 
+/** Fields of an example without which the body is invalid. */
+const REQUIRED_FIELDS: Record<string, string[]> = {
+  'POST /calls': [
+    'id',
+    'timestamp',
+    'userRef',
+    'projectId',
+    'provider',
+    'model',
+  ],
+};
+
 /**
  * Routes that take no query parameters and ignore any: each case must answer
  * 200 with the same body as without a query.
@@ -251,6 +263,20 @@ function wrongKind(value: unknown): unknown {
   if (typeof value === 'boolean') return 'maybe';
   if (Array.isArray(value)) return 'not-an-array';
   return 42;
+}
+
+/** The example without each required field in turn. */
+function missingFieldMutations(example: unknown, required: string[]) {
+  const isBatch = Array.isArray(example);
+  const item = (isBatch ? example[0] : example) as Record<string, unknown>;
+  return required.map(field => {
+    const { [field]: _removed, ...rest } = item;
+    return {
+      label: `${field} missing`,
+      field,
+      body: isBatch ? [rest] : rest,
+    };
+  });
 }
 
 /** Field mutations of an example body, with the field each must name. */
@@ -707,7 +733,16 @@ describe.each(databases.eachSupportedId())('bad input on %p', databaseId => {
           expect(({} as any).polluted).toBeUndefined();
 
           const example = BODY_EXAMPLES[routeId(route)];
-          for (const mutation of example ? fieldMutations(example()) : []) {
+          const mutations = example
+            ? [
+                ...fieldMutations(example()),
+                ...missingFieldMutations(
+                  example(),
+                  REQUIRED_FIELDS[routeId(route)] ?? [],
+                ),
+              ]
+            : [];
+          for (const mutation of mutations) {
             if (
               isKnownFinding(
                 describeRequest(route.method, path, mutation.label),
