@@ -314,6 +314,77 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
     ]);
   });
 
+  it('manages tags as admin and counts only the keys a caller may read', async () => {
+    const { server, as, newKey, knex } = await start();
+    const created = await request(server)
+      .post('/api/llm-usage/tags')
+      .set('Authorization', as(ADMIN))
+      .send({ name: 'prod', color: '#112233' });
+    expect(created.status).toBe(201);
+    const tagId = created.body.id;
+    const duplicate = await request(server)
+      .post('/api/llm-usage/tags')
+      .set('Authorization', as(ADMIN))
+      .send({ name: 'PROD' });
+    expect(duplicate.status).toBe(409);
+
+    const keyId = await newKey('tagged');
+    const tagged = await request(server)
+      .patch(`/api/llm-usage/keys/${keyId}`)
+      .set('Authorization', as(OWNER))
+      .send({ tagIds: [tagId] });
+    expect(tagged.body.tags).toEqual([
+      { id: tagId, name: 'prod', color: '#112233' },
+    ]);
+    const row = await knex('llm_usage_keys').where({ id: keyId }).first();
+    await knex('llm_usage_provider_usage').insert({
+      account_id: 'fake-main',
+      day_start: Date.UTC(
+        new Date().getUTCFullYear(),
+        new Date().getUTCMonth(),
+        1,
+      ),
+      provider_key_id: row.provider_key_id,
+      model: 'm',
+      provider_project_id: '',
+      currency: 'USD',
+      cost_nanos: '2500000000',
+      synced_at: 1,
+    });
+
+    const stats = async (user: string) =>
+      (
+        await request(server)
+          .get('/api/llm-usage/tags')
+          .set('Authorization', as(user))
+      ).body.items[0];
+    expect(await stats(OWNER)).toMatchObject({
+      name: 'prod',
+      keyCount: 1,
+      activeKeyCount: 1,
+      monthCost: [{ currency: 'USD', amount: '2.5' }],
+    });
+    expect(await stats(OTHER)).toMatchObject({ keyCount: 0, monthCost: [] });
+
+    const renamed = await request(server)
+      .patch(`/api/llm-usage/tags/${tagId}`)
+      .set('Authorization', as(ADMIN))
+      .send({ name: 'production' });
+    expect(renamed.body.name).toBe('production');
+    const deleted = await request(server)
+      .delete(`/api/llm-usage/tags/${tagId}`)
+      .set('Authorization', as(ADMIN));
+    expect(deleted.status).toBe(204);
+    const key = await request(server)
+      .get(`/api/llm-usage/keys/${keyId}`)
+      .set('Authorization', as(OWNER));
+    expect(key.body.tags).toEqual([]);
+    const actions = await knex('llm_usage_audit_events')
+      .where({ target_type: 'tag' })
+      .pluck('action');
+    expect(actions.sort()).toEqual(['tag.create', 'tag.delete', 'tag.update']);
+  });
+
   it('answers bad input with 400 naming the field and unknown ids with 404', async () => {
     const { server, as } = await start();
     const bad = await request(server)
