@@ -1,5 +1,4 @@
 import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type AuditorService,
   type HttpAuthService,
   type LifecycleService,
@@ -17,6 +16,7 @@ import {
   seedDemoProviderUsageWhenCallsSettle,
 } from '../demo/demoAccounts';
 import { KeyImporter } from '../keys/KeyImporter';
+import { taskSchedule } from '../lib/taskSchedule';
 import { KeyService } from '../keys/KeyService';
 import { KeyStore } from '../keys/KeyStore';
 import { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
@@ -138,15 +138,11 @@ export async function createProviderFeatures(
   await scheduler.scheduleTask({
     id: PROVIDER_SYNC_TASK_ID,
     scope: 'global',
-    ...(config.has('llmUsage.sync.schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('llmUsage.sync.schedule'),
-        )
-      : {
-          frequency: { minutes: 5 },
-          timeout: { minutes: 30 },
-          initialDelay: { seconds: 30 },
-        }),
+    ...taskSchedule(config, 'llmUsage.sync.schedule', {
+      frequency: { minutes: 5 },
+      timeout: { minutes: 30 },
+      initialDelay: { seconds: 30 },
+    }),
     fn: async () => {
       await sync.syncDue();
     },

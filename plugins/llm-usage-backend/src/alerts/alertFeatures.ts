@@ -1,5 +1,4 @@
 import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type AuditorService,
   type AuthService,
   type HttpAuthService,
@@ -20,6 +19,7 @@ import { BudgetService } from '../budgets/BudgetService';
 import { BudgetStore } from '../budgets/BudgetStore';
 import { CallerResolver } from '../budgets/Caller';
 import type { UsageQueries } from '../database/UsageQueries';
+import { taskSchedule } from '../lib/taskSchedule';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { WebhookDispatcher } from '../notifications/WebhookDispatcher';
 import {
@@ -138,15 +138,11 @@ export async function createAlertFeatures(
     await scheduler.scheduleTask({
       id: ALERT_EVALUATION_TASK_ID,
       scope: 'global',
-      ...(config.has('llmUsage.alerts.schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-            config.getConfig('llmUsage.alerts.schedule'),
-          )
-        : {
-            frequency: { hours: 1 },
-            timeout: { minutes: 15 },
-            initialDelay: { minutes: 2 },
-          }),
+      ...taskSchedule(config, 'llmUsage.alerts.schedule', {
+        frequency: { hours: 1 },
+        timeout: { minutes: 15 },
+        initialDelay: { minutes: 2 },
+      }),
       fn: async () => {
         await evaluator.evaluate();
       },

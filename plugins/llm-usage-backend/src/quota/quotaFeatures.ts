@@ -1,12 +1,10 @@
 import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type AuditorService,
   type AuthService,
   type HttpAuthService,
   type LoggerService,
   type RootConfigService,
   type SchedulerService,
-  type SchedulerServiceTaskScheduleDefinition,
   type UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -23,6 +21,7 @@ import { BudgetStore } from '../budgets/BudgetStore';
 import { CallerResolver } from '../budgets/Caller';
 import { seedDemoBudgets } from '../budgets/demoBudgets';
 import type { UsageQueries } from '../database/UsageQueries';
+import { taskSchedule } from '../lib/taskSchedule';
 import { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
 import { DigestService } from '../digests/DigestService';
 import { createAuditRouter } from '../service/auditRouter';
@@ -50,18 +49,6 @@ export interface QuotaFeaturesOptions {
   visibility: VisibilityResolver;
   projects: ProjectDirectory;
   queries: UsageQueries;
-}
-
-function schedule(
-  config: RootConfigService,
-  key: string,
-  fallback: SchedulerServiceTaskScheduleDefinition,
-): SchedulerServiceTaskScheduleDefinition {
-  return config.has(key)
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig(key),
-      )
-    : fallback;
 }
 
 /**
@@ -108,7 +95,7 @@ export async function createQuotaFeatures(
     await scheduler.scheduleTask({
       id: DIGEST_TASK_ID,
       scope: 'global',
-      ...schedule(config, 'llmUsage.digests.schedule', {
+      ...taskSchedule(config, 'llmUsage.digests.schedule', {
         frequency: { hours: 1 },
         timeout: { minutes: 30 },
         initialDelay: { minutes: 5 },
@@ -133,7 +120,7 @@ export async function createQuotaFeatures(
   await scheduler.scheduleTask({
     id: AUDIT_RETENTION_TASK_ID,
     scope: 'global',
-    ...schedule(config, 'llmUsage.audit.retentionSchedule', {
+    ...taskSchedule(config, 'llmUsage.audit.retentionSchedule', {
       frequency: { hours: 24 },
       timeout: { minutes: 30 },
       initialDelay: { minutes: 10 },
