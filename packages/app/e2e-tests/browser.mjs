@@ -1,0 +1,103 @@
+// Shared set-up of the browser tests: Debian's chromium through
+// playwright-core, guest sign-in, screenshots and call ingestion.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://localhost:7107';
+const INGEST_TOKEN = process.env.E2E_INGEST_TOKEN;
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A page signed in as the guest user (user:default/guest, growth-team). */
+export async function openBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
+  });
+  try {
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      locale: 'en-US',
+      timezoneId: 'Europe/Berlin',
+    });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    await page.goto(`${BASE_URL}/llm-usage`);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    // The sign-in page has the same title: wait for the dashboard itself.
+    await page.getByTestId('overview-cards').waitFor();
+    return { browser, context, page };
+  } catch (error) {
+    // A browser left open keeps the test process alive.
+    await browser.close();
+    throw error;
+  }
+}
+
+/**
+ * Whole-page screenshot at the given width. Backstage scrolls inside its
+ * page container, not the document, so the viewport is stretched to the
+ * tallest scrolling content first; back to the desktop size after.
+ */
+export async function screenshot(page, name, viewport = DESKTOP) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize(viewport);
+  // Charts re-measure on resize; give them a moment.
+  await page.waitForTimeout(500);
+  const height = await page.evaluate(() =>
+    Math.max(
+      ...[document.documentElement, ...document.querySelectorAll('body *')].map(el =>
+        el.scrollHeight > el.clientHeight ? el.scrollHeight : 0,
+      ),
+      window.innerHeight,
+    ),
+  );
+  await page.setViewportSize({
+    width: viewport.width,
+    height: Math.min(height, 12_000),
+  });
+  await page.waitForTimeout(500);
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}-${viewport.width}.png`),
+  });
+  await page.setViewportSize(DESKTOP);
+}
+
+/** Resolves once the overview cards and the project list show data. */
+export async function dashboardShowsData(page) {
+  await page.waitForFunction(() => {
+    const cards = document.querySelector('[data-testid="overview-cards"]');
+    return (
+      cards &&
+      !cards.querySelector('[data-testid="stat-card-skeleton"]') &&
+      document.querySelector(
+        '[data-testid^="project-row-"]:not([data-testid="project-row-skeleton"])',
+      )
+    );
+  });
+}
+
+/** Posts calls through the ingestion API with the e2e service token. */
+export async function ingestCalls(calls) {
+  const response = await fetch(`${BASE_URL}/api/llm-usage/calls`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${INGEST_TOKEN}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(calls),
+  });
+  if (!response.ok) {
+    throw new Error(`POST /calls: ${response.status} ${await response.text()}`);
+  }
+  return response.json();
+}
