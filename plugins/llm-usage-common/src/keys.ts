@@ -142,6 +142,8 @@ export interface UpdateKeyRequest {
   tagIds?: string[];
   expiresAt?: string | null;
   notes?: string | null;
+  /** Spending limit, set at the provider (where it supports it); null removes it. */
+  limit?: CostAmount | null;
 }
 
 /** `POST /keys`: register a key by hand. @public */

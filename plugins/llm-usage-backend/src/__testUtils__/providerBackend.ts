@@ -48,6 +48,7 @@ export const fakeProvider: LlmProvider = {
     'keys.list',
     'keys.create',
     'keys.setEnabled',
+    'keys.setLimit',
     'keys.delete',
     'balance',
   ],
@@ -97,6 +98,21 @@ export const fakeProvider: LlmProvider = {
     }),
     setKeyEnabled: async (id, enabled) => {
       providerCalls.push(`${enabled ? 'enable' : 'disable'} ${id}`);
+    },
+    setKeyLimit: async (id, limit) => {
+      providerCalls.push(`limit ${id}`);
+      return {
+        providerKeyId: id,
+        name: id,
+        maskedHint: null,
+        status: 'active',
+        providerProjectId: null,
+        createdAt: null,
+        lastUsedAt: null,
+        expiresAt: null,
+        limit,
+        usage: null,
+      };
     },
     deleteKey: async id => {
       providerCalls.push(`delete ${id}`);

@@ -90,6 +90,10 @@ export class DecisionCache {
 function auditView(key: KeyRecord, tagIds?: string[]) {
   return {
     name: key.name,
+    limit:
+      key.limitNanos !== null
+        ? `${formatNanos(key.limitNanos)} ${key.limitCurrency}`
+        : null,
     status: key.status,
     ownerRef: key.ownerRef,
     componentRef: key.componentRef,
@@ -163,10 +167,15 @@ export class KeyService {
       });
     }
     if (input.tagIds) await this.options.tags.requireAll(input.tagIds);
+    const limit =
+      input.limit === undefined
+        ? undefined
+        : await this.setLimitAtProvider(key, input.limit);
     const tagsBefore = (await this.options.keys.tagsOf([id])).get(id) ?? [];
     await this.options.keys.update(
       id,
       {
+        ...limit,
         name: input.name,
         ownerRef: input.ownerRef,
         componentRef: input.componentRef,
@@ -320,6 +329,37 @@ export class KeyService {
       request,
     });
     return { key: (await this.toApiKeys([key]))[0], secret: created.secret };
+  }
+
+  /** A limit lives at the provider: set it there and keep what it answers. */
+  private async setLimitAtProvider(
+    key: KeyRecord,
+    limit: { amount: string; currency: string } | null,
+  ): Promise<{ limitNanos: bigint | null; limitCurrency: string | null }> {
+    const account = await this.options.accounts.require(key.accountId);
+    const client = this.options.accounts.isInstalled(account)
+      ? this.options.accounts.clientFor(account)
+      : undefined;
+    if (
+      !key.providerKeyId ||
+      !client?.setKeyLimit ||
+      !this.options.accounts
+        .providerOf(account)
+        .capabilities.includes('keys.setLimit')
+    ) {
+      throw new InputError(
+        `Invalid field 'limit': the provider of this key does not support limits set from LLM Usage`,
+      );
+    }
+    const updated = await client
+      .setKeyLimit(key.providerKeyId, limit)
+      .catch(providerFailure);
+    return {
+      limitNanos: updated.limit
+        ? parseDecimalToNanos(updated.limit.amount) ?? null
+        : null,
+      limitCurrency: updated.limit?.currency ?? null,
+    };
   }
 
   /** Enables or disables at the provider when it can, else only here. */

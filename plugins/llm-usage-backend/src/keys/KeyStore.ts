@@ -181,6 +181,12 @@ export interface KeyFilter {
   q?: string;
   createdFrom?: number;
   createdTo?: number;
+  /** Month-to-date tokens (input + output), bounds inclusive. */
+  minMonthTokens?: number;
+  maxMonthTokens?: number;
+  /** Month-to-date cost in nanos of the key's currency, bounds inclusive. */
+  minMonthCost?: bigint;
+  maxMonthCost?: bigint;
 }
 
 export interface KeyListOptions {
@@ -291,6 +297,7 @@ export class KeyStore {
         filter.createdTo,
       ]);
     }
+    this.applyMonthUsageFilter(query, filter, now);
     if (filter.q) {
       const pattern = `%${escapeLike(filter.q.toLocaleLowerCase('en-US'))}%`;
       query.where(search => {
@@ -305,6 +312,41 @@ export class KeyStore {
           search.orWhereRaw(`lower(${column}) like ? escape '\\'`, [pattern]);
         }
       });
+    }
+  }
+
+  /**
+   * Month usage bounds as correlated subqueries, so that the count and the
+   * page agree. A key without usage this month has 0 tokens and 0 cost. A
+   * key's usage is billed in one currency; should it span several, its
+   * largest per-currency total is compared (currencies are never summed).
+   */
+  private applyMonthUsageFilter(
+    query: Knex.QueryBuilder,
+    filter: KeyFilter,
+    now: number,
+  ) {
+    const monthStart = monthStartOf(now);
+    const usageOfKey = `from ${PROVIDER_USAGE_TABLE} pu
+      where pu.account_id = k.account_id
+        and pu.provider_key_id = k.provider_key_id
+        and pu.day_start >= ?`;
+    const monthTokens = `coalesce((select sum(pu.input_tokens + pu.output_tokens) ${usageOfKey}), 0)`;
+    const monthCost = `coalesce((select max(c.cost) from (select sum(pu.cost_nanos) as cost ${usageOfKey} group by pu.currency) c), 0)`;
+    const bounds: Array<[string, '>=' | '<=', number | bigint | undefined]> = [
+      [monthTokens, '>=', filter.minMonthTokens],
+      [monthTokens, '<=', filter.maxMonthTokens],
+      [monthCost, '>=', filter.minMonthCost],
+      [monthCost, '<=', filter.maxMonthCost],
+    ];
+    for (const [expression, operator, bound] of bounds) {
+      if (bound !== undefined) {
+        // Bound as text (bigint is no Knex binding), cast back to a number.
+        query.whereRaw(`${expression} ${operator} cast(? as bigint)`, [
+          monthStart,
+          bound.toString(),
+        ]);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { entityRef } from '../accounts/accountSchemas';
+import { parseDecimalToNanos } from '../lib/money';
 
 const isoDateTime = z
   .string()
@@ -29,8 +30,16 @@ export const dateOrDateTime = z.union([
 const tagIds = z.array(z.string().min(1).max(64)).max(50);
 const notes = z.string().max(4000).nullable();
 
+const limitSchema = z
+  .object({
+    amount: z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+  })
+  .strict();
+
 export const keyUpdateSchema = z
   .object({
+    limit: limitSchema.nullable().optional(),
     name: z.string().trim().min(1).max(255).optional(),
     ownerRef: entityRef.nullable().optional(),
     componentRef: entityRef.nullable().optional(),
@@ -61,13 +70,7 @@ export const providerKeyCreateSchema = z
   .object({
     accountId: z.string().min(1).max(64),
     name: z.string().trim().min(1).max(255),
-    limit: z
-      .object({
-        amount: z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount'),
-        currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
-      })
-      .strict()
-      .optional(),
+    limit: limitSchema.optional(),
     ownerRef: entityRef.nullable().optional(),
     componentRef: entityRef.nullable().optional(),
     expiresAt: dateOrDateTime.nullable().optional(),
@@ -154,6 +157,13 @@ const intParam = (min: number, max: number) =>
         .max(max, `must be at most ${max}`),
     );
 
+/** A non-negative decimal amount (`12.5`) as nano-units. */
+const nanosParam = z
+  .string()
+  .trim()
+  .regex(/^\d{1,9}(\.\d{1,9})?$/, 'must be a decimal amount such as 12.50')
+  .transform(value => parseDecimalToNanos(value) as bigint);
+
 export const keyListQuerySchema = z
   .object({
     provider: listParam(z.string().max(64)).optional(),
@@ -171,6 +181,11 @@ export const keyListQuerySchema = z
     q: z.string().trim().max(200).optional(),
     createdFrom: isoDateTime.optional(),
     createdTo: isoDateTime.optional(),
+    // Month-to-date usage bounds, both inclusive.
+    minMonthTokens: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+    maxMonthTokens: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+    minMonthCost: nanosParam.optional(),
+    maxMonthCost: nanosParam.optional(),
     sort: z.enum(KEY_SORT_FIELDS).default('name'),
     order: z.enum(['asc', 'desc']).default('asc'),
     limit: intParam(1, 500).default('50'),

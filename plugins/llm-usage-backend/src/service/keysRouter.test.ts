@@ -145,6 +145,16 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       providerCall: 'enable',
     },
     {
+      name: 'PATCH /keys/:id with a limit',
+      call: (server, auth, keyId) =>
+        request(server)
+          .patch(`/api/llm-usage/keys/${keyId}`)
+          .set('Authorization', auth)
+          .send({ limit: { amount: '42.5', currency: 'USD' } }),
+      ok: 200,
+      providerCall: 'limit',
+    },
+    {
       name: 'DELETE /keys/:id',
       call: (server, auth, keyId) =>
         request(server)
