@@ -118,6 +118,15 @@ export interface KeyListQuery {
   /** ISO 8601, on createdAt. */
   createdFrom?: string;
   createdTo?: string;
+  /** Month-to-date tokens (input + output), bounds inclusive. */
+  minMonthTokens?: number;
+  maxMonthTokens?: number;
+  /**
+   * Month-to-date cost as a decimal string (`"12.50"`) in the key's currency,
+   * bounds inclusive.
+   */
+  minMonthCost?: string;
+  maxMonthCost?: string;
   sort?: KeySortField;
   order?: SortOrder;
   limit?: number;
