@@ -5,6 +5,8 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
+const THIS_VERSION = '20261125000000';
+
 const TABLES = [
   'llm_usage_accounts',
   'llm_usage_keys',
@@ -19,7 +21,7 @@ const TABLES = [
 describe.each(databases.eachSupportedId())(
   'provider accounts migration on %p',
   databaseId => {
-    it('creates the provider tables, rolls back one step and re-applies', async () => {
+    it('creates the provider tables, rolls back to before it and re-applies', async () => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
       for (const table of TABLES) {
@@ -48,7 +50,11 @@ describe.each(databases.eachSupportedId())(
         knex('llm_usage_keys').insert(key('d', 'key_1')),
       ).rejects.toThrow();
 
-      await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY });
+      // Later migrations go first, then this one.
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      while ((await knex.migrate.currentVersion(config)) >= THIS_VERSION) {
+        await knex.migrate.down(config);
+      }
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }
