@@ -39,7 +39,18 @@ const useStyles = makeStyles(theme => ({
   date: {
     width: 160,
   },
+  amount: {
+    width: 140,
+  },
 }));
+
+/** Month usage bounds: tokens are whole, cost a decimal in the key's currency. */
+const MONTH_USAGE_BOUNDS = [
+  { field: 'minMonthTokens', step: 1 },
+  { field: 'maxMonthTokens', step: 1 },
+  { field: 'minMonthCost', step: 0.01 },
+  { field: 'maxMonthCost', step: 0.01 },
+] as const;
 
 interface MultiSelectProps {
   label: string;
@@ -175,6 +186,20 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
         inputProps={{ min: filters.createdFrom, 'data-testid': 'created-to' }}
         onChange={e => onChange({ createdTo: e.target.value || undefined })}
       />
+      {MONTH_USAGE_BOUNDS.map(({ field, step }) => (
+        <TextField
+          key={field}
+          type="number"
+          size="small"
+          variant="outlined"
+          label={t(`keyWorkspace.filters.${field}`)}
+          className={classes.amount}
+          InputLabelProps={{ shrink: true }}
+          value={filters[field] ?? ''}
+          inputProps={{ min: 0, step, 'data-testid': `filter-${field}` }}
+          onChange={e => onChange({ [field]: e.target.value || undefined })}
+        />
+      ))}
       <FormControlLabel
         control={
           <Checkbox

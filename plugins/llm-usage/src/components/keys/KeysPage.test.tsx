@@ -224,6 +224,58 @@ describe('KeysPage', () => {
     );
   });
 
+  it('round-trips the month usage range through the URL and localStorage', async () => {
+    const api = setup({
+      route: '/keys?minMonthCost=2.5&maxMonthTokens=1000&minMonthTokens=lots',
+    });
+    await screen.findByTestId('keys-table');
+    expect(api.listKeys).toHaveBeenCalledWith(
+      expect.objectContaining({
+        minMonthCost: '2.5',
+        maxMonthTokens: 1000,
+        minMonthTokens: undefined,
+        maxMonthCost: undefined,
+      }),
+      expect.anything(),
+    );
+    expect(screen.getByTestId('filter-minMonthCost')).toHaveValue(2.5);
+    expect(screen.getByTestId('filter-maxMonthTokens')).toHaveValue(1000);
+    // The invalid bound is neither shown nor remembered.
+    expect(screen.getByTestId('filter-minMonthTokens')).toHaveValue(null);
+
+    fireEvent.change(screen.getByTestId('filter-maxMonthCost'), {
+      target: { value: '40.75' },
+    });
+    await waitFor(() =>
+      expect(currentParams().get('maxMonthCost')).toBe('40.75'),
+    );
+    expect(currentParams().get('minMonthCost')).toBe('2.5');
+    await waitFor(() =>
+      expect(api.listKeys).toHaveBeenCalledWith(
+        expect.objectContaining({
+          minMonthCost: '2.5',
+          maxMonthCost: '40.75',
+          maxMonthTokens: 1000,
+        }),
+        expect.anything(),
+      ),
+    );
+    const stored = new URLSearchParams(
+      window.localStorage.getItem(KEY_FILTERS_STORAGE_KEY) ?? '',
+    );
+    expect(Object.fromEntries(stored)).toEqual({
+      minMonthCost: '2.5',
+      maxMonthCost: '40.75',
+      maxMonthTokens: '1000',
+    });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Clear filters' }),
+    );
+    await waitFor(() => expect(currentParams().get('maxMonthCost')).toBeNull());
+    expect(currentParams().get('maxMonthTokens')).toBeNull();
+  });
+
   it('selects keys, runs a batch action and reports per key', async () => {
     const api = setup();
     await screen.findByText('Chatbot prod');

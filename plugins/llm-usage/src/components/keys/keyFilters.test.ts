@@ -28,6 +28,10 @@ describe('key filters', () => {
       orphaned: true,
       createdFrom: '2025-01-01',
       createdTo: '2025-01-31',
+      minMonthTokens: '1000',
+      maxMonthTokens: '2000000',
+      minMonthCost: '0.5',
+      maxMonthCost: '120.25',
       sort: 'expiresAt',
       order: 'desc',
     };

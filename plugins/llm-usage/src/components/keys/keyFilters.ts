@@ -29,6 +29,11 @@ export interface KeyFilters {
   createdFrom?: string;
   /** `yyyy-MM-dd` in the viewer's zone, last day included. */
   createdTo?: string;
+  /** Month-to-date usage bounds (inclusive): whole tokens, decimal cost. */
+  minMonthTokens?: string;
+  maxMonthTokens?: string;
+  minMonthCost?: string;
+  maxMonthCost?: string;
   sort: KeySortField;
   order: SortOrder;
 }
@@ -63,6 +68,10 @@ export const KEY_FILTER_PARAMS = [
   'orphaned',
   'createdFrom',
   'createdTo',
+  'minMonthTokens',
+  'maxMonthTokens',
+  'minMonthCost',
+  'maxMonthCost',
   'sort',
   'order',
 ] as const;
@@ -87,6 +96,14 @@ function isoDay(value: string | null): string | undefined {
   return value && DateTime.fromISO(value).isValid ? value : undefined;
 }
 
+const WHOLE_NUMBER = /^\d{1,15}$/;
+// As the API takes it: up to nine digits each side of the point.
+const DECIMAL_AMOUNT = /^\d{1,9}(\.\d{1,9})?$/;
+
+function matching(value: string | null, pattern: RegExp): string | undefined {
+  return value && pattern.test(value) ? value : undefined;
+}
+
 export function filtersFromParams(params: URLSearchParams): KeyFilters {
   return {
     q: params.get('q') ?? '',
@@ -99,6 +116,10 @@ export function filtersFromParams(params: URLSearchParams): KeyFilters {
     orphaned: params.get('orphaned') === 'true',
     createdFrom: isoDay(params.get('createdFrom')),
     createdTo: isoDay(params.get('createdTo')),
+    minMonthTokens: matching(params.get('minMonthTokens'), WHOLE_NUMBER),
+    maxMonthTokens: matching(params.get('maxMonthTokens'), WHOLE_NUMBER),
+    minMonthCost: matching(params.get('minMonthCost'), DECIMAL_AMOUNT),
+    maxMonthCost: matching(params.get('maxMonthCost'), DECIMAL_AMOUNT),
     sort: oneOf(params.get('sort'), KEY_SORT_FIELDS, DEFAULT_SORT),
     order: oneOf(params.get('order'), ORDERS, DEFAULT_ORDER),
   };
@@ -121,6 +142,10 @@ export function filtersToParams(
     orphaned: filters.orphaned ? 'true' : undefined,
     createdFrom: filters.createdFrom,
     createdTo: filters.createdTo,
+    minMonthTokens: filters.minMonthTokens,
+    maxMonthTokens: filters.maxMonthTokens,
+    minMonthCost: filters.minMonthCost,
+    maxMonthCost: filters.maxMonthCost,
     sort: filters.sort === DEFAULT_SORT ? undefined : filters.sort,
     order: filters.order === DEFAULT_ORDER ? undefined : filters.order,
   };
@@ -143,6 +168,8 @@ export function toKeyListQuery(filters: KeyFilters): KeyListQuery {
           .toUTC()
           .toISO() ?? undefined
       : undefined;
+  const tokens = (value?: string) =>
+    value === undefined ? undefined : Number(value);
   const orUndefined = <T>(values: T[]) =>
     values.length > 0 ? values : undefined;
   return {
@@ -157,6 +184,10 @@ export function toKeyListQuery(filters: KeyFilters): KeyListQuery {
     createdFrom: dayStart(filters.createdFrom),
     // The last day is included: the API's bound is exclusive.
     createdTo: dayStart(filters.createdTo, 1),
+    minMonthTokens: tokens(filters.minMonthTokens),
+    maxMonthTokens: tokens(filters.maxMonthTokens),
+    minMonthCost: filters.minMonthCost,
+    maxMonthCost: filters.maxMonthCost,
     sort: filters.sort,
     order: filters.order,
   };
