@@ -3,11 +3,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// playwright-core is a root devDependency: the browser tests are not part of the app bundle.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://localhost:7107';
 const INGEST_TOKEN = process.env.E2E_INGEST_TOKEN;
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const SCREENSHOTS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'screenshots',
+);
+
+/** Prints a measured figure into the test output (not an assertion). */
+export function report(line) {
+  process.stdout.write(`${line}\n`);
+}
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -55,8 +65,8 @@ export async function screenshot(page, name, viewport = DESKTOP) {
   await page.waitForTimeout(500);
   const height = await page.evaluate(() =>
     Math.max(
-      ...[document.documentElement, ...document.querySelectorAll('body *')].map(el =>
-        el.scrollHeight > el.clientHeight ? el.scrollHeight : 0,
+      ...[document.documentElement, ...document.querySelectorAll('body *')].map(
+        el => (el.scrollHeight > el.clientHeight ? el.scrollHeight : 0),
       ),
       window.innerHeight,
     ),

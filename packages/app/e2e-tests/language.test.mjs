@@ -1,5 +1,11 @@
 import { after, before, test } from 'node:test';
-import { BASE_URL, PHONE, dashboardShowsData, openBrowser, screenshot } from './browser.mjs';
+import {
+  BASE_URL,
+  PHONE,
+  dashboardShowsData,
+  openBrowser,
+  screenshot,
+} from './browser.mjs';
 
 let session;
 before(async () => {

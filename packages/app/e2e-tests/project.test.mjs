@@ -6,6 +6,7 @@ import {
   dashboardShowsData,
   ingestCalls,
   openBrowser,
+  report,
   screenshot,
 } from './browser.mjs';
 
@@ -22,7 +23,9 @@ before(async () => {
   await page.goto(`${BASE_URL}/llm-usage`);
   await dashboardShowsData(page);
   const testId = await page
-    .locator('[data-testid^="project-row-"]:not([data-testid="project-row-skeleton"])')
+    .locator(
+      '[data-testid^="project-row-"]:not([data-testid="project-row-skeleton"])',
+    )
     .first()
     .getAttribute('data-testid');
   projectId = testId.replace('project-row-', '');
@@ -52,13 +55,10 @@ test('filtering calls by status=failed shows only failed calls', async () => {
   await page.getByRole('button', { name: /All statuses/ }).click();
   await page.getByRole('option', { name: 'Failed' }).click();
   await page.waitForURL(url => url.searchParams.get('status') === 'failed');
-  await page.waitForFunction(
-    selector => {
-      const rows = [...document.querySelectorAll(selector)];
-      return rows.length > 0 && rows.every(r => r.dataset.status === 'failed');
-    },
-    REAL_ROWS,
-  );
+  await page.waitForFunction(selector => {
+    const rows = [...document.querySelectorAll(selector)];
+    return rows.length > 0 && rows.every(r => r.dataset.status === 'failed');
+  }, REAL_ROWS);
   const statuses = await page
     .locator(REAL_ROWS)
     .evaluateAll(rows => rows.map(r => r.dataset.status));
@@ -81,15 +81,18 @@ test('sorting calls by latency orders them slowest first', async () => {
     REAL_ROWS,
   );
   // Wait for the re-sorted page, then read the latency column (8th cell).
-  let latencies = [];
-  for (let attempt = 0; attempt < 20; attempt++) {
-    latencies = (
+  const readLatencies = async () =>
+    (
       await page
         .locator(REAL_ROWS)
         .evaluateAll(rows => rows.map(r => r.cells[7].textContent))
     ).map(latencyMs);
-    if (latencies.every((v, i) => i === 0 || latencies[i - 1] >= v)) break;
+  const descending = values =>
+    values.every((v, i) => i === 0 || values[i - 1] >= v);
+  let latencies = await readLatencies();
+  for (let attempt = 0; attempt < 20 && !descending(latencies); attempt++) {
     await page.waitForTimeout(250);
+    latencies = await readLatencies();
   }
   assert.ok(latencies.length > 1);
   for (let i = 1; i < latencies.length; i++) {
@@ -128,7 +131,7 @@ test('a newly ingested call appears after one polling cycle, without a reload', 
   const posted = Date.now();
   // Polling runs every 3 s in the e2e config; allow a few cycles on a busy CI.
   await page.getByTestId(`call-row-${id}`).waitFor({ timeout: 15_000 });
-  console.log(`ingested call shown ${Date.now() - posted} ms after POST /calls`);
+  report(`ingested call shown ${Date.now() - posted} ms after POST /calls`);
   assert.equal(await page.evaluate(() => window.e2eSamePage), true);
 
   await screenshot(page, 'project');
