@@ -208,6 +208,13 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
     expect((await register(OTHER, TEAM_A)).status).toBe(403);
     expect((await register(NOBODY, TEAM_A)).status).toBe(403);
     expect((await register(ADMIN, null)).status).toBe(201);
+    const twice = () =>
+      request(server)
+        .post('/api/llm-usage/keys')
+        .set('Authorization', as(ADMIN))
+        .send({ accountId: 'fake-main', name: 'dup', providerKeyId: 'same' });
+    expect((await twice()).status).toBe(201);
+    expect((await twice()).status).toBe(409);
   });
 
   it('creates a key at the provider and shows its secret once', async () => {
