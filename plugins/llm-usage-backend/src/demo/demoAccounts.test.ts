@@ -34,6 +34,14 @@ describe.each(databases.eachSupportedId())(
         k => k.expires_at !== null && Number(k.expires_at) - NOW < 7 * DAY,
       );
       expect(expiringSoon.length).toBeGreaterThanOrEqual(2);
+      // The guest's team has expiring keys of a Component (browser test).
+      expect(
+        expiringSoon.filter(
+          k =>
+            k.owner_ref === 'group:default/growth-team' &&
+            k.component_ref === 'component:default/sales-email-writer',
+        ),
+      ).toHaveLength(2);
       expect(keys.filter(k => k.status === 'disabled')).toHaveLength(1);
       expect(keys.filter(k => k.status === 'error')).toHaveLength(1);
       expect(keys.some(k => k.owner_ref === null)).toBe(true);

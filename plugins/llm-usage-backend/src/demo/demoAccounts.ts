@@ -190,11 +190,15 @@ export async function seedDemoAccounts(
         keyIndex += 1;
         const [ownerRef, componentRef] = PROJECT_OWNERS[project];
         // Spread of states: two keys expire within a week, one within a
-        // day, one is disabled, one is in error, the rest are healthy.
+        // day, one is disabled, one is in error, the rest are healthy. The
+        // growth team's two sales-email keys (4, 10) expire this week too, so
+        // the guest (growth-team) has expiring keys of a Component to manage.
         let status = 'active';
         let expiresAt: number | null = null;
         let lastError: string | null = null;
         if (keyIndex === 2) expiresAt = now + 3 * DAY_MS;
+        if (keyIndex === 4) expiresAt = now + 4 * DAY_MS;
+        if (keyIndex === 10) expiresAt = now + 2 * DAY_MS;
         if (keyIndex === 5) expiresAt = now + 20 * HOUR_MS;
         if (keyIndex === 9) expiresAt = now + 6 * DAY_MS;
         if (keyIndex === 11) expiresAt = now + 90 * DAY_MS;
