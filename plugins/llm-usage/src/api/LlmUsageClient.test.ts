@@ -127,4 +127,66 @@ describe('LlmUsageClient', () => {
     expect(error.response.status).toBe(400);
     expect(error.body.error.message).toBe("Invalid 'from'");
   });
+
+  it('downloads a project call export with the filters and the server file name', async () => {
+    const seen: { url?: URL } = {};
+    server.use(
+      http.get(
+        `${baseUrl}/usage/projects/my%20bot/calls/export`,
+        ({ request }) => {
+          seen.url = new URL(request.url);
+          return new HttpResponse('id\r\nc1\r\n', {
+            headers: {
+              'Content-Type': 'text/csv; charset=utf-8',
+              'Content-Disposition':
+                'attachment; filename="llm-usage-calls_my_bot_2025-01-01_2025-01-31.csv"',
+            },
+          });
+        },
+      ),
+    );
+    const file = await client.exportProjectCalls(
+      'my bot',
+      { from: '2025-01-01T00:00:00.000Z', status: 'failed', sort: 'latency' },
+      'csv',
+    );
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      from: '2025-01-01T00:00:00.000Z',
+      status: 'failed',
+      sort: 'latency',
+      format: 'csv',
+    });
+    expect(file.filename).toBe(
+      'llm-usage-calls_my_bot_2025-01-01_2025-01-31.csv',
+    );
+    expect(await file.blob.text()).toBe('id\r\nc1\r\n');
+  });
+
+  it('fails an export with the backend error, not a file', async () => {
+    server.use(
+      http.get(`${baseUrl}/usage/projects/export`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'InputError', message: "Invalid 'format'" },
+            request: { method: 'GET', url: '/usage/projects/export' },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await client
+      .exportProjects({ search: 'x' }, 'xlsx')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(400);
+  });
+
+  it('reads the installation info', async () => {
+    captureQuery('/info', { demoDataEnabled: true, rolledUntil: null });
+    expect(await client.getInfo()).toEqual({
+      demoDataEnabled: true,
+      rolledUntil: null,
+    });
+  });
 });
