@@ -75,9 +75,17 @@ trap stop_backend EXIT
 
 log "waiting for the backend and the demo data"
 started=$SECONDS
+# 200 from a URL, optionally with a bearer token (node, as curl may be missing).
+http_ok() {
+  node -e '
+    const [url, token] = process.argv.slice(1);
+    fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+      .then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1));
+  ' "$@"
+}
 until grep -q 'Demo data: generated' "$BACKEND_LOG" 2>/dev/null &&
-  curl -fsS -H "Authorization: Bearer $INGEST_TOKEN" "$BASE_URL/api/llm-usage/info" >/dev/null 2>&1 &&
-  curl -fsS "$BASE_URL/" >/dev/null 2>&1; do
+  http_ok "$BASE_URL/api/llm-usage/info" "$INGEST_TOKEN" &&
+  http_ok "$BASE_URL/"; do
   if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
     echo "e2e: the backend exited; last lines of its log:" >&2
     tail -n 40 "$BACKEND_LOG" >&2
