@@ -67,6 +67,8 @@ function MultiSelect(props: MultiSelectProps) {
   return (
     <TextField
       select
+      // An id ties the label to the select, which then has an accessible name.
+      id={testId}
       size="small"
       variant="outlined"
       label={label}
@@ -189,6 +191,7 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
       {MONTH_USAGE_BOUNDS.map(({ field, step }) => (
         <TextField
           key={field}
+          id={`filter-${field}`}
           type="number"
           size="small"
           variant="outlined"
