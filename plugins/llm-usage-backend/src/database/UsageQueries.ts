@@ -21,6 +21,8 @@ export interface AggregateRequest {
   from: number;
   to: number;
   projectId?: string;
+  /** Only these projects (e.g. one page of a list). */
+  projectIds?: string[];
   groupBy?: UsageDimension[];
   /** Sorted bucket starts (epoch ms); groups are split by the bucket they fall in. */
   buckets?: number[];
@@ -186,6 +188,9 @@ export class UsageQueries {
     if (request.projectId !== undefined) {
       query.andWhere('project_id', request.projectId);
     }
+    if (request.projectIds !== undefined) {
+      query.whereIn('project_id', request.projectIds);
+    }
     return query;
   }
 
@@ -263,7 +268,9 @@ interface ScopePart {
 function scopeParts(request: AggregateRequest): ScopePart[] {
   const { scope } = request;
   const byProject =
-    request.projectId !== undefined || request.groupBy?.includes('project');
+    request.projectId !== undefined ||
+    request.projectIds !== undefined ||
+    request.groupBy?.includes('project');
   if (scope.kind === 'all') {
     return [{ level: byProject ? 'project' : 'model', apply: () => {} }];
   }

@@ -322,6 +322,29 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
       ]);
     });
 
+    it('gives a paged project the same figures as the list sorted by P95', async () => {
+      const get = await seeded();
+      for (const ref of [ALICE, BOB, 'user:default/dave', ADMIN]) {
+        // Sorting by P95 merges every project's sketch; other sorts only the page's.
+        const full = (await get(ref, '/usage/projects?sort=p95Latency')).body;
+        const paged = [];
+        for (let offset = 0; offset < full.totalCount; offset++) {
+          const page = (
+            await get(
+              ref,
+              `/usage/projects?sort=calls&limit=1&offset=${offset}`,
+            )
+          ).body;
+          expect(page.totalCount).toBe(full.totalCount);
+          paged.push(...page.items);
+        }
+        const byId = (a: any, b: any) => a.projectId.localeCompare(b.projectId);
+        expect(paged.sort(byId)).toEqual([...full.items].sort(byId));
+      }
+      const admin = (await get(ADMIN, '/usage/projects?sort=projectId')).body;
+      expect(admin.items.map((p: any) => p.p95LatencyMs)).not.toContain(null);
+    });
+
     it('scopes trends, stats, models and calls of a project', async () => {
       const get = await seeded();
       const trendCalls = async (ref: string) =>

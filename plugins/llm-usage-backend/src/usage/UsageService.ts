@@ -105,10 +105,20 @@ export class UsageService {
     scope: VisibilityScope,
     query: ProjectListFilter & { offset: number; limit: number },
   ): Promise<ProjectListResponse> {
-    const rows = await this.sortedProjects(scope, query);
+    // Percentiles need every project's sketch only to sort by them; otherwise
+    // sketches are merged for the returned page alone, the costly part of a read.
+    const rows = await this.sortedProjects(
+      scope,
+      query,
+      query.sort === 'p95Latency',
+    );
+    const items = rows.slice(query.offset, query.offset + query.limit);
+    if (query.sort !== 'p95Latency' && items.length > 0) {
+      await this.addPercentiles(scope, query, items);
+    }
     return {
       range: toTimeRange(query),
-      items: rows.slice(query.offset, query.offset + query.limit),
+      items,
       totalCount: rows.length,
       offset: query.offset,
       limit: query.limit,
@@ -119,13 +129,14 @@ export class UsageService {
   async sortedProjects(
     scope: VisibilityScope,
     query: ProjectListFilter,
+    withLatency = true,
   ): Promise<ProjectUsage[]> {
     const [groups, directory] = await Promise.all([
       this.queries.aggregate({
         scope,
         ...query,
         groupBy: ['project'],
-        withLatency: true,
+        withLatency,
       }),
       this.projects.projects(),
     ]);
@@ -327,6 +338,27 @@ export class UsageService {
         after,
       ),
     );
+  }
+
+  /** Fills in the P95 of the given projects from their latency sketches. */
+  private async addPercentiles(
+    scope: VisibilityScope,
+    range: Range,
+    items: ProjectUsage[],
+  ) {
+    const groups = await this.queries.aggregate({
+      scope,
+      from: range.from,
+      to: range.to,
+      projectIds: items.map(item => item.projectId),
+      groupBy: ['project'],
+      withLatency: true,
+    });
+    const byProject = new Map(groups.map(g => [g.dimensions.project, g.usage]));
+    for (const item of items) {
+      const usage = byProject.get(item.projectId);
+      item.p95LatencyMs = usage ? usage.toTotals().p95LatencyMs : null;
+    }
   }
 
   private async totals(
