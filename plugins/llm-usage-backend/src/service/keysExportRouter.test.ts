@@ -186,6 +186,22 @@ describe('GET /keys/export', () => {
     expect(rows.slice(1).map(r => r[0])).toEqual(['k0007', 'k1200']);
   });
 
+  it('passes the month usage bounds on as tokens and nanos', async () => {
+    const { app, source } = await appWith([key('k1')]);
+    const response = await request(app)
+      .get(
+        '/keys/export?minMonthTokens=100&maxMonthTokens=5000&minMonthCost=0.25&maxMonthCost=12',
+      )
+      .set('Authorization', asAlice);
+    expect(response.status).toBe(200);
+    expect(source.calls[0].query).toMatchObject({
+      minMonthTokens: 100,
+      maxMonthTokens: 5000,
+      minMonthCost: 250_000_000n,
+      maxMonthCost: 12_000_000_000n,
+    });
+  });
+
   it('writes XLSX with escaped text and exact numbers', async () => {
     const { app } = await appWith([
       key('k1', { name: '=1+1', ownerRef: null }),
@@ -232,6 +248,8 @@ describe('GET /keys/export', () => {
       ['status=broken', 'status'],
       ['limit=5', 'query'],
       ['ids=', 'ids'],
+      ['minMonthCost=1e3', 'minMonthCost'],
+      ['maxMonthTokens=-5', 'maxMonthTokens'],
     ]) {
       const response = await request(app)
         .get(`/keys/export?${query}`)
