@@ -6,6 +6,7 @@ import request from 'supertest';
 import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { providerUsageRow } from '../__testUtils__/providerUsage';
 import { createKeyUsageRouter } from '../service/keyUsageRouter';
 import { KeyUsageHistory } from './KeyUsageHistory';
 
@@ -16,21 +17,13 @@ const DAY = 24 * 3600 * 1000;
 const JAN_1 = Date.UTC(2026, 0, 1);
 
 function usageRow(overrides: Record<string, unknown>) {
-  return {
+  return providerUsageRow({
     account_id: 'acc',
     day_start: JAN_1,
     provider_key_id: 'pk-1',
-    model: 'gpt-4o',
-    provider_project_id: '',
-    currency: 'USD',
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_tokens: 0,
-    requests: 1,
-    cost_nanos: 0,
     synced_at: JAN_1,
     ...overrides,
-  };
+  });
 }
 
 describe.each(databases.eachSupportedId())(

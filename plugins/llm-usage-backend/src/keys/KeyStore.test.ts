@@ -1,6 +1,7 @@
 import { ACCOUNTS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { providerUsageRow } from '../__testUtils__/providerUsage';
 import { parseQuery, keyListQuerySchema } from './keySchemas';
 import { KeyStore, type KeyFilter } from './KeyStore';
 
@@ -13,21 +14,13 @@ const LAST_MONTH = Date.UTC(2026, 4, 28);
 const NANOS = 1_000_000_000;
 
 function usageRow(providerKeyId: string, overrides: Record<string, unknown>) {
-  return {
+  return providerUsageRow({
     account_id: 'acc',
     day_start: THIS_MONTH,
     provider_key_id: providerKeyId,
-    model: 'gpt-4o',
-    provider_project_id: '',
-    currency: 'USD',
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_tokens: 0,
-    requests: 1,
-    cost_nanos: 0,
     synced_at: NOW,
     ...overrides,
-  };
+  });
 }
 
 describe.each(databases.eachSupportedId())(
