@@ -194,10 +194,10 @@ export class UsageQueries {
     return query;
   }
 
-  private groupColumns(source: Source, request: AggregateRequest): string[] {
+  private groupColumns(request: AggregateRequest, timeGroup: string): string[] {
     const columns = (request.groupBy ?? []).map(d => DIMENSION_COLUMNS[d]);
     if (request.buckets) {
-      columns.push(`${source.timeGroup} AS t`);
+      columns.push(`${timeGroup} AS t`);
     }
     return columns;
   }
@@ -208,14 +208,15 @@ export class UsageQueries {
     request: AggregateRequest,
     part: ScopePart,
   ) {
-    const groupColumns = this.groupColumns(source, request);
+    const timeGroup = bucketStartSql(source, request.buckets);
+    const groupColumns = this.groupColumns(request, timeGroup);
     const sums = Object.entries(source.counters).map(
       ([alias, expression]) => `SUM(${expression}) AS ${alias}`,
     );
     const groupBy = [
       ...(request.groupBy ?? []).map(d => DIMENSION_COLUMNS[d]),
       'currency',
-      ...(request.buckets ? [source.timeGroup] : []),
+      ...(request.buckets ? [timeGroup] : []),
     ];
     return this.baseQuery(source, spans, request, part)
       .select(
@@ -242,13 +243,39 @@ export class UsageQueries {
     return this.baseQuery(source, spans, request, part)
       .select(
         this.db.raw(
-          [...this.groupColumns(source, request), source.latency.select].join(
-            ', ',
-          ),
+          [
+            ...this.groupColumns(request, source.timeGroup),
+            source.latency.select,
+          ].join(', '),
         ),
       )
       .andWhereRaw(source.latency.where);
   }
+}
+
+/** Above this many buckets, grouping by the source's own time is as coarse. */
+const MAX_BUCKETS_IN_SQL = 400;
+
+/**
+ * The bucket start of each row, so the database returns one row per bucket
+ * instead of one per hour or day (e.g. Shanghai days over UTC hours). Buckets
+ * are ascending and the first starts at or before the range, so a row lies in
+ * the last bucket starting at or before its time. Falls back to the source's
+ * time grouping, which any bucket can be computed from, for many buckets.
+ */
+function bucketStartSql(source: Source, buckets?: number[]): string {
+  if (
+    !buckets ||
+    buckets.length < 2 ||
+    buckets.length > MAX_BUCKETS_IN_SQL ||
+    !buckets.every(Number.isSafeInteger)
+  ) {
+    return source.timeGroup;
+  }
+  const cases = buckets
+    .slice(1)
+    .map((next, i) => `WHEN ${source.timeColumn} < ${next} THEN ${buckets[i]}`);
+  return `(CASE ${cases.join(' ')} ELSE ${buckets[buckets.length - 1]} END)`;
 }
 
 /**

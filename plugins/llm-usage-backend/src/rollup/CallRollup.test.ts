@@ -277,6 +277,42 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     expect(fromRaw.reduce((sum, [, count]) => sum + count, 0)).toBe(2000);
   });
 
+  it('sums whole-hour-offset day buckets per model in the database exactly as raw calls do', async () => {
+    const { calls, rollup, queries } = await setup();
+    await calls.ingest(
+      randomCalls({ count: 2000, from: START, hours: 96, seed: 11 }),
+    );
+    // Asia/Shanghai days start at 16:00 UTC, so hourly rows fill each bucket.
+    const boundaries = [0, 1, 2, 3, 4].map(
+      d => START - DAY + d * DAY + 16 * HOUR,
+    );
+    const read = async () =>
+      (
+        await queries.aggregate({
+          scope: all,
+          from: START,
+          to: START + 96 * HOUR,
+          groupBy: ['model'],
+          buckets: boundaries,
+        })
+      )
+        .map(g =>
+          JSON.stringify([
+            g.bucket,
+            g.dimensions,
+            g.usage.counters,
+            g.usage.costs.toAmounts(),
+          ]),
+        )
+        .sort();
+    const fromRaw = await read();
+    await rollup.run(START + 100 * HOUR);
+    expect(await read()).toEqual(fromRaw);
+    expect(new Set(fromRaw.map(row => JSON.parse(row)[0]))).toEqual(
+      new Set([0, 1, 2, 3, 4]),
+    );
+  });
+
   it('keeps P95 from merged rollups within 1% of the exact P95 over 72 hours of 100k latencies', async () => {
     const { calls, rollup, queries } = await setup();
     let state = 42;
