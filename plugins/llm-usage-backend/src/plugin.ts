@@ -33,6 +33,7 @@ import { createExportRouter } from './service/exportRouter';
 import { createAdaptersRouter } from './service/adaptersRouter';
 import { createDailyCostsRouter } from './service/dailyCostsRouter';
 import { createRouter } from './service/router';
+import { rejectNulCharacters } from './service/rejectNulCharacters';
 import { CallSignals, SignallingCallStore } from './signals/CallSignals';
 import { UsageService } from './usage/UsageService';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
@@ -143,6 +144,7 @@ export const llmUsagePlugin = createBackendPlugin({
         );
         const maxBatchSize =
           config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000;
+        deps.httpRouter.use(rejectNulCharacters);
         // Before the main router, whose JSON parser would refuse LiteLLM's NDJSON.
         deps.httpRouter.use(
           await createAdaptersRouter({

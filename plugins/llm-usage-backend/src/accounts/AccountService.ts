@@ -52,12 +52,25 @@ function auditView(account: AccountRecord) {
 export class AccountService {
   constructor(private readonly options: AccountServiceOptions) {}
 
-  async list(): Promise<ProviderAccountSummary[]> {
-    const [accounts, balances, keyCounts] = await Promise.all([
+  /**
+   * The accounts the caller may manage (their owners' and, for admins, all):
+   * balances and sync errors are the owning team's business.
+   */
+  async list(
+    credentials: BackstageCredentials,
+  ): Promise<ProviderAccountSummary[]> {
+    const [decision, all, balances, keyCounts] = await Promise.all([
+      this.options.authorizer.accounts.decide(
+        credentials,
+        llmUsageAccountManagePermission,
+      ),
       this.options.store.list(),
       this.options.data.latestBalances(),
       this.options.store.keyCounts(),
     ]);
+    const accounts = all.filter(account =>
+      this.options.authorizer.accounts.allows(decision, account),
+    );
     return accounts.map(account =>
       this.summarize(
         account,
@@ -67,8 +80,26 @@ export class AccountService {
     );
   }
 
-  async get(id: string): Promise<ProviderAccountSummary> {
+  /** One account; one the caller may not manage is not found. */
+  async get(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<ProviderAccountSummary> {
     const account = await this.require(id);
+    const decision = await this.options.authorizer.accounts.decide(
+      credentials,
+      llmUsageAccountManagePermission,
+    );
+    if (!this.options.authorizer.accounts.allows(decision, account)) {
+      throw new NotFoundError(`No provider account '${id}'`);
+    }
+    return this.summaryOf(account);
+  }
+
+  private async summaryOf(
+    account: AccountRecord,
+  ): Promise<ProviderAccountSummary> {
+    const id = account.id;
     const balances = (await this.options.data.latestBalances()).filter(
       balance => balance.accountId === id,
     );
@@ -179,7 +210,7 @@ export class AccountService {
       },
       request,
     });
-    return this.get(id);
+    return this.summaryOf(await this.require(id));
   }
 
   async update(
@@ -234,7 +265,7 @@ export class AccountService {
       },
       request,
     });
-    return this.get(id);
+    return this.summaryOf(await this.require(id));
   }
 
   async remove(

@@ -23,19 +23,22 @@ const callSchema = z
   .object({
     id: shortText(255),
     timestamp: z.string().regex(ISO_DATETIME, 'Invalid datetime'),
-    userRef: z.string().transform((value, ctx) => {
-      try {
-        return stringifyEntityRef(
-          parseEntityRef(value, { defaultKind: 'user' }),
-        );
-      } catch {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: 'must be an entity ref such as user:default/jane',
-        });
-        return z.NEVER;
-      }
-    }),
+    userRef: z
+      .string()
+      .max(255)
+      .transform((value, ctx) => {
+        try {
+          return stringifyEntityRef(
+            parseEntityRef(value, { defaultKind: 'user' }),
+          );
+        } catch {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: 'must be an entity ref such as user:default/jane',
+          });
+          return z.NEVER;
+        }
+      }),
     projectId: shortText(255),
     provider: shortText(64).transform(value =>
       value.toLocaleLowerCase('en-US'),

@@ -21,3 +21,24 @@ export function parseInput<T extends z.ZodTypeAny>(
   }
   return result.data;
 }
+
+/**
+ * A zod refinement for queries with optional epoch `from` / `to`: a range
+ * that ends before it starts (or, unless `allowEqual`, is empty) is refused
+ * with an issue on `from`.
+ */
+export function rangeInOrder(options: { allowEqual?: boolean } = {}) {
+  return (query: { from?: number; to?: number }, ctx: z.RefinementCtx) => {
+    const { from, to } = query;
+    if (from === undefined || to === undefined) return;
+    if (from > to || (from === to && !options.allowEqual)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: options.allowEqual
+          ? 'must not be after to'
+          : 'must be before to',
+      });
+    }
+  };
+}

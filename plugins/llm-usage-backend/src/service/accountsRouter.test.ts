@@ -72,14 +72,22 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/provider/);
 
-    const list = await request(server)
-      .get('/api/llm-usage/accounts')
+    // Balances and sync errors are the owners' business: a list shows the
+    // accounts the caller may manage.
+    const listedFor = async (user: string) => {
+      const list = await request(server)
+        .get('/api/llm-usage/accounts')
+        .set('Authorization', as(user));
+      expect(list.text).not.toContain(SECRET_MARK);
+      return list.body.items.map((a: { id: string }) => a.id).sort();
+    };
+    expect(await listedFor(ADMIN)).toEqual(['cfg-fake', 'team-a-fake']);
+    expect(await listedFor(OWNER)).toEqual(['cfg-fake', 'team-a-fake']);
+    expect(await listedFor(OTHER)).toEqual([]);
+    const hidden = await request(server)
+      .get('/api/llm-usage/accounts/team-a-fake')
       .set('Authorization', as(OTHER));
-    expect(list.text).not.toContain(SECRET_MARK);
-    expect(list.body.items.map((a: { id: string }) => a.id).sort()).toEqual([
-      'cfg-fake',
-      'team-a-fake',
-    ]);
+    expect(hidden.status).toBe(404);
     const row = await knex('llm_usage_accounts')
       .where({ id: 'team-a-fake' })
       .first();

@@ -19,6 +19,7 @@ import {
 import type { AuditLog } from '../audit/AuditLog';
 import { DAY_MS } from '../database/tables';
 import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
+import { rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';
@@ -40,7 +41,9 @@ const reconciliationQuerySchema = z
     from: dateOrDateTime.optional(),
     to: dateOrDateTime.optional(),
   })
-  .strict();
+  .strict()
+  // Days are inclusive here: from = to is one day.
+  .superRefine(rangeInOrder({ allowEqual: true }));
 
 /** Providers, accounts (credentials write-only), sync now and reconciliation. */
 export async function createAccountsRouter(
@@ -60,8 +63,10 @@ export async function createAccountsRouter(
   });
 
   router.get('/accounts', async (req, res) => {
-    await credentialsOf(req);
-    const body: ListProviderAccountsResponse = { items: await accounts.list() };
+    const credentials = await credentialsOf(req);
+    const body: ListProviderAccountsResponse = {
+      items: await accounts.list(credentials),
+    };
     res.json(body);
   });
 
@@ -72,8 +77,8 @@ export async function createAccountsRouter(
   });
 
   router.get('/accounts/:id', async (req, res) => {
-    await credentialsOf(req);
-    res.json(await accounts.get(req.params.id));
+    const credentials = await credentialsOf(req);
+    res.json(await accounts.get(credentials, req.params.id));
   });
 
   router.patch('/accounts/:id', async (req, res) => {

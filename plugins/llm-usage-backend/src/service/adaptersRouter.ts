@@ -79,12 +79,24 @@ export async function createAdaptersRouter(
   router.post(
     '/ingest/otlp/v1/traces',
     servicesOnly,
-    (req, _res, next) => {
+    (req, res, next) => {
       if (req.is('application/x-protobuf')) {
         // OTLP/HTTP JSON is what we parse; protobuf would need the generated schema.
         throw new InputError(
           'OTLP protobuf is not accepted here; configure the exporter with encoding: json',
         );
+      }
+      if (!req.is('application/json')) {
+        // OTLP/HTTP answers an unsupported body type with 415.
+        res.status(415).json({
+          error: {
+            name: 'UnsupportedMediaTypeError',
+            message: `Content-Type '${
+              req.headers['content-type'] ?? 'none'
+            }' is not supported; send OTLP/HTTP JSON (application/json)`,
+          },
+        });
+        return;
       }
       next();
     },

@@ -133,14 +133,7 @@ const CALLS: CallInput[] = [
  * Leaks reported to the lead and not fixed yet, matched against the leak
  * text. Remove an entry once its route is fixed.
  */
-const KNOWN_LEAKS: Array<{ pattern: RegExp; finding: string }> = [
-  {
-    pattern:
-      /^GET \/accounts(\/acct-[ab])? as \w+ shows (account-marker-team-[ab]|123\.456789|987\.654321)$/,
-    finding:
-      'GET /accounts and /accounts/:id show every account with its latest balance to any user, while /usage/quota and /accounts/:id/balance-history show balances only to the account owner and admins',
-  },
-];
+const KNOWN_LEAKS: Array<{ pattern: RegExp; finding: string }> = [];
 
 /** Ids used to fill path parameters: every subject tries every one. */
 const SEEDED_IDS = [

@@ -7,6 +7,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseQuery } from '../keys/keySchemas';
+import { rangeInOrder } from '../lib/parseInput';
 import type { SyncRunStore } from '../sync/SyncRunStore';
 
 const isoDateTime = z
@@ -29,7 +30,8 @@ const syncRunQuerySchema = z
       .default('50'),
     cursor: z.string().max(200).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(rangeInOrder());
 
 /** `GET /sync-runs`: sync history, newest first, with filters and keyset paging. */
 export async function createSyncRunsRouter(options: {

@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { openRouterProvider } from '@llm-usage/backstage-plugin-llm-usage-backend-module-openrouter';
 import { http, HttpResponse, delay } from 'msw';
 import {
@@ -361,7 +361,9 @@ describe.each(databases.eachSupportedId())('AccountSync on %p', databaseId => {
       expect(account?.status).toBe('error');
       expect(account?.lastError).toBe(result.error);
       // The secret is nowhere: not in the run, the account view or a log.
-      const summary = JSON.stringify(await s.accounts.get('or-main'));
+      const summary = JSON.stringify(
+        await s.accounts.get(mockCredentials.user(), 'or-main'),
+      );
       for (const text of [JSON.stringify(result), summary, ...s.lines]) {
         expect(text).not.toContain('THIS-IS-THE-SECRET');
       }
