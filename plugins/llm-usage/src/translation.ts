@@ -205,7 +205,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       available: 'Available',
       ofTotal: 'of {{total}} granted',
       readAt: 'Read {{time}}',
-      stale: 'Last known balance: the provider could not be reached at the last sync',
+      stale:
+        'Last known balance: the provider could not be reached at the last sync',
       topUp: 'Top up',
       showHistory: 'Balance history',
       hideHistory: 'Hide history',
@@ -244,7 +245,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       fields: {
         targetType: 'Applies to a',
         targetRef: 'Entity ref, project id or account id',
-        targetRefHelp: 'e.g. group:default/team-a, support-bot or an account id',
+        targetRefHelp:
+          'e.g. group:default/team-a, support-bot or an account id',
         name: 'Name (optional)',
         amount: 'Amount per month',
         currency: 'Currency',

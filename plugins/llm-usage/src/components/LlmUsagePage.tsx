@@ -27,9 +27,9 @@ export function LlmUsageRouter() {
         <Route path="/" element={<DashboardPage />} />
         <Route path="/projects/:projectId" element={<ProjectDetailRoute />} />
         <Route path="/activity" element={<ActivityPage />} />
+        <Route path="/alerts" element={<AlertsPage />} />
         <Route path="/keys" element={<KeysPage />} />
         <Route path="/settings/*" element={<SettingsPage />} />
-        <Route path="/alerts" element={<AlertsPage />} />
       </Routes>
     </BasePathProvider>
   );

@@ -4,5 +4,5 @@ export * from './usePolledQuery';
 export * from './usePollingInterval';
 export * from './useUsageRange';
 export * from './useDocumentVisible';
-export * from './alerts';
 export * from './keys';
+export * from './alerts';

@@ -13,8 +13,6 @@ import {
 } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
-import TuneIcon from '@material-ui/icons/Tune';
-import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import {
@@ -23,6 +21,8 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage';
 import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import HistoryIcon from '@material-ui/icons/History';
+import TuneIcon from '@material-ui/icons/Tune';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 
 function NavItem(item: NavContentNavItem) {
   return (
