@@ -28,6 +28,8 @@ export interface AggregateRequest {
   buckets?: number[];
   /** Also merge latency sketches, for percentiles. */
   withLatency?: boolean;
+  /** Merge only latency sketches, leaving counters and costs empty. */
+  latencyOnly?: boolean;
 }
 
 export interface UsageGroup {
@@ -143,12 +145,14 @@ export class UsageQueries {
         const spans = plan[name];
         if (spans.length === 0) continue;
         const source = SOURCES[name];
-        work.push(
-          this.countersQuery(source, spans, request, part).then(rows => {
-            for (const row of rows) addCounterRow(groupOf(row), row);
-          }),
-        );
-        if (request.withLatency) {
+        if (!request.latencyOnly) {
+          work.push(
+            this.countersQuery(source, spans, request, part).then(rows => {
+              for (const row of rows) addCounterRow(groupOf(row), row);
+            }),
+          );
+        }
+        if (request.withLatency || request.latencyOnly) {
           work.push(
             this.latencyQuery(source, spans, request, part).then(rows => {
               for (const row of rows) {

@@ -352,7 +352,7 @@ export class UsageService {
       to: range.to,
       projectIds: items.map(item => item.projectId),
       groupBy: ['project'],
-      withLatency: true,
+      latencyOnly: true,
     });
     const byProject = new Map(groups.map(g => [g.dimensions.project, g.usage]));
     for (const item of items) {
