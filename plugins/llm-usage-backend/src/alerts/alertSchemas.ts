@@ -7,7 +7,7 @@ import {
   type AlertRuleInput,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod';
-import { parseInput } from '../lib/parseInput';
+import { parseInput, wholeNumberParam } from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
 import { alertRuleInputSchema } from './ruleSchemas';
 
@@ -41,14 +41,7 @@ const listSchema = z
       .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
       .optional()
       .transform(value => value === 'true'),
-    limit: z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(
-        z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'),
-      )
-      .default('50'),
+    limit: wholeNumberParam(1, 200).default('50'),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -4,8 +4,8 @@ import {
   KEY_EXPIRY_STATES,
   KEY_SORT_FIELDS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import { entityRef } from '../accounts/accountSchemas';
 import { parseDecimalToNanos } from '../lib/money';
 
@@ -145,18 +145,6 @@ const listParam = <T extends z.ZodTypeAny>(item: T) =>
     )
     .pipe(z.array(item).max(100));
 
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`),
-    );
-
 /** A non-negative decimal amount (`12.5`) as nano-units. */
 const nanosParam = z
   .string()
@@ -172,7 +160,7 @@ export const keyListQuerySchema = z
     componentRef: z.string().max(255).optional(),
     status: listParam(z.enum(API_KEY_STATUSES)).optional(),
     expiry: listParam(z.enum(KEY_EXPIRY_STATES)).optional(),
-    expiringWithinDays: intParam(1, 365).default('7'),
+    expiringWithinDays: wholeNumberParam(1, 365).default('7'),
     tag: listParam(z.string().max(64)).optional(),
     orphaned: z
       .enum(['true', 'false'])
@@ -182,28 +170,16 @@ export const keyListQuerySchema = z
     createdFrom: isoDateTime.optional(),
     createdTo: isoDateTime.optional(),
     // Month-to-date usage bounds, both inclusive.
-    minMonthTokens: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
-    maxMonthTokens: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+    minMonthTokens: wholeNumberParam(0, Number.MAX_SAFE_INTEGER).optional(),
+    maxMonthTokens: wholeNumberParam(0, Number.MAX_SAFE_INTEGER).optional(),
     minMonthCost: nanosParam.optional(),
     maxMonthCost: nanosParam.optional(),
     sort: z.enum(KEY_SORT_FIELDS).default('name'),
     order: z.enum(['asc', 'desc']).default('asc'),
-    limit: intParam(1, 500).default('50'),
-    offset: intParam(0, 1_000_000).default('0'),
+    limit: wholeNumberParam(1, 500).default('50'),
+    offset: wholeNumberParam(0, 1_000_000).default('0'),
   })
   .strict();
 export type KeyListInput = z.output<typeof keyListQuerySchema>;
 
-/** Parses a query string with a zod schema; the first issue names the parameter. */
-export function parseQuery<T extends z.ZodTypeAny>(
-  schema: T,
-  query: unknown,
-): z.output<T> {
-  const result = schema.safeParse(query ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = issue.path.join('.') || 'query';
-    throw new InputError(`Invalid query parameter '${name}': ${issue.message}`);
-  }
-  return result.data;
-}
+export { parseQuery };

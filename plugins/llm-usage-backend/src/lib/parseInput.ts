@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parses a request body (`field`) or query (`query parameter`) with a zod
@@ -41,4 +41,26 @@ export function rangeInOrder(options: { allowEqual?: boolean } = {}) {
       });
     }
   };
+}
+
+/** Parses a query string with a zod schema; the first issue names the parameter. */
+export function parseQuery<T extends z.ZodTypeAny>(
+  schema: T,
+  query: unknown,
+): z.output<T> {
+  return parseInput(schema, query, 'query parameter');
+}
+
+/** A query parameter holding a whole number within bounds. */
+export function wholeNumberParam(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
 }

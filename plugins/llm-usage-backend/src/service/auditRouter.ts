@@ -7,6 +7,7 @@ import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { wholeNumberParam } from '../lib/parseInput';
 import type { AuditLog } from '../audit/AuditLog';
 import type {
   AuditEventFilter,
@@ -56,14 +57,7 @@ const filterShape = {
 const listSchema = z
   .object({
     ...filterShape,
-    limit: z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(
-        z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'),
-      )
-      .default('50'),
+    limit: wholeNumberParam(1, 200).default('50'),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -9,6 +9,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import { EXPORT_FORMATS } from '../export/tableExport';
 import { decodeCursor } from '../usage/callCursor';
 import { estimateBucketCount } from '../usage/timeBuckets';
@@ -39,32 +40,10 @@ const timeZone = z
   )
   .default('UTC');
 
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`),
-    );
-
 /** A resolved, validated time range in epoch ms. */
 export interface RangeParams {
   from: number;
   to: number;
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, query: unknown): z.output<T> {
-  const result = schema.safeParse(query ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = issue.path.join('.') || 'query';
-    throw new InputError(`Invalid query parameter '${name}': ${issue.message}`);
-  }
-  return result.data;
 }
 
 function resolveRange(
@@ -89,7 +68,7 @@ function resolveRange(
 const rangeSchema = z.object(rangeShape).strict();
 
 export function parseRangeQuery(query: unknown, now = Date.now()): RangeParams {
-  return resolveRange(parse(rangeSchema, query), now);
+  return resolveRange(parseQuery(rangeSchema, query), now);
 }
 
 const projectListSchema = z
@@ -98,13 +77,13 @@ const projectListSchema = z
     search: z.string().max(200).optional(),
     sort: z.enum(PROJECT_SORT_FIELDS).default('cost'),
     order: z.enum(['asc', 'desc']).default('desc'),
-    offset: intParam(0, 1_000_000).default('0'),
-    limit: intParam(1, 200).default('25'),
+    offset: wholeNumberParam(0, 1_000_000).default('0'),
+    limit: wholeNumberParam(1, 200).default('25'),
   })
   .strict();
 
 export function parseProjectListQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(projectListSchema, query);
+  const parsed = parseQuery(projectListSchema, query);
   return { ...parsed, ...resolveRange(parsed, now) };
 }
 
@@ -130,7 +109,7 @@ const usageTrendsSchema = z
   .strict();
 
 export function parseUsageTrendsQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(usageTrendsSchema, query);
+  const parsed = parseQuery(usageTrendsSchema, query);
   const range = resolveRange(parsed, now);
   checkBucketCount(range, parsed.interval);
   return { ...parsed, ...range };
@@ -139,7 +118,7 @@ export function parseUsageTrendsQuery(query: unknown, now = Date.now()) {
 const projectTrendsSchema = z.object(trendsShape).strict();
 
 export function parseProjectTrendsQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(projectTrendsSchema, query);
+  const parsed = parseQuery(projectTrendsSchema, query);
   const range = resolveRange(parsed, now);
   checkBucketCount(range, parsed.interval);
   return { ...parsed, ...range };
@@ -153,13 +132,13 @@ const callListSchema = z
     type: z.enum(CALL_TYPES).optional(),
     sort: z.enum(CALL_SORT_FIELDS).default('time'),
     order: z.enum(['asc', 'desc']).default('desc'),
-    limit: intParam(1, 500).default('50'),
+    limit: wholeNumberParam(1, 500).default('50'),
     cursor: z.string().max(1000).optional(),
   })
   .strict();
 
 export function parseCallListQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(callListSchema, query);
+  const parsed = parseQuery(callListSchema, query);
   const range = resolveRange(parsed, now);
   const after = parsed.cursor ? decodeCursor(parsed.cursor) : undefined;
   if (after && (after.sort !== parsed.sort || after.order !== parsed.order)) {
@@ -179,7 +158,7 @@ const projectExportSchema = projectListSchema
 
 /** The project list's filters and sort, without paging, plus `format`. */
 export function parseProjectExportQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(projectExportSchema, query);
+  const parsed = parseQuery(projectExportSchema, query);
   return { ...parsed, ...resolveRange(parsed, now) };
 }
 
@@ -190,7 +169,7 @@ const callExportSchema = callListSchema
 
 /** The call history's filters and sort, without paging, plus `format`. */
 export function parseCallExportQuery(query: unknown, now = Date.now()) {
-  const parsed = parse(callExportSchema, query);
+  const parsed = parseQuery(callExportSchema, query);
   return { ...parsed, ...resolveRange(parsed, now) };
 }
 
