@@ -290,6 +290,8 @@ async function main() {
       `/usage/trends?${range}&interval=day&tz=Asia/Shanghai`,
     ],
     ['projects (sorted by P95)', `/usage/projects?${range}&sort=p95Latency`],
+    // The list's default sort: only the page's latency sketches are merged.
+    ['projects (sorted by cost)', `/usage/projects?${range}&sort=cost`],
   ];
   const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
     getOwnServiceCredentials: async () => mockCredentials.service(),
@@ -322,6 +324,15 @@ async function main() {
           from,
           to,
           sort: 'p95Latency',
+          order: 'desc',
+          offset: 0,
+          limit: 25,
+        }),
+      'projects (sorted by cost)': s =>
+        s.projectList(all, {
+          from,
+          to,
+          sort: 'cost',
           order: 'desc',
           offset: 0,
           limit: 25,
