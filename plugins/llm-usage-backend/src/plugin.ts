@@ -10,6 +10,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerKeyActions } from './actions/registerKeyActions';
 import { registerUsageActions } from './actions/registerUsageActions';
 import { createAlertFeatures } from './alerts/alertFeatures';
+import { AuditLog } from './audit/AuditLog';
 import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -179,6 +180,7 @@ export const llmUsagePlugin = createBackendPlugin({
             visibility,
             usage,
             logger,
+            audit: new AuditLog(db, deps.auditor, logger),
           }),
         );
         // Budgets, quota, balance history, spend digests and the audit trail.

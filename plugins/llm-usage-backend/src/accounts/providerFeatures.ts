@@ -181,6 +181,7 @@ export async function createProviderFeatures(
       permissions: options.permissions,
       keys: keyService,
       logger,
+      audit,
     }),
     await createKeyUsageRouter({
       httpAuth: options.httpAuth,

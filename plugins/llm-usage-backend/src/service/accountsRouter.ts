@@ -95,7 +95,18 @@ export async function createAccountsRouter(
 
   router.post('/accounts/:id/test', async (req, res) => {
     const credentials = await credentialsOf(req);
-    res.json(await accounts.testConnection(credentials, req.params.id));
+    const result = await accounts.testConnection(credentials, req.params.id);
+    // Changes nothing, but uses the stored credentials: who tried them is kept.
+    await options.audit.record({
+      actor: credentials,
+      action: 'account.test',
+      targetType: 'account',
+      targetId: req.params.id,
+      after: { ok: result.ok },
+      request: req,
+      severityLevel: 'low',
+    });
+    res.json(result);
   });
 
   router.post('/accounts/:id/sync', async (req, res) => {

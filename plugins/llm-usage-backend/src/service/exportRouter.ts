@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { AuditLog } from '../audit/AuditLog';
 import { streamTableExport } from '../export/tableExport';
 import {
   CALL_EXPORT_COLUMNS,
@@ -24,6 +25,8 @@ export interface ExportRouterOptions {
   visibility: VisibilityResolver;
   usage: UsageService;
   logger: LoggerService;
+  /** Exports are recorded: who took which slice of the usage data. */
+  audit: Pick<AuditLog, 'record'>;
 }
 
 /**
@@ -33,39 +36,64 @@ export interface ExportRouterOptions {
 export async function createExportRouter(
   options: ExportRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, visibility, usage, logger } = options;
+  const { httpAuth, visibility, usage, logger, audit } = options;
   const router = Router();
 
-  const scopeOf = async (req: express.Request) =>
-    visibility.scopeFor(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.get('/usage/projects/export', async (req, res) => {
-    const query = parseProjectExportQuery(req.query);
+    const { format, ...filters } = parseProjectExportQuery(req.query);
+    const credentials = await credentialsOf(req);
     // The list is aggregated in memory anyway (one row per project); the
     // currencies present decide the cost columns.
-    const projects = await usage.sortedProjects(await scopeOf(req), query);
+    const projects = await usage.sortedProjects(
+      await visibility.scopeFor(credentials),
+      filters,
+    );
     await streamTableExport(res, {
-      format: query.format,
-      filename: `llm-usage-projects_${rangeLabel(query)}`,
+      format,
+      filename: `llm-usage-projects_${rangeLabel(filters)}`,
       sheetName: 'Projects',
       columns: projectExportColumns(projects),
       rows: projects,
       logger,
     });
+    await audit.record({
+      actor: credentials,
+      action: 'usage.export',
+      targetType: 'export',
+      targetId: 'usage-projects',
+      after: { format, filters },
+      request: req,
+      severityLevel: 'low',
+    });
   });
 
   router.get('/usage/projects/:projectId/calls/export', async (req, res) => {
     const projectId = parseProjectId(req.params.projectId);
-    const query = parseCallExportQuery(req.query);
+    const { format, ...filters } = parseCallExportQuery(req.query);
+    const credentials = await credentialsOf(req);
     await streamTableExport(res, {
-      format: query.format,
-      filename: `llm-usage-calls_${fileSafe(projectId)}_${rangeLabel(query)}`,
+      format,
+      filename: `llm-usage-calls_${fileSafe(projectId)}_${rangeLabel(filters)}`,
       sheetName: 'Calls',
       columns: CALL_EXPORT_COLUMNS,
-      rows: usage.allProjectCalls(await scopeOf(req), projectId, query),
+      rows: usage.allProjectCalls(
+        await visibility.scopeFor(credentials),
+        projectId,
+        filters,
+      ),
       logger,
+    });
+    await audit.record({
+      actor: credentials,
+      action: 'usage.export',
+      targetType: 'project',
+      targetId: projectId,
+      after: { format, export: 'calls', filters },
+      request: req,
+      severityLevel: 'low',
     });
   });
 

@@ -83,6 +83,7 @@ async function appWith(
   decision: AuthorizeResult = AuthorizeResult.ALLOW,
 ) {
   const source = sourceOf(keys);
+  const audit = { record: jest.fn(async () => 'audit-id') };
   const permissions = mockServices.permissions.mock({
     authorizeConditional: jest.fn(async () => [
       decision === AuthorizeResult.CONDITIONAL
@@ -104,6 +105,7 @@ async function appWith(
     permissions,
     keys: source,
     logger: mockServices.logger.mock(),
+    audit,
   });
   const app = express();
   app.use(router);
@@ -113,7 +115,7 @@ async function appWith(
       logger: mockServices.logger.mock(),
     }).error(),
   );
-  return { app, source, permissions };
+  return { app, source, permissions, audit };
 }
 
 describe('GET /keys/export', () => {
@@ -187,7 +189,7 @@ describe('GET /keys/export', () => {
   });
 
   it('passes the month usage bounds on as tokens and nanos', async () => {
-    const { app, source } = await appWith([key('k1')]);
+    const { app, source, audit } = await appWith([key('k1')]);
     const response = await request(app)
       .get(
         '/keys/export?minMonthTokens=100&maxMonthTokens=5000&minMonthCost=0.25&maxMonthCost=12',
@@ -200,6 +202,26 @@ describe('GET /keys/export', () => {
       minMonthCost: 250_000_000n,
       maxMonthCost: 12_000_000_000n,
     });
+    // The audit record carries the filters as sent, so it can be stored as JSON.
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'keys.export',
+        targetId: 'keys',
+        after: {
+          format: 'csv',
+          filters: {
+            minMonthTokens: '100',
+            maxMonthTokens: '5000',
+            minMonthCost: '0.25',
+            maxMonthCost: '12',
+          },
+          selectedKeys: undefined,
+        },
+      }),
+    );
+    expect(() =>
+      JSON.stringify((audit.record.mock.calls[0] as any[])[0].after),
+    ).not.toThrow();
   });
 
   it('writes XLSX with escaped text and exact numbers', async () => {

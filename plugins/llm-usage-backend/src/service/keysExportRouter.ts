@@ -14,6 +14,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog';
 import {
   EXPORT_FORMATS,
   ExportColumn,
@@ -45,6 +46,8 @@ export interface KeysExportRouterOptions {
   permissions: PermissionsService;
   keys: KeysExportSource;
   logger: LoggerService;
+  /** Exports are recorded: who took which part of the key inventory. */
+  audit: Pick<AuditLog, 'record'>;
 }
 
 const keyExportQuerySchema = keyListQuerySchema
@@ -147,7 +150,7 @@ async function* matchingKeys(
 export async function createKeysExportRouter(
   options: KeysExportRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, keys, logger } = options;
+  const { httpAuth, permissions, keys, logger, audit } = options;
   const router = Router();
 
   router.get('/keys/export', async (req, res) => {
@@ -171,6 +174,19 @@ export async function createKeysExportRouter(
       columns: KEY_EXPORT_COLUMNS,
       rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
       logger,
+    });
+    // The filters as requested: the parsed ones hold bigint nanos, which JSON
+    // cannot carry.
+    const { format: _format, ids: _ids, ...filters } = req.query;
+    await audit.record({
+      actor: credentials,
+      action: 'keys.export',
+      targetType: 'export',
+      targetId: 'keys',
+      // The number selected, not the ids: a selection may hold thousands.
+      after: { format, filters, selectedKeys: ids?.length },
+      request: req,
+      severityLevel: 'low',
     });
   });
 
