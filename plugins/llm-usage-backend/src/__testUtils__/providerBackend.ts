@@ -120,7 +120,8 @@ export const fakeProvider: LlmProvider = {
   }),
 };
 
-const fakeProviderModule = createBackendModule({
+/** Adds `fakeProvider` to the plugin. */
+export const fakeProviderModule = createBackendModule({
   pluginId: 'llm-usage',
   moduleId: 'fake-provider',
   register(env) {

@@ -1,6 +1,4 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -15,7 +13,7 @@ import {
   startLlmUsageBackend,
   type PluginRoute,
 } from '../__testUtils__/pluginHarness';
-import { fakeProvider } from '../__testUtils__/providerBackend';
+import { fakeProviderModule } from '../__testUtils__/providerBackend';
 
 /*
  * Issue 6: every mutating route writes an audit event. The routes come from
@@ -26,31 +24,16 @@ import { fakeProvider } from '../__testUtils__/providerBackend';
 const BASE = '/api/llm-usage';
 const databases = createTestDatabases();
 
-const fakeProviderModule = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'audit-coverage-fake-provider',
-  register(env) {
-    env.registerInit({
-      deps: { providers: llmUsageProvidersExtensionPoint },
-      async init({ providers }) {
-        providers.addProvider(fakeProvider);
-      },
-    });
-  },
-});
-
+const INGESTION =
+  'ingestion of calls: data, not an administrative action; emits through coreServices.auditor only';
 const FRAMEWORK =
   "Backstage's own route, mounted by the framework, not by this plugin's routers";
 
 /** Routes that write no row, and why. */
 const EXEMPT: Record<string, string> = {
-  // Ingestion is data, not an administrative action.
-  'POST /calls':
-    'ingestion of calls (data); emits through coreServices.auditor only',
-  'POST /ingest/litellm':
-    'ingestion of calls (data); emits through coreServices.auditor only',
-  'POST /ingest/otlp/v1/traces':
-    'ingestion of calls (data); emits through coreServices.auditor only',
+  'POST /calls': INGESTION,
+  'POST /ingest/litellm': INGESTION,
+  'POST /ingest/otlp/v1/traces': INGESTION,
   'DELETE /.backstage/auth/v1/cookie': FRAMEWORK,
   'POST /.well-known/backstage/permissions/apply-conditions': FRAMEWORK,
   'POST /.backstage/actions/v1/actions/:actionId/invoke': FRAMEWORK,
