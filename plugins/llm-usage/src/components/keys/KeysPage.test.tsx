@@ -14,6 +14,7 @@ import {
   ApiKey,
   llmUsageKeyDeletePermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { SWRConfig } from 'swr';
 import { llmUsageApiRef } from '../../api';
 import { mockLlmUsageApi, overview } from '../../__testUtils__/fixtures';
 import { KeysPage } from './KeysPage';
@@ -127,8 +128,11 @@ function setup(
         [catalogApiRef, catalogApiMock({ entities: [] })],
       ]}
     >
-      <KeysPage />
-      <LocationProbe />
+      {/* usePermission caches answers; each test starts without them. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <KeysPage />
+        <LocationProbe />
+      </SWRConfig>
     </TestApiProvider>,
     {
       initialRouteEntries: [options.route ?? '/keys'],
