@@ -11,6 +11,7 @@ import type { AlertRule } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
 import { mockLlmUsageApi } from '../../__testUtils__/fixtures';
 import { AlertRulesSettings } from './AlertRulesSettings';
+import { SWRConfig } from 'swr';
 
 jest.setTimeout(30_000);
 
@@ -71,7 +72,10 @@ function setup(allowed: boolean) {
         ],
       ]}
     >
-      <AlertRulesSettings />
+      {/* usePermission caches answers; each test starts without them. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <AlertRulesSettings />
+      </SWRConfig>
     </TestApiProvider>,
   );
   return api;
