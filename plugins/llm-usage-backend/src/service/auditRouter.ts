@@ -165,6 +165,22 @@ export async function createAuditRouter(
       allow: ['user', 'service'],
     });
     const filter = await filterFor(req, query);
+    const {
+      visibleTargets: _targets,
+      visibleActorRef: _actor,
+      ...filters
+    } = filter;
+    // Recorded before the first byte (a download cut short was still taken),
+    // and left out of the file it describes.
+    const exportEventId = await audit.record({
+      actor: credentials,
+      action: 'audit.export',
+      targetType: 'export',
+      targetId: 'audit-events',
+      after: { format: query.format, filters },
+      request: req,
+      severityLevel: 'low',
+    });
     await streamTableExport<AuditEvent>(res, {
       format: query.format,
       filename: 'llm-usage-activity',
@@ -186,23 +202,11 @@ export async function createAuditRouter(
           limit: EXPORT_PAGE_SIZE,
           cursor,
         });
-        return { items: page.items, next: page.nextCursor };
+        return {
+          items: page.items.filter(event => event.id !== exportEventId),
+          next: page.nextCursor,
+        };
       }),
-    });
-    // After the download, so the export does not list itself.
-    const {
-      visibleTargets: _targets,
-      visibleActorRef: _actor,
-      ...filters
-    } = filter;
-    await audit.record({
-      actor: credentials,
-      action: 'audit.export',
-      targetType: 'export',
-      targetId: 'audit-events',
-      after: { format: query.format, filters },
-      request: req,
-      severityLevel: 'low',
     });
   });
 

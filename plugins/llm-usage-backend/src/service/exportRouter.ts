@@ -51,14 +51,7 @@ export async function createExportRouter(
       await visibility.scopeFor(credentials),
       filters,
     );
-    await streamTableExport(res, {
-      format,
-      filename: `llm-usage-projects_${rangeLabel(filters)}`,
-      sheetName: 'Projects',
-      columns: projectExportColumns(projects),
-      rows: projects,
-      logger,
-    });
+    // Recorded before the first byte: a download cut short was still taken.
     await audit.record({
       actor: credentials,
       action: 'usage.export',
@@ -68,12 +61,30 @@ export async function createExportRouter(
       request: req,
       severityLevel: 'low',
     });
+    await streamTableExport(res, {
+      format,
+      filename: `llm-usage-projects_${rangeLabel(filters)}`,
+      sheetName: 'Projects',
+      columns: projectExportColumns(projects),
+      rows: projects,
+      logger,
+    });
   });
 
   router.get('/usage/projects/:projectId/calls/export', async (req, res) => {
     const projectId = parseProjectId(req.params.projectId);
     const { format, ...filters } = parseCallExportQuery(req.query);
     const credentials = await credentialsOf(req);
+    // Recorded before the first byte: a download cut short was still taken.
+    await audit.record({
+      actor: credentials,
+      action: 'usage.export',
+      targetType: 'project',
+      targetId: projectId,
+      after: { format, export: 'calls', filters },
+      request: req,
+      severityLevel: 'low',
+    });
     await streamTableExport(res, {
       format,
       filename: `llm-usage-calls_${fileSafe(projectId)}_${rangeLabel(filters)}`,
@@ -85,15 +96,6 @@ export async function createExportRouter(
         filters,
       ),
       logger,
-    });
-    await audit.record({
-      actor: credentials,
-      action: 'usage.export',
-      targetType: 'project',
-      targetId: projectId,
-      after: { format, export: 'calls', filters },
-      request: req,
-      severityLevel: 'low',
     });
   });
 

@@ -167,14 +167,7 @@ export async function createKeysExportRouter(
       throw new NotAllowedError('Not allowed to read LLM provider keys');
     }
     const day = new Date().toISOString().slice(0, 10);
-    await streamTableExport(res, {
-      format,
-      filename: `llm-usage-keys_${day}`,
-      sheetName: 'Keys',
-      columns: KEY_EXPORT_COLUMNS,
-      rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
-      logger,
-    });
+    // Recorded before the first byte: a download cut short was still taken.
     // The filters as requested: the parsed ones hold bigint nanos, which JSON
     // cannot carry.
     const { format: _format, ids: _ids, ...filters } = req.query;
@@ -187,6 +180,14 @@ export async function createKeysExportRouter(
       after: { format, filters, selectedKeys: ids?.length },
       request: req,
       severityLevel: 'low',
+    });
+    await streamTableExport(res, {
+      format,
+      filename: `llm-usage-keys_${day}`,
+      sheetName: 'Keys',
+      columns: KEY_EXPORT_COLUMNS,
+      rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
+      logger,
     });
   });
 
