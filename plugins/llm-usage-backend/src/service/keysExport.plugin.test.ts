@@ -1,121 +1,32 @@
-import {
-  createBackendModule,
-  type BackstageCredentials,
-  type BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
 import request from 'supertest';
-import { llmUsagePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { readCsvExport } from '../__testUtils__/exports';
+import {
+  ADMIN,
+  NOBODY,
+  OWNER as ALICE,
+  startProviderTestBackend,
+} from '../__testUtils__/providerBackend';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 
-const ADMIN = 'user:default/root';
-const ALICE = 'user:default/alice'; // team-a
-const NOBODY = 'user:default/nobody';
-const TEAMS: Record<string, string[]> = { [ALICE]: ['group:default/team-a'] };
-
-const manualProvider = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'manual-provider',
-  register(env) {
-    env.registerInit({
-      deps: { providers: llmUsageProvidersExtensionPoint },
-      async init({ providers }) {
-        providers.addProvider({
-          id: 'manual',
-          displayName: 'Manual',
-          capabilities: [],
-          currency: 'USD',
-          credentialFields: [],
-          createClient: () => ({ testConnection: async () => {} }),
-        });
-      },
-    });
-  },
-});
-
-const refOf = (credentials: BackstageCredentials) =>
-  (credentials.principal as Partial<BackstageUserPrincipal>).userEntityRef;
-
-/** Admins everything, nobody nothing, others the keys their teams own. */
-function decisionFor(ref: string | undefined, permission: ResourcePermission) {
-  if (ref === ADMIN) return { result: AuthorizeResult.ALLOW };
-  if (!ref || ref === NOBODY) return { result: AuthorizeResult.DENY };
-  return {
-    result: AuthorizeResult.CONDITIONAL,
-    pluginId: 'llm-usage',
-    resourceType: permission.resourceType,
-    conditions: {
-      rule: 'IS_OWNER',
-      resourceType: permission.resourceType,
-      params: { claims: [ref, ...(TEAMS[ref] ?? [])] },
-    },
-  };
-}
-
 describe.each(databases.eachSupportedId())(
   'key export in the plugin on %p',
   databaseId => {
     async function start() {
-      const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          llmUsagePlugin,
-          manualProvider,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              llmUsage: { secrets: { encryptionKey: 'k'.repeat(64) } },
-            },
-          }),
-          catalogServiceMock.factory({ entities: [] }),
-          mockServices.userInfo.mock({
-            getUserInfo: async (credentials: BackstageCredentials) => {
-              const ref = refOf(credentials)!;
-              return {
-                userEntityRef: ref,
-                ownershipEntityRefs: [ref, ...(TEAMS[ref] ?? [])],
-              };
-            },
-          }).factory,
-          mockServices.permissions.mock({
-            authorize: async (requests, { credentials }) =>
-              requests.map(() => ({
-                result:
-                  refOf(credentials) === ADMIN
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })) as any,
-            authorizeConditional: async (requests, { credentials }) =>
-              requests.map(({ permission }) =>
-                decisionFor(refOf(credentials), permission),
-              ) as any,
-          }).factory,
-        ],
-      });
-      const as = (ref: string) => mockCredentials.user.header(ref);
+      const { server, as } = await startProviderTestBackend(
+        await databases.init(databaseId),
+      );
       await request(server)
         .post('/api/llm-usage/accounts')
         .set('Authorization', as(ADMIN))
         .send({
-          id: 'manual-1',
-          provider: 'manual',
-          name: 'Manual',
-          credentials: {},
+          id: 'fake-1',
+          provider: 'fake',
+          name: 'Fake',
+          credentials: { apiKey: 'not-a-secret' },
         })
         .expect(201);
       const ids: Record<string, string> = {};
@@ -126,7 +37,7 @@ describe.each(databases.eachSupportedId())(
         const response = await request(server)
           .post('/api/llm-usage/keys')
           .set('Authorization', as(ADMIN))
-          .send({ accountId: 'manual-1', name, ownerRef, maskedHint: '…1234' })
+          .send({ accountId: 'fake-1', name, ownerRef, maskedHint: '…1234' })
           .expect(201);
         ids[ownerRef] = response.body.id;
       }
