@@ -30,6 +30,9 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       })
       .expect(201);
     /** A key owned by team-a, known at the provider. */
+    // Provider ids carry a counter, not random text, so a search for one
+    // key's name can never match another key's id by chance.
+    let keySerial = 0;
     const newKey = async (name = 'k') => {
       const response = await request(server)
         .post('/api/llm-usage/keys')
@@ -37,7 +40,7 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
         .send({
           accountId: 'fake-main',
           name,
-          providerKeyId: `p-${name}-${Math.random().toString(36).slice(2)}`,
+          providerKeyId: `p-${name}-${++keySerial}`,
           ownerRef: TEAM_A,
           secret: `sk-${SECRET_MARK}-${name}-value`,
         });
