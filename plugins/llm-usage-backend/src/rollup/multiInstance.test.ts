@@ -38,11 +38,12 @@ const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const LOCK_KEY = 7_424_242;
 
 type Name = 'one' | 'two';
+type Run = { instance: Name; taskId: string; finished: boolean };
 
 /** The real scheduler, recording which instance ran which task. */
 function recordingScheduler(
   name: Name,
-  runs: Array<{ instance: Name; taskId: string }>,
+  runs: Run[],
   schedulers: Partial<Record<Name, SchedulerService>>,
 ) {
   return createServiceFactory({
@@ -65,8 +66,17 @@ function recordingScheduler(
           real.scheduleTask({
             ...task,
             fn: async signal => {
-              runs.push({ instance: name, taskId: task.id });
-              await task.fn(signal);
+              const run: Run = {
+                instance: name,
+                taskId: task.id,
+                finished: false,
+              };
+              runs.push(run);
+              try {
+                await task.fn(signal);
+              } finally {
+                run.finished = true;
+              }
             },
           }),
         createScheduledTaskRunner: schedule => ({
@@ -128,7 +138,7 @@ async function totals(knex: Knex) {
 describe.each(databases.eachSupportedId())(
   'two instances on one %p',
   databaseId => {
-    const runs: Array<{ instance: Name; taskId: string }> = [];
+    const runs: Run[] = [];
     const schedulers: Partial<Record<Name, SchedulerService>> = {};
     const backends: Partial<
       Record<Name, Awaited<ReturnType<typeof startLlmUsageBackend>>>
@@ -140,16 +150,19 @@ describe.each(databases.eachSupportedId())(
     const rollupRuns = () => runs.filter(r => r.taskId === rollupTaskId);
     const taskRow = () => knex(TASKS_TABLE).where('id', rollupTaskId).first();
 
-    /** Until the task is idle again after `count` runs in all. */
+    /**
+     * Until `count` runs in all have finished and the task is idle again. The
+     * runs are checked before the task row is read: a row read first could
+     * predate a run that starts while it is in flight.
+     */
     const waitForRuns = (count: number) =>
       waitFor(`${count} rollup run(s)`, async () => {
+        const started = rollupRuns();
+        if (started.length < count || !started.every(r => r.finished)) {
+          return false;
+        }
         const row = await taskRow();
-        return (
-          rollupRuns().length >= count &&
-          row &&
-          row.current_run_ticket === null &&
-          row.last_run_ended_at !== null
-        );
+        return row && row.current_run_ticket === null;
       });
 
     beforeAll(async () => {
