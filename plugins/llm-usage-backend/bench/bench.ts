@@ -43,7 +43,7 @@ const HOUR = 3_600_000;
 /** Reads answered only from raw calls: the reference the rollups are measured against. */
 class RawOnlyRollupStore extends RollupStore {
   async getState(): Promise<RollupState> {
-    return { rolledUntil: 0, dirtyHours: new Set() };
+    return { rolledUntil: 0, dirtyHours: new Set(), generation: 0 };
   }
 }
 

@@ -37,7 +37,7 @@ export { generator };
 /** Reads answered only from raw calls: the reference rollups are measured against. */
 export class RawOnlyRollupStore extends RollupStore {
   async getState(): Promise<RollupState> {
-    return { rolledUntil: 0, dirtyHours: new Set() };
+    return { rolledUntil: 0, dirtyHours: new Set(), generation: 0 };
   }
 }
 

@@ -30,6 +30,11 @@ export interface RollupState {
   /** Every hour before this (epoch ms) was rolled, except the dirty ones. */
   rolledUntil: number;
   dirtyHours: Set<number>;
+  /**
+   * Changes with every rollup transaction that rewrites rows, so sums of
+   * rolled spans read under one generation stay valid while it lasts.
+   */
+  generation: number;
 }
 
 /** The token of a dirty mark that no rollup has claimed. */
@@ -230,6 +235,7 @@ export class RollupStore {
     return {
       rolledUntil: state ? Number(state.rolled_until) : 0,
       dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
+      generation: state ? Number(state.generation) : 0,
     };
   }
 
@@ -332,6 +338,7 @@ export class RollupStore {
           .where({ hour_start: hourStart, token })
           .delete();
       }
+      await nextGeneration(tx);
       return calls;
     });
   }
@@ -522,4 +529,19 @@ function addRollupRow(usage: RollupAccumulator, row: any) {
   addCounters(usage.counters, countersFromRow(row));
   usage.costNanos += toBigInt(row.cost_nanos);
   usage.bins.addEncoded(row.latency_sketch);
+}
+
+/** Starts a new generation of rollup rows, inside the transaction that wrote them. */
+async function nextGeneration(tx: Knex.Transaction) {
+  await tx(ROLLUP_STATE_TABLE)
+    .insert({
+      id: STATE_ID,
+      rolled_until: 0,
+      updated_at: Date.now(),
+      generation: 1,
+    })
+    .onConflict('id')
+    .merge({
+      generation: tx.raw('?? + 1', [`${ROLLUP_STATE_TABLE}.generation`]),
+    });
 }

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
 import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
-import { TimeSpan, lowerBound, planSources } from '../usage/segments';
+import {
+  SourcePlan,
+  TimeSpan,
+  lowerBound,
+  planSources,
+} from '../usage/segments';
+import { RolledSumsCache } from './RolledSumsCache';
 import { RollupLevel, RollupStore } from './RollupStore';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
 import { CALL_COUNTERS, HAS_LATENCY } from './callCounters';
@@ -104,20 +110,99 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
 };
 
+/** Groups of one read by bucket and dimension values. */
+type GroupMap = Map<string, UsageGroup>;
+
+/** Cached sums are weighed in groups; one with a latency sketch counts more. */
+const SKETCH_WEIGHT = 10;
+const DEFAULT_CACHE_WEIGHT = 200_000;
+
 /**
  * Aggregates usage over any range by combining daily and hourly rollups for
  * closed, clean periods with raw calls for the rest.
+ *
+ * The rolled part of a read is cached per rollup generation (see
+ * {@link RolledSumsCache}); the raw part (the open hour, range edges, hours
+ * with late calls) is read every time, so results are always current.
+ * Returned groups may be shared with other reads: treat them as read-only.
  */
 export class UsageQueries {
+  private readonly rolledSums?: RolledSumsCache<GroupMap>;
+  private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
+
   constructor(
     private readonly db: Knex,
     private readonly rollups: RollupStore,
-  ) {}
+    options: { cache?: boolean; cacheWeight?: number } = {},
+  ) {
+    if (options.cache !== false) {
+      this.rolledSums = new RolledSumsCache({
+        maxWeight: options.cacheWeight ?? DEFAULT_CACHE_WEIGHT,
+        weigh: groups => {
+          let weight = 0;
+          for (const group of groups.values()) {
+            weight += group.usage.hasSketch() ? SKETCH_WEIGHT : 1;
+          }
+          return weight;
+        },
+      });
+    }
+  }
 
+  /**
+   * Identical reads that arrive while one is computed share its answer (a
+   * dashboard opened by many people at once asks the same thing). It is at
+   * most one computation older than a fresh one would be.
+   */
   async aggregate(request: AggregateRequest): Promise<UsageGroup[]> {
+    const key = JSON.stringify(request);
+    const inFlight = this.inFlight.get(key);
+    if (inFlight) return inFlight;
+    const computed = this.compute(request);
+    this.inFlight.set(key, computed);
+    try {
+      return await computed;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async compute(request: AggregateRequest): Promise<UsageGroup[]> {
     const state = await this.rollups.getState();
     const plan = planSources(request.from, request.to, state, request.buckets);
-    const groups = new Map<string, UsageGroup>();
+    const rolledPlan = { daily: plan.daily, hourly: plan.hourly };
+    const [rolled, raw] = await Promise.all([
+      this.rolledSums
+        ? this.rolledSums.get(
+            state.generation,
+            rolledSumsKey(request, rolledPlan),
+            () => this.sum(request, rolledPlan),
+          )
+        : this.sum(request, rolledPlan),
+      this.sum(request, { raw: plan.raw }),
+    ]);
+    if (raw.size === 0) return [...rolled.values()];
+    const groups = new Map(rolled);
+    for (const [id, group] of raw) {
+      const shared = groups.get(id);
+      if (!shared) {
+        groups.set(id, group);
+        continue;
+      }
+      // Copy on write: the rolled group may be cached.
+      const usage = shared.usage.copy();
+      usage.merge(group.usage);
+      groups.set(id, { ...shared, usage });
+    }
+    return [...groups.values()];
+  }
+
+  /** Sums the given sources' spans into groups. */
+  private async sum(
+    request: AggregateRequest,
+    plan: Partial<SourcePlan>,
+  ): Promise<GroupMap> {
+    const groups: GroupMap = new Map();
     const dimensions = request.groupBy ?? [];
     const groupOf = (row: any): UsageAccumulator => {
       const bucket = request.buckets
@@ -142,7 +227,7 @@ export class UsageQueries {
     const work: Array<Promise<void>> = [];
     for (const part of scopeParts(request)) {
       for (const name of ['daily', 'hourly', 'raw'] as const) {
-        const spans = plan[name];
+        const spans = plan[name] ?? [];
         if (spans.length === 0) continue;
         const source = SOURCES[name];
         if (!request.latencyOnly) {
@@ -167,7 +252,7 @@ export class UsageQueries {
       }
     }
     await Promise.all(work);
-    return [...groups.values()];
+    return groups;
   }
 
   private baseQuery(
@@ -326,4 +411,17 @@ function scopeParts(request: AggregateRequest): ScopePart[] {
 function addCounterRow(usage: UsageAccumulator, row: any) {
   usage.addCounters(countersFromRow(row));
   usage.addCost(row.currency, toBigInt(row.cost_nanos));
+}
+
+/**
+ * What the rolled part of a read depends on besides the generation: the
+ * request without its exact range (which moves with every read of "the last
+ * 30 days") and the rolled spans the range was planned into.
+ */
+function rolledSumsKey(
+  request: AggregateRequest,
+  plan: Pick<SourcePlan, 'daily' | 'hourly'>,
+): string {
+  const { from: _from, to: _to, ...rest } = request;
+  return JSON.stringify([rest, plan.daily, plan.hourly]);
 }

@@ -6,6 +6,7 @@ import {
   randomCalls,
 } from '../__testUtils__/databases';
 import { UsageAccumulator } from '../usage/UsageAccumulator';
+import { UsageQueries } from '../database/UsageQueries';
 import { CallRollup } from './CallRollup';
 import { LatencySketch } from './LatencySketch';
 
@@ -179,6 +180,51 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
       await rawTotals(knex),
     );
+  });
+
+  it('serves reads from rolled sums cached per generation, never stale and never changed by a read', async () => {
+    const { knex, calls, rollups, rollup, queries } = await setup();
+    const uncached = new UsageQueries(knex, rollups, { cache: false });
+    await calls.ingest(
+      randomCalls({ count: 600, from: START, hours: 48, seed: 5 }),
+    );
+    await rollup.run(START + 50 * HOUR);
+
+    // The half hour at the end is read raw and added to the cached sums.
+    const request = {
+      scope: all,
+      from: START,
+      to: START + 47 * HOUR + HOUR / 2,
+      groupBy: ['project' as const],
+      withLatency: true,
+    };
+    const read = async (source: UsageQueries) =>
+      (await source.aggregate(request))
+        .map(g => ({ project: g.dimensions.project, ...g.usage.toTotals() }))
+        .sort((a, b) => a.project!.localeCompare(b.project!));
+
+    const first = await read(queries);
+    expect(first).toEqual(await read(uncached));
+    expect(await read(queries)).toEqual(first);
+
+    // A late call into a rolled hour: read raw until the next rollup, which
+    // re-rolls the hour under a new generation.
+    const late = makeCall({
+      id: 'late',
+      projectId: first[0].project!,
+      occurredAt: START + 3 * HOUR,
+      costNanos: 5_000_000n,
+    });
+    await calls.ingest([late]);
+    const withLate = await read(queries);
+    expect(withLate).toEqual(await read(uncached));
+    expect(withLate[0].calls).toBe(first[0].calls + 1);
+
+    const generation = (await rollups.getState()).generation;
+    await rollup.run(START + 50 * HOUR);
+    expect((await rollups.getState()).generation).toBeGreaterThan(generation);
+    expect(await read(queries)).toEqual(withLate);
+    expect(await read(queries)).toEqual(await read(uncached));
   });
 
   it('keeps an hour dirty when a call lands after the rollup claimed it', async () => {

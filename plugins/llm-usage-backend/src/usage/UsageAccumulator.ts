@@ -104,6 +104,13 @@ export class UsageAccumulator {
     }
   }
 
+  /** An independent copy, to add to without changing this one. */
+  copy(): UsageAccumulator {
+    const copy = new UsageAccumulator();
+    copy.merge(this);
+    return copy;
+  }
+
   toTotals(): UsageTotals {
     const c = this.counters;
     const finished = c.successCalls + c.failedCalls;
