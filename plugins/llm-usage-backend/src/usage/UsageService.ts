@@ -5,6 +5,7 @@ import type {
   CallSortField,
   CallStatus,
   CallType,
+  LinkedEntity,
   ProjectListResponse,
   ProjectModelsResponse,
   ProjectSortField,
@@ -51,17 +52,29 @@ type CallQuery = Range & {
 /** Rows per database read when a call list is exported. */
 const EXPORT_PAGE_SIZE = 1000;
 
+/** A project of the list before its response item is built. */
+interface RankedProject {
+  projectId: string;
+  usage: UsageAccumulator;
+  entity?: LinkedEntity;
+}
+
+/**
+ * Sort keys straight from the sums where they can be, so only the page that
+ * is returned needs its totals (costs formatted, percentiles read) built.
+ */
 const PROJECT_SORT_KEYS: Record<
   ProjectSortField,
-  (item: ProjectUsage, usage: UsageAccumulator) => SortValue
+  (project: RankedProject) => SortValue
 > = {
-  calls: item => item.calls,
-  cost: (_item, usage) => usage.costs.dominantNanos(),
-  tokens: item => item.totalTokens,
-  successRate: item => item.successRate,
-  p95Latency: item => item.p95LatencyMs,
-  lastCall: (_item, usage) => usage.counters.lastCallAt,
-  projectId: item => item.projectId,
+  calls: ({ usage }) => usage.counters.calls,
+  cost: ({ usage }) => usage.costs.dominantNanos(),
+  tokens: ({ usage }) =>
+    usage.counters.inputTokens + usage.counters.outputTokens,
+  successRate: ({ usage }) => usage.toTotals().successRate,
+  p95Latency: ({ usage }) => usage.toTotals().p95LatencyMs,
+  lastCall: ({ usage }) => usage.counters.lastCallAt,
+  projectId: ({ projectId }) => projectId,
 };
 
 /** Nulls sort first ascending, last descending. */
@@ -107,19 +120,21 @@ export class UsageService {
   ): Promise<ProjectListResponse> {
     // Percentiles need every project's sketch only to sort by them; otherwise
     // sketches are merged for the returned page alone, the costly part of a read.
-    const rows = await this.sortedProjects(
+    const ranked = await this.rankedProjects(
       scope,
       query,
       query.sort === 'p95Latency',
     );
-    const items = rows.slice(query.offset, query.offset + query.limit);
+    const items = ranked
+      .slice(query.offset, query.offset + query.limit)
+      .map(toProjectUsage);
     if (query.sort !== 'p95Latency' && items.length > 0) {
       await this.addPercentiles(scope, query, items);
     }
     return {
       range: toTimeRange(query),
       items,
-      totalCount: rows.length,
+      totalCount: ranked.length,
       offset: query.offset,
       limit: query.limit,
     };
@@ -129,8 +144,15 @@ export class UsageService {
   async sortedProjects(
     scope: VisibilityScope,
     query: ProjectListFilter,
-    withLatency = true,
   ): Promise<ProjectUsage[]> {
+    return (await this.rankedProjects(scope, query, true)).map(toProjectUsage);
+  }
+
+  private async rankedProjects(
+    scope: VisibilityScope,
+    query: ProjectListFilter,
+    withLatency: boolean,
+  ): Promise<RankedProject[]> {
     const [groups, directory] = await Promise.all([
       this.queries.aggregate({
         scope,
@@ -141,34 +163,29 @@ export class UsageService {
       this.projects.projects(),
     ]);
     const needle = query.search?.trim().toLocaleLowerCase('en-US');
-    const rows = groups
-      .map(({ dimensions, usage }) => ({
-        usage,
-        item: {
-          projectId: dimensions.project!,
-          ...usage.toTotals(),
-          lastCallAt: usage.counters.lastCallAt
-            ? new Date(usage.counters.lastCallAt).toISOString()
-            : null,
-          entity: directory.get(dimensions.project!),
-        } as ProjectUsage,
-      }))
-      .filter(
-        ({ item }) =>
-          !needle ||
-          item.projectId.toLocaleLowerCase('en-US').includes(needle) ||
-          item.entity?.title?.toLocaleLowerCase('en-US').includes(needle) ||
-          item.entity?.entityRef.toLocaleLowerCase('en-US').includes(needle),
-      );
-    const direction = query.order === 'asc' ? 1 : -1;
     const key = PROJECT_SORT_KEYS[query.sort];
-    rows.sort((a, b) => {
-      const order = compare(key(a.item, a.usage), key(b.item, b.usage));
+    const ranked = groups
+      .map(({ dimensions, usage }): RankedProject => {
+        const projectId = dimensions.project!;
+        return { projectId, usage, entity: directory.get(projectId) };
+      })
+      .filter(
+        ({ projectId, entity }) =>
+          !needle ||
+          projectId.toLocaleLowerCase('en-US').includes(needle) ||
+          entity?.title?.toLocaleLowerCase('en-US').includes(needle) ||
+          entity?.entityRef.toLocaleLowerCase('en-US').includes(needle),
+      )
+      // Keys once per project, not once per comparison.
+      .map(project => ({ project, key: key(project) }));
+    const direction = query.order === 'asc' ? 1 : -1;
+    ranked.sort((a, b) => {
+      const order = compare(a.key, b.key);
       return order !== 0
         ? order * direction
-        : a.item.projectId.localeCompare(b.item.projectId);
+        : a.project.projectId.localeCompare(b.project.projectId);
     });
-    return rows.map(r => r.item);
+    return ranked.map(r => r.project);
   }
 
   async trends(
@@ -391,5 +408,20 @@ function toTimeRange(range: Range): TimeRange {
   return {
     from: new Date(range.from).toISOString(),
     to: new Date(range.to).toISOString(),
+  };
+}
+
+function toProjectUsage({
+  projectId,
+  usage,
+  entity,
+}: RankedProject): ProjectUsage {
+  return {
+    projectId,
+    ...usage.toTotals(),
+    lastCallAt: usage.counters.lastCallAt
+      ? new Date(usage.counters.lastCallAt).toISOString()
+      : null,
+    entity,
   };
 }
