@@ -48,6 +48,12 @@ export interface DirtyHour {
 /** The levels of detail each rollup is kept at; see the migration. */
 export type RollupLevel = 'detail' | 'project' | 'model';
 
+/**
+ * Every level: the tables' key leads with (level, time), so a time range is
+ * found through the index only when the levels are named.
+ */
+const ROLLUP_LEVELS: RollupLevel[] = ['detail', 'project', 'model'];
+
 /** Stands for "all values" in a dimension a level collapses. */
 export const COLLAPSED = '*';
 
@@ -215,6 +221,16 @@ const ROLLUP_COLUMNS: BulkColumn[] = [
   ['last_call_at', 'bigint'],
 ];
 
+/** The counters of a rollup row that add up (not the cost, kept exact as text). */
+const SUMMED_COLUMNS = ROLLUP_COLUMNS.map(([column]) => column).filter(
+  column =>
+    !(KEY_COLUMNS as string[]).includes(column) &&
+    !['cost_nanos', 'latency_sketch', 'last_call_at'].includes(column),
+);
+
+/** Joins encoded sketches, which are JSON arrays and never contain it. */
+const SKETCH_SEPARATOR = ';';
+
 /** Most days one rollup transaction reads: a month of catch-up in one pass. */
 export const MAX_DAYS_PER_ROLL = 31;
 
@@ -284,15 +300,9 @@ export class RollupStore {
       // Hours of these days that are not re-rolled keep their rows; the
       // daily rows include them as they are.
       const dayStarts = [...new Set(hourStarts.map(dayStartOf))];
-      const daySpans = dayStarts.map((day): TimeSpan => [day, day + DAY_MS]);
       const kept = new Map<number, any[]>();
-      for (const row of await selectInSpans(
-        tx,
-        HOURLY_TABLE,
-        'hour_start',
-        daySpans,
-      )) {
-        const day = dayStartOf(Number(row.hour_start));
+      for (const row of await this.sumKeptHours(tx, dayStarts)) {
+        const day = Number(row.day_start);
         const rows = kept.get(day);
         if (rows) rows.push(row);
         else kept.set(day, [row]);
@@ -312,7 +322,7 @@ export class RollupStore {
           calls += groups.callCount();
         }
         for (const row of kept.get(dayStart) ?? []) {
-          addRollupRow(dayGroups.get(keyOf(row)), row);
+          addKeptSums(dayGroups.get(keyOf(row)), row);
         }
         const dayRows: RollupRows = [];
         dayGroups.appendTo(dayRows, dayStart);
@@ -323,7 +333,10 @@ export class RollupStore {
         // The database stores one day while the next is built.
         await writing;
         writing = (async () => {
-          await tx(DAILY_TABLE).where('day_start', dayStart).delete();
+          await tx(DAILY_TABLE)
+            .whereIn('level', ROLLUP_LEVELS)
+            .andWhere('day_start', dayStart)
+            .delete();
           await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
           await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
         })();
@@ -352,6 +365,49 @@ export class RollupStore {
       })
       .onConflict('id')
       .merge(['rolled_until', 'updated_at']);
+  }
+
+  /**
+   * The hourly rows left in the given days, summed per day and key by the
+   * database, their sketches joined with {@link SKETCH_SEPARATOR}: a busy
+   * day has a hundred thousand of them, far fewer keys.
+   */
+  private async sumKeptHours(
+    tx: Knex.Transaction,
+    dayStarts: number[],
+  ): Promise<any[]> {
+    const day = `hour_start - (hour_start % ${DAY_MS})`;
+    const rows: any[] = [];
+    for (const days of chunk(dayStarts, WRITE_CHUNK_ROWS / 2)) {
+      const sums = await tx(HOURLY_TABLE)
+        .select(
+          tx.raw(
+            [
+              `${day} AS day_start`,
+              ...KEY_COLUMNS,
+              ...SUMMED_COLUMNS.map(column => `SUM(${column}) AS ${column}`),
+              'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
+              'MAX(last_call_at) AS last_call_at',
+              `${joinedTextSql(
+                tx,
+                'latency_sketch',
+                SKETCH_SEPARATOR,
+              )} AS latency_sketches`,
+            ].join(', '),
+          ),
+        )
+        .whereIn('level', ROLLUP_LEVELS)
+        .andWhere(
+          spansWhere(
+            'hour_start',
+            days.map((start): TimeSpan => [start, start + DAY_MS]),
+          ),
+        )
+        .groupByRaw([day, ...KEY_COLUMNS].join(', '));
+      // Not push(...sums): a busy day's rows overflow the argument stack.
+      for (const row of sums) rows.push(row);
+    }
+    return rows;
   }
 
   /**
@@ -507,28 +563,20 @@ async function deleteInSpans(
   spans: TimeSpan[],
 ) {
   for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
-    await tx(table).where(spansWhere(column, part)).delete();
+    await tx(table)
+      .whereIn('level', ROLLUP_LEVELS)
+      .andWhere(spansWhere(column, part))
+      .delete();
   }
 }
 
-async function selectInSpans(
-  tx: Knex.Transaction,
-  table: string,
-  column: string,
-  spans: TimeSpan[],
-): Promise<any[]> {
-  const rows = [];
-  for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
-    rows.push(...(await tx(table).select('*').where(spansWhere(column, part))));
-  }
-  return rows;
-}
-
-/** Adds one stored rollup row (hourly or daily) to an accumulator. */
-function addRollupRow(usage: RollupAccumulator, row: any) {
+/** Adds the summed hourly rows of one day and key to an accumulator. */
+function addKeptSums(usage: RollupAccumulator, row: any) {
   addCounters(usage.counters, countersFromRow(row));
   usage.costNanos += toBigInt(row.cost_nanos);
-  usage.bins.addEncoded(row.latency_sketch);
+  for (const sketch of String(row.latency_sketches).split(SKETCH_SEPARATOR)) {
+    usage.bins.addEncoded(sketch);
+  }
 }
 
 /** Starts a new generation of rollup rows, inside the transaction that wrote them. */

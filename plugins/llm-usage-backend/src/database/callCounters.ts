@@ -27,8 +27,12 @@ export const CALL_COUNTERS: Record<string, string> = {
 };
 
 /** The text aggregate of each dialect: string_agg is only recent in SQLite. */
-export function joinedTextSql(db: Knex, expression: string): string {
+export function joinedTextSql(
+  db: Knex,
+  expression: string,
+  separator = ',',
+): string {
   return isPostgres(db)
-    ? `string_agg(${expression}, ',')`
-    : `group_concat(${expression}, ',')`;
+    ? `string_agg(${expression}, '${separator}')`
+    : `group_concat(${expression}, '${separator}')`;
 }

@@ -84,7 +84,7 @@ export class Reconciliation {
         .whereBetween('day_start', [fromDay, toDay])
         .whereIn('api_key_id', keyIds.slice(i, i + 500))
         .groupBy('api_key_id', 'day_start', 'currency');
-      recordedRows.push(...part);
+      for (const row of part) recordedRows.push(row);
     }
 
     const cells = new Map<
