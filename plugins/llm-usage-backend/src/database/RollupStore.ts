@@ -235,6 +235,12 @@ const SKETCH_SEPARATOR = ';';
 export const MAX_DAYS_PER_ROLL = 31;
 
 /**
+ * Most calls one rollup transaction reads: their groups are built in memory,
+ * about 1 KB each, so a busy month is rolled a few days at a time.
+ */
+export const MAX_CALLS_PER_ROLL = 1_000_000;
+
+/**
  * Maintains the hourly and daily rollups. The database sums each hour's calls
  * per detail key; JavaScript builds the latency sketches, the coarser levels
  * and the days from those sums. A batch of days is one transaction, so a
@@ -354,6 +360,15 @@ export class RollupStore {
       await nextGeneration(tx);
       return calls;
     });
+  }
+
+  /** Calls stored in the given hours (sorted). */
+  async countCalls(hours: DirtyHour[]): Promise<number> {
+    const spans = hourSpans(hours.map(h => h.hourStart));
+    const [row] = await this.db(CALLS_TABLE)
+      .where(spansWhere('occurred_at', spans))
+      .count({ n: '*' });
+    return Number(row.n);
   }
 
   async setRolledUntil(rolledUntil: number) {

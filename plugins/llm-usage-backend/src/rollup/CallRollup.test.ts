@@ -182,6 +182,26 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     );
   });
 
+  it('rolls a batch too big for memory a few days at a time, totals unchanged', async () => {
+    const { knex, calls, rollups } = await setup();
+    await calls.ingest(
+      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
+    );
+    const rollHours = jest.spyOn(rollups, 'rollHours');
+    const result = await new CallRollup(rollups, undefined, 300).run(
+      START + 7 * DAY,
+    );
+    expect(result.calls).toBe(1200);
+    // 6 days of ~200 calls, halved until each part holds at most 300.
+    expect(rollHours.mock.calls.map(([hours]) => hours.length)).toEqual([
+      24, 24, 24, 24, 24, 24,
+    ]);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
+      await rawTotals(knex),
+    );
+    expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+  });
+
   it('serves reads from rolled sums cached per generation, never stale and never changed by a read', async () => {
     const { knex, calls, rollups, rollup, queries } = await setup();
     const uncached = new UsageQueries(knex, rollups, { cache: false });
