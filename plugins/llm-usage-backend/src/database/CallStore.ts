@@ -185,16 +185,14 @@ export class CallStore {
     if (filter.status) query.andWhere('status', filter.status);
     if (filter.type) query.andWhere('type', filter.type);
     if (after) {
+      // A row comparison, not "a < v OR (a = v AND id < x)": the database
+      // then starts the index scan at the cursor instead of walking every
+      // earlier page, so page 1000 costs what page 1 does.
       const op = order === 'desc' ? '<' : '>';
-      query.andWhere(inner =>
-        inner
-          .whereRaw(`${sortSql} ${op} ?`, [after.value])
-          .orWhere(tie =>
-            tie
-              .whereRaw(`${sortSql} = ?`, [after.value])
-              .andWhere('id', op, after.id),
-          ),
-      );
+      query.andWhereRaw(`(${sortSql}, id) ${op} (?, ?)`, [
+        after.value,
+        after.id,
+      ]);
     }
     const rows: CallRow[] = await query
       .orderByRaw(`${sortSql} ${order}, id ${order}`)
