@@ -460,7 +460,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         title: 'API Keys',
         subtitle: 'Provider keys: owners, expiry, health and spend',
         listTitle: 'Keys',
-        manualRegistration: 'Keys of {{accounts}} are registered by hand: Volcengine has no API to list keys, so new keys there must be added here.',
+        manualRegistration:
+          'Keys of {{accounts}} are registered by hand: Volcengine has no API to list keys, so new keys there must be added here.',
       },
       summary: {
         total: 'Total keys',
@@ -468,7 +469,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         expiringSoon: 'Expiring within 7 days',
         expiringSoonCaption: 'Renew or replace them',
         balance: 'Balance ({{currency}})',
-        balanceCaption: '{{n}} accounts',
+        balanceCaption_one: '{{count}} account',
+        balanceCaption_other: '{{count}} accounts',
         monthSpend: 'Spend this month',
         monthSpendCaption: 'From reported calls, per currency',
       },
@@ -533,14 +535,17 @@ export const llmUsageTranslationRef = createTranslationRef({
       },
       empty: {
         title: 'No keys match',
-        description: 'Clear the filters, or add a provider account in Settings so its keys are synced.',
+        description:
+          'Clear the filters, or add a provider account in Settings so its keys are synced.',
       },
       batch: {
         selectPage: 'Select all keys on this page',
         selectKey: 'Select {{name}}',
         selected: '{{n}} selected',
-        allMatchingSelected: 'All {{n}} matching keys selected',
-        selectAllMatching: 'Select all {{n}} matching keys',
+        allMatchingSelected_one: 'The {{count}} matching key selected',
+        allMatchingSelected_other: 'All {{count}} matching keys selected',
+        selectAllMatching_one: 'Select the {{count}} matching key',
+        selectAllMatching_other: 'Select all {{count}} matching keys',
         clear: 'Clear selection',
         failed: 'The batch action failed: {{error}}',
         actions: {
@@ -562,25 +567,32 @@ export const llmUsageTranslationRef = createTranslationRef({
         succeeded: 'Done',
         failed: 'Failed',
         localOnly: 'Done here only',
-        localOnlyDetail: 'The provider cannot do this through its API; only the inventory was changed.',
+        localOnlyDetail:
+          'The provider cannot do this through its API; only the inventory was changed.',
         noResult: 'The backend returned no result for this key',
       },
       delete: {
-        title: 'Delete {{n}} keys?',
-        warning: 'These keys will be deleted. Where the provider supports it they are revoked there too, and applications using them stop working.',
+        title_one: 'Delete {{count}} key?',
+        title_other: 'Delete {{count}} keys?',
+        warning:
+          'These keys will be deleted. Where the provider supports it they are revoked there too, and applications using them stop working.',
         where: 'Deleted',
         atProvider: 'At the provider and here',
         localOnly: 'Here only (the provider cannot delete it)',
-        confirm: 'Delete {{n}} keys',
+        confirm_one: 'Delete {{count}} key',
+        confirm_other: 'Delete {{count}} keys',
       },
       assign: {
-        title: 'Assign an owner to {{n}} keys',
+        title_one: 'Assign an owner to {{count}} key',
+        title_other: 'Assign an owner to {{count}} keys',
         owner: 'Owner (group or user)',
         confirm: 'Assign',
       },
       tagsDialog: {
-        addTitle: 'Add tags to {{n}} keys',
-        removeTitle: 'Remove tags from {{n}} keys',
+        addTitle_one: 'Add tags to {{count}} key',
+        addTitle_other: 'Add tags to {{count}} keys',
+        removeTitle_one: 'Remove tags from {{count}} key',
+        removeTitle_other: 'Remove tags from {{count}} keys',
         none: 'No tags yet: create them in Settings.',
         confirm: 'Apply',
       },
@@ -599,7 +611,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         tokens: 'Tokens',
         cost: 'Cost',
         noUsage: 'No usage reported by the provider in the last 30 days',
-        costCurrencyNote: 'The line shows the cost in {{currency}}; other currencies are listed below.',
+        costCurrencyNote:
+          'The line shows the cost in {{currency}}; other currencies are listed below.',
         ownership: 'Ownership',
         edit: 'Edit',
         save: 'Save',
@@ -616,7 +629,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         capabilities: 'Enable / disable',
         canToggleAtProvider: 'At the provider',
         localToggleOnly: 'Only in this inventory (the provider cannot)',
-        removedAtProvider: 'The provider no longer lists this key (since {{time}}).',
+        removedAtProvider:
+          'The provider no longer lists this key (since {{time}}).',
         history: 'History',
         noHistory: 'No changes recorded yet',
       },
@@ -630,7 +644,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       },
       tags: {
         title: 'Tags',
-        subtitle: 'Labels for keys, with how many keys carry them and their spend this month',
+        subtitle:
+          'Labels for keys, with how many keys carry them and their spend this month',
         create: 'New tag',
         createTitle: 'New tag',
         editTitle: 'Edit tag',
@@ -645,13 +660,17 @@ export const llmUsageTranslationRef = createTranslationRef({
         delete: 'Delete',
         deleteNamed: 'Delete {{name}}',
         deleteTitle: 'Delete the tag {{name}}?',
-        deleteWarning: 'It is removed from the {{n}} keys that carry it. The keys themselves stay.',
+        deleteWarning_one:
+          'It is removed from the {{count}} key that carries it. The key itself stays.',
+        deleteWarning_other:
+          'It is removed from the {{count}} keys that carry it. The keys themselves stay.',
         created: 'Tag {{name}} created',
         updated: 'Tag {{name}} saved',
         deleted: 'Tag {{name}} deleted',
         failed: 'The tag could not be saved: {{error}}',
         emptyTitle: 'No tags yet',
-        emptyDescription: 'Tags group keys across providers, e.g. by environment or cost centre.',
+        emptyDescription:
+          'Tags group keys across providers, e.g. by environment or cost centre.',
       },
       accounts: {
         title: 'Provider accounts',
@@ -681,10 +700,12 @@ export const llmUsageTranslationRef = createTranslationRef({
         },
         notInstalled: 'No installed module handles this provider',
         manualKeys: 'Keys registered by hand',
-        manualKeysNote: '{{provider}} has no API to list keys: after adding the account, register its keys by hand on the API Keys page.',
+        manualKeysNote:
+          '{{provider}} has no API to list keys: after adding the account, register its keys by hand on the API Keys page.',
         credentials: 'Credentials',
         credentialsWriteOnly: 'Stored encrypted and never shown again.',
-        credentialsKeep: 'Stored values are never shown. Leave a field empty to keep it; type a value to replace it.',
+        credentialsKeep:
+          'Stored values are never shown. Leave a field empty to keep it; type a value to replace it.',
         credentialSet: '•••••• (set)',
         usageEvery: 'Sync usage every (minutes)',
         keysEvery: 'Sync keys every (minutes)',
@@ -694,7 +715,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         testFailed: '{{name}}: connection failed: {{error}}',
         syncNow: 'Sync now',
         syncNamed: 'Sync {{name}} now',
-        syncOk: '{{name}} synced ({{n}} items)',
+        syncOk_one: '{{name}} synced ({{count}} item)',
+        syncOk_other: '{{name}} synced ({{count}} items)',
         syncFailed: '{{name}}: sync failed: {{error}}',
         edit: 'Edit',
         editNamed: 'Edit {{name}}',
@@ -703,7 +725,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         historyTitle: 'Sync history: {{name}}',
         noRuns: 'This account has not been synced yet',
         emptyTitle: 'No provider accounts',
-        emptyDescription: 'Add an account (or configure llmUsage.accounts in app-config) to sync keys, usage and balances.',
+        emptyDescription:
+          'Add an account (or configure llmUsage.accounts in app-config) to sync keys, usage and balances.',
         runs: {
           started: 'Started',
           duration: 'Duration',
@@ -741,11 +764,13 @@ export const llmUsageTranslationRef = createTranslationRef({
         teamKeys: 'Keys owned by this team',
         noKeys: 'No provider keys',
         noCallsTitle: 'No calls reported under {{project}} yet',
-        noCallsDescription: 'Calls show up here once the service reports them with this project id.',
+        noCallsDescription:
+          'Calls show up here once the service reports them with this project id.',
         spendByProject: 'Spend by project',
         noProjects: 'This team owns no project with calls in this range',
         spendByMember: 'Spend by member, this month',
-        spendByMemberNote: 'Keys each member owns, as the providers report them',
+        spendByMemberNote:
+          'Keys each member owns, as the providers report them',
         member: 'Member',
         noMemberKeys: 'No member owns a key',
         cardTitle: 'LLM usage',
@@ -755,14 +780,17 @@ export const llmUsageTranslationRef = createTranslationRef({
         cardMonthCost: 'Key spend this month',
         cardOpen: 'Open the LLM Usage tab',
         notAvailableTitle: 'No LLM usage for this entity',
-        notAvailableDescription: 'Add the {{annotation}} annotation with the project id(s) this service reports its calls under.',
+        notAvailableDescription:
+          'Add the {{annotation}} annotation with the project id(s) this service reports its calls under.',
       },
       register: {
         button: 'Register key',
         title: 'Register a key by hand',
         secret: 'Secret (optional)',
-        secretHelp: 'Stored encrypted and never shown again; only a masked hint is kept visible.',
-        providerKeyIdHelp: 'The provider\'s id of the key, so its usage can be matched',
+        secretHelp:
+          'Stored encrypted and never shown again; only a masked hint is kept visible.',
+        providerKeyIdHelp:
+          "The provider's id of the key, so its usage can be matched",
         confirm: 'Register',
         done: 'Key {{name}} registered',
       },

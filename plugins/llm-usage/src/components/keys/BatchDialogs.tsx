@@ -169,7 +169,7 @@ export function DeleteKeysDialog(props: {
   return (
     <Dialog open onClose={onCancel} maxWidth="md" fullWidth>
       <DialogTitle>
-        {t('keyWorkspace.delete.title', { n: String(keys.length) })}
+        {t('keyWorkspace.delete.title', { count: keys.length })}
       </DialogTitle>
       <DialogContent>
         <DialogContentText>
@@ -210,7 +210,7 @@ export function DeleteKeysDialog(props: {
           variant="contained"
           disabled={busy || keys.length === 0}
         >
-          {t('keyWorkspace.delete.confirm', { n: String(keys.length) })}
+          {t('keyWorkspace.delete.confirm', { count: keys.length })}
         </Button>
       </DialogActions>
     </Dialog>
@@ -229,9 +229,7 @@ export function AssignOwnerDialog(props: {
   const [owner, setOwner] = useState<string | null>(null);
   return (
     <Dialog open onClose={onCancel} maxWidth="sm" fullWidth>
-      <DialogTitle>
-        {t('keyWorkspace.assign.title', { n: String(count) })}
-      </DialogTitle>
+      <DialogTitle>{t('keyWorkspace.assign.title', { count })}</DialogTitle>
       <DialogContent>
         <EntityPicker
           name="assign-owner"
@@ -279,7 +277,7 @@ export function BatchTagsDialog(props: {
           mode === 'addTags'
             ? 'keyWorkspace.tagsDialog.addTitle'
             : 'keyWorkspace.tagsDialog.removeTitle',
-          { n: String(count) },
+          { count },
         )}
       </DialogTitle>
       <DialogContent>

@@ -88,7 +88,7 @@ export function KeyBatchBar(props: KeyBatchBarProps) {
       <Typography variant="body2" className={classes.count}>
         {allMatching
           ? t('keyWorkspace.batch.allMatchingSelected', {
-              n: String(totalMatching),
+              count: totalMatching,
             })
           : t('keyWorkspace.batch.selected', { n: String(selectedCount) })}
       </Typography>
@@ -99,7 +99,7 @@ export function KeyBatchBar(props: KeyBatchBarProps) {
           onClick={onSelectAllMatching}
         >
           {t('keyWorkspace.batch.selectAllMatching', {
-            n: String(totalMatching),
+            count: totalMatching,
           })}
         </MuiLink>
       )}

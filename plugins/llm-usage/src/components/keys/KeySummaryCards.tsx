@@ -70,7 +70,7 @@ export function KeySummaryCards(props: {
               caption={
                 summary &&
                 t('keyWorkspace.summary.balanceCaption', {
-                  n: String(accountsWithBalance(currency)),
+                  count: accountsWithBalance(currency),
                 })
               }
             />

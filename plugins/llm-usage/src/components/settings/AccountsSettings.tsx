@@ -284,7 +284,7 @@ export function AccountsSettings() {
           ? {
               message: t('keyWorkspace.accounts.syncOk', {
                 name: account.name,
-                n: String(runs.reduce((sum, run) => sum + run.items, 0)),
+                count: runs.reduce((sum, run) => sum + run.items, 0),
               }),
               severity: 'success',
               display: 'transient',

@@ -343,7 +343,7 @@ export function TagsSettings() {
           <DialogContent>
             <DialogContentText>
               {t('keyWorkspace.tags.deleteWarning', {
-                n: String(editing.tag.keyCount),
+                count: editing.tag.keyCount,
               })}
             </DialogContentText>
           </DialogContent>
