@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
-  CatalogAutocomplete,
   catalogApiRef,
   humanizeEntityRef,
 } from '@backstage/plugin-catalog-react';
+import { TextField } from '@material-ui/core';
+import Autocomplete, {
+  AutocompleteRenderInputParams,
+} from '@material-ui/lab/Autocomplete';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { llmUsageTranslationRef } from '../../translation';
 
@@ -76,6 +79,31 @@ interface PickerProps {
   kinds?: string[];
 }
 
+/**
+ * An outlined field with a floating label, like the text fields and selects
+ * beside it in forms and filter bars (the catalog's autocomplete puts its
+ * label above the box, as its sidebar filters do).
+ */
+function pickerInput(label: string, name: string) {
+  return (params: AutocompleteRenderInputParams) => (
+    <TextField
+      {...params}
+      name={name}
+      label={label}
+      variant="outlined"
+      size="small"
+    />
+  );
+}
+
+function optionLabel(option: EntityOption) {
+  return option.label;
+}
+
+function sameOption(option: EntityOption, selected: EntityOption) {
+  return option.ref === selected.ref;
+}
+
 /** Picks one catalog entity (an owner: a Group or a User, by default). */
 export function EntityPicker(
   props: PickerProps & {
@@ -87,18 +115,17 @@ export function EntityPicker(
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const { options, loading } = useEntityOptions(kinds, value ? [value] : []);
   return (
-    <CatalogAutocomplete<EntityOption>
-      name={name}
-      label={label}
+    <Autocomplete<EntityOption>
+      size="small"
       loading={loading}
       loadingText={t('keyWorkspace.picker.loading')}
       noOptionsText={t('keyWorkspace.picker.noOptions')}
       options={options}
       value={options.find(o => o.ref === value) ?? null}
-      getOptionLabel={option => option.label}
-      getOptionSelected={(option, selected) => option.ref === selected.ref}
+      getOptionLabel={optionLabel}
+      getOptionSelected={sameOption}
       onChange={(_event, option) => onChange(option?.ref ?? null)}
-      TextFieldProps={{ size: 'small' }}
+      renderInput={pickerInput(label, name)}
     />
   );
 }
@@ -114,19 +141,18 @@ export function EntityMultiPicker(
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const { options, loading } = useEntityOptions(kinds, value);
   return (
-    <CatalogAutocomplete<EntityOption, true>
+    <Autocomplete<EntityOption, true>
       multiple
-      name={name}
-      label={label}
+      size="small"
       loading={loading}
       loadingText={t('keyWorkspace.picker.loading')}
       noOptionsText={t('keyWorkspace.picker.noOptions')}
       options={options}
       value={options.filter(o => value.includes(o.ref))}
-      getOptionLabel={option => option.label}
-      getOptionSelected={(option, selected) => option.ref === selected.ref}
+      getOptionLabel={optionLabel}
+      getOptionSelected={sameOption}
       onChange={(_event, selected) => onChange(selected.map(o => o.ref))}
-      TextFieldProps={{ size: 'small' }}
+      renderInput={pickerInput(label, name)}
       limitTags={2}
     />
   );
