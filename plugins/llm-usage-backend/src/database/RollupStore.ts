@@ -20,7 +20,12 @@ import {
   dayStartOf,
 } from './tables';
 import { TimeSpan, hourSpans } from '../usage/segments';
-import { CALL_COUNTERS, HAS_LATENCY, joinedTextSql } from './callCounters';
+import {
+  CALL_COUNTERS,
+  COUNTER_COLUMNS,
+  joinedTextSql,
+  latencyKeySql,
+} from './callCounters';
 import { BulkColumn, bulkInsert, isPostgres } from './bulkInsert';
 
 const STATE_ID = 'calls';
@@ -45,31 +50,34 @@ export interface DirtyHour {
   token: string;
 }
 
-/** The levels of detail each rollup is kept at; see the migration. */
+/** The levels of detail a rollup row can be kept at; see the migrations. */
 export type RollupLevel = 'detail' | 'project' | 'model';
 
 /**
- * Every level: the tables' key leads with (level, time), so a time range is
- * found through the index only when the levels are named.
+ * The levels each table keeps. Hours keep no project level: within one hour
+ * a project has few detail rows, so project reads sum those instead and the
+ * rollup writes a third fewer rows. Naming the levels also lets a time range
+ * be found through the tables' key, which leads with (level, time).
  */
-const ROLLUP_LEVELS: RollupLevel[] = ['detail', 'project', 'model'];
+const LEVELS = {
+  hourly: ['detail', 'model'],
+  daily: ['detail', 'project', 'model'],
+} satisfies Record<string, RollupLevel[]>;
+
+/** The stored level that answers reads at each level, per table. */
+export const LEVEL_READ_FROM: Record<
+  keyof typeof LEVELS,
+  Record<RollupLevel, RollupLevel>
+> = {
+  hourly: { detail: 'detail', project: 'detail', model: 'model' },
+  daily: { detail: 'detail', project: 'project', model: 'model' },
+};
 
 /** Stands for "all values" in a dimension a level collapses. */
 export const COLLAPSED = '*';
 
-/** The dimensions of a rollup row. */
-interface RollupKey {
-  level: RollupLevel;
-  user_ref: string;
-  project_id: string;
-  api_key_id: string;
-  provider: string;
-  model: string;
-  currency: string;
-}
-
-const KEY_COLUMNS: Array<keyof RollupKey> = [
-  'level',
+/** The dimensions of a detail row, every one kept. */
+const DETAIL_DIMENSIONS = [
   'user_ref',
   'project_id',
   'api_key_id',
@@ -78,133 +86,32 @@ const KEY_COLUMNS: Array<keyof RollupKey> = [
   'currency',
 ];
 
-/** The keys one call (or detail row) contributes to, one per level. */
-function keysOf(row: Omit<RollupKey, 'level'>): RollupKey[] {
-  const { provider, model, currency } = row;
-  return [
-    {
-      level: 'detail',
-      user_ref: row.user_ref,
-      project_id: row.project_id,
-      api_key_id: row.api_key_id,
-      provider,
-      model,
-      currency,
-    },
-    {
-      level: 'project',
-      user_ref: COLLAPSED,
-      project_id: row.project_id,
-      api_key_id: COLLAPSED,
-      provider,
-      model,
-      currency,
-    },
-    {
-      level: 'model',
-      user_ref: COLLAPSED,
-      project_id: COLLAPSED,
-      api_key_id: COLLAPSED,
-      provider,
-      model,
-      currency,
-    },
-  ];
-}
-
 /**
- * What a rollup row sums. One currency per row, so one cost; latency as
- * bare bins, since a rollup builds hundreds of thousands of these at once.
+ * The detail dimensions in the order of each table's key. Rows grouped in
+ * that order are written in key order, into neighbouring index pages.
  */
-class RollupAccumulator {
-  readonly counters = emptyCounters();
-  costNanos = 0n;
-  readonly bins = new LatencyBins();
+const KEY_ORDER = {
+  hourly: [
+    'project_id',
+    'user_ref',
+    'api_key_id',
+    'provider',
+    'model',
+    'currency',
+  ],
+  daily: DETAIL_DIMENSIONS,
+} satisfies Record<keyof typeof LEVELS, string[]>;
 
-  merge(other: RollupAccumulator) {
-    addCounters(this.counters, other.counters);
-    this.costNanos += other.costNanos;
-    this.bins.addBins(other.bins);
-  }
-}
-
-/** Accumulators by rollup key. */
-class RollupGroups {
-  readonly groups = new Map<
-    string,
-    { key: RollupKey; usage: RollupAccumulator }
-  >();
-
-  get(key: RollupKey): RollupAccumulator {
-    const id = `${key.level}\u0000${key.user_ref}\u0000${key.project_id}\u0000${key.api_key_id}\u0000${key.provider}\u0000${key.model}\u0000${key.currency}`;
-    let group = this.groups.get(id);
-    if (!group) {
-      group = { key, usage: new RollupAccumulator() };
-      this.groups.set(id, group);
-    }
-    return group.usage;
-  }
-
-  merge(other: RollupGroups) {
-    for (const { key, usage } of other.groups.values()) {
-      this.get(key).merge(usage);
-    }
-  }
-
-  /** Total calls, counted once (at the detail level). */
-  callCount(): number {
-    let calls = 0;
-    for (const { key, usage } of this.groups.values()) {
-      if (key.level === 'detail') calls += usage.counters.calls;
-    }
-    return calls;
-  }
-
-  /** Appends one row per group: the time, then {@link ROLLUP_COLUMNS}. */
-  appendTo(rows: RollupRows, time: number) {
-    for (const { key, usage } of this.groups.values()) {
-      const c = usage.counters;
-      rows.push([
-        time,
-        key.level,
-        key.user_ref,
-        key.project_id,
-        key.api_key_id,
-        key.provider,
-        key.model,
-        key.currency,
-        c.calls,
-        c.successCalls,
-        c.failedCalls,
-        c.processingCalls,
-        c.inputTokens,
-        c.outputTokens,
-        c.cachedTokens,
-        usage.costNanos.toString(),
-        c.latencyCount,
-        c.latencySumMs,
-        c.ttftCount,
-        c.ttftSumMs,
-        usage.bins.encode(),
-        c.lastCallAt,
-      ]);
-    }
-  }
-}
-
-/** Rollup rows as value arrays: the time, then {@link ROLLUP_COLUMNS}. */
-type RollupRows = unknown[][];
-
-function byLevelAndTime(a: unknown[], b: unknown[]): number {
-  const [timeA, levelA] = a as [number, string];
-  const [timeB, levelB] = b as [number, string];
-  if (levelA !== levelB) return levelA < levelB ? -1 : 1;
-  return timeA - timeB;
-}
+/** The dimensions a coarser level keeps; the others are {@link COLLAPSED}. */
+const COARSE_DIMENSIONS = {
+  project: ['project_id', 'provider', 'model', 'currency'],
+  model: ['provider', 'model', 'currency'],
+} satisfies Partial<Record<RollupLevel, string[]>>;
 
 /** The columns of both rollup tables, after the hour or day start. */
 const ROLLUP_COLUMNS: BulkColumn[] = [
-  ...KEY_COLUMNS.map((column): BulkColumn => [column, 'text']),
+  ['level', 'text'],
+  ...DETAIL_DIMENSIONS.map((column): BulkColumn => [column, 'text']),
   ['call_count', 'integer'],
   ['success_count', 'integer'],
   ['failed_count', 'integer'],
@@ -221,33 +128,35 @@ const ROLLUP_COLUMNS: BulkColumn[] = [
   ['last_call_at', 'bigint'],
 ];
 
-/** The counters of a rollup row that add up (not the cost, kept exact as text). */
-const SUMMED_COLUMNS = ROLLUP_COLUMNS.map(([column]) => column).filter(
-  column =>
-    !(KEY_COLUMNS as string[]).includes(column) &&
-    !['cost_nanos', 'latency_sketch', 'last_call_at'].includes(column),
-);
+/** A column of a rollup row and the SQL that computes it from summed rows. */
+type SummedColumn = [column: string, sql: string | Knex.Raw];
 
-/** Joins encoded sketches, which are JSON arrays and never contain it. */
-const SKETCH_SEPARATOR = ';';
-
-/** Most days one rollup transaction reads: a month of catch-up in one pass. */
+/** Most days one rollup transaction covers: a month of catch-up in one pass. */
 export const MAX_DAYS_PER_ROLL = 31;
 
 /**
- * Most calls one rollup transaction reads: their groups are built in memory,
- * about 1 KB each, so a busy month is rolled a few days at a time.
- */
-export const MAX_CALLS_PER_ROLL = 1_000_000;
-
-/**
- * Maintains the hourly and daily rollups. The database sums each hour's calls
- * per detail key; JavaScript builds the latency sketches, the coarser levels
- * and the days from those sums. A batch of days is one transaction, so a
- * reader never sees an hourly rollup that its daily rollup does not reflect.
+ * Maintains the hourly and daily rollups.
+ *
+ * The database does the bulk: it sums each hour's calls per detail key and
+ * each day's detail rows, and writes them with their latency sketches as key
+ * lists (see `LatencySketch`), so the rows never travel through JavaScript.
+ * JavaScript builds only the project and model levels, whose rows sum far
+ * more calls and keep their sketches as bins.
+ *
+ * A batch of days is one transaction, so a reader never sees an hourly
+ * rollup that its daily rollup does not reflect.
  */
 export class RollupStore {
   constructor(private readonly db: Knex) {}
+
+  /**
+   * How many batches of days may be rolled at once. On PostgreSQL two, one
+   * server process each, so both cores of a small machine work. SQLite has
+   * one connection.
+   */
+  get rollLanes(): number {
+    return isPostgres(this.db) ? 2 : 1;
+  }
 
   async getState(): Promise<RollupState> {
     const [state, dirty] = await Promise.all([
@@ -291,84 +200,46 @@ export class RollupStore {
 
   /**
    * Re-rolls the given hours (sorted, of at most {@link MAX_DAYS_PER_ROLL}
-   * UTC days) and the daily rows of their days, then clears the dirty marks
+   * UTC days) and every level of their days, then clears the dirty marks
    * that were not renewed meanwhile. Idempotent. Returns the number of calls
    * rolled.
    */
   async rollHours(hours: DirtyHour[]): Promise<number> {
-    const hourStarts = hours.map(h => h.hourStart);
-    const spans = hourSpans(hourStarts);
+    const spans = hourSpans(hours.map(h => h.hourStart));
+    const dayStarts = [...new Set(hours.map(h => dayStartOf(h.hourStart)))];
     return this.db.transaction(async tx => {
-      const detailRows = await this.sumCallsPerHour(tx, spans);
-
-      await deleteInSpans(tx, HOURLY_TABLE, 'hour_start', spans);
-
-      // Hours of these days that are not re-rolled keep their rows; the
-      // daily rows include them as they are.
-      const dayStarts = [...new Set(hourStarts.map(dayStartOf))];
-      const kept = new Map<number, any[]>();
-      for (const row of await this.sumKeptHours(tx, dayStarts)) {
-        const day = Number(row.day_start);
-        const rows = kept.get(day);
-        if (rows) rows.push(row);
-        else kept.set(day, [row]);
+      if (isPostgres(tx)) {
+        // Sorting a month of calls into detail sums spills less to disk.
+        await tx.raw(`SET LOCAL work_mem = '256MB'`);
+      }
+      for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
+        await deleteLevels(tx, HOURLY_TABLE, 'hour_start', LEVELS.hourly, part);
+        await insertHourlyDetail(tx, part);
+      }
+      // A day's detail rows sum all its hourly detail rows: the re-rolled
+      // hours and the ones kept as they were.
+      const daySpans = dayStarts.map((day): TimeSpan => [day, day + DAY_MS]);
+      for (const part of chunk(daySpans, WRITE_CHUNK_ROWS / 2)) {
+        await deleteLevels(tx, DAILY_TABLE, 'day_start', LEVELS.daily, part);
+        await insertDailyDetail(tx, part);
       }
 
-      const byDay = splitByDay(detailRows);
       let calls = 0;
-      let writing: Promise<void> = Promise.resolve();
       for (const dayStart of dayStarts) {
-        const dayGroups = new RollupGroups();
-        const hourRows: RollupRows = [];
-        for (const [hourStart, groups] of groupPerHour(
-          byDay.get(dayStart) ?? [],
-        )) {
-          groups.appendTo(hourRows, hourStart);
-          dayGroups.merge(groups);
-          calls += groups.callCount();
-        }
-        for (const row of kept.get(dayStart) ?? []) {
-          addKeptSums(dayGroups.get(keyOf(row)), row);
-        }
-        const dayRows: RollupRows = [];
-        dayGroups.appendTo(dayRows, dayStart);
-        // Each level's rows together: reads of one level touch fewer pages.
-        hourRows.sort(byLevelAndTime);
-        dayRows.sort(byLevelAndTime);
-
-        // The database stores one day while the next is built.
-        await writing;
-        writing = (async () => {
-          await tx(DAILY_TABLE)
-            .whereIn('level', ROLLUP_LEVELS)
-            .andWhere('day_start', dayStart)
-            .delete();
-          await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
-          await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
-        })();
-        writing.catch(() => {}); // awaited below; not an unhandled rejection
-        await new Promise(resolveSoon => setImmediate(resolveSoon));
+        calls += await writeCoarseLevels(tx, dayStart, spans);
       }
-      await writing;
 
+      // Before the marks: a concurrent rollup waits for this row holding no
+      // mark that a writer, which this rollup may wait for, could need.
+      await nextGeneration(tx);
       // One hour at a time, in hour order, as writers lock them.
       for (const { hourStart, token } of hours) {
         await tx(DIRTY_HOURS_TABLE)
           .where({ hour_start: hourStart, token })
           .delete();
       }
-      await nextGeneration(tx);
       return calls;
     });
-  }
-
-  /** Calls stored in the given hours (sorted). */
-  async countCalls(hours: DirtyHour[]): Promise<number> {
-    const spans = hourSpans(hours.map(h => h.hourStart));
-    const [row] = await this.db(CALLS_TABLE)
-      .where(spansWhere('occurred_at', spans))
-      .count({ n: '*' });
-    return Number(row.n);
   }
 
   async setRolledUntil(rolledUntil: number) {
@@ -381,135 +252,258 @@ export class RollupStore {
       .onConflict('id')
       .merge(['rolled_until', 'updated_at']);
   }
+}
 
-  /**
-   * The hourly rows left in the given days, summed per day and key by the
-   * database, their sketches joined with {@link SKETCH_SEPARATOR}: a busy
-   * day has a hundred thousand of them, far fewer keys.
-   */
-  private async sumKeptHours(
-    tx: Knex.Transaction,
-    dayStarts: number[],
-  ): Promise<any[]> {
-    const day = `hour_start - (hour_start % ${DAY_MS})`;
-    const rows: any[] = [];
-    for (const days of chunk(dayStarts, WRITE_CHUNK_ROWS / 2)) {
-      const sums = await tx(HOURLY_TABLE)
-        .select(
-          tx.raw(
-            [
-              `${day} AS day_start`,
-              ...KEY_COLUMNS,
-              ...SUMMED_COLUMNS.map(column => `SUM(${column}) AS ${column}`),
-              'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
-              'MAX(last_call_at) AS last_call_at',
-              `${joinedTextSql(
-                tx,
-                'latency_sketch',
-                SKETCH_SEPARATOR,
-              )} AS latency_sketches`,
-            ].join(', '),
-          ),
-        )
-        .whereIn('level', ROLLUP_LEVELS)
-        .andWhere(
-          spansWhere(
-            'hour_start',
-            days.map((start): TimeSpan => [start, start + DAY_MS]),
-          ),
-        )
-        .groupByRaw([day, ...KEY_COLUMNS].join(', '));
-      // Not push(...sums): a busy day's rows overflow the argument stack.
-      for (const row of sums) rows.push(row);
+/**
+ * Writes the model rows of the re-rolled hours of one day and the project
+ * and model rows of the day, from the detail rows written before them.
+ * Returns the number of calls in those hours.
+ */
+async function writeCoarseLevels(
+  tx: Knex.Transaction,
+  dayStart: number,
+  rerolledHours: TimeSpan[],
+): Promise<number> {
+  const dayEnd = dayStart + DAY_MS;
+  let calls = 0;
+  const hourModels = await sumDetailRows(tx, {
+    table: HOURLY_TABLE,
+    timeColumn: 'hour_start',
+    spans: clipSpans(rerolledHours, dayStart, dayEnd),
+    level: 'model',
+  });
+  const hourRows = hourModels.map(sums => {
+    calls += Number(sums.call_count);
+    return RollupRow.of(sums, 'model')
+      .add(sums)
+      .values(Number(sums.time_start));
+  });
+  await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
+
+  const dayProjects = await sumDetailRows(tx, {
+    table: DAILY_TABLE,
+    timeColumn: 'day_start',
+    spans: [[dayStart, dayEnd]],
+    level: 'project',
+  });
+  const dayModels = new Map<string, RollupRow>();
+  const dayRows: unknown[][] = [];
+  for (const sums of dayProjects) {
+    const project = RollupRow.of(sums, 'project').add(sums);
+    dayRows.push(project.values(dayStart));
+    const modelId = COARSE_DIMENSIONS.model.map(c => sums[c]).join('\u0000');
+    let model = dayModels.get(modelId);
+    if (!model) {
+      model = RollupRow.of(sums, 'model');
+      dayModels.set(modelId, model);
     }
-    return rows;
+    model.merge(project);
+  }
+  for (const model of dayModels.values()) dayRows.push(model.values(dayStart));
+  await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
+  return calls;
+}
+
+/**
+ * A project or model rollup row built in JavaScript from summed detail
+ * rows. Its sketch is kept as bins: such a row sums many calls.
+ */
+class RollupRow {
+  private readonly counters = emptyCounters();
+  private costNanos = 0n;
+  private readonly bins = new LatencyBins();
+
+  private constructor(private readonly key: Record<string, string>) {}
+
+  /** An empty row of `level` for the dimensions of a detail sums row. */
+  static of(sums: any, level: 'project' | 'model'): RollupRow {
+    const key: Record<string, string> = { level };
+    for (const column of DETAIL_DIMENSIONS) {
+      key[column] = (COARSE_DIMENSIONS[level] as string[]).includes(column)
+        ? sums[column]
+        : COLLAPSED;
+    }
+    return new RollupRow(key);
   }
 
-  /**
-   * One row per hour and detail key with the summed counters and the
-   * durations as a comma-separated list: the database does the grouping, and
-   * far fewer rows cross the wire than there are calls.
-   */
-  private async sumCallsPerHour(
-    tx: Knex.Transaction,
-    spans: TimeSpan[],
-  ): Promise<DetailHourRow[]> {
-    const dimensions = KEY_COLUMNS.filter(column => column !== 'level');
-    const hour = `occurred_at - (occurred_at % ${HOUR_MS})`;
-    if (isPostgres(tx)) {
-      // A month of detail groups fits in memory instead of spilling to disk.
-      await tx.raw(`SET LOCAL work_mem = '256MB'`);
-    }
-    const query = tx(CALLS_TABLE)
-      .select(
-        tx.raw(
-          [
-            `${hour} AS hour_start`,
-            ...dimensions,
-            ...Object.entries(CALL_COUNTERS).map(
-              ([alias, expression]) => `SUM(${expression}) AS ${alias}`,
-            ),
-            // Text keeps bigint sums exact on both databases.
-            'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
-            'MAX(occurred_at) AS last_call_at',
-            `${joinedTextSql(
-              tx,
-              `CASE WHEN ${HAS_LATENCY} THEN CAST(duration_ms AS TEXT) END`,
-            )} AS durations`,
-          ].join(', '),
-        ),
-      )
+  /** Adds a row of detail sums (see {@link sumDetailRows}). */
+  add(sums: any): this {
+    addCounters(this.counters, countersFromRow(sums));
+    this.costNanos += toBigInt(sums.cost_nanos);
+    this.bins.addEncoded(sums.latency_sketch);
+    return this;
+  }
+
+  merge(other: RollupRow) {
+    addCounters(this.counters, other.counters);
+    this.costNanos += other.costNanos;
+    this.bins.addBins(other.bins);
+  }
+
+  /** The row's values: the time, then {@link ROLLUP_COLUMNS}. */
+  values(time: number): unknown[] {
+    const c = this.counters;
+    return [
+      time,
+      ...ROLLUP_COLUMNS.slice(0, 1 + DETAIL_DIMENSIONS.length).map(
+        ([column]) => this.key[column],
+      ),
+      c.calls,
+      c.successCalls,
+      c.failedCalls,
+      c.processingCalls,
+      c.inputTokens,
+      c.outputTokens,
+      c.cachedTokens,
+      this.costNanos.toString(),
+      c.latencyCount,
+      c.latencySumMs,
+      c.ttftCount,
+      c.ttftSumMs,
+      this.bins.encode(),
+      c.lastCallAt,
+    ];
+  }
+}
+
+/** SQL: the start of the period of `length` ms that `column` falls in. */
+function periodStartSql(column: string, length: number): string {
+  return `${column} - (${column} % ${length})`;
+}
+
+/**
+ * Writes the detail rows of the hours in `spans`: the database sums each
+ * hour's calls per detail key and lists their latency keys.
+ */
+async function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
+  const hour = periodStartSql('occurred_at', HOUR_MS);
+  await insertSummed(
+    tx,
+    HOURLY_TABLE,
+    [
+      ['hour_start', hour],
+      ['level', "'detail'"],
+      ...DETAIL_DIMENSIONS.map((column): SummedColumn => [column, column]),
+      ...Object.entries(CALL_COUNTERS).map(
+        ([column, perCall]): SummedColumn => [column, `SUM(${perCall})`],
+      ),
+      ['cost_nanos', 'SUM(cost_nanos)'],
+      [
+        'latency_sketch',
+        tx.raw(`COALESCE(${joinedTextSql(tx, '?')}, '')`, [latencyKeySql(tx)]),
+      ],
+      ['last_call_at', 'MAX(occurred_at)'],
+    ],
+    tx(CALLS_TABLE)
       .where(spansWhere('occurred_at', spans))
-      .groupByRaw([hour, ...dimensions].join(', '));
-    const rows: any[] = await query;
-    return rows.map(row => ({
-      hourStart: Number(row.hour_start),
-      key: keyOf(row, 'detail'),
-      row,
-    }));
-  }
+      .groupByRaw([hour, ...KEY_ORDER.hourly].join(', ')),
+  );
 }
 
-/** Counters and durations of one hour and detail key, summed by the database. */
-interface DetailHourRow {
-  hourStart: number;
-  key: RollupKey;
-  row: any;
+/** Writes the detail rows of the days in `spans` from their hourly detail rows. */
+async function insertDailyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
+  const day = periodStartSql('hour_start', DAY_MS);
+  await insertSummed(
+    tx,
+    DAILY_TABLE,
+    [
+      ['day_start', day],
+      ['level', "'detail'"],
+      ...DETAIL_DIMENSIONS.map((column): SummedColumn => [column, column]),
+      ...summedDetailColumns(tx),
+    ],
+    tx(HOURLY_TABLE)
+      .where('level', 'detail')
+      .andWhere(spansWhere('hour_start', spans))
+      .groupByRaw([day, ...KEY_ORDER.daily].join(', ')),
+  );
 }
 
-function splitByDay(rows: DetailHourRow[]): Map<number, DetailHourRow[]> {
-  const days = new Map<number, DetailHourRow[]>();
-  for (const row of rows) {
-    const day = dayStartOf(row.hourStart);
-    const list = days.get(day);
-    if (list) list.push(row);
-    else days.set(day, [row]);
-  }
-  return days;
+/**
+ * The detail rows of `table` in `spans` summed per time and the dimensions
+ * `level` keeps, with their latency key lists joined and the cost as text
+ * (exact on both databases).
+ */
+function sumDetailRows(
+  tx: Knex.Transaction,
+  options: {
+    table: string;
+    timeColumn: string;
+    spans: TimeSpan[];
+    level: 'project' | 'model';
+  },
+): Promise<any[]> {
+  if (options.spans.length === 0) return Promise.resolve([]);
+  const dimensions = COARSE_DIMENSIONS[options.level];
+  const sums = summedDetailColumns(tx).map(
+    ([column, sql]): SummedColumn => [
+      column,
+      column === 'cost_nanos' ? `CAST(${sql} AS TEXT)` : sql,
+    ],
+  );
+  return tx(options.table)
+    .select(
+      tx.raw(`${options.timeColumn} AS time_start`),
+      ...dimensions,
+      ...sums.map(([column, sql]) => tx.raw(`${sql} AS ${column}`)),
+    )
+    .where('level', 'detail')
+    .andWhere(spansWhere(options.timeColumn, options.spans))
+    .groupBy(options.timeColumn, ...dimensions);
 }
 
-/** Every level of each hour, built from its detail rows. */
-function groupPerHour(rows: DetailHourRow[]): Map<number, RollupGroups> {
-  const hours = new Map<number, RollupGroups>();
-  for (const { hourStart, key, row } of rows) {
-    let groups = hours.get(hourStart);
-    if (!groups) {
-      groups = new RollupGroups();
-      hours.set(hourStart, groups);
-    }
-    const counters = countersFromRow(row);
-    const cost = toBigInt(row.cost_nanos);
-    const durations: string[] = row.durations
-      ? String(row.durations).split(',')
-      : [];
-    for (const levelKey of keysOf(key)) {
-      const usage = groups.get(levelKey);
-      addCounters(usage.counters, counters);
-      usage.costNanos += cost;
-      for (const duration of durations) usage.bins.addDuration(+duration);
-    }
+/** How rollup rows' columns add up when detail rows are summed. */
+function summedDetailColumns(tx: Knex.Transaction): SummedColumn[] {
+  return [
+    ...COUNTER_COLUMNS.map(
+      (column): SummedColumn => [column, `SUM(${column})`],
+    ),
+    ['cost_nanos', 'SUM(cost_nanos)'],
+    // Key lists merge by joining; an empty one would add a stray entry.
+    [
+      'latency_sketch',
+      `COALESCE(${joinedTextSql(tx, "NULLIF(latency_sketch, '')")}, '')`,
+    ],
+    ['last_call_at', 'MAX(last_call_at)'],
+  ];
+}
+
+/** `INSERT INTO table (columns) SELECT sums FROM source`, in one statement. */
+async function insertSummed(
+  tx: Knex.Transaction,
+  table: string,
+  columns: SummedColumn[],
+  source: Knex.QueryBuilder,
+) {
+  const select = source
+    .clone()
+    .select(
+      columns.map(([column, sql]) =>
+        tx.raw(`? AS ${column}`, [asRaw(tx, sql)]),
+      ),
+    );
+  const { sql, bindings } = select.toSQL();
+  await tx.raw(
+    `INSERT INTO ${table} (${columns
+      .map(([column]) => column)
+      .join(', ')}) ${sql}`,
+    bindings,
+  );
+}
+
+/** The parts of `spans` within [start, end). */
+function clipSpans(spans: TimeSpan[], start: number, end: number): TimeSpan[] {
+  const clipped: TimeSpan[] = [];
+  for (const [spanStart, spanEnd] of spans) {
+    const from = Math.max(spanStart, start);
+    const to = Math.min(spanEnd, end);
+    if (from < to) clipped.push([from, to]);
   }
-  return hours;
+  return clipped;
+}
+
+function asRaw(tx: Knex.Transaction, sql: string | Knex.Raw): Knex.Raw {
+  return typeof sql === 'string' ? tx.raw(sql) : sql;
 }
 
 /** Groups dirty hours into batches of whole UTC days, oldest first. */
@@ -538,7 +532,7 @@ function insertRows(
   tx: Knex.Transaction,
   table: string,
   timeColumn: string,
-  rows: RollupRows,
+  rows: unknown[][],
 ) {
   return bulkInsert(
     tx,
@@ -546,19 +540,6 @@ function insertRows(
     [[timeColumn, 'bigint'], ...ROLLUP_COLUMNS],
     rows,
   );
-}
-
-/** The key of a rollup row, or of a calls aggregate row at `level`. */
-function keyOf(row: any, level: RollupLevel = row.level): RollupKey {
-  return {
-    level,
-    user_ref: row.user_ref,
-    project_id: row.project_id,
-    api_key_id: row.api_key_id,
-    provider: row.provider,
-    model: row.model,
-    currency: row.currency,
-  };
 }
 
 function spansWhere(column: string, spans: TimeSpan[]) {
@@ -571,27 +552,18 @@ function spansWhere(column: string, spans: TimeSpan[]) {
   };
 }
 
-async function deleteInSpans(
+/** Deletes the rows of `levels` in `spans`. */
+async function deleteLevels(
   tx: Knex.Transaction,
   table: string,
-  column: string,
+  timeColumn: string,
+  levels: RollupLevel[],
   spans: TimeSpan[],
 ) {
-  for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
-    await tx(table)
-      .whereIn('level', ROLLUP_LEVELS)
-      .andWhere(spansWhere(column, part))
-      .delete();
-  }
-}
-
-/** Adds the summed hourly rows of one day and key to an accumulator. */
-function addKeptSums(usage: RollupAccumulator, row: any) {
-  addCounters(usage.counters, countersFromRow(row));
-  usage.costNanos += toBigInt(row.cost_nanos);
-  for (const sketch of String(row.latency_sketches).split(SKETCH_SEPARATOR)) {
-    usage.bins.addEncoded(sketch);
-  }
+  await tx(table)
+    .whereIn('level', levels)
+    .andWhere(spansWhere(timeColumn, spans))
+    .delete();
 }
 
 /** Starts a new generation of rollup rows, inside the transaction that wrote them. */

@@ -8,9 +8,9 @@ import {
   planSources,
 } from '../usage/segments';
 import { RolledSumsCache } from './RolledSumsCache';
-import { RollupLevel, RollupStore } from './RollupStore';
-import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from './tables';
-import { CALL_COUNTERS, HAS_LATENCY } from './callCounters';
+import { LEVEL_READ_FROM, RollupLevel, RollupStore } from './RollupStore';
+import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE, HOUR_MS } from './tables';
+import { CALL_COUNTERS, COUNTER_COLUMNS, HAS_LATENCY } from './callCounters';
 import type { VisibilityScope } from './types';
 
 /** A dimension usage can be grouped by. */
@@ -52,9 +52,18 @@ export interface UsageGroup {
  */
 interface Source {
   table: string;
-  /** Rollups keep several levels of detail; raw calls have one. */
-  leveled: boolean;
+  /**
+   * The stored level that answers reads at each level: rollups keep several
+   * levels of detail, raw calls have one.
+   */
+  levels?: Record<RollupLevel, RollupLevel>;
   timeColumn: string;
+  /**
+   * Rows of one hour each: reads name the hours instead of ranges, so the
+   * table's key, (level, hour, project, …), finds a project's rows of each
+   * hour directly.
+   */
+  listsHours?: boolean;
   /** Groups rows finely enough to be assigned to any bucket. */
   timeGroup: string;
   counters: Record<string, string>;
@@ -62,24 +71,15 @@ interface Source {
   latency: { select: string; where: string };
 }
 
-const ROLLUP_COUNTERS = {
-  call_count: 'call_count',
-  success_count: 'success_count',
-  failed_count: 'failed_count',
-  processing_count: 'processing_count',
-  input_tokens: 'input_tokens',
-  output_tokens: 'output_tokens',
-  cached_tokens: 'cached_tokens',
-  latency_count: 'latency_count',
-  latency_sum_ms: 'latency_sum_ms',
-  ttft_count: 'ttft_count',
-  ttft_sum_ms: 'ttft_sum_ms',
-};
+/** Rollup rows store each counter in its own column. */
+const ROLLUP_COUNTERS = Object.fromEntries(
+  COUNTER_COLUMNS.map(column => [column, column]),
+);
 
 const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   daily: {
     table: DAILY_TABLE,
-    leveled: true,
+    levels: LEVEL_READ_FROM.daily,
     timeColumn: 'day_start',
     timeGroup: 'day_start',
     counters: ROLLUP_COUNTERS,
@@ -88,8 +88,9 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
   hourly: {
     table: HOURLY_TABLE,
-    leveled: true,
+    levels: LEVEL_READ_FROM.hourly,
     timeColumn: 'hour_start',
+    listsHours: true,
     timeGroup: 'hour_start',
     counters: ROLLUP_COUNTERS,
     lastCallAt: 'last_call_at',
@@ -97,7 +98,6 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
   raw: {
     table: CALLS_TABLE,
-    leveled: false,
     timeColumn: 'occurred_at',
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
@@ -242,7 +242,7 @@ export class UsageQueries {
             this.latencyQuery(source, spans, request, part).then(rows => {
               for (const row of rows) {
                 const usage = groupOf(row);
-                if (source.leveled)
+                if (source.levels)
                   usage.sketch.mergeEncoded(row.latency_sketch);
                 else usage.sketch.add(Number(row.duration_ms));
               }
@@ -261,17 +261,21 @@ export class UsageQueries {
     request: AggregateRequest,
     part: ScopePart,
   ) {
-    const query = this.db(source.table).where(inner => {
-      for (const [start, end] of spans) {
-        inner.orWhere(span =>
-          span
-            .where(source.timeColumn, '>=', start)
-            .andWhere(source.timeColumn, '<', end),
-        );
-      }
-    });
-    if (source.leveled) {
-      query.andWhere('level', part.level);
+    const hours = source.listsHours ? hoursOf(spans) : [];
+    const query =
+      hours.length > 0 && hours.length <= MAX_LISTED_HOURS
+        ? this.db(source.table).whereIn(source.timeColumn, hours)
+        : this.db(source.table).where(inner => {
+            for (const [start, end] of spans) {
+              inner.orWhere(span =>
+                span
+                  .where(source.timeColumn, '>=', start)
+                  .andWhere(source.timeColumn, '<', end),
+              );
+            }
+          });
+    if (source.levels) {
+      query.andWhere('level', source.levels[part.level]);
     }
     part.apply(query);
     if (request.projectId !== undefined) {
@@ -340,6 +344,18 @@ export class UsageQueries {
       )
       .andWhereRaw(source.latency.where);
   }
+}
+
+/** Beyond this many hours a read names ranges: a long list costs more to plan. */
+const MAX_LISTED_HOURS = 1000;
+
+/** The start of every hour in hour-aligned spans. */
+function hoursOf(spans: TimeSpan[]): number[] {
+  const hours: number[] = [];
+  for (const [start, end] of spans) {
+    for (let hour = start; hour < end; hour += HOUR_MS) hours.push(hour);
+  }
+  return hours;
 }
 
 /** Above this many buckets, grouping by the source's own time is as coarse. */

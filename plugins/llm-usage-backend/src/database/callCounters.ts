@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { KEY_MULTIPLIER, ZERO_SAMPLE } from '../rollup/LatencySketch';
 import { isPostgres } from './bulkInsert';
 
 /** A call whose duration counts: processing calls are not final yet. */
@@ -25,6 +26,21 @@ export const CALL_COUNTERS: Record<string, string> = {
   ttft_count: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN 1 ELSE 0 END`,
   ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
 };
+
+/** The additive counter columns of a rollup row, named as in {@link CALL_COUNTERS}. */
+export const COUNTER_COLUMNS = Object.keys(CALL_COUNTERS);
+
+/**
+ * SQL over `llm_usage_calls`: the call's entry in a latency key list (see
+ * `LatencySketch`), NULL when its duration is not a latency sample. Binds
+ * the key multiplier, so both databases multiply by the very same double.
+ */
+export function latencyKeySql(db: Knex): Knex.Raw {
+  return db.raw(
+    `CASE WHEN ${HAS_LATENCY} THEN CASE WHEN duration_ms > 0 THEN CAST(CAST(CEIL(LN(CAST(duration_ms AS DOUBLE PRECISION)) * ?) AS INTEGER) AS TEXT) ELSE '${ZERO_SAMPLE}' END END`,
+    [KEY_MULTIPLIER],
+  );
+}
 
 /** The text aggregate of each dialect: string_agg is only recent in SQLite. */
 export function joinedTextSql(

@@ -27,6 +27,36 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
     expect(await knex.schema.hasTable('llm_usage_calls')).toBe(true);
   });
+
+  it('drops the hourly project level and marks rolled hours for a re-roll, both ways', async () => {
+    const knex = await databases.init(databaseId);
+    const migration = {
+      directory: MIGRATIONS_DIRECTORY,
+      name: '20261125130000_hourly_without_project_level.js',
+    };
+    await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    await knex.migrate.down(migration);
+    const hour = Date.UTC(2026, 9, 1, 5);
+    await knex('llm_usage_rollup_hourly').insert(
+      ['detail', 'project', 'model'].map(level => hourlyRow(level, hour)),
+    );
+
+    await knex.migrate.up(migration);
+    const levels = await knex('llm_usage_rollup_hourly')
+      .pluck('level')
+      .orderBy('level');
+    expect(levels).toEqual(['detail', 'model']);
+    const dirtyHours = async () =>
+      (await knex('llm_usage_rollup_dirty_hours')).map(row => [
+        Number(row.hour_start),
+        row.token,
+      ]);
+    expect(await dirtyHours()).toEqual([[hour, 'dirty']]);
+
+    await knex('llm_usage_rollup_dirty_hours').delete();
+    await knex.migrate.down(migration);
+    expect(await dirtyHours()).toEqual([[hour, 'dirty']]);
+  });
 });
 
 describe('test database setup', () => {
@@ -41,3 +71,31 @@ describe('test database setup', () => {
     );
   });
 });
+
+/** A rollup row of one call at `level`, collapsed dimensions '*'. */
+function hourlyRow(level: string, hourStart: number) {
+  return {
+    hour_start: hourStart,
+    level,
+    user_ref: level === 'detail' ? 'user:default/ada' : '*',
+    project_id: level === 'model' ? '*' : 'payments',
+    api_key_id: level === 'detail' ? '' : '*',
+    provider: 'openai',
+    model: 'gpt-4o',
+    currency: 'USD',
+    call_count: 1,
+    success_count: 1,
+    failed_count: 0,
+    processing_count: 0,
+    input_tokens: 10,
+    output_tokens: 5,
+    cached_tokens: 0,
+    cost_nanos: 1000,
+    latency_count: 1,
+    latency_sum_ms: 800,
+    ttft_count: 0,
+    ttft_sum_ms: 0,
+    latency_sketch: '[0,1,1]',
+    last_call_at: hourStart + 60_000,
+  };
+}

@@ -67,9 +67,16 @@ async function rollupTotals(knex: Knex, table: string, level = 'detail') {
   return rows.map(totalsOf);
 }
 
+/** Rollup rows as text, sketches in one encoding (key lists list in any order). */
 async function snapshot(knex: Knex) {
   const strip = (rows: any[]) =>
-    rows.map(row => JSON.stringify(Object.values(row).map(v => String(v))));
+    rows.map(row =>
+      JSON.stringify(
+        Object.entries(row).map(([column, value]) =>
+          column === 'latency_sketch' ? binsOf(String(value)) : String(value),
+        ),
+      ),
+    );
   return {
     hourly: strip(
       await knex('llm_usage_rollup_hourly').orderBy([
@@ -96,6 +103,12 @@ async function snapshot(knex: Knex) {
   };
 }
 
+function binsOf(encoded: string): string {
+  const sketch = new LatencySketch();
+  sketch.mergeEncoded(encoded);
+  return sketch.encode();
+}
+
 describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
   async function setup() {
     const stores = await migratedStores(await databases.init(databaseId));
@@ -115,13 +128,19 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const raw = await rawTotals(knex);
     expect(raw.map(r => r.currency)).toEqual(['CNY', 'USD']);
     for (const level of ['detail', 'project', 'model']) {
-      expect(
-        await rollupTotals(knex, 'llm_usage_rollup_hourly', level),
-      ).toEqual(raw);
       expect(await rollupTotals(knex, 'llm_usage_rollup_daily', level)).toEqual(
         raw,
       );
     }
+    // Hours keep no project level: project reads sum their detail rows.
+    for (const level of ['detail', 'model']) {
+      expect(
+        await rollupTotals(knex, 'llm_usage_rollup_hourly', level),
+      ).toEqual(raw);
+    }
+    expect(
+      await knex('llm_usage_rollup_hourly').where('level', 'project'),
+    ).toEqual([]);
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
   });
 
@@ -182,24 +201,89 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     );
   });
 
-  it('rolls a batch too big for memory a few days at a time, totals unchanged', async () => {
+  it('rolls a catch-up in batches of whole days, totals unchanged', async () => {
     const { knex, calls, rollups } = await setup();
     await calls.ingest(
       randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
     );
     const rollHours = jest.spyOn(rollups, 'rollHours');
-    const result = await new CallRollup(rollups, undefined, 300).run(
+    const result = await new CallRollup(rollups, undefined, 4).run(
       START + 7 * DAY,
     );
     expect(result.calls).toBe(1200);
-    // 6 days of ~200 calls, halved until each part holds at most 300.
     expect(rollHours.mock.calls.map(([hours]) => hours.length)).toEqual([
-      24, 24, 24, 24, 24, 24,
+      4 * 24,
+      2 * 24,
     ]);
     expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
       await rawTotals(knex),
     );
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+  });
+
+  it('rolls two batches at once on PostgreSQL and one at a time on SQLite', async () => {
+    const { knex, calls, rollups } = await setup();
+    await calls.ingest(
+      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
+    );
+    const rollHours = rollups.rollHours.bind(rollups);
+    let running = 0;
+    let mostRunning = 0;
+    jest.spyOn(rollups, 'rollHours').mockImplementation(async hours => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      try {
+        return await rollHours(hours);
+      } finally {
+        running -= 1;
+      }
+    });
+
+    const result = await new CallRollup(rollups, undefined, 1).run(
+      START + 7 * DAY,
+    );
+    expect(result.calls).toBe(1200);
+    expect(mostRunning).toBe(databaseId === 'SQLITE_3' ? 1 : 2);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
+      await rawTotals(knex),
+    );
+  });
+
+  it('stops at a failed batch, keeps its hours dirty and completes them on the next run', async () => {
+    const { knex, calls, rollups } = await setup();
+    await calls.ingest(
+      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
+    );
+    const rollHours = rollups.rollHours.bind(rollups);
+    let started = 0;
+    const spy = jest
+      .spyOn(rollups, 'rollHours')
+      .mockImplementation(async hours => {
+        started += 1;
+        if (started === 3) throw new Error('connection reset');
+        return rollHours(hours);
+      });
+    const rollup = new CallRollup(rollups, undefined, 1);
+
+    await expect(rollup.run(START + 7 * DAY)).rejects.toThrow(
+      'connection reset',
+    );
+    // One batch per day: the first two were rolled (in either lane), the
+    // third failed and none started after it.
+    expect(started).toBe(3);
+    const dirtyDays = new Set(
+      (await knex('llm_usage_rollup_dirty_hours').pluck('hour_start')).map(
+        hour => Math.floor((Number(hour) - START) / DAY),
+      ),
+    );
+    expect([...dirtyDays].sort()).toEqual([2, 3, 4, 5]);
+
+    spy.mockRestore();
+    await rollup.run(START + 7 * DAY);
+    expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
+      await rawTotals(knex),
+    );
   });
 
   it('serves reads from rolled sums cached per generation, never stale and never changed by a read', async () => {

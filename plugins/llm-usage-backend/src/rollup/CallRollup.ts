@@ -1,10 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  DirtyHour,
-  MAX_CALLS_PER_ROLL,
-  RollupStore,
-  batchesOfDays,
-} from '../database/RollupStore';
+import { DirtyHour, RollupStore, batchesOfDays } from '../database/RollupStore';
 import { dayStartOf, hourStartOf } from '../database/tables';
 
 export interface RollupRunResult {
@@ -22,16 +17,16 @@ export class CallRollup {
   constructor(
     private readonly store: RollupStore,
     private readonly logger?: LoggerService,
-    private readonly maxCallsPerRoll = MAX_CALLS_PER_ROLL,
+    private readonly maxDaysPerRoll?: number,
   ) {}
 
   async run(now: number = Date.now()): Promise<RollupRunResult> {
     const currentHour = hourStartOf(now);
     const dirty = await this.store.claimClosedDirtyHours(currentHour);
-    let calls = 0;
-    for (const batch of batchesOfDays(dirty)) {
-      calls += await this.rollWithinMemory(batch);
-    }
+    const batches = batchesOfDays(dirty, this.maxDaysPerRoll);
+    const calls = await rollInLanes(batches, this.store.rollLanes, batch =>
+      this.store.rollHours(batch),
+    );
     await this.store.setRolledUntil(currentHour);
     const days = new Set(dirty.map(hour => dayStartOf(hour.hourStart))).size;
     if (dirty.length > 0) {
@@ -41,20 +36,38 @@ export class CallRollup {
     }
     return { hours: dirty.length, days, calls };
   }
+}
 
-  /** Rolls a batch, halved by days while it holds too many calls. */
-  private async rollWithinMemory(batch: DirtyHour[]): Promise<number> {
-    const days = new Set(batch.map(hour => dayStartOf(hour.hourStart)));
-    if (
-      days.size > 1 &&
-      (await this.store.countCalls(batch)) > this.maxCallsPerRoll
-    ) {
-      const [first, second] = batchesOfDays(batch, Math.ceil(days.size / 2));
-      return (
-        (await this.rollWithinMemory(first)) +
-        (await this.rollWithinMemory(second))
-      );
+/**
+ * Rolls the batches, oldest first, `lanes` at a time. After a failure no
+ * batch starts; the batches already rolled stay committed and the failed
+ * one's hours stay dirty for the next run.
+ */
+async function rollInLanes(
+  batches: DirtyHour[][],
+  lanes: number,
+  roll: (batch: DirtyHour[]) => Promise<number>,
+): Promise<number> {
+  let next = 0;
+  let failed = false;
+  let calls = 0;
+  const lane = async () => {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++];
+      try {
+        const rolled = await roll(batch);
+        calls += rolled;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
-    return this.store.rollHours(batch);
+  };
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(lanes, batches.length) }, lane),
+  );
+  for (const result of results) {
+    if (result.status === 'rejected') throw result.reason;
   }
+  return calls;
 }

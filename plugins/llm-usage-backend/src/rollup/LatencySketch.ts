@@ -8,9 +8,14 @@ const RELATIVE_ACCURACY = 0.01;
  * so a percentile over any range is computed by merging the rows' sketches,
  * never by averaging per-hour percentiles.
  *
- * The encoding is a compact JSON array `[zeroCount, key, count, dKey, count, …]`
- * of the non-empty bins, keys delta-encoded; it is far cheaper to parse and
- * merge by the thousand than the library's protobuf form.
+ * Two encodings, both far cheaper to parse and merge by the thousand than
+ * the library's protobuf form:
+ * - bins: a JSON array `[zeroCount, key, count, dKey, count, …]` of the
+ *   non-empty bins, keys delta-encoded. What {@link encode} writes.
+ * - key list: the bin key of every sample, comma-separated in any order,
+ *   {@link ZERO_SAMPLE} for a sample in the zero bin, '' for none. The
+ *   database writes it for rows of a few calls (see `latencyKeySql`): two
+ *   lists joined with a comma are their merge.
  */
 export class LatencySketch {
   private readonly sketch = new DDSketch({
@@ -65,11 +70,23 @@ export class LatencySketch {
   }
 }
 
+/** Stands for a sample in the zero bin in a key list. */
+export const ZERO_SAMPLE = 'z';
+
+/**
+ * The mapping's key of a value is `ceil(ln(value) × KEY_MULTIPLIER)` (its
+ * index offset is 0), which SQL can compute; a test checks the database's
+ * keys against the mapping's at every bin boundary of an integer duration.
+ */
+export const KEY_MULTIPLIER =
+  1 / Math.log1p((2 * RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY));
+
 /** Calls `bin` for every (key, weight) of an encoded sketch; returns its zero count. */
 function decodeBins(
   encoded: string,
   bin: (key: number, weight: number) => void,
 ): number {
+  if (encoded[0] !== '[') return decodeKeyList(encoded, bin);
   const values = JSON.parse(encoded) as number[];
   let key = 0;
   for (let i = 1; i < values.length; i += 2) {
@@ -79,7 +96,19 @@ function decodeBins(
   return values[0] ?? 0;
 }
 
-const mapping = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }).mapping;
+function decodeKeyList(
+  list: string,
+  bin: (key: number, weight: number) => void,
+): number {
+  if (list === '') return 0;
+  let zeros = 0;
+  for (const key of list.split(',')) {
+    if (key === ZERO_SAMPLE) zeros += 1;
+    else bin(Number(key), 1);
+  }
+  return zeros;
+}
+
 /** Bin weights are packed below the key: 2^32 calls per bin and row at most. */
 const WEIGHT_RANGE = 2 ** 32;
 
@@ -87,19 +116,11 @@ const WEIGHT_RANGE = 2 ** 32;
  * The bins of a latency sketch, collected for the rollup, where hundreds of
  * thousands of rows are built at once: a flat array of packed (key, weight)
  * numbers instead of a sketch object per row. It encodes exactly as
- * {@link LatencySketch} does for the same durations.
+ * {@link LatencySketch} does for the same samples.
  */
 export class LatencyBins {
   private zeros = 0;
   private packed: number[] = [];
-
-  addDuration(latencyMs: number) {
-    if (latencyMs > mapping.minPossible) {
-      this.packed.push(mapping.key(latencyMs) * WEIGHT_RANGE + 1);
-    } else {
-      this.zeros += 1;
-    }
-  }
 
   addEncoded(encoded: string) {
     this.zeros += decodeBins(encoded, (key, weight) =>
