@@ -255,56 +255,6 @@ export class RollupStore {
 }
 
 /**
- * Writes the model rows of the re-rolled hours of one day and the project
- * and model rows of the day, from the detail rows written before them.
- * Returns the number of calls in those hours.
- */
-async function writeCoarseLevels(
-  tx: Knex.Transaction,
-  dayStart: number,
-  rerolledHours: TimeSpan[],
-): Promise<number> {
-  const dayEnd = dayStart + DAY_MS;
-  let calls = 0;
-  const hourModels = await sumDetailRows(tx, {
-    table: HOURLY_TABLE,
-    timeColumn: 'hour_start',
-    spans: clipSpans(rerolledHours, dayStart, dayEnd),
-    level: 'model',
-  });
-  const hourRows = hourModels.map(sums => {
-    calls += Number(sums.call_count);
-    return RollupRow.of(sums, 'model')
-      .add(sums)
-      .values(Number(sums.time_start));
-  });
-  await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
-
-  const dayProjects = await sumDetailRows(tx, {
-    table: DAILY_TABLE,
-    timeColumn: 'day_start',
-    spans: [[dayStart, dayEnd]],
-    level: 'project',
-  });
-  const dayModels = new Map<string, RollupRow>();
-  const dayRows: unknown[][] = [];
-  for (const sums of dayProjects) {
-    const project = RollupRow.of(sums, 'project').add(sums);
-    dayRows.push(project.values(dayStart));
-    const modelId = COARSE_DIMENSIONS.model.map(c => sums[c]).join('\u0000');
-    let model = dayModels.get(modelId);
-    if (!model) {
-      model = RollupRow.of(sums, 'model');
-      dayModels.set(modelId, model);
-    }
-    model.merge(project);
-  }
-  for (const model of dayModels.values()) dayRows.push(model.values(dayStart));
-  await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
-  return calls;
-}
-
-/**
  * A project or model rollup row built in JavaScript from summed detail
  * rows. Its sketch is kept as bins: such a row sums many calls.
  */
@@ -364,6 +314,56 @@ class RollupRow {
       c.lastCallAt,
     ];
   }
+}
+
+/**
+ * Writes the model rows of the re-rolled hours of one day and the project
+ * and model rows of the day, from the detail rows written before them.
+ * Returns the number of calls in those hours.
+ */
+async function writeCoarseLevels(
+  tx: Knex.Transaction,
+  dayStart: number,
+  rerolledHours: TimeSpan[],
+): Promise<number> {
+  const dayEnd = dayStart + DAY_MS;
+  let calls = 0;
+  const hourModels = await sumDetailRows(tx, {
+    table: HOURLY_TABLE,
+    timeColumn: 'hour_start',
+    spans: clipSpans(rerolledHours, dayStart, dayEnd),
+    level: 'model',
+  });
+  const hourRows = hourModels.map(sums => {
+    calls += Number(sums.call_count);
+    return RollupRow.of(sums, 'model')
+      .add(sums)
+      .values(Number(sums.time_start));
+  });
+  await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
+
+  const dayProjects = await sumDetailRows(tx, {
+    table: DAILY_TABLE,
+    timeColumn: 'day_start',
+    spans: [[dayStart, dayEnd]],
+    level: 'project',
+  });
+  const dayModels = new Map<string, RollupRow>();
+  const dayRows: unknown[][] = [];
+  for (const sums of dayProjects) {
+    const project = RollupRow.of(sums, 'project').add(sums);
+    dayRows.push(project.values(dayStart));
+    const modelId = COARSE_DIMENSIONS.model.map(c => sums[c]).join('\u0000');
+    let model = dayModels.get(modelId);
+    if (!model) {
+      model = RollupRow.of(sums, 'model');
+      dayModels.set(modelId, model);
+    }
+    model.merge(project);
+  }
+  for (const model of dayModels.values()) dayRows.push(model.values(dayStart));
+  await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
+  return calls;
 }
 
 /** SQL: the start of the period of `length` ms that `column` falls in. */

@@ -31,7 +31,7 @@ export interface AggregateRequest {
   projectIds?: string[];
   groupBy?: UsageDimension[];
   /** Sorted bucket starts (epoch ms); groups are split by the bucket they fall in. */
-  buckets?: number[];
+  buckets?: readonly number[];
   /** Also merge latency sketches, for percentiles. */
   withLatency?: boolean;
   /** Merge only latency sketches, leaving counters and costs empty. */
@@ -109,6 +109,18 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     },
   },
 };
+
+/** Beyond this many hours a read names ranges: a long list costs more to plan. */
+const MAX_LISTED_HOURS = 1000;
+
+/** The start of every hour in hour-aligned spans. */
+function hoursOf(spans: TimeSpan[]): number[] {
+  const hours: number[] = [];
+  for (const [start, end] of spans) {
+    for (let hour = start; hour < end; hour += HOUR_MS) hours.push(hour);
+  }
+  return hours;
+}
 
 /** Groups of one read by bucket and dimension values. */
 type GroupMap = Map<string, UsageGroup>;
@@ -346,18 +358,6 @@ export class UsageQueries {
   }
 }
 
-/** Beyond this many hours a read names ranges: a long list costs more to plan. */
-const MAX_LISTED_HOURS = 1000;
-
-/** The start of every hour in hour-aligned spans. */
-function hoursOf(spans: TimeSpan[]): number[] {
-  const hours: number[] = [];
-  for (const [start, end] of spans) {
-    for (let hour = start; hour < end; hour += HOUR_MS) hours.push(hour);
-  }
-  return hours;
-}
-
 /** Above this many buckets, grouping by the source's own time is as coarse. */
 const MAX_BUCKETS_IN_SQL = 400;
 
@@ -368,7 +368,7 @@ const MAX_BUCKETS_IN_SQL = 400;
  * the last bucket starting at or before its time. Falls back to the source's
  * time grouping, which any bucket can be computed from, for many buckets.
  */
-function bucketStartSql(source: Source, buckets?: number[]): string {
+function bucketStartSql(source: Source, buckets?: readonly number[]): string {
   if (
     !buckets ||
     buckets.length < 2 ||
