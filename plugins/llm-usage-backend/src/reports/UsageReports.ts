@@ -207,7 +207,7 @@ export class UsageReports {
     range: ReportRange,
     extra: UsageDimension[],
     withLatency: boolean,
-    options: { buckets?: number[] } = {},
+    options: { buckets?: readonly number[] } = {},
   ) {
     if (target.projectIds?.length === 0) {
       return [];

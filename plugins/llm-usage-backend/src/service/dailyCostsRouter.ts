@@ -3,11 +3,10 @@ import { InputError } from '@backstage/errors';
 import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { UsageReports } from '../reports/UsageReports';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
-import { parseRangeQuery } from './queryParsers';
+import { parseRangeQuery, timeZoneParam } from './queryParsers';
 
 export interface DailyCostsRouterOptions {
   httpAuth: HttpAuthService;
@@ -22,13 +21,7 @@ const dailyCostsSchema = z
     projectId: z.string().trim().min(1).max(255).optional(),
     entityRef: z.string().trim().min(1).max(255).optional(),
     split: z.enum(DAILY_COST_SPLITS).default('none'),
-    tz: z
-      .string()
-      .refine(
-        value => IANAZone.isValidZone(value),
-        'must be an IANA time zone such as Europe/Berlin',
-      )
-      .default('UTC'),
+    tz: timeZoneParam,
   })
   .strict();
 

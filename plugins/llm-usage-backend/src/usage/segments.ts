@@ -22,7 +22,7 @@ export function planSources(
   from: number,
   to: number,
   state: RollupState,
-  boundaries: number[] = [],
+  boundaries: readonly number[] = [],
 ): SourcePlan {
   const plan: SourcePlan = { daily: [], hourly: [], raw: [] };
   if (to <= from) {
@@ -92,7 +92,7 @@ function push(spans: TimeSpan[], start: number, end: number) {
 }
 
 /** Index of the first element >= value in a sorted array. */
-export function lowerBound(sorted: number[], value: number): number {
+export function lowerBound(sorted: readonly number[], value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
