@@ -20,25 +20,20 @@
 
 const HOURLY = 'llm_usage_rollup_hourly';
 const DIRTY_HOURS = 'llm_usage_rollup_dirty_hours';
+const KEY_TAIL = ['api_key_id', 'provider', 'model', 'currency'];
 const USER_FIRST = [
   'level',
   'hour_start',
   'user_ref',
   'project_id',
-  'api_key_id',
-  'provider',
-  'model',
-  'currency',
+  ...KEY_TAIL,
 ];
 const PROJECT_FIRST = [
   'level',
   'hour_start',
   'project_id',
   'user_ref',
-  'api_key_id',
-  'provider',
-  'model',
-  'currency',
+  ...KEY_TAIL,
 ];
 const KEY_NAME = 'llm_usage_hour_start_level_key_uq';
 const PROJECT_INDEX = 'llm_usage_hour_start_project_idx';

@@ -64,6 +64,11 @@ const LEVELS = {
   daily: ['detail', 'project', 'model'],
 } satisfies Record<string, RollupLevel[]>;
 
+const ROLLUP_TABLES = {
+  hourly: { name: HOURLY_TABLE, timeColumn: 'hour_start' },
+  daily: { name: DAILY_TABLE, timeColumn: 'day_start' },
+} satisfies Record<keyof typeof LEVELS, { name: string; timeColumn: string }>;
+
 /** The stored level that answers reads at each level, per table. */
 export const LEVEL_READ_FROM: Record<
   keyof typeof LEVELS,
@@ -375,15 +380,12 @@ function periodStartSql(column: string, length: number): string {
  * Writes the detail rows of the hours in `spans`: the database sums each
  * hour's calls per detail key and lists their latency keys.
  */
-async function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
-  const hour = periodStartSql('occurred_at', HOUR_MS);
-  await insertSummed(
+function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
+  return insertDetailRows(
     tx,
-    HOURLY_TABLE,
+    'hourly',
+    periodStartSql('occurred_at', HOUR_MS),
     [
-      ['hour_start', hour],
-      ['level', "'detail'"],
-      ...DETAIL_DIMENSIONS.map((column): SummedColumn => [column, column]),
       ...Object.entries(CALL_COUNTERS).map(
         ([column, perCall]): SummedColumn => [column, `SUM(${perCall})`],
       ),
@@ -394,28 +396,45 @@ async function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
       ],
       ['last_call_at', 'MAX(occurred_at)'],
     ],
-    tx(CALLS_TABLE)
-      .where(spansWhere('occurred_at', spans))
-      .groupByRaw([hour, ...KEY_ORDER.hourly].join(', ')),
+    tx(CALLS_TABLE).where(spansWhere('occurred_at', spans)),
   );
 }
 
 /** Writes the detail rows of the days in `spans` from their hourly detail rows. */
-async function insertDailyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
-  const day = periodStartSql('hour_start', DAY_MS);
-  await insertSummed(
+function insertDailyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
+  return insertDetailRows(
     tx,
-    DAILY_TABLE,
-    [
-      ['day_start', day],
-      ['level', "'detail'"],
-      ...DETAIL_DIMENSIONS.map((column): SummedColumn => [column, column]),
-      ...summedDetailColumns(tx),
-    ],
+    'daily',
+    periodStartSql('hour_start', DAY_MS),
+    summedDetailColumns(tx),
     tx(HOURLY_TABLE)
       .where('level', 'detail')
-      .andWhere(spansWhere('hour_start', spans))
-      .groupByRaw([day, ...KEY_ORDER.daily].join(', ')),
+      .andWhere(spansWhere('hour_start', spans)),
+  );
+}
+
+/**
+ * Writes the detail rows of one table: `sums` of the `source` rows per
+ * period start (`periodSql`) and detail key, in one statement.
+ */
+function insertDetailRows(
+  tx: Knex.Transaction,
+  table: keyof typeof LEVELS,
+  periodSql: string,
+  sums: SummedColumn[],
+  source: Knex.QueryBuilder,
+) {
+  const target = ROLLUP_TABLES[table];
+  return insertSummed(
+    tx,
+    target.name,
+    [
+      [target.timeColumn, periodSql],
+      ['level', "'detail'"],
+      ...DETAIL_DIMENSIONS.map((column): SummedColumn => [column, column]),
+      ...sums,
+    ],
+    source.groupByRaw([periodSql, ...KEY_ORDER[table]].join(', ')),
   );
 }
 
