@@ -67,6 +67,12 @@ async function rollupTotals(knex: Knex, table: string, level = 'detail') {
   return rows.map(totalsOf);
 }
 
+async function expectDailyRollupsToEqualRaw(knex: Knex) {
+  expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
+    await rawTotals(knex),
+  );
+}
+
 /** Rollup rows as text, sketches in one encoding (key lists list in any order). */
 async function snapshot(knex: Knex) {
   const strip = (rows: any[]) =>
@@ -113,6 +119,15 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
   async function setup() {
     const stores = await migratedStores(await databases.init(databaseId));
     return { ...stores, rollup: new CallRollup(stores.rollups) };
+  }
+
+  /** 1,200 calls over six days: enough days for several batches and lanes. */
+  async function setupWithSixDaysOfCalls() {
+    const stores = await setup();
+    await stores.calls.ingest(
+      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
+    );
+    return stores;
   }
 
   it('produces hourly and daily totals that equal the raw totals exactly', async () => {
@@ -196,16 +211,11 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const afterRollup = await read();
     expect(afterRollup).toEqual(beforeRollup);
     expect(afterRollup.calls).toBe(801);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
-      await rawTotals(knex),
-    );
+    await expectDailyRollupsToEqualRaw(knex);
   });
 
   it('rolls a catch-up in batches of whole days, totals unchanged', async () => {
-    const { knex, calls, rollups } = await setup();
-    await calls.ingest(
-      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
-    );
+    const { knex, rollups } = await setupWithSixDaysOfCalls();
     const rollHours = jest.spyOn(rollups, 'rollHours');
     const result = await new CallRollup(rollups, undefined, 4).run(
       START + 7 * DAY,
@@ -215,17 +225,12 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
       4 * 24,
       2 * 24,
     ]);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
-      await rawTotals(knex),
-    );
+    await expectDailyRollupsToEqualRaw(knex);
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
   });
 
   it('rolls two batches at once on PostgreSQL and one at a time on SQLite', async () => {
-    const { knex, calls, rollups } = await setup();
-    await calls.ingest(
-      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
-    );
+    const { knex, rollups } = await setupWithSixDaysOfCalls();
     const rollHours = rollups.rollHours.bind(rollups);
     let running = 0;
     let mostRunning = 0;
@@ -244,16 +249,11 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     );
     expect(result.calls).toBe(1200);
     expect(mostRunning).toBe(databaseId === 'SQLITE_3' ? 1 : 2);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
-      await rawTotals(knex),
-    );
+    await expectDailyRollupsToEqualRaw(knex);
   });
 
   it('stops at a failed batch, keeps its hours dirty and completes them on the next run', async () => {
-    const { knex, calls, rollups } = await setup();
-    await calls.ingest(
-      randomCalls({ count: 1200, from: START, hours: 6 * 24, seed: 8 }),
-    );
+    const { knex, rollups } = await setupWithSixDaysOfCalls();
     const rollHours = rollups.rollHours.bind(rollups);
     let started = 0;
     const spy = jest
@@ -281,9 +281,7 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     spy.mockRestore();
     await rollup.run(START + 7 * DAY);
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
-    expect(await rollupTotals(knex, 'llm_usage_rollup_daily')).toEqual(
-      await rawTotals(knex),
-    );
+    await expectDailyRollupsToEqualRaw(knex);
   });
 
   it('serves reads from rolled sums cached per generation, never stale and never changed by a read', async () => {
