@@ -18,14 +18,19 @@ export function CostLines(props: {
   }
   return (
     <>
-      {sortCosts(costs).map(cost => (
-        <div
-          key={cost.currency}
-          data-testid={testIdPrefix && `${testIdPrefix}-${cost.currency}`}
-        >
-          {format.money(cost)}
-        </div>
-      ))}
+      {sortCosts(costs).map(cost => {
+        const amount = format.money(cost);
+        // A narrow card may cut the amount short; the title keeps it whole.
+        return (
+          <div
+            key={cost.currency}
+            title={amount}
+            data-testid={testIdPrefix && `${testIdPrefix}-${cost.currency}`}
+          >
+            {amount}
+          </div>
+        );
+      })}
     </>
   );
 }

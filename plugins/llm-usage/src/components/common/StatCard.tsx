@@ -8,12 +8,20 @@ import {
 } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 
+/** A theme font size as CSS: numbers are pixels, as JSS reads them. */
+function cssLength(size: string | number | undefined) {
+  return typeof size === 'number' ? `${size}px` : size ?? '2rem';
+}
+
 const useStyles = makeStyles(theme => ({
   card: {
     height: '100%',
   },
   content: {
     padding: theme.spacing(2),
+    // The headline scales with the card, not the viewport: the same card is
+    // a quarter of a wide page or half of a phone.
+    containerType: 'inline-size',
     '&:last-child': {
       paddingBottom: theme.spacing(2),
     },
@@ -21,7 +29,14 @@ const useStyles = makeStyles(theme => ({
   value: {
     fontWeight: theme.typography.fontWeightBold as number,
     lineHeight: 1.2,
-    wordBreak: 'break-word',
+    // Scaled to the card so that an amount like "CN¥3,250.00" keeps to one
+    // line on half a phone: a number broken across lines reads as two.
+    fontSize: `clamp(1rem, 12cqi, ${cssLength(theme.typography.h4.fontSize)})`,
+    '&, & > *': {
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    },
   },
 }));
 
@@ -35,7 +50,7 @@ export interface StatCardProps {
   /** Change against the previous period, rendered under the caption. */
   footer?: ReactNode;
   loading?: boolean;
-  /** Full value for screen readers and hover when `value` is abbreviated. */
+  /** Full value on hover when `value` is abbreviated; defaults to a text `value`. */
   valueTitle?: string;
 }
 
@@ -60,7 +75,10 @@ export function StatCard(props: StatCardProps) {
               variant="h4"
               component="div"
               className={classes.value}
-              title={valueTitle}
+              // A narrow card may cut a long value short; the title keeps it whole.
+              title={
+                valueTitle ?? (typeof value === 'string' ? value : undefined)
+              }
             >
               {value}
             </Typography>

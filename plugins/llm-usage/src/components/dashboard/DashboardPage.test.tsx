@@ -119,6 +119,7 @@ describe('DashboardPage', () => {
     expect(screen.getByText('4.2M')).toBeInTheDocument();
     expect(screen.getByTestId('cost-USD')).toHaveTextContent('$1,234.50');
     expect(screen.getByTestId('cost-CNY')).toHaveTextContent('CN¥88.12');
+    expect(screen.getByTestId('cost-CNY')).toHaveAttribute('title', 'CN¥88.12');
     expect(screen.getByText('94.8%')).toBeInTheDocument();
     // calls +23.5%, tokens unchanged, USD +23.5%, CNY new, rate -2.2 points
     const cards = screen.getByTestId('overview-cards');

@@ -152,6 +152,8 @@ describe('KeysPage', () => {
     expect(within(summary).getByText('Balance (USD)')).toBeInTheDocument();
     expect(within(summary).getByText('$10.10')).toBeInTheDocument();
     expect(within(summary).getByText('CN¥88.50')).toBeInTheDocument();
+    // A narrow card may cut an amount short; hovering shows it whole.
+    expect(within(summary).getByTitle('CN¥88.50')).toBeInTheDocument();
     // One account with a balance in USD and one in CNY: singular captions.
     expect(within(summary).getAllByText('1 account')).toHaveLength(2);
     expect(within(summary).queryByText('1 accounts')).not.toBeInTheDocument();
