@@ -8,37 +8,38 @@ import {
 } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 
-/** A theme font size as CSS: numbers are pixels, as JSS reads them. */
-function cssLength(size: string | number | undefined) {
-  return typeof size === 'number' ? `${size}px` : size ?? '2rem';
-}
-
-const useStyles = makeStyles(theme => ({
-  card: {
-    height: '100%',
-  },
-  content: {
-    padding: theme.spacing(2),
-    // The headline scales with the card, not the viewport: the same card is
-    // a quarter of a wide page or half of a phone.
-    containerType: 'inline-size',
-    '&:last-child': {
-      paddingBottom: theme.spacing(2),
+const useStyles = makeStyles(theme => {
+  // Themes give the h4 size as pixels (a number) or as a CSS length.
+  const h4Size = theme.typography.h4.fontSize;
+  const headlineMax =
+    typeof h4Size === 'number' ? theme.typography.pxToRem(h4Size) : h4Size;
+  return {
+    card: {
+      height: '100%',
     },
-  },
-  value: {
-    fontWeight: theme.typography.fontWeightBold as number,
-    lineHeight: 1.2,
-    // Scaled to the card so that an amount like "CN¥3,250.00" keeps to one
-    // line on half a phone: a number broken across lines reads as two.
-    fontSize: `clamp(1rem, 12cqi, ${cssLength(theme.typography.h4.fontSize)})`,
-    '&, & > *': {
-      whiteSpace: 'nowrap',
-      overflow: 'hidden',
-      textOverflow: 'ellipsis',
+    content: {
+      padding: theme.spacing(2),
+      // The headline scales with the card, not the viewport: the same card is
+      // a quarter of a wide page or half of a phone.
+      containerType: 'inline-size',
+      '&:last-child': {
+        paddingBottom: theme.spacing(2),
+      },
     },
-  },
-}));
+    value: {
+      fontWeight: theme.typography.fontWeightBold as number,
+      lineHeight: 1.2,
+      // Scaled to the card so that an amount like "CN¥3,250.00" keeps to one
+      // line on half a phone: a number broken across lines reads as two.
+      fontSize: `clamp(1rem, 12cqi, ${headlineMax})`,
+      '&, & > *': {
+        whiteSpace: 'nowrap',
+        overflow: 'hidden',
+        textOverflow: 'ellipsis',
+      },
+    },
+  };
+});
 
 /** @internal */
 export interface StatCardProps {
