@@ -28,3 +28,4 @@ export type {
 } from './costInsights';
 export { LlmUsageAlertsBadge } from './components/alerts/LlmUsageAlertsBadge';
 export { useUnreadAlertCount } from './hooks/alerts';
+export type { PolledQueryState } from './hooks/usePolledQuery';

@@ -36,7 +36,8 @@ export const llmUsagePlugin = createPlugin({
  *
  * @public
  */
-export const LlmUsagePage = llmUsagePlugin.provide(
+// Typed here so the published declarations do not name the internal router.
+export const LlmUsagePage: () => JSX.Element = llmUsagePlugin.provide(
   createRoutableExtension({
     name: 'LlmUsagePage',
     component: () =>

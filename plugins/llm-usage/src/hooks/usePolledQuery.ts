@@ -11,7 +11,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
  */
 export const SIGNAL_REFRESH_GAP_MS = 2000;
 
-/** @internal */
+/**
+ * What a polled view holds: the last value, the last error and whether a load
+ * the user asked for runs.
+ *
+ * @public
+ */
 export interface PolledQueryState<T> {
   /** The last value loaded for the current key; kept while a new key loads. */
   value?: T;
