@@ -151,6 +151,7 @@ export const llmUsagePlugin = createBackendPlugin({
           await createAdaptersRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
+            logger,
             calls,
             maxBatchSize,
             litellm: readLiteLlmMapping(

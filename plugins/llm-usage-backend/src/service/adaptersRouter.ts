@@ -1,8 +1,8 @@
 import type {
   AuditorService,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -11,12 +11,25 @@ import { ingestCallInputs } from '../ingest/adapterSupport';
 import type { LiteLlmMapping } from '../ingest/litellm/liteLlmMapping';
 import { liteLlmToCall } from '../ingest/litellm/liteLlmToCall';
 import { readLiteLlmBody } from '../ingest/litellm/readLiteLlmBody';
+import {
+  OTLP_PROTOBUF_CONTENT_TYPE,
+  decodeTraceRequest,
+  encodeExportResponse,
+  encodeStatus,
+} from '../ingest/otlp/otlpEncoding';
+import {
+  UnsupportedMediaTypeError,
+  otlpEncodingOf,
+  otlpErrorAnswer,
+  sendOtlp,
+} from '../ingest/otlp/otlpErrors';
 import type { OtlpMapping } from '../ingest/otlp/otlpMapping';
 import { otlpToCalls } from '../ingest/otlp/otlpToCalls';
 
 export interface AdaptersRouterOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
+  logger: LoggerService;
   calls: CallStore;
   maxBatchSize: number;
   litellm: LiteLlmMapping;
@@ -34,7 +47,7 @@ const BODY_LIMIT = '20mb';
 export async function createAdaptersRouter(
   options: AdaptersRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, auditor, calls, maxBatchSize } = options;
+  const { httpAuth, auditor, logger, calls, maxBatchSize } = options;
   const router = Router();
 
   async function ingest(
@@ -79,35 +92,28 @@ export async function createAdaptersRouter(
   router.post(
     '/ingest/otlp/v1/traces',
     servicesOnly,
-    (req, res, next) => {
-      if (req.is('application/x-protobuf')) {
-        // OTLP/HTTP JSON is what we parse; protobuf would need the generated schema.
-        throw new InputError(
-          'OTLP protobuf is not accepted here; configure the exporter with encoding: json',
+    (req, _res, next) => {
+      if (!req.is(['application/json', OTLP_PROTOBUF_CONTENT_TYPE])) {
+        throw new UnsupportedMediaTypeError(
+          `Content-Type '${
+            req.headers['content-type'] ?? 'none'
+          }' is not supported; send OTLP/HTTP protobuf (${OTLP_PROTOBUF_CONTENT_TYPE}) or JSON (application/json)`,
         );
-      }
-      if (!req.is('application/json')) {
-        // OTLP/HTTP answers an unsupported body type with 415.
-        res.status(415).json({
-          error: {
-            name: 'UnsupportedMediaTypeError',
-            message: `Content-Type '${
-              req.headers['content-type'] ?? 'none'
-            }' is not supported; send OTLP/HTTP JSON (application/json)`,
-          },
-        });
-        return;
       }
       next();
     },
     express.json({ limit: BODY_LIMIT }),
+    express.raw({ type: OTLP_PROTOBUF_CONTENT_TYPE, limit: BODY_LIMIT }),
     async (req, res) => {
+      const encoding = otlpEncodingOf(req);
+      const body =
+        encoding === 'protobuf' ? decodeTraceRequest(req.body) : req.body;
       const {
         calls: inputs,
         ignoredSpans,
         invalidSpans,
         firstInvalid,
-      } = otlpToCalls(req.body, options.otlp);
+      } = otlpToCalls(body, options.otlp);
       if (inputs.length > 0) {
         await ingest(req, 'otlp', inputs);
       }
@@ -120,15 +126,50 @@ export async function createAdaptersRouter(
           ? `${invalidSpans} GenAI span(s) were invalid, the first: ${firstInvalid}`
           : undefined,
       ].filter(Boolean);
-      res.json(
-        reasons.length > 0
-          ? {
-              partialSuccess: {
-                rejectedSpans: ignoredSpans + invalidSpans,
-                errorMessage: reasons.join('; '),
-              },
-            }
-          : {},
+      sendOtlp(
+        res,
+        encoding,
+        200,
+        encodeExportResponse(
+          reasons.length > 0
+            ? {
+                partialSuccess: {
+                  rejectedSpans: ignoredSpans + invalidSpans,
+                  errorMessage: reasons.join('; '),
+                },
+              }
+            : {},
+          encoding,
+        ),
+      );
+    },
+  );
+  // OTLP exporters read a google.rpc.Status in the request's encoding, and
+  // retry only 429, 502, 503 and 504 (honouring Retry-After).
+  router.use(
+    '/ingest/otlp',
+    (
+      error: Error,
+      req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const encoding = otlpEncodingOf(req);
+      const answer = otlpErrorAnswer(error);
+      if (answer.retryAfterSeconds) {
+        res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+      }
+      if (answer.status >= 500) {
+        logger.warn(`OTLP export failed: ${error.name}`);
+      }
+      sendOtlp(
+        res,
+        encoding,
+        answer.status,
+        encodeStatus(
+          { code: answer.grpcCode, message: answer.message },
+          encoding,
+        ),
       );
     },
   );
