@@ -109,6 +109,17 @@ export interface Config {
     };
     /** Group or user refs whose members hold the admin permission in the example policy. */
     admins?: string[];
+    /**
+     * What service principals (static external access tokens, other plugins)
+     * may do, by subject: the `subject` of a static token, `plugin:<id>` for a
+     * plugin. `ingest`: send calls; `read`: read every project, key, account
+     * and the audit trail; `manage`: change anything, provider accounts'
+     * credentials included. A subject not listed may only ingest.
+     */
+    servicePrincipals?: Array<{
+      subject: string;
+      capabilities: Array<'ingest' | 'read' | 'manage'>;
+    }>;
     /** Encryption of credentials and key secrets entered through the API. */
     secrets?: {
       /**

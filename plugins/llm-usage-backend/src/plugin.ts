@@ -15,6 +15,7 @@ import { RollupStore } from './database/RollupStore';
 import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { registerPermissions } from './permissions/registerPermissions';
+import { ServicePrincipals } from './permissions/ServicePrincipals';
 import { ProviderRegistry } from './accounts/ProviderRegistry';
 import { createProviderFeatures } from './accounts/providerFeatures';
 import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
@@ -74,7 +75,15 @@ export const llmUsagePlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
         notifications: notificationService,
       },
-      async init(deps) {
+      async init(services) {
+        // Service principals get only their configured capabilities, on
+        // every route and permission check of the plugin.
+        const principals = ServicePrincipals.fromConfig(services.config);
+        const deps = {
+          ...services,
+          httpAuth: principals.guardHttpAuth(services.httpAuth),
+          permissions: principals.guardPermissions(services.permissions),
+        };
         const { config, logger, scheduler } = deps;
         const db = await applyDatabaseMigrations(deps.database);
         const projects = new ProjectDirectory(deps.catalog, deps.auth);

@@ -85,7 +85,7 @@ export const llmUsageKeyDeletePermission: ResourcePermission<
 });
 
 /**
- * Creating, updating, deleting, testing and syncing provider accounts.
+ * Seeing, creating, updating and deleting provider accounts.
  *
  * @public
  */
@@ -96,6 +96,28 @@ export const llmUsageAccountManagePermission: ResourcePermission<
   attributes: { action: 'update' },
   resourceType: LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
 });
+
+/**
+ * Using a provider account's credentials: creating, registering or importing
+ * keys on it, setting their limits, enabling, disabling or deleting them at
+ * the provider, testing the connection and syncing now. Checked against the
+ * account, so owning a key does not lend its account's credentials.
+ *
+ * @public
+ */
+export const llmUsageAccountUsePermission: ResourcePermission<
+  typeof LLM_USAGE_ACCOUNT_RESOURCE_TYPE
+> = createPermission({
+  name: 'llm-usage.accounts.use',
+  attributes: { action: 'update' },
+  resourceType: LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
+});
+
+/** @public */
+export const llmUsageAccountPermissions = [
+  llmUsageAccountManagePermission,
+  llmUsageAccountUsePermission,
+];
 
 /** @public */
 export const llmUsageKeyPermissions = [
@@ -109,5 +131,5 @@ export const llmUsagePermissions = [
   llmUsageAdminPermission,
   llmUsageReadPermission,
   ...llmUsageKeyPermissions,
-  llmUsageAccountManagePermission,
+  ...llmUsageAccountPermissions,
 ];

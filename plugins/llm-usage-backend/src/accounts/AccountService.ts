@@ -3,9 +3,10 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   llmUsageAccountManagePermission,
+  llmUsageAccountUsePermission,
   type ProviderAccountSummary,
   type TestConnectionResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
@@ -14,6 +15,10 @@ import type {
   LlmProviderClient,
   ProviderClientContext,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
+import type {
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import type { Request } from 'express';
 import type { AuditLog } from '../audit/AuditLog';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
@@ -78,6 +83,22 @@ export class AccountService {
         keyCounts.get(account.id) ?? 0,
       ),
     );
+  }
+
+  /** Ids of the accounts the caller may see (manage), for scoping lists. */
+  async visibleIds(credentials: BackstageCredentials): Promise<string[]> {
+    const [decision, all] = await Promise.all([
+      this.options.authorizer.accounts.decide(
+        credentials,
+        llmUsageAccountManagePermission,
+      ),
+      this.options.store.list(),
+    ]);
+    return all
+      .filter(account =>
+        this.options.authorizer.accounts.allows(decision, account),
+      )
+      .map(account => account.id);
   }
 
   /** One account; one the caller may not manage is not found. */
@@ -295,8 +316,7 @@ export class AccountService {
     credentials: BackstageCredentials,
     id: string,
   ): Promise<TestConnectionResponse> {
-    const account = await this.require(id);
-    await this.assertManageable(credentials, account);
+    const account = await this.requireUsable(credentials, id);
     try {
       await this.clientFor(account).testConnection();
       return { ok: true, error: null };
@@ -305,14 +325,44 @@ export class AccountService {
     }
   }
 
+  /** An account the caller may not manage is one they may not see: 404. */
   async assertManageable(
     credentials: BackstageCredentials,
     account: AccountRecord,
   ): Promise<void> {
-    await this.options.authorizer.accounts.assert(
+    const decision = await this.options.authorizer.accounts.decide(
       credentials,
       llmUsageAccountManagePermission,
-      account,
+    );
+    if (!this.options.authorizer.accounts.allows(decision, account)) {
+      throw new NotFoundError(`No provider account '${account.id}'`);
+    }
+  }
+
+  /**
+   * The account, when the caller may use its credentials (reach the
+   * provider with them). Owning a key on it is not enough. An account the
+   * caller may not see is not found; one they see but may not use is refused.
+   */
+  async requireUsable(
+    credentials: BackstageCredentials,
+    id: string,
+    // A batch passes its cache, so 500 keys ask the policy once.
+    decide: (permission: ResourcePermission) => Promise<PolicyDecision> = p =>
+      this.options.authorizer.accounts.decide(credentials, p),
+  ): Promise<AccountRecord> {
+    const account = await this.require(id);
+    const { authorizer } = this.options;
+    const [use, manage] = await Promise.all([
+      decide(llmUsageAccountUsePermission),
+      decide(llmUsageAccountManagePermission),
+    ]);
+    if (authorizer.accounts.allows(use, account)) return account;
+    if (!authorizer.accounts.allows(manage, account)) {
+      throw new NotFoundError(`No provider account '${id}'`);
+    }
+    throw new NotAllowedError(
+      `Not allowed: ${llmUsageAccountUsePermission.name} on provider account '${id}'`,
     );
   }
 

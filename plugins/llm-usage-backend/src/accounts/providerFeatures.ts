@@ -174,7 +174,7 @@ export async function createProviderFeatures(
       authorizer,
       audit,
     }),
-    await createSyncRunsRouter({ httpAuth: options.httpAuth, runs }),
+    await createSyncRunsRouter({ httpAuth: options.httpAuth, runs, accounts }),
     // Before the keys router, which would take `export` for a key id.
     await createKeysExportRouter({
       httpAuth: options.httpAuth,

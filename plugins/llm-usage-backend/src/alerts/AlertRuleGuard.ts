@@ -5,6 +5,7 @@ import {
   type AlertRuleScope,
   llmUsageAccountManagePermission,
   llmUsageKeyManagePermission,
+  llmUsageKeyReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { AlertRuleGuard } from './AlertService';
 import type { AlertViewer } from './types';
@@ -47,18 +48,31 @@ export class OwnerAlertRuleGuard implements AlertRuleGuard {
         throw new NotFoundError(`No ${scope} with id '${scopeId}'`);
       }
       if (viewer.isAdmin) return;
+      // What the caller may not see is not found, as on the account and key routes.
+      const notFound = new NotFoundError(`No ${scope} with id '${scopeId}'`);
       if (scope === 'account') {
-        await this.authorizer.accounts.assert(
-          credentials,
-          llmUsageAccountManagePermission,
-          owner,
-        );
-      } else {
+        // Seeing an account is managing it.
+        await this.authorizer.accounts
+          .assert(credentials, llmUsageAccountManagePermission, owner)
+          .catch(() => {
+            throw notFound;
+          });
+        return;
+      }
+      try {
         await this.authorizer.keys.assert(
           credentials,
           llmUsageKeyManagePermission,
           owner,
         );
+      } catch (error) {
+        const mayRead = await this.authorizer.keys
+          .assert(credentials, llmUsageKeyReadPermission, owner)
+          .then(
+            () => true,
+            () => false,
+          );
+        throw mayRead ? error : notFound;
       }
       return;
     }

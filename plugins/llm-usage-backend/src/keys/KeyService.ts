@@ -64,14 +64,32 @@ export class DecisionCache {
   ) {}
 
   decide(permission: ResourcePermission): Promise<PolicyDecision> {
-    let decision = this.decisions.get(permission.name);
+    return this.cached(permission, () =>
+      this.authorizer.keys.decide(this.credentials, permission),
+    );
+  }
+
+  /** Account permissions (using an account's credentials), cached the same way. */
+  decideAccount(permission: ResourcePermission): Promise<PolicyDecision> {
+    return this.cached(permission, () =>
+      this.authorizer.accounts.decide(this.credentials, permission),
+    );
+  }
+
+  private cached(
+    permission: ResourcePermission,
+    ask: () => Promise<PolicyDecision>,
+  ): Promise<PolicyDecision> {
+    const id = `${permission.resourceType}:${permission.name}`;
+    let decision = this.decisions.get(id);
     if (!decision) {
-      decision = this.authorizer.keys.decide(this.credentials, permission);
-      this.decisions.set(permission.name, decision);
+      decision = ask();
+      this.decisions.set(id, decision);
     }
     return decision;
   }
 
+  /** For a key as it would be stored (a new key, a new owner). */
   async assert(
     permission: ResourcePermission,
     resource: OwnedResource,
@@ -83,6 +101,29 @@ export class DecisionCache {
         }`,
       );
     }
+  }
+
+  /**
+   * For a stored key: one the caller may not read is not found (its owner is
+   * not told); one they read but may not change is refused.
+   */
+  async assertOnKey(
+    permission: ResourcePermission,
+    key: KeyRecord,
+  ): Promise<void> {
+    if (this.authorizer.keys.allows(await this.decide(permission), key)) return;
+    if (
+      permission === llmUsageKeyReadPermission ||
+      !this.authorizer.keys.allows(
+        await this.decide(llmUsageKeyReadPermission),
+        key,
+      )
+    ) {
+      throw new NotFoundError(`No key '${key.id}'`);
+    }
+    throw new NotAllowedError(
+      `Not allowed: ${permission.name} on key '${key.id}'`,
+    );
   }
 }
 
@@ -146,7 +187,10 @@ export class KeyService {
 
   async get(credentials: BackstageCredentials, id: string): Promise<ApiKey> {
     const key = await this.requireKey(id);
-    await this.decisions(credentials).assert(llmUsageKeyReadPermission, key);
+    await this.decisions(credentials).assertOnKey(
+      llmUsageKeyReadPermission,
+      key,
+    );
     const [apiKey] = await this.toApiKeys([key]);
     return apiKey;
   }
@@ -159,7 +203,7 @@ export class KeyService {
     decisions = this.decisions(credentials),
   ): Promise<ApiKey> {
     const key = await this.requireKey(id);
-    await decisions.assert(llmUsageKeyManagePermission, key);
+    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
     if (input.ownerRef !== undefined && input.ownerRef !== key.ownerRef) {
       // Handing a key to another owner needs the right on the new owner too.
       await decisions.assert(llmUsageKeyManagePermission, {
@@ -170,7 +214,12 @@ export class KeyService {
     const limit =
       input.limit === undefined
         ? undefined
-        : await this.setLimitAtProvider(key, input.limit);
+        : await this.setLimitAtProvider(
+            credentials,
+            key,
+            input.limit,
+            decisions,
+          );
     const tagsBefore = (await this.options.keys.tagsOf([id])).get(id) ?? [];
     await this.options.keys.update(
       id,
@@ -207,7 +256,12 @@ export class KeyService {
     request?: Request,
     decisions = this.decisions(credentials),
   ): Promise<ApiKey> {
-    const account = await this.options.accounts.require(input.accountId);
+    // A key on an account is the account's: registering needs its use.
+    const account = await this.options.accounts.requireUsable(
+      credentials,
+      input.accountId,
+      permission => decisions.decideAccount(permission),
+    );
     await decisions.assert(llmUsageKeyManagePermission, {
       ownerRef: input.ownerRef ?? null,
     });
@@ -267,7 +321,10 @@ export class KeyService {
     input: ProviderKeyCreateInput,
     request?: Request,
   ): Promise<CreateProviderKeyResponse> {
-    const account = await this.options.accounts.require(input.accountId);
+    const account = await this.options.accounts.requireUsable(
+      credentials,
+      input.accountId,
+    );
     const provider = this.options.accounts.providerOf(account);
     const client = this.options.accounts.clientFor(account);
     if (!provider.capabilities.includes('keys.create') || !client.createKey) {
@@ -333,10 +390,16 @@ export class KeyService {
 
   /** A limit lives at the provider: set it there and keep what it answers. */
   private async setLimitAtProvider(
+    credentials: BackstageCredentials,
     key: KeyRecord,
     limit: { amount: string; currency: string } | null,
+    decisions: DecisionCache,
   ): Promise<{ limitNanos: bigint | null; limitCurrency: string | null }> {
-    const account = await this.options.accounts.require(key.accountId);
+    const account = await this.options.accounts.requireUsable(
+      credentials,
+      key.accountId,
+      permission => decisions.decideAccount(permission),
+    );
     const client = this.options.accounts.isInstalled(account)
       ? this.options.accounts.clientFor(account)
       : undefined;
@@ -371,10 +434,16 @@ export class KeyService {
     decisions = this.decisions(credentials),
   ): Promise<{ key: ApiKey; localOnly: boolean }> {
     const key = await this.requireKey(id);
-    await decisions.assert(llmUsageKeyManagePermission, key);
+    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
     const account = await this.options.accounts.require(key.accountId);
     const atProvider = this.providerCan(account, key, 'keys.setEnabled');
     if (atProvider) {
+      // The provider is reached with the account's credentials.
+      await this.options.accounts.requireUsable(
+        credentials,
+        account.id,
+        permission => decisions.decideAccount(permission),
+      );
       const client = this.options.accounts.clientFor(account);
       await client.setKeyEnabled!(key.providerKeyId!, enabled).catch(
         providerFailure,
@@ -409,10 +478,15 @@ export class KeyService {
     decisions = this.decisions(credentials),
   ): Promise<{ localOnly: boolean }> {
     const key = await this.requireKey(id);
-    await decisions.assert(llmUsageKeyDeletePermission, key);
+    await decisions.assertOnKey(llmUsageKeyDeletePermission, key);
     const account = await this.options.accounts.require(key.accountId);
     const atProvider = this.providerCan(account, key, 'keys.delete');
     if (atProvider) {
+      await this.options.accounts.requireUsable(
+        credentials,
+        account.id,
+        permission => decisions.decideAccount(permission),
+      );
       const client = this.options.accounts.clientFor(account);
       await client.deleteKey!(key.providerKeyId!, {
         providerProjectId: key.providerProjectId,
@@ -503,7 +577,7 @@ export class KeyService {
       case 'addTags':
       case 'removeTags': {
         const key = await this.requireKey(keyId);
-        await decisions.assert(llmUsageKeyManagePermission, key);
+        await decisions.assertOnKey(llmUsageKeyManagePermission, key);
         const before =
           (await this.options.keys.tagsOf([keyId])).get(keyId) ?? [];
         if (input.action === 'addTags') {

@@ -1,6 +1,6 @@
 import type { PermissionsRegistryService } from '@backstage/backend-plugin-api';
 import {
-  llmUsageAccountManagePermission,
+  llmUsageAccountPermissions,
   llmUsageAdminPermission,
   llmUsageKeyPermissions,
   llmUsageReadPermission,
@@ -48,7 +48,7 @@ export function registerPermissions(
   });
   registry.addResourceType({
     resourceRef: llmUsageAccountResourceRef,
-    permissions: [llmUsageAccountManagePermission],
+    permissions: llmUsageAccountPermissions,
     rules: [isAccountOwner],
     getResources: ids => ownersOf(db, ACCOUNTS_TABLE, ids),
   });

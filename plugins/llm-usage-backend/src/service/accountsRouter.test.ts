@@ -113,7 +113,8 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
         .patch(`/api/llm-usage/accounts/${id}`)
         .set('Authorization', as(user))
         .send(body);
-    expect((await patch(OTHER, 'acc', { name: 'Mine' })).status).toBe(403);
+    // An account the caller may not manage is one they may not see.
+    expect((await patch(OTHER, 'acc', { name: 'Mine' })).status).toBe(404);
     const renamed = await patch(OWNER, 'acc', {
       name: 'Renamed',
       credentials: { apiKey: `sk-${SECRET_MARK}-2` },
@@ -147,7 +148,7 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
     const denied = await request(server)
       .post('/api/llm-usage/accounts/cfg-fake/sync')
       .set('Authorization', as(OTHER));
-    expect(denied.status).toBe(403);
+    expect(denied.status).toBe(404);
 
     const synced = await request(server)
       .post('/api/llm-usage/accounts/cfg-fake/sync')
@@ -187,12 +188,22 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
 
     const runs = await request(server)
       .get('/api/llm-usage/sync-runs?accountId=cfg-fake&status=succeeded')
-      .set('Authorization', as(OTHER));
+      .set('Authorization', as(OWNER));
     expect(runs.body.items).toHaveLength(1);
     const none = await request(server)
       .get('/api/llm-usage/sync-runs?status=failed')
-      .set('Authorization', as(OTHER));
+      .set('Authorization', as(OWNER));
     expect(none.body.items).toEqual([]);
+    // Runs (with provider error text) are their account's: another team
+    // sees none, and an account it may not see is not found.
+    const othersRuns = await request(server)
+      .get('/api/llm-usage/sync-runs')
+      .set('Authorization', as(OTHER));
+    expect(othersRuns.body.items).toEqual([]);
+    const othersFilter = await request(server)
+      .get('/api/llm-usage/sync-runs?accountId=cfg-fake')
+      .set('Authorization', as(OTHER));
+    expect(othersFilter.status).toBe(404);
     const bad = await request(server)
       .get('/api/llm-usage/sync-runs?status=broken')
       .set('Authorization', as(OTHER));

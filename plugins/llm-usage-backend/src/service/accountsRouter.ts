@@ -111,8 +111,7 @@ export async function createAccountsRouter(
 
   router.post('/accounts/:id/sync', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const account = await accounts.require(req.params.id);
-    await accounts.assertManageable(credentials, account);
+    const account = await accounts.requireUsable(credentials, req.params.id);
     const run = await options.sync.syncNow(account.id);
     await options.audit.record({
       actor: credentials,

@@ -26,6 +26,8 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
         id: 'fake-main',
         provider: 'fake',
         name: 'Fake main',
+        // Team A may use the account's credentials.
+        ownerRef: TEAM_A,
         credentials: { apiKey: `fake-${SECRET_MARK}-account` },
       })
       .expect(201);
@@ -172,9 +174,10 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
     const { server, as, newKey, knex } = await start();
     const expected: Array<[string, number]> = [
       [OWNER, route.ok],
-      [OTHER, 403],
+      // A key the caller may not read is not found (its owner not named).
+      [OTHER, 404],
       [ADMIN, route.ok],
-      [NOBODY, 403],
+      [NOBODY, 404],
     ];
     for (const [user, status] of expected) {
       const keyId = await newKey(`k-${user.split('/')[1]}`);
@@ -199,6 +202,126 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
     }
   });
 
+  it('refuses every route that reaches the provider with an account the caller may not use', async () => {
+    const { server, as, knex } = await start();
+    const send = (
+      method: 'get' | 'post' | 'patch' | 'delete',
+      path: string,
+      user: string,
+      body?: object,
+    ) => {
+      const req = request(server)
+        [method](`/api/llm-usage${path}`)
+        .set('Authorization', as(user));
+      return body ? req.send(body) : req;
+    };
+    // Team B's account; team A owns a key on it (registered by an admin).
+    await send('post', '/accounts', ADMIN, {
+      id: 'fake-b',
+      provider: 'fake',
+      name: 'Team B',
+      ownerRef: 'group:default/team-b',
+      credentials: { apiKey: 'sk-team-b' },
+    }).expect(201);
+    const registered = await send('post', '/keys', ADMIN, {
+      accountId: 'fake-b',
+      name: 'lent',
+      providerKeyId: 'p-lent',
+      ownerRef: TEAM_A,
+    });
+    expect(registered.status).toBe(201);
+    const keyId = registered.body.id as string;
+    providerCalls.length = 0;
+
+    // The key's owner still reads and edits it here...
+    expect((await send('get', `/keys/${keyId}`, OWNER)).status).toBe(200);
+    expect(
+      (await send('patch', `/keys/${keyId}`, OWNER, { notes: 'ok' })).status,
+    ).toBe(200);
+    // ...but reaches the provider with team B's credentials nowhere.
+    const refused: Record<string, number> = {
+      disable: (await send('post', `/keys/${keyId}/disable`, OWNER)).status,
+      enable: (await send('post', `/keys/${keyId}/enable`, OWNER)).status,
+      limit: (
+        await send('patch', `/keys/${keyId}`, OWNER, {
+          limit: { amount: '5', currency: 'USD' },
+        })
+      ).status,
+      delete: (await send('delete', `/keys/${keyId}`, OWNER)).status,
+      register: (
+        await send('post', '/keys', OWNER, {
+          accountId: 'fake-b',
+          name: 'mine-now',
+          ownerRef: TEAM_A,
+        })
+      ).status,
+      create: (
+        await send('post', '/keys/provider', OWNER, {
+          accountId: 'fake-b',
+          name: 'minted',
+          ownerRef: TEAM_A,
+        })
+      ).status,
+      test: (await send('post', '/accounts/fake-b/test', OWNER)).status,
+      sync: (await send('post', '/accounts/fake-b/sync', OWNER)).status,
+    };
+    expect(refused).toEqual({
+      disable: 404,
+      enable: 404,
+      limit: 404,
+      delete: 404,
+      register: 404,
+      create: 404,
+      test: 404,
+      sync: 404,
+    });
+    const batch = await send('post', '/keys/batch', OWNER, {
+      action: 'delete',
+      keyIds: [keyId],
+    });
+    expect(batch.body.results).toEqual([
+      { keyId, ok: false, error: "No provider account 'fake-b'" },
+    ]);
+    const imported = await send('post', '/keys/import', OWNER, {
+      format: 'csv',
+      content: `accountId,name,ownerRef\nfake-b,smuggled,${TEAM_A}`,
+    });
+    expect(imported.body).toMatchObject({ created: 0, failed: 1 });
+    expect(providerCalls).toEqual([]);
+    const key = await knex('llm_usage_keys').where({ id: keyId }).first();
+    expect(key).toMatchObject({ status: 'active', deleted_at: null });
+    expect(
+      await knex('llm_usage_keys').whereIn('name', [
+        'mine-now',
+        'minted',
+        'smuggled',
+      ]),
+    ).toEqual([]);
+
+    // Team B uses its account, but a key it does not own is not found.
+    expect((await send('get', `/keys/${keyId}`, OTHER)).status).toBe(404);
+    expect((await send('post', `/keys/${keyId}/disable`, OTHER)).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await send('post', '/keys', OTHER, {
+          accountId: 'fake-b',
+          name: 'theirs',
+          ownerRef: 'group:default/team-b',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await send('post', '/accounts/fake-b/test', OTHER)).status).toBe(
+      200,
+    );
+    // An admin may use every account.
+    expect((await send('post', `/keys/${keyId}/disable`, ADMIN)).status).toBe(
+      200,
+    );
+    expect(providerCalls).toEqual(['disable p-lent']);
+  });
+
   it('lets owners register keys for their team only', async () => {
     const { server, as } = await start();
     const register = (user: string, ownerRef: string | null) =>
@@ -208,8 +331,9 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
         .send({ accountId: 'fake-main', name: 'manual', ownerRef });
     expect((await register(OWNER, TEAM_A)).status).toBe(201);
     expect((await register(OWNER, 'group:default/team-b')).status).toBe(403);
-    expect((await register(OTHER, TEAM_A)).status).toBe(403);
-    expect((await register(NOBODY, TEAM_A)).status).toBe(403);
+    // Neither may use (nor see) team A's account.
+    expect((await register(OTHER, TEAM_A)).status).toBe(404);
+    expect((await register(NOBODY, TEAM_A)).status).toBe(404);
     expect((await register(ADMIN, null)).status).toBe(201);
     const twice = () =>
       request(server)
@@ -241,7 +365,7 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       .post('/api/llm-usage/keys/provider')
       .set('Authorization', as(OTHER))
       .send({ accountId: 'fake-main', name: 'nope', ownerRef: TEAM_A });
-    expect(denied.status).toBe(403);
+    expect(denied.status).toBe(404);
   });
 
   it('reports each key of a batch on its own, checking permissions per key', async () => {
@@ -265,7 +389,7 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
     expect(response.body).toMatchObject({ succeeded: 1, failed: 2 });
     expect(response.body.results).toEqual([
       { keyId: mine, ok: true, localOnly: false },
-      { keyId: theirs, ok: false, error: expect.stringMatching(/Not allowed/) },
+      { keyId: theirs, ok: false, error: `No key '${theirs}'` },
       { keyId: 'missing', ok: false, error: expect.stringMatching(/No key/) },
     ]);
     const bad = await request(server)

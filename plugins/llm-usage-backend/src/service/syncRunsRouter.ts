@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { parseQuery } from '../keys/keySchemas';
 import { rangeInOrder } from '../lib/parseInput';
 import type { SyncRunStore } from '../sync/SyncRunStore';
+import type { AccountService } from '../accounts/AccountService';
+import { NotFoundError } from '@backstage/errors';
 
 const isoDateTime = z
   .string()
@@ -37,12 +39,20 @@ const syncRunQuerySchema = z
 export async function createSyncRunsRouter(options: {
   httpAuth: HttpAuthService;
   runs: SyncRunStore;
+  accounts: AccountService;
 }): Promise<express.Router> {
   const router = Router();
   router.get('/sync-runs', async (req, res) => {
-    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parseQuery(syncRunQuerySchema, req.query);
-    res.json(await options.runs.list(query));
+    // Runs carry provider error text: only those of accounts the caller sees.
+    const accountIds = await options.accounts.visibleIds(credentials);
+    if (query.accountId && !accountIds.includes(query.accountId)) {
+      throw new NotFoundError(`No provider account '${query.accountId}'`);
+    }
+    res.json(await options.runs.list({ ...query, accountIds }));
   });
   return router;
 }
