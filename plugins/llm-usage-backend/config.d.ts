@@ -129,6 +129,30 @@ export interface Config {
        * @visibility secret
        */
       encryptionKey?: string;
+      /**
+       * Keys used before the current one, still accepted for decryption. On
+       * start every stored secret made with one of them is re-encrypted with
+       * `encryptionKey`; remove them once that is done.
+       * @visibility secret
+       */
+      previousEncryptionKeys?: string[];
+      /**
+       * Refuse to start unless `encryptionKey` is set and is not the
+       * development key of app-config.yaml. Always on when NODE_ENV is
+       * `production`; app-config.production.yaml sets it too.
+       */
+      requireKey?: boolean;
+    };
+    /** Per provider id (openai, anthropic, openrouter, volcengine, …). */
+    providers?: {
+      [provider: string]: {
+        /**
+         * Base URLs (e.g. a company proxy) accounts of this provider may use
+         * in `settings.baseUrl` besides the provider's own https hosts. Only
+         * operators can allow one: the API cannot. Prefix match on the path.
+         */
+        allowedBaseUrls?: string[];
+      };
     };
     /** Provider accounts defined in config (read-only in the UI). */
     accounts?: Array<{

@@ -1,5 +1,5 @@
 import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { AnthropicClient } from './AnthropicClient';
+import { AnthropicClient, ANTHROPIC_DEFAULT_BASE_URL } from './AnthropicClient';
 
 /**
  * Anthropic (Claude) through its Admin API. `credentials.adminKey` is an
@@ -26,6 +26,10 @@ export const anthropicProvider: LlmProvider = {
     { name: 'adminKey', label: 'Admin API key', secret: true, required: true },
   ],
   billingUrl: 'https://console.anthropic.com/settings/billing',
+  endpoint: {
+    defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
+    knownHosts: ['api.anthropic.com'],
+  },
   createClient(account, context) {
     return new AnthropicClient({
       adminKey: account.credentials.adminKey,

@@ -1,5 +1,5 @@
 import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { OpenAiClient } from './OpenAiClient';
+import { OpenAiClient, OPENAI_DEFAULT_BASE_URL } from './OpenAiClient';
 
 /**
  * OpenAI through its Admin API. `credentials.adminKey` is an organization
@@ -25,6 +25,10 @@ export const openAiProvider: LlmProvider = {
   ],
   billingUrl:
     'https://platform.openai.com/settings/organization/billing/overview',
+  endpoint: {
+    defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
+    knownHosts: ['api.openai.com'],
+  },
   createClient(account, context) {
     return new OpenAiClient({
       adminKey: account.credentials.adminKey,

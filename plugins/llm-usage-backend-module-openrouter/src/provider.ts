@@ -1,5 +1,8 @@
 import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { OpenRouterClient } from './OpenRouterClient';
+import {
+  OpenRouterClient,
+  OPENROUTER_DEFAULT_BASE_URL,
+} from './OpenRouterClient';
 
 /**
  * OpenRouter with a management (formerly "provisioning") key.
@@ -33,6 +36,10 @@ export const openRouterProvider: LlmProvider = {
     },
   ],
   billingUrl: 'https://openrouter.ai/settings/credits',
+  endpoint: {
+    defaultBaseUrl: OPENROUTER_DEFAULT_BASE_URL,
+    knownHosts: ['openrouter.ai'],
+  },
   createClient(account, context) {
     return new OpenRouterClient({
       managementKey: account.credentials.managementKey,

@@ -1,5 +1,8 @@
 import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { VolcengineClient } from './VolcengineClient';
+import {
+  VolcengineClient,
+  VOLCENGINE_DEFAULT_BASE_URL,
+} from './VolcengineClient';
 
 /**
  * Volcengine (火山引擎) Ark / Doubao with an IAM access key pair.
@@ -33,6 +36,10 @@ export const volcengineProvider: LlmProvider = {
   ],
   billingUrl: 'https://console.volcengine.com/finance/fund/recharge',
   manualKeyRegistration: true,
+  endpoint: {
+    defaultBaseUrl: VOLCENGINE_DEFAULT_BASE_URL,
+    knownHosts: ['open.volcengineapi.com'],
+  },
   createClient(account, context) {
     return new VolcengineClient({
       credentials: {

@@ -171,6 +171,21 @@ export interface ProviderClientContext {
 }
 
 /**
+ * Where a provider's API lives. The backend sends an account's credentials
+ * only there (https, one of `knownHosts`) or to a base URL the operator
+ * allowed in app-config; an account's `settings.baseUrl` from the API is
+ * checked against both.
+ *
+ * @public
+ */
+export interface ProviderEndpoint {
+  /** The client's default, e.g. `https://api.openai.com/v1`. */
+  defaultBaseUrl: string;
+  /** Host names (no port) the provider's API is served from. */
+  knownHosts: string[];
+}
+
+/**
  * A provider integration, contributed by a backend module through
  * {@link llmUsageProvidersExtensionPoint}.
  *
@@ -188,6 +203,16 @@ export interface LlmProvider {
   billingUrl?: string;
   /** Shown in the UI when keys cannot be listed and must be registered by hand. */
   manualKeyRegistration?: boolean;
+  /**
+   * Where the API lives. Without it, an account of this provider may only
+   * use a base URL allowed in app-config.
+   */
+  endpoint?: ProviderEndpoint;
+  /**
+   * Settings besides `baseUrl` that decide where the credentials are sent:
+   * changing one through the API requires entering the credentials again.
+   */
+  destinationSettings?: string[];
   createClient(
     account: ProviderAccount,
     context: ProviderClientContext,

@@ -1,5 +1,6 @@
 import {
   createBackendModule,
+  type BackendFeature,
   type BackstageCredentials,
   type BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
@@ -152,15 +153,20 @@ function decisionFor(ref: string | undefined, permission: ResourcePermission) {
 const refOf = (credentials: BackstageCredentials) =>
   (credentials.principal as Partial<BackstageUserPrincipal>).userEntityRef;
 
-/** Starts the plugin on `knex` with the fake provider and the policy above. */
+/**
+ * Starts the plugin on `knex` with the fake provider and the policy above;
+ * `modules` adds real provider modules.
+ */
 export async function startProviderTestBackend(
   knex: Knex,
   llmUsageConfig: Record<string, unknown> = {},
+  modules: BackendFeature[] = [],
 ) {
   const { server } = await startTestBackend({
     features: [
       llmUsagePlugin,
       fakeProviderModule,
+      ...modules,
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {

@@ -27,6 +27,13 @@ import type { ProviderDataStore } from '../sync/ProviderDataStore';
 import type { AccountRecord, AccountStore } from './AccountStore';
 import type { ProviderRegistry } from './ProviderRegistry';
 import type { AccountInput, AccountUpdate } from './accountSchemas';
+import {
+  BASE_URL_SETTING,
+  changesDestination,
+  checkBaseUrl,
+  type AllowedBaseUrls,
+} from './credentialDestination';
+import { providerErrorToHttp } from './providerErrors';
 
 export interface AccountServiceOptions {
   store: AccountStore;
@@ -40,6 +47,8 @@ export interface AccountServiceOptions {
   logger: LoggerService;
   /** Options handed to every provider client (timeouts, retries, fetch). */
   clientContext?: Omit<ProviderClientContext, 'logger'>;
+  /** Base URLs app-config allows per provider besides its known hosts. */
+  allowedBaseUrls?: AllowedBaseUrls;
 }
 
 /** What the audit trail keeps of an account: never its credentials. */
@@ -155,22 +164,65 @@ export class AccountService {
     if (account.source === 'config') {
       return this.options.configCredentials.get(account.id) ?? {};
     }
-    return account.credentialsEncrypted
-      ? this.options.secrets.decryptJson(account.credentialsEncrypted)
-      : {};
+    if (!account.credentialsEncrypted) {
+      return {};
+    }
+    try {
+      return this.options.secrets.decryptJson(account.credentialsEncrypted);
+    } catch (error) {
+      throw new InputError(
+        `Invalid field 'credentials': the stored credentials of account '${
+          account.id
+        }' cannot be read (${
+          (error as Error).message
+        }); enter them again, or list the key they were stored with in llmUsage.secrets.previousEncryptionKeys`,
+      );
+    }
   }
 
+  /**
+   * A client for the account's provider. Throws an InputError naming the
+   * field when a credential is missing or the base URL is not one its
+   * credentials may be sent to (accounts stored before that was checked
+   * included), so nothing is sent.
+   */
   clientFor(account: AccountRecord): LlmProviderClient {
-    return this.providerOf(account).createClient(
+    const provider = this.providerOf(account);
+    if (account.source !== 'config') {
+      checkBaseUrl(
+        provider,
+        account.settings[BASE_URL_SETTING],
+        this.allowedBaseUrls,
+      );
+    }
+    const credentials = this.credentialsOf(account);
+    for (const field of provider.credentialFields) {
+      if (field.required && !credentials[field.name]) {
+        throw new InputError(
+          `Invalid field 'credentials.${field.name}': account '${
+            account.id
+          }' has no ${field.label}; ${
+            account.source === 'config'
+              ? `set it in app-config (llmUsage.accounts, credentials.${field.name})`
+              : 'enter it in the account settings'
+          }`,
+        );
+      }
+    }
+    return provider.createClient(
       {
         id: account.id,
         provider: account.provider,
         name: account.name,
-        credentials: this.credentialsOf(account),
+        credentials,
         settings: account.settings,
       },
       { ...this.options.clientContext, logger: this.options.logger },
     );
+  }
+
+  private get allowedBaseUrls(): AllowedBaseUrls {
+    return this.options.allowedBaseUrls ?? new Map();
   }
 
   async create(
@@ -196,6 +248,11 @@ export class AccountService {
         );
       }
     }
+    checkBaseUrl(
+      provider,
+      input.settings?.[BASE_URL_SETTING],
+      this.allowedBaseUrls,
+    );
     await this.options.authorizer.accounts.assert(
       credentials,
       llmUsageAccountManagePermission,
@@ -256,7 +313,33 @@ export class AccountService {
       );
     }
     let credentialsEncrypted: string | undefined;
-    if (input.credentials) {
+    const provider = this.options.registry.get(account.provider);
+    const moved =
+      provider && input.settings
+        ? changesDestination(provider, account.settings, input.settings)
+        : undefined;
+    if (provider && input.settings) {
+      checkBaseUrl(
+        provider,
+        input.settings[BASE_URL_SETTING],
+        this.allowedBaseUrls,
+      );
+    }
+    if (provider && moved) {
+      // The stored secrets were given for the old destination: sending them
+      // elsewhere takes someone who knows them, not just the right to edit.
+      const missing = provider.credentialFields.find(
+        field => field.required && !input.credentials?.[field.name],
+      );
+      if (missing) {
+        throw new InputError(
+          `Invalid field 'credentials.${missing.name}': changing settings.${moved} changes where the credentials are sent; enter them again`,
+        );
+      }
+      credentialsEncrypted = this.options.secrets.encryptJson(
+        input.credentials!,
+      );
+    } else if (input.credentials) {
       credentialsEncrypted = this.options.secrets.encryptJson({
         ...this.credentialsOf(account),
         ...input.credentials,
@@ -317,11 +400,13 @@ export class AccountService {
     id: string,
   ): Promise<TestConnectionResponse> {
     const account = await this.requireUsable(credentials, id);
+    // Missing or refused credentials are errors (400, 502), not a test
+    // result: the account needs fixing before anything else works.
     try {
       await this.clientFor(account).testConnection();
       return { ok: true, error: null };
     } catch (error) {
-      return { ok: false, error: (error as Error).message };
+      throw providerErrorToHttp(error);
     }
   }
 

@@ -26,6 +26,7 @@ import {
 } from '../permissions/rules';
 import { Reconciliation } from '../reconciliation/Reconciliation';
 import { SecretBox } from '../secrets/SecretBox';
+import { rotateStoredSecrets } from '../secrets/rotateStoredSecrets';
 import { createAccountsRouter } from '../service/accountsRouter';
 import { createKeysExportRouter } from '../service/keysExportRouter';
 import { createKeysRouter } from '../service/keysRouter';
@@ -41,6 +42,7 @@ import { AccountService } from './AccountService';
 import { AccountStore } from './AccountStore';
 import type { ProviderRegistry } from './ProviderRegistry';
 import { readConfigAccounts } from './configAccounts';
+import { readAllowedBaseUrls } from './credentialDestination';
 
 export const PROVIDER_SYNC_TASK_ID = 'llm-usage-provider-sync';
 
@@ -68,7 +70,12 @@ export async function createProviderFeatures(
   options: ProviderFeaturesOptions,
 ): Promise<express.Router[]> {
   const { db, config, logger, scheduler, registry } = options;
+  // Throws in production without a key of the operator's own: the backend
+  // does not start rather than encrypt with the published development key.
   const secrets = SecretBox.fromConfig(config);
+  if (secrets.rotating) {
+    await rotateStoredSecrets(db, secrets, logger);
+  }
   const accountStore = new AccountStore(db);
   const configAccounts = readConfigAccounts(config);
   await accountStore.syncFromConfig(configAccounts.map(entry => entry.account));
@@ -106,6 +113,7 @@ export async function createProviderFeatures(
     authorizer,
     logger,
     clientContext: timeoutMs ? { http: { timeoutMs } } : undefined,
+    allowedBaseUrls: readAllowedBaseUrls(config),
   });
   const sync = new AccountSync({
     db,

@@ -4,7 +4,6 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
-  ServiceUnavailableError,
 } from '@backstage/errors';
 import type {
   PolicyDecision,
@@ -21,10 +20,10 @@ import {
   type KeyExpiryState,
   type KeyListResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { ProviderError } from '@llm-usage/backstage-plugin-llm-usage-node';
 import type { Request } from 'express';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountRecord, AccountStore } from '../accounts/AccountStore';
+import { providerErrorToHttp } from '../accounts/providerErrors';
 import type { AuditLog } from '../audit/AuditLog';
 import { DAY_MS } from '../database/tables';
 import { formatNanos, parseDecimalToNanos } from '../lib/money';
@@ -144,12 +143,9 @@ function auditView(key: KeyRecord, tagIds?: string[]) {
   };
 }
 
-/** A provider's failure as an HTTP error: the provider, not the input, is at fault. */
+/** A provider's failure as an HTTP error: refused credentials 502, down 503. */
 function providerFailure(error: unknown): never {
-  if (error instanceof ProviderError) {
-    throw new ServiceUnavailableError(error.message);
-  }
-  throw error;
+  throw providerErrorToHttp(error);
 }
 
 const iso = (value: number | null) =>

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { SecretBox, maskSecret } from './SecretBox';
+import { DEVELOPMENT_ENCRYPTION_KEY, SecretBox, maskSecret } from './SecretBox';
 
 describe('SecretBox', () => {
   const box = SecretBox.fromConfig(
@@ -38,6 +40,99 @@ describe('SecretBox', () => {
     const none = SecretBox.fromConfig(new ConfigReader({}));
     expect(none.configured).toBe(false);
     expect(() => none.encrypt('x')).toThrow(/encryptionKey/);
+  });
+});
+
+describe('SecretBox in production', () => {
+  const secrets = (values: Record<string, unknown>) =>
+    new ConfigReader({ llmUsage: { secrets: values } });
+  const originalNodeEnv = process.env.NODE_ENV;
+  afterEach(() => {
+    process.env.NODE_ENV = originalNodeEnv;
+  });
+
+  it('refuses the published development key and a missing key when NODE_ENV=production', () => {
+    process.env.NODE_ENV = 'production';
+    expect(() =>
+      SecretBox.fromConfig(
+        secrets({ encryptionKey: DEVELOPMENT_ENCRYPTION_KEY }),
+      ),
+    ).toThrow(
+      /llmUsage\.secrets\.encryptionKey \(LLM_USAGE_ENCRYPTION_KEY\) is the development key/,
+    );
+    expect(() => SecretBox.fromConfig(secrets({}))).toThrow(
+      /LLM_USAGE_ENCRYPTION_KEY\) is not set/,
+    );
+    const own = SecretBox.fromConfig(
+      secrets({ encryptionKey: 'x'.repeat(64) }),
+    );
+    expect(own.decrypt(own.encrypt('ok'))).toBe('ok');
+  });
+
+  it('refuses them with llmUsage.secrets.requireKey whatever NODE_ENV says', () => {
+    process.env.NODE_ENV = 'development';
+    expect(() =>
+      SecretBox.fromConfig(
+        secrets({
+          encryptionKey: DEVELOPMENT_ENCRYPTION_KEY,
+          requireKey: true,
+        }),
+      ),
+    ).toThrow(/development key/);
+    // Local development keeps its default.
+    expect(
+      SecretBox.fromConfig(
+        secrets({ encryptionKey: DEVELOPMENT_ENCRYPTION_KEY }),
+      ).configured,
+    ).toBe(true);
+  });
+
+  it('is what app-config.yaml defaults to without LLM_USAGE_ENCRYPTION_KEY', () => {
+    const appConfig = readFileSync(
+      resolvePath(__dirname, '../../../../app-config.yaml'),
+      'utf8',
+    );
+    expect(appConfig).toContain(
+      `\${LLM_USAGE_ENCRYPTION_KEY:-${DEVELOPMENT_ENCRYPTION_KEY}}`,
+    );
+    expect(
+      readFileSync(
+        resolvePath(__dirname, '../../../../app-config.production.yaml'),
+        'utf8',
+      ),
+    ).toMatch(
+      /secrets:\n\s+encryptionKey: \$\{LLM_USAGE_ENCRYPTION_KEY\}\n\s+requireKey: true/,
+    );
+  });
+});
+
+describe('SecretBox key rotation', () => {
+  const oldKey = 'an old passphrase, long enough';
+  const newKey = Buffer.alloc(32, 9).toString('base64');
+  const before = SecretBox.fromConfig(
+    new ConfigReader({ llmUsage: { secrets: { encryptionKey: oldKey } } }),
+  );
+  const rotating = SecretBox.fromConfig(
+    new ConfigReader({
+      llmUsage: {
+        secrets: { encryptionKey: newKey, previousEncryptionKeys: [oldKey] },
+      },
+    }),
+  );
+  const after = SecretBox.fromConfig(
+    new ConfigReader({ llmUsage: { secrets: { encryptionKey: newKey } } }),
+  );
+
+  it('decrypts with previous keys and re-encrypts with the current one', () => {
+    const old = before.encrypt('sk-rotated');
+    expect(() => after.decrypt(old)).toThrow(/previousEncryptionKeys/);
+    expect(rotating.rotating).toBe(true);
+    expect(rotating.decrypt(old)).toBe('sk-rotated');
+    const next = rotating.reencrypt(old)!;
+    expect(after.decrypt(next)).toBe('sk-rotated');
+    // Already current: nothing to do.
+    expect(rotating.reencrypt(next)).toBeUndefined();
+    expect(after.rotating).toBe(false);
   });
 });
 

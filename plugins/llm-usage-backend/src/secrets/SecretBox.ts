@@ -10,16 +10,49 @@ import { InputError } from '@backstage/errors';
 const ENVELOPE_VERSION = 'v1';
 const IV_BYTES = 12;
 
+/** The local default in app-config.yaml: published, so never for production. */
+export const DEVELOPMENT_ENCRYPTION_KEY = 'local-development-only-key';
+
+export interface SecretBoxEnvironment {
+  /** Default: NODE_ENV is `production` or `llmUsage.secrets.requireKey` is true. */
+  production?: boolean;
+}
+
 /**
  * Encrypts secrets at rest with AES-256-GCM. The key comes from
  * `llmUsage.secrets.encryptionKey`: 32 bytes as base64 or hex, or any other
  * string of at least 16 characters, hashed to 32 bytes. Decrypted values are
  * handed to provider clients only; they are never returned or logged.
+ *
+ * Keys listed in `llmUsage.secrets.previousEncryptionKeys` still decrypt, so
+ * a new key can be rolled out and the stored secrets re-encrypted with it
+ * ({@link rotateStoredSecrets}).
  */
 export class SecretBox {
-  static fromConfig(config: Config): SecretBox {
+  static fromConfig(
+    config: Config,
+    environment: SecretBoxEnvironment = {},
+  ): SecretBox {
     const text = config.getOptionalString('llmUsage.secrets.encryptionKey');
-    return new SecretBox(text ? SecretBox.keyFrom(text) : undefined);
+    const production =
+      environment.production ??
+      (process.env.NODE_ENV === 'production' ||
+        config.getOptionalBoolean('llmUsage.secrets.requireKey') === true);
+    if (production && (!text || text === DEVELOPMENT_ENCRYPTION_KEY)) {
+      throw new Error(
+        `llmUsage.secrets.encryptionKey (LLM_USAGE_ENCRYPTION_KEY) ${
+          text
+            ? 'is the development key published in app-config.yaml'
+            : 'is not set'
+        }: in production set it to a key of your own, e.g. the output of 'openssl rand -base64 32'`,
+      );
+    }
+    const previous = (
+      config.getOptionalStringArray(
+        'llmUsage.secrets.previousEncryptionKeys',
+      ) ?? []
+    ).map(SecretBox.keyFrom);
+    return new SecretBox(text ? SecretBox.keyFrom(text) : undefined, previous);
   }
 
   static keyFrom(text: string): Buffer {
@@ -38,16 +71,24 @@ export class SecretBox {
     return createHash('sha256').update(text, 'utf8').digest();
   }
 
-  constructor(private readonly key: Buffer | undefined) {}
+  constructor(
+    private readonly key: Buffer | undefined,
+    private readonly previousKeys: Buffer[] = [],
+  ) {}
 
   get configured(): boolean {
     return this.key !== undefined;
   }
 
+  /** Whether secrets stored with an older key may need re-encrypting. */
+  get rotating(): boolean {
+    return this.key !== undefined && this.previousKeys.length > 0;
+  }
+
   private requireKey(): Buffer {
     if (!this.key) {
       throw new InputError(
-        'Storing secrets needs llmUsage.secrets.encryptionKey in the backend configuration',
+        'Storing secrets needs llmUsage.secrets.encryptionKey (LLM_USAGE_ENCRYPTION_KEY) in the backend configuration',
       );
     }
     return this.key;
@@ -69,6 +110,19 @@ export class SecretBox {
   }
 
   decrypt(envelope: string): string {
+    return this.open(envelope).plaintext;
+  }
+
+  /**
+   * The envelope encrypted with the current key, if it was made with a
+   * previous one; undefined when it already uses the current key.
+   */
+  reencrypt(envelope: string): string | undefined {
+    const { plaintext, current } = this.open(envelope);
+    return current ? undefined : this.encrypt(plaintext);
+  }
+
+  private open(envelope: string): { plaintext: string; current: boolean } {
     const [version, iv, tag, ciphertext] = envelope.split(':');
     if (
       version !== ENVELOPE_VERSION ||
@@ -78,21 +132,35 @@ export class SecretBox {
     ) {
       throw new Error('Not an encrypted secret of this plugin');
     }
-    if (!this.key) {
+    if (!this.key && this.previousKeys.length === 0) {
       throw new Error(
         'Cannot decrypt stored credentials: llmUsage.secrets.encryptionKey is not configured',
       );
     }
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      this.key,
-      Buffer.from(iv, 'base64'),
+    // GCM's tag tells a wrong key apart, so each key can simply be tried.
+    const keys = this.key
+      ? [this.key, ...this.previousKeys]
+      : this.previousKeys;
+    for (const [index, key] of keys.entries()) {
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        key,
+        Buffer.from(iv, 'base64'),
+      );
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      try {
+        const plaintext = Buffer.concat([
+          decipher.update(Buffer.from(ciphertext, 'base64')),
+          decipher.final(),
+        ]).toString('utf8');
+        return { plaintext, current: index === 0 && Boolean(this.key) };
+      } catch {
+        // not this key
+      }
+    }
+    throw new Error(
+      'Stored secret does not decrypt with llmUsage.secrets.encryptionKey or any of llmUsage.secrets.previousEncryptionKeys',
     );
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([
-      decipher.update(Buffer.from(ciphertext, 'base64')),
-      decipher.final(),
-    ]).toString('utf8');
   }
 
   encryptJson(value: Record<string, string>): string {

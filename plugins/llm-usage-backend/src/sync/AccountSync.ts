@@ -7,6 +7,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
   addDays,
+  ProviderAuthError,
   ProviderResponseError,
   type ProviderBalance,
   type ProviderCostRecord,
@@ -17,6 +18,7 @@ import type { Knex } from 'knex';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountRecord, AccountStore } from '../accounts/AccountStore';
 import type { KeyStore } from '../keys/KeyStore';
+import { providerErrorToHttp } from '../accounts/providerErrors';
 import { parseDecimalToNanos } from '../lib/money';
 import type { BalanceRow, ProviderDataStore } from './ProviderDataStore';
 import type { SyncRunStore } from './SyncRunStore';
@@ -101,7 +103,14 @@ export class AccountSync {
     ) {
       throw new ConflictError(`A sync of account '${accountId}' is running`);
     }
-    return this.sync(account, 'all', 'manual');
+    const { run, error } = await this.run(account, 'all', 'manual');
+    // The run is in the history either way; credentials that are missing
+    // (400 naming the field) or refused (502) also fail the request, since
+    // no retry helps until someone fixes the account.
+    if (error instanceof InputError || error instanceof ProviderAuthError) {
+      throw providerErrorToHttp(error);
+    }
+    return run;
   }
 
   /** The scheduled pass: syncs every account whose usage or keys are due. */
@@ -149,7 +158,16 @@ export class AccountSync {
     scope: SyncScope,
     trigger: SyncTrigger,
   ): Promise<SyncRun> {
+    return (await this.run(account, scope, trigger)).run;
+  }
+
+  private async run(
+    account: AccountRecord,
+    scope: SyncScope,
+    trigger: SyncTrigger,
+  ): Promise<{ run: SyncRun; error?: unknown }> {
     const { runs, logger } = this.options;
+    let failure: unknown;
     const runId = await runs.start(account.id, scope, trigger, this.now());
     try {
       const fetched = await this.fetch(account, scope);
@@ -199,6 +217,7 @@ export class AccountSync {
       });
       logger.info(`Synced ${scope} of provider account ${account.id}`);
     } catch (error) {
+      failure = error;
       const message = String((error as Error)?.message ?? error).slice(
         0,
         MAX_ERROR_LENGTH,
@@ -220,7 +239,7 @@ export class AccountSync {
       throw new Error(`Sync run ${runId} vanished`);
     }
     this.options.onSynced?.(run);
-    return run;
+    return { run, error: failure };
   }
 
   private async fetch(
