@@ -10,8 +10,9 @@ import { z } from 'zod';
 import { parseInput, wholeNumberParam } from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
 import { alertRuleInputSchema } from './ruleSchemas';
+import { cursorNumber, cursorText } from '../lib/cursorParts';
 
-const cursorSchema = z.tuple([z.number().int(), z.string().min(1).max(64)]);
+const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
 export function encodeAlertCursor(cursor: AlertCursor): string {
   return Buffer.from(JSON.stringify([cursor.firstSeenAt, cursor.id])).toString(

@@ -6,6 +6,7 @@ import type {
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { AUDIT_EVENTS_TABLE } from './AuditLog';
+import { cursorNumber, cursorText } from '../lib/cursorParts';
 
 /** Filters of an audit event listing; times in epoch ms. */
 export interface AuditEventFilter {
@@ -39,7 +40,7 @@ interface AuditEventRow {
   after: string | null;
 }
 
-const cursorSchema = z.tuple([z.number().int(), z.string().min(1).max(64)]);
+const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
 function encodeCursor(occurredAt: number, id: string): string {
   return Buffer.from(JSON.stringify([occurredAt, id])).toString('base64url');

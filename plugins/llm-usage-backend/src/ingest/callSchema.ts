@@ -7,6 +7,7 @@ import {
 import { datetimeRegex, z } from 'zod';
 import { parseDecimalToNanos } from '../lib/money';
 import type { NormalizedCall } from '../database/types';
+import { parsedIsoMs } from '../lib/isoTime';
 
 const MAX_METADATA_BYTES = 16 * 1024;
 // What `z.string().datetime({ offset: true })` checks, compiled once: zod
@@ -22,7 +23,13 @@ const shortText = (max: number) => z.string().trim().min(1).max(max);
 const callSchema = z
   .object({
     id: shortText(255),
-    timestamp: z.string().regex(ISO_DATETIME, 'Invalid datetime'),
+    timestamp: z
+      .string()
+      .regex(ISO_DATETIME, 'Invalid datetime')
+      // The pattern lets through offsets such as +99:00, which Date.parse cannot place.
+      .refine(value => parsedIsoMs(value) !== undefined, {
+        message: 'Invalid datetime: the date or offset is out of range',
+      }),
     userRef: z
       .string()
       .max(255)

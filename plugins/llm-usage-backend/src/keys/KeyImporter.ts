@@ -1,4 +1,7 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   llmUsageKeyManagePermission,
@@ -12,6 +15,8 @@ import type { TagStore } from '../tags/TagStore';
 import type { KeyStore } from './KeyStore';
 import type { KeyService } from './KeyService';
 import { importRowSchema } from './keySchemas';
+import { itemErrorMessage } from '../lib/itemError';
+import { hostileJsonError } from '../lib/hostileJson';
 
 const MAX_ROWS = 5000;
 
@@ -27,6 +32,16 @@ function rowsOf(format: 'csv' | 'json', content: string): unknown[] {
     }
     if (!Array.isArray(parsed)) {
       throw new InputError(`Invalid field 'content': must be a JSON array`);
+    }
+    // An escaped NUL (\u0000) passed the body's check as text; not as JSON.
+    const hostile = hostileJsonError(parsed);
+    if (hostile) {
+      throw new InputError(
+        `Invalid field 'content': ${hostile.message.replace(
+          /^Invalid field /,
+          'the value at ',
+        )}`,
+      );
     }
     return parsed;
   }
@@ -68,6 +83,8 @@ export class KeyImporter {
       keyService: KeyService;
       tags: TagStore;
       accounts: AccountService;
+      /** Where rows' internal errors go instead of the response. */
+      logger?: LoggerService;
     },
   ) {}
 
@@ -155,7 +172,11 @@ export class KeyImporter {
         results.push({
           row,
           outcome: 'failed',
-          error: (error as Error).message,
+          error: itemErrorMessage(
+            error,
+            this.options.logger,
+            `Key import of row ${row}`,
+          ),
         });
       }
     }

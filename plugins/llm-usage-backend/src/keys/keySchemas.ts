@@ -8,14 +8,11 @@ import { z } from 'zod';
 import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import { entityRef } from '../accounts/accountSchemas';
 import { parseDecimalToNanos } from '../lib/money';
+import { isoDateTimeMs } from '../lib/isoTime';
 
-const isoDateTime = z
-  .string()
-  .datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z',
-  })
-  .transform(value => Date.parse(value));
+const isoDateTime = isoDateTimeMs(
+  'must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z',
+);
 
 /** A day (`2026-12-31`, taken as UTC midnight) or an ISO 8601 date-time. */
 export const dateOrDateTime = z.union([

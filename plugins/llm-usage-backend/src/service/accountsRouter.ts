@@ -23,6 +23,7 @@ import { rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';
+import { jsonBody } from './rejectNulCharacters';
 
 export interface AccountsRouterOptions {
   httpAuth: HttpAuthService;
@@ -51,7 +52,7 @@ export async function createAccountsRouter(
 ): Promise<express.Router> {
   const { httpAuth, accounts } = options;
   const router = Router();
-  router.use('/accounts', express.json({ limit: '1mb' }));
+  router.use('/accounts', jsonBody({ limit: '1mb' }));
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

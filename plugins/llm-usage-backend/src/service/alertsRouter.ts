@@ -15,6 +15,7 @@ import {
 } from '../alerts/alertSchemas';
 import type { AlertService } from '../alerts/AlertService';
 import type { AlertViewer } from '../alerts/types';
+import { jsonBody } from './rejectNulCharacters';
 
 export interface AlertsRouterOptions {
   httpAuth: HttpAuthService;
@@ -29,8 +30,8 @@ export async function createAlertsRouter(
 ): Promise<express.Router> {
   const { httpAuth, alerts } = options;
   const router = Router();
-  router.use('/alerts', express.json());
-  router.use('/alert-rules', express.json());
+  router.use('/alerts', jsonBody());
+  router.use('/alert-rules', jsonBody());
 
   const caller = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -21,6 +21,7 @@ import {
   streamTableExport,
 } from '../export/tableExport';
 import type { ProviderLedger } from '../quota/ProviderLedger';
+import { isoDateTimeMs } from '../lib/isoTime';
 
 export interface AuditRouterOptions {
   httpAuth: HttpAuthService;
@@ -33,13 +34,9 @@ export interface AuditRouterOptions {
   audit: Pick<AuditLog, 'record'>;
 }
 
-const isoDate = z
-  .string()
-  .datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
-  })
-  .transform(value => Date.parse(value));
+const isoDate = isoDateTimeMs(
+  'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
+);
 
 const text = z.string().trim().min(1).max(255);
 

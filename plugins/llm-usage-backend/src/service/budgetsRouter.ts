@@ -9,6 +9,7 @@ import {
   parseBudgetListQuery,
   parseNewBudget,
 } from '../budgets/budgetSchemas';
+import { jsonBody } from './rejectNulCharacters';
 
 export interface BudgetsRouterOptions {
   httpAuth: HttpAuthService;
@@ -22,7 +23,7 @@ export async function createBudgetsRouter(
 ): Promise<express.Router> {
   const { httpAuth, callers, budgets } = options;
   const router = Router();
-  router.use('/budgets', express.json());
+  router.use('/budgets', jsonBody());
 
   const callerOf = async (req: express.Request) =>
     callers.resolve(

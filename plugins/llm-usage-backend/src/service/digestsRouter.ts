@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/AuditLog';
 import type { CallerResolver } from '../budgets/Caller';
 import { parseDigestPreferences } from '../budgets/budgetSchemas';
 import type { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
+import { jsonBody } from './rejectNulCharacters';
 
 export interface DigestsRouterOptions {
   httpAuth: HttpAuthService;
@@ -24,7 +25,7 @@ export async function createDigestsRouter(
 ): Promise<express.Router> {
   const { httpAuth, callers, preferences, audit } = options;
   const router = Router();
-  router.use('/digests', express.json());
+  router.use('/digests', jsonBody());
 
   const callerOf = async (req: express.Request) =>
     callers.resolve(await httpAuth.credentials(req, { allow: ['user'] }));

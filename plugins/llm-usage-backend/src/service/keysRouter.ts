@@ -13,6 +13,7 @@ import {
   parseQuery,
   providerKeyCreateSchema,
 } from '../keys/keySchemas';
+import { jsonBody } from './rejectNulCharacters';
 
 /** The key inventory API; permissions are checked per key in KeyService. */
 export async function createKeysRouter(options: {
@@ -22,7 +23,7 @@ export async function createKeysRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, keys } = options;
   const router = Router();
-  router.use('/keys', express.json({ limit: '10mb' }));
+  router.use('/keys', jsonBody({ limit: '10mb' }));
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -13,19 +13,16 @@ import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import { EXPORT_FORMATS } from '../export/tableExport';
 import { decodeCursor } from '../usage/callCursor';
 import { estimateBucketCount } from '../usage/timeBuckets';
+import { isoDateTimeMs } from '../lib/isoTime';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
 const MAX_RANGE_MS = 400 * DAY_MS;
 const MAX_BUCKETS = 1000;
 
-const isoDate = z
-  .string()
-  .datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
-  })
-  .transform(value => Date.parse(value));
+const isoDate = isoDateTimeMs(
+  'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
+);
 
 const rangeShape = {
   from: isoDate.optional(),

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
+import { hostileJsonError } from '../lib/hostileJson';
 
 function decoded(segment: string): string {
   try {
@@ -50,3 +51,13 @@ export const rejectNulCharacters: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** Refuses a parsed JSON body holding a NUL character or nested too deep. */
+export const rejectHostileJson: RequestHandler = (req, _res, next) => {
+  next(hostileJsonError(req.body));
+};
+
+/** express.json followed by rejectHostileJson: every JSON route parses with this. */
+export function jsonBody(options?: Parameters<typeof express.json>[0]) {
+  return [express.json(options), rejectHostileJson];
+}

@@ -18,6 +18,7 @@ import {
   parseRangeQuery,
   parseUsageTrendsQuery,
 } from './queryParsers';
+import { jsonBody } from './rejectNulCharacters';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -35,7 +36,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, auditor, visibility, usage, calls, rollups } = options;
   const router = Router();
-  router.use(express.json({ limit: '20mb' }));
+  router.use(jsonBody({ limit: '20mb' }));
 
   const scopeOf = async (req: express.Request) =>
     visibility.scopeFor(

@@ -11,11 +11,9 @@ import { rangeInOrder } from '../lib/parseInput';
 import type { SyncRunStore } from '../sync/SyncRunStore';
 import type { AccountService } from '../accounts/AccountService';
 import { NotFoundError } from '@backstage/errors';
+import { isoDateTimeMs } from '../lib/isoTime';
 
-const isoDateTime = z
-  .string()
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
-  .transform(value => Date.parse(value));
+const isoDateTime = isoDateTimeMs('must be an ISO 8601 date-time');
 
 const syncRunQuerySchema = z
   .object({

@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/AuditLog';
 import type { KeyStore } from '../keys/KeyStore';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { TagStore } from '../tags/TagStore';
+import { jsonBody } from './rejectNulCharacters';
 
 const color = z
   .string()
@@ -52,7 +53,7 @@ export async function createTagsRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, tags, audit } = options;
   const router = Router();
-  router.use('/tags', express.json());
+  router.use('/tags', jsonBody());
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -10,6 +10,7 @@ import type {
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { SYNC_RUNS_TABLE } from '../accounts/tables';
+import { cursorNumber, cursorText } from '../lib/cursorParts';
 
 interface SyncRunRow {
   id: string;
@@ -52,7 +53,7 @@ export interface SyncRunFilter {
   cursor?: string;
 }
 
-const cursorSchema = z.tuple([z.number().int(), z.string().min(1).max(64)]);
+const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
 /** Sync history: one row per run, written when it starts and when it ends. */
 export class SyncRunStore {

@@ -2,13 +2,14 @@ import { InputError } from '@backstage/errors';
 import { CALL_SORT_FIELDS } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod';
 import type { CallCursor } from '../database/CallStore';
+import { cursorNumber, cursorText } from '../lib/cursorParts';
 
 /** Cursors are opaque to clients: base64url of the sort, order and last row. */
 const cursorSchema = z.tuple([
   z.enum(CALL_SORT_FIELDS),
   z.enum(['asc', 'desc']),
-  z.number().int(),
-  z.string().min(1).max(255),
+  cursorNumber(),
+  cursorText(255),
 ]);
 
 export function encodeCursor(cursor: CallCursor): string {

@@ -12,6 +12,7 @@ import {
   projectIdFor,
   userRefFor,
 } from './liteLlmMapping';
+import { isRepresentableMs } from '../../lib/isoTime';
 
 /** Every call id from LiteLLM is prefixed, so it cannot collide with other sources. */
 export const LITELLM_ID_PREFIX = 'litellm:';
@@ -198,6 +199,18 @@ export function liteLlmToCall(
     throw new InputError(
       `Invalid LiteLLM payload at [${index}].startTime: must be epoch seconds or a date-time`,
     );
+  }
+  // A time beyond what a Date holds would throw a RangeError in toISOString.
+  for (const [field, ms] of [
+    ['startTime', start],
+    ['endTime', end],
+    ['completionStartTime', firstToken],
+  ] as const) {
+    if (ms !== undefined && !isRepresentableMs(ms)) {
+      throw new InputError(
+        `Invalid LiteLLM payload at [${index}].${field}: the time is out of range`,
+      );
+    }
   }
   const durationMs =
     start !== undefined && end !== undefined && end >= start

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { hostileJsonError } from '../../lib/hostileJson';
 
 /**
  * Reads what LiteLLM's generic API logger sends, in each of its `log_format`s:
@@ -7,6 +8,14 @@ import { InputError } from '@backstage/errors';
  * as `application/json`, so the body is read as text and parsed here.
  */
 export function readLiteLlmBody(body: unknown): unknown[] {
+  const items = readItems(body);
+  // Read as text, this body skipped the NUL and depth check of JSON routes.
+  const hostile = hostileJsonError(items);
+  if (hostile) throw hostile;
+  return items;
+}
+
+function readItems(body: unknown): unknown[] {
   if (Array.isArray(body)) return body;
   if (body && typeof body === 'object' && !Buffer.isBuffer(body)) {
     return [body];
@@ -18,7 +27,7 @@ export function readLiteLlmBody(body: unknown): unknown[] {
     );
   }
   try {
-    return readLiteLlmBody(JSON.parse(text));
+    return readItems(JSON.parse(text));
   } catch (error) {
     if (error instanceof InputError) throw error;
   }

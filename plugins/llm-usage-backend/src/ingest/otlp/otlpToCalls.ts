@@ -12,6 +12,8 @@ import {
   toUserRef,
 } from '../adapterSupport';
 import type { OtlpMapping } from './otlpMapping';
+import { isRepresentableMs } from '../../lib/isoTime';
+import { hostileJsonError } from '../../lib/hostileJson';
 
 /** Every call id from OTLP is prefixed, so it cannot collide with other sources. */
 export const OTEL_ID_PREFIX = 'otel:';
@@ -150,6 +152,9 @@ export interface OtlpCalls {
  * older `gen_ai.system` and token names too).
  */
 export function otlpToCalls(body: unknown, mapping: OtlpMapping): OtlpCalls {
+  // JSON or decoded protobuf: a NUL or deep nesting fails here, not in SQL.
+  const hostile = hostileJsonError(body);
+  if (hostile) throw hostile;
   const request = requestSchema.safeParse(body);
   if (!request.success) {
     const issue = request.error.issues[0];
@@ -219,6 +224,17 @@ function spanToCall(
     span.endTimeUnixNano !== null && span.endTimeUnixNano !== undefined
       ? BigInt(span.endTimeUnixNano)
       : undefined;
+  // Beyond what a Date holds, toISOString would throw a RangeError (a 500).
+  for (const [field, ns] of [
+    ['startTimeUnixNano', startNs],
+    ['endTimeUnixNano', endNs],
+  ] as const) {
+    if (ns !== undefined && !isRepresentableMs(Number(ns / 1_000_000n))) {
+      throw new InputError(
+        `Invalid OTLP span at ${path}.${field}: the time is out of range`,
+      );
+    }
+  }
   const lookup = (names: string[]) =>
     names
       .map(name => str(attributes[name]) ?? str(resource[name]))

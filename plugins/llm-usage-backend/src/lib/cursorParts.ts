@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * Parts of a keyset cursor. Cursors come back from clients, so a forged one
+ * must fail here rather than in SQL: numbers are safe integers (1e300 passes
+ * `int()` but no bigint column takes it) and text holds no NUL character
+ * (PostgreSQL refuses it in text, and the JSON inside base64 hides it from
+ * the query-level NUL check).
+ */
+export const cursorNumber = () => z.number().int().safe();
+
+export const cursorText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(text => !text.includes('\u0000'));
