@@ -16,6 +16,7 @@ import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { registerPermissions } from './permissions/registerPermissions';
 import { ServicePrincipals } from './permissions/ServicePrincipals';
+import { warnIfAllAllowed } from './permissions/warnIfAllAllowed';
 import { ProviderRegistry } from './accounts/ProviderRegistry';
 import { createProviderFeatures } from './accounts/providerFeatures';
 import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
@@ -95,6 +96,15 @@ export const llmUsagePlugin = createBackendPlugin({
           adminRefs: config.getOptionalStringArray('llmUsage.admins'),
         });
         deps.lifecycle.addShutdownHook(() => callSignals.flush());
+        // An allow-all policy makes every user an admin of this plugin; the
+        // unguarded service asks the app's policy itself.
+        deps.lifecycle.addStartupHook(() => {
+          void warnIfAllAllowed({
+            auth: deps.auth,
+            permissions: services.permissions,
+            logger,
+          });
+        });
         const calls = new SignallingCallStore(db, callSignals);
         const rollups = new RollupStore(db);
         const rollup = new CallRollup(rollups, logger);
