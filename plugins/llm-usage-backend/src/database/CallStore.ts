@@ -11,13 +11,14 @@ import { formatNanos, toBigInt } from '../lib/money';
 import {
   CALLS_TABLE,
   DIRTY_HOURS_TABLE,
+  HOUR_MS,
   WRITE_CHUNK_ROWS,
   chunk,
   hourStartOf,
 } from './tables';
 import { applyScope } from './scope';
 import { UNCLAIMED } from './RollupStore';
-import { BulkColumn, arrayLiteral, bulkInsert, isPostgres } from './bulkInsert';
+import { BulkColumn, arrayLiteral, isPostgres } from './bulkInsert';
 import type { NormalizedCall, VisibilityScope } from './types';
 
 /** Filters of the call history. */
@@ -94,72 +95,50 @@ export class CallStore {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Stores a batch atomically. A known id is left alone unless it is still
-   * `processing`, in which case it takes the new values: nothing is counted
-   * twice. Every hour touched is marked dirty for the rollup.
+   * Stores a batch atomically. A call's life is processing → success | failed,
+   * whatever order its requests arrive in: a stored `processing` call takes
+   * the values of any later request for its id; a final call never changes
+   * again, so of two finals the first stored wins. Nothing is counted twice,
+   * and every hour a write touched is marked dirty for the rollup.
    */
   async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
     const now = Date.now();
-    return this.db.transaction(async tx => {
-      const existing = await storedCalls(tx, [
-        ...new Set(calls.map(c => c.id)),
-      ]);
-
-      const toInsert = new Map<string, NormalizedCall>();
-      const toComplete = new Map<string, NormalizedCall>();
-      const touchedHours = new Set<number>();
-      let unchanged = 0;
-
-      for (const call of calls) {
-        const pending = toInsert.get(call.id);
-        const stored = existing.get(call.id);
-        if (pending) {
-          // The same id twice in one batch behaves as two requests in a row.
-          if (pending.status === 'processing') {
-            toInsert.set(call.id, call);
-          } else {
-            unchanged++;
-          }
-        } else if (!stored) {
-          toInsert.set(call.id, call);
-        } else if (stored.status === 'processing') {
-          touchedHours.add(hourStartOf(stored.occurredAt));
-          toComplete.set(call.id, call);
-          stored.status = call.status;
-        } else {
-          unchanged++;
-        }
+    // The same id twice in one batch behaves as two requests in a row: a
+    // processing request followed by another request for its id is one step
+    // of the call's life, counted with the request that replaced it.
+    const latest = new Map<string, NormalizedCall>();
+    const superseded = new Map<string, number>();
+    let ignored = 0;
+    for (const call of calls) {
+      const pending = latest.get(call.id);
+      if (!pending) {
+        latest.set(call.id, call);
+      } else if (pending.status === 'processing') {
+        latest.set(call.id, call);
+        superseded.set(call.id, (superseded.get(call.id) ?? 0) + 1);
+      } else {
+        ignored++;
       }
-
-      await bulkInsert(
-        tx,
-        CALLS_TABLE,
-        CALL_COLUMNS,
-        [...toInsert.values()].map(call => {
-          const row = toRow(call, now);
-          return CALL_COLUMNS.map(([name]) => row[name]);
-        }),
-        'id',
-      );
-      for (const call of toComplete.values()) {
-        const { id, received_at: _receivedAt, ...values } = toRow(call, now);
-        await tx(CALLS_TABLE)
-          .where({ id, status: 'processing' })
-          .update(values);
-      }
-
-      for (const call of [...toInsert.values(), ...toComplete.values()]) {
-        touchedHours.add(hourStartOf(call.occurredAt));
-      }
-      await markHoursDirty(tx, touchedHours);
-
-      return {
-        received: calls.length,
-        inserted: toInsert.size,
-        completed: toComplete.size,
-        unchanged,
-      };
-    });
+    }
+    // One global order for every batch: two batches that share ids lock
+    // them in the same order, so neither can wait on the other in a cycle.
+    const rows = [...latest.values()].sort(byId);
+    const written = await withDeadlockRetry(() =>
+      this.db.transaction(tx => writeCalls(tx, rows, now)),
+    );
+    let inserted = 0;
+    let completed = 0;
+    for (const [id, wasInserted] of written) {
+      if (wasInserted) inserted++;
+      else completed++;
+      completed += superseded.get(id) ?? 0;
+    }
+    return {
+      received: calls.length,
+      inserted,
+      completed,
+      unchanged: calls.length - inserted - completed,
+    };
   }
 
   /** Keyset-paginated call history; `limit` rows at most. */
@@ -246,6 +225,142 @@ async function storedCalls(
     }
   }
   return stored;
+}
+
+/** Code-unit order of ids: the same in every batch, whatever the collation. */
+function byId(a: NormalizedCall, b: NormalizedCall): number {
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+}
+
+/** Columns a later request for a processing call replaces. */
+const UPDATED_COLUMNS = CALL_COLUMNS.map(([name]) => name).filter(
+  name => name !== 'id' && name !== 'received_at',
+);
+
+/**
+ * Inserts new calls and completes processing ones with one upsert per round,
+ * whose condition is the state machine: only a `processing` row is replaced.
+ * The upsert also requires the stored row's hour to be one this batch marks
+ * dirty; a processing row that another batch stored after our read, in an
+ * hour we did not know, is read again and retried, so its old hour is
+ * re-rolled too.
+ */
+async function writeCalls(
+  tx: Knex.Transaction,
+  rows: NormalizedCall[],
+  now: number,
+): Promise<Map<string, boolean>> {
+  const stored = await storedCalls(
+    tx,
+    rows.map(call => call.id),
+  );
+  const hours = new Set(rows.map(call => hourStartOf(call.occurredAt)));
+  for (const call of stored.values()) {
+    if (call.status === 'processing') hours.add(hourStartOf(call.occurredAt));
+  }
+  const written = new Map<string, boolean>();
+  let pending = rows.filter(call => {
+    const status = stored.get(call.id)?.status;
+    return status === undefined || status === 'processing';
+  });
+  for (let round = 0; pending.length > 0 && round < 5; round++) {
+    const roundWritten = await upsertCalls(tx, pending, hours, stored, now);
+    for (const [id, wasInserted] of roundWritten) written.set(id, wasInserted);
+    const missed = pending.filter(call => !roundWritten.has(call.id));
+    if (missed.length === 0) break;
+    const again = await storedCalls(
+      tx,
+      missed.map(call => call.id),
+    );
+    pending = [];
+    for (const call of missed) {
+      const current = again.get(call.id);
+      if (!current) {
+        // Deleted by retention meanwhile: store it anew.
+        stored.delete(call.id);
+        pending.push(call);
+      } else if (current.status === 'processing') {
+        stored.set(call.id, current);
+        hours.add(hourStartOf(current.occurredAt));
+        pending.push(call);
+      }
+    }
+  }
+  if (written.size > 0) await markHoursDirty(tx, hours);
+  return written;
+}
+
+/**
+ * One upsert round. Returns the ids written, each with whether it was
+ * inserted (true) or a processing row it completed (false).
+ */
+async function upsertCalls(
+  tx: Knex.Transaction,
+  calls: NormalizedCall[],
+  hours: Set<number>,
+  stored: Map<string, { status: string; occurredAt: number }>,
+  now: number,
+): Promise<Map<string, boolean>> {
+  const written = new Map<string, boolean>();
+  const hourList = [...hours].sort((a, b) => a - b);
+  const storedHour = `(${CALLS_TABLE}.occurred_at - ((${CALLS_TABLE}.occurred_at % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})`;
+  const rows = calls.map(call => toRow(call, now));
+  if (isPostgres(tx)) {
+    const names = CALL_COLUMNS.map(([name]) => name);
+    const arrays = CALL_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ');
+    // xmax is 0 only in a freshly inserted row version.
+    const result = await tx.raw(
+      `INSERT INTO ${CALLS_TABLE} (${names.join(', ')})
+       SELECT * FROM unnest(${arrays})
+       ON CONFLICT (id) DO UPDATE SET ${UPDATED_COLUMNS.map(
+         name => `${name} = excluded.${name}`,
+       ).join(', ')}
+       WHERE ${CALLS_TABLE}.status = 'processing' AND ${storedHour} = ANY(?::bigint[])
+       RETURNING id, (xmax = 0) AS inserted`,
+      [
+        ...CALL_COLUMNS.map(([name]) =>
+          arrayLiteral(rows.map(row => row[name] ?? null)),
+        ),
+        arrayLiteral(hourList),
+      ],
+    );
+    for (const row of result.rows) written.set(row.id, row.inserted);
+    return written;
+  }
+  // SQLite runs one writing transaction at a time, so what this transaction
+  // read is still what is stored.
+  for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
+    const returned: { id: string }[] = await tx(CALLS_TABLE)
+      .insert(part)
+      .onConflict('id')
+      .merge(UPDATED_COLUMNS)
+      .where(`${CALLS_TABLE}.status`, 'processing')
+      .andWhereRaw(
+        `${storedHour} IN (${hourList.map(() => '?').join(', ')})`,
+        hourList,
+      )
+      .returning('id');
+    for (const { id } of returned) written.set(id, !stored.has(id));
+  }
+  return written;
+}
+
+/**
+ * Runs `work` again when PostgreSQL broke a lock cycle or a serialization
+ * conflict it was in; the rolled-back attempt left nothing behind. The
+ * ordered writes above avoid cycles among batches; this covers the rare
+ * ones with other writers (a rollup claiming dirty hours).
+ */
+async function withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+    }
+  }
 }
 
 /**
