@@ -34,6 +34,14 @@ export function readAllowedBaseUrls(config: Config): AllowedBaseUrls {
   return allowed;
 }
 
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Origin and path without a trailing slash, so equal URLs compare equal. */
 function normalizeBaseUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
@@ -53,8 +61,8 @@ export function checkBaseUrl(
   if (value === undefined || value === '') {
     return; // the provider's default
   }
-  const refuse = (why: string): never => {
-    throw new InputError(
+  const refuse = (why: string) =>
+    new InputError(
       `Invalid field 'settings.${BASE_URL_SETTING}': ${why}. ${
         provider.displayName
       } credentials are sent only over https to ${
@@ -63,15 +71,12 @@ export function checkBaseUrl(
         provider.id
       }.allowedBaseUrls`,
     );
-  };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return refuse('not a URL');
+  const url = parseUrl(value);
+  if (!url) {
+    throw refuse('not a URL');
   }
   if (url.username || url.password || url.search || url.hash) {
-    return refuse('must not carry user info, a query or a fragment');
+    throw refuse('must not carry user info, a query or a fragment');
   }
   const normalized = normalizeBaseUrl(url);
   const byConfig = (allowed.get(provider.id) ?? []).some(
@@ -81,11 +86,11 @@ export function checkBaseUrl(
     return;
   }
   if (url.protocol !== 'https:') {
-    return refuse(`'${url.protocol}' is not https`);
+    throw refuse(`'${url.protocol}' is not https`);
   }
   const host = url.hostname.toLowerCase();
   if (!provider.endpoint?.knownHosts.includes(host) || url.port !== '') {
-    return refuse(`'${url.host}' is not a known host of the provider`);
+    throw refuse(`'${url.host}' is not a known host of the provider`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { DEVELOPMENT_ENCRYPTION_KEY, SecretBox, maskSecret } from './SecretBox';
 
 describe('SecretBox', () => {
@@ -44,7 +45,7 @@ describe('SecretBox', () => {
 });
 
 describe('SecretBox in production', () => {
-  const secrets = (values: Record<string, unknown>) =>
+  const secrets = (values: JsonObject) =>
     new ConfigReader({ llmUsage: { secrets: values } });
   const originalNodeEnv = process.env.NODE_ENV;
   afterEach(() => {
