@@ -8,6 +8,7 @@ import { datetimeRegex, z } from 'zod';
 import { parseDecimalToNanos } from '../lib/money';
 import type { NormalizedCall } from '../database/types';
 import { parsedIsoMs } from '../lib/isoTime';
+import { CALL_BOUNDS, MAX_COST_NANOS } from './bounds';
 
 const MAX_METADATA_BYTES = 16 * 1024;
 // What `z.string().datetime({ offset: true })` checks, compiled once: zod
@@ -54,11 +55,11 @@ const callSchema = z
     type: z.enum(CALL_TYPES).default('chat'),
     status: z.enum(CALL_STATUSES).default('success'),
     errorReason: z.string().max(4000).optional(),
-    durationMs: count.max(86_400_000).optional(),
-    ttftMs: count.max(86_400_000).optional(),
-    inputTokens: count.default(0),
-    outputTokens: count.default(0),
-    cachedTokens: count.default(0),
+    durationMs: count.max(CALL_BOUNDS.durationMs).optional(),
+    ttftMs: count.max(CALL_BOUNDS.durationMs).optional(),
+    inputTokens: count.max(CALL_BOUNDS.tokens).default(0),
+    outputTokens: count.max(CALL_BOUNDS.tokens).default(0),
+    cachedTokens: count.max(CALL_BOUNDS.tokens).default(0),
     cost: z
       .union([z.string(), z.number()])
       .optional()
@@ -69,6 +70,13 @@ const callSchema = z
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
             message: 'must be a non-negative decimal such as "0.0123"',
+          });
+          return z.NEVER;
+        }
+        if (nanos > MAX_COST_NANOS) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `must be at most ${CALL_BOUNDS.cost}`,
           });
           return z.NEVER;
         }
