@@ -10,6 +10,7 @@ import {
   AuthorizeResult,
   type Permission,
 } from '@backstage/plugin-permission-common';
+import { llmUsageAccountManagePermission } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
 
 /**
@@ -41,8 +42,13 @@ export function capabilityFor(req: Request): ServiceCapability {
   return req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'manage';
 }
 
-/** The capability a permission needs, from what it does. */
+/**
+ * The capability a permission needs, from what it does. Managing an account
+ * is also what lets one see it (balances, sync errors), so for a service it
+ * takes `read`: the changes it guards are all routes that need `manage`.
+ */
 function capabilityForPermission(permission: Permission): ServiceCapability {
+  if (permission.name === llmUsageAccountManagePermission.name) return 'read';
   return permission.attributes.action === 'read' ? 'read' : 'manage';
 }
 

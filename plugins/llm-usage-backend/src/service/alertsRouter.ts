@@ -51,8 +51,8 @@ export async function createAlertsRouter(
   });
 
   router.post('/alerts/read', async (req, res) => {
-    const ids = parseMarkRead(req.body);
     const { credentials, viewer } = await caller(req);
+    const ids = parseMarkRead(req.body);
     res.json(await alerts.markRead(credentials, viewer, ids, req));
   });
 
@@ -82,8 +82,8 @@ export async function createAlertsRouter(
   });
 
   router.put('/alert-rules', async (req, res) => {
-    const input = parseAlertRuleInput(req.body);
     const { credentials, viewer } = await caller(req);
+    const input = parseAlertRuleInput(req.body);
     res.json(await alerts.saveRule(credentials, viewer, input, req));
   });
 

@@ -45,8 +45,9 @@ export async function createBudgetsRouter(
   });
 
   router.post('/budgets', async (req, res) => {
-    const input = parseNewBudget(req.body);
+    // Who asks before what they send: a refused caller learns nothing more.
     const caller = await callerOf(req);
+    const input = parseNewBudget(req.body);
     res.status(201).json(await budgets.create({ caller, request: req }, input));
   });
 
@@ -58,8 +59,8 @@ export async function createBudgetsRouter(
   });
 
   router.patch('/budgets/:id', async (req, res) => {
-    const changes = parseBudgetChanges(req.body);
     const caller = await callerOf(req);
+    const changes = parseBudgetChanges(req.body);
     res.json(
       await budgets.update({ caller, request: req }, req.params.id, changes),
     );

@@ -43,8 +43,8 @@ export async function createDigestsRouter(
   });
 
   router.put('/digests/preferences', async (req, res) => {
-    const input = parseDigestPreferences(req.body);
     const caller = await callerOf(req);
+    const input = parseDigestPreferences(req.body);
     if (!caller.isAdmin && !caller.ownershipRefs.includes(input.ownerRef)) {
       throw new NotAllowedError(
         `Only an admin or ${input.ownerRef} may change its digests`,

@@ -16,6 +16,10 @@ import {
   discoverRoutes,
   startLlmUsageBackend,
 } from '../__testUtils__/pluginHarness';
+import {
+  fakeProviderModule,
+  providerCalls,
+} from '../__testUtils__/providerBackend';
 
 /*
  * Isolation matrix: every read route × (the owner, a teammate, another team,
@@ -99,6 +103,9 @@ const MARKERS: Record<string, Subject[]> = {
   'audit-marker-bob': ['bob', 'admin'],
   'alert-marker-team-a': ['alice', 'alina', 'admin'],
   'alert-marker-team-b': ['bob', 'admin'],
+  // Provider error text of sync runs.
+  'sync-error-marker-team-a': ['alice', 'alina', 'admin'],
+  'sync-error-marker-team-b': ['bob', 'admin'],
 };
 
 const CALLS: CallInput[] = [
@@ -260,6 +267,24 @@ async function seedProviderSide(knex: Knex) {
         target_id: target,
         before: JSON.stringify({ notes: null }),
         after: JSON.stringify({ notes: note }),
+      })),
+    );
+  }
+  if (await has('llm_usage_sync_runs')) {
+    await knex('llm_usage_sync_runs').insert(
+      [
+        ['run-a', 'acct-a', 'sync-error-marker-team-a'],
+        ['run-b', 'acct-b', 'sync-error-marker-team-b'],
+      ].map(([id, account, error]) => ({
+        id,
+        account_id: account,
+        scope: 'all',
+        trigger: 'schedule',
+        started_at: now - HOUR,
+        finished_at: now - HOUR,
+        status: 'failed',
+        items: 0,
+        error,
       })),
     );
   }
@@ -500,6 +525,8 @@ describe.each(databases.eachSupportedId())('isolation on %p', databaseId => {
         'audit-marker-alice',
         'alert-marker-team-b',
         '123.456789',
+        'sync-error-marker-team-a',
+        'sync-error-marker-team-b',
       ]),
     );
   });
@@ -549,4 +576,350 @@ describe.each(databases.eachSupportedId())('isolation on %p', databaseId => {
       admin: 200,
     });
   });
+
+  // Last: a route that wrongly acted on another team's resource would change
+  // the rows the tests above read.
+  it('answers 404, never 403 naming an owner, for what a subject may not see, on every route', async () => {
+    const send = (method: string, path: string, body?: object) => {
+      const req = (request(server) as any)
+        [method.toLowerCase()](`${BASE}${path}`)
+        .set('Authorization', mockCredentials.user.header(ALICE));
+      return (body ? req.send(body) : req) as Promise<request.Response>;
+    };
+    const exact: Array<[string, string, object?]> = [
+      ['GET', '/keys/key-b'],
+      ['PATCH', '/keys/key-b', { notes: 'mine now' }],
+      ['POST', '/keys/key-b/disable'],
+      ['POST', '/keys/key-b/enable'],
+      ['DELETE', '/keys/key-b'],
+      ['GET', '/accounts/acct-b'],
+      ['GET', '/accounts/acct-b/balance-history'],
+      ['PATCH', '/accounts/acct-b', { name: 'mine now' }],
+      ['DELETE', '/accounts/acct-b'],
+      ['POST', '/accounts/acct-b/test'],
+      ['POST', '/accounts/acct-b/sync'],
+      ['GET', '/sync-runs?accountId=acct-b'],
+      ['POST', '/keys', { accountId: 'acct-b', name: 'x', ownerRef: TEAM_A }],
+      [
+        'POST',
+        '/keys/provider',
+        { accountId: 'acct-b', name: 'x', ownerRef: TEAM_A },
+      ],
+      ['GET', '/budgets/budget-b'],
+      ['GET', '/alerts/alert-b'],
+    ];
+    const statuses: Record<string, number> = {};
+    for (const [method, path, body] of exact) {
+      statuses[`${method} ${path}`] = (await send(method, path, body)).status;
+    }
+    expect(statuses).toEqual(
+      Object.fromEntries(exact.map(([m, p]) => [`${m} ${p}`, 404])),
+    );
+
+    // Every other route with an id: another team's ids are not found, or
+    // refused as bad input, never 403 (which would confirm they exist).
+    const foreign = ['acct-b', 'key-b', 'budget-b', 'budget-dave', 'alert-b'];
+    const answers: string[] = [];
+    for (const route of discoverRoutes(server)) {
+      const params = route.path.split('/').filter(p => p.startsWith(':'));
+      // Projects answer their (empty) share; tags belong to everyone.
+      if (params.length === 0 || route.path.includes(':projectId')) continue;
+      if (route.path.startsWith('/tags')) continue;
+      for (const id of foreign) {
+        const path = params.reduce(
+          (p, param) => p.replace(param, id),
+          route.path,
+        );
+        const res = await send(
+          route.method,
+          path,
+          route.method === 'GET' ? undefined : {},
+        );
+        if (res.status !== 404 && res.status !== 400) {
+          answers.push(`${route.method} ${path} → ${res.status}`);
+        }
+      }
+    }
+    expect(answers).toEqual([]);
+  });
 });
+
+/** A service principal's token, for the subject given. */
+const asService = (subject: string) =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'llm-usage',
+  });
+
+/** The routes that ingest calls: the only ones a service may use by default. */
+const INGEST = [
+  'POST /calls',
+  'POST /ingest/litellm',
+  'POST /ingest/otlp/v1/traces',
+];
+
+/*
+ * Two more rows of the matrix, on a backend with a provider that answers:
+ *   - "may use the account": every route that reaches the provider with an
+ *     account's credentials × the account's owner, the owner of a key on it,
+ *     and an admin;
+ *   - "service principal": every route × a service with the default
+ *     capabilities (ingest), one that may read, one that may also manage.
+ * The policy allows services everything, as Backstage's permission
+ * framework does: what they may do comes from llmUsage.servicePrincipals.
+ */
+describe.each(databases.eachSupportedId())(
+  'account use and service principals on %p',
+  databaseId => {
+    let server: Server;
+    let knex: Knex;
+    let routes: PluginRoute[];
+
+    const send = (
+      authorization: string,
+      method: string,
+      path: string,
+      body?: object,
+    ) => {
+      const req = (request(server) as any)
+        [method.toLowerCase()](`${BASE}${path}`)
+        .set('Authorization', authorization);
+      return (body ? req.send(body) : req) as Promise<request.Response>;
+    };
+    const asUser = (ref: string) => mockCredentials.user.header(ref);
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      ({ server } = await startLlmUsageBackend(knex, {
+        config: {
+          llmUsage: {
+            rollup: {
+              schedule: {
+                frequency: { hours: 24 },
+                timeout: { minutes: 10 },
+                initialDelay: { hours: 24 },
+              },
+            },
+            secrets: { encryptionKey: 'k'.repeat(64) },
+            servicePrincipals: [
+              { subject: 'dashboards', capabilities: ['read'] },
+              {
+                subject: 'automation',
+                capabilities: ['ingest', 'read', 'manage'],
+              },
+            ],
+          },
+        },
+        features: [fakeProviderModule],
+      }));
+      routes = discoverRoutes(server).filter(r => !r.path.startsWith('/.'));
+      for (const [id, owner] of [
+        ['use-a', TEAM_A],
+        ['use-b', TEAM_B],
+      ]) {
+        const created = await send(asUser(ADMIN), 'POST', '/accounts', {
+          id,
+          provider: 'fake',
+          name: id,
+          ownerRef: owner,
+          credentials: { apiKey: `sk-${id}` },
+        });
+        expect(created.status).toBe(201);
+      }
+    });
+
+    /** A key of team A on team B's account, known at the provider. */
+    async function lentKey(name: string): Promise<string> {
+      const res = await send(asUser(ADMIN), 'POST', '/keys', {
+        accountId: 'use-b',
+        name,
+        providerKeyId: `p-${name}`,
+        ownerRef: TEAM_A,
+      });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    }
+
+    it('lets only who may use an account reach the provider with it, on every such route', async () => {
+      const rows: Array<{
+        route: string;
+        call: (auth: string, subject: Subject) => Promise<request.Response>;
+        expected: Partial<Record<Subject, number>>;
+      }> = [
+        {
+          route: 'POST /keys',
+          call: (auth, subject) =>
+            send(auth, 'POST', '/keys', {
+              accountId: 'use-b',
+              name: `registered-by-${subject}`,
+              ownerRef: subject === 'alice' ? TEAM_A : TEAM_B,
+            }),
+          expected: { alice: 404, bob: 201, admin: 201 },
+        },
+        {
+          route: 'POST /keys/provider',
+          call: (auth, subject) =>
+            send(auth, 'POST', '/keys/provider', {
+              accountId: 'use-b',
+              name: `created-by-${subject}`,
+              ownerRef: subject === 'alice' ? TEAM_A : TEAM_B,
+            }),
+          expected: { alice: 404, bob: 201, admin: 201 },
+        },
+        {
+          route: 'POST /accounts/:id/test',
+          call: auth => send(auth, 'POST', '/accounts/use-b/test'),
+          expected: { alice: 404, bob: 200, admin: 200 },
+        },
+        {
+          route: 'POST /accounts/:id/sync',
+          call: auth => send(auth, 'POST', '/accounts/use-b/sync'),
+          expected: { alice: 404, bob: 200, admin: 200 },
+        },
+        // Team A owns the key, team B the account: neither alone may
+        // reach the provider (bob does not see the key).
+        ...(['disable', 'enable'] as const).map(action => ({
+          route: `POST /keys/:id/${action}`,
+          call: async (auth: string, subject: Subject) =>
+            send(
+              auth,
+              'POST',
+              `/keys/${await lentKey(`${action}-${subject}`)}/${action}`,
+            ),
+          expected: { alice: 404, bob: 404, admin: 200 },
+        })),
+        {
+          route: 'PATCH /keys/:id (limit)',
+          call: async (auth, subject) =>
+            send(auth, 'PATCH', `/keys/${await lentKey(`limit-${subject}`)}`, {
+              limit: { amount: '5', currency: 'USD' },
+            }),
+          expected: { alice: 404, bob: 404, admin: 200 },
+        },
+        {
+          route: 'DELETE /keys/:id',
+          call: async (auth, subject) =>
+            send(auth, 'DELETE', `/keys/${await lentKey(`delete-${subject}`)}`),
+          expected: { alice: 404, bob: 404, admin: 200 },
+        },
+        {
+          route: 'POST /keys/batch',
+          call: async (auth, subject) => {
+            const res = await send(auth, 'POST', '/keys/batch', {
+              action: 'disable',
+              keyIds: [await lentKey(`batch-${subject}`)],
+            });
+            // Per key: the batch answers 200 and reports each key.
+            return { ...res, status: res.body.succeeded === 1 ? 200 : 404 };
+          },
+          expected: { alice: 404, bob: 404, admin: 200 },
+        },
+        {
+          route: 'POST /keys/import',
+          call: async (auth, subject) => {
+            const owner = subject === 'alice' ? TEAM_A : TEAM_B;
+            const res = await send(auth, 'POST', '/keys/import', {
+              format: 'csv',
+              content: `accountId,name,ownerRef\nuse-b,imported-by-${subject},${owner}`,
+            });
+            return { ...res, status: res.body.created === 1 ? 201 : 404 };
+          },
+          expected: { alice: 404, bob: 201, admin: 201 },
+        },
+      ];
+      const actual: Record<string, Record<string, number>> = {};
+      const expected: Record<string, Record<string, number>> = {};
+      const leakedCalls: string[] = [];
+      for (const row of rows) {
+        actual[row.route] = {};
+        expected[row.route] = row.expected as Record<string, number>;
+        for (const subject of Object.keys(row.expected) as Subject[]) {
+          providerCalls.length = 0;
+          const res = await row.call(asUser(SUBJECT_REFS[subject]), subject);
+          actual[row.route][subject] = res.status;
+          if (res.status >= 300 && providerCalls.length > 0) {
+            leakedCalls.push(`${row.route} as ${subject}: ${providerCalls}`);
+          }
+        }
+      }
+      expect(actual).toEqual(expected);
+      expect(leakedCalls).toEqual([]);
+      // Nothing alice tried to put on team B's account is there.
+      expect(
+        await knex('llm_usage_keys')
+          .where('account_id', 'use-b')
+          .where('name', 'like', '%-by-alice'),
+      ).toEqual([]);
+    });
+
+    it('refuses a service principal every route but ingestion by default', async () => {
+      const answers: string[] = [];
+      for (const route of routes) {
+        const path = route.path.replace(/:[a-zA-Z]+/g, 'use-a');
+        const res = await send(
+          mockCredentials.service.header(),
+          route.method,
+          path,
+          route.method === 'GET' ? undefined : {},
+        );
+        const ingest = INGEST.includes(`${route.method} ${route.path}`);
+        const refused = res.status === 401 || res.status === 403;
+        if (ingest === refused) {
+          answers.push(`${route.method} ${route.path} → ${res.status}`);
+        }
+      }
+      expect(answers).toEqual([]);
+      // The checked-in seed reads nothing of the inventory either.
+      const keys = await send(mockCredentials.service.header(), 'GET', '/keys');
+      expect(keys.status).toBe(403);
+      expect(keys.text).not.toContain('use-b');
+    });
+
+    it('gives a service principal what llmUsage.servicePrincipals grants its subject', async () => {
+      const reader = asService('dashboards');
+      const wrong: string[] = [];
+      for (const route of routes) {
+        const path = route.path.replace(/:[a-zA-Z]+/g, 'use-a');
+        const res = await send(
+          reader,
+          route.method,
+          path,
+          route.method === 'GET' ? undefined : {},
+        );
+        const refused = res.status === 401 || res.status === 403;
+        // Reads only: every change and ingestion is refused.
+        if (route.method !== 'GET' && !refused) {
+          wrong.push(`${route.method} ${route.path} → ${res.status}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      for (const path of [
+        '/keys',
+        '/accounts',
+        '/audit-events',
+        '/sync-runs',
+      ]) {
+        const res = await send(reader, 'GET', path);
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      }
+      expect((await send(reader, 'GET', '/accounts')).text).toContain('use-b');
+
+      // One that may manage uses accounts and changes the inventory.
+      const automation = asService('automation');
+      expect(
+        (await send(automation, 'POST', '/accounts/use-b/test')).status,
+      ).toBe(200);
+      expect(
+        (
+          await send(automation, 'POST', '/keys', {
+            accountId: 'use-b',
+            name: 'by-automation',
+          })
+        ).status,
+      ).toBe(201);
+      expect((await send(reader, 'POST', '/accounts/use-b/test')).status).toBe(
+        403,
+      );
+    });
+  },
+);
