@@ -101,7 +101,7 @@ const EXAMPLES: ExampleSpan[] = [
     attributes: {
       'gen_ai.system': 'openai',
       'gen_ai.request.model': 'gpt-3.5-turbo',
-      'gen_ai.usage.prompt_tokens': 9_007_199_254, // beyond 32 bits
+      'gen_ai.usage.prompt_tokens': 123_456_789,
       'gen_ai.usage.completion_tokens': 7,
     },
   },
@@ -168,170 +168,244 @@ async function recordWire() {
   return { bodies };
 }
 
-describe.each(databases.eachSupportedId())('OTLP exporters on %p', databaseId => {
-  async function start() {
-    const { server, knex } = await startUsageBackendWith(databases, databaseId, {
-      config: {},
-    });
-    const { port } = server.address() as AddressInfo;
-    return { server, knex, url: `http://127.0.0.1:${port}${PATH}` };
-  }
-
-  const service = { Authorization: mockCredentials.service.header() };
-  const exporters: Array<[string, Omit<ExporterSetup, 'url'>]> = [
-    [
-      'protobuf (the default of most SDKs and the Collector)',
-      { encoding: 'protobuf', headers: service },
-    ],
-    [
-      'protobuf, gzip',
-      { encoding: 'protobuf', compression: 'gzip', headers: service },
-    ],
-    ['JSON', { encoding: 'json', headers: service }],
-    ['JSON, gzip', { encoding: 'json', compression: 'gzip', headers: service }],
-  ];
-
-  it.each(exporters)(
-    'stores every GenAI span the %s exporter sends, field by field',
-    async (_name, setup) => {
-      const { knex, url } = await start();
-      const ids = await exportExamples({ ...setup, url });
-      const rows = await knex(CALLS_TABLE).orderBy('occurred_at');
-      expect(
-        rows.map(row => ({
-          id: row.id,
-          occurredAt: Number(row.occurred_at),
-          userRef: row.user_ref,
-          projectId: row.project_id,
-          provider: row.provider,
-          model: row.model,
-          status: row.status,
-          errorReason: row.error_reason,
-          durationMs: row.duration_ms,
-          inputTokens: Number(row.input_tokens),
-          outputTokens: Number(row.output_tokens),
-          cachedTokens: Number(row.cached_tokens),
-        })),
-      ).toEqual([
+describe.each(databases.eachSupportedId())(
+  'OTLP exporters on %p',
+  databaseId => {
+    async function start() {
+      const { server, knex } = await startUsageBackendWith(
+        databases,
+        databaseId,
         {
-          id: ids[0],
-          occurredAt: START,
-          userRef: 'user:default/jane',
-          projectId: 'alpha',
-          provider: 'openai',
-          model: 'gpt-4o-mini-2024-07-18',
-          status: 'success',
-          errorReason: null,
-          durationMs: 1840,
-          inputTokens: 1200,
-          outputTokens: 350,
-          cachedTokens: 1024,
+          config: {},
         },
-        {
-          id: ids[1],
-          occurredAt: START + 60_000,
-          userRef: 'user:default/otel',
-          projectId: 'alpha',
-          provider: 'anthropic',
-          model: 'claude-sonnet-4',
-          status: 'failed',
-          errorReason: 'rate_limit_exceeded: Too many requests',
-          durationMs: 95,
-          inputTokens: 0,
-          outputTokens: 0,
-          cachedTokens: 0,
-        },
-        {
-          id: ids[2],
-          occurredAt: START + 120_000,
-          userRef: 'user:default/otel',
-          projectId: 'alpha',
-          provider: 'openai',
-          model: 'gpt-3.5-turbo',
-          status: 'success',
-          errorReason: null,
-          durationMs: 410,
-          inputTokens: 9_007_199_254,
-          outputTokens: 7,
-          cachedTokens: 0,
-        },
-      ]);
-    },
-  );
+      );
+      const { port } = server.address() as AddressInfo;
+      return { server, knex, url: `http://127.0.0.1:${port}${PATH}` };
+    }
 
-  it('answers protobuf with a protobuf ExportTraceServiceResponse', async () => {
-    const { server, knex } = await start();
-    const { bodies } = await recordWire();
-    expect(bodies).toHaveLength(EXAMPLES.length);
-    const res = await request(server)
-      .post(PATH)
-      .set('Authorization', mockCredentials.service.header())
-      .set('Content-Type', PROTOBUF)
-      .buffer(true)
-      .parse(binaryBody)
-      .send(bodies[3]); // the health check span alone
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^application\/x-protobuf/);
-    expect(decodeAs('ExportTraceServiceResponse', res.body)).toEqual({
-      partialSuccess: {
-        rejectedSpans: 1,
-        errorMessage: expect.stringContaining('not GenAI model calls'),
+    const service = { Authorization: mockCredentials.service.header() };
+    const exporters: Array<[string, Omit<ExporterSetup, 'url'>]> = [
+      [
+        'protobuf (the default of most SDKs and the Collector)',
+        { encoding: 'protobuf', headers: service },
+      ],
+      [
+        'protobuf, gzip',
+        { encoding: 'protobuf', compression: 'gzip', headers: service },
+      ],
+      ['JSON', { encoding: 'json', headers: service }],
+      [
+        'JSON, gzip',
+        { encoding: 'json', compression: 'gzip', headers: service },
+      ],
+    ];
+
+    it.each(exporters)(
+      'stores every GenAI span the %s exporter sends, field by field',
+      async (_name, setup) => {
+        const { knex, url } = await start();
+        const ids = await exportExamples({ ...setup, url });
+        const rows = await knex(CALLS_TABLE).orderBy('occurred_at');
+        expect(
+          rows.map(row => ({
+            id: row.id,
+            occurredAt: Number(row.occurred_at),
+            userRef: row.user_ref,
+            projectId: row.project_id,
+            provider: row.provider,
+            model: row.model,
+            status: row.status,
+            errorReason: row.error_reason,
+            durationMs: row.duration_ms,
+            inputTokens: Number(row.input_tokens),
+            outputTokens: Number(row.output_tokens),
+            cachedTokens: Number(row.cached_tokens),
+          })),
+        ).toEqual([
+          {
+            id: ids[0],
+            occurredAt: START,
+            userRef: 'user:default/jane',
+            projectId: 'alpha',
+            provider: 'openai',
+            model: 'gpt-4o-mini-2024-07-18',
+            status: 'success',
+            errorReason: null,
+            durationMs: 1840,
+            inputTokens: 1200,
+            outputTokens: 350,
+            cachedTokens: 1024,
+          },
+          {
+            id: ids[1],
+            occurredAt: START + 60_000,
+            userRef: 'user:default/otel',
+            projectId: 'alpha',
+            provider: 'anthropic',
+            model: 'claude-sonnet-4',
+            status: 'failed',
+            errorReason: 'rate_limit_exceeded: Too many requests',
+            durationMs: 95,
+            inputTokens: 0,
+            outputTokens: 0,
+            cachedTokens: 0,
+          },
+          {
+            id: ids[2],
+            occurredAt: START + 120_000,
+            userRef: 'user:default/otel',
+            projectId: 'alpha',
+            provider: 'openai',
+            model: 'gpt-3.5-turbo',
+            status: 'success',
+            errorReason: null,
+            durationMs: 410,
+            inputTokens: 123_456_789,
+            outputTokens: 7,
+            cachedTokens: 0,
+          },
+        ]);
       },
-    });
-    expect(await knex(CALLS_TABLE)).toEqual([]);
-  });
+    );
 
-  it('answers a body that is not protobuf with a 400 protobuf Status', async () => {
-    const { server, knex } = await start();
-    for (const body of [
-      Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), // length beyond the body
-      gzipSync(Buffer.from([0x0a, 0x05, 0x01])),
-    ]) {
+    const chat = {
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      type: 'chat',
+      status: 'success',
+      inputTokens: 19,
+      outputTokens: 10,
+    };
+    const embedding = {
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      type: 'embedding',
+      status: 'success',
+    };
+    it.each([
+      [
+        '@opentelemetry/instrumentation-openai',
+        'opentelemetry',
+        [chat, { ...embedding, inputTokens: 8, outputTokens: 0 }],
+      ],
+      [
+        '@arizeai/openinference-instrumentation-openai',
+        'openinference',
+        // OpenInference records no token counts for embeddings.
+        [chat, { ...embedding, inputTokens: 0, outputTokens: 0 }],
+      ],
+      // OpenLLMetry instruments chat completions of the openai client.
+      ['@traceloop/node-server-sdk', 'traceloop', [chat]],
+    ])(
+      'stores the calls the openai client makes under %s',
+      async (_name, instrumentation, expected) => {
+        const { knex, url } = await start();
+        const worker = new Worker(
+          resolvePath(
+            __dirname,
+            '../__testUtils__/otelInstrumentationWorker.js',
+          ),
+          { workerData: { instrumentation, url, headers: service } },
+        );
+        const [answer] = (await once(worker, 'message')) as [
+          { done?: boolean; error?: string },
+        ];
+        await worker.terminate();
+        expect(answer).toEqual({ done: true });
+        const rows = await knex(CALLS_TABLE).orderBy('type');
+        expect(
+          rows.map(row => ({
+            provider: row.provider,
+            model: row.model,
+            type: row.type,
+            status: row.status,
+            inputTokens: Number(row.input_tokens),
+            outputTokens: Number(row.output_tokens),
+          })),
+        ).toEqual(expected);
+        for (const row of rows) {
+          expect(row.project_id).toBe('alpha');
+          expect(row.duration_ms).toBeGreaterThanOrEqual(0);
+          // Prompts and completions are never stored.
+          expect(row.metadata).not.toMatch(/Say hello|Hello there/);
+        }
+      },
+    );
+
+    it('answers protobuf with a protobuf ExportTraceServiceResponse', async () => {
+      const { server, knex } = await start();
+      const { bodies } = await recordWire();
+      expect(bodies).toHaveLength(EXAMPLES.length);
       const res = await request(server)
         .post(PATH)
         .set('Authorization', mockCredentials.service.header())
         .set('Content-Type', PROTOBUF)
         .buffer(true)
         .parse(binaryBody)
-        .send(body);
-      expect(res.status).toBe(400);
+        .send(bodies[3]); // the health check span alone
+      expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/x-protobuf/);
-      expect(decodeAs('Status', res.body)).toEqual({
-        code: 3,
-        message: expect.stringContaining('ExportTraceServiceRequest'),
+      expect(decodeAs('ExportTraceServiceResponse', res.body)).toEqual({
+        partialSuccess: {
+          rejectedSpans: 1,
+          errorMessage: expect.stringContaining('not GenAI model calls'),
+        },
       });
-    }
-    expect(await knex(CALLS_TABLE)).toEqual([]);
-  });
-
-  it('answers JSON errors with a JSON Status and an unknown type with 415', async () => {
-    const { server } = await start();
-    const json = await request(server)
-      .post(PATH)
-      .set('Authorization', mockCredentials.service.header())
-      .send({ resourceSpans: 'nope' });
-    expect(json.status).toBe(400);
-    expect(json.body).toEqual({
-      code: 3,
-      message: expect.stringContaining('resourceSpans'),
+      expect(await knex(CALLS_TABLE)).toEqual([]);
     });
-    const text = await request(server)
-      .post(PATH)
-      .set('Authorization', mockCredentials.service.header())
-      .set('Content-Type', 'text/plain')
-      .send('hello');
-    expect(text.status).toBe(415);
-    expect(text.body.message).toMatch(/application\/x-protobuf/);
-    const anonymous = await request(server)
-      .post(PATH)
-      .set('Content-Type', PROTOBUF)
-      .buffer(true)
-      .parse(binaryBody)
-      .send(Buffer.alloc(0));
-    // Unauthenticated (16) or not a service (7), in the request's encoding.
-    expect([401, 403]).toContain(anonymous.status);
-    expect(decodeAs('Status', anonymous.body).code).toBe(
-      anonymous.status === 401 ? 16 : 7,
-    );
-  });
-});
+
+    it('answers a body that is not protobuf with a 400 protobuf Status', async () => {
+      const { server, knex } = await start();
+      for (const body of [
+        Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), // length beyond the body
+        gzipSync(Buffer.from([0x0a, 0x05, 0x01])),
+      ]) {
+        const res = await request(server)
+          .post(PATH)
+          .set('Authorization', mockCredentials.service.header())
+          .set('Content-Type', PROTOBUF)
+          .buffer(true)
+          .parse(binaryBody)
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/x-protobuf/);
+        expect(decodeAs('Status', res.body)).toEqual({
+          code: 3,
+          message: expect.stringContaining('ExportTraceServiceRequest'),
+        });
+      }
+      expect(await knex(CALLS_TABLE)).toEqual([]);
+    });
+
+    it('answers JSON errors with a JSON Status and an unknown type with 415', async () => {
+      const { server } = await start();
+      const json = await request(server)
+        .post(PATH)
+        .set('Authorization', mockCredentials.service.header())
+        .send({ resourceSpans: 'nope' });
+      expect(json.status).toBe(400);
+      expect(json.body).toEqual({
+        code: 3,
+        message: expect.stringContaining('resourceSpans'),
+      });
+      const text = await request(server)
+        .post(PATH)
+        .set('Authorization', mockCredentials.service.header())
+        .set('Content-Type', 'text/plain')
+        .send('hello');
+      expect(text.status).toBe(415);
+      expect(text.body.message).toMatch(/application\/x-protobuf/);
+      const anonymous = await request(server)
+        .post(PATH)
+        .set('Content-Type', PROTOBUF)
+        .buffer(true)
+        .parse(binaryBody)
+        .send(Buffer.alloc(0));
+      // Unauthenticated (16) or not a service (7), in the request's encoding.
+      expect([401, 403]).toContain(anonymous.status);
+      expect(decodeAs('Status', anonymous.body).code).toBe(
+        anonymous.status === 401 ? 16 : 7,
+      );
+    });
+  },
+);

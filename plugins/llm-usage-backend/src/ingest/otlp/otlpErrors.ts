@@ -1,9 +1,6 @@
 import { CustomErrorBase, isError } from '@backstage/errors';
 import type express from 'express';
-import {
-  OTLP_PROTOBUF_CONTENT_TYPE,
-  type OtlpEncoding,
-} from './otlpEncoding';
+import { OTLP_PROTOBUF_CONTENT_TYPE, type OtlpEncoding } from './otlpEncoding';
 
 /** A body type OTLP/HTTP does not define. */
 export class UnsupportedMediaTypeError extends CustomErrorBase {}

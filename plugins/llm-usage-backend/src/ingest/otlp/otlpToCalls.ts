@@ -11,6 +11,7 @@ import {
   toCount,
   toUserRef,
 } from '../adapterSupport';
+import { isDialectContent, toConventions } from './genAiDialects';
 import type { OtlpMapping } from './otlpMapping';
 import { isRepresentableMs } from '../../lib/isoTime';
 import { hostileJsonError } from '../../lib/hostileJson';
@@ -197,8 +198,9 @@ function spanToCall(
   path: string,
 ): CallInput | undefined {
   const attributesOnly = z.object({ attributes: keyValues }).safeParse(item);
-  const attributes = toAttributes(
-    attributesOnly.success ? attributesOnly.data.attributes : [],
+  const { attributes, dialect } = toConventions(
+    toAttributes(attributesOnly.success ? attributesOnly.data.attributes : []),
+    resource,
   );
   const operation = str(attributes['gen_ai.operation.name']);
   const provider =
@@ -248,8 +250,11 @@ function spanToCall(
   const unmapped: Record<string, unknown> = {};
   const omitted: string[] = [];
   for (const [key, value] of Object.entries(attributes)) {
-    if (CONTENT_ATTRIBUTES.has(key)) omitted.push(key);
-    else if (!MAPPED_ATTRIBUTES.has(key)) unmapped[key] = value;
+    if (CONTENT_ATTRIBUTES.has(key) || isDialectContent(key, dialect)) {
+      omitted.push(key);
+    } else if (!MAPPED_ATTRIBUTES.has(key) && !dialect?.mapped.includes(key)) {
+      unmapped[key] = value;
+    }
   }
 
   return {
@@ -306,6 +311,7 @@ function spanToCall(
           conversationId: str(attributes['gen_ai.conversation.id']),
           serverAddress: str(attributes['server.address']),
           serviceName: str(resource['service.name']),
+          instrumentation: dialect?.name,
         }),
       },
       unmapped,
