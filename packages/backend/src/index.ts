@@ -1,6 +1,7 @@
 /*
  * The LLM Usage backend: catalog, guest sign-in, permissions (with the policy
- * in ./permissionPolicy.ts), notifications, signals and the llm-usage plugin.
+ * of @llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy),
+ * notifications, signals and the llm-usage plugin.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -22,7 +23,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin with the LLM Usage policy
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('./permissionPolicy'));
+backend.add(
+  import(
+    '@llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy'
+  ),
+);
 
 // user settings, notifications and signals, used by the app
 backend.add(import('@backstage/plugin-user-settings-backend'));

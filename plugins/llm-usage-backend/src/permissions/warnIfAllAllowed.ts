@@ -5,8 +5,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
-  isResourcePermission,
   type BasicPermission,
+  type Permission,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { llmUsagePermissions } from '@llm-usage/backstage-plugin-llm-usage-common';
@@ -24,11 +24,10 @@ export async function warnIfAllAllowed(options: {
 }): Promise<boolean> {
   const { auth, permissions, logger } = options;
   const credentials = await auth.getNoneCredentials();
-  const basic = llmUsagePermissions.filter(
-    (p): p is BasicPermission => !isResourcePermission(p),
-  );
-  const resource = llmUsagePermissions.filter((p): p is ResourcePermission =>
-    isResourcePermission(p),
+  const all: Permission[] = llmUsagePermissions;
+  const basic = all.filter((p): p is BasicPermission => p.type === 'basic');
+  const resource = all.filter(
+    (p): p is ResourcePermission => p.type === 'resource',
   );
   let decisions: { result: AuthorizeResult }[];
   try {

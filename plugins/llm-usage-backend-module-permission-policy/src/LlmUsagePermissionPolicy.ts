@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-  type UserInfoService,
-} from '@backstage/backend-plugin-api';
+import type { UserInfoService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import {
@@ -16,7 +12,6 @@ import type {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   createLlmUsageAccountConditionalDecision,
   createLlmUsageKeyConditionalDecision,
@@ -27,22 +22,28 @@ import {
   LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
   LLM_USAGE_KEY_RESOURCE_TYPE,
   llmUsageAdminPermission,
+  llmUsagePermissions,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { Permission } from '@backstage/plugin-permission-common';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
- * The policy of this example backend. Admins are users owning through one of
- * the entity refs listed in `llmUsage.admins`, e.g.
- * `group:default/platform-team`.
+ * The LLM Usage permission policy. Admins are users owning through one of the
+ * entity refs listed in `llmUsage.admins`, e.g. `group:default/platform-team`.
  * - `llm-usage.admin` (seeing every call, key and account): admins only;
- * - key permissions (read, manage, delete) and account management: admins
- *   for every key and account, everyone else for those owned by them or one
- *   of their groups (a conditional decision on the owner);
+ * - key permissions (read, manage, delete) and account permissions (manage,
+ *   use the credentials): admins for every key and account, everyone else for
+ *   those owned by them or one of their groups (a conditional decision on the
+ *   owner);
  * - everything else, reading usage included, is allowed.
  *
- * Adopters with their own policy handle these permissions there.
+ * Installed as the whole policy by this package's default export. An app
+ * with its own policy delegates instead: for a permission where
+ * {@link isLlmUsagePermission} holds, return `llmUsagePolicy.handle(request, user)`.
+ *
+ * @public
  */
 export class LlmUsagePermissionPolicy implements PermissionPolicy {
   static fromConfig(
@@ -120,22 +121,16 @@ function normalizeRef(ref: string): string {
   return stringifyEntityRef(parseEntityRef(ref));
 }
 
-/** Installs {@link LlmUsagePermissionPolicy} in the permission backend. */
-export default createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'llm-usage-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        config: coreServices.rootConfig,
-        userInfo: coreServices.userInfo,
-      },
-      async init({ policy, config, userInfo }) {
-        policy.setPolicy(
-          LlmUsagePermissionPolicy.fromConfig(config, { userInfo }),
-        );
-      },
-    });
-  },
-});
+const LLM_USAGE_PERMISSION_NAMES = new Set(
+  llmUsagePermissions.map(p => p.name),
+);
+
+/**
+ * Whether a permission is one of LLM Usage's, so a policy of the app's own
+ * can hand it to {@link LlmUsagePermissionPolicy.handle}.
+ *
+ * @public
+ */
+export function isLlmUsagePermission(permission: Permission): boolean {
+  return LLM_USAGE_PERMISSION_NAMES.has(permission.name);
+}

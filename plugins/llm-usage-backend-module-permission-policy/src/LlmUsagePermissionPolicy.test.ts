@@ -13,6 +13,7 @@ import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   llmUsageAccountManagePermission,
+  llmUsageAccountUsePermission,
   llmUsageAdminPermission,
   llmUsageKeyDeletePermission,
   llmUsageKeyManagePermission,
@@ -21,7 +22,8 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import permissionPolicyModule, {
   LlmUsagePermissionPolicy,
-} from './permissionPolicy';
+  isLlmUsagePermission,
+} from '.';
 
 const members: Record<string, string[]> = {
   'user:default/alice': ['user:default/alice', 'group:default/platform-team'],
@@ -128,6 +130,7 @@ describe('LlmUsagePermissionPolicy', () => {
     for (const permission of [
       ...keyPermissions,
       llmUsageAccountManagePermission,
+      llmUsageAccountUsePermission,
     ]) {
       await expect(
         policy.handle({ permission }, policyUser('user:default/alice')),
@@ -171,10 +174,45 @@ describe('LlmUsagePermissionPolicy', () => {
     });
   });
 
+  it('lets everyone else use only the credentials of accounts they or their groups own', async () => {
+    await expect(
+      policy.handle(
+        { permission: llmUsageAccountUsePermission },
+        policyUser('user:default/guest'),
+      ),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'llm-usage',
+      resourceType: 'llm-usage-account',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'llm-usage-account',
+        params: {
+          claims: ['user:default/guest', 'group:default/growth-team'],
+        },
+      },
+    });
+  });
+
+  it('names the permissions an app policy delegates', () => {
+    expect(isLlmUsagePermission(llmUsageAdminPermission)).toBe(true);
+    expect(isLlmUsagePermission(llmUsageAccountUsePermission)).toBe(true);
+    expect(isLlmUsagePermission(llmUsageReadPermission)).toBe(true);
+    expect(
+      isLlmUsagePermission(
+        createPermission({
+          name: 'catalog.entity.delete',
+          attributes: { action: 'delete' },
+        }),
+      ),
+    ).toBe(false);
+  });
+
   it('denies key and account permissions without a user', async () => {
     for (const permission of [
       ...keyPermissions,
       llmUsageAccountManagePermission,
+      llmUsageAccountUsePermission,
     ]) {
       await expect(policy.handle({ permission })).resolves.toEqual({
         result: AuthorizeResult.DENY,
