@@ -11,6 +11,12 @@ export const llmUsageTranslationRef = createTranslationRef({
   messages: {
     nav: {
       title: 'LLM Usage',
+      sections: 'LLM Usage sections',
+      dashboard: 'Dashboard',
+      keys: 'Keys',
+      alerts: 'Alerts',
+      activity: 'Activity',
+      settings: 'Settings',
     },
     page: {
       title: 'LLM Usage',

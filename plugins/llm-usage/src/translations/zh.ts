@@ -7,6 +7,12 @@ const zh = createTranslationMessages({
   full: true,
   messages: {
     'nav.title': 'LLM 用量',
+    'nav.sections': 'LLM 用量分区',
+    'nav.dashboard': '概览',
+    'nav.keys': '密钥',
+    'nav.alerts': '告警',
+    'nav.activity': '操作记录',
+    'nav.settings': '设置',
     'page.title': 'LLM 用量',
     'page.subtitle': '各 LLM 服务商的调用、Token、费用与延迟',
     'page.projectType': 'LLM 项目',

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
 import { DemoDataBanner } from './DemoDataBanner';
+import { LlmUsageNav } from './LlmUsageNav';
 
 /** @internal */
 export interface LlmUsageLayoutProps {
@@ -24,6 +25,7 @@ export function LlmUsageLayout(props: LlmUsageLayoutProps) {
         type={type}
         typeLink={typeLink}
       />
+      <LlmUsageNav />
       <Content>
         <DemoDataBanner />
         {children}

@@ -4,6 +4,7 @@ export * from './DemoDataBanner';
 export * from './DeltaLabel';
 export * from './ExportMenu';
 export * from './LlmUsageLayout';
+export * from './LlmUsageNav';
 export * from './NoCallsEmptyState';
 export * from './OptionToggle';
 export * from './QueryErrorPanel';
