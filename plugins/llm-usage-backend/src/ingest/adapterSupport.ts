@@ -1,4 +1,5 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallStore } from '../database/CallStore';
 import type { NormalizedCall } from '../database/types';
@@ -136,6 +137,27 @@ export function toCount(value: unknown): number | undefined {
     Number.isSafeInteger(Math.round(number))
     ? Math.round(number)
     : undefined;
+}
+
+/**
+ * Reads a count a gateway sent (tokens), bounded like `POST /calls`. Absent
+ * or not a number is undefined, as {@link toCount}; a number that is not a
+ * whole count up to `max` (2^53 + 10, an int64 beyond range) is an
+ * InputError naming `field`, so the item is refused instead of stored as 0.
+ */
+export function boundedCount(
+  value: unknown,
+  max: number,
+  field: string,
+): number | undefined {
+  const number =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || Number.isNaN(number)) return undefined;
+  const count = toCount(number);
+  if (count === undefined || count > max) {
+    throw new InputError(`${field}: must be a whole number from 0 to ${max}`);
+  }
+  return count;
 }
 
 /** Keeps error text short enough for the call record. */

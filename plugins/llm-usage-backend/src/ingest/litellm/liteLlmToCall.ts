@@ -5,7 +5,14 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { compact, fitMetadata, shortError, toCount } from '../adapterSupport';
+import {
+  boundedCount,
+  compact,
+  fitMetadata,
+  shortError,
+  toCount,
+} from '../adapterSupport';
+import { CALL_BOUNDS } from '../bounds';
 import {
   LiteLlmIdentity,
   LiteLlmMapping,
@@ -137,14 +144,18 @@ function str(value: unknown): string | undefined {
   return undefined;
 }
 
-function cachedTokensOf(payload: LiteLlmPayload) {
+function cachedTokensOf(payload: LiteLlmPayload, index: number) {
   const usage =
     (payload.hidden_params?.usage_object as Record<string, any> | undefined) ??
     (payload.metadata?.usage_object as Record<string, any> | undefined) ??
     ((payload.response as Record<string, any> | null)?.usage as
       | Record<string, any>
       | undefined);
-  return toCount(usage?.prompt_tokens_details?.cached_tokens);
+  return boundedCount(
+    usage?.prompt_tokens_details?.cached_tokens,
+    CALL_BOUNDS.tokens,
+    `Invalid LiteLLM payload at [${index}].usage.prompt_tokens_details.cached_tokens`,
+  );
 }
 
 function errorOf(payload: LiteLlmPayload) {
@@ -225,6 +236,18 @@ export function liteLlmToCall(
   const llmStatus = str(payload.status_fields?.llm_api_status);
   const failed = (str(payload.status) ?? llmStatus) === 'failure';
   const cost = Number(payload.response_cost ?? 0);
+  // Out of bounds is refused, never stored as 0 (see bounds.ts).
+  const tokens = (field: 'prompt_tokens' | 'completion_tokens') =>
+    boundedCount(
+      payload[field],
+      CALL_BOUNDS.tokens,
+      `Invalid LiteLLM payload at [${index}].${field}`,
+    ) ?? 0;
+  if (cost > CALL_BOUNDS.cost) {
+    throw new InputError(
+      `Invalid LiteLLM payload at [${index}].response_cost: must be at most ${CALL_BOUNDS.cost}`,
+    );
+  }
 
   const unmapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(payload)) {
@@ -269,9 +292,9 @@ export function liteLlmToCall(
     errorReason: failed ? errorOf(payload) ?? 'failure' : undefined,
     durationMs,
     ttftMs,
-    inputTokens: toCount(payload.prompt_tokens) ?? 0,
-    outputTokens: toCount(payload.completion_tokens) ?? 0,
-    cachedTokens: cachedTokensOf(payload) ?? 0,
+    inputTokens: tokens('prompt_tokens'),
+    outputTokens: tokens('completion_tokens'),
+    cachedTokens: cachedTokensOf(payload, index) ?? 0,
     // A failed cost calculation arrives as null or NaN: the call still counts.
     cost: Number.isFinite(cost) && cost > 0 ? cost : 0,
     currency: 'USD',

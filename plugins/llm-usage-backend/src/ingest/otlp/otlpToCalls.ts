@@ -8,9 +8,10 @@ import {
   compact,
   fitMetadata,
   shortError,
-  toCount,
+  boundedCount,
   toUserRef,
 } from '../adapterSupport';
+import { CALL_BOUNDS } from '../bounds';
 import { isDialectContent, toConventions } from './genAiDialects';
 import type { OtlpMapping } from './otlpMapping';
 import { isRepresentableMs } from '../../lib/isoTime';
@@ -246,6 +247,36 @@ function spanToCall(
   const failed = isErrorStatus(span.status?.code) || errorType !== undefined;
   const ttftSeconds = Number(attributes['gen_ai.response.time_to_first_chunk']);
   const cost = Number(attributes['gen_ai.usage.cost'] ?? 0);
+  // Out of bounds is refused and reported, never stored as 0 (see bounds.ts).
+  const tokens = (...names: string[]) => {
+    for (const name of names) {
+      const count = boundedCount(
+        attributes[name],
+        CALL_BOUNDS.tokens,
+        `Invalid OTLP span at ${path}.attributes.${name}`,
+      );
+      if (count !== undefined) return count;
+    }
+    return 0;
+  };
+  const maxNs = BigInt(CALL_BOUNDS.durationMs) * 1_000_000n;
+  if (endNs !== undefined && endNs - startNs > maxNs) {
+    throw new InputError(
+      `Invalid OTLP span at ${path}.endTimeUnixNano: the span lasts more than ${CALL_BOUNDS.durationMs} ms`,
+    );
+  }
+  if (ttftSeconds * 1000 > CALL_BOUNDS.durationMs) {
+    throw new InputError(
+      `Invalid OTLP span at ${path}.attributes.gen_ai.response.time_to_first_chunk: must be at most ${
+        CALL_BOUNDS.durationMs / 1000
+      } s`,
+    );
+  }
+  if (cost > CALL_BOUNDS.cost) {
+    throw new InputError(
+      `Invalid OTLP span at ${path}.attributes.gen_ai.usage.cost: must be at most ${CALL_BOUNDS.cost}`,
+    );
+  }
 
   const unmapped: Record<string, unknown> = {};
   const omitted: string[] = [];
@@ -284,16 +315,15 @@ function spanToCall(
       Number.isFinite(ttftSeconds) && ttftSeconds >= 0
         ? Math.round(ttftSeconds * 1000)
         : undefined,
-    inputTokens:
-      toCount(attributes['gen_ai.usage.input_tokens']) ??
-      toCount(attributes['gen_ai.usage.prompt_tokens']) ??
-      0,
-    outputTokens:
-      toCount(attributes['gen_ai.usage.output_tokens']) ??
-      toCount(attributes['gen_ai.usage.completion_tokens']) ??
-      0,
-    cachedTokens:
-      toCount(attributes['gen_ai.usage.cache_read.input_tokens']) ?? 0,
+    inputTokens: tokens(
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.prompt_tokens',
+    ),
+    outputTokens: tokens(
+      'gen_ai.usage.output_tokens',
+      'gen_ai.usage.completion_tokens',
+    ),
+    cachedTokens: tokens('gen_ai.usage.cache_read.input_tokens'),
     // Not in the conventions, but some instrumentations report it (USD).
     cost: Number.isFinite(cost) && cost > 0 ? cost : 0,
     currency: 'USD',
