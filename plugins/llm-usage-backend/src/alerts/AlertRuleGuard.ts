@@ -34,7 +34,36 @@ export class OwnerAlertRuleGuard implements AlertRuleGuard {
       accounts: OwnedResourceAuthorizer;
       keys: OwnedResourceAuthorizer;
     },
+    /** Whether the caller sees a project or a budget, for listing rules. */
+    private readonly sees?: {
+      project(credentials: BackstageCredentials, id: string): Promise<boolean>;
+      budget(credentials: BackstageCredentials, id: string): Promise<boolean>;
+    },
   ) {}
+
+  async maySee(
+    credentials: BackstageCredentials,
+    viewer: AlertViewer,
+    scope: AlertRuleScope,
+    scopeId: string | null,
+  ): Promise<boolean> {
+    if (scope === 'global' || viewer.isAdmin) return true;
+    const id = scopeId ?? '';
+    if (scope === 'project' || scope === 'budget') {
+      return this.sees ? this.sees[scope](credentials, id) : false;
+    }
+    const owner = await this.owners[scope](id);
+    if (!owner) return false;
+    // Seeing an account is managing it; a key has a read permission.
+    const [authorizer, permission] =
+      scope === 'account'
+        ? [this.authorizer.accounts, llmUsageAccountManagePermission]
+        : [this.authorizer.keys, llmUsageKeyReadPermission];
+    return authorizer.assert(credentials, permission, owner).then(
+      () => true,
+      () => false,
+    );
+  }
 
   async assertMayEdit(
     credentials: BackstageCredentials,

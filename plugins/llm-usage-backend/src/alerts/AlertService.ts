@@ -33,6 +33,16 @@ export interface AlertRuleGuard {
     scope: AlertRuleScope,
     scopeId: string | null,
   ): Promise<void>;
+  /**
+   * Whether the viewer may see a rule of that scope: its thresholds and its
+   * target are the target's owners' business. Global rules are everyone's.
+   */
+  maySee?(
+    credentials: BackstageCredentials,
+    viewer: AlertViewer,
+    scope: AlertRuleScope,
+    scopeId: string | null,
+  ): Promise<boolean>;
 }
 
 /** Something that evaluates alert rules now (the evaluator). */
@@ -137,14 +147,31 @@ export class AlertService {
     return { marked: marked.length };
   }
 
-  async listRules(filter: {
-    scope?: AlertRuleScope;
-    scopeId?: string;
-  }): Promise<AlertRuleListResponse> {
-    const items = filter.scope
+  async listRules(
+    filter: {
+      scope?: AlertRuleScope;
+      scopeId?: string;
+    },
+    viewer?: { credentials: BackstageCredentials; viewer: AlertViewer },
+  ): Promise<AlertRuleListResponse> {
+    const all = filter.scope
       ? await this.options.rules.listSaved(filter)
       : await this.options.rules.listEffective();
-    return { items };
+    const { guard } = this.options;
+    if (!viewer || viewer.viewer.isAdmin || !guard.maySee) {
+      return { items: all };
+    }
+    const seen = await Promise.all(
+      all.map(rule =>
+        guard.maySee!(
+          viewer.credentials,
+          viewer.viewer,
+          rule.scope,
+          rule.scopeId,
+        ),
+      ),
+    );
+    return { items: all.filter((_rule, index) => seen[index]) };
   }
 
   async saveRule(

@@ -99,9 +99,10 @@ export async function createAlertFeatures(
   const ledger = new ProviderLedger(db);
   const audit = new AuditLog(db, options.auditor, logger);
   const budgetStore = new BudgetStore(db);
+  const budgets = new BudgetService(budgetStore, ledger, audit);
   const quota = new QuotaService(
     options.queries,
-    new BudgetService(budgetStore, ledger, audit),
+    budgets,
     options.projects,
     ledger,
   );
@@ -171,6 +172,17 @@ export async function createAlertFeatures(
             llmUsageAccountResourceRef,
           ),
         }),
+        {
+          project: async (credentials, id) => {
+            const scope = await options.visibility.scopeFor(credentials);
+            return scope.kind === 'all' || scope.projectIds.includes(id);
+          },
+          budget: async (credentials, id) =>
+            budgets.get(await callers.resolve(credentials), id).then(
+              () => true,
+              () => false,
+            ),
+        },
       ),
       evaluation: evaluator,
     }),

@@ -275,6 +275,18 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
     const saved = await put(ALICE);
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ scope: 'account', scopeId: 'acc-a' });
+    // The rule (its target and thresholds) is listed to who sees the account.
+    const listedTo = async (user: string) =>
+      (
+        await request(server)
+          .get('/api/llm-usage/alert-rules')
+          .set('Authorization', as(user))
+      ).body.items
+        .filter((r: { scope: string }) => r.scope !== 'global')
+        .map((r: { scopeId: string }) => r.scopeId);
+    expect(await listedTo(ALICE)).toEqual(['acc-a']);
+    expect(await listedTo(ADMIN)).toEqual(['acc-a']);
+    expect(await listedTo(BOB)).toEqual([]);
     const removed = await request(server)
       .delete(`/api/llm-usage/alert-rules/${saved.body.id}`)
       .set('Authorization', as(BOB));

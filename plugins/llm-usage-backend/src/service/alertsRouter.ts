@@ -77,8 +77,7 @@ export async function createAlertsRouter(
 
   router.get('/alert-rules', async (req, res) => {
     const filter = parseAlertRuleListQuery(req.query);
-    await caller(req);
-    res.json(await alerts.listRules(filter));
+    res.json(await alerts.listRules(filter, await caller(req)));
   });
 
   router.put('/alert-rules', async (req, res) => {
