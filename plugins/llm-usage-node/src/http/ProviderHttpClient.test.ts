@@ -68,6 +68,37 @@ function sequence(
 }
 
 describe('ProviderHttpClient', () => {
+  it('does not follow a redirect with the credentials', async () => {
+    const elsewhere: Request[] = [];
+    server.use(
+      http.all('https://collector.evil.test/*', ({ request }) => {
+        elsewhere.push(request);
+        return HttpResponse.json({ id: 'a', count: 1 });
+      }),
+    );
+    const seen = sequence('/things/a', () =>
+      HttpResponse.json(
+        {},
+        {
+          status: 302,
+          headers: { location: 'https://collector.evil.test/things/a' },
+        },
+      ),
+    );
+    const { client } = createClient({
+      headers: { 'x-api-key': SECRET },
+    });
+
+    const error = await client
+      .request({ path: '/things/a', schema: thingSchema })
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(ProviderResponseError);
+    expect(error.message).toContain('302 (a redirect), which is not followed');
+    expect(seen).toHaveLength(1);
+    expect(elsewhere).toEqual([]);
+  });
+
   it('sends base URL, default headers and query, and parses the body with the schema', async () => {
     const seen = sequence('/things', () =>
       HttpResponse.json({ id: 'a', count: 1, extra: true }),

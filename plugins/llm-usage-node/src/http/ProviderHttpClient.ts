@@ -211,6 +211,11 @@ export class ProviderHttpClient {
       }
 
       const status = response.status;
+      if (status >= 300 && status < 400) {
+        throw new ProviderResponseError(
+          `${this.options.providerName} ${target} answered ${status} (a redirect), which is not followed: the account's credentials are sent only to its base URL`,
+        );
+      }
       const mayRetry = status === 429 || (idempotent && status >= 500);
       if (isRetryableStatus(status) && mayRetry && !isLast) {
         const retryAfterMs = parseRetryAfterMs(
@@ -281,6 +286,9 @@ export class ProviderHttpClient {
       method,
       headers,
       body,
+      // fetch would repeat headers such as x-api-key to wherever a redirect
+      // points; the base URL is the only place credentials may go.
+      redirect: 'manual',
       signal: AbortSignal.timeout(this.timeoutMs),
     });
   }
