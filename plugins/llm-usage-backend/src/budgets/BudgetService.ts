@@ -211,10 +211,15 @@ export class BudgetService {
     targetType: BudgetTargetType,
     targetRef: string,
   ) {
-    if (targetType === 'account' && !(await this.accounts.ownerOf(targetRef))) {
+    const mayManage = await this.canManage(caller, targetType, targetRef);
+    // An account the caller may not see is not found, whether it exists or not.
+    if (
+      targetType === 'account' &&
+      (!mayManage || !(await this.accounts.ownerOf(targetRef)))
+    ) {
       throw new NotFoundError(`No account '${targetRef}'`);
     }
-    if (!(await this.canManage(caller, targetType, targetRef))) {
+    if (!mayManage) {
       throw new NotAllowedError(
         `Only an admin or an owner of ${targetRef} may manage its budgets`,
       );

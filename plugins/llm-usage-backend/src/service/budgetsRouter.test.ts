@@ -274,6 +274,25 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       });
       expect(res.status).toBe(404);
     });
+
+    it("404s an account budget for another team's account, as for an unknown one", async () => {
+      const { api, knex } = await start();
+      await addAccount(knex, {
+        id: 'acct-elsewhere',
+        provider: 'openai',
+        owner: 'group:default/team-b',
+      });
+      const body = {
+        targetType: 'account',
+        targetRef: 'acct-elsewhere',
+        amount: '10',
+        currency: 'USD',
+      };
+      const res = await api.post('/budgets', ALICE, body);
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).not.toMatch(/owner|group:/);
+      expect((await api.post('/budgets', BOB, body)).status).toBe(201);
+    });
   });
 
   describe('GET /usage/quota', () => {
