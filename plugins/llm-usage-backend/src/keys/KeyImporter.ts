@@ -124,7 +124,12 @@ export class KeyImporter {
         const tagIds = names.map(
           name => known.get(name.toLocaleLowerCase('en-US'))!.id,
         );
-        const account = await this.options.accounts.require(fields.accountId);
+        // Rows land on an account: the dry run refuses what the import would.
+        const account = await this.options.accounts.requireUsable(
+          credentials,
+          fields.accountId,
+          permission => decisions.decideAccount(permission),
+        );
         const existing = fields.providerKeyId
           ? await this.options.keys.findByProviderKeyId(
               account.id,

@@ -287,6 +287,14 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       content: `accountId,name,ownerRef\nfake-b,smuggled,${TEAM_A}`,
     });
     expect(imported.body).toMatchObject({ created: 0, failed: 1 });
+    const dryRun = await send('post', '/keys/import', OWNER, {
+      format: 'csv',
+      content: `accountId,name,ownerRef\nfake-b,smuggled,${TEAM_A}`,
+      dryRun: true,
+    });
+    expect(dryRun.body.rows).toEqual([
+      { row: 1, outcome: 'failed', error: "No provider account 'fake-b'" },
+    ]);
     expect(providerCalls).toEqual([]);
     const key = await knex('llm_usage_keys').where({ id: keyId }).first();
     expect(key).toMatchObject({ status: 'active', deleted_at: null });
