@@ -287,5 +287,15 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
       .get('/api/llm-usage/reconciliation?from=2026-11-18&to=2026-11-18')
       .set('Authorization', as(OTHER));
     expect(other.body).toEqual({ items: [], totals: [] });
+    const named = await request(server)
+      .get('/api/llm-usage/reconciliation?accountId=cfg-fake')
+      .set('Authorization', as(OTHER));
+    expect(named.status).toBe(404);
+    const ownAccount = await request(server)
+      .get(
+        '/api/llm-usage/reconciliation?accountId=cfg-fake&from=2026-11-18&to=2026-11-18',
+      )
+      .set('Authorization', as(OWNER));
+    expect(ownAccount.body.items).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import {
-  llmUsageAccountManagePermission,
   type ListProviderAccountsResponse,
   type ListProvidersResponse,
   type SyncNowResponse,
@@ -134,18 +134,15 @@ export async function createAccountsRouter(
     const toDay = Math.floor((query.to ?? today) / DAY_MS) * DAY_MS;
     const fromDay =
       Math.floor((query.from ?? toDay - 29 * DAY_MS) / DAY_MS) * DAY_MS;
-    // Accounts the caller may manage: admins all, owners their own.
-    const decision = await options.authorizer.accounts.decide(
-      credentials,
-      llmUsageAccountManagePermission,
-    );
-    const visible = (await options.accountStore.list())
-      .filter(account => options.authorizer.accounts.allows(decision, account))
-      .map(account => account.id)
-      .filter(id => !query.accountId || id === query.accountId);
+    // Accounts the caller may see: admins all, owners their own; naming
+    // another is asking for an account that is not found.
+    const visible = await accounts.visibleIds(credentials);
+    if (query.accountId && !visible.includes(query.accountId)) {
+      throw new NotFoundError(`No provider account '${query.accountId}'`);
+    }
     res.json(
       await options.reconciliation.report({
-        accountIds: visible,
+        accountIds: query.accountId ? [query.accountId] : visible,
         fromDay: Math.min(fromDay, toDay),
         toDay,
       }),
