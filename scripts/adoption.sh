@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Adoption test: installs the packed plugin packages (not workspace links)
+# into a separate, minimal Backstage backend the way README's "Install into
+# your Backstage app" says, then type-checks it against the packages'
+# published declarations, starts it, ingests a call with the documented
+# token twice (idempotent), reads the plugin's routes as the guest user of a
+# fresh app (user:development/guest), and checks that a production install
+# holds no test library (`yarn why msw` is empty).
+#
+#   scripts/adoption.sh [packed dir]   tarballs from scripts/packages.sh (default .packed/)
+#   ADOPTION_KEEP=1 scripts/adoption.sh   keep the app directory for a look afterwards
+set -euo pipefail
+
+SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/toolchain.sh
+source "$SCRIPTS_DIR/toolchain.sh"
+cd "$REPO_ROOT"
+
+PACKED="$(cd "${1:-.packed}" && pwd)"
+STARTED=$SECONDS
+log() { printf '» adoption (%ss): %s\n' "$((SECONDS - STARTED))" "$*"; }
+
+ls "$PACKED"/*.tgz >/dev/null 2>&1 || bash "$SCRIPTS_DIR/packages.sh" "$PACKED"
+
+APP="$(mktemp -d /tmp/llm-usage-adoption.XXXXXX)"
+BACKEND_PID=""
+cleanup() {
+  if [ -n "$BACKEND_PID" ]; then kill -- "-$BACKEND_PID" 2>/dev/null || true; fi
+  if [ -z "${ADOPTION_KEEP:-}" ]; then rm -rf "$APP"; else log "app kept in $APP"; fi
+}
+trap cleanup EXIT
+
+# Versions the plugins ask for (the workspace's), so the app matches them.
+version_of() { node -p "require('$REPO_ROOT/node_modules/$1/package.json').version"; }
+BACKSTAGE_RELEASE="$(node -p "require('$REPO_ROOT/backstage.json').version")"
+tarball() { echo "file:$PACKED/llm-usage-backstage-plugin-$1.tgz"; }
+
+log "app in $APP (Backstage $BACKSTAGE_RELEASE)"
+mkdir -p "$APP/packages/backend/src"
+# The workspace's lockfile seeds versions (no network for create-app's seed),
+# and its Yarn release is used (corepack cannot download one here).
+cp yarn.lock "$APP/yarn.lock"
+cat >"$APP/.yarnrc.yml" <<EOF
+nodeLinker: node-modules
+yarnPath: $REPO_ROOT/.yarn/releases/yarn-4.13.0.cjs
+npmPreapprovedPackages:
+  - '@backstage/*'
+EOF
+echo "{\"version\": \"$BACKSTAGE_RELEASE\"}" >"$APP/backstage.json"
+
+# Sibling @llm-usage packages depend on each other by version; the tarballs
+# stand in for the registry.
+node - "$APP" "$PACKED" <<'EOF'
+const fs = require('fs');
+const path = require('path');
+const [app, packed] = process.argv.slice(2);
+const resolutions = {};
+for (const f of fs.readdirSync(packed).filter(f => f.endsWith('.tgz'))) {
+  const name = f.replace(/^llm-usage-/, '@llm-usage/').replace(/\.tgz$/, '');
+  resolutions[name] = `file:${path.join(packed, f)}`;
+}
+fs.writeFileSync(
+  path.join(app, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'adoption-app',
+      private: true,
+      workspaces: ['packages/*'],
+      resolutions,
+      packageManager: 'yarn@4.13.0',
+    },
+    null,
+    2,
+  ),
+);
+EOF
+
+cat >"$APP/packages/backend/package.json" <<EOF
+{
+  "name": "backend",
+  "version": "0.0.0",
+  "private": true,
+  "dependencies": {
+    "@backstage/backend-defaults": "^$(version_of @backstage/backend-defaults)",
+    "@backstage/plugin-auth-backend": "^$(version_of @backstage/plugin-auth-backend)",
+    "@backstage/plugin-auth-backend-module-guest-provider": "^$(version_of @backstage/plugin-auth-backend-module-guest-provider)",
+    "@backstage/plugin-catalog-backend": "^$(version_of @backstage/plugin-catalog-backend)",
+    "@backstage/plugin-permission-backend": "^$(version_of @backstage/plugin-permission-backend)",
+    "@llm-usage/backstage-plugin-llm-usage-backend": "$(tarball llm-usage-backend)",
+    "@llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy": "$(tarball llm-usage-backend-module-permission-policy)",
+    "@llm-usage/backstage-plugin-llm-usage-backend-module-openai": "$(tarball llm-usage-backend-module-openai)",
+    "better-sqlite3": "^$(version_of better-sqlite3)"
+  },
+  "devDependencies": {
+    "typescript": "~$(version_of typescript)"
+  }
+}
+EOF
+
+# README step 2, as written there (plus what create-app's backend already has).
+cat >"$APP/packages/backend/src/index.ts" <<'EOF'
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+
+backend.add(import('@llm-usage/backstage-plugin-llm-usage-backend'));
+// instead of @backstage/plugin-permission-backend-module-allow-all-policy:
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy'),
+);
+// provider modules, if added above:
+backend.add(import('@llm-usage/backstage-plugin-llm-usage-backend-module-openai'));
+
+backend.start();
+EOF
+cat >"$APP/packages/backend/tsconfig.json" <<'EOF'
+{
+  "compilerOptions": {
+    "module": "nodenext",
+    "moduleResolution": "nodenext",
+    "target": "es2022",
+    "strict": true,
+    "noEmit": true,
+    "skipLibCheck": false,
+    "types": []
+  },
+  "include": ["src"]
+}
+EOF
+
+PORT="$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')"
+TOKEN="adoption-test-ingest-token"
+# README step 4: the documented configuration, on in-memory SQLite.
+cat >"$APP/app-config.yaml" <<EOF
+app:
+  baseUrl: http://localhost:3000
+backend:
+  baseUrl: http://localhost:$PORT
+  listen: { port: $PORT }
+  database: { client: better-sqlite3, connection: ':memory:' }
+  auth:
+    externalAccess:
+      - type: static
+        options:
+          token: \${LLM_USAGE_INGEST_TOKEN}
+          subject: llm-usage-ingest
+        accessRestrictions:
+          - plugin: llm-usage
+auth:
+  providers:
+    guest: {}
+permission:
+  enabled: true
+llmUsage:
+  admins:
+    - group:default/platform-team
+  secrets:
+    encryptionKey: \${LLM_USAGE_ENCRYPTION_KEY}
+EOF
+
+log "yarn install (tarballs + registry)"
+install_started=$SECONDS
+(cd "$APP" && YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install >"$APP/install.log" 2>&1) || {
+  tail -n 40 "$APP/install.log" >&2
+  exit 1
+}
+log "installed in $((SECONDS - install_started))s"
+
+WHY_MSW="$(cd "$APP" && yarn why msw 2>&1 || true)"
+WHY_TESTCONTAINERS="$(cd "$APP" && yarn why testcontainers 2>&1 || true)"
+if [ -n "$WHY_MSW$WHY_TESTCONTAINERS" ]; then
+  echo "adoption: test libraries in a production install:" >&2
+  echo "$WHY_MSW" "$WHY_TESTCONTAINERS" >&2
+  exit 1
+fi
+log "yarn why msw / testcontainers: empty"
+
+log "type check of the backend against the packed declarations"
+(cd "$APP/packages/backend" && node "$APP/node_modules/typescript/bin/tsc" -p .)
+
+log "starting the backend on :$PORT"
+BACKEND_LOG="$APP/backend.log"
+(cd "$APP/packages/backend" && LLM_USAGE_INGEST_TOKEN="$TOKEN" \
+  LLM_USAGE_ENCRYPTION_KEY="adoption-test-passphrase-0123456789" NODE_ENV=development \
+  exec setsid node src/index.ts --config "$APP/app-config.yaml") >"$BACKEND_LOG" 2>&1 &
+BACKEND_PID=$!
+
+BASE="http://localhost:$PORT"
+for _ in $(seq 1 120); do
+  if curl -fs "$BASE/.backstage/health/v1/readiness" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
+    tail -n 60 "$BACKEND_LOG" >&2
+    exit 1
+  fi
+  sleep 1
+done
+curl -fs "$BASE/.backstage/health/v1/readiness" >/dev/null || {
+  tail -n 60 "$BACKEND_LOG" >&2
+  exit 1
+}
+log "backend ready"
+
+if grep -q "Every LLM Usage permission is allowed" "$BACKEND_LOG"; then
+  echo "adoption: the policy module was not picked up (start-up warning logged)" >&2
+  exit 1
+fi
+
+NOW="$(date -u +%FT%TZ)"
+CALL='[{"id":"adoption-call-1","timestamp":"'"$NOW"'","userRef":"user:development/guest","projectId":"adoption","provider":"openai","model":"gpt-4o-mini","type":"chat","status":"success","durationMs":900,"inputTokens":100,"outputTokens":20,"cost":"0.00003","currency":"USD"}]'
+for attempt in 1 2; do
+  code="$(curl -s -o "$APP/ingest.json" -w '%{http_code}' -X POST "$BASE/api/llm-usage/calls" \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$CALL")"
+  if [ "${code:0:1}" != 2 ]; then
+    echo "adoption: ingest attempt $attempt answered $code: $(cat "$APP/ingest.json")" >&2
+    exit 1
+  fi
+done
+log "ingested the same call twice: $(cat "$APP/ingest.json")"
+
+USER_TOKEN="$(curl -fs "$BASE/api/auth/guest/refresh" -H 'X-Requested-With: XMLHttpRequest' |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).backstageIdentity.token))')"
+
+ROUTES=(
+  /info /usage/overview /usage/projects /usage/trends /usage/quota
+  /usage/projects/adoption/stats /usage/projects/adoption/trends
+  /usage/projects/adoption/models /usage/projects/adoption/calls
+  /keys /tags /accounts /providers /alerts /alerts/unread-count
+  /alert-rules /budgets /audit-events /sync-runs /digests/preferences
+)
+answered=0
+for route in "${ROUTES[@]}"; do
+  code="$(curl -s -o "$APP/route.json" -w '%{http_code}' "$BASE/api/llm-usage$route" \
+    -H "Authorization: Bearer $USER_TOKEN")"
+  if [ "$code" = 200 ]; then
+    answered=$((answered + 1))
+  else
+    echo "adoption: GET $route answered $code: $(head -c 300 "$APP/route.json")" >&2
+  fi
+done
+log "$answered of ${#ROUTES[@]} routes answered 200 for user:development/guest"
+[ "$answered" = "${#ROUTES[@]}" ] || exit 1
+
+# The guest's own call, counted once although it was sent twice.
+calls="$(curl -fs "$BASE/api/llm-usage/usage/projects/adoption/calls" -H "Authorization: Bearer $USER_TOKEN")"
+count="$(node -e 'const b=JSON.parse(process.argv[1]);const items=b.items??b.calls??b.data??[];console.log(items.length)' "$calls")"
+if [ "$count" != 1 ]; then
+  echo "adoption: expected the one ingested call, got $count: $calls" >&2
+  exit 1
+fi
+log "the call is listed once for its user; done in $((SECONDS - STARTED))s"
