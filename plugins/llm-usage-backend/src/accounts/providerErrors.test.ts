@@ -1,4 +1,5 @@
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
 import {
   ProviderHttpClient,
   ProviderNotSupportedError,
@@ -18,7 +19,7 @@ const SECRET = 'sk-THIS-IS-THE-SECRET';
 const server = createProviderTestServer();
 
 /** A refused request on the shared client every module uses. */
-async function refusedWith(status: number, body: unknown) {
+async function refusedWith(status: number, body: JsonObject) {
   server.use(
     http.get(`${BASE}/ping`, () => HttpResponse.json(body, { status })),
   );
