@@ -42,6 +42,20 @@ describe.each(databases.eachSupportedId())('key actions on %p', databaseId => {
     const knex = await databases.init(databaseId);
     const actions = actionsRegistryServiceMock();
     await startLlmUsageBackend(knex, {
+      config: {
+        llmUsage: {
+          rollup: {
+            schedule: {
+              frequency: { hours: 24 },
+              timeout: { minutes: 10 },
+              initialDelay: { hours: 24 },
+            },
+          },
+          servicePrincipals: [
+            { subject: 'dashboards', capabilities: ['read'] },
+          ],
+        },
+      },
       features: [
         createServiceFactory({
           service: actionsRegistryServiceRef,
@@ -136,6 +150,26 @@ describe.each(databases.eachSupportedId())('key actions on %p', databaseId => {
     // Another team's key looks the same as no key at all.
     await expect(status(ALICE, keyId)).rejects.toThrow(/No key/);
     await expect(status(BOB, 'nope')).rejects.toThrow(/No key/);
+  });
+
+  it('gives service principals only what their subject is configured for', async () => {
+    const { actions } = await setup();
+    const listedTo = async (subject?: string) =>
+      (
+        (await actions.invoke({
+          id: 'test:list-expiring-keys',
+          input: { withinDays: 40 },
+          credentials: mockCredentials.service(subject),
+        })) as any
+      ).output.keys.map((k: any) => k.name);
+    // The policy allows services everything; a service that may only ingest
+    // (the default) still reads no key, one configured to read reads them all.
+    expect(await listedTo()).toEqual([]);
+    expect(await listedTo('dashboards')).toEqual([
+      'a-3-days',
+      'b-5-days',
+      'a-30-days',
+    ]);
   });
 
   it('rejects a window outside 1 to 365 days', async () => {
