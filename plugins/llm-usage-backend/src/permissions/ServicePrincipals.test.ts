@@ -7,9 +7,10 @@ import {
   llmUsageKeyReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { JsonValue } from '@backstage/types';
 import { ServicePrincipals } from './ServicePrincipals';
 
-const principalsOf = (servicePrincipals: unknown) =>
+const principalsOf = (servicePrincipals: JsonValue) =>
   ServicePrincipals.fromConfig(
     new ConfigReader({ llmUsage: { servicePrincipals } }),
   );

@@ -724,7 +724,9 @@ describe.each(databases.eachSupportedId())(
           ownerRef: owner,
           credentials: { apiKey: `sk-${id}` },
         });
-        expect(created.status).toBe(201);
+        if (created.status !== 201) {
+          throw new Error(`Seeding ${id} failed: ${created.status}`);
+        }
       }
     });
 
@@ -743,7 +745,7 @@ describe.each(databases.eachSupportedId())(
     it('lets only who may use an account reach the provider with it, on every such route', async () => {
       const rows: Array<{
         route: string;
-        call: (auth: string, subject: Subject) => Promise<request.Response>;
+        call: (auth: string, subject: Subject) => Promise<{ status: number }>;
         expected: Partial<Record<Subject, number>>;
       }> = [
         {
