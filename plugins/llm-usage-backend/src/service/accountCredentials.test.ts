@@ -261,6 +261,39 @@ describe.each(databases.eachSupportedId())(
       expect(outbound).toEqual([]);
     });
 
+    it('re-encrypts stored credentials with a new key when the backend starts', async () => {
+      const { knex, createAccount } = await start();
+      expect((await createAccount('acc')).status).toBe(201);
+      const NEXT_KEY = Buffer.alloc(32, 5).toString('base64');
+
+      const restarted = await startProviderTestBackend(
+        knex,
+        {
+          secrets: {
+            encryptionKey: NEXT_KEY,
+            previousEncryptionKeys: [ENCRYPTION_KEY],
+          },
+        },
+        [llmUsageModuleOpenRouter],
+      );
+
+      const row = await knex('llm_usage_accounts').where({ id: 'acc' }).first();
+      expect(
+        new SecretBox(SecretBox.keyFrom(NEXT_KEY)).decryptJson(
+          row.credentials_encrypted,
+        ),
+      ).toEqual({ managementKey: SECRET });
+      expect(() =>
+        new SecretBox(SecretBox.keyFrom(ENCRYPTION_KEY)).decrypt(
+          row.credentials_encrypted,
+        ),
+      ).toThrow();
+      const account = await request(restarted.server)
+        .get('/api/llm-usage/accounts/acc')
+        .set('Authorization', restarted.as(ADMIN));
+      expect(account.body.credentialsSet).toEqual(['managementKey']);
+    });
+
     it('refuses to start in production with the development key or none', async () => {
       const knex = await databases.init(databaseId);
       const nodeEnv = process.env.NODE_ENV;
