@@ -120,8 +120,8 @@ EOF
 cat >"$APP/packages/backend/tsconfig.json" <<'EOF'
 {
   "compilerOptions": {
-    "module": "nodenext",
-    "moduleResolution": "nodenext",
+    "module": "esnext",
+    "moduleResolution": "bundler",
     "target": "es2022",
     "strict": true,
     "noEmit": true,

@@ -16,7 +16,10 @@ import { UsageQueries } from './database/UsageQueries';
 import { applyDatabaseMigrations } from './database/migrations';
 import { registerPermissions } from './permissions/registerPermissions';
 import { ServicePrincipals } from './permissions/ServicePrincipals';
-import { warnIfAllAllowed } from './permissions/warnIfAllAllowed';
+import {
+  warnIfPermissionsDisabled,
+  watchForAllowAllPolicy,
+} from './permissions/warnIfAllAllowed';
 import { ProviderRegistry } from './accounts/ProviderRegistry';
 import { createProviderFeatures } from './accounts/providerFeatures';
 import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
@@ -83,7 +86,13 @@ export const llmUsagePlugin = createBackendPlugin({
         const deps = {
           ...services,
           httpAuth: principals.guardHttpAuth(services.httpAuth),
-          permissions: principals.guardPermissions(services.permissions),
+          permissions: principals.guardPermissions(
+            watchForAllowAllPolicy(services.permissions, {
+              config: services.config,
+              userInfo: services.userInfo,
+              logger: services.logger,
+            }),
+          ),
         };
         const { config, logger, scheduler } = deps;
         const db = await applyDatabaseMigrations(deps.database);
@@ -96,15 +105,9 @@ export const llmUsagePlugin = createBackendPlugin({
           adminRefs: config.getOptionalStringArray('llmUsage.admins'),
         });
         deps.lifecycle.addShutdownHook(() => callSignals.flush());
-        // An allow-all policy makes every user an admin of this plugin; the
-        // unguarded service asks the app's policy itself.
-        deps.lifecycle.addStartupHook(() => {
-          void warnIfAllAllowed({
-            auth: deps.auth,
-            permissions: services.permissions,
-            logger,
-          });
-        });
+        // Without the plugin's policy every user is an admin of it: said at
+        // start-up, or at the first such grant for an allow-all policy.
+        warnIfPermissionsDisabled(config, logger);
         const calls = new SignallingCallStore(db, callSignals);
         const rollups = new RollupStore(db);
         const rollup = new CallRollup(rollups, logger);
