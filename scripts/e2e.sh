@@ -83,8 +83,10 @@ http_ok() {
       .then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1));
   ' "$@"
 }
+# The ingest token may only ingest (llmUsage.servicePrincipals): readiness
+# is asked of the backend's health endpoint instead.
 until grep -q 'Demo data: generated' "$BACKEND_LOG" 2>/dev/null &&
-  http_ok "$BASE_URL/api/llm-usage/info" "$INGEST_TOKEN" &&
+  http_ok "$BASE_URL/.backstage/health/v1/readiness" &&
   http_ok "$BASE_URL/"; do
   if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
     echo "e2e: the backend exited; last lines of its log:" >&2

@@ -204,6 +204,13 @@ async function main() {
       mockServices.rootConfig.factory({
         data: {
           llmUsage: {
+            // The bench's service token ingests and reads every endpoint.
+            servicePrincipals: [
+              {
+                subject: 'external:test-service',
+                capabilities: ['ingest', 'read'],
+              },
+            ],
             // The bench drives the rollup itself.
             rollup: {
               schedule: {

@@ -87,6 +87,13 @@ export async function startBenchBackend(knex: Knex) {
       mockServices.rootConfig.factory({
         data: {
           llmUsage: {
+            // The bench's service token ingests and reads every endpoint.
+            servicePrincipals: [
+              {
+                subject: 'external:test-service',
+                capabilities: ['ingest', 'read'],
+              },
+            ],
             ingest: { maxBatchSize: 1000 },
             rollup: {
               schedule: {
