@@ -114,7 +114,7 @@ export interface Config {
      * may do, by subject: the `subject` of a static token, `plugin:<id>` for a
      * plugin. `ingest`: send calls; `read`: read every project, key, account
      * and the audit trail; `manage`: change anything, provider accounts'
-     * credentials included. A subject not listed may only ingest.
+     * credentials included (and read). A subject not listed may only ingest.
      */
     servicePrincipals?: Array<{
       subject: string;

@@ -24,6 +24,17 @@ describe('ServicePrincipals', () => {
       'ingest',
     ]);
     expect([...principals.capabilitiesOf('dashboards')]).toEqual(['read']);
+    const service = mockCredentials.service('dashboards');
+    expect(principals.allows(service, 'read')).toBe(true);
+    expect(principals.allows(service, 'ingest')).toBe(false);
+    const manager = principalsOf([
+      { subject: 'bot', capabilities: ['manage'] },
+    ]);
+    // Manage includes read, never ingest.
+    expect(manager.allows(mockCredentials.service('bot'), 'read')).toBe(true);
+    expect(manager.allows(mockCredentials.service('bot'), 'ingest')).toBe(
+      false,
+    );
     // Users are the permission framework's business.
     expect(principals.allows(mockCredentials.user(), 'manage')).toBe(true);
   });

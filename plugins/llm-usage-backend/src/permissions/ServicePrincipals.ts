@@ -17,7 +17,8 @@ import type { Request } from 'express';
  * What a service principal (a static token, another plugin) may do here:
  * - `ingest`: send calls (`POST /calls`, the LiteLLM and OTLP adapters);
  * - `read`: every read, of every project, key, account and the audit trail;
- * - `manage`: every change, using provider accounts' credentials included.
+ * - `manage`: every change, using provider accounts' credentials included
+ *   (and every read).
  */
 export const SERVICE_CAPABILITIES = ['ingest', 'read', 'manage'] as const;
 export type ServiceCapability = (typeof SERVICE_CAPABILITIES)[number];
@@ -106,7 +107,13 @@ export class ServicePrincipals {
     capability: ServiceCapability,
   ): boolean {
     const service = servicePrincipalOf(credentials);
-    return !service || this.capabilitiesOf(service.subject).has(capability);
+    if (!service) return true;
+    const capabilities = this.capabilitiesOf(service.subject);
+    // Changing what one cannot read makes no sense: manage includes read.
+    return (
+      capabilities.has(capability) ||
+      (capability === 'read' && capabilities.has('manage'))
+    );
   }
 
   assert(
