@@ -31,8 +31,11 @@ export const OWNER = 'user:default/alice'; // in team-a, which owns the key
 export const OTHER = 'user:default/bob'; // in team-b
 export const ADMIN = 'user:default/root';
 export const NOBODY = 'user:default/nobody'; // the policy denies everything
+/** In team-a: sees and manages team-a's accounts, may not use their credentials. */
+export const AUDITOR = 'user:default/carol';
 const GROUPS: Record<string, string[]> = {
   [OWNER]: ['group:default/team-a'],
+  [AUDITOR]: ['group:default/team-a'],
   [OTHER]: ['group:default/team-b'],
   [ADMIN]: ['group:default/platform'],
 };
@@ -138,6 +141,9 @@ export const fakeProviderModule = createBackendModule({
 function decisionFor(ref: string | undefined, permission: ResourcePermission) {
   if (ref === ADMIN) return { result: AuthorizeResult.ALLOW };
   if (!ref || ref === NOBODY) return { result: AuthorizeResult.DENY };
+  if (ref === AUDITOR && permission.name === 'llm-usage.accounts.use') {
+    return { result: AuthorizeResult.DENY };
+  }
   return {
     result: AuthorizeResult.CONDITIONAL,
     pluginId: 'llm-usage',

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   ADMIN,
+  AUDITOR,
   NOBODY,
   OTHER,
   OWNER,
@@ -328,6 +329,35 @@ describe.each(databases.eachSupportedId())('keys API on %p', databaseId => {
       200,
     );
     expect(providerCalls).toEqual(['disable p-lent']);
+  });
+
+  it('refuses with 403 who sees an account but may not use it', async () => {
+    const { server, as, newKey } = await start();
+    const keyId = await newKey('audited');
+    providerCalls.length = 0;
+    const send = (method: 'get' | 'post', path: string, body?: object) => {
+      const req = request(server)
+        [method](`/api/llm-usage${path}`)
+        .set('Authorization', as(AUDITOR));
+      return body ? req.send(body) : req;
+    };
+    expect((await send('get', '/accounts/fake-main')).status).toBe(200);
+    expect((await send('get', `/keys/${keyId}`)).status).toBe(200);
+    const refused = [
+      await send('post', '/accounts/fake-main/test'),
+      await send('post', '/accounts/fake-main/sync'),
+      await send('post', `/keys/${keyId}/disable`),
+      await send('post', '/keys/provider', {
+        accountId: 'fake-main',
+        name: 'minted',
+        ownerRef: TEAM_A,
+      }),
+    ];
+    expect(refused.map(res => res.status)).toEqual([403, 403, 403, 403]);
+    expect(refused[0].body.error.message).toBe(
+      "Not allowed: llm-usage.accounts.use on provider account 'fake-main'",
+    );
+    expect(providerCalls).toEqual([]);
   });
 
   it('lets owners register keys for their team only', async () => {
