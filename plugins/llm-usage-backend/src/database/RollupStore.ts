@@ -136,6 +136,15 @@ const ROLLUP_COLUMNS: BulkColumn[] = [
 /** A column of a rollup row and the SQL that computes it from summed rows. */
 type SummedColumn = [column: string, sql: string | Knex.Raw];
 
+/** An hour whose rollup failed, as recorded with its dirty mark. */
+export interface FailedRollupHour {
+  hourStart: number;
+  error: string;
+  failedAt: number;
+  /** Failed runs since the hour was last rolled. */
+  failures: number;
+}
+
 /** Most days one rollup transaction covers: a month of catch-up in one pass. */
 export const MAX_DAYS_PER_ROLL = 31;
 
@@ -245,6 +254,35 @@ export class RollupStore {
       }
       return calls;
     });
+  }
+
+  /**
+   * Records that rolling these hours failed. Their dirty marks stay, so the
+   * next run retries them; a successful roll deletes the mark and with it
+   * the failure.
+   */
+  async recordFailure(hours: number[], error: string, now = Date.now()) {
+    await this.db(DIRTY_HOURS_TABLE)
+      .whereIn('hour_start', hours)
+      .update({
+        last_error: error.slice(0, 1000),
+        failed_at: now,
+        failures: this.db.raw('failures + 1'),
+      });
+  }
+
+  /** The hours whose last rollup failed and that are still not rolled, oldest first. */
+  async failedHours(): Promise<FailedRollupHour[]> {
+    const rows = await this.db(DIRTY_HOURS_TABLE)
+      .select('hour_start', 'last_error', 'failed_at', 'failures')
+      .whereNotNull('failed_at')
+      .orderBy('hour_start');
+    return rows.map(row => ({
+      hourStart: Number(row.hour_start),
+      error: String(row.last_error ?? ''),
+      failedAt: Number(row.failed_at),
+      failures: Number(row.failures),
+    }));
   }
 
   async setRolledUntil(rolledUntil: number) {

@@ -252,35 +252,71 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     await expectDailyRollupsToEqualRaw(knex);
   });
 
-  it('stops at a failed batch, keeps its hours dirty and completes them on the next run', async () => {
+  it('rolls every other hour past one whose sums overflow, records its error and retries it next run', async () => {
     const { knex, rollups } = await setupWithSixDaysOfCalls();
-    const rollHours = rollups.rollHours.bind(rollups);
-    let started = 0;
-    const spy = jest
-      .spyOn(rollups, 'rollHours')
-      .mockImplementation(async hours => {
-        started += 1;
-        if (started === 3) throw new Error('connection reset');
-        return rollHours(hours);
+    // A corrupted hour on day 2, as rows stored before the ingestion bounds:
+    // two calls of one key whose costs sum past 64 bits, so its rollup throws.
+    const badHour = START + 2 * DAY + 5 * HOUR;
+    const huge = '9000000000000000000';
+    await knex('llm_usage_calls')
+      .whereIn(
+        'id',
+        knex('llm_usage_calls')
+          .select('id')
+          .where('occurred_at', '>=', badHour)
+          .andWhere('occurred_at', '<', badHour + HOUR)
+          .orderBy('id')
+          .limit(2),
+      )
+      .update({
+        cost_nanos: huge,
+        user_ref: 'user:default/alice',
+        project_id: 'support-bot',
+        provider: 'openai',
+        model: 'gpt-4o',
+        currency: 'USD',
       });
-    const rollup = new CallRollup(rollups, undefined, 1);
-
-    await expect(rollup.run(START + 7 * DAY)).rejects.toThrow(
-      'connection reset',
+    const failed: number[][] = [];
+    const rollup = new CallRollup(rollups, undefined, 1, hours =>
+      failed.push(hours),
     );
-    // One batch per day: the first two were rolled (in either lane), the
-    // third failed and none started after it.
-    expect(started).toBe(3);
-    const dirtyDays = new Set(
-      (await knex('llm_usage_rollup_dirty_hours').pluck('hour_start')).map(
-        hour => Math.floor((Number(hour) - START) / DAY),
-      ),
-    );
-    expect([...dirtyDays].sort()).toEqual([2, 3, 4, 5]);
 
-    spy.mockRestore();
+    const first = await rollup.run(START + 7 * DAY);
+    expect(first.failedHours).toEqual([badHour]);
+    expect(failed).toEqual([[badHour]]);
+    // Only the bad hour stays dirty, with its error recorded.
+    const dirty = await knex('llm_usage_rollup_dirty_hours');
+    expect(dirty.map(d => Number(d.hour_start))).toEqual([badHour]);
+    expect(await rollups.failedHours()).toEqual([
+      {
+        hourStart: badHour,
+        error: expect.stringMatching(
+          /^(bigint out of range|integer overflow)$/,
+        ),
+        failedAt: expect.any(Number),
+        failures: 1,
+      },
+    ]);
+    // Every other day is rolled and equals the raw calls.
+    const rolledDays = await knex('llm_usage_rollup_daily')
+      .where('level', 'model')
+      .distinct('day_start');
+    expect(
+      rolledDays.map(r => (Number(r.day_start) - START) / DAY).sort(),
+    ).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // Still bad on the next run: counted again, still dirty.
     await rollup.run(START + 7 * DAY);
+    expect((await rollups.failedHours())[0].failures).toBe(2);
+
+    // Repaired, the next run rolls it and the failure is gone.
+    await knex('llm_usage_calls')
+      .where('cost_nanos', huge)
+      .update({ cost_nanos: 1000 });
+    const repaired = await rollup.run(START + 7 * DAY);
+    expect(repaired.failedHours).toEqual([]);
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);
+    expect(await rollups.failedHours()).toEqual([]);
     await expectDailyRollupsToEqualRaw(knex);
   });
 

@@ -6,60 +6,141 @@ export interface RollupRunResult {
   hours: number;
   days: number;
   calls: number;
+  /** Hours that could not be rolled: recorded, left dirty, retried next run. */
+  failedHours: number[];
 }
 
 /**
  * Rolls every closed hour that received calls since its last rollup, then
  * moves the watermark to the current hour. Late calls re-mark their hour, so
  * the next run re-rolls it; re-running changes nothing.
+ *
+ * One bad hour must not hold the others back: a batch that fails is rolled
+ * again hour by hour, and an hour that still fails keeps its dirty mark (so
+ * reads answer it from raw calls and the next run retries it) with the error
+ * recorded, which the alert evaluation raises as a rollup alert.
  */
 export class CallRollup {
   constructor(
     private readonly store: RollupStore,
     private readonly logger?: LoggerService,
     private readonly maxDaysPerRoll?: number,
+    private readonly onFailedHours?: (hours: number[]) => void,
   ) {}
 
   async run(now: number = Date.now()): Promise<RollupRunResult> {
     const currentHour = hourStartOf(now);
     const dirty = await this.store.claimClosedDirtyHours(currentHour);
     const batches = batchesOfDays(dirty, this.maxDaysPerRoll);
-    const calls = await rollInLanes(batches, this.store.rollLanes, batch =>
-      this.store.rollHours(batch),
+    const failedHours: number[] = [];
+    const calls = await rollInLanes(
+      batches,
+      this.store.rollLanes,
+      async batch => {
+        try {
+          return await this.store.rollHours(batch);
+        } catch (error) {
+          if (batch.length === 1 || isOutage(error)) throw error;
+        }
+        let rolled = 0;
+        for (const hour of batch) {
+          try {
+            rolled += await this.store.rollHours([hour]);
+          } catch (error) {
+            if (isOutage(error)) throw error;
+            await this.recordFailure(hour.hourStart, error);
+            failedHours.push(hour.hourStart);
+          }
+        }
+        return rolled;
+      },
+      async (batch, error) => {
+        await this.recordFailure(batch[0].hourStart, error);
+        failedHours.push(batch[0].hourStart);
+      },
     );
     await this.store.setRolledUntil(currentHour);
     const days = new Set(dirty.map(hour => dayStartOf(hour.hourStart))).size;
     if (dirty.length > 0) {
       this.logger?.info(
-        `Rolled up ${dirty.length} hour(s) over ${days} day(s), ${calls} call(s)`,
+        `Rolled up ${
+          dirty.length - failedHours.length
+        } hour(s) over ${days} day(s), ${calls} call(s)`,
       );
     }
-    return { hours: dirty.length, days, calls };
+    failedHours.sort((a, b) => a - b);
+    if (failedHours.length > 0) this.onFailedHours?.(failedHours);
+    return { hours: dirty.length, days, calls, failedHours };
+  }
+
+  private async recordFailure(hourStart: number, error: unknown) {
+    const message = reasonOf(error);
+    this.logger?.error(
+      `Rollup of hour ${new Date(
+        hourStart,
+      ).toISOString()} failed; it stays dirty and is retried next run: ${message}`,
+    );
+    await this.store.recordFailure([hourStart], message);
   }
 }
 
 /**
- * Rolls the batches, oldest first, `lanes` at a time. After a failure no
- * batch starts; the batches already rolled stay committed and the failed
- * one's hours stay dirty for the next run.
+ * A lost or refused connection is no bad hour: the run stops as a whole,
+ * every unrolled hour stays dirty, and the next run (maybe on another
+ * instance) takes them.
+ */
+function isOutage(error: unknown): boolean {
+  const { code, name, message } = (error ?? {}) as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+  };
+  return (
+    (typeof code === 'string' &&
+      /^(08|57P0|E(CONN|PIPE|TIMEDOUT))/.test(code)) ||
+    name === 'KnexTimeoutError' ||
+    /connection (terminated|ended)|ECONNRESET|ECONNREFUSED/i.test(
+      String(message),
+    )
+  );
+}
+
+/**
+ * The reason of a failure, without the statement Knex puts before a
+ * database's message (`INSERT … - bigint out of range`): the alert shows it.
+ */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const statement = /^\s*(insert|update|delete|select|with)\b[\s\S]* - /i;
+  return message.replace(statement, '');
+}
+
+/**
+ * Rolls the batches, oldest first, `lanes` at a time. A batch that fails
+ * does not stop the others: `failed` records it and the lanes go on. An
+ * outage stops every lane: no batch starts after it, and the run fails.
  */
 async function rollInLanes(
   batches: DirtyHour[][],
   lanes: number,
   roll: (batch: DirtyHour[]) => Promise<number>,
+  failed: (batch: DirtyHour[], error: unknown) => Promise<void>,
 ): Promise<number> {
   let next = 0;
-  let failed = false;
+  let stopped = false;
   let calls = 0;
   const lane = async () => {
-    while (!failed && next < batches.length) {
+    while (!stopped && next < batches.length) {
       const batch = batches[next++];
       try {
         const rolled = await roll(batch);
         calls += rolled;
       } catch (error) {
-        failed = true;
-        throw error;
+        if (isOutage(error)) {
+          stopped = true;
+          throw error;
+        }
+        await failed(batch, error);
       }
     }
   };
