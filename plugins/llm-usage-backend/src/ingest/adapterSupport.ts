@@ -3,40 +3,58 @@ import { InputError } from '@backstage/errors';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallStore } from '../database/CallStore';
 import type { NormalizedCall } from '../database/types';
-import { parseCallBatch } from './callSchema';
+import { parseCall } from './callSchema';
 
 /** parseCallBatch refuses metadata larger than this (serialized). */
 const METADATA_BUDGET = 16 * 1024;
 
+/** An item of a gateway's export that was not stored, and why. */
+export interface RejectedItem {
+  index: number;
+  reason: string;
+}
+
 /**
- * Validates every call with the same schema as `POST /calls`, in chunks of at
- * most `maxBatchSize`, before anything is stored; then stores chunk by chunk.
- * A gateway's export is bigger than our batch limit more often than not.
+ * Maps and validates each item of a gateway's export on its own, with the
+ * same schema as `POST /calls`: gateways do not retry a refused export (OTLP
+ * clients drop it, LiteLLM's logger clears its queue whatever the status),
+ * so one bad item must never cost the others.
  */
-export async function ingestCallInputs(
+export function parseEachItem<T>(
+  items: T[],
+  toCall: (item: T, index: number) => CallInput | undefined,
+): { calls: NormalizedCall[]; rejected: RejectedItem[]; ignored: number } {
+  const calls: NormalizedCall[] = [];
+  const rejected: RejectedItem[] = [];
+  let ignored = 0;
+  items.forEach((item, index) => {
+    try {
+      const input = toCall(item, index);
+      if (input) calls.push(parseCall(input, index));
+      else ignored++;
+    } catch (error) {
+      // Anything else is our fault, not the item's: let it answer 5xx.
+      if (!(error instanceof InputError)) throw error;
+      rejected.push({ index, reason: error.message });
+    }
+  });
+  return { calls, rejected, ignored };
+}
+
+/**
+ * Stores validated calls in chunks of at most `maxBatchSize`: a gateway's
+ * export is bigger than our batch limit more often than not.
+ */
+export async function storeCalls(
   calls: CallStore,
-  inputs: CallInput[],
+  normalized: NormalizedCall[],
   maxBatchSize: number,
 ) {
-  const chunks: NormalizedCall[][] = [];
-  for (let start = 0; start < inputs.length; start += maxBatchSize) {
-    const part = inputs.slice(start, start + maxBatchSize);
-    try {
-      chunks.push(parseCallBatch(part, maxBatchSize));
-    } catch (error) {
-      // Name the item by its index in the whole request, not in the chunk.
-      if (error instanceof Error && start > 0) {
-        error.message = error.message.replace(
-          /\[(\d+)\]/,
-          (_match, index) => `[${start + Number(index)}]`,
-        );
-      }
-      throw error;
-    }
-  }
   const total = { received: 0, inserted: 0, completed: 0, unchanged: 0 };
-  for (const chunk of chunks) {
-    const result = await calls.ingest(chunk);
+  for (let start = 0; start < normalized.length; start += maxBatchSize) {
+    const result = await calls.ingest(
+      normalized.slice(start, start + maxBatchSize),
+    );
     total.received += result.received;
     total.inserted += result.inserted;
     total.completed += result.completed;

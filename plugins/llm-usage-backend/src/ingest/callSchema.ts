@@ -116,35 +116,41 @@ export function parseCallBatch(
       `Request body has ${body.length} calls; at most ${maxBatchSize} are accepted per request`,
     );
   }
-  return body.map((item, index) => {
-    const parsed = callSchema.safeParse(item);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.length ? issue.path.join('.') : '(item)';
-      throw new InputError(
-        `Invalid call at [${index}].${field}: ${issue.message}`,
-      );
-    }
-    const call = parsed.data;
-    return {
-      id: call.id,
-      occurredAt: Date.parse(call.timestamp),
-      userRef: call.userRef,
-      projectId: call.projectId,
-      apiKeyId: call.apiKeyId ?? '',
-      provider: call.provider,
-      model: call.model,
-      type: call.type,
-      status: call.status,
-      errorReason: call.errorReason ?? null,
-      durationMs: call.durationMs ?? null,
-      ttftMs: call.ttftMs ?? null,
-      inputTokens: call.inputTokens,
-      outputTokens: call.outputTokens,
-      cachedTokens: call.cachedTokens,
-      costNanos: call.cost,
-      currency: call.currency,
-      metadata: call.metadata ?? null,
-    };
-  });
+  return body.map(parseCall);
+}
+
+/**
+ * Validates one call; the error names the item by `index` and the field.
+ * Gateways whose items are checked one by one call it directly.
+ */
+export function parseCall(item: unknown, index: number): NormalizedCall {
+  const parsed = callSchema.safeParse(item);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.length ? issue.path.join('.') : '(item)';
+    throw new InputError(
+      `Invalid call at [${index}].${field}: ${issue.message}`,
+    );
+  }
+  const call = parsed.data;
+  return {
+    id: call.id,
+    occurredAt: Date.parse(call.timestamp),
+    userRef: call.userRef,
+    projectId: call.projectId,
+    apiKeyId: call.apiKeyId ?? '',
+    provider: call.provider,
+    model: call.model,
+    type: call.type,
+    status: call.status,
+    errorReason: call.errorReason ?? null,
+    durationMs: call.durationMs ?? null,
+    ttftMs: call.ttftMs ?? null,
+    inputTokens: call.inputTokens,
+    outputTokens: call.outputTokens,
+    cachedTokens: call.cachedTokens,
+    costNanos: call.cost,
+    currency: call.currency,
+    metadata: call.metadata ?? null,
+  };
 }

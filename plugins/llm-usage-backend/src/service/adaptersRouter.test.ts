@@ -165,21 +165,113 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
       await expectTotals();
     });
 
-    it('answers 400 naming the payload and field, storing nothing', async () => {
-      const { server } = await startBackend(databaseId, {});
+    it('stores the valid payloads of a batch and reports each invalid one', async () => {
+      const { server, knex } = await startBackend(databaseId, {});
+      const post = (body: unknown) =>
+        request(server)
+          .post('/api/llm-usage/ingest/litellm')
+          .set('Authorization', asService())
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+      // LiteLLM's logger clears its queue whatever the answer: a bad payload
+      // must not cost the good ones beside it.
+      const res = await post([
+        { ...officialLiteLlmPayload, id: 'ok-1' },
+        { ...officialLiteLlmPayload, id: '' },
+        { ...officialLiteLlmPayload, id: 'ok-2' },
+        { ...officialLiteLlmPayload, id: 'huge', prompt_tokens: 1e15 },
+      ]);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        received: 2,
+        inserted: 2,
+        completed: 0,
+        unchanged: 0,
+        rejected: 2,
+        errors: [
+          { index: 1, reason: expect.stringMatching(/\[1\]\.id/) },
+          { index: 3, reason: expect.stringMatching(/\[3\]\.prompt_tokens/) },
+        ],
+      });
+      expect(
+        (await knex('llm_usage_calls').select('id').orderBy('id')).map(
+          row => row.id,
+        ),
+      ).toEqual(['litellm:ok-1', 'litellm:ok-2']);
+
+      // When nothing can be stored, the answer says why.
+      const none = await post([{ ...officialLiteLlmPayload, id: '' }]);
+      expect(none.status).toBe(400);
+      expect(none.body.error.message).toMatch(/\[0\]\.id/);
+    });
+
+    it('keys calls on litellm_call_id, so two requests with one response id stay two', async () => {
+      const { server, knex } = await startBackend(databaseId, {});
+      const sharedResponseId = 'chatcmpl-same-upstream-id';
       const res = await request(server)
         .post('/api/llm-usage/ingest/litellm')
         .set('Authorization', asService())
-        .set('Content-Type', 'application/json')
-        .send([officialLiteLlmPayload, { ...officialLiteLlmPayload, id: '' }]);
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/\[1\]\.id/);
-      const overview = await request(server)
-        .get(
-          '/api/llm-usage/usage/overview?from=2025-01-24T00:00:00Z&to=2025-01-25T00:00:00Z',
-        )
-        .set('Authorization', asAdmin());
-      expect(overview.body.current.calls).toBe(0);
+        .send([
+          {
+            ...officialLiteLlmPayload,
+            id: sharedResponseId,
+            litellm_call_id: 'call-a',
+            prompt_tokens: 10,
+          },
+          {
+            ...officialLiteLlmPayload,
+            id: sharedResponseId,
+            litellm_call_id: 'call-b',
+            prompt_tokens: 32,
+          },
+        ]);
+      expect(res.body).toMatchObject({ inserted: 2, unchanged: 0 });
+      const rows = await knex('llm_usage_calls').orderBy('id');
+      expect(rows.map(row => [row.id, Number(row.input_tokens)])).toEqual([
+        ['litellm:call-a', 10],
+        ['litellm:call-b', 32],
+      ]);
+      // The upstream response id is kept, for finding the call at the provider.
+      expect(JSON.parse(rows[0].metadata).litellm).toMatchObject({
+        litellmCallId: 'call-a',
+        responseId: sharedResponseId,
+      });
+    });
+
+    it('reads the bare NaN and Infinity that Python writes, storing the cost as unknown', async () => {
+      const { server, knex } = await startBackend(databaseId, {});
+      const payload = (id: string, cost: string) =>
+        JSON.stringify({
+          ...officialLiteLlmPayload,
+          id,
+          response_cost: 0,
+        }).replace('"response_cost":0', `"response_cost":${cost}`);
+      for (const body of [
+        `[${payload('nan', 'NaN')}, ${payload('inf', 'Infinity')}]`,
+        // ndjson, one payload per line
+        `${payload('nan-line', 'NaN')}\n${payload('fine-line', '0.5')}`,
+      ]) {
+        const res = await request(server)
+          .post('/api/llm-usage/ingest/litellm')
+          .set('Authorization', asService())
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(res.body).toMatchObject({ inserted: 2 });
+        expect(res.status).toBe(200);
+      }
+      const rows = await knex('llm_usage_calls').orderBy('id');
+      expect(
+        rows.map(row => [
+          row.id,
+          Number(row.cost_nanos),
+          JSON.parse(row.metadata).litellm.costUnknown,
+        ]),
+      ).toEqual([
+        ['litellm:fine-line', 500_000_000, undefined],
+        ['litellm:inf', 0, 'Infinity'],
+        ['litellm:nan', 0, 'NaN'],
+        ['litellm:nan-line', 0, 'NaN'],
+      ]);
     });
 
     it('refuses users with 403 and bad tokens with 401', async () => {

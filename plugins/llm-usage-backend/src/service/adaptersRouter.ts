@@ -3,11 +3,12 @@ import type {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallStore } from '../database/CallStore';
-import { ingestCallInputs } from '../ingest/adapterSupport';
+import { parseEachItem, storeCalls } from '../ingest/adapterSupport';
+import type { NormalizedCall } from '../database/types';
 import type { LiteLlmMapping } from '../ingest/litellm/liteLlmMapping';
 import { liteLlmToCall } from '../ingest/litellm/liteLlmToCall';
 import { readLiteLlmBody } from '../ingest/litellm/readLiteLlmBody';
@@ -38,6 +39,9 @@ export interface AdaptersRouterOptions {
 
 const BODY_LIMIT = '20mb';
 
+/** Rejected items named in a response; the count covers them all. */
+const MAX_REPORTED_ERRORS = 20;
+
 /**
  * Ingestion in the formats gateways already speak: LiteLLM's generic API
  * logger and OTLP/HTTP traces. Both map to calls and go through the same
@@ -53,16 +57,16 @@ export async function createAdaptersRouter(
   async function ingest(
     req: express.Request,
     source: string,
-    inputs: CallInput[],
+    normalized: NormalizedCall[],
   ) {
     const event = await auditor.createEvent({
       eventId: 'calls-ingest',
       severityLevel: 'low',
       request: req,
-      meta: { source, calls: inputs.length },
+      meta: { source, calls: normalized.length },
     });
     try {
-      const result = await ingestCallInputs(calls, inputs, maxBatchSize);
+      const result = await storeCalls(calls, normalized, maxBatchSize);
       await event.success({ meta: { source, ...result } });
       return result;
     } catch (error) {
@@ -82,10 +86,29 @@ export async function createAdaptersRouter(
     servicesOnly,
     express.text({ type: () => true, limit: BODY_LIMIT }),
     async (req, res) => {
-      const inputs = readLiteLlmBody(req.body).map((item, index) =>
-        liteLlmToCall(item, index, options.litellm),
+      const { calls: normalized, rejected } = parseEachItem(
+        readLiteLlmBody(req.body),
+        (item, index) => liteLlmToCall(item, index, options.litellm),
       );
-      res.json(await ingest(req, 'litellm', inputs));
+      if (normalized.length === 0 && rejected.length > 0) {
+        throw new InputError(
+          rejected.length === 1
+            ? rejected[0].reason
+            : `All ${rejected.length} payloads were invalid, the first: ${rejected[0].reason}`,
+        );
+      }
+      const stored = await ingest(req, 'litellm', normalized);
+      // LiteLLM's logger ignores the status: the valid payloads are stored
+      // and the others reported, never the whole batch refused.
+      res.json(
+        rejected.length > 0
+          ? {
+              ...stored,
+              rejected: rejected.length,
+              errors: rejected.slice(0, MAX_REPORTED_ERRORS),
+            }
+          : stored,
+      );
     },
   );
 
@@ -108,14 +131,17 @@ export async function createAdaptersRouter(
       const encoding = otlpEncodingOf(req);
       const body =
         encoding === 'protobuf' ? decodeTraceRequest(req.body) : req.body;
-      const {
-        calls: inputs,
-        ignoredSpans,
-        invalidSpans,
-        firstInvalid,
-      } = otlpToCalls(body, options.otlp);
-      if (inputs.length > 0) {
-        await ingest(req, 'otlp', inputs);
+      const mapped = otlpToCalls(body, options.otlp);
+      const { ignoredSpans } = mapped;
+      // Mapped spans still meet the call schema (lengths, metadata size).
+      const { calls: normalized, rejected } = parseEachItem(
+        mapped.calls,
+        call => call,
+      );
+      const invalidSpans = mapped.invalidSpans + rejected.length;
+      const firstInvalid = mapped.firstInvalid ?? rejected[0]?.reason;
+      if (normalized.length > 0) {
+        await ingest(req, 'otlp', normalized);
       }
       // OTLP's ExportTraceServiceResponse: spans not stored count as rejected.
       const reasons = [

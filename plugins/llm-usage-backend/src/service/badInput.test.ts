@@ -328,9 +328,15 @@ interface Answer {
   body: any;
 }
 
+/** Backstage's error body, or the google.rpc.Status the OTLP route answers. */
 function answerOf(res: request.Response): Answer {
   const message =
-    typeof res.body?.error?.message === 'string' ? res.body.error.message : '';
+    typeof res.body?.error?.message === 'string'
+      ? res.body.error.message
+      : typeof res.body?.code === 'number' &&
+        typeof res.body?.message === 'string'
+      ? res.body.message
+      : '';
   return { status: res.status, message, body: res.body };
 }
 

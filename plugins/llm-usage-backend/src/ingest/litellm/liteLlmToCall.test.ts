@@ -196,7 +196,11 @@ describe('liteLlmToCall', () => {
   });
 
   it.each([
-    ['no id', { ...officialLiteLlmPayload, id: undefined }, /\[3\]\.id/],
+    [
+      'no id',
+      { ...officialLiteLlmPayload, id: undefined },
+      /\[3\]\.litellm_call_id: a payload needs/,
+    ],
     [
       'a bad time',
       { ...officialLiteLlmPayload, startTime: 'soon', endTime: null },

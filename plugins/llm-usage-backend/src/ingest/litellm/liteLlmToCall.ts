@@ -29,22 +29,23 @@ const time = z.union([z.number(), z.string()]).nullish();
 const record = z.record(z.unknown()).nullish();
 
 /**
- * The part of LiteLLM's StandardLoggingPayload that is mapped. Every field but
- * `id` is optional, since LiteLLM adds and renames fields between versions;
+ * The part of LiteLLM's StandardLoggingPayload that is mapped. Every field is
+ * optional but an id, since LiteLLM adds and renames fields between versions;
  * everything else is kept in the call's metadata.
  */
-const payloadSchema = z
+const payloadFields = z
   .object({
-    id: z.string().trim().min(1),
+    id: z.string().trim().min(1).nullish(),
     model: optionalText,
     trace_id: optionalText,
-    litellm_call_id: optionalText,
+    litellm_call_id: z.string().trim().min(1).nullish(),
     call_type: optionalText,
     stream: z.boolean().nullish(),
     status: optionalText,
     status_fields: record,
     custom_llm_provider: optionalText,
-    response_cost: z.union([z.number(), z.string()]).nullish(),
+    // NaN when LiteLLM's cost calculation failed (see parseLiteLlmJson).
+    response_cost: z.union([z.number(), z.nan(), z.string()]).nullish(),
     prompt_tokens: z.unknown(),
     completion_tokens: z.unknown(),
     total_tokens: z.unknown(),
@@ -68,10 +69,18 @@ const payloadSchema = z
   })
   .passthrough();
 
+const payloadSchema = payloadFields.refine(
+  payload => payload.litellm_call_id || payload.id,
+  {
+    message: 'a payload needs litellm_call_id (or id, before LiteLLM sent it)',
+    path: ['litellm_call_id'],
+  },
+);
+
 type LiteLlmPayload = z.infer<typeof payloadSchema>;
 
 /** Payload fields read into the call or its `litellm` metadata. */
-const MAPPED_FIELDS = new Set(Object.keys(payloadSchema.shape));
+const MAPPED_FIELDS = new Set(Object.keys(payloadFields.shape));
 /** Metadata fields read into the call or its `litellm` metadata. */
 const MAPPED_METADATA = new Set([
   'user_api_key_alias',
@@ -243,7 +252,7 @@ export function liteLlmToCall(
       CALL_BOUNDS.tokens,
       `Invalid LiteLLM payload at [${index}].${field}`,
     ) ?? 0;
-  if (cost > CALL_BOUNDS.cost) {
+  if (Number.isFinite(cost) && cost > CALL_BOUNDS.cost) {
     throw new InputError(
       `Invalid LiteLLM payload at [${index}].response_cost: must be at most ${CALL_BOUNDS.cost}`,
     );
@@ -273,7 +282,9 @@ export function liteLlmToCall(
   }
 
   return {
-    id: `${LITELLM_ID_PREFIX}${payload.id}`,
+    // `id` is the upstream provider's response id when there is one, and two
+    // requests can share it; `litellm_call_id` is LiteLLM's own, per request.
+    id: `${LITELLM_ID_PREFIX}${payload.litellm_call_id ?? payload.id}`,
     timestamp: new Date(Math.floor(timestamp)).toISOString(),
     userRef: userRefFor(mapping, who),
     projectId: projectIdFor(mapping, who),
@@ -306,6 +317,9 @@ export function liteLlmToCall(
           stream: payload.stream,
           traceId: payload.trace_id,
           litellmCallId: payload.litellm_call_id,
+          responseId: payload.id,
+          // NaN or Infinity from a failed cost calculation: stored as 0, noted.
+          costUnknown: Number.isFinite(cost) ? undefined : String(cost),
           modelGroup: payload.model_group,
           modelId: payload.model_id,
           apiBase: payload.api_base || str(payload.hidden_params?.api_base),

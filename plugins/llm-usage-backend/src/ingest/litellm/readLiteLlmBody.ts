@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import JSON5 from 'json5';
 import { hostileJsonError } from '../../lib/hostileJson';
 
 /**
@@ -27,7 +28,7 @@ function readItems(body: unknown): unknown[] {
     );
   }
   try {
-    return readItems(JSON.parse(text));
+    return readItems(parseLiteLlmJson(text));
   } catch (error) {
     if (error instanceof InputError) throw error;
   }
@@ -37,7 +38,7 @@ function readItems(body: unknown): unknown[] {
     .filter(Boolean)
     .map((line, index) => {
       try {
-        const value = JSON.parse(line);
+        const value = parseLiteLlmJson(line);
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           return value;
         }
@@ -50,4 +51,17 @@ function readItems(body: unknown): unknown[] {
         } is not a JSON object`,
       );
     });
+}
+
+/**
+ * LiteLLM serialises with Python's json.dumps, which writes a failed cost
+ * calculation as a bare NaN or Infinity: not JSON, but JSON5 reads them.
+ */
+function parseLiteLlmJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!/\b(NaN|Infinity)\b/.test(text)) throw error;
+    return JSON5.parse(text);
+  }
 }
