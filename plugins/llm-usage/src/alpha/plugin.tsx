@@ -2,7 +2,6 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -13,9 +12,9 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { isLlmUsageAvailable } from '../components/entity/entityPredicates';
 import { LlmUsageClient, llmUsageApiRef } from '../api';
+import { llmUsageRootRouteRef } from '../routes';
 
-/** @alpha */
-export const llmUsageRootRouteRef = createRouteRef();
+export { llmUsageRootRouteRef };
 
 /** @alpha */
 export const llmUsageApi = ApiBlueprint.make({

@@ -2,7 +2,7 @@ import {
   routeResolutionApiRef,
   useApiHolder,
 } from '@backstage/frontend-plugin-api';
-import { llmUsageRootRouteRef } from '../../alpha/plugin';
+import { llmUsageRootRouteRef } from '../../routes';
 
 /** Where the app mounts the LLM Usage pages when it does not say. */
 const DEFAULT_ROOT = '/llm-usage';
