@@ -89,15 +89,17 @@ export function watchForAllowAllPolicy(
   };
   const watch = async <D extends { result: AuthorizeResult }>(
     requests: readonly { permission: { name: string } }[],
-    options: Parameters<PermissionsService['authorize']>[1],
+    requestOptions: Parameters<PermissionsService['authorize']>[1],
     decide: () => Promise<D[]>,
   ): Promise<D[]> => {
     const decisions = await decide();
-    if (!checked && options && 'credentials' in options) {
+    if (!checked && requestOptions && 'credentials' in requestOptions) {
       // Never fails the request it watches.
-      await inspect(requests, decisions, options.credentials).catch(() => {
-        checked = true;
-      });
+      await inspect(requests, decisions, requestOptions.credentials).catch(
+        () => {
+          checked = true;
+        },
+      );
     }
     return decisions;
   };
