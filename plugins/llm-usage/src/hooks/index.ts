@@ -6,3 +6,5 @@ export * from './useUsageRange';
 export * from './useDocumentVisible';
 export * from './keys';
 export * from './alerts';
+export * from './useNotify';
+export * from './useSubmit';

@@ -2,19 +2,10 @@ import { useState } from 'react';
 import {
   Box,
   Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
   DialogContentText,
-  DialogTitle,
-  IconButton,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
-  Tooltip,
   makeStyles,
 } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
@@ -22,11 +13,7 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState, Link } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   TagWithStats,
@@ -34,17 +21,19 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, useTags } from '../../hooks';
+import { errorMessage, useFormatters, useNotify, useTags } from '../../hooks';
 import {
+  ActionDialog,
   CostLines,
-  QueryErrorPanel,
+  DataTable,
+  IconAction,
+  QueryContent,
   SectionCard,
   useLlmUsagePaths,
 } from '../common';
 import { TagChip } from '../keys/KeyChips';
 
 const useStyles = makeStyles(theme => ({
-  scroll: { overflowX: 'auto' },
   swatches: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -104,77 +93,71 @@ function TagDialog(props: {
   );
   const trimmed = name.trim();
   return (
-    <Dialog open onClose={onCancel} maxWidth="xs" fullWidth>
-      <DialogTitle>
-        {tag
+    <ActionDialog
+      size="xs"
+      onClose={onCancel}
+      title={
+        tag
           ? t('keyWorkspace.tags.editTitle')
-          : t('keyWorkspace.tags.createTitle')}
-      </DialogTitle>
-      <DialogContent>
-        <Box className={classes.fields}>
-          <TextField
-            id="tag-name"
-            label={t('keyWorkspace.tags.name')}
-            variant="outlined"
-            size="small"
-            value={name}
-            inputProps={{ maxLength: TAG_NAME_MAX }}
-            onChange={e => setName(e.target.value)}
+          : t('keyWorkspace.tags.createTitle')
+      }
+      confirm={{
+        label: t('keyWorkspace.detail.save'),
+        disabled: busy || !trimmed,
+        onClick: () => onSave(trimmed, color),
+      }}
+    >
+      <Box className={classes.fields}>
+        <TextField
+          id="tag-name"
+          label={t('keyWorkspace.tags.name')}
+          variant="outlined"
+          size="small"
+          value={name}
+          inputProps={{ maxLength: TAG_NAME_MAX }}
+          onChange={e => setName(e.target.value)}
+        />
+        <TextField
+          id="tag-color"
+          label={t('keyWorkspace.tags.color')}
+          variant="outlined"
+          size="small"
+          type="color"
+          value={color ?? '#9e9e9e'}
+          onChange={e => setColor(e.target.value)}
+        />
+      </Box>
+      <Box className={classes.swatches} role="radiogroup">
+        {TAG_COLORS.map(swatch => (
+          <button
+            type="button"
+            key={swatch}
+            role="radio"
+            aria-checked={color === swatch}
+            aria-label={swatch}
+            className={`${classes.swatch} ${
+              color === swatch ? classes.chosen : ''
+            }`}
+            style={{ backgroundColor: swatch }}
+            onClick={() => setColor(swatch)}
           />
-          <TextField
-            id="tag-color"
-            label={t('keyWorkspace.tags.color')}
-            variant="outlined"
-            size="small"
-            type="color"
-            value={color ?? '#9e9e9e'}
-            onChange={e => setColor(e.target.value)}
-          />
+        ))}
+      </Box>
+      {trimmed && (
+        <Box mt={2}>
+          <TagChip tag={{ id: 'preview', name: trimmed, color }} />
         </Box>
-        <Box className={classes.swatches} role="radiogroup">
-          {TAG_COLORS.map(swatch => (
-            <button
-              type="button"
-              key={swatch}
-              role="radio"
-              aria-checked={color === swatch}
-              aria-label={swatch}
-              className={`${classes.swatch} ${
-                color === swatch ? classes.chosen : ''
-              }`}
-              style={{ backgroundColor: swatch }}
-              onClick={() => setColor(swatch)}
-            />
-          ))}
-        </Box>
-        {trimmed && (
-          <Box mt={2}>
-            <TagChip tag={{ id: 'preview', name: trimmed, color }} />
-          </Box>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy || !trimmed}
-          onClick={() => onSave(trimmed, color)}
-        >
-          {t('keyWorkspace.detail.save')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+      )}
+    </ActionDialog>
   );
 }
 
 /** Tags with what they are used for; admins create, rename, recolour and delete them. */
 export function TagsSettings() {
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const paths = useLlmUsagePaths();
   const { allowed: canManage } = usePermission({
     permission: llmUsageAdminPermission,
@@ -188,107 +171,17 @@ export function TagsSettings() {
     setBusy(true);
     try {
       await action();
-      alertApi.post({
-        message: done,
-        severity: 'success',
-        display: 'transient',
-      });
+      notify.success(done);
       setEditing(undefined);
       setReloadToken(n => n + 1);
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.tags.failed', {
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('keyWorkspace.tags.failed', { error: errorMessage(error) }),
+      );
     } finally {
       setBusy(false);
     }
   };
-
-  let body;
-  if (tags.error) {
-    body = <QueryErrorPanel error={tags.error} onRetry={tags.retry} />;
-  } else if (!tags.value) {
-    body = <Skeleton variant="rect" height={160} />;
-  } else if (tags.value.items.length === 0) {
-    body = (
-      <EmptyState
-        missing="content"
-        title={t('keyWorkspace.tags.emptyTitle')}
-        description={t('keyWorkspace.tags.emptyDescription')}
-      />
-    );
-  } else {
-    body = (
-      <Box className={classes.scroll}>
-        <Table size="small" data-testid="tags-table">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('keyWorkspace.tags.tag')}</TableCell>
-              <TableCell align="right">{t('keyWorkspace.tags.keys')}</TableCell>
-              <TableCell align="right">
-                {t('keyWorkspace.tags.activeKeys')}
-              </TableCell>
-              <TableCell align="right">
-                {t('keyWorkspace.tags.monthSpend')}
-              </TableCell>
-              {canManage && <TableCell />}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {tags.value.items.map(tag => (
-              <TableRow key={tag.id} data-testid={`tag-row-${tag.name}`}>
-                <TableCell>
-                  <TagChip tag={tag} />
-                </TableCell>
-                <TableCell align="right">
-                  <Link
-                    to={`${paths.keys()}?tag=${encodeURIComponent(tag.id)}`}
-                  >
-                    {format.integer(tag.keyCount)}
-                  </Link>
-                </TableCell>
-                <TableCell align="right">
-                  {format.integer(tag.activeKeyCount)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={tag.monthCost} />
-                </TableCell>
-                {canManage && (
-                  <TableCell align="right">
-                    <Tooltip title={t('keyWorkspace.tags.edit')}>
-                      <IconButton
-                        size="small"
-                        aria-label={t('keyWorkspace.tags.editNamed', {
-                          name: tag.name,
-                        })}
-                        onClick={() => setEditing({ mode: 'edit', tag })}
-                      >
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title={t('keyWorkspace.tags.delete')}>
-                      <IconButton
-                        size="small"
-                        aria-label={t('keyWorkspace.tags.deleteNamed', {
-                          name: tag.name,
-                        })}
-                        onClick={() => setEditing({ mode: 'delete', tag })}
-                      >
-                        <DeleteIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                  </TableCell>
-                )}
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
 
   return (
     <SectionCard
@@ -309,7 +202,72 @@ export function TagsSettings() {
         )
       }
     >
-      {body}
+      <QueryContent
+        query={tags}
+        loading={<Skeleton variant="rect" height={160} />}
+        isEmpty={value => value.items.length === 0}
+        empty={
+          <EmptyState
+            missing="content"
+            title={t('keyWorkspace.tags.emptyTitle')}
+            description={t('keyWorkspace.tags.emptyDescription')}
+          />
+        }
+      >
+        {value => (
+          <DataTable
+            testId="tags-table"
+            columns={[
+              { label: t('keyWorkspace.tags.tag') },
+              { label: t('keyWorkspace.tags.keys'), align: 'right' },
+              { label: t('keyWorkspace.tags.activeKeys'), align: 'right' },
+              { label: t('keyWorkspace.tags.monthSpend'), align: 'right' },
+              canManage && {},
+            ]}
+          >
+            {value.items.map(tag => (
+              <TableRow key={tag.id} data-testid={`tag-row-${tag.name}`}>
+                <TableCell>
+                  <TagChip tag={tag} />
+                </TableCell>
+                <TableCell align="right">
+                  <Link
+                    to={`${paths.keys()}?tag=${encodeURIComponent(tag.id)}`}
+                  >
+                    {format.integer(tag.keyCount)}
+                  </Link>
+                </TableCell>
+                <TableCell align="right">
+                  {format.integer(tag.activeKeyCount)}
+                </TableCell>
+                <TableCell align="right">
+                  <CostLines costs={tag.monthCost} />
+                </TableCell>
+                {canManage && (
+                  <TableCell align="right">
+                    <IconAction
+                      title={t('keyWorkspace.tags.edit')}
+                      label={t('keyWorkspace.tags.editNamed', {
+                        name: tag.name,
+                      })}
+                      icon={EditIcon}
+                      onClick={() => setEditing({ mode: 'edit', tag })}
+                    />
+                    <IconAction
+                      title={t('keyWorkspace.tags.delete')}
+                      label={t('keyWorkspace.tags.deleteNamed', {
+                        name: tag.name,
+                      })}
+                      icon={DeleteIcon}
+                      onClick={() => setEditing({ mode: 'delete', tag })}
+                    />
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </DataTable>
+        )}
+      </QueryContent>
       {editing?.mode === 'create' && (
         <TagDialog
           busy={busy}
@@ -336,36 +294,26 @@ export function TagsSettings() {
         />
       )}
       {editing?.mode === 'delete' && (
-        <Dialog open onClose={() => setEditing(undefined)}>
-          <DialogTitle>
-            {t('keyWorkspace.tags.deleteTitle', { name: editing.tag.name })}
-          </DialogTitle>
-          <DialogContent>
-            <DialogContentText>
-              {t('keyWorkspace.tags.deleteWarning', {
-                count: editing.tag.keyCount,
-              })}
-            </DialogContentText>
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={() => setEditing(undefined)}>
-              {t('keyWorkspace.dialog.cancel')}
-            </Button>
-            <Button
-              color="secondary"
-              variant="contained"
-              disabled={busy}
-              onClick={() =>
-                run(
-                  () => api.deleteTag(editing.tag.id),
-                  t('keyWorkspace.tags.deleted', { name: editing.tag.name }),
-                )
-              }
-            >
-              {t('keyWorkspace.tags.delete')}
-            </Button>
-          </DialogActions>
-        </Dialog>
+        <ActionDialog
+          onClose={() => setEditing(undefined)}
+          title={t('keyWorkspace.tags.deleteTitle', { name: editing.tag.name })}
+          confirm={{
+            label: t('keyWorkspace.tags.delete'),
+            destructive: true,
+            disabled: busy,
+            onClick: () =>
+              run(
+                () => api.deleteTag(editing.tag.id),
+                t('keyWorkspace.tags.deleted', { name: editing.tag.name }),
+              ),
+          }}
+        >
+          <DialogContentText>
+            {t('keyWorkspace.tags.deleteWarning', {
+              count: editing.tag.keyCount,
+            })}
+          </DialogContentText>
+        </ActionDialog>
       )}
     </SectionCard>
   );
