@@ -85,7 +85,7 @@ describe.each(databases.eachSupportedId())(
       ['completion_tokens', { completion_tokens: '99999999999999999999999' }],
       ['response_cost', { response_cost: 9_000_000_000 }],
     ])(
-      'rejects a LiteLLM batch with %s out of range, naming the item and field',
+      'rejects and reports a LiteLLM payload with %s out of range, storing the others',
       async (field, extra) => {
         const { server, knex } = await startUsageBackendWith(
           databases,
@@ -99,14 +99,29 @@ describe.each(databases.eachSupportedId())(
           .send(
             JSON.stringify([
               officialLiteLlmPayload,
-              { ...officialLiteLlmPayload, id: 'second', ...extra },
+              {
+                ...officialLiteLlmPayload,
+                id: 'second',
+                litellm_call_id: 'second',
+                ...extra,
+              },
             ]),
           );
-        expect(res.status).toBe(400);
-        expect(res.body.error.message).toMatch(
-          new RegExp(`^Invalid LiteLLM payload at \\[1\\]\\.${field}: `),
-        );
-        expect(await knex('llm_usage_calls')).toHaveLength(0);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          received: 1,
+          inserted: 1,
+          rejected: 1,
+          errors: [
+            {
+              index: 1,
+              reason: expect.stringMatching(
+                new RegExp(`^Invalid LiteLLM payload at \\[1\\]\\.${field}: `),
+              ),
+            },
+          ],
+        });
+        expect(await knex('llm_usage_calls')).toHaveLength(1);
       },
     );
   },
