@@ -138,6 +138,7 @@ export async function createProviderFeatures(
     secrets,
     audit,
     authorizer,
+    logger,
   });
 
   // One global task looks for due accounts: each account keeps its own
@@ -204,6 +205,7 @@ export async function createProviderFeatures(
         keyService,
         tags,
         accounts,
+        logger,
       }),
     }),
     await createTagsRouter({

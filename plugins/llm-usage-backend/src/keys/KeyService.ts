@@ -1,4 +1,7 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -40,6 +43,7 @@ import type {
   KeyUpdateInput,
   ProviderKeyCreateInput,
 } from './keySchemas';
+import { itemErrorMessage } from '../lib/itemError';
 
 export interface KeyServiceOptions {
   keys: KeyStore;
@@ -50,6 +54,8 @@ export interface KeyServiceOptions {
   secrets: SecretBox;
   audit: AuditLog;
   authorizer: LlmUsageAuthorizer;
+  /** Where batch items' internal errors go instead of the response. */
+  logger?: LoggerService;
   now?: () => number;
 }
 
@@ -524,7 +530,15 @@ export class KeyService {
           )),
         });
       } catch (error) {
-        results.push({ keyId, ok: false, error: (error as Error).message });
+        results.push({
+          keyId,
+          ok: false,
+          error: itemErrorMessage(
+            error,
+            this.options.logger,
+            `Key batch ${input.action} of ${keyId}`,
+          ),
+        });
       }
     }
     const succeeded = results.filter(result => result.ok).length;
