@@ -6,6 +6,7 @@
 export * from './budgets';
 export * from './constants';
 export * from './dailyCosts';
+export * from './money';
 export * from './permissions';
 export * from './quota';
 export * from './signals';

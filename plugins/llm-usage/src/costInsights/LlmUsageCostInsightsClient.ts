@@ -15,9 +15,9 @@ import type {
   DailyCostPoint,
   DailyCostsQuery,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { sumCostsByCurrency } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import type { LlmUsageApi } from '../api/LlmUsageApi';
-import { sumCostsByCurrency } from '../lib/money';
 import { daysBetween, parseIntervals, ResolvedIntervals } from './intervals';
 
 /**

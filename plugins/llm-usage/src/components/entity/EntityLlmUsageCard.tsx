@@ -6,12 +6,12 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   CostAmount,
   KeyListQuery,
+  sumCostsByCurrency,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { LlmUsageApi, llmUsageApiRef } from '../../api';
 import { EXPIRING_SOON_DAYS, useFormatters, usePolledQuery } from '../../hooks';
-import { sumCostsByCurrency } from '../../lib/money';
 import { CostLines, QueryErrorPanel } from '../common';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
 

@@ -20,7 +20,10 @@ import {
   EntityRefLink,
   getEntityRelations,
 } from '@backstage/plugin-catalog-react';
-import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
+import {
+  type ApiKey,
+  sumCostsByCurrency,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import {
@@ -30,7 +33,6 @@ import {
   useProjectList,
   useRangeSelection,
 } from '../../hooks';
-import { sumCostsByCurrency } from '../../lib/money';
 import {
   CostLines,
   QueryErrorPanel,

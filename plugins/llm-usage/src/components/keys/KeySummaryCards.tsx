@@ -2,7 +2,7 @@ import { Grid } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
 import { KeySummary, useFormatters } from '../../hooks';
-import { sumCostsByCurrency } from '../../lib/money';
+import { sumCostsByCurrency } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CostLines, StatCard } from '../common';
 
 /** Currencies shown as their own balance card, as the providers bill them. */
