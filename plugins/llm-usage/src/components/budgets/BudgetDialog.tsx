@@ -1,13 +1,5 @@
 import { useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-} from '@material-ui/core';
+import { MenuItem, TextField } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
@@ -17,6 +9,8 @@ import {
   type CreateBudgetRequest,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
+import { useSubmit } from '../../hooks';
+import { ActionDialog } from '../common';
 
 /** @internal */
 export interface BudgetDialogProps {
@@ -38,98 +32,82 @@ export function BudgetDialog(props: BudgetDialogProps) {
   const [name, setName] = useState(budget?.name ?? '');
   const [amount, setAmount] = useState(budget?.amount.amount ?? '');
   const [currency, setCurrency] = useState(budget?.amount.currency ?? 'USD');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await onSave({ targetType, targetRef, name, amount, currency });
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setSaving(false);
-    }
-  };
+  const { submit, saving, error } = useSubmit(() =>
+    onSave({ targetType, targetRef, name, amount, currency }),
+  );
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="sm">
-      <DialogTitle>
-        {budget ? t('budgetSettings.edit') : t('budgetSettings.add')}
-      </DialogTitle>
-      <DialogContent>
-        {error && (
-          <Alert severity="error" style={{ marginBottom: 16 }}>
-            {t('budgetSettings.saveFailed', { error })}
-          </Alert>
-        )}
-        <TextField
-          select
-          fullWidth
-          margin="dense"
-          id="budget-target-type"
-          label={t('budgetSettings.fields.targetType')}
-          value={targetType}
-          disabled={Boolean(budget)}
-          onChange={e => setTargetType(e.target.value as BudgetTargetType)}
-        >
-          {BUDGET_TARGET_TYPES.map(type => (
-            <MenuItem key={type} value={type}>
-              {t(`budgetSettings.targetTypes.${type}`)}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          fullWidth
-          required
-          margin="dense"
-          id="budget-target-ref"
-          label={t('budgetSettings.fields.targetRef')}
-          helperText={t('budgetSettings.fields.targetRefHelp')}
-          value={targetRef}
-          disabled={Boolean(budget)}
-          onChange={e => setTargetRef(e.target.value)}
-        />
-        <TextField
-          fullWidth
-          margin="dense"
-          id="budget-name"
-          label={t('budgetSettings.fields.name')}
-          value={name}
-          onChange={e => setName(e.target.value)}
-        />
-        <TextField
-          fullWidth
-          required
-          margin="dense"
-          id="budget-amount"
-          label={t('budgetSettings.fields.amount')}
-          value={amount}
-          inputProps={{ inputMode: 'decimal' }}
-          onChange={e => setAmount(e.target.value)}
-        />
-        <TextField
-          fullWidth
-          required
-          margin="dense"
-          id="budget-currency"
-          label={t('budgetSettings.fields.currency')}
-          value={currency}
-          inputProps={{ maxLength: 3 }}
-          onChange={e => setCurrency(e.target.value.toUpperCase())}
-        />
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('budgetSettings.cancel')}</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={save}
-          disabled={saving || !targetRef.trim() || !amount.trim()}
-        >
-          {t('budgetSettings.save')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      size="sm"
+      onClose={onClose}
+      title={budget ? t('budgetSettings.edit') : t('budgetSettings.add')}
+      cancelLabel={t('budgetSettings.cancel')}
+      confirm={{
+        label: t('budgetSettings.save'),
+        disabled: saving || !targetRef.trim() || !amount.trim(),
+        onClick: submit,
+      }}
+    >
+      {error && (
+        <Alert severity="error" style={{ marginBottom: 16 }}>
+          {t('budgetSettings.saveFailed', { error })}
+        </Alert>
+      )}
+      <TextField
+        select
+        fullWidth
+        margin="dense"
+        id="budget-target-type"
+        label={t('budgetSettings.fields.targetType')}
+        value={targetType}
+        disabled={Boolean(budget)}
+        onChange={e => setTargetType(e.target.value as BudgetTargetType)}
+      >
+        {BUDGET_TARGET_TYPES.map(type => (
+          <MenuItem key={type} value={type}>
+            {t(`budgetSettings.targetTypes.${type}`)}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        fullWidth
+        required
+        margin="dense"
+        id="budget-target-ref"
+        label={t('budgetSettings.fields.targetRef')}
+        helperText={t('budgetSettings.fields.targetRefHelp')}
+        value={targetRef}
+        disabled={Boolean(budget)}
+        onChange={e => setTargetRef(e.target.value)}
+      />
+      <TextField
+        fullWidth
+        margin="dense"
+        id="budget-name"
+        label={t('budgetSettings.fields.name')}
+        value={name}
+        onChange={e => setName(e.target.value)}
+      />
+      <TextField
+        fullWidth
+        required
+        margin="dense"
+        id="budget-amount"
+        label={t('budgetSettings.fields.amount')}
+        value={amount}
+        inputProps={{ inputMode: 'decimal' }}
+        onChange={e => setAmount(e.target.value)}
+      />
+      <TextField
+        fullWidth
+        required
+        margin="dense"
+        id="budget-currency"
+        label={t('budgetSettings.fields.currency')}
+        value={currency}
+        inputProps={{ maxLength: 3 }}
+        onChange={e => setCurrency(e.target.value.toUpperCase())}
+      />
+    </ActionDialog>
   );
 }

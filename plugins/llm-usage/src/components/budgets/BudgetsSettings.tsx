@@ -1,31 +1,16 @@
 import { useState } from 'react';
-import {
-  Box,
-  Button,
-  Grid,
-  IconButton,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Tooltip,
-} from '@material-ui/core';
+import { Button, Grid, TableCell, TableRow } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
-import { EmptyState, Progress } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { EmptyState } from '@backstage/core-components';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { Budget } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters } from '../../hooks';
+import { errorMessage, useFormatters, useNotify } from '../../hooks';
 import { useBudgets } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { QueryErrorPanel, SectionCard } from '../common';
+import { DataTable, IconAction, QueryContent, SectionCard } from '../common';
 import { BudgetDialog } from './BudgetDialog';
 import { DigestPreferencesCard } from './DigestPreferencesCard';
 
@@ -38,7 +23,7 @@ import { DigestPreferencesCard } from './DigestPreferencesCard';
 export function BudgetsSettings() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const format = useFormatters();
   const budgets = useBudgets();
   const [editing, setEditing] = useState<Budget | 'new'>();
@@ -59,77 +44,56 @@ export function BudgetsSettings() {
       await api.deleteBudget(budget.id);
       budgets.retry();
     } catch (error) {
-      alertApi.post({
-        message: t('budgetSettings.deleteFailed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('budgetSettings.deleteFailed', { error: errorMessage(error) }),
+      );
     }
   };
 
-  let body;
-  if (budgets.error) {
-    body = <QueryErrorPanel error={budgets.error} onRetry={budgets.retry} />;
-  } else if (!budgets.value) {
-    body = <Progress />;
-  } else if (budgets.value.items.length === 0) {
-    body = <EmptyState missing="data" title={t('budgetSettings.empty')} />;
-  } else {
-    body = (
-      <Box style={{ overflowX: 'auto' }}>
-        <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('budgetSettings.columns.target')}</TableCell>
-              <TableCell>{t('budgetSettings.columns.name')}</TableCell>
+  const body = (
+    <QueryContent
+      query={budgets}
+      isEmpty={value => value.items.length === 0}
+      empty={<EmptyState missing="data" title={t('budgetSettings.empty')} />}
+    >
+      {value => (
+        <DataTable
+          columns={[
+            { label: t('budgetSettings.columns.target') },
+            { label: t('budgetSettings.columns.name') },
+            { label: t('budgetSettings.columns.amount'), align: 'right' },
+            { label: t('budgetSettings.columns.actions'), align: 'right' },
+          ]}
+        >
+          {value.items.map(budget => (
+            <TableRow key={budget.id} data-testid={`budget-row-${budget.id}`}>
+              <TableCell>{targetLabel(budget)}</TableCell>
+              <TableCell>{budget.name || t('common.none')}</TableCell>
+              <TableCell align="right">{format.money(budget.amount)}</TableCell>
               <TableCell align="right">
-                {t('budgetSettings.columns.amount')}
-              </TableCell>
-              <TableCell align="right">
-                {t('budgetSettings.columns.actions')}
+                {budget.canManage && (
+                  <>
+                    <IconAction
+                      title={t('budgetSettings.edit')}
+                      label={t('budgetSettings.edit')}
+                      icon={EditIcon}
+                      onClick={() => setEditing(budget)}
+                    />
+                    <IconAction
+                      title={t('budgetSettings.delete')}
+                      label={t('budgetSettings.delete')}
+                      icon={DeleteIcon}
+                      onClick={() => remove(budget)}
+                    />
+                  </>
+                )}
               </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {budgets.value.items.map(budget => (
-              <TableRow key={budget.id} data-testid={`budget-row-${budget.id}`}>
-                <TableCell>{targetLabel(budget)}</TableCell>
-                <TableCell>{budget.name || t('common.none')}</TableCell>
-                <TableCell align="right">
-                  {format.money(budget.amount)}
-                </TableCell>
-                <TableCell align="right">
-                  {budget.canManage && (
-                    <>
-                      <Tooltip title={t('budgetSettings.edit')}>
-                        <IconButton
-                          size="small"
-                          aria-label={t('budgetSettings.edit')}
-                          onClick={() => setEditing(budget)}
-                        >
-                          <EditIcon fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                      <Tooltip title={t('budgetSettings.delete')}>
-                        <IconButton
-                          size="small"
-                          aria-label={t('budgetSettings.delete')}
-                          onClick={() => remove(budget)}
-                        >
-                          <DeleteIcon fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                    </>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
+          ))}
+        </DataTable>
+      )}
+    </QueryContent>
+  );
 
   return (
     <Grid container spacing={3}>

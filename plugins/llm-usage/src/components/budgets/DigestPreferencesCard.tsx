@@ -1,32 +1,21 @@
-import {
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-} from '@material-ui/core';
-import { Progress } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { Switch, TableCell, TableRow } from '@material-ui/core';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   DIGEST_CADENCES,
   type DigestCadence,
   type DigestPreferences,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
+import { errorMessage, useNotify } from '../../hooks';
 import { useDigestPreferences } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { QueryErrorPanel, SectionCard } from '../common';
+import { DataTable, QueryContent, SectionCard } from '../common';
 
 /** Weekly and monthly digest switches for the viewer and their teams. */
 export function DigestPreferencesCard() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const preferences = useDigestPreferences();
 
   const toggle = async (
@@ -41,34 +30,23 @@ export function DigestPreferencesCard() {
       });
       preferences.retry();
     } catch (error) {
-      alertApi.post({
-        message: t('budgetSettings.digests.saveFailed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('budgetSettings.digests.saveFailed', { error: errorMessage(error) }),
+      );
     }
   };
 
-  let body;
-  if (preferences.error) {
-    body = (
-      <QueryErrorPanel error={preferences.error} onRetry={preferences.retry} />
-    );
-  } else if (!preferences.value) {
-    body = <Progress />;
-  } else {
-    body = (
-      <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>{t('budgetSettings.digests.owner')}</TableCell>
-            <TableCell>{t('budgetSettings.digests.weekly')}</TableCell>
-            <TableCell>{t('budgetSettings.digests.monthly')}</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {preferences.value.items.map(item => (
+  const body = (
+    <QueryContent query={preferences}>
+      {value => (
+        <DataTable
+          columns={[
+            { label: t('budgetSettings.digests.owner') },
+            { label: t('budgetSettings.digests.weekly') },
+            { label: t('budgetSettings.digests.monthly') },
+          ]}
+        >
+          {value.items.map(item => (
             <TableRow key={item.ownerRef}>
               <TableCell>{item.ownerRef}</TableCell>
               {DIGEST_CADENCES.map(cadence => (
@@ -87,10 +65,10 @@ export function DigestPreferencesCard() {
               ))}
             </TableRow>
           ))}
-        </TableBody>
-      </Table>
-    );
-  }
+        </DataTable>
+      )}
+    </QueryContent>
+  );
 
   return (
     <SectionCard

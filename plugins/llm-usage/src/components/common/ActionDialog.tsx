@@ -1,13 +1,29 @@
 import { ReactNode } from 'react';
 import {
+  Box,
   Button,
   Dialog,
   DialogActions,
   DialogContent,
   DialogTitle,
+  makeStyles,
 } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
+
+const useStyles = makeStyles(theme => ({
+  fields: {
+    display: 'grid',
+    gap: theme.spacing(2),
+    paddingTop: theme.spacing(1),
+  },
+}));
+
+/** A dialog's form fields, one under the other. */
+export function DialogFields(props: { children: ReactNode }) {
+  const classes = useStyles();
+  return <Box className={classes.fields}>{props.children}</Box>;
+}
 
 /** @internal */
 export interface ActionDialogConfirm {

@@ -1,34 +1,14 @@
 import { useState } from 'react';
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  makeStyles,
-} from '@material-ui/core';
+import { MenuItem, TextField } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
+import { useNotify, useSubmit } from '../../hooks';
+import { ActionDialog, DialogFields } from '../common';
 import { EntityPicker } from './OwnerPicker';
-
-const useStyles = makeStyles(theme => ({
-  fields: {
-    display: 'grid',
-    gap: theme.spacing(2),
-    paddingTop: theme.spacing(1),
-  },
-}));
 
 /**
  * Registers a key by hand, for providers whose API cannot list keys
@@ -41,10 +21,9 @@ export function RegisterKeyDialog(props: {
   onRegistered: () => void;
 }) {
   const { accounts, onClose, onRegistered } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   // Accounts that cannot list their keys come first: they need this most.
   const sorted = [...accounts].sort(
     (a, b) =>
@@ -58,124 +37,103 @@ export function RegisterKeyDialog(props: {
   const [ownerRef, setOwnerRef] = useState<string | null>(null);
   const [componentRef, setComponentRef] = useState<string | null>(null);
   const [expiresOn, setExpiresOn] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string>();
 
-  const register = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await api.registerKey({
-        accountId,
-        name: name.trim(),
-        ...(secret ? { secret } : {}),
-        ...(providerKeyId.trim()
-          ? { providerKeyId: providerKeyId.trim() }
-          : {}),
-        ownerRef,
-        componentRef,
-        expiresAt: expiresOn
-          ? DateTime.fromISO(expiresOn).endOf('day').toUTC().toISO()
-          : null,
-      });
-      alertApi.post({
-        message: t('keyWorkspace.register.done', { name: name.trim() }),
-        severity: 'success',
-        display: 'transient',
-      });
-      onRegistered();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { submit, saving, error } = useSubmit(async () => {
+    await api.registerKey({
+      accountId,
+      name: name.trim(),
+      ...(secret ? { secret } : {}),
+      ...(providerKeyId.trim() ? { providerKeyId: providerKeyId.trim() } : {}),
+      ownerRef,
+      componentRef,
+      expiresAt: expiresOn
+        ? DateTime.fromISO(expiresOn).endOf('day').toUTC().toISO()
+        : null,
+    });
+    notify.success(t('keyWorkspace.register.done', { name: name.trim() }));
+    onRegistered();
+  });
 
   return (
-    <Dialog open onClose={onClose} maxWidth="sm" fullWidth>
-      <DialogTitle>{t('keyWorkspace.register.title')}</DialogTitle>
-      <DialogContent>
-        <Box className={classes.fields}>
-          <TextField
-            id="register-account"
-            select
-            variant="outlined"
-            size="small"
-            label={t('keyWorkspace.columns.account')}
-            value={accountId}
-            onChange={e => setAccountId(e.target.value)}
-          >
-            {sorted.map(account => (
-              <MenuItem key={account.id} value={account.id}>
-                {`${account.name} (${account.providerDisplayName})`}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            id="register-name"
-            variant="outlined"
-            size="small"
-            label={t('keyWorkspace.columns.name')}
-            value={name}
-            onChange={e => setName(e.target.value)}
-          />
-          <TextField
-            id="register-secret"
-            variant="outlined"
-            size="small"
-            type="password"
-            autoComplete="new-password"
-            label={t('keyWorkspace.register.secret')}
-            helperText={t('keyWorkspace.register.secretHelp')}
-            value={secret}
-            onChange={e => setSecret(e.target.value)}
-          />
-          <TextField
-            id="register-provider-key-id"
-            variant="outlined"
-            size="small"
-            label={t('keyWorkspace.detail.providerKeyId')}
-            helperText={t('keyWorkspace.register.providerKeyIdHelp')}
-            value={providerKeyId}
-            onChange={e => setProviderKeyId(e.target.value)}
-          />
-          <EntityPicker
-            name="register-owner"
-            label={t('keyWorkspace.columns.owner')}
-            value={ownerRef}
-            onChange={setOwnerRef}
-          />
-          <EntityPicker
-            name="register-component"
-            label={t('keyWorkspace.columns.component')}
-            kinds={['Component']}
-            value={componentRef}
-            onChange={setComponentRef}
-          />
-          <TextField
-            id="register-expires"
-            type="date"
-            variant="outlined"
-            size="small"
-            label={t('keyWorkspace.columns.expires')}
-            InputLabelProps={{ shrink: true }}
-            value={expiresOn}
-            onChange={e => setExpiresOn(e.target.value)}
-          />
-          {error && <Alert severity="error">{error}</Alert>}
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={saving || !accountId || !name.trim()}
-          onClick={register}
+    <ActionDialog
+      size="sm"
+      onClose={onClose}
+      title={t('keyWorkspace.register.title')}
+      confirm={{
+        label: t('keyWorkspace.register.confirm'),
+        disabled: saving || !accountId || !name.trim(),
+        onClick: submit,
+      }}
+    >
+      <DialogFields>
+        <TextField
+          id="register-account"
+          select
+          variant="outlined"
+          size="small"
+          label={t('keyWorkspace.columns.account')}
+          value={accountId}
+          onChange={e => setAccountId(e.target.value)}
         >
-          {t('keyWorkspace.register.confirm')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          {sorted.map(account => (
+            <MenuItem key={account.id} value={account.id}>
+              {`${account.name} (${account.providerDisplayName})`}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          id="register-name"
+          variant="outlined"
+          size="small"
+          label={t('keyWorkspace.columns.name')}
+          value={name}
+          onChange={e => setName(e.target.value)}
+        />
+        <TextField
+          id="register-secret"
+          variant="outlined"
+          size="small"
+          type="password"
+          autoComplete="new-password"
+          label={t('keyWorkspace.register.secret')}
+          helperText={t('keyWorkspace.register.secretHelp')}
+          value={secret}
+          onChange={e => setSecret(e.target.value)}
+        />
+        <TextField
+          id="register-provider-key-id"
+          variant="outlined"
+          size="small"
+          label={t('keyWorkspace.detail.providerKeyId')}
+          helperText={t('keyWorkspace.register.providerKeyIdHelp')}
+          value={providerKeyId}
+          onChange={e => setProviderKeyId(e.target.value)}
+        />
+        <EntityPicker
+          name="register-owner"
+          label={t('keyWorkspace.columns.owner')}
+          value={ownerRef}
+          onChange={setOwnerRef}
+        />
+        <EntityPicker
+          name="register-component"
+          label={t('keyWorkspace.columns.component')}
+          kinds={['Component']}
+          value={componentRef}
+          onChange={setComponentRef}
+        />
+        <TextField
+          id="register-expires"
+          type="date"
+          variant="outlined"
+          size="small"
+          label={t('keyWorkspace.columns.expires')}
+          InputLabelProps={{ shrink: true }}
+          value={expiresOn}
+          onChange={e => setExpiresOn(e.target.value)}
+        />
+        {error && <Alert severity="error">{error}</Alert>}
+      </DialogFields>
+    </ActionDialog>
   );
 }

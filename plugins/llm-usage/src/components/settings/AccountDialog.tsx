@@ -1,36 +1,24 @@
 import { useState } from 'react';
 import {
   Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
   MenuItem,
   TextField,
   Typography,
   makeStyles,
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ProviderAccountSummary,
   ProviderInfo,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
+import { useNotify, useSubmit } from '../../hooks';
+import { ActionDialog, DialogFields } from '../common';
 import { EntityPicker } from '../keys/OwnerPicker';
 
 const useStyles = makeStyles(theme => ({
-  fields: {
-    display: 'grid',
-    gap: theme.spacing(2),
-    paddingTop: theme.spacing(1),
-  },
   schedule: {
     display: 'grid',
     gridTemplateColumns: '1fr 1fr',
@@ -53,7 +41,7 @@ export function AccountDialog(props: {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [providerId, setProviderId] = useState(
     account?.provider ?? providers[0]?.id ?? '',
   );
@@ -66,8 +54,6 @@ export function AccountDialog(props: {
   const [keysEvery, setKeysEvery] = useState(
     String(account?.schedule.keysEveryMinutes ?? 1440),
   );
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string>();
 
   const provider = providers.find(p => p.id === providerId);
   const typed = Object.fromEntries(
@@ -88,166 +74,148 @@ export function AccountDialog(props: {
     Number.isInteger(schedule.keysEveryMinutes) &&
     schedule.keysEveryMinutes > 0;
 
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      if (account) {
-        await api.updateAccount(account.id, {
-          name: name.trim(),
-          ownerRef,
-          schedule,
-          ...(Object.keys(typed).length > 0 ? { credentials: typed } : {}),
-        });
-      } else {
-        await api.createAccount({
-          provider: providerId,
-          name: name.trim(),
-          ownerRef,
-          credentials: typed,
-          schedule,
-        });
-      }
-      alertApi.post({
-        message: t('keyWorkspace.accounts.saved', { name: name.trim() }),
-        severity: 'success',
-        display: 'transient',
+  // The backend names the field that is wrong; the form shows its message.
+  const { submit, saving, error } = useSubmit(async () => {
+    if (account) {
+      await api.updateAccount(account.id, {
+        name: name.trim(),
+        ownerRef,
+        schedule,
+        ...(Object.keys(typed).length > 0 ? { credentials: typed } : {}),
       });
-      onSaved();
-    } catch (e) {
-      // The backend names the field that is wrong; show it next to the form.
-      setError((e as Error).message);
-    } finally {
-      setSaving(false);
+    } else {
+      await api.createAccount({
+        provider: providerId,
+        name: name.trim(),
+        ownerRef,
+        credentials: typed,
+        schedule,
+      });
     }
-  };
+    notify.success(t('keyWorkspace.accounts.saved', { name: name.trim() }));
+    onSaved();
+  });
 
   return (
-    <Dialog open onClose={onClose} maxWidth="sm" fullWidth>
-      <DialogTitle>
-        {account
+    <ActionDialog
+      size="sm"
+      onClose={onClose}
+      title={
+        account
           ? t('keyWorkspace.accounts.editTitle', { name: account.name })
-          : t('keyWorkspace.accounts.addTitle')}
-      </DialogTitle>
-      <DialogContent>
-        <Box className={classes.fields}>
-          <TextField
-            id="account-provider"
-            select
-            label={t('keyWorkspace.accounts.columns.provider')}
-            variant="outlined"
-            size="small"
-            value={providerId}
-            disabled={!!account}
-            onChange={e => {
-              setProviderId(e.target.value);
-              setCredentials({});
-            }}
-            inputProps={{ 'data-testid': 'account-provider' }}
-          >
-            {providers.map(p => (
-              <MenuItem key={p.id} value={p.id}>
-                {p.displayName}
-              </MenuItem>
-            ))}
-          </TextField>
-          {provider?.manualKeyRegistration && (
-            <Alert severity="info">
-              {t('keyWorkspace.accounts.manualKeysNote', {
-                provider: provider.displayName,
-              })}
-            </Alert>
-          )}
-          <TextField
-            id="account-name"
-            label={t('keyWorkspace.accounts.columns.name')}
-            variant="outlined"
-            size="small"
-            value={name}
-            onChange={e => setName(e.target.value)}
-          />
-          <EntityPicker
-            name="account-owner"
-            label={t('keyWorkspace.accounts.columns.owner')}
-            value={ownerRef}
-            onChange={setOwnerRef}
-          />
-          <Typography variant="subtitle2">
-            {t('keyWorkspace.accounts.credentials')}
-          </Typography>
-          <Typography variant="caption" color="textSecondary">
-            {account
-              ? t('keyWorkspace.accounts.credentialsKeep')
-              : t('keyWorkspace.accounts.credentialsWriteOnly')}
-          </Typography>
-          {(provider?.credentialFields ?? []).map(field => (
-            <TextField
-              key={field.name}
-              id={`account-credential-${field.name}`}
-              label={field.label}
-              variant="outlined"
-              size="small"
-              type={field.secret ? 'password' : 'text'}
-              autoComplete="new-password"
-              required={field.required && !account}
-              value={credentials[field.name] ?? ''}
-              placeholder={
-                account?.credentialsSet.includes(field.name)
-                  ? t('keyWorkspace.accounts.credentialSet')
-                  : undefined
-              }
-              InputLabelProps={
-                account?.credentialsSet.includes(field.name)
-                  ? { shrink: true }
-                  : undefined
-              }
-              onChange={e =>
-                setCredentials({ ...credentials, [field.name]: e.target.value })
-              }
-            />
-          ))}
-          <Box className={classes.schedule}>
-            <TextField
-              id="account-usage-every"
-              label={t('keyWorkspace.accounts.usageEvery')}
-              variant="outlined"
-              size="small"
-              type="number"
-              inputProps={{ min: 1 }}
-              value={usageEvery}
-              onChange={e => setUsageEvery(e.target.value)}
-            />
-            <TextField
-              id="account-keys-every"
-              label={t('keyWorkspace.accounts.keysEvery')}
-              variant="outlined"
-              size="small"
-              type="number"
-              inputProps={{ min: 1 }}
-              value={keysEvery}
-              onChange={e => setKeysEvery(e.target.value)}
-            />
-          </Box>
-          {error && <Alert severity="error">{error}</Alert>}
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={
-            saving ||
-            !name.trim() ||
-            !providerId ||
-            missingRequired ||
-            !scheduleValid
-          }
-          onClick={save}
+          : t('keyWorkspace.accounts.addTitle')
+      }
+      confirm={{
+        label: t('keyWorkspace.detail.save'),
+        disabled:
+          saving ||
+          !name.trim() ||
+          !providerId ||
+          missingRequired ||
+          !scheduleValid,
+        onClick: submit,
+      }}
+    >
+      <DialogFields>
+        <TextField
+          id="account-provider"
+          select
+          label={t('keyWorkspace.accounts.columns.provider')}
+          variant="outlined"
+          size="small"
+          value={providerId}
+          disabled={!!account}
+          onChange={e => {
+            setProviderId(e.target.value);
+            setCredentials({});
+          }}
+          inputProps={{ 'data-testid': 'account-provider' }}
         >
-          {t('keyWorkspace.detail.save')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          {providers.map(p => (
+            <MenuItem key={p.id} value={p.id}>
+              {p.displayName}
+            </MenuItem>
+          ))}
+        </TextField>
+        {provider?.manualKeyRegistration && (
+          <Alert severity="info">
+            {t('keyWorkspace.accounts.manualKeysNote', {
+              provider: provider.displayName,
+            })}
+          </Alert>
+        )}
+        <TextField
+          id="account-name"
+          label={t('keyWorkspace.accounts.columns.name')}
+          variant="outlined"
+          size="small"
+          value={name}
+          onChange={e => setName(e.target.value)}
+        />
+        <EntityPicker
+          name="account-owner"
+          label={t('keyWorkspace.accounts.columns.owner')}
+          value={ownerRef}
+          onChange={setOwnerRef}
+        />
+        <Typography variant="subtitle2">
+          {t('keyWorkspace.accounts.credentials')}
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          {account
+            ? t('keyWorkspace.accounts.credentialsKeep')
+            : t('keyWorkspace.accounts.credentialsWriteOnly')}
+        </Typography>
+        {(provider?.credentialFields ?? []).map(field => (
+          <TextField
+            key={field.name}
+            id={`account-credential-${field.name}`}
+            label={field.label}
+            variant="outlined"
+            size="small"
+            type={field.secret ? 'password' : 'text'}
+            autoComplete="new-password"
+            required={field.required && !account}
+            value={credentials[field.name] ?? ''}
+            placeholder={
+              account?.credentialsSet.includes(field.name)
+                ? t('keyWorkspace.accounts.credentialSet')
+                : undefined
+            }
+            InputLabelProps={
+              account?.credentialsSet.includes(field.name)
+                ? { shrink: true }
+                : undefined
+            }
+            onChange={e =>
+              setCredentials({ ...credentials, [field.name]: e.target.value })
+            }
+          />
+        ))}
+        <Box className={classes.schedule}>
+          <TextField
+            id="account-usage-every"
+            label={t('keyWorkspace.accounts.usageEvery')}
+            variant="outlined"
+            size="small"
+            type="number"
+            inputProps={{ min: 1 }}
+            value={usageEvery}
+            onChange={e => setUsageEvery(e.target.value)}
+          />
+          <TextField
+            id="account-keys-every"
+            label={t('keyWorkspace.accounts.keysEvery')}
+            variant="outlined"
+            size="small"
+            type="number"
+            inputProps={{ min: 1 }}
+            value={keysEvery}
+            onChange={e => setKeysEvery(e.target.value)}
+          />
+        </Box>
+        {error && <Alert severity="error">{error}</Alert>}
+      </DialogFields>
+    </ActionDialog>
   );
 }

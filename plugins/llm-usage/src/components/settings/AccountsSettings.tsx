@@ -1,15 +1,9 @@
 import { useState } from 'react';
 import {
-  Box,
   Button,
   Chip,
-  IconButton,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
-  Tooltip,
   Typography,
   makeStyles,
 } from '@material-ui/core';
@@ -20,11 +14,7 @@ import SyncIcon from '@material-ui/icons/Sync';
 import SettingsEthernetIcon from '@material-ui/icons/SettingsEthernet';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -35,13 +25,18 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useAccounts, useFormatters, useProviders } from '../../hooks';
-import { QueryErrorPanel, SectionCard } from '../common';
+import {
+  errorMessage,
+  useAccounts,
+  useFormatters,
+  useNotify,
+  useProviders,
+} from '../../hooks';
+import { DataTable, IconAction, QueryContent, SectionCard } from '../common';
 import { AccountDialog } from './AccountDialog';
 import { SyncHistoryDialog } from './SyncHistoryDialog';
 
 const useStyles = makeStyles(theme => ({
-  scroll: { overflowX: 'auto' },
   table: {
     minWidth: 960,
     '& td, & th': { padding: theme.spacing(0.75, 1) },
@@ -155,59 +150,43 @@ function AccountRow(props: {
             ))}
       </TableCell>
       <TableCell className={classes.actions} align="right">
-        <Tooltip title={t('keyWorkspace.accounts.history')}>
-          <IconButton
-            size="small"
-            aria-label={t('keyWorkspace.accounts.historyNamed', {
-              name: account.name,
-            })}
-            onClick={onHistory}
-          >
-            <HistoryIcon fontSize="small" />
-          </IconButton>
-        </Tooltip>
+        <IconAction
+          title={t('keyWorkspace.accounts.history')}
+          label={t('keyWorkspace.accounts.historyNamed', {
+            name: account.name,
+          })}
+          icon={HistoryIcon}
+          onClick={onHistory}
+        />
         {canManage && (
           <>
-            <Tooltip title={t('keyWorkspace.accounts.test')}>
-              <span>
-                <IconButton
-                  size="small"
-                  disabled={rowBusy || !account.providerInstalled}
-                  aria-label={t('keyWorkspace.accounts.testNamed', {
-                    name: account.name,
-                  })}
-                  onClick={onTest}
-                >
-                  <SettingsEthernetIcon fontSize="small" />
-                </IconButton>
-              </span>
-            </Tooltip>
-            <Tooltip title={t('keyWorkspace.accounts.syncNow')}>
-              <span>
-                <IconButton
-                  size="small"
-                  disabled={rowBusy || !account.providerInstalled}
-                  aria-label={t('keyWorkspace.accounts.syncNamed', {
-                    name: account.name,
-                  })}
-                  onClick={onSync}
-                >
-                  <SyncIcon fontSize="small" />
-                </IconButton>
-              </span>
-            </Tooltip>
+            <IconAction
+              title={t('keyWorkspace.accounts.test')}
+              label={t('keyWorkspace.accounts.testNamed', {
+                name: account.name,
+              })}
+              icon={SettingsEthernetIcon}
+              disabled={rowBusy || !account.providerInstalled}
+              onClick={onTest}
+            />
+            <IconAction
+              title={t('keyWorkspace.accounts.syncNow')}
+              label={t('keyWorkspace.accounts.syncNamed', {
+                name: account.name,
+              })}
+              icon={SyncIcon}
+              disabled={rowBusy || !account.providerInstalled}
+              onClick={onSync}
+            />
             {account.source === 'api' && (
-              <Tooltip title={t('keyWorkspace.accounts.edit')}>
-                <IconButton
-                  size="small"
-                  aria-label={t('keyWorkspace.accounts.editNamed', {
-                    name: account.name,
-                  })}
-                  onClick={onEdit}
-                >
-                  <EditIcon fontSize="small" />
-                </IconButton>
-              </Tooltip>
+              <IconAction
+                title={t('keyWorkspace.accounts.edit')}
+                label={t('keyWorkspace.accounts.editNamed', {
+                  name: account.name,
+                })}
+                icon={EditIcon}
+                onClick={onEdit}
+              />
             )}
           </>
         )}
@@ -225,7 +204,7 @@ export function AccountsSettings() {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [reloadToken, setReloadToken] = useState(0);
   const accounts = useAccounts(reloadToken);
   const providers = useProviders();
@@ -241,135 +220,101 @@ export function AccountsSettings() {
   const reload = () => setReloadToken(n => n + 1);
 
   const test = async (account: ProviderAccountSummary) => {
+    const failed = (error: string) =>
+      notify.error(
+        t('keyWorkspace.accounts.testFailed', { name: account.name, error }),
+      );
     setBusy({ accountId: account.id, action: 'test' });
     try {
       const result = await api.testAccount(account.id);
-      alertApi.post(
-        result.ok
-          ? {
-              message: t('keyWorkspace.accounts.testOk', {
-                name: account.name,
-              }),
-              severity: 'success',
-              display: 'transient',
-            }
-          : {
-              message: t('keyWorkspace.accounts.testFailed', {
-                name: account.name,
-                error: result.error ?? '',
-              }),
-              severity: 'error',
-            },
-      );
+      if (result.ok) {
+        notify.success(
+          t('keyWorkspace.accounts.testOk', { name: account.name }),
+        );
+      } else {
+        failed(result.error ?? '');
+      }
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.accounts.testFailed', {
-          name: account.name,
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      failed(errorMessage(error));
     } finally {
       setBusy(undefined);
     }
   };
 
   const sync = async (account: ProviderAccountSummary) => {
+    const failed = (error: string) =>
+      notify.error(
+        t('keyWorkspace.accounts.syncFailed', { name: account.name, error }),
+      );
     setBusy({ accountId: account.id, action: 'sync' });
     try {
       const { runs } = await api.syncAccount(account.id);
-      const failed = runs.filter(run => run.status === 'failed');
-      alertApi.post(
-        failed.length === 0
-          ? {
-              message: t('keyWorkspace.accounts.syncOk', {
-                name: account.name,
-                count: runs.reduce((sum, run) => sum + run.items, 0),
-              }),
-              severity: 'success',
-              display: 'transient',
-            }
-          : {
-              message: t('keyWorkspace.accounts.syncFailed', {
-                name: account.name,
-                error: failed.map(run => run.error).join('; '),
-              }),
-              severity: 'error',
-            },
-      );
+      const failedRuns = runs.filter(run => run.status === 'failed');
+      if (failedRuns.length === 0) {
+        notify.success(
+          t('keyWorkspace.accounts.syncOk', {
+            name: account.name,
+            count: runs.reduce((sum, run) => sum + run.items, 0),
+          }),
+        );
+      } else {
+        failed(failedRuns.map(run => run.error).join('; '));
+      }
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.accounts.syncFailed', {
-          name: account.name,
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      failed(errorMessage(error));
     } finally {
       setBusy(undefined);
       reload();
     }
   };
 
-  let body;
-  if (accounts.error) {
-    body = <QueryErrorPanel error={accounts.error} onRetry={accounts.retry} />;
-  } else if (!accounts.value) {
-    body = <Skeleton variant="rect" height={160} />;
-  } else if (accounts.value.items.length === 0) {
-    body = (
-      <EmptyState
-        missing="content"
-        title={t('keyWorkspace.accounts.emptyTitle')}
-        description={t('keyWorkspace.accounts.emptyDescription')}
-      />
-    );
-  } else {
-    body = (
-      <Box className={classes.scroll}>
-        <Table
-          size="small"
+  const body = (
+    <QueryContent
+      query={accounts}
+      loading={<Skeleton variant="rect" height={160} />}
+      isEmpty={value => value.items.length === 0}
+      empty={
+        <EmptyState
+          missing="content"
+          title={t('keyWorkspace.accounts.emptyTitle')}
+          description={t('keyWorkspace.accounts.emptyDescription')}
+        />
+      }
+    >
+      {value => (
+        <DataTable
           className={classes.table}
-          data-testid="accounts-table"
+          testId="accounts-table"
+          columns={[
+            { label: t('keyWorkspace.accounts.columns.name') },
+            { label: t('keyWorkspace.accounts.columns.provider') },
+            { label: t('keyWorkspace.accounts.columns.owner') },
+            { label: t('keyWorkspace.accounts.columns.source') },
+            { label: t('keyWorkspace.accounts.columns.status') },
+            { label: t('keyWorkspace.accounts.columns.lastSync') },
+            { label: t('keyWorkspace.accounts.columns.keys'), align: 'right' },
+            {
+              label: t('keyWorkspace.accounts.columns.balance'),
+              align: 'right',
+            },
+            {},
+          ]}
         >
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('keyWorkspace.accounts.columns.name')}</TableCell>
-              <TableCell>
-                {t('keyWorkspace.accounts.columns.provider')}
-              </TableCell>
-              <TableCell>{t('keyWorkspace.accounts.columns.owner')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.columns.source')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.columns.status')}</TableCell>
-              <TableCell>
-                {t('keyWorkspace.accounts.columns.lastSync')}
-              </TableCell>
-              <TableCell align="right">
-                {t('keyWorkspace.accounts.columns.keys')}
-              </TableCell>
-              <TableCell align="right">
-                {t('keyWorkspace.accounts.columns.balance')}
-              </TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {accounts.value.items.map(account => (
-              <AccountRow
-                key={account.id}
-                account={account}
-                busy={busy}
-                onEdit={() => setDialog({ kind: 'edit', account })}
-                onTest={() => test(account)}
-                onSync={() => sync(account)}
-                onHistory={() => setDialog({ kind: 'history', account })}
-              />
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
+          {value.items.map(account => (
+            <AccountRow
+              key={account.id}
+              account={account}
+              busy={busy}
+              onEdit={() => setDialog({ kind: 'edit', account })}
+              onTest={() => test(account)}
+              onSync={() => sync(account)}
+              onHistory={() => setDialog({ kind: 'history', account })}
+            />
+          ))}
+        </DataTable>
+      )}
+    </QueryContent>
+  );
 
   return (
     <SectionCard

@@ -1,27 +1,12 @@
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-  makeStyles,
-} from '@material-ui/core';
+import { TableCell, TableRow, Typography, makeStyles } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters, useSyncRuns } from '../../hooks';
-import { QueryErrorPanel } from '../common';
+import { ActionDialog, DataTable, QueryContent } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  scroll: { overflowX: 'auto' },
   failed: { color: theme.palette.error.main },
   error: {
     color: theme.palette.error.main,
@@ -44,36 +29,36 @@ export function SyncHistoryDialog(props: {
   const format = useFormatters();
   const runs = useSyncRuns({ accountId: account.id, limit: HISTORY_LENGTH });
 
-  let body;
-  if (runs.error) {
-    body = <QueryErrorPanel error={runs.error} onRetry={runs.retry} />;
-  } else if (!runs.value) {
-    body = <Skeleton variant="rect" height={120} />;
-  } else if (runs.value.items.length === 0) {
-    body = (
-      <Typography color="textSecondary">
-        {t('keyWorkspace.accounts.noRuns')}
-      </Typography>
-    );
-  } else {
-    body = (
-      <Box className={classes.scroll}>
-        <Table size="small" data-testid="sync-runs">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('keyWorkspace.accounts.runs.started')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.runs.duration')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.runs.trigger')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.runs.scope')}</TableCell>
-              <TableCell>{t('keyWorkspace.accounts.runs.status')}</TableCell>
-              <TableCell align="right">
-                {t('keyWorkspace.accounts.runs.items')}
-              </TableCell>
-              <TableCell>{t('keyWorkspace.accounts.runs.error')}</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {runs.value.items.map(run => (
+  return (
+    <ActionDialog
+      size="md"
+      onClose={onClose}
+      title={t('keyWorkspace.accounts.historyTitle', { name: account.name })}
+    >
+      <QueryContent
+        query={runs}
+        loading={<Skeleton variant="rect" height={120} />}
+        isEmpty={value => value.items.length === 0}
+        empty={
+          <Typography color="textSecondary">
+            {t('keyWorkspace.accounts.noRuns')}
+          </Typography>
+        }
+      >
+        {value => (
+          <DataTable
+            testId="sync-runs"
+            columns={[
+              { label: t('keyWorkspace.accounts.runs.started') },
+              { label: t('keyWorkspace.accounts.runs.duration') },
+              { label: t('keyWorkspace.accounts.runs.trigger') },
+              { label: t('keyWorkspace.accounts.runs.scope') },
+              { label: t('keyWorkspace.accounts.runs.status') },
+              { label: t('keyWorkspace.accounts.runs.items'), align: 'right' },
+              { label: t('keyWorkspace.accounts.runs.error') },
+            ]}
+          >
+            {value.items.map(run => (
               <TableRow key={run.id}>
                 <TableCell>{format.dateTime(run.startedAt)}</TableCell>
                 <TableCell>
@@ -102,23 +87,9 @@ export function SyncHistoryDialog(props: {
                 </TableCell>
               </TableRow>
             ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
-
-  return (
-    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>
-        {t('keyWorkspace.accounts.historyTitle', { name: account.name })}
-      </DialogTitle>
-      <DialogContent>{body}</DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} color="primary">
-          {t('keyWorkspace.dialog.close')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          </DataTable>
+        )}
+      </QueryContent>
+    </ActionDialog>
   );
 }
