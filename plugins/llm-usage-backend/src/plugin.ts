@@ -38,6 +38,8 @@ import { CallRollup } from './rollup/CallRollup';
 import { createExportRouter } from './service/exportRouter';
 import { createAdaptersRouter } from './service/adaptersRouter';
 import { createDailyCostsRouter } from './service/dailyCostsRouter';
+import { createGroupsRouter } from './service/groupsRouter';
+import { MemberKeySpend } from './groups/MemberKeySpend';
 import { createRouter } from './service/router';
 import { rejectNulCharacters } from './service/rejectNulCharacters';
 import { CallSignals, SignallingCallStore } from './signals/CallSignals';
@@ -242,6 +244,25 @@ export const llmUsagePlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             visibility,
             reports,
+          }),
+        );
+        // A Group's projects and its members' spend, summed on the server.
+        deps.httpRouter.use(
+          await createGroupsRouter({
+            httpAuth: deps.httpAuth,
+            catalog: deps.catalog,
+            projects,
+            visibility,
+            usage,
+            memberSpend: new MemberKeySpend(db),
+            authorizer: new LlmUsageAuthorizer(deps.permissions, {
+              keys: deps.permissionsRegistry.getPermissionRuleset(
+                llmUsageKeyResourceRef,
+              ),
+              accounts: deps.permissionsRegistry.getPermissionRuleset(
+                llmUsageAccountResourceRef,
+              ),
+            }),
           }),
         );
         registerUsageActions({

@@ -6,6 +6,7 @@
 export * from './budgets';
 export * from './constants';
 export * from './dailyCosts';
+export * from './groups';
 export * from './money';
 export * from './permissions';
 export * from './quota';

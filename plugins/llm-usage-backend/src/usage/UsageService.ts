@@ -36,6 +36,8 @@ interface Range {
 type SortValue = number | bigint | string | null;
 
 type ProjectListFilter = Range & {
+  /** Only these projects (e.g. those a Group owns). */
+  projectIds?: string[];
   search?: string;
   sort: ProjectSortField;
   order: SortOrder;
