@@ -45,6 +45,10 @@ import type {
   DailyCostsResponse,
   CostAmount,
   LlmUsageInfoResponse,
+  GroupProjectsQuery,
+  GroupProjectsResponse,
+  GroupSpendQuery,
+  GroupSpendResponse,
   ProjectListQuery,
   ProjectListResponse,
   ProjectModelsResponse,
@@ -113,6 +117,24 @@ export interface LlmUsageApi {
     query?: CallListQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<CallListResponse>;
+  /**
+   * `GET /groups/:namespace/:name/projects`: the usage of the projects a
+   * Group's Components declare, filtered and paged on the server.
+   */
+  getGroupProjects(
+    groupRef: string,
+    query?: GroupProjectsQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<GroupProjectsResponse>;
+  /**
+   * `GET /groups/:namespace/:name/spend`: month-to-date spend per member, over
+   * every key of theirs the caller may read.
+   */
+  getGroupSpend(
+    groupRef: string,
+    query?: GroupSpendQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<GroupSpendResponse>;
   /** `GET /costs/daily`: cost per day, e.g. for Cost Insights. */
   getDailyCosts(
     query?: DailyCostsQuery,

@@ -1,4 +1,5 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   Alert,
@@ -45,6 +46,10 @@ import type {
   DailyCostsQuery,
   DailyCostsResponse,
   LlmUsageInfoResponse,
+  GroupProjectsQuery,
+  GroupProjectsResponse,
+  GroupSpendQuery,
+  GroupSpendResponse,
   ProjectListQuery,
   ProjectListResponse,
   ProjectModelsResponse,
@@ -525,6 +530,38 @@ export class LlmUsageClient implements LlmUsageApi {
     return `${baseUrl}${path}${search ? `?${search}` : ''}`;
   }
 
+  getGroupProjects(
+    groupRef: string,
+    query: GroupProjectsQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return this.get<GroupProjectsResponse>(
+      `${groupPath(groupRef)}/projects`,
+      {
+        from: query.from,
+        to: query.to,
+        search: query.search,
+        sort: query.sort,
+        order: query.order,
+        offset: query.offset,
+        limit: query.limit,
+      },
+      options,
+    );
+  }
+
+  getGroupSpend(
+    groupRef: string,
+    query: GroupSpendQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return this.get<GroupSpendResponse>(
+      `${groupPath(groupRef)}/spend`,
+      { offset: query.offset, limit: query.limit },
+      options,
+    );
+  }
+
   getDailyCosts(query: DailyCostsQuery = {}, options?: LlmUsageRequestOptions) {
     return this.get<DailyCostsResponse>(
       '/costs/daily',
@@ -555,6 +592,14 @@ export class LlmUsageClient implements LlmUsageApi {
     }
     return (await response.json()) as T;
   }
+}
+
+/** A Group's path from its entity ref (`group:` by default). */
+function groupPath(groupRef: string) {
+  const { namespace, name } = parseEntityRef(groupRef, {
+    defaultKind: 'group',
+  });
+  return `/groups/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
 function projectPath(projectId: string) {
