@@ -47,12 +47,14 @@ function decodeAs(type: string, body: Buffer) {
 
 /** supertest collects a binary body only when told how. */
 function binaryBody(
-  res: NodeJS.ReadableStream,
+  res: request.Response,
   callback: (error: Error | null, body: Buffer) => void,
 ) {
+  // superagent hands the parser the raw response stream.
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 interface ExampleSpan {
