@@ -119,6 +119,8 @@ export function mockLlmUsageApi(
     getProjectTrends: unexpected('getProjectTrends'),
     getProjectModels: unexpected('getProjectModels'),
     getProjectCalls: unexpected('getProjectCalls'),
+    getGroupProjects: unexpected('getGroupProjects'),
+    getGroupSpend: unexpected('getGroupSpend'),
     getDailyCosts: unexpected('getDailyCosts'),
     // Pages ask for it to label demo data; a real installation by default.
     getInfo: jest.fn(async () => ({

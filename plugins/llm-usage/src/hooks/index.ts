@@ -1,4 +1,5 @@
 export * from './usage';
+export * from './groups';
 export * from './useFormatters';
 export * from './usePolledQuery';
 export * from './usePollingInterval';

@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   TestApiProvider,
   createExtensionTester,
@@ -136,46 +137,18 @@ describe('EntityLlmUsageContent', () => {
     expect(await screen.findByText('No provider keys')).toBeInTheDocument();
   });
 
-  it('shows a Group its keys, its projects and spend by member', async () => {
+  it('shows a Group its keys and the projects and member spend the server sums', async () => {
     const api = mockLlmUsageApi({
-      listKeys: jest.fn(async query => {
-        if (query?.ownerRef?.includes('group:default/ai-team')) {
-          return {
-            items: [apiKey('k1', { name: 'Team shared key' })],
-            total: 1,
-            offset: 0,
-            limit: 10,
-          };
-        }
-        return {
-          items: [
-            apiKey('k2', {
-              ownerRef: 'user:default/jane',
-              month: {
-                inputTokens: 100,
-                outputTokens: 50,
-                requests: 3,
-                cost: [{ currency: 'USD', amount: '0.1' }],
-              },
-            }),
-            apiKey('k3', {
-              ownerRef: 'user:default/jane',
-              month: {
-                inputTokens: 10,
-                outputTokens: 5,
-                requests: 1,
-                cost: [{ currency: 'USD', amount: '0.2' }],
-              },
-            }),
-          ],
-          total: 2,
-          offset: 0,
-          limit: 100,
-        };
-      }),
+      listKeys: jest.fn(async () => ({
+        items: [apiKey('k1', { name: 'Team shared key' })],
+        total: 1,
+        offset: 0,
+        limit: 10,
+      })),
       listTags: jest.fn(async () => ({ items: [] })),
-      getProjects: jest.fn(async () =>
-        projectList([
+      getGroupProjects: jest.fn(async () => ({
+        groupRef: 'group:default/ai-team',
+        ...projectList([
           project('chatbot', {
             entity: {
               entityRef: 'component:default/chatbot-service',
@@ -183,28 +156,83 @@ describe('EntityLlmUsageContent', () => {
               ownerRefs: ['group:default/ai-team'],
             },
           }),
-          project('someone-else', {
-            entity: {
-              entityRef: 'component:default/other',
-              ownerRefs: ['group:default/other-team'],
-            },
-          }),
         ]),
-      ),
+      })),
+      getGroupSpend: jest.fn(async () => ({
+        groupRef: 'group:default/ai-team',
+        monthStart: '2026-12-01T00:00:00.000Z',
+        items: [
+          {
+            ownerRef: 'user:default/jane',
+            keys: 160,
+            inputTokens: 160000,
+            outputTokens: 1600,
+            totalTokens: 161600,
+            requests: 160,
+            costs: [{ currency: 'USD', amount: '16.3' }],
+          },
+        ],
+        totalCount: 1,
+        offset: 0,
+        limit: 25,
+      })),
     });
     renderFor(group, api);
     expect(await screen.findByText('Team shared key')).toBeInTheDocument();
+    expect(api.listKeys).toHaveBeenCalledWith(
+      expect.objectContaining({ ownerRef: ['group:default/ai-team'] }),
+      expect.anything(),
+    );
     const projects = await screen.findByTestId('group-projects');
     expect(within(projects).getByText('chatbot')).toBeInTheDocument();
-    expect(within(projects).queryByText('someone-else')).toBeNull();
+    expect(api.getGroupProjects).toHaveBeenCalledWith(
+      'group:default/ai-team',
+      expect.objectContaining({ offset: 0, limit: 25, sort: 'cost' }),
+      expect.anything(),
+    );
     const members = await screen.findByTestId('group-members');
-    // Jane's two keys: 165 tokens and $0.30, added exactly.
-    expect(within(members).getByText('165')).toBeInTheDocument();
-    expect(within(members).getByText('$0.30')).toBeInTheDocument();
-    expect(api.listKeys).toHaveBeenCalledWith(
-      expect.objectContaining({
-        ownerRef: ['user:default/jane', 'user:default/joe'],
-      }),
+    // Figures as the server summed them, over all 160 keys.
+    expect(within(members).getByText('160')).toBeInTheDocument();
+    expect(within(members).getByText('161,600')).toBeInTheDocument();
+    expect(within(members).getByText('$16.30')).toBeInTheDocument();
+    expect(api.getGroupSpend).toHaveBeenCalledWith(
+      'group:default/ai-team',
+      { offset: 0, limit: 25 },
+      expect.anything(),
+    );
+  });
+
+  it('pages a Group with more projects than one page through the server', async () => {
+    const page = (offset: number) =>
+      Array.from({ length: offset === 0 ? 25 : 5 }, (_, i) =>
+        project(`p-${offset + i}`),
+      );
+    const api = mockLlmUsageApi({
+      listKeys: keyListFrom([]),
+      listTags: jest.fn(async () => ({ items: [] })),
+      getGroupProjects: jest.fn(async (_ref, query) => ({
+        groupRef: 'group:default/ai-team',
+        ...projectList(page(query?.offset ?? 0), 230),
+      })),
+      getGroupSpend: jest.fn(async () => ({
+        groupRef: 'group:default/ai-team',
+        monthStart: '2026-12-01T00:00:00.000Z',
+        items: [],
+        totalCount: 0,
+        offset: 0,
+        limit: 25,
+      })),
+    });
+    renderFor(group, api);
+    const projects = await screen.findByTestId('group-projects');
+    expect(within(projects).getByText('p-0')).toBeInTheDocument();
+    expect(await screen.findByText(/of 230/)).toBeInTheDocument();
+    expect(await screen.findByText('No member owns a key')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(await screen.findByText('p-25')).toBeInTheDocument();
+    expect(api.getGroupProjects).toHaveBeenLastCalledWith(
+      'group:default/ai-team',
+      expect.objectContaining({ offset: 25, limit: 25 }),
       expect.anything(),
     );
   });

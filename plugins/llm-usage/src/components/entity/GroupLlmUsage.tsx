@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import {
   Box,
   Grid,
@@ -5,32 +6,21 @@ import {
   TableBody,
   TableCell,
   TableHead,
+  TablePagination,
   TableRow,
   Typography,
 } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { Link } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
-import {
-  Entity,
-  RELATION_HAS_MEMBER,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import {
-  EntityRefLink,
-  getEntityRelations,
-} from '@backstage/plugin-catalog-react';
-import {
-  type ApiKey,
-  sumCostsByCurrency,
-} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { llmUsageTranslationRef } from '../../translation';
-import { llmUsageApiRef } from '../../api';
 import {
   rangeSearch,
   useFormatters,
-  usePolledQuery,
-  useProjectList,
+  useGroupProjects,
+  useGroupSpend,
   useRangeSelection,
 } from '../../hooks';
 import {
@@ -44,10 +34,37 @@ import { EntityKeysCard } from './EntityKeysCard';
 import { entityRefOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
 
-/** The API's largest project page; a team rarely owns more projects. */
-const PROJECT_LIMIT = 200;
-/** Keys fetched for the member breakdown. */
-const MEMBER_KEY_LIMIT = 100;
+/** Rows per page of both tables; the server pages, so no team is cut off. */
+const PAGE_SIZE = 25;
+
+/** "1–25 of 230" under a table, translated; hidden for a single page. */
+function Pager(props: {
+  count: number;
+  page: number;
+  onPageChange: (page: number) => void;
+}) {
+  const { count, page, onPageChange } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  if (count <= PAGE_SIZE) return null;
+  return (
+    <TablePagination
+      component="div"
+      count={count}
+      page={Math.min(page, Math.ceil(count / PAGE_SIZE) - 1)}
+      rowsPerPage={PAGE_SIZE}
+      rowsPerPageOptions={[]}
+      onPageChange={(_event, next) => onPageChange(next)}
+      labelDisplayedRows={({ from, to, count: total }) =>
+        t('projects.displayedRows', {
+          from: format.integer(from),
+          to: format.integer(to),
+          total: format.integer(total),
+        })
+      }
+    />
+  );
+}
 
 function SpendByProject(props: { groupRef: string }) {
   const { groupRef } = props;
@@ -55,23 +72,21 @@ function SpendByProject(props: { groupRef: string }) {
   const format = useFormatters();
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
-  const projects = useProjectList(range, {
+  const [page, setPage] = useState(0);
+  const projects = useGroupProjects(groupRef, range, {
     sort: 'cost',
     order: 'desc',
-    limit: PROJECT_LIMIT,
+    offset: page * PAGE_SIZE,
+    limit: PAGE_SIZE,
   });
-  const owned = (projects.value?.items ?? []).filter(project =>
-    project.entity?.ownerRefs
-      .map(ref => ref.toLocaleLowerCase('en-US'))
-      .includes(groupRef),
-  );
+  const owned = projects.value?.items ?? [];
 
   let body;
   if (projects.error) {
     body = <QueryErrorPanel error={projects.error} onRetry={projects.retry} />;
   } else if (!projects.value) {
     body = <Skeleton variant="rect" height={120} />;
-  } else if (owned.length === 0) {
+  } else if (projects.value.totalCount === 0) {
     body = (
       <Typography color="textSecondary">
         {t('keyWorkspace.entity.noProjects')}
@@ -124,6 +139,11 @@ function SpendByProject(props: { groupRef: string }) {
             ))}
           </TableBody>
         </Table>
+        <Pager
+          count={projects.value.totalCount}
+          page={page}
+          onPageChange={setPage}
+        />
       </Box>
     );
   }
@@ -131,66 +151,38 @@ function SpendByProject(props: { groupRef: string }) {
     <SectionCard
       title={t('keyWorkspace.entity.spendByProject')}
       busy={projects.loading && !!projects.value}
-      toolbar={<RangePicker value={range} onChange={next => setRange(next)} />}
+      toolbar={
+        <RangePicker
+          value={range}
+          onChange={next => {
+            setRange(next);
+            setPage(0);
+          }}
+        />
+      }
     >
       {body}
     </SectionCard>
   );
 }
 
-interface MemberSpend {
-  ownerRef: string;
-  keys: number;
-  tokens: number;
-  cost: ApiKey['month']['cost'];
-}
-
-/** Month-to-date spend of the keys each member owns, as providers report it. */
-export function spendByOwner(keys: ApiKey[]): MemberSpend[] {
-  const byOwner = new Map<string, ApiKey[]>();
-  for (const key of keys) {
-    if (key.ownerRef) {
-      byOwner.set(key.ownerRef, [...(byOwner.get(key.ownerRef) ?? []), key]);
-    }
-  }
-  return [...byOwner.entries()]
-    .map(([ownerRef, owned]) => ({
-      ownerRef,
-      keys: owned.length,
-      tokens: owned.reduce(
-        (sum, k) => sum + k.month.inputTokens + k.month.outputTokens,
-        0,
-      ),
-      cost: sumCostsByCurrency(owned.flatMap(k => k.month.cost)),
-    }))
-    .sort(
-      (a, b) => b.tokens - a.tokens || a.ownerRef.localeCompare(b.ownerRef),
-    );
-}
-
-function SpendByMember(props: { memberRefs: string[] }) {
-  const { memberRefs } = props;
+function SpendByMember(props: { groupRef: string }) {
+  const { groupRef } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
-  const api = useApi(llmUsageApiRef);
-  const keys = usePolledQuery(
-    signal =>
-      memberRefs.length === 0
-        ? Promise.resolve({ items: [], total: 0, offset: 0, limit: 0 })
-        : api.listKeys(
-            { ownerRef: memberRefs, limit: MEMBER_KEY_LIMIT },
-            { signal },
-          ),
-    `member-keys:${memberRefs.join(',')}`,
-  );
-  const rows = spendByOwner(keys.value?.items ?? []);
+  const [page, setPage] = useState(0);
+  const spend = useGroupSpend(groupRef, {
+    offset: page * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+  const rows = spend.value?.items ?? [];
 
   let body;
-  if (keys.error) {
-    body = <QueryErrorPanel error={keys.error} onRetry={keys.retry} />;
-  } else if (!keys.value) {
+  if (spend.error) {
+    body = <QueryErrorPanel error={spend.error} onRetry={spend.retry} />;
+  } else if (!spend.value) {
     body = <Skeleton variant="rect" height={120} />;
-  } else if (rows.length === 0) {
+  } else if (spend.value.totalCount === 0) {
     body = (
       <Typography color="textSecondary">
         {t('keyWorkspace.entity.noMemberKeys')}
@@ -220,15 +212,20 @@ function SpendByMember(props: { memberRefs: string[] }) {
                 </TableCell>
                 <TableCell align="right">{format.integer(row.keys)}</TableCell>
                 <TableCell align="right">
-                  {format.integer(row.tokens)}
+                  {format.integer(row.totalTokens)}
                 </TableCell>
                 <TableCell align="right">
-                  <CostLines costs={row.cost} />
+                  <CostLines costs={row.costs} />
                 </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
+        <Pager
+          count={spend.value.totalCount}
+          page={page}
+          onPageChange={setPage}
+        />
       </Box>
     );
   }
@@ -236,7 +233,7 @@ function SpendByMember(props: { memberRefs: string[] }) {
     <SectionCard
       title={t('keyWorkspace.entity.spendByMember')}
       subheader={t('keyWorkspace.entity.spendByMemberNote')}
-      busy={keys.loading && !!keys.value}
+      busy={spend.loading && !!spend.value}
     >
       {body}
     </SectionCard>
@@ -245,16 +242,13 @@ function SpendByMember(props: { memberRefs: string[] }) {
 
 /**
  * A Group's LLM usage: the keys the team owns, spend per project it owns and
- * per member (from the keys each member owns).
+ * per member (from the keys each member owns), both summed by the server.
  */
 export function GroupLlmUsage(props: { entity: Entity }) {
   const { entity } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const root = useLlmUsageRoot();
   const groupRef = entityRefOf(entity);
-  const memberRefs = getEntityRelations(entity, RELATION_HAS_MEMBER)
-    .map(ref => stringifyEntityRef(ref).toLocaleLowerCase('en-US'))
-    .sort();
   return (
     <Grid container spacing={3} data-testid="group-llm-usage">
       {/* The team's budgets and balances; hidden when it has none. */}
@@ -271,7 +265,7 @@ export function GroupLlmUsage(props: { entity: Entity }) {
         <SpendByProject groupRef={groupRef} />
       </Grid>
       <Grid item xs={12} lg={5}>
-        <SpendByMember memberRefs={memberRefs} />
+        <SpendByMember groupRef={groupRef} />
       </Grid>
     </Grid>
   );

@@ -1,0 +1,40 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  GroupProjectsQuery,
+  GroupProjectsResponse,
+  GroupSpendQuery,
+  GroupSpendResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageApiRef } from '../api';
+import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { RangeSelection, rangeKey, resolveRange } from './useUsageRange';
+
+/** One page of the usage of the projects a Group owns, ranked by the server. */
+export function useGroupProjects(
+  groupRef: string,
+  range: RangeSelection,
+  query: Omit<GroupProjectsQuery, 'from' | 'to'>,
+): PolledQueryState<GroupProjectsResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getGroupProjects(
+        groupRef,
+        { ...resolveRange(range), ...query },
+        { signal },
+      ),
+    `group-projects:${groupRef}:${rangeKey(range)}:${JSON.stringify(query)}`,
+  );
+}
+
+/** One page of a Group's month-to-date spend per member, summed by the server. */
+export function useGroupSpend(
+  groupRef: string,
+  query: GroupSpendQuery,
+): PolledQueryState<GroupSpendResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.getGroupSpend(groupRef, query, { signal }),
+    `group-spend:${groupRef}:${JSON.stringify(query)}`,
+  );
+}
