@@ -33,12 +33,8 @@ const BASE = '/api/llm-usage';
 const DAY = 86_400_000;
 const NOW = Date.now();
 const iso = (offsetMs: number) => new Date(NOW - offsetMs).toISOString();
-const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
-const HUGE = 'x'.repeat(100_000);
 const UNRESOLVED_ID = 'no-such-id';
-// Node refuses request lines over 16 KiB (431) before the plugin sees them.
-const HUGE_QUERY = 'x'.repeat(5_000);
 const SQL_INJECTION = "'; DROP TABLE llm_usage_calls; --";
 const SCRIPT_INJECTION = '<script>alert(1)</script>';
 
@@ -74,47 +70,15 @@ const SEED: CallInput[] = [
   }),
 ];
 
-/** Query parameters with values no route may accept: a 400 naming the parameter. */
+/**
+ * Query parameters no route takes: a 400 naming the parameter. Bad values of
+ * the parameters a route does take are generated from its schema, in
+ * generatedBadInput.test.ts (issue 15 item 9 replaced the hand-picked list).
+ */
 const BAD_QUERY: Array<[string, string | string[] | Record<string, string>]> = [
   ['colour', 'red'],
-  ['from', 'yesterday'],
-  ['from', '2026-13-45T00:00:00Z'],
-  ['from', ''],
-  ['from', '1e309'],
-  ['from', ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z']],
-  ['from', { gt: '2026-01-01T00:00:00Z' }],
-  ['to', 'NaN'],
-  ['to', SQL_INJECTION],
-  ['tz', 'Mars/Olympus'],
-  ['tz', 'UTC+8'],
-  ['tz', '../../../etc/passwd'],
-  ['tz', HUGE_QUERY],
-  ['limit', '-1'],
-  ['limit', '0'],
-  ['limit', '1000000000'],
-  ['limit', '99999999999999999999999'],
-  ['limit', 'abc'],
-  ['limit', '1.5'],
-  ['limit', ['10', '20']],
-  ['offset', '-5'],
-  ['offset', '1e3'],
-  ['offset', '100000000000'],
-  ['cursor', 'garbage'],
-  ['cursor', base64url('{"a":1}')],
-  ['cursor', base64url('["time","desc","x",""]')],
-  ['cursor', base64url(`["time","desc",1,"${'y'.repeat(400)}"]`)],
-  ['cursor', HUGE_QUERY],
-  ['sort', 'vibes'],
-  ['sort', 'time; DROP TABLE llm_usage_calls; --'],
-  ['order', 'sideways'],
-  ['order', SQL_INJECTION],
-  ['interval', 'fortnight'],
-  ['split', 'colour'],
-  ['status', 'maybe'],
-  ['type', 'hologram'],
-  ['format', 'pdf'],
-  ['search', HUGE_QUERY],
-  ['model', HUGE_QUERY],
+  ['colour', ['red', 'blue']],
+  [SQL_INJECTION, '1'],
 ];
 
 /** Values a route may require before it validates the rest. */
@@ -241,15 +205,6 @@ const KNOWN_FINDINGS: Array<{ pattern: RegExp; finding: string }> = [
 const isKnownFinding = (description: string) =>
   KNOWN_FINDINGS.some(({ pattern }) => pattern.test(description));
 
-/** A value of a kind no schema accepts for a field holding `value`. */
-function wrongKind(value: unknown): unknown {
-  if (typeof value === 'string') return { $gt: '' };
-  if (typeof value === 'number') return 'NaN';
-  if (typeof value === 'boolean') return 'maybe';
-  if (Array.isArray(value)) return 'not-an-array';
-  return 42;
-}
-
 /** The example without each required field in turn. */
 function missingFieldMutations(example: unknown, required: string[]) {
   const isBatch = Array.isArray(example);
@@ -264,7 +219,7 @@ function missingFieldMutations(example: unknown, required: string[]) {
   });
 }
 
-/** Field mutations of an example body, with the field each must name. */
+/** Shape mutations of an example body, with the field each must name. */
 function fieldMutations(
   example: unknown,
 ): Array<{ label: string; field: string; body: unknown }> {
@@ -272,35 +227,9 @@ function fieldMutations(
   const item = (isBatch ? example[0] : example) as Record<string, unknown>;
   const wrap = (mutated: Record<string, unknown>) =>
     isBatch ? [mutated, ...(example as unknown[]).slice(1)] : mutated;
+  // Bad values of each field are generated from the route's schema
+  // (generatedBadInput.test.ts); what is left is the body's own shape.
   const mutations: Array<{ label: string; field: string; body: unknown }> = [];
-  for (const [field, value] of Object.entries(item)) {
-    const withValue = (v: unknown) => wrap({ ...item, [field]: v });
-    mutations.push({
-      label: `${field} of the wrong kind`,
-      field,
-      body: withValue(wrongKind(value)),
-    });
-    mutations.push({ label: `${field} null`, field, body: withValue(null) });
-    if (typeof value === 'string') {
-      mutations.push({
-        label: `${field} huge`,
-        field,
-        body: withValue(HUGE),
-      });
-    }
-    if (typeof value === 'number') {
-      mutations.push({
-        label: `${field} negative`,
-        field,
-        body: withValue(-1),
-      });
-      mutations.push({
-        label: `${field} beyond safe integers`,
-        field,
-        body: withValue(1e300),
-      });
-    }
-  }
   mutations.push({
     label: 'an unknown field',
     field: 'injected',
