@@ -1,18 +1,10 @@
 import { useState } from 'react';
 import {
   Box,
-  Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogContent,
   DialogContentText,
-  DialogTitle,
   FormControlLabel,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
   Typography,
   makeStyles,
@@ -28,6 +20,7 @@ import type {
   KeyTag,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
+import { ActionDialog, DataTable } from '../common';
 import { TagChip } from './KeyChips';
 import { EntityPicker } from './OwnerPicker';
 
@@ -77,82 +70,73 @@ export function BatchResultDialog(props: {
   // Failures first: they are what the user has to act on.
   const rows = [...report.results].sort((a, b) => Number(a.ok) - Number(b.ok));
   return (
-    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>
-        {t('keyWorkspace.report.title', {
-          action: t(`keyWorkspace.batch.actions.${report.action}`),
+    <ActionDialog
+      size="md"
+      onClose={onClose}
+      title={t('keyWorkspace.report.title', {
+        action: t(`keyWorkspace.batch.actions.${report.action}`),
+      })}
+    >
+      <DialogContentText data-testid="batch-summary">
+        {t('keyWorkspace.report.summary', {
+          succeeded: String(succeeded),
+          failed: String(failed),
         })}
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText data-testid="batch-summary">
-          {t('keyWorkspace.report.summary', {
-            succeeded: String(succeeded),
-            failed: String(failed),
-          })}
-        </DialogContentText>
-        <Box className={classes.list}>
-          <Table size="small" data-testid="batch-report">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('keyWorkspace.columns.name')}</TableCell>
-                <TableCell>{t('keyWorkspace.columns.provider')}</TableCell>
-                <TableCell>{t('keyWorkspace.report.outcome')}</TableCell>
-                <TableCell>{t('keyWorkspace.report.details')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map(result => {
-                const key = report.keys.get(result.keyId);
-                let outcome;
-                if (!result.ok) {
-                  outcome = (
-                    <span className={`${classes.outcome} ${classes.failed}`}>
-                      <ErrorIcon fontSize="small" />
-                      {t('keyWorkspace.report.failed')}
-                    </span>
-                  );
-                } else if (result.localOnly) {
-                  outcome = (
-                    <span className={`${classes.outcome} ${classes.local}`}>
-                      <InfoIcon fontSize="small" />
-                      {t('keyWorkspace.report.localOnly')}
-                    </span>
-                  );
-                } else {
-                  outcome = (
-                    <span className={`${classes.outcome} ${classes.ok}`}>
-                      <CheckCircleIcon fontSize="small" />
-                      {t('keyWorkspace.report.succeeded')}
-                    </span>
-                  );
-                }
-                return (
-                  <TableRow
-                    key={result.keyId}
-                    data-testid={`report-row-${result.keyId}`}
-                  >
-                    <TableCell>{key?.name ?? result.keyId}</TableCell>
-                    <TableCell>{key?.provider ?? t('common.none')}</TableCell>
-                    <TableCell>{outcome}</TableCell>
-                    <TableCell>
-                      {result.error ??
-                        (result.localOnly
-                          ? t('keyWorkspace.report.localOnlyDetail')
-                          : '')}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} color="primary">
-          {t('keyWorkspace.dialog.close')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+      </DialogContentText>
+      <DataTable
+        containerClassName={classes.list}
+        testId="batch-report"
+        columns={[
+          { label: t('keyWorkspace.columns.name') },
+          { label: t('keyWorkspace.columns.provider') },
+          { label: t('keyWorkspace.report.outcome') },
+          { label: t('keyWorkspace.report.details') },
+        ]}
+      >
+        {rows.map(result => {
+          const key = report.keys.get(result.keyId);
+          let outcome;
+          if (!result.ok) {
+            outcome = (
+              <span className={`${classes.outcome} ${classes.failed}`}>
+                <ErrorIcon fontSize="small" />
+                {t('keyWorkspace.report.failed')}
+              </span>
+            );
+          } else if (result.localOnly) {
+            outcome = (
+              <span className={`${classes.outcome} ${classes.local}`}>
+                <InfoIcon fontSize="small" />
+                {t('keyWorkspace.report.localOnly')}
+              </span>
+            );
+          } else {
+            outcome = (
+              <span className={`${classes.outcome} ${classes.ok}`}>
+                <CheckCircleIcon fontSize="small" />
+                {t('keyWorkspace.report.succeeded')}
+              </span>
+            );
+          }
+          return (
+            <TableRow
+              key={result.keyId}
+              data-testid={`report-row-${result.keyId}`}
+            >
+              <TableCell>{key?.name ?? result.keyId}</TableCell>
+              <TableCell>{key?.provider ?? t('common.none')}</TableCell>
+              <TableCell>{outcome}</TableCell>
+              <TableCell>
+                {result.error ??
+                  (result.localOnly
+                    ? t('keyWorkspace.report.localOnlyDetail')
+                    : '')}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </DataTable>
+    </ActionDialog>
   );
 }
 
@@ -167,53 +151,42 @@ export function DeleteKeysDialog(props: {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return (
-    <Dialog open onClose={onCancel} maxWidth="md" fullWidth>
-      <DialogTitle>
-        {t('keyWorkspace.delete.title', { count: keys.length })}
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          {t('keyWorkspace.delete.warning')}
-        </DialogContentText>
-        <Box className={classes.list}>
-          <Table size="small" data-testid="delete-list">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('keyWorkspace.columns.name')}</TableCell>
-                <TableCell>{t('keyWorkspace.columns.provider')}</TableCell>
-                <TableCell>{t('keyWorkspace.columns.account')}</TableCell>
-                <TableCell>{t('keyWorkspace.delete.where')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {keys.map(key => (
-                <TableRow key={key.id}>
-                  <TableCell>{key.name}</TableCell>
-                  <TableCell>{key.provider}</TableCell>
-                  <TableCell>{key.accountName}</TableCell>
-                  <TableCell>
-                    {key.capabilities.deleteAtProvider
-                      ? t('keyWorkspace.delete.atProvider')
-                      : t('keyWorkspace.delete.localOnly')}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          onClick={onConfirm}
-          color="secondary"
-          variant="contained"
-          disabled={busy || keys.length === 0}
-        >
-          {t('keyWorkspace.delete.confirm', { count: keys.length })}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      size="md"
+      onClose={onCancel}
+      title={t('keyWorkspace.delete.title', { count: keys.length })}
+      confirm={{
+        label: t('keyWorkspace.delete.confirm', { count: keys.length }),
+        destructive: true,
+        disabled: busy || keys.length === 0,
+        onClick: onConfirm,
+      }}
+    >
+      <DialogContentText>{t('keyWorkspace.delete.warning')}</DialogContentText>
+      <DataTable
+        containerClassName={classes.list}
+        testId="delete-list"
+        columns={[
+          { label: t('keyWorkspace.columns.name') },
+          { label: t('keyWorkspace.columns.provider') },
+          { label: t('keyWorkspace.columns.account') },
+          { label: t('keyWorkspace.delete.where') },
+        ]}
+      >
+        {keys.map(key => (
+          <TableRow key={key.id}>
+            <TableCell>{key.name}</TableCell>
+            <TableCell>{key.provider}</TableCell>
+            <TableCell>{key.accountName}</TableCell>
+            <TableCell>
+              {key.capabilities.deleteAtProvider
+                ? t('keyWorkspace.delete.atProvider')
+                : t('keyWorkspace.delete.localOnly')}
+            </TableCell>
+          </TableRow>
+        ))}
+      </DataTable>
+    </ActionDialog>
   );
 }
 
@@ -228,28 +201,23 @@ export function AssignOwnerDialog(props: {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const [owner, setOwner] = useState<string | null>(null);
   return (
-    <Dialog open onClose={onCancel} maxWidth="sm" fullWidth>
-      <DialogTitle>{t('keyWorkspace.assign.title', { count })}</DialogTitle>
-      <DialogContent>
-        <EntityPicker
-          name="assign-owner"
-          label={t('keyWorkspace.assign.owner')}
-          value={owner}
-          onChange={setOwner}
-        />
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          onClick={() => onConfirm(owner)}
-          color="primary"
-          variant="contained"
-          disabled={busy || !owner}
-        >
-          {t('keyWorkspace.assign.confirm')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      size="sm"
+      onClose={onCancel}
+      title={t('keyWorkspace.assign.title', { count })}
+      confirm={{
+        label: t('keyWorkspace.assign.confirm'),
+        disabled: busy || !owner,
+        onClick: () => onConfirm(owner),
+      }}
+    >
+      <EntityPicker
+        name="assign-owner"
+        label={t('keyWorkspace.assign.owner')}
+        value={owner}
+        onChange={setOwner}
+      />
+    </ActionDialog>
   );
 }
 
@@ -271,48 +239,41 @@ export function BatchTagsDialog(props: {
       current.includes(id) ? current.filter(c => c !== id) : [...current, id],
     );
   return (
-    <Dialog open onClose={onCancel} maxWidth="xs" fullWidth>
-      <DialogTitle>
-        {t(
-          mode === 'addTags'
-            ? 'keyWorkspace.tagsDialog.addTitle'
-            : 'keyWorkspace.tagsDialog.removeTitle',
-          { count },
-        )}
-      </DialogTitle>
-      <DialogContent>
-        {tags.length === 0 && (
-          <Typography color="textSecondary">
-            {t('keyWorkspace.tagsDialog.none')}
-          </Typography>
-        )}
-        <Box className={classes.tags}>
-          {tags.map(tag => (
-            <FormControlLabel
-              key={tag.id}
-              control={
-                <Checkbox
-                  checked={chosen.includes(tag.id)}
-                  onChange={() => toggle(tag.id)}
-                  inputProps={{ 'aria-label': tag.name }}
-                />
-              }
-              label={<TagChip tag={tag} />}
-            />
-          ))}
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>{t('keyWorkspace.dialog.cancel')}</Button>
-        <Button
-          onClick={() => onConfirm(chosen)}
-          color="primary"
-          variant="contained"
-          disabled={busy || chosen.length === 0}
-        >
-          {t('keyWorkspace.tagsDialog.confirm')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      size="xs"
+      onClose={onCancel}
+      title={t(
+        mode === 'addTags'
+          ? 'keyWorkspace.tagsDialog.addTitle'
+          : 'keyWorkspace.tagsDialog.removeTitle',
+        { count },
+      )}
+      confirm={{
+        label: t('keyWorkspace.tagsDialog.confirm'),
+        disabled: busy || chosen.length === 0,
+        onClick: () => onConfirm(chosen),
+      }}
+    >
+      {tags.length === 0 && (
+        <Typography color="textSecondary">
+          {t('keyWorkspace.tagsDialog.none')}
+        </Typography>
+      )}
+      <Box className={classes.tags}>
+        {tags.map(tag => (
+          <FormControlLabel
+            key={tag.id}
+            control={
+              <Checkbox
+                checked={chosen.includes(tag.id)}
+                onChange={() => toggle(tag.id)}
+                inputProps={{ 'aria-label': tag.name }}
+              />
+            }
+            label={<TagChip tag={tag} />}
+          />
+        ))}
+      </Box>
+    </ActionDialog>
   );
 }

@@ -16,11 +16,7 @@ import {
 import CloseIcon from '@material-ui/icons/Close';
 import Alert from '@material-ui/lab/Alert';
 import Skeleton from '@material-ui/lab/Skeleton';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -33,11 +29,17 @@ import {
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, useKey, useKeyAuditEvents } from '../../hooks';
-import { CostLines, QueryErrorPanel } from '../common';
+import {
+  errorMessage,
+  useFormatters,
+  useKey,
+  useKeyAuditEvents,
+  useNotify,
+} from '../../hooks';
+import { CostLines, QueryContent } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 import { KeyUsageChart } from './KeyUsageChart';
-import { EntityPicker } from './OwnerPicker';
+import { OwnerAndComponentPickers } from './OwnerPicker';
 
 const useStyles = makeStyles(theme => ({
   paper: {
@@ -112,45 +114,48 @@ function AuditHistory(props: { keyId: string; reloadToken: number }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const events = useKeyAuditEvents(props.keyId, props.reloadToken);
-  if (events.error) {
-    return <QueryErrorPanel error={events.error} onRetry={events.retry} />;
-  }
-  if (!events.value) {
-    return <Skeleton variant="rect" height={80} />;
-  }
-  if (events.value.items.length === 0) {
-    return (
-      <Typography variant="body2" color="textSecondary">
-        {t('keyWorkspace.detail.noHistory')}
-      </Typography>
-    );
-  }
   return (
-    <List dense disablePadding data-testid="key-audit">
-      {events.value.items.map(event => (
-        <ListItem key={event.id} disableGutters divider>
-          <ListItemText
-            primary={
-              <span>
-                <strong>{event.action}</strong> ·{' '}
-                <EntityRefLink entityRef={event.actorRef} defaultKind="user" />
-              </span>
-            }
-            secondary={
-              <>
-                {format.dateTime(event.occurredAt)}
-                {describeChanges(event).map(line => (
-                  <span key={line} className={classes.change}>
-                    <br />
-                    {line}
+    <QueryContent
+      query={events}
+      loading={<Skeleton variant="rect" height={80} />}
+      isEmpty={value => value.items.length === 0}
+      empty={
+        <Typography variant="body2" color="textSecondary">
+          {t('keyWorkspace.detail.noHistory')}
+        </Typography>
+      }
+    >
+      {value => (
+        <List dense disablePadding data-testid="key-audit">
+          {value.items.map(event => (
+            <ListItem key={event.id} disableGutters divider>
+              <ListItemText
+                primary={
+                  <span>
+                    <strong>{event.action}</strong> ·{' '}
+                    <EntityRefLink
+                      entityRef={event.actorRef}
+                      defaultKind="user"
+                    />
                   </span>
-                ))}
-              </>
-            }
-          />
-        </ListItem>
-      ))}
-    </List>
+                }
+                secondary={
+                  <>
+                    {format.dateTime(event.occurredAt)}
+                    {describeChanges(event).map(line => (
+                      <span key={line} className={classes.change}>
+                        <br />
+                        {line}
+                      </span>
+                    ))}
+                  </>
+                }
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </QueryContent>
   );
 }
 
@@ -165,7 +170,7 @@ function EditableDetails(props: {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
   const [ownerRef, setOwnerRef] = useState(apiKey.ownerRef);
@@ -190,20 +195,13 @@ function EditableDetails(props: {
     setSaving(true);
     try {
       await api.updateKey(apiKey.id, patch);
-      alertApi.post({
-        message: t('keyWorkspace.detail.saved'),
-        severity: 'success',
-        display: 'transient',
-      });
+      notify.success(t('keyWorkspace.detail.saved'));
       setEditing(false);
       onSaved();
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.detail.saveFailed', {
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('keyWorkspace.detail.saveFailed', { error: errorMessage(error) }),
+      );
     } finally {
       setSaving(false);
     }
@@ -263,18 +261,12 @@ function EditableDetails(props: {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
-      <EntityPicker
-        name="key-owner"
-        label={t('keyWorkspace.columns.owner')}
-        value={ownerRef}
-        onChange={setOwnerRef}
-      />
-      <EntityPicker
-        name="key-component"
-        label={t('keyWorkspace.columns.component')}
-        kinds={['Component']}
-        value={componentRef}
-        onChange={setComponentRef}
+      <OwnerAndComponentPickers
+        name="key"
+        ownerRef={ownerRef}
+        onOwnerChange={setOwnerRef}
+        componentRef={componentRef}
+        onComponentChange={setComponentRef}
       />
       <TextField
         select
@@ -470,16 +462,19 @@ function DrawerBody(props: KeyDetailDrawerProps & { keyId: string }) {
           <CloseIcon />
         </IconButton>
       </Box>
-      {key.error && <QueryErrorPanel error={key.error} onRetry={key.retry} />}
-      {!key.value && !key.error && <Skeleton variant="rect" height={240} />}
-      {key.value && (
-        <KeyDetails
-          apiKey={key.value}
-          tags={tags}
-          onChanged={changed}
-          reloadToken={reloadToken}
-        />
-      )}
+      <QueryContent
+        query={key}
+        loading={<Skeleton variant="rect" height={240} />}
+      >
+        {value => (
+          <KeyDetails
+            apiKey={value}
+            tags={tags}
+            onChanged={changed}
+            reloadToken={reloadToken}
+          />
+        )}
+      </QueryContent>
     </Box>
   );
 }

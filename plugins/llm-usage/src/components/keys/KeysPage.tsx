@@ -3,11 +3,7 @@ import { Box, Button, Grid, LinearProgress } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
 import Alert from '@material-ui/lab/Alert';
 import { EmptyState } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -19,10 +15,12 @@ import { llmUsageTranslationRef } from '../../translation';
 import { UsageExportFormat, llmUsageApiRef } from '../../api';
 import { saveFile } from '../../lib/saveFile';
 import {
+  errorMessage,
   useAccounts,
   useKeyList,
   useKeyPermissions,
   useKeySummary,
+  useNotify,
   useTags,
   useUrlParams,
 } from '../../hooks';
@@ -96,7 +94,7 @@ function useMissingOwnerRefs(keys: ApiKey[] | undefined): Set<string> {
 export function KeysPage() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [params, setParams] = useUrlParams();
   const { filters, update, clear, page, size, setPage, setSize } =
     useKeyFilters();
@@ -198,12 +196,9 @@ export function KeysPage() {
       setSelection(EMPTY_SELECTION);
       reload();
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.batch.failed', {
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('keyWorkspace.batch.failed', { error: errorMessage(error) }),
+      );
     } finally {
       setBusy(false);
       setDialog(undefined);
@@ -223,12 +218,9 @@ export function KeysPage() {
           const chosen = await resolveSelection(api, selection, baseQuery);
           setDialog({ kind: 'delete', keys: chosen });
         } catch (error) {
-          alertApi.post({
-            message: t('keyWorkspace.batch.failed', {
-              error: (error as Error).message,
-            }),
-            severity: 'error',
-          });
+          notify.error(
+            t('keyWorkspace.batch.failed', { error: errorMessage(error) }),
+          );
         } finally {
           setBusy(false);
         }
@@ -252,12 +244,9 @@ export function KeysPage() {
           : undefined;
       saveFile(await api.exportKeys({ ...baseQuery, ids }, format));
     } catch (error) {
-      alertApi.post({
-        message: t('keyWorkspace.export.failed', {
-          error: (error as Error).message,
-        }),
-        severity: 'error',
-      });
+      notify.error(
+        t('keyWorkspace.export.failed', { error: errorMessage(error) }),
+      );
     } finally {
       setBusy(false);
     }

@@ -8,7 +8,7 @@ import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useNotify, useSubmit } from '../../hooks';
 import { ActionDialog, DialogFields } from '../common';
-import { EntityPicker } from './OwnerPicker';
+import { OwnerAndComponentPickers } from './OwnerPicker';
 
 /**
  * Registers a key by hand, for providers whose API cannot list keys
@@ -109,18 +109,12 @@ export function RegisterKeyDialog(props: {
           value={providerKeyId}
           onChange={e => setProviderKeyId(e.target.value)}
         />
-        <EntityPicker
-          name="register-owner"
-          label={t('keyWorkspace.columns.owner')}
-          value={ownerRef}
-          onChange={setOwnerRef}
-        />
-        <EntityPicker
-          name="register-component"
-          label={t('keyWorkspace.columns.component')}
-          kinds={['Component']}
-          value={componentRef}
-          onChange={setComponentRef}
+        <OwnerAndComponentPickers
+          name="register"
+          ownerRef={ownerRef}
+          onOwnerChange={setOwnerRef}
+          componentRef={componentRef}
+          onComponentChange={setComponentRef}
         />
         <TextField
           id="register-expires"
