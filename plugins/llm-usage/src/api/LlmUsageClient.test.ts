@@ -189,4 +189,107 @@ describe('LlmUsageClient', () => {
       rolledUntil: null,
     });
   });
+  it('sends key list filters comma separated and leaves false and empty filters out', async () => {
+    const seen = captureQuery('/keys', { items: [], total: 0 });
+    await client.listKeys({
+      provider: ['openai', 'anthropic'],
+      status: ['active'],
+      tag: [],
+      orphaned: false,
+      q: '',
+      minMonthCost: '12.50',
+      limit: 20,
+    });
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      provider: 'openai,anthropic',
+      status: 'active',
+      minMonthCost: '12.50',
+      limit: '20',
+    });
+  });
+
+  it('sends only the parameters the spec declares for the operation', async () => {
+    const seen = captureQuery('/usage/overview', {});
+    await client.getOverview({
+      from: '2025-01-01T00:00:00.000Z',
+      // A page passing more than the query type names must not get a 400
+      // from the backend's strict query schemas.
+      ...({ search: 'leftover' } as object),
+    });
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      from: '2025-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('sends a change as JSON with its method and path', async () => {
+    const seen: { method?: string; body?: unknown; type?: string | null } = {};
+    server.use(
+      http.patch(`${baseUrl}/keys/k%2F1`, async ({ request }) => {
+        seen.method = request.method;
+        seen.type = request.headers.get('Content-Type');
+        seen.body = await request.json();
+        return HttpResponse.json({ id: 'k/1', name: 'renamed' });
+      }),
+    );
+    const key = await client.updateKey('k/1', { name: 'renamed' });
+    expect(seen).toEqual({
+      method: 'PATCH',
+      type: 'application/json',
+      body: { name: 'renamed' },
+    });
+    expect(key).toEqual({ id: 'k/1', name: 'renamed' });
+  });
+
+  it('resolves a 204 delete to nothing and rejects a refused one', async () => {
+    server.use(
+      http.delete(
+        `${baseUrl}/tags/t1`,
+        () => new HttpResponse(null, { status: 204 }),
+      ),
+      http.delete(`${baseUrl}/tags/t2`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'admin only' },
+            request: { method: 'DELETE', url: '/tags/t2' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await expect(client.deleteTag('t1')).resolves.toBeUndefined();
+    const error = await client.deleteTag('t2').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(403);
+  });
+
+  it('exports chosen keys with their ids comma separated', async () => {
+    const seen: { url?: URL } = {};
+    server.use(
+      http.get(`${baseUrl}/keys/export`, ({ request }) => {
+        seen.url = new URL(request.url);
+        return new HttpResponse('id\r\n', {
+          headers: { 'Content-Type': 'text/csv' },
+        });
+      }),
+    );
+    const file = await client.exportKeys({ ids: ['a', 'b'] }, 'csv');
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      ids: 'a,b',
+      format: 'csv',
+    });
+    expect(file.filename).toBe('llm-usage-keys.csv');
+  });
+
+  it('asks for unread alerts only when asked', async () => {
+    const seen = captureQuery('/alerts', { items: [] });
+    await client.listAlerts({ unread: true, severity: 'error' });
+    expect(Object.fromEntries(seen.url!.searchParams)).toEqual({
+      unread: 'true',
+      severity: 'error',
+    });
+    const none = captureQuery('/alerts', { items: [] });
+    await client.listAlerts({ unread: false });
+    expect(Object.fromEntries(none.url!.searchParams)).toEqual({});
+  });
 });

@@ -1,127 +1,63 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
-  Alert,
   AlertListQuery,
-  AlertListResponse,
-  AlertRule,
   AlertRuleInput,
-  AlertRuleListResponse,
-  AlertUnreadCountResponse,
-  MarkAlertsReadResponse,
-  ApiKey,
   AuditEventListQuery,
-  AuditEventListResponse,
-  BalanceHistoryResponse,
-  Budget,
-  BudgetListResponse,
+  CallListQuery,
   CreateBudgetRequest,
-  DigestPreferences,
-  DigestPreferencesResponse,
-  QuotaResponse,
-  UpdateBudgetRequest,
-  UpdateDigestPreferencesRequest,
   CreateProviderAccountRequest,
   CreateTagRequest,
+  DailyCostsQuery,
   KeyBatchRequest,
-  KeyBatchResponse,
   KeyListQuery,
-  KeyListResponse,
-  KeyTag,
+  ProjectListQuery,
+  ProjectTrendsQuery,
   RegisterKeyRequest,
-  ListProviderAccountsResponse,
-  ListProvidersResponse,
-  ListTagsResponse,
-  ProviderAccountSummary,
-  SyncNowResponse,
   SyncRunListQuery,
-  SyncRunListResponse,
-  TestConnectionResponse,
+  UpdateBudgetRequest,
+  UpdateDigestPreferencesRequest,
   UpdateKeyRequest,
   UpdateProviderAccountRequest,
   UpdateTagRequest,
-  CallListQuery,
-  CallListResponse,
-  DailyCostsQuery,
-  DailyCostsResponse,
-  LlmUsageInfoResponse,
-  GroupProjectsQuery,
-  GroupProjectsResponse,
-  GroupSpendQuery,
-  GroupSpendResponse,
-  ProjectListQuery,
-  ProjectListResponse,
-  ProjectModelsResponse,
-  ProjectStatsResponse,
-  ProjectTrendsQuery,
-  ProjectTrendsResponse,
-  UsageOverviewResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
-  UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { DefaultApiClient, type TypedResponse } from '../generated';
 import type {
   ExportedFile,
-  KeyUsageResponse,
   LlmUsageApi,
   LlmUsageRequestOptions,
   UsageExportFormat,
 } from './LlmUsageApi';
 
-type QueryValue = string | number | undefined;
-
 /**
  * Talks to the LLM Usage backend through the app's discovery and fetch APIs,
  * so the user's Backstage token and any configured base URL apply.
  *
+ * Requests are built by the client generated from the backend's OpenAPI spec
+ * (`src/generated`); this class only keeps the method names the pages use and
+ * turns responses into values, files or a `ResponseError`.
+ *
  * @public
  */
 export class LlmUsageClient implements LlmUsageApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.api = new DefaultApiClient(options);
   }
 
   getOverview(query: UsageRangeQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<UsageOverviewResponse>(
-      '/usage/overview',
-      { from: query.from, to: query.to },
-      options,
-    );
+    return json(this.api.getOverview({ query }, options));
   }
 
   getProjects(query: ProjectListQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<ProjectListResponse>(
-      '/usage/projects',
-      {
-        from: query.from,
-        to: query.to,
-        search: query.search,
-        sort: query.sort,
-        order: query.order,
-        offset: query.offset,
-        limit: query.limit,
-      },
-      options,
-    );
+    return json(this.api.getProjects({ query }, options));
   }
 
   getTrends(query: UsageTrendsQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<UsageTrendsResponse>(
-      '/usage/trends',
-      {
-        from: query.from,
-        to: query.to,
-        interval: query.interval,
-        tz: query.tz,
-        split: query.split,
-      },
-      options,
-    );
+    return json(this.api.getTrends({ query }, options));
   }
 
   getProjectStats(
@@ -129,10 +65,8 @@ export class LlmUsageClient implements LlmUsageApi {
     query: UsageRangeQuery = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<ProjectStatsResponse>(
-      `${projectPath(projectId)}/stats`,
-      { from: query.from, to: query.to },
-      options,
+    return json(
+      this.api.getProjectStats({ path: { projectId }, query }, options),
     );
   }
 
@@ -141,15 +75,8 @@ export class LlmUsageClient implements LlmUsageApi {
     query: ProjectTrendsQuery = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<ProjectTrendsResponse>(
-      `${projectPath(projectId)}/trends`,
-      {
-        from: query.from,
-        to: query.to,
-        interval: query.interval,
-        tz: query.tz,
-      },
-      options,
+    return json(
+      this.api.getProjectTrends({ path: { projectId }, query }, options),
     );
   }
 
@@ -158,10 +85,8 @@ export class LlmUsageClient implements LlmUsageApi {
     query: UsageRangeQuery = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<ProjectModelsResponse>(
-      `${projectPath(projectId)}/models`,
-      { from: query.from, to: query.to },
-      options,
+    return json(
+      this.api.getProjectModels({ path: { projectId }, query }, options),
     );
   }
 
@@ -170,41 +95,25 @@ export class LlmUsageClient implements LlmUsageApi {
     query: CallListQuery = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<CallListResponse>(
-      `${projectPath(projectId)}/calls`,
-      {
-        from: query.from,
-        to: query.to,
-        model: query.model,
-        status: query.status,
-        type: query.type,
-        sort: query.sort,
-        order: query.order,
-        limit: query.limit,
-        cursor: query.cursor,
-      },
-      options,
+    return json(
+      this.api.getProjectCalls({ path: { projectId }, query }, options),
     );
   }
 
+  getDailyCosts(query: DailyCostsQuery = {}, options?: LlmUsageRequestOptions) {
+    return json(this.api.getDailyCosts({ query }, options));
+  }
+
   getInfo(options?: LlmUsageRequestOptions) {
-    return this.get<LlmUsageInfoResponse>('/info', {}, options);
+    return json(this.api.getInfo({}, options));
   }
 
   exportProjects(
     query: Omit<ProjectListQuery, 'offset' | 'limit'>,
     format: UsageExportFormat,
   ) {
-    return this.download(
-      '/usage/projects/export',
-      {
-        from: query.from,
-        to: query.to,
-        search: query.search,
-        sort: query.sort,
-        order: query.order,
-        format,
-      },
+    return file(
+      this.api.exportProjects({ query: { ...query, format } }),
       `llm-usage-projects.${format}`,
     );
   }
@@ -214,117 +123,89 @@ export class LlmUsageClient implements LlmUsageApi {
     query: Omit<CallListQuery, 'limit' | 'cursor'>,
     format: UsageExportFormat,
   ) {
-    return this.download(
-      `${projectPath(projectId)}/calls/export`,
-      {
-        from: query.from,
-        to: query.to,
-        model: query.model,
-        status: query.status,
-        type: query.type,
-        sort: query.sort,
-        order: query.order,
-        format,
-      },
+    return file(
+      this.api.exportProjectCalls({
+        path: { projectId },
+        query: { ...query, format },
+      }),
       `llm-usage-calls.${format}`,
     );
   }
 
   listKeys(query: KeyListQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<KeyListResponse>('/keys', keyListParams(query), options);
+    return json(this.api.listKeys({ query: keyListQuery(query) }, options));
   }
 
   getKey(id: string, options?: LlmUsageRequestOptions) {
-    return this.get<ApiKey>(`/keys/${encodeURIComponent(id)}`, {}, options);
+    return json(this.api.getKey({ path: { id } }, options));
   }
 
   updateKey(id: string, patch: UpdateKeyRequest) {
-    return this.send<ApiKey>('PATCH', `/keys/${encodeURIComponent(id)}`, patch);
+    return json(this.api.updateKey({ path: { id }, body: patch }));
   }
 
   registerKey(request: RegisterKeyRequest) {
-    return this.send<ApiKey>('POST', '/keys', request);
+    return json(this.api.registerKey({ body: request }));
   }
 
   batchKeys(request: KeyBatchRequest) {
-    return this.send<KeyBatchResponse>('POST', '/keys/batch', request);
+    return json(this.api.batchKeys({ body: request }));
   }
 
   exportKeys(
     query: KeyListQuery & { ids?: string[] },
     format: UsageExportFormat,
   ): Promise<ExportedFile> {
-    return this.download(
-      '/keys/export',
-      { ...keyListParams(query), ids: query.ids?.join(','), format },
+    return file(
+      this.api.exportKeys({
+        query: { ...keyListQuery(query), ids: query.ids, format },
+      }),
       `llm-usage-keys.${format}`,
     );
   }
 
   listTags(options?: LlmUsageRequestOptions) {
-    return this.get<ListTagsResponse>('/tags', {}, options);
+    return json(this.api.listTags({}, options));
   }
 
   createTag(request: CreateTagRequest) {
-    return this.send<KeyTag>('POST', '/tags', request);
+    return json(this.api.createTag({ body: request }));
   }
 
   updateTag(id: string, patch: UpdateTagRequest) {
-    return this.send<KeyTag>('PATCH', `/tags/${encodeURIComponent(id)}`, patch);
+    return json(this.api.updateTag({ path: { id }, body: patch }));
   }
 
-  async deleteTag(id: string) {
-    await this.send<unknown>('DELETE', `/tags/${encodeURIComponent(id)}`);
+  deleteTag(id: string) {
+    return empty(this.api.deleteTag({ path: { id } }));
   }
 
   listProviders(options?: LlmUsageRequestOptions) {
-    return this.get<ListProvidersResponse>('/providers', {}, options);
+    return json(this.api.listProviders({}, options));
   }
 
   listAccounts(options?: LlmUsageRequestOptions) {
-    return this.get<ListProviderAccountsResponse>('/accounts', {}, options);
+    return json(this.api.listAccounts({}, options));
   }
 
   createAccount(request: CreateProviderAccountRequest) {
-    return this.send<ProviderAccountSummary>('POST', '/accounts', request);
+    return json(this.api.createAccount({ body: request }));
   }
 
   updateAccount(id: string, patch: UpdateProviderAccountRequest) {
-    return this.send<ProviderAccountSummary>(
-      'PATCH',
-      `/accounts/${encodeURIComponent(id)}`,
-      patch,
-    );
+    return json(this.api.updateAccount({ path: { id }, body: patch }));
   }
 
   testAccount(id: string) {
-    return this.send<TestConnectionResponse>(
-      'POST',
-      `/accounts/${encodeURIComponent(id)}/test`,
-    );
+    return json(this.api.testAccount({ path: { id } }));
   }
 
   syncAccount(id: string) {
-    return this.send<SyncNowResponse>(
-      'POST',
-      `/accounts/${encodeURIComponent(id)}/sync`,
-    );
+    return json(this.api.syncAccount({ path: { id } }));
   }
 
   listSyncRuns(query: SyncRunListQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<SyncRunListResponse>(
-      '/sync-runs',
-      {
-        accountId: query.accountId,
-        status: query.status,
-        trigger: query.trigger,
-        from: query.from,
-        to: query.to,
-        limit: query.limit,
-        cursor: query.cursor,
-      },
-      options,
-    );
+    return json(this.api.listSyncRuns({ query }, options));
   }
 
   getKeyUsage(
@@ -332,305 +213,136 @@ export class LlmUsageClient implements LlmUsageApi {
     query: { from: string; to: string },
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<KeyUsageResponse>(
-      `/keys/${encodeURIComponent(id)}/usage`,
-      { from: query.from, to: query.to },
-      options,
-    );
+    return json(this.api.getKeyUsage({ path: { id }, query }, options));
   }
 
   listAuditEvents(
     query: AuditEventListQuery = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<AuditEventListResponse>(
-      '/audit-events',
-      {
-        targetType: query.targetType,
-        targetId: query.targetId,
-        actorRef: query.actorRef,
-        action: query.action,
-        from: query.from,
-        to: query.to,
-        limit: query.limit,
-        cursor: query.cursor,
-      },
-      options,
-    );
+    return json(this.api.listAuditEvents({ query }, options));
   }
 
   getQuota(
     query: { entityRef?: string } = {},
     options?: LlmUsageRequestOptions,
   ) {
-    return this.get<QuotaResponse>(
-      '/usage/quota',
-      { entityRef: query.entityRef },
-      options,
-    );
+    return json(this.api.getQuota({ query }, options));
   }
 
   getBalanceHistory(accountId: string, options?: LlmUsageRequestOptions) {
-    return this.get<BalanceHistoryResponse>(
-      `/accounts/${encodeURIComponent(accountId)}/balance-history`,
-      {},
-      options,
+    return json(
+      this.api.getBalanceHistory({ path: { id: accountId } }, options),
     );
   }
 
   listBudgets(options?: LlmUsageRequestOptions) {
-    return this.get<BudgetListResponse>('/budgets', {}, options);
+    return json(this.api.listBudgets({}, options));
   }
 
   createBudget(request: CreateBudgetRequest) {
-    return this.send<Budget>('POST', '/budgets', request);
+    return json(this.api.createBudget({ body: request }));
   }
 
   updateBudget(id: string, patch: UpdateBudgetRequest) {
-    return this.send<Budget>(
-      'PATCH',
-      `/budgets/${encodeURIComponent(id)}`,
-      patch,
-    );
+    return json(this.api.updateBudget({ path: { id }, body: patch }));
   }
 
-  async deleteBudget(id: string) {
-    await this.send<unknown>('DELETE', `/budgets/${encodeURIComponent(id)}`);
+  deleteBudget(id: string) {
+    return empty(this.api.deleteBudget({ path: { id } }));
   }
 
   getDigestPreferences(options?: LlmUsageRequestOptions) {
-    return this.get<DigestPreferencesResponse>(
-      '/digests/preferences',
-      {},
-      options,
-    );
+    return json(this.api.getDigestPreferences({}, options));
   }
 
   updateDigestPreferences(request: UpdateDigestPreferencesRequest) {
-    return this.send<DigestPreferences>('PUT', '/digests/preferences', request);
+    return json(this.api.updateDigestPreferences({ body: request }));
   }
 
   exportAuditEvents(
     query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
     format: UsageExportFormat,
   ) {
-    return this.download(
-      '/audit-events/export',
-      {
-        targetType: query.targetType,
-        targetId: query.targetId,
-        actorRef: query.actorRef,
-        action: query.action,
-        from: query.from,
-        to: query.to,
-        format,
-      },
+    return file(
+      this.api.exportAuditEvents({ query: { ...query, format } }),
       `llm-usage-activity.${format}`,
     );
   }
 
   listAlerts(query: AlertListQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<AlertListResponse>(
-      '/alerts',
-      {
-        severity: query.severity,
-        type: query.type,
-        state: query.state,
-        unread: query.unread ? 'true' : undefined,
-        limit: query.limit,
-        cursor: query.cursor,
-      },
-      options,
+    // `unread=false` would mean the same as leaving it out.
+    return json(
+      this.api.listAlerts(
+        { query: { ...query, unread: query.unread || undefined } },
+        options,
+      ),
     );
   }
 
   getAlert(id: string, options?: LlmUsageRequestOptions) {
-    return this.get<Alert>(`/alerts/${encodeURIComponent(id)}`, {}, options);
+    return json(this.api.getAlert({ path: { id } }, options));
   }
 
   getUnreadAlertCount(options?: LlmUsageRequestOptions) {
-    return this.get<AlertUnreadCountResponse>(
-      '/alerts/unread-count',
-      {},
-      options,
-    );
+    return json(this.api.getUnreadAlertCount({}, options));
   }
 
   markAlertsRead(ids: string[]) {
-    return this.send<MarkAlertsReadResponse>('POST', '/alerts/read', { ids });
+    return json(this.api.markAlertsRead({ body: { ids } }));
   }
 
   markAllAlertsRead() {
-    return this.send<MarkAlertsReadResponse>('POST', '/alerts/read-all', {});
+    return json(this.api.markAllAlertsRead());
   }
 
   listAlertRules(options?: LlmUsageRequestOptions) {
-    return this.get<AlertRuleListResponse>('/alert-rules', {}, options);
+    return json(this.api.listAlertRules({}, options));
   }
 
   saveAlertRule(rule: AlertRuleInput) {
-    return this.send<AlertRule>('PUT', '/alert-rules', rule);
+    return json(this.api.saveAlertRule({ body: rule }));
   }
 
-  async deleteAlertRule(id: string) {
-    await this.send<unknown>(
-      'DELETE',
-      `/alert-rules/${encodeURIComponent(id)}`,
-    );
-  }
-
-  /** A JSON request with a body; the response body may be empty (204). */
-  private async send<T>(
-    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await this.fetchApi.fetch(await this.url(path, {}), {
-      method,
-      headers: {
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  /** A file download; the name comes from the server's Content-Disposition. */
-  private async download(
-    path: string,
-    query: Record<string, QueryValue>,
-    fallbackName: string,
-  ): Promise<ExportedFile> {
-    const response = await this.fetchApi.fetch(await this.url(path, query));
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return {
-      blob: await response.blob(),
-      filename:
-        filenameFrom(response.headers.get('Content-Disposition')) ??
-        fallbackName,
-    };
-  }
-
-  private async url(path: string, query: Record<string, QueryValue>) {
-    const baseUrl = await this.discoveryApi.getBaseUrl('llm-usage');
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') {
-        params.set(key, String(value));
-      }
-    }
-    const search = params.toString();
-    return `${baseUrl}${path}${search ? `?${search}` : ''}`;
-  }
-
-  getGroupProjects(
-    groupRef: string,
-    query: GroupProjectsQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return this.get<GroupProjectsResponse>(
-      `${groupPath(groupRef)}/projects`,
-      {
-        from: query.from,
-        to: query.to,
-        search: query.search,
-        sort: query.sort,
-        order: query.order,
-        offset: query.offset,
-        limit: query.limit,
-      },
-      options,
-    );
-  }
-
-  getGroupSpend(
-    groupRef: string,
-    query: GroupSpendQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return this.get<GroupSpendResponse>(
-      `${groupPath(groupRef)}/spend`,
-      { offset: query.offset, limit: query.limit },
-      options,
-    );
-  }
-
-  getDailyCosts(query: DailyCostsQuery = {}, options?: LlmUsageRequestOptions) {
-    return this.get<DailyCostsResponse>(
-      '/costs/daily',
-      {
-        from: query.from,
-        to: query.to,
-        projectId: query.projectId,
-        entityRef: query.entityRef,
-        split: query.split,
-        tz: query.tz,
-      },
-      options,
-    );
-  }
-
-  private async get<T>(
-    path: string,
-    query: Record<string, QueryValue>,
-    options?: LlmUsageRequestOptions,
-  ): Promise<T> {
-    const url = await this.url(path, query);
-    const response = await this.fetchApi.fetch(url, {
-      headers: { Accept: 'application/json' },
-      signal: options?.signal,
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  deleteAlertRule(id: string) {
+    return empty(this.api.deleteAlertRule({ path: { id } }));
   }
 }
 
-/** A Group's path from its entity ref (`group:` by default). */
-function groupPath(groupRef: string) {
-  const { namespace, name } = parseEntityRef(groupRef, {
-    defaultKind: 'group',
-  });
-  return `/groups/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+/** `orphaned=false` would mean the same as leaving it out. */
+function keyListQuery(query: KeyListQuery) {
+  return { ...query, orphaned: query.orphaned || undefined };
 }
 
-function projectPath(projectId: string) {
-  return `/usage/projects/${encodeURIComponent(projectId)}`;
+async function json<T>(pending: Promise<TypedResponse<T>>): Promise<T> {
+  const response = await pending;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return await response.json();
 }
 
-/** List filters go out comma separated, which the backend accepts. */
-function keyListParams(query: KeyListQuery): Record<string, QueryValue> {
-  const list = (values?: string[]) =>
-    values && values.length > 0 ? values.join(',') : undefined;
+/** A response without a body (204). */
+async function empty(pending: Promise<TypedResponse<void>>): Promise<void> {
+  const response = await pending;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+}
+
+/** A file download; the name comes from the server's Content-Disposition. */
+async function file(
+  pending: Promise<Response>,
+  fallbackName: string,
+): Promise<ExportedFile> {
+  const response = await pending;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response);
+  }
   return {
-    q: query.q,
-    provider: list(query.provider),
-    accountId: list(query.accountId),
-    ownerRef: list(query.ownerRef),
-    componentRef: query.componentRef,
-    status: list(query.status),
-    expiry: list(query.expiry),
-    expiringWithinDays: query.expiringWithinDays,
-    tag: list(query.tag),
-    orphaned: query.orphaned ? 'true' : undefined,
-    createdFrom: query.createdFrom,
-    createdTo: query.createdTo,
-    minMonthTokens: query.minMonthTokens,
-    maxMonthTokens: query.maxMonthTokens,
-    minMonthCost: query.minMonthCost,
-    maxMonthCost: query.maxMonthCost,
-    sort: query.sort,
-    order: query.order,
-    limit: query.limit,
-    offset: query.offset,
+    blob: await response.blob(),
+    filename:
+      filenameFrom(response.headers.get('Content-Disposition')) ?? fallbackName,
   };
 }
 
