@@ -9,3 +9,4 @@ export * from './keys';
 export * from './alerts';
 export * from './useNotify';
 export * from './useSubmit';
+export * from './useCursorPages';

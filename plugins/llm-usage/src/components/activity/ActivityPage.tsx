@@ -1,29 +1,21 @@
 import { useState } from 'react';
-import {
-  Box,
-  Button,
-  MenuItem,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  TextField,
-  makeStyles,
-} from '@material-ui/core';
-import { EmptyState, Progress } from '@backstage/core-components';
+import { Box, Button, TextField, makeStyles } from '@material-ui/core';
+import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageApiRef } from '../../api';
-import { useUrlParams } from '../../hooks';
+import { useCursorPages, useUrlParams } from '../../hooks';
 import { useAuditEvents } from '../../hooks/quota';
 import { oneOf } from '../../lib/params';
 import { llmUsageTranslationRef } from '../../translation';
 import {
+  CursorPager,
+  DataTable,
   ExportMenu,
   LlmUsageLayout,
-  QueryErrorPanel,
+  QueryContent,
   SearchField,
   SectionCard,
+  SelectField,
 } from '../common';
 import { AuditEventRow } from './AuditEventRow';
 import {
@@ -42,14 +34,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
   },
   field: { minWidth: 180 },
-  pager: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'center',
-    justifyContent: 'flex-end',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(2),
-  },
 }));
 
 /**
@@ -73,50 +57,40 @@ export function ActivityPage() {
   };
   const pageSize = oneOf(params.get('size'), PAGE_SIZES, PAGE_SIZES[0]);
   const query = toAuditQuery(filters);
-  const queryKey = JSON.stringify(query);
-  // Cursors of the pages before the current one; reset when filters change.
-  const [pages, setPages] = useState<{ key: string; cursors: string[] }>({
-    key: '',
-    cursors: [],
+  // The cursors of the pages before this one reset when the filters change.
+  const pages = useCursorPages(`${JSON.stringify(query)}:${pageSize}`);
+  const events = useAuditEvents({
+    ...query,
+    limit: Number(pageSize),
+    cursor: pages.cursor,
   });
-  const cursors = pages.key === `${queryKey}:${pageSize}` ? pages.cursors : [];
-  const cursor = cursors[cursors.length - 1];
-  const events = useAuditEvents({ ...query, limit: Number(pageSize), cursor });
 
   const setFilter = (patch: Partial<Record<keyof ActivityFilters, string>>) =>
     setParams(patch);
-  const goTo = (next: string[]) =>
-    setPages({ key: `${queryKey}:${pageSize}`, cursors: next });
 
-  let body;
-  if (events.error) {
-    body = <QueryErrorPanel error={events.error} onRetry={events.retry} />;
-  } else if (!events.value) {
-    body = <Progress />;
-  } else if (events.value.items.length === 0) {
-    body = <EmptyState missing="data" title={t('activity.empty')} />;
-  } else {
-    body = (
-      <Box style={{ overflowX: 'auto' }}>
-        <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell padding="checkbox" />
-              <TableCell>{t('activity.columns.time')}</TableCell>
-              <TableCell>{t('activity.columns.actor')}</TableCell>
-              <TableCell>{t('activity.columns.action')}</TableCell>
-              <TableCell>{t('activity.columns.target')}</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {events.value.items.map(event => (
-              <AuditEventRow key={event.id} event={event} />
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
+  const body = (
+    <QueryContent
+      query={events}
+      isEmpty={value => value.items.length === 0}
+      empty={<EmptyState missing="data" title={t('activity.empty')} />}
+    >
+      {value => (
+        <DataTable
+          columns={[
+            { padding: 'checkbox' },
+            { label: t('activity.columns.time') },
+            { label: t('activity.columns.actor') },
+            { label: t('activity.columns.action') },
+            { label: t('activity.columns.target') },
+          ]}
+        >
+          {value.items.map(event => (
+            <AuditEventRow key={event.id} event={event} />
+          ))}
+        </DataTable>
+      )}
+    </QueryContent>
+  );
 
   return (
     <LlmUsageLayout
@@ -140,21 +114,18 @@ export function ActivityPage() {
               value={filters.user ?? ''}
               onChange={value => setFilter({ user: value })}
             />
-            <TextField
-              select
+            <SelectField
               className={classes.field}
               label={t('activity.filters.type')}
               value={filters.key ? 'key' : filters.type}
               disabled={Boolean(filters.key)}
-              onChange={e => setFilter({ type: e.target.value })}
-            >
-              <MenuItem value="">{t('activity.filters.anyType')}</MenuItem>
-              {ACTIVITY_TARGET_TYPES.map(type => (
-                <MenuItem key={type} value={type}>
-                  {t(`activity.types.${type}`)}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={type => setFilter({ type })}
+              anyLabel={t('activity.filters.anyType')}
+              options={ACTIVITY_TARGET_TYPES.map(type => ({
+                value: type,
+                label: t(`activity.types.${type}`),
+              }))}
+            />
             <SearchField
               label={t('activity.filters.action')}
               value={filters.action ?? ''}
@@ -196,35 +167,19 @@ export function ActivityPage() {
         }
       >
         {body}
-        <Box className={classes.pager}>
-          <TextField
-            select
+        <CursorPager
+          pages={pages}
+          nextCursor={events.value?.nextCursor}
+          newerLabel={t('activity.newer')}
+          olderLabel={t('activity.older')}
+        >
+          <SelectField
             label={t('activity.pageSize')}
             value={pageSize}
-            onChange={e => setParams({ size: e.target.value })}
-          >
-            {PAGE_SIZES.map(size => (
-              <MenuItem key={size} value={size}>
-                {size}
-              </MenuItem>
-            ))}
-          </TextField>
-          <Button
-            disabled={cursors.length === 0}
-            onClick={() => goTo(cursors.slice(0, -1))}
-          >
-            {t('activity.newer')}
-          </Button>
-          <Button
-            disabled={!events.value?.nextCursor}
-            onClick={() =>
-              events.value?.nextCursor &&
-              goTo([...cursors, events.value.nextCursor])
-            }
-          >
-            {t('activity.older')}
-          </Button>
-        </Box>
+            onChange={size => setParams({ size })}
+            options={PAGE_SIZES.map(size => ({ value: size, label: size }))}
+          />
+        </CursorPager>
       </SectionCard>
     </LlmUsageLayout>
   );

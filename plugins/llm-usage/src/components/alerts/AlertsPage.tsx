@@ -4,17 +4,12 @@ import {
   Button,
   Chip,
   FormControlLabel,
-  MenuItem,
   Switch,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
-  TextField,
   makeStyles,
 } from '@material-ui/core';
-import { EmptyState, Progress } from '@backstage/core-components';
+import { EmptyState } from '@backstage/core-components';
 import {
   alertApiRef,
   useApi,
@@ -34,12 +29,20 @@ import { llmUsageApiRef } from '../../api';
 import {
   notifyAlertsChanged,
   useAlerts,
+  useCursorPages,
   useFormatters,
   useUrlParams,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
 import { llmUsageTranslationRef } from '../../translation';
-import { LlmUsageLayout, QueryErrorPanel, SectionCard } from '../common';
+import {
+  CursorPager,
+  DataTable,
+  LlmUsageLayout,
+  QueryContent,
+  SectionCard,
+  SelectField,
+} from '../common';
 import { AlertDrawer } from './AlertDrawer';
 import { useAlertMessage } from './alertMessage';
 import { SeverityIcon } from './SeverityIcon';
@@ -56,12 +59,6 @@ const useStyles = makeStyles(theme => ({
   field: { minWidth: 160 },
   row: { cursor: 'pointer' },
   unread: { fontWeight: theme.typography.fontWeightBold as number },
-  pager: {
-    display: 'flex',
-    justifyContent: 'flex-end',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(2),
-  },
 }));
 
 function AlertRow(props: {
@@ -148,14 +145,8 @@ export function AlertsPage() {
     unread: params.get('unread') === 'true' || undefined,
     limit: PAGE_SIZE,
   };
-  const queryKey = JSON.stringify(query);
-  const [pages, setPages] = useState<{ key: string; cursors: string[] }>({
-    key: '',
-    cursors: [],
-  });
-  const cursors = pages.key === queryKey ? pages.cursors : [];
-  const alerts = useAlerts({ ...query, cursor: cursors[cursors.length - 1] });
-  const goTo = (next: string[]) => setPages({ key: queryKey, cursors: next });
+  const pages = useCursorPages(JSON.stringify(query));
+  const alerts = useAlerts({ ...query, cursor: pages.cursor });
   const openId = params.get('alert') ?? undefined;
 
   const report = (error: Error) =>
@@ -176,52 +167,44 @@ export function AlertsPage() {
       });
     }, report);
 
-  let body;
-  if (alerts.error) {
-    body = <QueryErrorPanel error={alerts.error} onRetry={alerts.retry} />;
-  } else if (!alerts.value) {
-    body = <Progress />;
-  } else if (alerts.value.items.length === 0) {
-    body = (
-      <EmptyState
-        missing="data"
-        title={
-          query.state === 'open' && !query.severity && !query.type
-            ? t('alerts.emptyOpen')
-            : t('alerts.empty')
-        }
-      />
-    );
-  } else {
-    body = (
-      <Box style={{ overflowX: 'auto' }}>
-        <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell padding="checkbox">
-                {t('alerts.columns.severity')}
-              </TableCell>
-              <TableCell>{t('alerts.columns.alert')}</TableCell>
-              <TableCell>{t('alerts.columns.owner')}</TableCell>
-              <TableCell>{t('alerts.columns.since')}</TableCell>
-              <TableCell>{t('alerts.columns.state')}</TableCell>
-              <TableCell padding="checkbox" />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {alerts.value.items.map(alert => (
-              <AlertRow
-                key={alert.id}
-                alert={alert}
-                onOpen={id => setParams({ alert: id })}
-                onMarkRead={markRead}
-              />
-            ))}
-          </TableBody>
-        </Table>
-      </Box>
-    );
-  }
+  const body = (
+    <QueryContent
+      query={alerts}
+      isEmpty={value => value.items.length === 0}
+      empty={
+        <EmptyState
+          missing="data"
+          title={
+            query.state === 'open' && !query.severity && !query.type
+              ? t('alerts.emptyOpen')
+              : t('alerts.empty')
+          }
+        />
+      }
+    >
+      {value => (
+        <DataTable
+          columns={[
+            { label: t('alerts.columns.severity'), padding: 'checkbox' },
+            { label: t('alerts.columns.alert') },
+            { label: t('alerts.columns.owner') },
+            { label: t('alerts.columns.since') },
+            { label: t('alerts.columns.state') },
+            { padding: 'checkbox' },
+          ]}
+        >
+          {value.items.map(alert => (
+            <AlertRow
+              key={alert.id}
+              alert={alert}
+              onOpen={id => setParams({ alert: id })}
+              onMarkRead={markRead}
+            />
+          ))}
+        </DataTable>
+      )}
+    </QueryContent>
+  );
 
   return (
     <LlmUsageLayout
@@ -235,50 +218,41 @@ export function AlertsPage() {
         testId="alerts"
         toolbar={
           <Box className={classes.filters}>
-            <TextField
-              select
+            <SelectField
               className={classes.field}
               id="llm-usage-alerts-severity"
               label={t('alerts.filters.severity')}
               value={query.severity ?? ''}
-              onChange={e => setParams({ severity: e.target.value })}
-            >
-              <MenuItem value="">{t('alerts.filters.any')}</MenuItem>
-              {ALERT_SEVERITIES.map(severity => (
-                <MenuItem key={severity} value={severity}>
-                  {t(`alerts.severities.${severity}`)}
-                </MenuItem>
-              ))}
-            </TextField>
-            <TextField
-              select
+              onChange={severity => setParams({ severity })}
+              anyLabel={t('alerts.filters.any')}
+              options={ALERT_SEVERITIES.map(severity => ({
+                value: severity,
+                label: t(`alerts.severities.${severity}`),
+              }))}
+            />
+            <SelectField
               className={classes.field}
               id="llm-usage-alerts-type"
               label={t('alerts.filters.type')}
               value={query.type ?? ''}
-              onChange={e => setParams({ type: e.target.value })}
-            >
-              <MenuItem value="">{t('alerts.filters.any')}</MenuItem>
-              {ALERT_TYPES.map(type => (
-                <MenuItem key={type} value={type}>
-                  {t(`alerts.types.${type}`)}
-                </MenuItem>
-              ))}
-            </TextField>
-            <TextField
-              select
+              onChange={type => setParams({ type })}
+              anyLabel={t('alerts.filters.any')}
+              options={ALERT_TYPES.map(type => ({
+                value: type,
+                label: t(`alerts.types.${type}`),
+              }))}
+            />
+            <SelectField
               className={classes.field}
               id="llm-usage-alerts-state"
               label={t('alerts.filters.state')}
               value={query.state}
-              onChange={e => setParams({ state: e.target.value })}
-            >
-              {ALERT_STATES.map(state => (
-                <MenuItem key={state} value={state}>
-                  {t(`alerts.states.${state}`)}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={state => setParams({ state })}
+              options={ALERT_STATES.map(state => ({
+                value: state,
+                label: t(`alerts.states.${state}`),
+              }))}
+            />
             <FormControlLabel
               control={
                 <Switch
@@ -299,23 +273,12 @@ export function AlertsPage() {
         }
       >
         {body}
-        <Box className={classes.pager}>
-          <Button
-            disabled={cursors.length === 0}
-            onClick={() => goTo(cursors.slice(0, -1))}
-          >
-            {t('alerts.newer')}
-          </Button>
-          <Button
-            disabled={!alerts.value?.nextCursor}
-            onClick={() =>
-              alerts.value?.nextCursor &&
-              goTo([...cursors, alerts.value.nextCursor])
-            }
-          >
-            {t('alerts.older')}
-          </Button>
-        </Box>
+        <CursorPager
+          pages={pages}
+          nextCursor={alerts.value?.nextCursor}
+          newerLabel={t('alerts.newer')}
+          olderLabel={t('alerts.older')}
+        />
       </SectionCard>
       <AlertDrawer
         alertId={openId}

@@ -1,7 +1,9 @@
 export * from './ActionDialog';
 export * from './BasePath';
 export * from './CostLines';
+export * from './CursorPager';
 export * from './DataTable';
+export * from './DateRangeFields';
 export * from './DemoDataBanner';
 export * from './DeltaLabel';
 export * from './ExportMenu';
@@ -14,6 +16,7 @@ export * from './QueryContent';
 export * from './QueryErrorPanel';
 export * from './RangePicker';
 export * from './SectionCard';
+export * from './SelectField';
 export * from './StatCard';
 export * from './StatusDot';
 export * from './SearchField';

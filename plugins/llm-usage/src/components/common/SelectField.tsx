@@ -1,0 +1,40 @@
+import { ReactNode } from 'react';
+import { MenuItem, TextField, TextFieldProps } from '@material-ui/core';
+
+/** @internal */
+export interface SelectOption {
+  value: string;
+  label: ReactNode;
+}
+
+/** @internal */
+export type SelectFieldProps = Omit<
+  TextFieldProps,
+  'select' | 'value' | 'onChange' | 'children'
+> & {
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly SelectOption[];
+  /** Adds a first option with the empty value, e.g. "Any". */
+  anyLabel?: ReactNode;
+};
+
+/** A single-choice select as a text field, the way forms and filters use it. */
+export function SelectField(props: SelectFieldProps) {
+  const { value, onChange, options, anyLabel, ...rest } = props;
+  return (
+    <TextField
+      {...rest}
+      select
+      value={value}
+      onChange={e => onChange(e.target.value)}
+    >
+      {anyLabel !== undefined && <MenuItem value="">{anyLabel}</MenuItem>}
+      {options.map(option => (
+        <MenuItem key={option.value} value={option.value}>
+          {option.label}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
