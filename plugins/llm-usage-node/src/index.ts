@@ -5,5 +5,6 @@
  */
 export * from './errors';
 export * from './extensionPoint';
+export * from './createProviderModule';
 export * from './provider';
 export * from './http';

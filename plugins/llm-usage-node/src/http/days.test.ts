@@ -3,6 +3,7 @@ import {
   addDays,
   dateRangeToSeconds,
   isDayInRange,
+  recordsOfDailyBuckets,
   utcDayOfSeconds,
   utcDayStartSeconds,
 } from './days';
@@ -37,5 +38,28 @@ describe('days', () => {
     expect(
       isDayInRange('2024-11-03', { from: '2024-11-01', to: '2024-11-02' }),
     ).toBe(false);
+  });
+});
+
+describe('recordsOfDailyBuckets', () => {
+  it("maps each result with its bucket's day and drops days outside the range", () => {
+    const buckets = [
+      { start: '2024-10-31', results: [{ n: 0 }] },
+      { start: '2024-11-01', results: [{ n: 1 }, { n: 2 }] },
+      { start: '2024-11-02', results: [] },
+      { start: '2024-11-03', results: [{ n: 3 }] },
+      { start: '2024-11-04', results: [{ n: 4 }] },
+    ];
+
+    const records = recordsOfDailyBuckets(
+      buckets,
+      { from: '2024-11-01', to: '2024-11-03' },
+      {
+        dayOf: bucket => bucket.start,
+        toRecord: (result, day) => `${day}:${result.n}`,
+      },
+    );
+
+    expect(records).toEqual(['2024-11-01:1', '2024-11-01:2', '2024-11-03:3']);
   });
 });

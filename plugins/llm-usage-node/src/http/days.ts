@@ -50,3 +50,37 @@ export function dateRangeToSeconds(range: ProviderDateRange): {
 export function isDayInRange(day: string, range: ProviderDateRange): boolean {
   return day >= range.from && day <= range.to;
 }
+
+/**
+ * The records of a provider's daily buckets, each result mapped with its
+ * bucket's UTC day. Buckets of days outside the range are dropped: the
+ * query window is whole days, but providers may still pad it.
+ *
+ * @public
+ */
+export function recordsOfDailyBuckets<
+  TBucket extends { results: readonly unknown[] },
+  TRecord,
+>(
+  buckets: Iterable<TBucket>,
+  range: ProviderDateRange,
+  // NoInfer: the bucket type comes from `buckets` alone, so a `dayOf` that
+  // reads only some of its fields still sees the whole bucket.
+  options: {
+    /** The bucket's UTC day, `YYYY-MM-DD`. */
+    dayOf(bucket: NoInfer<TBucket>): string;
+    toRecord(result: NoInfer<TBucket>['results'][number], day: string): TRecord;
+  },
+): TRecord[] {
+  const records: TRecord[] = [];
+  for (const bucket of buckets) {
+    const day = options.dayOf(bucket);
+    if (!isDayInRange(day, range)) {
+      continue;
+    }
+    for (const result of bucket.results) {
+      records.push(options.toRecord(result, day));
+    }
+  }
+  return records;
+}

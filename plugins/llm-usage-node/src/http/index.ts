@@ -12,6 +12,26 @@ export type { RetryPolicy } from './retryPolicy';
 export { paginate } from './paginate';
 export type { PaginateOptions } from './paginate';
 export {
+  lastIdPageSchema,
+  nextPageTokenPageSchema,
+  requestAllAfterLastId,
+  requestAllByNextPage,
+} from './pages';
+export type {
+  LastIdPage,
+  NextPageTokenPage,
+  PagedRequestOptions,
+} from './pages';
+export {
+  ProviderApiClient,
+  createProviderHttpClient,
+  providerClientOptions,
+} from './providerClient';
+export type {
+  ProviderApiDefinition,
+  ProviderClientOptions,
+} from './providerClient';
+export {
   addDecimals,
   centsToUnits,
   decimalFromNumber,
@@ -23,6 +43,7 @@ export {
   addDays,
   dateRangeToSeconds,
   isDayInRange,
+  recordsOfDailyBuckets,
   utcDayOfSeconds,
   utcDayStartSeconds,
 } from './days';

@@ -13,28 +13,24 @@ import { addDecimals } from './amounts';
 export function mergeUsageRecords(
   records: Iterable<ProviderUsageRecord>,
 ): ProviderUsageRecord[] {
-  const merged = new Map<string, ProviderUsageRecord>();
-  for (const record of records) {
-    const key = JSON.stringify([
+  return mergeBy(
+    records,
+    record => [
       record.date,
       record.providerKeyId,
       record.model,
       record.providerProjectId,
-    ]);
-    const existing = merged.get(key);
-    if (!existing) {
-      merged.set(key, { ...record });
-      continue;
-    }
-    existing.inputTokens += record.inputTokens;
-    existing.outputTokens += record.outputTokens;
-    existing.cachedTokens += record.cachedTokens;
-    existing.requests =
-      existing.requests === null && record.requests === null
-        ? null
-        : (existing.requests ?? 0) + (record.requests ?? 0);
-  }
-  return [...merged.values()];
+    ],
+    (existing, record) => {
+      existing.inputTokens += record.inputTokens;
+      existing.outputTokens += record.outputTokens;
+      existing.cachedTokens += record.cachedTokens;
+      existing.requests =
+        existing.requests === null && record.requests === null
+          ? null
+          : (existing.requests ?? 0) + (record.requests ?? 0);
+    },
+  );
 }
 
 /**
@@ -46,19 +42,34 @@ export function mergeUsageRecords(
 export function mergeCostRecords(
   records: Iterable<ProviderCostRecord>,
 ): ProviderCostRecord[] {
-  const merged = new Map<string, ProviderCostRecord>();
-  for (const record of records) {
-    const key = JSON.stringify([
+  return mergeBy(
+    records,
+    record => [
       record.date,
       record.providerKeyId,
       record.model,
       record.providerProjectId,
       record.lineItem,
       record.currency,
-    ]);
+    ],
+    (existing, record) => {
+      existing.amount = addDecimals(existing.amount, record.amount);
+    },
+  );
+}
+
+/** One copy per identity, in first-seen order, with the others added into it. */
+function mergeBy<T extends object>(
+  records: Iterable<T>,
+  identity: (record: T) => string[],
+  add: (existing: T, record: T) => void,
+): T[] {
+  const merged = new Map<string, T>();
+  for (const record of records) {
+    const key = JSON.stringify(identity(record));
     const existing = merged.get(key);
     if (existing) {
-      existing.amount = addDecimals(existing.amount, record.amount);
+      add(existing, record);
     } else {
       merged.set(key, { ...record });
     }
