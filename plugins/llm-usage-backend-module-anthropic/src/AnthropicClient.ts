@@ -1,11 +1,9 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  LlmProviderClient,
-  ProviderAuthError,
+  NextPageTokenPage,
+  ProviderApiClient,
+  ProviderClientOptions,
   ProviderCostRecord,
   ProviderDateRange,
-  ProviderHttpClient,
-  ProviderHttpClientOptions,
   ProviderKey,
   ProviderKeyStatus,
   ProviderResponseError,
@@ -13,10 +11,11 @@ import {
   addDays,
   centsToUnits,
   dateRangeToSeconds,
-  isDayInRange,
   mergeCostRecords,
   mergeUsageRecords,
-  paginate,
+  recordsOfDailyBuckets,
+  requestAllAfterLastId,
+  requestAllByNextPage,
   utcDayOfSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod';
@@ -35,16 +34,8 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const ANTHROPIC_VERSION = '2023-06-01';
 
 /** @public */
-export interface AnthropicClientOptions
-  extends Partial<
-    Pick<
-      ProviderHttpClientOptions,
-      'fetch' | 'timeoutMs' | 'retry' | 'sleep' | 'random' | 'now'
-    >
-  > {
+export interface AnthropicClientOptions extends ProviderClientOptions {
   adminKey: string;
-  baseUrl?: string;
-  logger: LoggerService;
 }
 
 const KEY_LIST_LIMIT = 1000;
@@ -58,12 +49,6 @@ const STATUS: Record<ApiKey['status'], ProviderKeyStatus> = {
   expired: 'expired',
 };
 
-type ReportPage<TBucket> = {
-  data: TBucket[];
-  has_more: boolean;
-  next_page?: string | null;
-};
-
 /**
  * The Anthropic Admin API for one organization, authenticated with an admin
  * key (`x-api-key`).
@@ -75,30 +60,17 @@ type ReportPage<TBucket> = {
  *
  * @public
  */
-export class AnthropicClient implements LlmProviderClient {
-  private readonly http: ProviderHttpClient;
-  private readonly now: () => number;
-
+export class AnthropicClient extends ProviderApiClient {
   constructor(options: AnthropicClientOptions) {
-    if (!options.adminKey) {
-      throw new ProviderAuthError('Anthropic account has no admin API key');
-    }
-    this.http = new ProviderHttpClient({
+    super(options, {
       providerName: 'Anthropic',
-      baseUrl: options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
+      defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
       headers: {
         'x-api-key': options.adminKey,
         'anthropic-version': ANTHROPIC_VERSION,
       },
-      logger: options.logger,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      sleep: options.sleep,
-      random: options.random,
-      now: options.now,
+      requiredCredentials: { 'admin API key': options.adminKey },
     });
-    this.now = options.now ?? Date.now;
   }
 
   async testConnection(): Promise<void> {
@@ -111,27 +83,12 @@ export class AnthropicClient implements LlmProviderClient {
 
   async listKeys(): Promise<ProviderKey[]> {
     // No status filter: the inventory needs inactive and archived keys too.
-    const keys = await paginate({
+    const keys = await requestAllAfterLastId(this.http, {
       description: 'Anthropic API keys',
-      fetchPage: (afterId: string | undefined) =>
-        this.http.request({
-          path: '/v1/organizations/api_keys',
-          query: { limit: KEY_LIST_LIMIT, after_id: afterId },
-          schema: apiKeyListSchema,
-        }),
-      getItems: page => page.data,
-      getNextCursor: page => {
-        if (!page.has_more) {
-          return undefined;
-        }
-        const after = page.last_id ?? page.data[page.data.length - 1]?.id;
-        if (!after) {
-          throw new ProviderResponseError(
-            'Anthropic API keys: has_more without last_id',
-          );
-        }
-        return after;
-      },
+      path: '/v1/organizations/api_keys',
+      query: { limit: KEY_LIST_LIMIT },
+      cursorParam: 'after_id',
+      schema: apiKeyListSchema,
     });
     return keys.map(key => toProviderKey(key, this.now()));
   }
@@ -161,34 +118,31 @@ export class AnthropicClient implements LlmProviderClient {
       ['api_key_id', 'model', 'workspace_id'],
       messagesUsagePageSchema,
     );
-    const records: ProviderUsageRecord[] = [];
-    for (const bucket of buckets) {
-      const date = dayOf(bucket.starting_at);
-      if (!isDayInRange(date, range)) {
-        continue;
-      }
-      for (const result of bucket.results) {
-        const cacheRead = result.cache_read_input_tokens ?? 0;
-        const cacheWrite =
-          (result.cache_creation?.ephemeral_1h_input_tokens ?? 0) +
-          (result.cache_creation?.ephemeral_5m_input_tokens ?? 0);
-        records.push({
-          date,
-          providerKeyId: result.api_key_id ?? '',
-          model: result.model ?? '',
-          // null is the default workspace
-          providerProjectId: result.workspace_id ?? '',
-          // Every input token, as OpenAI counts them: uncached, cache writes
-          // and cache reads; cachedTokens are the reads.
-          inputTokens:
-            (result.uncached_input_tokens ?? 0) + cacheWrite + cacheRead,
-          outputTokens: result.output_tokens ?? 0,
-          cachedTokens: cacheRead,
-          requests: null,
-        });
-      }
-    }
-    return mergeUsageRecords(records);
+    return mergeUsageRecords(
+      recordsOfDailyBuckets(buckets, range, {
+        dayOf: bucketDay,
+        toRecord: (result, date): ProviderUsageRecord => {
+          const cacheRead = result.cache_read_input_tokens ?? 0;
+          const cacheWrite =
+            (result.cache_creation?.ephemeral_1h_input_tokens ?? 0) +
+            (result.cache_creation?.ephemeral_5m_input_tokens ?? 0);
+          return {
+            date,
+            providerKeyId: result.api_key_id ?? '',
+            model: result.model ?? '',
+            // null is the default workspace
+            providerProjectId: result.workspace_id ?? '',
+            // Every input token, as OpenAI counts them: uncached, cache
+            // writes and cache reads; cachedTokens are the reads.
+            inputTokens:
+              (result.uncached_input_tokens ?? 0) + cacheWrite + cacheRead,
+            outputTokens: result.output_tokens ?? 0,
+            cachedTokens: cacheRead,
+            requests: null,
+          };
+        },
+      }),
+    );
   }
 
   async fetchCosts(range: ProviderDateRange): Promise<ProviderCostRecord[]> {
@@ -199,14 +153,10 @@ export class AnthropicClient implements LlmProviderClient {
       ['workspace_id', 'description'],
       costPageSchema,
     );
-    const records: ProviderCostRecord[] = [];
-    for (const bucket of buckets) {
-      const date = dayOf(bucket.starting_at);
-      if (!isDayInRange(date, range)) {
-        continue;
-      }
-      for (const result of bucket.results) {
-        records.push({
+    return mergeCostRecords(
+      recordsOfDailyBuckets(buckets, range, {
+        dayOf: bucketDay,
+        toRecord: (result, date): ProviderCostRecord => ({
           date,
           providerKeyId: '',
           model: result.model ?? '',
@@ -215,10 +165,9 @@ export class AnthropicClient implements LlmProviderClient {
           // The report is in cents ("123.45" USD is $1.2345).
           amount: centsToUnits(result.amount),
           currency: result.currency.toUpperCase(),
-        });
-      }
-    }
-    return mergeCostRecords(records);
+        }),
+      }),
+    );
   }
 
   private async fetchReport<TBucket>(
@@ -226,36 +175,21 @@ export class AnthropicClient implements LlmProviderClient {
     path: string,
     range: ProviderDateRange,
     groupBy: string[],
-    schema: z.ZodType<ReportPage<TBucket>, z.ZodTypeDef, unknown>,
+    schema: z.ZodType<NextPageTokenPage<TBucket>, z.ZodTypeDef, unknown>,
   ): Promise<TBucket[]> {
     dateRangeToSeconds(range); // validates the range
-    return paginate<ReportPage<TBucket>, TBucket, string>({
+    return requestAllByNextPage(this.http, {
       description: `Anthropic ${what}`,
-      fetchPage: page =>
-        this.http.request({
-          path,
-          query: {
-            starting_at: `${range.from}T00:00:00Z`,
-            ending_at: `${addDays(range.to, 1)}T00:00:00Z`,
-            bucket_width: '1d',
-            'group_by[]': groupBy,
-            limit: REPORT_BUCKET_LIMIT,
-            page,
-          },
-          schema,
-        }),
-      getItems: page => page.data,
-      getNextCursor: page => {
-        if (!page.has_more) {
-          return undefined;
-        }
-        if (!page.next_page) {
-          throw new ProviderResponseError(
-            `Anthropic ${what}: has_more without next_page`,
-          );
-        }
-        return page.next_page;
+      path,
+      query: {
+        starting_at: `${range.from}T00:00:00Z`,
+        ending_at: `${addDays(range.to, 1)}T00:00:00Z`,
+        bucket_width: '1d',
+        'group_by[]': groupBy,
+        limit: REPORT_BUCKET_LIMIT,
       },
+      cursorParam: 'page',
+      schema,
     });
   }
 }
@@ -282,6 +216,6 @@ function normalizeTime(value: string | null | undefined): string | null {
   return value ? new Date(value).toISOString() : null;
 }
 
-function dayOf(timestamp: string): string {
-  return utcDayOfSeconds(Date.parse(timestamp) / 1000);
+function bucketDay(bucket: { starting_at: string }): string {
+  return utcDayOfSeconds(Date.parse(bucket.starting_at) / 1000);
 }

@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { createProviderModule } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { anthropicProvider } from './provider';
 
 /**
@@ -10,19 +6,6 @@ import { anthropicProvider } from './provider';
  *
  * @public
  */
-export const llmUsageModuleAnthropic = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'anthropic',
-  register(env) {
-    env.registerInit({
-      deps: {
-        providers: llmUsageProvidersExtensionPoint,
-        logger: coreServices.logger,
-      },
-      async init({ providers, logger }) {
-        providers.addProvider(anthropicProvider);
-        logger.debug('Anthropic provider added');
-      },
-    });
-  },
+export const llmUsageModuleAnthropic = createProviderModule({
+  provider: anthropicProvider,
 });

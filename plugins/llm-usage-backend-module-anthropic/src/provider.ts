@@ -1,4 +1,7 @@
-import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import {
+  LlmProvider,
+  providerClientOptions,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import { AnthropicClient, ANTHROPIC_DEFAULT_BASE_URL } from './AnthropicClient';
 
 /**
@@ -32,14 +35,8 @@ export const anthropicProvider: LlmProvider = {
   },
   createClient(account, context) {
     return new AnthropicClient({
+      ...providerClientOptions('anthropic', account, context),
       adminKey: account.credentials.adminKey,
-      baseUrl: account.settings.baseUrl || undefined,
-      logger: context.logger.child({
-        provider: 'anthropic',
-        account: account.id,
-      }),
-      fetch: context.fetch,
-      ...context.http,
     });
   },
 };

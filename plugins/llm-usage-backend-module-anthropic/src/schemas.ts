@@ -1,4 +1,8 @@
-import { decimalStringSchema } from '@llm-usage/backstage-plugin-llm-usage-node';
+import {
+  decimalStringSchema,
+  lastIdPageSchema,
+  nextPageTokenPageSchema,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod';
 
 /*
@@ -19,25 +23,16 @@ export const apiKeySchema = z.object({
   workspace_id: z.string().nullish(),
 });
 
-export const apiKeyListSchema = z.object({
-  data: z.array(apiKeySchema),
-  first_id: z.string().nullish(),
-  last_id: z.string().nullish(),
-  has_more: z.boolean(),
-});
+export const apiKeyListSchema = lastIdPageSchema(apiKeySchema);
 
 function reportPage<T extends z.ZodTypeAny>(result: T) {
-  return z.object({
-    data: z.array(
-      z.object({
-        starting_at: timestamp,
-        ending_at: timestamp,
-        results: z.array(result),
-      }),
-    ),
-    has_more: z.boolean(),
-    next_page: z.string().nullish(),
-  });
+  return nextPageTokenPageSchema(
+    z.object({
+      starting_at: timestamp,
+      ending_at: timestamp,
+      results: z.array(result),
+    }),
+  );
 }
 
 export const messagesUsageResultSchema = z.object({

@@ -1,21 +1,21 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  LlmProviderClient,
-  ProviderAuthError,
+  LastIdPage,
+  NextPageTokenPage,
+  ProviderApiClient,
+  ProviderClientOptions,
   ProviderCostRecord,
   ProviderDateRange,
-  ProviderHttpClient,
-  ProviderHttpClientOptions,
   ProviderKey,
   ProviderNotSupportedError,
   ProviderResponseError,
   ProviderUsageRecord,
   dateRangeToSeconds,
   decimalFromNumber,
-  isDayInRange,
   mergeCostRecords,
   mergeUsageRecords,
-  paginate,
+  recordsOfDailyBuckets,
+  requestAllAfterLastId,
+  requestAllByNextPage,
   utcDayOfSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod';
@@ -32,16 +32,8 @@ import {
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** @public */
-export interface OpenAiClientOptions
-  extends Partial<
-    Pick<
-      ProviderHttpClientOptions,
-      'fetch' | 'timeoutMs' | 'retry' | 'sleep' | 'random' | 'now'
-    >
-  > {
+export interface OpenAiClientOptions extends ProviderClientOptions {
   adminKey: string;
-  baseUrl?: string;
-  logger: LoggerService;
 }
 
 // The list endpoints' maximum page size.
@@ -49,18 +41,6 @@ const LIST_LIMIT = 100;
 // `limit` counts daily buckets: usage allows up to 31, costs up to 180.
 const USAGE_BUCKET_LIMIT = 31;
 const COST_BUCKET_LIMIT = 180;
-
-type ListPage<T> = {
-  data: T[];
-  last_id?: string | null;
-  has_more: boolean;
-};
-
-type BucketPage<TBucket> = {
-  data: TBucket[];
-  has_more: boolean;
-  next_page?: string | null;
-};
 
 /**
  * The OpenAI Admin API for one organization, authenticated with an admin key.
@@ -72,27 +52,14 @@ type BucketPage<TBucket> = {
  *
  * @public
  */
-export class OpenAiClient implements LlmProviderClient {
-  private readonly http: ProviderHttpClient;
-  private readonly now: () => number;
-
+export class OpenAiClient extends ProviderApiClient {
   constructor(options: OpenAiClientOptions) {
-    if (!options.adminKey) {
-      throw new ProviderAuthError('OpenAI account has no admin API key');
-    }
-    this.http = new ProviderHttpClient({
+    super(options, {
       providerName: 'OpenAI',
-      baseUrl: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
       headers: { Authorization: `Bearer ${options.adminKey}` },
-      logger: options.logger,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      sleep: options.sleep,
-      random: options.random,
-      now: options.now,
+      requiredCredentials: { 'admin API key': options.adminKey },
     });
-    this.now = options.now ?? Date.now;
   }
 
   async testConnection(): Promise<void> {
@@ -199,14 +166,10 @@ export class OpenAiClient implements LlmProviderClient {
       },
       completionsUsagePageSchema,
     );
-    const records: ProviderUsageRecord[] = [];
-    for (const bucket of buckets) {
-      const date = utcDayOfSeconds(bucket.start_time);
-      if (!isDayInRange(date, range)) {
-        continue;
-      }
-      for (const result of bucket.results) {
-        records.push({
+    return mergeUsageRecords(
+      recordsOfDailyBuckets(buckets, range, {
+        dayOf: bucketDay,
+        toRecord: (result, date): ProviderUsageRecord => ({
           date,
           providerKeyId: result.api_key_id ?? '',
           model: result.model ?? '',
@@ -216,10 +179,9 @@ export class OpenAiClient implements LlmProviderClient {
           outputTokens: result.output_tokens ?? 0,
           cachedTokens: result.input_cached_tokens ?? 0,
           requests: result.num_model_requests ?? null,
-        });
-      }
-    }
-    return mergeUsageRecords(records);
+        }),
+      }),
+    );
   }
 
   async fetchCosts(range: ProviderDateRange): Promise<ProviderCostRecord[]> {
@@ -230,14 +192,10 @@ export class OpenAiClient implements LlmProviderClient {
       { group_by: ['project_id', 'line_item'], limit: COST_BUCKET_LIMIT },
       costPageSchema,
     );
-    const records: ProviderCostRecord[] = [];
-    for (const bucket of buckets) {
-      const date = utcDayOfSeconds(bucket.start_time);
-      if (!isDayInRange(date, range)) {
-        continue;
-      }
-      for (const result of bucket.results) {
-        records.push({
+    return mergeCostRecords(
+      recordsOfDailyBuckets(buckets, range, {
+        dayOf: bucketDay,
+        toRecord: (result, date): ProviderCostRecord => ({
           date,
           providerKeyId: result.api_key_id ?? '',
           model: '',
@@ -246,10 +204,9 @@ export class OpenAiClient implements LlmProviderClient {
           // A JSON number; see decimalFromNumber for why this is exact.
           amount: decimalFromNumber(result.amount.value),
           currency: result.amount.currency.toUpperCase(),
-        });
-      }
-    }
-    return mergeCostRecords(records);
+        }),
+      }),
+    );
   }
 
   private async listProjects() {
@@ -282,30 +239,15 @@ export class OpenAiClient implements LlmProviderClient {
   private async listAll<T extends { id: string }>(
     what: string,
     path: string,
-    schema: z.ZodType<ListPage<T>, z.ZodTypeDef, unknown>,
+    schema: z.ZodType<LastIdPage<T>, z.ZodTypeDef, unknown>,
     query: Record<string, string>,
   ): Promise<T[]> {
-    return paginate<ListPage<T>, T, string>({
+    return requestAllAfterLastId(this.http, {
       description: `OpenAI ${what}`,
-      fetchPage: after =>
-        this.http.request({
-          path,
-          query: { ...query, limit: LIST_LIMIT, after },
-          schema,
-        }),
-      getItems: page => page.data,
-      getNextCursor: page => {
-        if (!page.has_more) {
-          return undefined;
-        }
-        const after = page.last_id ?? page.data[page.data.length - 1]?.id;
-        if (!after) {
-          throw new ProviderResponseError(
-            `OpenAI ${what}: has_more without a cursor`,
-          );
-        }
-        return after;
-      },
+      path,
+      query: { ...query, limit: LIST_LIMIT },
+      cursorParam: 'after',
+      schema,
     });
   }
 
@@ -314,37 +256,26 @@ export class OpenAiClient implements LlmProviderClient {
     path: string,
     range: ProviderDateRange,
     query: Record<string, string | number | string[]>,
-    schema: z.ZodType<BucketPage<TBucket>, z.ZodTypeDef, unknown>,
+    schema: z.ZodType<NextPageTokenPage<TBucket>, z.ZodTypeDef, unknown>,
   ): Promise<TBucket[]> {
     const { startSeconds, endSeconds } = dateRangeToSeconds(range);
-    return paginate<BucketPage<TBucket>, TBucket, string>({
+    return requestAllByNextPage(this.http, {
       description: `OpenAI ${what}`,
-      fetchPage: page =>
-        this.http.request({
-          path,
-          query: {
-            start_time: startSeconds,
-            end_time: endSeconds,
-            bucket_width: '1d',
-            ...query,
-            page,
-          },
-          schema,
-        }),
-      getItems: page => page.data,
-      getNextCursor: page => {
-        if (!page.has_more) {
-          return undefined;
-        }
-        if (!page.next_page) {
-          throw new ProviderResponseError(
-            `OpenAI ${what}: has_more without next_page`,
-          );
-        }
-        return page.next_page;
+      path,
+      query: {
+        start_time: startSeconds,
+        end_time: endSeconds,
+        bucket_width: '1d',
+        ...query,
       },
+      cursorParam: 'page',
+      schema,
     });
   }
+}
+
+function bucketDay(bucket: { start_time: number }): string {
+  return utcDayOfSeconds(bucket.start_time);
 }
 
 function isoFromSeconds(seconds: number | null | undefined): string | null {

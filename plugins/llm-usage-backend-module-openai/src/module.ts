@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { createProviderModule } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { openAiProvider } from './provider';
 
 /**
@@ -10,19 +6,6 @@ import { openAiProvider } from './provider';
  *
  * @public
  */
-export const llmUsageModuleOpenAi = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'openai',
-  register(env) {
-    env.registerInit({
-      deps: {
-        providers: llmUsageProvidersExtensionPoint,
-        logger: coreServices.logger,
-      },
-      async init({ providers, logger }) {
-        providers.addProvider(openAiProvider);
-        logger.debug('OpenAI provider added');
-      },
-    });
-  },
+export const llmUsageModuleOpenAi = createProviderModule({
+  provider: openAiProvider,
 });

@@ -1,4 +1,7 @@
-import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import {
+  LlmProvider,
+  providerClientOptions,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import { OpenAiClient, OPENAI_DEFAULT_BASE_URL } from './OpenAiClient';
 
 /**
@@ -31,11 +34,8 @@ export const openAiProvider: LlmProvider = {
   },
   createClient(account, context) {
     return new OpenAiClient({
+      ...providerClientOptions('openai', account, context),
       adminKey: account.credentials.adminKey,
-      baseUrl: account.settings.baseUrl || undefined,
-      logger: context.logger.child({ provider: 'openai', account: account.id }),
-      fetch: context.fetch,
-      ...context.http,
     });
   },
 };

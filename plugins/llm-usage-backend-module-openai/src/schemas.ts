@@ -1,3 +1,7 @@
+import {
+  lastIdPageSchema,
+  nextPageTokenPageSchema,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod';
 
 /*
@@ -11,28 +15,17 @@ const unixSeconds = z.number().int().nonnegative();
 const count = z.number().int().nonnegative().nullish();
 
 /** Object-id cursor lists: projects and API keys. */
-function listPage<T extends z.ZodTypeAny>(item: T) {
-  return z.object({
-    data: z.array(item),
-    first_id: z.string().nullish(),
-    last_id: z.string().nullish(),
-    has_more: z.boolean(),
-  });
-}
+const listPage = lastIdPageSchema;
 
 /** Opaque-cursor pages of daily buckets: usage and costs. */
 function bucketPage<T extends z.ZodTypeAny>(result: T) {
-  return z.object({
-    data: z.array(
-      z.object({
-        start_time: unixSeconds,
-        end_time: unixSeconds,
-        results: z.array(result),
-      }),
-    ),
-    has_more: z.boolean(),
-    next_page: z.string().nullish(),
-  });
+  return nextPageTokenPageSchema(
+    z.object({
+      start_time: unixSeconds,
+      end_time: unixSeconds,
+      results: z.array(result),
+    }),
+  );
 }
 
 export const projectSchema = z.object({

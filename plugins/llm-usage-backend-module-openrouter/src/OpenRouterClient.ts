@@ -1,14 +1,12 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   CreatedProviderKey,
-  LlmProviderClient,
+  ProviderApiClient,
   ProviderAuthError,
   ProviderBalance,
+  ProviderClientOptions,
   ProviderCostRecord,
   ProviderDateRange,
-  ProviderHttpClient,
-  ProviderHttpClientOptions,
   ProviderKey,
   ProviderMoney,
   ProviderResponseError,
@@ -38,19 +36,11 @@ import {
 export const OPENROUTER_DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
 /** @public */
-export interface OpenRouterClientOptions
-  extends Partial<
-    Pick<
-      ProviderHttpClientOptions,
-      'fetch' | 'timeoutMs' | 'retry' | 'sleep' | 'random' | 'now'
-    >
-  > {
+export interface OpenRouterClientOptions extends ProviderClientOptions {
   /** A management (formerly "provisioning") key. */
   managementKey: string;
   /** Lists the keys of this workspace instead of the default one. */
   workspaceId?: string;
-  baseUrl?: string;
-  logger: LoggerService;
 }
 
 const CURRENCY = 'USD';
@@ -67,31 +57,19 @@ type KeyActivity = { key: OpenRouterKey; rows: ActivityRow[] };
  *
  * @public
  */
-export class OpenRouterClient implements LlmProviderClient {
-  private readonly http: ProviderHttpClient;
-  private readonly now: () => number;
+export class OpenRouterClient extends ProviderApiClient {
   private readonly workspaceId: string | undefined;
   private activity:
     | { range: string; at: number; result: Promise<KeyActivity[]> }
     | undefined;
 
   constructor(options: OpenRouterClientOptions) {
-    if (!options.managementKey) {
-      throw new ProviderAuthError('OpenRouter account has no management key');
-    }
-    this.http = new ProviderHttpClient({
+    super(options, {
       providerName: 'OpenRouter',
-      baseUrl: options.baseUrl ?? OPENROUTER_DEFAULT_BASE_URL,
+      defaultBaseUrl: OPENROUTER_DEFAULT_BASE_URL,
       headers: { Authorization: `Bearer ${options.managementKey}` },
-      logger: options.logger,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      sleep: options.sleep,
-      random: options.random,
-      now: options.now,
+      requiredCredentials: { 'management key': options.managementKey },
     });
-    this.now = options.now ?? Date.now;
     this.workspaceId = options.workspaceId;
   }
 
@@ -130,12 +108,7 @@ export class OpenRouterClient implements LlmProviderClient {
   }
 
   async setKeyEnabled(providerKeyId: string, enabled: boolean): Promise<void> {
-    const { data } = await this.http.request({
-      method: 'PATCH',
-      path: `/keys/${encodeURIComponent(providerKeyId)}`,
-      body: { disabled: !enabled },
-      schema: keyResponseSchema,
-    });
+    const data = await this.updateKey(providerKeyId, { disabled: !enabled });
     if (data.disabled === enabled) {
       throw new ProviderResponseError(
         `OpenRouter left key ${providerKeyId} ${
@@ -150,13 +123,23 @@ export class OpenRouterClient implements LlmProviderClient {
     providerKeyId: string,
     limit: ProviderMoney | null,
   ): Promise<ProviderKey> {
+    const data = await this.updateKey(providerKeyId, {
+      limit: limit ? limitToCredits(limit) : null,
+    });
+    return this.toProviderKey(data);
+  }
+
+  private async updateKey(
+    providerKeyId: string,
+    body: { disabled: boolean } | { limit: number | null },
+  ): Promise<OpenRouterKey> {
     const { data } = await this.http.request({
       method: 'PATCH',
       path: `/keys/${encodeURIComponent(providerKeyId)}`,
-      body: { limit: limit ? limitToCredits(limit) : null },
+      body,
       schema: keyResponseSchema,
     });
-    return this.toProviderKey(data);
+    return data;
   }
 
   async deleteKey(providerKeyId: string): Promise<void> {

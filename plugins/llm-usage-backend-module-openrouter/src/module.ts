@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { createProviderModule } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { openRouterProvider } from './provider';
 
 /**
@@ -10,19 +6,6 @@ import { openRouterProvider } from './provider';
  *
  * @public
  */
-export const llmUsageModuleOpenRouter = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'openrouter',
-  register(env) {
-    env.registerInit({
-      deps: {
-        providers: llmUsageProvidersExtensionPoint,
-        logger: coreServices.logger,
-      },
-      async init({ providers, logger }) {
-        providers.addProvider(openRouterProvider);
-        logger.debug('OpenRouter provider added');
-      },
-    });
-  },
+export const llmUsageModuleOpenRouter = createProviderModule({
+  provider: openRouterProvider,
 });

@@ -1,4 +1,7 @@
-import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import {
+  LlmProvider,
+  providerClientOptions,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import {
   OpenRouterClient,
   OPENROUTER_DEFAULT_BASE_URL,
@@ -42,15 +45,9 @@ export const openRouterProvider: LlmProvider = {
   },
   createClient(account, context) {
     return new OpenRouterClient({
+      ...providerClientOptions('openrouter', account, context),
       managementKey: account.credentials.managementKey,
       workspaceId: account.settings.workspaceId || undefined,
-      baseUrl: account.settings.baseUrl || undefined,
-      logger: context.logger.child({
-        provider: 'openrouter',
-        account: account.id,
-      }),
-      fetch: context.fetch,
-      ...context.http,
     });
   },
 };

@@ -1,15 +1,15 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   LlmProviderClient,
   ProviderAuthError,
   ProviderBalance,
+  ProviderClientOptions,
   ProviderDateRange,
   ProviderError,
   ProviderHttpClient,
-  ProviderHttpClientOptions,
   ProviderResponseError,
   ProviderUsageRecord,
   addDays,
+  createProviderHttpClient,
   dateRangeToSeconds,
   isDayInRange,
   normalizeDecimal,
@@ -29,20 +29,12 @@ import { VolcengineCredentials, signVolcengineRequest } from './signing';
 export const VOLCENGINE_DEFAULT_BASE_URL = 'https://open.volcengineapi.com';
 
 /** @public */
-export interface VolcengineClientOptions
-  extends Partial<
-    Pick<
-      ProviderHttpClientOptions,
-      'fetch' | 'timeoutMs' | 'retry' | 'sleep' | 'random' | 'now'
-    >
-  > {
+export interface VolcengineClientOptions extends ProviderClientOptions {
   credentials: VolcengineCredentials;
   /** Signing region; default `cn-beijing`. */
   region?: string;
   /** The Ark project whose usage is read; default `default`. */
   projectName?: string;
-  baseUrl?: string;
-  logger: LoggerService;
 }
 
 const BILLING = { service: 'billing', version: '2022-01-01' };
@@ -87,27 +79,19 @@ export class VolcengineClient implements LlmProviderClient {
 
   constructor(options: VolcengineClientOptions) {
     const { accessKeyId, secretAccessKey, sessionToken } = options.credentials;
-    if (!accessKeyId || !secretAccessKey) {
-      throw new ProviderAuthError(
-        'Volcengine account needs an access key id and a secret access key',
-      );
-    }
     this.now = options.now ?? Date.now;
     this.projectName = options.projectName ?? 'default';
     const region = options.region ?? 'cn-beijing';
     const httpFor = (service: string) =>
-      new ProviderHttpClient({
+      createProviderHttpClient(options, {
         providerName: 'Volcengine',
-        baseUrl: options.baseUrl ?? VOLCENGINE_DEFAULT_BASE_URL,
-        logger: options.logger,
+        defaultBaseUrl: VOLCENGINE_DEFAULT_BASE_URL,
+        requiredCredentials: {
+          'access key id': accessKeyId,
+          'secret access key': secretAccessKey,
+        },
         // The access key id is echoed in some error messages; scrub it too.
         secrets: [accessKeyId, secretAccessKey, sessionToken ?? ''],
-        fetch: options.fetch,
-        timeoutMs: options.timeoutMs,
-        retry: options.retry,
-        sleep: options.sleep,
-        random: options.random,
-        now: options.now,
         signRequest: request => {
           const signature = signVolcengineRequest({
             method: request.method,

@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { llmUsageProvidersExtensionPoint } from '@llm-usage/backstage-plugin-llm-usage-node';
+import { createProviderModule } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { volcengineProvider } from './provider';
 
 /**
@@ -10,19 +6,6 @@ import { volcengineProvider } from './provider';
  *
  * @public
  */
-export const llmUsageModuleVolcengine = createBackendModule({
-  pluginId: 'llm-usage',
-  moduleId: 'volcengine',
-  register(env) {
-    env.registerInit({
-      deps: {
-        providers: llmUsageProvidersExtensionPoint,
-        logger: coreServices.logger,
-      },
-      async init({ providers, logger }) {
-        providers.addProvider(volcengineProvider);
-        logger.debug('Volcengine provider added');
-      },
-    });
-  },
+export const llmUsageModuleVolcengine = createProviderModule({
+  provider: volcengineProvider,
 });

@@ -1,4 +1,7 @@
-import type { LlmProvider } from '@llm-usage/backstage-plugin-llm-usage-node';
+import {
+  LlmProvider,
+  providerClientOptions,
+} from '@llm-usage/backstage-plugin-llm-usage-node';
 import {
   VolcengineClient,
   VOLCENGINE_DEFAULT_BASE_URL,
@@ -42,6 +45,7 @@ export const volcengineProvider: LlmProvider = {
   },
   createClient(account, context) {
     return new VolcengineClient({
+      ...providerClientOptions('volcengine', account, context),
       credentials: {
         accessKeyId: account.credentials.accessKeyId,
         secretAccessKey: account.credentials.secretAccessKey,
@@ -49,13 +53,6 @@ export const volcengineProvider: LlmProvider = {
       },
       region: account.settings.region || undefined,
       projectName: account.settings.projectName || undefined,
-      baseUrl: account.settings.baseUrl || undefined,
-      logger: context.logger.child({
-        provider: 'volcengine',
-        account: account.id,
-      }),
-      fetch: context.fetch,
-      ...context.http,
     });
   },
 };
