@@ -1,4 +1,5 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   AlertListQuery,
@@ -9,6 +10,8 @@ import type {
   CreateProviderAccountRequest,
   CreateTagRequest,
   DailyCostsQuery,
+  GroupProjectsQuery,
+  GroupSpendQuery,
   KeyBatchRequest,
   KeyListQuery,
   ProjectListQuery,
@@ -97,6 +100,26 @@ export class LlmUsageClient implements LlmUsageApi {
   ) {
     return json(
       this.api.getProjectCalls({ path: { projectId }, query }, options),
+    );
+  }
+
+  getGroupProjects(
+    groupRef: string,
+    query: GroupProjectsQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return json(
+      this.api.getGroupProjects({ path: groupPath(groupRef), query }, options),
+    );
+  }
+
+  getGroupSpend(
+    groupRef: string,
+    query: GroupSpendQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return json(
+      this.api.getGroupSpend({ path: groupPath(groupRef), query }, options),
     );
   }
 
@@ -307,6 +330,14 @@ export class LlmUsageClient implements LlmUsageApi {
   deleteAlertRule(id: string) {
     return empty(this.api.deleteAlertRule({ path: { id } }));
   }
+}
+
+/** A Group's path parameters from its entity ref (`group:` by default). */
+function groupPath(groupRef: string) {
+  const { namespace, name } = parseEntityRef(groupRef, {
+    defaultKind: 'group',
+  });
+  return { namespace, name };
 }
 
 /** `orphaned=false` would mean the same as leaving it out. */
