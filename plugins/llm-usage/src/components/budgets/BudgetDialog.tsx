@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { MenuItem, TextField } from '@material-ui/core';
+import { TextField } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
@@ -10,7 +10,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useSubmit } from '../../hooks';
-import { ActionDialog } from '../common';
+import { ActionDialog, SelectField } from '../common';
 
 /** @internal */
 export interface BudgetDialogProps {
@@ -53,22 +53,19 @@ export function BudgetDialog(props: BudgetDialogProps) {
           {t('budgetSettings.saveFailed', { error })}
         </Alert>
       )}
-      <TextField
-        select
+      <SelectField
         fullWidth
         margin="dense"
         id="budget-target-type"
         label={t('budgetSettings.fields.targetType')}
         value={targetType}
         disabled={Boolean(budget)}
-        onChange={e => setTargetType(e.target.value as BudgetTargetType)}
-      >
-        {BUDGET_TARGET_TYPES.map(type => (
-          <MenuItem key={type} value={type}>
-            {t(`budgetSettings.targetTypes.${type}`)}
-          </MenuItem>
-        ))}
-      </TextField>
+        onChange={value => setTargetType(value as BudgetTargetType)}
+        options={BUDGET_TARGET_TYPES.map(type => ({
+          value: type,
+          label: t(`budgetSettings.targetTypes.${type}`),
+        }))}
+      />
       <TextField
         fullWidth
         required

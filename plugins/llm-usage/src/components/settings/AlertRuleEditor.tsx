@@ -4,7 +4,6 @@ import {
   Button,
   Chip,
   FormControlLabel,
-  MenuItem,
   Switch,
   TextField,
   Typography,
@@ -18,6 +17,7 @@ import {
   type AlertSeverity,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
+import { SelectField } from '../common';
 import {
   AlertRuleFields,
   MONEY_FIELDS,
@@ -128,21 +128,18 @@ export function AlertRuleEditor(props: AlertRuleEditorProps) {
           }
           label={t('alertRules.enabled')}
         />
-        <TextField
-          select
+        <SelectField
           size="small"
           id={`${idPrefix}-severity`}
           label={t('alertRules.severity')}
           value={severity}
           disabled={!canEdit}
-          onChange={e => setSeverity(e.target.value as AlertSeverity)}
-        >
-          {ALERT_SEVERITIES.map(value => (
-            <MenuItem key={value} value={value}>
-              {t(`alerts.severities.${value}`)}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={value => setSeverity(value as AlertSeverity)}
+          options={ALERT_SEVERITIES.map(value => ({
+            value,
+            label: t(`alerts.severities.${value}`),
+          }))}
+        />
         <Chip
           size="small"
           label={rule.id ? t('alertRules.isCustom') : t('alertRules.isDefault')}

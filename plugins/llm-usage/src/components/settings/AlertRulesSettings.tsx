@@ -2,15 +2,7 @@ import { useState } from 'react';
 import {
   Box,
   Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
@@ -35,7 +27,13 @@ import {
 import { llmUsageApiRef } from '../../api';
 import { useAlertRules } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
-import { QueryErrorPanel, SectionCard } from '../common';
+import {
+  ActionDialog,
+  DataTable,
+  QueryErrorPanel,
+  SectionCard,
+  SelectField,
+} from '../common';
 import { AlertRuleEditor } from './AlertRuleEditor';
 
 const useStyles = makeStyles(theme => ({
@@ -66,62 +64,54 @@ function AddOverrideDialog(props: {
   const [scopeId, setScopeId] = useState('');
   const base = props.globals.find(rule => rule.type === type);
   return (
-    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="md">
-      <DialogTitle>{t('alertRules.overrides.add')}</DialogTitle>
-      <DialogContent>
-        <Box className={classes.dialogFields}>
-          <TextField
-            select
-            label={t('alertRules.overrides.type')}
-            value={type}
-            onChange={e => setType(e.target.value as AlertType)}
-          >
-            {ALERT_TYPES.map(value => (
-              <MenuItem key={value} value={value}>
-                {t(`alerts.types.${value}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            label={t('alertRules.overrides.scope')}
-            value={scope}
-            onChange={e =>
-              setScope(e.target.value as Exclude<AlertRuleScope, 'global'>)
-            }
-          >
-            {OVERRIDE_SCOPES.map(value => (
-              <MenuItem key={value} value={value}>
-                {t(`alertRules.scopes.${value}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            label={t('alertRules.overrides.scopeId')}
-            value={scopeId}
-            onChange={e => setScopeId(e.target.value)}
-            required
-          />
-        </Box>
-        {base && scopeId.trim() && (
-          <AlertRuleEditor
-            // A new type or scope starts from that type's global rule.
-            key={`${type}:${scope}`}
-            rule={{ ...base, id: null, scope, scopeId: scopeId.trim() }}
-            canEdit
-            onSave={async input => {
-              await props.onSave(input);
-              props.onClose();
-            }}
-          />
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>
-          {t('alertRules.overrides.cancel')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      open={props.open}
+      onClose={props.onClose}
+      size="md"
+      title={t('alertRules.overrides.add')}
+      cancelLabel={t('alertRules.overrides.cancel')}
+    >
+      <Box className={classes.dialogFields}>
+        <SelectField
+          label={t('alertRules.overrides.type')}
+          value={type}
+          onChange={value => setType(value as AlertType)}
+          options={ALERT_TYPES.map(value => ({
+            value,
+            label: t(`alerts.types.${value}`),
+          }))}
+        />
+        <SelectField
+          label={t('alertRules.overrides.scope')}
+          value={scope}
+          onChange={value =>
+            setScope(value as Exclude<AlertRuleScope, 'global'>)
+          }
+          options={OVERRIDE_SCOPES.map(value => ({
+            value,
+            label: t(`alertRules.scopes.${value}`),
+          }))}
+        />
+        <TextField
+          label={t('alertRules.overrides.scopeId')}
+          value={scopeId}
+          onChange={e => setScopeId(e.target.value)}
+          required
+        />
+      </Box>
+      {base && scopeId.trim() && (
+        <AlertRuleEditor
+          // A new type or scope starts from that type's global rule.
+          key={`${type}:${scope}`}
+          rule={{ ...base, id: null, scope, scopeId: scopeId.trim() }}
+          canEdit
+          onSave={async input => {
+            await props.onSave(input);
+            props.onClose();
+          }}
+        />
+      )}
+    </ActionDialog>
   );
 }
 
@@ -198,38 +188,31 @@ export function AlertRulesSettings() {
             {t('alertRules.overrides.empty')}
           </Typography>
         ) : (
-          <Box style={{ overflowX: 'auto' }}>
-            <Table size="small">
-              <TableHead>
-                <TableRow>
-                  <TableCell>{t('alertRules.overrides.type')}</TableCell>
-                  <TableCell>{t('alertRules.overrides.scope')}</TableCell>
-                  <TableCell>{t('alertRules.enabled')}</TableCell>
-                  <TableCell>{t('alertRules.severity')}</TableCell>
-                  <TableCell />
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {overrides.map(rule => (
-                  <TableRow key={rule.id!}>
-                    <TableCell>{t(`alerts.types.${rule.type}`)}</TableCell>
-                    <TableCell>
-                      {t(`alertRules.scopes.${rule.scope}`)}: {rule.scopeId}
-                    </TableCell>
-                    <TableCell>{rule.enabled ? '✓' : '—'}</TableCell>
-                    <TableCell>
-                      {t(`alerts.severities.${rule.severity}`)}
-                    </TableCell>
-                    <TableCell>
-                      <Button size="small" onClick={() => remove(rule.id!)}>
-                        {t('alertRules.overrides.remove')}
-                      </Button>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </Box>
+          <DataTable
+            columns={[
+              { label: t('alertRules.overrides.type') },
+              { label: t('alertRules.overrides.scope') },
+              { label: t('alertRules.enabled') },
+              { label: t('alertRules.severity') },
+              {},
+            ]}
+          >
+            {overrides.map(rule => (
+              <TableRow key={rule.id!}>
+                <TableCell>{t(`alerts.types.${rule.type}`)}</TableCell>
+                <TableCell>
+                  {t(`alertRules.scopes.${rule.scope}`)}: {rule.scopeId}
+                </TableCell>
+                <TableCell>{rule.enabled ? '✓' : '—'}</TableCell>
+                <TableCell>{t(`alerts.severities.${rule.severity}`)}</TableCell>
+                <TableCell>
+                  <Button size="small" onClick={() => remove(rule.id!)}>
+                    {t('alertRules.overrides.remove')}
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </DataTable>
         )}
       </SectionCard>
       <AddOverrideDialog
