@@ -891,6 +891,7 @@ export interface components {
        *     - high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)
        *     - key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`
        *     - budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`
+       *     - rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)
        */
       params: {
         [key: string]: string | number | null;
@@ -978,6 +979,19 @@ export interface components {
           type: 'budget_runway';
           updatedAt: string | null;
           updatedBy: string | null;
+        }
+      | {
+          enabled: boolean;
+          id: string | null;
+          params: components['schemas']['RollupFailedRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          /** @description The account, key, project or budget id; null for the global scope. */
+          scopeId: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'rollup_failed';
+          updatedAt: string | null;
+          updatedBy: string | null;
         };
     /** @description `PUT /alert-rules` body: creates or replaces the rule of a type and scope. */
     AlertRuleInput:
@@ -1025,6 +1039,15 @@ export interface components {
           severity: components['schemas']['AlertSeverity'];
           /** @constant */
           type: 'budget_runway';
+        }
+      | {
+          enabled: boolean;
+          params: components['schemas']['RollupFailedRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          scopeId?: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'rollup_failed';
         };
     /** @description `GET /alert-rules`: every global rule (saved or default) and every override. */
     AlertRuleListResponse: {
@@ -1036,6 +1059,7 @@ export interface components {
       key_error: components['schemas']['KeyErrorRuleParams'];
       key_expiring: components['schemas']['KeyExpiringRuleParams'];
       low_balance: components['schemas']['LowBalanceRuleParams'];
+      rollup_failed: components['schemas']['RollupFailedRuleParams'];
     };
     /** @enum {string} */
     AlertRuleScope: 'global' | 'account' | 'key' | 'project' | 'budget';
@@ -1044,14 +1068,15 @@ export interface components {
     /** @enum {string} */
     AlertState: 'open' | 'resolved' | 'all';
     /** @enum {string} */
-    AlertTargetType: 'key' | 'account' | 'project' | 'budget';
+    AlertTargetType: 'key' | 'account' | 'project' | 'budget' | 'system';
     /** @enum {string} */
     AlertType:
       | 'key_expiring'
       | 'low_balance'
       | 'high_usage'
       | 'key_error'
-      | 'budget_runway';
+      | 'budget_runway'
+      | 'rollup_failed';
     /** @description `GET /alerts/unread-count`: open alerts the caller has not read. */
     AlertUnreadCountResponse: {
       bySeverity: {
@@ -1391,6 +1416,7 @@ export interface components {
     /** @enum {string} */
     ExportFormat: 'csv' | 'xlsx';
     GroupProjectsResponse: {
+      /** @description The Group, as a lower-case entity ref. */
       groupRef: string;
       items: components['schemas']['ProjectUsage'][];
       limit: number;
@@ -1398,10 +1424,12 @@ export interface components {
       range: components['schemas']['TimeRange'];
       totalCount: number;
     };
+    /** @description Spend per member of a Group, most tokens first; only members owning at least one key the caller may read are listed. */
     GroupSpendResponse: {
       groupRef: string;
       items: components['schemas']['MemberSpend'][];
       limit: number;
+      /** @description Start of the current UTC month (ISO 8601): the spend is counted from it. */
       monthStart: string;
       offset: number;
       totalCount: number;
@@ -1578,11 +1606,13 @@ export interface components {
       /** @description Alerts newly marked read. */
       marked: number;
     };
+    /** @description Month-to-date spend of the keys one member owns, as the providers report it, summed over every key of theirs the caller may read. */
     MemberSpend: {
       costs: components['schemas']['CostAmount'][];
       inputTokens: number;
       keys: number;
       outputTokens: number;
+      /** @description Lower-case entity ref of the member (usually a User). */
       ownerRef: string;
       requests: number;
       totalTokens: number;
@@ -1764,6 +1794,8 @@ export interface components {
       secret?: string;
       tagIds?: string[];
     };
+    /** @description Fires while any hour of calls cannot be rolled up; nothing to tune, so the rule is only on or off (and global). */
+    RollupFailedRuleParams: Record<string, never>;
     /** @description How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread. */
     Runway: {
       burnSource: components['schemas']['BurnSource'];

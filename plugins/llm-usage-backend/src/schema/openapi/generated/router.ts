@@ -290,7 +290,7 @@ export const spec = {
               type: ['string', 'number', 'null'],
             },
             description:
-              'Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`',
+              'Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`\n- rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)',
             type: 'object',
           },
           read: {
@@ -588,6 +588,52 @@ export const spec = {
             ],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              id: {
+                type: ['string', 'null'],
+              },
+              params: {
+                $ref: '#/components/schemas/RollupFailedRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                description:
+                  'The account, key, project or budget id; null for the global scope.',
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'rollup_failed',
+                type: 'string',
+              },
+              updatedAt: {
+                type: ['string', 'null'],
+              },
+              updatedBy: {
+                type: ['string', 'null'],
+              },
+            },
+            required: [
+              'id',
+              'type',
+              'scope',
+              'scopeId',
+              'enabled',
+              'severity',
+              'params',
+              'updatedAt',
+              'updatedBy',
+            ],
+            type: 'object',
+          },
         ],
         description:
           'A rule as it applies: the built-in default (`id` null) until someone saves one for that type and scope.',
@@ -719,6 +765,31 @@ export const spec = {
             required: ['type', 'scope', 'enabled', 'severity', 'params'],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              params: {
+                $ref: '#/components/schemas/RollupFailedRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'rollup_failed',
+                type: 'string',
+              },
+            },
+            required: ['type', 'scope', 'enabled', 'severity', 'params'],
+            type: 'object',
+          },
         ],
         description:
           '`PUT /alert-rules` body: creates or replaces the rule of a type and scope.',
@@ -754,6 +825,9 @@ export const spec = {
           low_balance: {
             $ref: '#/components/schemas/LowBalanceRuleParams',
           },
+          rollup_failed: {
+            $ref: '#/components/schemas/RollupFailedRuleParams',
+          },
         },
         required: [
           'key_expiring',
@@ -761,6 +835,7 @@ export const spec = {
           'high_usage',
           'key_error',
           'budget_runway',
+          'rollup_failed',
         ],
         type: 'object',
       },
@@ -777,7 +852,7 @@ export const spec = {
         type: 'string',
       },
       AlertTargetType: {
-        enum: ['key', 'account', 'project', 'budget'],
+        enum: ['key', 'account', 'project', 'budget', 'system'],
         type: 'string',
       },
       AlertType: {
@@ -787,6 +862,7 @@ export const spec = {
           'high_usage',
           'key_error',
           'budget_runway',
+          'rollup_failed',
         ],
         type: 'string',
       },
@@ -1526,7 +1602,6 @@ export const spec = {
         type: 'string',
       },
       CostAmount: {
-        additionalProperties: false,
         description:
           'A money amount as an exact decimal string in one currency.',
         properties: {
@@ -1846,6 +1921,7 @@ export const spec = {
       GroupProjectsResponse: {
         properties: {
           groupRef: {
+            description: 'The Group, as a lower-case entity ref.',
             type: 'string',
           },
           items: {
@@ -1869,15 +1945,17 @@ export const spec = {
         },
         required: [
           'groupRef',
-          'range',
           'items',
-          'totalCount',
-          'offset',
           'limit',
+          'offset',
+          'range',
+          'totalCount',
         ],
         type: 'object',
       },
       GroupSpendResponse: {
+        description:
+          'Spend per member of a Group, most tokens first; only members owning at least one key the caller may read are listed.',
         properties: {
           groupRef: {
             type: 'string',
@@ -1892,6 +1970,8 @@ export const spec = {
             type: 'number',
           },
           monthStart: {
+            description:
+              'Start of the current UTC month (ISO 8601): the spend is counted from it.',
             type: 'string',
           },
           offset: {
@@ -2399,6 +2479,8 @@ export const spec = {
         type: 'object',
       },
       MemberSpend: {
+        description:
+          'Month-to-date spend of the keys one member owns, as the providers report it, summed over every key of theirs the caller may read.',
         properties: {
           costs: {
             items: {
@@ -2416,6 +2498,8 @@ export const spec = {
             type: 'number',
           },
           ownerRef: {
+            description:
+              'Lower-case entity ref of the member (usually a User).',
             type: 'string',
           },
           requests: {
@@ -3017,6 +3101,12 @@ export const spec = {
           },
         },
         required: ['accountId', 'name'],
+        type: 'object',
+      },
+      RollupFailedRuleParams: {
+        additionalProperties: false,
+        description:
+          'Fires while any hour of calls cannot be rolled up; nothing to tune, so the rule is only on or off (and global).',
         type: 'object',
       },
       Runway: {
