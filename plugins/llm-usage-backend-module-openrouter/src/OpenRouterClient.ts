@@ -151,43 +151,31 @@ export class OpenRouterClient extends ProviderApiClient {
   }
 
   async fetchUsage(range: ProviderDateRange): Promise<ProviderUsageRecord[]> {
-    const records: ProviderUsageRecord[] = [];
-    for (const { key, rows } of await this.fetchActivity(range)) {
-      for (const row of rows) {
-        records.push({
-          date: row.date.slice(0, 10),
-          providerKeyId: key.hash,
-          model: row.model,
-          providerProjectId: key.workspace_id ?? '',
-          inputTokens: row.prompt_tokens,
-          // completion tokens include reasoning tokens
-          outputTokens: row.completion_tokens,
-          cachedTokens: 0,
-          requests: row.requests,
-        });
-      }
-    }
-    return mergeUsageRecords(records);
+    const rows = await this.activityRows(range);
+    return mergeUsageRecords(
+      rows.map(({ identity, row }) => ({
+        ...identity,
+        inputTokens: row.prompt_tokens,
+        // completion tokens include reasoning tokens
+        outputTokens: row.completion_tokens,
+        cachedTokens: 0,
+        requests: row.requests,
+      })),
+    );
   }
 
   async fetchCosts(range: ProviderDateRange): Promise<ProviderCostRecord[]> {
-    const records: ProviderCostRecord[] = [];
-    for (const { key, rows } of await this.fetchActivity(range)) {
-      for (const row of rows) {
-        records.push({
-          date: row.date.slice(0, 10),
-          providerKeyId: key.hash,
-          model: row.model,
-          providerProjectId: key.workspace_id ?? '',
-          lineItem: '',
-          // Credits spent; BYOK inference is billed by the upstream provider.
-          amount: decimalFromNumber(row.usage),
-          currency: CURRENCY,
-        });
-      }
-    }
+    const rows = await this.activityRows(range);
     // One row per upstream provider/endpoint of a model: summed exactly.
-    return mergeCostRecords(records);
+    return mergeCostRecords(
+      rows.map(({ identity, row }) => ({
+        ...identity,
+        lineItem: '',
+        // Credits spent; BYOK inference is billed by the upstream provider.
+        amount: decimalFromNumber(row.usage),
+        currency: CURRENCY,
+      })),
+    );
   }
 
   async fetchBalances(): Promise<ProviderBalance[]> {
@@ -237,6 +225,21 @@ export class OpenRouterClient extends ProviderApiClient {
     });
     // A key created while paging shifts the offsets and may appear twice.
     return [...new Map(keys.map(key => [key.hash, key])).values()];
+  }
+
+  /** Each activity row with the day, key, model and project it counts for. */
+  private async activityRows(range: ProviderDateRange) {
+    return (await this.fetchActivity(range)).flatMap(({ key, rows }) =>
+      rows.map(row => ({
+        identity: {
+          date: row.date.slice(0, 10),
+          providerKeyId: key.hash,
+          model: row.model,
+          providerProjectId: key.workspace_id ?? '',
+        },
+        row,
+      })),
+    );
   }
 
   private fetchActivity(range: ProviderDateRange): Promise<KeyActivity[]> {

@@ -62,19 +62,6 @@ export interface PagedRequestOptions<TPage>
   maxPages?: number;
 }
 
-function fetchPageWith<TPage>(
-  http: ProviderHttpClient,
-  options: PagedRequestOptions<TPage>,
-) {
-  const { path, query, schema, cursorParam } = options;
-  return (cursor: string | undefined) =>
-    http.request({
-      path,
-      query: { ...query, [cursorParam]: cursor },
-      schema,
-    });
-}
-
 /**
  * Every item of a list continued after its last id; `has_more` without
  * any id to continue from fails the call.
@@ -85,24 +72,12 @@ export function requestAllAfterLastId<TItem extends { id: string }>(
   http: ProviderHttpClient,
   options: PagedRequestOptions<LastIdPage<TItem>>,
 ): Promise<TItem[]> {
-  return paginate<LastIdPage<TItem>, TItem, string>({
-    description: options.description,
-    maxPages: options.maxPages,
-    fetchPage: fetchPageWith(http, options),
-    getItems: page => page.data,
-    getNextCursor: page => {
-      if (!page.has_more) {
-        return undefined;
-      }
-      const after = page.last_id ?? page.data[page.data.length - 1]?.id;
-      if (!after) {
-        throw new ProviderResponseError(
-          `${options.description}: has_more without last_id`,
-        );
-      }
-      return after;
-    },
-  });
+  return requestEveryPage(
+    http,
+    options,
+    'last_id',
+    page => page.last_id ?? page.data[page.data.length - 1]?.id,
+  );
 }
 
 /**
@@ -115,21 +90,40 @@ export function requestAllByNextPage<TItem>(
   http: ProviderHttpClient,
   options: PagedRequestOptions<NextPageTokenPage<TItem>>,
 ): Promise<TItem[]> {
-  return paginate<NextPageTokenPage<TItem>, TItem, string>({
-    description: options.description,
+  return requestEveryPage(http, options, 'next_page', page => page.next_page);
+}
+
+function requestEveryPage<
+  TPage extends { data: TItem[]; has_more: boolean },
+  TItem,
+>(
+  http: ProviderHttpClient,
+  options: PagedRequestOptions<TPage>,
+  cursorField: string,
+  cursorOf: (page: TPage) => string | null | undefined,
+): Promise<TItem[]> {
+  const { description, path, query, schema, cursorParam } = options;
+  return paginate<TPage, TItem, string>({
+    description,
     maxPages: options.maxPages,
-    fetchPage: fetchPageWith(http, options),
+    fetchPage: cursor =>
+      http.request({
+        path,
+        query: { ...query, [cursorParam]: cursor },
+        schema,
+      }),
     getItems: page => page.data,
     getNextCursor: page => {
       if (!page.has_more) {
         return undefined;
       }
-      if (!page.next_page) {
+      const cursor = cursorOf(page);
+      if (!cursor) {
         throw new ProviderResponseError(
-          `${options.description}: has_more without next_page`,
+          `${description}: has_more without ${cursorField}`,
         );
       }
-      return page.next_page;
+      return cursor;
     },
   });
 }

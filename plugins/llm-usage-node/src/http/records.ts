@@ -13,24 +13,15 @@ import { addDecimals } from './amounts';
 export function mergeUsageRecords(
   records: Iterable<ProviderUsageRecord>,
 ): ProviderUsageRecord[] {
-  return mergeBy(
-    records,
-    record => [
-      record.date,
-      record.providerKeyId,
-      record.model,
-      record.providerProjectId,
-    ],
-    (existing, record) => {
-      existing.inputTokens += record.inputTokens;
-      existing.outputTokens += record.outputTokens;
-      existing.cachedTokens += record.cachedTokens;
-      existing.requests =
-        existing.requests === null && record.requests === null
-          ? null
-          : (existing.requests ?? 0) + (record.requests ?? 0);
-    },
-  );
+  return mergeBy(records, recordIdentity, (existing, record) => {
+    existing.inputTokens += record.inputTokens;
+    existing.outputTokens += record.outputTokens;
+    existing.cachedTokens += record.cachedTokens;
+    existing.requests =
+      existing.requests === null && record.requests === null
+        ? null
+        : (existing.requests ?? 0) + (record.requests ?? 0);
+  });
 }
 
 /**
@@ -44,18 +35,21 @@ export function mergeCostRecords(
 ): ProviderCostRecord[] {
   return mergeBy(
     records,
-    record => [
-      record.date,
-      record.providerKeyId,
-      record.model,
-      record.providerProjectId,
-      record.lineItem,
-      record.currency,
-    ],
+    record => [...recordIdentity(record), record.lineItem, record.currency],
     (existing, record) => {
       existing.amount = addDecimals(existing.amount, record.amount);
     },
   );
+}
+
+/** The day, key, model and project a usage or cost row is kept under. */
+function recordIdentity(record: ProviderUsageRecord | ProviderCostRecord) {
+  return [
+    record.date,
+    record.providerKeyId,
+    record.model,
+    record.providerProjectId,
+  ];
 }
 
 /** One copy per identity, in first-seen order, with the others added into it. */
