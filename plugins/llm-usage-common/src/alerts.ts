@@ -10,6 +10,7 @@ export const ALERT_TYPES = [
   'high_usage',
   'key_error',
   'budget_runway',
+  'rollup_failed',
 ] as const;
 
 /** @public */
@@ -21,12 +22,18 @@ export const ALERT_SEVERITIES = ['info', 'warning', 'error'] as const;
 /** @public */
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
-/** What an alert is about. @public */
+/**
+ * What an alert is about. `system` is the plugin itself (e.g. its hourly
+ * rollup): such alerts have no owner, so only admins see them.
+ *
+ * @public
+ */
 export const ALERT_TARGET_TYPES = [
   'key',
   'account',
   'project',
   'budget',
+  'system',
 ] as const;
 
 /** @public */
@@ -78,6 +85,9 @@ export interface Alert {
    *   `threshold`, `currency` (spend), `month` (`2026-11`)
    * - key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`
    * - budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`
+   * - rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how
+   *   many hours fail), `failures` (failed runs of the oldest hour),
+   *   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)
    */
   params: Record<string, string | number | null>;
   firstSeenAt: string;
@@ -177,6 +187,12 @@ export interface BudgetRunwayRuleParams {
   days: number;
 }
 
+/**
+ * Fires while any hour of calls cannot be rolled up; nothing to tune, so
+ * the rule is only on or off (and global). @public
+ */
+export type RollupFailedRuleParams = Record<string, never>;
+
 /** @public */
 export interface AlertRuleParamsByType {
   key_expiring: KeyExpiringRuleParams;
@@ -184,6 +200,7 @@ export interface AlertRuleParamsByType {
   high_usage: HighUsageRuleParams;
   key_error: KeyErrorRuleParams;
   budget_runway: BudgetRunwayRuleParams;
+  rollup_failed: RollupFailedRuleParams;
 }
 
 /**

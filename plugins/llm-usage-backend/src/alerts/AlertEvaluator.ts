@@ -18,6 +18,10 @@ import {
 import { keyErrorConditions } from './conditions/keyError';
 import { keyExpiringConditions } from './conditions/keyExpiring';
 import { lowBalanceConditions } from './conditions/lowBalance';
+import {
+  type FailedHoursReader,
+  rollupFailedConditions,
+} from './conditions/rollupFailed';
 import type {
   AccountFact,
   AccountReader,
@@ -54,6 +58,8 @@ export interface AlertEvaluatorOptions {
   budgets?: BudgetStandingReader;
   projectUsage: ProjectUsageReader;
   projects: ProjectOwners;
+  /** Hours the rollup could not roll; without it rollup alerts are not evaluated. */
+  rollups?: FailedHoursReader;
   delivery: AlertDeliverer;
   logger: LoggerService;
   clock?: () => number;
@@ -175,6 +181,16 @@ export class AlertEvaluator {
             context,
           );
         },
+      },
+      {
+        types: ['rollup_failed'],
+        find: async () =>
+          rollupFailedConditions(
+            this.options.rollups
+              ? await this.options.rollups.failedHours()
+              : [],
+            context,
+          ),
       },
     ];
 

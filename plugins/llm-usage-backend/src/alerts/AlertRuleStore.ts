@@ -51,6 +51,7 @@ export const DEFAULT_ALERT_RULES: {
     params: { invalid: true, disabled: true, syncFailed: true },
   },
   budget_runway: { severity: 'warning', params: { days: 7 } },
+  rollup_failed: { severity: 'error', params: {} },
 };
 
 type RuleRow = {

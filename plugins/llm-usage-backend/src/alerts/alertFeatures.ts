@@ -37,6 +37,7 @@ import { OwnerAlertRuleGuard } from './AlertRuleGuard';
 import { AlertRuleStore } from './AlertRuleStore';
 import { AlertService } from './AlertService';
 import { AlertStore } from './AlertStore';
+import type { FailedHoursReader } from './conditions/rollupFailed';
 import { KeyFacts, accountReader, type MonthUsage } from './facts';
 
 export const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
@@ -58,6 +59,8 @@ export interface AlertFeaturesOptions {
   permissions: PermissionsService;
   /** Where the key and account resource types were registered. */
   permissionsRegistry: PermissionsRegistryService;
+  /** The rollup's failed hours, for the rollup alert. */
+  rollups?: FailedHoursReader;
 }
 
 /** Month usage per project from the rollups, tokens in and out together. */
@@ -123,6 +126,7 @@ export async function createAlertFeatures(
     },
     projectUsage: projectUsageFrom(options.queries),
     projects: options.projects,
+    rollups: options.rollups,
     delivery: new AlertDelivery({
       alerts,
       webhooks,

@@ -78,6 +78,7 @@ export const ruleParamSchemas: {
     })
     .strict(),
   budget_runway: z.object({ days }).strict(),
+  rollup_failed: z.object({}).strict() as z.ZodType<Record<string, never>>,
 };
 
 const ruleInputBase = {
@@ -125,8 +126,24 @@ export const alertRuleInputSchema: z.ZodType<AlertRuleInput> = z
         params: ruleParamSchemas.budget_runway,
       })
       .strict(),
+    z
+      .object({
+        type: z.literal('rollup_failed'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.rollup_failed,
+      })
+      .strict(),
   ])
   .superRefine((rule, ctx) => {
+    // The rollup belongs to no account, key, project or budget.
+    if (rule.type === 'rollup_failed' && rule.scope !== 'global') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['scope'],
+        message: 'must be global for rollup_failed rules',
+      });
+      return;
+    }
     if (rule.scope === 'global' && rule.scopeId) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

@@ -248,9 +248,17 @@ export class RollupStore {
       await nextGeneration(tx);
       // One hour at a time, in hour order, as writers lock them.
       for (const { hourStart, token } of hours) {
-        await tx(DIRTY_HOURS_TABLE)
+        const cleared = await tx(DIRTY_HOURS_TABLE)
           .where({ hour_start: hourStart, token })
           .delete();
+        if (cleared === 0) {
+          // A late call renewed the mark: the hour still rolled, so a
+          // failure recorded on the mark is over (and its alert with it).
+          await tx(DIRTY_HOURS_TABLE)
+            .where({ hour_start: hourStart })
+            .whereNotNull('failed_at')
+            .update({ last_error: null, failed_at: null, failures: 0 });
+        }
       }
       return calls;
     });

@@ -11,6 +11,7 @@ const TARGET_NOUNS: Record<AlertRecord['target']['type'], string> = {
   account: 'Account',
   project: 'Project',
   budget: 'Budget',
+  system: 'LLM Usage',
 };
 
 function plural(count: number | string | null, unit: string) {
@@ -57,6 +58,13 @@ export function describeAlert(alert: AlertRecord): string {
       )} at the recent burn rate (${p.remaining} ${
         p.currency
       } left; alert under ${plural(p.thresholdDays, 'day')})`;
+    case 'rollup_failed':
+      return `The hourly rollup cannot roll ${plural(
+        p.hours,
+        'hour',
+      )} of calls, the oldest ${p.firstHour}${
+        p.error ? ` (${p.error})` : ''
+      }; those hours are read from raw calls and retried every run`;
     default:
       return `${name}: ${alert.type}`;
   }
@@ -68,6 +76,7 @@ const TITLES: Record<AlertRecord['type'], string> = {
   high_usage: 'High usage',
   key_error: 'Key or account in error',
   budget_runway: 'Budget running out',
+  rollup_failed: 'Rollup failing',
 };
 
 export function alertTitle(alert: AlertRecord): string {

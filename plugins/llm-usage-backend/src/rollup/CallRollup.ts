@@ -25,11 +25,19 @@ export class CallRollup {
     private readonly store: RollupStore,
     private readonly logger?: LoggerService,
     private readonly maxDaysPerRoll?: number,
+    /**
+     * Called after a run that met failing hours or may have cleared some,
+     * with the hours still failing (empty once all rolled): the rollup
+     * alert opens and resolves without waiting for the hourly evaluation.
+     */
     private readonly onFailedHours?: (hours: number[]) => void,
   ) {}
 
   async run(now: number = Date.now()): Promise<RollupRunResult> {
     const currentHour = hourStartOf(now);
+    const failingBefore = this.onFailedHours
+      ? (await this.store.failedHours()).length
+      : 0;
     const dirty = await this.store.claimClosedDirtyHours(currentHour);
     const batches = batchesOfDays(dirty, this.maxDaysPerRoll);
     const failedHours: number[] = [];
@@ -69,7 +77,9 @@ export class CallRollup {
       );
     }
     failedHours.sort((a, b) => a - b);
-    if (failedHours.length > 0) this.onFailedHours?.(failedHours);
+    if (failedHours.length > 0 || failingBefore > 0) {
+      this.onFailedHours?.(failedHours);
+    }
     return { hours: dirty.length, days, calls, failedHours };
   }
 

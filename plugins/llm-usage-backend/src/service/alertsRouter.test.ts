@@ -192,7 +192,24 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
       ['high_usage', null],
       ['key_error', null],
       ['budget_runway', null],
+      ['rollup_failed', null],
     ]);
+    // The rollup alert's rule is global: the rollup is nobody's account.
+    const scoped = await request(server)
+      .put('/api/llm-usage/alert-rules')
+      .set('Authorization', as(ADMIN))
+      .send({
+        type: 'rollup_failed',
+        scope: 'account',
+        scopeId: 'acc-1',
+        enabled: false,
+        severity: 'error',
+        params: {},
+      });
+    expect(scoped.status).toBe(400);
+    expect(scoped.body.error.message).toBe(
+      "Invalid field 'scope': must be global for rollup_failed rules",
+    );
 
     const rule = {
       type: 'key_expiring',
