@@ -259,13 +259,15 @@ interface Answer {
 
 /** Backstage's error body, or the google.rpc.Status the OTLP route answers. */
 function answerOf(res: request.Response): Answer {
-  const message =
-    typeof res.body?.error?.message === 'string'
-      ? res.body.error.message
-      : typeof res.body?.code === 'number' &&
-        typeof res.body?.message === 'string'
-      ? res.body.message
-      : '';
+  let message = '';
+  if (typeof res.body?.error?.message === 'string') {
+    message = res.body.error.message;
+  } else if (
+    typeof res.body?.code === 'number' &&
+    typeof res.body?.message === 'string'
+  ) {
+    message = res.body.message;
+  }
   return { status: res.status, message, body: res.body };
 }
 
