@@ -49,6 +49,30 @@ describe('LlmUsageClient', () => {
     expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
+  it("reads a Group's projects and member spend under the Group's namespace and name", async () => {
+    const projects = captureQuery('/groups/platform/ai-team/projects', {
+      groupRef: 'group:platform/ai-team',
+      items: [],
+    });
+    const result = await client.getGroupProjects('group:platform/ai-team', {
+      sort: 'cost',
+      offset: 200,
+      limit: 25,
+    });
+    expect(result.groupRef).toBe('group:platform/ai-team');
+    expect(Object.fromEntries(projects.url!.searchParams)).toEqual({
+      sort: 'cost',
+      offset: '200',
+      limit: '25',
+    });
+    // A bare name is a Group in the default namespace.
+    const spend = captureQuery('/groups/default/ai-team/spend', { items: [] });
+    await client.getGroupSpend('ai-team', { offset: 25 });
+    expect(Object.fromEntries(spend.url!.searchParams)).toEqual({
+      offset: '25',
+    });
+  });
+
   it('leaves unset parameters out of the query', async () => {
     const seen = captureQuery('/usage/projects', { items: [] });
     await client.getProjects({ search: 'chat', sort: 'cost', offset: 0 });
