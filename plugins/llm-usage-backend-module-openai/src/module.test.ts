@@ -1,29 +1,10 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { startTestBackend } from '@backstage/backend-test-utils';
-import {
-  LlmProvider,
-  llmUsageProvidersExtensionPoint,
-} from '@llm-usage/backstage-plugin-llm-usage-node';
+import { providersAddedBy } from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import llmUsageModuleOpenAi from '.';
 
 describe('llmUsageModuleOpenAi', () => {
   it('adds the OpenAI provider through the extension point', async () => {
-    const added: LlmProvider[] = [];
-    const plugin = createBackendPlugin({
-      pluginId: 'llm-usage',
-      register(env) {
-        env.registerExtensionPoint(llmUsageProvidersExtensionPoint, {
-          addProvider: provider => added.push(provider),
-        });
-        env.registerInit({ deps: {}, async init() {} });
-      },
-    });
-
-    const backend = await startTestBackend({
-      features: [plugin, llmUsageModuleOpenAi],
-    });
+    const added = await providersAddedBy(llmUsageModuleOpenAi);
 
     expect(added.map(p => p.id)).toEqual(['openai']);
-    await backend.stop();
   });
 });

@@ -1,29 +1,10 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { startTestBackend } from '@backstage/backend-test-utils';
-import {
-  LlmProvider,
-  llmUsageProvidersExtensionPoint,
-} from '@llm-usage/backstage-plugin-llm-usage-node';
+import { providersAddedBy } from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import llmUsageModuleOpenRouter from '.';
 
 describe('llmUsageModuleOpenRouter', () => {
   it('adds the OpenRouter provider through the extension point', async () => {
-    const added: LlmProvider[] = [];
-    const plugin = createBackendPlugin({
-      pluginId: 'llm-usage',
-      register(env) {
-        env.registerExtensionPoint(llmUsageProvidersExtensionPoint, {
-          addProvider: provider => added.push(provider),
-        });
-        env.registerInit({ deps: {}, async init() {} });
-      },
-    });
-
-    const backend = await startTestBackend({
-      features: [plugin, llmUsageModuleOpenRouter],
-    });
+    const added = await providersAddedBy(llmUsageModuleOpenRouter);
 
     expect(added.map(p => p.id)).toEqual(['openrouter']);
-    await backend.stop();
   });
 });

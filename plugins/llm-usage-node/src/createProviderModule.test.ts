@@ -3,6 +3,7 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import { createProviderModule } from './createProviderModule';
 import { llmUsageProvidersExtensionPoint } from './extensionPoint';
 import type { LlmProvider } from './provider';
+import { providersAddedBy } from './testUtils';
 
 const provider: LlmProvider = {
   id: 'example',
@@ -28,13 +29,9 @@ function llmUsagePlugin(added: LlmProvider[]) {
 
 describe('createProviderModule', () => {
   it('adds its provider to the llm-usage plugin', async () => {
-    const added: LlmProvider[] = [];
-    const backend = await startTestBackend({
-      features: [llmUsagePlugin(added), createProviderModule({ provider })],
-    });
-
-    expect(added).toEqual([provider]);
-    await backend.stop();
+    await expect(
+      providersAddedBy(createProviderModule({ provider })),
+    ).resolves.toEqual([provider]);
   });
 
   it('is a module named after the provider unless told otherwise', async () => {

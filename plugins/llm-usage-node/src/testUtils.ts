@@ -1,13 +1,22 @@
 /**
  * Test helpers for provider modules: an msw server wired to Backstage's test
- * hooks, a logger that keeps its lines, and a guard that fails any test whose
- * logs contain a secret.
+ * hooks, a logger that keeps its lines, a guard that fails any test whose
+ * logs contain a secret, and the providers a module adds.
  *
  * @packageDocumentation
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  createBackendPlugin,
+  type BackendFeature,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { setupServer, type SetupServer } from 'msw/node';
+import { llmUsageProvidersExtensionPoint } from './extensionPoint';
+import type { LlmProvider } from './provider';
 
 /** An msw server started and reset around every test. @public */
 export function createProviderTestServer(): SetupServer {
@@ -66,4 +75,29 @@ export function guardLogsAgainst(secrets: string[]): {
       return logger;
     },
   };
+}
+
+/**
+ * Starts a test backend with the given modules and a stand-in llm-usage
+ * plugin, and returns the providers they added through
+ * {@link llmUsageProvidersExtensionPoint}.
+ *
+ * @public
+ */
+export async function providersAddedBy(
+  ...modules: BackendFeature[]
+): Promise<LlmProvider[]> {
+  const added: LlmProvider[] = [];
+  const plugin = createBackendPlugin({
+    pluginId: 'llm-usage',
+    register(env) {
+      env.registerExtensionPoint(llmUsageProvidersExtensionPoint, {
+        addProvider: provider => added.push(provider),
+      });
+      env.registerInit({ deps: {}, async init() {} });
+    },
+  });
+  const backend = await startTestBackend({ features: [plugin, ...modules] });
+  await backend.stop();
+  return added;
 }
