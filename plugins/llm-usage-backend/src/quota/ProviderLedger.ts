@@ -53,8 +53,11 @@ export class ProviderLedger implements AccountOwnership {
   private readonly accountStore: AccountStore;
   private readonly providerData: ProviderDataStore;
 
-  constructor(private readonly db: Knex) {
-    this.accountStore = new AccountStore(db);
+  constructor(
+    private readonly db: Knex,
+    accountStore: AccountStore = new AccountStore(db),
+  ) {
+    this.accountStore = accountStore;
     this.providerData = new ProviderDataStore(db);
   }
 

@@ -1,0 +1,176 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type express from 'express';
+import type { ProviderRegistry } from '../accounts/ProviderRegistry';
+import { readLiteLlmMapping } from '../ingest/litellm/liteLlmMapping';
+import { readOtlpMapping } from '../ingest/otlp/otlpMapping';
+import type { Services } from '../services';
+import { createAccountsRouter } from './accountsRouter';
+import { createAdaptersRouter } from './adaptersRouter';
+import { createAlertsRouter } from './alertsRouter';
+import { createAuditRouter } from './auditRouter';
+import { createBudgetsRouter } from './budgetsRouter';
+import { createDailyCostsRouter } from './dailyCostsRouter';
+import { createDigestsRouter } from './digestsRouter';
+import { createExportRouter } from './exportRouter';
+import { createGroupsRouter } from './groupsRouter';
+import { createKeysExportRouter } from './keysExportRouter';
+import { createKeysRouter } from './keysRouter';
+import { createKeyUsageRouter } from './keyUsageRouter';
+import { createQuotaRouter } from './quotaRouter';
+import { rejectNulCharacters } from './rejectNulCharacters';
+import { createRouter } from './router';
+import { createSyncRunsRouter } from './syncRunsRouter';
+import { createTagsRouter } from './tagsRouter';
+
+export interface RouterDeps {
+  config: RootConfigService;
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  providers: ProviderRegistry;
+}
+
+/** Every router of the plugin, in the order they are mounted. */
+export async function createRouters(
+  deps: RouterDeps,
+  services: Services,
+): Promise<express.RequestHandler[]> {
+  const { config, logger, httpAuth } = deps;
+  const s = services;
+  const demoDataEnabled =
+    config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false;
+  const maxBatchSize =
+    config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000;
+  const viewerOf = async (
+    credentials: Parameters<typeof s.callers.resolve>[0],
+  ) => {
+    const caller = await s.callers.resolve(credentials);
+    return {
+      userRef: caller.actorRef,
+      isAdmin: caller.isAdmin,
+      ownershipRefs: caller.ownershipRefs,
+    };
+  };
+
+  return [
+    rejectNulCharacters,
+    // Before the main router, whose JSON parser would refuse LiteLLM's NDJSON.
+    await createAdaptersRouter({
+      httpAuth,
+      auditor: deps.auditor,
+      logger,
+      calls: s.calls,
+      maxBatchSize,
+      litellm: readLiteLlmMapping(
+        config.getOptionalConfig('llmUsage.ingest.litellm'),
+      ),
+      otlp: readOtlpMapping(config.getOptionalConfig('llmUsage.ingest.otlp')),
+    }),
+    await createRouter({
+      httpAuth,
+      auditor: deps.auditor,
+      visibility: s.visibility,
+      usage: s.usage,
+      calls: s.calls,
+      rollups: s.rollups,
+      maxBatchSize,
+      demoDataEnabled,
+    }),
+    await createExportRouter({
+      httpAuth,
+      visibility: s.visibility,
+      usage: s.usage,
+      logger,
+      audit: s.audit,
+    }),
+    // Budgets, quota, spend digests and the audit trail.
+    await createBudgetsRouter({
+      httpAuth,
+      callers: s.callers,
+      budgets: s.budgets,
+    }),
+    await createQuotaRouter({ httpAuth, callers: s.callers, quota: s.quota }),
+    await createDigestsRouter({
+      httpAuth,
+      callers: s.callers,
+      preferences: s.preferences,
+      audit: s.audit,
+    }),
+    await createAuditRouter({
+      httpAuth,
+      callers: s.callers,
+      events: s.auditEvents,
+      budgets: s.budgets,
+      ledger: s.ledger,
+      logger,
+      audit: s.audit,
+    }),
+    await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
+    // Provider accounts, sync runs, the key inventory and tags.
+    await createAccountsRouter({
+      httpAuth,
+      registry: deps.providers,
+      accounts: s.accounts,
+      accountStore: s.accountStore,
+      sync: s.sync,
+      reconciliation: s.reconciliation,
+      authorizer: s.authorizer,
+      audit: s.audit,
+    }),
+    await createSyncRunsRouter({
+      httpAuth,
+      runs: s.syncRuns,
+      accounts: s.accounts,
+    }),
+    // Before the keys router, which would take `export` for a key id.
+    await createKeysExportRouter({
+      httpAuth,
+      permissions: deps.permissions,
+      keys: s.keys,
+      logger,
+      audit: s.audit,
+    }),
+    await createKeyUsageRouter({
+      httpAuth,
+      keys: s.keys,
+      history: s.keyUsageHistory,
+    }),
+    await createKeysRouter({
+      httpAuth,
+      keys: s.keys,
+      importer: s.keyImporter,
+    }),
+    await createTagsRouter({
+      httpAuth,
+      permissions: deps.permissions,
+      authorizer: s.authorizer,
+      tags: s.tags,
+      keys: s.keyStore,
+      audit: s.audit,
+    }),
+    await createDailyCostsRouter({
+      httpAuth,
+      visibility: s.visibility,
+      reports: s.reports,
+    }),
+    // A Group's projects and its members' spend, summed on the server.
+    await createGroupsRouter({
+      httpAuth,
+      catalog: deps.catalog,
+      projects: s.projects,
+      visibility: s.visibility,
+      usage: s.usage,
+      memberSpend: s.memberSpend,
+      authorizer: s.authorizer,
+    }),
+  ];
+}

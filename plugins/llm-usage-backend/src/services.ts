@@ -1,0 +1,369 @@
+import type {
+  AuditorService,
+  AuthService,
+  LifecycleService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  RootConfigService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { Knex } from 'knex';
+import { AccountService } from './accounts/AccountService';
+import { AccountStore } from './accounts/AccountStore';
+import type { ProviderRegistry } from './accounts/ProviderRegistry';
+import { readConfigAccounts } from './accounts/configAccounts';
+import { readAllowedBaseUrls } from './accounts/credentialDestination';
+import {
+  AlertEvaluator,
+  type ProjectUsageReader,
+} from './alerts/AlertEvaluator';
+import { OwnerAlertRuleGuard } from './alerts/AlertRuleGuard';
+import { AlertRuleStore } from './alerts/AlertRuleStore';
+import { AlertService } from './alerts/AlertService';
+import { AlertStore } from './alerts/AlertStore';
+import { KeyFacts, accountReader, type MonthUsage } from './alerts/facts';
+import { AuditEventStore } from './audit/AuditEventStore';
+import { AuditLog } from './audit/AuditLog';
+import {
+  AuditRetention,
+  DEFAULT_AUDIT_RETENTION_DAYS,
+} from './audit/AuditRetention';
+import { BudgetService } from './budgets/BudgetService';
+import { BudgetStore } from './budgets/BudgetStore';
+import { CallerResolver } from './budgets/Caller';
+import { seedDemoBudgets } from './budgets/demoBudgets';
+import { UsageQueries } from './database/UsageQueries';
+import { DigestPreferenceStore } from './digests/DigestPreferenceStore';
+import { DigestService } from './digests/DigestService';
+import { MemberKeySpend } from './groups/MemberKeySpend';
+import { KeyImporter } from './keys/KeyImporter';
+import { AuthorizedKeyService } from './keys/AuthorizedKeyService';
+import { KeyInventory } from './keys/KeyInventory';
+import { KeyProviderOperations } from './keys/KeyProviderOperations';
+import type { KeyService } from './keys/KeyService';
+import { KeyMapping } from './keys/keyMapping';
+import { KeyStore } from './keys/KeyStore';
+import { KeyUsageHistory } from './keyUsage/KeyUsageHistory';
+import { AlertDelivery } from './notifications/AlertDelivery';
+import { WebhookDispatcher } from './notifications/WebhookDispatcher';
+import { LlmUsageAuthorizer } from './permissions/LlmUsageAuthorizer';
+import {
+  llmUsageAccountResourceRef,
+  llmUsageKeyResourceRef,
+} from './permissions/rules';
+import { ProviderLedger } from './quota/ProviderLedger';
+import { QuotaService } from './quota/QuotaService';
+import { Reconciliation } from './reconciliation/Reconciliation';
+import { UsageReports } from './reports/UsageReports';
+import { CallRollup } from './rollup/CallRollup';
+import { RollupStore } from './database/RollupStore';
+import { SecretBox } from './secrets/SecretBox';
+import { rotateStoredSecrets } from './secrets/rotateStoredSecrets';
+import { CallSignals, SignallingCallStore } from './signals/CallSignals';
+import { AccountSync } from './sync/AccountSync';
+import { ProviderDataStore } from './sync/ProviderDataStore';
+import { SyncRunStore } from './sync/SyncRunStore';
+import { TagStore } from './tags/TagStore';
+import { UsageService } from './usage/UsageService';
+import { ProjectDirectory } from './visibility/ProjectDirectory';
+import { VisibilityResolver } from './visibility/VisibilityResolver';
+
+/** What the plugin's stores and services are built from. */
+export interface ServiceDeps {
+  db: Knex;
+  providers: ProviderRegistry;
+  config: RootConfigService;
+  logger: LoggerService;
+  lifecycle: LifecycleService;
+  auth: AuthService;
+  auditor: AuditorService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  /** Where the key and account resource types were registered. */
+  permissionsRegistry: PermissionsRegistryService;
+  catalog: CatalogService;
+  signals: SignalsService;
+  notifications: NotificationService;
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/**
+ * Builds every store and service of the plugin, each exactly once, so that
+ * they share one rolled-sums cache, one audit log and one authorizer.
+ * Routers, tasks and actions are handed these; none builds its own.
+ */
+export async function createServices(deps: ServiceDeps) {
+  const { db, config, logger } = deps;
+
+  const projects = new ProjectDirectory(deps.catalog, deps.auth);
+  // Every stored call signals the users who can see it.
+  const callSignals = new CallSignals({
+    signals: deps.signals,
+    projects,
+    logger,
+    adminRefs: config.getOptionalStringArray('llmUsage.admins'),
+  });
+  deps.lifecycle.addShutdownHook(() => callSignals.flush());
+  const calls = new SignallingCallStore(db, callSignals);
+  const rollups = new RollupStore(db);
+  const queries = new UsageQueries(db, rollups);
+
+  const visibility = new VisibilityResolver(
+    deps.auth,
+    deps.permissions,
+    deps.userInfo,
+    projects,
+  );
+  const usage = new UsageService(queries, calls, projects);
+  const reports = new UsageReports(queries, projects);
+  const audit = new AuditLog(db, deps.auditor, logger);
+  const authorizer = new LlmUsageAuthorizer(deps.permissions, {
+    keys: deps.permissionsRegistry.getPermissionRuleset(llmUsageKeyResourceRef),
+    accounts: deps.permissionsRegistry.getPermissionRuleset(
+      llmUsageAccountResourceRef,
+    ),
+  });
+  const callers = new CallerResolver(deps.auth, deps.userInfo, visibility);
+
+  // Budgets, quota with runway, balance history and spend digests.
+  const accountStore = new AccountStore(db);
+  const ledger = new ProviderLedger(db, accountStore);
+  const budgetStore = new BudgetStore(db);
+  const budgets = new BudgetService(budgetStore, ledger, audit);
+  if (config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false) {
+    await seedDemoBudgets(budgetStore, logger);
+  }
+  const quota = new QuotaService(queries, budgets, projects, ledger, {
+    billingUrls: readBillingUrls(config),
+  });
+  const preferences = new DigestPreferenceStore(db);
+  const digests = new DigestService(
+    queries,
+    projects,
+    ledger,
+    preferences,
+    deps.notifications,
+    logger,
+  );
+  const auditEvents = new AuditEventStore(db);
+  const auditRetention = new AuditRetention(
+    db,
+    config.getOptionalNumber('llmUsage.audit.retentionDays') ??
+      DEFAULT_AUDIT_RETENTION_DAYS,
+    logger,
+  );
+
+  // Alert rules, evaluation and delivery in-app, through Backstage
+  // notifications and to webhooks.
+  const alertStore = new AlertStore(db);
+  const alertRules = new AlertRuleStore(db);
+  const keyFacts = new KeyFacts(db);
+  const webhooks = WebhookDispatcher.fromConfig(config, {
+    log: alertStore,
+    logger,
+  });
+  deps.lifecycle.addShutdownHook(() => webhooks.stop());
+  const evaluator = new AlertEvaluator({
+    alerts: alertStore,
+    rules: alertRules,
+    keys: keyFacts,
+    accounts: accountReader(accountStore, ledger),
+    budgets: {
+      standings: async now => quota.standings(await budgetStore.list(), now),
+    },
+    projectUsage: projectUsageFrom(queries),
+    projects,
+    rollups,
+    delivery: new AlertDelivery({
+      alerts: alertStore,
+      webhooks,
+      logger,
+      notifications: deps.notifications,
+      fallbackRecipients: config.getOptionalStringArray('llmUsage.admins'),
+    }),
+    logger,
+  });
+  // Finish a running evaluation before the database goes away.
+  deps.lifecycle.addShutdownHook(() => evaluator.idle());
+  // A run that met or cleared failed hours opens or resolves the rollup
+  // alert without waiting for the hourly evaluation.
+  const rollup = new CallRollup(rollups, logger, undefined, () =>
+    evaluator.evaluateSoon(),
+  );
+  const alerts = new AlertService({
+    alerts: alertStore,
+    rules: alertRules,
+    audit,
+    // Account and key rules follow the account and key permissions.
+    guard: new OwnerAlertRuleGuard(
+      {
+        account: id => ledger.ownerOf(id),
+        key: id => keyFacts.ownerOfKey(id),
+      },
+      authorizer,
+      {
+        project: async (credentials, id) => {
+          const scope = await visibility.scopeFor(credentials);
+          return scope.kind === 'all' || scope.projectIds.includes(id);
+        },
+        budget: async (credentials, id) =>
+          budgets.get(await callers.resolve(credentials), id).then(
+            () => true,
+            () => false,
+          ),
+      },
+    ),
+    evaluation: evaluator,
+  });
+
+  // Provider accounts, the key inventory, tags, sync and reconciliation.
+  // Throws in production without a key of the operator's own: the backend
+  // does not start rather than encrypt with the published development key.
+  const secrets = SecretBox.fromConfig(config);
+  if (secrets.rotating) {
+    await rotateStoredSecrets(db, secrets, logger);
+  }
+  const configAccounts = readConfigAccounts(config);
+  await accountStore.syncFromConfig(configAccounts.map(entry => entry.account));
+  for (const { account } of configAccounts) {
+    if (!deps.providers.has(account.provider)) {
+      logger.warn(
+        `llmUsage.accounts: account ${account.id} uses provider '${account.provider}', which no installed module provides; it is not synced`,
+      );
+    }
+  }
+  const providerData = new ProviderDataStore(db);
+  const keyStore = new KeyStore(db);
+  const tags = new TagStore(db);
+  const syncRuns = new SyncRunStore(db);
+  const timeoutMs = config.getOptionalNumber('llmUsage.sync.timeoutMs');
+  const accounts = new AccountService({
+    store: accountStore,
+    data: providerData,
+    registry: deps.providers,
+    secrets,
+    configCredentials: new Map(
+      configAccounts.map(entry => [entry.account.id, entry.credentials]),
+    ),
+    audit,
+    authorizer,
+    logger,
+    clientContext: timeoutMs ? { http: { timeoutMs } } : undefined,
+    allowedBaseUrls: readAllowedBaseUrls(config),
+  });
+  const sync = new AccountSync({
+    db,
+    accounts,
+    accountStore,
+    keys: keyStore,
+    data: providerData,
+    runs: syncRuns,
+    logger,
+    initialUsageDays: config.getOptionalNumber('llmUsage.sync.initialDays'),
+    incrementalUsageDays: config.getOptionalNumber(
+      'llmUsage.sync.incrementalDays',
+    ),
+    // Alerts are evaluated after every account sync.
+    onSynced: () => evaluator.evaluateSoon(),
+  });
+  // Permissions are checked in the wrapper; the inventory trusts its caller.
+  const keyOperations = new KeyProviderOperations(accounts);
+  const keys: KeyService = new AuthorizedKeyService({
+    inventory: new KeyInventory({
+      keys: keyStore,
+      tags,
+      operations: keyOperations,
+      mapping: new KeyMapping({
+        keys: keyStore,
+        accountStore,
+        data: providerData,
+        operations: keyOperations,
+      }),
+      secrets,
+      audit,
+    }),
+    operations: keyOperations,
+    accounts,
+    authorizer,
+    logger,
+  });
+  const keyImporter = new KeyImporter({
+    keys: keyStore,
+    keyService: keys,
+    tags,
+    accounts,
+    logger,
+  });
+
+  return {
+    db,
+    projects,
+    calls,
+    rollups,
+    rollup,
+    queries,
+    visibility,
+    usage,
+    reports,
+    audit,
+    authorizer,
+    callers,
+    accountStore,
+    ledger,
+    budgets,
+    quota,
+    preferences,
+    digests,
+    auditEvents,
+    auditRetention,
+    evaluator,
+    alerts,
+    accounts,
+    sync,
+    syncRuns,
+    keyStore,
+    keys,
+    keyImporter,
+    tags,
+    reconciliation: new Reconciliation(db),
+    keyUsageHistory: new KeyUsageHistory(db),
+    memberSpend: new MemberKeySpend(db),
+  };
+}
+
+/** Month usage per project from the rollups, tokens in and out together. */
+function projectUsageFrom(queries: UsageQueries): ProjectUsageReader {
+  return {
+    async monthUsage(from, to) {
+      const groups = await queries.aggregate({
+        scope: { kind: 'all' },
+        from,
+        to,
+        groupBy: ['project'],
+      });
+      const byProject = new Map<string, MonthUsage>();
+      for (const group of groups) {
+        const { inputTokens, outputTokens } = group.usage.counters;
+        byProject.set(group.dimensions.project ?? '', {
+          tokens: inputTokens + outputTokens,
+          costs: group.usage.costs,
+        });
+      }
+      return byProject;
+    },
+  };
+}
+
+/** `llmUsage.quota.billingUrls.<provider>`: top-up pages per provider. */
+function readBillingUrls(config: RootConfigService): Record<string, string> {
+  const section = config.getOptionalConfig('llmUsage.quota.billingUrls');
+  if (!section) return {};
+  return Object.fromEntries(
+    section.keys().map(provider => [provider, section.getString(provider)]),
+  );
+}
