@@ -336,7 +336,7 @@ export const llmUsageTranslationRef = createTranslationRef({
     alerts: {
       title: 'Alerts',
       subtitle:
-        'Keys expiring, low balances, high usage, key errors and budgets running out',
+        'Keys expiring, low balances, high usage, key errors, budgets running out and rollup failures',
       navLink: 'Alerts',
       unreadBadge: '{{total}} unread alerts',
       filters: {
@@ -353,6 +353,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         high_usage: 'High usage',
         key_error: 'Key or account error',
         budget_runway: 'Budget running out',
+        rollup_failed: 'Rollup failing',
       },
       states: { open: 'Open', resolved: 'Resolved', all: 'All' },
       targets: {
@@ -360,7 +361,9 @@ export const llmUsageTranslationRef = createTranslationRef({
         account: 'Account',
         project: 'Project',
         budget: 'Budget',
+        system: 'LLM Usage',
       },
+      systemTargets: { rollup: 'Hourly rollup' },
       columns: {
         severity: 'Severity',
         alert: 'Alert',
@@ -394,6 +397,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         syncFailed: 'Account "{{name}}" failed to sync',
         budgetRunway:
           'Budget "{{name}}" lasts about {{days}} more days at the recent burn rate ({{remaining}} {{currency}} left)',
+        rollupFailed:
+          'The hourly rollup cannot roll {{hours}} hour(s) of calls, the oldest {{hour}}; they are read from raw calls and retried every run',
       },
       drawer: {
         close: 'Close',
@@ -405,6 +410,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         noOwner: 'No owner: LLM Usage admins are told',
         target: 'On',
         providerMessage: 'Provider message',
+        errorMessage: 'Error',
         openKeys: 'Open the key',
         openProject: 'Open the project',
       },
@@ -414,6 +420,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       description:
         'Rules apply everywhere unless an account, key, project or budget has an override.',
       adminOnly: 'Only LLM Usage admins can change these rules.',
+      rollupFailedHelp:
+        'Raised while any hour of calls cannot be rolled up. Only admins see it and are told; it has no thresholds and applies everywhere.',
       enabled: 'On',
       severity: 'Severity',
       save: 'Save',

@@ -6,21 +6,24 @@ import {
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { TranslationBlueprint } from '@backstage/plugin-app-react';
 import { llmUsageApiRef } from '../api';
+import { AlertsPage } from '../components/alerts/AlertsPage';
 import { DashboardPage } from '../components/dashboard/DashboardPage';
 import { busyOverview, mockLlmUsageApi } from '../__testUtils__/fixtures';
 import { llmUsageTranslations } from './index';
 import zh from './zh';
 
-function renderInLanguage(language: string) {
-  const api = mockLlmUsageApi({
+function renderInLanguage(
+  language: string,
+  page = <DashboardPage />,
+  api = mockLlmUsageApi({
     getOverview: jest.fn(async () => busyOverview),
-  });
+  }),
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[llmUsageApiRef, api]]}>
-      <DashboardPage />
-    </TestApiProvider>,
+    <TestApiProvider apis={[[llmUsageApiRef, api]]}>{page}</TestApiProvider>,
     {
       config: {
+        llmUsage: { polling: { intervalSeconds: 0 } },
         app: {
           extensions: [
             {
@@ -64,6 +67,41 @@ describe('translations', () => {
   it('renders the dashboard in English by default', async () => {
     renderInLanguage('en');
     expect(await screen.findByText('Total calls')).toBeInTheDocument();
+  });
+
+  it('renders a rollup alert in Simplified Chinese', async () => {
+    const api = mockLlmUsageApi({
+      listAlerts: jest.fn(async () => ({
+        items: [
+          {
+            id: 'r',
+            type: 'rollup_failed' as const,
+            severity: 'error' as const,
+            target: { type: 'system' as const, id: 'rollup', name: null },
+            accountId: null,
+            ownerRef: null,
+            params: {
+              firstHour: '2026-11-25T05:00:00.000Z',
+              hours: 2,
+              failures: 1,
+              failedAt: '2026-11-25T09:00:00.000Z',
+              error: 'integer overflow',
+            },
+            firstSeenAt: '2026-11-25T09:00:00.000Z',
+            lastSeenAt: '2026-11-25T09:00:00.000Z',
+            resolvedAt: null,
+            read: false,
+          },
+        ],
+        nextCursor: null,
+      })),
+    });
+    renderInLanguage('zh', <AlertsPage />, api);
+    expect(
+      await screen.findByText(
+        /^每小时汇总无法汇总 2 个小时的调用（最早为 .+）/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('translates every message', () => {

@@ -251,7 +251,7 @@ const zh = createTranslationMessages({
     'activity.types.digestPreferences': '摘要设置',
     'alerts.title': '告警',
     'alerts.subtitle':
-      '密钥即将过期、余额不足、用量过高、密钥异常和预算即将耗尽',
+      '密钥即将过期、余额不足、用量过高、密钥异常、预算即将耗尽和用量汇总失败',
     'alerts.navLink': '告警',
     'alerts.unreadBadge': '{{total}} 条未读告警',
     'alerts.filters.severity': '级别',
@@ -267,6 +267,7 @@ const zh = createTranslationMessages({
     'alerts.types.high_usage': '用量过高',
     'alerts.types.key_error': '密钥或账户异常',
     'alerts.types.budget_runway': '预算即将耗尽',
+    'alerts.types.rollup_failed': '用量汇总失败',
     'alerts.states.open': '未解决',
     'alerts.states.resolved': '已解决',
     'alerts.states.all': '全部',
@@ -274,6 +275,8 @@ const zh = createTranslationMessages({
     'alerts.targets.account': '账户',
     'alerts.targets.project': '项目',
     'alerts.targets.budget': '预算',
+    'alerts.targets.system': 'LLM 用量',
+    'alerts.systemTargets.rollup': '每小时汇总',
     'alerts.columns.severity': '级别',
     'alerts.columns.alert': '告警',
     'alerts.columns.owner': '负责人',
@@ -305,6 +308,8 @@ const zh = createTranslationMessages({
     'alerts.messages.syncFailed': '账户“{{name}}”同步失败',
     'alerts.messages.budgetRunway':
       '按近期消耗速度，预算“{{name}}”约可再用 {{days}} 天（剩余 {{remaining}} {{currency}}）',
+    'alerts.messages.rollupFailed':
+      '每小时汇总无法汇总 {{hours}} 个小时的调用（最早为 {{hour}}）；这些小时改为读取原始调用，并在每次运行时重试',
     'alerts.drawer.close': '关闭',
     'alerts.drawer.firstSeen': '首次发现',
     'alerts.drawer.lastSeen': '最近检查',
@@ -314,12 +319,15 @@ const zh = createTranslationMessages({
     'alerts.drawer.noOwner': '无负责人：将通知 LLM 用量管理员',
     'alerts.drawer.target': '对象',
     'alerts.drawer.providerMessage': '服务商返回信息',
+    'alerts.drawer.errorMessage': '错误信息',
     'alerts.drawer.openKeys': '打开密钥',
     'alerts.drawer.openProject': '打开项目',
     'alertRules.tab': '告警规则',
     'alertRules.description':
       '规则全局生效，除非某个账户、密钥、项目或预算设置了覆盖规则。',
     'alertRules.adminOnly': '只有 LLM 用量管理员可以修改这些规则。',
+    'alertRules.rollupFailedHelp':
+      '当有任何小时的调用无法汇总时触发。仅管理员可见并会收到通知；没有阈值，适用于全部范围。',
     'alertRules.enabled': '启用',
     'alertRules.severity': '级别',
     'alertRules.save': '保存',

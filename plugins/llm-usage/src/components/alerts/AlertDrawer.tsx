@@ -78,13 +78,17 @@ function AlertDetails(props: { alert: Alert }) {
   const paths = useLlmUsagePaths();
   const message = useAlertMessage();
   const providerMessage = alert.params.error;
+  // The plugin's own parts have no stored name: they are named here, translated.
+  const targetName =
+    alert.target.type === 'system' && alert.target.id === 'rollup'
+      ? t('alerts.systemTargets.rollup')
+      : alert.target.name ?? alert.target.id;
   return (
     <>
       <Typography variant="body1">{message(alert)}</Typography>
       <Box className={classes.facts}>
         <Fact label={t('alerts.drawer.target')}>
-          {t(`alerts.targets.${alert.target.type}`)}:{' '}
-          {alert.target.name ?? alert.target.id}
+          {t(`alerts.targets.${alert.target.type}`)}: {targetName}
         </Fact>
         <Fact label={t('alerts.drawer.owner')}>
           {alert.ownerRef ? (
@@ -105,7 +109,13 @@ function AlertDetails(props: { alert: Alert }) {
             : t('alerts.drawer.stillOpen')}
         </Fact>
         {providerMessage ? (
-          <Fact label={t('alerts.drawer.providerMessage')}>
+          <Fact
+            label={
+              alert.target.type === 'system'
+                ? t('alerts.drawer.errorMessage')
+                : t('alerts.drawer.providerMessage')
+            }
+          >
             <span className={classes.message}>{String(providerMessage)}</span>
           </Fact>
         ) : null}

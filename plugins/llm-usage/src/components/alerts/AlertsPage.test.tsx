@@ -143,6 +143,49 @@ describe('AlertsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows a rollup alert, with its system target and error, in the list and the drawer', async () => {
+    const rollup = alert('r', {
+      type: 'rollup_failed',
+      severity: 'error',
+      target: { type: 'system', id: 'rollup', name: null },
+      accountId: null,
+      ownerRef: null,
+      params: {
+        firstHour: '2026-11-25T05:00:00.000Z',
+        hours: 2,
+        failures: 3,
+        failedAt: '2026-11-25T09:00:00.000Z',
+        error: 'bigint out of range',
+      },
+    });
+    const api = mockLlmUsageApi({
+      listAlerts: jest.fn(async () => ({ items: [rollup], nextCursor: null })),
+      getAlert: jest.fn(async () => rollup),
+      markAlertsRead: jest.fn(async () => ({ marked: 1 })),
+    });
+    renderWithApi(<AlertsPage />, {
+      api,
+      initialRouteEntries: ['/?alert=r'],
+    });
+
+    const message =
+      /^The hourly rollup cannot roll 2 hour\(s\) of calls, the oldest .*2026.*; they are read from raw calls and retried every run$/;
+    const row = await screen.findByTestId('alert-row-r');
+    expect(within(row).getByText(message)).toBeInTheDocument();
+    const drawer = await screen.findByRole('presentation');
+    expect(await within(drawer).findByText(message)).toBeInTheDocument();
+    expect(
+      within(drawer).getByText('LLM Usage: Hourly rollup'),
+    ).toBeInTheDocument();
+    expect(within(drawer).getByText('Error')).toBeInTheDocument();
+    expect(within(drawer).getByText('bigint out of range')).toBeInTheDocument();
+    expect(
+      within(drawer).getByText('No owner: LLM Usage admins are told'),
+    ).toBeInTheDocument();
+    expect(within(drawer).queryByText('Provider message')).toBeNull();
+    expect(within(drawer).getByText('Rollup failing')).toBeInTheDocument();
+  });
+
   it('shows an error with a retry when alerts cannot be loaded', async () => {
     const api = mockLlmUsageApi({
       listAlerts: jest.fn(async () => {

@@ -64,6 +64,11 @@ export function useAlertMessage(): (alert: Alert) => string {
           remaining: text(p.remaining),
           currency: text(p.currency),
         });
+      case 'rollup_failed':
+        return t('alerts.messages.rollupFailed', {
+          hours: text(p.hours),
+          hour: format.dateTime(text(p.firstHour)),
+        });
       default:
         return name;
     }

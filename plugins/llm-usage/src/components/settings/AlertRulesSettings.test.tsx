@@ -40,6 +40,14 @@ const RULES: AlertRule[] = [
     updatedAt: '2026-11-24T10:00:00.000Z',
   },
   {
+    ...base,
+    id: null,
+    type: 'rollup_failed',
+    enabled: true,
+    severity: 'error',
+    params: {},
+  },
+  {
     id: 'r-acc',
     type: 'low_balance',
     scope: 'account',
@@ -123,6 +131,40 @@ describe('AlertRulesSettings', () => {
     expect(api.deleteAlertRule).toHaveBeenCalledWith('r-low');
 
     expect(screen.getByText('Account: acc-1')).toBeInTheDocument();
+  });
+
+  it('shows the rollup rule, saves it on or off with no params, and offers no override of it', async () => {
+    const api = setup(true);
+    const rollup = await screen.findByTestId('alert-rule-rollup_failed-global');
+    expect(screen.getByText('Rollup failing')).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Raised while any hour of calls cannot be rolled up/),
+    ).toBeInTheDocument();
+    expect(within(rollup).queryAllByRole('textbox')).toEqual([]);
+    await userEvent.click(within(rollup).getByRole('checkbox'));
+    await userEvent.click(within(rollup).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(api.saveAlertRule).toHaveBeenCalledWith({
+        type: 'rollup_failed',
+        scope: 'global',
+        scopeId: null,
+        enabled: false,
+        severity: 'error',
+        params: {},
+      }),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add override' }));
+    const dialog = await screen.findByRole('dialog');
+    // The type picker, named by its current value.
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Low balance' }),
+    );
+    const options = (await screen.findAllByRole('option')).map(
+      option => option.textContent,
+    );
+    expect(options).toContain('Low balance');
+    expect(options).not.toContain('Rollup failing');
   });
 
   it('shows rules read-only to users who are not admins', async () => {

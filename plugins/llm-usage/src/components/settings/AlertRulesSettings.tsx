@@ -45,6 +45,9 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
+// The rollup belongs to no account, key, project or budget: its rule is global only.
+const OVERRIDE_TYPES = ALERT_TYPES.filter(type => type !== 'rollup_failed');
+
 const OVERRIDE_SCOPES = ALERT_RULE_SCOPES.filter(
   (scope): scope is Exclude<AlertRuleScope, 'global'> => scope !== 'global',
 );
@@ -76,7 +79,7 @@ function AddOverrideDialog(props: {
           label={t('alertRules.overrides.type')}
           value={type}
           onChange={value => setType(value as AlertType)}
-          options={ALERT_TYPES.map(value => ({
+          options={OVERRIDE_TYPES.map(value => ({
             value,
             label: t(`alerts.types.${value}`),
           }))}
@@ -165,6 +168,11 @@ export function AlertRulesSettings() {
       </Typography>
       {globals.map(rule => (
         <SectionCard key={rule.type} title={t(`alerts.types.${rule.type}`)}>
+          {rule.type === 'rollup_failed' && (
+            <Typography variant="body2" color="textSecondary">
+              {t('alertRules.rollupFailedHelp')}
+            </Typography>
+          )}
           <AlertRuleEditor
             // Saved or reset: start again from what the server has.
             key={`${rule.id}:${rule.updatedAt}`}

@@ -155,6 +155,8 @@ export function toRuleInput(
           syncFailed: Boolean(fields.syncFailed),
         },
       };
+    case 'rollup_failed':
+      return { ...common, type, params: {} };
     default:
       return {
         ...common,
