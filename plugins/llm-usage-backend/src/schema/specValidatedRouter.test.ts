@@ -1,0 +1,121 @@
+import express from 'express';
+import request from 'supertest';
+import {
+  createSpecValidatedRouter,
+  fieldNamingMessage,
+  specFor,
+} from './specValidatedRouter';
+
+async function app() {
+  const router = await createSpecValidatedRouter({
+    bodyParser: express.json(),
+    paths: ['/usage/projects', '/usage/trends'],
+  });
+  // Echo routes answer what the spec would not: the router's typing is moot.
+  const echo = router as unknown as express.Router;
+  echo.get('/usage/projects', (req, res) => {
+    res.json({ query: req.query });
+  });
+  echo.get('/usage/trends', (req, res) => {
+    res.json({ query: req.query });
+  });
+  // Served elsewhere: passes through unchecked.
+  echo.get('/usage/overview', (req, res) => {
+    res.json({ query: req.query });
+  });
+  const outer = express();
+  outer.use('/api/llm-usage', router);
+  outer.use(
+    (
+      error: Error,
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      res
+        .status(error.name === 'InputError' ? 400 : 500)
+        .json({ error: { name: error.name, message: error.message } });
+    },
+  );
+  return outer;
+}
+
+describe('createSpecValidatedRouter', () => {
+  it('hands the routes the query strings as sent', async () => {
+    const res = await request(await app()).get(
+      '/api/llm-usage/usage/projects?limit=25&sort=cost&search=chat',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.query).toEqual({
+      limit: '25',
+      sort: 'cost',
+      search: 'chat',
+    });
+  });
+
+  it.each([
+    ['sort=vibes', "Invalid query parameter 'sort': must be equal to one of"],
+    ['limit=100000', "Invalid query parameter 'limit': must be <= 200"],
+    ['offset=abc', "Invalid query parameter 'offset': must be integer"],
+    ['from[]=a', "Invalid query parameter 'from': must be string"],
+    ['colour=red', "Unknown query parameter 'colour'"],
+  ])('answers %s with a 400 naming the parameter', async (query, message) => {
+    const res = await request(await app()).get(
+      `/api/llm-usage/usage/projects?${query}`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      name: 'InputError',
+      message: expect.stringContaining(message),
+    });
+  });
+
+  it('checks only the paths it serves', async () => {
+    const res = await request(await app()).get(
+      '/api/llm-usage/usage/overview?colour=red',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.query).toEqual({ colour: 'red' });
+  });
+
+  it('leaves authentication to the routes', async () => {
+    const res = await request(await app()).get(
+      '/api/llm-usage/usage/trends?interval=week',
+    );
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('specFor', () => {
+  it('keeps the given paths and the schemas they reach', () => {
+    const cut = specFor(['/usage/projects/{projectId}/calls']);
+    expect(Object.keys(cut.paths)).toEqual([
+      '/usage/projects/{projectId}/calls',
+    ]);
+    const schemas = Object.keys(cut.components.schemas);
+    // The response, what it refers to, and the parameters' enums.
+    expect(schemas).toEqual(
+      expect.arrayContaining([
+        'CallListResponse',
+        'CallRecord',
+        'CallStatus',
+        'ErrorResponse',
+      ]),
+    );
+    expect(schemas).not.toContain('ApiKey');
+  });
+});
+
+describe('fieldNamingMessage', () => {
+  it('names the field of a body, a path and a query', () => {
+    expect(fieldNamingMessage('request/body/keyIds/0 must be string')).toBe(
+      "Invalid field 'keyIds.0': must be string",
+    );
+    expect(
+      fieldNamingMessage('request/params/projectId must NOT be shorter'),
+    ).toBe("Invalid path parameter 'projectId': must NOT be shorter");
+    expect(fieldNamingMessage('Unknown query parameter \'x\'')).toBe(
+      "Unknown query parameter 'x'",
+    );
+  });
+});
