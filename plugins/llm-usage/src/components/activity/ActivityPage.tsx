@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Box, Button, TextField, makeStyles } from '@material-ui/core';
 import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';

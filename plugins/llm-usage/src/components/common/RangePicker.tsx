@@ -1,7 +1,9 @@
-import { Box, MenuItem, TextField, makeStyles } from '@material-ui/core';
+import { Box, makeStyles } from '@material-ui/core';
 import { DateTime } from 'luxon';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
+import { DateRangeFields } from './DateRangeFields';
+import { SelectField } from './SelectField';
 import {
   RANGE_PRESETS,
   RangePreset,
@@ -60,47 +62,29 @@ export function RangePicker(props: RangePickerProps) {
 
   return (
     <Box className={classes.root}>
-      <TextField
-        select
+      <SelectField
         size="small"
         variant="outlined"
         label={t('range.label')}
         value={value.preset}
         className={classes.preset}
-        onChange={e => onPreset(e.target.value as RangePreset)}
+        onChange={preset => onPreset(preset as RangePreset)}
         inputProps={{ 'data-testid': 'range-preset' }}
-      >
-        {RANGE_PRESETS.map(preset => (
-          <MenuItem key={preset} value={preset}>
-            {t(PRESET_LABEL_KEYS[preset])}
-          </MenuItem>
-        ))}
-      </TextField>
+        options={RANGE_PRESETS.map(preset => ({
+          value: preset,
+          label: t(PRESET_LABEL_KEYS[preset]),
+        }))}
+      />
       {value.preset === 'custom' && (
-        <>
-          <TextField
-            type="date"
-            size="small"
-            variant="outlined"
-            label={t('range.from')}
-            className={classes.date}
-            InputLabelProps={{ shrink: true }}
-            value={value.from ?? ''}
-            inputProps={{ max: value.to }}
-            onChange={e => onChange({ ...value, from: e.target.value })}
-          />
-          <TextField
-            type="date"
-            size="small"
-            variant="outlined"
-            label={t('range.to')}
-            className={classes.date}
-            InputLabelProps={{ shrink: true }}
-            value={value.to ?? ''}
-            inputProps={{ min: value.from }}
-            onChange={e => onChange({ ...value, to: e.target.value })}
-          />
-        </>
+        <DateRangeFields
+          fromLabel={t('range.from')}
+          toLabel={t('range.to')}
+          className={classes.date}
+          from={value.from}
+          to={value.to}
+          onFromChange={from => onChange({ ...value, from })}
+          onToChange={to => onChange({ ...value, to })}
+        />
       )}
     </Box>
   );

@@ -12,7 +12,7 @@ export type SelectFieldProps = Omit<
   TextFieldProps,
   'select' | 'value' | 'onChange' | 'children'
 > & {
-  value: string;
+  value?: string;
   onChange: (value: string) => void;
   options: readonly SelectOption[];
   /** Adds a first option with the empty value, e.g. "Any". */

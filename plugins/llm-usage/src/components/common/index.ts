@@ -17,6 +17,7 @@ export * from './QueryErrorPanel';
 export * from './RangePicker';
 export * from './SectionCard';
 export * from './SelectField';
+export * from './SortHeaderCell';
 export * from './StatCard';
 export * from './StatusDot';
 export * from './SearchField';

@@ -7,7 +7,6 @@ import {
   TableHead,
   TablePagination,
   TableRow,
-  TableSortLabel,
   Typography,
   makeStyles,
 } from '@material-ui/core';
@@ -30,6 +29,7 @@ import {
   QueryErrorPanel,
   SearchField,
   SectionCard,
+  SortHeaderCell,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -261,36 +261,18 @@ export function ProjectListCard(props: ProjectListCardProps) {
               <TableHead>
                 <TableRow>
                   {columns.map(column => (
-                    <TableCell
+                    <SortHeaderCell
                       key={column.id}
-                      align={column.numeric ? 'right' : 'left'}
-                      sortDirection={column.sort === sort ? order : false}
+                      field={column.sort}
+                      numeric={column.numeric}
+                      sort={sort}
+                      order={order}
+                      // Names read A to Z; figures biggest first.
+                      firstOrder={column.sort === 'projectId' ? 'asc' : 'desc'}
+                      onSortChange={onSortChange}
                     >
-                      {column.sort ? (
-                        <TableSortLabel
-                          active={column.sort === sort}
-                          direction={column.sort === sort ? order : 'desc'}
-                          onClick={() => {
-                            const field = column.sort!;
-                            if (field === sort) {
-                              onSortChange(
-                                field,
-                                order === 'desc' ? 'asc' : 'desc',
-                              );
-                            } else {
-                              onSortChange(
-                                field,
-                                field === 'projectId' ? 'asc' : 'desc',
-                              );
-                            }
-                          }}
-                        >
-                          {column.label}
-                        </TableSortLabel>
-                      ) : (
-                        column.label
-                      )}
-                    </TableCell>
+                      {column.label}
+                    </SortHeaderCell>
                   ))}
                 </TableRow>
               </TableHead>

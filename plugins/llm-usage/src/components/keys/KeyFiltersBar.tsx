@@ -16,7 +16,7 @@ import {
   ProviderAccountSummary,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
-import { SearchField } from '../common';
+import { DateRangeFields, SearchField } from '../common';
 import { KeyFilters, hasActiveFilters } from './keyFilters';
 import { EntityMultiPicker } from './OwnerPicker';
 
@@ -166,27 +166,15 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
         options={tags.map(tag => ({ value: tag.id, label: tag.name }))}
         onChange={value => onChange({ tagIds: value })}
       />
-      <TextField
-        type="date"
-        size="small"
-        variant="outlined"
-        label={t('keyWorkspace.filters.createdFrom')}
+      <DateRangeFields
+        fromLabel={t('keyWorkspace.filters.createdFrom')}
+        toLabel={t('keyWorkspace.filters.createdTo')}
         className={classes.date}
-        InputLabelProps={{ shrink: true }}
-        value={filters.createdFrom ?? ''}
-        inputProps={{ max: filters.createdTo, 'data-testid': 'created-from' }}
-        onChange={e => onChange({ createdFrom: e.target.value || undefined })}
-      />
-      <TextField
-        type="date"
-        size="small"
-        variant="outlined"
-        label={t('keyWorkspace.filters.createdTo')}
-        className={classes.date}
-        InputLabelProps={{ shrink: true }}
-        value={filters.createdTo ?? ''}
-        inputProps={{ min: filters.createdFrom, 'data-testid': 'created-to' }}
-        onChange={e => onChange({ createdTo: e.target.value || undefined })}
+        from={filters.createdFrom}
+        to={filters.createdTo}
+        onFromChange={value => onChange({ createdFrom: value || undefined })}
+        onToChange={value => onChange({ createdTo: value || undefined })}
+        testIds={{ from: 'created-from', to: 'created-to' }}
       />
       {MONTH_USAGE_BOUNDS.map(({ field, step }) => (
         <TextField

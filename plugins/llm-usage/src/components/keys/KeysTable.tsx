@@ -8,7 +8,6 @@ import {
   TableHead,
   TablePagination,
   TableRow,
-  TableSortLabel,
   Tooltip,
   Typography,
   makeStyles,
@@ -23,7 +22,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
-import { CostLines } from '../common';
+import { CostLines, SortHeaderCell } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 
 const useStyles = makeStyles(theme => ({
@@ -182,30 +181,17 @@ export function KeysTable(props: KeysTableProps) {
                 </TableCell>
               )}
               {columns.map(column => (
-                <TableCell
+                <SortHeaderCell
                   key={column.id}
-                  align={column.numeric ? 'right' : 'left'}
-                  sortDirection={sort === column.sort ? order : false}
+                  field={column.sort}
+                  numeric={column.numeric}
+                  sort={sort}
+                  order={order}
+                  firstOrder="asc"
+                  onSortChange={onSortChange}
                 >
-                  {column.sort && onSortChange ? (
-                    <TableSortLabel
-                      active={sort === column.sort}
-                      direction={sort === column.sort ? order : 'asc'}
-                      onClick={() =>
-                        onSortChange(
-                          column.sort!,
-                          sort === column.sort && order === 'asc'
-                            ? 'desc'
-                            : 'asc',
-                        )
-                      }
-                    >
-                      {column.label}
-                    </TableSortLabel>
-                  ) : (
-                    column.label
-                  )}
-                </TableCell>
+                  {column.label}
+                </SortHeaderCell>
               ))}
             </TableRow>
           </TableHead>

@@ -9,7 +9,6 @@ import {
   TableCell,
   TableHead,
   TableRow,
-  TableSortLabel,
   TextField,
   Typography,
   makeStyles,
@@ -28,7 +27,13 @@ import { CALL_STATUSES } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import type { ExportedFile, UsageExportFormat } from '../../api';
-import { ExportMenu, QueryErrorPanel, SectionCard, StatusDot } from '../common';
+import {
+  ExportMenu,
+  QueryErrorPanel,
+  SectionCard,
+  SortLabel,
+  StatusDot,
+} from '../common';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
@@ -156,15 +161,15 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
     });
 
   const sortLabel = (field: CallSortField, label: string) => (
-    <TableSortLabel
-      active={sort === field}
-      direction={sort === field ? order : 'desc'}
-      onClick={() =>
-        onSortChange(field, sort === field && order === 'desc' ? 'asc' : 'desc')
-      }
+    <SortLabel
+      field={field}
+      sort={sort}
+      order={order}
+      firstOrder="desc"
+      onSortChange={onSortChange}
     >
       {label}
-    </TableSortLabel>
+    </SortLabel>
   );
 
   const columnCount = 9;

@@ -1,18 +1,9 @@
-import {
-  Box,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
-import { Progress } from '@backstage/core-components';
+import { Box, TableCell, TableRow, Typography } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useFormatters } from '../../hooks';
 import { useBalanceHistory } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { QueryErrorPanel } from '../common';
+import { DataTable, QueryContent } from '../common';
 
 /** @internal */
 export interface BalanceHistoryListProps {
@@ -27,58 +18,51 @@ export function BalanceHistoryList(props: BalanceHistoryListProps) {
   const format = useFormatters();
   const history = useBalanceHistory(accountId);
 
-  if (history.error) {
-    return <QueryErrorPanel error={history.error} onRetry={history.retry} />;
-  }
-  if (!history.value) {
-    return <Progress />;
-  }
-  const readings = history.value.currencies.flatMap(c => c.readings);
   return (
-    <Box data-testid={`balance-history-${accountId}`}>
-      <Typography variant="subtitle2">
-        {t('quotaViews.history.title', { account: accountName })}
-      </Typography>
-      {readings.length === 0 ? (
-        <Typography variant="body2" color="textSecondary">
-          {t('quotaViews.history.empty')}
-        </Typography>
-      ) : (
-        <Box style={{ overflowX: 'auto' }}>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('quotaViews.history.time')}</TableCell>
-                <TableCell align="right">
-                  {t('quotaViews.history.balance')}
-                </TableCell>
-                <TableCell align="right">
-                  {t('quotaViews.history.change')}
-                </TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {readings.map(reading => (
-                <TableRow
-                  key={`${reading.available.currency}-${reading.readAt}`}
-                >
-                  <TableCell>{format.shortDateTime(reading.readAt)}</TableCell>
-                  <TableCell align="right">
-                    {format.money(reading.available)}
-                  </TableCell>
-                  <TableCell align="right">
-                    {reading.change ? format.money(reading.change) : '—'}
-                  </TableCell>
-                  <TableCell>
-                    {t(`quotaViews.history.kind.${reading.kind}`)}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Box>
-      )}
-    </Box>
+    <QueryContent query={history}>
+      {value => {
+        const readings = value.currencies.flatMap(c => c.readings);
+        return (
+          <Box data-testid={`balance-history-${accountId}`}>
+            <Typography variant="subtitle2">
+              {t('quotaViews.history.title', { account: accountName })}
+            </Typography>
+            {readings.length === 0 ? (
+              <Typography variant="body2" color="textSecondary">
+                {t('quotaViews.history.empty')}
+              </Typography>
+            ) : (
+              <DataTable
+                columns={[
+                  { label: t('quotaViews.history.time') },
+                  { label: t('quotaViews.history.balance'), align: 'right' },
+                  { label: t('quotaViews.history.change'), align: 'right' },
+                  {},
+                ]}
+              >
+                {readings.map(reading => (
+                  <TableRow
+                    key={`${reading.available.currency}-${reading.readAt}`}
+                  >
+                    <TableCell>
+                      {format.shortDateTime(reading.readAt)}
+                    </TableCell>
+                    <TableCell align="right">
+                      {format.money(reading.available)}
+                    </TableCell>
+                    <TableCell align="right">
+                      {reading.change ? format.money(reading.change) : '—'}
+                    </TableCell>
+                    <TableCell>
+                      {t(`quotaViews.history.kind.${reading.kind}`)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </DataTable>
+            )}
+          </Box>
+        );
+      }}
+    </QueryContent>
   );
 }
