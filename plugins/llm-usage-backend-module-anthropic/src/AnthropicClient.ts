@@ -18,7 +18,7 @@ import {
   requestAllByNextPage,
   utcDayOfSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   ApiKey,
   apiKeyListSchema,

@@ -3,7 +3,7 @@ import {
   lastIdPageSchema,
   nextPageTokenPageSchema,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /*
  * Response shapes of the Anthropic Admin API. Only the fields we map are

@@ -2,7 +2,7 @@ import {
   lastIdPageSchema,
   nextPageTokenPageSchema,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /*
  * Response shapes of the OpenAI Admin API (openai/openai-openapi). Only the

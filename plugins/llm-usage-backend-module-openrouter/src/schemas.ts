@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /*
  * Response shapes of the OpenRouter API (OpenRouterTeam/typescript-sdk

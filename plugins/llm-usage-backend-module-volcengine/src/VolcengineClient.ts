@@ -16,7 +16,7 @@ import {
   utcDayOfSeconds,
   utcDayStartSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   ResponseError,
   errorEnvelopeSchema,

@@ -1,5 +1,5 @@
 import { decimalStringSchema } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /*
  * Volcengine OpenAPI responses: `{ ResponseMetadata, Result }`, where an

@@ -1,6 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { ACCOUNT_ID_PATTERN } from './configAccounts';
 
 /** Parses a body with a zod schema; the first issue names the field. */

@@ -11,7 +11,7 @@ import {
   createProviderTestServer,
 } from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import { HttpResponse, http } from 'msw';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { ProviderBadGatewayError, providerErrorToHttp } from './providerErrors';
 
 const BASE = 'https://api.provider.test/v1';

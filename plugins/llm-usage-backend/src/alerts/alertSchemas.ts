@@ -6,7 +6,7 @@ import {
   ALERT_TYPES,
   type AlertRuleInput,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseInput, wholeNumberParam } from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
 import { alertRuleInputSchema } from './ruleSchemas';

@@ -5,7 +5,7 @@ import {
   type AlertRuleParamsByType,
   type AlertType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseDecimalToNanos } from '../lib/money';
 
 const currency = z

@@ -4,7 +4,7 @@ import type {
   AuditEventListResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { AUDIT_EVENTS_TABLE } from './AuditLog';
 import { cursorNumber, cursorText } from '../lib/cursorParts';
 

@@ -5,7 +5,7 @@ import {
   DIGEST_CADENCES,
   type BudgetTargetType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseDecimalToNanos } from '../lib/money';
 import { parseInput } from '../lib/parseInput';
 import { normalizeRef } from './Caller';

@@ -4,7 +4,7 @@ import {
   CALL_STATUSES,
   CALL_TYPES,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { datetimeRegex, z } from 'zod';
+import { datetimeRegex, z } from 'zod/v3';
 import { parseDecimalToNanos } from '../lib/money';
 import type { NormalizedCall } from '../database/types';
 import { parsedIsoMs } from '../lib/isoTime';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * Parts of a keyset cursor. Cursors come back from clients, so a forged one

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** The largest epoch milliseconds a JavaScript Date can hold (±275,760 years). */
 export const MAX_DATE_MS = 8.64e15;

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * Parses a request body (`field`) or query (`query parameter`) with a zod

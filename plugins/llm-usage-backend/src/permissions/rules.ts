@@ -7,7 +7,7 @@ import {
   LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
   LLM_USAGE_KEY_RESOURCE_TYPE,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** What the rules look at: keys and accounts are owned by one entity ref. */
 export interface OwnedResource {

@@ -7,7 +7,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountStore } from '../accounts/AccountStore';
 import type { ProviderRegistry } from '../accounts/ProviderRegistry';

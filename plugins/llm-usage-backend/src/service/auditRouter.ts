@@ -6,7 +6,7 @@ import { InputError } from '@backstage/errors';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { wholeNumberParam } from '../lib/parseInput';
 import type { AuditLog } from '../audit/AuditLog';
 import type {

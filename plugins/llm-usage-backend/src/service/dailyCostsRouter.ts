@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { UsageReports } from '../reports/UsageReports';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import { parseRangeQuery, timeZoneParam } from './queryParsers';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { createTestDatabases } from '../__testUtils__/databases';
 import type { PluginRoute } from '../__testUtils__/pluginHarness';
 

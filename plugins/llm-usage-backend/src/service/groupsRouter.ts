@@ -15,7 +15,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { MemberKeySpend } from '../groups/MemberKeySpend';
 import { monthStartOf } from '../keys/KeyStore';
 import { parseQuery, wholeNumberParam } from '../lib/parseInput';

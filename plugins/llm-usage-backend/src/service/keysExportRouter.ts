@@ -13,7 +13,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { AuditLog } from '../audit/AuditLog';
 import {
   EXPORT_FORMATS,

@@ -8,7 +8,7 @@ import {
   TREND_SPLITS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import { EXPORT_FORMATS } from '../export/tableExport';
 import { decodeCursor } from '../usage/callCursor';

@@ -5,7 +5,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseQuery } from '../keys/keySchemas';
 import { rangeInOrder } from '../lib/parseInput';
 import type { SyncRunStore } from '../sync/SyncRunStore';

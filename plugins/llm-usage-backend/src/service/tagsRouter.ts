@@ -11,7 +11,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseBody } from '../accounts/accountSchemas';
 import type { AuditLog } from '../audit/AuditLog';
 import type { KeyStore } from '../keys/KeyStore';

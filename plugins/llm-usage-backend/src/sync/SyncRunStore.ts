@@ -8,7 +8,7 @@ import type {
   SyncTrigger,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { SYNC_RUNS_TABLE } from '../accounts/tables';
 import { cursorNumber, cursorText } from '../lib/cursorParts';
 

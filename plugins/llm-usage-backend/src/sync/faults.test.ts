@@ -11,7 +11,7 @@ import {
 import type { Knex } from 'knex';
 import { HttpResponse, delay, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccountService } from '../accounts/AccountService';
 import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';

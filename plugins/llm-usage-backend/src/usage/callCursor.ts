@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { CALL_SORT_FIELDS } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { CallCursor } from '../database/CallStore';
 import { cursorNumber, cursorText } from '../lib/cursorParts';
 

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   ProviderAuthError,
   ProviderResponseError,

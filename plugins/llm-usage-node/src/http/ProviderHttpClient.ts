@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import {
   ProviderAuthError,
   ProviderError,

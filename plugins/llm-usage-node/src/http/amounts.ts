@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 // Precision far above any money amount, so + - and the cents shift are exact.
 const Exact = Decimal.clone({ precision: 1000 });

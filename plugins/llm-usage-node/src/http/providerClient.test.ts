@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   ProviderAuthError,
   ProviderResponseError,

@@ -4,7 +4,7 @@ import type {
   CallType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   boundedCount,
   compact,

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * Where the OTLP adapter finds a span's project id and user

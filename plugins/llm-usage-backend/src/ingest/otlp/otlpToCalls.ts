@@ -3,7 +3,7 @@ import type {
   CallInput,
   CallType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   compact,
   fitMetadata,
