@@ -1,10 +1,12 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
-import type {
-  TimeRange,
-  TrendInterval,
+import {
+  TREND_INTERVALS,
+  type TimeRange,
+  type TrendInterval,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { oneOf } from '../lib/params';
 
 /** @internal */
 export const RANGE_PRESETS = ['24h', '7d', '30d', '90d', 'custom'] as const;
@@ -77,6 +79,23 @@ export function allowsHourly(selection: RangeSelection): boolean {
     return DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days <= 7;
   }
   return false;
+}
+
+/**
+ * The bucket sizes a trend may use for the range, and the one to show: the
+ * requested one (from the URL) where it is allowed, else the range's default.
+ */
+export function trendIntervalChoice(
+  selection: RangeSelection,
+  requested: string | null,
+): { intervals: TrendInterval[]; interval: TrendInterval } {
+  const intervals = TREND_INTERVALS.filter(
+    i => i !== 'hour' || allowsHourly(selection),
+  );
+  return {
+    intervals,
+    interval: oneOf(requested, intervals, defaultIntervalFor(selection)),
+  };
 }
 
 /** The viewer's IANA time zone, sent as `tz` so buckets match their days. */

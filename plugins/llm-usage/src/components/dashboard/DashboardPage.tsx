@@ -3,14 +3,12 @@ import { EmptyState } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROJECT_SORT_FIELDS,
-  TREND_INTERVALS,
   TREND_SPLITS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import {
-  allowsHourly,
-  defaultIntervalFor,
   rangeSearch,
+  trendIntervalChoice,
   useProjectList,
   useRangeSelection,
   useUrlParams,
@@ -43,13 +41,9 @@ export function DashboardPage() {
   const [range, setRange] = useRangeSelection();
   const [params, setParams] = useUrlParams();
 
-  const intervals = TREND_INTERVALS.filter(
-    i => i !== 'hour' || allowsHourly(range),
-  );
-  const interval = oneOf(
+  const { intervals, interval } = trendIntervalChoice(
+    range,
     params.get('interval'),
-    intervals,
-    defaultIntervalFor(range),
   );
   const metric = oneOf(params.get('metric'), TREND_METRICS, 'calls');
   const split = oneOf(params.get('split'), TREND_SPLITS, 'none');

@@ -39,7 +39,11 @@ import {
 import { CostLines, QueryContent } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 import { KeyUsageChart } from './KeyUsageChart';
-import { OwnerAndComponentPickers } from './OwnerPicker';
+import {
+  ExpiresOnField,
+  OwnerAndComponentPickers,
+  expiresAtFromDay,
+} from './KeyFormFields';
 
 const useStyles = makeStyles(theme => ({
   paper: {
@@ -187,10 +191,7 @@ function EditableDetails(props: {
       ownerRef,
       componentRef,
       tagIds,
-      // The key stays valid through the whole chosen day, in the viewer's zone.
-      expiresAt: expiresOn
-        ? DateTime.fromISO(expiresOn).endOf('day').toUTC().toISO()
-        : null,
+      expiresAt: expiresAtFromDay(expiresOn),
     };
     setSaving(true);
     try {
@@ -290,15 +291,7 @@ function EditableDetails(props: {
           </MenuItem>
         ))}
       </TextField>
-      <TextField
-        type="date"
-        size="small"
-        variant="outlined"
-        label={t('keyWorkspace.columns.expires')}
-        InputLabelProps={{ shrink: true }}
-        value={expiresOn}
-        onChange={e => setExpiresOn(e.target.value)}
-      />
+      <ExpiresOnField value={expiresOn} onChange={setExpiresOn} />
       <Box display="flex" style={{ gap: 8 }}>
         <Button
           variant="contained"

@@ -157,34 +157,3 @@ export function EntityMultiPicker(
     />
   );
 }
-
-/** A key's owner (Group or User) and component, as the key forms edit them. */
-export function OwnerAndComponentPickers(props: {
-  /** Prefix of the inputs' names, unique in the form. */
-  name: string;
-  ownerRef: string | null;
-  onOwnerChange: (ref: string | null) => void;
-  componentRef: string | null;
-  onComponentChange: (ref: string | null) => void;
-}) {
-  const { name, ownerRef, onOwnerChange, componentRef, onComponentChange } =
-    props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return (
-    <>
-      <EntityPicker
-        name={`${name}-owner`}
-        label={t('keyWorkspace.columns.owner')}
-        value={ownerRef}
-        onChange={onOwnerChange}
-      />
-      <EntityPicker
-        name={`${name}-component`}
-        label={t('keyWorkspace.columns.component')}
-        kinds={['Component']}
-        value={componentRef}
-        onChange={onComponentChange}
-      />
-    </>
-  );
-}

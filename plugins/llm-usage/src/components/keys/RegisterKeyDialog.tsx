@@ -1,14 +1,17 @@
 import { useState } from 'react';
-import { MenuItem, TextField } from '@material-ui/core';
+import { TextField } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields } from '../common';
-import { OwnerAndComponentPickers } from './OwnerPicker';
+import { ActionDialog, DialogFields, SelectField } from '../common';
+import {
+  ExpiresOnField,
+  OwnerAndComponentPickers,
+  expiresAtFromDay,
+} from './KeyFormFields';
 
 /**
  * Registers a key by hand, for providers whose API cannot list keys
@@ -46,9 +49,7 @@ export function RegisterKeyDialog(props: {
       ...(providerKeyId.trim() ? { providerKeyId: providerKeyId.trim() } : {}),
       ownerRef,
       componentRef,
-      expiresAt: expiresOn
-        ? DateTime.fromISO(expiresOn).endOf('day').toUTC().toISO()
-        : null,
+      expiresAt: expiresAtFromDay(expiresOn),
     });
     notify.success(t('keyWorkspace.register.done', { name: name.trim() }));
     onRegistered();
@@ -66,21 +67,18 @@ export function RegisterKeyDialog(props: {
       }}
     >
       <DialogFields>
-        <TextField
+        <SelectField
           id="register-account"
-          select
           variant="outlined"
           size="small"
           label={t('keyWorkspace.columns.account')}
           value={accountId}
-          onChange={e => setAccountId(e.target.value)}
-        >
-          {sorted.map(account => (
-            <MenuItem key={account.id} value={account.id}>
-              {`${account.name} (${account.providerDisplayName})`}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={setAccountId}
+          options={sorted.map(account => ({
+            value: account.id,
+            label: `${account.name} (${account.providerDisplayName})`,
+          }))}
+        />
         <TextField
           id="register-name"
           variant="outlined"
@@ -116,15 +114,10 @@ export function RegisterKeyDialog(props: {
           componentRef={componentRef}
           onComponentChange={setComponentRef}
         />
-        <TextField
+        <ExpiresOnField
           id="register-expires"
-          type="date"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.columns.expires')}
-          InputLabelProps={{ shrink: true }}
           value={expiresOn}
-          onChange={e => setExpiresOn(e.target.value)}
+          onChange={setExpiresOn}
         />
         {error && <Alert severity="error">{error}</Alert>}
       </DialogFields>

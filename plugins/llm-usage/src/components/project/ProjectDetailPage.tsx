@@ -7,13 +7,11 @@ import {
   CALL_SORT_FIELDS,
   CALL_STATUSES,
   CallStatus,
-  TREND_INTERVALS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import {
-  allowsHourly,
-  defaultIntervalFor,
   rangeSearch,
+  trendIntervalChoice,
   useDocumentVisible,
   usePollingIntervalMs,
   useProjectCalls,
@@ -68,13 +66,9 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
   const pollIntervalMs = usePollingIntervalMs();
   const visible = useDocumentVisible();
 
-  const intervals = TREND_INTERVALS.filter(
-    i => i !== 'hour' || allowsHourly(range),
-  );
-  const interval = oneOf(
+  const { intervals, interval } = trendIntervalChoice(
+    range,
     params.get('interval'),
-    intervals,
-    defaultIntervalFor(range),
   );
   const model = params.get('model') ?? undefined;
   const statusParam = params.get('status');
