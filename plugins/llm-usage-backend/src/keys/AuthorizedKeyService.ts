@@ -1,0 +1,315 @@
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  llmUsageKeyDeletePermission,
+  llmUsageKeyManagePermission,
+  llmUsageKeyReadPermission,
+  type ApiKey,
+  type CreateProviderKeyResponse,
+  type KeyBatchResponse,
+  type KeyBatchResult,
+  type KeyListResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { Request } from 'express';
+import type { AccountService } from '../accounts/AccountService';
+import type { AccountRecord } from '../accounts/AccountStore';
+import { itemErrorMessage } from '../lib/itemError';
+import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
+import { DecisionCache } from './DecisionCache';
+import type { KeyInventory } from './KeyInventory';
+import type { KeyProviderOperations } from './KeyProviderOperations';
+import type { KeyService } from './KeyService';
+import type {
+  KeyBatchInput,
+  KeyListInput,
+  KeyRegisterInput,
+  KeyUpdateInput,
+  ProviderKeyCreateInput,
+} from './keySchemas';
+
+export interface AuthorizedKeyServiceOptions {
+  inventory: KeyInventory;
+  operations: Pick<KeyProviderOperations, 'can'>;
+  accounts: Pick<AccountService, 'require' | 'requireUsable'>;
+  authorizer: LlmUsageAuthorizer;
+  /** Where batch items' internal errors go instead of the response. */
+  logger?: LoggerService;
+}
+
+/**
+ * The key inventory as callers reach it: every permission is checked here,
+ * before the inventory (which trusts its caller) is asked. Reading a key
+ * needs its read permission, changing it manage (and manage on a new
+ * owner), deleting it delete; reaching its provider needs the use of its
+ * account. A key the caller may not read is not found.
+ */
+export class AuthorizedKeyService implements KeyService {
+  constructor(private readonly options: AuthorizedKeyServiceOptions) {}
+
+  decisions(credentials: BackstageCredentials): DecisionCache {
+    return new DecisionCache(this.options.authorizer, credentials);
+  }
+
+  async list(
+    credentials: BackstageCredentials,
+    query: KeyListInput,
+  ): Promise<KeyListResponse> {
+    const owners = await this.options.authorizer.keys.filter(
+      credentials,
+      llmUsageKeyReadPermission,
+    );
+    return this.options.inventory.list(owners, query);
+  }
+
+  async get(credentials: BackstageCredentials, id: string): Promise<ApiKey> {
+    const key = await this.options.inventory.requireKey(id);
+    await this.decisions(credentials).assertOnKey(
+      llmUsageKeyReadPermission,
+      key,
+    );
+    return this.options.inventory.toApiKey(key);
+  }
+
+  async update(
+    credentials: BackstageCredentials,
+    id: string,
+    input: KeyUpdateInput,
+    request?: Request,
+    decisions = this.decisions(credentials),
+  ): Promise<ApiKey> {
+    const key = await this.options.inventory.requireKey(id);
+    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
+    if (input.ownerRef !== undefined && input.ownerRef !== key.ownerRef) {
+      // Handing a key to another owner needs the right on the new owner too.
+      await decisions.assert(llmUsageKeyManagePermission, {
+        ownerRef: input.ownerRef,
+      });
+    }
+    // A limit lives at the provider: setting it uses the account.
+    const account =
+      input.limit === undefined
+        ? undefined
+        : await this.usableAccount(credentials, key.accountId, decisions);
+    return this.options.inventory.update(
+      credentials,
+      key,
+      input,
+      request,
+      account,
+    );
+  }
+
+  async register(
+    credentials: BackstageCredentials,
+    input: KeyRegisterInput,
+    request?: Request,
+    decisions = this.decisions(credentials),
+  ): Promise<ApiKey> {
+    // A key on an account is the account's: registering needs its use.
+    const account = await this.usableAccount(
+      credentials,
+      input.accountId,
+      decisions,
+    );
+    await decisions.assert(llmUsageKeyManagePermission, {
+      ownerRef: input.ownerRef ?? null,
+    });
+    return this.options.inventory.register(
+      credentials,
+      account,
+      input,
+      request,
+    );
+  }
+
+  async createAtProvider(
+    credentials: BackstageCredentials,
+    input: ProviderKeyCreateInput,
+    request?: Request,
+  ): Promise<CreateProviderKeyResponse> {
+    const decisions = this.decisions(credentials);
+    const account = await this.usableAccount(
+      credentials,
+      input.accountId,
+      decisions,
+    );
+    await decisions.assert(llmUsageKeyManagePermission, {
+      ownerRef: input.ownerRef ?? null,
+    });
+    return this.options.inventory.createAtProvider(
+      credentials,
+      account,
+      input,
+      request,
+    );
+  }
+
+  async setEnabled(
+    credentials: BackstageCredentials,
+    id: string,
+    enabled: boolean,
+    request?: Request,
+    decisions = this.decisions(credentials),
+  ): Promise<{ key: ApiKey; localOnly: boolean }> {
+    const key = await this.options.inventory.requireKey(id);
+    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
+    const account = await this.accountForProvider(
+      credentials,
+      key.accountId,
+      decisions,
+      found => this.options.operations.can(found, key, 'keys.setEnabled'),
+    );
+    return this.options.inventory.setEnabled(
+      credentials,
+      key,
+      account,
+      enabled,
+      request,
+    );
+  }
+
+  async remove(
+    credentials: BackstageCredentials,
+    id: string,
+    request?: Request,
+    decisions = this.decisions(credentials),
+  ): Promise<{ localOnly: boolean }> {
+    const key = await this.options.inventory.requireKey(id);
+    await decisions.assertOnKey(llmUsageKeyDeletePermission, key);
+    const account = await this.accountForProvider(
+      credentials,
+      key.accountId,
+      decisions,
+      found => this.options.operations.can(found, key, 'keys.delete'),
+    );
+    return this.options.inventory.remove(credentials, key, account, request);
+  }
+
+  /** One action on many keys; each key succeeds or fails on its own. */
+  async batch(
+    credentials: BackstageCredentials,
+    input: KeyBatchInput,
+    request?: Request,
+  ): Promise<KeyBatchResponse> {
+    const decisions = this.decisions(credentials);
+    await this.options.inventory.requireTags(input.tagIds);
+    const results: KeyBatchResult[] = [];
+    for (const keyId of [...new Set(input.keyIds)]) {
+      try {
+        results.push({
+          keyId,
+          ok: true,
+          ...(await this.batchOne(
+            credentials,
+            keyId,
+            input,
+            request,
+            decisions,
+          )),
+        });
+      } catch (error) {
+        results.push({
+          keyId,
+          ok: false,
+          error: itemErrorMessage(
+            error,
+            this.options.logger,
+            `Key batch ${input.action} of ${keyId}`,
+          ),
+        });
+      }
+    }
+    const succeeded = results.filter(result => result.ok).length;
+    return { results, succeeded, failed: results.length - succeeded };
+  }
+
+  private async batchOne(
+    credentials: BackstageCredentials,
+    keyId: string,
+    input: KeyBatchInput,
+    request: Request | undefined,
+    decisions: DecisionCache,
+  ): Promise<{ localOnly?: boolean }> {
+    switch (input.action) {
+      case 'enable':
+      case 'disable': {
+        const { localOnly } = await this.setEnabled(
+          credentials,
+          keyId,
+          input.action === 'enable',
+          request,
+          decisions,
+        );
+        return { localOnly };
+      }
+      case 'delete':
+        return this.remove(credentials, keyId, request, decisions);
+      case 'assignOwner':
+        await this.update(
+          credentials,
+          keyId,
+          { ownerRef: input.ownerRef ?? null },
+          request,
+          decisions,
+        );
+        return {};
+      case 'assignComponent':
+        await this.update(
+          credentials,
+          keyId,
+          { componentRef: input.componentRef ?? null },
+          request,
+          decisions,
+        );
+        return {};
+      case 'addTags':
+      case 'removeTags': {
+        const key = await this.options.inventory.requireKey(keyId);
+        await decisions.assertOnKey(llmUsageKeyManagePermission, key);
+        await this.options.inventory.changeTags(
+          credentials,
+          key,
+          input.action,
+          input.tagIds ?? [],
+          request,
+        );
+        return {};
+      }
+      default:
+        throw new InputError(`Invalid field 'action'`);
+    }
+  }
+
+  /** The account, when the caller may use its credentials (cached decisions). */
+  private usableAccount(
+    credentials: BackstageCredentials,
+    accountId: string,
+    decisions: DecisionCache,
+  ): Promise<AccountRecord> {
+    return this.options.accounts.requireUsable(
+      credentials,
+      accountId,
+      permission => decisions.decideAccount(permission),
+    );
+  }
+
+  /**
+   * The key's account; when the change would reach the provider, the caller
+   * must be allowed to use the account's credentials too.
+   */
+  private async accountForProvider(
+    credentials: BackstageCredentials,
+    accountId: string,
+    decisions: DecisionCache,
+    reachesProvider: (account: AccountRecord) => boolean,
+  ): Promise<AccountRecord> {
+    const account = await this.options.accounts.require(accountId);
+    if (reachesProvider(account)) {
+      await this.usableAccount(credentials, account.id, decisions);
+    }
+    return account;
+  }
+}
