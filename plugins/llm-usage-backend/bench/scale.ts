@@ -14,8 +14,8 @@
  * totals equal raw totals, no failed request) always set the exit code.
  */
 import { CallStore } from '../src/database/CallStore';
-import { RollupStore } from '../src/database/RollupStore';
-import { UsageQueries } from '../src/database/UsageQueries';
+import { RollupStore } from '../src/rollup/RollupStore';
+import { UsageQueries } from '../src/usage/UsageQueries';
 import { CALLS_TABLE, DAY_MS, HOUR_MS } from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
 import { UsageService } from '../src/usage/UsageService';

@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { llmUsagePlugin } from '../src/plugin';
-import { RollupState, RollupStore } from '../src/database/RollupStore';
+import { RollupState, RollupStore } from '../src/rollup/RollupStore';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
 import {
   CALLS_TABLE,

@@ -15,7 +15,7 @@
  * Run with --expose-gc (the package script does) so the heap is measured
  * after a full collection. Exits 1 on any failed request or a heap that grew.
  */
-import { RollupStore } from '../src/database/RollupStore';
+import { RollupStore } from '../src/rollup/RollupStore';
 import { DAY_MS } from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
 import {

@@ -22,8 +22,8 @@ function counted(path: string, name: string) {
   return { ...actual, [name]: Counted };
 }
 
-jest.mock('./database/UsageQueries', () =>
-  counted('./database/UsageQueries', 'UsageQueries'),
+jest.mock('./usage/UsageQueries', () =>
+  counted('./usage/UsageQueries', 'UsageQueries'),
 );
 jest.mock('./audit/AuditLog', () => counted('./audit/AuditLog', 'AuditLog'));
 jest.mock('./accounts/AccountStore', () =>

@@ -1,8 +1,8 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { CallStore } from '../database/CallStore';
-import { RollupStore } from '../database/RollupStore';
-import { UsageQueries } from '../database/UsageQueries';
+import { RollupStore } from '../rollup/RollupStore';
+import { UsageQueries } from '../usage/UsageQueries';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import type { NormalizedCall } from '../database/types';
 

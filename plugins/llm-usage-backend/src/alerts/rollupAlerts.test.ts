@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { AccountStore } from '../accounts/AccountStore';
-import { markHoursDirty } from '../database/CallStore';
+import { markHoursDirty } from '../rollup/dirtyHours';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { ProviderLedger } from '../quota/ProviderLedger';
 import { CallRollup } from '../rollup/CallRollup';

@@ -10,14 +10,13 @@ import type {
 import { formatNanos, toBigInt } from '../lib/money';
 import {
   CALLS_TABLE,
-  DIRTY_HOURS_TABLE,
   HOUR_MS,
   WRITE_CHUNK_ROWS,
   chunk,
   hourStartOf,
 } from './tables';
 import { applyScope } from './scope';
-import { UNCLAIMED } from './RollupStore';
+import { markHoursDirty } from '../rollup/dirtyHours';
 import { BulkColumn, arrayLiteral, isPostgres } from './bulkInsert';
 import type { NormalizedCall, VisibilityScope } from './types';
 
@@ -360,33 +359,6 @@ async function withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
       const code = (error as { code?: string }).code;
       if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
     }
-  }
-}
-
-/**
- * Marks hours for the rollup. A mark a rollup has claimed goes back to
- * unclaimed, so that rollup keeps it; an unclaimed mark is left as it is,
- * which spares a new row version per hour and batch.
- */
-export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
-  // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
-  const sorted = [...hours].sort((a, b) => a - b);
-  if (sorted.length === 0) return;
-  if (isPostgres(db)) {
-    await db.raw(
-      `INSERT INTO ${DIRTY_HOURS_TABLE} AS marks (hour_start, token)
-       SELECT hour_start, ? FROM unnest(?::bigint[]) AS hours (hour_start)
-       ON CONFLICT (hour_start) DO UPDATE SET token = excluded.token
-       WHERE marks.token <> excluded.token`,
-      [UNCLAIMED, arrayLiteral(sorted)],
-    );
-    return;
-  }
-  for (const part of chunk(sorted, WRITE_CHUNK_ROWS)) {
-    await db(DIRTY_HOURS_TABLE)
-      .insert(part.map(hour_start => ({ hour_start, token: UNCLAIMED })))
-      .onConflict('hour_start')
-      .merge(['token']);
   }
 }
 

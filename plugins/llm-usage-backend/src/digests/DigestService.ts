@@ -4,7 +4,7 @@ import type {
   CostAmount,
   DigestCadence,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { UsageQueries, UsageGroup } from '../database/UsageQueries';
+import type { UsageQueries, UsageGroup } from '../usage/UsageQueries';
 import { DAY_MS, dayStartOf } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
 import { CostTotals, formatNanos } from '../lib/money';

@@ -9,7 +9,7 @@ import type {
   QuotaResponse,
   Runway,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { UsageQueries } from '../database/UsageQueries';
+import type { UsageQueries } from '../usage/UsageQueries';
 import { DAY_MS, dayStartOf } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
 import { formatNanos } from '../lib/money';

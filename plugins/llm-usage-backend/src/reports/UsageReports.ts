@@ -6,7 +6,7 @@ import type {
   DailyCostsResponse,
   UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { UsageDimension, UsageQueries } from '../database/UsageQueries';
+import type { UsageDimension, UsageQueries } from '../usage/UsageQueries';
 import type { VisibilityScope } from '../database/types';
 import { formatNanos } from '../lib/money';
 import { UsageAccumulator } from '../usage/UsageAccumulator';

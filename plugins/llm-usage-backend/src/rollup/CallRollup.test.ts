@@ -6,7 +6,7 @@ import {
   randomCalls,
 } from '../__testUtils__/databases';
 import { UsageAccumulator } from '../usage/UsageAccumulator';
-import { UsageQueries } from '../database/UsageQueries';
+import { UsageQueries } from '../usage/UsageQueries';
 import { CallRollup } from './CallRollup';
 import { LatencySketch } from './LatencySketch';
 

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { DirtyHour, RollupStore, batchesOfDays } from '../database/RollupStore';
+import { type DirtyHour, batchesOfDays } from './dirtyHours';
+import type { RollupStore } from './RollupStore';
 import { dayStartOf, hourStartOf } from '../database/tables';
 
 export interface RollupRunResult {

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createTestDatabases, makeCall } from '../__testUtils__/databases';
 import { CallStore } from '../database/CallStore';
-import { RollupStore } from '../database/RollupStore';
+import { RollupStore } from '../rollup/RollupStore';
 import { CallRollup } from '../rollup/CallRollup';
 import {
   ADMIN,

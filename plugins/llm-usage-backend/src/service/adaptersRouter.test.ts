@@ -22,7 +22,7 @@ import {
   ALICE,
   startUsageBackendWith,
 } from '../__testUtils__/usageBackend';
-import { RollupStore } from '../database/RollupStore';
+import { RollupStore } from '../rollup/RollupStore';
 import { formatNanos } from '../lib/money';
 import { CallRollup } from '../rollup/CallRollup';
 

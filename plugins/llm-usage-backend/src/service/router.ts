@@ -6,7 +6,7 @@ import type { LlmUsageInfoResponse } from '@llm-usage/backstage-plugin-llm-usage
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallStore } from '../database/CallStore';
-import type { RollupStore } from '../database/RollupStore';
+import type { RollupStore } from '../rollup/RollupStore';
 import { parseCallBatch } from '../ingest/callSchema';
 import type { UsageService } from '../usage/UsageService';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';

@@ -20,7 +20,7 @@ import type {
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallCursor, CallStore } from '../database/CallStore';
-import type { UsageQueries } from '../database/UsageQueries';
+import type { UsageQueries } from './UsageQueries';
 import type { VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';

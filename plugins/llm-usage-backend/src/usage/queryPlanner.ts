@@ -1,8 +1,6 @@
 import { DAY_MS, HOUR_MS, dayStartOf, hourStartOf } from '../database/tables';
-import type { RollupState } from '../database/RollupStore';
-
-/** Half-open [start, end) in epoch ms. */
-export type TimeSpan = [start: number, end: number];
+import type { RollupState } from '../rollup/RollupStore';
+import { type TimeSpan, lowerBound, pushSpan } from '../time/spans';
 
 /** Where each part of a range is read from. */
 export interface SourcePlan {
@@ -48,7 +46,7 @@ export function planSources(
       !cutsThrough(day, dayEnd) &&
       !hasDirtyHour(state.dirtyHours, day)
     ) {
-      push(plan.daily, day, dayEnd);
+      pushSpan(plan.daily, day, dayEnd);
       continue;
     }
     for (
@@ -57,9 +55,9 @@ export function planSources(
       hour += HOUR_MS
     ) {
       if (hourUsable(hour)) {
-        push(plan.hourly, hour, hour + HOUR_MS);
+        pushSpan(plan.hourly, hour, hour + HOUR_MS);
       } else {
-        push(plan.raw, Math.max(hour, from), Math.min(hour + HOUR_MS, to));
+        pushSpan(plan.raw, Math.max(hour, from), Math.min(hour + HOUR_MS, to));
       }
     }
   }
@@ -72,33 +70,4 @@ function hasDirtyHour(dirty: Set<number>, day: number) {
     if (dirty.has(hour)) return true;
   }
   return false;
-}
-
-/** Contiguous spans covering the given sorted hour starts. */
-export function hourSpans(hourStarts: number[]): TimeSpan[] {
-  const spans: TimeSpan[] = [];
-  for (const hour of hourStarts) push(spans, hour, hour + HOUR_MS);
-  return spans;
-}
-
-/** Appends a span, extending the last one when they touch. */
-function push(spans: TimeSpan[], start: number, end: number) {
-  const last = spans[spans.length - 1];
-  if (last && last[1] === start) {
-    last[1] = end;
-  } else {
-    spans.push([start, end]);
-  }
-}
-
-/** Index of the first element >= value in a sorted array. */
-export function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

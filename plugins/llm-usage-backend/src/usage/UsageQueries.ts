@@ -1,17 +1,24 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '../lib/money';
-import { UsageAccumulator, countersFromRow } from '../usage/UsageAccumulator';
+import { countersFromRow } from '../lib/usageCounters';
+import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
+import type { RollupStore } from '../rollup/RollupStore';
+import { type TimeSpan, lowerBound } from '../time/spans';
 import {
-  SourcePlan,
-  TimeSpan,
-  lowerBound,
-  planSources,
-} from '../usage/segments';
+  CALLS_TABLE,
+  DAILY_TABLE,
+  HOURLY_TABLE,
+  HOUR_MS,
+} from '../database/tables';
+import {
+  CALL_COUNTERS,
+  COUNTER_COLUMNS,
+  HAS_LATENCY,
+} from '../database/callCounters';
+import type { VisibilityScope } from '../database/types';
+import { type SourcePlan, planSources } from './queryPlanner';
 import { RolledSumsCache } from './RolledSumsCache';
-import { LEVEL_READ_FROM, RollupLevel, RollupStore } from './RollupStore';
-import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE, HOUR_MS } from './tables';
-import { CALL_COUNTERS, COUNTER_COLUMNS, HAS_LATENCY } from './callCounters';
-import type { VisibilityScope } from './types';
+import { UsageAccumulator } from './UsageAccumulator';
 
 /** A dimension usage can be grouped by. */
 export type UsageDimension = 'project' | 'provider' | 'model';

@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { toBigInt } from '../lib/money';
+import {
+  addCounters,
+  countersFromRow,
+  emptyCounters,
+} from '../lib/usageCounters';
+import { DAILY_TABLE, DAY_MS, HOURLY_TABLE } from '../database/tables';
+import { type TimeSpan, clipSpans } from '../time/spans';
+import { LatencyBins } from './LatencySketch';
+import {
+  COARSE_DIMENSIONS,
+  COLLAPSED,
+  DETAIL_DIMENSIONS,
+  ROLLUP_COLUMNS,
+} from './levels';
+import { insertRows, sumDetailRows } from './rollupSql';
+
+/**
+ * A project or model rollup row built in JavaScript from summed detail
+ * rows. Its sketch is kept as bins: such a row sums many calls.
+ */
+class RollupRow {
+  private readonly counters = emptyCounters();
+  private costNanos = 0n;
+  private readonly bins = new LatencyBins();
+
+  private constructor(private readonly key: Record<string, string>) {}
+
+  /** An empty row of `level` for the dimensions of a detail sums row. */
+  static of(sums: any, level: 'project' | 'model'): RollupRow {
+    const key: Record<string, string> = { level };
+    for (const column of DETAIL_DIMENSIONS) {
+      key[column] = (COARSE_DIMENSIONS[level] as string[]).includes(column)
+        ? sums[column]
+        : COLLAPSED;
+    }
+    return new RollupRow(key);
+  }
+
+  /** Adds a row of detail sums (see {@link sumDetailRows}). */
+  add(sums: any): this {
+    addCounters(this.counters, countersFromRow(sums));
+    this.costNanos += toBigInt(sums.cost_nanos);
+    this.bins.addEncoded(sums.latency_sketch);
+    return this;
+  }
+
+  merge(other: RollupRow) {
+    addCounters(this.counters, other.counters);
+    this.costNanos += other.costNanos;
+    this.bins.addBins(other.bins);
+  }
+
+  /** The row's values: the time, then {@link ROLLUP_COLUMNS}. */
+  values(time: number): unknown[] {
+    const c = this.counters;
+    return [
+      time,
+      ...ROLLUP_COLUMNS.slice(0, 1 + DETAIL_DIMENSIONS.length).map(
+        ([column]) => this.key[column],
+      ),
+      c.calls,
+      c.successCalls,
+      c.failedCalls,
+      c.processingCalls,
+      c.inputTokens,
+      c.outputTokens,
+      c.cachedTokens,
+      this.costNanos.toString(),
+      c.latencyCount,
+      c.latencySumMs,
+      c.ttftCount,
+      c.ttftSumMs,
+      this.bins.encode(),
+      c.lastCallAt,
+    ];
+  }
+}
+
+/**
+ * Writes the model rows of the re-rolled hours of one day and the project
+ * and model rows of the day, from the detail rows written before them.
+ * Returns the number of calls in those hours.
+ */
+export async function writeCoarseLevels(
+  tx: Knex.Transaction,
+  dayStart: number,
+  rerolledHours: TimeSpan[],
+): Promise<number> {
+  const dayEnd = dayStart + DAY_MS;
+  let calls = 0;
+  const hourModels = await sumDetailRows(tx, {
+    table: HOURLY_TABLE,
+    timeColumn: 'hour_start',
+    spans: clipSpans(rerolledHours, dayStart, dayEnd),
+    level: 'model',
+  });
+  const hourRows = hourModels.map(sums => {
+    calls += Number(sums.call_count);
+    return RollupRow.of(sums, 'model')
+      .add(sums)
+      .values(Number(sums.time_start));
+  });
+  await insertRows(tx, HOURLY_TABLE, 'hour_start', hourRows);
+
+  const dayProjects = await sumDetailRows(tx, {
+    table: DAILY_TABLE,
+    timeColumn: 'day_start',
+    spans: [[dayStart, dayEnd]],
+    level: 'project',
+  });
+  const dayModels = new Map<string, RollupRow>();
+  const dayRows: unknown[][] = [];
+  for (const sums of dayProjects) {
+    const project = RollupRow.of(sums, 'project').add(sums);
+    dayRows.push(project.values(dayStart));
+    const modelId = COARSE_DIMENSIONS.model.map(c => sums[c]).join('\u0000');
+    let model = dayModels.get(modelId);
+    if (!model) {
+      model = RollupRow.of(sums, 'model');
+      dayModels.set(modelId, model);
+    }
+    model.merge(project);
+  }
+  for (const model of dayModels.values()) dayRows.push(model.values(dayStart));
+  await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
+  return calls;
+}

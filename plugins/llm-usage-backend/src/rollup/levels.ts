@@ -1,0 +1,85 @@
+import type { BulkColumn } from '../database/bulkInsert';
+import { DAILY_TABLE, HOURLY_TABLE } from '../database/tables';
+
+/** The levels of detail a rollup row can be kept at; see the migrations. */
+export type RollupLevel = 'detail' | 'project' | 'model';
+
+/**
+ * The levels each table keeps. Hours keep no project level: within one hour
+ * a project has few detail rows, so project reads sum those instead and the
+ * rollup writes a third fewer rows. Naming the levels also lets a time range
+ * be found through the tables' key, which leads with (level, time).
+ */
+export const LEVELS = {
+  hourly: ['detail', 'model'],
+  daily: ['detail', 'project', 'model'],
+} satisfies Record<string, RollupLevel[]>;
+
+export const ROLLUP_TABLES = {
+  hourly: { name: HOURLY_TABLE, timeColumn: 'hour_start' },
+  daily: { name: DAILY_TABLE, timeColumn: 'day_start' },
+} satisfies Record<keyof typeof LEVELS, { name: string; timeColumn: string }>;
+
+/** The stored level that answers reads at each level, per table. */
+export const LEVEL_READ_FROM: Record<
+  keyof typeof LEVELS,
+  Record<RollupLevel, RollupLevel>
+> = {
+  hourly: { detail: 'detail', project: 'detail', model: 'model' },
+  daily: { detail: 'detail', project: 'project', model: 'model' },
+};
+
+/** Stands for "all values" in a dimension a level collapses. */
+export const COLLAPSED = '*';
+
+/** The dimensions of a detail row, every one kept. */
+export const DETAIL_DIMENSIONS = [
+  'user_ref',
+  'project_id',
+  'api_key_id',
+  'provider',
+  'model',
+  'currency',
+];
+
+/**
+ * The detail dimensions in the order of each table's key. Rows grouped in
+ * that order are written in key order, into neighbouring index pages.
+ */
+export const KEY_ORDER = {
+  hourly: [
+    'project_id',
+    'user_ref',
+    'api_key_id',
+    'provider',
+    'model',
+    'currency',
+  ],
+  daily: DETAIL_DIMENSIONS,
+} satisfies Record<keyof typeof LEVELS, string[]>;
+
+/** The dimensions a coarser level keeps; the others are {@link COLLAPSED}. */
+export const COARSE_DIMENSIONS = {
+  project: ['project_id', 'provider', 'model', 'currency'],
+  model: ['provider', 'model', 'currency'],
+} satisfies Partial<Record<RollupLevel, string[]>>;
+
+/** The columns of both rollup tables, after the hour or day start. */
+export const ROLLUP_COLUMNS: BulkColumn[] = [
+  ['level', 'text'],
+  ...DETAIL_DIMENSIONS.map((column): BulkColumn => [column, 'text']),
+  ['call_count', 'integer'],
+  ['success_count', 'integer'],
+  ['failed_count', 'integer'],
+  ['processing_count', 'integer'],
+  ['input_tokens', 'bigint'],
+  ['output_tokens', 'bigint'],
+  ['cached_tokens', 'bigint'],
+  ['cost_nanos', 'bigint'],
+  ['latency_count', 'integer'],
+  ['latency_sum_ms', 'bigint'],
+  ['ttft_count', 'integer'],
+  ['ttft_sum_ms', 'bigint'],
+  ['latency_sketch', 'text'],
+  ['last_call_at', 'bigint'],
+];
