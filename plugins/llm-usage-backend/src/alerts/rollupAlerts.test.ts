@@ -1,7 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
+import request from 'supertest';
 import type { Knex } from 'knex';
-import { AccountStore } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { markHoursDirty } from '../rollup/dirtyHours';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { ProviderLedger } from '../quota/ProviderLedger';
@@ -11,6 +12,11 @@ import {
   makeCall,
   migratedStores,
 } from '../__testUtils__/databases';
+import {
+  ADMIN,
+  ALICE,
+  startLlmUsageBackend,
+} from '../__testUtils__/pluginHarness';
 import { AlertEvaluator } from './AlertEvaluator';
 import { AlertRuleStore } from './AlertRuleStore';
 import { AlertStore } from './AlertStore';
@@ -64,7 +70,7 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
       alerts,
       rules: new AlertRuleStore(knex),
       keys: new KeyFacts(knex),
-      accounts: accountReader(new AccountStore(knex), ledger),
+      accounts: accountReader(new DatabaseAccountStore(knex), ledger),
       projectUsage: { monthUsage: async () => new Map() },
       projects: { entityOf: async () => undefined },
       rollups,
@@ -223,6 +229,69 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
     const off = await evaluator.evaluate();
     expect(off.resolved.map(a => a.type)).toEqual(['rollup_failed']);
     expect(await open(alerts, admin)).toEqual([]);
+  });
+
+  it("shows the plugin's evaluation of a failed hour to admins only, over HTTP, until the hour rolls", async () => {
+    const knex = await databases.init(id);
+    const { server } = await startLlmUsageBackend(knex, {
+      config: {
+        llmUsage: {
+          alerts: {
+            schedule: {
+              frequency: { hours: 24 },
+              timeout: { minutes: 10 },
+              initialDelay: { hours: 24 },
+            },
+          },
+        },
+      },
+    });
+    const { calls, rollups } = await migratedStores(knex);
+    await calls.ingest(
+      [0, 1].map(i =>
+        makeCall({ id: `call-${15 + i}`, occurredAt: BAD_HOUR + i * 60_000 }),
+      ),
+    );
+    await corruptBadHour(knex);
+    // The rollup task of another instance meets the bad hour.
+    await new CallRollup(rollups).run(START + 9 * HOUR);
+
+    const as = (user: string) => mockCredentials.user.header(user);
+    const evaluate = () =>
+      request(server)
+        .post('/api/llm-usage/alerts/evaluate')
+        .set('Authorization', as(ADMIN));
+    expect((await evaluate()).body).toEqual({ opened: 1, resolved: 0 });
+    const list = (user: string) =>
+      request(server)
+        .get('/api/llm-usage/alerts')
+        .set('Authorization', as(user));
+    const adminView = await list(ADMIN);
+    expect(adminView.body.items).toMatchObject([
+      {
+        type: 'rollup_failed',
+        severity: 'error',
+        target: { type: 'system', id: 'rollup', name: null },
+        ownerRef: null,
+        params: { firstHour: new Date(BAD_HOUR).toISOString(), hours: 1 },
+      },
+    ]);
+    const alertId = adminView.body.items[0].id;
+    // Alice owns the calls of that hour; the alert is still not hers.
+    expect((await list(ALICE)).body.items).toEqual([]);
+    const hers = await request(server)
+      .get(`/api/llm-usage/alerts/${alertId}`)
+      .set('Authorization', as(ALICE));
+    expect(hers.status).toBe(404);
+    const filtered = await request(server)
+      .get('/api/llm-usage/alerts?type=rollup_failed&state=all')
+      .set('Authorization', as(ADMIN));
+    expect(filtered.body.items.map((a: any) => a.id)).toEqual([alertId]);
+
+    await knex('llm_usage_calls').where('cost_nanos', HUGE).delete();
+    await new CallRollup(rollups).run(START + 9 * HOUR);
+    expect((await evaluate()).body).toEqual({ opened: 0, resolved: 1 });
+    expect((await list(ADMIN)).body.items).toEqual([]);
   });
 
   it('clears the failure of an hour that rolls while a late call renews its mark', async () => {
