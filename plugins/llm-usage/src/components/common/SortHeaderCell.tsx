@@ -18,17 +18,12 @@ export interface SortLabelProps<F extends string> {
 export function SortLabel<F extends string>(props: SortLabelProps<F>) {
   const { field, sort, order, firstOrder, onSortChange, children } = props;
   const active = field === sort;
+  const flipped = order === 'asc' ? 'desc' : 'asc';
   return (
     <TableSortLabel
       active={active}
       direction={active ? order : firstOrder}
-      onClick={() =>
-        onSortChange(
-          field,
-          // eslint-disable-next-line no-nested-ternary
-          active ? (order === 'asc' ? 'desc' : 'asc') : firstOrder,
-        )
-      }
+      onClick={() => onSortChange(field, active ? flipped : firstOrder)}
     >
       {children}
     </TableSortLabel>
