@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { llmUsagePlugin } from '../src/plugin';
-import { CallStore } from '../src/database/CallStore';
+import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
 import { RollupState, RollupStore } from '../src/rollup/RollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
@@ -278,7 +278,7 @@ async function main() {
 
   // Late calls into one closed hour, then the incremental rollup of that hour.
   const lateHour = to - 3 * DAY + 5 * HOUR;
-  await new CallStore(knex).ingest(
+  await new DatabaseCallStore(knex).ingest(
     Array.from({ length: 1000 }, (_, i) =>
       makeCall({ id: `late-${i}`, occurredAt: lateHour + i * 1000 }),
     ),
@@ -303,7 +303,7 @@ async function main() {
   const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
     getOwnServiceCredentials: async () => mockCredentials.service(),
   } as any);
-  const callStore = new CallStore(knex);
+  const callStore = new DatabaseCallStore(knex);
   const fast = new UsageService(
     new UsageQueries(knex, rollups),
     callStore,

@@ -13,7 +13,7 @@
  * Prints a table of figures with their targets. Correctness checks (rollup
  * totals equal raw totals, no failed request) always set the exit code.
  */
-import { CallStore } from '../src/database/CallStore';
+import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
 import { RollupStore } from '../src/rollup/RollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
 import { CALLS_TABLE, DAY_MS, HOUR_MS } from '../src/database/tables';
@@ -66,7 +66,7 @@ function services(knex: Knex) {
   const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
     getOwnServiceCredentials: async () => mockCredentials.service(),
   } as any);
-  const calls = new CallStore(knex);
+  const calls = new DatabaseCallStore(knex);
   const rollups = new RollupStore(knex);
   return {
     rollups,
@@ -186,7 +186,7 @@ async function main() {
     hours: 1,
     idPrefix: 'late',
   });
-  await new CallStore(knex).ingest(
+  await new DatabaseCallStore(knex).ingest(
     Array.from({ length: 1000 }, (_, i) => {
       const call = late(i);
       return {

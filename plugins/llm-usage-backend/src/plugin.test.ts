@@ -26,10 +26,12 @@ jest.mock('./usage/UsageQueries', () =>
   counted('./usage/UsageQueries', 'UsageQueries'),
 );
 jest.mock('./audit/AuditLog', () => counted('./audit/AuditLog', 'AuditLog'));
-jest.mock('./accounts/AccountStore', () =>
-  counted('./accounts/AccountStore', 'AccountStore'),
+jest.mock('./accounts/DatabaseAccountStore', () =>
+  counted('./accounts/DatabaseAccountStore', 'DatabaseAccountStore'),
 );
-jest.mock('./keys/KeyStore', () => counted('./keys/KeyStore', 'KeyStore'));
+jest.mock('./keys/DatabaseKeyStore', () =>
+  counted('./keys/DatabaseKeyStore', 'DatabaseKeyStore'),
+);
 jest.mock('./budgets/BudgetService', () =>
   counted('./budgets/BudgetService', 'BudgetService'),
 );
@@ -54,8 +56,8 @@ describe('the composition root', () => {
       expect(Object.fromEntries(built)).toEqual({
         UsageQueries: 1,
         AuditLog: 1,
-        AccountStore: 1,
-        KeyStore: 1,
+        DatabaseAccountStore: 1,
+        DatabaseKeyStore: 1,
         BudgetService: 1,
         QuotaService: 1,
         LlmUsageAuthorizer: 1,

@@ -13,7 +13,7 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { Knex } from 'knex';
 import { AccountService } from './accounts/AccountService';
-import { AccountStore } from './accounts/AccountStore';
+import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
 import type { ProviderRegistry } from './accounts/ProviderRegistry';
 import { readConfigAccounts } from './accounts/configAccounts';
 import { readAllowedBaseUrls } from './accounts/credentialDestination';
@@ -22,22 +22,22 @@ import {
   type ProjectUsageReader,
 } from './alerts/AlertEvaluator';
 import { OwnerAlertRuleGuard } from './alerts/AlertRuleGuard';
-import { AlertRuleStore } from './alerts/AlertRuleStore';
+import { DatabaseAlertRuleStore } from './alerts/DatabaseAlertRuleStore';
 import { AlertService } from './alerts/AlertService';
-import { AlertStore } from './alerts/AlertStore';
+import { DatabaseAlertStore } from './alerts/DatabaseAlertStore';
 import { KeyFacts, accountReader, type MonthUsage } from './alerts/facts';
-import { AuditEventStore } from './audit/AuditEventStore';
+import { DatabaseAuditEventStore } from './audit/DatabaseAuditEventStore';
 import { AuditLog } from './audit/AuditLog';
 import {
   AuditRetention,
   DEFAULT_AUDIT_RETENTION_DAYS,
 } from './audit/AuditRetention';
 import { BudgetService } from './budgets/BudgetService';
-import { BudgetStore } from './budgets/BudgetStore';
+import { DatabaseBudgetStore } from './budgets/DatabaseBudgetStore';
 import { CallerResolver } from './budgets/Caller';
 import { seedDemoBudgets } from './budgets/demoBudgets';
 import { UsageQueries } from './usage/UsageQueries';
-import { DigestPreferenceStore } from './digests/DigestPreferenceStore';
+import { DatabaseDigestPreferenceStore } from './digests/DatabaseDigestPreferenceStore';
 import { DigestService } from './digests/DigestService';
 import { MemberKeySpend } from './groups/MemberKeySpend';
 import { KeyImporter } from './keys/KeyImporter';
@@ -46,7 +46,7 @@ import { KeyInventory } from './keys/KeyInventory';
 import { KeyProviderOperations } from './keys/KeyProviderOperations';
 import type { KeyService } from './keys/KeyService';
 import { KeyMapping } from './keys/keyMapping';
-import { KeyStore } from './keys/KeyStore';
+import { DatabaseKeyStore } from './keys/DatabaseKeyStore';
 import { KeyUsageHistory } from './keyUsage/KeyUsageHistory';
 import { AlertDelivery } from './notifications/AlertDelivery';
 import { WebhookDispatcher } from './notifications/WebhookDispatcher';
@@ -64,10 +64,11 @@ import { RollupStore } from './rollup/RollupStore';
 import { SecretBox } from './secrets/SecretBox';
 import { rotateStoredSecrets } from './secrets/rotateStoredSecrets';
 import { CallSignals, SignallingCallStore } from './signals/CallSignals';
+import { DatabaseCallStore } from './database/DatabaseCallStore';
 import { AccountSync } from './sync/AccountSync';
-import { ProviderDataStore } from './sync/ProviderDataStore';
-import { SyncRunStore } from './sync/SyncRunStore';
-import { TagStore } from './tags/TagStore';
+import { DatabaseProviderDataStore } from './sync/DatabaseProviderDataStore';
+import { DatabaseSyncRunStore } from './sync/DatabaseSyncRunStore';
+import { DatabaseTagStore } from './tags/DatabaseTagStore';
 import { UsageService } from './usage/UsageService';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
 import { VisibilityResolver } from './visibility/VisibilityResolver';
@@ -109,7 +110,7 @@ export async function createServices(deps: ServiceDeps) {
     adminRefs: config.getOptionalStringArray('llmUsage.admins'),
   });
   deps.lifecycle.addShutdownHook(() => callSignals.flush());
-  const calls = new SignallingCallStore(db, callSignals);
+  const calls = new SignallingCallStore(new DatabaseCallStore(db), callSignals);
   const rollups = new RollupStore(db);
   const queries = new UsageQueries(db, rollups);
 
@@ -131,9 +132,9 @@ export async function createServices(deps: ServiceDeps) {
   const callers = new CallerResolver(deps.auth, deps.userInfo, visibility);
 
   // Budgets, quota with runway, balance history and spend digests.
-  const accountStore = new AccountStore(db);
+  const accountStore = new DatabaseAccountStore(db);
   const ledger = new ProviderLedger(db, accountStore);
-  const budgetStore = new BudgetStore(db);
+  const budgetStore = new DatabaseBudgetStore(db);
   const budgets = new BudgetService(budgetStore, ledger, audit);
   if (config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false) {
     await seedDemoBudgets(budgetStore, logger);
@@ -141,7 +142,7 @@ export async function createServices(deps: ServiceDeps) {
   const quota = new QuotaService(queries, budgets, projects, ledger, {
     billingUrls: readBillingUrls(config),
   });
-  const preferences = new DigestPreferenceStore(db);
+  const preferences = new DatabaseDigestPreferenceStore(db);
   const digests = new DigestService(
     queries,
     projects,
@@ -150,7 +151,7 @@ export async function createServices(deps: ServiceDeps) {
     deps.notifications,
     logger,
   );
-  const auditEvents = new AuditEventStore(db);
+  const auditEvents = new DatabaseAuditEventStore(db);
   const auditRetention = new AuditRetention(
     db,
     config.getOptionalNumber('llmUsage.audit.retentionDays') ??
@@ -160,8 +161,8 @@ export async function createServices(deps: ServiceDeps) {
 
   // Alert rules, evaluation and delivery in-app, through Backstage
   // notifications and to webhooks.
-  const alertStore = new AlertStore(db);
-  const alertRules = new AlertRuleStore(db);
+  const alertStore = new DatabaseAlertStore(db);
+  const alertRules = new DatabaseAlertRuleStore(db);
   const keyFacts = new KeyFacts(db);
   const webhooks = WebhookDispatcher.fromConfig(config, {
     log: alertStore,
@@ -237,10 +238,10 @@ export async function createServices(deps: ServiceDeps) {
       );
     }
   }
-  const providerData = new ProviderDataStore(db);
-  const keyStore = new KeyStore(db);
-  const tags = new TagStore(db);
-  const syncRuns = new SyncRunStore(db);
+  const providerData = new DatabaseProviderDataStore(db);
+  const keyStore = new DatabaseKeyStore(db);
+  const tags = new DatabaseTagStore(db);
+  const syncRuns = new DatabaseSyncRunStore(db);
   const timeoutMs = config.getOptionalNumber('llmUsage.sync.timeoutMs');
   const accounts = new AccountService({
     store: accountStore,

@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { CallStore } from '../database/CallStore';
+import { DatabaseCallStore } from '../database/DatabaseCallStore';
 import { RollupStore } from '../rollup/RollupStore';
 import { UsageQueries } from '../usage/UsageQueries';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
@@ -67,7 +67,7 @@ export async function migratedStores(knex: Knex) {
   const rollups = new RollupStore(knex);
   return {
     knex,
-    calls: new CallStore(knex),
+    calls: new DatabaseCallStore(knex),
     rollups,
     queries: new UsageQueries(knex, rollups),
   };

@@ -12,7 +12,8 @@ import {
   TEAM_B,
   startLlmUsageBackend,
 } from '../__testUtils__/pluginHarness';
-import { KeyStore, type NewKey } from '../keys/KeyStore';
+import { type NewKey } from '../keys/KeyStore';
+import { DatabaseKeyStore } from '../keys/DatabaseKeyStore';
 
 jest.setTimeout(120_000);
 
@@ -65,7 +66,7 @@ describe.each(databases.eachSupportedId())('key actions on %p', databaseId => {
       ],
     });
     const now = Date.now();
-    const store = new KeyStore(knex);
+    const store = new DatabaseKeyStore(knex);
     await store.insert(key('a-3-days', TEAM_A, now + 3 * DAY + 60_000));
     await store.insert(key('a-30-days', TEAM_A, now + 30 * DAY));
     await store.insert(key('a-expired', TEAM_A, now - 10 * DAY));

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { BudgetService } from '../budgets/BudgetService';
-import { BudgetStore } from '../budgets/BudgetStore';
+import { DatabaseBudgetStore } from '../budgets/DatabaseBudgetStore';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { WebhookDispatcher } from '../notifications/WebhookDispatcher';
 import { ProviderLedger } from '../quota/ProviderLedger';
@@ -12,9 +12,10 @@ import {
   migratedStores,
 } from '../__testUtils__/databases';
 import { AlertEvaluator } from './AlertEvaluator';
-import { AlertRuleStore, DEFAULT_ALERT_RULES } from './AlertRuleStore';
-import { AlertStore } from './AlertStore';
-import { AccountStore } from '../accounts/AccountStore';
+import { DEFAULT_ALERT_RULES } from './AlertRuleStore';
+import { DatabaseAlertRuleStore } from './DatabaseAlertRuleStore';
+import { DatabaseAlertStore } from './DatabaseAlertStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { KeyFacts, accountReader } from './facts';
 
 jest.setTimeout(60_000);
@@ -81,10 +82,10 @@ describe.each(databases.eachSupportedId())('AlertEvaluator on %p', id => {
     const { calls, queries } = await migratedStores(knex);
     let now = START;
     const send = jest.fn(async () => undefined);
-    const alerts = new AlertStore(knex);
-    const rules = new AlertRuleStore(knex);
+    const alerts = new DatabaseAlertStore(knex);
+    const rules = new DatabaseAlertRuleStore(knex);
     const ledger = new ProviderLedger(knex);
-    const budgetStore = new BudgetStore(knex);
+    const budgetStore = new DatabaseBudgetStore(knex);
     const projects = {
       async entityOf(projectId: string) {
         return projectId === 'alpha'
@@ -111,7 +112,7 @@ describe.each(databases.eachSupportedId())('AlertEvaluator on %p', id => {
       alerts,
       rules,
       keys: new KeyFacts(knex),
-      accounts: accountReader(new AccountStore(knex), ledger),
+      accounts: accountReader(new DatabaseAccountStore(knex), ledger),
       budgets: {
         standings: async at => quota.standings(await budgetStore.list(), at),
       },

@@ -18,8 +18,9 @@ import {
   startLlmUsageBackend,
 } from '../__testUtils__/pluginHarness';
 import { AlertEvaluator } from './AlertEvaluator';
-import { AlertRuleStore } from './AlertRuleStore';
+import { DatabaseAlertRuleStore } from './DatabaseAlertRuleStore';
 import { AlertStore } from './AlertStore';
+import { DatabaseAlertStore } from './DatabaseAlertStore';
 import { parseAlertRuleInput } from './alertSchemas';
 import { rollupErrorGist } from './conditions/rollupFailed';
 import { KeyFacts, accountReader } from './facts';
@@ -61,14 +62,14 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
         }),
       ),
     );
-    const alerts = new AlertStore(knex);
+    const alerts = new DatabaseAlertStore(knex);
     const send = jest.fn(async () => undefined);
     const enqueue = jest.fn(async () => undefined);
     const logger = mockServices.logger.mock();
     const ledger = new ProviderLedger(knex);
     const evaluator = new AlertEvaluator({
       alerts,
-      rules: new AlertRuleStore(knex),
+      rules: new DatabaseAlertRuleStore(knex),
       keys: new KeyFacts(knex),
       accounts: accountReader(new DatabaseAccountStore(knex), ledger),
       projectUsage: { monthUsage: async () => new Map() },
@@ -215,7 +216,7 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
     const changes = await evaluator.evaluate();
     expect(changes.opened.map(a => a.type)).toEqual(['rollup_failed']);
 
-    await new AlertRuleStore(knex).save(
+    await new DatabaseAlertRuleStore(knex).save(
       {
         type: 'rollup_failed',
         scope: 'global',

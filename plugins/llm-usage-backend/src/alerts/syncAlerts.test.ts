@@ -4,24 +4,25 @@ import {
   type LlmProvider,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { AccountService } from '../accounts/AccountService';
-import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { ProviderRegistry } from '../accounts/ProviderRegistry';
 import { AuditLog } from '../audit/AuditLog';
-import { KeyStore } from '../keys/KeyStore';
+import { DatabaseKeyStore } from '../keys/DatabaseKeyStore';
 import { AlertDelivery } from '../notifications/AlertDelivery';
 import { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import { ProviderLedger } from '../quota/ProviderLedger';
 import { SecretBox } from '../secrets/SecretBox';
 import { AccountSync } from '../sync/AccountSync';
-import { ProviderDataStore } from '../sync/ProviderDataStore';
-import { SyncRunStore } from '../sync/SyncRunStore';
+import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
+import { DatabaseSyncRunStore } from '../sync/DatabaseSyncRunStore';
 import {
   createTestDatabases,
   migratedStores,
 } from '../__testUtils__/databases';
 import { AlertEvaluator } from './AlertEvaluator';
-import { AlertRuleStore } from './AlertRuleStore';
-import { AlertStore } from './AlertStore';
+import { DatabaseAlertRuleStore } from './DatabaseAlertRuleStore';
+import { DatabaseAlertStore } from './DatabaseAlertStore';
 import { KeyFacts, accountReader } from './facts';
 
 /*
@@ -65,8 +66,8 @@ describe.each(databases.eachSupportedId())('alerts after a sync on %p', id => {
     };
     const registry = new ProviderRegistry();
     registry.add(provider);
-    const accountStore = new AccountStore(knex);
-    const data = new ProviderDataStore(knex);
+    const accountStore = new DatabaseAccountStore(knex);
+    const data = new DatabaseProviderDataStore(knex);
     await accountStore.create(
       {
         id: 'flaky-1',
@@ -95,11 +96,11 @@ describe.each(databases.eachSupportedId())('alerts after a sync on %p', id => {
       logger,
     });
 
-    const alerts = new AlertStore(knex);
+    const alerts = new DatabaseAlertStore(knex);
     const send = jest.fn(async () => undefined);
     const evaluator = new AlertEvaluator({
       alerts,
-      rules: new AlertRuleStore(knex),
+      rules: new DatabaseAlertRuleStore(knex),
       keys: new KeyFacts(knex),
       accounts: accountReader(accountStore, new ProviderLedger(knex)),
       projectUsage: { monthUsage: async () => new Map() },
@@ -117,9 +118,9 @@ describe.each(databases.eachSupportedId())('alerts after a sync on %p', id => {
       db: knex,
       accounts,
       accountStore,
-      keys: new KeyStore(knex),
+      keys: new DatabaseKeyStore(knex),
       data,
-      runs: new SyncRunStore(knex),
+      runs: new DatabaseSyncRunStore(knex),
       logger,
       onSynced: () => evaluator.evaluateSoon(),
       now: () => NOW,

@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { AuditEventStore } from './AuditEventStore';
+import { DatabaseAuditEventStore } from './DatabaseAuditEventStore';
 import { AuditLog } from './AuditLog';
 
 jest.setTimeout(60_000);
@@ -21,7 +21,7 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
       auditor,
       success,
       log: new AuditLog(knex, auditor),
-      store: new AuditEventStore(knex),
+      store: new DatabaseAuditEventStore(knex),
     };
   }
 

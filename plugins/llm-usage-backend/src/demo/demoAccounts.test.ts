@@ -1,5 +1,5 @@
 import { createTestDatabases, makeCall } from '../__testUtils__/databases';
-import { CallStore } from '../database/CallStore';
+import { DatabaseCallStore } from '../database/DatabaseCallStore';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { seedDemoAccounts, seedDemoProviderUsage } from './demoAccounts';
 
@@ -61,7 +61,7 @@ describe.each(databases.eachSupportedId())(
       await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
       await seedDemoAccounts(knex, NOW);
       const day = Date.UTC(2026, 10, 19);
-      await new CallStore(knex).ingest([
+      await new DatabaseCallStore(knex).ingest([
         makeCall({
           id: 'd1',
           occurredAt: day + 1000,

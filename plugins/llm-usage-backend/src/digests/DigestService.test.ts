@@ -8,7 +8,7 @@ import {
 } from '../__testUtils__/databases';
 import { ProviderLedger } from '../quota/ProviderLedger';
 import { ProjectDirectory } from '../visibility/ProjectDirectory';
-import { DigestPreferenceStore } from './DigestPreferenceStore';
+import { DatabaseDigestPreferenceStore } from './DatabaseDigestPreferenceStore';
 import { DigestService, digestPeriods } from './DigestService';
 
 jest.setTimeout(60_000);
@@ -112,7 +112,7 @@ describe.each(databases.eachSupportedId())('DigestService on %p', id => {
       }),
       mockServices.auth(),
     );
-    const preferences = new DigestPreferenceStore(knex);
+    const preferences = new DatabaseDigestPreferenceStore(knex);
     const send = jest.fn().mockResolvedValue(undefined);
     const service = new DigestService(
       queries,

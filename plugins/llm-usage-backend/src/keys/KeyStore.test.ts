@@ -4,6 +4,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { providerUsageRow } from '../__testUtils__/providerUsage';
 import { parseQuery, keyListQuerySchema } from './keySchemas';
 import { KeyStore, type KeyFilter } from './KeyStore';
+import { DatabaseKeyStore } from './DatabaseKeyStore';
 
 jest.setTimeout(60_000);
 
@@ -39,7 +40,7 @@ describe.each(databases.eachSupportedId())(
         created_at: NOW,
         updated_at: NOW,
       });
-      store = new KeyStore(knex);
+      store = new DatabaseKeyStore(knex);
       const insert = (name: string, providerKeyId: string | null) =>
         store.insert({
           accountId: 'acc',

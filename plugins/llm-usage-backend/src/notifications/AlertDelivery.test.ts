@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { AlertStore } from '../alerts/AlertStore';
+import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertRecord } from '../alerts/types';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -29,7 +29,7 @@ describe.each(databases.eachSupportedId())('AlertDelivery on %p', id => {
   async function setup(send: jest.Mock) {
     const knex = await databases.init(id);
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
-    const alerts = new AlertStore(knex);
+    const alerts = new DatabaseAlertStore(knex);
     const enqueue = jest.fn(async () => undefined);
     const delivery = new AlertDelivery({
       alerts,

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlertStore } from '../alerts/AlertStore';
+import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertRecord } from '../alerts/types';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -77,7 +77,7 @@ describe.each(databases.eachSupportedId())('WebhookDispatcher on %p', id => {
   ) {
     const knex = await databases.init(id);
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
-    const store = new AlertStore(knex);
+    const store = new DatabaseAlertStore(knex);
     const logger = mockServices.logger.mock();
     const dispatcher = new WebhookDispatcher({
       targets: targets.map(t => ({ ...t, secret: SECRET })),

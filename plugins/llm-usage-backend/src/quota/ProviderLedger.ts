@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import { AccountStore, type AccountRecord } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import type { AccountOwnership } from '../budgets/BudgetService';
 import { parseDecimalToNanos, toBigInt } from '../lib/money';
 import { ProviderDataStore } from '../sync/ProviderDataStore';
+import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
 
 const KEYS_TABLE = 'llm_usage_keys';
 const BALANCES_TABLE = 'llm_usage_balances';
@@ -55,10 +57,10 @@ export class ProviderLedger implements AccountOwnership {
 
   constructor(
     private readonly db: Knex,
-    accountStore: AccountStore = new AccountStore(db),
+    accountStore: AccountStore = new DatabaseAccountStore(db),
   ) {
     this.accountStore = accountStore;
-    this.providerData = new ProviderDataStore(db);
+    this.providerData = new DatabaseProviderDataStore(db);
   }
 
   /** Accounts by id, or all when `ids` is undefined. */

@@ -9,7 +9,7 @@ import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import knexFactory, { type Knex } from 'knex';
 import { startLlmUsageBackend } from '../__testUtils__/pluginHarness';
 import { randomCalls } from '../__testUtils__/databases';
-import { CallStore } from '../database/CallStore';
+import { DatabaseCallStore } from '../database/DatabaseCallStore';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -235,7 +235,7 @@ describe.each(databases.eachSupportedId())(
       // Three closed days of calls, all hours dirty.
       const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
       const firstDay = today - 4 * DAY_MS;
-      await new CallStore(knex).ingest(
+      await new DatabaseCallStore(knex).ingest(
         randomCalls({ count: 3000, from: firstDay, hours: 72, seed: 42 }),
       );
       const dirtyBefore = Number(

@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { captureLogger } from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from '../accounts/tables';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { SecretBox } from './SecretBox';
@@ -27,7 +28,7 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
       const before = box(OLD_KEY);
-      const accounts = new AccountStore(knex);
+      const accounts = new DatabaseAccountStore(knex);
       for (const id of ['acc-1', 'acc-2']) {
         await accounts.create({
           id,

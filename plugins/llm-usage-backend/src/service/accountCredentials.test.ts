@@ -8,7 +8,7 @@ import {
   ADMIN,
   startProviderTestBackend,
 } from '../__testUtils__/providerBackend';
-import { AccountStore } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { DEVELOPMENT_ENCRYPTION_KEY, SecretBox } from '../secrets/SecretBox';
 
 /*
@@ -146,7 +146,7 @@ describe.each(databases.eachSupportedId())(
       const { knex, api, createAccount } = await start();
       expect((await createAccount('acc')).status).toBe(201);
       // As an update before this check could store it.
-      await new AccountStore(knex).update('acc', {
+      await new DatabaseAccountStore(knex).update('acc', {
         settings: { baseUrl: `${COLLECTOR}/api/v1` },
       });
 

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createTestDatabases, makeCall } from '../__testUtils__/databases';
-import { CallStore } from '../database/CallStore';
+import { DatabaseCallStore } from '../database/DatabaseCallStore';
 import { RollupStore } from '../rollup/RollupStore';
 import { CallRollup } from '../rollup/CallRollup';
 import {
@@ -241,7 +241,7 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
       synced_at: 1,
     });
     // Calls recorded against the key, by its provider id and by our id.
-    await new CallStore(knex).ingest([
+    await new DatabaseCallStore(knex).ingest([
       makeCall({
         id: 'c1',
         occurredAt: day + 1000,

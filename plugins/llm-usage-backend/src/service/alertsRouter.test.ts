@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { AlertStore } from '../alerts/AlertStore';
+import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertCondition } from '../alerts/types';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
@@ -50,7 +50,7 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
         },
       },
     });
-    const store = new AlertStore(knex);
+    const store = new DatabaseAlertStore(knex);
     const { opened } = await store.reconcile(
       ['low_balance'],
       [

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { AUDIT_EVENTS_TABLE } from '../audit/AuditLog';
-import { AlertStore } from '../alerts/AlertStore';
+import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   ADMIN,
@@ -310,7 +310,7 @@ async function seedTargets(api: Api, knex: Knex): Promise<Seed> {
     params: { days: [3] },
   });
   expect(rule.status).toBe(200);
-  const { opened } = await new AlertStore(knex).reconcile(
+  const { opened } = await new DatabaseAlertStore(knex).reconcile(
     ['low_balance'],
     [
       {

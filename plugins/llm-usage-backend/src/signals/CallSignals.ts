@@ -2,11 +2,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import {
   LLM_USAGE_SIGNAL_CHANNEL,
+  type IngestCallsResponse,
   type LlmUsageCallsSignal,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { Knex } from 'knex';
-import { CallStore } from '../database/CallStore';
-import type { NormalizedCall } from '../database/types';
+import type { CallListPage, CallStore } from '../database/CallStore';
+import type { NormalizedCall, VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 
 /** Beyond this, a message names no projects: "refresh everything". */
@@ -117,18 +117,29 @@ export class CallSignals {
 
 /**
  * The call store of the running plugin: every path that stores calls
- * (`POST /calls`, the LiteLLM and OTLP adapters) signals through it.
+ * (`POST /calls`, the LiteLLM and OTLP adapters) signals through it. It
+ * wraps the store rather than extending it, so the signal is the only
+ * thing added.
  */
-export class SignallingCallStore extends CallStore {
-  constructor(db: Knex, private readonly callSignals: CallSignals) {
-    super(db);
-  }
+export class SignallingCallStore implements CallStore {
+  constructor(
+    private readonly calls: CallStore,
+    private readonly callSignals: CallSignals,
+  ) {}
 
-  override async ingest(calls: NormalizedCall[]) {
-    const result = await super.ingest(calls);
+  async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
+    const result = await this.calls.ingest(calls);
     if (result.inserted + result.completed > 0) {
       this.callSignals.callsLanded(calls);
     }
     return result;
+  }
+
+  list(...args: Parameters<CallStore['list']>): Promise<CallListPage> {
+    return this.calls.list(...args);
+  }
+
+  hasVisibleCalls(scope: VisibilityScope, projectId: string) {
+    return this.calls.hasVisibleCalls(scope, projectId);
   }
 }

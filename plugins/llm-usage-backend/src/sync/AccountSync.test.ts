@@ -7,17 +7,18 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-node/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccountService } from '../accounts/AccountService';
-import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { ProviderRegistry } from '../accounts/ProviderRegistry';
 import { AuditLog } from '../audit/AuditLog';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
-import { KeyStore } from '../keys/KeyStore';
+import { DatabaseKeyStore } from '../keys/DatabaseKeyStore';
 import { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import { isAccountOwner, isKeyOwner } from '../permissions/rules';
 import { SecretBox } from '../secrets/SecretBox';
 import { AccountSync } from './AccountSync';
-import { ProviderDataStore } from './ProviderDataStore';
-import { SyncRunStore } from './SyncRunStore';
+import { DatabaseProviderDataStore } from './DatabaseProviderDataStore';
+import { DatabaseSyncRunStore } from './DatabaseSyncRunStore';
 
 /*
  * The scheduled sync end to end with the real OpenRouter module, its HTTP
@@ -72,7 +73,7 @@ describe.each(databases.eachSupportedId())('AccountSync on %p', databaseId => {
     const registry = new ProviderRegistry();
     registry.add(openRouterProvider);
     const secrets = new SecretBox(SecretBox.keyFrom('x'.repeat(64)));
-    const accountStore = new AccountStore(knex);
+    const accountStore = new DatabaseAccountStore(knex);
     await accountStore.create({
       id: 'or-main',
       provider: 'openrouter',
@@ -83,9 +84,9 @@ describe.each(databases.eachSupportedId())('AccountSync on %p', databaseId => {
       settings: {},
       schedule: DEFAULT_SCHEDULE,
     });
-    const data = new ProviderDataStore(knex);
-    const keys = new KeyStore(knex);
-    const runs = new SyncRunStore(knex);
+    const data = new DatabaseProviderDataStore(knex);
+    const keys = new DatabaseKeyStore(knex);
+    const runs = new DatabaseSyncRunStore(knex);
     const sleeps: number[] = [];
     const accounts = new AccountService({
       store: accountStore,

@@ -1,8 +1,5 @@
 import type { AccountBalance } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { BALANCES_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
-import { chunk, WRITE_CHUNK_ROWS } from '../database/tables';
-import { formatNanos, toBigInt } from '../lib/money';
 
 /** One row of the provider's daily usage, merged from usage and cost records. */
 export interface ProviderUsageRow {
@@ -26,118 +23,36 @@ export interface BalanceRow {
   readAt: number;
 }
 
-/** Daily provider usage and balance readings of accounts. */
-export class ProviderDataStore {
-  constructor(private readonly db: Knex) {}
+export function monthKey(accountId: string, providerKeyId: string): string {
+  return `${accountId}\u0000${providerKeyId}`;
+}
 
+/** Daily provider usage and balance readings of accounts. */
+export interface ProviderDataStore {
   /**
    * Replaces the account's usage for the days [fromDay, toDay] (UTC day
    * starts): a re-sync of a day never counts twice, and rows the provider
    * no longer reports go away.
    */
-  async replaceUsage(
+  replaceUsage(
     trx: Knex.Transaction,
     accountId: string,
-    range: { fromDay: number; toDay: number },
+    range: {
+      fromDay: number;
+      toDay: number;
+    },
     rows: ProviderUsageRow[],
     now: number,
-  ): Promise<void> {
-    await trx(PROVIDER_USAGE_TABLE)
-      .where('account_id', accountId)
-      .whereBetween('day_start', [range.fromDay, range.toDay])
-      .delete();
-    for (const part of chunk(rows, WRITE_CHUNK_ROWS)) {
-      await trx(PROVIDER_USAGE_TABLE).insert(
-        part.map(row => ({
-          account_id: accountId,
-          day_start: row.dayStart,
-          provider_key_id: row.providerKeyId,
-          model: row.model,
-          provider_project_id: row.providerProjectId,
-          currency: row.currency,
-          input_tokens: row.inputTokens,
-          output_tokens: row.outputTokens,
-          cached_tokens: row.cachedTokens,
-          requests: row.requests,
-          cost_nanos: row.costNanos.toString(),
-          synced_at: now,
-        })),
-      );
-    }
-  }
-
-  async addBalances(
+  ): Promise<void>;
+  addBalances(
     trx: Knex.Transaction | Knex,
     accountId: string,
     balances: BalanceRow[],
-  ): Promise<void> {
-    if (balances.length === 0) return;
-    await trx(BALANCES_TABLE).insert(
-      balances.map(balance => ({
-        account_id: accountId,
-        currency: balance.currency,
-        available_nanos: balance.availableNanos.toString(),
-        total_nanos: balance.totalNanos?.toString() ?? null,
-        used_nanos: balance.usedNanos?.toString() ?? null,
-        read_at: balance.readAt,
-      })),
-    );
-  }
-
+  ): Promise<void>;
   /** The newest reading per account and currency. */
-  async latestBalances(): Promise<AccountBalance[]> {
-    const latest = this.db(BALANCES_TABLE)
-      .select('account_id', 'currency')
-      .max({ read_at: 'read_at' })
-      .groupBy('account_id', 'currency')
-      .as('latest');
-    const rows: Array<{
-      account_id: string;
-      currency: string;
-      available_nanos: string | number;
-      total_nanos: string | number | null;
-      used_nanos: string | number | null;
-      read_at: string | number;
-      id: number;
-    }> = await this.db(`${BALANCES_TABLE} as b`)
-      .join(latest, join =>
-        join
-          .on('b.account_id', 'latest.account_id')
-          .andOn('b.currency', 'latest.currency')
-          .andOn('b.read_at', 'latest.read_at'),
-      )
-      .select('b.*')
-      .orderBy('b.id', 'desc');
-    const seen = new Set<string>();
-    const result: AccountBalance[] = [];
-    for (const row of rows) {
-      const key = `${row.account_id}\u0000${row.currency}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      result.push({
-        accountId: row.account_id,
-        currency: row.currency,
-        available: formatNanos(toBigInt(row.available_nanos)),
-        total:
-          row.total_nanos === null
-            ? null
-            : formatNanos(toBigInt(row.total_nanos)),
-        used:
-          row.used_nanos === null
-            ? null
-            : formatNanos(toBigInt(row.used_nanos)),
-        readAt: new Date(Number(row.read_at)).toISOString(),
-      });
-    }
-    return result.sort(
-      (a, b) =>
-        a.accountId.localeCompare(b.accountId) ||
-        a.currency.localeCompare(b.currency),
-    );
-  }
-
+  latestBalances(): Promise<AccountBalance[]>;
   /** Month-to-date (UTC) tokens, requests and cost per account and provider key id. */
-  async monthByKey(
+  monthByKey(
     accountIds: string[],
     now: number,
   ): Promise<
@@ -150,60 +65,5 @@ export class ProviderDataStore {
         cost: Map<string, bigint>;
       }
     >
-  > {
-    const date = new Date(now);
-    const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-    const result = new Map<
-      string,
-      {
-        inputTokens: number;
-        outputTokens: number;
-        requests: number;
-        cost: Map<string, bigint>;
-      }
-    >();
-    if (accountIds.length === 0) return result;
-    const rows: Array<{
-      account_id: string;
-      provider_key_id: string;
-      currency: string;
-      input_tokens: string | number | null;
-      output_tokens: string | number | null;
-      requests: string | number | null;
-      cost_nanos: string | number | null;
-    }> = await this.db(PROVIDER_USAGE_TABLE)
-      .select('account_id', 'provider_key_id', 'currency')
-      .sum({
-        input_tokens: 'input_tokens',
-        output_tokens: 'output_tokens',
-        requests: 'requests',
-        cost_nanos: 'cost_nanos',
-      })
-      .whereIn('account_id', accountIds)
-      .where('day_start', '>=', monthStart)
-      .whereNot('provider_key_id', '')
-      .groupBy('account_id', 'provider_key_id', 'currency');
-    for (const row of rows) {
-      const key = monthKey(row.account_id, row.provider_key_id);
-      const entry = result.get(key) ?? {
-        inputTokens: 0,
-        outputTokens: 0,
-        requests: 0,
-        cost: new Map<string, bigint>(),
-      };
-      entry.inputTokens += Number(row.input_tokens ?? 0);
-      entry.outputTokens += Number(row.output_tokens ?? 0);
-      entry.requests += Number(row.requests ?? 0);
-      entry.cost.set(
-        row.currency,
-        (entry.cost.get(row.currency) ?? 0n) + toBigInt(row.cost_nanos),
-      );
-      result.set(key, entry);
-    }
-    return result;
-  }
-}
-
-export function monthKey(accountId: string, providerKeyId: string): string {
-  return `${accountId}\u0000${providerKeyId}`;
+  >;
 }

@@ -15,16 +15,18 @@ import { z } from 'zod/v3';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccountService } from '../accounts/AccountService';
 import { AccountStore, DEFAULT_SCHEDULE } from '../accounts/AccountStore';
+import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { ProviderRegistry } from '../accounts/ProviderRegistry';
 import { AuditLog } from '../audit/AuditLog';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
-import { KeyStore } from '../keys/KeyStore';
+import { DatabaseKeyStore } from '../keys/DatabaseKeyStore';
 import { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import { isAccountOwner, isKeyOwner } from '../permissions/rules';
 import { SecretBox } from '../secrets/SecretBox';
 import { AccountSync } from './AccountSync';
-import { ProviderDataStore } from './ProviderDataStore';
+import { DatabaseProviderDataStore } from './DatabaseProviderDataStore';
 import { SyncRunStore } from './SyncRunStore';
+import { DatabaseSyncRunStore } from './DatabaseSyncRunStore';
 
 /*
  * Provider faults injected at the HTTP level (msw) while an account syncs:
@@ -228,9 +230,9 @@ describe.each(databases.eachSupportedId())('sync faults on %p', databaseId => {
     const logger = mockServices.logger.mock();
     const registry = new ProviderRegistry();
     registry.add(faultyProvider);
-    accountStore = new AccountStore(knex);
-    const data = new ProviderDataStore(knex);
-    runs = new SyncRunStore(knex);
+    accountStore = new DatabaseAccountStore(knex);
+    const data = new DatabaseProviderDataStore(knex);
+    runs = new DatabaseSyncRunStore(knex);
     const accounts = new AccountService({
       store: accountStore,
       data,
@@ -275,7 +277,7 @@ describe.each(databases.eachSupportedId())('sync faults on %p', databaseId => {
       db: knex,
       accounts,
       accountStore,
-      keys: new KeyStore(knex),
+      keys: new DatabaseKeyStore(knex),
       data,
       runs,
       logger,

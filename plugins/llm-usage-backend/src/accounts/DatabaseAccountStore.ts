@@ -1,0 +1,189 @@
+import type {
+  AccountSyncSchedule,
+  ProviderAccountSource,
+  ProviderAccountStatus,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { Knex } from 'knex';
+import { ACCOUNTS_TABLE, KEYS_TABLE } from './tables';
+import {
+  type AccountStore,
+  DEFAULT_SCHEDULE,
+  type AccountRecord,
+  type NewAccount,
+  type AccountPatch,
+} from './AccountStore';
+
+interface AccountRow {
+  id: string;
+  provider: string;
+  name: string;
+  owner_ref: string | null;
+  source: string;
+  credentials_encrypted: string | null;
+  settings: string;
+  status: string;
+  last_sync_at: string | number | null;
+  last_error: string | null;
+  created_at: string | number;
+  updated_at: string | number;
+}
+
+const toNumberOrNull = (value: string | number | null) =>
+  value === null ? null : Number(value);
+
+// The schedule lives in the settings column, beside the provider settings,
+// under a key no provider uses.
+const SCHEDULE_SETTING = '__schedule';
+
+function fromRow(row: AccountRow): AccountRecord {
+  const stored = JSON.parse(row.settings || '{}') as Record<string, unknown>;
+  const { [SCHEDULE_SETTING]: schedule, ...settings } = stored;
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    ownerRef: row.owner_ref,
+    source: row.source as ProviderAccountSource,
+    credentialsEncrypted: row.credentials_encrypted,
+    settings: settings as Record<string, string>,
+    schedule: {
+      ...DEFAULT_SCHEDULE,
+      ...(schedule as Partial<AccountSyncSchedule> | undefined),
+    },
+    status: row.status as ProviderAccountStatus,
+    lastSyncAt: toNumberOrNull(row.last_sync_at),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function settingsColumn(
+  settings: Record<string, string>,
+  schedule: AccountSyncSchedule,
+): string {
+  return JSON.stringify({ ...settings, [SCHEDULE_SETTING]: schedule });
+}
+
+/** Provider accounts, from app-config and from the API. */
+export class DatabaseAccountStore implements AccountStore {
+  constructor(private readonly db: Knex) {}
+
+  async list(): Promise<AccountRecord[]> {
+    const rows: AccountRow[] = await this.db(ACCOUNTS_TABLE)
+      .select('*')
+      .orderBy('name');
+    return rows.map(fromRow);
+  }
+
+  async get(
+    id: string,
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<AccountRecord | undefined> {
+    const row: AccountRow | undefined = await db(ACCOUNTS_TABLE)
+      .where({ id })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async create(account: NewAccount, now = Date.now()): Promise<void> {
+    await this.db(ACCOUNTS_TABLE).insert({
+      id: account.id,
+      provider: account.provider,
+      name: account.name,
+      owner_ref: account.ownerRef,
+      source: account.source,
+      credentials_encrypted: account.credentialsEncrypted,
+      settings: settingsColumn(account.settings, account.schedule),
+      status: 'never_synced',
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  async update(id: string, patch: AccountPatch, now = Date.now()) {
+    const current = await this.get(id);
+    if (!current) return;
+    const row: Partial<AccountRow> = { updated_at: now };
+    if (patch.name !== undefined) row.name = patch.name;
+    if (patch.ownerRef !== undefined) row.owner_ref = patch.ownerRef;
+    if (patch.credentialsEncrypted !== undefined) {
+      row.credentials_encrypted = patch.credentialsEncrypted;
+    }
+    if (patch.settings !== undefined || patch.schedule !== undefined) {
+      row.settings = settingsColumn(
+        patch.settings ?? current.settings,
+        patch.schedule ?? current.schedule,
+      );
+    }
+    await this.db(ACCOUNTS_TABLE).where({ id }).update(row);
+  }
+
+  /**
+   * Accounts from app-config are written on every start, so the UI lists
+   * them beside the API's; their credentials stay in config. An id already
+   * used by an API account is refused.
+   */
+  async syncFromConfig(accounts: NewAccount[], now = Date.now()) {
+    for (const account of accounts) {
+      const existing = await this.get(account.id);
+      if (existing && existing.source !== 'config') {
+        throw new Error(
+          `llmUsage.accounts: id '${account.id}' is already used by an account created through the API`,
+        );
+      }
+      if (existing) {
+        await this.update(
+          account.id,
+          {
+            name: account.name,
+            ownerRef: account.ownerRef,
+            settings: account.settings,
+            schedule: account.schedule,
+          },
+          now,
+        );
+        await this.db(ACCOUNTS_TABLE)
+          .where({ id: account.id })
+          .update({ provider: account.provider });
+      } else {
+        await this.create(account, now);
+      }
+    }
+  }
+
+  /** Removes the account with its keys and their tags; history rows stay for audit. */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction(async trx => {
+      const keyIds = trx(KEYS_TABLE).select('id').where({ account_id: id });
+      await trx('llm_usage_key_tags').whereIn('key_id', keyIds).delete();
+      await trx(KEYS_TABLE).where({ account_id: id }).delete();
+      await trx(ACCOUNTS_TABLE).where({ id }).delete();
+    });
+  }
+
+  async markSynced(
+    id: string,
+    result: { at: number; error: string | null },
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<void> {
+    await db(ACCOUNTS_TABLE)
+      .where({ id })
+      .update({
+        status: result.error ? 'error' : 'ok',
+        last_sync_at: result.at,
+        last_error: result.error,
+        updated_at: result.at,
+      });
+  }
+
+  async keyCounts(): Promise<Map<string, number>> {
+    const rows: Array<{ account_id: string; count: string | number }> =
+      await this.db(KEYS_TABLE)
+        .select('account_id')
+        .count({ count: '*' })
+        .whereNull('deleted_at')
+        .groupBy('account_id');
+    return new Map(rows.map(row => [row.account_id, Number(row.count)]));
+  }
+}

@@ -1,0 +1,138 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { toBigInt } from '../lib/money';
+import {
+  type BudgetStore,
+  type BudgetRecord,
+  type NewBudget,
+  type BudgetChanges,
+  type BudgetTargetFilter,
+} from './BudgetStore';
+
+export const BUDGETS_TABLE = 'llm_usage_budgets';
+
+/** Monthly budgets, one per target and currency. */
+export class DatabaseBudgetStore implements BudgetStore {
+  constructor(private readonly db: Knex) {}
+
+  async list(filter?: BudgetTargetFilter): Promise<BudgetRecord[]> {
+    const query = this.db(BUDGETS_TABLE).select();
+    if (filter) {
+      const targets = Object.entries(filter).filter(
+        ([, refs]) => refs && refs.length > 0,
+      );
+      if (targets.length === 0) return [];
+      query.where(inner => {
+        for (const [type, refs] of targets) {
+          inner.orWhere(q =>
+            q.where('target_type', type).whereIn('target_ref', refs!),
+          );
+        }
+      });
+    }
+    const rows = await query.orderBy([
+      'target_type',
+      'target_ref',
+      'currency',
+      'id',
+    ]);
+    return rows.map(toRecord);
+  }
+
+  async get(id: string): Promise<BudgetRecord | undefined> {
+    const row = await this.db(BUDGETS_TABLE).where({ id }).first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async create(
+    budget: NewBudget,
+    createdBy: string,
+    now = Date.now(),
+  ): Promise<BudgetRecord> {
+    const record: BudgetRecord = {
+      id: randomUUID(),
+      ...budget,
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.assertFree(record);
+    await this.db(BUDGETS_TABLE).insert(toRow(record));
+    return record;
+  }
+
+  async update(
+    id: string,
+    changes: BudgetChanges,
+    now = Date.now(),
+  ): Promise<BudgetRecord> {
+    const current = await this.get(id);
+    if (!current) throw new NotFoundError(`No budget '${id}'`);
+    const next: BudgetRecord = {
+      ...current,
+      ...Object.fromEntries(
+        Object.entries(changes).filter(([, value]) => value !== undefined),
+      ),
+      updatedAt: now,
+    };
+    if (next.currency !== current.currency) await this.assertFree(next);
+    await this.db(BUDGETS_TABLE).where({ id }).update({
+      name: next.name,
+      amount_nanos: next.amountNanos.toString(),
+      currency: next.currency,
+      updated_at: next.updatedAt,
+    });
+    return next;
+  }
+
+  async delete(id: string): Promise<void> {
+    const deleted = await this.db(BUDGETS_TABLE).where({ id }).delete();
+    if (deleted === 0) throw new NotFoundError(`No budget '${id}'`);
+  }
+
+  /** A friendly 409 before the unique index would give an opaque error. */
+  private async assertFree(budget: BudgetRecord) {
+    const clash = await this.db(BUDGETS_TABLE)
+      .where({
+        target_type: budget.targetType,
+        target_ref: budget.targetRef,
+        currency: budget.currency,
+      })
+      .whereNot('id', budget.id)
+      .first('id');
+    if (clash) {
+      throw new ConflictError(
+        `${budget.targetRef} already has a ${budget.currency} budget`,
+      );
+    }
+  }
+}
+
+function toRow(record: BudgetRecord) {
+  return {
+    id: record.id,
+    target_type: record.targetType,
+    target_ref: record.targetRef,
+    name: record.name,
+    amount_nanos: record.amountNanos.toString(),
+    currency: record.currency,
+    created_by: record.createdBy,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function toRecord(row: any): BudgetRecord {
+  return {
+    id: row.id,
+    targetType: row.target_type,
+    targetRef: row.target_ref,
+    name: row.name,
+    amountNanos: toBigInt(row.amount_nanos),
+    currency: row.currency,
+    createdBy: row.created_by,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
