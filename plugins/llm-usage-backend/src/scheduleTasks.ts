@@ -31,6 +31,8 @@ export interface TaskDeps {
  */
 export async function scheduleTasks(deps: TaskDeps, services: Services) {
   const { config, logger, scheduler } = deps;
+  const demoData =
+    config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false;
 
   await scheduler.scheduleTask({
     id: ROLLUP_TASK_ID,
@@ -45,7 +47,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     },
   });
 
-  if (config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false) {
+  if (demoData) {
     // In the background: the backend serves (raw) reads while it fills.
     deps.lifecycle.addStartupHook(() => {
       loadDemoData({
@@ -127,7 +129,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     },
   });
 
-  if (config.getOptionalBoolean('llmUsage.demoData.enabled')) {
+  if (demoData) {
     deps.lifecycle.addStartupHook(() => {
       // In the background, like the demo calls it derives usage from.
       seedDemoAccounts(services.db)
