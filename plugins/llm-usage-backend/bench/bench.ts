@@ -24,7 +24,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { llmUsagePlugin } from '../src/plugin';
 import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
-import { RollupState, RollupStore } from '../src/rollup/RollupStore';
+import { RollupState } from '../src/rollup/RollupStore';
+import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from '../src/database/tables';
@@ -41,7 +42,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /** Reads answered only from raw calls: the reference the rollups are measured against. */
-class RawOnlyRollupStore extends RollupStore {
+class RawOnlyRollupStore extends DatabaseRollupStore {
   async getState(): Promise<RollupState> {
     return { rolledUntil: 0, dirtyHours: new Set(), generation: 0 };
   }
@@ -256,7 +257,7 @@ async function main() {
   // server may run without it, and the rollup's plan depends on them.
   await knex.raw(`ANALYZE ${CALLS_TABLE}`);
 
-  const rollups = new RollupStore(knex);
+  const rollups = new DatabaseRollupStore(knex);
   const rollup = new CallRollup(rollups);
   console.log('Rolling up everything…');
   const [[fullMs, full], rollupCpu] = await cpuOf(knex, () =>

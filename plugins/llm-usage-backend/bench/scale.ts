@@ -14,7 +14,7 @@
  * totals equal raw totals, no failed request) always set the exit code.
  */
 import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
-import { RollupStore } from '../src/rollup/RollupStore';
+import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
 import { CALLS_TABLE, DAY_MS, HOUR_MS } from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
@@ -67,7 +67,7 @@ function services(knex: Knex) {
     getOwnServiceCredentials: async () => mockCredentials.service(),
   } as any);
   const calls = new DatabaseCallStore(knex);
-  const rollups = new RollupStore(knex);
+  const rollups = new DatabaseRollupStore(knex);
   return {
     rollups,
     /** As the endpoints read: rolled sums cached per rollup generation. */

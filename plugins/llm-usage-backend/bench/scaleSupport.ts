@@ -18,7 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { llmUsagePlugin } from '../src/plugin';
-import { RollupState, RollupStore } from '../src/rollup/RollupStore';
+import { RollupState } from '../src/rollup/RollupStore';
+import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
 import {
   CALLS_TABLE,
@@ -35,7 +36,7 @@ export const SERVICE_AUTH = mockCredentials.service.header();
 export { generator };
 
 /** Reads answered only from raw calls: the reference rollups are measured against. */
-export class RawOnlyRollupStore extends RollupStore {
+export class RawOnlyRollupStore extends DatabaseRollupStore {
   async getState(): Promise<RollupState> {
     return { rolledUntil: 0, dirtyHours: new Set(), generation: 0 };
   }

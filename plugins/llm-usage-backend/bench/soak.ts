@@ -15,7 +15,7 @@
  * Run with --expose-gc (the package script does) so the heap is measured
  * after a full collection. Exits 1 on any failed request or a heap that grew.
  */
-import { RollupStore } from '../src/rollup/RollupStore';
+import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { DAY_MS } from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
 import {
@@ -90,7 +90,7 @@ async function main() {
     seed: 11,
   });
   await markAllHoursDirty(knex);
-  const rollup = new CallRollup(new RollupStore(knex));
+  const rollup = new CallRollup(new DatabaseRollupStore(knex));
   await rollup.run(now);
 
   const { backend, base } = await startBenchBackend(knex);

@@ -60,7 +60,7 @@ import { QuotaService } from './quota/QuotaService';
 import { Reconciliation } from './reconciliation/Reconciliation';
 import { UsageReports } from './reports/UsageReports';
 import { CallRollup } from './rollup/CallRollup';
-import { RollupStore } from './rollup/RollupStore';
+import { DatabaseRollupStore } from './rollup/DatabaseRollupStore';
 import { SecretBox } from './secrets/SecretBox';
 import { rotateStoredSecrets } from './secrets/rotateStoredSecrets';
 import { CallSignals, SignallingCallStore } from './signals/CallSignals';
@@ -111,7 +111,7 @@ export async function createServices(deps: ServiceDeps) {
   });
   deps.lifecycle.addShutdownHook(() => callSignals.flush());
   const calls = new SignallingCallStore(new DatabaseCallStore(db), callSignals);
-  const rollups = new RollupStore(db);
+  const rollups = new DatabaseRollupStore(db);
   const queries = new UsageQueries(db, rollups);
 
   const visibility = new VisibilityResolver(

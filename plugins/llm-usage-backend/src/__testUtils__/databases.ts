@@ -1,7 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { DatabaseCallStore } from '../database/DatabaseCallStore';
-import { RollupStore } from '../rollup/RollupStore';
+import { DatabaseRollupStore } from '../rollup/DatabaseRollupStore';
 import { UsageQueries } from '../usage/UsageQueries';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import type { NormalizedCall } from '../database/types';
@@ -64,7 +64,7 @@ export function reusedDatabase(
 
 export async function migratedStores(knex: Knex) {
   await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
-  const rollups = new RollupStore(knex);
+  const rollups = new DatabaseRollupStore(knex);
   return {
     knex,
     calls: new DatabaseCallStore(knex),

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createTestDatabases, makeCall } from '../__testUtils__/databases';
 import { DatabaseCallStore } from '../database/DatabaseCallStore';
-import { RollupStore } from '../rollup/RollupStore';
+import { DatabaseRollupStore } from '../rollup/DatabaseRollupStore';
 import { CallRollup } from '../rollup/CallRollup';
 import {
   ADMIN,
@@ -264,9 +264,10 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
         costNanos: 9_000_000_000n,
       }),
     ]);
-    await new CallRollup(new RollupStore(knex), mockServices.logger.mock()).run(
-      day + 3 * 86_400_000,
-    );
+    await new CallRollup(
+      new DatabaseRollupStore(knex),
+      mockServices.logger.mock(),
+    ).run(day + 3 * 86_400_000);
 
     const response = await request(server)
       .get('/api/llm-usage/reconciliation?from=2026-11-18&to=2026-11-18')

@@ -22,7 +22,7 @@ import {
   ALICE,
   startUsageBackendWith,
 } from '../__testUtils__/usageBackend';
-import { RollupStore } from '../rollup/RollupStore';
+import { DatabaseRollupStore } from '../rollup/DatabaseRollupStore';
 import { formatNanos } from '../lib/money';
 import { CallRollup } from '../rollup/CallRollup';
 
@@ -51,7 +51,7 @@ async function startBackend(databaseId: TestDatabaseId, config: JsonObject) {
 }
 
 async function rollUp(knex: Knex) {
-  await new CallRollup(new RollupStore(knex)).run();
+  await new CallRollup(new DatabaseRollupStore(knex)).run();
 }
 
 const asService = () => mockCredentials.service.header();

@@ -1,0 +1,148 @@
+import type { Knex } from 'knex';
+import { isPostgres } from '../database/bulkInsert';
+import {
+  DAILY_TABLE,
+  DAY_MS,
+  DIRTY_HOURS_TABLE,
+  HOURLY_TABLE,
+  ROLLUP_STATE_TABLE,
+  WRITE_CHUNK_ROWS,
+  chunk,
+  dayStartOf,
+} from '../database/tables';
+import { type TimeSpan, hourSpans } from '../time/spans';
+import {
+  type DirtyHour,
+  type FailedRollupHour,
+  claimClosedDirtyHours,
+  clearRolledMarks,
+  failedRollupHours,
+  recordRollupFailure,
+} from './dirtyHours';
+import { LEVELS } from './levels';
+import { writeCoarseLevels } from './RollupRow';
+import {
+  deleteLevels,
+  insertDailyDetail,
+  insertHourlyDetail,
+} from './rollupSql';
+import { type RollupStore, type RollupState } from './RollupStore';
+
+const STATE_ID = 'calls';
+
+/**
+ * Maintains the hourly and daily rollups.
+ *
+ * The database does the bulk: it sums each hour's calls per detail key and
+ * each day's detail rows, and writes them with their latency sketches as key
+ * lists (see `LatencySketch`), so the rows never travel through JavaScript.
+ * JavaScript builds only the project and model levels, whose rows sum far
+ * more calls and keep their sketches as bins (see `RollupRow`).
+ *
+ * A batch of days is one transaction, so a reader never sees an hourly
+ * rollup that its daily rollup does not reflect.
+ */
+export class DatabaseRollupStore implements RollupStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * How many batches of days may be rolled at once. On PostgreSQL two, one
+   * server process each, so both cores of a small machine work. SQLite has
+   * one connection.
+   */
+  get rollLanes(): number {
+    return isPostgres(this.db) ? 2 : 1;
+  }
+
+  async getState(): Promise<RollupState> {
+    const [state, dirty] = await Promise.all([
+      this.db(ROLLUP_STATE_TABLE).where('id', STATE_ID).first(),
+      this.db(DIRTY_HOURS_TABLE).select('hour_start'),
+    ]);
+    return {
+      rolledUntil: state ? Number(state.rolled_until) : 0,
+      dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
+      generation: state ? Number(state.generation) : 0,
+    };
+  }
+
+  /** Claims the closed dirty hours for one rollup; see `dirtyHours`. */
+  claimClosedDirtyHours(before: number): Promise<DirtyHour[]> {
+    return claimClosedDirtyHours(this.db, before);
+  }
+
+  /**
+   * Re-rolls the given hours (sorted, of at most `MAX_DAYS_PER_ROLL` UTC
+   * days) and every level of their days, then clears the dirty marks that
+   * were not renewed meanwhile. Idempotent. Returns the number of calls
+   * rolled.
+   */
+  async rollHours(hours: DirtyHour[]): Promise<number> {
+    const spans = hourSpans(hours.map(h => h.hourStart));
+    const dayStarts = [...new Set(hours.map(h => dayStartOf(h.hourStart)))];
+    return this.db.transaction(async tx => {
+      if (isPostgres(tx)) {
+        // Sorting a month of calls into detail sums spills less to disk.
+        await tx.raw(`SET LOCAL work_mem = '256MB'`);
+      }
+      for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
+        await deleteLevels(tx, HOURLY_TABLE, 'hour_start', LEVELS.hourly, part);
+        await insertHourlyDetail(tx, part);
+      }
+      // A day's detail rows sum all its hourly detail rows: the re-rolled
+      // hours and the ones kept as they were.
+      const daySpans = dayStarts.map((day): TimeSpan => [day, day + DAY_MS]);
+      for (const part of chunk(daySpans, WRITE_CHUNK_ROWS / 2)) {
+        await deleteLevels(tx, DAILY_TABLE, 'day_start', LEVELS.daily, part);
+        await insertDailyDetail(tx, part);
+      }
+
+      let calls = 0;
+      for (const dayStart of dayStarts) {
+        calls += await writeCoarseLevels(tx, dayStart, spans);
+      }
+
+      // Before the marks: a concurrent rollup waits for this row holding no
+      // mark that a writer, which this rollup may wait for, could need.
+      await nextGeneration(tx);
+      await clearRolledMarks(tx, hours);
+      return calls;
+    });
+  }
+
+  /** Records that rolling these hours failed; see `dirtyHours`. */
+  recordFailure(hours: number[], error: string, now = Date.now()) {
+    return recordRollupFailure(this.db, hours, error, now);
+  }
+
+  /** The hours whose last rollup failed and that are still not rolled, oldest first. */
+  failedHours(): Promise<FailedRollupHour[]> {
+    return failedRollupHours(this.db);
+  }
+
+  async setRolledUntil(rolledUntil: number) {
+    await this.db(ROLLUP_STATE_TABLE)
+      .insert({
+        id: STATE_ID,
+        rolled_until: rolledUntil,
+        updated_at: Date.now(),
+      })
+      .onConflict('id')
+      .merge(['rolled_until', 'updated_at']);
+  }
+}
+
+/** Starts a new generation of rollup rows, inside the transaction that wrote them. */
+async function nextGeneration(tx: Knex.Transaction) {
+  await tx(ROLLUP_STATE_TABLE)
+    .insert({
+      id: STATE_ID,
+      rolled_until: 0,
+      updated_at: Date.now(),
+      generation: 1,
+    })
+    .onConflict('id')
+    .merge({
+      generation: tx.raw('?? + 1', [`${ROLLUP_STATE_TABLE}.generation`]),
+    });
+}
