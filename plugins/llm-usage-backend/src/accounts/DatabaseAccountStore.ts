@@ -65,7 +65,7 @@ function settingsColumn(
   return JSON.stringify({ ...settings, [SCHEDULE_SETTING]: schedule });
 }
 
-/** Provider accounts, from app-config and from the API. */
+/** The {@link AccountStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseAccountStore implements AccountStore {
   constructor(private readonly db: Knex) {}
 

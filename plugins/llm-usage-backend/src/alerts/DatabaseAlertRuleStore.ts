@@ -51,7 +51,7 @@ function toRule(row: RuleRow): AlertRule {
   } as AlertRule;
 }
 
-/** Saved alert rules; unsaved types fall back to {@link DEFAULT_ALERT_RULES}. */
+/** The {@link AlertRuleStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseAlertRuleStore implements AlertRuleStore {
   constructor(private readonly db: Knex) {}
 

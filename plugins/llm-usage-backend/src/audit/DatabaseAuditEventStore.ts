@@ -42,7 +42,7 @@ function parseJson(text: string | null): unknown | null {
   return text === null ? null : JSON.parse(text);
 }
 
-/** Reads the audit trail, newest first, with keyset paging. */
+/** The {@link AuditEventStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseAuditEventStore implements AuditEventStore {
   constructor(private readonly db: Knex) {}
 

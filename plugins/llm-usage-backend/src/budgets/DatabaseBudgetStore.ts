@@ -12,7 +12,7 @@ import {
 
 export const BUDGETS_TABLE = 'llm_usage_budgets';
 
-/** Monthly budgets, one per target and currency. */
+/** The {@link BudgetStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseBudgetStore implements BudgetStore {
   constructor(private readonly db: Knex) {}
 

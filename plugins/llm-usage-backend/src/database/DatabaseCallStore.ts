@@ -71,7 +71,7 @@ const CALL_COLUMNS: BulkColumn[] = [
   ['updated_at', 'bigint'],
 ];
 
-/** Stores calls idempotently and serves the call history. */
+/** The {@link CallStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseCallStore implements CallStore {
   constructor(private readonly db: Knex) {}
 

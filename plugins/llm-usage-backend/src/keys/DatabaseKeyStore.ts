@@ -120,7 +120,7 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, match => `\\${match}`);
 }
 
-/** The key inventory with its tags. */
+/** The {@link KeyStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseKeyStore implements KeyStore {
   constructor(private readonly db: Knex) {}
 

@@ -10,7 +10,7 @@ import {
   monthKey,
 } from './ProviderDataStore';
 
-/** Daily provider usage and balance readings of accounts. */
+/** The {@link ProviderDataStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseProviderDataStore implements ProviderDataStore {
   constructor(private readonly db: Knex) {}
 

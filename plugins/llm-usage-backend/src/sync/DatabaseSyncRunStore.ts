@@ -44,7 +44,7 @@ function fromRow(row: SyncRunRow): SyncRun {
 
 const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
-/** Sync history: one row per run, written when it starts and when it ends. */
+/** The {@link SyncRunStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseSyncRunStore implements SyncRunStore {
   constructor(private readonly db: Knex) {}
 

@@ -28,7 +28,7 @@ const toTag = (row: TagRow): KeyTag => ({
   color: row.color,
 });
 
-/** Tags put on keys, with how many keys carry them and what those cost. */
+/** The {@link TagStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseTagStore implements TagStore {
   constructor(private readonly db: Knex) {}
 
