@@ -1,9 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { SignalPayload } from '@backstage/plugin-signals-node';
 import type { LinkedEntity } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { makeCall } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+} from '../__testUtils__/databases';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
-import { CallSignals } from './CallSignals';
+import { CallSignals, SignallingCallStore } from './CallSignals';
 
 function setup(
   directory: Map<string, LinkedEntity> | Error,
@@ -95,4 +99,49 @@ describe('CallSignals', () => {
       { type: 'user', entityRef: ['user:default/alice'] },
     ]);
   });
+});
+
+describe('SignallingCallStore', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'stores through the store it wraps and signals only calls that changed something, %p',
+    async databaseId => {
+      const { calls } = await migratedStores(await databases.init(databaseId));
+      const { signals, published } = setup(new Map());
+      const store = new SignallingCallStore(calls, signals);
+      const call = makeCall({
+        projectId: 'alpha',
+        userRef: 'user:default/ann',
+      });
+
+      expect(await store.ingest([call])).toMatchObject({ inserted: 1 });
+      await signals.flush();
+      expect(published).toEqual([
+        expect.objectContaining({
+          recipients: { type: 'user', entityRef: ['user:default/ann'] },
+          message: { type: 'calls', projectIds: ['alpha'] },
+        }),
+      ]);
+
+      // A resent batch stores nothing, so nobody is told to reload.
+      expect(await store.ingest([call])).toMatchObject({
+        inserted: 0,
+        completed: 0,
+      });
+      await signals.flush();
+      expect(published).toHaveLength(1);
+
+      // Reads go to the wrapped store.
+      const scope = { kind: 'all' } as const;
+      expect(await store.hasVisibleCalls(scope, 'alpha')).toBe(true);
+      const page = await store.list(
+        { scope, from: 0, to: Date.UTC(2030, 0, 1) },
+        'time',
+        'desc',
+        10,
+      );
+      expect(page.items.map(item => item.id)).toEqual([call.id]);
+    },
+  );
 });
