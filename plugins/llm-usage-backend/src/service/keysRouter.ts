@@ -15,7 +15,7 @@ import {
 } from '../keys/keySchemas';
 import { jsonBody } from './rejectNulCharacters';
 
-/** The key inventory API; permissions are checked per key in KeyService. */
+/** The key inventory API; permissions are checked per key in AuthorizedKeyService. */
 export async function createKeysRouter(options: {
   httpAuth: HttpAuthService;
   keys: KeyService;
