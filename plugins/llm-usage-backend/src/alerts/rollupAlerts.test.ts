@@ -105,11 +105,11 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
     };
   }
 
-  /** Two calls of one detail key whose costs sum past 64 bits. */
+  /** Two calls of one detail key whose token counts sum past 64 bits. */
   async function corruptBadHour(knex: Knex) {
     await knex('llm_usage_calls')
       .whereIn('id', ['call-15', 'call-16'])
-      .update({ cost_nanos: HUGE });
+      .update({ input_tokens: HUGE });
   }
 
   const open = (alerts: AlertStore, viewer: AlertViewer) =>
@@ -187,7 +187,7 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
     expect(send).toHaveBeenCalledTimes(1);
 
     // Repaired: the next roll clears the failure record and the alert.
-    await knex('llm_usage_calls').where('cost_nanos', HUGE).delete();
+    await knex('llm_usage_calls').where('input_tokens', HUGE).delete();
     const repaired = await rollAndEvaluate();
     expect(repaired.failedHours).toEqual([]);
     expect(await rollups.failedHours()).toEqual([]);
@@ -289,7 +289,7 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
       .set('Authorization', as(ADMIN));
     expect(filtered.body.items.map((a: any) => a.id)).toEqual([alertId]);
 
-    await knex('llm_usage_calls').where('cost_nanos', HUGE).delete();
+    await knex('llm_usage_calls').where('input_tokens', HUGE).delete();
     await new CallRollup(rollups).run(START + 9 * HOUR);
     expect((await evaluate()).body).toEqual({ opened: 0, resolved: 1 });
     expect((await list(ADMIN)).body.items).toEqual([]);

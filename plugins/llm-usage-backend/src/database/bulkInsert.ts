@@ -6,7 +6,10 @@ export function isPostgres(db: Knex): boolean {
 }
 
 /** A column of a bulk insert: its name and PostgreSQL type. */
-export type BulkColumn = [name: string, type: 'text' | 'integer' | 'bigint'];
+export type BulkColumn = [
+  name: string,
+  type: 'text' | 'integer' | 'bigint' | 'numeric',
+];
 
 /**
  * Inserts rows given as value arrays in `columns` order. On PostgreSQL it is

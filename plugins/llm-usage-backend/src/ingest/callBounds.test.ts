@@ -127,5 +127,39 @@ describe.each(databases.eachSupportedId())(
         });
       }
     });
+
+    it('holds cost sums past 64 bits exactly on PostgreSQL, and reports the hour on SQLite', async () => {
+      const { calls, rollups, knex } = await migratedStores(
+        await databases.init(databaseId),
+      );
+      // As many maximal costs as 9.3 million calls would sum to, in one hour:
+      // ten calls stored as they were, then raised past what the bounds let
+      // one call carry (the sum is what is tested, not the bound).
+      const batch = Array.from({ length: 10 }, (_, i) =>
+        input({ id: `rich-${i}`, timestamp: new Date(T0 + i).toISOString() }),
+      );
+      await calls.ingest(parseCallBatch(batch, 10));
+      const each = 930_000_000_000_000_000n; // 10 × each > 2^63 − 1
+      await knex('llm_usage_calls').update({ cost_nanos: String(each) });
+      const result = await new CallRollup(rollups).run(T0 + 2 * HOUR);
+
+      if (knex.client.dialect === 'postgresql') {
+        expect(result.failedHours).toEqual([]);
+        const [hourly] = await knex('llm_usage_rollup_hourly')
+          .where('level', 'model')
+          .select(knex.raw('CAST(cost_nanos AS TEXT) AS cost'));
+        expect(hourly.cost).toBe(String(10n * each));
+        const [daily] = await knex('llm_usage_rollup_daily')
+          .where('level', 'model')
+          .select(knex.raw('CAST(cost_nanos AS TEXT) AS cost'));
+        expect(daily.cost).toBe(String(10n * each));
+      } else {
+        // SQLite sums in 64 bits: the hour is kept for a retry and reported.
+        expect(result.failedHours).toEqual([Math.floor(T0 / HOUR) * HOUR]);
+        expect(await rollups.failedHours()).toEqual([
+          expect.objectContaining({ error: 'integer overflow' }),
+        ]);
+      }
+    });
   },
 );

@@ -255,7 +255,8 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
   it('rolls every other hour past one whose sums overflow, records its error and retries it next run', async () => {
     const { knex, rollups } = await setupWithSixDaysOfCalls();
     // A corrupted hour on day 2, as rows stored before the ingestion bounds:
-    // two calls of one key whose costs sum past 64 bits, so its rollup throws.
+    // two calls of one key whose token counts sum past 64 bits, so its rollup
+    // throws (cost sums are numeric on PostgreSQL and would hold them).
     const badHour = START + 2 * DAY + 5 * HOUR;
     const huge = '9000000000000000000';
     await knex('llm_usage_calls')
@@ -269,7 +270,7 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
           .limit(2),
       )
       .update({
-        cost_nanos: huge,
+        input_tokens: huge,
         user_ref: 'user:default/alice',
         project_id: 'support-bot',
         provider: 'openai',
@@ -311,8 +312,8 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
 
     // Repaired, the next run rolls it and the failure is gone.
     await knex('llm_usage_calls')
-      .where('cost_nanos', huge)
-      .update({ cost_nanos: 1000 });
+      .where('input_tokens', huge)
+      .update({ input_tokens: 1000 });
     const repaired = await rollup.run(START + 7 * DAY);
     expect(repaired.failedHours).toEqual([]);
     expect(await knex('llm_usage_rollup_dirty_hours')).toHaveLength(0);

@@ -1,3 +1,4 @@
+import { isError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { type DirtyHour, batchesOfDays } from './dirtyHours';
 import type { RollupStore } from './RollupStore';
@@ -121,7 +122,8 @@ function isOutage(error: unknown): boolean {
  * database's message (`INSERT … - bigint out of range`): the alert shows it.
  */
 function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // By shape: a native driver's error may come from another realm.
+  const message = isError(error) ? error.message : String(error);
   const statement = /^\s*(insert|update|delete|select|with)\b[\s\S]* - /i;
   return message.replace(statement, '');
 }

@@ -75,7 +75,8 @@ export const ROLLUP_COLUMNS: BulkColumn[] = [
   ['input_tokens', 'bigint'],
   ['output_tokens', 'bigint'],
   ['cached_tokens', 'bigint'],
-  ['cost_nanos', 'bigint'],
+  // numeric on PostgreSQL (see migration 20261204120000): sums of maximal costs.
+  ['cost_nanos', 'numeric'],
   ['latency_count', 'integer'],
   ['latency_sum_ms', 'bigint'],
   ['ttft_count', 'integer'],
