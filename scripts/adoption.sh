@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Adoption test: installs the packed plugin packages (not workspace links)
-# into a separate, minimal Backstage backend the way README's "Install into
-# your Backstage app" says, then type-checks it against the packages'
-# published declarations, starts it, ingests a call with the documented
-# token twice (idempotent), reads the plugin's routes as the guest user of a
-# fresh app (user:development/guest), and checks that a production install
-# holds no test library (`yarn why msw` is empty).
+# into a separate, minimal Backstage app the way README's "Install into your
+# Backstage app" says, then type-checks it against the packages' published
+# declarations, builds its frontend (new frontend system, the plugin picked
+# up by `app.packages: all`), starts the backend (which serves the built app
+# through app-backend, as create-app's does), ingests a call with the
+# documented token twice (idempotent), reads the plugin's routes as the guest
+# user of a fresh app (user:development/guest), checks that a production
+# install holds no test library (`yarn why msw` is empty) and one zod, and
+# opens the app in chromium: sidebar to the dashboard, which shows the call,
+# then the plugin's own navigation to the Keys page. Screenshots go to
+# packages/app/e2e-tests/screenshots/adoption-*.png.
 #
 #   scripts/adoption.sh [packed dir]   tarballs from scripts/packages.sh (default .packed/)
 #   ADOPTION_KEEP=1 scripts/adoption.sh   keep the app directory for a look afterwards
@@ -19,6 +24,15 @@ cd "$REPO_ROOT"
 PACKED="$(cd "${1:-.packed}" && pwd)"
 STARTED=$SECONDS
 log() { printf '» adoption (%ss): %s\n' "$((SECONDS - STARTED))" "$*"; }
+# Seconds per phase, printed at the end (CI budget: the whole step < 12 min).
+PHASES=()
+PHASE_NAME=""
+PHASE_STARTED=$SECONDS
+phase() {
+  if [ -n "$PHASE_NAME" ]; then PHASES+=("$PHASE_NAME: $((SECONDS - PHASE_STARTED))s"); fi
+  PHASE_NAME="$1"
+  PHASE_STARTED=$SECONDS
+}
 
 ls "$PACKED"/*.tgz >/dev/null 2>&1 || bash "$SCRIPTS_DIR/packages.sh" "$PACKED"
 
@@ -50,10 +64,10 @@ echo "{\"version\": \"$BACKSTAGE_RELEASE\"}" >"$APP/backstage.json"
 
 # Sibling @llm-usage packages depend on each other by version; the tarballs
 # stand in for the registry.
-node - "$APP" "$PACKED" <<'EOF'
+node - "$APP" "$PACKED" "$(version_of @backstage/cli)" <<'EOF'
 const fs = require('fs');
 const path = require('path');
-const [app, packed] = process.argv.slice(2);
+const [app, packed, cliVersion] = process.argv.slice(2);
 const resolutions = {};
 for (const f of fs.readdirSync(packed).filter(f => f.endsWith('.tgz'))) {
   const name = f.replace(/^llm-usage-/, '@llm-usage/').replace(/\.tgz$/, '');
@@ -66,6 +80,8 @@ fs.writeFileSync(
       name: 'adoption-app',
       private: true,
       workspaces: ['packages/*'],
+      // as create-app's root: the CLI builds the app
+      devDependencies: { '@backstage/cli': `^${cliVersion}` },
       resolutions,
       packageManager: 'yarn@4.13.0',
     },
@@ -83,6 +99,7 @@ cat >"$APP/packages/backend/package.json" <<EOF
   "type": "module",
   "dependencies": {
     "@backstage/backend-defaults": "^$(version_of @backstage/backend-defaults)",
+    "@backstage/plugin-app-backend": "^$(version_of @backstage/plugin-app-backend)",
     "@backstage/plugin-auth-backend": "^$(version_of @backstage/plugin-auth-backend)",
     "@backstage/plugin-auth-backend-module-guest-provider": "^$(version_of @backstage/plugin-auth-backend-module-guest-provider)",
     "@backstage/plugin-catalog-backend": "^$(version_of @backstage/plugin-catalog-backend)",
@@ -90,6 +107,7 @@ cat >"$APP/packages/backend/package.json" <<EOF
     "@llm-usage/backstage-plugin-llm-usage-backend": "$(tarball llm-usage-backend)",
     "@llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy": "$(tarball llm-usage-backend-module-permission-policy)",
     "@llm-usage/backstage-plugin-llm-usage-backend-module-openai": "$(tarball llm-usage-backend-module-openai)",
+    "app": "link:../app",
     "better-sqlite3": "^$(version_of better-sqlite3)"
   },
   "devDependencies": {
@@ -103,6 +121,7 @@ cat >"$APP/packages/backend/src/index.ts" <<'EOF'
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
+backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -133,18 +152,25 @@ cat >"$APP/packages/backend/tsconfig.json" <<'EOF'
 }
 EOF
 
-# README steps 1 and 3 for the frontend: the new frontend system's app, and
-# the legacy wiring (type-checked only: no legacy app is built).
-mkdir -p "$APP/packages/app/src"
+# README steps 1 and 3 for the frontend: the new frontend system's app as
+# create-app writes it (the plugin found through `app.packages: all`), the
+# explicit feature list, and the legacy wiring (type-checked only: no legacy
+# app is built).
+mkdir -p "$APP/packages/app/src" "$APP/packages/app/public"
+cp packages/app/public/index.html "$APP/packages/app/public/"
 cat >"$APP/packages/app/package.json" <<EOF
 {
   "name": "app",
   "version": "0.0.0",
   "private": true,
+  "bundled": true,
+  "backstage": { "role": "frontend" },
+  "browserslist": { "production": [">0.2%", "not dead", "not op_mini all"] },
   "dependencies": {
     "@backstage/core-components": "^$(version_of @backstage/core-components)",
     "@backstage/frontend-defaults": "^$(version_of @backstage/frontend-defaults)",
     "@backstage/plugin-catalog": "^$(version_of @backstage/plugin-catalog)",
+    "@backstage/ui": "^$(version_of @backstage/ui)",
     "@llm-usage/backstage-plugin-llm-usage": "$(tarball llm-usage)",
     "@material-ui/core": "^$(version_of @material-ui/core)",
     "@material-ui/icons": "^$(version_of @material-ui/icons)",
@@ -154,16 +180,31 @@ cat >"$APP/packages/app/package.json" <<EOF
   },
   "devDependencies": {
     "@types/react": "^$(version_of @types/react)",
+    "@types/react-dom": "^$(version_of @types/react-dom)",
     "typescript": "~$(version_of typescript)"
   }
 }
 EOF
+cat >"$APP/packages/app/src/index.tsx" <<'EOF'
+import '@backstage/cli/asset-types';
+import ReactDOM from 'react-dom/client';
+import App from './App';
+import '@backstage/ui/css/styles.css';
+
+ReactDOM.createRoot(document.getElementById('root')!).render(App.createRoot());
+EOF
 cat >"$APP/packages/app/src/App.tsx" <<'EOF'
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+
+// The LLM Usage plugin is discovered through app.packages: all.
+export default createApp({ features: [catalogPlugin] });
+EOF
+cat >"$APP/packages/app/src/explicitFeatures.tsx" <<'EOF'
+import { createApp } from '@backstage/frontend-defaults';
 import llmUsagePlugin from '@llm-usage/backstage-plugin-llm-usage/alpha';
 
-export default createApp({ features: [catalogPlugin, llmUsagePlugin] });
+export const app = createApp({ features: [llmUsagePlugin] });
 EOF
 cat >"$APP/packages/app/src/legacy.tsx" <<'EOF'
 import { Route } from 'react-router-dom';
@@ -228,9 +269,12 @@ EOF
 PORT="$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')"
 TOKEN="adoption-test-ingest-token"
 # README step 4: the documented configuration, on in-memory SQLite.
+# app.baseUrl is the backend's: app-backend serves the built app.
 cat >"$APP/app-config.yaml" <<EOF
 app:
-  baseUrl: http://localhost:3000
+  title: Adoption app
+  baseUrl: http://localhost:$PORT
+  packages: all
 backend:
   baseUrl: http://localhost:$PORT
   listen: { port: $PORT }
@@ -255,6 +299,7 @@ llmUsage:
     encryptionKey: \${LLM_USAGE_ENCRYPTION_KEY}
 EOF
 
+phase "install"
 log "yarn install (tarballs + registry)"
 install_started=$SECONDS
 (cd "$APP" && YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install >"$APP/install.log" 2>&1) || {
@@ -272,11 +317,36 @@ if [ -n "$WHY_MSW$WHY_TESTCONTAINERS" ]; then
 fi
 log "yarn why msw / testcontainers: empty"
 
+# One zod: the plugin packages take the zod 4 the Backstage packages share,
+# none gets a nested copy of its own.
+NESTED_ZOD="$(cd "$APP" && find node_modules/@llm-usage -path '*/node_modules/zod' -prune 2>/dev/null)"
+if [ -n "$NESTED_ZOD" ]; then
+  echo "adoption: nested zod copies under the plugin packages:" >&2
+  echo "$NESTED_ZOD" >&2
+  exit 1
+fi
+OUR_ZOD="$(cd "$APP" && yarn why zod 2>&1 | grep -A1 '@llm-usage/' | grep -o 'zod@npm:[0-9.]*' | sort -u | tr '\n' ' ')"
+log "zod of the plugin packages: ${OUR_ZOD:-none}(none nested; every zod in the app: $(cd "$APP" && yarn why zod 2>&1 | grep -o 'zod@npm:[0-9.]*' | sort -u | tr '\n' ' '))"
+[ "$(echo "$OUR_ZOD" | wc -w)" = 1 ] || exit 1
+
+phase "type check"
 log "type check of the backend against the packed declarations"
 (cd "$APP/packages/backend" && node "$APP/node_modules/typescript/bin/tsc" -p .)
 log "type check of the app (new frontend system, and the legacy wiring)"
 (cd "$APP/packages/app" && node "$APP/node_modules/typescript/bin/tsc" -p .)
 
+phase "frontend build"
+log "building the app (backstage-cli package build; log: $APP/app-build.log)"
+(cd "$APP/packages/app" && LLM_USAGE_INGEST_TOKEN="$TOKEN" \
+  LLM_USAGE_ENCRYPTION_KEY="adoption-test-passphrase-0123456789" \
+  node "$APP/node_modules/@backstage/cli/bin/backstage-cli" package build) >"$APP/app-build.log" 2>&1 || {
+  tail -n 40 "$APP/app-build.log" >&2
+  exit 1
+}
+[ -f "$APP/packages/app/dist/index.html" ] || { echo "adoption: the build wrote no dist/index.html" >&2; exit 1; }
+log "built: $(du -sh "$APP/packages/app/dist" | cut -f1) in packages/app/dist"
+
+phase "backend start"
 log "starting the backend on :$PORT"
 BACKEND_LOG="$APP/backend.log"
 (cd "$APP/packages/backend" && LLM_USAGE_INGEST_TOKEN="$TOKEN" \
@@ -297,7 +367,13 @@ curl -fs "$BASE/.backstage/health/v1/readiness" >/dev/null || {
   tail -n 60 "$BACKEND_LOG" >&2
   exit 1
 }
-log "backend ready"
+curl -fs "$BASE/" | grep -q '<div id="root">' || {
+  echo "adoption: app-backend does not serve the built app at $BASE/" >&2
+  exit 1
+}
+log "backend ready, serving the app at $BASE/"
+
+phase "ingest and routes"
 
 
 NOW="$(date -u +%FT%TZ)"
@@ -323,16 +399,18 @@ ROUTES=(
   /alert-rules /budgets /audit-events /sync-runs /digests/preferences
 )
 answered=0
+ANSWERED_ROUTES=()
 for route in "${ROUTES[@]}"; do
   code="$(curl -s -o "$APP/route.json" -w '%{http_code}' "$BASE/api/llm-usage$route" \
     -H "Authorization: Bearer $USER_TOKEN")"
   if [ "$code" = 200 ]; then
     answered=$((answered + 1))
+    ANSWERED_ROUTES+=("$route")
   else
     echo "adoption: GET $route answered $code: $(head -c 300 "$APP/route.json")" >&2
   fi
 done
-log "$answered of ${#ROUTES[@]} routes answered 200 for user:development/guest"
+log "$answered of ${#ROUTES[@]} routes answered 200 for user:development/guest: ${ANSWERED_ROUTES[*]}"
 [ "$answered" = "${#ROUTES[@]}" ] || exit 1
 
 # The plugin's policy is in place: no "every user sees every call" warning
@@ -349,4 +427,16 @@ if [ "$count" != 1 ]; then
   echo "adoption: expected the one ingested call, got $count: $calls" >&2
   exit 1
 fi
-log "the call is listed once for its user; done in $((SECONDS - STARTED))s"
+log "the call is listed once for its user"
+
+phase "browser"
+SCREENSHOTS="$REPO_ROOT/packages/app/e2e-tests/screenshots"
+log "chromium: the app, the sidebar to the dashboard, the plugin's navigation to Keys"
+ADOPTION_BASE_URL="$BASE" ADOPTION_SCREENSHOTS="$SCREENSHOTS" \
+  CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" \
+  node "$SCRIPTS_DIR/adoption-browser.mjs"
+phase ""
+log "screenshots: $(ls "$SCREENSHOTS"/adoption-*.png | tr '\n' ' ')"
+log "Backstage $BACKSTAGE_RELEASE, @backstage/cli $(version_of @backstage/cli), app-backend $(version_of @backstage/plugin-app-backend), node $(node --version)"
+log "time per phase: ${PHASES[*]}"
+log "done in $((SECONDS - STARTED))s"
