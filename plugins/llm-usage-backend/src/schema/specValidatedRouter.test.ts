@@ -8,7 +8,7 @@ import {
 
 async function app() {
   const router = await createSpecValidatedRouter({
-    bodyParser: express.json(),
+    bodyParser: express.json({ limit: '10b' }),
     paths: ['/usage/projects', '/usage/trends'],
   });
 
@@ -75,6 +75,22 @@ describe('createSpecValidatedRouter', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.query).toEqual({ colour: 'red' });
+  });
+
+  it("leaves the body parser's errors as they are", async () => {
+    const res = await request(await app())
+      .get('/api/llm-usage/usage/projects')
+      .set('Content-Type', 'application/json')
+      .send('{"longer": "than ten bytes"}');
+    expect(res.status).toBe(500);
+    expect(res.body.error.name).not.toBe('InputError');
+  });
+
+  it('answers a method the spec does not name as no route', async () => {
+    const res = await request(await app()).post(
+      '/api/llm-usage/usage/projects',
+    );
+    expect(res.status).toBe(404);
   });
 
   it('leaves authentication to the routes', async () => {

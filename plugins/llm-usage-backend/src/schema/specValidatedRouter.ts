@@ -1,6 +1,7 @@
-import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
 import type express from 'express';
+import Router from 'express-promise-router';
+import * as OpenApiValidator from 'express-openapi-validator';
 import { spec } from './openapi';
 
 export interface SpecValidatedRouterOptions {
@@ -81,43 +82,74 @@ export function fieldNamingMessage(message: string): string {
  * which add what a spec cannot say (one date before another, a cursor's
  * signature, a zone's validity) and turn strings into typed values.
  */
+/**
+ * One validator per set of paths for the whole process: it compiles its
+ * schemas on first use, which costs about half a second, and holds no
+ * per-request state, so every backend instance (tests start many) shares it.
+ * The options are those of `createOpenApiRouter`, whose router would also
+ * answer `GET /openapi.json` with the cut-down spec.
+ */
+const validators = new Map<string, express.RequestHandler[]>();
+
+type ValidatorOptions = Parameters<typeof OpenApiValidator.middleware>[0];
+
+function validatorFor(paths: string[]): express.RequestHandler[] {
+  const key = paths.join('\n');
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = OpenApiValidator.middleware({
+      apiSpec: specFor(paths) as unknown as ValidatorOptions['apiSpec'],
+      validateRequests: {
+        coerceTypes: false,
+        allowUnknownQueryParameters: false,
+      },
+      useRequestUrl: true,
+      ignoreUndocumented: true,
+      validateResponses: false,
+      // Authentication is the httpAuth service's, answered with a 401.
+      validateSecurity: false,
+      // Checked by `yarn openapi:check` (repo-tools validate and lint).
+      validateApiSpec: false,
+    });
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
 export async function createSpecValidatedRouter(
   options: SpecValidatedRouterOptions,
 ): Promise<express.Router> {
-  const router = await createValidatedOpenApiRouter<typeof spec>(
-    specFor(options.paths),
-    {
-      middleware: [
-        ...[options.bodyParser].flat(),
-        // The validator coerces query values in place ('25' becomes 25); the
-        // route parsers read the strings as sent.
-        (req: WithRawQuery, _res, next) => {
-          req[RAW_QUERY] = structuredClone(req.query);
-          next();
-        },
-      ],
-      validatorOptions: {
-        // Authentication is the httpAuth service's, answered with a 401.
-        validateSecurity: false,
-        // Checked by `yarn openapi:check` (repo-tools validate and lint).
-        validateApiSpec: false,
-      },
-    },
-  );
-  router.use(
+  const router = Router();
+  router.use(options.bodyParser);
+  // The validator coerces query values in place ('25' becomes 25); the
+  // route parsers read the strings as sent.
+  router.use((req: WithRawQuery, _res, next) => {
+    req[RAW_QUERY] = structuredClone(req.query);
+    next();
+  });
+  // Its own router, so that its error handler sees only the validator's
+  // errors, never the body parser's (a 413 stays a 413).
+  const check = Router();
+  check.use(validatorFor(options.paths));
+  check.use(
     (
       error: Error,
       _req: express.Request,
       _res: express.Response,
       next: express.NextFunction,
     ) => {
-      next(
-        error instanceof InputError
-          ? new InputError(fieldNamingMessage(error.message))
-          : error,
-      );
+      if ((error as { status?: number }).status === 405) {
+        // A method the spec does not name on a served path: routing goes on
+        // and answers 404, as it did before the spec was checked.
+        next();
+        return;
+      }
+      // Any other validator error is bad input (an unknown parameter, a
+      // value outside the spec), answered as the rest of the API answers it.
+      next(new InputError(fieldNamingMessage(error.message)));
     },
   );
+  router.use(check);
   router.use((req: WithRawQuery, _res, next) => {
     if (RAW_QUERY in req) {
       req.query = req[RAW_QUERY] as express.Request['query'];
@@ -125,8 +157,8 @@ export async function createSpecValidatedRouter(
     }
     next();
   });
-  // The spec-typed handlers would need the response schemas closed
-  // (`additionalProperties: false`) for the -common interfaces to fit them;
-  // until then the routes are typed by -common, as before.
-  return router as unknown as express.Router;
+  // The spec-typed handlers of `createOpenApiRouter` would need the response
+  // schemas closed (`additionalProperties: false`) for the -common interfaces
+  // to fit them; until then the routes are typed by -common, as before.
+  return router;
 }

@@ -4,10 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { LlmUsageInfoResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import type { CallStore } from '../database/CallStore';
 import type { RollupStore } from '../rollup/RollupStore';
 import { parseCallBatch } from '../ingest/callSchema';
+import { createSpecValidatedRouter } from '../schema/specValidatedRouter';
 import type { UsageService } from '../usage/UsageService';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import {
@@ -35,8 +35,20 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, auditor, visibility, usage, calls, rollups } = options;
-  const router = Router();
-  router.use(jsonBody({ limit: '20mb' }));
+  // The usage queries are checked against the OpenAPI spec first; ingestion
+  // keeps its own per-call validation, which reports items by index.
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody({ limit: '20mb' }),
+    paths: [
+      '/usage/overview',
+      '/usage/projects',
+      '/usage/trends',
+      '/usage/projects/{projectId}/stats',
+      '/usage/projects/{projectId}/trends',
+      '/usage/projects/{projectId}/models',
+      '/usage/projects/{projectId}/calls',
+    ],
+  });
 
   const scopeOf = async (req: express.Request) =>
     visibility.scopeFor(
