@@ -74,6 +74,8 @@ try {
   );
   await page.getByRole('heading', { name: 'API Keys' }).first().waitFor();
   await page.getByText('Total keys').first().waitFor();
+  // The month's spend card counts the reported call's cost.
+  await page.getByText('$0.00003').first().waitFor();
   // The key list as the server answered it: a fresh install has no keys yet.
   const keyList = page.getByRole('table').or(page.getByText('No keys match'));
   await keyList.first().waitFor();

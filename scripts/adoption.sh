@@ -83,6 +83,14 @@ fs.writeFileSync(
       // as create-app's root: the CLI builds the app
       devDependencies: { '@backstage/cli': `^${cliVersion}` },
       resolutions,
+      // CI time: better-sqlite3 is not compiled here (minutes on 2 cores, no
+      // network for its prebuilt binary); the workspace's build of the same
+      // version is copied in after the install. keytar (the CLI's optional
+      // credential store) cannot build here at all.
+      dependenciesMeta: {
+        'better-sqlite3': { built: false },
+        keytar: { built: false },
+      },
       packageManager: 'yarn@4.13.0',
     },
     null,
@@ -307,6 +315,13 @@ install_started=$SECONDS
   exit 1
 }
 log "installed in $((SECONDS - install_started))s"
+SQLITE_VERSION="$(node -p "require('$APP/node_modules/better-sqlite3/package.json').version")"
+if [ "$SQLITE_VERSION" != "$(version_of better-sqlite3)" ]; then
+  echo "adoption: better-sqlite3 $SQLITE_VERSION in the app, $(version_of better-sqlite3) built in the workspace" >&2
+  exit 1
+fi
+mkdir -p "$APP/node_modules/better-sqlite3/build/Release"
+cp node_modules/better-sqlite3/build/Release/better_sqlite3.node "$APP/node_modules/better-sqlite3/build/Release/"
 
 WHY_MSW="$(cd "$APP" && yarn why msw 2>&1 || true)"
 WHY_TESTCONTAINERS="$(cd "$APP" && yarn why testcontainers 2>&1 || true)"
