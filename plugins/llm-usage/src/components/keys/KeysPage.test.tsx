@@ -376,7 +376,8 @@ describe('KeysPage', () => {
     expect(await screen.findByTestId('batch-summary')).toHaveTextContent(
       '30 succeeded, 0 failed',
     );
-  });
+    // Thirty rows of the full table in jsdom: slow on a loaded 2-core machine.
+  }, 120_000);
 
   it('hides delete and disables the other batch actions without permission', async () => {
     setup({
