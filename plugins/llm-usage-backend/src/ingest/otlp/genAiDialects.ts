@@ -86,19 +86,23 @@ const openInference: GenAiDialect = {
   ],
 };
 
+/**
+ * `ai.generateText` wraps one `ai.generateText.doGenerate` per model call;
+ * counting both would count the call twice, so only the inner ones are calls.
+ */
+function vercelOperation(operationId: string): string {
+  if (/\.doEmbed(Many)?$/.test(operationId)) return 'embeddings';
+  if (/\.do(Generate|Stream)$/.test(operationId)) return 'chat';
+  return `vercel.${operationId}`;
+}
+
 /** The Vercel AI SDK: `ai.*`; only its provider-level spans are model calls. */
 const vercelAiSdk: GenAiDialect = {
   name: 'vercel-ai-sdk',
   matches: attributes => typeof attributes['ai.operationId'] === 'string',
   toConventions(attributes) {
     const operationId = String(attributes['ai.operationId']);
-    // `ai.generateText` wraps one `ai.generateText.doGenerate` per model call;
-    // counting both would count the call twice.
-    const operation = /\.doEmbed(Many)?$/.test(operationId)
-      ? 'embeddings'
-      : /\.do(Generate|Stream)$/.test(operationId)
-      ? 'chat'
-      : `vercel.${operationId}`;
+    const operation = vercelOperation(operationId);
     const provider = first(attributes, ['ai.model.provider']);
     const msToFirstChunk = Number(attributes['ai.response.msToFirstChunk']);
     return defined({
