@@ -133,7 +133,10 @@ describe.each(databases.eachSupportedId())('alerts after a sync on %p', id => {
         )
       ).items;
 
-    expect((await sync.syncNow('flaky-1')).status).toBe('failed');
+    // Refused credentials fail the request too (502); the run is recorded.
+    await expect(sync.syncNow('flaky-1')).rejects.toThrow(
+      "The provider refused the account's credentials: Flaky AI refused the key",
+    );
     await evaluator.idle();
     expect(await open()).toEqual([
       expect.objectContaining({
