@@ -108,15 +108,7 @@ export class AuthorizedKeyService implements KeyService {
     request?: Request,
     decisions = this.decisions(credentials),
   ): Promise<ApiKey> {
-    // A key on an account is the account's: registering needs its use.
-    const account = await this.usableAccount(
-      credentials,
-      input.accountId,
-      decisions,
-    );
-    await decisions.assert(llmUsageKeyManagePermission, {
-      ownerRef: input.ownerRef ?? null,
-    });
+    const account = await this.accountForNewKey(credentials, input, decisions);
     return this.options.inventory.register(
       credentials,
       account,
@@ -130,7 +122,28 @@ export class AuthorizedKeyService implements KeyService {
     input: ProviderKeyCreateInput,
     request?: Request,
   ): Promise<CreateProviderKeyResponse> {
-    const decisions = this.decisions(credentials);
+    const account = await this.accountForNewKey(
+      credentials,
+      input,
+      this.decisions(credentials),
+    );
+    return this.options.inventory.createAtProvider(
+      credentials,
+      account,
+      input,
+      request,
+    );
+  }
+
+  /**
+   * A key on an account is the account's: a new one needs the account's use,
+   * and managing keys of the owner it will have.
+   */
+  private async accountForNewKey(
+    credentials: BackstageCredentials,
+    input: { accountId: string; ownerRef?: string | null },
+    decisions: DecisionCache,
+  ) {
     const account = await this.usableAccount(
       credentials,
       input.accountId,
@@ -139,12 +152,7 @@ export class AuthorizedKeyService implements KeyService {
     await decisions.assert(llmUsageKeyManagePermission, {
       ownerRef: input.ownerRef ?? null,
     });
-    return this.options.inventory.createAtProvider(
-      credentials,
-      account,
-      input,
-      request,
-    );
+    return account;
   }
 
   async setEnabled(
