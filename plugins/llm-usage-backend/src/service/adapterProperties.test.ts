@@ -1,5 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import generatedRoot from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
@@ -9,6 +8,11 @@ import {
   otlpRequest,
   type PlainSpan,
 } from '../__testUtils__/ingestPayloads';
+import {
+  binaryBody,
+  decodeExportResponse,
+  encodeTraceRequest,
+} from '../__testUtils__/otlpProtobuf';
 import { startUsageBackendWith } from '../__testUtils__/usageBackend';
 import { CALLS_TABLE } from '../database/tables';
 
@@ -24,61 +28,6 @@ const SEED = Number(process.env.FAST_CHECK_SEED ?? 20261204);
 const RUNS = Number(process.env.FAST_CHECK_RUNS ?? 20);
 const asService = () => mockCredentials.service.header();
 const START_MS = Date.UTC(2026, 10, 2, 9);
-
-const { ExportTraceServiceRequest, ExportTraceServiceResponse } = (
-  generatedRoot as unknown as {
-    opentelemetry: {
-      proto: {
-        collector: {
-          trace: {
-            v1: {
-              ExportTraceServiceRequest: {
-                fromObject(object: unknown): object;
-                encode(message: object): { finish(): Uint8Array };
-              };
-              ExportTraceServiceResponse: {
-                decode(body: Uint8Array): object;
-                toObject(message: object, options: object): any;
-              };
-            };
-          };
-        };
-      };
-    };
-  }
-).opentelemetry.proto.collector.trace.v1;
-
-/** A protobuf ExportTraceServiceResponse, read back as its JSON shape. */
-function decodeExportResponse(body: Buffer): {
-  partialSuccess?: { rejectedSpans?: string; errorMessage?: string };
-} {
-  return ExportTraceServiceResponse.toObject(
-    ExportTraceServiceResponse.decode(body),
-    { longs: String },
-  );
-}
-
-/** OTLP/JSON to binary protobuf, as a proto exporter would send it. */
-function toProtobuf(body: ReturnType<typeof otlpRequest>): Buffer {
-  const withByteIds = {
-    resourceSpans: body.resourceSpans.map(resourceSpans => ({
-      ...resourceSpans,
-      scopeSpans: resourceSpans.scopeSpans.map(scopeSpans => ({
-        ...scopeSpans,
-        spans: scopeSpans.spans.map(span => ({
-          ...span,
-          traceId: Buffer.from(span.traceId, 'hex'),
-          spanId: Buffer.from(span.spanId, 'hex'),
-        })),
-      })),
-    })),
-  };
-  return Buffer.from(
-    ExportTraceServiceRequest.encode(
-      ExportTraceServiceRequest.fromObject(withByteIds),
-    ).finish(),
-  );
-}
 
 /** How a span is spoiled; `valid` leaves it a model call that is stored. */
 type SpanKind =
@@ -239,13 +188,8 @@ describe.each(databases.eachSupportedId())(
               post = post
                 .set('Content-Type', 'application/x-protobuf')
                 .buffer(true)
-                .parse((res, callback) => {
-                  const stream = res as unknown as NodeJS.ReadableStream;
-                  const chunks: Buffer[] = [];
-                  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-                  stream.on('end', () => callback(null, Buffer.concat(chunks)));
-                });
-              const bytes = toProtobuf(body);
+                .parse(binaryBody);
+              const bytes = encodeTraceRequest(body);
               if (encoding === 'protobuf+gzip') {
                 post = post.set('Content-Encoding', 'gzip');
                 post = post.send(gzipSync(bytes));

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { binaryBody } from '../__testUtils__/otlpProtobuf';
 import { startUsageBackendWith } from '../__testUtils__/usageBackend';
 import { CALLS_TABLE } from '../database/tables';
 
@@ -43,18 +44,6 @@ const responseTypes = protobuf.Root.fromJSON({
 function decodeAs(type: string, body: Buffer) {
   const message = responseTypes.lookupType(type);
   return message.toObject(message.decode(body), { longs: Number });
-}
-
-/** supertest collects a binary body only when told how. */
-function binaryBody(
-  res: request.Response,
-  callback: (error: Error | null, body: Buffer) => void,
-) {
-  // superagent hands the parser the raw response stream.
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 interface ExampleSpan {

@@ -15,6 +15,7 @@ export interface OtlpExportResponse {
 }
 
 interface GeneratedMessage {
+  fromObject(object: unknown): object;
   decode(reader: Uint8Array): object;
   encode(message: object): { finish(): Uint8Array };
   toObject(
@@ -23,7 +24,8 @@ interface GeneratedMessage {
   ): Record<string, unknown>;
 }
 
-const traceService = (
+/** The generated OTLP trace service messages, typed for what is used. */
+export const traceService = (
   generatedRoot as unknown as {
     opentelemetry: {
       proto: {
