@@ -7,6 +7,7 @@ import type {
   IngestCallsResponse,
   SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { isRetryableConflict } from '../lib/databaseErrors';
 import { formatNanos, toBigInt } from '../lib/money';
 import {
   CALLS_TABLE,
@@ -338,8 +339,7 @@ async function withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+      if (attempt >= 5 || !isRetryableConflict(error)) throw error;
     }
   }
 }

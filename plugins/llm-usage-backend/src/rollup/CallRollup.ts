@@ -3,6 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { type DirtyHour, batchesOfDays } from './dirtyHours';
 import type { RollupStore } from './RollupStore';
 import { dayStartOf, hourStartOf } from '../database/tables';
+import { isDatabaseOutage } from '../lib/databaseErrors';
 
 export interface RollupRunResult {
   hours: number;
@@ -50,14 +51,14 @@ export class CallRollup {
         try {
           return await this.store.rollHours(batch);
         } catch (error) {
-          if (batch.length === 1 || isOutage(error)) throw error;
+          if (batch.length === 1 || isDatabaseOutage(error)) throw error;
         }
         let rolled = 0;
         for (const hour of batch) {
           try {
             rolled += await this.store.rollHours([hour]);
           } catch (error) {
-            if (isOutage(error)) throw error;
+            if (isDatabaseOutage(error)) throw error;
             await this.recordFailure(hour.hourStart, error);
             failedHours.push(hour.hourStart);
           }
@@ -97,27 +98,6 @@ export class CallRollup {
 }
 
 /**
- * A lost or refused connection is no bad hour: the run stops as a whole,
- * every unrolled hour stays dirty, and the next run (maybe on another
- * instance) takes them.
- */
-function isOutage(error: unknown): boolean {
-  const { code, name, message } = (error ?? {}) as {
-    code?: unknown;
-    name?: unknown;
-    message?: unknown;
-  };
-  return (
-    (typeof code === 'string' &&
-      /^(08|57P0|E(CONN|PIPE|TIMEDOUT))/.test(code)) ||
-    name === 'KnexTimeoutError' ||
-    /connection (terminated|ended)|ECONNRESET|ECONNREFUSED/i.test(
-      String(message),
-    )
-  );
-}
-
-/**
  * The reason of a failure, without the statement Knex puts before a
  * database's message (`INSERT … - bigint out of range`): the alert shows it.
  */
@@ -149,7 +129,7 @@ async function rollInLanes(
         const rolled = await roll(batch);
         calls += rolled;
       } catch (error) {
-        if (isOutage(error)) {
+        if (isDatabaseOutage(error)) {
           stopped = true;
           throw error;
         }

@@ -1,5 +1,6 @@
 import { CustomErrorBase, isError } from '@backstage/errors';
 import type express from 'express';
+import { isDatabaseOverload } from '../../lib/databaseErrors';
 import { OTLP_PROTOBUF_CONTENT_TYPE, type OtlpEncoding } from './otlpEncoding';
 
 /** A body type OTLP/HTTP does not define. */
@@ -31,19 +32,6 @@ const BY_ERROR_NAME: Record<string, { status: number; grpcCode: number }> = {
   UnsupportedMediaTypeError: { status: 415, grpcCode: GRPC.INVALID_ARGUMENT },
 };
 
-/**
- * Database conditions that pass on their own: a full connection pool, a
- * server refusing connections for now, a lock that could not be taken.
- */
-const TRANSIENT_DATABASE_CODES = new Set([
-  '53300', // too_many_connections
-  '57P03', // cannot_connect_now
-  '55P03', // lock_not_available
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  'SQLITE_BUSY',
-]);
-
 /** Seconds an overloaded backend asks exporters to wait before retrying. */
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
@@ -54,11 +42,7 @@ export function otlpErrorAnswer(error: unknown): OtlpErrorAnswer {
   }
   const known = BY_ERROR_NAME[error.name];
   if (known) return { ...known, message: error.message };
-  const code = (error as { code?: unknown }).code;
-  if (
-    error.name === 'KnexTimeoutError' ||
-    (typeof code === 'string' && TRANSIENT_DATABASE_CODES.has(code))
-  ) {
+  if (isDatabaseOverload(error)) {
     return {
       status: 503,
       grpcCode: GRPC.UNAVAILABLE,
