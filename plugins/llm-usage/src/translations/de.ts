@@ -52,7 +52,7 @@ const de = createTranslationMessages({
     'trend.title': 'Nutzungsverlauf',
     'trend.interval': 'Intervall',
     'trend.metric': 'Kennzahl',
-    'trend.split': 'Reihen',
+    'trend.split': 'Aufteilung',
     'trend.currency': 'Währung',
     'trend.total': 'Gesamt',
     'trend.other': 'Sonstige',
@@ -85,7 +85,7 @@ const de = createTranslationMessages({
     'project.entity': 'Komponente',
     'project.notFound.title': 'Kein Projekt „{{projectId}}“',
     'project.notFound.description':
-      'Unter dieser Projekt-ID wurde nichts erfasst, oder Sie dürfen die Nutzung nicht sehen: Ein Projekt sehen seine Besitzer und die LLM-Usage-Administratoren. Die Projekte, die Sie sehen dürfen, stehen im Dashboard.',
+      'Unter dieser Projekt-ID wurde nichts erfasst, oder Sie dürfen die Nutzung nicht sehen: Ein Projekt sehen seine Besitzer und die LLM-Usage-Admins. Die Projekte, die Sie sehen dürfen, stehen in der Übersicht.',
     'project.owner': 'Besitzer',
     'project.stats.calls': 'Aufrufe',
     'project.stats.successRate': 'Erfolgsquote',
