@@ -8,6 +8,7 @@ export * from './constants';
 export * from './dailyCosts';
 export * from './groups';
 export * from './money';
+export * from './moneyFormat';
 export * from './permissions';
 export * from './quota';
 export * from './signals';

@@ -12,4 +12,4 @@ export {
   llmUsageRootRouteRef,
 } from './alpha/plugin';
 export { llmUsageTranslationRef } from './translation';
-export { llmUsageTranslations } from './translations';
+export { llmUsageTranslations, LLM_USAGE_LANGUAGES } from './translations';

@@ -17,7 +17,7 @@ export {
 export { llmUsageApiRef, LlmUsageClient } from './api';
 export type { LlmUsageApi, LlmUsageRequestOptions } from './api';
 export { llmUsageTranslationRef } from './translation';
-export { llmUsageTranslations } from './translations';
+export { llmUsageTranslations, LLM_USAGE_LANGUAGES } from './translations';
 export {
   LlmUsageCostInsightsClient,
   LLM_COST_INSIGHTS_METRICS,
