@@ -16,6 +16,8 @@ const loaders = {
   it: () => import('./it'),
   ja: () => import('./ja'),
   ko: () => import('./ko'),
+  'zh-Hant': () => import('./zh-Hant'),
+  ru: () => import('./ru'),
 };
 
 /**
