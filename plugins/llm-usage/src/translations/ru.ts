@@ -397,7 +397,7 @@ const ru = createTranslationMessages({
     'keyWorkspace.page.manualRegistration':
       'Ключи {{accounts}} регистрируются вручную: у Volcengine нет API для получения списка ключей, поэтому новые ключи нужно добавлять здесь.',
     'keyWorkspace.page.registerAdminsOnly':
-      'Регистрировать ключи могут только администраторы LLM Usage; попросите свою платформенную команду добавить ключ.',
+      'Регистрировать ключи могут только администраторы «Использования LLM»; попросите платформенную команду добавить ключ.',
     'keyWorkspace.summary.total': 'Всего ключей',
     'keyWorkspace.summary.active': 'Активные',
     'keyWorkspace.summary.expiringSoon': 'Истекают в течение 7 дней',
@@ -658,7 +658,7 @@ const ru = createTranslationMessages({
     'keyWorkspace.entity.linkedKeys':
       'Ключи провайдеров, связанные с этим сервисом',
     'keyWorkspace.entity.ownCallsOnly':
-      'Вы видите только свои вызовы этого сервиса. Все вызовы видят его владельцы ({{owners}}) и администраторы LLM Usage.',
+      'Вы видите только свои вызовы этого сервиса. Все вызовы видят его владельцы ({{owners}}) и администраторы «Использования LLM».',
     'keyWorkspace.entity.teamKeys': 'Ключи этой команды',
     'keyWorkspace.entity.noKeys': 'Ключей провайдеров нет',
     'keyWorkspace.entity.noCallsTitle':

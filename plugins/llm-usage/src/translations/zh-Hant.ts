@@ -381,7 +381,7 @@ const zhHant = createTranslationMessages({
     'keyWorkspace.page.manualRegistration':
       '{{accounts}} 的金鑰需手動登錄：火山引擎沒有列出金鑰的 API，因此新金鑰必須在這裡新增。',
     'keyWorkspace.page.registerAdminsOnly':
-      '只有 LLM Usage 管理員可以登記金鑰；請聯絡您的平台團隊新增。',
+      '只有 LLM 用量管理員可以登錄金鑰；如需新增，請洽平台團隊。',
     'keyWorkspace.summary.total': '金鑰總數',
     'keyWorkspace.summary.active': '使用中',
     'keyWorkspace.summary.expiringSoon': '7 天內到期',
@@ -622,7 +622,7 @@ const zhHant = createTranslationMessages({
     'keyWorkspace.entity.openKeys': '在 API 金鑰中開啟',
     'keyWorkspace.entity.linkedKeys': '連結到此服務的供應商金鑰',
     'keyWorkspace.entity.ownCallsOnly':
-      '您只能看到自己對此服務的呼叫。其擁有者（{{owners}}）和 LLM Usage 管理員可以看到所有呼叫。',
+      '您只會看到自己對此服務的呼叫。其擁有者（{{owners}}）與 LLM 用量管理員可看到所有呼叫。',
     'keyWorkspace.entity.teamKeys': '此團隊擁有的金鑰',
     'keyWorkspace.entity.noKeys': '沒有供應商金鑰',
     'keyWorkspace.entity.noCallsTitle': '{{project}} 尚無回報的呼叫',
