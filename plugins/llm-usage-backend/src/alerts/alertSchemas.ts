@@ -7,7 +7,11 @@ import {
   type AlertRuleInput,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { parseInput, wholeNumberParam } from '../lib/parseInput';
+import {
+  parseInput,
+  parsePathParam,
+  wholeNumberParam,
+} from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
 import { alertRuleInputSchema } from './ruleSchemas';
 import { cursorNumber, cursorText } from '../lib/cursorParts';
@@ -62,13 +66,7 @@ export function parseAlertListQuery(query: unknown): AlertListFilter {
 const alertId = z.string().trim().min(1).max(64);
 
 export function parseAlertId(value: unknown): string {
-  const result = alertId.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      `Invalid path parameter 'id': ${result.error.issues[0].message}`,
-    );
-  }
-  return result.data;
+  return parsePathParam(alertId, 'id', value);
 }
 
 const markReadSchema = z
@@ -92,11 +90,6 @@ const ruleListSchema = z
 
 export function parseAlertRuleListQuery(query: unknown) {
   return parseInput(ruleListSchema, query, 'query parameter');
-}
-
-/** Routes that take no query parameters refuse any. */
-export function parseNoQuery(query: unknown): void {
-  parseInput(z.object({}).strict(), query, 'query parameter');
 }
 
 /**

@@ -8,7 +8,7 @@ import { z } from 'zod/v3';
 export function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   value: unknown,
-  what: 'field' | 'query parameter',
+  what: 'field' | 'query parameter' | 'path parameter',
 ): z.output<T> {
   if (what === 'field' && (typeof value !== 'object' || value === null)) {
     throw new InputError('The request body must be a JSON object');
@@ -63,4 +63,18 @@ export function wholeNumberParam(min: number, max: number) {
         .min(min, `must be at least ${min}`)
         .max(max, `must be at most ${max}`),
     );
+}
+
+/** Parses one path parameter with a zod schema; an issue names it. */
+export function parsePathParam<T extends z.ZodTypeAny>(
+  schema: T,
+  name: string,
+  value: unknown,
+): z.output<T> {
+  const parsed = parseInput(
+    z.object({ [name]: schema }),
+    { [name]: value },
+    'path parameter',
+  );
+  return parsed[name];
 }

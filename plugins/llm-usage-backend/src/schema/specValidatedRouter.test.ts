@@ -4,12 +4,12 @@ import {
   createSpecValidatedRouter,
   fieldNamingMessage,
   specFor,
+  specPathsOf,
 } from './specValidatedRouter';
 
 async function app() {
   const router = await createSpecValidatedRouter({
     bodyParser: express.json({ limit: '10b' }),
-    paths: ['/usage/projects', '/usage/trends'],
   });
 
   router.get('/usage/projects', (req, res) => {
@@ -18,12 +18,13 @@ async function app() {
   router.get('/usage/trends', (req, res) => {
     res.json({ query: req.query });
   });
-  // Served elsewhere: passes through unchecked.
-  router.get('/usage/overview', (req, res) => {
+  // Served by another router: passes through this one unchecked.
+  const elsewhere = express.Router();
+  elsewhere.get('/usage/overview', (req, res) => {
     res.json({ query: req.query });
   });
   const outer = express();
-  outer.use('/api/llm-usage', router);
+  outer.use('/api/llm-usage', router, elsewhere);
   outer.use(
     (
       error: Error,
@@ -57,7 +58,8 @@ describe('createSpecValidatedRouter', () => {
     ['limit=100000', "Invalid query parameter 'limit': must be <= 200"],
     ['offset=abc', "Invalid query parameter 'offset': must be integer"],
     ['from[]=a', "Invalid query parameter 'from': must be string"],
-    ['colour=red', "Unknown query parameter 'colour'"],
+    ['colour=red', "Invalid query parameter 'colour': not a parameter of"],
+    ['sort[a]=cost', "Invalid query parameter 'sort': must be a value"],
   ])('answers %s with a 400 naming the parameter', async (query, message) => {
     const res = await request(await app()).get(
       `/api/llm-usage/usage/projects?${query}`,
@@ -101,6 +103,16 @@ describe('createSpecValidatedRouter', () => {
   });
 });
 
+describe('specPathsOf', () => {
+  it('names the spec paths of the routes a router declares', async () => {
+    const router = await createSpecValidatedRouter();
+    router.get('/keys/:id', (_req, res) => res.end());
+    router.delete('/keys/:id', (_req, res) => res.end());
+    router.post('/keys/:id/enable', (_req, res) => res.end());
+    expect(specPathsOf(router)).toEqual(['/keys/{id}', '/keys/{id}/enable']);
+  });
+});
+
 describe('specFor', () => {
   it('keeps the given paths and the schemas they reach', () => {
     const cut = specFor(['/usage/projects/{projectId}/calls']);
@@ -129,8 +141,26 @@ describe('fieldNamingMessage', () => {
     expect(
       fieldNamingMessage('request/params/projectId must NOT be shorter'),
     ).toBe("Invalid path parameter 'projectId': must NOT be shorter");
+    expect(
+      fieldNamingMessage("request/query must have required property 'to'"),
+    ).toBe("Invalid query parameter 'to': is required");
+    expect(
+      fieldNamingMessage(
+        "request/body/limit must have required property 'currency'",
+      ),
+    ).toBe("Invalid field 'limit.currency': is required");
+    expect(
+      fieldNamingMessage(
+        'request/body/type must be equal to constant, request/body/params must NOT have additional properties, request/body must match a schema in anyOf',
+      ),
+    ).toBe(
+      "Invalid field 'type': must be equal to constant; Invalid field 'params': must NOT have additional properties",
+    );
+    expect(
+      fieldNamingMessage("Empty value found for query parameter 'ids'"),
+    ).toBe("Invalid query parameter 'ids': is empty");
     expect(fieldNamingMessage("Unknown query parameter 'x'")).toBe(
-      "Unknown query parameter 'x'",
+      "Invalid query parameter 'x': not a parameter of this route",
     );
   });
 });

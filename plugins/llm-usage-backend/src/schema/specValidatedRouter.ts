@@ -3,16 +3,71 @@ import type express from 'express';
 import Router from 'express-promise-router';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { spec } from './openapi';
+import type { PathTemplate, internal } from '@backstage/backend-openapi-utils';
 
 export interface SpecValidatedRouterOptions {
-  /** Parses the body before the spec checks it (limits, NUL rejection). */
-  bodyParser: express.RequestHandler | express.RequestHandler[];
   /**
-   * The spec paths this router serves (`/usage/projects/{projectId}/stats`).
-   * Requests for other routes pass through it on their way to their own
-   * router, so the spec checks only these.
+   * Parses JSON bodies before the spec checks them (limits, NUL rejection);
+   * without it the body is whatever an earlier router parsed.
    */
-  paths: Array<keyof typeof spec.paths>;
+  bodyParser?: express.RequestHandler | express.RequestHandler[];
+  /** Where the body parser applies; everywhere when absent. */
+  bodyPaths?: string[];
+  /**
+   * Spec paths whose JSON body the route checks itself (ingestion's per-call
+   * schema and bounds, shared with the gateway adapters); their parameters
+   * are still checked against the spec.
+   */
+  bodiesCheckedByRoute?: string[];
+}
+
+type Doc = typeof spec;
+type DocPath = keyof Doc['paths'] & string;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type PathsWith<M extends Method> = {
+  [P in DocPath]: M extends keyof Doc['paths'][P] ? P : never;
+}[DocPath];
+
+/**
+ * A request typed by the spec: its path parameters and JSON body. The query
+ * stays the strings as sent (`ParsedQs`), which the route parsers turn into
+ * values, so it is not typed as the coerced values the spec describes.
+ */
+export type SpecRequest<
+  P extends DocPath,
+  M extends Method,
+> = M extends internal.DocPathMethod<Doc, P>
+  ? express.Request<
+      internal.PathSchema<Doc, P, M>,
+      unknown,
+      internal.RequestBodyToJsonSchema<Doc, P, M>
+    >
+  : never;
+
+type SpecRoute<M extends Method> = <T extends PathTemplate<PathsWith<M>>>(
+  path: T,
+  ...handlers: Array<
+    (
+      req: SpecRequest<internal.TemplateToDocPath<Doc, T>, M>,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => unknown
+  >
+) => SpecRouter;
+
+/**
+ * A router whose routes are those of the spec, with requests typed by it
+ * (as `createOpenApiRouter`'s `ApiRouter`, whose response types would need
+ * every response schema closed to accept the -common interfaces).
+ */
+export interface SpecRouter
+  extends Omit<express.Router, Method>,
+    express.RequestHandler {
+  get: SpecRoute<'get'>;
+  post: SpecRoute<'post'>;
+  put: SpecRoute<'put'>;
+  patch: SpecRoute<'patch'>;
+  delete: SpecRoute<'delete'>;
 }
 
 const RAW_QUERY = Symbol('rawQuery');
@@ -22,7 +77,10 @@ const RAW_QUERY = Symbol('rawQuery');
  * validator compiles every schema it is given, which for the whole spec costs
  * more than a second at start-up, and undocumented paths are not checked.
  */
-export function specFor(paths: string[]): typeof spec {
+export function specFor(
+  paths: string[],
+  bodiesCheckedByRoute: string[] = [],
+): typeof spec {
   const allPaths = spec.paths as Record<string, unknown>;
   const allSchemas = spec.components.schemas as Record<string, unknown>;
   const schemas: Record<string, unknown> = {};
@@ -44,7 +102,23 @@ export function specFor(paths: string[]): typeof spec {
       }
     }
   };
-  const kept = Object.fromEntries(paths.map(path => [path, allPaths[path]]));
+  const withoutBodies = (item: unknown) =>
+    Object.fromEntries(
+      Object.entries(item as Record<string, object>).map(([method, op]) => {
+        const { requestBody: _checkedByRoute, ...rest } = op as {
+          requestBody?: unknown;
+        };
+        return [method, rest];
+      }),
+    );
+  const kept = Object.fromEntries(
+    paths.map(path => [
+      path,
+      bodiesCheckedByRoute.includes(path)
+        ? withoutBodies(allPaths[path])
+        : allPaths[path],
+    ]),
+  );
   visit(kept);
   visit(spec.components.parameters);
   visit(spec.components.responses);
@@ -65,23 +139,62 @@ const LOCATIONS: Record<string, string> = {
 
 /**
  * The validator's `request/query/limit must be <= 200` in the form the rest
- * of the API uses: `Invalid query parameter 'limit': must be <= 200`.
+ * of the API uses: `Invalid query parameter 'limit': must be <= 200`. A
+ * missing value is named itself: `request/body must have required property
+ * 'name'` is `Invalid field 'name': is required`.
  */
 export function fieldNamingMessage(message: string): string {
+  // The validator joins every error it found with ', ' (a body matching
+  // none of a union's shapes has one per shape): each names its field.
+  const named = message
+    .split(/, (?=request\/)/)
+    .map(oneFieldMessage)
+    .filter(text => !/^Invalid field 'body': must match /.test(text));
+  return [...new Set(named)].join('; ') || oneFieldMessage(message);
+}
+
+function oneFieldMessage(message: string): string {
+  const named =
+    /^(Unknown|Empty value found for) query parameter '([^']*)'$/.exec(message);
+  if (named) {
+    const [, problem, name] = named;
+    return `Invalid query parameter '${name}': ${
+      problem === 'Unknown' ? 'not a parameter of this route' : 'is empty'
+    }`;
+  }
   const match = /^request\/(query|params|body)\/?([^\s]*) (.*)$/.exec(message);
   if (!match) return message;
   const [, location, pointer, rest] = match;
-  const field = pointer.split('/').filter(Boolean).join('.') || location;
-  return `Invalid ${LOCATIONS[location]} '${field}': ${rest}`;
+  const missing = /^must have required property '([^']+)'$/.exec(rest);
+  const parts = pointer.split('/').filter(Boolean);
+  if (missing) parts.push(missing[1]);
+  const field = parts.join('.') || location;
+  return `Invalid ${LOCATIONS[location]} '${field}': ${
+    missing ? 'is required' : rest
+  }`;
 }
 
 /**
- * A router whose requests are first validated against the OpenAPI spec
- * (parameters, enums, bounds, unknown query parameters), with a 400 that
- * names the field. The routes still parse their input with their zod schemas,
- * which add what a spec cannot say (one date before another, a cursor's
- * signature, a zone's validity) and turn strings into typed values.
+ * qs reads `provider[a]=x` as an object, which no parameter of the spec is
+ * (and which the validator cannot split as a list): refused naming it.
  */
+function rejectObjectQueryValues(
+  req: express.Request,
+  _res: express.Response,
+  next: express.NextFunction,
+) {
+  const name = Object.entries(req.query).find(
+    ([, value]) => value && typeof value === 'object' && !Array.isArray(value),
+  )?.[0];
+  next(
+    name
+      ? new InputError(
+          `Invalid query parameter '${name}': must be a value or a list of values`,
+        )
+      : undefined,
+  );
+}
+
 /**
  * One validator per set of paths for the whole process: it compiles its
  * schemas on first use, which costs about half a second, and holds no
@@ -93,12 +206,18 @@ const validators = new Map<string, express.RequestHandler[]>();
 
 type ValidatorOptions = Parameters<typeof OpenApiValidator.middleware>[0];
 
-function validatorFor(paths: string[]): express.RequestHandler[] {
-  const key = paths.join('\n');
+function validatorFor(
+  paths: string[],
+  bodiesCheckedByRoute: string[],
+): express.RequestHandler[] {
+  const key = [...paths, '', ...bodiesCheckedByRoute].join('\n');
   let validator = validators.get(key);
   if (!validator) {
     validator = OpenApiValidator.middleware({
-      apiSpec: specFor(paths) as unknown as ValidatorOptions['apiSpec'],
+      apiSpec: specFor(
+        paths,
+        bodiesCheckedByRoute,
+      ) as unknown as ValidatorOptions['apiSpec'],
       validateRequests: {
         coerceTypes: false,
         allowUnknownQueryParameters: false,
@@ -116,11 +235,39 @@ function validatorFor(paths: string[]): express.RequestHandler[] {
   return validator;
 }
 
+/**
+ * The spec paths of the routes a router declares (`/keys/:id` is
+ * `/keys/{id}`): what it serves is what its validator checks, so no list of
+ * paths is kept beside the routes.
+ */
+export function specPathsOf(router: Pick<express.Router, 'stack'>): string[] {
+  const known = new Set(Object.keys(spec.paths));
+  const paths = new Set<string>();
+  for (const layer of router.stack) {
+    const route = (layer as { route?: { path?: unknown } }).route;
+    if (typeof route?.path !== 'string') continue;
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    if (known.has(path)) paths.add(path);
+  }
+  return [...paths];
+}
+
+/**
+ * Every router of the plugin: a router whose requests are first validated against the OpenAPI spec
+ * (parameters, enums, bounds, unknown query parameters), with a 400 that
+ * names the field. The routes still parse their input with their zod schemas,
+ * which add what a spec cannot say (one date before another, a cursor's
+ * signature, a zone's validity) and turn strings into typed values.
+ * Its handlers are typed by the spec: a route the spec lacks, a method it
+ * does not name or a path parameter it does not declare fails the type check.
+ */
 export async function createSpecValidatedRouter(
-  options: SpecValidatedRouterOptions,
-): Promise<express.Router> {
+  options: SpecValidatedRouterOptions = {},
+): Promise<SpecRouter> {
   const router = Router();
-  router.use(options.bodyParser);
+  if (options.bodyParser) {
+    router.use(options.bodyPaths ?? '/', options.bodyParser);
+  }
   // The validator coerces query values in place ('25' becomes 25); the
   // route parsers read the strings as sent.
   router.use((req: WithRawQuery, _res, next) => {
@@ -128,9 +275,33 @@ export async function createSpecValidatedRouter(
     next();
   });
   // Its own router, so that its error handler sees only the validator's
-  // errors, never the body parser's (a 413 stays a 413).
+  // errors, never the body parser's (a 413 stays a 413). Built on the first
+  // request, once the routes are declared.
+  let check: express.Router | undefined;
+  router.use((req, res, next) => {
+    check ??= checkerFor(
+      specPathsOf(router),
+      options.bodiesCheckedByRoute ?? [],
+    );
+    check(req, res, next);
+  });
+  router.use((req: WithRawQuery, _res, next) => {
+    if (RAW_QUERY in req) {
+      req.query = req[RAW_QUERY] as express.Request['query'];
+      delete req[RAW_QUERY];
+    }
+    next();
+  });
+  return router as unknown as SpecRouter;
+}
+
+function checkerFor(
+  paths: string[],
+  bodiesCheckedByRoute: string[],
+): express.Router {
   const check = Router();
-  check.use(validatorFor(options.paths));
+  if (paths.length === 0) return check;
+  check.use(rejectObjectQueryValues, validatorFor(paths, bodiesCheckedByRoute));
   check.use(
     (
       error: Error,
@@ -149,16 +320,5 @@ export async function createSpecValidatedRouter(
       next(new InputError(fieldNamingMessage(error.message)));
     },
   );
-  router.use(check);
-  router.use((req: WithRawQuery, _res, next) => {
-    if (RAW_QUERY in req) {
-      req.query = req[RAW_QUERY] as express.Request['query'];
-      delete req[RAW_QUERY];
-    }
-    next();
-  });
-  // The spec-typed handlers of `createOpenApiRouter` would need the response
-  // schemas closed (`additionalProperties: false`) for the -common interfaces
-  // to fit them; until then the routes are typed by -common, as before.
-  return router;
+  return check;
 }

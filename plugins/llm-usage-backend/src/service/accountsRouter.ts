@@ -6,7 +6,6 @@ import {
   type SyncNowResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountStore } from '../accounts/AccountStore';
@@ -24,6 +23,10 @@ import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface AccountsRouterOptions {
   httpAuth: HttpAuthService;
@@ -49,10 +52,12 @@ const reconciliationQuerySchema = z
 /** Providers, accounts (credentials write-only), sync now and reconciliation. */
 export async function createAccountsRouter(
   options: AccountsRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, accounts } = options;
-  const router = Router();
-  router.use('/accounts', jsonBody({ limit: '1mb' }));
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody({ limit: '1mb' }),
+    bodyPaths: ['/accounts'],
+  });
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

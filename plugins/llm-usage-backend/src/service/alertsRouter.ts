@@ -3,7 +3,6 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import {
   parseAlertId,
   parseAlertListQuery,
@@ -11,11 +10,14 @@ import {
   parseAlertRuleListQuery,
   parseMarkRead,
   parseNoBody,
-  parseNoQuery,
 } from '../alerts/alertSchemas';
 import type { AlertService } from '../alerts/AlertService';
 import type { AlertViewer } from '../alerts/types';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface AlertsRouterOptions {
   httpAuth: HttpAuthService;
@@ -27,11 +29,12 @@ export interface AlertsRouterOptions {
 /** In-app alerts (list, unread count, read state) and alert rules. */
 export async function createAlertsRouter(
   options: AlertsRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, alerts } = options;
-  const router = Router();
-  router.use('/alerts', jsonBody());
-  router.use('/alert-rules', jsonBody());
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody(),
+    bodyPaths: ['/alerts', '/alert-rules'],
+  });
 
   const caller = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -45,7 +48,6 @@ export async function createAlertsRouter(
   });
 
   router.get('/alerts/unread-count', async (req, res) => {
-    parseNoQuery(req.query);
     const { viewer } = await caller(req);
     res.json(await alerts.unreadCount(viewer));
   });
@@ -70,7 +72,6 @@ export async function createAlertsRouter(
 
   router.get('/alerts/:id', async (req, res) => {
     const id = parseAlertId(req.params.id);
-    parseNoQuery(req.query);
     const { viewer } = await caller(req);
     res.json(await alerts.get(viewer, id));
   });

@@ -5,9 +5,8 @@ import type {
 import { InputError } from '@backstage/errors';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { wholeNumberParam } from '../lib/parseInput';
+import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import type { AuditLog } from '../audit/AuditLog';
 import type {
   AuditEventFilter,
@@ -22,6 +21,10 @@ import {
 } from '../export/tableExport';
 import type { ProviderLedger } from '../quota/ProviderLedger';
 import { isoDateTimeMs } from '../lib/isoTime';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface AuditRouterOptions {
   httpAuth: HttpAuthService;
@@ -63,17 +66,12 @@ const exportSchema = z
   .object({ ...filterShape, format: z.enum(EXPORT_FORMATS).default('csv') })
   .strict();
 
-function parseQuery<T extends z.ZodTypeAny>(schema: T, query: unknown) {
-  const result = schema.safeParse(query ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(
-      `Invalid query parameter '${issue.path.join('.') || 'query'}': ${
-        issue.message
-      }`,
-    );
-  }
-  const parsed: z.output<T> = result.data;
+/** The audit filters, and the rules between them the spec cannot say. */
+function parseAuditQuery<T extends typeof listSchema | typeof exportSchema>(
+  schema: T,
+  query: unknown,
+) {
+  const parsed: z.output<T> = parseQuery(schema, query);
   if (parsed.keyId && parsed.targetType && parsed.targetType !== 'key') {
     throw new InputError(
       `Invalid query parameter 'targetType': 'keyId' already selects keys`,
@@ -103,9 +101,9 @@ const EXPORT_PAGE_SIZE = 500;
  */
 export async function createAuditRouter(
   options: AuditRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, callers, events, budgets, ledger, logger, audit } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   const visibility = async (
     caller: Caller,
@@ -145,7 +143,7 @@ export async function createAuditRouter(
   };
 
   router.get('/audit-events', async (req, res) => {
-    const query = parseQuery(listSchema, req.query);
+    const query = parseAuditQuery(listSchema, req.query);
     const filter = await filterFor(req, query);
     res.json(
       await events.list({
@@ -157,7 +155,7 @@ export async function createAuditRouter(
   });
 
   router.get('/audit-events/export', async (req, res) => {
-    const query = parseQuery(exportSchema, req.query);
+    const query = parseAuditQuery(exportSchema, req.query);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

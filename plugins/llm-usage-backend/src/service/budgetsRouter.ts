@@ -1,7 +1,6 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { BudgetListResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import type { BudgetService } from '../budgets/BudgetService';
 import type { CallerResolver } from '../budgets/Caller';
 import {
@@ -10,6 +9,10 @@ import {
   parseNewBudget,
 } from '../budgets/budgetSchemas';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface BudgetsRouterOptions {
   httpAuth: HttpAuthService;
@@ -20,10 +23,12 @@ export interface BudgetsRouterOptions {
 /** `/budgets`: monthly budgets per user, group, project or account. */
 export async function createBudgetsRouter(
   options: BudgetsRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, callers, budgets } = options;
-  const router = Router();
-  router.use('/budgets', jsonBody());
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody(),
+    bodyPaths: ['/budgets'],
+  });
 
   const callerOf = async (req: express.Request) =>
     callers.resolve(

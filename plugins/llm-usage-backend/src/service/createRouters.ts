@@ -39,6 +39,12 @@ export interface RouterDeps {
   providers: ProviderRegistry;
 }
 
+function authenticateFirst(httpAuth: HttpAuthService): express.RequestHandler {
+  return (req, _res, next) => {
+    httpAuth.credentials(req).then(() => next(), next);
+  };
+}
+
 /** Every router of the plugin, in the order they are mounted. */
 export async function createRouters(
   deps: RouterDeps,
@@ -75,6 +81,10 @@ export async function createRouters(
       ),
       otlp: readOtlpMapping(config.getOptionalConfig('llmUsage.ingest.otlp')),
     }),
+    // Who asks before what they send: a caller the plugin refuses (a service
+    // principal without the capability) is refused before the spec checks
+    // its request, and learns nothing of it.
+    authenticateFirst(httpAuth),
     await createRouter({
       httpAuth,
       auditor: deps.auditor,

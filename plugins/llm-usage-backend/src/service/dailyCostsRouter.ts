@@ -1,12 +1,14 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import type { UsageReports } from '../reports/UsageReports';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
+import { parseQuery } from '../lib/parseInput';
 import { parseRangeQuery, timeZoneParam } from './queryParsers';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface DailyCostsRouterOptions {
   httpAuth: HttpAuthService;
@@ -26,16 +28,7 @@ const dailyCostsSchema = z
   .strict();
 
 export function parseDailyCostsQuery(query: unknown, now = Date.now()) {
-  const result = dailyCostsSchema.safeParse(query ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(
-      `Invalid query parameter '${issue.path.join('.') || 'query'}': ${
-        issue.message
-      }`,
-    );
-  }
-  const { from, to, ...rest } = result.data;
+  const { from, to, ...rest } = parseQuery(dailyCostsSchema, query);
   return { ...rest, ...parseRangeQuery({ from, to }, now) };
 }
 
@@ -45,9 +38,9 @@ export function parseDailyCostsQuery(query: unknown, now = Date.now()) {
  */
 export async function createDailyCostsRouter(
   options: DailyCostsRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, visibility, reports } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   router.get('/costs/daily', async (req, res) => {
     const query = parseDailyCostsQuery(req.query);

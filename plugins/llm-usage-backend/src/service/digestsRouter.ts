@@ -5,12 +5,15 @@ import {
   type DigestPreferencesResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import type { AuditLog } from '../audit/AuditLog';
 import type { CallerResolver } from '../budgets/Caller';
 import { parseDigestPreferences } from '../budgets/budgetSchemas';
 import type { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface DigestsRouterOptions {
   httpAuth: HttpAuthService;
@@ -22,10 +25,12 @@ export interface DigestsRouterOptions {
 /** `/digests/preferences`: spend digests per owner, on unless opted out. */
 export async function createDigestsRouter(
   options: DigestsRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, callers, preferences, audit } = options;
-  const router = Router();
-  router.use('/digests', jsonBody());
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody(),
+    bodyPaths: ['/digests'],
+  });
 
   const callerOf = async (req: express.Request) =>
     callers.resolve(await httpAuth.credentials(req, { allow: ['user'] }));

@@ -265,10 +265,10 @@ describe.each(databases.eachSupportedId())(
     describe('bad requests', () => {
       it.each([
         ['/usage/projects/export', { format: 'pdf' }, 'format'],
-        ['/usage/projects/export', { limit: '10' }, 'query'],
+        ['/usage/projects/export', { limit: '10' }, 'limit'],
         ['/usage/projects/export', { sort: 'nope' }, 'sort'],
         ['/usage/projects/alpha/calls/export', { status: 'ok' }, 'status'],
-        ['/usage/projects/alpha/calls/export', { cursor: 'abc' }, 'query'],
+        ['/usage/projects/alpha/calls/export', { cursor: 'abc' }, 'cursor'],
         ['/usage/projects/alpha/calls/export', { from: 'yesterday' }, 'from'],
       ])('%s with %j → 400 naming %s', async (path, query, field) => {
         const server = await startUsageBackend(databases, databaseId);

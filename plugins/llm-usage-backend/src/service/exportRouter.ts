@@ -3,7 +3,6 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import type { AuditLog } from '../audit/AuditLog';
 import { streamTableExport } from '../export/tableExport';
 import {
@@ -19,6 +18,10 @@ import {
   parseProjectExportQuery,
   parseProjectId,
 } from './queryParsers';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface ExportRouterOptions {
   httpAuth: HttpAuthService;
@@ -35,9 +38,9 @@ export interface ExportRouterOptions {
  */
 export async function createExportRouter(
   options: ExportRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, visibility, usage, logger, audit } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

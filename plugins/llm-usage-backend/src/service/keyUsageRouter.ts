@@ -4,11 +4,13 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
 import type { KeyUsageHistory } from '../keyUsage/KeyUsageHistory';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 /** The longest history one request returns, in days. */
 const MAX_DAYS = 366;
@@ -31,9 +33,9 @@ const rangeSchema = z
  */
 export async function createKeyUsageRouter(
   options: KeyUsageRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, keys, history } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   router.get('/keys/:id/usage', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -268,7 +268,7 @@ describe('GET /keys/export', () => {
     for (const [query, name] of [
       ['format=pdf', 'format'],
       ['status=broken', 'status'],
-      ['limit=5', 'query'],
+      ['limit=5', 'limit'],
       ['ids=', 'ids'],
       ['minMonthCost=1e3', 'minMonthCost'],
       ['maxMonthTokens=-5', 'maxMonthTokens'],

@@ -11,8 +11,6 @@ import {
   KeyListResponse,
   llmUsageKeyReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import type { AuditLog } from '../audit/AuditLog';
 import {
@@ -25,6 +23,10 @@ import {
   keyListQuerySchema,
   parseQuery,
 } from '../keys/keySchemas';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 /** Keys the export reads per page: large enough for few round trips. */
 const EXPORT_PAGE_SIZE = 500;
@@ -149,9 +151,9 @@ async function* matchingKeys(
  */
 export async function createKeysExportRouter(
   options: KeysExportRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, permissions, keys, logger, audit } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   router.get('/keys/export', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -1,6 +1,5 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import { parseBody } from '../accounts/accountSchemas';
 import type { KeyImporter } from '../keys/KeyImporter';
 import type { KeyService } from '../keys/KeyService';
@@ -14,16 +13,22 @@ import {
   providerKeyCreateSchema,
 } from '../keys/keySchemas';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 /** The key inventory API; permissions are checked per key in AuthorizedKeyService. */
 export async function createKeysRouter(options: {
   httpAuth: HttpAuthService;
   keys: KeyService;
   importer: KeyImporter;
-}): Promise<express.Router> {
+}): Promise<SpecRouter> {
   const { httpAuth, keys } = options;
-  const router = Router();
-  router.use('/keys', jsonBody({ limit: '10mb' }));
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody({ limit: '10mb' }),
+    bodyPaths: ['/keys'],
+  });
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });

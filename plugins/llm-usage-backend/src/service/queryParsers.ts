@@ -9,11 +9,24 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { IANAZone } from 'luxon';
 import { z } from 'zod/v3';
-import { parseQuery, wholeNumberParam } from '../lib/parseInput';
+import {
+  parsePathParam,
+  parseQuery,
+  wholeNumberParam,
+} from '../lib/parseInput';
 import { EXPORT_FORMATS } from '../export/tableExport';
 import { decodeCursor } from '../usage/callCursor';
 import { estimateBucketCount } from '../usage/timeBuckets';
 import { isoDateTimeMs } from '../lib/isoTime';
+
+/*
+ * The usage queries. Every request reaches these after the OpenAPI spec has
+ * checked it (createSpecValidatedRouter): kinds, enums, bounds, lengths and
+ * unknown parameters are answered there. What stays here is what the spec
+ * cannot say: one date before the other and the longest range, how many
+ * buckets an interval gives, a cursor's content and its sort, a time zone's
+ * validity, defaults, and the strings as typed values.
+ */
 
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
@@ -185,11 +198,5 @@ export function parseCallExportQuery(query: unknown, now = Date.now()) {
 const projectIdSchema = z.string().trim().min(1).max(255);
 
 export function parseProjectId(value: unknown): string {
-  const result = projectIdSchema.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      `Invalid path parameter 'projectId': ${result.error.issues[0].message}`,
-    );
-  }
-  return result.data;
+  return parsePathParam(projectIdSchema, 'projectId', value);
 }

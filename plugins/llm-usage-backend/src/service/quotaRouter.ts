@@ -1,9 +1,12 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import type { CallerResolver } from '../budgets/Caller';
 import { parseQuotaQuery } from '../budgets/budgetSchemas';
 import type { QuotaService } from '../quota/QuotaService';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 export interface QuotaRouterOptions {
   httpAuth: HttpAuthService;
@@ -14,9 +17,9 @@ export interface QuotaRouterOptions {
 /** Budgets and balances with runway, and each account's balance history. */
 export async function createQuotaRouter(
   options: QuotaRouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, callers, quota } = options;
-  const router = Router();
+  const router = await createSpecValidatedRouter();
 
   const callerOf = async (req: express.Request) =>
     callers.resolve(

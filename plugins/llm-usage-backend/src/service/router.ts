@@ -7,7 +7,10 @@ import express from 'express';
 import type { CallStore } from '../database/CallStore';
 import type { RollupStore } from '../rollup/RollupStore';
 import { parseCallBatch } from '../ingest/callSchema';
-import { createSpecValidatedRouter } from '../schema/specValidatedRouter';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 import type { UsageService } from '../usage/UsageService';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import {
@@ -33,21 +36,13 @@ export interface RouterOptions {
 
 export async function createRouter(
   options: RouterOptions,
-): Promise<express.Router> {
+): Promise<SpecRouter> {
   const { httpAuth, auditor, visibility, usage, calls, rollups } = options;
-  // The usage queries are checked against the OpenAPI spec first; ingestion
-  // keeps its own per-call validation, which reports items by index.
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody({ limit: '20mb' }),
-    paths: [
-      '/usage/overview',
-      '/usage/projects',
-      '/usage/trends',
-      '/usage/projects/{projectId}/stats',
-      '/usage/projects/{projectId}/trends',
-      '/usage/projects/{projectId}/models',
-      '/usage/projects/{projectId}/calls',
-    ],
+    // Ingestion checks each call with the schema and bounds the gateway
+    // adapters share, before it asks who sent them (services only).
+    bodiesCheckedByRoute: ['/calls'],
   });
 
   const scopeOf = async (req: express.Request) =>

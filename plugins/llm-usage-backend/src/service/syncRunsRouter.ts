@@ -3,8 +3,6 @@ import {
   SYNC_RUN_STATUSES,
   SYNC_TRIGGERS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { parseQuery } from '../keys/keySchemas';
 import { rangeInOrder } from '../lib/parseInput';
@@ -12,6 +10,10 @@ import type { SyncRunStore } from '../sync/SyncRunStore';
 import type { AccountService } from '../accounts/AccountService';
 import { NotFoundError } from '@backstage/errors';
 import { isoDateTimeMs } from '../lib/isoTime';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 const isoDateTime = isoDateTimeMs('must be an ISO 8601 date-time');
 
@@ -38,8 +40,8 @@ export async function createSyncRunsRouter(options: {
   httpAuth: HttpAuthService;
   runs: SyncRunStore;
   accounts: AccountService;
-}): Promise<express.Router> {
-  const router = Router();
+}): Promise<SpecRouter> {
+  const router = await createSpecValidatedRouter();
   router.get('/sync-runs', async (req, res) => {
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user', 'service'],

@@ -10,7 +10,6 @@ import {
   type ListTagsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { parseBody } from '../accounts/accountSchemas';
 import type { AuditLog } from '../audit/AuditLog';
@@ -18,6 +17,10 @@ import type { KeyStore } from '../keys/KeyStore';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { TagStore } from '../tags/TagStore';
 import { jsonBody } from './rejectNulCharacters';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
 
 const color = z
   .string()
@@ -50,10 +53,12 @@ export async function createTagsRouter(options: {
   tags: TagStore;
   keys: KeyStore;
   audit: AuditLog;
-}): Promise<express.Router> {
+}): Promise<SpecRouter> {
   const { httpAuth, tags, audit } = options;
-  const router = Router();
-  router.use('/tags', jsonBody());
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody(),
+    bodyPaths: ['/tags'],
+  });
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
