@@ -69,24 +69,11 @@ export class AuditLog {
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
     });
-    try {
-      const event = await this.auditor.createEvent({
-        eventId: entry.action.replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
-        severityLevel: entry.severityLevel ?? 'medium',
-        request: entry.request,
-        meta: {
-          auditEventId: id,
-          actorRef,
-          targetType: entry.targetType,
-          targetId: entry.targetId,
-        },
-      });
-      await event.success();
-    } catch (error) {
-      // The row is the record of truth; a failing auditor sink must not undo
-      // a change that already happened.
-      this.logger?.warn(`Could not emit audit event ${entry.action}: ${error}`);
-    }
+    // The row is the record of truth; a failing auditor sink must not undo
+    // a change that already happened.
+    await this.emit(entry, { auditEventId: id, actorRef }, event =>
+      event.success(),
+    );
     return id;
   }
 
@@ -97,18 +84,29 @@ export class AuditLog {
   ): Promise<void> {
     const actorRef =
       typeof entry.actor === 'string' ? entry.actor : actorRefOf(entry.actor);
+    await this.emit(entry, { actorRef }, event => event.fail({ error }));
+  }
+
+  /** Tells the Backstage auditor; its failure is logged, never thrown. */
+  private async emit(
+    entry: Omit<AuditRecord, 'before' | 'after' | 'transaction'>,
+    meta: { auditEventId?: string; actorRef: string },
+    outcome: (
+      event: Awaited<ReturnType<AuditorService['createEvent']>>,
+    ) => Promise<void>,
+  ): Promise<void> {
     try {
       const event = await this.auditor.createEvent({
         eventId: entry.action.replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
         severityLevel: entry.severityLevel ?? 'medium',
         request: entry.request,
         meta: {
-          actorRef,
+          ...meta,
           targetType: entry.targetType,
           targetId: entry.targetId,
         },
       });
-      await event.fail({ error });
+      await outcome(event);
     } catch (auditError) {
       this.logger?.warn(
         `Could not emit audit event ${entry.action}: ${auditError}`,

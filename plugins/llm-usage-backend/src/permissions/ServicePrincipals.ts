@@ -154,21 +154,20 @@ export class ServicePrincipals {
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       }));
+    const guarded = <M extends 'authorize' | 'authorizeConditional'>(
+      method: M,
+    ) =>
+      (async (requests: any[], options: any) =>
+        servicePrincipalOf(options.credentials)
+          ? forService(options.credentials, requests)
+          : (permissions[method] as Function).call(
+              permissions,
+              requests,
+              options,
+            )) as PermissionsService[M];
     return {
-      authorize: (async (requests: any[], options: any) =>
-        servicePrincipalOf(options.credentials)
-          ? forService(options.credentials, requests)
-          : permissions.authorize(
-              requests,
-              options,
-            )) as PermissionsService['authorize'],
-      authorizeConditional: (async (requests: any[], options: any) =>
-        servicePrincipalOf(options.credentials)
-          ? forService(options.credentials, requests)
-          : permissions.authorizeConditional(
-              requests,
-              options,
-            )) as PermissionsService['authorizeConditional'],
+      authorize: guarded('authorize'),
+      authorizeConditional: guarded('authorizeConditional'),
     };
   }
 }

@@ -95,14 +95,10 @@ export class DatabaseSyncRunStore implements SyncRunStore {
     accountId: string,
     scopes: SyncScope[],
   ): Promise<number | undefined> {
-    const row = await this.db(SYNC_RUNS_TABLE)
-      .where({ account_id: accountId, status: 'succeeded' })
-      .whereIn('scope', scopes)
-      .max({ started: 'started_at' })
-      .first();
-    return row?.started === null || row?.started === undefined
-      ? undefined
-      : Number(row.started);
+    return this.latestStart(
+      { account_id: accountId, status: 'succeeded' },
+      scopes,
+    );
   }
 
   /** Start of the last run of these scopes, whatever its outcome. */
@@ -110,8 +106,15 @@ export class DatabaseSyncRunStore implements SyncRunStore {
     accountId: string,
     scopes: SyncScope[],
   ): Promise<number | undefined> {
+    return this.latestStart({ account_id: accountId }, scopes);
+  }
+
+  private async latestStart(
+    where: Record<string, string>,
+    scopes: SyncScope[],
+  ): Promise<number | undefined> {
     const row = await this.db(SYNC_RUNS_TABLE)
-      .where({ account_id: accountId })
+      .where(where)
       .whereIn('scope', scopes)
       .max({ started: 'started_at' })
       .first();
