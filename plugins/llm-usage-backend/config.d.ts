@@ -41,6 +41,30 @@ export interface Config {
         defaultUserRef?: string;
       };
     };
+    /**
+     * The price book: prices calls that arrive without a cost. These entries
+     * take precedence over the built-in defaults; entries admins add on the
+     * settings page take precedence over these.
+     */
+    pricing?: {
+      prices?: Array<{
+        /** Provider id: openai, anthropic, openrouter, volcengine, or any other. */
+        provider: string;
+        /** Model id; dated ids such as gpt-4o-2024-08-06 resolve to gpt-4o. */
+        model: string;
+        /** ISO 4217, e.g. USD or CNY. */
+        currency: string;
+        /** Per million uncached input tokens, a decimal such as "2.50". */
+        inputPerMillion: string | number;
+        /** Per million output tokens. */
+        outputPerMillion: string | number;
+        /** Per million cached input tokens; the input price when absent. */
+        cachedPerMillion?: string | number;
+        /** YYYY-MM-DD (UTC): the first day the price applies to. */
+        effectiveFrom: string;
+        note?: string;
+      }>;
+    };
     rollup?: {
       /** When the hourly rollup runs. Default: every hour, first run 10 s after start. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

@@ -65,6 +65,10 @@ import { SecretBox } from './secrets/SecretBox';
 import { rotateStoredSecrets } from './secrets/rotateStoredSecrets';
 import { CallSignals, SignallingCallStore } from './signals/CallSignals';
 import { DatabaseCallStore } from './database/DatabaseCallStore';
+import { CallRepricer } from './pricing/CallRepricer';
+import { DatabasePriceStore } from './pricing/DatabasePriceStore';
+import { PriceBook } from './pricing/PriceBook';
+import { PricingCallStore } from './pricing/PricingCallStore';
 import { AccountSync } from './sync/AccountSync';
 import { DatabaseProviderDataStore } from './sync/DatabaseProviderDataStore';
 import { DatabaseSyncRunStore } from './sync/DatabaseSyncRunStore';
@@ -110,7 +114,13 @@ export async function createServices(deps: ServiceDeps) {
     adminRefs: config.getOptionalStringArray('llmUsage.admins'),
   });
   deps.lifecycle.addShutdownHook(() => callSignals.flush());
-  const calls = new SignallingCallStore(new DatabaseCallStore(db), callSignals);
+  // Calls without a cost are priced from the price book before they are stored.
+  const priceStore = new DatabasePriceStore(db);
+  const prices = PriceBook.fromConfig(config, priceStore);
+  const calls = new SignallingCallStore(
+    new PricingCallStore(new DatabaseCallStore(db), prices),
+    callSignals,
+  );
   const rollups = new DatabaseRollupStore(db);
   const queries = new UsageQueries(db, rollups);
 
@@ -305,6 +315,9 @@ export async function createServices(deps: ServiceDeps) {
     db,
     projects,
     calls,
+    priceStore,
+    prices,
+    repricer: new CallRepricer(db, prices),
     rollups,
     rollup,
     queries,

@@ -10,6 +10,7 @@ export * from './groups';
 export * from './money';
 export * from './moneyFormat';
 export * from './permissions';
+export * from './pricing';
 export * from './quota';
 export * from './signals';
 export * from './types';

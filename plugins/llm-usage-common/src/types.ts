@@ -90,6 +90,11 @@ export interface UsageTotals {
   totalTokens: number;
   /** One entry per currency, never converted or summed across currencies. */
   costs: CostAmount[];
+  /**
+   * The part of `costs` computed from the price book (calls sent without a
+   * cost), per currency; the rest was reported by the callers.
+   */
+  pricedCosts: CostAmount[];
   /** success / (success + failed); null when there were no finished calls. */
   successRate: number | null;
   avgLatencyMs: number | null;
@@ -216,6 +221,8 @@ export interface CallRecord {
   /** Exact decimal string. */
   cost: string;
   currency: string;
+  /** Who set the cost: the caller, the price book, or nobody (null, cost 0). */
+  costSource: 'reported' | 'priced' | null;
   metadata: Record<string, unknown> | null;
 }
 

@@ -19,7 +19,7 @@ import {
 import { applyScope } from './scope';
 import { markHoursDirty } from '../rollup/dirtyHours';
 import { BulkColumn, arrayLiteral, isPostgres } from './bulkInsert';
-import type { NormalizedCall, VisibilityScope } from './types';
+import type { CallCostSource, NormalizedCall, VisibilityScope } from './types';
 import {
   type CallStore,
   type CallListFilter,
@@ -45,6 +45,7 @@ type CallRow = {
   cached_tokens: number | string;
   cost_nanos: number | string;
   currency: string;
+  cost_source: string | null;
   metadata: string | null;
 };
 
@@ -67,6 +68,7 @@ const CALL_COLUMNS: BulkColumn[] = [
   ['cached_tokens', 'bigint'],
   ['cost_nanos', 'bigint'],
   ['currency', 'text'],
+  ['cost_source', 'text'],
   ['metadata', 'text'],
   ['received_at', 'bigint'],
   ['updated_at', 'bigint'],
@@ -366,6 +368,7 @@ export function toRow(
     cached_tokens: call.cachedTokens,
     cost_nanos: call.costNanos.toString(),
     currency: call.currency,
+    cost_source: costSourceOf(call),
     metadata: call.metadata ? JSON.stringify(call.metadata) : null,
     received_at: now,
     updated_at: now,
@@ -391,6 +394,13 @@ function toRecord(row: CallRow): CallRecord {
     cachedTokens: Number(row.cached_tokens),
     cost: formatNanos(toBigInt(row.cost_nanos)),
     currency: row.currency,
+    costSource: (row.cost_source as CallCostSource | null) ?? null,
     metadata: row.metadata ? JSON.parse(row.metadata) : null,
   };
+}
+
+/** A call built in code without a source reports its cost when it has one. */
+function costSourceOf(call: NormalizedCall): CallCostSource | null {
+  if (call.costSource !== undefined) return call.costSource;
+  return call.costNanos > 0n ? 'reported' : null;
 }

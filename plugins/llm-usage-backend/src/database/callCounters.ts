@@ -27,6 +27,13 @@ export const CALL_COUNTERS: Record<string, string> = {
   ttft_sum_ms: `CASE WHEN ttft_ms IS NOT NULL AND ${FINISHED} THEN ttft_ms ELSE 0 END`,
 };
 
+/**
+ * SQL over `llm_usage_calls`: the part of a call's cost the price book
+ * computed. Rollups sum it as `priced_cost_nanos`, a part of `cost_nanos`.
+ */
+export const PRICED_COST_SQL =
+  "CASE WHEN cost_source = 'priced' THEN cost_nanos ELSE 0 END";
+
 /** The additive counter columns of a rollup row, named as in {@link CALL_COUNTERS}. */
 export const COUNTER_COLUMNS = Object.keys(CALL_COUNTERS);
 

@@ -1,7 +1,11 @@
 import type {
+  CALL_COST_SOURCES,
   CallStatus,
   CallType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+
+/** Where a stored call's cost comes from. */
+export type CallCostSource = (typeof CALL_COST_SOURCES)[number];
 
 /** A validated call, ready to store. */
 export interface NormalizedCall {
@@ -22,6 +26,12 @@ export interface NormalizedCall {
   cachedTokens: number;
   costNanos: bigint;
   currency: string;
+  /**
+   * Who set the cost: the caller (`reported`), the price book (`priced`), or
+   * nobody (null: the call came without a cost and no price applied).
+   * Undefined, for calls built in code, reads as reported when above zero.
+   */
+  costSource?: CallCostSource | null;
   metadata: Record<string, unknown> | null;
 }
 

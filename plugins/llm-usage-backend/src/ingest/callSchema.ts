@@ -5,7 +5,7 @@ import {
   CALL_TYPES,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { datetimeRegex, z } from 'zod/v3';
-import { parseDecimalToNanos } from '../lib/money';
+import { nonNegativeDecimal } from '../lib/decimalSchema';
 import type { NormalizedCall } from '../database/types';
 import { parsedIsoMs } from '../lib/isoTime';
 import { CALL_BOUNDS, MAX_COST_NANOS } from './bounds';
@@ -60,28 +60,10 @@ const callSchema = z
     inputTokens: count.max(CALL_BOUNDS.tokens).default(0),
     outputTokens: count.max(CALL_BOUNDS.tokens).default(0),
     cachedTokens: count.max(CALL_BOUNDS.tokens).default(0),
-    cost: z
-      .union([z.string(), z.number()])
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return 0n;
-        const nanos = parseDecimalToNanos(value);
-        if (nanos === undefined || nanos < 0n) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            message: 'must be a non-negative decimal such as "0.0123"',
-          });
-          return z.NEVER;
-        }
-        if (nanos > MAX_COST_NANOS) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            message: `must be at most ${CALL_BOUNDS.cost}`,
-          });
-          return z.NEVER;
-        }
-        return nanos;
-      }),
+    cost: nonNegativeDecimal(
+      MAX_COST_NANOS,
+      `must be at most ${CALL_BOUNDS.cost}`,
+    ).optional(),
     currency: z
       .string()
       .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
@@ -124,13 +106,20 @@ export function parseCallBatch(
  * Gateways whose items are checked one by one call it directly.
  */
 export function parseCall(item: unknown, index: number): NormalizedCall {
+  return parseCallAt(item, `call at [${index}]`);
+}
+
+/**
+ * Validates one call; the error names it by `subject` (`call at [3]`, or the
+ * span it was mapped from: `OTLP span at resourceSpans.0.scopeSpans.0.spans.3`)
+ * and the call's field.
+ */
+export function parseCallAt(item: unknown, subject: string): NormalizedCall {
   const parsed = callSchema.safeParse(item);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.length ? issue.path.join('.') : '(item)';
-    throw new InputError(
-      `Invalid call at [${index}].${field}: ${issue.message}`,
-    );
+    throw new InputError(`Invalid ${subject}.${field}: ${issue.message}`);
   }
   const call = parsed.data;
   return {
@@ -149,8 +138,10 @@ export function parseCall(item: unknown, index: number): NormalizedCall {
     inputTokens: call.inputTokens,
     outputTokens: call.outputTokens,
     cachedTokens: call.cachedTokens,
-    costNanos: call.cost,
+    costNanos: call.cost ?? 0n,
     currency: call.currency,
+    // Without a cost the price book may price it (see PricingCallStore).
+    costSource: call.cost === undefined ? null : 'reported',
     metadata: call.metadata ?? null,
   };
 }

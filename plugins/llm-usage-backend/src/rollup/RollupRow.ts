@@ -23,6 +23,7 @@ import { insertRows, sumDetailRows } from './rollupSql';
 class RollupRow {
   private readonly counters = emptyCounters();
   private costNanos = 0n;
+  private pricedCostNanos = 0n;
   private readonly bins = new LatencyBins();
 
   private constructor(private readonly key: Record<string, string>) {}
@@ -42,6 +43,7 @@ class RollupRow {
   add(sums: any): this {
     addCounters(this.counters, countersFromRow(sums));
     this.costNanos += toBigInt(sums.cost_nanos);
+    this.pricedCostNanos += toBigInt(sums.priced_cost_nanos);
     this.bins.addEncoded(sums.latency_sketch);
     return this;
   }
@@ -49,6 +51,7 @@ class RollupRow {
   merge(other: RollupRow) {
     addCounters(this.counters, other.counters);
     this.costNanos += other.costNanos;
+    this.pricedCostNanos += other.pricedCostNanos;
     this.bins.addBins(other.bins);
   }
 
@@ -68,6 +71,7 @@ class RollupRow {
       c.outputTokens,
       c.cachedTokens,
       this.costNanos.toString(),
+      this.pricedCostNanos.toString(),
       c.latencyCount,
       c.latencySumMs,
       c.ttftCount,

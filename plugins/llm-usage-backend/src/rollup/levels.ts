@@ -77,6 +77,8 @@ export const ROLLUP_COLUMNS: BulkColumn[] = [
   ['cached_tokens', 'bigint'],
   // numeric on PostgreSQL (see migration 20261204120000): sums of maximal costs.
   ['cost_nanos', 'numeric'],
+  // The part of cost_nanos the price book computed (migration 20261204170000).
+  ['priced_cost_nanos', 'numeric'],
   ['latency_count', 'integer'],
   ['latency_sum_ms', 'bigint'],
   ['ttft_count', 'integer'],

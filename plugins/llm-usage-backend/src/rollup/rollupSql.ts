@@ -3,15 +3,11 @@ import { bulkInsert } from '../database/bulkInsert';
 import {
   CALL_COUNTERS,
   COUNTER_COLUMNS,
+  PRICED_COST_SQL,
   joinedTextSql,
   latencyKeySql,
 } from '../database/callCounters';
-import {
-  CALLS_TABLE,
-  DAY_MS,
-  HOURLY_TABLE,
-  HOUR_MS,
-} from '../database/tables';
+import { CALLS_TABLE, DAY_MS, HOURLY_TABLE, HOUR_MS } from '../database/tables';
 import type { TimeSpan } from '../time/spans';
 import {
   COARSE_DIMENSIONS,
@@ -51,6 +47,7 @@ export function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
         ([column, perCall]): SummedColumn => [column, `SUM(${perCall})`],
       ),
       ['cost_nanos', 'SUM(cost_nanos)'],
+      ['priced_cost_nanos', `SUM(${PRICED_COST_SQL})`],
       [
         'latency_sketch',
         tx.raw(`COALESCE(${joinedTextSql(tx, '?')}, '')`, [latencyKeySql(tx)]),
@@ -118,7 +115,7 @@ export function sumDetailRows(
   const sums = summedDetailColumns(tx).map(
     ([column, sql]): SummedColumn => [
       column,
-      column === 'cost_nanos' ? `CAST(${sql} AS TEXT)` : sql,
+      COST_COLUMNS.includes(column) ? `CAST(${sql} AS TEXT)` : sql,
     ],
   );
   return tx(options.table)
@@ -132,6 +129,9 @@ export function sumDetailRows(
     .groupBy(options.timeColumn, ...dimensions);
 }
 
+/** Cost sums, read as text: exact on both databases. */
+const COST_COLUMNS = ['cost_nanos', 'priced_cost_nanos'];
+
 /** How rollup rows' columns add up when detail rows are summed. */
 function summedDetailColumns(tx: Knex.Transaction): SummedColumn[] {
   return [
@@ -139,6 +139,7 @@ function summedDetailColumns(tx: Knex.Transaction): SummedColumn[] {
       (column): SummedColumn => [column, `SUM(${column})`],
     ),
     ['cost_nanos', 'SUM(cost_nanos)'],
+    ['priced_cost_nanos', 'SUM(priced_cost_nanos)'],
     // Key lists merge by joining; an empty one would add a stray entry.
     [
       'latency_sketch',

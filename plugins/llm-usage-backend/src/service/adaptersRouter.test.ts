@@ -238,7 +238,7 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
       });
     });
 
-    it('reads the bare NaN and Infinity that Python writes, storing the cost as unknown', async () => {
+    it('reads the bare NaN and Infinity that Python writes, noting the cost as unknown and pricing the call', async () => {
       const { server, knex } = await startBackend(databaseId, {});
       const payload = (id: string, cost: string) =>
         JSON.stringify({
@@ -264,13 +264,15 @@ describe.each(databases.eachSupportedId())('adapters on %p', databaseId => {
         rows.map(row => [
           row.id,
           Number(row.cost_nanos),
+          row.cost_source,
           JSON.parse(row.metadata).litellm.costUnknown,
         ]),
       ).toEqual([
-        ['litellm:fine-line', 500_000_000, undefined],
-        ['litellm:inf', 0, 'Infinity'],
-        ['litellm:nan', 0, 'NaN'],
-        ['litellm:nan-line', 0, 'NaN'],
+        ['litellm:fine-line', 500_000_000, 'reported', undefined],
+        // gpt-4o's default price: (10 × 2.50 + 20 × 10) / 10^6 USD.
+        ['litellm:inf', 225_000, 'priced', 'Infinity'],
+        ['litellm:nan', 225_000, 'priced', 'NaN'],
+        ['litellm:nan-line', 225_000, 'priced', 'NaN'],
       ]);
     });
 

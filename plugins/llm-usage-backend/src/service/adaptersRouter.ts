@@ -132,14 +132,7 @@ export async function createAdaptersRouter(
       const body =
         encoding === 'protobuf' ? decodeTraceRequest(req.body) : req.body;
       const mapped = otlpToCalls(body, options.otlp);
-      const { ignoredSpans } = mapped;
-      // Mapped spans still meet the call schema (lengths, metadata size).
-      const { calls: normalized, rejected } = parseEachItem(
-        mapped.calls,
-        call => call,
-      );
-      const invalidSpans = mapped.invalidSpans + rejected.length;
-      const firstInvalid = mapped.firstInvalid ?? rejected[0]?.reason;
+      const { ignoredSpans, invalidSpans, firstInvalid, normalized } = mapped;
       if (normalized.length > 0) {
         await ingest(req, 'otlp', normalized);
       }

@@ -52,6 +52,8 @@ interface Seed {
   spareBudgetId: string;
   alertId: string;
   spareRuleId: string;
+  priceId: string;
+  sparePriceId: string;
 }
 
 type Api = ReturnType<typeof apiOf>;
@@ -213,6 +215,31 @@ const EXAMPLES: Record<string, Example> = {
     action: 'tag.delete',
     target: seed => seed.spareTagId,
   },
+  'POST /prices': {
+    send: api => api.post('/prices', price('2026-03-01')),
+    action: 'price.create',
+    target: (_seed, body) => body.id,
+  },
+  'PATCH /prices/:id': {
+    send: (api, seed) =>
+      api.patch(`/prices/${seed.priceId}`, { outputPerMillion: '12' }),
+    action: 'price.update',
+    target: seed => seed.priceId,
+  },
+  'DELETE /prices/:id': {
+    send: (api, seed) => api.delete(`/prices/${seed.sparePriceId}`),
+    action: 'price.delete',
+    target: seed => seed.sparePriceId,
+  },
+  'POST /prices/reprice': {
+    send: api =>
+      api.post('/prices/reprice', {
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-02-01T00:00:00Z',
+      }),
+    action: 'calls.reprice',
+    target: () => '2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z',
+  },
   'POST /budgets': {
     send: api => api.post('/budgets', budget('New budget', TEAM_B, 'USD')),
     action: 'budget.create',
@@ -284,6 +311,18 @@ const EXAMPLES: Record<string, Example> = {
   },
 };
 
+/** An admin price of a made-up model, from `effectiveFrom`. */
+function price(effectiveFrom: string) {
+  return {
+    provider: 'openai',
+    model: 'audit-model',
+    currency: 'USD',
+    inputPerMillion: '1',
+    outputPerMillion: '2',
+    effectiveFrom,
+  };
+}
+
 const routeId = (route: PluginRoute) => `${route.method} ${route.path}`;
 
 function isMutating(route: PluginRoute): boolean {
@@ -340,6 +379,8 @@ async function seedTargets(api: Api, knex: Knex): Promise<Seed> {
     ),
     alertId: opened[0].id,
     spareRuleId: rule.body.id,
+    priceId: await created(api.post('/prices', price('2026-01-01'))),
+    sparePriceId: await created(api.post('/prices', price('2026-02-01'))),
   };
 }
 

@@ -23,6 +23,7 @@ import { createGroupsRouter } from './groupsRouter';
 import { createKeysExportRouter } from './keysExportRouter';
 import { createKeysRouter } from './keysRouter';
 import { createKeyUsageRouter } from './keyUsageRouter';
+import { createPricesRouter } from './pricesRouter';
 import { createQuotaRouter } from './quotaRouter';
 import { rejectNulCharacters } from './rejectNulCharacters';
 import { createRouter } from './router';
@@ -125,6 +126,15 @@ export async function createRouters(
       audit: s.audit,
     }),
     await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
+    // The price book and re-pricing of calls (admin edits, audited).
+    await createPricesRouter({
+      httpAuth,
+      permissions: deps.permissions,
+      prices: s.prices,
+      store: s.priceStore,
+      repricer: s.repricer,
+      audit: s.audit,
+    }),
     // Provider accounts, sync runs, the key inventory and tags.
     await createAccountsRouter({
       httpAuth,

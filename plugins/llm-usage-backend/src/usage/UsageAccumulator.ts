@@ -1,20 +1,27 @@
 import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { LatencySketch } from '../rollup/LatencySketch';
 import { CostTotals } from '../lib/money';
-import { addCounters, emptyCounters, type UsageCounters } from '../lib/usageCounters';
+import {
+  addCounters,
+  emptyCounters,
+  type UsageCounters,
+} from '../lib/usageCounters';
 
 /** Sums counters, costs and (optionally) latency sketches of many rows. */
 export class UsageAccumulator {
   readonly counters = emptyCounters();
   readonly costs = new CostTotals();
+  /** The part of `costs` the price book computed. */
+  readonly pricedCosts = new CostTotals();
   private latency?: LatencySketch;
 
   addCounters(other: UsageCounters) {
     addCounters(this.counters, other);
   }
 
-  addCost(currency: string, nanos: bigint) {
+  addCost(currency: string, nanos: bigint, pricedNanos = 0n) {
     this.costs.add(currency, nanos);
+    if (pricedNanos !== 0n) this.pricedCosts.add(currency, pricedNanos);
   }
 
   get sketch(): LatencySketch {
@@ -29,6 +36,7 @@ export class UsageAccumulator {
   merge(other: UsageAccumulator) {
     this.addCounters(other.counters);
     this.costs.addAll(other.costs);
+    this.pricedCosts.addAll(other.pricedCosts);
     if (other.latency) {
       this.sketch.merge(other.latency);
     }
@@ -54,6 +62,7 @@ export class UsageAccumulator {
       cachedTokens: c.cachedTokens,
       totalTokens: c.inputTokens + c.outputTokens,
       costs: this.costs.toAmounts(),
+      pricedCosts: this.pricedCosts.toAmounts(),
       successRate: finished > 0 ? c.successCalls / finished : null,
       avgLatencyMs:
         c.latencyCount > 0 ? round1(c.latencySumMs / c.latencyCount) : null,

@@ -14,6 +14,7 @@ import {
   CALL_COUNTERS,
   COUNTER_COLUMNS,
   HAS_LATENCY,
+  PRICED_COST_SQL,
 } from '../database/callCounters';
 import type { VisibilityScope } from '../database/types';
 import { type SourcePlan, planSources } from './queryPlanner';
@@ -74,6 +75,8 @@ interface Source {
   /** Groups rows finely enough to be assigned to any bucket. */
   timeGroup: string;
   counters: Record<string, string>;
+  /** The priced part of the cost. */
+  pricedCost: string;
   lastCallAt: string;
   latency: { select: string; where: string };
 }
@@ -90,6 +93,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     timeColumn: 'day_start',
     timeGroup: 'day_start',
     counters: ROLLUP_COUNTERS,
+    pricedCost: 'priced_cost_nanos',
     lastCallAt: 'last_call_at',
     latency: { select: 'latency_sketch', where: 'latency_count > 0' },
   },
@@ -100,6 +104,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     listsHours: true,
     timeGroup: 'hour_start',
     counters: ROLLUP_COUNTERS,
+    pricedCost: 'priced_cost_nanos',
     lastCallAt: 'last_call_at',
     latency: { select: 'latency_sketch', where: 'latency_count > 0' },
   },
@@ -109,6 +114,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
     counters: CALL_COUNTERS,
+    pricedCost: PRICED_COST_SQL,
     lastCallAt: 'occurred_at',
     latency: {
       select: 'duration_ms',
@@ -339,6 +345,7 @@ export class UsageQueries {
             ...sums,
             // Text keeps bigint sums exact on both databases.
             'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
+            `CAST(SUM(${source.pricedCost}) AS TEXT) AS priced_cost_nanos`,
             `MAX(${source.lastCallAt}) AS last_call_at`,
           ].join(', '),
         ),
@@ -433,7 +440,11 @@ function scopeParts(request: AggregateRequest): ScopePart[] {
 
 function addCounterRow(usage: UsageAccumulator, row: any) {
   usage.addCounters(countersFromRow(row));
-  usage.addCost(row.currency, toBigInt(row.cost_nanos));
+  usage.addCost(
+    row.currency,
+    toBigInt(row.cost_nanos),
+    toBigInt(row.priced_cost_nanos),
+  );
 }
 
 /**

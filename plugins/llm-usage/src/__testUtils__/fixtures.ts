@@ -22,6 +22,7 @@ export function totals(overrides: Partial<UsageTotals> = {}): UsageTotals {
     cachedTokens: 0,
     totalTokens: 0,
     costs: [],
+    pricedCosts: [],
     successRate: null,
     avgLatencyMs: null,
     p95LatencyMs: null,
@@ -95,6 +96,7 @@ export function call(overrides: Partial<CallRecord> = {}): CallRecord {
     cachedTokens: 0,
     cost: '0.0125',
     currency: 'USD',
+    costSource: 'reported',
     metadata: null,
     ...overrides,
   };

@@ -244,7 +244,11 @@ export function liteLlmToCall(
 
   const llmStatus = str(payload.status_fields?.llm_api_status);
   const failed = (str(payload.status) ?? llmStatus) === 'failure';
-  const cost = Number(payload.response_cost ?? 0);
+  // null when LiteLLM did not price the call: the price book may.
+  const cost =
+    payload.response_cost === null || payload.response_cost === undefined
+      ? undefined
+      : Number(payload.response_cost);
   // Out of bounds is refused, never stored as 0 (see bounds.ts).
   const tokens = (field: 'prompt_tokens' | 'completion_tokens') =>
     boundedCount(
@@ -252,7 +256,7 @@ export function liteLlmToCall(
       CALL_BOUNDS.tokens,
       `Invalid LiteLLM payload at [${index}].${field}`,
     ) ?? 0;
-  if (Number.isFinite(cost) && cost > CALL_BOUNDS.cost) {
+  if (cost !== undefined && Number.isFinite(cost) && cost > CALL_BOUNDS.cost) {
     throw new InputError(
       `Invalid LiteLLM payload at [${index}].response_cost: must be at most ${CALL_BOUNDS.cost}`,
     );
@@ -306,8 +310,12 @@ export function liteLlmToCall(
     inputTokens: tokens('prompt_tokens'),
     outputTokens: tokens('completion_tokens'),
     cachedTokens: cachedTokensOf(payload, index) ?? 0,
-    // A failed cost calculation arrives as null or NaN: the call still counts.
-    cost: Number.isFinite(cost) && cost > 0 ? cost : 0,
+    // A failed cost calculation arrives as null or NaN: the call still
+    // counts, without a cost (priced from the price book if it can be).
+    cost:
+      cost !== undefined && Number.isFinite(cost) && cost >= 0
+        ? cost
+        : undefined,
     currency: 'USD',
     metadata: fitMetadata(
       {
@@ -319,7 +327,10 @@ export function liteLlmToCall(
           litellmCallId: payload.litellm_call_id,
           responseId: payload.id,
           // NaN or Infinity from a failed cost calculation: stored as 0, noted.
-          costUnknown: Number.isFinite(cost) ? undefined : String(cost),
+          costUnknown:
+            cost === undefined || Number.isFinite(cost)
+              ? undefined
+              : String(cost),
           modelGroup: payload.model_group,
           modelId: payload.model_id,
           apiBase: payload.api_base || str(payload.hidden_params?.api_base),

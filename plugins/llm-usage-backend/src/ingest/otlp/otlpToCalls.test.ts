@@ -32,9 +32,11 @@ describe('otlpToCalls', () => {
       durationMs: 1200,
       inputTokens: 52,
       outputTokens: 47,
-      cost: 0,
+      // No gen_ai.usage.cost: the price book prices the call when it is stored.
+      cost: undefined,
     });
     const [stored] = parseCallBatch(calls, 10);
+    expect(stored.costSource).toBeNull();
     expect(stored.metadata).toMatchObject({
       source: 'otel',
       otel: {
@@ -176,9 +178,44 @@ describe('otlpToCalls', () => {
     );
   });
 
+  it('counts a span whose call the call schema refuses by its span path', () => {
+    const good = officialSpanRequest(START, 'support-bot').resourceSpans[0]
+      .scopeSpans[0].spans[0];
+    const longModel = {
+      ...good,
+      spanId: '3'.repeat(16),
+      attributes: good.attributes.map(attribute =>
+        attribute.key === 'gen_ai.response.model'
+          ? { key: attribute.key, value: { stringValue: 'm'.repeat(300) } }
+          : attribute,
+      ),
+    };
+    const body = {
+      resourceSpans: [
+        { resource: { attributes: [] }, scopeSpans: [{ spans: [good] }] },
+        {
+          resource: { attributes: [] },
+          scopeSpans: [{ spans: [] }, { spans: [good, longModel] }],
+        },
+      ],
+    };
+    const result = otlpToCalls(body, defaults);
+    expect(result.invalidSpans).toBe(1);
+    expect(result.firstInvalid).toBe(
+      'Invalid OTLP span at resourceSpans.1.scopeSpans.1.spans.1.model: String must contain at most 255 character(s)',
+    );
+    // The valid spans stay, each validated once and ready to store.
+    expect(result.calls).toHaveLength(2);
+    expect(result.normalized.map(call => call.model)).toEqual([
+      'gpt-4-0613',
+      'gpt-4-0613',
+    ]);
+  });
+
   it('accepts an empty export', () => {
     expect(otlpToCalls({}, defaults)).toEqual({
       calls: [],
+      normalized: [],
       ignoredSpans: 0,
       invalidSpans: 0,
     });

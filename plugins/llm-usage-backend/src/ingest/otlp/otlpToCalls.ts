@@ -12,6 +12,8 @@ import {
   toUserRef,
 } from '../adapterSupport';
 import { CALL_BOUNDS } from '../bounds';
+import { parseCallAt } from '../callSchema';
+import type { NormalizedCall } from '../../database/types';
 import { isDialectContent, toConventions } from './genAiDialects';
 import type { OtlpMapping } from './otlpMapping';
 import { isRepresentableMs } from '../../lib/isoTime';
@@ -139,7 +141,10 @@ function isErrorStatus(code: unknown) {
 }
 
 export interface OtlpCalls {
+  /** The calls the GenAI spans map to, each valid for `POST /calls`. */
   calls: CallInput[];
+  /** The same calls validated, ready to store. */
+  normalized: NormalizedCall[];
   /** Spans that are not model calls (HTTP, database, tools, agents...). */
   ignoredSpans: number;
   /** GenAI spans that cannot be read (bad ids or times); the rest still count. */
@@ -166,21 +171,28 @@ export function otlpToCalls(body: unknown, mapping: OtlpMapping): OtlpCalls {
       }`,
     );
   }
-  const result: OtlpCalls = { calls: [], ignoredSpans: 0, invalidSpans: 0 };
+  const result: OtlpCalls = {
+    calls: [],
+    normalized: [],
+    ignoredSpans: 0,
+    invalidSpans: 0,
+  };
   (request.data.resourceSpans ?? []).forEach((resourceSpans, r) => {
     const resource = toAttributes(resourceSpans.resource?.attributes);
     (resourceSpans.scopeSpans ?? []).forEach((scopeSpans, s) => {
       (scopeSpans.spans ?? []).forEach((item, i) => {
         // One unreadable span must not cost the exporter its whole batch.
+        const path = `resourceSpans.${r}.scopeSpans.${s}.spans.${i}`;
         try {
-          const call = spanToCall(
-            item,
-            resource,
-            mapping,
-            `resourceSpans.${r}.scopeSpans.${s}.spans.${i}`,
-          );
-          if (call) result.calls.push(call);
-          else result.ignoredSpans++;
+          const call = spanToCall(item, resource, mapping, path);
+          if (call) {
+            // Checked here, so a call the schema refuses (a 300-character
+            // model) is reported by its span's path.
+            result.normalized.push(parseCallAt(call, `OTLP span at ${path}`));
+            result.calls.push(call);
+          } else {
+            result.ignoredSpans++;
+          }
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           result.invalidSpans++;
@@ -246,7 +258,9 @@ function spanToCall(
   const errorType = str(attributes['error.type']);
   const failed = isErrorStatus(span.status?.code) || errorType !== undefined;
   const ttftSeconds = Number(attributes['gen_ai.response.time_to_first_chunk']);
-  const cost = Number(attributes['gen_ai.usage.cost'] ?? 0);
+  // Absent, the call is priced from the price book when it is stored.
+  const reportedCost = attributes['gen_ai.usage.cost'];
+  const cost = reportedCost === undefined ? NaN : Number(reportedCost);
   // Out of bounds is refused and reported, never stored as 0 (see bounds.ts).
   const tokens = (...names: string[]) => {
     for (const name of names) {
@@ -325,7 +339,7 @@ function spanToCall(
     ),
     cachedTokens: tokens('gen_ai.usage.cache_read.input_tokens'),
     // Not in the conventions, but some instrumentations report it (USD).
-    cost: Number.isFinite(cost) && cost > 0 ? cost : 0,
+    cost: Number.isFinite(cost) && cost >= 0 ? cost : undefined,
     currency: 'USD',
     metadata: fitMetadata(
       {

@@ -285,6 +285,46 @@ export type DeleteTag = {
 /**
  * @public
  */
+export type ListPrices = {};
+
+/**
+ * @public
+ */
+export type CreatePrice = {
+  body: NonNullable<
+    operations['createPrice']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
+export type RepriceCalls = {
+  body: NonNullable<
+    operations['repriceCalls']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
+export type UpdatePrice = {
+  path: operations['updatePrice']['parameters']['path'];
+  body: NonNullable<
+    operations['updatePrice']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
+export type DeletePrice = {
+  path: operations['deletePrice']['parameters']['path'];
+};
+
+/**
+ * @public
+ */
 export type ListProviders = {};
 
 /**
@@ -1446,6 +1486,128 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<void>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
     const uri = `/tags/${encodeURIComponent(request.path.id)}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'DELETE',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The price book, every entry with its origin (default, app-config, admin).
+   * `GET /prices`
+   */
+  public async listPrices(
+    _request: ListPrices = {},
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['listPrices']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/prices`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Add an admin price (admin, audited).
+   * `POST /prices`
+   */
+  public async createPrice(
+    request: CreatePrice,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['createPrice']['responses'][201]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/prices`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Price again the calls of a range whose cost is priced or missing, and re-roll their hours (admin, audited).
+   * `POST /prices/reprice`
+   */
+  public async repriceCalls(
+    request: RepriceCalls,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['repriceCalls']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/prices/reprice`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Change an admin price (admin, audited).
+   * `PATCH /prices/{id}`
+   */
+  public async updatePrice(
+    request: UpdatePrice,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['updatePrice']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/prices/${encodeURIComponent(request.path.id)}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'PATCH',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Delete an admin price (admin, audited).
+   * `DELETE /prices/{id}`
+   */
+  public async deletePrice(
+    request: DeletePrice,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<void>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/prices/${encodeURIComponent(request.path.id)}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'DELETE',
       headers: {

@@ -600,6 +600,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The price book, every entry with its origin (default, app-config, admin). */
+    get: operations['listPrices'];
+    put?: never;
+    /** Add an admin price (admin, audited). */
+    post: operations['createPrice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/prices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete an admin price (admin, audited). */
+    delete: operations['deletePrice'];
+    options?: never;
+    head?: never;
+    /** Change an admin price (admin, audited). */
+    patch: operations['updatePrice'];
+    trace?: never;
+  };
+  '/prices/reprice': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Price again the calls of a range whose cost is priced or missing, and re-roll their hours (admin, audited). */
+    post: operations['repriceCalls'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/providers': {
     parameters: {
       query?: never;
@@ -1280,6 +1333,8 @@ export interface components {
       cachedTokens: number;
       /** @description Exact decimal string. */
       cost: string;
+      /** @description Who set the cost: the caller (`reported`), the price book (`priced`), or nobody (null, cost 0). */
+      costSource: ('reported' | 'priced') | null;
       currency: string;
       durationMs: number | null;
       errorReason: string | null;
@@ -1577,6 +1632,9 @@ export interface components {
       ownerRefs: string[];
       title?: string;
     };
+    ListPricesResponse: {
+      items: components['schemas']['PriceEntry'][];
+    };
     ListProviderAccountsResponse: {
       items: components['schemas']['ProviderAccountSummary'][];
     };
@@ -1631,6 +1689,55 @@ export interface components {
       amount: string;
       currency: string;
     };
+    /** @description One price of a model per million tokens, as exact decimal strings in its currency, in force from `effectiveFrom` until a later entry of the same origin and model. */
+    PriceEntry: {
+      /** @description Per million cached input tokens; null bills them at the input price. */
+      cachedPerMillion: string | null;
+      currency: string;
+      /** @description `YYYY-MM-DD`, UTC. */
+      effectiveFrom: string;
+      /** @description Stable id; only `admin` entries can be changed or deleted. */
+      id: string;
+      /** @description Whether calls made now are priced by this entry (for its own model id). */
+      inForce: boolean;
+      /** @description Per million input tokens that were not read from the cache. */
+      inputPerMillion: string;
+      model: string;
+      note: string | null;
+      origin: components['schemas']['PriceOrigin'];
+      outputPerMillion: string;
+      provider: string;
+    };
+    /** @description `POST /prices`: an admin price; `PATCH /prices/{id}` takes any subset. */
+    PriceEntryInput: {
+      cachedPerMillion?: string | null;
+      /** @description ISO 4217, e.g. USD or CNY. */
+      currency: string;
+      /** @description `YYYY-MM-DD`, UTC. */
+      effectiveFrom: string;
+      /** @description Decimal, e.g. "2.50". */
+      inputPerMillion: string;
+      model: string;
+      note?: string | null;
+      outputPerMillion: string;
+      provider: string;
+    };
+    /** @description `PATCH /prices/{id}`: the fields to change. */
+    PriceEntryPatch: {
+      cachedPerMillion?: string | null;
+      currency?: string;
+      effectiveFrom?: string;
+      inputPerMillion?: string;
+      model?: string;
+      note?: string | null;
+      outputPerMillion?: string;
+      provider?: string;
+    };
+    /**
+     * @description Where a price comes from, in rising precedence.
+     * @enum {string}
+     */
+    PriceOrigin: 'default' | 'config' | 'admin';
     ProjectListResponse: {
       items: components['schemas']['ProjectUsage'][];
       limit: number;
@@ -1684,6 +1791,8 @@ export interface components {
       lastCallAt: string | null;
       outputTokens: number;
       p95LatencyMs: number | null;
+      /** @description The part of `costs` computed from the price book (calls sent without a cost), per currency; the rest was reported by the callers. */
+      pricedCosts: components['schemas']['CostAmount'][];
       processingCalls: number;
       projectId: string;
       successCalls: number;
@@ -1793,6 +1902,27 @@ export interface components {
       /** @description Stored encrypted only; the masked hint is derived from it. */
       secret?: string;
       tagIds?: string[];
+    };
+    /** @description `POST /prices/reprice`: the calls of a range to price again. */
+    RepriceRequest: {
+      /** @description ISO 8601, inclusive. */
+      from: string;
+      model?: string;
+      provider?: string;
+      /** @description ISO 8601, exclusive. */
+      to: string;
+    };
+    RepriceResponse: {
+      /** @description Calls in the range with no cost or a priced one. */
+      examined: number;
+      /** @description Hours marked for the rollup to sum again. */
+      hoursMarked: number;
+      /** @description Calls whose cost changed with the current price book. */
+      repriced: number;
+      /** @description Calls whose priced cost was already right. */
+      unchanged: number;
+      /** @description Calls no price applies to (now without a cost). */
+      withoutPrice: number;
     };
     /** @description Fires while any hour of calls cannot be rolled up; nothing to tune, so the rule is only on or off (and global). */
     RollupFailedRuleParams: Record<string, never>;
@@ -1931,6 +2061,8 @@ export interface components {
       inputTokens: number;
       outputTokens: number;
       p95LatencyMs: number | null;
+      /** @description The part of `costs` computed from the price book (calls sent without a cost), per currency; the rest was reported by the callers. */
+      pricedCosts: components['schemas']['CostAmount'][];
       processingCalls: number;
       successCalls: number;
       /** @description success / (success + failed); null when there were no finished calls. */
@@ -3327,6 +3459,136 @@ export interface operations {
       403: components['responses']['Error403'];
       404: components['responses']['Error404'];
       409: components['responses']['Error409'];
+    };
+  };
+  listPrices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListPricesResponse'];
+        };
+      };
+      401: components['responses']['Error401'];
+    };
+  };
+  createPrice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PriceEntryInput'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PriceEntry'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      409: components['responses']['Error409'];
+    };
+  };
+  deletePrice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; no content. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+    };
+  };
+  updatePrice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PriceEntryPatch'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PriceEntry'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+    };
+  };
+  repriceCalls: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RepriceRequest'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RepriceResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
     };
   };
   listProviders: {

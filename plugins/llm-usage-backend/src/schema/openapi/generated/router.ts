@@ -42,6 +42,9 @@ export const spec = {
       name: 'Tags',
     },
     {
+      name: 'Prices',
+    },
+    {
       name: 'Accounts',
     },
     {
@@ -1513,6 +1516,19 @@ export const spec = {
             description: 'Exact decimal string.',
             type: 'string',
           },
+          costSource: {
+            description:
+              'Who set the cost: the caller (`reported`), the price book (`priced`), or nobody (null, cost 0).',
+            anyOf: [
+              {
+                enum: ['reported', 'priced'],
+                type: 'string',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
           currency: {
             type: 'string',
           },
@@ -1585,6 +1601,7 @@ export const spec = {
           'cachedTokens',
           'cost',
           'currency',
+          'costSource',
           'metadata',
         ],
         type: 'object',
@@ -2568,6 +2585,212 @@ export const spec = {
         required: ['currency', 'amount'],
         type: 'object',
       },
+      PriceEntry: {
+        description:
+          'One price of a model per million tokens, as exact decimal strings in its currency, in force from `effectiveFrom` until a later entry of the same origin and model.',
+        properties: {
+          cachedPerMillion: {
+            description:
+              'Per million cached input tokens; null bills them at the input price.',
+            type: ['string', 'null'],
+          },
+          currency: {
+            type: 'string',
+          },
+          effectiveFrom: {
+            description: '`YYYY-MM-DD`, UTC.',
+            type: 'string',
+          },
+          id: {
+            description:
+              'Stable id; only `admin` entries can be changed or deleted.',
+            type: 'string',
+          },
+          inForce: {
+            description:
+              'Whether calls made now are priced by this entry (for its own model id).',
+            type: 'boolean',
+          },
+          inputPerMillion: {
+            description:
+              'Per million input tokens that were not read from the cache.',
+            type: 'string',
+          },
+          model: {
+            type: 'string',
+          },
+          note: {
+            type: ['string', 'null'],
+          },
+          origin: {
+            $ref: '#/components/schemas/PriceOrigin',
+          },
+          outputPerMillion: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+        },
+        required: [
+          'id',
+          'origin',
+          'provider',
+          'model',
+          'currency',
+          'inputPerMillion',
+          'outputPerMillion',
+          'cachedPerMillion',
+          'effectiveFrom',
+          'note',
+          'inForce',
+        ],
+        type: 'object',
+      },
+      PriceEntryInput: {
+        description:
+          '`POST /prices`: an admin price; `PATCH /prices/{id}` takes any subset.',
+        properties: {
+          cachedPerMillion: {
+            type: ['string', 'null'],
+          },
+          currency: {
+            description: 'ISO 4217, e.g. USD or CNY.',
+            type: 'string',
+          },
+          effectiveFrom: {
+            description: '`YYYY-MM-DD`, UTC.',
+            type: 'string',
+          },
+          inputPerMillion: {
+            description: 'Decimal, e.g. "2.50".',
+            type: 'string',
+          },
+          model: {
+            type: 'string',
+          },
+          note: {
+            type: ['string', 'null'],
+          },
+          outputPerMillion: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+        },
+        required: [
+          'provider',
+          'model',
+          'currency',
+          'inputPerMillion',
+          'outputPerMillion',
+          'effectiveFrom',
+        ],
+        type: 'object',
+      },
+      PriceEntryPatch: {
+        description: '`PATCH /prices/{id}`: the fields to change.',
+        properties: {
+          cachedPerMillion: {
+            type: ['string', 'null'],
+          },
+          currency: {
+            type: 'string',
+          },
+          effectiveFrom: {
+            type: 'string',
+          },
+          inputPerMillion: {
+            type: 'string',
+          },
+          model: {
+            type: 'string',
+          },
+          note: {
+            type: ['string', 'null'],
+          },
+          outputPerMillion: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+        },
+        type: 'object',
+      },
+      PriceOrigin: {
+        description: 'Where a price comes from, in rising precedence.',
+        enum: ['default', 'config', 'admin'],
+        type: 'string',
+      },
+      ListPricesResponse: {
+        properties: {
+          items: {
+            items: {
+              $ref: '#/components/schemas/PriceEntry',
+            },
+            type: 'array',
+          },
+        },
+        required: ['items'],
+        type: 'object',
+      },
+      RepriceRequest: {
+        description:
+          '`POST /prices/reprice`: the calls of a range to price again.',
+        properties: {
+          from: {
+            description: 'ISO 8601, inclusive.',
+            type: 'string',
+          },
+          model: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+          to: {
+            description: 'ISO 8601, exclusive.',
+            type: 'string',
+          },
+        },
+        required: ['from', 'to'],
+        type: 'object',
+      },
+      RepriceResponse: {
+        properties: {
+          examined: {
+            description: 'Calls in the range with no cost or a priced one.',
+            type: 'number',
+          },
+          hoursMarked: {
+            description: 'Hours marked for the rollup to sum again.',
+            type: 'number',
+          },
+          repriced: {
+            description:
+              'Calls whose cost changed with the current price book.',
+            type: 'number',
+          },
+          unchanged: {
+            description: 'Calls whose priced cost was already right.',
+            type: 'number',
+          },
+          withoutPrice: {
+            description: 'Calls no price applies to (now without a cost).',
+            type: 'number',
+          },
+        },
+        required: [
+          'examined',
+          'repriced',
+          'unchanged',
+          'withoutPrice',
+          'hoursMarked',
+        ],
+        type: 'object',
+      },
       ProjectListResponse: {
         properties: {
           items: {
@@ -2710,6 +2933,14 @@ export const spec = {
             },
             type: 'array',
           },
+          pricedCosts: {
+            description:
+              'The part of `costs` computed from the price book (calls sent without a cost), per currency; the rest was reported by the callers.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
           entity: {
             $ref: '#/components/schemas/LinkedEntity',
           },
@@ -2751,6 +2982,7 @@ export const spec = {
           'cachedTokens',
           'calls',
           'costs',
+          'pricedCosts',
           'failedCalls',
           'inputTokens',
           'lastCallAt',
@@ -3480,6 +3712,14 @@ export const spec = {
             },
             type: 'array',
           },
+          pricedCosts: {
+            description:
+              'The part of `costs` computed from the price book (calls sent without a cost), per currency; the rest was reported by the callers.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
           failedCalls: {
             type: 'number',
           },
@@ -3517,6 +3757,7 @@ export const spec = {
           'cachedTokens',
           'totalTokens',
           'costs',
+          'pricedCosts',
           'successRate',
           'avgLatencyMs',
           'p95LatencyMs',
@@ -5673,6 +5914,180 @@ export const spec = {
         operationId: 'deleteTag',
         tags: ['Tags'],
         summary: 'Delete a tag (admin).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Done; no content.',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/prices': {
+      get: {
+        operationId: 'listPrices',
+        tags: ['Prices'],
+        summary:
+          'The price book, every entry with its origin (default, app-config, admin).',
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListPricesResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+        },
+      },
+      post: {
+        operationId: 'createPrice',
+        tags: ['Prices'],
+        summary: 'Add an admin price (admin, audited).',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PriceEntryInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PriceEntry',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '409': {
+            $ref: '#/components/responses/Error409',
+          },
+        },
+      },
+    },
+    '/prices/reprice': {
+      post: {
+        operationId: 'repriceCalls',
+        tags: ['Prices'],
+        summary:
+          'Price again the calls of a range whose cost is priced or missing, and re-roll their hours (admin, audited).',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RepriceRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RepriceResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+        },
+      },
+    },
+    '/prices/{id}': {
+      patch: {
+        operationId: 'updatePrice',
+        tags: ['Prices'],
+        summary: 'Change an admin price (admin, audited).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PriceEntryPatch',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PriceEntry',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+          '409': {
+            $ref: '#/components/responses/Error409',
+          },
+        },
+      },
+      delete: {
+        operationId: 'deletePrice',
+        tags: ['Prices'],
+        summary: 'Delete an admin price (admin, audited).',
         parameters: [
           {
             $ref: '#/components/parameters/id',
