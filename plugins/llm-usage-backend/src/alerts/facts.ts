@@ -1,5 +1,7 @@
 import type { Runway } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
+import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
+import { AUDIT_EVENTS_TABLE } from '../audit/AuditLog';
 import { CostTotals, toBigInt } from '../lib/money';
 
 /*
@@ -8,10 +10,6 @@ import { CostTotals, toBigInt } from '../lib/money';
  * and budget standings come from the quota module through the small
  * interfaces below, so alerts and the quota view agree.
  */
-
-const KEYS_TABLE = 'llm_usage_keys';
-const PROVIDER_USAGE_TABLE = 'llm_usage_provider_usage';
-const AUDIT_EVENTS_TABLE = 'llm_usage_audit_events';
 
 export interface KeyFact {
   id: string;

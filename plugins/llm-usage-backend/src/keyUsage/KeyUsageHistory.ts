@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { DAY_MS } from '../database/tables';
-import { formatNanos, toBigInt } from '../lib/money';
+import { formatNanos } from '../lib/money';
+import {
+  addProviderUsage,
+  PROVIDER_USAGE_SUMS,
+  type ProviderUsageSumRow,
+} from '../sync/providerUsageSums';
 
 /** One UTC day of one key's usage as its provider reported it. */
 export interface KeyUsageDay {
@@ -27,26 +32,15 @@ export class KeyUsageHistory {
     range: { from: number; to: number },
   ): Promise<KeyUsageDay[]> {
     const firstDay = Math.floor(range.from / DAY_MS) * DAY_MS;
-    const rows: Array<{
-      day_start: string | number;
-      currency: string;
-      input_tokens: string | number | null;
-      output_tokens: string | number | null;
-      requests: string | number | null;
-      cost_nanos: string | number | null;
-    }> = await this.db(PROVIDER_USAGE_TABLE)
-      .select('day_start', 'currency')
-      .sum({
-        input_tokens: 'input_tokens',
-        output_tokens: 'output_tokens',
-        requests: 'requests',
-        cost_nanos: 'cost_nanos',
-      })
-      .where('account_id', key.accountId)
-      .where('provider_key_id', key.providerKeyId)
-      .where('day_start', '>=', firstDay)
-      .where('day_start', '<', range.to)
-      .groupBy('day_start', 'currency');
+    const rows: Array<ProviderUsageSumRow & { day_start: string | number }> =
+      await this.db(PROVIDER_USAGE_TABLE)
+        .select('day_start', 'currency')
+        .sum(PROVIDER_USAGE_SUMS)
+        .where('account_id', key.accountId)
+        .where('provider_key_id', key.providerKeyId)
+        .where('day_start', '>=', firstDay)
+        .where('day_start', '<', range.to)
+        .groupBy('day_start', 'currency');
 
     const days = new Map<
       number,
@@ -65,13 +59,7 @@ export class KeyUsageHistory {
     for (const row of rows) {
       const day = days.get(Number(row.day_start));
       if (!day) continue;
-      day.inputTokens += Number(row.input_tokens ?? 0);
-      day.outputTokens += Number(row.output_tokens ?? 0);
-      day.requests += Number(row.requests ?? 0);
-      day.nanos.set(
-        row.currency,
-        (day.nanos.get(row.currency) ?? 0n) + toBigInt(row.cost_nanos),
-      );
+      addProviderUsage(day, day.nanos, row);
     }
     return [...days.values()].map(({ nanos, ...day }) => ({
       ...day,

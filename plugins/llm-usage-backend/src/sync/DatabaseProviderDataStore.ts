@@ -2,6 +2,12 @@ import type { AccountBalance } from '@llm-usage/backstage-plugin-llm-usage-commo
 import type { Knex } from 'knex';
 import { BALANCES_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { chunk, WRITE_CHUNK_ROWS } from '../database/tables';
+import {
+  addProviderUsage,
+  type KeyMonthUsage,
+  PROVIDER_USAGE_SUMS,
+  type ProviderUsageSumRow,
+} from './providerUsageSums';
 import { formatNanos, toBigInt } from '../lib/money';
 import {
   type ProviderDataStore,
@@ -124,45 +130,16 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
   async monthByKey(
     accountIds: string[],
     now: number,
-  ): Promise<
-    Map<
-      string,
-      {
-        inputTokens: number;
-        outputTokens: number;
-        requests: number;
-        cost: Map<string, bigint>;
-      }
-    >
-  > {
+  ): Promise<Map<string, KeyMonthUsage>> {
     const date = new Date(now);
     const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-    const result = new Map<
-      string,
-      {
-        inputTokens: number;
-        outputTokens: number;
-        requests: number;
-        cost: Map<string, bigint>;
-      }
-    >();
+    const result = new Map<string, KeyMonthUsage>();
     if (accountIds.length === 0) return result;
-    const rows: Array<{
-      account_id: string;
-      provider_key_id: string;
-      currency: string;
-      input_tokens: string | number | null;
-      output_tokens: string | number | null;
-      requests: string | number | null;
-      cost_nanos: string | number | null;
-    }> = await this.db(PROVIDER_USAGE_TABLE)
+    const rows: Array<
+      ProviderUsageSumRow & { account_id: string; provider_key_id: string }
+    > = await this.db(PROVIDER_USAGE_TABLE)
       .select('account_id', 'provider_key_id', 'currency')
-      .sum({
-        input_tokens: 'input_tokens',
-        output_tokens: 'output_tokens',
-        requests: 'requests',
-        cost_nanos: 'cost_nanos',
-      })
+      .sum(PROVIDER_USAGE_SUMS)
       .whereIn('account_id', accountIds)
       .where('day_start', '>=', monthStart)
       .whereNot('provider_key_id', '')
@@ -175,13 +152,7 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
         requests: 0,
         cost: new Map<string, bigint>(),
       };
-      entry.inputTokens += Number(row.input_tokens ?? 0);
-      entry.outputTokens += Number(row.output_tokens ?? 0);
-      entry.requests += Number(row.requests ?? 0);
-      entry.cost.set(
-        row.currency,
-        (entry.cost.get(row.currency) ?? 0n) + toBigInt(row.cost_nanos),
-      );
+      addProviderUsage(entry, entry.cost, row);
       result.set(key, entry);
     }
     return result;

@@ -1,3 +1,4 @@
+import type { KeyMonthUsage } from './providerUsageSums';
 import type { AccountBalance } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 
@@ -55,15 +56,5 @@ export interface ProviderDataStore {
   monthByKey(
     accountIds: string[],
     now: number,
-  ): Promise<
-    Map<
-      string,
-      {
-        inputTokens: number;
-        outputTokens: number;
-        requests: number;
-        cost: Map<string, bigint>;
-      }
-    >
-  >;
+  ): Promise<Map<string, KeyMonthUsage>>;
 }

@@ -4,9 +4,11 @@ import {
   useApiHolder,
 } from '@backstage/frontend-plugin-api';
 import { DateTime } from 'luxon';
-import type {
-  CostAmount,
-  TrendInterval,
+import {
+  formatMoney,
+  moneyColumnDigits,
+  type CostAmount,
+  type TrendInterval,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 
 /**
@@ -54,9 +56,24 @@ export interface UsageFormatters {
   percent(ratio: number | null | undefined): string;
   signedPercent(ratio: number): string;
   signedNumber(value: number): string;
+  /** Precision by magnitude: `$1,234.50`, `CN¥0.95`, `$0.017`. */
   money(cost: CostAmount): string;
+  /** Large amounts abbreviated in the locale's style (`$1.23M`, `¥12.3万`). */
   compactMoney(cost: CostAmount): string;
+  /**
+   * A formatter for one table column: every amount of a currency gets the
+   * same decimals, so `$0.000` and `$0.017` line up instead of `$0.00`
+   * next to `$0.017048`.
+   */
+  moneyColumn(costs: CostAmount[]): (cost: CostAmount) => string;
+  /** `961 ms` below a second, `1.59 sec` from there on. */
   duration(ms: number | null | undefined): string;
+  /** One unit for a whole column: seconds as soon as one value needs them. */
+  durationColumn(
+    values: Array<number | null | undefined>,
+  ): (ms: number | null | undefined) => string;
+  /** `3 days ago`, `in 2 hours`, in the viewer's language. */
+  relativeTime(iso: string | null | undefined, now?: number): string;
   dateTime(iso: string | null | undefined): string;
   /** Date and minute, for lists where seconds are noise. */
   shortDateTime(iso: string | null | undefined): string;
@@ -85,50 +102,19 @@ export function createFormatters(locale: string): UsageFormatters {
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
   });
-  const msFormat = new Intl.NumberFormat(locale, {
-    style: 'unit',
-    unit: 'millisecond',
-    unitDisplay: 'narrow',
-    maximumFractionDigits: 0,
-  });
-  const secondsFormat = new Intl.NumberFormat(locale, {
-    style: 'unit',
-    unit: 'second',
-    unitDisplay: 'narrow',
-    maximumFractionDigits: 2,
-  });
-  const moneyFormats = new Map<string, Intl.NumberFormat>();
-  const moneyFormat = (currency: string, amount: number, compact: boolean) => {
-    // Sub-cent amounts (single cheap calls) need more digits to say anything.
-    const small = Math.abs(amount) > 0 && Math.abs(amount) < 1;
-    const cacheKey = `${currency}:${small}:${compact}`;
-    let format = moneyFormats.get(cacheKey);
-    if (!format) {
-      try {
-        format = new Intl.NumberFormat(locale, {
-          style: 'currency',
-          currency,
-          notation: compact && !small ? 'compact' : 'standard',
-          minimumFractionDigits: small ? 2 : undefined,
-          maximumFractionDigits: small ? 6 : 2,
-        });
-      } catch {
-        // Not an ISO 4217 code Intl knows; show the code next to the number.
-        format = new Intl.NumberFormat(locale, { maximumFractionDigits: 6 });
-      }
-      moneyFormats.set(cacheKey, format);
-    }
-    return format;
-  };
-  const formatMoney = (cost: CostAmount, compact: boolean) => {
-    const amount = Number(cost.amount);
-    const format = moneyFormat(cost.currency, amount, compact);
-    // Intl formats decimal strings exactly; the cast is for older lib typings.
-    const text = format.format(cost.amount as unknown as number);
-    return format.resolvedOptions().style === 'currency'
-      ? text
-      : `${text} ${cost.currency}`;
-  };
+  const unitFormat = (unit: 'millisecond' | 'second', digits: number) =>
+    new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit,
+      // CLDR's short units, one style everywhere: 961 ms, 1.59 sec, 1,59 Sek.
+      unitDisplay: 'short',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+  const msFormat = unitFormat('millisecond', 0);
+  const secondsFormat = unitFormat('second', 2);
+  const inUnit = (ms: number, seconds: boolean) =>
+    seconds ? secondsFormat.format(ms / 1000) : msFormat.format(ms);
 
   return {
     locale,
@@ -138,13 +124,31 @@ export function createFormatters(locale: string): UsageFormatters {
       ratio === null || ratio === undefined ? '—' : percentFormat.format(ratio),
     signedPercent: ratio => signedPercentFormat.format(ratio),
     signedNumber: value => signedNumberFormat.format(value),
-    money: cost => formatMoney(cost, false),
-    compactMoney: cost => formatMoney(cost, true),
-    duration: ms => {
-      if (ms === null || ms === undefined) {
+    money: cost => formatMoney(locale, cost),
+    compactMoney: cost => formatMoney(locale, cost, { compact: true }),
+    moneyColumn: costs => {
+      const digits = moneyColumnDigits(costs);
+      return cost =>
+        formatMoney(locale, cost, {
+          fractionDigits: digits.get(cost.currency),
+        });
+    },
+    duration: ms =>
+      ms === null || ms === undefined ? '—' : inUnit(ms, ms >= 1000),
+    durationColumn: values => {
+      const seconds = values.some(ms => (ms ?? 0) >= 1000);
+      return ms =>
+        ms === null || ms === undefined ? '—' : inUnit(ms, seconds);
+    },
+    relativeTime: (iso, now = Date.now()) => {
+      if (!iso) {
         return '—';
       }
-      return ms < 1000 ? msFormat.format(ms) : secondsFormat.format(ms / 1000);
+      return (
+        DateTime.fromISO(iso)
+          .setLocale(locale)
+          .toRelative({ base: DateTime.fromMillis(now) }) ?? '—'
+      );
     },
     dateTime: iso => {
       if (!iso) {

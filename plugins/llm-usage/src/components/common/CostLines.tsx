@@ -10,8 +10,10 @@ export function CostLines(props: {
   costs: CostAmount[];
   empty?: string;
   testIdPrefix?: string;
+  /** A table column's formatter, so every row has the same decimals. */
+  formatCost?: (cost: CostAmount) => string;
 }) {
-  const { costs, empty = '—', testIdPrefix } = props;
+  const { costs, empty = '—', testIdPrefix, formatCost } = props;
   const format = useFormatters();
   if (costs.length === 0) {
     return <>{empty}</>;
@@ -19,7 +21,7 @@ export function CostLines(props: {
   return (
     <>
       {sortCosts(costs).map(cost => {
-        const amount = format.money(cost);
+        const amount = formatCost ? formatCost(cost) : format.money(cost);
         // A narrow card may cut the amount short; the title keeps it whole.
         return (
           <div

@@ -141,7 +141,7 @@ describe('DashboardPage', () => {
     expect(within(row).getByText(/ai-team/)).toBeInTheDocument();
     expect(within(row).getByText('$12.50')).toBeInTheDocument();
     expect(within(row).getByText('95%')).toBeInTheDocument();
-    expect(within(row).getByText('1.8s')).toBeInTheDocument();
+    expect(within(row).getByText('1.80 sec')).toBeInTheDocument();
     const unlinked = screen.getByTestId('project-row-batch-summaries');
     expect(
       within(unlinked).getByText('Not linked to a catalog component'),

@@ -168,6 +168,13 @@ export function ProjectListCard(props: ProjectListCardProps) {
       </TableRow>
     );
   } else {
+    // One precision and one latency unit per column.
+    const costColumn = format.moneyColumn(
+      projects.items.flatMap(project => project.costs),
+    );
+    const latencyColumn = format.durationColumn(
+      projects.items.map(project => project.p95LatencyMs),
+    );
     body = projects.items.map(project => {
       const href = projectLink(project.projectId);
       return (
@@ -215,13 +222,13 @@ export function ProjectListCard(props: ProjectListCardProps) {
             {format.compact(project.totalTokens)}
           </TableCell>
           <TableCell align="right" className={classes.number}>
-            <CostLines costs={project.costs} />
+            <CostLines costs={project.costs} formatCost={costColumn} />
           </TableCell>
           <TableCell align="right" className={classes.number}>
             {format.percent(project.successRate)}
           </TableCell>
           <TableCell align="right" className={classes.number}>
-            {format.duration(project.p95LatencyMs)}
+            {latencyColumn(project.p95LatencyMs)}
           </TableCell>
           <TableCell
             className={classes.number}

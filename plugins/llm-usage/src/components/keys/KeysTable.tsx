@@ -114,6 +114,8 @@ export function KeysTable(props: KeysTableProps) {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
+  // One precision per column for the month's cost of every key.
+  const costColumn = format.moneyColumn(keys.flatMap(key => key.month.cost));
   const shown = (id: string) => !(hide as string[]).includes(id);
 
   const allColumns: Column[] = [
@@ -310,7 +312,7 @@ export function KeysTable(props: KeysTableProps) {
                         )}
                       </TableCell>
                       <TableCell align="right">
-                        <CostLines costs={key.month.cost} />
+                        <CostLines costs={key.month.cost} formatCost={costColumn} />
                       </TableCell>
                       <TableCell align="right">
                         <KeyLimit apiKey={key} />

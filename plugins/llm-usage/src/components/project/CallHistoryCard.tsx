@@ -251,6 +251,13 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
       </TableRow>
     );
   } else {
+    // One precision and one latency unit per column.
+    const costColumn = format.moneyColumn(
+      calls.items.map(call => ({ currency: call.currency, amount: call.cost })),
+    );
+    const durationColumn = format.durationColumn(
+      calls.items.map(call => call.durationMs),
+    );
     rows = calls.items.map(call => {
       const open = expanded.has(call.id);
       const statusLabel = t(`calls.status.${call.status}`);
@@ -289,10 +296,10 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
               {format.integer(call.outputTokens)}
             </TableCell>
             <TableCell align="right" className={classes.nowrap}>
-              {format.duration(call.durationMs)}
+              {durationColumn(call.durationMs)}
             </TableCell>
             <TableCell align="right" className={classes.nowrap}>
-              {format.money({ currency: call.currency, amount: call.cost })}
+              {costColumn({ currency: call.currency, amount: call.cost })}
             </TableCell>
           </TableRow>
           {open && (

@@ -97,8 +97,8 @@ describe('ProjectDetailPage', () => {
     const stats = await screen.findByTestId('project-stats');
     await within(stats).findByText('1,500');
     expect(within(stats).getByText('95%')).toBeInTheDocument();
-    expect(within(stats).getByText('820ms')).toBeInTheDocument();
-    expect(within(stats).getByText('2.4s')).toBeInTheDocument();
+    expect(within(stats).getByText('820 ms')).toBeInTheDocument();
+    expect(within(stats).getByText('2.40 sec')).toBeInTheDocument();
     expect(within(stats).getByText('1.2M')).toBeInTheDocument();
     expect(within(stats).getByTestId('project-cost-USD')).toHaveTextContent(
       '$42.50',
@@ -123,8 +123,8 @@ describe('ProjectDetailPage', () => {
     expect(within(row).getByText('gpt-4o')).toBeInTheDocument();
     expect(within(row).getByText('Chat')).toBeInTheDocument();
     expect(within(row).getByText('1,000 / 250')).toBeInTheDocument();
-    expect(within(row).getByText('2.45s')).toBeInTheDocument();
-    expect(within(row).getByText('$0.0125')).toBeInTheDocument();
+    expect(within(row).getByText('2.45 sec')).toBeInTheDocument();
+    expect(within(row).getByText('$0.013')).toBeInTheDocument();
 
     // every request of the page goes out at once, with the same range
     const ranges = [
