@@ -312,7 +312,10 @@ export function KeysTable(props: KeysTableProps) {
                         )}
                       </TableCell>
                       <TableCell align="right">
-                        <CostLines costs={key.month.cost} formatCost={costColumn} />
+                        <CostLines
+                          costs={key.month.cost}
+                          formatCost={costColumn}
+                        />
                       </TableCell>
                       <TableCell align="right">
                         <KeyLimit apiKey={key} />
