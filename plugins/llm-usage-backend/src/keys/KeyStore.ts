@@ -1,5 +1,5 @@
 import type {
-  ApiKeySource,
+  ApiKey,
   ApiKeyStatus,
   KeyExpiryState,
   KeySortField,
@@ -10,18 +10,25 @@ import type { ProviderKey } from '@llm-usage/backstage-plugin-llm-usage-node';
 import type { Knex } from 'knex';
 import { type OwnerFilter } from '../permissions/LlmUsageAuthorizer';
 
-/** A key row, decoded; the secret stays encrypted. */
-export interface KeyRecord {
-  id: string;
-  accountId: string;
-  provider: string;
-  providerKeyId: string | null;
-  providerProjectId: string | null;
-  name: string;
-  maskedHint: string | null;
-  status: ApiKeyStatus;
-  ownerRef: string | null;
-  componentRef: string | null;
+/**
+ * A key row, decoded; the secret stays encrypted. The fields the API shows
+ * as they are stored come from its ApiKey; times are epoch ms here.
+ */
+export interface KeyRecord
+  extends Pick<
+    ApiKey,
+    | 'id'
+    | 'accountId'
+    | 'provider'
+    | 'providerKeyId'
+    | 'providerProjectId'
+    | 'name'
+    | 'maskedHint'
+    | 'status'
+    | 'ownerRef'
+    | 'componentRef'
+    | 'source'
+  > {
   notes: string | null;
   expiresAt: number | null;
   providerCreatedAt: number | null;
@@ -30,7 +37,6 @@ export interface KeyRecord {
   limitCurrency: string | null;
   usageNanos: bigint | null;
   usageCurrency: string | null;
-  source: ApiKeySource;
   secretEncrypted: string | null;
   lastError: string | null;
   syncedAt: number | null;

@@ -1,16 +1,21 @@
+import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
+
 /**
  * The additive part of usage: what a rollup row stores and what a read sums.
  * Every field is a plain sum, so rows from raw calls, hourly and daily rollups
  * can be added together in any order.
  */
-export interface UsageCounters {
-  calls: number;
-  successCalls: number;
-  failedCalls: number;
-  processingCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
+export interface UsageCounters
+  extends Pick<
+    UsageTotals,
+    | 'calls'
+    | 'successCalls'
+    | 'failedCalls'
+    | 'processingCalls'
+    | 'inputTokens'
+    | 'outputTokens'
+    | 'cachedTokens'
+  > {
   latencyCount: number;
   latencySumMs: number;
   ttftCount: number;
