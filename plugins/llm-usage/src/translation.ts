@@ -111,6 +111,11 @@ export const llmUsageTranslationRef = createTranslationRef({
     project: {
       entity: 'Component',
       owner: 'Owner',
+      notFound: {
+        title: 'No project "{{projectId}}"',
+        description:
+          'Nothing was recorded under this project id, or you may not see its usage: a project shows to its owners and to LLM Usage admins. The projects you can see are on the dashboard.',
+      },
       stats: {
         calls: 'Calls',
         successRate: 'Success rate',
@@ -198,6 +203,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       progressLabel: 'Share of the budget used',
       runway: {
         days: 'About {{days}} days left',
+        overYear: 'More than a year left',
+        underDay: 'Less than a day left',
         range: 'likely {{low}}–{{high}} days',
         rangeOpen: 'at least {{low}} days',
         noBurn: 'No spend in the last 7 days',
@@ -476,6 +483,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         listTitle: 'Keys',
         manualRegistration:
           'Keys of {{accounts}} are registered by hand: Volcengine has no API to list keys, so new keys there must be added here.',
+        registerAdminsOnly:
+          'Only LLM Usage admins can register keys; ask your platform team to add one.',
       },
       summary: {
         total: 'Total keys',
@@ -775,6 +784,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         openProject: 'Open in LLM Usage',
         openKeys: 'Open in API Keys',
         linkedKeys: 'Provider keys linked to this service',
+        ownCallsOnly:
+          'You see only your own calls to this service. Its owners ({{owners}}) and LLM Usage admins see every call.',
         teamKeys: 'Keys owned by this team',
         noKeys: 'No provider keys',
         noCallsTitle: 'No calls reported under {{project}} yet',

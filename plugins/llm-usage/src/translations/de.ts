@@ -400,6 +400,8 @@ const de = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'Schlüssel',
     'keyWorkspace.page.manualRegistration':
       'Schlüssel von {{accounts}} werden manuell erfasst: Volcengine bietet keine API zum Auflisten von Schlüsseln, daher müssen neue Schlüssel dort hier hinzugefügt werden.',
+    'keyWorkspace.page.registerAdminsOnly':
+      'Nur LLM-Usage-Admins können Schlüssel erfassen; bitten Sie Ihr Plattform-Team darum.',
     'keyWorkspace.summary.total': 'Schlüssel gesamt',
     'keyWorkspace.summary.active': 'Aktiv',
     'keyWorkspace.summary.expiringSoon': 'Laufen in 7 Tagen ab',
@@ -668,6 +670,8 @@ const de = createTranslationMessages({
     'keyWorkspace.entity.openKeys': 'In API-Schlüssel öffnen',
     'keyWorkspace.entity.linkedKeys':
       'Mit diesem Dienst verknüpfte Anbieterschlüssel',
+    'keyWorkspace.entity.ownCallsOnly':
+      'Sie sehen nur Ihre eigenen Aufrufe dieses Dienstes. Seine Besitzer ({{owners}}) und die LLM-Usage-Admins sehen alle Aufrufe.',
     'keyWorkspace.entity.teamKeys': 'Schlüssel dieser Gruppe',
     'keyWorkspace.entity.noKeys': 'Keine Anbieterschlüssel',
     'keyWorkspace.entity.noCallsTitle':

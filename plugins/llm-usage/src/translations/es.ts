@@ -400,6 +400,8 @@ const es = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'Claves',
     'keyWorkspace.page.manualRegistration':
       'Las claves de {{accounts}} se registran a mano: Volcengine no tiene una API para listar claves, así que las claves nuevas de allí deben añadirse aquí.',
+    'keyWorkspace.page.registerAdminsOnly':
+      'Solo los administradores de Uso de LLM pueden registrar claves; pida a su equipo de plataforma que añada una.',
     'keyWorkspace.summary.total': 'Claves totales',
     'keyWorkspace.summary.active': 'Activas',
     'keyWorkspace.summary.expiringSoon': 'Caducan en 7 días',
@@ -664,6 +666,8 @@ const es = createTranslationMessages({
     'keyWorkspace.entity.openKeys': 'Abrir en Claves de API',
     'keyWorkspace.entity.linkedKeys':
       'Claves de proveedor vinculadas a este servicio',
+    'keyWorkspace.entity.ownCallsOnly':
+      'Solo ve sus propias llamadas a este servicio. Sus propietarios ({{owners}}) y los administradores de Uso de LLM ven todas las llamadas.',
     'keyWorkspace.entity.teamKeys': 'Claves de este equipo',
     'keyWorkspace.entity.noKeys': 'No hay claves de proveedor',
     'keyWorkspace.entity.noCallsTitle':

@@ -402,6 +402,8 @@ const fr = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'Clés',
     'keyWorkspace.page.manualRegistration':
       'Les clés de {{accounts}} sont enregistrées à la main : Volcengine n’a pas d’API pour lister les clés, les nouvelles clés doivent donc être ajoutées ici.',
+    'keyWorkspace.page.registerAdminsOnly':
+      'Seuls les administrateurs LLM Usage peuvent enregistrer des clés ; demandez à votre équipe plateforme d’en ajouter une.',
     'keyWorkspace.summary.total': 'Total des clés',
     'keyWorkspace.summary.active': 'Actives',
     'keyWorkspace.summary.expiringSoon': 'Expirent sous 7 jours',
@@ -673,6 +675,8 @@ const fr = createTranslationMessages({
     'keyWorkspace.entity.openProject': 'Ouvrir dans Utilisation des LLM',
     'keyWorkspace.entity.openKeys': 'Ouvrir dans Clés API',
     'keyWorkspace.entity.linkedKeys': 'Clés fournisseur liées à ce service',
+    'keyWorkspace.entity.ownCallsOnly':
+      'Vous ne voyez que vos propres appels à ce service. Ses propriétaires ({{owners}}) et les administrateurs LLM Usage voient tous les appels.',
     'keyWorkspace.entity.teamKeys': 'Clés de cette équipe',
     'keyWorkspace.entity.noKeys': 'Aucune clé fournisseur',
     'keyWorkspace.entity.noCallsTitle':

@@ -397,6 +397,8 @@ const it = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'Chiavi',
     'keyWorkspace.page.manualRegistration':
       'Le chiavi di {{accounts}} si registrano a mano: Volcengine non ha un’API per elencare le chiavi, quindi le nuove chiavi vanno aggiunte qui.',
+    'keyWorkspace.page.registerAdminsOnly':
+      'Solo gli amministratori di Utilizzo LLM possono registrare chiavi; chiedi al tuo team di piattaforma di aggiungerne una.',
     'keyWorkspace.summary.total': 'Chiavi totali',
     'keyWorkspace.summary.active': 'Attive',
     'keyWorkspace.summary.expiringSoon': 'In scadenza entro 7 giorni',
@@ -664,6 +666,8 @@ const it = createTranslationMessages({
     'keyWorkspace.entity.openKeys': 'Apri in Chiavi API',
     'keyWorkspace.entity.linkedKeys':
       'Chiavi dei fornitori collegate a questo servizio',
+    'keyWorkspace.entity.ownCallsOnly':
+      'Vedi solo le tue chiamate a questo servizio. I suoi proprietari ({{owners}}) e gli amministratori di Utilizzo LLM vedono tutte le chiamate.',
     'keyWorkspace.entity.teamKeys': 'Chiavi di questo gruppo',
     'keyWorkspace.entity.noKeys': 'Nessuna chiave dei fornitori',
     'keyWorkspace.entity.noCallsTitle':

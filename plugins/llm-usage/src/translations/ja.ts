@@ -84,6 +84,9 @@ const ja = createTranslationMessages({
     'projects.columns.p95Latency': 'P95 レイテンシ',
     'projects.columns.lastCall': '最終呼び出し',
     'project.entity': 'コンポーネント',
+    'project.notFound.title': 'プロジェクト「{{projectId}}」はありません',
+    'project.notFound.description':
+      'このプロジェクト ID では何も記録されていないか、使用状況を閲覧する権限がありません。プロジェクトはそのオーナーと LLM 使用状況の管理者にのみ表示されます。閲覧できるプロジェクトはダッシュボードにあります。',
     'project.owner': 'オーナー',
     'project.stats.calls': '呼び出し数',
     'project.stats.successRate': '成功率',
@@ -149,6 +152,8 @@ const ja = createTranslationMessages({
     'quotaViews.overBy': '予算を {{amount}} 超過',
     'quotaViews.progressLabel': '予算の使用割合',
     'quotaViews.runway.days': '残り約 {{days}} 日',
+    'quotaViews.runway.overYear': '残り 1 年以上',
+    'quotaViews.runway.underDay': '残り 1 日未満',
     'quotaViews.runway.range': 'おそらく {{low}}–{{high}} 日',
     'quotaViews.runway.rangeOpen': '少なくとも {{low}} 日',
     'quotaViews.runway.noBurn': '過去 7 日間の支出なし',
@@ -388,6 +393,8 @@ const ja = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'キー',
     'keyWorkspace.page.manualRegistration':
       '{{accounts}} のキーは手動で登録します。Volcengine にはキーを一覧取得する API がないため、新しいキーはここで追加する必要があります。',
+    'keyWorkspace.page.registerAdminsOnly':
+      'キーを登録できるのは LLM 使用状況の管理者のみです。追加はプラットフォームチームに依頼してください。',
     'keyWorkspace.summary.total': 'キーの総数',
     'keyWorkspace.summary.active': '有効',
     'keyWorkspace.summary.expiringSoon': '7 日以内に期限切れ',
@@ -642,6 +649,8 @@ const ja = createTranslationMessages({
     'keyWorkspace.entity.openKeys': 'API キーで開く',
     'keyWorkspace.entity.linkedKeys':
       'このサービスにリンクされたプロバイダーのキー',
+    'keyWorkspace.entity.ownCallsOnly':
+      'このサービスへの呼び出しは、あなた自身のものだけが表示されます。すべての呼び出しはオーナー（{{owners}}）と LLM 使用状況の管理者が閲覧できます。',
     'keyWorkspace.entity.teamKeys': 'このチームが所有するキー',
     'keyWorkspace.entity.noKeys': 'プロバイダーのキーはありません',
     'keyWorkspace.entity.noCallsTitle':

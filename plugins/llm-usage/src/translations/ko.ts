@@ -82,6 +82,9 @@ const ko = createTranslationMessages({
     'projects.columns.p95Latency': 'P95 지연 시간',
     'projects.columns.lastCall': '마지막 호출',
     'project.entity': '컴포넌트',
+    'project.notFound.title': '프로젝트 "{{projectId}}"이(가) 없습니다',
+    'project.notFound.description':
+      '이 프로젝트 ID로 기록된 내용이 없거나 사용량을 볼 권한이 없습니다. 프로젝트는 소유자와 LLM 사용량 관리자에게만 표시됩니다. 볼 수 있는 프로젝트는 대시보드에 있습니다.',
     'project.owner': '소유자',
     'project.stats.calls': '호출',
     'project.stats.successRate': '성공률',
@@ -147,6 +150,8 @@ const ko = createTranslationMessages({
     'quotaViews.overBy': '예산을 {{amount}} 초과',
     'quotaViews.progressLabel': '예산 사용 비율',
     'quotaViews.runway.days': '약 {{days}}일 남음',
+    'quotaViews.runway.overYear': '1년 이상 남음',
+    'quotaViews.runway.underDay': '1일 미만 남음',
     'quotaViews.runway.range': '예상 {{low}}–{{high}}일',
     'quotaViews.runway.rangeOpen': '최소 {{low}}일',
     'quotaViews.runway.noBurn': '최근 7일간 지출 없음',
@@ -380,6 +385,8 @@ const ko = createTranslationMessages({
     'keyWorkspace.page.listTitle': '키',
     'keyWorkspace.page.manualRegistration':
       '{{accounts}}의 키는 직접 등록합니다. Volcengine에는 키 목록을 조회하는 API가 없으므로 새 키를 여기에서 추가해야 합니다.',
+    'keyWorkspace.page.registerAdminsOnly':
+      '키는 LLM 사용량 관리자만 등록할 수 있습니다. 플랫폼 팀에 추가를 요청하세요.',
     'keyWorkspace.summary.total': '전체 키',
     'keyWorkspace.summary.active': '활성',
     'keyWorkspace.summary.expiringSoon': '7일 이내 만료',
@@ -628,6 +635,8 @@ const ko = createTranslationMessages({
     'keyWorkspace.entity.openProject': 'LLM 사용량에서 열기',
     'keyWorkspace.entity.openKeys': 'API 키에서 열기',
     'keyWorkspace.entity.linkedKeys': '이 서비스에 연결된 제공업체 키',
+    'keyWorkspace.entity.ownCallsOnly':
+      '이 서비스에 대한 본인의 호출만 표시됩니다. 모든 호출은 소유자({{owners}})와 LLM 사용량 관리자가 볼 수 있습니다.',
     'keyWorkspace.entity.teamKeys': '이 팀이 소유한 키',
     'keyWorkspace.entity.noKeys': '제공업체 키 없음',
     'keyWorkspace.entity.noCallsTitle':

@@ -397,6 +397,8 @@ const ptBR = createTranslationMessages({
     'keyWorkspace.page.listTitle': 'Chaves',
     'keyWorkspace.page.manualRegistration':
       'As chaves de {{accounts}} são registradas manualmente: a Volcengine não tem API para listar chaves, então novas chaves de lá precisam ser adicionadas aqui.',
+    'keyWorkspace.page.registerAdminsOnly':
+      'Somente administradores do Uso de LLM podem registrar chaves; peça à sua equipe de plataforma para adicionar uma.',
     'keyWorkspace.summary.total': 'Total de chaves',
     'keyWorkspace.summary.active': 'Ativas',
     'keyWorkspace.summary.expiringSoon': 'Expiram em até 7 dias',
@@ -659,6 +661,8 @@ const ptBR = createTranslationMessages({
     'keyWorkspace.entity.openKeys': 'Abrir em Chaves de API',
     'keyWorkspace.entity.linkedKeys':
       'Chaves de provedor vinculadas a este serviço',
+    'keyWorkspace.entity.ownCallsOnly':
+      'Você vê apenas as suas próprias chamadas a este serviço. Os proprietários ({{owners}}) e os administradores do Uso de LLM veem todas as chamadas.',
     'keyWorkspace.entity.teamKeys': 'Chaves desta equipe',
     'keyWorkspace.entity.noKeys': 'Nenhuma chave de provedor',
     'keyWorkspace.entity.noCallsTitle':

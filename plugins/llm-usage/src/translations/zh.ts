@@ -82,6 +82,9 @@ const zh = createTranslationMessages({
     'projects.columns.p95Latency': 'P95 延迟',
     'projects.columns.lastCall': '最近调用',
     'project.entity': '组件',
+    'project.notFound.title': '没有项目“{{projectId}}”',
+    'project.notFound.description':
+      '此项目 ID 下没有任何记录，或您无权查看其用量：项目仅对其所有者和 LLM Usage 管理员可见。您可以查看的项目列在仪表板上。',
     'project.owner': '负责人',
     'project.stats.calls': '调用次数',
     'project.stats.successRate': '成功率',
@@ -156,6 +159,8 @@ const zh = createTranslationMessages({
     'quotaViews.overBy': '超出预算 {{amount}}',
     'quotaViews.progressLabel': '预算已用比例',
     'quotaViews.runway.days': '约剩 {{days}} 天',
+    'quotaViews.runway.overYear': '剩余超过一年',
+    'quotaViews.runway.underDay': '剩余不到一天',
     'quotaViews.runway.range': '可能 {{low}}–{{high}} 天',
     'quotaViews.runway.rangeOpen': '至少 {{low}} 天',
     'quotaViews.runway.noBurn': '最近 7 天没有花费',
@@ -374,6 +379,8 @@ const zh = createTranslationMessages({
     'keyWorkspace.page.listTitle': '密钥',
     'keyWorkspace.page.manualRegistration':
       '{{accounts}} 的密钥需手动登记：火山引擎没有列出密钥的 API，新密钥需在此添加。',
+    'keyWorkspace.page.registerAdminsOnly':
+      '只有 LLM Usage 管理员可以登记密钥；请联系您的平台团队添加。',
     'keyWorkspace.summary.total': '密钥总数',
     'keyWorkspace.summary.active': '启用中',
     'keyWorkspace.summary.expiringSoon': '7 天内到期',
@@ -612,6 +619,8 @@ const zh = createTranslationMessages({
     'keyWorkspace.entity.openProject': '在 LLM 用量中打开',
     'keyWorkspace.entity.openKeys': '在 API 密钥中打开',
     'keyWorkspace.entity.linkedKeys': '关联此服务的服务商密钥',
+    'keyWorkspace.entity.ownCallsOnly':
+      '您只能看到自己对此服务的调用。其所有者（{{owners}}）和 LLM Usage 管理员可以看到所有调用。',
     'keyWorkspace.entity.teamKeys': '此团队负责的密钥',
     'keyWorkspace.entity.noKeys': '没有服务商密钥',
     'keyWorkspace.entity.noCallsTitle': '项目 {{project}} 尚无上报的调用',

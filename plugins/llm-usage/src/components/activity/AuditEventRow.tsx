@@ -14,6 +14,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
+import { readableAuditTarget, readableEntityRef } from '../../lib/readableRefs';
 
 const useStyles = makeStyles(theme => ({
   json: {
@@ -62,10 +63,12 @@ export function AuditEventRow(props: { event: AuditEvent }) {
           )}
         </TableCell>
         <TableCell>{format.dateTime(event.occurredAt)}</TableCell>
-        <TableCell>{event.actorRef}</TableCell>
+        <TableCell title={event.actorRef}>
+          {readableEntityRef(event.actorRef)}
+        </TableCell>
         <TableCell>{event.action}</TableCell>
-        <TableCell>
-          {event.targetType}: {event.targetId}
+        <TableCell title={event.targetId}>
+          {event.targetType}: {readableAuditTarget(event)}
         </TableCell>
       </TableRow>
       {hasDetails && (

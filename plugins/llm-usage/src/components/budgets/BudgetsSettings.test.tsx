@@ -44,7 +44,8 @@ describe('BudgetsSettings', () => {
     const api = settingsApi([teamBudget]);
     renderWithApi(<BudgetsSettings />, { api });
     const row = await screen.findByTestId('budget-row-b1');
-    expect(row).toHaveTextContent('Team group:default/team-a');
+    // The ref reads as the team's name; the label names the kind.
+    expect(row).toHaveTextContent('Team team-a');
     expect(row).toHaveTextContent('$100.00');
 
     await userEvent.click(screen.getByRole('button', { name: 'Add budget' }));

@@ -13,6 +13,7 @@ import { llmUsageTranslationRef } from '../../translation';
 import { DataTable, IconAction, QueryContent, SectionCard } from '../common';
 import { BudgetDialog } from './BudgetDialog';
 import { DigestPreferencesCard } from './DigestPreferencesCard';
+import { readableEntityRef } from '../../lib/readableRefs';
 
 /**
  * The Budgets tab of Settings: monthly budgets the viewer can see (editable
@@ -29,7 +30,9 @@ export function BudgetsSettings() {
   const [editing, setEditing] = useState<Budget | 'new'>();
 
   const targetLabel = (budget: Budget) =>
-    t(`quotaViews.target.${budget.targetType}`, { ref: budget.targetRef });
+    t(`quotaViews.target.${budget.targetType}`, {
+      ref: readableEntityRef(budget.targetRef),
+    });
 
   const remove = async (budget: Budget) => {
     // eslint-disable-next-line no-alert

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
-import { TableCell, TableSortLabel } from '@material-ui/core';
+import { TableSortLabel } from '@material-ui/core';
 import type { SortOrder } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { DataTableColumn } from './DataTable';
 
 /** @internal */
 export interface SortLabelProps<F extends string> {
@@ -31,29 +32,55 @@ export function SortLabel<F extends string>(props: SortLabelProps<F>) {
 }
 
 /** @internal */
-export interface SortHeaderCellProps<F extends string>
-  extends Omit<SortLabelProps<F>, 'field' | 'onSortChange'> {
-  /** Without a field (or without onSortChange) the column does not sort. */
-  field?: F;
-  onSortChange?: (field: F, order: SortOrder) => void;
+export interface SortableColumn<F extends string> {
+  label: string;
+  /** Without a field the column does not sort. */
+  sort?: F;
+  /** Figures and dates: right-aligned and never wrapped. */
   numeric?: boolean;
+  /** Dates that stay on one line but read left to right. */
+  nowrap?: boolean;
+  /** Leaves first when the table is too narrow; never money. */
+  low?: boolean;
 }
 
-/** A header cell of a sortable table. */
-export function SortHeaderCell<F extends string>(
-  props: SortHeaderCellProps<F>,
-) {
-  const { field, sort, order, numeric, onSortChange, children } = props;
-  return (
-    <TableCell
-      align={numeric ? 'right' : 'left'}
-      sortDirection={field !== undefined && field === sort ? order : false}
-    >
-      {field !== undefined && onSortChange ? (
-        <SortLabel {...props} field={field} onSortChange={onSortChange} />
-      ) : (
-        children
-      )}
-    </TableCell>
-  );
+/** @internal */
+export interface ColumnSorting<F extends string> {
+  sort?: F;
+  order: SortOrder;
+  /** The order a column is sorted in when it is chosen. */
+  firstOrder: (field: F) => SortOrder;
+  /** Without it no column sorts. */
+  onSortChange?: (field: F, order: SortOrder) => void;
+}
+
+/** The DataTable columns of a sortable table. */
+export function sortableColumns<F extends string>(
+  columns: Array<SortableColumn<F>>,
+  sorting: ColumnSorting<F>,
+): DataTableColumn[] {
+  const { sort, order, firstOrder, onSortChange } = sorting;
+  return columns.map(column => {
+    const field = column.sort;
+    return {
+      align: column.numeric ? 'right' : undefined,
+      nowrap: column.numeric || column.nowrap,
+      priority: column.low ? 'low' : undefined,
+      sortDirection: field !== undefined && field === sort ? order : false,
+      label:
+        field !== undefined && onSortChange ? (
+          <SortLabel
+            field={field}
+            sort={sort}
+            order={order}
+            firstOrder={firstOrder(field)}
+            onSortChange={onSortChange}
+          >
+            {column.label}
+          </SortLabel>
+        ) : (
+          column.label
+        ),
+    };
+  });
 }

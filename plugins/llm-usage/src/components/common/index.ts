@@ -21,3 +21,4 @@ export * from './SortHeaderCell';
 export * from './StatCard';
 export * from './StatusDot';
 export * from './SearchField';
+export * from './TablePager';

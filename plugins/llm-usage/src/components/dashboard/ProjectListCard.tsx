@@ -1,15 +1,5 @@
 import { MouseEvent } from 'react';
-import {
-  Box,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TablePagination,
-  TableRow,
-  Typography,
-  makeStyles,
-} from '@material-ui/core';
+import { TableCell, TableRow, Typography, makeStyles } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -27,38 +17,24 @@ import {
   CostLines,
   ExportMenu,
   QueryErrorPanel,
+  DataTable,
   SearchField,
   SectionCard,
-  SortHeaderCell,
+  TablePager,
+  sortableColumns,
 } from '../common';
+import type { SortableColumn } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  scroll: {
-    overflowX: 'auto',
-  },
-  table: {
-    minWidth: 960,
-    '& th, & td': {
-      whiteSpace: 'nowrap',
-    },
-  },
   row: {
     cursor: 'pointer',
-  },
-  number: {
-    whiteSpace: 'nowrap',
   },
   muted: {
     color: theme.palette.text.secondary,
   },
 }));
 
-type Column = {
-  id: string;
-  label: string;
-  sort?: ProjectSortField;
-  numeric?: boolean;
-};
+type Column = SortableColumn<ProjectSortField> & { id: string };
 
 /** @internal */
 export const PROJECT_PAGE_SIZES = [10, 25, 50];
@@ -109,7 +85,7 @@ export function ProjectListCard(props: ProjectListCardProps) {
 
   const columns: Column[] = [
     { id: 'project', label: t('projects.columns.project'), sort: 'projectId' },
-    { id: 'entity', label: t('projects.columns.entity') },
+    { id: 'entity', label: t('projects.columns.entity'), low: true },
     { id: 'owner', label: t('projects.columns.owner') },
     {
       id: 'calls',
@@ -140,8 +116,15 @@ export function ProjectListCard(props: ProjectListCardProps) {
       label: t('projects.columns.p95Latency'),
       sort: 'p95Latency',
       numeric: true,
+      // Also on the project's own page.
+      low: true,
     },
-    { id: 'lastCall', label: t('projects.columns.lastCall'), sort: 'lastCall' },
+    {
+      id: 'lastCall',
+      label: t('projects.columns.lastCall'),
+      sort: 'lastCall',
+      numeric: true,
+    },
   ];
 
   const stop = (event: MouseEvent) => event.stopPropagation();
@@ -211,29 +194,20 @@ export function ProjectListCard(props: ProjectListCardProps) {
               t('common.none')
             )}
           </TableCell>
-          <TableCell align="right" className={classes.number}>
-            {format.integer(project.calls)}
-          </TableCell>
-          <TableCell
-            align="right"
-            className={classes.number}
-            title={format.integer(project.totalTokens)}
-          >
+          <TableCell align="right">{format.integer(project.calls)}</TableCell>
+          <TableCell align="right" title={format.integer(project.totalTokens)}>
             {format.compact(project.totalTokens)}
           </TableCell>
-          <TableCell align="right" className={classes.number}>
+          <TableCell align="right">
             <CostLines costs={project.costs} formatCost={costColumn} />
           </TableCell>
-          <TableCell align="right" className={classes.number}>
+          <TableCell align="right">
             {format.percent(project.successRate)}
           </TableCell>
-          <TableCell align="right" className={classes.number}>
+          <TableCell align="right">
             {latencyColumn(project.p95LatencyMs)}
           </TableCell>
-          <TableCell
-            className={classes.number}
-            title={format.dateTime(project.lastCallAt)}
-          >
+          <TableCell align="right" title={format.dateTime(project.lastCallAt)}>
             {format.shortDateTime(project.lastCallAt)}
           </TableCell>
         </TableRow>
@@ -263,54 +237,25 @@ export function ProjectListCard(props: ProjectListCardProps) {
         <QueryErrorPanel error={error} onRetry={onRetry} />
       ) : (
         <>
-          <Box className={classes.scroll}>
-            <Table size="small" className={classes.table}>
-              <TableHead>
-                <TableRow>
-                  {columns.map(column => (
-                    <SortHeaderCell
-                      key={column.id}
-                      field={column.sort}
-                      numeric={column.numeric}
-                      sort={sort}
-                      order={order}
-                      // Names read A to Z; figures biggest first.
-                      firstOrder={column.sort === 'projectId' ? 'asc' : 'desc'}
-                      onSortChange={onSortChange}
-                    >
-                      {column.label}
-                    </SortHeaderCell>
-                  ))}
-                </TableRow>
-              </TableHead>
-              <TableBody>{body}</TableBody>
-            </Table>
-          </Box>
-          <TablePagination
-            component="div"
+          <DataTable
+            minWidth={960}
+            columns={sortableColumns(columns, {
+              sort,
+              order,
+              // Names read A to Z; figures biggest first.
+              firstOrder: field => (field === 'projectId' ? 'asc' : 'desc'),
+              onSortChange,
+            })}
+          >
+            {body}
+          </DataTable>
+          <TablePager
             count={projects?.totalCount ?? 0}
-            // A page beyond the end (shrunk results, old link) shows as the last.
-            page={Math.min(
-              page,
-              Math.max(
-                0,
-                Math.ceil((projects?.totalCount ?? 0) / pageSize) - 1,
-              ),
-            )}
+            page={page}
             rowsPerPage={pageSize}
             rowsPerPageOptions={PROJECT_PAGE_SIZES}
-            onPageChange={(_event, next) => onPageChange(next)}
-            onRowsPerPageChange={event =>
-              onPageSizeChange(Number(event.target.value))
-            }
-            labelRowsPerPage={t('projects.rowsPerPage')}
-            labelDisplayedRows={({ from, to, count }) =>
-              t('projects.displayedRows', {
-                from: format.integer(from),
-                to: format.integer(to),
-                total: format.integer(count),
-              })
-            }
+            onPageChange={onPageChange}
+            onRowsPerPageChange={onPageSizeChange}
           />
         </>
       )}

@@ -91,14 +91,35 @@ describe('QuotaSection', () => {
     expect(card).toHaveTextContent('$75.00 of $100.00 used · 75%');
     expect(card).toHaveTextContent('$25.00 left');
     // It runs out on 8 December, after the month: the budget lasts the month.
+    // Whole days: a forecast from a week of spend has no tenths.
     expect(card).toHaveTextContent(
-      'About 12.5 days left · lasts the month at this rate · likely 9.1–16.2 days',
+      'About 12 days left · lasts the month at this rate · likely 9–16 days',
     );
     expect(within(card).getByRole('progressbar')).toHaveAttribute(
       'aria-valuenow',
       '75',
     );
     expect(screen.queryByText('Provider balances')).not.toBeInTheDocument();
+  });
+
+  it('caps a runway beyond a year instead of counting thousands of days', async () => {
+    const slow: BudgetQuota = {
+      ...budget,
+      runway: runway({
+        daysLeft: 3584.2,
+        daysLeftLow: 2847,
+        daysLeftHigh: 4836.5,
+      }),
+    };
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ budgets: [slow] })),
+    });
+    render(api);
+    const card = await screen.findByTestId('budget-b1');
+    expect(card).toHaveTextContent('More than a year left');
+    expect(card).not.toHaveTextContent('3,584');
+    // The source of the burn is still named.
+    expect(card).toHaveTextContent('from recorded calls');
   });
 
   it('says when a budget is overspent', async () => {
@@ -148,7 +169,7 @@ describe('QuotaSection', () => {
     const card = await screen.findByTestId('balance-or-1-USD');
     expect(card).toHaveTextContent('$120.00');
     expect(card).toHaveTextContent('Last known balance');
-    expect(card).toHaveTextContent('at least 9.1 days');
+    expect(card).toHaveTextContent('at least 9 days');
     expect(within(card).getByRole('link', { name: /Top up/ })).toHaveAttribute(
       'href',
       'https://openrouter.ai/settings/credits',

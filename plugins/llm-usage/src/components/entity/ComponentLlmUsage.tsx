@@ -2,7 +2,15 @@ import { Box, Grid, Typography } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState, Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import type { Entity } from '@backstage/catalog-model';
+import {
+  getEntityRelations,
+  useEntityOwnership,
+} from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { llmUsageAdminPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
+import Alert from '@material-ui/lab/Alert';
 import { llmUsageTranslationRef } from '../../translation';
 import {
   defaultIntervalFor,
@@ -26,12 +34,8 @@ import { ProjectTrendChart } from '../project/ProjectTrendChart';
 import { EntityKeysCard } from './EntityKeysCard';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
-
-/** A 404 for a project id means nothing was reported under it yet. */
-function isNotFound(error: Error): boolean {
-  const status = (error as { response?: { status?: number } }).response?.status;
-  return status === 404 || error.name === 'NotFoundError';
-}
+import { isNotFound } from '../../lib/errors';
+import { readableEntityRef } from '../../lib/readableRefs';
 
 function ProjectUsage(props: { projectId: string }) {
   const { projectId } = props;
@@ -43,6 +47,7 @@ function ProjectUsage(props: { projectId: string }) {
   const trends = useProjectTrends(projectId, range, interval);
   const models = useProjectModels(projectId, range);
 
+  // A 404 for a project id means nothing was reported under it yet.
   if (stats.error && isNotFound(stats.error)) {
     return (
       <EmptyState
@@ -123,6 +128,39 @@ function ProjectUsage(props: { projectId: string }) {
 }
 
 /**
+ * For a viewer who neither owns the service nor is an admin: the figures are
+ * only their own calls (the backend filters them), and who sees the rest.
+ */
+function OwnCallsOnlyNote(props: { entity: Entity }) {
+  const { entity } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const ownership = useEntityOwnership();
+  const admin = usePermission({ permission: llmUsageAdminPermission });
+  if (
+    ownership.loading ||
+    admin.loading ||
+    admin.allowed ||
+    ownership.isOwnedEntity(entity)
+  ) {
+    return null;
+  }
+  const owners = getEntityRelations(entity, RELATION_OWNED_BY).map(ref =>
+    readableEntityRef(
+      `${ref.kind}:${ref.namespace}/${ref.name}`.toLocaleLowerCase('en-US'),
+    ),
+  );
+  return (
+    <Grid item xs={12}>
+      <Alert severity="info" data-testid="own-calls-only">
+        {t('keyWorkspace.entity.ownCallsOnly', {
+          owners: owners.length > 0 ? owners.join(', ') : t('common.none'),
+        })}
+      </Alert>
+    </Grid>
+  );
+}
+
+/**
  * A Component's LLM usage: the Project Detail views for each project id it
  * reports under, and the provider keys linked to it.
  */
@@ -145,6 +183,7 @@ export function ComponentLlmUsage(props: { entity: Entity }) {
           />
         </Grid>
       )}
+      <OwnCallsOnlyNote entity={entity} />
       {projectId && (
         <Grid item xs={12}>
           {/* A new project is a new view: nothing carries over. */}

@@ -14,16 +14,13 @@ import { LlmUsageApi, llmUsageApiRef } from '../../api';
 import { EXPIRING_SOON_DAYS, useFormatters, usePolledQuery } from '../../hooks';
 import { CostLines, QueryErrorPanel } from '../common';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
+import { isNotFound } from '../../lib/errors';
 
 interface CardFacts {
   keys: number;
   expiring: number;
   /** Components: cost of their calls over 30 days. Groups: key spend this month. */
   cost: CostAmount[];
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as { response?: { status?: number } }).response?.status === 404;
 }
 
 async function loadFacts(

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { SWRConfig } from 'swr';
 import {
   TestApiProvider,
   createExtensionTester,
@@ -15,6 +16,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { llmUsageApiRef } from '../../api';
 import {
   mockLlmUsageApi,
@@ -50,18 +52,25 @@ const group: Entity = {
   ],
 };
 
-function renderFor(entity: Entity, api: ReturnType<typeof mockLlmUsageApi>) {
+function renderFor(
+  entity: Entity,
+  api: ReturnType<typeof mockLlmUsageApi>,
+  permission = mockApis.permission(),
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [llmUsageApiRef, api],
-        [permissionApiRef, mockApis.permission()],
+        [permissionApiRef, permission],
         [catalogApiRef, catalogApiMock({ entities: [] })],
       ]}
     >
-      <EntityProvider entity={entity}>
-        <EntityLlmUsageContent />
-      </EntityProvider>
+      {/* usePermission caches answers; each test starts without them. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={entity}>
+          <EntityLlmUsageContent />
+        </EntityProvider>
+      </SWRConfig>
     </TestApiProvider>,
     {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
@@ -115,6 +124,42 @@ describe('EntityLlmUsageContent', () => {
       }),
       expect.anything(),
     );
+  });
+
+  it('tells a viewer who neither owns the service nor is an admin that only their calls show', async () => {
+    const api = mockLlmUsageApi({
+      getProjectStats: jest.fn(async (id: string) => projectStats(id)),
+      getProjectTrends: jest.fn(async (id: string) => projectTrends(id)),
+      getProjectModels: jest.fn(async (id: string) => projectModels(id)),
+      listKeys: keyListFrom([]),
+      listTags: jest.fn(async () => ({ items: [] })),
+    });
+    renderFor(
+      {
+        ...component,
+        relations: [{ type: 'ownedBy', targetRef: 'group:default/ai-team' }],
+      },
+      api,
+      mockApis.permission({ authorize: AuthorizeResult.DENY }),
+    );
+    expect(await screen.findByTestId('own-calls-only')).toHaveTextContent(
+      'You see only your own calls to this service. Its owners (ai-team) and LLM Usage admins see every call.',
+    );
+  });
+
+  it('shows no such note to an admin', async () => {
+    const api = mockLlmUsageApi({
+      getProjectStats: jest.fn(async (id: string) =>
+        projectStats(id, { calls: 4321 }),
+      ),
+      getProjectTrends: jest.fn(async (id: string) => projectTrends(id)),
+      getProjectModels: jest.fn(async (id: string) => projectModels(id)),
+      listKeys: keyListFrom([]),
+      listTags: jest.fn(async () => ({ items: [] })),
+    });
+    renderFor(component, api);
+    expect(await screen.findByText('4,321')).toBeInTheDocument();
+    expect(screen.queryByTestId('own-calls-only')).not.toBeInTheDocument();
   });
 
   it('explains a project nobody reported calls for yet', async () => {

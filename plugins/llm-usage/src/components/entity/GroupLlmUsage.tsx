@@ -1,15 +1,5 @@
 import { useState } from 'react';
-import {
-  Box,
-  Grid,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TablePagination,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { Box, Grid, TableCell, TableRow, Typography } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -25,7 +15,9 @@ import {
 } from '../../hooks';
 import {
   CostLines,
+  DataTable,
   QueryErrorPanel,
+  TablePager,
   RangePicker,
   SectionCard,
 } from '../common';
@@ -44,24 +36,13 @@ function Pager(props: {
   onPageChange: (page: number) => void;
 }) {
   const { count, page, onPageChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
   if (count <= PAGE_SIZE) return null;
   return (
-    <TablePagination
-      component="div"
+    <TablePager
       count={count}
-      page={Math.min(page, Math.ceil(count / PAGE_SIZE) - 1)}
+      page={page}
       rowsPerPage={PAGE_SIZE}
-      rowsPerPageOptions={[]}
-      onPageChange={(_event, next) => onPageChange(next)}
-      labelDisplayedRows={({ from, to, count: total }) =>
-        t('projects.displayedRows', {
-          from: format.integer(from),
-          to: format.integer(to),
-          total: format.integer(total),
-        })
-      }
+      onPageChange={onPageChange}
     />
   );
 }
@@ -94,51 +75,47 @@ function SpendByProject(props: { groupRef: string }) {
     );
   } else {
     body = (
-      <Box overflow="auto">
-        <Table size="small" data-testid="group-projects">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('projects.columns.project')}</TableCell>
-              <TableCell>{t('projects.columns.entity')}</TableCell>
-              <TableCell align="right">{t('projects.columns.calls')}</TableCell>
-              <TableCell align="right">
-                {t('projects.columns.tokens')}
+      <Box>
+        <DataTable
+          testId="group-projects"
+          columns={[
+            { label: t('projects.columns.project') },
+            { label: t('projects.columns.entity') },
+            { label: t('projects.columns.calls'), align: 'right' },
+            { label: t('projects.columns.tokens'), align: 'right' },
+            { label: t('projects.columns.cost'), align: 'right' },
+          ]}
+        >
+          {owned.map(project => (
+            <TableRow key={project.projectId}>
+              <TableCell>
+                <Link
+                  to={`${root}/projects/${encodeURIComponent(
+                    project.projectId,
+                  )}${rangeSearch(range)}`}
+                >
+                  {project.projectId}
+                </Link>
               </TableCell>
-              <TableCell align="right">{t('projects.columns.cost')}</TableCell>
+              <TableCell>
+                {project.entity && (
+                  <EntityRefLink entityRef={project.entity.entityRef}>
+                    {project.entity.title}
+                  </EntityRefLink>
+                )}
+              </TableCell>
+              <TableCell align="right">
+                {format.integer(project.calls)}
+              </TableCell>
+              <TableCell align="right">
+                {format.compact(project.totalTokens)}
+              </TableCell>
+              <TableCell align="right">
+                <CostLines costs={project.costs} />
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {owned.map(project => (
-              <TableRow key={project.projectId}>
-                <TableCell>
-                  <Link
-                    to={`${root}/projects/${encodeURIComponent(
-                      project.projectId,
-                    )}${rangeSearch(range)}`}
-                  >
-                    {project.projectId}
-                  </Link>
-                </TableCell>
-                <TableCell>
-                  {project.entity && (
-                    <EntityRefLink entityRef={project.entity.entityRef}>
-                      {project.entity.title}
-                    </EntityRefLink>
-                  )}
-                </TableCell>
-                <TableCell align="right">
-                  {format.integer(project.calls)}
-                </TableCell>
-                <TableCell align="right">
-                  {format.compact(project.totalTokens)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={project.costs} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </DataTable>
         <Pager
           count={projects.value.totalCount}
           page={page}
@@ -190,37 +167,31 @@ function SpendByMember(props: { groupRef: string }) {
     );
   } else {
     body = (
-      <Box overflow="auto">
-        <Table size="small" data-testid="group-members">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('keyWorkspace.entity.member')}</TableCell>
-              <TableCell align="right">{t('keyWorkspace.tags.keys')}</TableCell>
+      <Box>
+        <DataTable
+          testId="group-members"
+          columns={[
+            { label: t('keyWorkspace.entity.member') },
+            { label: t('keyWorkspace.tags.keys'), align: 'right' },
+            { label: t('keyWorkspace.columns.monthTokens'), align: 'right' },
+            { label: t('keyWorkspace.columns.monthCost'), align: 'right' },
+          ]}
+        >
+          {rows.map(row => (
+            <TableRow key={row.ownerRef}>
+              <TableCell>
+                <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
+              </TableCell>
+              <TableCell align="right">{format.integer(row.keys)}</TableCell>
               <TableCell align="right">
-                {t('keyWorkspace.columns.monthTokens')}
+                {format.integer(row.totalTokens)}
               </TableCell>
               <TableCell align="right">
-                {t('keyWorkspace.columns.monthCost')}
+                <CostLines costs={row.costs} />
               </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map(row => (
-              <TableRow key={row.ownerRef}>
-                <TableCell>
-                  <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
-                </TableCell>
-                <TableCell align="right">{format.integer(row.keys)}</TableCell>
-                <TableCell align="right">
-                  {format.integer(row.totalTokens)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={row.costs} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </DataTable>
         <Pager
           count={spend.value.totalCount}
           page={page}

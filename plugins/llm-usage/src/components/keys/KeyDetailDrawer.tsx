@@ -67,6 +67,11 @@ const useStyles = makeStyles(theme => ({
   field: {
     display: 'grid',
     gridTemplateColumns: '140px 1fr',
+    // On a phone the label sits above its value: ids keep to one line.
+    [theme.breakpoints.down('xs')]: {
+      gridTemplateColumns: '1fr',
+      gap: 0,
+    },
     gap: theme.spacing(1),
     alignItems: 'center',
     padding: theme.spacing(0.5, 0),
@@ -97,27 +102,44 @@ function Field(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Field-by-field differences between an audit event's before and after. */
-export function describeChanges(event: AuditEvent): string[] {
+/**
+ * Field-by-field differences between an audit event's before and after.
+ * Ids found in `names` (e.g. tag ids) read as the names they stand for.
+ */
+export function describeChanges(
+  event: AuditEvent,
+  names: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const before = (event.before ?? {}) as Record<string, unknown>;
   const after = (event.after ?? {}) as Record<string, unknown>;
   if (typeof before !== 'object' || typeof after !== 'object') {
     return [];
   }
   const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const named = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(named);
+    return typeof value === 'string' ? names.get(value) ?? value : value;
+  };
   const show = (value: unknown) =>
-    value === undefined || value === null ? '—' : JSON.stringify(value);
+    value === undefined || value === null
+      ? '—'
+      : JSON.stringify(named(value)).replace(/","/g, '", "');
   return [...fields]
     .filter(f => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
     .sort()
     .map(f => `${f}: ${show(before[f])} → ${show(after[f])}`);
 }
 
-function AuditHistory(props: { keyId: string; reloadToken: number }) {
+function AuditHistory(props: {
+  keyId: string;
+  reloadToken: number;
+  tags: KeyTag[];
+}) {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const events = useKeyAuditEvents(props.keyId, props.reloadToken);
+  const tagNames = new Map(props.tags.map(tag => [tag.id, tag.name]));
   return (
     <QueryContent
       query={events}
@@ -146,7 +168,7 @@ function AuditHistory(props: { keyId: string; reloadToken: number }) {
                 secondary={
                   <>
                     {format.dateTime(event.occurredAt)}
-                    {describeChanges(event).map(line => (
+                    {describeChanges(event, tagNames).map(line => (
                       <span key={line} className={classes.change}>
                         <br />
                         {line}
@@ -391,7 +413,7 @@ function KeyDetails(props: {
       <Divider className={classes.section} />
       <Box className={classes.section}>
         <Typography variant="h6">{t('keyWorkspace.detail.history')}</Typography>
-        <AuditHistory keyId={apiKey.id} reloadToken={reloadToken} />
+        <AuditHistory keyId={apiKey.id} reloadToken={reloadToken} tags={tags} />
       </Box>
     </>
   );

@@ -13,7 +13,6 @@ import {
   API_KEY_STATUSES,
   KEY_EXPIRY_STATES,
   KeyTag,
-  ProviderAccountSummary,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { DateRangeFields, SearchField } from '../common';
@@ -98,7 +97,8 @@ export interface KeyFiltersBarProps {
   onChange: (patch: Partial<KeyFilters>) => void;
   onClear: () => void;
   providers: string[];
-  accounts: ProviderAccountSummary[];
+  /** Accounts to filter by: id and name. */
+  accounts: Array<{ id: string; name: string }>;
   tags: KeyTag[];
 }
 

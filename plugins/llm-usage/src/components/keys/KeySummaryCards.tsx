@@ -33,6 +33,12 @@ export function KeySummaryCards(props: {
       a.balances.some(b => b.currency === currency),
     ).length;
 
+  // A currency none of the viewer's accounts holds gets no card: "— from 0
+  // accounts" read as "no balance" while others' accounts have one.
+  const shownCurrencies = summary
+    ? BALANCE_CURRENCIES.filter(currency => accountsWithBalance(currency) > 0)
+    : BALANCE_CURRENCIES;
+
   return (
     <Grid container spacing={2} data-testid="key-summary">
       <Grid item xs={6} sm={4} md={2}>
@@ -57,7 +63,7 @@ export function KeySummaryCards(props: {
           caption={t('keyWorkspace.summary.expiringSoonCaption')}
         />
       </Grid>
-      {BALANCE_CURRENCIES.map(currency => {
+      {shownCurrencies.map(currency => {
         const balance = balances.find(b => b.currency === currency);
         return (
           <Grid item xs={6} sm={4} md={2} key={currency}>

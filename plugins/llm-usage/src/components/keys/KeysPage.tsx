@@ -17,6 +17,7 @@ import { saveFile } from '../../lib/saveFile';
 import {
   errorMessage,
   useAccounts,
+  useProviders,
   useKeyList,
   useKeyPermissions,
   useKeySummary,
@@ -109,6 +110,7 @@ export function KeysPage() {
   const summary = useKeySummary(reloadToken);
   const tags = useTags(reloadToken);
   const accounts = useAccounts();
+  const installedProviders = useProviders();
   const missingOwnerRefs = useMissingOwnerRefs(keys.value?.items);
   // Registering by hand is offered to admins; owners' rights are checked
   // by the backend against the key as it would be stored.
@@ -255,12 +257,27 @@ export function KeysPage() {
   const manualAccounts = (accounts.value?.items ?? []).filter(
     a => a.manualKeyRegistration,
   );
+  // Every installed provider, and every account the viewer meets: its own
+  // accounts and those of the keys it sees (others' accounts are not listed).
   const providers = [
     ...new Set([
+      ...(installedProviders.value?.items ?? []).map(p => p.id),
       ...(accounts.value?.items ?? []).map(a => a.provider),
+      ...(keys.value?.items ?? []).map(k => k.provider),
       ...filters.providers,
     ]),
   ].sort();
+  const filterAccounts = [
+    ...new Map(
+      [
+        ...(accounts.value?.items ?? []),
+        ...(keys.value?.items ?? []).map(k => ({
+          id: k.accountId,
+          name: k.accountName,
+        })),
+      ].map(a => [a.id, { id: a.id, name: a.name }]),
+    ).values(),
+  ].sort((a, b) => a.name.localeCompare(b.name));
   const openKeyId = params.get('key') ?? undefined;
 
   let body;
@@ -314,6 +331,7 @@ export function KeysPage() {
               {t('keyWorkspace.page.manualRegistration', {
                 accounts: manualAccounts.map(a => a.name).join(', '),
               })}
+              {!canRegister && ` ${t('keyWorkspace.page.registerAdminsOnly')}`}
             </Alert>
           </Grid>
         )}
@@ -339,7 +357,7 @@ export function KeysPage() {
                   onChange={update}
                   onClear={clear}
                   providers={providers}
-                  accounts={accounts.value?.items ?? []}
+                  accounts={filterAccounts}
                   tags={tags.value?.items ?? []}
                 />
                 {canRegister && (accounts.value?.items.length ?? 0) > 0 && (

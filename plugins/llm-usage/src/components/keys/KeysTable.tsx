@@ -2,11 +2,7 @@ import {
   Box,
   Checkbox,
   Link as MuiLink,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
-  TablePagination,
   TableRow,
   Tooltip,
   Typography,
@@ -22,17 +18,13 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
-import { CostLines, SortHeaderCell } from '../common';
+import { CostLines, DataTable, TablePager, sortableColumns } from '../common';
+import type { SortableColumn } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 
 const useStyles = makeStyles(theme => ({
-  scroll: {
-    overflowX: 'auto',
-  },
   table: {
-    minWidth: 1400,
     '& th, & td': {
-      whiteSpace: 'nowrap',
       padding: theme.spacing(0.75, 1),
     },
   },
@@ -43,9 +35,18 @@ const useStyles = makeStyles(theme => ({
     maxWidth: 220,
     whiteSpace: 'normal',
   },
+  // A long name wraps between its words, from the left like the others.
+  name: {
+    textAlign: 'left',
+  },
   hint: {
     fontFamily: 'monospace',
     color: theme.palette.text.secondary,
+    whiteSpace: 'nowrap',
+  },
+  secondary: {
+    color: theme.palette.text.secondary,
+    whiteSpace: 'nowrap',
   },
   orphan: {
     display: 'inline-flex',
@@ -55,8 +56,10 @@ const useStyles = makeStyles(theme => ({
   },
   expires: {
     display: 'flex',
+    flexWrap: 'wrap',
     alignItems: 'center',
     gap: theme.spacing(0.5),
+    whiteSpace: 'nowrap',
   },
 }));
 
@@ -83,12 +86,7 @@ export interface KeysTableProps {
   hide?: Array<'account' | 'owner' | 'component' | 'usage'>;
 }
 
-type Column = {
-  id: string;
-  label: string;
-  sort?: KeySortField;
-  numeric?: boolean;
-};
+type Column = SortableColumn<KeySortField> & { id: string };
 
 /** The key inventory: one row per key, selectable for batch actions. */
 export function KeysTable(props: KeysTableProps) {
@@ -115,25 +113,32 @@ export function KeysTable(props: KeysTableProps) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   // One precision per column for the month's cost of every key.
-  const costColumn = format.moneyColumn(keys.flatMap(key => key.month.cost));
+  const costColumn = format.moneyColumn(
+    keys.flatMap(key => key.month.cost),
+  );
   const shown = (id: string) => !(hide as string[]).includes(id);
 
+  // The account sits under the provider, the masked key under the name and
+  // the provider's limit under the month's cost: at 1440 px the columns
+  // people open the page for (expiry, last use, tokens, cost) fit the card.
+  // Created, tags and service are in the key's drawer too.
   const allColumns: Column[] = [
     {
       id: 'provider',
       label: t('keyWorkspace.columns.provider'),
       sort: 'provider',
     },
-    { id: 'account', label: t('keyWorkspace.columns.account') },
     { id: 'name', label: t('keyWorkspace.columns.name'), sort: 'name' },
     { id: 'status', label: t('keyWorkspace.columns.status'), sort: 'status' },
     { id: 'owner', label: t('keyWorkspace.columns.owner') },
-    { id: 'component', label: t('keyWorkspace.columns.component') },
-    { id: 'tags', label: t('keyWorkspace.columns.tags') },
+    { id: 'component', label: t('keyWorkspace.columns.component'), low: true },
+    { id: 'tags', label: t('keyWorkspace.columns.tags'), low: true },
     {
       id: 'created',
       label: t('keyWorkspace.columns.created'),
       sort: 'createdAt',
+      nowrap: true,
+      low: true,
     },
     {
       id: 'expires',
@@ -144,6 +149,7 @@ export function KeysTable(props: KeysTableProps) {
       id: 'lastUsed',
       label: t('keyWorkspace.columns.lastUsed'),
       sort: 'lastUsedAt',
+      nowrap: true,
     },
     {
       id: 'usage',
@@ -152,12 +158,9 @@ export function KeysTable(props: KeysTableProps) {
       numeric: true,
     },
     { id: 'cost', label: t('keyWorkspace.columns.monthCost'), numeric: true },
-    { id: 'limit', label: t('keyWorkspace.columns.limit'), numeric: true },
   ];
   const columns = allColumns.filter(column =>
-    column.id === 'cost' || column.id === 'limit'
-      ? shown('usage')
-      : shown(column.id),
+    shown(column.id === 'cost' ? 'usage' : column.id),
   );
 
   const pageSelected =
@@ -166,199 +169,192 @@ export function KeysTable(props: KeysTableProps) {
 
   return (
     <Box>
-      <Box className={classes.scroll}>
-        <Table size="small" className={classes.table} data-testid="keys-table">
-          <TableHead>
-            <TableRow>
+      <DataTable
+        minWidth={1400}
+        className={classes.table}
+        testId="keys-table"
+        columns={[
+          !!selectable && {
+            padding: 'checkbox',
+            label: (
+              <Checkbox
+                checked={pageSelected}
+                indeterminate={someSelected && !pageSelected}
+                onChange={e => onTogglePage?.(e.target.checked)}
+                inputProps={{
+                  'aria-label': t('keyWorkspace.batch.selectPage'),
+                }}
+              />
+            ),
+          },
+          ...sortableColumns(columns, {
+            sort,
+            order,
+            firstOrder: () => 'asc',
+            onSortChange,
+          }),
+        ]}
+      >
+        {keys.map(key => {
+          const ownerMissing =
+            !!key.ownerRef && !!missingOwnerRefs?.has(key.ownerRef);
+          return (
+            <TableRow
+              key={key.id}
+              hover
+              selected={selectedIds.has(key.id)}
+              data-testid={`key-row-${key.id}`}
+            >
               {selectable && (
                 <TableCell padding="checkbox">
                   <Checkbox
-                    checked={pageSelected}
-                    indeterminate={someSelected && !pageSelected}
-                    onChange={e => onTogglePage?.(e.target.checked)}
+                    checked={selectedIds.has(key.id)}
+                    onChange={() => onToggle?.(key)}
                     inputProps={{
-                      'aria-label': t('keyWorkspace.batch.selectPage'),
+                      'aria-label': t('keyWorkspace.batch.selectKey', {
+                        name: key.name,
+                      }),
                     }}
                   />
                 </TableCell>
               )}
-              {columns.map(column => (
-                <SortHeaderCell
-                  key={column.id}
-                  field={column.sort}
-                  numeric={column.numeric}
-                  sort={sort}
-                  order={order}
-                  firstOrder="asc"
-                  onSortChange={onSortChange}
+              <TableCell>
+                {key.provider}
+                {shown('account') && <CellCaption text={key.accountName} />}
+              </TableCell>
+              <TableCell>
+                <MuiLink
+                  component="button"
+                  variant="body2"
+                  className={classes.name}
+                  onClick={() => onOpen(key)}
                 >
-                  {column.label}
-                </SortHeaderCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {keys.map(key => {
-              const ownerMissing =
-                !!key.ownerRef && !!missingOwnerRefs?.has(key.ownerRef);
-              return (
-                <TableRow
-                  key={key.id}
-                  hover
-                  selected={selectedIds.has(key.id)}
-                  data-testid={`key-row-${key.id}`}
-                >
-                  {selectable && (
-                    <TableCell padding="checkbox">
-                      <Checkbox
-                        checked={selectedIds.has(key.id)}
-                        onChange={() => onToggle?.(key)}
-                        inputProps={{
-                          'aria-label': t('keyWorkspace.batch.selectKey', {
-                            name: key.name,
-                          }),
-                        }}
-                      />
-                    </TableCell>
+                  {key.name}
+                </MuiLink>
+                {key.maskedHint && <CellCaption text={key.maskedHint} mono />}
+              </TableCell>
+              <TableCell>
+                <KeyStatusChip status={key.status} />
+              </TableCell>
+              {shown('owner') && (
+                <TableCell>
+                  {key.ownerRef && !ownerMissing && (
+                    <EntityRefLink
+                      entityRef={key.ownerRef}
+                      defaultKind="group"
+                    />
                   )}
-                  <TableCell>{key.provider}</TableCell>
-                  {shown('account') && <TableCell>{key.accountName}</TableCell>}
-                  <TableCell>
-                    <MuiLink
-                      component="button"
-                      variant="body2"
-                      onClick={() => onOpen(key)}
+                  {(!key.ownerRef || ownerMissing) && (
+                    <Tooltip
+                      title={
+                        ownerMissing
+                          ? t('keyWorkspace.orphan.missingOwner', {
+                              owner: key.ownerRef ?? '',
+                            })
+                          : t('keyWorkspace.orphan.noOwner')
+                      }
                     >
-                      {key.name}
-                    </MuiLink>
-                    {key.maskedHint && (
-                      <Typography
-                        variant="caption"
-                        component="div"
-                        className={classes.hint}
+                      <span
+                        className={classes.orphan}
+                        data-testid="orphan-flag"
                       >
-                        {key.maskedHint}
-                      </Typography>
+                        <WarningIcon fontSize="small" />
+                        {ownerMissing
+                          ? key.ownerRef
+                          : t('keyWorkspace.orphan.label')}
+                      </span>
+                    </Tooltip>
+                  )}
+                </TableCell>
+              )}
+              {shown('component') && (
+                <TableCell>
+                  {key.componentRef ? (
+                    <EntityRefLink
+                      entityRef={key.componentRef}
+                      defaultKind="component"
+                    />
+                  ) : (
+                    t('common.none')
+                  )}
+                </TableCell>
+              )}
+              <TableCell>
+                <Box className={classes.tags}>
+                  {key.tags.map(tag => (
+                    <TagChip key={tag.id} tag={tag} />
+                  ))}
+                </Box>
+              </TableCell>
+              <TableCell>{format.shortDateTime(key.createdAt)}</TableCell>
+              <TableCell>
+                <Box className={classes.expires}>
+                  {key.expiresAt
+                    ? format.shortDateTime(key.expiresAt)
+                    : t('keyWorkspace.expiry.never')}
+                  <ExpiryChip expiresAt={key.expiresAt} />
+                </Box>
+              </TableCell>
+              <TableCell>{format.shortDateTime(key.lastUsedAt)}</TableCell>
+              {shown('usage') && (
+                <>
+                  <TableCell align="right">
+                    {format.integer(
+                      key.month.inputTokens + key.month.outputTokens,
                     )}
                   </TableCell>
-                  <TableCell>
-                    <KeyStatusChip status={key.status} />
+                  <TableCell align="right">
+                    <CostLines costs={key.month.cost} formatCost={costColumn} />
+                    <KeyLimit apiKey={key} />
                   </TableCell>
-                  {shown('owner') && (
-                    <TableCell>
-                      {key.ownerRef && !ownerMissing && (
-                        <EntityRefLink
-                          entityRef={key.ownerRef}
-                          defaultKind="group"
-                        />
-                      )}
-                      {(!key.ownerRef || ownerMissing) && (
-                        <Tooltip
-                          title={
-                            ownerMissing
-                              ? t('keyWorkspace.orphan.missingOwner', {
-                                  owner: key.ownerRef ?? '',
-                                })
-                              : t('keyWorkspace.orphan.noOwner')
-                          }
-                        >
-                          <span
-                            className={classes.orphan}
-                            data-testid="orphan-flag"
-                          >
-                            <WarningIcon fontSize="small" />
-                            {ownerMissing
-                              ? key.ownerRef
-                              : t('keyWorkspace.orphan.label')}
-                          </span>
-                        </Tooltip>
-                      )}
-                    </TableCell>
-                  )}
-                  {shown('component') && (
-                    <TableCell>
-                      {key.componentRef ? (
-                        <EntityRefLink
-                          entityRef={key.componentRef}
-                          defaultKind="component"
-                        />
-                      ) : (
-                        t('common.none')
-                      )}
-                    </TableCell>
-                  )}
-                  <TableCell>
-                    <Box className={classes.tags}>
-                      {key.tags.map(tag => (
-                        <TagChip key={tag.id} tag={tag} />
-                      ))}
-                    </Box>
-                  </TableCell>
-                  <TableCell>{format.shortDateTime(key.createdAt)}</TableCell>
-                  <TableCell>
-                    <Box className={classes.expires}>
-                      {key.expiresAt
-                        ? format.shortDateTime(key.expiresAt)
-                        : t('keyWorkspace.expiry.never')}
-                      <ExpiryChip expiresAt={key.expiresAt} />
-                    </Box>
-                  </TableCell>
-                  <TableCell>{format.shortDateTime(key.lastUsedAt)}</TableCell>
-                  {shown('usage') && (
-                    <>
-                      <TableCell align="right">
-                        {format.integer(
-                          key.month.inputTokens + key.month.outputTokens,
-                        )}
-                      </TableCell>
-                      <TableCell align="right">
-                        <CostLines
-                          costs={key.month.cost}
-                          formatCost={costColumn}
-                        />
-                      </TableCell>
-                      <TableCell align="right">
-                        <KeyLimit apiKey={key} />
-                      </TableCell>
-                    </>
-                  )}
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
-      </Box>
+                </>
+              )}
+            </TableRow>
+          );
+        })}
+      </DataTable>
       {onPageChange && page !== undefined && pageSize !== undefined && (
-        <TablePagination
-          component="div"
+        <TablePager
           count={total}
           page={page}
           rowsPerPage={pageSize}
-          rowsPerPageOptions={[...(pageSizes ?? [pageSize])]}
-          onPageChange={(_event, next) => onPageChange(next)}
-          onRowsPerPageChange={e => onPageSizeChange?.(Number(e.target.value))}
-          labelRowsPerPage={t('projects.rowsPerPage')}
-          labelDisplayedRows={({ from, to, count }) =>
-            t('projects.displayedRows', {
-              from: String(from),
-              to: String(to),
-              total: String(count),
-            })
-          }
+          rowsPerPageOptions={pageSizes ?? [pageSize]}
+          onPageChange={onPageChange}
+          onRowsPerPageChange={onPageSizeChange}
         />
       )}
     </Box>
   );
 }
 
-/** "used / limit" when the provider reports a spend limit for the key. */
+/** "Used / limit" under the month's cost when the provider reports either. */
 function KeyLimit(props: { apiKey: ApiKey }) {
   const { limit, providerUsage } = props.apiKey;
   const format = useFormatters();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   if (!limit && !providerUsage) {
-    return <>{t('common.none')}</>;
+    return null;
   }
   const used = providerUsage ? format.money(providerUsage) : t('common.none');
-  return <>{limit ? `${used} / ${format.money(limit)}` : used}</>;
+  return (
+    <CellCaption
+      text={`${t('keyWorkspace.columns.limit')}: ${
+        limit ? `${used} / ${format.money(limit)}` : used
+      }`}
+    />
+  );
+}
+
+/** A small grey line under a cell's value: the account, the masked key. */
+function CellCaption(props: { text: string; mono?: boolean }) {
+  const classes = useStyles();
+  return (
+    <Typography
+      variant="caption"
+      component="div"
+      className={props.mono ? classes.hint : classes.secondary}
+    >
+      {props.text}
+    </Typography>
+  );
 }

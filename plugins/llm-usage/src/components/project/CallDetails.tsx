@@ -17,6 +17,10 @@ const useStyles = makeStyles(theme => ({
     maxHeight: 240,
     overflow: 'auto',
   },
+  id: {
+    fontFamily: 'monospace',
+    wordBreak: 'break-all',
+  },
   error: {
     color: theme.palette.error.main,
     whiteSpace: 'pre-wrap',
@@ -54,6 +58,16 @@ export function CallDetails(props: { call: CallRecord }) {
           ) : (
             t('calls.details.noError')
           )}
+        </Field>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <Field label={t('calls.columns.id')}>
+          <span className={classes.id}>{call.id}</span>
+        </Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.columns.type')}>
+          {t(`calls.types.${call.type}`)}
         </Field>
       </Grid>
       <Grid item xs={6} md={3}>

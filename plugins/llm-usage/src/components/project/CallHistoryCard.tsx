@@ -4,10 +4,7 @@ import {
   Button,
   IconButton,
   MenuItem,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
@@ -28,27 +25,16 @@ import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
+  DataTable,
   ExportMenu,
   QueryErrorPanel,
   SectionCard,
-  SortLabel,
   StatusDot,
+  sortableColumns,
 } from '../common';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
-  scroll: {
-    overflowX: 'auto',
-  },
-  table: {
-    minWidth: 880,
-    '& th, & td': {
-      whiteSpace: 'nowrap',
-    },
-  },
-  nowrap: {
-    whiteSpace: 'nowrap',
-  },
   id: {
     fontFamily: 'monospace',
     maxWidth: 160,
@@ -62,7 +48,7 @@ const useStyles = makeStyles(theme => ({
       whiteSpace: 'normal',
     },
   },
-  // On a phone the table scrolls sideways; the details stay in view.
+  // If the table scrolls sideways, the details stay in view.
   detailsContent: {
     position: 'sticky',
     left: theme.spacing(2),
@@ -160,19 +146,24 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
       return next;
     });
 
-  const sortLabel = (field: CallSortField, label: string) => (
-    <SortLabel
-      field={field}
-      sort={sort}
-      order={order}
-      firstOrder="desc"
-      onSortChange={onSortChange}
-    >
-      {label}
-    </SortLabel>
-  );
-
-  const columnCount = 9;
+  const columns = [
+    { padding: 'checkbox' as const },
+    ...sortableColumns<CallSortField>(
+      [
+        { label: t('calls.columns.status') },
+        { label: t('calls.columns.time'), sort: 'time', nowrap: true },
+        // The id is in the call's details too.
+        { label: t('calls.columns.id'), low: true },
+        { label: t('calls.columns.model'), nowrap: true },
+        { label: t('calls.columns.type'), low: true },
+        { label: t('calls.columns.tokens'), numeric: true },
+        { label: t('calls.columns.latency'), sort: 'latency', numeric: true },
+        { label: t('calls.columns.cost'), numeric: true },
+      ],
+      { sort, order, firstOrder: () => 'desc', onSortChange },
+    ),
+  ];
+  const columnCount = columns.length;
   const modelOptions =
     model && !models.includes(model) ? [model, ...models] : models;
 
@@ -283,22 +274,20 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             <TableCell>
               <StatusDot status={call.status} label={statusLabel} />
             </TableCell>
-            <TableCell className={classes.nowrap}>
-              {format.dateTime(call.timestamp)}
-            </TableCell>
+            <TableCell>{format.dateTime(call.timestamp)}</TableCell>
             <TableCell className={classes.id} title={call.id}>
               {call.id}
             </TableCell>
-            <TableCell className={classes.nowrap}>{call.model}</TableCell>
+            <TableCell>{call.model}</TableCell>
             <TableCell>{t(`calls.types.${call.type}`)}</TableCell>
-            <TableCell align="right" className={classes.nowrap}>
+            <TableCell align="right">
               {format.integer(call.inputTokens)} /{' '}
               {format.integer(call.outputTokens)}
             </TableCell>
-            <TableCell align="right" className={classes.nowrap}>
+            <TableCell align="right">
               {durationColumn(call.durationMs)}
             </TableCell>
-            <TableCell align="right" className={classes.nowrap}>
+            <TableCell align="right">
               {costColumn({ currency: call.currency, amount: call.cost })}
             </TableCell>
           </TableRow>
@@ -327,33 +316,9 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
         <QueryErrorPanel error={error} onRetry={onRetry} />
       ) : (
         <>
-          <Box className={classes.scroll}>
-            <Table size="small" className={classes.table}>
-              <TableHead>
-                <TableRow>
-                  <TableCell padding="checkbox" />
-                  <TableCell>{t('calls.columns.status')}</TableCell>
-                  <TableCell sortDirection={sort === 'time' ? order : false}>
-                    {sortLabel('time', t('calls.columns.time'))}
-                  </TableCell>
-                  <TableCell>{t('calls.columns.id')}</TableCell>
-                  <TableCell>{t('calls.columns.model')}</TableCell>
-                  <TableCell>{t('calls.columns.type')}</TableCell>
-                  <TableCell align="right">
-                    {t('calls.columns.tokens')}
-                  </TableCell>
-                  <TableCell
-                    align="right"
-                    sortDirection={sort === 'latency' ? order : false}
-                  >
-                    {sortLabel('latency', t('calls.columns.latency'))}
-                  </TableCell>
-                  <TableCell align="right">{t('calls.columns.cost')}</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>{rows}</TableBody>
-            </Table>
-          </Box>
+          <DataTable minWidth={880} columns={columns}>
+            {rows}
+          </DataTable>
           <Box className={classes.paging}>
             <TextField
               select

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
+import { EmptyState, LinkButton } from '@backstage/core-components';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
@@ -23,6 +24,7 @@ import {
   useUsageExports,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
+import { isNotFound } from '../../lib/errors';
 import {
   LlmUsageLayout,
   OptionToggle,
@@ -164,14 +166,40 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     modelContent = <ModelDistributionChart models={models.value.models} />;
   }
 
+  const layout = {
+    title: projectId,
+    pageTitle: `${projectId} · ${t('page.title')}`,
+    type: t('page.allProjects'),
+    typeLink: `${paths.dashboard()}${rangeSearch(range)}`,
+  };
+
+  // Missing and hidden projects answer alike: one page-level state instead
+  // of an error panel per section, and no export or live controls.
+  if (stats.error && isNotFound(stats.error)) {
+    return (
+      <LlmUsageLayout {...layout}>
+        <Box data-testid="project-not-found">
+          <EmptyState
+            missing="data"
+            title={t('project.notFound.title', { projectId })}
+            description={t('project.notFound.description')}
+            action={
+              <LinkButton
+                variant="contained"
+                color="primary"
+                to={layout.typeLink}
+              >
+                {t('page.allProjects')}
+              </LinkButton>
+            }
+          />
+        </Box>
+      </LlmUsageLayout>
+    );
+  }
+
   return (
-    <LlmUsageLayout
-      title={projectId}
-      pageTitle={`${projectId} · ${t('page.title')}`}
-      subtitle={subtitle}
-      type={t('page.allProjects')}
-      typeLink={`${paths.dashboard()}${rangeSearch(range)}`}
-    >
+    <LlmUsageLayout {...layout} subtitle={subtitle}>
       <Box mb={2}>
         <RangePicker
           value={range}

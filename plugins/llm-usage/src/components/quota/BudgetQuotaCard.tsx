@@ -4,6 +4,7 @@ import type { BudgetQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
 import { RunwayText } from './RunwayText';
+import { readableEntityRef } from '../../lib/readableRefs';
 
 const useStyles = makeStyles(theme => ({
   card: {
@@ -35,7 +36,7 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
   if (quota.progress >= 1) barClass = classes.over;
   else if (quota.progress >= 0.8) barClass = classes.warning;
   const target = t(`quotaViews.target.${budget.targetType}`, {
-    ref: budget.targetRef,
+    ref: readableEntityRef(budget.targetRef),
   });
 
   return (

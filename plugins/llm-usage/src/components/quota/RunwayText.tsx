@@ -11,15 +11,17 @@ export interface RunwayTextProps {
   periodEnd?: string;
 }
 
+/** Runways longer than this read "more than a year". */
+const RUNWAY_CAP_DAYS = 365;
+
 /** "About 12 days left, likely 9–16 days", with the burn it is based on. */
 export function RunwayText(props: RunwayTextProps) {
   const { runway, periodEnd } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
+  // Whole days: a tenth of a day is noise in a forecast from a week of spend.
   const days = (value: number) =>
-    new Intl.NumberFormat(format.locale, { maximumFractionDigits: 1 }).format(
-      value,
-    );
+    format.integer(Math.max(1, Math.floor(value)));
 
   let headline: string;
   let range: string | undefined;
@@ -27,6 +29,11 @@ export function RunwayText(props: RunwayTextProps) {
     headline = t('quotaViews.runway.noBurn');
   } else if (runway.daysLeft === 0) {
     headline = t('quotaViews.runway.usedUp');
+  } else if (runway.daysLeft > RUNWAY_CAP_DAYS) {
+    // Beyond a year the burn of one week says nothing precise.
+    headline = t('quotaViews.runway.overYear');
+  } else if (runway.daysLeft < 1) {
+    headline = t('quotaViews.runway.underDay');
   } else {
     headline = t('quotaViews.runway.days', { days: days(runway.daysLeft) });
     if (
@@ -36,19 +43,15 @@ export function RunwayText(props: RunwayTextProps) {
     ) {
       headline = `${headline} · ${t('quotaViews.runway.lastsPeriod')}`;
     }
-    if (runway.daysLeftLow !== null && runway.daysLeftHigh === null) {
-      range = t('quotaViews.runway.rangeOpen', {
-        low: days(runway.daysLeftLow),
-      });
-    } else if (
-      runway.daysLeftLow !== null &&
-      runway.daysLeftHigh !== null &&
-      runway.daysLeftLow !== runway.daysLeftHigh
-    ) {
-      range = t('quotaViews.runway.range', {
-        low: days(runway.daysLeftLow),
-        high: days(runway.daysLeftHigh),
-      });
+    const low = runway.daysLeftLow === null ? null : days(runway.daysLeftLow);
+    const high =
+      runway.daysLeftHigh === null || runway.daysLeftHigh > RUNWAY_CAP_DAYS
+        ? null
+        : days(runway.daysLeftHigh);
+    if (low !== null && high === null) {
+      range = t('quotaViews.runway.rangeOpen', { low });
+    } else if (low !== null && high !== null && low !== high) {
+      range = t('quotaViews.runway.range', { low, high });
     }
   }
   const source = {
@@ -61,7 +64,12 @@ export function RunwayText(props: RunwayTextProps) {
     <div data-testid="runway">
       <Typography variant="body2">
         <strong>{headline}</strong>
-        {range ? ` · ${range}` : ''}
+        {range && (
+          <>
+            {' · '}
+            <span style={{ whiteSpace: 'nowrap' }}>{range}</span>
+          </>
+        )}
       </Typography>
       {runway.daysLeft !== null && (
         <Typography variant="caption" color="textSecondary">
