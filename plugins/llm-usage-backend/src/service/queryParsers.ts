@@ -104,10 +104,15 @@ const projectListSchema = z
   })
   .strict();
 
-export function parseProjectListQuery(query: unknown, now = Date.now()) {
-  const parsed = parseQuery(projectListSchema, query);
-  return { ...parsed, ...resolveRange(parsed, now) };
+/** A parser of a query with a range: its fields, and the range resolved. */
+function rangedQuery<T extends z.ZodTypeAny>(schema: T) {
+  return (query: unknown, now = Date.now()): z.output<T> & RangeParams => {
+    const parsed = parseQuery(schema, query);
+    return { ...parsed, ...resolveRange(parsed, now) };
+  };
 }
+
+export const parseProjectListQuery = rangedQuery(projectListSchema);
 
 const trendsShape = {
   ...rangeShape,
@@ -179,10 +184,7 @@ const projectExportSchema = projectListSchema
   .strict();
 
 /** The project list's filters and sort, without paging, plus `format`. */
-export function parseProjectExportQuery(query: unknown, now = Date.now()) {
-  const parsed = parseQuery(projectExportSchema, query);
-  return { ...parsed, ...resolveRange(parsed, now) };
-}
+export const parseProjectExportQuery = rangedQuery(projectExportSchema);
 
 const callExportSchema = callListSchema
   .omit({ limit: true, cursor: true })
@@ -190,10 +192,7 @@ const callExportSchema = callListSchema
   .strict();
 
 /** The call history's filters and sort, without paging, plus `format`. */
-export function parseCallExportQuery(query: unknown, now = Date.now()) {
-  const parsed = parseQuery(callExportSchema, query);
-  return { ...parsed, ...resolveRange(parsed, now) };
-}
+export const parseCallExportQuery = rangedQuery(callExportSchema);
 
 const projectIdSchema = z.string().trim().min(1).max(255);
 
