@@ -180,12 +180,29 @@ export const DEMO_PROJECTS: DemoProject[] = [
   },
 ];
 
-const ERROR_REASONS = [
-  'rate_limit_exceeded: Rate limit reached for requests',
+const RATE_LIMITED = 'rate_limit_exceeded: Rate limit reached for requests';
+const TOO_LONG =
+  'context_length_exceeded: Input is longer than the model context window';
+const OUTAGE_REASONS = [
   'upstream_timeout: The provider did not answer within 60s',
-  'context_length_exceeded: Input is longer than the model context window',
   'server_error: The server had an error while processing your request',
 ];
+
+/**
+ * Why a demo call failed, in keeping with the call: a provider outage
+ * (a burst) times out or errors, a context-length error needs a long input,
+ * anything else was rate limited.
+ */
+function failureReason(
+  draw: number,
+  inBurst: boolean,
+  longInput: boolean,
+): string {
+  if (inBurst) {
+    return OUTAGE_REASONS[Math.floor(draw * OUTAGE_REASONS.length)];
+  }
+  return longInput && draw < 0.5 ? TOO_LONG : RATE_LIMITED;
+}
 
 export interface DemoOptions {
   days: number;
@@ -280,7 +297,11 @@ export function* generateDemoCalls(
         type: model.type,
         status,
         errorReason: failed
-          ? ERROR_REASONS[Math.floor(random() * ERROR_REASONS.length)]
+          ? failureReason(
+              random(),
+              inBurst,
+              inputTokens > 2 * model.medianInputTokens,
+            )
           : null,
         durationMs,
         ttftMs:

@@ -54,6 +54,23 @@ describe.each(databases.eachSupportedId())(
         'failed',
         'succeeded',
       ]);
+      // Every account's failed runs name its own provider.
+      const failures: Array<{ provider: string; error: string }> = await knex(
+        'llm_usage_sync_runs as r',
+      )
+        .join('llm_usage_accounts as a', 'a.id', 'r.account_id')
+        .where('r.status', 'failed')
+        .select('a.provider', 'r.error');
+      expect(new Set(failures.map(f => f.provider)).size).toBe(4);
+      const names: Record<string, RegExp> = {
+        openai: /^OpenAI /,
+        anthropic: /^Anthropic /,
+        openrouter: /^OpenRouter /,
+        volcengine: /^Volcengine /,
+      };
+      for (const { provider, error } of failures) {
+        expect(error).toMatch(names[provider]);
+      }
     });
 
     it('derives provider usage from the demo calls of the demo keys', async () => {

@@ -84,6 +84,14 @@ const ACCOUNTS: DemoAccount[] = [
   },
 ];
 
+/** How the sync errors of the demo name each provider. */
+const PROVIDER_NAMES: Record<string, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  openrouter: 'OpenRouter',
+  volcengine: 'Volcengine Ark',
+};
+
 /** Project → owner and the catalog component using it (see examples/). */
 const PROJECT_OWNERS: Record<
   string,
@@ -275,10 +283,13 @@ export async function seedDemoAccounts(
       await trx(BALANCES_TABLE).insert(readings);
 
       // Sync history: hourly usage runs for the last day, daily key runs.
+      // Each account's failures name its own provider.
       const runError =
         account.provider === 'anthropic'
           ? 'Anthropic rejected the credentials (401): invalid x-api-key (demo)'
-          : 'OpenAI kept failing after 4 attempts: 503 Service Unavailable (demo)';
+          : `${
+              PROVIDER_NAMES[account.provider]
+            } kept failing after 4 attempts: 503 Service Unavailable (demo)`;
       const runs = [];
       for (let hour = 24; hour >= 1; hour--) {
         const failed =
