@@ -107,6 +107,18 @@ describe.each(databases.eachSupportedId())(
       const cost = Number(row.cost_nanos);
       expect(cost).toBeGreaterThanOrEqual(1_960_000_000);
       expect(cost).toBeLessThanOrEqual(2_080_000_000);
+      // The balance falls from yesterday's reading to today's by exactly
+      // what the provider charged, so history and runway tell one story.
+      const readings: Array<{ available_nanos: string | number }> = await knex(
+        'llm_usage_balances',
+      )
+        .where({ account_id: 'demo-openai' })
+        .orderBy('read_at', 'desc')
+        .limit(2);
+      expect(
+        BigInt(readings[1].available_nanos) -
+          BigInt(readings[0].available_nanos),
+      ).toBe(BigInt(row.cost_nanos));
       // Re-running replaces, never doubles.
       expect(await seedDemoProviderUsage(knex, NOW)).toBe(1);
       expect(await knex('llm_usage_provider_usage')).toHaveLength(1);

@@ -262,24 +262,12 @@ export async function seedDemoAccounts(
         }
       }
 
-      // A balance reading per day for 30 days: spending down, one top-up.
-      const [available, total] = account.balance;
-      const readings = [];
-      for (let day = 29; day >= 0; day--) {
-        const spent = day * (available / 60) * (0.8 + random() * 0.4);
-        const topUp = day > 12 ? available * 0.5 : 0;
-        readings.push({
-          account_id: account.id,
-          currency: account.currency,
-          available_nanos: nanos(available + spent - topUp).toString(),
-          total_nanos: total === null ? null : nanos(total).toString(),
-          used_nanos:
-            total === null
-              ? null
-              : nanos(total - (available + spent - topUp)).toString(),
-          read_at: today - day * DAY_MS + 9 * HOUR_MS,
-        });
-      }
+      // A first balance history, before any call exists; replaced by one
+      // made of the provider's charges once the demo calls are in.
+      const [available] = account.balance;
+      const readings = balanceReadings(account, today, day =>
+        nanos(day * (available / 60) * (0.8 + random() * 0.4)),
+      );
       await trx(BALANCES_TABLE).insert(readings);
 
       // Sync history: hourly usage runs for the last day, daily key runs.
@@ -311,6 +299,34 @@ export async function seedDemoAccounts(
     }
   });
   return true;
+}
+
+/**
+ * A balance reading per day at 09:00 UTC for 30 days, ending at today's
+ * balance: each earlier reading is today's plus what was charged since
+ * (`spentSince(days ago)`), less one top-up of half the balance 12 days ago.
+ */
+function balanceReadings(
+  account: DemoAccount,
+  today: number,
+  spentSince: (daysAgo: number) => bigint,
+) {
+  const [available, total] = account.balance;
+  const readings = [];
+  for (let day = 29; day >= 0; day--) {
+    const topUp = day > 12 ? nanos(available * 0.5) : 0n;
+    const availableNanos = nanos(available) + spentSince(day) - topUp;
+    readings.push({
+      account_id: account.id,
+      currency: account.currency,
+      available_nanos: availableNanos.toString(),
+      total_nanos: total === null ? null : nanos(total).toString(),
+      used_nanos:
+        total === null ? null : (nanos(total) - availableNanos).toString(),
+      read_at: today - day * DAY_MS + 9 * HOUR_MS,
+    });
+  }
+  return readings;
 }
 
 /**
@@ -389,6 +405,21 @@ export async function seedDemoProviderUsage(
       .delete();
     for (const part of chunk(usage, 500)) {
       await trx(PROVIDER_USAGE_TABLE).insert(part);
+    }
+    // The balance history falls by what the provider charged, so the
+    // runway from the charges and the history agree.
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    for (const account of ACCOUNTS) {
+      const charged = usage.filter(
+        u => u.account_id === account.id && u.currency === account.currency,
+      );
+      const readings = balanceReadings(account, today, daysAgo =>
+        charged
+          .filter(u => u.day_start >= today - daysAgo * DAY_MS)
+          .reduce((sum, u) => sum + BigInt(u.cost_nanos), 0n),
+      );
+      await trx(BALANCES_TABLE).where('account_id', account.id).delete();
+      await trx(BALANCES_TABLE).insert(readings);
     }
   });
   return usage.length;
