@@ -1,5 +1,6 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
+import type { z as zod } from 'zod/v3';
 import { llmUsageKeyReadPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { KeyRecord, KeyStore } from '../keys/KeyStore';
 import { formatNanos } from '../lib/money';
@@ -29,6 +30,24 @@ function describeKey(key: KeyRecord, now: number) {
       key.expiresAt === null
         ? null
         : Math.floor((key.expiresAt - now) / DAY_MS),
+  };
+}
+
+/** The output schema of describeKey. */
+function describedKeyShape(z: typeof zod) {
+  return {
+    id: z.string(),
+    name: z.string(),
+    provider: z.string(),
+    maskedHint: z.string().nullable(),
+    status: z.string(),
+    ownerRef: z.string().nullable(),
+    componentRef: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    daysLeft: z
+      .number()
+      .nullable()
+      .describe('Whole days until expiry; negative once expired'),
   };
 }
 
@@ -66,22 +85,7 @@ export function registerKeyActions(options: KeyActionsOptions) {
         z.object({
           withinDays: z.number(),
           total: z.number().describe('Matching keys, beyond the limit too'),
-          keys: z.array(
-            z.object({
-              id: z.string(),
-              name: z.string(),
-              provider: z.string(),
-              maskedHint: z.string().nullable(),
-              status: z.string(),
-              ownerRef: z.string().nullable(),
-              componentRef: z.string().nullable(),
-              expiresAt: z.string().nullable(),
-              daysLeft: z
-                .number()
-                .nullable()
-                .describe('Whole days until expiry; negative once expired'),
-            }),
-          ),
+          keys: z.array(z.object(describedKeyShape(z))),
         }),
     },
     action: async ({ input, credentials }) => {
@@ -130,15 +134,7 @@ export function registerKeyActions(options: KeyActionsOptions) {
           .object({ amount: z.string(), currency: z.string() })
           .nullable();
         return z.object({
-          id: z.string(),
-          name: z.string(),
-          provider: z.string(),
-          maskedHint: z.string().nullable(),
-          status: z.string(),
-          ownerRef: z.string().nullable(),
-          componentRef: z.string().nullable(),
-          expiresAt: z.string().nullable(),
-          daysLeft: z.number().nullable(),
+          ...describedKeyShape(z),
           lastUsedAt: z.string().nullable(),
           syncedAt: z.string().nullable(),
           lastError: z.string().nullable(),

@@ -1,4 +1,5 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { z as zod } from 'zod/v3';
 import type { UsageReports } from '../reports/UsageReports';
 import { parseRangeQuery } from '../service/queryParsers';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
@@ -11,6 +12,13 @@ export interface UsageActionsOptions {
 
 const RANGE_HINT =
   'ISO 8601 date-time; the range defaults to the last 30 days and may span at most 400 days';
+
+/** The optional range an action takes, and the one it answers for. */
+const rangeInput = (z: typeof zod) => ({
+  from: z.string().optional().describe(`Start; ${RANGE_HINT}`),
+  to: z.string().optional().describe('End (exclusive); default now'),
+});
+const rangeOutput = (z: typeof zod) => ({ from: z.string(), to: z.string() });
 
 /**
  * Assistant actions (served to MCP clients by the MCP actions backend). Each
@@ -44,13 +52,11 @@ export function registerUsageActions(options: UsageActionsOptions) {
             .describe(
               'A catalog entity ref such as group:default/team-a or component:default/support-bot',
             ),
-          from: z.string().optional().describe(`Start; ${RANGE_HINT}`),
-          to: z.string().optional().describe('End (exclusive); default now'),
+          ...rangeInput(z),
         }),
       output: z =>
         z.object({
-          from: z.string(),
-          to: z.string(),
+          ...rangeOutput(z),
           projectIds: z
             .array(z.string())
             .describe('Projects with calls in the range that the caller sees'),
@@ -105,13 +111,11 @@ export function registerUsageActions(options: UsageActionsOptions) {
             .default('USD')
             .describe('Costs in other currencies are not converted'),
           limit: z.number().int().min(1).max(100).default(10),
-          from: z.string().optional().describe(`Start; ${RANGE_HINT}`),
-          to: z.string().optional().describe('End (exclusive); default now'),
+          ...rangeInput(z),
         }),
       output: z =>
         z.object({
-          from: z.string(),
-          to: z.string(),
+          ...rangeOutput(z),
           by: z.enum(['project', 'model']),
           currency: z.string(),
           spenders: z.array(
