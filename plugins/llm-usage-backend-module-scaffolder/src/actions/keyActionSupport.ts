@@ -1,0 +1,100 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { CreateProviderKeyResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { z } from 'zod/v3';
+import { LlmUsageKeysClient } from '../LlmUsageKeysClient';
+
+/** The zod the scaffolder hands to schema functions. */
+type Zod = typeof z;
+
+/** What the key actions need from the backend they run in. @public */
+export interface LlmUsageKeyActionOptions {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  /**
+   * Whether the scaffolder persists step outputs (`scaffolder.taskRecovery`):
+   * the actions then refuse to run, since the secret would be stored in plain
+   * text in the scaffolder's database.
+   */
+  taskRecoveryEnabled?: boolean;
+  /** For tests. */
+  now?: () => number;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The outputs both actions give for the key they created. */
+export const createdKeyOutputs = {
+  keyId: (z: Zod) =>
+    z.string().describe('The new key’s id in the LLM Usage inventory'),
+  providerKeyId: (z: Zod) =>
+    z.string().nullable().describe('The provider’s id of the new key'),
+  maskedHint: (z: Zod) =>
+    z
+      .string()
+      .nullable()
+      .describe('The masked key (e.g. `sk-…abcd`), safe to show'),
+  secret: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'SECRET: the new key itself, handed over once. Pass it only into the input of a step ' +
+          'that stores it in a secret store; never into `output:`, a file, a log or a catalog entity.',
+      ),
+};
+
+/** A client that acts as the person running the template. */
+export async function keysClientFor(
+  ctx: Pick<ActionContext<any>, 'getInitiatorCredentials'>,
+  options: LlmUsageKeyActionOptions,
+): Promise<LlmUsageKeysClient> {
+  return new LlmUsageKeysClient({
+    discovery: options.discovery,
+    auth: options.auth,
+    onBehalfOf: await ctx.getInitiatorCredentials(),
+  });
+}
+
+/**
+ * Step outputs live in memory between steps, unless task recovery is on:
+ * then the scaffolder writes them to its database as they are.
+ */
+export function assertSecretStaysInMemory(
+  actionId: string,
+  options: LlmUsageKeyActionOptions,
+) {
+  if (options.taskRecoveryEnabled) {
+    throw new InputError(
+      `${actionId} hands a new API key to the next step as an output, and with ` +
+        'scaffolder.taskRecovery.enabled the scaffolder stores step outputs in its database ' +
+        'in plain text. Turn task recovery off to use this action.',
+    );
+  }
+}
+
+/**
+ * Hands the created key to the next steps. The scaffolder's step logger
+ * redacts the strings it is given (an addition to LoggerService, hence the
+ * check): anything this step logs after this point shows `***` instead.
+ */
+export function handOverCreatedKey(
+  ctx: ActionContext<any, any>,
+  created: CreateProviderKeyResponse,
+) {
+  const logger = ctx.logger as LoggerService & {
+    addRedactions?: (redactions: Iterable<string>) => void;
+  };
+  logger.addRedactions?.([created.secret]);
+  ctx.output('keyId', created.key.id);
+  ctx.output('providerKeyId', created.key.providerKeyId);
+  ctx.output('maskedHint', created.key.maskedHint);
+  ctx.output('secret', created.secret);
+}
+
+/** `YYYY-MM-DD` (UTC) of an epoch time. */
+export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
