@@ -21,6 +21,9 @@ import { fakeProviderModule } from '../__testUtils__/providerBackend';
  * fails here until it has an example below and records an audit event.
  */
 
+// A backend and some 35 requests: longer than Jest's 5 s on a loaded machine.
+jest.setTimeout(120_000);
+
 const BASE = '/api/llm-usage';
 const databases = createTestDatabases();
 
@@ -293,6 +296,11 @@ const EXAMPLES: Record<string, Example> = {
       api.put('/digests/preferences', { ownerRef: TEAM_A, weekly: false }),
     action: 'digest.preferences.update',
     target: () => TEAM_A,
+  },
+  'PUT /preferences/language': {
+    send: api => api.put('/preferences/language', { language: 'de' }),
+    action: 'language.preference.update',
+    target: () => ADMIN,
   },
   'GET /usage/projects/export': {
     send: api => api.get('/usage/projects/export?format=csv'),

@@ -10,8 +10,9 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod/v3';
 import { actorRefOf, type AuditLog } from '../audit/AuditLog';
-import { parseInput } from '../lib/parseInput';
+import { parseInput, parseQuery } from '../lib/parseInput';
 import type { CallRepricer } from '../pricing/CallRepricer';
 import { type PriceBook, toEntry } from '../pricing/PriceBook';
 import type { PriceStore } from '../pricing/PriceStore';
@@ -92,6 +93,8 @@ export async function createPricesRouter(options: {
 
   router.get('/prices', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    // No filters: an unknown parameter is refused rather than ignored.
+    parseQuery(z.object({}).strict(), req.query);
     const body: ListPricesResponse = { items: await prices.entries() };
     res.json(body);
   });
