@@ -10,19 +10,13 @@
  * (issue 2), pass or fail, and the 1-minute load average when it was taken,
  * since the machine may be shared. Not a test: it measures.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { llmUsagePlugin } from '../src/plugin';
 import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
 import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
@@ -33,6 +27,7 @@ import { CallRollup } from '../src/rollup/CallRollup';
 import { UsageService } from '../src/usage/UsageService';
 import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
 import { makeCall } from '../src/__testUtils__/databases';
+import { percentile, startBenchBackend, time } from './scaleSupport';
 
 const TOTAL = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -109,13 +104,6 @@ async function freshDatabase(): Promise<Knex> {
   return knex;
 }
 
-function percentile(samples: number[], q: number) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))
-  ];
-}
-
 /**
  * CPU seconds spent by this process (all threads) and by the database's
  * server processes while `fn` runs: unlike wall time, barely affected by
@@ -158,12 +146,6 @@ async function cpuOf<T>(
   ];
 }
 
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const started = process.hrtime.bigint();
-  const result = await fn();
-  return [Number(process.hrtime.bigint() - started) / 1e6, result];
-}
-
 async function sample(iterations: number, fn: () => Promise<unknown>) {
   await fn(); // warm-up
   const samples: number[] = [];
@@ -198,38 +180,7 @@ function ingestOverHttp(url: string, from: number, days: number) {
 
 async function main() {
   const knex = await freshDatabase();
-  const { server } = await startTestBackend({
-    features: [
-      llmUsagePlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          llmUsage: {
-            // The bench's service token ingests and reads every endpoint.
-            servicePrincipals: [
-              {
-                subject: 'external:test-service',
-                capabilities: ['ingest', 'read'],
-              },
-            ],
-            // The bench drives the rollup itself.
-            rollup: {
-              schedule: {
-                frequency: { hours: 24 },
-                timeout: { hours: 1 },
-                initialDelay: { hours: 24 },
-              },
-            },
-          },
-        },
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      catalogServiceMock.factory({ entities: [] }),
-    ],
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const base = `http://127.0.0.1:${port}/api/llm-usage`;
+  const { base } = await startBenchBackend(knex);
   const rows: Row[] = [];
   const now = Date.now();
   const to = Math.floor(now / HOUR) * HOUR;

@@ -1,7 +1,6 @@
 import type {
   ApiKey,
-  ApiKeyStatus,
-  KeyExpiryState,
+  KeyListQuery,
   KeySortField,
   KeyTag,
   SortOrder,
@@ -10,25 +9,24 @@ import type { ProviderKey } from '@llm-usage/backstage-plugin-llm-usage-node';
 import type { Knex } from 'knex';
 import { type OwnerFilter } from '../permissions/LlmUsageAuthorizer';
 
+/** What a key row stores as the API shows it. */
+type StoredAsShown =
+  | 'accountId'
+  | 'provider'
+  | 'providerKeyId'
+  | 'providerProjectId'
+  | 'name'
+  | 'maskedHint'
+  | 'status'
+  | 'ownerRef'
+  | 'componentRef'
+  | 'source';
+
 /**
  * A key row, decoded; the secret stays encrypted. The fields the API shows
  * as they are stored come from its ApiKey; times are epoch ms here.
  */
-export interface KeyRecord
-  extends Pick<
-    ApiKey,
-    | 'id'
-    | 'accountId'
-    | 'provider'
-    | 'providerKeyId'
-    | 'providerProjectId'
-    | 'name'
-    | 'maskedHint'
-    | 'status'
-    | 'ownerRef'
-    | 'componentRef'
-    | 'source'
-  > {
+export interface KeyRecord extends Pick<ApiKey, 'id' | StoredAsShown> {
   notes: string | null;
   expiresAt: number | null;
   providerCreatedAt: number | null;
@@ -64,19 +62,7 @@ export type KeyPatch = Partial<
 
 export type NewKey = Pick<
   KeyRecord,
-  | 'accountId'
-  | 'provider'
-  | 'providerKeyId'
-  | 'providerProjectId'
-  | 'name'
-  | 'maskedHint'
-  | 'status'
-  | 'ownerRef'
-  | 'componentRef'
-  | 'notes'
-  | 'expiresAt'
-  | 'source'
-  | 'secretEncrypted'
+  StoredAsShown | 'notes' | 'expiresAt' | 'secretEncrypted'
 > &
   Partial<
     Pick<
@@ -85,22 +71,23 @@ export type NewKey = Pick<
     >
   >;
 
-export interface KeyFilter {
-  provider?: string[];
-  accountId?: string[];
-  ownerRef?: string[];
-  componentRef?: string;
-  status?: ApiKeyStatus[];
-  expiry?: KeyExpiryState[];
+/**
+ * The key list's filters (`GET /keys` without sort and paging), with times
+ * in epoch ms and costs in nanos.
+ */
+export interface KeyFilter
+  extends Omit<
+    KeyListQuery,
+    | 'expiringWithinDays'
+    | 'createdFrom'
+    | 'createdTo'
+    | 'minMonthCost'
+    | 'maxMonthCost'
+    | keyof KeyListOptions
+  > {
   expiringWithinDays: number;
-  tag?: string[];
-  orphaned?: boolean;
-  q?: string;
   createdFrom?: number;
   createdTo?: number;
-  /** Month-to-date tokens (input + output), bounds inclusive. */
-  minMonthTokens?: number;
-  maxMonthTokens?: number;
   /** Month-to-date cost in nanos of the key's currency, bounds inclusive. */
   minMonthCost?: bigint;
   maxMonthCost?: bigint;
