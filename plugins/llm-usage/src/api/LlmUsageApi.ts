@@ -30,6 +30,7 @@ import type {
   RegisterKeyRequest,
   ListProviderAccountsResponse,
   ListProvidersResponse,
+  ListPricesResponse,
   ListTagsResponse,
   ProviderAccountSummary,
   SyncNowResponse,
@@ -38,6 +39,10 @@ import type {
   TestConnectionResponse,
   UpdateKeyRequest,
   UpdateProviderAccountRequest,
+  PriceEntry,
+  PriceEntryInput,
+  RepriceRequest,
+  RepriceResponse,
   UpdateTagRequest,
   CallListQuery,
   CallListResponse,
@@ -182,6 +187,16 @@ export interface LlmUsageApi {
   updateTag(id: string, patch: UpdateTagRequest): Promise<KeyTag>;
   /** `DELETE /tags/:id` */
   deleteTag(id: string): Promise<void>;
+  /** `GET /prices`: the price book, every origin. */
+  listPrices(options?: LlmUsageRequestOptions): Promise<ListPricesResponse>;
+  /** `POST /prices` (admin) */
+  createPrice(input: PriceEntryInput): Promise<PriceEntry>;
+  /** `PATCH /prices/:id` (admin; admin entries only) */
+  updatePrice(id: string, patch: Partial<PriceEntryInput>): Promise<PriceEntry>;
+  /** `DELETE /prices/:id` (admin; admin entries only) */
+  deletePrice(id: string): Promise<void>;
+  /** `POST /prices/reprice` (admin) */
+  repriceCalls(request: RepriceRequest): Promise<RepriceResponse>;
   /** `GET /providers` */
   listProviders(
     options?: LlmUsageRequestOptions,

@@ -22,6 +22,8 @@ import type {
   UpdateDigestPreferencesRequest,
   UpdateKeyRequest,
   UpdateProviderAccountRequest,
+  PriceEntryInput,
+  RepriceRequest,
   UpdateTagRequest,
   UsageRangeQuery,
   UsageTrendsQuery,
@@ -201,6 +203,26 @@ export class LlmUsageClient implements LlmUsageApi {
 
   deleteTag(id: string) {
     return empty(this.api.deleteTag({ path: { id } }));
+  }
+
+  listPrices(options?: LlmUsageRequestOptions) {
+    return json(this.api.listPrices({}, options));
+  }
+
+  createPrice(input: PriceEntryInput) {
+    return json(this.api.createPrice({ body: input }));
+  }
+
+  updatePrice(id: string, patch: Partial<PriceEntryInput>) {
+    return json(this.api.updatePrice({ path: { id }, body: patch }));
+  }
+
+  deletePrice(id: string) {
+    return empty(this.api.deletePrice({ path: { id } }));
+  }
+
+  repriceCalls(request: RepriceRequest) {
+    return json(this.api.repriceCalls({ body: request }));
   }
 
   listProviders(options?: LlmUsageRequestOptions) {

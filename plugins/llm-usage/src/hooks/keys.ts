@@ -9,6 +9,7 @@ import {
   KeyListResponse,
   ListProviderAccountsResponse,
   ListProvidersResponse,
+  ListPricesResponse,
   ListTagsResponse,
   SyncRunListQuery,
   SyncRunListResponse,
@@ -96,6 +97,16 @@ export function useTags(reloadToken = 0): PolledQueryState<ListTagsResponse> {
   return usePolledQuery(
     signal => api.listTags({ signal }),
     `tags:${reloadToken}`,
+  );
+}
+
+export function usePrices(
+  reloadToken = 0,
+): PolledQueryState<ListPricesResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.listPrices({ signal }),
+    `prices:${reloadToken}`,
   );
 }
 

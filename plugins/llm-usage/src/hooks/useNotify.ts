@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 
 /** @internal */
@@ -25,4 +25,30 @@ export function useNotify(): Notify {
 /** The message of anything thrown. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs one change at a time from a settings list: on success the `done`
+ * message is shown and `onDone` runs (close the dialog, reload); a failure is
+ * shown as `failed(message)`. `busy` is true meanwhile.
+ */
+export function useNotifiedRun(
+  failed: (error: string) => string,
+  onDone: () => void,
+) {
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await action();
+      notify.success(done);
+      onDone();
+    } catch (error) {
+      notify.error(failed(errorMessage(error)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy };
 }

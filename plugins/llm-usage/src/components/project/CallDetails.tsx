@@ -3,6 +3,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { CallRecord } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
+import { CostSourceChip } from '../common/CostSourceChip';
 
 const useStyles = makeStyles(theme => ({
   code: {
@@ -89,6 +90,18 @@ export function CallDetails(props: { call: CallRecord }) {
       <Grid item xs={6} md={3}>
         <Field label={t('calls.details.cachedTokens')}>
           {format.integer(call.cachedTokens)}
+        </Field>
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <Field label={t('calls.details.costSource')}>
+          {call.costSource ? (
+            <>
+              {t(`costSource.${call.costSource}Hint`)}
+              <CostSourceChip source={call.costSource} />
+            </>
+          ) : (
+            t('costSource.noneHint')
+          )}
         </Field>
       </Grid>
       <Grid item xs={12}>

@@ -32,6 +32,7 @@ import {
   StatusDot,
   sortableColumns,
 } from '../common';
+import { CostSourceChip } from '../common/CostSourceChip';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
@@ -289,6 +290,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             </TableCell>
             <TableCell align="right">
               {costColumn({ currency: call.currency, amount: call.cost })}
+              <CostSourceChip source={call.costSource} />
             </TableCell>
           </TableRow>
           {open && (

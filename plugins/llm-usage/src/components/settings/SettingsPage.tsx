@@ -6,6 +6,7 @@ import { AccountsSettings } from './AccountsSettings';
 import { TagsSettings } from '../tags/TagsSettings';
 import { BudgetsSettings } from '../budgets';
 import { AlertRulesSettings } from './AlertRulesSettings';
+import { PricesSettings } from './PricesSettings';
 
 /**
  * LLM Usage settings at `/llm-usage/settings`, one tab per concern, each
@@ -38,6 +39,9 @@ export function SettingsPage() {
         </TabbedLayout.Route>
         <TabbedLayout.Route path="/alert-rules" title={t('alertRules.tab')}>
           <AlertRulesSettings />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path="/prices" title={t('prices.tab')}>
+          <PricesSettings />
         </TabbedLayout.Route>
       </TabbedLayout>
     </LlmUsageLayout>

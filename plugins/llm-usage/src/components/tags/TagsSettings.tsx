@@ -21,7 +21,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { errorMessage, useFormatters, useNotify, useTags } from '../../hooks';
+import { useFormatters, useNotifiedRun, useTags } from '../../hooks';
 import {
   ActionDialog,
   CostLines,
@@ -157,7 +157,6 @@ export function TagsSettings() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const api = useApi(llmUsageApiRef);
-  const notify = useNotify();
   const paths = useLlmUsagePaths();
   const { allowed: canManage } = usePermission({
     permission: llmUsageAdminPermission,
@@ -165,23 +164,13 @@ export function TagsSettings() {
   const [reloadToken, setReloadToken] = useState(0);
   const tags = useTags(reloadToken);
   const [editing, setEditing] = useState<Editing>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    try {
-      await action();
-      notify.success(done);
+  const { run, busy } = useNotifiedRun(
+    error => t('keyWorkspace.tags.failed', { error }),
+    () => {
       setEditing(undefined);
       setReloadToken(n => n + 1);
-    } catch (error) {
-      notify.error(
-        t('keyWorkspace.tags.failed', { error: errorMessage(error) }),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return (
     <SectionCard

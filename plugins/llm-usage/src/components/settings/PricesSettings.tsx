@@ -1,0 +1,453 @@
+import { useState } from 'react';
+import {
+  Button,
+  Chip,
+  DialogContentText,
+  TableCell,
+  TableRow,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
+import DeleteIcon from '@material-ui/icons/Delete';
+import EditIcon from '@material-ui/icons/Edit';
+import FileCopyIcon from '@material-ui/icons/FileCopy';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { EmptyState } from '@backstage/core-components';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  type PriceEntry,
+  type PriceEntryInput,
+  type RepriceResponse,
+  llmUsageAdminPermission,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import {
+  errorMessage,
+  useNotifiedRun,
+  useNotify,
+  usePrices,
+} from '../../hooks';
+import {
+  ActionDialog,
+  DataTable,
+  DateRangeFields,
+  DialogFields,
+  IconAction,
+  QueryContent,
+  SectionCard,
+} from '../common';
+
+type Editing =
+  | { mode: 'create'; from?: PriceEntry }
+  | { mode: 'edit'; entry: PriceEntry }
+  | { mode: 'delete'; entry: PriceEntry }
+  | { mode: 'reprice' };
+
+/** The fields of the price dialog, as typed. */
+type PriceForm = Record<
+  | 'provider'
+  | 'model'
+  | 'currency'
+  | 'inputPerMillion'
+  | 'cachedPerMillion'
+  | 'outputPerMillion'
+  | 'effectiveFrom'
+  | 'note',
+  string
+>;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function formOf(entry?: PriceEntry, overriding = false): PriceForm {
+  return {
+    provider: entry?.provider ?? '',
+    model: entry?.model ?? '',
+    currency: entry?.currency ?? 'USD',
+    inputPerMillion: entry?.inputPerMillion ?? '',
+    cachedPerMillion: entry?.cachedPerMillion ?? '',
+    outputPerMillion: entry?.outputPerMillion ?? '',
+    // An override starts today; an edit keeps its date.
+    effectiveFrom: entry && !overriding ? entry.effectiveFrom : today(),
+    note: overriding ? '' : entry?.note ?? '',
+  };
+}
+
+function inputOf(form: PriceForm): PriceEntryInput {
+  return {
+    provider: form.provider.trim(),
+    model: form.model.trim(),
+    currency: form.currency.trim().toUpperCase(),
+    inputPerMillion: form.inputPerMillion.trim(),
+    outputPerMillion: form.outputPerMillion.trim(),
+    cachedPerMillion: form.cachedPerMillion.trim() || null,
+    effectiveFrom: form.effectiveFrom,
+    note: form.note.trim() || null,
+  };
+}
+
+function PriceDialog(props: {
+  title: string;
+  initial: PriceForm;
+  busy: boolean;
+  onSave: (input: PriceEntryInput) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [form, setForm] = useState(props.initial);
+  const field = (
+    name: keyof PriceForm,
+    label: string,
+    extra: { helperText?: string; type?: string } = {},
+  ) => (
+    <TextField
+      id={`price-${name}`}
+      label={label}
+      variant="outlined"
+      size="small"
+      value={form[name]}
+      InputLabelProps={extra.type === 'date' ? { shrink: true } : undefined}
+      onChange={e => setForm({ ...form, [name]: e.target.value })}
+      {...extra}
+    />
+  );
+  const complete =
+    form.provider.trim() &&
+    form.model.trim() &&
+    /^[A-Za-z]{3}$/.test(form.currency.trim()) &&
+    form.inputPerMillion.trim() &&
+    form.outputPerMillion.trim() &&
+    form.effectiveFrom;
+  return (
+    <ActionDialog
+      size="sm"
+      title={props.title}
+      onClose={props.onCancel}
+      confirm={{
+        label: t('prices.save'),
+        disabled: props.busy || !complete,
+        onClick: () => props.onSave(inputOf(form)),
+      }}
+    >
+      <DialogFields>
+        {field('provider', t('prices.provider'))}
+        {field('model', t('prices.model'))}
+        {field('currency', t('prices.currency'))}
+        {field('inputPerMillion', t('prices.input'), {
+          helperText: t('prices.perMillionHelp'),
+        })}
+        {field('cachedPerMillion', t('prices.cached'), {
+          helperText: t('prices.cachedHelp'),
+        })}
+        {field('outputPerMillion', t('prices.output'), {
+          helperText: t('prices.perMillionHelp'),
+        })}
+        {field('effectiveFrom', t('prices.effectiveFrom'), { type: 'date' })}
+        {field('note', t('prices.note'))}
+      </DialogFields>
+    </ActionDialog>
+  );
+}
+
+/** Prices calls of a range again, showing what it changed. */
+function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const notify = useNotify();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState(today());
+  const [provider, setProvider] = useState('');
+  const [model, setModel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<RepriceResponse>();
+
+  const run = async () => {
+    setBusy(true);
+    try {
+      // `to` is a whole day, inclusive: the range ends at the next midnight (UTC).
+      const end = new Date(`${to}T00:00:00Z`);
+      end.setUTCDate(end.getUTCDate() + 1);
+      setResult(
+        await api.repriceCalls({
+          from: `${from}T00:00:00Z`,
+          to: end.toISOString(),
+          provider: provider.trim() || undefined,
+          model: model.trim() || undefined,
+        }),
+      );
+      props.onDone();
+    } catch (error) {
+      notify.error(t('prices.repriceFailed', { error: errorMessage(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <ActionDialog
+      size="sm"
+      title={t('prices.reprice')}
+      onClose={props.onClose}
+      confirm={{
+        label: t('prices.repriceRun'),
+        disabled: busy || !from || !to,
+        onClick: run,
+      }}
+    >
+      <DialogContentText>{t('prices.repriceDescription')}</DialogContentText>
+      <DialogFields>
+        <DateRangeFields
+          fromLabel={t('prices.repriceFrom')}
+          toLabel={t('prices.repriceTo')}
+          from={from}
+          to={to}
+          onFromChange={setFrom}
+          onToChange={setTo}
+          testIds={{ from: 'reprice-from', to: 'reprice-to' }}
+        />
+        <TextField
+          id="reprice-provider"
+          label={t('prices.repriceProvider')}
+          variant="outlined"
+          size="small"
+          value={provider}
+          onChange={e => setProvider(e.target.value)}
+        />
+        <TextField
+          id="reprice-model"
+          label={t('prices.repriceModel')}
+          variant="outlined"
+          size="small"
+          value={model}
+          onChange={e => setModel(e.target.value)}
+        />
+      </DialogFields>
+      {result && (
+        <Typography
+          variant="body2"
+          role="status"
+          data-testid="reprice-result"
+          style={{ marginTop: 16 }}
+        >
+          {t('prices.repriceResult', {
+            examined: String(result.examined),
+            repriced: String(result.repriced),
+            unchanged: String(result.unchanged),
+            withoutPrice: String(result.withoutPrice),
+            hours: String(result.hoursMarked),
+          })}
+        </Typography>
+      )}
+    </ActionDialog>
+  );
+}
+
+/**
+ * The price book: every entry with its origin; admins add, edit and delete
+ * their own entries, override a default or app-config price with one, and
+ * re-price the calls of a range.
+ */
+export function PricesSettings() {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const { allowed: canManage } = usePermission({
+    permission: llmUsageAdminPermission,
+  });
+  const [reloadToken, setReloadToken] = useState(0);
+  const prices = usePrices(reloadToken);
+  const [editing, setEditing] = useState<Editing>();
+  const { run, busy } = useNotifiedRun(
+    error => t('prices.failed', { error }),
+    () => {
+      setEditing(undefined);
+      setReloadToken(n => n + 1);
+    },
+  );
+
+  const perMillion = (amount: string | null, currency: string) =>
+    amount === null ? t('common.none') : `${amount} ${currency}`;
+
+  return (
+    <SectionCard
+      title={t('prices.title')}
+      subheader={t('prices.subtitle')}
+      busy={(prices.loading && !!prices.value) || busy}
+      toolbar={
+        canManage && (
+          <>
+            <Button
+              color="primary"
+              variant="outlined"
+              size="small"
+              startIcon={<AddIcon />}
+              onClick={() => setEditing({ mode: 'create' })}
+            >
+              {t('prices.add')}
+            </Button>
+            <Button
+              variant="outlined"
+              size="small"
+              startIcon={<RefreshIcon />}
+              onClick={() => setEditing({ mode: 'reprice' })}
+            >
+              {t('prices.reprice')}
+            </Button>
+          </>
+        )
+      }
+    >
+      <QueryContent
+        query={prices}
+        loading={<Skeleton variant="rect" height={160} />}
+        isEmpty={value => value.items.length === 0}
+        empty={
+          <EmptyState
+            missing="content"
+            title={t('prices.emptyTitle')}
+            description={t('prices.emptyDescription')}
+          />
+        }
+      >
+        {value => (
+          <DataTable
+            testId="prices-table"
+            columns={[
+              { label: t('prices.provider') },
+              { label: t('prices.model') },
+              { label: t('prices.input'), align: 'right' },
+              { label: t('prices.cached'), align: 'right' },
+              { label: t('prices.output'), align: 'right' },
+              { label: t('prices.effectiveFrom') },
+              { label: t('prices.origin') },
+              canManage && {},
+            ]}
+          >
+            {value.items.map(entry => (
+              <TableRow key={entry.id} data-testid={`price-row-${entry.id}`}>
+                <TableCell>{entry.provider}</TableCell>
+                <TableCell title={entry.note ?? undefined}>
+                  {entry.model}
+                </TableCell>
+                <TableCell align="right">
+                  {perMillion(entry.inputPerMillion, entry.currency)}
+                </TableCell>
+                <TableCell align="right">
+                  {perMillion(entry.cachedPerMillion, entry.currency)}
+                </TableCell>
+                <TableCell align="right">
+                  {perMillion(entry.outputPerMillion, entry.currency)}
+                </TableCell>
+                <TableCell>{entry.effectiveFrom}</TableCell>
+                <TableCell>
+                  <Chip
+                    size="small"
+                    variant="outlined"
+                    label={t(`prices.origins.${entry.origin}`)}
+                  />{' '}
+                  {entry.inForce && (
+                    <Chip
+                      size="small"
+                      color="primary"
+                      label={t('prices.inForce')}
+                    />
+                  )}
+                </TableCell>
+                {canManage && (
+                  <TableCell align="right">
+                    {entry.origin === 'admin' ? (
+                      <>
+                        <IconAction
+                          title={t('prices.edit')}
+                          label={t('prices.editNamed', { model: entry.model })}
+                          icon={EditIcon}
+                          onClick={() => setEditing({ mode: 'edit', entry })}
+                        />
+                        <IconAction
+                          title={t('prices.delete')}
+                          label={t('prices.deleteNamed', {
+                            model: entry.model,
+                          })}
+                          icon={DeleteIcon}
+                          onClick={() => setEditing({ mode: 'delete', entry })}
+                        />
+                      </>
+                    ) : (
+                      <IconAction
+                        title={t('prices.override')}
+                        label={t('prices.overrideNamed', {
+                          model: entry.model,
+                        })}
+                        icon={FileCopyIcon}
+                        onClick={() =>
+                          setEditing({ mode: 'create', from: entry })
+                        }
+                      />
+                    )}
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </DataTable>
+        )}
+      </QueryContent>
+      {editing?.mode === 'create' && (
+        <PriceDialog
+          title={t('prices.createTitle')}
+          initial={formOf(editing.from, true)}
+          busy={busy}
+          onCancel={() => setEditing(undefined)}
+          onSave={input =>
+            run(
+              () => api.createPrice(input),
+              t('prices.saved', { model: input.model }),
+            )
+          }
+        />
+      )}
+      {editing?.mode === 'edit' && (
+        <PriceDialog
+          title={t('prices.editTitle')}
+          initial={formOf(editing.entry)}
+          busy={busy}
+          onCancel={() => setEditing(undefined)}
+          onSave={input =>
+            run(
+              () => api.updatePrice(editing.entry.id, input),
+              t('prices.saved', { model: input.model }),
+            )
+          }
+        />
+      )}
+      {editing?.mode === 'delete' && (
+        <ActionDialog
+          onClose={() => setEditing(undefined)}
+          title={t('prices.deleteTitle', {
+            model: editing.entry.model,
+            date: editing.entry.effectiveFrom,
+          })}
+          confirm={{
+            label: t('prices.delete'),
+            destructive: true,
+            disabled: busy,
+            onClick: () =>
+              run(
+                () => api.deletePrice(editing.entry.id),
+                t('prices.deleted', { model: editing.entry.model }),
+              ),
+          }}
+        >
+          <DialogContentText>{t('prices.deleteWarning')}</DialogContentText>
+        </ActionDialog>
+      )}
+      {editing?.mode === 'reprice' && (
+        <RepriceDialog
+          onClose={() => setEditing(undefined)}
+          onDone={() => setReloadToken(n => n + 1)}
+        />
+      )}
+    </SectionCard>
+  );
+}
