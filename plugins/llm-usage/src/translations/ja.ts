@@ -192,7 +192,7 @@ const ja = createTranslationMessages({
     'prices.tab': '価格',
     'prices.title': '価格表',
     'prices.subtitle':
-      'コストなしで送られた呼び出しに使う 100 万トークンあたりの価格。管理者のエントリーが app-config より、app-config が既定値より優先されます。',
+      'コストなしで送られた呼び出しに使う 100 万トークンあたりの価格。管理者のエントリーが app-config より、app-config がデフォルト値より優先されます。',
     'prices.add': '価格を追加',
     'prices.reprice': '呼び出しを再計算',
     'prices.provider': 'プロバイダー',
@@ -204,7 +204,7 @@ const ja = createTranslationMessages({
     'prices.effectiveFrom': '適用開始',
     'prices.origin': '出所',
     'prices.note': 'メモ',
-    'prices.origins.default': '既定',
+    'prices.origins.default': 'デフォルト',
     'prices.origins.config': 'アプリ設定',
     'prices.origins.admin': '管理者',
     'prices.inForce': '適用中',
@@ -219,15 +219,15 @@ const ja = createTranslationMessages({
     'prices.deleteNamed': '{{model}} の価格を削除',
     'prices.createTitle': '価格を追加',
     'prices.editTitle': '価格を編集',
-    'prices.perMillionHelp': '100 万トークンあたり（例: 2.50）',
-    'prices.cachedHelp': '空欄: キャッシュトークンは入力価格で計算',
+    'prices.perMillionHelp': '100 万トークンあたり（例：2.50）',
+    'prices.cachedHelp': '空欄：キャッシュトークンは入力価格で計算',
     'prices.save': '保存',
     'prices.saved': '{{model}} の価格を保存しました',
     'prices.deleteTitle': '{{date}} からの {{model}} の価格を削除しますか？',
     'prices.deleteWarning':
       'この価格で算出された呼び出しは、再計算するまで現在のコストを保ちます。',
     'prices.deleted': '{{model}} の価格を削除しました',
-    'prices.failed': '価格を変更できませんでした: {{error}}',
+    'prices.failed': '価格を変更できませんでした：{{error}}',
     'prices.repriceDescription':
       '期間内のコストなし、または価格表で算出された呼び出しを現在の価格表で再計算し、その時間帯を再集計します。呼び出しと一緒に送られたコストは変わりません。',
     'prices.repriceFrom': '開始',
@@ -236,8 +236,8 @@ const ja = createTranslationMessages({
     'prices.repriceModel': 'モデル（任意）',
     'prices.repriceRun': '再計算',
     'prices.repriceResult':
-      '{{examined}} 件を確認: {{repriced}} 件を再計算、{{unchanged}} 件は変更なし、{{withoutPrice}} 件は価格なし。{{hours}} 時間分を再集計します。',
-    'prices.repriceFailed': '再計算できませんでした: {{error}}',
+      '{{examined}} 件を確認：{{repriced}} 件を再計算、{{unchanged}} 件は変更なし、{{withoutPrice}} 件は価格なし。{{hours}} 時間分を再集計します。',
+    'prices.repriceFailed': '再計算できませんでした：{{error}}',
     'budgetSettings.tab': '予算',
     'budgetSettings.title': '月次予算',
     'budgetSettings.description':
