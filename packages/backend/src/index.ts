@@ -1,7 +1,7 @@
 /*
  * The LLM Usage backend: catalog, guest sign-in, permissions (with the policy
  * of @llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy),
- * notifications, signals and the llm-usage plugin.
+ * notifications, signals, the scaffolder and the llm-usage plugin.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -33,6 +33,16 @@ backend.add(
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+
+// Software Templates, with the Template kind in the catalog and the LLM Usage
+// key actions (llm-usage:key:create, llm-usage:key:rotate)
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(
+  import('@llm-usage/backstage-plugin-llm-usage-backend-module-scaffolder'),
+);
 
 // MCP actions (see backend.actions.pluginSources in app-config.yaml)
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
