@@ -204,10 +204,29 @@ export function DataTable(props: DataTableProps) {
   const classes = useStyles();
   const [container, setContainer] = useState<HTMLDivElement | null>(null);
   const tableRef = useRef<HTMLTableElement>(null);
-  const layout = dataTableLayout(useWidth(container), minWidth, cardsBelow);
+  // The width the full table turned out to need, when more than `minWidth`
+  // (long names, several currencies): below it the `low` columns leave.
+  const [neededWidth, setNeededWidth] = useState(minWidth);
+  const layout = dataTableLayout(
+    useWidth(container),
+    Math.max(minWidth, neededWidth),
+    cardsBelow,
+  );
   const shown = columns.filter(
     (column): column is DataTableColumn => column !== false,
   );
+
+  useEffect(() => {
+    const table = tableRef.current;
+    if (layout !== 'table' || !table || !container) {
+      return;
+    }
+    const natural = table.offsetWidth;
+    if (natural > container.clientWidth + 1) {
+      setNeededWidth(needed => Math.max(needed, natural));
+    }
+    // Rows change with the data: measured again whenever they do.
+  }, [layout, container, children]);
 
   // Label the cells after every render and whenever rows come and go
   // (rows expand and load on their own).

@@ -1,5 +1,4 @@
-import { Box, Grid, Typography } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
+import { Box, Grid } from '@material-ui/core';
 import { EmptyState, Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
@@ -22,15 +21,8 @@ import {
   useUrlParams,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
-import {
-  OptionToggle,
-  QueryErrorPanel,
-  RangePicker,
-  SectionCard,
-} from '../common';
-import { ModelDistributionChart } from '../project/ModelDistributionChart';
-import { ProjectStatCards } from '../project/ProjectStatCards';
-import { ProjectTrendChart } from '../project/ProjectTrendChart';
+import { OptionToggle, RangePicker } from '../common';
+import { ProjectUsageGrid } from '../project/ProjectUsageGrid';
 import { EntityKeysCard } from './EntityKeysCard';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
@@ -58,31 +50,6 @@ function ProjectUsage(props: { projectId: string }) {
     );
   }
 
-  let trendContent;
-  if (trends.error) {
-    trendContent = (
-      <QueryErrorPanel error={trends.error} onRetry={trends.retry} />
-    );
-  } else if (!trends.value) {
-    trendContent = <Skeleton variant="rect" height={260} />;
-  } else {
-    trendContent = <ProjectTrendChart trends={trends.value} height={260} />;
-  }
-  let modelContent;
-  if (models.error) {
-    modelContent = (
-      <QueryErrorPanel error={models.error} onRetry={models.retry} />
-    );
-  } else if (!models.value) {
-    modelContent = <Skeleton variant="circle" width={160} height={160} />;
-  } else if (models.value.models.length === 0) {
-    modelContent = (
-      <Typography color="textSecondary">{t('project.models.empty')}</Typography>
-    );
-  } else {
-    modelContent = <ModelDistributionChart models={models.value.models} />;
-  }
-
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -103,26 +70,12 @@ function ProjectUsage(props: { projectId: string }) {
           </Link>
         </Box>
       </Grid>
-      <Grid item xs={12}>
-        {stats.error ? (
-          <QueryErrorPanel error={stats.error} onRetry={stats.retry} />
-        ) : (
-          <ProjectStatCards
-            stats={stats.value?.stats}
-            loading={stats.loading}
-          />
-        )}
-      </Grid>
-      <Grid item xs={12} md={8}>
-        <SectionCard title={t('project.trend.title')}>
-          {trendContent}
-        </SectionCard>
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <SectionCard title={t('project.models.title')}>
-          {modelContent}
-        </SectionCard>
-      </Grid>
+      <ProjectUsageGrid
+        stats={stats}
+        trends={trends}
+        models={models}
+        trendHeight={260}
+      />
     </Grid>
   );
 }

@@ -16,7 +16,7 @@ import {
 import {
   CostLines,
   DataTable,
-  QueryErrorPanel,
+  QueryContent,
   TablePager,
   RangePicker,
   SectionCard,
@@ -60,70 +60,65 @@ function SpendByProject(props: { groupRef: string }) {
     offset: page * PAGE_SIZE,
     limit: PAGE_SIZE,
   });
-  const owned = projects.value?.items ?? [];
 
-  let body;
-  if (projects.error) {
-    body = <QueryErrorPanel error={projects.error} onRetry={projects.retry} />;
-  } else if (!projects.value) {
-    body = <Skeleton variant="rect" height={120} />;
-  } else if (projects.value.totalCount === 0) {
-    body = (
-      <Typography color="textSecondary">
-        {t('keyWorkspace.entity.noProjects')}
-      </Typography>
-    );
-  } else {
-    body = (
-      <Box>
-        <DataTable
-          testId="group-projects"
-          columns={[
-            { label: t('projects.columns.project') },
-            { label: t('projects.columns.entity') },
-            { label: t('projects.columns.calls'), align: 'right' },
-            { label: t('projects.columns.tokens'), align: 'right' },
-            { label: t('projects.columns.cost'), align: 'right' },
-          ]}
-        >
-          {owned.map(project => (
-            <TableRow key={project.projectId}>
-              <TableCell>
-                <Link
-                  to={`${root}/projects/${encodeURIComponent(
-                    project.projectId,
-                  )}${rangeSearch(range)}`}
-                >
-                  {project.projectId}
-                </Link>
-              </TableCell>
-              <TableCell>
-                {project.entity && (
-                  <EntityRefLink entityRef={project.entity.entityRef}>
-                    {project.entity.title}
-                  </EntityRefLink>
-                )}
-              </TableCell>
-              <TableCell align="right">
-                {format.integer(project.calls)}
-              </TableCell>
-              <TableCell align="right">
-                {format.compact(project.totalTokens)}
-              </TableCell>
-              <TableCell align="right">
-                <CostLines costs={project.costs} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </DataTable>
-        <Pager
-          count={projects.value.totalCount}
-          page={page}
-          onPageChange={setPage}
-        />
-      </Box>
-    );
-  }
+  const body = (
+    <QueryContent
+      query={projects}
+      loading={<Skeleton variant="rect" height={120} />}
+      isEmpty={value => value.totalCount === 0}
+      empty={
+        <Typography color="textSecondary">
+          {t('keyWorkspace.entity.noProjects')}
+        </Typography>
+      }
+    >
+      {value => (
+        <Box>
+          <DataTable
+            testId="group-projects"
+            columns={[
+              { label: t('projects.columns.project') },
+              { label: t('projects.columns.entity') },
+              { label: t('projects.columns.calls'), align: 'right' },
+              { label: t('projects.columns.tokens'), align: 'right' },
+              { label: t('projects.columns.cost'), align: 'right' },
+            ]}
+          >
+            {value.items.map(project => (
+              <TableRow key={project.projectId}>
+                <TableCell>
+                  <Link
+                    to={`${root}/projects/${encodeURIComponent(
+                      project.projectId,
+                    )}${rangeSearch(range)}`}
+                  >
+                    {project.projectId}
+                  </Link>
+                </TableCell>
+                <TableCell>
+                  {project.entity && (
+                    <EntityRefLink entityRef={project.entity.entityRef}>
+                      {project.entity.title}
+                    </EntityRefLink>
+                  )}
+                </TableCell>
+                <TableCell align="right">
+                  {format.integer(project.calls)}
+                </TableCell>
+                <TableCell align="right">
+                  {format.compact(project.totalTokens)}
+                </TableCell>
+                <TableCell align="right">
+                  <CostLines costs={project.costs} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </DataTable>
+          <Pager count={value.totalCount} page={page} onPageChange={setPage} />
+        </Box>
+      )}
+    </QueryContent>
+  );
   return (
     <SectionCard
       title={t('keyWorkspace.entity.spendByProject')}
@@ -152,54 +147,49 @@ function SpendByMember(props: { groupRef: string }) {
     offset: page * PAGE_SIZE,
     limit: PAGE_SIZE,
   });
-  const rows = spend.value?.items ?? [];
 
-  let body;
-  if (spend.error) {
-    body = <QueryErrorPanel error={spend.error} onRetry={spend.retry} />;
-  } else if (!spend.value) {
-    body = <Skeleton variant="rect" height={120} />;
-  } else if (spend.value.totalCount === 0) {
-    body = (
-      <Typography color="textSecondary">
-        {t('keyWorkspace.entity.noMemberKeys')}
-      </Typography>
-    );
-  } else {
-    body = (
-      <Box>
-        <DataTable
-          testId="group-members"
-          columns={[
-            { label: t('keyWorkspace.entity.member') },
-            { label: t('keyWorkspace.tags.keys'), align: 'right' },
-            { label: t('keyWorkspace.columns.monthTokens'), align: 'right' },
-            { label: t('keyWorkspace.columns.monthCost'), align: 'right' },
-          ]}
-        >
-          {rows.map(row => (
-            <TableRow key={row.ownerRef}>
-              <TableCell>
-                <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
-              </TableCell>
-              <TableCell align="right">{format.integer(row.keys)}</TableCell>
-              <TableCell align="right">
-                {format.integer(row.totalTokens)}
-              </TableCell>
-              <TableCell align="right">
-                <CostLines costs={row.costs} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </DataTable>
-        <Pager
-          count={spend.value.totalCount}
-          page={page}
-          onPageChange={setPage}
-        />
-      </Box>
-    );
-  }
+  const body = (
+    <QueryContent
+      query={spend}
+      loading={<Skeleton variant="rect" height={120} />}
+      isEmpty={value => value.totalCount === 0}
+      empty={
+        <Typography color="textSecondary">
+          {t('keyWorkspace.entity.noMemberKeys')}
+        </Typography>
+      }
+    >
+      {value => (
+        <Box>
+          <DataTable
+            testId="group-members"
+            columns={[
+              { label: t('keyWorkspace.entity.member') },
+              { label: t('keyWorkspace.tags.keys'), align: 'right' },
+              { label: t('keyWorkspace.columns.monthTokens'), align: 'right' },
+              { label: t('keyWorkspace.columns.monthCost'), align: 'right' },
+            ]}
+          >
+            {value.items.map(row => (
+              <TableRow key={row.ownerRef}>
+                <TableCell>
+                  <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
+                </TableCell>
+                <TableCell align="right">{format.integer(row.keys)}</TableCell>
+                <TableCell align="right">
+                  {format.integer(row.totalTokens)}
+                </TableCell>
+                <TableCell align="right">
+                  <CostLines costs={row.costs} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </DataTable>
+          <Pager count={value.totalCount} page={page} onPageChange={setPage} />
+        </Box>
+      )}
+    </QueryContent>
+  );
   return (
     <SectionCard
       title={t('keyWorkspace.entity.spendByMember')}

@@ -3,10 +3,8 @@ import {
   Box,
   Button,
   IconButton,
-  MenuItem,
   TableCell,
   TableRow,
-  TextField,
   Typography,
   makeStyles,
 } from '@material-ui/core';
@@ -29,10 +27,10 @@ import {
   ExportMenu,
   QueryErrorPanel,
   SectionCard,
+  SelectField,
   StatusDot,
   sortableColumns,
 } from '../common';
-import { CostSourceChip } from '../common/CostSourceChip';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
@@ -170,46 +168,35 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
 
   const toolbar = (
     <>
-      <TextField
-        select
+      <SelectField
         size="small"
         variant="outlined"
         className={classes.filter}
         label={t('calls.filters.model')}
         value={model ?? ''}
-        onChange={e => onModelChange(e.target.value || undefined)}
+        onChange={next => onModelChange(next || undefined)}
+        anyLabel={t('calls.filters.allModels')}
+        options={modelOptions.map(name => ({ value: name, label: name }))}
         SelectProps={{ displayEmpty: true }}
         InputLabelProps={{ shrink: true }}
         inputProps={{ 'data-testid': 'model-filter' }}
-      >
-        <MenuItem value="">{t('calls.filters.allModels')}</MenuItem>
-        {modelOptions.map(name => (
-          <MenuItem key={name} value={name}>
-            {name}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
+      />
+      <SelectField
         size="small"
         variant="outlined"
         className={classes.filter}
         label={t('calls.filters.status')}
         value={status ?? ''}
-        onChange={e =>
-          onStatusChange((e.target.value as CallStatus) || undefined)
-        }
+        onChange={next => onStatusChange((next as CallStatus) || undefined)}
+        anyLabel={t('calls.filters.allStatuses')}
+        options={CALL_STATUSES.map(value => ({
+          value,
+          label: t(`calls.status.${value}`),
+        }))}
         SelectProps={{ displayEmpty: true }}
         InputLabelProps={{ shrink: true }}
         inputProps={{ 'data-testid': 'status-filter' }}
-      >
-        <MenuItem value="">{t('calls.filters.allStatuses')}</MenuItem>
-        {CALL_STATUSES.map(value => (
-          <MenuItem key={value} value={value}>
-            {t(`calls.status.${value}`)}
-          </MenuItem>
-        ))}
-      </TextField>
+      />
       {onExport && <ExportMenu onExport={onExport} testId="call-export" />}
       {live && (
         <Typography variant="caption" className={classes.muted}>
@@ -290,7 +277,6 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             </TableCell>
             <TableCell align="right">
               {costColumn({ currency: call.currency, amount: call.cost })}
-              <CostSourceChip source={call.costSource} />
             </TableCell>
           </TableRow>
           {open && (
@@ -322,20 +308,17 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             {rows}
           </DataTable>
           <Box className={classes.paging}>
-            <TextField
-              select
+            <SelectField
               size="small"
               style={{ minWidth: 120 }}
               label={t('projects.rowsPerPage')}
-              value={pageSize}
-              onChange={e => onPageSizeChange(Number(e.target.value))}
-            >
-              {CALL_PAGE_SIZES.map(size => (
-                <MenuItem key={size} value={size}>
-                  {size}
-                </MenuItem>
-              ))}
-            </TextField>
+              value={String(pageSize)}
+              onChange={next => onPageSizeChange(Number(next))}
+              options={CALL_PAGE_SIZES.map(size => ({
+                value: String(size),
+                label: size,
+              }))}
+            />
             <Button size="small" disabled={isFirstPage} onClick={onFirstPage}>
               {t('calls.firstPage')}
             </Button>

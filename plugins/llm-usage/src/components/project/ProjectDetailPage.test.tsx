@@ -74,32 +74,6 @@ function renderDetail(
 }
 
 describe('ProjectDetailPage', () => {
-  it('shows one page-level state for a project that is missing or hidden, without export or live controls', async () => {
-    const notFound = () =>
-      Promise.reject(
-        Object.assign(new Error("No project 'chatbot'"), {
-          name: 'NotFoundError',
-        }),
-      );
-    const api = detailApi({
-      getProjectStats: jest.fn(notFound),
-      getProjectTrends: jest.fn(notFound),
-      getProjectModels: jest.fn(notFound),
-      getProjectCalls: jest.fn(notFound),
-    });
-    renderDetail(api);
-    const state = await screen.findByTestId('project-not-found');
-    expect(state).toHaveTextContent('No project "chatbot"');
-    expect(
-      within(state).getByRole('button', { name: 'All projects' }),
-    ).toBeInTheDocument();
-    // No error panel per section, no export, no live caption.
-    expect(screen.queryByText(/No project 'chatbot'/)).not.toBeInTheDocument();
-    expect(screen.queryByTestId('call-history')).not.toBeInTheDocument();
-    expect(screen.queryByTestId('call-export')).not.toBeInTheDocument();
-    expect(screen.queryByText(/Live, refreshes/)).not.toBeInTheDocument();
-  });
-
   it('shows skeletons while loading', async () => {
     const pending = () => new Promise<never>(() => {});
     const api = mockLlmUsageApi({
@@ -386,5 +360,31 @@ describe('ProjectDetailPage', () => {
     } finally {
       visibility.mockRestore();
     }
+  });
+
+  it('shows one page-level state for a project that is missing or hidden, without export or live controls', async () => {
+    const notFound = () =>
+      Promise.reject(
+        Object.assign(new Error("No project 'chatbot'"), {
+          name: 'NotFoundError',
+        }),
+      );
+    const api = detailApi({
+      getProjectStats: jest.fn(notFound),
+      getProjectTrends: jest.fn(notFound),
+      getProjectModels: jest.fn(notFound),
+      getProjectCalls: jest.fn(notFound),
+    });
+    renderDetail(api);
+    const state = await screen.findByTestId('project-not-found');
+    expect(state).toHaveTextContent('No project "chatbot"');
+    expect(
+      within(state).getByRole('button', { name: 'All projects' }),
+    ).toBeInTheDocument();
+    // No error panel per section, no export, no live caption.
+    expect(screen.queryByText(/No project 'chatbot'/)).not.toBeInTheDocument();
+    expect(screen.queryByTestId('call-history')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('call-export')).not.toBeInTheDocument();
+    expect(screen.queryByText(/Live, refreshes/)).not.toBeInTheDocument();
   });
 });

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { Box, Grid, Typography } from '@material-ui/core';
+import { Box, Grid } from '@material-ui/core';
 import { EmptyState, LinkButton } from '@backstage/core-components';
-import Skeleton from '@material-ui/lab/Skeleton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
@@ -28,30 +27,13 @@ import { isNotFound } from '../../lib/errors';
 import {
   LlmUsageLayout,
   OptionToggle,
-  QueryErrorPanel,
   RangePicker,
-  SectionCard,
   useLlmUsagePaths,
 } from '../common';
 import { CALL_PAGE_SIZES, CallHistoryCard } from './CallHistoryCard';
-import { ModelDistributionChart } from './ModelDistributionChart';
-import { ProjectStatCards } from './ProjectStatCards';
-import { ProjectTrendChart } from './ProjectTrendChart';
+import { ProjectUsageGrid } from './ProjectUsageGrid';
 
 const ORDERS = ['asc', 'desc'] as const;
-
-function CenteredText(props: { text: string; height: number }) {
-  return (
-    <Box
-      height={props.height}
-      display="flex"
-      alignItems="center"
-      justifyContent="center"
-    >
-      <Typography color="textSecondary">{props.text}</Typography>
-    </Box>
-  );
-}
 
 /** @internal */
 export interface ProjectDetailPageProps {
@@ -136,36 +118,6 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     </Box>
   );
 
-  let trendContent;
-  if (trends.error) {
-    trendContent = (
-      <QueryErrorPanel error={trends.error} onRetry={trends.retry} />
-    );
-  } else if (!trends.value) {
-    trendContent = <Skeleton variant="rect" height={300} />;
-  } else if (trends.value.points.every(p => p.calls === 0)) {
-    trendContent = (
-      <CenteredText text={t('project.trend.empty')} height={300} />
-    );
-  } else {
-    trendContent = <ProjectTrendChart trends={trends.value} />;
-  }
-
-  let modelContent;
-  if (models.error) {
-    modelContent = (
-      <QueryErrorPanel error={models.error} onRetry={models.retry} />
-    );
-  } else if (!models.value) {
-    modelContent = <Skeleton variant="circle" width={160} height={160} />;
-  } else if (models.value.models.length === 0) {
-    modelContent = (
-      <CenteredText text={t('project.models.empty')} height={180} />
-    );
-  } else {
-    modelContent = <ModelDistributionChart models={models.value.models} />;
-  }
-
   const layout = {
     title: projectId,
     pageTitle: `${projectId} · ${t('page.title')}`,
@@ -210,44 +162,22 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
         />
       </Box>
       <Grid container spacing={3}>
-        <Grid item xs={12}>
-          {stats.error ? (
-            <QueryErrorPanel error={stats.error} onRetry={stats.retry} />
-          ) : (
-            <ProjectStatCards
-              stats={stats.value?.stats}
-              loading={stats.loading}
+        <ProjectUsageGrid
+          stats={stats}
+          trends={trends}
+          models={models}
+          trendToolbar={
+            <OptionToggle
+              label={t('trend.interval')}
+              value={interval}
+              onChange={next => setParams({ interval: next })}
+              options={intervals.map(value => ({
+                value,
+                label: t(`trend.intervals.${value}`),
+              }))}
             />
-          )}
-        </Grid>
-        <Grid item xs={12} md={8}>
-          <SectionCard
-            title={t('project.trend.title')}
-            busy={trends.loading && !!trends.value}
-            testId="project-trend"
-            toolbar={
-              <OptionToggle
-                label={t('trend.interval')}
-                value={interval}
-                onChange={next => setParams({ interval: next })}
-                options={intervals.map(value => ({
-                  value,
-                  label: t(`trend.intervals.${value}`),
-                }))}
-              />
-            }
-          >
-            {trendContent}
-          </SectionCard>
-        </Grid>
-        <Grid item xs={12} md={4}>
-          <SectionCard
-            title={t('project.models.title')}
-            busy={models.loading && !!models.value}
-          >
-            {modelContent}
-          </SectionCard>
-        </Grid>
+          }
+        />
         <Grid item xs={12}>
           <CallHistoryCard
             calls={calls.value}
