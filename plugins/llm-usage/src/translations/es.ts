@@ -181,7 +181,7 @@ const es = createTranslationMessages({
     'quotaViews.history.kind.top-up': 'Recarga',
     'quotaViews.history.kind.charge': 'Cargos',
     'quotaViews.history.kind.unchanged': 'Sin cambios',
-    'calls.details.costSource': 'Origen del coste',
+    'calls.details.costSource': 'Origen del costo',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Proveedor',
@@ -190,11 +190,11 @@ const es = createTranslationMessages({
       'Calculado a partir de los tokens con la tabla de precios',
     'costSource.providerHint':
       'Tal como lo informa la facturación del proveedor',
-    'costSource.noneHint': 'Enviada sin coste y sin precio aplicable',
+    'costSource.noneHint': 'Enviada sin costo y sin precio aplicable',
     'prices.tab': 'Precios',
     'prices.title': 'Tabla de precios',
     'prices.subtitle':
-      'Precios por millón de tokens para las llamadas enviadas sin coste. Las entradas de administración prevalecen sobre app-config, y esta sobre los valores por defecto.',
+      'Precios por millón de tokens para las llamadas enviadas sin costo. Las entradas de administración prevalecen sobre app-config, y esta sobre los valores por defecto.',
     'prices.add': 'Añadir precio',
     'prices.reprice': 'Recalcular llamadas',
     'prices.provider': 'Proveedor',
@@ -212,7 +212,7 @@ const es = createTranslationMessages({
     'prices.inForce': 'Vigente',
     'prices.emptyTitle': 'No hay precios',
     'prices.emptyDescription':
-      'Añade un precio para que las llamadas enviadas sin coste lo tengan.',
+      'Añada un precio para que las llamadas enviadas sin costo lo tengan.',
     'prices.edit': 'Editar',
     'prices.override': 'Sustituir',
     'prices.delete': 'Eliminar',
@@ -228,11 +228,11 @@ const es = createTranslationMessages({
     'prices.saved': 'Precio de {{model}} guardado',
     'prices.deleteTitle': '¿Eliminar el precio de {{model}} desde el {{date}}?',
     'prices.deleteWarning':
-      'Las llamadas calculadas con él conservan su coste hasta que se recalculen.',
+      'Las llamadas calculadas con él conservan su costo hasta que se recalculen.',
     'prices.deleted': 'Precio de {{model}} eliminado',
     'prices.failed': 'No se pudo cambiar el precio: {{error}}',
     'prices.repriceDescription':
-      'Las llamadas del intervalo que llegaron sin coste, o ya calculadas, se recalculan con la tabla actual y sus horas se vuelven a sumar. El coste enviado con una llamada nunca cambia.',
+      'Las llamadas del intervalo que llegaron sin costo, o ya calculadas, se recalculan con la tabla actual y sus horas se vuelven a sumar. El costo enviado con una llamada nunca cambia.',
     'prices.repriceFrom': 'Desde',
     'prices.repriceTo': 'Hasta (incluido)',
     'prices.repriceProvider': 'Proveedor (opcional)',

@@ -189,14 +189,14 @@ const fr = createTranslationMessages({
     'costSource.provider': 'Fournisseur',
     'costSource.reportedHint': 'Coût envoyé avec l’appel',
     'costSource.pricedHint':
-      'Calculé à partir des tokens avec la grille tarifaire',
+      'Calculé à partir des jetons avec la grille tarifaire',
     'costSource.providerHint':
       'Tel que la facturation du fournisseur l’indique',
     'costSource.noneHint': 'Envoyé sans coût, et aucun prix ne s’applique',
     'prices.tab': 'Prix',
     'prices.title': 'Grille tarifaire',
     'prices.subtitle':
-      'Prix par million de tokens pour les appels envoyés sans coût. Les entrées admin priment sur app-config, qui prime sur les prix par défaut.',
+      'Prix par million de jetons pour les appels envoyés sans coût. Les entrées des administrateurs priment sur app-config, qui prime sur les prix par défaut.',
     'prices.add': 'Ajouter un prix',
     'prices.reprice': 'Recalculer les appels',
     'prices.provider': 'Fournisseur',
@@ -207,10 +207,10 @@ const fr = createTranslationMessages({
     'prices.output': 'Sortie',
     'prices.effectiveFrom': 'À partir du',
     'prices.origin': 'Origine',
-    'prices.note': 'Note',
+    'prices.note': 'Remarque',
     'prices.origins.default': 'Par défaut',
     'prices.origins.config': 'Config. de l’app',
-    'prices.origins.admin': 'Admin',
+    'prices.origins.admin': 'Administrateur',
     'prices.inForce': 'En vigueur',
     'prices.emptyTitle': 'Aucun prix',
     'prices.emptyDescription':
@@ -223,16 +223,16 @@ const fr = createTranslationMessages({
     'prices.deleteNamed': 'Supprimer le prix de {{model}}',
     'prices.createTitle': 'Ajouter un prix',
     'prices.editTitle': 'Modifier un prix',
-    'prices.perMillionHelp': 'Par million de tokens, p. ex. 2.50',
-    'prices.cachedHelp': 'Vide : les tokens en cache coûtent le prix d’entrée',
+    'prices.perMillionHelp': 'Par million de jetons, p. ex. 2.50',
+    'prices.cachedHelp': 'Vide : les jetons en cache coûtent le prix d’entrée',
     'prices.save': 'Enregistrer',
     'prices.saved': 'Prix de {{model}} enregistré',
     'prices.deleteTitle':
-      'Supprimer le prix de {{model}} à partir du {{date}} ?',
+      'Supprimer le prix de {{model}} à partir du {{date}} ?',
     'prices.deleteWarning':
       'Les appels calculés avec ce prix gardent leur coût jusqu’à leur recalcul.',
     'prices.deleted': 'Prix de {{model}} supprimé',
-    'prices.failed': 'Impossible de modifier le prix : {{error}}',
+    'prices.failed': 'Impossible de modifier le prix : {{error}}',
     'prices.repriceDescription':
       'Les appels de la période arrivés sans coût, ou déjà calculés, sont recalculés avec la grille actuelle et leurs heures sont de nouveau agrégées. Un coût envoyé avec un appel ne change jamais.',
     'prices.repriceFrom': 'Du',
@@ -241,8 +241,8 @@ const fr = createTranslationMessages({
     'prices.repriceModel': 'Modèle (facultatif)',
     'prices.repriceRun': 'Recalculer',
     'prices.repriceResult':
-      '{{examined}} appels examinés : {{repriced}} recalculés, {{unchanged}} inchangés, {{withoutPrice}} sans prix ; {{hours}} heures à agréger de nouveau.',
-    'prices.repriceFailed': 'Impossible de recalculer : {{error}}',
+      '{{examined}} appels examinés : {{repriced}} recalculés, {{unchanged}} inchangés, {{withoutPrice}} sans prix ; {{hours}} heures à agréger de nouveau.',
+    'prices.repriceFailed': 'Impossible de recalculer : {{error}}',
     'budgetSettings.tab': 'Budgets mensuels',
     'budgetSettings.title': 'Budgets mensuels',
     'budgetSettings.description':
