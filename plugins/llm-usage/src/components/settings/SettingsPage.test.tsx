@@ -246,6 +246,12 @@ describe('SettingsPage', () => {
     const api = setup({ route: '/settings/tags' });
     const row = await screen.findByTestId('tag-row-prod');
     expect(row).toHaveTextContent('$12.50');
+    // The month's spend is the providers' billing, and says so.
+    expect(
+      within(screen.getByTestId('tags-table')).getByTestId(
+        'cost-source-provider',
+      ),
+    ).toHaveTextContent('Provider');
 
     fireEvent.click(await screen.findByRole('button', { name: 'New tag' }));
     let dialog = await screen.findByRole('dialog');

@@ -32,6 +32,7 @@ import {
   useLlmUsagePaths,
 } from '../common';
 import { TagChip } from '../keys/KeyChips';
+import { CostSourceChip } from '../common/CostSourceChip';
 
 const useStyles = makeStyles(theme => ({
   swatches: {
@@ -210,7 +211,16 @@ export function TagsSettings() {
               { label: t('keyWorkspace.tags.tag') },
               { label: t('keyWorkspace.tags.keys'), align: 'right' },
               { label: t('keyWorkspace.tags.activeKeys'), align: 'right' },
-              { label: t('keyWorkspace.tags.monthSpend'), align: 'right' },
+              {
+                // The providers' billing, not recorded calls.
+                label: (
+                  <>
+                    {t('keyWorkspace.tags.monthSpend')}
+                    <CostSourceChip source="provider" />
+                  </>
+                ),
+                align: 'right',
+              },
               canManage && {},
             ]}
           >
