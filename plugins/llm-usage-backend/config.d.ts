@@ -81,6 +81,15 @@ export interface Config {
       callsPerDay?: number;
     };
     /** Weekly and monthly spend digests to owners, through Backstage notifications. */
+    /** The language of texts sent to people: notifications, e-mails, digests, webhooks. */
+    locale?: {
+      /**
+       * For recipients who never chose a language in the app (groups,
+       * webhooks, users who have not opened the plugin): en, zh, zh-Hant, ja,
+       * ko, de, fr, es, pt-BR, ru or it. Default en.
+       */
+      default?: string;
+    };
     digests?: {
       /** Default true; owners opt out per cadence in Settings. */
       enabled?: boolean;
@@ -117,6 +126,8 @@ export interface Config {
         url: string;
         /** @visibility secret */
         secret: string;
+        /** The language of this webhook's text; default llmUsage.locale.default. */
+        language?: string;
       }>;
       webhookRetries?: {
         /** Default 5. */

@@ -73,6 +73,8 @@ import { AccountSync } from './sync/AccountSync';
 import { DatabaseProviderDataStore } from './sync/DatabaseProviderDataStore';
 import { DatabaseSyncRunStore } from './sync/DatabaseSyncRunStore';
 import { DatabaseTagStore } from './tags/DatabaseTagStore';
+import { DatabaseLanguagePreferenceStore } from './i18n/DatabaseLanguagePreferenceStore';
+import { RecipientLanguages } from './i18n/RecipientLanguages';
 import { UsageService } from './usage/UsageService';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
 import { VisibilityResolver } from './visibility/VisibilityResolver';
@@ -153,6 +155,9 @@ export async function createServices(deps: ServiceDeps) {
     billingUrls: readBillingUrls(config),
   });
   const preferences = new DatabaseDigestPreferenceStore(db);
+  // The language each person reads backend texts in.
+  const languagePreferences = new DatabaseLanguagePreferenceStore(db);
+  const languages = RecipientLanguages.fromConfig(config, languagePreferences);
   const digests = new DigestService(
     queries,
     projects,
@@ -160,6 +165,7 @@ export async function createServices(deps: ServiceDeps) {
     preferences,
     deps.notifications,
     logger,
+    { languages },
   );
   const auditEvents = new DatabaseAuditEventStore(db);
   const auditRetention = new AuditRetention(
@@ -196,6 +202,7 @@ export async function createServices(deps: ServiceDeps) {
       logger,
       notifications: deps.notifications,
       fallbackRecipients: config.getOptionalStringArray('llmUsage.admins'),
+      languages,
     }),
     logger,
   });
@@ -332,6 +339,8 @@ export async function createServices(deps: ServiceDeps) {
     budgets,
     quota,
     preferences,
+    languagePreferences,
+    recipientLanguages: languages,
     digests,
     auditEvents,
     auditRetention,

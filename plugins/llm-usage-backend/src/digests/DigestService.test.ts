@@ -9,7 +9,13 @@ import {
 import { ProviderLedger } from '../quota/ProviderLedger';
 import { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { DatabaseDigestPreferenceStore } from './DatabaseDigestPreferenceStore';
-import { DigestService, digestPeriods } from './DigestService';
+import { translatorFor } from '../i18n';
+import {
+  DigestService,
+  digestPeriods,
+  renderDigest,
+  type SpendDigest,
+} from './DigestService';
 
 jest.setTimeout(60_000);
 
@@ -135,22 +141,22 @@ describe.each(databases.eachSupportedId())('DigestService on %p', id => {
       .find(options => options.recipients.entityRef === TEAM_A);
     expect(toTeamA.recipients).toEqual({ type: 'entity', entityRef: TEAM_A });
     expect(toTeamA.payload).toMatchObject({
-      title: `Weekly LLM spend for ${TEAM_A}: 4 USD`,
+      title: `Weekly LLM spend for ${TEAM_A}: $4.00`,
       link: '/llm-usage',
       topic: 'llm-usage-digest',
       severity: 'low',
     });
     expect(toTeamA.payload.description.split('\n')).toEqual([
-      '2026-11-16 to 2026-11-22: 2 calls, spend 4 USD (+100% vs the week before).',
-      'Top projects: alpha 4 USD.',
-      'Top models: gpt-4o 3 USD; claude-sonnet-4 1 USD.',
-      'Keys expiring soon: support-bot prod (openai) on 2026-11-28.',
+      'Nov 16, 2026 to Nov 22, 2026: 2 calls, spend $4.00 (+100% vs the week before).',
+      'Top projects: alpha $4.00.',
+      'Top models: gpt-4o $3.00; claude-sonnet-4 $1.00.',
+      'Keys expiring soon: support-bot prod (openai) on Nov 28, 2026.',
     ]);
     const toTeamB = send.mock.calls
       .map(([options]) => options)
       .find(options => options.recipients.entityRef === TEAM_B);
     expect(toTeamB.payload.description).toContain(
-      '1 call, spend 5 USD (nothing the week before)',
+      '1 call, spend $5.00 (nothing the week before)',
     );
   });
 
@@ -191,5 +197,48 @@ describe.each(databases.eachSupportedId())('DigestService on %p', id => {
     expect(options.recipients.entityRef).toBe(TEAM_A);
     expect(options.payload.description).toContain('0 calls, no spend.');
     expect(options.payload.description).toContain('support-bot prod');
+  });
+
+  it('writes the digest in the owner’s language with formatted amounts', () => {
+    const digest: SpendDigest = {
+      ownerRef: 'user:default/alice',
+      cadence: 'monthly',
+      period: { start: Date.UTC(2026, 10, 1), end: Date.UTC(2026, 11, 1) },
+      calls: 1234,
+      previousCalls: 1000,
+      spend: [
+        {
+          currency: 'CNY',
+          amount: '21.8448883',
+          previous: '10',
+          change: 1.18448883,
+        },
+      ],
+      topProjects: [
+        {
+          name: 'alpha',
+          calls: 1234,
+          costs: [{ currency: 'CNY', amount: '21.8448883' }],
+        },
+      ],
+      topModels: [],
+      expiringKeys: [],
+    };
+    const chinese = renderDigest(digest, '/llm-usage', translatorFor('zh'));
+    expect(chinese.title).toBe('user:default/alice 的每月 LLM 花费：¥21.84');
+    expect(chinese.description.split('\n')).toEqual([
+      '2026年11月1日 至 2026年11月30日：1,234 次调用，花费 ¥21.84（较前一月 +118.4%）。',
+      '花费最多的项目：alpha ¥21.84。',
+    ]);
+    const german = renderDigest(digest, '/llm-usage', translatorFor('de'));
+    expect(german.title).toBe(
+      'Monatliche LLM-Kosten für user:default/alice: 21,84\u00a0CN¥',
+    );
+    expect(german.description.split('\n')).toEqual([
+      '01.11.2026 bis 30.11.2026: 1.234 Aufrufe, Kosten 21,84\u00a0CN¥ (+118,4\u00a0% gegenüber dem Vormonat).',
+      'Teuerste Projekte: alpha 21,84\u00a0CN¥.',
+    ]);
+    // The scope stays machine-readable.
+    expect(german.scope).toBe(chinese.scope);
   });
 });

@@ -10,6 +10,8 @@ import type { VisibilityScope } from '../database/types';
 import { CostTotals, formatNanos } from '../lib/money';
 import type { ExpiringKey, ProviderLedger } from '../quota/ProviderLedger';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import { translatorFor, type Translator } from '../i18n';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import type { DigestPreferenceStore } from './DigestPreferenceStore';
 
 /** How far ahead a digest looks for expiring keys. */
@@ -84,7 +86,11 @@ export class DigestService {
     private readonly preferences: DigestPreferenceStore,
     private readonly notifications: NotificationService,
     private readonly logger: LoggerService,
-    private readonly appLink = '/llm-usage',
+    private readonly options: {
+      appLink?: string;
+      /** The owner's language; English when absent. */
+      languages?: Pick<RecipientLanguages, 'translatorFor'>;
+    } = {},
   ) {}
 
   /** Sends the digests of every cadence whose last period was not sent yet. */
@@ -127,9 +133,16 @@ export class DigestService {
           result.skipped++;
           continue;
         }
+        const tr =
+          (await this.options.languages?.translatorFor([ownerRef])) ??
+          translatorFor('en');
         await this.notifications.send({
           recipients: { type: 'entity', entityRef: ownerRef },
-          payload: renderDigest(digest, this.appLink),
+          payload: renderDigest(
+            digest,
+            this.options.appLink ?? '/llm-usage',
+            tr,
+          ),
         });
         result.sent++;
       } catch (error) {
@@ -267,67 +280,87 @@ function day(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
 }
 
-function money(costs: CostAmount[]): string {
-  return costs.length === 0
-    ? 'no cost'
-    : costs.map(c => `${c.amount} ${c.currency}`).join(' + ');
-}
-
-function percent(change: number): string {
-  const value = Math.round(change * 1000) / 10;
-  return `${value > 0 ? '+' : ''}${value}%`;
-}
-
-/** The notification: a one-line title and a plain-text body. */
-export function renderDigest(digest: SpendDigest, appLink: string) {
-  const label = digest.cadence === 'weekly' ? 'Weekly' : 'Monthly';
-  const previousLabel =
-    digest.cadence === 'weekly' ? 'the week before' : 'the month before';
+/**
+ * The notification in the owner's language: a one-line title and a
+ * plain-text body, amounts and dates formatted for that language.
+ */
+export function renderDigest(
+  digest: SpendDigest,
+  appLink: string,
+  tr: Translator = translatorFor('en'),
+) {
+  const m = tr.messages.digest;
+  const weekly = digest.cadence === 'weekly';
+  const costs = (amounts: CostAmount[]) =>
+    amounts.length === 0
+      ? m.noCost
+      : amounts.map(c => tr.money(c.amount, c.currency)).join(' + ');
+  const list = (items: string[]) => items.join(m.separator);
   const spend = digest.spend
-    .map(
-      s =>
-        `${s.amount} ${s.currency} (${
-          s.change === null
-            ? `nothing ${previousLabel}`
-            : `${percent(s.change)} vs ${previousLabel}`
-        })`,
-    )
+    .map(s => {
+      const change =
+        s.change === null
+          ? weekly
+            ? m.nothingWeekBefore
+            : m.nothingMonthBefore
+          : tr.fill(weekly ? m.changeVsWeek : m.changeVsMonth, {
+              change: tr.signedPercent(s.change),
+            });
+      return tr.fill(m.spendChange, {
+        amount: tr.money(s.amount, s.currency),
+        change,
+      });
+    })
     .join(', ');
-  const calls = `${digest.calls} ${digest.calls === 1 ? 'call' : 'calls'}`;
   const lines = [
-    `${day(digest.period.start)} to ${day(
-      digest.period.end - DAY_MS,
-    )}: ${calls}, ${spend ? `spend ${spend}` : 'no spend'}.`,
+    tr.fill(m.summary, {
+      from: tr.day(digest.period.start),
+      to: tr.day(digest.period.end - DAY_MS),
+      calls: tr.plural(tr.messages.units.calls, digest.calls),
+      spend: spend ? tr.fill(m.spend, { amounts: spend }) : m.noSpend,
+    }),
   ];
   if (digest.topProjects.length > 0) {
     lines.push(
-      `Top projects: ${digest.topProjects
-        .map(p => `${p.name} ${money(p.costs)}`)
-        .join('; ')}.`,
+      tr.fill(m.topProjects, {
+        list: list(digest.topProjects.map(p => `${p.name} ${costs(p.costs)}`)),
+      }),
     );
   }
   if (digest.topModels.length > 0) {
     lines.push(
-      `Top models: ${digest.topModels
-        .map(m => `${m.name} ${money(m.costs)}`)
-        .join('; ')}.`,
+      tr.fill(m.topModels, {
+        list: list(digest.topModels.map(x => `${x.name} ${costs(x.costs)}`)),
+      }),
     );
   }
   if (digest.expiringKeys.length > 0) {
     lines.push(
-      `Keys expiring soon: ${digest.expiringKeys
-        .map(k => `${k.name} (${k.provider}) on ${day(k.expiresAt)}`)
-        .join('; ')}.`,
+      tr.fill(m.expiringKeys, {
+        list: list(
+          digest.expiringKeys.map(k =>
+            tr.fill(m.expiringKey, {
+              name: k.name,
+              provider: k.provider,
+              date: tr.day(k.expiresAt),
+            }),
+          ),
+        ),
+      }),
     );
   }
   return {
-    title: `${label} LLM spend for ${digest.ownerRef}: ${money(
-      digest.spend.map(s => ({ currency: s.currency, amount: s.amount })),
-    )}`,
+    title: tr.fill(weekly ? m.weeklyTitle : m.monthlyTitle, {
+      owner: digest.ownerRef,
+      spend: costs(
+        digest.spend.map(s => ({ currency: s.currency, amount: s.amount })),
+      ),
+    }),
     description: lines.join('\n'),
     link: appLink,
     severity: 'low' as const,
     topic: 'llm-usage-digest',
+    // The period in ISO form: the same digest updates one notification.
     scope: `llm-usage-digest:${digest.cadence}:${day(digest.period.start)}`,
   };
 }

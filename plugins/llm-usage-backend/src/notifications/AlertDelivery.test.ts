@@ -3,6 +3,9 @@ import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertRecord } from '../alerts/types';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { ConfigReader } from '@backstage/config';
+import { DatabaseLanguagePreferenceStore } from '../i18n/DatabaseLanguagePreferenceStore';
+import { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { AlertDelivery } from './AlertDelivery';
 
 jest.setTimeout(60_000);
@@ -26,19 +29,26 @@ function alert(id: string, ownerRef: string | null): AlertRecord {
 }
 
 describe.each(databases.eachSupportedId())('AlertDelivery on %p', id => {
-  async function setup(send: jest.Mock) {
+  async function setup(send: jest.Mock, defaultLanguage?: string) {
     const knex = await databases.init(id);
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
     const alerts = new DatabaseAlertStore(knex);
     const enqueue = jest.fn(async () => undefined);
+    const languagePreferences = new DatabaseLanguagePreferenceStore(knex);
     const delivery = new AlertDelivery({
       alerts,
       webhooks: { enqueue },
       logger: mockServices.logger.mock(),
       notifications: { send },
       fallbackRecipients: ['group:default/platform'],
+      languages: RecipientLanguages.fromConfig(
+        new ConfigReader({
+          llmUsage: { locale: { default: defaultLanguage } },
+        }),
+        languagePreferences,
+      ),
     });
-    return { alerts, enqueue, delivery };
+    return { alerts, enqueue, delivery, languagePreferences };
   }
 
   it('notifies the owner with a high-severity notification scoped to the condition', async () => {
@@ -102,5 +112,43 @@ describe.each(databases.eachSupportedId())('AlertDelivery on %p', id => {
       ['k2', 'opened'],
       ['k3', 'resolved'],
     ]);
+  });
+
+  it('writes to a user in the language they chose and to a group in the default', async () => {
+    const send = jest.fn(async () => undefined);
+    const { delivery, languagePreferences } = await setup(send, 'ja');
+    await languagePreferences.set('user:default/alice', 'de');
+    await languagePreferences.set('user:default/alice', 'fr');
+    const lowBalance = (alertId: string, ownerRef: string): AlertRecord => ({
+      ...alert(alertId, ownerRef),
+      type: 'low_balance',
+      severity: 'warning',
+      target: { type: 'account', id: 'acc-1', name: 'Main' },
+      params: {
+        currency: 'CNY',
+        available: '21.8448883',
+        threshold: '100',
+      },
+    });
+    await delivery.deliver({
+      opened: [
+        lowBalance('a1', 'user:default/alice'),
+        lowBalance('a2', 'group:default/team-a'),
+      ],
+      resolved: [],
+    });
+    const payloads = send.mock.calls.map(([options]: any[]) => options.payload);
+    // The user's latest choice, French; amounts formatted, never raw floats.
+    expect(payloads[0]).toMatchObject({
+      title: 'Utilisation des LLM : Solde bas',
+      description:
+        'Compte « Main » a un solde de 21,84\u00a0CNY, sous 100,00\u00a0CNY',
+    });
+    // A group reads the configured default, Japanese.
+    expect(payloads[1]).toMatchObject({
+      title: 'LLM 利用状況：残高不足',
+      description:
+        'アカウント「Main」の残高は 元\u00a021.84 で、元\u00a0100.00 を下回っています',
+    });
   });
 });

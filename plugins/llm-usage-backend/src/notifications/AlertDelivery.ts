@@ -4,6 +4,8 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { AlertSeverity } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { AlertStore } from '../alerts/AlertStore';
 import type { AlertChanges, AlertRecord } from '../alerts/types';
+import { translatorFor } from '../i18n';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { alertLink, alertTitle, describeAlert } from './alertText';
 import type { WebhookDispatcher } from './WebhookDispatcher';
 
@@ -32,6 +34,8 @@ export class AlertDelivery {
       notifications?: NotificationService;
       /** Told about alerts without an owner; usually the admins group. */
       fallbackRecipients?: string[];
+      /** The recipient's language; English when absent. */
+      languages?: Pick<RecipientLanguages, 'translatorFor'>;
     },
   ) {}
 
@@ -64,11 +68,14 @@ export class AlertDelivery {
         status: 'pending',
         now: Date.now(),
       });
+      const tr =
+        (await this.options.languages?.translatorFor(recipients)) ??
+        translatorFor('en');
       await notifications.send({
         recipients: { type: 'entity', entityRef: recipients },
         payload: {
-          title: alertTitle(alert),
-          description: describeAlert(alert),
+          title: alertTitle(alert, tr),
+          description: describeAlert(alert, tr),
           link: alertLink(alert),
           severity: NOTIFICATION_SEVERITIES[alert.severity],
           topic: ALERT_NOTIFICATION_TOPIC,

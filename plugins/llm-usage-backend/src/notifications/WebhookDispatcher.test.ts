@@ -5,7 +5,8 @@ import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertRecord } from '../alerts/types';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { WebhookDispatcher } from './WebhookDispatcher';
+import { translatorFor } from '../i18n';
+import { WebhookDispatcher, webhookBody } from './WebhookDispatcher';
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,
@@ -127,7 +128,7 @@ describe.each(databases.eachSupportedId())('WebhookDispatcher on %p', id => {
     expect(body).toMatchObject({
       event: 'opened',
       text: expect.stringContaining(
-        'Account "Main OpenAI" has a balance of 4.5 USD, below 10 USD',
+        'Account "Main OpenAI" has a balance of $4.50, below $10.00',
       ),
       alert: {
         id: 'a1',
@@ -240,6 +241,35 @@ describe.each(databases.eachSupportedId())('WebhookDispatcher on %p', id => {
     expect((await store.deliveriesOf('q3'))[0]).toMatchObject({
       status: 'dropped',
       attempts: 0,
+    });
+  });
+});
+
+describe('webhook summaries', () => {
+  const BASE = 'https://backstage.example.com';
+
+  it('writes the text in the webhook’s language and keeps the payload raw', () => {
+    const english = webhookBody(alert('a1'), 'opened', BASE);
+    expect(english.text).toBe(
+      '[WARNING] Account "Main OpenAI" has a balance of $4.50, below $10.00 ' +
+        `<${BASE}/llm-usage/alerts?alert=a1|Open in Backstage>`,
+    );
+    const russian = webhookBody(
+      alert('a1'),
+      'resolved',
+      BASE,
+      translatorFor('ru'),
+    );
+    expect(russian.text).toBe(
+      '[Решено] Аккаунт «Main OpenAI»: баланс 4,50\u00a0$, ниже порога 10,00\u00a0$ ' +
+        `<${BASE}/llm-usage/alerts?alert=a1|Открыть в Backstage>`,
+    );
+    // Machines read the same raw params whatever the language.
+    expect(russian.alert).toEqual(english.alert);
+    expect(russian.alert.params).toEqual({
+      currency: 'USD',
+      available: '4.5',
+      threshold: '10',
     });
   });
 });

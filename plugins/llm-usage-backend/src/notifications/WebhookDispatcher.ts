@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { DeliveryUpdate } from '../alerts/AlertStore';
 import type { AlertRecord } from '../alerts/types';
+import { supportedLanguage, translatorFor, type Translator } from '../i18n';
 import { alertLink, describeAlert } from './alertText';
 import {
   DELIVERY_HEADER,
@@ -15,6 +16,8 @@ export interface WebhookTarget {
   name: string;
   url: string;
   secret: string;
+  /** The language of the message's text; English when absent. */
+  language?: string;
 }
 
 export interface WebhookRetryPolicy {
@@ -58,12 +61,18 @@ export function webhookBody(
   alert: AlertRecord,
   event: AlertEvent,
   appBaseUrl: string,
+  tr: Translator = translatorFor('en'),
 ) {
   const link = `${appBaseUrl.replace(/\/$/, '')}${alertLink(alert)}`;
   const prefix =
-    event === 'resolved' ? 'Resolved' : alert.severity.toUpperCase();
+    event === 'resolved'
+      ? tr.messages.webhook.resolved
+      : tr.messages.webhook.severities[alert.severity];
   return {
-    text: `[${prefix}] ${describeAlert(alert)} <${link}|Open in Backstage>`,
+    // For people, in the webhook's language; `alert` below stays raw.
+    text: `[${prefix}] ${describeAlert(alert, tr)} <${link}|${
+      tr.messages.webhook.open
+    }>`,
     event,
     alert: {
       id: alert.id,
@@ -281,6 +290,7 @@ export class WebhookDispatcher {
     deps: { log: DeliveryLog; logger: LoggerService },
   ): WebhookDispatcher {
     const alerts = config.getOptionalConfig('llmUsage.alerts');
+    const defaultLanguage = config.getOptionalString('llmUsage.locale.default');
     const targets = (alerts?.getOptionalConfigArray('webhooks') ?? []).map(
       (webhook, index) => {
         const url = webhook.getString('url');
@@ -290,6 +300,9 @@ export class WebhookDispatcher {
             `webhook-${index + 1} (${new URL(url).host})`,
           url,
           secret: webhook.getString('secret'),
+          language: webhookLanguage(
+            webhook.getOptionalString('language') ?? defaultLanguage,
+          ),
         };
       },
     );
@@ -319,8 +332,15 @@ export class WebhookDispatcher {
    */
   async enqueue(alert: AlertRecord, event: AlertEvent): Promise<void> {
     if (this.stopped || this.queues.length === 0) return;
-    const body = JSON.stringify(webhookBody(alert, event, this.appBaseUrl));
+    // One body per language, not per webhook.
+    const bodies = new Map<string, string>();
     for (const { target, queue } of this.queues) {
+      const tr = translatorFor(target.language ?? 'en');
+      let body = bodies.get(tr.language);
+      if (body === undefined) {
+        body = JSON.stringify(webhookBody(alert, event, this.appBaseUrl, tr));
+        bodies.set(tr.language, body);
+      }
       try {
         const room = queue.hasRoom();
         const deliveryId = await this.log.addDelivery({
@@ -374,4 +394,15 @@ export class WebhookDispatcher {
       this.timers.add(entry);
     });
   }
+}
+
+function webhookLanguage(configured: string | undefined): string | undefined {
+  if (configured === undefined) return undefined;
+  const language = supportedLanguage(configured);
+  if (!language) {
+    throw new Error(
+      `Webhook language "${configured}" is not a language the plugin writes in`,
+    );
+  }
+  return language;
 }

@@ -1,86 +1,110 @@
 import type { AlertRecord } from '../alerts/types';
+import { translatorFor, type Translator } from '../i18n';
 
 /*
- * English text for channels that cannot translate on the reader's side:
- * Backstage notifications (and the e-mails made from them) and webhooks.
+ * Alert texts for channels that cannot translate on the reader's side:
+ * Backstage notifications (and the e-mails made from them) and webhooks,
+ * written in the recipient's language. Amounts, counts and dates are
+ * formatted for that language; the alert's params stay raw in payloads.
  * The in-app alert list formats the same params in the viewer's language.
  */
 
-const TARGET_NOUNS: Record<AlertRecord['target']['type'], string> = {
-  key: 'Key',
-  account: 'Account',
-  project: 'Project',
-  budget: 'Budget',
-  system: 'LLM Usage',
-};
+const ENGLISH = translatorFor('en');
 
-function plural(count: number | string | null, unit: string) {
-  return `${count} ${unit}${Number(count) === 1 ? '' : 's'}`;
-}
-
-/** One line describing the alert, e.g. `Key "ci-bot" expires in 3 days`. */
-export function describeAlert(alert: AlertRecord): string {
+/** One line describing the alert, e.g. `Key "ci-bot" expires in 3 days (…)`. */
+export function describeAlert(
+  alert: AlertRecord,
+  tr: Translator = ENGLISH,
+): string {
   const p = alert.params;
-  const name = `${TARGET_NOUNS[alert.target.type]} "${
-    alert.target.name ?? alert.target.id
-  }"`;
+  const m = tr.messages.alerts;
+  const name = tr.fill(tr.messages.namedTarget, {
+    target: tr.messages.targets[alert.target.type],
+    name: alert.target.name ?? alert.target.id,
+  });
+  const money = (amount: unknown) =>
+    tr.money(String(amount ?? 0), String(p.currency ?? ''));
+  const days = (count: unknown) =>
+    tr.plural(tr.messages.units.days, Number(count));
+  const detail = (text: string) =>
+    p.error
+      ? `${text}${tr.fill(m.errorDetail, { error: String(p.error) })}`
+      : text;
   switch (alert.type) {
     case 'key_expiring':
       return Number(p.thresholdDays) === 0
-        ? `${name} has expired`
-        : `${name} expires in ${plural(p.daysLeft, 'day')} (${String(
-            p.expiresAt ?? '',
-          ).slice(0, 10)})`;
+        ? tr.fill(m.keyExpired, { name })
+        : tr.fill(m.keyExpiring, {
+            name,
+            days: days(p.daysLeft),
+            date: tr.day(Date.parse(String(p.expiresAt))),
+          });
     case 'low_balance':
-      return `${name} has a balance of ${p.available} ${p.currency}, below ${p.threshold} ${p.currency}`;
-    case 'high_usage':
+      return tr.fill(m.lowBalance, {
+        name,
+        available: money(p.available),
+        threshold: money(p.threshold),
+      });
+    case 'high_usage': {
+      const month = tr.month(String(p.month ?? ''));
       if (p.metric === 'budgetPercent') {
-        return `${name} is at ${p.value}% of its ${p.month} amount (alert at ${p.threshold}%)`;
+        return tr.fill(m.budgetPercent, {
+          name,
+          month,
+          value: tr.percent(Number(p.value) / 100),
+          threshold: tr.percent(Number(p.threshold) / 100),
+        });
       }
       if (p.metric === 'tokens') {
-        return `${name} used ${p.value} tokens in ${p.month}, over ${p.threshold}`;
+        return tr.fill(m.tokensOver, {
+          name,
+          month,
+          value: tr.integer(Number(p.value)),
+          threshold: tr.integer(Number(p.threshold)),
+        });
       }
-      return `${name} spent ${p.value} ${p.currency} in ${p.month}, over ${p.threshold} ${p.currency}`;
+      return tr.fill(m.spendOver, {
+        name,
+        month,
+        value: money(p.value),
+        threshold: money(p.threshold),
+      });
+    }
     case 'key_error':
       if (p.reason === 'sync_failed') {
-        return `${name} failed to sync${p.error ? `: ${p.error}` : ''}`;
+        return detail(tr.fill(m.syncFailed, { name }));
       }
       if (p.reason === 'disabled') {
-        return `${name} is disabled at the provider`;
+        return tr.fill(m.disabled, { name });
       }
-      return `${name} is in error at the provider${
-        p.error ? `: ${p.error}` : ''
-      }`;
+      return detail(tr.fill(m.keyError, { name }));
     case 'budget_runway':
-      return `${name} lasts about ${plural(
-        p.daysLeft,
-        'day',
-      )} at the recent burn rate (${p.remaining} ${
-        p.currency
-      } left; alert under ${plural(p.thresholdDays, 'day')})`;
-    case 'rollup_failed':
-      return `The hourly rollup cannot roll ${plural(
-        p.hours,
-        'hour',
-      )} of calls, the oldest ${p.firstHour}${
-        p.error ? ` (${p.error})` : ''
-      }; those hours are read from raw calls and retried every run`;
+      return tr.fill(m.budgetRunway, {
+        name,
+        days: days(p.daysLeft),
+        remaining: money(p.remaining),
+        threshold: days(p.thresholdDays),
+      });
+    case 'rollup_failed': {
+      const text = tr.fill(m.rollupFailed, {
+        hours: tr.plural(tr.messages.units.hours, Number(p.hours)),
+        firstHour: tr.time(Date.parse(String(p.firstHour))),
+      });
+      return p.error ? `${text} (${p.error})` : text;
+    }
     default:
-      return `${name}: ${alert.type}`;
+      return tr.fill(m.other, { name, type: alert.type });
   }
 }
 
-const TITLES: Record<AlertRecord['type'], string> = {
-  key_expiring: 'API key expiring',
-  low_balance: 'Low balance',
-  high_usage: 'High usage',
-  key_error: 'Key or account in error',
-  budget_runway: 'Budget running out',
-  rollup_failed: 'Rollup failing',
-};
-
-export function alertTitle(alert: AlertRecord): string {
-  return `LLM Usage: ${TITLES[alert.type]}`;
+/** The notification title, e.g. `LLM Usage: Low balance`. */
+export function alertTitle(
+  alert: AlertRecord,
+  tr: Translator = ENGLISH,
+): string {
+  return tr.fill(tr.messages.titlePrefix, {
+    title: tr.messages.titles[alert.type],
+  });
 }
 
 /** The app path of the alert on the Alerts page. */

@@ -524,6 +524,31 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
     });
   });
 
+  describe('language preference', () => {
+    it('is each user’s own, limited to the languages the plugin writes in', async () => {
+      const { api } = await start();
+      const initial = await api.get('/preferences/language', ALICE);
+      expect(initial.body).toEqual({ language: null, defaultLanguage: 'en' });
+      const set = await api.put('/preferences/language', ALICE, {
+        language: 'pt-BR',
+      });
+      expect(set.status).toBe(200);
+      expect(set.body).toEqual({ language: 'pt-BR', defaultLanguage: 'en' });
+      expect(
+        (await api.get('/preferences/language', ALICE)).body.language,
+      ).toBe('pt-BR');
+      // Bob's is his own.
+      expect((await api.get('/preferences/language', BOB)).body.language).toBe(
+        null,
+      );
+      const bad = await api.put('/preferences/language', ALICE, {
+        language: 'klingon',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/language/);
+    });
+  });
+
   describe('audit events', () => {
     it('shows others only their own actions and owned targets, filters, pages and exports CSV', async () => {
       const { api } = await start();

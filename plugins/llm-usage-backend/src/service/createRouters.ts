@@ -114,6 +114,8 @@ export async function createRouters(
       httpAuth,
       callers: s.callers,
       preferences: s.preferences,
+      languages: s.languagePreferences,
+      defaultLanguage: s.recipientLanguages.defaultLanguage,
       audit: s.audit,
     }),
     await createAuditRouter({

@@ -1,5 +1,5 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   DIGEST_CADENCES,
   type DigestPreferencesResponse,
@@ -9,6 +9,8 @@ import type { AuditLog } from '../audit/AuditLog';
 import type { CallerResolver } from '../budgets/Caller';
 import { parseDigestPreferences } from '../budgets/budgetSchemas';
 import type { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
+import { supportedLanguage } from '../i18n';
+import type { LanguagePreferenceStore } from '../i18n/LanguagePreferenceStore';
 import { jsonBody } from './rejectNulCharacters';
 import {
   createSpecValidatedRouter,
@@ -19,17 +21,24 @@ export interface DigestsRouterOptions {
   httpAuth: HttpAuthService;
   callers: CallerResolver;
   preferences: DigestPreferenceStore;
+  /** Each user's app language, for the texts sent to them. */
+  languages: LanguagePreferenceStore;
+  /** The language of those who chose none (`llmUsage.locale.default`). */
+  defaultLanguage: string;
   audit: Pick<AuditLog, 'record'>;
 }
 
-/** `/digests/preferences`: spend digests per owner, on unless opted out. */
+/**
+ * `/digests/preferences`: spend digests per owner, on unless opted out;
+ * `/preferences/language`: the language the caller reads them in.
+ */
 export async function createDigestsRouter(
   options: DigestsRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, callers, preferences, audit } = options;
+  const { httpAuth, callers, preferences, languages, audit } = options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody(),
-    bodyPaths: ['/digests'],
+    bodyPaths: ['/digests', '/preferences'],
   });
 
   const callerOf = async (req: express.Request) =>
@@ -73,6 +82,42 @@ export async function createDigestsRouter(
       action: 'digest.preferences.update',
       targetType: 'digestPreferences',
       targetId: input.ownerRef,
+      before,
+      after,
+      request: req,
+    });
+    res.json(after);
+  });
+
+  const languageOf = async (userRef: string) => ({
+    language:
+      supportedLanguage(
+        (await languages.languagesOf([userRef])).get(userRef),
+      ) ?? null,
+    defaultLanguage: options.defaultLanguage,
+  });
+
+  router.get('/preferences/language', async (req, res) => {
+    const caller = await callerOf(req);
+    res.json(await languageOf(caller.actorRef));
+  });
+
+  // The app sends its language when the user picks one (the spec refuses
+  // codes the plugin does not write in).
+  router.put('/preferences/language', async (req, res) => {
+    const caller = await callerOf(req);
+    const language = supportedLanguage(req.body.language);
+    if (!language) {
+      throw new InputError(`language: not a supported language`);
+    }
+    const before = await languageOf(caller.actorRef);
+    await languages.set(caller.actorRef, language);
+    const after = await languageOf(caller.actorRef);
+    await audit.record({
+      actor: caller.actorRef,
+      action: 'language.preference.update',
+      targetType: 'languagePreference',
+      targetId: caller.actorRef,
       before,
       after,
       request: req,

@@ -130,6 +130,11 @@ export function mockLlmUsageApi(
       rolledUntil: null,
     })),
     exportProjects: unexpected('exportProjects'),
+    // The plugin's page tells the backend the app's language.
+    updateLanguagePreference: jest.fn(async () => ({
+      language: null,
+      defaultLanguage: 'en' as const,
+    })),
     exportProjectCalls: unexpected('exportProjectCalls'),
     // The dashboard's quota section asks; no budget or balance hides it.
     getQuota: jest.fn(async () => ({

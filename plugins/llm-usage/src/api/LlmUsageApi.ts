@@ -263,6 +263,10 @@ export interface LlmUsageApi {
   updateDigestPreferences(
     request: UpdateDigestPreferencesRequest,
   ): Promise<DigestPreferences>;
+  /** `PUT /preferences/language`: the app language the caller reads texts sent to them in. */
+  updateLanguagePreference(
+    language: string,
+  ): Promise<{ language: string | null; defaultLanguage: string }>;
   /** `GET /audit-events/export`: the filtered activity as a file. */
   exportAuditEvents(
     query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,

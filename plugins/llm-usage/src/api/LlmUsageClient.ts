@@ -305,6 +305,15 @@ export class LlmUsageClient implements LlmUsageApi {
     return json(this.api.updateDigestPreferences({ body: request }));
   }
 
+  updateLanguagePreference(language: string) {
+    return json(
+      this.api.updateLanguagePreference({
+        // The spec's enum; the server answers 400 for another code.
+        body: { language: language as 'en' },
+      }),
+    );
+  }
+
   exportAuditEvents(
     query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
     format: UsageExportFormat,

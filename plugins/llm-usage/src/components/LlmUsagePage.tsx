@@ -6,6 +6,7 @@ import { DashboardPage } from './dashboard/DashboardPage';
 import { KeysPage } from './keys/KeysPage';
 import { ProjectDetailPage } from './project/ProjectDetailPage';
 import { SettingsPage } from './settings/SettingsPage';
+import { useReportLanguage } from '../hooks/useReportLanguage';
 
 function ProjectDetailRoute() {
   const { projectId = '' } = useParams();
@@ -21,6 +22,7 @@ function ProjectDetailRoute() {
  */
 export function LlmUsageRouter() {
   const base = useResolvedPath('').pathname;
+  useReportLanguage();
   return (
     <BasePathProvider base={base}>
       <Routes>

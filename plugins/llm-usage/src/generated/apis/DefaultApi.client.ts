@@ -457,6 +457,20 @@ export type UpdateDigestPreferences = {
 /**
  * @public
  */
+export type GetLanguagePreference = {};
+
+/**
+ * @public
+ */
+export type UpdateLanguagePreference = {
+  body: NonNullable<
+    operations['updateLanguagePreference']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
 export type ListAlerts = {
   query?: operations['listAlerts']['parameters']['query'];
 };
@@ -2057,6 +2071,56 @@ export class DefaultApiClient {
   > {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
     const uri = `/digests/preferences`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'PUT',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The language the caller reads notifications and digests in.
+   * `GET /preferences/language`
+   */
+  public async getLanguagePreference(
+    _request: GetLanguagePreference = {},
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getLanguagePreference']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/preferences/language`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Remember the caller's app language, so notifications and digests sent to them are written in it.
+   * `PUT /preferences/language`
+   */
+  public async updateLanguagePreference(
+    request: UpdateLanguagePreference,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['updateLanguagePreference']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/preferences/language`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'PUT',
       headers: {

@@ -600,6 +600,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/preferences/language': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The language the caller reads notifications and digests in. */
+    get: operations['getLanguagePreference'];
+    /** Remember the caller's app language, so notifications and digests sent to them are written in it. */
+    put: operations['updateLanguagePreference'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/prices': {
     parameters: {
       query?: never;
@@ -1626,6 +1644,27 @@ export interface components {
       days: components['schemas']['KeyUsageDay'][];
       keyId: string;
     };
+    /**
+     * @description A language the plugin writes in, as the app's language API names it.
+     * @enum {string}
+     */
+    Language:
+      | 'en'
+      | 'zh'
+      | 'zh-Hant'
+      | 'ja'
+      | 'ko'
+      | 'de'
+      | 'fr'
+      | 'es'
+      | 'pt-BR'
+      | 'ru'
+      | 'it';
+    /** @description `GET /preferences/language`: the caller's chosen language (null until the app sends one) and the configured default that applies until then. */
+    LanguagePreference: {
+      defaultLanguage: components['schemas']['Language'];
+      language: components['schemas']['Language'] | null;
+    };
     /** @description A catalog entity a project id is linked to through its annotation. */
     LinkedEntity: {
       entityRef: string;
@@ -2023,6 +2062,10 @@ export interface components {
       ownerRef?: string | null;
       /** @description Replaces the key's tags. */
       tagIds?: string[];
+    };
+    /** @description Body of `PUT /preferences/language`. */
+    UpdateLanguagePreferenceRequest: {
+      language: components['schemas']['Language'];
     };
     /** @description `PATCH /accounts/:id` (accounts from the API only). Credentials given replace the stored ones field by field. */
     UpdateProviderAccountRequest: {
@@ -3459,6 +3502,53 @@ export interface operations {
       403: components['responses']['Error403'];
       404: components['responses']['Error404'];
       409: components['responses']['Error409'];
+    };
+  };
+  getLanguagePreference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LanguagePreference'];
+        };
+      };
+      401: components['responses']['Error401'];
+    };
+  };
+  updateLanguagePreference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateLanguagePreferenceRequest'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LanguagePreference'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
     };
   };
   listPrices: {

@@ -3585,6 +3585,55 @@ export const spec = {
         required: ['ownerRef'],
         type: 'object',
       },
+      Language: {
+        description:
+          "A language the plugin writes in, as the app's language API names it.",
+        type: 'string',
+        enum: [
+          'en',
+          'zh',
+          'zh-Hant',
+          'ja',
+          'ko',
+          'de',
+          'fr',
+          'es',
+          'pt-BR',
+          'ru',
+          'it',
+        ],
+      },
+      LanguagePreference: {
+        description:
+          "`GET /preferences/language`: the caller's chosen language (null until the app sends one) and the configured default that applies until then.",
+        properties: {
+          language: {
+            anyOf: [
+              {
+                $ref: '#/components/schemas/Language',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          defaultLanguage: {
+            $ref: '#/components/schemas/Language',
+          },
+        },
+        required: ['language', 'defaultLanguage'],
+        type: 'object',
+      },
+      UpdateLanguagePreferenceRequest: {
+        description: 'Body of `PUT /preferences/language`.',
+        properties: {
+          language: {
+            $ref: '#/components/schemas/Language',
+          },
+        },
+        required: ['language'],
+        type: 'object',
+      },
       UpdateKeyRequest: {
         description: '`PATCH /keys/:id`; null clears a field.',
         properties: {
@@ -6800,6 +6849,62 @@ export const spec = {
           },
           '403': {
             $ref: '#/components/responses/Error403',
+          },
+        },
+      },
+    },
+    '/preferences/language': {
+      get: {
+        operationId: 'getLanguagePreference',
+        tags: ['Budgets'],
+        summary: 'The language the caller reads notifications and digests in.',
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/LanguagePreference',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+        },
+      },
+      put: {
+        operationId: 'updateLanguagePreference',
+        tags: ['Budgets'],
+        summary:
+          "Remember the caller's app language, so notifications and digests sent to them are written in it.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpdateLanguagePreferenceRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/LanguagePreference',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
           },
         },
       },

@@ -1,0 +1,44 @@
+import type { Config } from '@backstage/config';
+import { supportedLanguage, translatorFor, type Translator } from './index';
+import type { LanguagePreferenceStore } from './LanguagePreferenceStore';
+
+/**
+ * Which language a recipient reads: a user's chosen language (sent by the
+ * app; Backstage keeps no language per user on the backend), else the
+ * configured `llmUsage.locale.default`, else English. A group is one
+ * notification for all its members, so it reads the default.
+ */
+export class RecipientLanguages {
+  constructor(
+    private readonly preferences: LanguagePreferenceStore,
+    readonly defaultLanguage: string,
+  ) {}
+
+  static fromConfig(config: Config, preferences: LanguagePreferenceStore) {
+    const configured = config.getOptionalString('llmUsage.locale.default');
+    const language = supportedLanguage(configured);
+    if (configured && !language) {
+      throw new Error(
+        `llmUsage.locale.default "${configured}" is not a language the plugin writes in`,
+      );
+    }
+    return new RecipientLanguages(preferences, language ?? 'en');
+  }
+
+  /** The translator for one notification to these entity refs. */
+  async translatorFor(recipients: string[]): Promise<Translator> {
+    if (recipients.length === 1 && recipients[0].startsWith('user:')) {
+      const chosen = (await this.preferences.languagesOf(recipients)).get(
+        recipients[0],
+      );
+      const language = supportedLanguage(chosen);
+      if (language) return translatorFor(language);
+    }
+    return translatorFor(this.defaultLanguage);
+  }
+
+  /** The translator for a channel without a person, e.g. a webhook. */
+  defaultTranslator(): Translator {
+    return translatorFor(this.defaultLanguage);
+  }
+}
