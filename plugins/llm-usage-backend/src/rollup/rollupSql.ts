@@ -25,6 +25,9 @@ import {
  * levels that RollupRow builds.
  */
 
+/** Cost sums, read as text: exact on both databases. */
+const COST_COLUMNS = ['cost_nanos', 'priced_cost_nanos'];
+
 /** A column of a rollup row and the SQL that computes it from summed rows. */
 export type SummedColumn = [column: string, sql: string | Knex.Raw];
 
@@ -128,9 +131,6 @@ export function sumDetailRows(
     .andWhere(spansWhere(options.timeColumn, options.spans))
     .groupBy(options.timeColumn, ...dimensions);
 }
-
-/** Cost sums, read as text: exact on both databases. */
-const COST_COLUMNS = ['cost_nanos', 'priced_cost_nanos'];
 
 /** How rollup rows' columns add up when detail rows are summed. */
 function summedDetailColumns(tx: Knex.Transaction): SummedColumn[] {
