@@ -7,6 +7,8 @@
 #
 #   scripts/e2e.sh              build, start, test, stop
 #   E2E_SKIP_BUILD=1 scripts/e2e.sh   reuse packages/app/dist
+#   E2E_ONLY=layout-keys scripts/e2e.sh   run e2e-tests/layout-keys.test.mjs alone
+#   E2E_PORT=7193 scripts/e2e.sh      serve on another port
 set -euo pipefail
 
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,8 +17,11 @@ source "$SCRIPTS_DIR/toolchain.sh" # sets REPO_ROOT, Node 22 on PATH, yarn()
 cd "$REPO_ROOT"
 
 E2E_DIR="$REPO_ROOT/packages/app/e2e-tests"
-PORT=7107 # as in app-config.e2e.yaml
+# 7107 as in app-config.e2e.yaml; E2E_PORT moves it (e.g. when several runs share a machine).
+PORT="${E2E_PORT:-7107}"
 BASE_URL="http://localhost:$PORT"
+export APP_CONFIG_app_baseUrl="$BASE_URL" APP_CONFIG_backend_baseUrl="$BASE_URL" \
+  APP_CONFIG_backend_listen_port="$PORT" APP_CONFIG_backend_cors_origin="$BASE_URL"
 # The static external access token of app-config.yaml (local use only).
 INGEST_TOKEN="${LLM_USAGE_E2E_TOKEN:-local-dev-only-llm-usage-ingest-token-not-secret}"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -105,10 +110,11 @@ log "ready after $((SECONDS - started))s: $(grep -o 'Demo data: generated.*' "$B
 log "running the browser tests"
 status=0
 # One file at a time (each opens its own browser); a hung test fails after
-# two minutes instead of blocking CI.
+# two minutes instead of blocking CI. E2E_ONLY is a glob on purpose.
+# shellcheck disable=SC2086
 E2E_BASE_URL="$BASE_URL" E2E_INGEST_TOKEN="$INGEST_TOKEN" CHROMIUM_PATH="$CHROMIUM" \
   node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=spec \
-  "$E2E_DIR"/*.test.mjs || status=$?
+  "$E2E_DIR"/${E2E_ONLY:-*}.test.mjs || status=$?
 
 log "screenshots: $(ls "$E2E_DIR"/screenshots/*.png 2>/dev/null | wc -l) in $E2E_DIR/screenshots"
 exit "$status"

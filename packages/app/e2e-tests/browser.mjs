@@ -1,6 +1,7 @@
 // Shared set-up of the browser tests: Debian's chromium through
 // playwright-core, guest sign-in, screenshots and call ingestion.
 import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // playwright-core is a root devDependency: the browser tests are not part of the app bundle.
@@ -54,6 +55,21 @@ export async function openBrowser() {
 }
 
 /**
+ * A signed-in browser for the tests of one file: opened before them, closed
+ * after. Its `page`, `context` and `browser` are there once they start.
+ */
+export function browserSession() {
+  const session = {};
+  before(async () => {
+    Object.assign(session, await openBrowser());
+  });
+  after(async () => {
+    await session.browser?.close();
+  });
+  return session;
+}
+
+/**
  * Whole-page screenshot at the given width. Backstage scrolls inside its
  * page container, not the document, so the viewport is stretched to the
  * tallest scrolling content first; back to the desktop size after.
@@ -94,6 +110,19 @@ export async function dashboardShowsData(page) {
       )
     );
   });
+}
+
+/** The id of the first project in the dashboard's list (the busiest). */
+export async function firstProjectId(page) {
+  await page.goto(`${BASE_URL}/llm-usage`);
+  await dashboardShowsData(page);
+  const testId = await page
+    .locator(
+      '[data-testid^="project-row-"]:not([data-testid="project-row-skeleton"])',
+    )
+    .first()
+    .getAttribute('data-testid');
+  return testId.replace('project-row-', '');
 }
 
 /** Posts calls through the ingestion API with the e2e service token. */

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import {
   BASE_URL,
   PHONE,
-  dashboardShowsData,
+  firstProjectId,
   ingestCalls,
   openBrowser,
   report,
@@ -20,15 +20,7 @@ before(async () => {
   session = await openBrowser();
   const { page } = session;
   // The guest's busiest project (the list sorts by calls by default).
-  await page.goto(`${BASE_URL}/llm-usage`);
-  await dashboardShowsData(page);
-  const testId = await page
-    .locator(
-      '[data-testid^="project-row-"]:not([data-testid="project-row-skeleton"])',
-    )
-    .first()
-    .getAttribute('data-testid');
-  projectId = testId.replace('project-row-', '');
+  projectId = await firstProjectId(page);
 });
 after(async () => {
   await session?.browser.close();

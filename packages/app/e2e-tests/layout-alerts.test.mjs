@@ -1,0 +1,4 @@
+// Alerts and activity at 1440 and 390 px (checks in layout.mjs).
+import { describeLayout } from './layout.mjs';
+
+describeLayout(['alerts', 'alert-drawer', 'activity']);

@@ -1,0 +1,4 @@
+// A Component's LLM Usage tab at 1440 and 390 px (checks in layout.mjs).
+import { describeLayout } from './layout.mjs';
+
+describeLayout(['component-tab']);

@@ -1,0 +1,4 @@
+// The dashboard and a project at 1440 and 390 px (checks in layout.mjs).
+import { describeLayout } from './layout.mjs';
+
+describeLayout(['dashboard', 'project']);
