@@ -216,17 +216,29 @@ export function DataTable(props: DataTableProps) {
     (column): column is DataTableColumn => column !== false,
   );
 
+  // Followed as the table resizes: new rows, and fonts that load late,
+  // widen it without a render here.
   useEffect(() => {
     const table = tableRef.current;
-    if (layout !== 'table' || !table || !container) {
-      return;
+    if (
+      layout !== 'table' ||
+      !table ||
+      !container ||
+      typeof ResizeObserver === 'undefined'
+    ) {
+      return undefined;
     }
-    const natural = table.offsetWidth;
-    if (natural > container.clientWidth + 1) {
-      setNeededWidth(needed => Math.max(needed, natural));
-    }
-    // Rows change with the data: measured again whenever they do.
-  }, [layout, container, children]);
+    const check = () => {
+      const natural = table.offsetWidth;
+      if (natural > container.clientWidth + 1) {
+        setNeededWidth(needed => Math.max(needed, natural));
+      }
+    };
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(table);
+    return () => observer.disconnect();
+  }, [layout, container]);
 
   // Label the cells after every render and whenever rows come and go
   // (rows expand and load on their own).
