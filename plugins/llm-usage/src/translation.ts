@@ -21,13 +21,11 @@ export const llmUsageTranslationRef = createTranslationRef({
     page: {
       title: 'LLM Usage',
       subtitle: 'Calls, tokens, cost and latency across LLM providers',
-      projectType: 'LLM project',
       allProjects: 'All projects',
     },
     common: {
       retry: 'Retry',
       none: '—',
-      loadFailed: 'Could not load this data',
       liveUpdates: 'Live, refreshes every {{seconds}} s',
       livePaused: 'Paused while the tab is hidden',
     },
@@ -42,7 +40,6 @@ export const llmUsageTranslationRef = createTranslationRef({
       to: 'To',
     },
     overview: {
-      title: 'Overview',
       calls: 'Total calls',
       tokens: 'Total tokens',
       cost: 'Total cost',
@@ -216,7 +213,6 @@ export const llmUsageTranslationRef = createTranslationRef({
         fromProvider: 'from provider usage',
         fromBalance: 'from balance changes',
       },
-      available: 'Available',
       ofTotal: 'of {{total}} granted',
       readAt: 'Read {{time}}',
       stale:
@@ -352,9 +348,7 @@ export const llmUsageTranslationRef = createTranslationRef({
       filters: {
         key: 'Key id',
         user: 'User',
-        userHelp: 'e.g. user:default/jane',
         action: 'Action',
-        actionHelp: 'e.g. key.disable',
         type: 'Type',
         anyType: 'Any type',
         from: 'From',
@@ -366,10 +360,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         actor: 'Who',
         action: 'Action',
         target: 'Target',
-        change: 'Change',
       },
       empty: 'No activity matches these filters',
-      noChange: 'No details',
       showChange: 'Show before and after',
       before: 'Before',
       after: 'After',
@@ -842,7 +834,6 @@ export const llmUsageTranslationRef = createTranslationRef({
         settings: 'LLM settings',
       },
       entity: {
-        tabTitle: 'LLM Usage',
         project: 'Project',
         openProject: 'Open in LLM Usage',
         openKeys: 'Open in API Keys',
@@ -866,7 +857,6 @@ export const llmUsageTranslationRef = createTranslationRef({
         cardExpiring: 'Expiring within 7 days',
         cardCost: 'Cost, last 30 days',
         cardMonthCost: 'Key spend this month',
-        cardOpen: 'Open the LLM Usage tab',
         notAvailableTitle: 'No LLM usage for this entity',
         notAvailableDescription:
           'Add the {{annotation}} annotation with the project id(s) this service reports its calls under.',

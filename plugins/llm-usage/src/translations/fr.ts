@@ -17,11 +17,9 @@ const fr = createTranslationMessages({
     'page.title': 'Utilisation des LLM',
     'page.subtitle':
       'Appels, jetons, coûts et latence chez tous les fournisseurs de LLM',
-    'page.projectType': 'Projet LLM',
     'page.allProjects': 'Tous les projets',
     'common.retry': 'Réessayer',
     'common.none': '—',
-    'common.loadFailed': 'Impossible de charger ces données',
     'common.liveUpdates': 'En direct, actualisé toutes les {{seconds}} s',
     'common.livePaused': 'En pause tant que l’onglet est masqué',
     'range.label': 'Période',
@@ -32,7 +30,6 @@ const fr = createTranslationMessages({
     'range.custom': 'Période personnalisée',
     'range.from': 'Début',
     'range.to': 'Fin',
-    'overview.title': 'Vue d’ensemble',
     'overview.calls': 'Total des appels',
     'overview.tokens': 'Total des jetons',
     'overview.cost': 'Coût total',
@@ -166,7 +163,6 @@ const fr = createTranslationMessages({
     'quotaViews.runway.fromProvider':
       'd’après l’utilisation chez le fournisseur',
     'quotaViews.runway.fromBalance': 'd’après les variations du solde',
-    'quotaViews.available': 'Disponible',
     'quotaViews.ofTotal': 'sur {{total}} accordés',
     'quotaViews.readAt': 'Relevé {{time}}',
     'quotaViews.stale':
@@ -288,9 +284,7 @@ const fr = createTranslationMessages({
     'activity.navLink': 'Activité',
     'activity.filters.key': 'ID de clé',
     'activity.filters.user': 'Utilisateur',
-    'activity.filters.userHelp': 'p. ex. user:default/jane',
     'activity.filters.action': 'Opération',
-    'activity.filters.actionHelp': 'p. ex. key.disable',
     'activity.filters.type': 'Catégorie',
     'activity.filters.anyType': 'Toutes les catégories',
     'activity.filters.from': 'Début',
@@ -300,9 +294,7 @@ const fr = createTranslationMessages({
     'activity.columns.actor': 'Qui',
     'activity.columns.action': 'Opération',
     'activity.columns.target': 'Cible',
-    'activity.columns.change': 'Modification',
     'activity.empty': 'Aucune activité ne correspond à ces filtres',
-    'activity.noChange': 'Aucun détail',
     'activity.showChange': 'Afficher avant et après',
     'activity.before': 'Avant',
     'activity.after': 'Après',
@@ -730,7 +722,6 @@ const fr = createTranslationMessages({
     'keyWorkspace.accounts.runs.statuses.failed': 'Échec',
     'keyWorkspace.nav.keys': 'Clés API',
     'keyWorkspace.nav.settings': 'Paramètres LLM',
-    'keyWorkspace.entity.tabTitle': 'Utilisation des LLM',
     'keyWorkspace.entity.project': 'Projet',
     'keyWorkspace.entity.openProject': 'Ouvrir dans Utilisation des LLM',
     'keyWorkspace.entity.openKeys': 'Ouvrir dans Clés API',
@@ -756,7 +747,6 @@ const fr = createTranslationMessages({
     'keyWorkspace.entity.cardExpiring': 'Expirent sous 7 jours',
     'keyWorkspace.entity.cardCost': 'Coût, 30 derniers jours',
     'keyWorkspace.entity.cardMonthCost': 'Dépenses des clés ce mois-ci',
-    'keyWorkspace.entity.cardOpen': 'Ouvrir l’onglet Utilisation des LLM',
     'keyWorkspace.entity.notAvailableTitle':
       'Aucune utilisation de LLM pour cette entité',
     'keyWorkspace.entity.notAvailableDescription':
