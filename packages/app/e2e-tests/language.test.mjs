@@ -20,7 +20,7 @@ test('switching the app language to Chinese translates the pages', async () => {
   await page.goto(`${BASE_URL}/settings`);
   // The user settings page offers the app's languages in a select.
   await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('option', { name: /中文|Chinese/ }).click();
+  await page.getByRole('option', { name: /^(中文|Chinese)$/ }).click();
 
   await page.goto(`${BASE_URL}/llm-usage`);
   await dashboardShowsData(page);
