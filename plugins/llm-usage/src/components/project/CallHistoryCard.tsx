@@ -31,6 +31,7 @@ import {
   StatusDot,
   sortableColumns,
 } from '../common';
+import { CostSourceChip } from '../common/CostSourceChip';
 import { CallDetails } from './CallDetails';
 
 const useStyles = makeStyles(theme => ({
@@ -277,6 +278,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
             </TableCell>
             <TableCell align="right">
               {costColumn({ currency: call.currency, amount: call.cost })}
+              <CostSourceChip source={call.costSource} />
             </TableCell>
           </TableRow>
           {open && (
