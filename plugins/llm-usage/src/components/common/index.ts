@@ -22,3 +22,4 @@ export * from './StatCard';
 export * from './StatusDot';
 export * from './SearchField';
 export * from './TablePager';
+export * from './ItemListContent';

@@ -12,8 +12,6 @@ import EditIcon from '@material-ui/icons/Edit';
 import HistoryIcon from '@material-ui/icons/History';
 import SyncIcon from '@material-ui/icons/Sync';
 import SettingsEthernetIcon from '@material-ui/icons/SettingsEthernet';
-import Skeleton from '@material-ui/lab/Skeleton';
-import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -32,7 +30,7 @@ import {
   useNotify,
   useProviders,
 } from '../../hooks';
-import { DataTable, IconAction, QueryContent, SectionCard } from '../common';
+import { DataTable, IconAction, ItemListContent, SectionCard } from '../common';
 import { AccountDialog } from './AccountDialog';
 import { SyncHistoryDialog } from './SyncHistoryDialog';
 
@@ -269,17 +267,10 @@ export function AccountsSettings() {
   };
 
   const body = (
-    <QueryContent
+    <ItemListContent
       query={accounts}
-      loading={<Skeleton variant="rect" height={160} />}
-      isEmpty={value => value.items.length === 0}
-      empty={
-        <EmptyState
-          missing="content"
-          title={t('keyWorkspace.accounts.emptyTitle')}
-          description={t('keyWorkspace.accounts.emptyDescription')}
-        />
-      }
+      emptyTitle={t('keyWorkspace.accounts.emptyTitle')}
+      emptyDescription={t('keyWorkspace.accounts.emptyDescription')}
     >
       {value => (
         <DataTable
@@ -313,7 +304,7 @@ export function AccountsSettings() {
           ))}
         </DataTable>
       )}
-    </QueryContent>
+    </ItemListContent>
   );
 
   return (

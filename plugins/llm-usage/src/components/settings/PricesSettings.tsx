@@ -13,8 +13,6 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import FileCopyIcon from '@material-ui/icons/FileCopy';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import Skeleton from '@material-ui/lab/Skeleton';
-import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -37,7 +35,7 @@ import {
   DateRangeFields,
   DialogFields,
   IconAction,
-  QueryContent,
+  ItemListContent,
   SectionCard,
 } from '../common';
 
@@ -299,17 +297,10 @@ export function PricesSettings() {
         )
       }
     >
-      <QueryContent
+      <ItemListContent
         query={prices}
-        loading={<Skeleton variant="rect" height={160} />}
-        isEmpty={value => value.items.length === 0}
-        empty={
-          <EmptyState
-            missing="content"
-            title={t('prices.emptyTitle')}
-            description={t('prices.emptyDescription')}
-          />
-        }
+        emptyTitle={t('prices.emptyTitle')}
+        emptyDescription={t('prices.emptyDescription')}
       >
         {value => (
           <DataTable
@@ -392,7 +383,7 @@ export function PricesSettings() {
             ))}
           </DataTable>
         )}
-      </QueryContent>
+      </ItemListContent>
       {editing?.mode === 'create' && (
         <PriceDialog
           title={t('prices.createTitle')}

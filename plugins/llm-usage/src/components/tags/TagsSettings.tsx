@@ -11,8 +11,7 @@ import {
 import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
-import Skeleton from '@material-ui/lab/Skeleton';
-import { EmptyState, Link } from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -27,7 +26,7 @@ import {
   CostLines,
   DataTable,
   IconAction,
-  QueryContent,
+  ItemListContent,
   SectionCard,
   useLlmUsagePaths,
 } from '../common';
@@ -192,17 +191,10 @@ export function TagsSettings() {
         )
       }
     >
-      <QueryContent
+      <ItemListContent
         query={tags}
-        loading={<Skeleton variant="rect" height={160} />}
-        isEmpty={value => value.items.length === 0}
-        empty={
-          <EmptyState
-            missing="content"
-            title={t('keyWorkspace.tags.emptyTitle')}
-            description={t('keyWorkspace.tags.emptyDescription')}
-          />
-        }
+        emptyTitle={t('keyWorkspace.tags.emptyTitle')}
+        emptyDescription={t('keyWorkspace.tags.emptyDescription')}
       >
         {value => (
           <DataTable
@@ -266,7 +258,7 @@ export function TagsSettings() {
             ))}
           </DataTable>
         )}
-      </QueryContent>
+      </ItemListContent>
       {editing?.mode === 'create' && (
         <TagDialog
           busy={busy}
