@@ -33,7 +33,8 @@ async function settled(page) {
 /**
  * What is wrong with the layout of the page as shown now. Runs in the page.
  * A word is broken when the rectangles of its characters sit on more than one
- * line; text in charts, code and JSON is left out.
+ * line (CJK text may wrap between characters); text in charts, code and JSON
+ * is left out.
  */
 function layoutProblems(checkTables) {
   const MONEY = /[$¥€£]\s*\d|\d\s*(USD|CNY|EUR)\b/;
@@ -105,7 +106,11 @@ function layoutProblems(checkTables) {
       continue;
     }
     const text = node.textContent ?? '';
-    for (const match of text.matchAll(/\S{2,}/g)) {
+    // Chinese and Japanese write without spaces and may wrap between any two
+    // characters: there a word is a run of other (Latin, Cyrillic, digit) text.
+    for (const match of text.matchAll(
+      /[^\s\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]{2,}/g,
+    )) {
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
       const lines = new Set(
@@ -168,43 +173,48 @@ export const PAGES = [
 ];
 
 /**
- * One test per page: opens it at both widths and lists every problem.
+ * Opens `spec` at `viewport`, saves the screenshot `<name>-<width>.png` and
+ * returns what is wrong with its layout, each problem prefixed with the width.
  * `spec.path` is a path, or 'first-project' for the dashboard's first project.
  */
+export async function layoutProblemsOf(page, spec, viewport, name) {
+  const path =
+    spec.path === 'first-project'
+      ? `/llm-usage/projects/${encodeURIComponent(await firstProjectId(page))}`
+      : spec.path;
+  await page.setViewportSize(viewport);
+  await page.goto(`${BASE_URL}${path}`);
+  if (spec.ready) {
+    await page.getByTestId(spec.ready).first().waitFor();
+  } else {
+    await page.getByRole('tab', { selected: true }).first().waitFor();
+  }
+  await settled(page);
+  await spec.open?.(page);
+  await settled(page);
+  const problems = await page.evaluate(layoutProblems, viewport === DESKTOP);
+  await screenshot(page, name, viewport);
+  return problems.map(problem => `${viewport.width}px: ${problem}`);
+}
+
+/** One test per page: opens it at both widths and lists every problem. */
 export function describeLayout(names) {
   const specs = PAGES.filter(spec => names.includes(spec.name));
   const session = browserSession();
   for (const spec of specs) {
     test(`${spec.name} reads well at 1440 and 390 px`, async () => {
       const { page } = session;
-      const path =
-        spec.path === 'first-project'
-          ? `/llm-usage/projects/${encodeURIComponent(
-              await firstProjectId(page),
-            )}`
-          : spec.path;
       const found = [];
       for (const viewport of [DESKTOP, PHONE]) {
-        await page.setViewportSize(viewport);
-        await page.goto(`${BASE_URL}${path}`);
-        if (spec.ready) {
-          await page.getByTestId(spec.ready).first().waitFor();
-        } else {
-          await page.getByRole('tab', { selected: true }).first().waitFor();
-        }
-        await settled(page);
-        await spec.open?.(page);
-        await settled(page);
-        const problems = await page.evaluate(
-          layoutProblems,
-          viewport === DESKTOP,
-        );
         found.push(
-          ...problems.map(problem => `${viewport.width}px: ${problem}`),
+          ...(await layoutProblemsOf(
+            page,
+            spec,
+            viewport,
+            `layout-${spec.name}`,
+          )),
         );
-        await screenshot(page, `layout-${spec.name}`, viewport);
       }
-      await page.setViewportSize(DESKTOP);
       assert.deepEqual(found, [], found.join('\n'));
     });
   }
