@@ -45,7 +45,21 @@ for (const { lang, headings } of LANGUAGES) {
             level: 1,
           })
           .waitFor({ timeout: 5_000 });
-        found.push(...problems.map(problem => `${spec.name}: ${problem}`));
+        // A message missing from every resource shows as its bare key.
+        const bareKeys = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('body *'))
+            .filter(el => el.childElementCount === 0 && el.offsetParent)
+            .map(el => (el.textContent ?? '').trim())
+            .filter(text => /^[a-z][a-zA-Z]*(\.[a-zA-Z]+)+$/.test(text)),
+        );
+        found.push(
+          ...[
+            ...problems,
+            ...bareKeys.map(
+              key => `${viewport.width}px: untranslated "${key}"`,
+            ),
+          ].map(problem => `${spec.name}: ${problem}`),
+        );
       }
     }
     assert.deepEqual(found, [], found.join('\n'));
