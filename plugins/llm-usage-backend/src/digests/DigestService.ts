@@ -296,13 +296,12 @@ export function renderDigest(
       ? m.noCost
       : amounts.map(c => tr.money(c.amount, c.currency)).join(' + ');
   const list = (items: string[]) => items.join(m.separator);
+  const nothingBefore = weekly ? m.nothingWeekBefore : m.nothingMonthBefore;
   const spend = digest.spend
     .map(s => {
       const change =
         s.change === null
-          ? weekly
-            ? m.nothingWeekBefore
-            : m.nothingMonthBefore
+          ? nothingBefore
           : tr.fill(weekly ? m.changeVsWeek : m.changeVsMonth, {
               change: tr.signedPercent(s.change),
             });
