@@ -28,6 +28,15 @@ export const llmUsageTranslationRef = createTranslationRef({
       none: '—',
       liveUpdates: 'Live, refreshes every {{seconds}} s',
       livePaused: 'Paused while the tab is hidden',
+      error: {
+        notAllowed: 'You are not allowed to see this.',
+        notFound: 'This could not be found. It may have been deleted.',
+        badRequest: 'The request was not accepted.',
+        unavailable:
+          'The LLM usage service is not reachable right now. Try again in a moment.',
+        generic: 'Something went wrong while loading this.',
+        detail: 'Details: {{message}}',
+      },
     },
     range: {
       label: 'Time range',

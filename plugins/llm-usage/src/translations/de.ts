@@ -20,6 +20,14 @@ const de = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'Live, Aktualisierung alle {{seconds}} s',
     'common.livePaused': 'Pausiert, solange der Tab verborgen ist',
+    'common.error.notAllowed': 'Sie dürfen diesen Inhalt nicht sehen.',
+    'common.error.notFound':
+      'Nicht gefunden. Möglicherweise wurde es gelöscht.',
+    'common.error.badRequest': 'Die Anfrage wurde nicht angenommen.',
+    'common.error.unavailable':
+      'Der LLM-Nutzungsdienst ist gerade nicht erreichbar. Versuchen Sie es gleich noch einmal.',
+    'common.error.generic': 'Beim Laden ist ein Fehler aufgetreten.',
+    'common.error.detail': 'Einzelheiten: {{message}}',
     'range.label': 'Zeitraum',
     'range.last24h': 'Letzte 24 Stunden',
     'range.last7d': 'Letzte 7 Tage',

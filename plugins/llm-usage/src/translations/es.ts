@@ -22,6 +22,14 @@ const es = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'En vivo, se actualiza cada {{seconds}} s',
     'common.livePaused': 'En pausa mientras la pestaña está oculta',
+    'common.error.notAllowed': 'No tiene permiso para ver este contenido.',
+    'common.error.notFound':
+      'No se encontró. Es posible que se haya eliminado.',
+    'common.error.badRequest': 'La solicitud no fue aceptada.',
+    'common.error.unavailable':
+      'El servicio de uso de LLM no está disponible en este momento. Inténtelo de nuevo en un momento.',
+    'common.error.generic': 'Se produjo un error al cargar.',
+    'common.error.detail': 'Detalles: {{message}}',
     'range.label': 'Periodo',
     'range.last24h': 'Últimas 24 horas',
     'range.last7d': 'Últimos 7 días',

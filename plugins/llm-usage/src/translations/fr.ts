@@ -22,6 +22,13 @@ const fr = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'En direct, actualisé toutes les {{seconds}} s',
     'common.livePaused': 'En pause tant que l’onglet est masqué',
+    'common.error.notAllowed': 'Vous n’êtes pas autorisé à voir ce contenu.',
+    'common.error.notFound': 'Introuvable. L’élément a peut-être été supprimé.',
+    'common.error.badRequest': 'La requête n’a pas été acceptée.',
+    'common.error.unavailable':
+      'Le service d’utilisation des LLM est injoignable pour le moment. Réessayez dans un instant.',
+    'common.error.generic': 'Une erreur s’est produite lors du chargement.',
+    'common.error.detail': 'Détails : {{message}}',
     'range.label': 'Période',
     'range.last24h': 'Dernières 24 heures',
     'range.last7d': '7 derniers jours',

@@ -22,6 +22,14 @@ const it = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'In tempo reale, aggiornato ogni {{seconds}} s',
     'common.livePaused': 'In pausa mentre la scheda è nascosta',
+    'common.error.notAllowed':
+      'Non hai l’autorizzazione per visualizzare questo contenuto.',
+    'common.error.notFound': 'Non trovato. Potrebbe essere stato eliminato.',
+    'common.error.badRequest': 'La richiesta non è stata accettata.',
+    'common.error.unavailable':
+      'Il servizio di utilizzo LLM non è raggiungibile al momento. Riprova tra poco.',
+    'common.error.generic': 'Si è verificato un errore durante il caricamento.',
+    'common.error.detail': 'Dettagli: {{message}}',
     'range.label': 'Periodo',
     'range.last24h': 'Ultime 24 ore',
     'range.last7d': 'Ultimi 7 giorni',

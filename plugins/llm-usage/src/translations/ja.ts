@@ -21,6 +21,14 @@ const ja = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'ライブ更新中（{{seconds}} 秒ごと）',
     'common.livePaused': 'タブが非表示の間は一時停止中',
+    'common.error.notAllowed': 'これを表示する権限がありません。',
+    'common.error.notFound':
+      '見つかりませんでした。削除された可能性があります。',
+    'common.error.badRequest': 'リクエストが受け付けられませんでした。',
+    'common.error.unavailable':
+      'LLM 使用量サービスに現在接続できません。しばらくしてから再試行してください。',
+    'common.error.generic': '読み込み中にエラーが発生しました。',
+    'common.error.detail': '詳細: {{message}}',
     'range.label': '期間',
     'range.last24h': '過去 24 時間',
     'range.last7d': '過去 7 日間',

@@ -20,6 +20,13 @@ const ko = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': '실시간, {{seconds}}초마다 새로 고침',
     'common.livePaused': '탭이 숨겨져 있는 동안 일시 중지됨',
+    'common.error.notAllowed': '이 내용을 볼 권한이 없습니다.',
+    'common.error.notFound': '찾을 수 없습니다. 삭제되었을 수 있습니다.',
+    'common.error.badRequest': '요청이 받아들여지지 않았습니다.',
+    'common.error.unavailable':
+      '지금은 LLM 사용량 서비스에 연결할 수 없습니다. 잠시 후 다시 시도하세요.',
+    'common.error.generic': '불러오는 중 오류가 발생했습니다.',
+    'common.error.detail': '세부 정보: {{message}}',
     'range.label': '기간',
     'range.last24h': '최근 24시간',
     'range.last7d': '최근 7일',

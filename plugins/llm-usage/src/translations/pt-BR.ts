@@ -22,6 +22,13 @@ const ptBR = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'Ao vivo, atualiza a cada {{seconds}} s',
     'common.livePaused': 'Pausado enquanto a aba está oculta',
+    'common.error.notAllowed': 'Você não tem permissão para ver este conteúdo.',
+    'common.error.notFound': 'Não encontrado. Pode ter sido excluído.',
+    'common.error.badRequest': 'A solicitação não foi aceita.',
+    'common.error.unavailable':
+      'O serviço de uso de LLM está indisponível no momento. Tente novamente em instantes.',
+    'common.error.generic': 'Ocorreu um erro ao carregar.',
+    'common.error.detail': 'Detalhes: {{message}}',
     'range.label': 'Período',
     'range.last24h': 'Últimas 24 horas',
     'range.last7d': 'Últimos 7 dias',

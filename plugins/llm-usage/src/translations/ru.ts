@@ -22,6 +22,13 @@ const ru = createTranslationMessages({
     'common.none': '—',
     'common.liveUpdates': 'В реальном времени, обновление каждые {{seconds}} с',
     'common.livePaused': 'Приостановлено, пока вкладка скрыта',
+    'common.error.notAllowed': 'У вас нет доступа к этому содержимому.',
+    'common.error.notFound': 'Не найдено. Возможно, объект был удалён.',
+    'common.error.badRequest': 'Запрос не принят.',
+    'common.error.unavailable':
+      'Сервис использования LLM сейчас недоступен. Повторите попытку чуть позже.',
+    'common.error.generic': 'При загрузке произошла ошибка.',
+    'common.error.detail': 'Подробности: {{message}}',
     'range.label': 'Период',
     'range.last24h': 'Последние 24 часа',
     'range.last7d': 'Последние 7 дней',

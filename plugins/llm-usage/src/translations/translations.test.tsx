@@ -104,6 +104,30 @@ describe('translations', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows a failed request in Simplified Chinese, with the server message as detail', async () => {
+    const notFound = Object.assign(
+      new Error('Request failed with 404 Not Found'),
+      {
+        name: 'ResponseError',
+        statusCode: 404,
+        body: { error: { name: 'NotFoundError', message: 'No project p1' } },
+      },
+    );
+    renderInLanguage(
+      'zh',
+      <DashboardPage />,
+      mockLlmUsageApi({
+        getOverview: jest.fn(async () => Promise.reject(notFound)),
+      }),
+    );
+    expect(
+      await screen.findByText('未找到该内容，可能已被删除。'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('详细信息：No project p1')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '重试' })).toBeInTheDocument();
+    expect(screen.queryByText(/Request failed/)).toBeNull();
+  });
+
   it('translates every message', () => {
     for (const [key, value] of Object.entries(zh.messages)) {
       expect([key, value?.trim()]).not.toEqual([key, '']);

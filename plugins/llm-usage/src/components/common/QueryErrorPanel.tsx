@@ -1,5 +1,6 @@
-import { Box, Button } from '@material-ui/core';
-import { ResponseErrorPanel } from '@backstage/core-components';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Alert, AlertTitle } from '@material-ui/lab';
+import type { ResponseError } from '@backstage/errors';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
 
@@ -10,13 +11,54 @@ export interface QueryErrorPanelProps {
   title?: string;
 }
 
-/** The standard Backstage error panel plus a retry button. */
+type ErrorKind =
+  | 'notAllowed'
+  | 'notFound'
+  | 'badRequest'
+  | 'unavailable'
+  | 'generic';
+
+/** What went wrong, from the HTTP status of a ResponseError (or a failed fetch). */
+export function errorKindOf(error: Error): ErrorKind {
+  const status = (error as Partial<ResponseError>).statusCode;
+  if (status === 401 || status === 403) return 'notAllowed';
+  if (status === 404) return 'notFound';
+  if (status === 400) return 'badRequest';
+  if (status !== undefined && status >= 500) return 'unavailable';
+  // fetch() rejects with a TypeError when the network or backend is unreachable.
+  if (status === undefined && error.name === 'TypeError') return 'unavailable';
+  return 'generic';
+}
+
+/**
+ * A translated error message chosen by the error's kind, the server's own
+ * message as a secondary detail line, and a retry button.
+ */
 export function QueryErrorPanel(props: QueryErrorPanelProps) {
   const { error, onRetry, title } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
+  const messages: Record<ErrorKind, string> = {
+    notAllowed: t('common.error.notAllowed'),
+    notFound: t('common.error.notFound'),
+    badRequest: t('common.error.badRequest'),
+    unavailable: t('common.error.unavailable'),
+    generic: t('common.error.generic'),
+  };
+  const message = messages[errorKindOf(error)];
+  // A ResponseError's own message repeats the status; the server's is clearer.
+  const detail =
+    (error as Partial<ResponseError>).body?.error?.message || error.message;
   return (
     <Box>
-      <ResponseErrorPanel error={error} title={title} />
+      <Alert severity="error">
+        <AlertTitle>{title ?? message}</AlertTitle>
+        {title && <Typography variant="body2">{message}</Typography>}
+        {detail && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            {t('common.error.detail', { message: detail })}
+          </Typography>
+        )}
+      </Alert>
       <Box mt={1}>
         <Button variant="outlined" color="primary" onClick={onRetry}>
           {t('common.retry')}

@@ -32,6 +32,59 @@ describe('QueryContent', () => {
     expect(retry).toHaveBeenCalled();
   });
 
+  it.each([
+    [401, 'You are not allowed to see this.'],
+    [403, 'You are not allowed to see this.'],
+    [404, 'This could not be found. It may have been deleted.'],
+    [400, 'The request was not accepted.'],
+    [
+      503,
+      'The LLM usage service is not reachable right now. Try again in a moment.',
+    ],
+    [409, 'Something went wrong while loading this.'],
+  ])(
+    'explains a %i response in words, the server message as detail',
+    async (statusCode, text) => {
+      const error = Object.assign(
+        new Error(`Request failed with ${statusCode}`),
+        {
+          name: 'ResponseError',
+          statusCode,
+          body: {
+            error: { name: 'SomeError', message: "Invalid field 'from'" },
+          },
+        },
+      );
+      await renderInTestApp(
+        <QueryContent query={{ error, retry }} loading={<p>loading</p>}>
+          {content}
+        </QueryContent>,
+      );
+      expect(screen.getByText(text)).toBeInTheDocument();
+      expect(
+        screen.getByText("Details: Invalid field 'from'"),
+      ).toBeInTheDocument();
+      expect(screen.queryByText(/Request failed/)).toBeNull();
+    },
+  );
+
+  it('calls an unreachable backend unavailable', async () => {
+    await renderInTestApp(
+      <QueryContent
+        query={{ error: new TypeError('Failed to fetch'), retry }}
+        loading={<p>loading</p>}
+      >
+        {content}
+      </QueryContent>,
+    );
+    expect(
+      screen.getByText(
+        'The LLM usage service is not reachable right now. Try again in a moment.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Details: Failed to fetch')).toBeInTheDocument();
+  });
+
   it('shows loading, then empty, then the content', () => {
     const view = (value?: string[]) => (
       <QueryContent
