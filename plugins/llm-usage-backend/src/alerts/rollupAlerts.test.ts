@@ -165,10 +165,10 @@ describe.each(databases.eachSupportedId())('rollup alerts on %p', id => {
       recipients: { type: 'entity', entityRef: [ADMINS] },
       payload: expect.objectContaining({
         title: 'LLM Usage: Rollup failing',
+        // The hour in the reader's language (en here); the time-of-day
+        // spacing varies between ICU versions, so only the date is matched.
         description: expect.stringContaining(
-          `cannot roll 1 hour of calls, the oldest ${new Date(
-            BAD_HOUR,
-          ).toISOString()}`,
+          'cannot roll 1 hour of calls, the oldest Oct 1, 2026,',
         ),
         severity: 'high',
         scope: 'llm-usage-alert:rollup_failed:system:rollup',

@@ -172,7 +172,9 @@ describe('SettingsPage', () => {
 
   it('creates an account with write-only credentials', async () => {
     const api = setup();
-    fireEvent.click(await screen.findByRole('button', { name: 'Add account' }));
+    // Click once the list has loaded, so no later render replaces the button.
+    await screen.findByRole('button', { name: 'Edit OpenAI main' });
+    fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
     const dialog = await screen.findByRole('dialog');
     const save = within(dialog).getByRole('button', { name: 'Save' });
     await userEvent.type(within(dialog).getByLabelText('Name'), 'Team OpenAI');
