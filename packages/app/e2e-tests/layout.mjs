@@ -151,7 +151,14 @@ export const PAGES = [
     path: '/llm-usage/alerts?state=all',
     ready: 'alerts',
     open: async page => {
-      await page.locator('[data-testid^="alert-row-"]').first().click();
+      // Alerts come from the evaluator's first run shortly after start.
+      const firstAlert = page.locator('[data-testid^="alert-row-"]').first();
+      for (let attempt = 0; !(await firstAlert.isVisible()); attempt++) {
+        if (attempt === 10) throw new Error('no alert to open after 60 s');
+        await page.waitForTimeout(6000);
+        await page.reload();
+      }
+      await firstAlert.click();
       await page.getByRole('presentation').last().waitFor();
     },
   },
