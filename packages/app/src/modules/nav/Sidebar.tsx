@@ -6,7 +6,6 @@ import {
   SidebarScrollWrapper,
   SidebarSpace,
 } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   NavContentBlueprint,
   NavContentNavItem,
@@ -16,74 +15,13 @@ import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import {
-  LlmUsageAlertsBadge,
-  llmUsageTranslationRef,
-} from '@llm-usage/backstage-plugin-llm-usage';
-import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
-import HistoryIcon from '@material-ui/icons/History';
-import TuneIcon from '@material-ui/icons/Tune';
-import VpnKeyIcon from '@material-ui/icons/VpnKey';
+  LlmUsageSettingsSidebarItem,
+  LlmUsageSidebarItems,
+} from './LlmUsageSidebarItems';
 
 function NavItem(item: NavContentNavItem) {
   return (
     <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
-  );
-}
-
-// Page titles are plain strings; this one follows the user's language.
-function LlmUsageNavItem(item: NavContentNavItem) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return <NavItem {...item} title={t('nav.title')} />;
-}
-
-// The plugin's alerts, with the viewer's unread count as a badge on the icon.
-function LlmUsageAlertsIcon() {
-  return (
-    <LlmUsageAlertsBadge>
-      <NotificationsActiveIcon />
-    </LlmUsageAlertsBadge>
-  );
-}
-
-function LlmUsageAlertsNavItem(props: { href: string }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return (
-    <SidebarItem
-      icon={LlmUsageAlertsIcon}
-      to={props.href}
-      text={t('alerts.navLink')}
-    />
-  );
-}
-
-// Who changed what in LLM Usage: keys, accounts, budgets, rules.
-function LlmUsageActivityNavItem(props: { href: string }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return (
-    <SidebarItem
-      icon={HistoryIcon}
-      to={props.href}
-      text={t('activity.navLink')}
-    />
-  );
-}
-
-// The API Keys workspace and the plugin's settings (accounts, tags, …).
-function LlmUsageKeysNavItem(props: { href: string }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return (
-    <>
-      <SidebarItem
-        icon={VpnKeyIcon}
-        to={`${props.href}/keys`}
-        text={t('keyWorkspace.nav.keys')}
-      />
-      <SidebarItem
-        icon={TuneIcon}
-        to={`${props.href}/settings`}
-        text={t('keyWorkspace.nav.settings')}
-      />
-    </>
   );
 }
 
@@ -101,13 +39,8 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarLogo />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
-            {llmUsage && <LlmUsageNavItem {...llmUsage} />}
-            {llmUsage && <LlmUsageKeysNavItem href={llmUsage.href} />}
             {llmUsage && (
-              <LlmUsageAlertsNavItem href={`${llmUsage.href}/alerts`} />
-            )}
-            {llmUsage && (
-              <LlmUsageActivityNavItem href={`${llmUsage.href}/activity`} />
+              <LlmUsageSidebarItems href={llmUsage.href} icon={llmUsage.icon} />
             )}
             <SidebarDivider />
             <SidebarScrollWrapper>
@@ -125,6 +58,8 @@ export const SidebarContent = NavContentBlueprint.make({
           >
             {nav.take('page:app-visualizer')}
             {nav.take('page:user-settings')}
+            {/* The plugin's settings live with the app's, in one place. */}
+            {llmUsage && <LlmUsageSettingsSidebarItem href={llmUsage.href} />}
           </SidebarGroup>
         </Sidebar>
       );
