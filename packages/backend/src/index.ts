@@ -33,6 +33,9 @@ backend.add(
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// the events bus: signals and notifications raised on one replica reach users on
+// every replica (and the "events backend not found" warning at start goes away)
+backend.add(import('@backstage/plugin-events-backend'));
 
 // Software Templates, with the Template kind in the catalog and the LLM Usage
 // key actions (llm-usage:key:create, llm-usage:key:rotate)
