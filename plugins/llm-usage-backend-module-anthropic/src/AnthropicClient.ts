@@ -1,5 +1,4 @@
 import {
-  NextPageTokenPage,
   ProviderApiClient,
   ProviderClientOptions,
   ProviderCostRecord,
@@ -11,14 +10,11 @@ import {
   addDays,
   centsToUnits,
   dateRangeToSeconds,
-  mergeCostRecords,
-  mergeUsageRecords,
-  recordsOfDailyBuckets,
   requestAllAfterLastId,
-  requestAllByNextPage,
+  requestDailyCosts,
+  requestDailyUsage,
   utcDayOfSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
-import { z } from 'zod/v3';
 import {
   ApiKey,
   apiKeyListSchema,
@@ -70,14 +66,10 @@ export class AnthropicClient extends ProviderApiClient {
         'anthropic-version': ANTHROPIC_VERSION,
       },
       requiredCredentials: { 'admin API key': options.adminKey },
-    });
-  }
-
-  async testConnection(): Promise<void> {
-    await this.http.request({
-      path: '/v1/organizations/api_keys',
-      query: { limit: 1 },
-      schema: apiKeyListSchema,
+      testList: {
+        path: '/v1/organizations/api_keys',
+        schema: apiKeyListSchema,
+      },
     });
   }
 
@@ -111,87 +103,79 @@ export class AnthropicClient extends ProviderApiClient {
   }
 
   async fetchUsage(range: ProviderDateRange): Promise<ProviderUsageRecord[]> {
-    const buckets = await this.fetchReport(
-      'messages usage report',
-      '/v1/organizations/usage_report/messages',
-      range,
-      ['api_key_id', 'model', 'workspace_id'],
-      messagesUsagePageSchema,
-    );
-    return mergeUsageRecords(
-      recordsOfDailyBuckets(buckets, range, {
-        dayOf: bucketDay,
-        toRecord: (result, date): ProviderUsageRecord => {
-          const cacheRead = result.cache_read_input_tokens ?? 0;
-          const cacheWrite =
-            (result.cache_creation?.ephemeral_1h_input_tokens ?? 0) +
-            (result.cache_creation?.ephemeral_5m_input_tokens ?? 0);
-          return {
-            date,
-            providerKeyId: result.api_key_id ?? '',
-            model: result.model ?? '',
-            // null is the default workspace
-            providerProjectId: result.workspace_id ?? '',
-            // Every input token, as OpenAI counts them: uncached, cache
-            // writes and cache reads; cachedTokens are the reads.
-            inputTokens:
-              (result.uncached_input_tokens ?? 0) + cacheWrite + cacheRead,
-            outputTokens: result.output_tokens ?? 0,
-            cachedTokens: cacheRead,
-            requests: null,
-          };
-        },
-      }),
-    );
+    return requestDailyUsage(this.http, {
+      ...reportRequest(
+        'messages usage report',
+        '/v1/organizations/usage_report/messages',
+        range,
+        ['api_key_id', 'model', 'workspace_id'],
+      ),
+      schema: messagesUsagePageSchema,
+      toRecord: (result, date) => {
+        const cacheRead = result.cache_read_input_tokens ?? 0;
+        const cacheWrite =
+          (result.cache_creation?.ephemeral_1h_input_tokens ?? 0) +
+          (result.cache_creation?.ephemeral_5m_input_tokens ?? 0);
+        return {
+          date,
+          providerKeyId: result.api_key_id ?? '',
+          model: result.model ?? '',
+          // null is the default workspace
+          providerProjectId: result.workspace_id ?? '',
+          // Every input token, as OpenAI counts them: uncached, cache
+          // writes and cache reads; cachedTokens are the reads.
+          inputTokens:
+            (result.uncached_input_tokens ?? 0) + cacheWrite + cacheRead,
+          outputTokens: result.output_tokens ?? 0,
+          cachedTokens: cacheRead,
+          requests: null,
+        };
+      },
+    });
   }
 
   async fetchCosts(range: ProviderDateRange): Promise<ProviderCostRecord[]> {
-    const buckets = await this.fetchReport(
-      'cost report',
-      '/v1/organizations/cost_report',
-      range,
-      ['workspace_id', 'description'],
-      costPageSchema,
-    );
-    return mergeCostRecords(
-      recordsOfDailyBuckets(buckets, range, {
-        dayOf: bucketDay,
-        toRecord: (result, date): ProviderCostRecord => ({
-          date,
-          providerKeyId: '',
-          model: result.model ?? '',
-          providerProjectId: result.workspace_id ?? '',
-          lineItem: result.description ?? result.cost_type ?? '',
-          // The report is in cents ("123.45" USD is $1.2345).
-          amount: centsToUnits(result.amount),
-          currency: result.currency.toUpperCase(),
-        }),
+    return requestDailyCosts(this.http, {
+      ...reportRequest('cost report', '/v1/organizations/cost_report', range, [
+        'workspace_id',
+        'description',
+      ]),
+      schema: costPageSchema,
+      toRecord: (result, date) => ({
+        date,
+        providerKeyId: '',
+        model: result.model ?? '',
+        providerProjectId: result.workspace_id ?? '',
+        lineItem: result.description ?? result.cost_type ?? '',
+        // The report is in cents ("123.45" USD is $1.2345).
+        amount: centsToUnits(result.amount),
+        currency: result.currency.toUpperCase(),
       }),
-    );
-  }
-
-  private async fetchReport<TBucket>(
-    what: string,
-    path: string,
-    range: ProviderDateRange,
-    groupBy: string[],
-    schema: z.ZodType<NextPageTokenPage<TBucket>, z.ZodTypeDef, unknown>,
-  ): Promise<TBucket[]> {
-    dateRangeToSeconds(range); // validates the range
-    return requestAllByNextPage(this.http, {
-      description: `Anthropic ${what}`,
-      path,
-      query: {
-        starting_at: `${range.from}T00:00:00Z`,
-        ending_at: `${addDays(range.to, 1)}T00:00:00Z`,
-        bucket_width: '1d',
-        'group_by[]': groupBy,
-        limit: REPORT_BUCKET_LIMIT,
-      },
-      cursorParam: 'page',
-      schema,
     });
   }
+}
+
+/** What the two reports share: the window of whole days and the grouping. */
+function reportRequest(
+  what: string,
+  path: string,
+  range: ProviderDateRange,
+  groupBy: string[],
+) {
+  dateRangeToSeconds(range); // validates the range
+  return {
+    description: `Anthropic ${what}`,
+    path,
+    query: {
+      starting_at: `${range.from}T00:00:00Z`,
+      ending_at: `${addDays(range.to, 1)}T00:00:00Z`,
+      'group_by[]': groupBy,
+      limit: REPORT_BUCKET_LIMIT,
+    },
+    range,
+    dayOf: (bucket: { starting_at: string }) =>
+      utcDayOfSeconds(Date.parse(bucket.starting_at) / 1000),
+  };
 }
 
 function toProviderKey(key: ApiKey, now: number): ProviderKey {
@@ -214,8 +198,4 @@ function toProviderKey(key: ApiKey, now: number): ProviderKey {
 
 function normalizeTime(value: string | null | undefined): string | null {
   return value ? new Date(value).toISOString() : null;
-}
-
-function bucketDay(bucket: { starting_at: string }): string {
-  return utcDayOfSeconds(Date.parse(bucket.starting_at) / 1000);
 }

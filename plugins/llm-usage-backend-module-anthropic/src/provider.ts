@@ -1,6 +1,8 @@
 import {
   LlmProvider,
-  providerClientOptions,
+  defineApiProvider,
+  endpointAt,
+  requiredSecret,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { AnthropicClient, ANTHROPIC_DEFAULT_BASE_URL } from './AnthropicClient';
 
@@ -11,9 +13,10 @@ import { AnthropicClient, ANTHROPIC_DEFAULT_BASE_URL } from './AnthropicClient';
  *
  * @public
  */
-export const anthropicProvider: LlmProvider = {
+export const anthropicProvider: LlmProvider = defineApiProvider({
   id: 'anthropic',
   displayName: 'Anthropic',
+  currency: 'USD',
   // Keys can be enabled/disabled through a status update, but neither created
   // nor deleted; the cost report has no per-key split; there is no balance API.
   capabilities: [
@@ -24,19 +27,9 @@ export const anthropicProvider: LlmProvider = {
     'usage.byProject',
     'costs',
   ],
-  currency: 'USD',
-  credentialFields: [
-    { name: 'adminKey', label: 'Admin API key', secret: true, required: true },
-  ],
+  credentialFields: [requiredSecret('adminKey', 'Admin API key')],
   billingUrl: 'https://console.anthropic.com/settings/billing',
-  endpoint: {
-    defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
-    knownHosts: ['api.anthropic.com'],
-  },
-  createClient(account, context) {
-    return new AnthropicClient({
-      ...providerClientOptions('anthropic', account, context),
-      adminKey: account.credentials.adminKey,
-    });
-  },
-};
+  endpoint: endpointAt(ANTHROPIC_DEFAULT_BASE_URL),
+  client: (options, { credentials }) =>
+    new AnthropicClient({ ...options, adminKey: credentials.adminKey }),
+});

@@ -1,6 +1,5 @@
 import {
   LastIdPage,
-  NextPageTokenPage,
   ProviderApiClient,
   ProviderClientOptions,
   ProviderCostRecord,
@@ -11,11 +10,9 @@ import {
   ProviderUsageRecord,
   dateRangeToSeconds,
   decimalFromNumber,
-  mergeCostRecords,
-  mergeUsageRecords,
-  recordsOfDailyBuckets,
   requestAllAfterLastId,
-  requestAllByNextPage,
+  requestDailyCosts,
+  requestDailyUsage,
   utcDayOfSeconds,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod/v3';
@@ -59,14 +56,10 @@ export class OpenAiClient extends ProviderApiClient {
       defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
       headers: { Authorization: `Bearer ${options.adminKey}` },
       requiredCredentials: { 'admin API key': options.adminKey },
-    });
-  }
-
-  async testConnection(): Promise<void> {
-    await this.http.request({
-      path: '/organization/projects',
-      query: { limit: 1 },
-      schema: projectListSchema,
+      testList: {
+        path: '/organization/projects',
+        schema: projectListSchema,
+      },
     });
   }
 
@@ -156,57 +149,46 @@ export class OpenAiClient extends ProviderApiClient {
   }
 
   async fetchUsage(range: ProviderDateRange): Promise<ProviderUsageRecord[]> {
-    const buckets = await this.fetchBuckets(
-      'completions usage',
-      '/organization/usage/completions',
-      range,
-      {
-        group_by: ['model', 'project_id', 'api_key_id'],
+    return requestDailyUsage(this.http, {
+      ...reportRequest('completions usage', '/organization/usage/completions', {
+        range,
+        groupBy: ['model', 'project_id', 'api_key_id'],
         limit: USAGE_BUCKET_LIMIT,
-      },
-      completionsUsagePageSchema,
-    );
-    return mergeUsageRecords(
-      recordsOfDailyBuckets(buckets, range, {
-        dayOf: bucketDay,
-        toRecord: (result, date): ProviderUsageRecord => ({
-          date,
-          providerKeyId: result.api_key_id ?? '',
-          model: result.model ?? '',
-          providerProjectId: result.project_id ?? '',
-          // OpenAI's input_tokens already include the cached ones.
-          inputTokens: result.input_tokens ?? 0,
-          outputTokens: result.output_tokens ?? 0,
-          cachedTokens: result.input_cached_tokens ?? 0,
-          requests: result.num_model_requests ?? null,
-        }),
       }),
-    );
+      schema: completionsUsagePageSchema,
+      toRecord: (result, date) => ({
+        date,
+        providerKeyId: result.api_key_id ?? '',
+        model: result.model ?? '',
+        providerProjectId: result.project_id ?? '',
+        // OpenAI's input_tokens already include the cached ones.
+        inputTokens: result.input_tokens ?? 0,
+        outputTokens: result.output_tokens ?? 0,
+        cachedTokens: result.input_cached_tokens ?? 0,
+        requests: result.num_model_requests ?? null,
+      }),
+    });
   }
 
   async fetchCosts(range: ProviderDateRange): Promise<ProviderCostRecord[]> {
-    const buckets = await this.fetchBuckets(
-      'costs',
-      '/organization/costs',
-      range,
-      { group_by: ['project_id', 'line_item'], limit: COST_BUCKET_LIMIT },
-      costPageSchema,
-    );
-    return mergeCostRecords(
-      recordsOfDailyBuckets(buckets, range, {
-        dayOf: bucketDay,
-        toRecord: (result, date): ProviderCostRecord => ({
-          date,
-          providerKeyId: result.api_key_id ?? '',
-          model: '',
-          providerProjectId: result.project_id ?? '',
-          lineItem: result.line_item ?? '',
-          // A JSON number; see decimalFromNumber for why this is exact.
-          amount: decimalFromNumber(result.amount.value),
-          currency: result.amount.currency.toUpperCase(),
-        }),
+    return requestDailyCosts(this.http, {
+      ...reportRequest('costs', '/organization/costs', {
+        range,
+        groupBy: ['project_id', 'line_item'],
+        limit: COST_BUCKET_LIMIT,
       }),
-    );
+      schema: costPageSchema,
+      toRecord: (result, date) => ({
+        date,
+        providerKeyId: result.api_key_id ?? '',
+        model: '',
+        providerProjectId: result.project_id ?? '',
+        lineItem: result.line_item ?? '',
+        // A JSON number; see decimalFromNumber for why this is exact.
+        amount: decimalFromNumber(result.amount.value),
+        currency: result.amount.currency.toUpperCase(),
+      }),
+    });
   }
 
   private async listProjects() {
@@ -250,32 +232,28 @@ export class OpenAiClient extends ProviderApiClient {
       schema,
     });
   }
-
-  private async fetchBuckets<TBucket>(
-    what: string,
-    path: string,
-    range: ProviderDateRange,
-    query: Record<string, string | number | string[]>,
-    schema: z.ZodType<NextPageTokenPage<TBucket>, z.ZodTypeDef, unknown>,
-  ): Promise<TBucket[]> {
-    const { startSeconds, endSeconds } = dateRangeToSeconds(range);
-    return requestAllByNextPage(this.http, {
-      description: `OpenAI ${what}`,
-      path,
-      query: {
-        start_time: startSeconds,
-        end_time: endSeconds,
-        bucket_width: '1d',
-        ...query,
-      },
-      cursorParam: 'page',
-      schema,
-    });
-  }
 }
 
-function bucketDay(bucket: { start_time: number }): string {
-  return utcDayOfSeconds(bucket.start_time);
+/** What the usage and cost reports share: the window in unix seconds. */
+function reportRequest(
+  what: string,
+  path: string,
+  report: { range: ProviderDateRange; groupBy: string[]; limit: number },
+) {
+  const { startSeconds, endSeconds } = dateRangeToSeconds(report.range);
+  return {
+    description: `OpenAI ${what}`,
+    path,
+    query: {
+      start_time: startSeconds,
+      end_time: endSeconds,
+      group_by: report.groupBy,
+      limit: report.limit,
+    },
+    range: report.range,
+    dayOf: (bucket: { start_time: number }) =>
+      utcDayOfSeconds(bucket.start_time),
+  };
 }
 
 function isoFromSeconds(seconds: number | null | undefined): string | null {

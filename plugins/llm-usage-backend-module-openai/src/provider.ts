@@ -1,6 +1,8 @@
 import {
   LlmProvider,
-  providerClientOptions,
+  defineApiProvider,
+  endpointAt,
+  requiredSecret,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { OpenAiClient, OPENAI_DEFAULT_BASE_URL } from './OpenAiClient';
 
@@ -10,9 +12,10 @@ import { OpenAiClient, OPENAI_DEFAULT_BASE_URL } from './OpenAiClient';
  *
  * @public
  */
-export const openAiProvider: LlmProvider = {
+export const openAiProvider: LlmProvider = defineApiProvider({
   id: 'openai',
   displayName: 'OpenAI',
+  currency: 'USD',
   // The Admin API cannot create or disable project keys; it can delete them.
   capabilities: [
     'keys.list',
@@ -22,20 +25,10 @@ export const openAiProvider: LlmProvider = {
     'usage.byProject',
     'costs',
   ],
-  currency: 'USD',
-  credentialFields: [
-    { name: 'adminKey', label: 'Admin API key', secret: true, required: true },
-  ],
+  credentialFields: [requiredSecret('adminKey', 'Admin API key')],
   billingUrl:
     'https://platform.openai.com/settings/organization/billing/overview',
-  endpoint: {
-    defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
-    knownHosts: ['api.openai.com'],
-  },
-  createClient(account, context) {
-    return new OpenAiClient({
-      ...providerClientOptions('openai', account, context),
-      adminKey: account.credentials.adminKey,
-    });
-  },
-};
+  endpoint: endpointAt(OPENAI_DEFAULT_BASE_URL),
+  client: (options, { credentials }) =>
+    new OpenAiClient({ ...options, adminKey: credentials.adminKey }),
+});

@@ -1,6 +1,8 @@
 import {
   LlmProvider,
-  providerClientOptions,
+  defineApiProvider,
+  endpointAt,
+  requiredSecret,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import {
   OpenRouterClient,
@@ -14,9 +16,10 @@ import {
  *
  * @public
  */
-export const openRouterProvider: LlmProvider = {
+export const openRouterProvider: LlmProvider = defineApiProvider({
   id: 'openrouter',
   displayName: 'OpenRouter',
+  currency: 'USD',
   // Activity has no project dimension; keys carry their workspace instead.
   capabilities: [
     'keys.list',
@@ -29,25 +32,15 @@ export const openRouterProvider: LlmProvider = {
     'costs',
     'balance',
   ],
-  currency: 'USD',
   credentialFields: [
-    {
-      name: 'managementKey',
-      label: 'Management (provisioning) key',
-      secret: true,
-      required: true,
-    },
+    requiredSecret('managementKey', 'Management (provisioning) key'),
   ],
   billingUrl: 'https://openrouter.ai/settings/credits',
-  endpoint: {
-    defaultBaseUrl: OPENROUTER_DEFAULT_BASE_URL,
-    knownHosts: ['openrouter.ai'],
-  },
-  createClient(account, context) {
-    return new OpenRouterClient({
-      ...providerClientOptions('openrouter', account, context),
-      managementKey: account.credentials.managementKey,
-      workspaceId: account.settings.workspaceId || undefined,
-    });
-  },
-};
+  endpoint: endpointAt(OPENROUTER_DEFAULT_BASE_URL),
+  client: (options, { credentials, settings }) =>
+    new OpenRouterClient({
+      ...options,
+      managementKey: credentials.managementKey,
+      workspaceId: settings.workspaceId || undefined,
+    }),
+});

@@ -1,6 +1,8 @@
 import {
   LlmProvider,
-  providerClientOptions,
+  defineApiProvider,
+  endpointAt,
+  requiredSecret,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import {
   VolcengineClient,
@@ -15,44 +17,30 @@ import {
  *
  * @public
  */
-export const volcengineProvider: LlmProvider = {
+export const volcengineProvider: LlmProvider = defineApiProvider({
   id: 'volcengine',
   displayName: 'Volcengine Ark',
+  currency: 'CNY',
   // No Ark API lists, creates or toggles API keys (GetApiKey only mints
   // temporary ones), so keys are registered by hand. GetUsage reports one
   // project's daily tokens without a key or model split; no cost API is used.
   capabilities: ['usage.byProject', 'balance'],
-  currency: 'CNY',
   credentialFields: [
-    {
-      name: 'accessKeyId',
-      label: 'Access key ID',
-      secret: true,
-      required: true,
-    },
-    {
-      name: 'secretAccessKey',
-      label: 'Secret access key',
-      secret: true,
-      required: true,
-    },
+    requiredSecret('accessKeyId', 'Access key ID'),
+    requiredSecret('secretAccessKey', 'Secret access key'),
   ],
   billingUrl: 'https://console.volcengine.com/finance/fund/recharge',
   manualKeyRegistration: true,
-  endpoint: {
-    defaultBaseUrl: VOLCENGINE_DEFAULT_BASE_URL,
-    knownHosts: ['open.volcengineapi.com'],
-  },
-  createClient(account, context) {
-    return new VolcengineClient({
-      ...providerClientOptions('volcengine', account, context),
+  endpoint: endpointAt(VOLCENGINE_DEFAULT_BASE_URL),
+  client: (options, { credentials, settings }) =>
+    new VolcengineClient({
+      ...options,
       credentials: {
-        accessKeyId: account.credentials.accessKeyId,
-        secretAccessKey: account.credentials.secretAccessKey,
-        sessionToken: account.credentials.sessionToken || undefined,
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken || undefined,
       },
-      region: account.settings.region || undefined,
-      projectName: account.settings.projectName || undefined,
-    });
-  },
-};
+      region: settings.region || undefined,
+      projectName: settings.projectName || undefined,
+    }),
+});

@@ -25,9 +25,13 @@ export type {
 export {
   ProviderApiClient,
   createProviderHttpClient,
+  defineApiProvider,
+  endpointAt,
   providerClientOptions,
+  requiredSecret,
 } from './providerClient';
 export type {
+  ApiProviderDefinition,
   ProviderApiDefinition,
   ProviderClientOptions,
 } from './providerClient';
@@ -48,3 +52,5 @@ export {
   utcDayStartSeconds,
 } from './days';
 export { mergeCostRecords, mergeUsageRecords } from './records';
+export { requestDailyCosts, requestDailyUsage } from './dailyReports';
+export type { DailyReportOptions } from './dailyReports';

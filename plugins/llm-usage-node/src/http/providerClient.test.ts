@@ -12,7 +12,10 @@ import {
   ProviderApiClient,
   ProviderClientOptions,
   createProviderHttpClient,
+  defineApiProvider,
+  endpointAt,
   providerClientOptions,
+  requiredSecret,
 } from './providerClient';
 
 const BASE = 'https://api.example.test/v1';
@@ -184,6 +187,61 @@ describe('ProviderApiClient', () => {
   it('fails to construct without its credentials', () => {
     expect(() => new ExampleClient({ ...options(), token: '' })).toThrow(
       ProviderAuthError,
+    );
+  });
+
+  it("tests the connection by asking for one item of the definition's test list", async () => {
+    class ListClient extends ProviderApiClient {
+      constructor() {
+        super(options(), {
+          providerName: 'Example',
+          defaultBaseUrl: BASE,
+          testList: { path: '/items', schema: okSchema },
+        });
+      }
+    }
+    const requests = record(`${BASE}/items`, () =>
+      HttpResponse.json({ ok: true }),
+    );
+
+    await new ListClient().testConnection();
+
+    expect(new URL(requests[0].url).search).toBe('?limit=1');
+  });
+});
+
+describe('defineApiProvider', () => {
+  it("makes the client from the account's client options and credentials", () => {
+    const client = jest.fn().mockReturnValue({ testConnection: jest.fn() });
+    const provider = defineApiProvider({
+      id: 'example',
+      displayName: 'Example',
+      currency: 'USD',
+      capabilities: ['keys.list'],
+      credentialFields: [requiredSecret('token', 'Token')],
+      endpoint: endpointAt(BASE),
+      client,
+    });
+    const account: ProviderAccount = {
+      id: 'acc-1',
+      provider: 'example',
+      name: 'Example org',
+      credentials: { token: SECRET },
+      settings: { baseUrl: '' },
+    };
+
+    provider.createClient(account, { logger: mockServices.logger.mock() });
+
+    expect(provider.credentialFields).toEqual([
+      { name: 'token', label: 'Token', secret: true, required: true },
+    ]);
+    expect(provider.endpoint).toEqual({
+      defaultBaseUrl: BASE,
+      knownHosts: ['api.example.test'],
+    });
+    expect(client).toHaveBeenCalledWith(
+      expect.objectContaining({ baseUrl: undefined }),
+      account,
     );
   });
 });

@@ -1,13 +1,17 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ProviderAuthError } from '../errors';
 import type {
+  LlmProvider,
   LlmProviderClient,
   ProviderAccount,
   ProviderClientContext,
+  ProviderCredentialField,
+  ProviderEndpoint,
 } from '../provider';
 import {
   ProviderHttpClient,
   ProviderHttpClientOptions,
+  ProviderRequestOptions,
 } from './ProviderHttpClient';
 
 /**
@@ -48,6 +52,12 @@ export interface ProviderApiDefinition
    * any request is made.
    */
   requiredCredentials?: Record<string, string | undefined>;
+  /**
+   * A list whose first item {@link ProviderApiClient.testConnection} asks
+   * for (`?limit=1`), the cheapest authenticated request; a client without
+   * one implements `testConnection` itself.
+   */
+  testList?: Pick<ProviderRequestOptions<unknown>, 'path' | 'schema'>;
 }
 
 /**
@@ -61,7 +71,7 @@ export function createProviderHttpClient(
   options: ProviderClientOptions,
   api: ProviderApiDefinition,
 ): ProviderHttpClient {
-  const { defaultBaseUrl, requiredCredentials, ...definition } = api;
+  const { defaultBaseUrl, requiredCredentials, testList, ...definition } = api;
   for (const [name, value] of Object.entries(requiredCredentials ?? {})) {
     if (!value) {
       throw new ProviderAuthError(`${api.providerName} account has no ${name}`);
@@ -91,6 +101,7 @@ export abstract class ProviderApiClient implements LlmProviderClient {
   protected readonly http: ProviderHttpClient;
   /** The injected clock (`options.now`), for expiry and reading times. */
   protected readonly now: () => number;
+  private readonly api: ProviderApiDefinition;
 
   protected constructor(
     options: ProviderClientOptions,
@@ -98,9 +109,17 @@ export abstract class ProviderApiClient implements LlmProviderClient {
   ) {
     this.http = createProviderHttpClient(options, api);
     this.now = options.now ?? Date.now;
+    this.api = api;
   }
 
-  abstract testConnection(): Promise<void>;
+  /** Asks for one item of the definition's `testList`. */
+  async testConnection(): Promise<void> {
+    const { testList, providerName } = this.api;
+    if (!testList) {
+      throw new Error(`${providerName} client defines no connection test`);
+    }
+    await this.http.request({ ...testList, query: { limit: 1 } });
+  }
 }
 
 /**
@@ -125,4 +144,57 @@ export function providerClientOptions(
     fetch: context.fetch,
     ...context.http,
   };
+}
+
+/**
+ * An {@link LlmProvider} whose client is a {@link ProviderApiClient}: the
+ * provider's facts, and how its client is made from the account's
+ * {@link providerClientOptions} and credentials.
+ *
+ * @public
+ */
+export interface ApiProviderDefinition
+  extends Omit<LlmProvider, 'createClient'> {
+  client(
+    options: ProviderClientOptions,
+    account: ProviderAccount,
+  ): LlmProviderClient;
+}
+
+/**
+ * The {@link LlmProvider} of a definition: `createClient` passes the
+ * account's {@link providerClientOptions} to `client`.
+ *
+ * @public
+ */
+export function defineApiProvider(
+  definition: ApiProviderDefinition,
+): LlmProvider {
+  const { client, ...provider } = definition;
+  return {
+    ...provider,
+    createClient: (account, context) =>
+      client(providerClientOptions(provider.id, account, context), account),
+  };
+}
+
+/**
+ * The endpoint of an API served from its default base URL's host only.
+ *
+ * @public
+ */
+export function endpointAt(defaultBaseUrl: string): ProviderEndpoint {
+  return { defaultBaseUrl, knownHosts: [new URL(defaultBaseUrl).hostname] };
+}
+
+/**
+ * A credential an account cannot do without, write-only like every secret.
+ *
+ * @public
+ */
+export function requiredSecret(
+  name: string,
+  label: string,
+): ProviderCredentialField {
+  return { name, label, secret: true, required: true };
 }

@@ -1,0 +1,68 @@
+import type {
+  ProviderCostRecord,
+  ProviderDateRange,
+  ProviderUsageRecord,
+} from '../provider';
+import { recordsOfDailyBuckets } from './days';
+import { NextPageTokenPage, requestAllByNextPage } from './pages';
+import { mergeCostRecords, mergeUsageRecords } from './records';
+import type {
+  ProviderHttpClient,
+  ProviderQueryValue,
+  ProviderRequestOptions,
+} from './ProviderHttpClient';
+
+/** A bucket of one day's results. */
+type Bucket = { results: readonly unknown[] };
+
+/**
+ * A daily report of an admin API (OpenAI's usage and costs, Anthropic's
+ * usage and cost reports): buckets of one UTC day each, read in pages
+ * continued with `page=<next_page>`, and every result of a bucket of the
+ * range mapped to a record of that day.
+ *
+ * @public
+ */
+export interface DailyReportOptions<TBucket extends Bucket, TRecord> {
+  /** Named in errors, e.g. `OpenAI costs`. */
+  description: string;
+  path: string;
+  /** The window and grouping; `bucket_width=1d` is added. */
+  query: Record<string, ProviderQueryValue>;
+  schema: ProviderRequestOptions<NextPageTokenPage<TBucket>>['schema'];
+  range: ProviderDateRange;
+  /** The bucket's UTC day, `YYYY-MM-DD`. */
+  dayOf(bucket: NoInfer<TBucket>): string;
+  toRecord(result: NoInfer<TBucket>['results'][number], day: string): TRecord;
+}
+
+async function requestDailyReport<TBucket extends Bucket, TRecord>(
+  http: ProviderHttpClient,
+  options: DailyReportOptions<TBucket, TRecord> & {
+    merge(records: TRecord[]): TRecord[];
+  },
+): Promise<TRecord[]> {
+  const { description, path, query, schema, range, dayOf, toRecord } = options;
+  const buckets = await requestAllByNextPage(http, {
+    description,
+    path,
+    query: { ...query, bucket_width: '1d' },
+    cursorParam: 'page',
+    schema,
+  });
+  return options.merge(
+    recordsOfDailyBuckets(buckets, range, { dayOf, toRecord }),
+  );
+}
+
+/** The usage of a daily report, rows of one identity summed. @public */
+export const requestDailyUsage = <TBucket extends Bucket>(
+  http: ProviderHttpClient,
+  options: DailyReportOptions<TBucket, ProviderUsageRecord>,
+) => requestDailyReport(http, { ...options, merge: mergeUsageRecords });
+
+/** The costs of a daily report, rows of one identity summed exactly. @public */
+export const requestDailyCosts = <TBucket extends Bucket>(
+  http: ProviderHttpClient,
+  options: DailyReportOptions<TBucket, ProviderCostRecord>,
+) => requestDailyReport(http, { ...options, merge: mergeCostRecords });
