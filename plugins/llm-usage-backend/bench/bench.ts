@@ -28,6 +28,14 @@ import { UsageService } from '../src/usage/UsageService';
 import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
 import { makeCall } from '../src/__testUtils__/databases';
 import { percentile, startBenchBackend, time } from './scaleSupport';
+import {
+  BENCH_CATALOG,
+  benchPermissions,
+  compareWithEngines,
+  createBudgets,
+  printComparison,
+} from './compare';
+import { storageSizes, printStorage } from './storage';
 
 const TOTAL = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -180,7 +188,11 @@ function ingestOverHttp(url: string, from: number, days: number) {
 
 async function main() {
   const knex = await freshDatabase();
-  const { base } = await startBenchBackend(knex);
+  const { base } = await startBenchBackend(knex, {
+    entities: BENCH_CATALOG,
+    permissions: benchPermissions,
+  });
+  await createBudgets(base);
   const rows: Row[] = [];
   const now = Date.now();
   const to = Math.floor(now / HOUR) * HOUR;
@@ -325,12 +337,31 @@ async function main() {
     );
   }
 
+  const storage = await storageSizes(knex);
+  const comparison = await compareWithEngines({
+    knex,
+    connectionString: `${PG}/${DATABASE}`,
+    base,
+    from,
+    to,
+    now,
+    iterations: ITERATIONS,
+    log: line => console.log(line),
+  });
+
   console.log(
     `\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString(
       'en-US',
     )} calls over 30 days\n`,
   );
   printTable(rows);
+  console.log(
+    '\nEvery read over HTTP (p50 ms; cold: first read after a rollup, read cache missed)' +
+      ' next to the same query on raw calls in ClickHouse (chdb) and DuckDB:\n',
+  );
+  printComparison(comparison.rows);
+  console.log('\nStorage:\n');
+  printStorage(storage, comparison.sizes);
   await knex.destroy();
   process.exit(0);
 }

@@ -10,6 +10,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import knexFactory, { Knex } from 'knex';
 import { ChildProcess, fork } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -79,8 +81,18 @@ export async function dropDatabase(name: string) {
   await admin.destroy();
 }
 
-/** The plugin on a real port; every caller is an admin; the bench drives the rollup. */
-export async function startBenchBackend(knex: Knex) {
+/**
+ * The plugin on a real port; the bench drives the rollup. Every caller is an
+ * admin unless `permissions` (a permissions service factory) says otherwise;
+ * `entities` is the catalog (project ownership).
+ */
+export async function startBenchBackend(
+  knex: Knex,
+  options: {
+    entities?: Entity[];
+    permissions?: ServiceFactory;
+  } = {},
+) {
   const backend = await startTestBackend({
     features: [
       llmUsagePlugin,
@@ -106,8 +118,9 @@ export async function startBenchBackend(knex: Knex) {
           },
         },
       }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      catalogServiceMock.factory({ entities: [] }),
+      options.permissions ??
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
     ],
   });
   const address = backend.server.address();
