@@ -1,7 +1,7 @@
 import {
+  dailyReportPageSchema,
   decimalStringSchema,
   lastIdPageSchema,
-  nextPageTokenPageSchema,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod/v3';
 
@@ -25,15 +25,11 @@ export const apiKeySchema = z.object({
 
 export const apiKeyListSchema = lastIdPageSchema(apiKeySchema);
 
-function reportPage<T extends z.ZodTypeAny>(result: T) {
-  return nextPageTokenPageSchema(
-    z.object({
-      starting_at: timestamp,
-      ending_at: timestamp,
-      results: z.array(result),
-    }),
+const reportPage = <T extends z.ZodTypeAny>(result: T) =>
+  dailyReportPageSchema(
+    { starting_at: timestamp, ending_at: timestamp },
+    result,
   );
-}
 
 export const messagesUsageResultSchema = z.object({
   uncached_input_tokens: count,

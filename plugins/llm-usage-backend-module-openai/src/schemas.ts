@@ -1,6 +1,6 @@
 import {
+  dailyReportPageSchema,
   lastIdPageSchema,
-  nextPageTokenPageSchema,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
 import { z } from 'zod/v3';
 
@@ -18,15 +18,11 @@ const count = z.number().int().nonnegative().nullish();
 const listPage = lastIdPageSchema;
 
 /** Opaque-cursor pages of daily buckets: usage and costs. */
-function bucketPage<T extends z.ZodTypeAny>(result: T) {
-  return nextPageTokenPageSchema(
-    z.object({
-      start_time: unixSeconds,
-      end_time: unixSeconds,
-      results: z.array(result),
-    }),
+const bucketPage = <T extends z.ZodTypeAny>(result: T) =>
+  dailyReportPageSchema(
+    { start_time: unixSeconds, end_time: unixSeconds },
+    result,
   );
-}
 
 export const projectSchema = z.object({
   id: z.string().min(1),

@@ -2,8 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { z } from 'zod/v3';
 import { createProviderTestServer } from '../testUtils';
-import { requestDailyCosts, requestDailyUsage } from './dailyReports';
-import { nextPageTokenPageSchema } from './pages';
+import {
+  dailyReportPageSchema,
+  requestDailyCosts,
+  requestDailyUsage,
+} from './dailyReports';
 import { ProviderHttpClient } from './ProviderHttpClient';
 
 const BASE = 'https://api.example.test/v1';
@@ -18,11 +21,9 @@ const client = () =>
     retry: { maxAttempts: 1 },
   });
 
-const reportSchema = nextPageTokenPageSchema(
-  z.object({
-    day: z.string(),
-    results: z.array(z.object({ key: z.string(), n: z.number() })),
-  }),
+const reportSchema = dailyReportPageSchema(
+  { day: z.string() },
+  z.object({ key: z.string(), n: z.number() }),
 );
 
 /** Two pages: a day before the range and a day of it, then the same day again. */

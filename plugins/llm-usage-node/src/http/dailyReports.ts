@@ -1,10 +1,15 @@
+import { z } from 'zod/v3';
 import type {
   ProviderCostRecord,
   ProviderDateRange,
   ProviderUsageRecord,
 } from '../provider';
 import { recordsOfDailyBuckets } from './days';
-import { NextPageTokenPage, requestAllByNextPage } from './pages';
+import {
+  NextPageTokenPage,
+  nextPageTokenPageSchema,
+  requestAllByNextPage,
+} from './pages';
 import { mergeCostRecords, mergeUsageRecords } from './records';
 import type {
   ProviderHttpClient,
@@ -14,6 +19,21 @@ import type {
 
 /** A bucket of one day's results. */
 type Bucket = { results: readonly unknown[] };
+
+/**
+ * The schema of a page of a daily report: buckets with the fields that
+ * place them in time (`bucket`) and their `results`.
+ *
+ * @public
+ */
+export function dailyReportPageSchema<
+  TBucket extends z.ZodRawShape,
+  TResult extends z.ZodTypeAny,
+>(bucket: TBucket, result: TResult) {
+  return nextPageTokenPageSchema(
+    z.object({ ...bucket, results: z.array(result) }),
+  );
+}
 
 /**
  * A daily report of an admin API (OpenAI's usage and costs, Anthropic's

@@ -52,5 +52,9 @@ export {
   utcDayStartSeconds,
 } from './days';
 export { mergeCostRecords, mergeUsageRecords } from './records';
-export { requestDailyCosts, requestDailyUsage } from './dailyReports';
+export {
+  dailyReportPageSchema,
+  requestDailyCosts,
+  requestDailyUsage,
+} from './dailyReports';
 export type { DailyReportOptions } from './dailyReports';
