@@ -158,12 +158,13 @@ test('the guest filters expiring keys, assigns an owner, tags and exports them, 
   ]);
   assert.match(download.suggestedFilename(), /\.csv$/);
   const rows = parseCsv(await readFile(await download.path(), 'utf8'));
-  assert.deepEqual(rows.map(r => r.name).sort(), EXPIRING_KEYS);
+  // Headers in the reader's language (English here), values as the API sends them.
+  assert.deepEqual(rows.map(r => r['Key name']).sort(), EXPIRING_KEYS);
   for (const row of rows) {
-    assert.equal(row.ownerRef, 'user:default/guest');
-    assert.equal(row.componentRef, 'component:default/sales-email-writer');
-    assert.equal(row.expiryState, 'expiring');
-    assert.ok(row.tags.split('; ').includes('batch'), row.tags);
+    assert.equal(row.Owner, 'user:default/guest');
+    assert.equal(row.Component, 'component:default/sales-email-writer');
+    assert.equal(row['Expiry state'], 'expiring');
+    assert.ok(row.Tags.split('; ').includes('batch'), row.Tags);
   }
 
   // The component's LLM Usage tab lists its keys.

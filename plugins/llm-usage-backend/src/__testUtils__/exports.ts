@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type request from 'supertest';
+import { translatorFor, type ExportColumnId } from '../i18n';
+import { headerText } from '../export/tableExport';
 
 /**
  * Helpers for tests of export routes: read a download back into rows of
@@ -43,4 +45,19 @@ export async function readXlsxExport(
     rows.push(values);
   });
   return rows;
+}
+
+/**
+ * The header of an export column as a reader of `language` (English when
+ * absent) sees it; `cost` with a currency is that currency's cost column.
+ */
+export function headerOf(
+  id: ExportColumnId,
+  options: { language?: string; currency?: string } = {},
+): string {
+  return headerText(translatorFor(options.language ?? 'en'), {
+    header: id,
+    currency: options.currency,
+    value: () => null,
+  });
 }

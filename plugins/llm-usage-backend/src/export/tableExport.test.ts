@@ -17,6 +17,7 @@ import {
   readCsvExport,
   readXlsxExport,
 } from '../__testUtils__/exports';
+import { translatorFor } from '../i18n';
 
 interface Item {
   name: string;
@@ -26,11 +27,13 @@ interface Item {
 }
 
 const columns: ExportColumn<Item>[] = [
-  { header: 'name', value: i => i.name },
+  { header: 'keyName', value: i => i.name },
   { header: 'calls', value: i => i.calls },
   { header: 'cost', value: i => i.cost, kind: 'decimal' },
-  { header: 'at', value: i => i.at },
+  { header: 'time', value: i => i.at },
 ];
+const ENGLISH_HEADERS = ['Key name', 'Calls', 'Cost', 'Time'];
+const reader = translatorFor('en');
 
 const items: Item[] = [
   {
@@ -107,12 +110,13 @@ describe('keysetRows', () => {
 });
 
 describe('streamTableExport', () => {
-  it('streams CSV with stable headers, escaped text and exact decimals', async () => {
+  it("streams CSV with headers in the reader's language, escaped text and exact decimals", async () => {
     const app = appWith(async (_req, res) => {
       await streamTableExport(res, {
         format: 'csv',
         filename: 'usage-projects',
         columns,
+        reader,
         rows: slowly(items),
       });
     });
@@ -124,7 +128,7 @@ describe('streamTableExport', () => {
     );
     expect(response.text.startsWith('\uFEFF')).toBe(true);
     const rows = readCsvExport(response.text);
-    expect(rows[0]).toEqual(['name', 'calls', 'cost', 'at']);
+    expect(rows[0]).toEqual(ENGLISH_HEADERS);
     expect(rows.slice(1)).toEqual([
       ['plain', '3', '0.000000123', '2026-11-01T10:00:00.000Z'],
       [`'=HYPERLINK("http://evil")`, '-2', '1.5', ''],
@@ -135,6 +139,59 @@ describe('streamTableExport', () => {
       ['名字', '1', '2', ''],
     ]);
   });
+
+  it.each([
+    ['de', ['Schlüsselname', 'Aufrufe', 'Kosten', 'Zeitpunkt', 'Kosten (CNY)']],
+    ['ja', ['キー名', '呼び出し数', 'コスト', '日時', 'コスト（CNY）']],
+  ])(
+    'heads the columns in %s in CSV and XLSX, values unchanged',
+    async (language, headers) => {
+      const withCurrency: ExportColumn<Item>[] = [
+        ...columns,
+        {
+          header: 'cost',
+          currency: 'CNY',
+          value: i => i.cost,
+          kind: 'decimal',
+        },
+      ];
+      const app = appWith(async (req, res) => {
+        await streamTableExport(res, {
+          format: req.query.format === 'xlsx' ? 'xlsx' : 'csv',
+          filename: 'localised',
+          columns: withCurrency,
+          reader: translatorFor(language),
+          rows: items.slice(0, 1),
+        });
+      });
+      const csv = readCsvExport((await request(app).get('/export')).text);
+      expect(csv).toEqual([
+        headers,
+        [
+          'plain',
+          '3',
+          '0.000000123',
+          '2026-11-01T10:00:00.000Z',
+          '0.000000123',
+        ],
+      ]);
+      const xlsx = await readXlsxExport(
+        (
+          await binaryBody(request(app).get('/export?format=xlsx'))
+        ).body,
+      );
+      expect(xlsx).toEqual([
+        headers,
+        [
+          'plain',
+          3,
+          0.000000123,
+          new Date('2026-11-01T10:00:00Z'),
+          0.000000123,
+        ],
+      ]);
+    },
+  );
 
   it('writes many rows in batches', async () => {
     const many = Array.from({ length: 1234 }, (_, i) => ({
@@ -148,6 +205,7 @@ describe('streamTableExport', () => {
         format: 'csv',
         filename: 'many',
         columns,
+        reader,
         rows: many,
       });
     });
@@ -163,6 +221,7 @@ describe('streamTableExport', () => {
         filename: 'calls',
         sheetName: 'Calls',
         columns,
+        reader,
         rows: slowly(items),
       });
     });
@@ -178,7 +237,7 @@ describe('streamTableExport', () => {
     await workbook.xlsx.load(response.body);
     expect(workbook.worksheets.map(sheet => sheet.name)).toEqual(['Calls']);
     const rows = await readXlsxExport(response.body);
-    expect(rows[0]).toEqual(['name', 'calls', 'cost', 'at']);
+    expect(rows[0]).toEqual(ENGLISH_HEADERS);
     expect(rows[1]).toEqual([
       'plain',
       3,
@@ -200,13 +259,12 @@ describe('streamTableExport', () => {
         format: 'xlsx',
         filename: 'empty',
         columns,
+        reader,
         rows: [],
       });
     });
     const response = await binaryBody(request(app).get('/export'));
-    expect(await readXlsxExport(response.body)).toEqual([
-      ['name', 'calls', 'cost', 'at'],
-    ]);
+    expect(await readXlsxExport(response.body)).toEqual([ENGLISH_HEADERS]);
   });
 
   it('turns an error before the first row into an error response', async () => {
@@ -215,6 +273,7 @@ describe('streamTableExport', () => {
         format: 'csv',
         filename: 'x',
         columns,
+        reader,
         // eslint-disable-next-line require-yield
         rows: (async function* failing(): AsyncGenerator<Item> {
           throw new InputError("Invalid query parameter 'model'");
@@ -234,6 +293,7 @@ describe('streamTableExport', () => {
         format: 'csv',
         filename: 'x',
         columns,
+        reader,
         logger,
         rows: (async function* failingLater() {
           yield items[0];

@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import ExcelJS from 'exceljs';
 import type express from 'express';
 import Papa from 'papaparse';
+import type { ExportColumnId, Translator } from '../i18n';
 
 /**
  * Streams a table as a CSV or XLSX download, for any list the API serves
@@ -16,17 +17,20 @@ import Papa from 'papaparse';
  *     format,
  *     filename: 'things',
  *     columns: [
- *       { header: 'id', value: t => t.id },
+ *       { header: 'keyId', value: t => t.id },
  *       { header: 'calls', value: t => t.calls },
  *     ],
  *     rows: keysetRows(cursor => store.page(cursor)),
+ *     reader: await languages.translatorForCaller(credentials),
  *   });
  * });
  * ```
  *
- * Headers are stable, untranslated identifiers so that scripts reading the
- * file keep working whatever language the UI uses. Text cells that a
- * spreadsheet would run as a formula are escaped (see {@link escapeFormula}).
+ * The header row is written in the requester's language (the catalogs'
+ * `exports.columns`, see `i18n/`); the cells stay machine-readable whatever
+ * the language: ISO 8601 times, exact decimals, enum values as the API
+ * sends them. Text cells that a spreadsheet would run as a formula are
+ * escaped (see {@link escapeFormula}).
  *
  * Errors raised before the first row (bad input, missing permission, unknown
  * project) propagate to the router's error handler as usual. An error after
@@ -45,8 +49,10 @@ export type ExportCell = string | number | boolean | Date | null | undefined;
 
 /** One column of an export. */
 export interface ExportColumn<Row> {
-  /** Stable, untranslated header, e.g. `projectId`. */
-  header: string;
+  /** The column by id; its header is `exports.columns[header]` in the reader's language. */
+  header: ExportColumnId;
+  /** A cost column of one currency: headed `Cost (USD)`, `费用（USD）`… */
+  currency?: string;
   value: (row: Row) => ExportCell;
   /**
    * `decimal`: the value is an exact decimal string (money); CSV keeps the
@@ -65,6 +71,8 @@ export interface TableExport<Row> {
   rows: AsyncIterable<Row> | Iterable<Row>;
   /** XLSX worksheet name (at most 31 characters). */
   sheetName?: string;
+  /** The requester's language, for the header row. */
+  reader: Translator;
   /** Told about an error that aborted a download already under way. */
   logger?: LoggerService;
 }
@@ -88,6 +96,17 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 export function escapeFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** A column's header in the reader's language. */
+export function headerText<Row>(
+  reader: Translator,
+  column: ExportColumn<Row>,
+): string {
+  const { exports } = reader.messages;
+  return column.currency === undefined
+    ? exports.columns[column.header]
+    : reader.fill(exports.costIn, { currency: column.currency });
 }
 
 /** Parses the `format` query parameter; a missing value means CSV. */
@@ -170,7 +189,9 @@ async function writeCsv<Row>(
 ) {
   // A byte order mark makes Excel read the file as UTF-8 (names in Chinese).
   res.write(
-    `\uFEFF${Papa.unparse([table.columns.map(c => escapeFormula(c.header))])}`,
+    `\uFEFF${Papa.unparse([
+      table.columns.map(c => escapeFormula(headerText(table.reader, c))),
+    ])}`,
   );
   let batch: (string | number)[][] = [];
   const flush = async () => {
@@ -207,10 +228,13 @@ async function writeXlsx<Row>(
     const sheet = workbook.addWorksheet(
       sheetCount === 1 ? baseName : `${baseName} ${sheetCount}`,
     );
-    sheet.columns = table.columns.map(column => ({
-      header: escapeFormula(column.header),
-      width: column.width ?? Math.max(10, column.header.length + 2),
-    }));
+    sheet.columns = table.columns.map(column => {
+      const header = headerText(table.reader, column);
+      return {
+        header: escapeFormula(header),
+        width: column.width ?? Math.max(10, header.length + 2),
+      };
+    });
     return sheet;
   };
   let sheet = addSheet();

@@ -31,7 +31,8 @@ export function projectExportColumns(
     // Currencies stay apart: one exact column each, never summed.
     ...currencies.map(
       (currency): ExportColumn<ProjectUsage> => ({
-        header: `cost${currency}`,
+        header: 'cost',
+        currency,
         kind: 'decimal',
         value: p => p.costs.find(c => c.currency === currency)?.amount ?? '0',
       }),
@@ -41,12 +42,12 @@ export function projectExportColumns(
 
 /** Columns of a project's call history export. */
 export const CALL_EXPORT_COLUMNS: ExportColumn<CallRecord>[] = [
-  { header: 'timestamp', value: c => c.timestamp, width: 26 },
-  { header: 'id', value: c => c.id, width: 28 },
+  { header: 'time', value: c => c.timestamp, width: 26 },
+  { header: 'callId', value: c => c.id, width: 28 },
   { header: 'status', value: c => c.status },
   { header: 'provider', value: c => c.provider },
   { header: 'model', value: c => c.model, width: 24 },
-  { header: 'type', value: c => c.type },
+  { header: 'callType', value: c => c.type },
   { header: 'userRef', value: c => c.userRef, width: 26 },
   { header: 'apiKeyId', value: c => c.apiKeyId, width: 20 },
   { header: 'inputTokens', value: c => c.inputTokens },

@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { supportedLanguage, translatorFor, type Translator } from './index';
 import type { LanguagePreferenceStore } from './LanguagePreferenceStore';
@@ -35,6 +36,19 @@ export class RecipientLanguages {
       if (language) return translatorFor(language);
     }
     return translatorFor(this.defaultLanguage);
+  }
+
+  /**
+   * The translator for the caller of a request, e.g. the header row of an
+   * export: a user reads their chosen language, a service the default.
+   */
+  async translatorForCaller(
+    credentials: BackstageCredentials,
+  ): Promise<Translator> {
+    const principal = credentials.principal as { userEntityRef?: unknown };
+    return typeof principal.userEntityRef === 'string'
+      ? this.translatorFor([principal.userEntityRef])
+      : this.defaultTranslator();
   }
 
   /** The translator for a channel without a person, e.g. a webhook. */

@@ -12,7 +12,8 @@ import { ru } from './locales/ru';
 import { zh } from './locales/zh';
 import { zhHant } from './locales/zh-Hant';
 
-export type { BackendMessages, Plural } from './messages';
+export type { BackendMessages, ExportColumnId, Plural } from './messages';
+export { EXPORT_COLUMN_IDS } from './messages';
 
 /**
  * The backend's catalogs by language code, the codes the frontend's app

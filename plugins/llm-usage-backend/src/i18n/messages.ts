@@ -8,6 +8,81 @@ export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & {
   other: string;
 };
 
+/**
+ * The columns of the CSV/XLSX exports, by stable id. The header row is
+ * written in the requester's language from `exports.columns`; the cells stay
+ * machine-readable (ISO times, exact decimals, enum values).
+ */
+export const EXPORT_COLUMN_IDS = [
+  'projectId',
+  'entityRef',
+  'entityTitle',
+  'owners',
+  'calls',
+  'successCalls',
+  'failedCalls',
+  'processingCalls',
+  'successRate',
+  'inputTokens',
+  'outputTokens',
+  'cachedTokens',
+  'totalTokens',
+  'avgLatencyMs',
+  'p95LatencyMs',
+  'lastCallAt',
+  'time',
+  'callId',
+  'status',
+  'provider',
+  'model',
+  'callType',
+  'userRef',
+  'apiKeyId',
+  'durationMs',
+  'ttftMs',
+  'cost',
+  'currency',
+  'errorReason',
+  'metadata',
+  'keyId',
+  'accountId',
+  'accountName',
+  'keyName',
+  'maskedHint',
+  'keySource',
+  'ownerRef',
+  'componentRef',
+  'tags',
+  'createdAt',
+  'expiresAt',
+  'expiryState',
+  'lastUsedAt',
+  'monthInputTokens',
+  'monthOutputTokens',
+  'monthRequests',
+  'monthCost',
+  'monthCostByCurrency',
+  'spendLimit',
+  'providerUsage',
+  'notes',
+  'lastError',
+  'actorRef',
+  'action',
+  'targetType',
+  'targetId',
+  'before',
+  'after',
+  'eventId',
+  'date',
+  'providerCost',
+  'recordedCost',
+  'difference',
+  'differencePercent',
+  'overTolerance',
+] as const;
+
+export type ExportColumnId = (typeof EXPORT_COLUMN_IDS)[number];
+
 export interface BackendMessages {
   /** `LLM Usage: {{title}}` — the product name prefixed to every title. */
   titlePrefix: string;
@@ -18,6 +93,10 @@ export interface BackendMessages {
     key_error: string;
     budget_runway: string;
     rollup_failed: string;
+    reconciliation_gap: string;
+    anomaly: string;
+    key_rotation_due: string;
+    slo_burn_rate: string;
   };
   targets: {
     key: string;
@@ -43,8 +122,20 @@ export interface BackendMessages {
     errorDetail: string;
     budgetRunway: string;
     rollupFailed: string;
+    reconciliationGap: string;
+    anomalyRequestSpike: string;
+    anomalyTokenSpike: string;
+    anomalySpendSpike: string;
+    anomalyNewModel: string;
+    anomalyOffHours: string;
+    anomalyLeakedKey: string;
+    rotationDue: string;
+    rotationOverdue: string;
+    sloBurnRate: string;
     other: string;
   };
+  /** The SLO metrics, as a sentence names them. */
+  sloMetrics: Record<'latencyP95' | 'errorRate' | 'ttft', string>;
   webhook: {
     resolved: string;
     severities: { info: string; warning: string; error: string };
@@ -69,5 +160,11 @@ export interface BackendMessages {
     expiringKey: string;
     /** Joins items of a list, e.g. `; `. */
     separator: string;
+  };
+  /** Header rows of the CSV/XLSX exports. */
+  exports: {
+    /** The cost column of one currency, e.g. `Cost (USD)`. */
+    costIn: string;
+    columns: Record<ExportColumnId, string>;
   };
 }

@@ -8,6 +8,7 @@ import express from 'express';
 import { z } from 'zod/v3';
 import { parseQuery, wholeNumberParam } from '../lib/parseInput';
 import type { AuditLog } from '../audit/AuditLog';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import type {
   AuditEventFilter,
   AuditEventStore,
@@ -35,6 +36,8 @@ export interface AuditRouterOptions {
   logger: LoggerService;
   /** Exports are recorded too: who took which slice of the trail. */
   audit: Pick<AuditLog, 'record'>;
+  /** The requester's language, for the header row. */
+  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
 }
 
 const isoDate = isoDateTimeMs(
@@ -102,7 +105,16 @@ const EXPORT_PAGE_SIZE = 500;
 export async function createAuditRouter(
   options: AuditRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, callers, events, budgets, ledger, logger, audit } = options;
+  const {
+    httpAuth,
+    callers,
+    events,
+    budgets,
+    ledger,
+    logger,
+    audit,
+    languages,
+  } = options;
   const router = await createSpecValidatedRouter();
 
   const visibility = async (
@@ -180,16 +192,17 @@ export async function createAuditRouter(
       format: query.format,
       filename: 'llm-usage-activity',
       sheetName: 'Activity',
+      reader: await languages.translatorForCaller(credentials),
       logger,
       columns: [
-        { header: 'occurredAt', value: e => e.occurredAt, width: 26 },
+        { header: 'time', value: e => e.occurredAt, width: 26 },
         { header: 'actorRef', value: e => e.actorRef, width: 30 },
         { header: 'action', value: e => e.action, width: 20 },
         { header: 'targetType', value: e => e.targetType, width: 12 },
         { header: 'targetId', value: e => e.targetId, width: 38 },
         { header: 'before', value: e => json(e.before), width: 40 },
         { header: 'after', value: e => json(e.after), width: 40 },
-        { header: 'id', value: e => e.id, width: 38 },
+        { header: 'eventId', value: e => e.id, width: 38 },
       ],
       rows: keysetRows<AuditEvent, string>(async cursor => {
         const page = await events.list({

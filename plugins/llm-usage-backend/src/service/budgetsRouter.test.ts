@@ -601,7 +601,7 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
       const lines = csv.text.trim().split(/\r?\n/);
       expect(lines[0]).toBe(
-        'occurredAt,actorRef,action,targetType,targetId,before,after,id',
+        'Time,Actor,Action,Target type,Target,Before (JSON),After (JSON),Event ID',
       );
       expect(lines).toHaveLength(3);
       const exported = await api.get(

@@ -106,6 +106,7 @@ export async function createRouters(
     // Budgets, quota, spend digests and the audit trail.
     await createBudgetsRouter({
       httpAuth,
+      languages: s.recipientLanguages,
       callers: s.callers,
       budgets: s.budgets,
     }),
@@ -130,6 +131,7 @@ export async function createRouters(
     await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
     // The price book and re-pricing of calls (admin edits, audited).
     await createPricesRouter({
+      languages: s.recipientLanguages,
       httpAuth,
       permissions: deps.permissions,
       prices: s.prices,
@@ -175,6 +177,7 @@ export async function createRouters(
       httpAuth,
       permissions: deps.permissions,
       authorizer: s.authorizer,
+      languages: s.recipientLanguages,
       tags: s.tags,
       keys: s.keyStore,
       audit: s.audit,

@@ -1,9 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { ExportColumnId } from '../i18n';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   binaryBody,
+  headerOf,
   readCsvExport,
   readXlsxExport,
 } from '../__testUtils__/exports';
@@ -94,37 +96,39 @@ describe.each(databases.eachSupportedId())(
         );
         const [header, ...rows] = readCsvExport(response.text);
         expect(header).toEqual([
-          'projectId',
-          'entityRef',
-          'entityTitle',
-          'owners',
-          'calls',
-          'successCalls',
-          'failedCalls',
-          'processingCalls',
-          'successRate',
-          'inputTokens',
-          'outputTokens',
-          'cachedTokens',
-          'totalTokens',
-          'avgLatencyMs',
-          'p95LatencyMs',
-          'lastCallAt',
-          'costCNY',
-          'costUSD',
+          'Project ID',
+          'Catalog entity',
+          'Entity title',
+          'Owners',
+          'Calls',
+          'Successful calls',
+          'Failed calls',
+          'Calls in progress',
+          'Success rate (0–1)',
+          'Input tokens',
+          'Output tokens',
+          'Cached tokens',
+          'Total tokens',
+          'Average latency (ms)',
+          'P95 latency (ms)',
+          'Last call',
+          'Cost (CNY)',
+          'Cost (USD)',
         ]);
         const cell = (row: string[], name: string) => row[header.indexOf(name)];
+        const costUSD = headerOf('cost', { currency: 'USD' });
+        const costCNY = headerOf('cost', { currency: 'CNY' });
         expect(rows.map(r => r[0])).toEqual(['alpha', 'beta']);
-        expect(cell(rows[0], 'entityRef')).toBe(
+        expect(cell(rows[0], headerOf('entityRef'))).toBe(
           'component:default/alpha-service',
         );
-        expect(cell(rows[0], 'owners')).toBe('group:default/team-a');
-        expect(cell(rows[0], 'calls')).toBe('4');
-        expect(cell(rows[0], 'failedCalls')).toBe('1');
-        expect(cell(rows[0], 'costUSD')).toBe('0.500000001');
-        expect(cell(rows[0], 'costCNY')).toBe('0');
-        expect(cell(rows[1], 'costUSD')).toBe('1.5');
-        expect(cell(rows[1], 'costCNY')).toBe('3.2');
+        expect(cell(rows[0], headerOf('owners'))).toBe('group:default/team-a');
+        expect(cell(rows[0], headerOf('calls'))).toBe('4');
+        expect(cell(rows[0], headerOf('failedCalls'))).toBe('1');
+        expect(cell(rows[0], costUSD)).toBe('0.500000001');
+        expect(cell(rows[0], costCNY)).toBe('0');
+        expect(cell(rows[1], costUSD)).toBe('1.5');
+        expect(cell(rows[1], costCNY)).toBe('3.2');
       });
 
       it('applies search and sort like the list', async () => {
@@ -134,7 +138,7 @@ describe.each(databases.eachSupportedId())(
           .query({ sort: 'projectId', order: 'desc' })
           .set('Authorization', asUser(ADMIN));
         expect(readCsvExport(sorted.text).map(r => r[0])).toEqual([
-          'projectId',
+          'Project ID',
           'beta',
           'alpha',
         ]);
@@ -143,7 +147,7 @@ describe.each(databases.eachSupportedId())(
           .query({ search: 'beta-serv' })
           .set('Authorization', asUser(ADMIN));
         expect(readCsvExport(searched.text).map(r => r[0])).toEqual([
-          'projectId',
+          'Project ID',
           'beta',
         ]);
       });
@@ -165,16 +169,16 @@ describe.each(databases.eachSupportedId())(
         const cell = (row: unknown[], name: string) =>
           row[header.indexOf(name)];
         expect(rows.map(r => r[0])).toEqual(['alpha', 'beta']);
-        expect(cell(rows[0], 'calls')).toBe(1);
-        expect(cell(rows[0], 'costUSD')).toBe(0.25);
-        expect(cell(rows[1], 'calls')).toBe(2);
-        expect(cell(rows[1], 'costCNY')).toBe(3.2);
+        expect(cell(rows[0], headerOf('calls'))).toBe(1);
+        expect(cell(rows[0], headerOf('cost', { currency: 'USD' }))).toBe(0.25);
+        expect(cell(rows[1], headerOf('calls'))).toBe(2);
+        expect(cell(rows[1], headerOf('cost', { currency: 'CNY' }))).toBe(3.2);
 
         const alice = await request(server)
           .get('/api/llm-usage/usage/projects/export')
           .set('Authorization', asUser(ALICE));
         expect(readCsvExport(alice.text).map(r => r[0])).toEqual([
-          'projectId',
+          'Project ID',
           'alpha',
         ]);
       });
@@ -193,8 +197,9 @@ describe.each(databases.eachSupportedId())(
         );
         const [header, ...rows] = readCsvExport(response.text);
         expect(rows).toHaveLength(1);
-        const cell = (name: string) => rows[0][header.indexOf(name)];
-        expect(cell('id')).toBe('a2');
+        const cell = (name: ExportColumnId) =>
+          rows[0][header.indexOf(headerOf(name))];
+        expect(cell('callId')).toBe('a2');
         expect(cell('status')).toBe('failed');
         expect(cell('errorReason')).toBe(`'=HYPERLINK("http://evil","click")`);
         expect(cell('metadata')).toBe('{"route":"/chat"}');
@@ -210,16 +215,16 @@ describe.each(databases.eachSupportedId())(
             .set('Authorization', asUser(ADMIN)),
         );
         const [header, ...rows] = await readXlsxExport(response.body);
-        expect(rows.map(r => r[header.indexOf('id')])).toEqual([
+        expect(rows.map(r => r[header.indexOf(headerOf('callId'))])).toEqual([
           'b1',
           'a1',
           'a3',
           'a2',
         ]);
-        expect(rows.map(r => r[header.indexOf('durationMs')])).toEqual([
-          100, 300, 900, 2000,
-        ]);
-        expect(rows[2][header.indexOf('cost')]).toBe(0.000000001);
+        expect(
+          rows.map(r => r[header.indexOf(headerOf('durationMs'))]),
+        ).toEqual([100, 300, 900, 2000]);
+        expect(rows[2][header.indexOf(headerOf('cost'))]).toBe(0.000000001);
       });
 
       it('shows a user only the calls they may see', async () => {
@@ -227,7 +232,10 @@ describe.each(databases.eachSupportedId())(
         const bob = await request(server)
           .get('/api/llm-usage/usage/projects/alpha/calls/export')
           .set('Authorization', asUser(BOB));
-        expect(readCsvExport(bob.text).map(r => r[1])).toEqual(['id', 'b1']);
+        expect(readCsvExport(bob.text).map(r => r[1])).toEqual([
+          'Call ID',
+          'b1',
+        ]);
         // A catalog project Alice neither owns nor called: headers only.
         const alice = await request(server)
           .get('/api/llm-usage/usage/projects/beta/calls/export')
@@ -260,6 +268,67 @@ describe.each(databases.eachSupportedId())(
         expect(ids[0]).toBe('m-0000');
         expect(ids[1249]).toBe('m-1249');
       });
+    });
+
+    describe("headers in the requester's language", () => {
+      it.each([
+        [
+          'de',
+          ['Projekt-ID', 'Katalog-Entität', 'Entitätstitel'],
+          ['Zeitpunkt', 'Aufruf-ID', 'Zustand', 'Anbieter'],
+          'Kosten (USD)',
+        ],
+        [
+          'zh',
+          ['项目 ID', '目录实体', '实体标题'],
+          ['时间', '调用 ID', '状态', '服务商'],
+          '费用（USD）',
+        ],
+      ])(
+        '%s: the language the user chose in the app; values unchanged',
+        async (language, projectHeaders, callHeaders, costUSD) => {
+          const server = await seededBackend();
+          const chosen = await request(server)
+            .put('/api/llm-usage/preferences/language')
+            .set('Authorization', asUser(ADMIN))
+            .send({ language });
+          expect(chosen.status).toBe(200);
+
+          const projects = readCsvExport(
+            (
+              await request(server)
+                .get('/api/llm-usage/usage/projects/export')
+                .query({ sort: 'projectId', order: 'asc' })
+                .set('Authorization', asUser(ADMIN))
+            ).text,
+          );
+          expect(projects[0].slice(0, 3)).toEqual(projectHeaders);
+          expect(projects[1][projects[0].indexOf(costUSD)]).toBe('0.500000001');
+          const calls = await readXlsxExport(
+            (
+              await binaryBody(
+                request(server)
+                  .get('/api/llm-usage/usage/projects/alpha/calls/export')
+                  .query({ format: 'xlsx', status: 'failed' })
+                  .set('Authorization', asUser(ADMIN)),
+              )
+            ).body,
+          );
+          expect(calls[0].slice(0, 4)).toEqual(callHeaders);
+          // Values stay machine-readable: the id and the enum as sent.
+          expect(calls[1].slice(1, 3)).toEqual(['a2', 'failed']);
+
+          // Another user without a choice reads the configured default.
+          const bob = readCsvExport(
+            (
+              await request(server)
+                .get('/api/llm-usage/usage/projects/export')
+                .set('Authorization', asUser(BOB))
+            ).text,
+          );
+          expect(bob[0][0]).toBe('Project ID');
+        },
+      );
     });
 
     describe('bad requests', () => {

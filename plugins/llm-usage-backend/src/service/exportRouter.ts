@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import type { AuditLog } from '../audit/AuditLog';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { streamTableExport } from '../export/tableExport';
 import {
   CALL_EXPORT_COLUMNS,
@@ -30,6 +31,8 @@ export interface ExportRouterOptions {
   logger: LoggerService;
   /** Exports are recorded: who took which slice of the usage data. */
   audit: Pick<AuditLog, 'record'>;
+  /** The requester's language, for the header row. */
+  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface ExportRouterOptions {
 export async function createExportRouter(
   options: ExportRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, visibility, usage, logger, audit } = options;
+  const { httpAuth, visibility, usage, logger, audit, languages } = options;
   const router = await createSpecValidatedRouter();
 
   const credentialsOf = (req: express.Request) =>
@@ -70,6 +73,7 @@ export async function createExportRouter(
       sheetName: 'Projects',
       columns: projectExportColumns(projects),
       rows: projects,
+      reader: await languages.translatorForCaller(credentials),
       logger,
     });
   });
@@ -98,6 +102,7 @@ export async function createExportRouter(
         projectId,
         filters,
       ),
+      reader: await languages.translatorForCaller(credentials),
       logger,
     });
   });

@@ -1,6 +1,11 @@
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { readCsvExport } from '../__testUtils__/exports';
+import {
+  binaryBody,
+  headerOf,
+  readCsvExport,
+  readXlsxExport,
+} from '../__testUtils__/exports';
 import {
   ADMIN,
   NOBODY,
@@ -15,9 +20,10 @@ const databases = createTestDatabases();
 describe.each(databases.eachSupportedId())(
   'key export in the plugin on %p',
   databaseId => {
-    async function start() {
+    async function start(config: Record<string, unknown> = {}) {
       const { server, as } = await startProviderTestBackend(
         await databases.init(databaseId),
+        config,
       );
       await request(server)
         .post('/api/llm-usage/accounts')
@@ -59,7 +65,7 @@ describe.each(databases.eachSupportedId())(
 
       const admin = await exported(server, as(ADMIN), '?sort=name');
       expect(admin.status).toBe(200);
-      const nameColumn = admin.rows[0].indexOf('name');
+      const nameColumn = admin.rows[0].indexOf(headerOf('keyName'));
       expect(admin.rows.slice(1).map(r => r[nameColumn])).toEqual([
         `'=cmd|" /C calc"!A0`,
         'team b key',
@@ -77,6 +83,65 @@ describe.each(databases.eachSupportedId())(
       ]);
 
       expect((await exported(server, as(NOBODY))).status).toBe(403);
+    });
+
+    it("heads the key and activity exports in the reader's language", async () => {
+      // Configured default Russian; the admin chose Japanese in the app.
+      const { server, as } = await start({ locale: { default: 'ru' } });
+      await request(server)
+        .put('/api/llm-usage/preferences/language')
+        .set('Authorization', as(ADMIN))
+        .send({ language: 'ja' })
+        .expect(200);
+
+      const admin = await exported(server, as(ADMIN), '?sort=name');
+      expect(admin.rows[0].slice(0, 5)).toEqual([
+        'キー ID',
+        'プロバイダー',
+        'アカウント ID',
+        'アカウント',
+        'キー名',
+      ]);
+      // Values stay as the API sends them.
+      expect(admin.rows[2][admin.rows[0].indexOf('ステータス')]).toBe('active');
+
+      const alice = await exported(server, as(ALICE));
+      expect(alice.rows[0].slice(0, 5)).toEqual([
+        'ID ключа',
+        'Провайдер',
+        'ID аккаунта',
+        'Аккаунт',
+        'Имя ключа',
+      ]);
+
+      const activity = await readXlsxExport(
+        (
+          await binaryBody(
+            request(server)
+              .get('/api/llm-usage/audit-events/export?format=xlsx')
+              .set('Authorization', as(ADMIN)),
+          )
+        ).body,
+      );
+      expect(activity[0]).toEqual([
+        '日時',
+        '実行者',
+        '操作',
+        '対象の種類',
+        '対象',
+        '変更前（JSON）',
+        '変更後（JSON）',
+        'イベント ID',
+      ]);
+      expect(activity.slice(1).map(row => row[2])).toContain('keys.export');
+      const aliceActivity = readCsvExport(
+        (
+          await request(server)
+            .get('/api/llm-usage/audit-events/export')
+            .set('Authorization', as(ALICE))
+        ).text,
+      );
+      expect(aliceActivity[0][0]).toBe('Время');
     });
 
     it('serves a readable key its usage history, and no one else', async () => {

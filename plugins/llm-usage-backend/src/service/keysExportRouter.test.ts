@@ -9,10 +9,12 @@ import express from 'express';
 import request from 'supertest';
 import {
   binaryBody,
+  headerOf,
   readCsvExport,
   readXlsxExport,
 } from '../__testUtils__/exports';
 import type { KeyListInput } from '../keys/keySchemas';
+import { translatorFor, type ExportColumnId } from '../i18n';
 import { createKeysExportRouter } from './keysExportRouter';
 
 const ALICE = 'user:default/alice';
@@ -106,6 +108,7 @@ async function appWith(
     keys: source,
     logger: mockServices.logger.mock(),
     audit,
+    languages: { translatorForCaller: async () => translatorFor('en') },
   });
   const app = express();
   app.use(router);
@@ -148,12 +151,13 @@ describe('GET /keys/export', () => {
     );
     const rows = readCsvExport(response.text);
     const header = rows[0];
-    const cell = (row: string[], name: string) => row[header.indexOf(name)];
+    const cell = (row: string[], name: ExportColumnId) =>
+      row[header.indexOf(headerOf(name))];
     expect(rows).toHaveLength(3);
-    expect(cell(rows[1], 'name')).toBe(`'=HYPERLINK("http://evil","x")`);
+    expect(cell(rows[1], 'keyName')).toBe(`'=HYPERLINK("http://evil","x")`);
     expect(cell(rows[1], 'notes')).toBe(`'@SUM(A1)`);
     expect(cell(rows[1], 'monthCost')).toBe('0.000000001');
-    expect(cell(rows[2], 'name')).toBe(`'+cmd`);
+    expect(cell(rows[2], 'keyName')).toBe(`'+cmd`);
     expect(cell(rows[2], 'tags')).toBe(`'-tag`);
     // Two currencies: no single number, each amount kept apart.
     expect(cell(rows[2], 'monthCost')).toBe('');
@@ -236,9 +240,11 @@ describe('GET /keys/export', () => {
     expect(response.status).toBe(200);
     const rows = await readXlsxExport(response.body);
     const header = rows[0] as string[];
-    expect(rows[1][header.indexOf('name')]).toBe(`'=1+1`);
-    expect(rows[1][header.indexOf('monthInputTokens')]).toBe(10);
-    expect(rows[1][header.indexOf('ownerRef')]).toBeNull();
+    const cell = (name: ExportColumnId) =>
+      rows[1][header.indexOf(headerOf(name))];
+    expect(cell('keyName')).toBe(`'=1+1`);
+    expect(cell('monthInputTokens')).toBe(10);
+    expect(cell('ownerRef')).toBeNull();
   });
 
   it('refuses callers without read access to keys', async () => {

@@ -13,6 +13,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import type { AuditLog } from '../audit/AuditLog';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import {
   EXPORT_FORMATS,
   ExportColumn,
@@ -50,6 +51,8 @@ export interface KeysExportRouterOptions {
   logger: LoggerService;
   /** Exports are recorded: who took which part of the key inventory. */
   audit: Pick<AuditLog, 'record'>;
+  /** The requester's language, for the header row. */
+  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
 }
 
 const keyExportQuerySchema = keyListQuerySchema
@@ -81,16 +84,16 @@ function singleCost(costs: Array<{ amount: string; currency: string }>) {
   return costs.length === 1 ? costs[0].amount : undefined;
 }
 
-/** Columns of the key export, with stable untranslated headers. */
+/** Columns of the key export; headers in the requester's language. */
 export const KEY_EXPORT_COLUMNS: ExportColumn<ApiKey>[] = [
-  { header: 'id', value: k => k.id, width: 24 },
+  { header: 'keyId', value: k => k.id, width: 24 },
   { header: 'provider', value: k => k.provider },
   { header: 'accountId', value: k => k.accountId, width: 20 },
   { header: 'accountName', value: k => k.accountName, width: 24 },
-  { header: 'name', value: k => k.name, width: 28 },
+  { header: 'keyName', value: k => k.name, width: 28 },
   { header: 'maskedHint', value: k => k.maskedHint, width: 16 },
   { header: 'status', value: k => k.status },
-  { header: 'source', value: k => k.source },
+  { header: 'keySource', value: k => k.source },
   { header: 'ownerRef', value: k => k.ownerRef, width: 28 },
   { header: 'componentRef', value: k => k.componentRef, width: 28 },
   { header: 'tags', value: k => k.tags.map(t => t.name).join('; '), width: 24 },
@@ -107,7 +110,7 @@ export const KEY_EXPORT_COLUMNS: ExportColumn<ApiKey>[] = [
     value: k => singleCost(k.month.cost),
   },
   { header: 'monthCostByCurrency', value: k => costsText(k.month.cost) },
-  { header: 'limit', value: k => (k.limit ? costsText([k.limit]) : null) },
+  { header: 'spendLimit', value: k => (k.limit ? costsText([k.limit]) : null) },
   {
     header: 'providerUsage',
     value: k => (k.providerUsage ? costsText([k.providerUsage]) : null),
@@ -152,7 +155,7 @@ async function* matchingKeys(
 export async function createKeysExportRouter(
   options: KeysExportRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, permissions, keys, logger, audit } = options;
+  const { httpAuth, permissions, keys, logger, audit, languages } = options;
   const router = await createSpecValidatedRouter();
 
   router.get('/keys/export', async (req, res) => {
@@ -189,6 +192,7 @@ export async function createKeysExportRouter(
       sheetName: 'Keys',
       columns: KEY_EXPORT_COLUMNS,
       rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
+      reader: await languages.translatorForCaller(credentials),
       logger,
     });
   });
