@@ -76,6 +76,9 @@ import { DatabaseTagStore } from './tags/DatabaseTagStore';
 import { DatabaseLanguagePreferenceStore } from './i18n/DatabaseLanguagePreferenceStore';
 import { RecipientLanguages } from './i18n/RecipientLanguages';
 import { UsageService } from './usage/UsageService';
+import { ProviderUsageReader } from './providerUsage/ProviderUsageReader';
+import { ProviderUsageService } from './providerUsage/ProviderUsageService';
+import { UsageSources } from './providerUsage/UsageSources';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
 import { VisibilityResolver } from './visibility/VisibilityResolver';
 
@@ -355,6 +358,14 @@ export async function createServices(deps: ServiceDeps) {
     tags,
     reconciliation: new Reconciliation(db),
     keyUsageHistory: new KeyUsageHistory(db),
+    // The usage views from recorded calls or provider reports.
+    usageSources: new UsageSources({
+      visibility,
+      authorizer,
+      calls: usage,
+      provider: new ProviderUsageService(new ProviderUsageReader(db), prices),
+      projects,
+    }),
     memberSpend: new MemberKeySpend(db),
   };
 }

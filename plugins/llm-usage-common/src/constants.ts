@@ -25,6 +25,9 @@ export const TREND_INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 /** @public */
 export const TREND_SPLITS = ['none', 'provider', 'model'] as const;
 
+/** Where usage figures come from. @public */
+export const USAGE_SOURCES = ['calls', 'provider'] as const;
+
 /** @public */
 export const PROJECT_SORT_FIELDS = [
   'calls',

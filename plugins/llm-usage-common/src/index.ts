@@ -11,6 +11,7 @@ export * from './money';
 export * from './moneyFormat';
 export * from './permissions';
 export * from './pricing';
+export * from './providerUsage';
 export * from './quota';
 export * from './signals';
 export * from './types';

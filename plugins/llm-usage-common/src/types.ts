@@ -5,6 +5,7 @@ import {
   PROJECT_SORT_FIELDS,
   TREND_INTERVALS,
   TREND_SPLITS,
+  USAGE_SOURCES,
 } from './constants';
 
 /** @public */
@@ -21,6 +22,10 @@ export type ProjectSortField = (typeof PROJECT_SORT_FIELDS)[number];
 export type CallSortField = (typeof CALL_SORT_FIELDS)[number];
 /** @public */
 export type SortOrder = 'asc' | 'desc';
+/** Where usage figures come from: recorded calls or provider reports. @public */
+export type UsageSource = (typeof USAGE_SOURCES)[number];
+/** A requested source: `auto` is calls where the scope has any, else provider. @public */
+export type UsageSourceParam = UsageSource | 'auto';
 
 /**
  * One LLM call as sent to `POST /calls`. `id` is the idempotency key: sending
@@ -99,10 +104,17 @@ export interface UsageTotals {
   successRate: number | null;
   avgLatencyMs: number | null;
   p95LatencyMs: number | null;
+  /**
+   * Provider source only: the cost of reported tokens that came without a
+   * cost, estimated from the price book, per currency. Never in `costs`.
+   */
+  estimatedCosts?: CostAmount[];
 }
 
 /** @public */
 export interface UsageOverviewResponse {
+  /** Where the figures come from. */
+  source: UsageSource;
   range: TimeRange;
   previousRange: TimeRange;
   current: UsageTotals;
@@ -125,6 +137,8 @@ export interface ProjectUsage extends UsageTotals {
 
 /** @public */
 export interface ProjectListResponse {
+  /** Where the figures come from. */
+  source: UsageSource;
   range: TimeRange;
   items: ProjectUsage[];
   totalCount: number;
@@ -145,10 +159,14 @@ export interface UsageTrendPoint {
   outputTokens: number;
   totalTokens: number;
   costs: CostAmount[];
+  /** Provider source only: estimated from the price book, never in `costs`. */
+  estimatedCosts?: CostAmount[];
 }
 
 /** @public */
 export interface UsageTrendsResponse {
+  /** Where the figures come from. */
+  source: UsageSource;
   range: TimeRange;
   interval: TrendInterval;
   timeZone: string;
@@ -190,6 +208,8 @@ export interface ModelUsage {
   calls: number;
   totalTokens: number;
   costs: CostAmount[];
+  /** Provider source only: estimated from the price book, never in `costs`. */
+  estimatedCosts?: CostAmount[];
   /** Share of the project's calls, 0..1. */
   share: number;
 }
@@ -231,6 +251,12 @@ export interface CallListResponse {
   items: CallRecord[];
   /** Opaque; pass as `cursor` to get the next page. Absent on the last page. */
   nextCursor?: string;
+  /**
+   * ISO 8601: raw calls before this were deleted by retention
+   * (`llmUsage.retention.rawCallsDays`); their totals live on in every
+   * summary. Absent when no call was ever deleted.
+   */
+  rawCallsSince?: string;
 }
 
 /** Query parameters shared by the usage endpoints. @public */
@@ -239,8 +265,14 @@ export interface UsageRangeQuery {
   to?: string;
 }
 
+/** `GET /usage/overview`. @public */
+export interface UsageOverviewQuery extends UsageRangeQuery {
+  source?: UsageSourceParam;
+}
+
 /** @public */
 export interface ProjectListQuery extends UsageRangeQuery {
+  source?: UsageSourceParam;
   search?: string;
   sort?: ProjectSortField;
   order?: SortOrder;
@@ -250,6 +282,7 @@ export interface ProjectListQuery extends UsageRangeQuery {
 
 /** @public */
 export interface UsageTrendsQuery extends UsageRangeQuery {
+  source?: UsageSourceParam;
   interval?: TrendInterval;
   tz?: string;
   split?: TrendSplit;

@@ -18,6 +18,7 @@ import {
   llmUsageProvidersExtensionPoint,
   type LlmProvider,
 } from '@llm-usage/backstage-plugin-llm-usage-node';
+import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
 import { llmUsagePlugin } from '../plugin';
 
@@ -161,12 +162,13 @@ const refOf = (credentials: BackstageCredentials) =>
 
 /**
  * Starts the plugin on `knex` with the fake provider and the policy above;
- * `modules` adds real provider modules.
+ * `modules` adds real provider modules, `entities` fills the catalog.
  */
 export async function startProviderTestBackend(
   knex: Knex,
   llmUsageConfig: Record<string, unknown> = {},
   modules: BackendFeature[] = [],
+  entities: Entity[] = [],
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -182,7 +184,7 @@ export async function startProviderTestBackend(
           },
         },
       }),
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({ entities }),
       mockServices.userInfo.mock({
         getUserInfo: async (credentials: BackstageCredentials) => {
           const ref = refOf(credentials)!;

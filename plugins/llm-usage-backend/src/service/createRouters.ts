@@ -19,6 +19,7 @@ import { createBudgetsRouter } from './budgetsRouter';
 import { createDailyCostsRouter } from './dailyCostsRouter';
 import { createDigestsRouter } from './digestsRouter';
 import { createExportRouter } from './exportRouter';
+import { createEntityUsageRouter } from './entityUsageRouter';
 import { createGroupsRouter } from './groupsRouter';
 import { createKeysExportRouter } from './keysExportRouter';
 import { createKeysRouter } from './keysRouter';
@@ -91,6 +92,7 @@ export async function createRouters(
       auditor: deps.auditor,
       visibility: s.visibility,
       usage: s.usage,
+      sources: s.usageSources,
       calls: s.calls,
       rollups: s.rollups,
       maxBatchSize,
@@ -188,12 +190,16 @@ export async function createRouters(
       reports: s.reports,
     }),
     // A Group's projects and its members' spend, summed on the server.
+    await createEntityUsageRouter({
+      httpAuth,
+      catalog: deps.catalog,
+      sources: s.usageSources,
+    }),
     await createGroupsRouter({
       httpAuth,
       catalog: deps.catalog,
       projects: s.projects,
-      visibility: s.visibility,
-      usage: s.usage,
+      sources: s.usageSources,
       memberSpend: s.memberSpend,
       authorizer: s.authorizer,
     }),

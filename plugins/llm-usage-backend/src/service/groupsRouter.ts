@@ -17,10 +17,9 @@ import type express from 'express';
 import type { MemberKeySpend } from '../groups/MemberKeySpend';
 import { monthStartOf } from '../keys/KeyStore';
 import type { LlmUsageAuthorizer } from '../permissions';
-import type { UsageService } from '../usage/UsageService';
+import type { UsageSources } from '../providerUsage/UsageSources';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
-import type { VisibilityResolver } from '../visibility/VisibilityResolver';
-import { parseProjectListQuery } from './queryParsers';
+import { parseProjectListQuery, takeSource } from './queryParsers';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
@@ -35,13 +34,11 @@ export async function createGroupsRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   projects: ProjectDirectory;
-  visibility: VisibilityResolver;
-  usage: UsageService;
+  sources: UsageSources;
   memberSpend: MemberKeySpend;
   authorizer: LlmUsageAuthorizer;
 }): Promise<SpecRouter> {
-  const { httpAuth, catalog, projects, visibility, usage, memberSpend } =
-    options;
+  const { httpAuth, catalog, projects, sources, memberSpend } = options;
   const router = await createSpecValidatedRouter();
 
   const credentialsOf = (req: express.Request) =>
@@ -70,12 +67,18 @@ export async function createGroupsRouter(options: {
   }
 
   router.get('/groups/:namespace/:name/projects', async (req, res) => {
-    const query = parseProjectListQuery(req.query);
+    const { source, rest } = takeSource(req.query);
+    const query = parseProjectListQuery(rest);
     const credentials = await credentialsOf(req);
-    const scope = await visibility.scopeFor(credentials);
+    // Refuses a caller without the usage read permission before the catalog.
+    await sources.viewer(credentials);
     const group = await groupOf(req.params, credentials);
     const projectIds = await projects.projectIdsOwnedBy([group.ref]);
-    const list = await usage.projectList(scope, { ...query, projectIds });
+    const list = await sources.projectList(
+      credentials,
+      { ...query, projectIds },
+      source,
+    );
     const body: GroupProjectsResponse = { groupRef: group.ref, ...list };
     res.json(body);
   });

@@ -4,6 +4,7 @@ import {
   CALL_STATUSES,
   CALL_TYPES,
   PROJECT_SORT_FIELDS,
+  PROVIDER_BREAKDOWN_DIMENSIONS,
   TREND_INTERVALS,
   TREND_SPLITS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
@@ -199,3 +200,30 @@ const projectIdSchema = z.string().trim().min(1).max(255);
 export function parseProjectId(value: unknown): string {
   return parsePathParam(projectIdSchema, 'projectId', value);
 }
+
+const SOURCES = ['calls', 'provider', 'auto'] as const;
+const sourceSchema = z
+  .object({ source: z.enum(SOURCES).default('calls') })
+  .passthrough();
+
+/**
+ * Takes `source` off a usage query (recorded calls when absent, as before
+ * the parameter existed), leaving the rest for the query's own parser.
+ */
+export function takeSource(query: unknown): {
+  source: (typeof SOURCES)[number];
+  rest: Record<string, unknown>;
+} {
+  const { source, ...rest } = parseQuery(sourceSchema, query);
+  return { source, rest };
+}
+
+const breakdownSchema = z
+  .object({
+    ...rangeShape,
+    by: z.enum(PROVIDER_BREAKDOWN_DIMENSIONS).default('key'),
+  })
+  .strict();
+
+/** `GET /usage/provider/breakdown`. */
+export const parseBreakdownQuery = rangedQuery(breakdownSchema);

@@ -11,15 +11,18 @@ import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { UsageSources } from '../providerUsage/UsageSources';
 import type { UsageService } from '../usage/UsageService';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import {
+  parseBreakdownQuery,
   parseCallListQuery,
   parseProjectId,
   parseProjectListQuery,
   parseProjectTrendsQuery,
   parseRangeQuery,
   parseUsageTrendsQuery,
+  takeSource,
 } from './queryParsers';
 import { jsonBody } from './rejectNulCharacters';
 
@@ -28,6 +31,8 @@ export interface RouterOptions {
   auditor: AuditorService;
   visibility: VisibilityResolver;
   usage: UsageService;
+  /** The overview, trends and project list from either source. */
+  sources: UsageSources;
   calls: CallStore;
   rollups: RollupStore;
   maxBatchSize: number;
@@ -37,7 +42,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, auditor, visibility, usage, calls, rollups } = options;
+  const { httpAuth, auditor, visibility, usage, sources, calls, rollups } =
+    options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody({ limit: '20mb' }),
     // Ingestion checks each call with the schema and bounds the gateway
@@ -45,10 +51,10 @@ export async function createRouter(
     bodiesCheckedByRoute: ['/calls'],
   });
 
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
   const scopeOf = async (req: express.Request) =>
-    visibility.scopeFor(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+    visibility.scopeFor(await credentialsOf(req));
 
   // Ingestion is for gateways and other plugins, never for a user's browser.
   router.post('/calls', async (req, res) => {
@@ -80,19 +86,32 @@ export async function createRouter(
     res.json(body);
   });
 
+  // Recorded calls, or provider reports with `source` (see UsageSources).
   router.get('/usage/overview', async (req, res) => {
-    const range = parseRangeQuery(req.query);
-    res.json(await usage.overview(await scopeOf(req), range));
+    const { source, rest } = takeSource(req.query);
+    const range = parseRangeQuery(rest);
+    res.json(await sources.overview(await credentialsOf(req), range, source));
   });
 
   router.get('/usage/projects', async (req, res) => {
-    const query = parseProjectListQuery(req.query);
-    res.json(await usage.projectList(await scopeOf(req), query));
+    const { source, rest } = takeSource(req.query);
+    const query = parseProjectListQuery(rest);
+    res.json(
+      await sources.projectList(await credentialsOf(req), query, source),
+    );
   });
 
   router.get('/usage/trends', async (req, res) => {
-    const query = parseUsageTrendsQuery(req.query);
-    res.json(await usage.trends(await scopeOf(req), query));
+    const { source, rest } = takeSource(req.query);
+    const query = parseUsageTrendsQuery(rest);
+    res.json(await sources.trends(await credentialsOf(req), query, source));
+  });
+
+  router.get('/usage/provider/breakdown', async (req, res) => {
+    const { by, from, to } = parseBreakdownQuery(req.query);
+    res.json(
+      await sources.breakdown(await credentialsOf(req), { from, to }, by),
+    );
   });
 
   router.get('/usage/projects/:projectId/stats', async (req, res) => {

@@ -6,6 +6,7 @@ import type {
   CallStatus,
   CallType,
   LinkedEntity,
+  ModelUsage,
   ProjectListResponse,
   ProjectModelsResponse,
   ProjectSortField,
@@ -17,10 +18,12 @@ import type {
   TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
+  UsageTotals,
+  UsageTrendPoint,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallCursor, CallStore } from '../database/CallStore';
-import type { UsageQueries } from './UsageQueries';
+import type { UsageGroup, UsageQueries } from './UsageQueries';
 import type { VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
@@ -109,6 +112,7 @@ export class UsageService {
       this.totals(scope, previous),
     ]);
     return {
+      source: 'calls',
       range: toTimeRange(range),
       previousRange: toTimeRange(previous),
       current: current.toTotals(),
@@ -134,6 +138,7 @@ export class UsageService {
       await this.addPercentiles(scope, query, items);
     }
     return {
+      source: 'calls',
       range: toTimeRange(query),
       items,
       totalCount: ranked.length,
@@ -201,38 +206,63 @@ export class UsageService {
       groupBy: query.split === 'none' ? [] : [query.split],
       buckets: buckets.starts,
     });
-    const series = new Set<string>();
-    const points = groups
-      .map(({ dimensions, bucket, usage }) => {
-        const name =
-          query.split === 'none' ? 'total' : dimensions[query.split]!;
-        series.add(name);
-        const totals = usage.toTotals();
-        return {
-          bucketStart: buckets.labels[bucket],
-          series: name,
-          calls: totals.calls,
-          successCalls: totals.successCalls,
-          failedCalls: totals.failedCalls,
-          inputTokens: totals.inputTokens,
-          outputTokens: totals.outputTokens,
-          totalTokens: totals.totalTokens,
-          costs: totals.costs,
-          bucketIndex: bucket,
-        };
-      })
-      .sort(
-        (a, b) =>
-          a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series),
-      )
-      .map(({ bucketIndex: _bucketIndex, ...point }) => point);
     return {
+      source: 'calls',
       range: toTimeRange(query),
       interval: query.interval,
       timeZone: query.tz,
       split: query.split,
-      series: [...series].sort(),
-      points,
+      ...trendOf(groups, buckets.labels, query.split),
+    };
+  }
+
+  /**
+   * The calls of some projects (an entity's) as one view: totals, a trend
+   * of one series and the models. No projects is no calls.
+   */
+  async projectsUsage(
+    scope: VisibilityScope,
+    projectIds: string[],
+    query: Range & { interval: TrendInterval; tz: string },
+  ): Promise<{
+    totals: UsageTotals;
+    points: UsageTrendPoint[];
+    models: ModelUsage[];
+  }> {
+    if (projectIds.length === 0) {
+      return {
+        totals: new UsageAccumulator().toTotals(),
+        points: [],
+        models: [],
+      };
+    }
+    const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
+    const [totals, trend, models] = await Promise.all([
+      this.queries.aggregate({
+        scope,
+        ...query,
+        projectIds,
+        withLatency: true,
+      }),
+      this.queries.aggregate({
+        scope,
+        ...query,
+        projectIds,
+        buckets: buckets.starts,
+      }),
+      this.queries.aggregate({
+        scope,
+        ...query,
+        projectIds,
+        groupBy: ['provider', 'model'],
+      }),
+    ]);
+    const total = new UsageAccumulator();
+    for (const group of totals) total.merge(group.usage);
+    return {
+      totals: total.toTotals(),
+      points: trendOf(trend, buckets.labels, 'none').points,
+      models: toModelUsage(models),
     };
   }
 
@@ -296,26 +326,10 @@ export class UsageService {
       projectId,
       groupBy: ['provider', 'model'],
     });
-    const totalCalls = groups.reduce(
-      (sum, g) => sum + g.usage.counters.calls,
-      0,
-    );
     return {
       projectId,
       range: toTimeRange(range),
-      models: groups
-        .map(({ dimensions, usage }) => {
-          const totals = usage.toTotals();
-          return {
-            provider: dimensions.provider!,
-            model: dimensions.model!,
-            calls: totals.calls,
-            totalTokens: totals.totalTokens,
-            costs: totals.costs,
-            share: totalCalls > 0 ? totals.calls / totalCalls : 0,
-          };
-        })
-        .sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model)),
+      models: toModelUsage(groups),
     };
   }
 
@@ -335,6 +349,9 @@ export class UsageService {
     return {
       items: page.items,
       nextCursor: page.next ? encodeCursor(page.next) : undefined,
+      ...(page.rawCallsSince
+        ? { rawCallsSince: new Date(page.rawCallsSince).toISOString() }
+        : {}),
     };
   }
 
@@ -426,4 +443,55 @@ function toProjectUsage({
       : null,
     entity,
   };
+}
+
+/** Usage per bucket (and series when split), in bucket then series order. */
+function trendOf(
+  groups: UsageGroup[],
+  labels: readonly string[],
+  split: TrendSplit,
+): { series: string[]; points: UsageTrendPoint[] } {
+  const series = new Set<string>();
+  const points = groups
+    .map(({ dimensions, bucket, usage }) => {
+      const name = split === 'none' ? 'total' : dimensions[split]!;
+      series.add(name);
+      const totals = usage.toTotals();
+      return {
+        bucketStart: labels[bucket],
+        series: name,
+        calls: totals.calls,
+        successCalls: totals.successCalls,
+        failedCalls: totals.failedCalls,
+        inputTokens: totals.inputTokens,
+        outputTokens: totals.outputTokens,
+        totalTokens: totals.totalTokens,
+        costs: totals.costs,
+        bucketIndex: bucket,
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series),
+    )
+    .map(({ bucketIndex: _bucketIndex, ...point }) => point);
+  return { series: [...series].sort(), points };
+}
+
+/** Usage per (provider, model) with each one's share of the calls, most calls first. */
+function toModelUsage(groups: UsageGroup[]): ModelUsage[] {
+  const totalCalls = groups.reduce((sum, g) => sum + g.usage.counters.calls, 0);
+  return groups
+    .map(({ dimensions, usage }) => {
+      const totals = usage.toTotals();
+      return {
+        provider: dimensions.provider!,
+        model: dimensions.model!,
+        calls: totals.calls,
+        totalTokens: totals.totalTokens,
+        costs: totals.costs,
+        share: totalCalls > 0 ? totals.calls / totalCalls : 0,
+      };
+    })
+    .sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model));
 }

@@ -44,6 +44,7 @@ export function overview(
   previous: Partial<UsageTotals> = {},
 ): UsageOverviewResponse {
   return {
+    source: 'calls',
     range,
     previousRange,
     current: totals(current),
@@ -150,7 +151,7 @@ export function projectList(
   items: ProjectUsage[],
   totalCount = items.length,
 ): ProjectListResponse {
-  return { range, items, totalCount, offset: 0, limit: 10 };
+  return { source: 'calls', range, items, totalCount, offset: 0, limit: 10 };
 }
 
 export function project(
@@ -174,6 +175,7 @@ export function project(
 }
 
 export const usageTrends: UsageTrendsResponse = {
+  source: 'calls',
   range,
   interval: 'day',
   timeZone: 'UTC',

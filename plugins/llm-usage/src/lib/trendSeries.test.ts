@@ -5,6 +5,7 @@ function trends(
   points: Array<[string, string, number, Array<[string, string]>?]>,
 ): UsageTrendsResponse {
   return {
+    source: 'calls',
     range: { from: '', to: '' },
     interval: 'day',
     timeZone: 'UTC',

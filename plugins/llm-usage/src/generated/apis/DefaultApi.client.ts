@@ -81,6 +81,21 @@ export type GetTrends = {
 /**
  * @public
  */
+export type GetProviderBreakdown = {
+  query?: operations['getProviderBreakdown']['parameters']['query'];
+};
+
+/**
+ * @public
+ */
+export type GetEntityUsage = {
+  path: operations['getEntityUsage']['parameters']['path'];
+  query?: operations['getEntityUsage']['parameters']['query'];
+};
+
+/**
+ * @public
+ */
 export type ExportProjects = {
   query?: operations['exportProjects']['parameters']['query'];
 };
@@ -710,7 +725,11 @@ export class DefaultApiClient {
     >
   > {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const uri = `/usage/overview${queryString(request.query, ['from', 'to'])}`;
+    const uri = `/usage/overview${queryString(request.query, [
+      'from',
+      'to',
+      'source',
+    ])}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'GET',
       headers: {
@@ -737,6 +756,7 @@ export class DefaultApiClient {
     const uri = `/usage/projects${queryString(request.query, [
       'from',
       'to',
+      'source',
       'search',
       'sort',
       'order',
@@ -771,7 +791,70 @@ export class DefaultApiClient {
       'to',
       'interval',
       'tz',
+      'source',
       'split',
+    ])}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Provider-reported usage per account, key, model or provider, over the keys (and accounts) the caller may read, most tokens first.
+   * `GET /usage/provider/breakdown`
+   */
+  public async getProviderBreakdown(
+    request: GetProviderBreakdown = {},
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getProviderBreakdown']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/usage/provider/breakdown${queryString(request.query, [
+      'from',
+      'to',
+      'by',
+    ])}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * A Component's or Group's totals, trend and models from recorded calls or provider reports, scoped to what the caller may see.
+   * `GET /entities/{kind}/{namespace}/{name}/usage`
+   */
+  public async getEntityUsage(
+    request: GetEntityUsage,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getEntityUsage']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/entities/${encodeURIComponent(
+      request.path.kind,
+    )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+      request.path.name,
+    )}/usage${queryString(request.query, [
+      'from',
+      'to',
+      'interval',
+      'tz',
+      'source',
     ])}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'GET',
@@ -1027,7 +1110,7 @@ export class DefaultApiClient {
       request.path.namespace,
     )}/${encodeURIComponent(request.path.name)}/projects${queryString(
       request.query,
-      ['from', 'to', 'search', 'sort', 'order', 'offset', 'limit'],
+      ['from', 'to', 'source', 'search', 'sort', 'order', 'offset', 'limit'],
     )}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'GET',

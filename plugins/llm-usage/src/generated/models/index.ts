@@ -353,6 +353,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entities/{kind}/{namespace}/{name}/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A Component's or Group's totals, trend and models from recorded calls or provider reports, scoped to what the caller may see. */
+    get: operations['getEntityUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/groups/{namespace}/{name}/projects': {
     parameters: {
       query?: never;
@@ -886,6 +903,23 @@ export interface paths {
     };
     /** The project list as CSV or XLSX (filters and sort of the list, no paging). */
     get: operations['exportProjects'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/usage/provider/breakdown': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Provider-reported usage per account, key, model or provider, over the keys (and accounts) the caller may read, most tokens first. */
+    get: operations['getProviderBreakdown'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1472,6 +1506,23 @@ export interface components {
     DigestPreferencesResponse: {
       items: components['schemas']['DigestPreferences'][];
     };
+    /** @description A Component's or Group's usage from one source: a Component's projects (calls) or the keys linked to it (provider); a Group's projects (calls) or the keys it owns and those linked to its Components (provider). */
+    EntityUsageResponse: {
+      /** @description The entity, as a lower-case entity ref. */
+      entityRef: string;
+      interval: components['schemas']['TrendInterval'];
+      /** @description How many keys (that the caller may read) the provider figures cover. */
+      keyCount: number;
+      models: components['schemas']['ModelUsage'][];
+      /** @description One point per bucket that has usage, series `total`. */
+      points: components['schemas']['UsageTrendPoint'][];
+      /** @description The project ids counted from recorded calls. */
+      projectIds: string[];
+      range: components['schemas']['TimeRange'];
+      source: components['schemas']['UsageSource'];
+      timeZone: string;
+      totals: components['schemas']['UsageTotals'];
+    };
     /** @description Backstage's standard error body (`@backstage/errors`), which the frontend's `ResponseError` reads. */
     ErrorResponse: {
       error: {
@@ -1495,6 +1546,7 @@ export interface components {
       limit: number;
       offset: number;
       range: components['schemas']['TimeRange'];
+      source: components['schemas']['UsageSource'];
       totalCount: number;
     };
     /** @description Spend per member of a Group, most tokens first; only members owning at least one key the caller may read are listed. */
@@ -1717,6 +1769,8 @@ export interface components {
     ModelUsage: {
       calls: number;
       costs: components['schemas']['CostAmount'][];
+      /** @description Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`. */
+      estimatedCosts?: components['schemas']['CostAmount'][];
       model: string;
       provider: string;
       /** @description Share of the project's calls, 0..1. */
@@ -1782,6 +1836,7 @@ export interface components {
       limit: number;
       offset: number;
       range: components['schemas']['TimeRange'];
+      source: components['schemas']['UsageSource'];
       totalCount: number;
     };
     ProjectModelsResponse: {
@@ -1875,6 +1930,8 @@ export interface components {
       status: components['schemas']['ProviderAccountStatus'];
       updatedAt: string;
     };
+    /** @enum {string} */
+    ProviderBreakdownDimension: 'account' | 'key' | 'model' | 'provider';
     /** @description A field of an account's credentials form; secret values are write-only. */
     ProviderCredentialFieldInfo: {
       /** @description English label; the frontend may translate by `name`. */
@@ -1895,6 +1952,29 @@ export interface components {
       id: string;
       /** @description True when keys cannot be listed and are registered by hand. */
       manualKeyRegistration: boolean;
+    };
+    /** @description Provider-reported usage of one account, key, model or provider over the range. */
+    ProviderUsageBreakdownItem: {
+      accountId: string | null;
+      cachedTokens: number;
+      /** @description Cost as the provider reported it, per currency. */
+      costs: components['schemas']['CostAmount'][];
+      /** @description Estimated from the price book for tokens reported without a cost; never in `costs`. */
+      estimatedCosts: components['schemas']['CostAmount'][];
+      /** @description The account id, the key's inventory id (`accountId:providerKeyId` for a key not in the inventory; `accountId:` for usage the provider does not split by key), the model or the provider. */
+      id: string;
+      inputTokens: number;
+      /** @description The account's or key's name; the model or provider otherwise. */
+      label: string;
+      outputTokens: number;
+      provider: string | null;
+      requests: number;
+      totalTokens: number;
+    };
+    ProviderUsageBreakdownResponse: {
+      by: components['schemas']['ProviderBreakdownDimension'];
+      items: components['schemas']['ProviderUsageBreakdownItem'][];
+      range: components['schemas']['TimeRange'];
     };
     /** @description `GET /usage/quota`: budgets and balances for the caller, or for `?entityRef=`. */
     QuotaResponse: {
@@ -2092,7 +2172,15 @@ export interface components {
       previous: components['schemas']['UsageTotals'];
       previousRange: components['schemas']['TimeRange'];
       range: components['schemas']['TimeRange'];
+      source: components['schemas']['UsageSource'];
     };
+    /**
+     * @description Where usage figures come from.
+     * @enum {string}
+     */
+    UsageSource: 'calls' | 'provider';
+    /** @enum {string} */
+    UsageSourceParam: 'calls' | 'provider' | 'auto';
     /** @description Aggregates over a set of calls. Latencies cover calls that reported one. */
     UsageTotals: {
       avgLatencyMs: number | null;
@@ -2100,6 +2188,8 @@ export interface components {
       calls: number;
       /** @description One entry per currency, never converted or summed across currencies. */
       costs: components['schemas']['CostAmount'][];
+      /** @description Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`. */
+      estimatedCosts?: components['schemas']['CostAmount'][];
       failedCalls: number;
       inputTokens: number;
       outputTokens: number;
@@ -2117,6 +2207,8 @@ export interface components {
       bucketStart: string;
       calls: number;
       costs: components['schemas']['CostAmount'][];
+      /** @description Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`. */
+      estimatedCosts?: components['schemas']['CostAmount'][];
       failedCalls: number;
       inputTokens: number;
       outputTokens: number;
@@ -2130,6 +2222,7 @@ export interface components {
       points: components['schemas']['UsageTrendPoint'][];
       range: components['schemas']['TimeRange'];
       series: string[];
+      source: components['schemas']['UsageSource'];
       split: components['schemas']['TrendSplit'];
       timeZone: string;
     };
@@ -2201,6 +2294,8 @@ export interface components {
     interval: components['schemas']['TrendInterval'];
     order: components['schemas']['SortOrder'];
     projectId: string;
+    /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+    source: components['schemas']['UsageSourceParam'];
     /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
     to: string;
     /** @description IANA time zone of the buckets, UTC when absent. */
@@ -2957,6 +3052,46 @@ export interface operations {
       403: components['responses']['Error403'];
     };
   };
+  getEntityUsage: {
+    parameters: {
+      query?: {
+        /** @description Start of the range (ISO 8601 date-time, inclusive); 30 days before `to` when absent. */
+        from?: components['parameters']['from'];
+        interval?: components['parameters']['interval'];
+        /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+        source?: components['parameters']['source'];
+        /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
+        to?: components['parameters']['to'];
+        /** @description IANA time zone of the buckets, UTC when absent. */
+        tz?: components['parameters']['tz'];
+      };
+      header?: never;
+      path: {
+        kind: 'component' | 'group';
+        /** @description The entity's catalog name. */
+        name: string;
+        /** @description The entity's catalog namespace. */
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntityUsageResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+    };
+  };
   getGroupProjects: {
     parameters: {
       query?: {
@@ -2970,6 +3105,8 @@ export interface operations {
         search?: string;
         /** @description cost when absent. */
         sort?: components['schemas']['ProjectSortField'];
+        /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+        source?: components['parameters']['source'];
         /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
         to?: components['parameters']['to'];
       };
@@ -3871,6 +4008,8 @@ export interface operations {
       query?: {
         /** @description Start of the range (ISO 8601 date-time, inclusive); 30 days before `to` when absent. */
         from?: components['parameters']['from'];
+        /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+        source?: components['parameters']['source'];
         /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
         to?: components['parameters']['to'];
       };
@@ -3906,6 +4045,8 @@ export interface operations {
         search?: string;
         /** @description cost when absent. */
         sort?: components['schemas']['ProjectSortField'];
+        /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+        source?: components['parameters']['source'];
         /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
         to?: components['parameters']['to'];
       };
@@ -4135,6 +4276,36 @@ export interface operations {
       401: components['responses']['Error401'];
     };
   };
+  getProviderBreakdown: {
+    parameters: {
+      query?: {
+        /** @description key when absent. */
+        by?: components['schemas']['ProviderBreakdownDimension'];
+        /** @description Start of the range (ISO 8601 date-time, inclusive); 30 days before `to` when absent. */
+        from?: components['parameters']['from'];
+        /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */
+        to?: components['parameters']['to'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProviderUsageBreakdownResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+    };
+  };
   getQuota: {
     parameters: {
       query?: {
@@ -4166,6 +4337,8 @@ export interface operations {
         /** @description Start of the range (ISO 8601 date-time, inclusive); 30 days before `to` when absent. */
         from?: components['parameters']['from'];
         interval?: components['parameters']['interval'];
+        /** @description Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used. */
+        source?: components['parameters']['source'];
         /** @description none when absent. */
         split?: components['schemas']['TrendSplit'];
         /** @description End of the range (ISO 8601 date-time, exclusive); now when absent. */

@@ -137,6 +137,17 @@ export const spec = {
           maxLength: 1000,
         },
       },
+      source: {
+        name: 'source',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Where the figures come from: `calls` (recorded calls, the default when absent), `provider` (the usage providers report for the keys the caller may read) or `auto` (recorded calls where the scope has any in the range, else provider reports). The response says which was used.',
+        schema: {
+          $ref: '#/components/schemas/UsageSourceParam',
+        },
+      },
       projectId: {
         name: 'projectId',
         in: 'path',
@@ -1937,6 +1948,9 @@ export const spec = {
       },
       GroupProjectsResponse: {
         properties: {
+          source: {
+            $ref: '#/components/schemas/UsageSource',
+          },
           groupRef: {
             description: 'The Group, as a lower-case entity ref.',
             type: 'string',
@@ -1961,6 +1975,7 @@ export const spec = {
           },
         },
         required: [
+          'source',
           'groupRef',
           'items',
           'limit',
@@ -2539,6 +2554,14 @@ export const spec = {
       },
       ModelUsage: {
         properties: {
+          estimatedCosts: {
+            description:
+              'Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
           calls: {
             type: 'number',
           },
@@ -2793,6 +2816,9 @@ export const spec = {
       },
       ProjectListResponse: {
         properties: {
+          source: {
+            $ref: '#/components/schemas/UsageSource',
+          },
           items: {
             items: {
               $ref: '#/components/schemas/ProjectUsage',
@@ -2812,7 +2838,7 @@ export const spec = {
             type: 'number',
           },
         },
-        required: ['range', 'items', 'totalCount', 'offset', 'limit'],
+        required: ['source', 'range', 'items', 'totalCount', 'offset', 'limit'],
         type: 'object',
       },
       ProjectModelsResponse: {
@@ -3724,6 +3750,9 @@ export const spec = {
       },
       UsageOverviewResponse: {
         properties: {
+          source: {
+            $ref: '#/components/schemas/UsageSource',
+          },
           current: {
             $ref: '#/components/schemas/UsageTotals',
           },
@@ -3737,13 +3766,21 @@ export const spec = {
             $ref: '#/components/schemas/TimeRange',
           },
         },
-        required: ['range', 'previousRange', 'current', 'previous'],
+        required: ['source', 'range', 'previousRange', 'current', 'previous'],
         type: 'object',
       },
       UsageTotals: {
         description:
           'Aggregates over a set of calls. Latencies cover calls that reported one.',
         properties: {
+          estimatedCosts: {
+            description:
+              'Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
           avgLatencyMs: {
             type: ['number', 'null'],
           },
@@ -3815,6 +3852,14 @@ export const spec = {
       },
       UsageTrendPoint: {
         properties: {
+          estimatedCosts: {
+            description:
+              'Provider source only: the cost of reported tokens that came without a cost (the provider does not split cost by key), estimated from the price book, per currency. Never included in `costs`.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
           bucketStart: {
             description:
               'Start of the bucket, ISO 8601 in the requested time zone.',
@@ -3864,6 +3909,9 @@ export const spec = {
       },
       UsageTrendsResponse: {
         properties: {
+          source: {
+            $ref: '#/components/schemas/UsageSource',
+          },
           interval: {
             $ref: '#/components/schemas/TrendInterval',
           },
@@ -3890,12 +3938,173 @@ export const spec = {
           },
         },
         required: [
+          'source',
           'range',
           'interval',
           'timeZone',
           'split',
           'series',
           'points',
+        ],
+        type: 'object',
+      },
+      UsageSource: {
+        description: 'Where usage figures come from.',
+        enum: ['calls', 'provider'],
+        type: 'string',
+      },
+      UsageSourceParam: {
+        enum: ['calls', 'provider', 'auto'],
+        type: 'string',
+      },
+      ProviderBreakdownDimension: {
+        enum: ['account', 'key', 'model', 'provider'],
+        type: 'string',
+      },
+      ProviderUsageBreakdownItem: {
+        description:
+          'Provider-reported usage of one account, key, model or provider over the range.',
+        properties: {
+          id: {
+            description:
+              "The account id, the key's inventory id (`accountId:providerKeyId` for a key not in the inventory; `accountId:` for usage the provider does not split by key), the model or the provider.",
+            type: 'string',
+          },
+          label: {
+            description:
+              "The account's or key's name; the model or provider otherwise.",
+            type: 'string',
+          },
+          provider: {
+            type: ['string', 'null'],
+          },
+          accountId: {
+            type: ['string', 'null'],
+          },
+          inputTokens: {
+            type: 'number',
+          },
+          outputTokens: {
+            type: 'number',
+          },
+          cachedTokens: {
+            type: 'number',
+          },
+          totalTokens: {
+            type: 'number',
+          },
+          requests: {
+            type: 'number',
+          },
+          costs: {
+            description: 'Cost as the provider reported it, per currency.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
+          estimatedCosts: {
+            description:
+              'Estimated from the price book for tokens reported without a cost; never in `costs`.',
+            items: {
+              $ref: '#/components/schemas/CostAmount',
+            },
+            type: 'array',
+          },
+        },
+        required: [
+          'id',
+          'label',
+          'provider',
+          'accountId',
+          'inputTokens',
+          'outputTokens',
+          'cachedTokens',
+          'totalTokens',
+          'requests',
+          'costs',
+          'estimatedCosts',
+        ],
+        type: 'object',
+      },
+      ProviderUsageBreakdownResponse: {
+        properties: {
+          range: {
+            $ref: '#/components/schemas/TimeRange',
+          },
+          by: {
+            $ref: '#/components/schemas/ProviderBreakdownDimension',
+          },
+          items: {
+            items: {
+              $ref: '#/components/schemas/ProviderUsageBreakdownItem',
+            },
+            type: 'array',
+          },
+        },
+        required: ['range', 'by', 'items'],
+        type: 'object',
+      },
+      EntityUsageResponse: {
+        description:
+          "A Component's or Group's usage from one source: a Component's projects (calls) or the keys linked to it (provider); a Group's projects (calls) or the keys it owns and those linked to its Components (provider).",
+        properties: {
+          entityRef: {
+            description: 'The entity, as a lower-case entity ref.',
+            type: 'string',
+          },
+          source: {
+            $ref: '#/components/schemas/UsageSource',
+          },
+          range: {
+            $ref: '#/components/schemas/TimeRange',
+          },
+          interval: {
+            $ref: '#/components/schemas/TrendInterval',
+          },
+          timeZone: {
+            type: 'string',
+          },
+          totals: {
+            $ref: '#/components/schemas/UsageTotals',
+          },
+          points: {
+            description: 'One point per bucket that has usage, series `total`.',
+            items: {
+              $ref: '#/components/schemas/UsageTrendPoint',
+            },
+            type: 'array',
+          },
+          models: {
+            items: {
+              $ref: '#/components/schemas/ModelUsage',
+            },
+            type: 'array',
+          },
+          projectIds: {
+            description: 'The project ids counted from recorded calls.',
+            items: {
+              type: 'string',
+            },
+            type: 'array',
+          },
+          keyCount: {
+            description:
+              'How many keys (that the caller may read) the provider figures cover.',
+            type: 'number',
+          },
+        },
+        required: [
+          'entityRef',
+          'source',
+          'range',
+          'interval',
+          'timeZone',
+          'totals',
+          'points',
+          'models',
+          'projectIds',
+          'keyCount',
         ],
         type: 'object',
       },
@@ -4113,6 +4322,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/to',
           },
+          {
+            $ref: '#/components/parameters/source',
+          },
         ],
         responses: {
           '200': {
@@ -4145,6 +4357,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/source',
           },
           {
             name: 'search',
@@ -4234,6 +4449,9 @@ export const spec = {
             $ref: '#/components/parameters/tz',
           },
           {
+            $ref: '#/components/parameters/source',
+          },
+          {
             name: 'split',
             in: 'query',
             required: false,
@@ -4260,6 +4478,131 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Error401',
+          },
+        },
+      },
+    },
+    '/usage/provider/breakdown': {
+      get: {
+        operationId: 'getProviderBreakdown',
+        tags: ['Usage'],
+        summary:
+          'Provider-reported usage per account, key, model or provider, over the keys (and accounts) the caller may read, most tokens first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            name: 'by',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description: 'key when absent.',
+            schema: {
+              $ref: '#/components/schemas/ProviderBreakdownDimension',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProviderUsageBreakdownResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/usage': {
+      get: {
+        operationId: 'getEntityUsage',
+        tags: ['Usage'],
+        summary:
+          "A Component's or Group's totals, trend and models from recorded calls or provider reports, scoped to what the caller may see.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: ['component', 'group'],
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            description: "The entity's catalog namespace.",
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            description: "The entity's catalog name.",
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$',
+            },
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/interval',
+          },
+          {
+            $ref: '#/components/parameters/tz',
+          },
+          {
+            $ref: '#/components/parameters/source',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityUsageResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
           },
         },
       },
@@ -4785,6 +5128,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/source',
           },
           {
             name: 'search',

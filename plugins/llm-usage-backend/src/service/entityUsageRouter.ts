@@ -1,0 +1,44 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { UsageSources } from '../providerUsage/UsageSources';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
+import { parseProjectTrendsQuery, takeSource } from './queryParsers';
+
+/**
+ * `GET /entities/:kind/:namespace/:name/usage`: a Component's or Group's
+ * usage from recorded calls or provider reports, for its entity tab.
+ */
+export async function createEntityUsageRouter(options: {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  sources: UsageSources;
+}): Promise<SpecRouter> {
+  const { httpAuth, catalog, sources } = options;
+  const router = await createSpecValidatedRouter();
+
+  router.get('/entities/:kind/:namespace/:name/usage', async (req, res) => {
+    const { source, rest } = takeSource(req.query);
+    const query = parseProjectTrendsQuery(rest);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    // Refuses a caller without the usage read permission before the catalog.
+    await sources.viewer(credentials);
+    // The spec allows only component and group, and catalog names.
+    const { kind, namespace, name } = req.params;
+    const ref = stringifyEntityRef({ kind, namespace, name });
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity || entity.kind.toLocaleLowerCase('en-US') !== kind) {
+      throw new NotFoundError(`No ${kind} ${ref}`);
+    }
+    const target = await sources.targetOf(entity);
+    res.json(await sources.entityUsage(credentials, target, query, source));
+  });
+
+  return router;
+}
