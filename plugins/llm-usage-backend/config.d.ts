@@ -102,6 +102,19 @@ export interface Config {
       /** When the cleanup runs. Default: daily. */
       retentionSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** How long raw calls are kept. */
+    retention?: {
+      /**
+       * Raw calls (the call history) older than this many days are deleted,
+       * whole UTC days once they are rolled up; every summary (overview,
+       * trends, projects, budgets) keeps their totals from the rollups.
+       * Unset: raw calls are kept forever.
+       */
+      rawCallsDays?: number;
+      /** When old raw calls are deleted. Default: daily. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    quota?: {
     quota?: {
       /**
        * Top-up or billing page per provider id, for accounts whose settings

@@ -15,6 +15,7 @@ import type { Services } from './services';
 export const ROLLUP_TASK_ID = 'llm-usage-hourly-rollup';
 export const DIGEST_TASK_ID = 'llm-usage-spend-digests';
 export const AUDIT_RETENTION_TASK_ID = 'llm-usage-audit-retention';
+export const RAW_CALL_RETENTION_TASK_ID = 'llm-usage-raw-call-retention';
 export const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
 export const PROVIDER_SYNC_TASK_ID = 'llm-usage-provider-sync';
 
@@ -97,6 +98,22 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
       await services.auditRetention.run();
     },
   });
+
+  const rawCallRetention = services.rawCallRetention;
+  if (rawCallRetention) {
+    await scheduler.scheduleTask({
+      id: RAW_CALL_RETENTION_TASK_ID,
+      scope: 'global',
+      ...taskSchedule(config, 'llmUsage.retention.schedule', {
+        frequency: { hours: 24 },
+        timeout: { hours: 2 },
+        initialDelay: { minutes: 15 },
+      }),
+      fn: async () => {
+        await rawCallRetention.run();
+      },
+    });
+  }
 
   if (config.getOptionalBoolean('llmUsage.alerts.enabled') ?? true) {
     await scheduler.scheduleTask({

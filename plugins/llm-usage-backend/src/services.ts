@@ -60,6 +60,7 @@ import { QuotaService } from './quota/QuotaService';
 import { Reconciliation } from './reconciliation/Reconciliation';
 import { UsageReports } from './reports/UsageReports';
 import { CallRollup } from './rollup/CallRollup';
+import { RawCallRetention } from './retention/RawCallRetention';
 import { DatabaseRollupStore } from './rollup/DatabaseRollupStore';
 import { SecretBox } from './secrets/SecretBox';
 import { rotateStoredSecrets } from './secrets/rotateStoredSecrets';
@@ -170,6 +171,18 @@ export async function createServices(deps: ServiceDeps) {
     logger,
     { languages },
   );
+  const rawCallsDays = config.getOptionalNumber(
+    'llmUsage.retention.rawCallsDays',
+  );
+  if (rawCallsDays !== undefined && !(rawCallsDays >= 1)) {
+    throw new Error(
+      `llmUsage.retention.rawCallsDays must be at least 1, got ${rawCallsDays}`,
+    );
+  }
+  const rawCallRetention =
+    rawCallsDays === undefined
+      ? undefined
+      : new RawCallRetention(db, rawCallsDays, logger);
   const auditEvents = new DatabaseAuditEventStore(db);
   const auditRetention = new AuditRetention(
     db,
@@ -347,6 +360,7 @@ export async function createServices(deps: ServiceDeps) {
     digests,
     auditEvents,
     auditRetention,
+    rawCallRetention,
     evaluator,
     alerts,
     accounts,

@@ -152,6 +152,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       nextPage: 'Next',
       showDetails: 'Show details',
       hideDetails: 'Hide details',
+      rawCallsSince:
+        'Calls are listed from {{date}} on; older ones still count in every total.',
       filters: {
         model: 'Model',
         allModels: 'All models',

@@ -30,6 +30,8 @@ export interface CallCursor {
 export interface CallListPage {
   items: CallRecord[];
   next?: CallCursor;
+  /** Raw calls before this (epoch ms) were deleted by retention; absent: none. */
+  rawCallsSince?: number;
 }
 
 /** Stores calls idempotently and serves the call history. */

@@ -11,6 +11,7 @@ import { isRetryableConflict } from '../lib/databaseErrors';
 import { formatNanos, toBigInt } from '../lib/money';
 import {
   CALLS_TABLE,
+  DAILY_TABLE,
   HOUR_MS,
   WRITE_CHUNK_ROWS,
   chunk,
@@ -18,6 +19,7 @@ import {
 } from './tables';
 import { applyScope } from './scope';
 import { markHoursDirty } from '../rollup/dirtyHours';
+import { rawCallsSince } from '../retention/RawCallRetention';
 import { BulkColumn, arrayLiteral, isPostgres } from './bulkInsert';
 import type { CallCostSource, NormalizedCall, VisibilityScope } from './types';
 import {
@@ -175,17 +177,27 @@ export class DatabaseCallStore implements CallStore {
                 : last.durationMs ?? -1,
           }
         : undefined;
-    return { items, next };
+    const since = await rawCallsSince(this.db);
+    return { items, next, ...(since > 0 ? { rawCallsSince: since } : {}) };
   }
 
-  /** Whether the scope can see any call of the project, at any time. */
+  /**
+   * Whether the scope can see any call of the project, at any time: a raw
+   * call, or (once retention deleted them) a day of its rollups.
+   */
   async hasVisibleCalls(scope: VisibilityScope, projectId: string) {
-    const query = this.db(CALLS_TABLE)
+    const raw = this.db(CALLS_TABLE)
       .select('id')
       .where('project_id', projectId)
       .limit(1);
-    applyScope(query, scope);
-    return (await query).length > 0;
+    applyScope(raw, scope);
+    if ((await raw).length > 0) return true;
+    const rolled = this.db(DAILY_TABLE)
+      .select('project_id')
+      .where({ level: 'detail', project_id: projectId })
+      .limit(1);
+    applyScope(rolled, scope);
+    return (await rolled).length > 0;
   }
 }
 

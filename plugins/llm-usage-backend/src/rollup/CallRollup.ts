@@ -41,7 +41,20 @@ export class CallRollup {
     const failingBefore = this.onFailedHours
       ? (await this.store.failedHours()).length
       : 0;
-    const dirty = await this.store.claimClosedDirtyHours(currentHour);
+    const claimed = await this.store.claimClosedDirtyHours(currentHour);
+    // Retention deleted the raw calls of hours before rawCallsSince: rolling
+    // one again would keep only its late calls. Its rollups stay as they were.
+    const rawCallsSince = claimed.length ? await this.store.rawCallsSince() : 0;
+    const expired = claimed.filter(hour => hour.hourStart < rawCallsSince);
+    if (expired.length > 0) {
+      await this.store.discardClaimedHours(expired);
+      this.logger?.warn(
+        `${expired.length} hour(s) with late calls before ${new Date(
+          rawCallsSince,
+        ).toISOString()} were not rolled: raw calls before then were deleted by retention, their rollups keep the totals they had`,
+      );
+    }
+    const dirty = claimed.filter(hour => hour.hourStart >= rawCallsSince);
     const batches = batchesOfDays(dirty, this.maxDaysPerRoll);
     const failedHours: number[] = [];
     const calls = await rollInLanes(

@@ -16,6 +16,7 @@ import {
   type FailedRollupHour,
   claimClosedDirtyHours,
   clearRolledMarks,
+  discardClaimedMarks,
   failedRollupHours,
   recordRollupFailure,
 } from './dirtyHours';
@@ -27,6 +28,7 @@ import {
   insertHourlyDetail,
 } from './rollupSql';
 import { type RollupStore, type RollupState } from './RollupStore';
+import { rawCallsSince } from '../retention/RawCallRetention';
 
 const STATE_ID = 'calls';
 
@@ -118,6 +120,14 @@ export class DatabaseRollupStore implements RollupStore {
   /** The hours whose last rollup failed and that are still not rolled, oldest first. */
   failedHours(): Promise<FailedRollupHour[]> {
     return failedRollupHours(this.db);
+  }
+
+  rawCallsSince(): Promise<number> {
+    return rawCallsSince(this.db);
+  }
+
+  discardClaimedHours(hours: DirtyHour[]): Promise<void> {
+    return discardClaimedMarks(this.db, hours);
   }
 
   async setRolledUntil(rolledUntil: number) {

@@ -46,4 +46,11 @@ export interface RollupStore {
   /** The hours whose last rollup failed and that are still not rolled, oldest first. */
   failedHours(): Promise<FailedRollupHour[]>;
   setRolledUntil(rolledUntil: number): Promise<void>;
+  /**
+   * Raw calls before this (epoch ms) were deleted by retention: hours before
+   * it are summed by their rollups alone and never re-rolled. 0: none.
+   */
+  rawCallsSince(): Promise<number>;
+  /** Releases claimed hours without rolling them (they are before {@link rawCallsSince}). */
+  discardClaimedHours(hours: DirtyHour[]): Promise<void>;
 }

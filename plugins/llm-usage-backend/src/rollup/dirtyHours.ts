@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { arrayLiteral, isPostgres } from '../database/bulkInsert';
 import {
   DIRTY_HOURS_TABLE,
+  ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
   dayStartOf,
@@ -37,25 +38,35 @@ export interface FailedRollupHour {
 /** Most days one rollup transaction covers: a month of catch-up in one pass. */
 export const MAX_DAYS_PER_ROLL = 31;
 
+/** Where the rollup state row keeps `raw_calls_since` (see `RawCallRetention`). */
+export const RAW_CALLS_SINCE_SQL = `coalesce((SELECT raw_calls_since FROM ${ROLLUP_STATE_TABLE} WHERE id = 'calls'), 0)`;
+
 /**
  * Marks hours for the rollup. A mark a rollup has claimed goes back to
  * unclaimed, so that rollup keeps it; an unclaimed mark is left as it is,
- * which spares a new row version per hour and batch.
+ * which spares a new row version per hour and batch. Hours before
+ * `raw_calls_since` are not marked: retention deleted their other raw calls,
+ * so re-rolling them would replace their totals with the late calls alone.
  */
 export async function markHoursDirty(db: Knex, hours: Iterable<number>) {
   // Sorted, so concurrent batches lock the rows in the same order and cannot deadlock.
-  const sorted = [...hours].sort((a, b) => a - b);
+  let sorted = [...hours].sort((a, b) => a - b);
   if (sorted.length === 0) return;
   if (isPostgres(db)) {
     await db.raw(
       `INSERT INTO ${DIRTY_HOURS_TABLE} AS marks (hour_start, token)
        SELECT hour_start, ? FROM unnest(?::bigint[]) AS hours (hour_start)
+       WHERE hour_start >= ${RAW_CALLS_SINCE_SQL}
        ON CONFLICT (hour_start) DO UPDATE SET token = excluded.token
        WHERE marks.token <> excluded.token`,
       [UNCLAIMED, arrayLiteral(sorted)],
     );
     return;
   }
+  const [{ since }] = await db.select(
+    db.raw(`${RAW_CALLS_SINCE_SQL} AS since`),
+  );
+  sorted = sorted.filter(hour => hour >= Number(since));
   for (const part of chunk(sorted, WRITE_CHUNK_ROWS)) {
     await db(DIRTY_HOURS_TABLE)
       .insert(part.map(hour_start => ({ hour_start, token: UNCLAIMED })))
@@ -120,6 +131,14 @@ export async function clearRolledMarks(
 }
 
 /**
+ * Deletes the marks of claimed hours the rollup must not roll (before
+ * `raw_calls_since`), unless a writer renewed them meanwhile.
+ */
+export async function discardClaimedMarks(db: Knex, hours: DirtyHour[]) {
+  await db.transaction(tx => clearRolledMarks(tx, hours));
+}
+
+/**
  * Records that rolling these hours failed. Their dirty marks stay, so the
  * next run retries them; a successful roll deletes the mark and with it
  * the failure.
@@ -140,9 +159,7 @@ export async function recordRollupFailure(
 }
 
 /** The hours whose last rollup failed and that are still not rolled, oldest first. */
-export async function failedRollupHours(
-  db: Knex,
-): Promise<FailedRollupHour[]> {
+export async function failedRollupHours(db: Knex): Promise<FailedRollupHour[]> {
   const rows = await db(DIRTY_HOURS_TABLE)
     .select('hour_start', 'last_error', 'failed_at', 'failures')
     .whereNotNull('failed_at')

@@ -114,6 +114,8 @@ const de = createTranslationMessages({
     'calls.nextPage': 'Weiter',
     'calls.showDetails': 'Details anzeigen',
     'calls.hideDetails': 'Details ausblenden',
+    'calls.rawCallsSince':
+      'Aufrufe werden ab {{date}} aufgelistet; ältere zählen weiterhin in allen Summen.',
     'calls.filters.model': 'Modell',
     'calls.filters.allModels': 'Alle Modelle',
     'calls.filters.status': 'Zustand',

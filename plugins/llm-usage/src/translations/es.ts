@@ -115,6 +115,8 @@ const es = createTranslationMessages({
     'calls.nextPage': 'Siguiente',
     'calls.showDetails': 'Mostrar detalles',
     'calls.hideDetails': 'Ocultar detalles',
+    'calls.rawCallsSince':
+      'Las llamadas se listan desde el {{date}}; las anteriores siguen contando en todos los totales.',
     'calls.filters.model': 'Modelo',
     'calls.filters.allModels': 'Todos los modelos',
     'calls.filters.status': 'Estado',

@@ -115,6 +115,8 @@ const fr = createTranslationMessages({
     'calls.nextPage': 'Suivant',
     'calls.showDetails': 'Afficher les détails',
     'calls.hideDetails': 'Masquer les détails',
+    'calls.rawCallsSince':
+      'Les appels sont listés à partir du {{date}} ; les plus anciens comptent toujours dans tous les totaux.',
     'calls.filters.model': 'Modèle',
     'calls.filters.allModels': 'Tous les modèles',
     'calls.filters.status': 'Statut',

@@ -115,6 +115,8 @@ const it = createTranslationMessages({
     'calls.nextPage': 'Successiva',
     'calls.showDetails': 'Mostra dettagli',
     'calls.hideDetails': 'Nascondi dettagli',
+    'calls.rawCallsSince':
+      'Le chiamate sono elencate dal {{date}}; quelle precedenti contano ancora in ogni totale.',
     'calls.filters.model': 'Modello',
     'calls.filters.allModels': 'Tutti i modelli',
     'calls.filters.status': 'Stato',

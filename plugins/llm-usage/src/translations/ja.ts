@@ -115,6 +115,8 @@ const ja = createTranslationMessages({
     'calls.nextPage': '次へ',
     'calls.showDetails': '詳細を表示',
     'calls.hideDetails': '詳細を隠す',
+    'calls.rawCallsSince':
+      '{{date}} 以降の呼び出しを表示しています。それより前の呼び出しも合計には含まれます。',
     'calls.filters.model': 'モデル',
     'calls.filters.allModels': 'すべてのモデル',
     'calls.filters.status': 'ステータス',

@@ -112,6 +112,8 @@ const ko = createTranslationMessages({
     'calls.nextPage': '다음',
     'calls.showDetails': '세부 정보 보기',
     'calls.hideDetails': '세부 정보 숨기기',
+    'calls.rawCallsSince':
+      '{{date}}부터의 호출이 표시됩니다. 그 이전 호출도 모든 합계에 계속 포함됩니다.',
     'calls.filters.model': '모델',
     'calls.filters.allModels': '모든 모델',
     'calls.filters.status': '상태',

@@ -114,6 +114,8 @@ const ptBR = createTranslationMessages({
     'calls.nextPage': 'Próxima',
     'calls.showDetails': 'Mostrar detalhes',
     'calls.hideDetails': 'Ocultar detalhes',
+    'calls.rawCallsSince':
+      'As chamadas são listadas a partir de {{date}}; as anteriores continuam contando em todos os totais.',
     'calls.filters.model': 'Modelo',
     'calls.filters.allModels': 'Todos os modelos',
     'calls.filters.status': 'Situação',

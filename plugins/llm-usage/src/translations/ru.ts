@@ -115,6 +115,8 @@ const ru = createTranslationMessages({
     'calls.nextPage': 'Вперёд',
     'calls.showDetails': 'Показать подробности',
     'calls.hideDetails': 'Скрыть подробности',
+    'calls.rawCallsSince':
+      'Вызовы показаны начиная с {{date}}; более ранние по-прежнему учитываются во всех итогах.',
     'calls.filters.model': 'Модель',
     'calls.filters.allModels': 'Все модели',
     'calls.filters.status': 'Статус',

@@ -111,6 +111,8 @@ const zhHant = createTranslationMessages({
     'calls.nextPage': '下一頁',
     'calls.showDetails': '顯示詳細資料',
     'calls.hideDetails': '隱藏詳細資料',
+    'calls.rawCallsSince':
+      '僅列出 {{date}} 起的呼叫；更早的呼叫仍計入所有總計。',
     'calls.filters.model': '模型',
     'calls.filters.allModels': '所有模型',
     'calls.filters.status': '狀態',

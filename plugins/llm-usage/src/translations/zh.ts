@@ -111,6 +111,8 @@ const zh = createTranslationMessages({
     'calls.nextPage': '下一页',
     'calls.showDetails': '显示详情',
     'calls.hideDetails': '隐藏详情',
+    'calls.rawCallsSince':
+      '仅列出 {{date}} 起的调用；更早的调用仍计入所有汇总。',
     'calls.filters.model': '模型',
     'calls.filters.allModels': '全部模型',
     'calls.filters.status': '状态',

@@ -309,6 +309,17 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
           <DataTable minWidth={880} columns={columns}>
             {rows}
           </DataTable>
+          {calls?.rawCallsSince && (
+            <Typography
+              variant="caption"
+              className={classes.muted}
+              data-testid="raw-calls-since"
+            >
+              {t('calls.rawCallsSince', {
+                date: format.dateTime(calls.rawCallsSince),
+              })}
+            </Typography>
+          )}
           <Box className={classes.paging}>
             <SelectField
               size="small"

@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { CallListResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { LlmUsageApi } from '../../api';
@@ -134,6 +134,23 @@ describe('ProjectDetailPage', () => {
       api.getProjectCalls.mock.calls[0][1],
     ].map(q => q?.from?.slice(0, 16));
     expect(new Set(ranges).size).toBe(1);
+  });
+
+  it('says how far back the call history reaches once retention deleted older calls', async () => {
+    const withHorizon = detailApi({
+      getProjectCalls: jest.fn(async () => ({
+        items: [okCall],
+        rawCallsSince: '2026-09-01T00:00:00.000Z',
+      })),
+    });
+    renderDetail(withHorizon);
+    expect(await screen.findByTestId('raw-calls-since')).toHaveTextContent(
+      /^Calls are listed from .*2026.*; older ones still count in every total\.$/,
+    );
+    cleanup();
+    renderDetail(detailApi());
+    await screen.findByTestId('call-row-call-ok');
+    expect(screen.queryByTestId('raw-calls-since')).not.toBeInTheDocument();
   });
 
   it('says so when the project has no calls in the range', async () => {

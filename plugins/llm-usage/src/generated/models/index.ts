@@ -1378,6 +1378,11 @@ export interface components {
       items: components['schemas']['CallRecord'][];
       /** @description Opaque; pass as `cursor` to get the next page. Absent on the last page. */
       nextCursor?: string;
+      /**
+       * Format: date-time
+       * @description Raw calls before this were deleted by retention (`llmUsage.retention.rawCallsDays`); their totals live on in every summary. Absent when no call was ever deleted.
+       */
+      rawCallsSince?: string;
     };
     /** @description A stored call as returned by the API. */
     CallRecord: {

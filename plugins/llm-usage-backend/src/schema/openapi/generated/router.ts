@@ -1510,6 +1510,12 @@ export const spec = {
               'Opaque; pass as `cursor` to get the next page. Absent on the last page.',
             type: 'string',
           },
+          rawCallsSince: {
+            description:
+              'Raw calls before this were deleted by retention (`llmUsage.retention.rawCallsDays`); their totals live on in every summary. Absent when no call was ever deleted.',
+            format: 'date-time',
+            type: 'string',
+          },
         },
         required: ['items'],
         type: 'object',
