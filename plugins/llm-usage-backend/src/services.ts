@@ -157,6 +157,7 @@ export async function createServices(deps: ServiceDeps) {
   }
   const quota = new QuotaService(queries, budgets, projects, ledger, {
     billingUrls: readBillingUrls(config),
+    providerBillingUrl: id => deps.providers.get(id)?.billingUrl,
   });
   const preferences = new DatabaseDigestPreferenceStore(db);
   // The language each person reads backend texts in.

@@ -18,13 +18,18 @@ export type BurnSource = 'calls' | 'provider-usage' | 'balance-history';
 export interface Runway {
   /** Weighted spend per day in the currency of the amount. */
   dailyBurn: CostAmount;
-  /** Null when nothing was spent, so it never runs out at this rate. */
+  /**
+   * Whole days left, rounded down (0 when it runs out within a day), at most
+   * a year; null when nothing was spent, so it never runs out at this rate.
+   */
   daysLeft: number | null;
-  /** The early end of the range. */
+  /** The early end of the range, in whole days. */
   daysLeftLow: number | null;
-  /** The late end; null when it is unbounded. */
+  /** The late end in whole days; null when it is unbounded or beyond a year. */
   daysLeftHigh: number | null;
-  /** The date (ISO) at `daysLeft`, or null. */
+  /** True when it lasts more than a year: `daysLeft` is then the cap, 365. */
+  beyondCap: boolean;
+  /** When it runs out (ISO), or null when it never does or beyond a year. */
   runsOutAt: string | null;
   burnSource: BurnSource;
   windowDays: number;

@@ -12,20 +12,40 @@
 /** The number of trailing whole days the burn rate is taken from. */
 export const RUNWAY_WINDOW_DAYS = 7;
 
+/**
+ * The longest runway worth a number: a week of spend says nothing precise
+ * about next year, so anything longer reads "more than a year".
+ */
+export const RUNWAY_CAP_DAYS = 365;
+
 /** @public */
 export interface RunwayEstimate {
   /** Weighted mean spend per day, in nano-units; 0 when nothing was spent. */
   dailyBurnNanos: bigint;
-  /** Days until the amount is used up at that rate; null when nothing burns. */
+  /**
+   * Whole days until the amount is used up at that rate, rounded down (0 when
+   * it runs out within a day), at most {@link RUNWAY_CAP_DAYS}; null when
+   * nothing burns.
+   */
   daysLeft: number | null;
-  /** Days left at a burn one weighted deviation higher (the early end). */
+  /** Whole days left at a burn one weighted deviation higher (the early end). */
   daysLeftLow: number | null;
   /**
-   * Days left at a burn one weighted deviation lower (the late end); null when
-   * that burn is zero or less, so there is no upper bound.
+   * Whole days left at a burn one weighted deviation lower (the late end);
+   * null when that burn is zero or less, so there is no upper bound, or when
+   * it is beyond the cap.
    */
   daysLeftHigh: number | null;
+  /** True when the runway is longer than {@link RUNWAY_CAP_DAYS}. */
+  beyondCap: boolean;
+  /**
+   * Milliseconds until the amount is used up, unrounded, for a date; null
+   * when nothing burns or the runway is beyond the cap.
+   */
+  runsOutInMs: number | null;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * Estimates the runway of `remainingNanos` from a daily spend series.
@@ -36,8 +56,8 @@ export interface RunwayEstimate {
  * @param dailyBurnNanos - spend per whole day in the same currency, oldest
  *   first (usually {@link RUNWAY_WINDOW_DAYS} days ending yesterday). Negative
  *   days (a refund, a top-up seen as a balance rise) count as no spend.
- * @returns days left rounded down to a tenth, with a low–high range; 0 days
- *   when nothing is left.
+ * @returns whole days left (rounded down, capped), with a low–high range;
+ *   0 days when nothing is left.
  * @public
  */
 export function estimateRunway(
@@ -60,6 +80,8 @@ export function estimateRunway(
       daysLeft: 0,
       daysLeftLow: 0,
       daysLeftHigh: 0,
+      beyondCap: false,
+      runsOutInMs: 0,
     };
   }
   if (meanNanos === 0n) {
@@ -68,6 +90,8 @@ export function estimateRunway(
       daysLeft: null,
       daysLeftLow: null,
       daysLeftHigh: null,
+      beyondCap: false,
+      runsOutInMs: null,
     };
   }
 
@@ -82,16 +106,23 @@ export function estimateRunway(
   const remaining = Number(remainingNanos);
   const slowBurn = mean - deviation;
 
+  const exact = remaining / mean;
+  const beyondCap = exact > RUNWAY_CAP_DAYS;
+  // A relative tolerance: a flat series has a deviation of float noise.
+  const high = slowBurn > mean * 1e-9 ? remaining / slowBurn : null;
+
   return {
     dailyBurnNanos: meanNanos,
-    daysLeft: tenthsDown(remaining / mean),
-    daysLeftLow: tenthsDown(remaining / (mean + deviation)),
-    // A relative tolerance: a flat series has a deviation of float noise.
+    daysLeft: wholeDays(exact),
+    daysLeftLow: wholeDays(remaining / (mean + deviation)),
     daysLeftHigh:
-      slowBurn > mean * 1e-9 ? tenthsDown(remaining / slowBurn) : null,
+      high === null || high > RUNWAY_CAP_DAYS ? null : wholeDays(high),
+    beyondCap,
+    runsOutInMs: beyondCap ? null : Math.round(exact * DAY_MS),
   };
 }
 
-function tenthsDown(days: number): number {
-  return Math.floor(days * 10 + 1e-9) / 10;
+/** Rounded down, at most the cap; the epsilon keeps 10 from reading 9.999…. */
+function wholeDays(days: number): number {
+  return Math.min(RUNWAY_CAP_DAYS, Math.floor(days + 1e-9));
 }

@@ -24,14 +24,26 @@ import type {
   ProviderLedger,
 } from './ProviderLedger';
 
-/** Where an account's top-up or billing page is when neither it nor config says. */
+/**
+ * The top-up pages of the four providers this suite ships modules for, for
+ * their accounts when neither the account, config nor an installed module
+ * names one (demo data, a module not installed).
+ */
 export const DEFAULT_BILLING_URLS: Record<string, string> = {
+  anthropic: 'https://console.anthropic.com/settings/billing',
+  openai: 'https://platform.openai.com/settings/organization/billing/overview',
   openrouter: 'https://openrouter.ai/settings/credits',
+  volcengine: 'https://console.volcengine.com/finance/fund/recharge',
 };
 
 export interface QuotaServiceOptions {
-  /** Billing page per provider id, over {@link DEFAULT_BILLING_URLS}. */
+  /** Billing page per provider id, over every other source but the account's. */
   billingUrls?: Record<string, string>;
+  /**
+   * The billing page an installed provider module declares, over
+   * {@link DEFAULT_BILLING_URLS}; read when asked, once modules registered.
+   */
+  providerBillingUrl?: (providerId: string) => string | undefined;
   /** Readings shown per currency in the balance history. */
   historyLimit?: number;
 }
@@ -70,6 +82,7 @@ export function burnWindow(now: number): { from: number; to: number } {
  */
 export class QuotaService {
   private readonly billingUrls: Record<string, string>;
+  private readonly providerBillingUrl: (id: string) => string | undefined;
   private readonly historyLimit: number;
 
   constructor(
@@ -79,7 +92,8 @@ export class QuotaService {
     private readonly ledger: ProviderLedger,
     options: QuotaServiceOptions = {},
   ) {
-    this.billingUrls = { ...DEFAULT_BILLING_URLS, ...options.billingUrls };
+    this.billingUrls = options.billingUrls ?? {};
+    this.providerBillingUrl = options.providerBillingUrl ?? (() => undefined);
     this.historyLimit = options.historyLimit ?? 50;
   }
 
@@ -268,10 +282,21 @@ export class QuotaService {
         account.lastSyncAt === null
           ? null
           : new Date(account.lastSyncAt).toISOString(),
-      billingUrl:
-        account.billingUrl ?? this.billingUrls[account.provider] ?? null,
+      billingUrl: this.billingUrlOf(account),
       runway: toRunway(balance.availableNanos, burn, currency, burnSource, now),
     };
+  }
+
+  /** The account's own page, else config's, the module's or the default. */
+  private billingUrlOf(account: AccountSummary): string | null {
+    const { provider } = account;
+    return (
+      account.billingUrl ??
+      this.billingUrls[provider] ??
+      this.providerBillingUrl(provider) ??
+      DEFAULT_BILLING_URLS[provider] ??
+      null
+    );
   }
 
   /** Spend of a user, group or project budget, from the usage rollups. */
@@ -433,10 +458,11 @@ function toRunway(
     daysLeft: estimate.daysLeft,
     daysLeftLow: estimate.daysLeftLow,
     daysLeftHigh: estimate.daysLeftHigh,
+    beyondCap: estimate.beyondCap,
     runsOutAt:
-      estimate.daysLeft === null
+      estimate.runsOutInMs === null
         ? null
-        : new Date(now + Math.round(estimate.daysLeft * DAY_MS)).toISOString(),
+        : new Date(now + estimate.runsOutInMs).toISOString(),
     burnSource,
     windowDays: RUNWAY_WINDOW_DAYS,
   };

@@ -338,11 +338,14 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       expect(alpha.progress).toBeCloseTo(used / 100, 4);
       expect(alpha.period.from).toBe(new Date(MONTH_START).toISOString());
       // A steady 2 a day: no spread.
+      // Whole days, rounded down.
+      const daysLeft = Math.floor((100 - used) / 2);
       expect(alpha.runway).toMatchObject({
         dailyBurn: { currency: 'USD', amount: '2' },
-        daysLeft: (100 - used) / 2,
-        daysLeftLow: (100 - used) / 2,
-        daysLeftHigh: (100 - used) / 2,
+        daysLeft,
+        daysLeftLow: daysLeft,
+        daysLeftHigh: daysLeft,
+        beyondCap: false,
         burnSource: 'calls',
         windowDays: 7,
       });
@@ -452,6 +455,11 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
         'oa-1',
         'or-1',
       ]);
+      // Every provider account gets its provider's top-up page, without
+      // config and without the provider's module installed.
+      expect(admin.balances.find(b => b.accountId === 'oa-1')?.billingUrl).toBe(
+        'https://platform.openai.com/settings/organization/billing/overview',
+      );
 
       const history = await api.get('/accounts/or-1/balance-history', ALICE);
       expect(history.status).toBe(200);

@@ -9,7 +9,9 @@ export type Delta =
   | { kind: 'points'; points: number }
   | { kind: 'new' }
   | { kind: 'flat' }
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** The previous period holds nothing at all: there is nothing to compare. */
+  | { kind: 'noEarlierData' };
 
 /** Relative change of a count; `new` when there was nothing before. */
 export function countDelta(current: number, previous: number): Delta {
@@ -65,4 +67,36 @@ export function sortCosts(costs: CostAmount[]): CostAmount[] {
 /** True when neither period holds a single call. */
 export function hasNoCalls(current: UsageTotals, previous?: UsageTotals) {
   return current.calls === 0 && (previous?.calls ?? 0) === 0;
+}
+
+/** True when a period holds any call, token or cost. */
+export function periodHasData(totals: UsageTotals): boolean {
+  return (
+    totals.calls + totals.processingCalls > 0 ||
+    totals.totalTokens > 0 ||
+    totals.costs.length > 0
+  );
+}
+
+const NO_EARLIER_DATA: Delta = { kind: 'noEarlierData' };
+
+/**
+ * The delta functions for a comparison with `previous`. When the previous
+ * period holds nothing (a 30-day view of 30 days of data), every card says
+ * there is no earlier data instead of calling each figure "new", and the
+ * cost card says it once, not once per currency.
+ */
+export function deltasAgainst(previous: UsageTotals | undefined) {
+  if (previous && periodHasData(previous)) {
+    return { countDelta, rateDelta, costDeltas };
+  }
+  return {
+    countDelta: (_current: number, _previous: number) => NO_EARLIER_DATA,
+    rateDelta: (_current: number | null, _previous: number | null) =>
+      NO_EARLIER_DATA,
+    costDeltas: (current: CostAmount[], _previous: CostAmount[]) =>
+      sortCosts(current)
+        .slice(0, 1)
+        .map(cost => ({ cost, delta: NO_EARLIER_DATA })),
+  };
 }

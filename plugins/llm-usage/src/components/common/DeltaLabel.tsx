@@ -31,7 +31,10 @@ export interface DeltaLabelProps {
   suffix?: string;
 }
 
-/** "↑ 12.5% vs previous period" under an overview number. */
+/**
+ * "↑ 12.5% vs previous period" under an overview number, or "no earlier data
+ * to compare" when the previous period holds nothing.
+ */
 export function DeltaLabel(props: DeltaLabelProps) {
   const { delta, tone = 'neutral', suffix } = props;
   const classes = useStyles();
@@ -40,6 +43,15 @@ export function DeltaLabel(props: DeltaLabelProps) {
 
   if (delta.kind === 'unknown') {
     return null;
+  }
+  if (delta.kind === 'noEarlierData') {
+    return (
+      <Box className={classes.root}>
+        <Typography variant="caption" color="textSecondary" component="span">
+          {t('overview.noEarlierData')}
+        </Typography>
+      </Box>
+    );
   }
 
   let text: string;

@@ -3,7 +3,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { UsageOverviewResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
-import { costDeltas, countDelta, rateDelta } from '../../lib/deltas';
+import { deltasAgainst } from '../../lib/deltas';
 import { DeltaLabel } from '../common/DeltaLabel';
 import { StatCard } from '../common/StatCard';
 import { CostLines } from '../common/CostLines';
@@ -26,6 +26,8 @@ export function OverviewCards(props: OverviewCardsProps) {
   const showSkeleton = loading && !overview;
   const current = overview?.current;
   const previous = overview?.previous;
+  // "No earlier data to compare" instead of "new" when the previous period is empty.
+  const { costDeltas, countDelta, rateDelta } = deltasAgainst(previous);
 
   return (
     <Grid container spacing={2} data-testid="overview-cards">

@@ -15,10 +15,11 @@ jest.setTimeout(30_000);
 
 const runway = (overrides: Partial<Runway> = {}): Runway => ({
   dailyBurn: { currency: 'USD', amount: '2' },
-  daysLeft: 12.5,
-  daysLeftLow: 9.1,
-  daysLeftHigh: 16.2,
-  runsOutAt: '2026-12-08T00:00:00.000Z',
+  daysLeft: 12,
+  daysLeftLow: 9,
+  daysLeftHigh: 16,
+  beyondCap: false,
+  runsOutAt: '2026-11-28T00:00:00.000Z',
   burnSource: 'calls',
   windowDays: 7,
   ...overrides,
@@ -90,10 +91,9 @@ describe('QuotaSection', () => {
     expect(within(card).getByText('Team A monthly')).toBeInTheDocument();
     expect(card).toHaveTextContent('$75.00 of $100.00 used · 75%');
     expect(card).toHaveTextContent('$25.00 left');
-    // It runs out on 8 December, after the month: the budget lasts the month.
-    // Whole days: a forecast from a week of spend has no tenths.
+    expect(card).toHaveTextContent('About 12 days left · likely 9–16 days');
     expect(card).toHaveTextContent(
-      'About 12 days left · lasts the month at this rate · likely 9–16 days',
+      '$2.00 per day (last 7 days, recent days weigh more) · from recorded calls',
     );
     expect(within(card).getByRole('progressbar')).toHaveAttribute(
       'aria-valuenow',
@@ -102,13 +102,15 @@ describe('QuotaSection', () => {
     expect(screen.queryByText('Provider balances')).not.toBeInTheDocument();
   });
 
-  it('caps a runway beyond a year instead of counting thousands of days', async () => {
+  it('says a budget lasts the month instead of counting days past its end', async () => {
+    // 332 days at this rate, but the budget starts afresh on 1 December.
     const slow: BudgetQuota = {
       ...budget,
       runway: runway({
-        daysLeft: 3584.2,
-        daysLeftLow: 2847,
-        daysLeftHigh: 4836.5,
+        daysLeft: 332,
+        daysLeftLow: 300,
+        daysLeftHigh: null,
+        runsOutAt: '2027-10-23T00:00:00.000Z',
       }),
     };
     const api = mockLlmUsageApi({
@@ -116,10 +118,46 @@ describe('QuotaSection', () => {
     });
     render(api);
     const card = await screen.findByTestId('budget-b1');
-    expect(card).toHaveTextContent('More than a year left');
-    expect(card).not.toHaveTextContent('3,584');
-    // The source of the burn is still named.
+    expect(card).toHaveTextContent('Lasts the month at this rate');
+    expect(card).not.toHaveTextContent('332');
     expect(card).toHaveTextContent('from recorded calls');
+  });
+
+  it('reads "more than a year" for a runway the server capped, naming its source', async () => {
+    const slow: BalanceQuota = {
+      ...balance,
+      runway: runway({
+        daysLeft: 365,
+        daysLeftLow: 365,
+        daysLeftHigh: null,
+        beyondCap: true,
+        runsOutAt: null,
+        burnSource: 'provider-usage',
+      }),
+    };
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ balances: [slow] })),
+    });
+    render(api);
+    const card = await screen.findByTestId('balance-or-1-USD');
+    expect(card).toHaveTextContent('More than a year left');
+    expect(card).not.toHaveTextContent('365');
+    expect(card).toHaveTextContent('from provider usage');
+  });
+
+  it('says when a balance runs out within a day', async () => {
+    const low: BalanceQuota = {
+      ...balance,
+      available: { currency: 'USD', amount: '1' },
+      runway: runway({ daysLeft: 0, daysLeftLow: 0, daysLeftHigh: 1 }),
+    };
+    const api = mockLlmUsageApi({
+      getQuota: jest.fn(async () => quota({ balances: [low] })),
+    });
+    render(api);
+    const card = await screen.findByTestId('balance-or-1-USD');
+    expect(card).toHaveTextContent('Less than a day left');
+    expect(card).not.toHaveTextContent('Used up');
   });
 
   it('says when a budget is overspent', async () => {

@@ -1,10 +1,20 @@
-import { Grid, Typography } from '@material-ui/core';
+import { Box, Grid, Typography, makeStyles } from '@material-ui/core';
 import type { ResponseError } from '@backstage/errors';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useQuota } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
 import { QueryErrorPanel, SectionCard } from '../common';
 import { BalanceQuotaCard, BudgetQuotaCard } from '../quota';
+
+const useStyles = makeStyles(theme => ({
+  // Cards share each row between them: one budget takes the whole width
+  // instead of a third of it with the rest empty.
+  cards: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 300px), 1fr))',
+    gap: theme.spacing(2),
+  },
+}));
 
 function isNotAllowed(error: Error): boolean {
   return (error as Partial<ResponseError>).statusCode === 403;
@@ -27,6 +37,7 @@ export function QuotaSection(props: QuotaSectionProps) {
   const { entityRef } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const quota = useQuota(entityRef);
+  const classes = useStyles();
 
   if (quota.error && isNotAllowed(quota.error)) {
     // Someone else's team page: its budgets are not the viewer's to see.
@@ -50,13 +61,11 @@ export function QuotaSection(props: QuotaSectionProps) {
             <Typography variant="h6" component="h3" gutterBottom>
               {t('quotaViews.budgetsHeading')}
             </Typography>
-            <Grid container spacing={2}>
+            <Box className={classes.cards}>
               {budgets.map(budget => (
-                <Grid item xs={12} sm={6} lg={4} key={budget.budget.id}>
-                  <BudgetQuotaCard quota={budget} />
-                </Grid>
+                <BudgetQuotaCard quota={budget} key={budget.budget.id} />
               ))}
-            </Grid>
+            </Box>
           </>
         )}
         {balances.length > 0 && (
@@ -69,19 +78,14 @@ export function QuotaSection(props: QuotaSectionProps) {
             >
               {t('quotaViews.balancesHeading')}
             </Typography>
-            <Grid container spacing={2}>
+            <Box className={classes.cards}>
               {balances.map(balance => (
-                <Grid
-                  item
-                  xs={12}
-                  sm={6}
-                  lg={4}
+                <BalanceQuotaCard
+                  balance={balance}
                   key={`${balance.accountId}-${balance.available.currency}`}
-                >
-                  <BalanceQuotaCard balance={balance} />
-                </Grid>
+                />
               ))}
-            </Grid>
+            </Box>
           </>
         )}
       </>

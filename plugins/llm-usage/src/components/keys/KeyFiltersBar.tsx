@@ -96,7 +96,8 @@ export interface KeyFiltersBarProps {
   filters: KeyFilters;
   onChange: (patch: Partial<KeyFilters>) => void;
   onClear: () => void;
-  providers: string[];
+  /** Providers to filter by: id and display name. */
+  providers: Array<{ id: string; name: string }>;
   /** Accounts to filter by: id and name. */
   accounts: Array<{ id: string; name: string }>;
   tags: KeyTag[];
@@ -119,7 +120,7 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
         label={t('keyWorkspace.filters.provider')}
         testId="filter-provider"
         value={filters.providers}
-        options={providers.map(p => ({ value: p, label: p }))}
+        options={providers.map(p => ({ value: p.id, label: p.name }))}
         onChange={value => onChange({ providers: value })}
       />
       <MultiSelect

@@ -1,4 +1,5 @@
-import { Grid } from '@material-ui/core';
+import { Fragment } from 'react';
+import { Grid, Link, Typography } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
 import { KeySummary, useFormatters } from '../../hooks';
@@ -7,6 +8,32 @@ import { CostLines, StatCard } from '../common';
 
 /** Currencies shown as their own balance card, as the providers bill them. */
 const BALANCE_CURRENCIES = ['USD', 'CNY'] as const;
+
+/** "Top up: OpenAI main · OpenRouter" — each account's billing page. */
+function TopUpLinks(props: {
+  accounts: Array<{ id: string; name: string; billingUrl: string | null }>;
+}) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const withPage = props.accounts.filter(a => a.billingUrl);
+  if (withPage.length === 0) return null;
+  return (
+    <Typography variant="caption" component="div" data-testid="top-up-links">
+      {t('quotaViews.topUp')}:{' '}
+      {withPage.map((account, index) => (
+        <Fragment key={account.id}>
+          {index > 0 && ' · '}
+          <Link
+            href={account.billingUrl!}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
+            {account.name}
+          </Link>
+        </Fragment>
+      ))}
+    </Typography>
+  );
+}
 
 /**
  * Total, active and soon-expiring keys, balances per currency (USD and CNY
@@ -28,10 +55,12 @@ export function KeySummaryCards(props: {
       })),
     ),
   );
-  const accountsWithBalance = (currency: string) =>
+  const accountsHolding = (currency: string) =>
     (summary?.accounts ?? []).filter(a =>
       a.balances.some(b => b.currency === currency),
-    ).length;
+    );
+  const accountsWithBalance = (currency: string) =>
+    accountsHolding(currency).length;
 
   // A currency none of the viewer's accounts holds gets no card: "— from 0
   // accounts" read as "no balance" while others' accounts have one.
@@ -78,6 +107,9 @@ export function KeySummaryCards(props: {
                 t('keyWorkspace.summary.balanceCaption', {
                   count: accountsWithBalance(currency),
                 })
+              }
+              footer={
+                summary && <TopUpLinks accounts={accountsHolding(currency)} />
               }
             />
           </Grid>

@@ -39,6 +39,7 @@ import { KeyDetailDrawer } from './KeyDetailDrawer';
 import { KeyFiltersBar } from './KeyFiltersBar';
 import { KeySummaryCards } from './KeySummaryCards';
 import { KeysTable } from './KeysTable';
+import { providerDisplayName } from '../../lib/providerNames';
 import { RegisterKeyDialog } from './RegisterKeyDialog';
 import {
   EMPTY_SELECTION,
@@ -259,6 +260,8 @@ export function KeysPage() {
   );
   // Every installed provider, and every account the viewer meets: its own
   // accounts and those of the keys it sees (others' accounts are not listed).
+  const providerName = (id: string) =>
+    providerDisplayName(id, installedProviders.value?.items);
   const providers = [
     ...new Set([
       ...(installedProviders.value?.items ?? []).map(p => p.id),
@@ -266,7 +269,9 @@ export function KeysPage() {
       ...(keys.value?.items ?? []).map(k => k.provider),
       ...filters.providers,
     ]),
-  ].sort();
+  ]
+    .map(id => ({ id, name: providerName(id) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const filterAccounts = [
     ...new Map(
       [
@@ -310,6 +315,7 @@ export function KeysPage() {
         onPageChange={setPage}
         onPageSizeChange={setSize}
         onOpen={key => setParams({ key: key.id })}
+        providerName={providerName}
       />
     );
   } else {

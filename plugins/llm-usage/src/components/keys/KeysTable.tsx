@@ -18,6 +18,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
+import { providerDisplayName } from '../../lib/providerNames';
 import { CostLines, DataTable, TablePager, sortableColumns } from '../common';
 import type { SortableColumn } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
@@ -84,6 +85,8 @@ export interface KeysTableProps {
   onOpen: (key: ApiKey) => void;
   /** Columns to leave out, e.g. the service on a Component's own page. */
   hide?: Array<'account' | 'owner' | 'component' | 'usage'>;
+  /** A provider's name from its id; by default the known names. */
+  providerName?: (id: string) => string;
 }
 
 type Column = SortableColumn<KeySortField> & { id: string };
@@ -108,14 +111,13 @@ export function KeysTable(props: KeysTableProps) {
     onPageSizeChange,
     onOpen,
     hide = [],
+    providerName = providerDisplayName,
   } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   // One precision per column for the month's cost of every key.
-  const costColumn = format.moneyColumn(
-    keys.flatMap(key => key.month.cost),
-  );
+  const costColumn = format.moneyColumn(keys.flatMap(key => key.month.cost));
   const shown = (id: string) => !(hide as string[]).includes(id);
 
   // The account sits under the provider, the masked key under the name and
@@ -219,7 +221,7 @@ export function KeysTable(props: KeysTableProps) {
                 </TableCell>
               )}
               <TableCell>
-                {key.provider}
+                {providerName(key.provider)}
                 {shown('account') && <CellCaption text={key.accountName} />}
               </TableCell>
               <TableCell>

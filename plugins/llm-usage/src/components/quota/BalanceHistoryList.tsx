@@ -8,12 +8,11 @@ import { DataTable, QueryContent } from '../common';
 /** @internal */
 export interface BalanceHistoryListProps {
   accountId: string;
-  accountName: string;
 }
 
 /** An account's readings, newest first, with the top-ups and charges between them. */
 export function BalanceHistoryList(props: BalanceHistoryListProps) {
-  const { accountId, accountName } = props;
+  const { accountId } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const history = useBalanceHistory(accountId);
@@ -24,9 +23,6 @@ export function BalanceHistoryList(props: BalanceHistoryListProps) {
         const readings = value.currencies.flatMap(c => c.readings);
         return (
           <Box data-testid={`balance-history-${accountId}`}>
-            <Typography variant="subtitle2">
-              {t('quotaViews.history.title', { account: accountName })}
-            </Typography>
             {readings.length === 0 ? (
               <Typography variant="body2" color="textSecondary">
                 {t('quotaViews.history.empty')}

@@ -5,7 +5,9 @@ import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { BalanceQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
+import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageTranslationRef } from '../../translation';
+import { ActionDialog } from '../common/ActionDialog';
 import { BalanceHistoryList } from './BalanceHistoryList';
 import { RunwayText } from './RunwayText';
 
@@ -14,6 +16,7 @@ const useStyles = makeStyles(theme => ({
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
     padding: theme.spacing(2),
+    height: '100%',
   },
   stale: {
     display: 'flex',
@@ -49,7 +52,7 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
     >
       <Typography variant="subtitle1">{balance.accountName}</Typography>
       <Typography variant="caption" color="textSecondary">
-        {balance.provider}
+        {providerDisplayName(balance.provider)}
       </Typography>
       <Typography variant="h5">{format.money(balance.available)}</Typography>
       {balance.total && (
@@ -67,7 +70,10 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
         </Typography>
       )}
       <Box mt={1}>
-        <RunwayText runway={balance.runway} />
+        <RunwayText
+          runway={balance.runway}
+          usedUp={Number(balance.available.amount) <= 0}
+        />
       </Box>
       <Box className={classes.actions}>
         {balance.billingUrl && (
@@ -83,23 +89,21 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
             {t('quotaViews.topUp')}
           </Button>
         )}
-        <Button
-          size="small"
-          onClick={() => setShowHistory(shown => !shown)}
-          aria-expanded={showHistory}
-        >
-          {showHistory
-            ? t('quotaViews.hideHistory')
-            : t('quotaViews.showHistory')}
+        <Button size="small" onClick={() => setShowHistory(true)}>
+          {t('quotaViews.showHistory')}
         </Button>
       </Box>
       {showHistory && (
-        <Box mt={1}>
-          <BalanceHistoryList
-            accountId={balance.accountId}
-            accountName={balance.accountName}
-          />
-        </Box>
+        // A dialog with room for the table: inside the card it wrapped mid-word.
+        <ActionDialog
+          size="md"
+          title={t('quotaViews.history.title', {
+            account: balance.accountName,
+          })}
+          onClose={() => setShowHistory(false)}
+        >
+          <BalanceHistoryList accountId={balance.accountId} />
+        </ActionDialog>
       )}
     </Box>
   );

@@ -77,7 +77,11 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
             })}
       </Typography>
       <Box mt={1}>
-        <RunwayText runway={quota.runway} periodEnd={quota.period.to} />
+        <RunwayText
+          runway={quota.runway}
+          periodEnd={quota.period.to}
+          usedUp={over || Number(quota.remaining.amount) === 0}
+        />
       </Box>
     </Box>
   );

@@ -9,45 +9,45 @@ export interface RunwayTextProps {
   runway: Runway;
   /** For budgets: when the period ends and the budget starts afresh. */
   periodEnd?: string;
+  /** Nothing is left (a budget spent, a balance at zero). */
+  usedUp?: boolean;
 }
 
-/** Runways longer than this read "more than a year". */
-const RUNWAY_CAP_DAYS = 365;
-
-/** "About 12 days left, likely 9–16 days", with the burn it is based on. */
+/**
+ * "About 12 days left · likely 9–16 days", with the spend per day it is based
+ * on and where that spend comes from. The server counts whole days and caps
+ * them at a year ("more than a year left"); a budget that outlasts its month
+ * says so instead of a count of days it will never reach.
+ */
 export function RunwayText(props: RunwayTextProps) {
-  const { runway, periodEnd } = props;
+  const { runway, periodEnd, usedUp } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
-  // Whole days: a tenth of a day is noise in a forecast from a week of spend.
-  const days = (value: number) =>
-    format.integer(Math.max(1, Math.floor(value)));
+  const days = (value: number) => format.integer(value);
 
   let headline: string;
   let range: string | undefined;
-  if (runway.daysLeft === null) {
-    headline = t('quotaViews.runway.noBurn');
-  } else if (runway.daysLeft === 0) {
+  const outlastsPeriod =
+    !!periodEnd &&
+    (runway.beyondCap ||
+      (runway.runsOutAt !== null &&
+        Date.parse(runway.runsOutAt) >= Date.parse(periodEnd)));
+  if (usedUp) {
     headline = t('quotaViews.runway.usedUp');
-  } else if (runway.daysLeft > RUNWAY_CAP_DAYS) {
-    // Beyond a year the burn of one week says nothing precise.
+  } else if (runway.daysLeft === null) {
+    headline = t('quotaViews.runway.noBurn');
+  } else if (outlastsPeriod) {
+    // A monthly budget starts afresh first: its days beyond the month are moot.
+    headline = t('quotaViews.runway.lastsMonth');
+  } else if (runway.beyondCap) {
     headline = t('quotaViews.runway.overYear');
-  } else if (runway.daysLeft < 1) {
+  } else if (runway.daysLeft === 0) {
     headline = t('quotaViews.runway.underDay');
   } else {
     headline = t('quotaViews.runway.days', { days: days(runway.daysLeft) });
-    if (
-      periodEnd &&
-      runway.runsOutAt &&
-      Date.parse(runway.runsOutAt) >= Date.parse(periodEnd)
-    ) {
-      headline = `${headline} · ${t('quotaViews.runway.lastsPeriod')}`;
-    }
     const low = runway.daysLeftLow === null ? null : days(runway.daysLeftLow);
     const high =
-      runway.daysLeftHigh === null || runway.daysLeftHigh > RUNWAY_CAP_DAYS
-        ? null
-        : days(runway.daysLeftHigh);
+      runway.daysLeftHigh === null ? null : days(runway.daysLeftHigh);
     if (low !== null && high === null) {
       range = t('quotaViews.runway.rangeOpen', { low });
     } else if (low !== null && high !== null && low !== high) {
@@ -71,14 +71,13 @@ export function RunwayText(props: RunwayTextProps) {
           </>
         )}
       </Typography>
-      {runway.daysLeft !== null && (
-        <Typography variant="caption" color="textSecondary">
-          {t('quotaViews.runway.burn', {
-            amount: format.money(runway.dailyBurn),
-          })}{' '}
-          · {source}
-        </Typography>
-      )}
+      <Typography variant="caption" color="textSecondary">
+        {runway.daysLeft === null
+          ? source
+          : `${t('quotaViews.runway.burn', {
+              amount: format.money(runway.dailyBurn),
+            })} · ${source}`}
+      </Typography>
     </div>
   );
 }

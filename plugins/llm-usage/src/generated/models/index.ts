@@ -2050,18 +2050,20 @@ export interface components {
     };
     /** @description Fires while any hour of calls cannot be rolled up; nothing to tune, so the rule is only on or off (and global). */
     RollupFailedRuleParams: Record<string, never>;
-    /** @description How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread. */
+    /** @description How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread. Days are whole days rounded down and capped at a year. */
     Runway: {
+      /** @description True when it lasts more than a year; `daysLeft` is then the cap, 365. */
+      beyondCap: boolean;
       burnSource: components['schemas']['BurnSource'];
       /** @description Weighted spend per day in the currency of the amount. */
       dailyBurn: components['schemas']['CostAmount'];
-      /** @description Null when nothing was spent, so it never runs out at this rate. */
+      /** @description Whole days left, rounded down (0 when it runs out within a day), at most 365; null when nothing was spent, so it never runs out at this rate. */
       daysLeft: number | null;
-      /** @description The late end; null when it is unbounded. */
+      /** @description The late end in whole days; null when it is unbounded or beyond a year. */
       daysLeftHigh: number | null;
-      /** @description The early end of the range. */
+      /** @description The early end of the range, in whole days. */
       daysLeftLow: number | null;
-      /** @description The date (ISO) at `daysLeft`, or null. */
+      /** @description When it runs out (ISO), or null when it never does or beyond a year. */
       runsOutAt: string | null;
       windowDays: number;
     };

@@ -3375,8 +3375,13 @@ export const spec = {
       },
       Runway: {
         description:
-          'How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread.',
+          'How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread. Days are whole days rounded down and capped at a year.',
         properties: {
+          beyondCap: {
+            description:
+              'True when it lasts more than a year; `daysLeft` is then the cap, 365.',
+            type: 'boolean',
+          },
           burnSource: {
             $ref: '#/components/schemas/BurnSource',
           },
@@ -3387,19 +3392,21 @@ export const spec = {
           },
           daysLeft: {
             description:
-              'Null when nothing was spent, so it never runs out at this rate.',
-            type: ['number', 'null'],
+              'Whole days left, rounded down (0 when it runs out within a day), at most 365; null when nothing was spent, so it never runs out at this rate.',
+            type: ['integer', 'null'],
           },
           daysLeftHigh: {
-            description: 'The late end; null when it is unbounded.',
-            type: ['number', 'null'],
+            description:
+              'The late end in whole days; null when it is unbounded or beyond a year.',
+            type: ['integer', 'null'],
           },
           daysLeftLow: {
-            description: 'The early end of the range.',
-            type: ['number', 'null'],
+            description: 'The early end of the range, in whole days.',
+            type: ['integer', 'null'],
           },
           runsOutAt: {
-            description: 'The date (ISO) at `daysLeft`, or null.',
+            description:
+              'When it runs out (ISO), or null when it never does or beyond a year.',
             type: ['string', 'null'],
           },
           windowDays: {
@@ -3411,6 +3418,7 @@ export const spec = {
           'daysLeft',
           'daysLeftLow',
           'daysLeftHigh',
+          'beyondCap',
           'runsOutAt',
           'burnSource',
           'windowDays',
