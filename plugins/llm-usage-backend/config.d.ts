@@ -122,6 +122,15 @@ export interface Config {
        */
       billingUrls?: { [provider: string]: string };
     };
+    /** Provider-reported cost against the cost of recorded calls. */
+    reconciliation?: {
+      /**
+       * A day, key or account whose two costs differ by more than this
+       * percentage of the provider's cost is flagged (and, for N days in a
+       * row, alerted). Default 5.
+       */
+      tolerancePercent?: number;
+    };
     /** Alert evaluation and delivery; rules themselves are edited in the app. */
     alerts?: {
       /** Default true. */

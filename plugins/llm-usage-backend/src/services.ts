@@ -202,6 +202,9 @@ export async function createServices(deps: ServiceDeps) {
     logger,
   });
   deps.lifecycle.addShutdownHook(() => webhooks.stop());
+  const reconciliation = new Reconciliation(db, {
+    tolerancePercent: readTolerancePercent(config),
+  });
   const evaluator = new AlertEvaluator({
     alerts: alertStore,
     rules: alertRules,
@@ -213,6 +216,7 @@ export async function createServices(deps: ServiceDeps) {
     projectUsage: projectUsageFrom(queries),
     projects,
     rollups,
+    reconciliation,
     delivery: new AlertDelivery({
       alerts: alertStore,
       webhooks,
@@ -371,7 +375,7 @@ export async function createServices(deps: ServiceDeps) {
     keys,
     keyImporter,
     tags,
-    reconciliation: new Reconciliation(db),
+    reconciliation,
     keyUsageHistory: new KeyUsageHistory(db),
     // The usage views from recorded calls or provider reports.
     usageSources: new UsageSources({
@@ -406,6 +410,16 @@ function projectUsageFrom(queries: UsageQueries): ProjectUsageReader {
       return byProject;
     },
   };
+}
+
+/** `llmUsage.reconciliation.tolerancePercent`, refused when not a percentage. */
+function readTolerancePercent(config: RootConfigService): number | undefined {
+  const key = 'llmUsage.reconciliation.tolerancePercent';
+  const value = config.getOptionalNumber(key);
+  if (value !== undefined && !(value >= 0 && value <= 1000)) {
+    throw new Error(`${key} must be a percentage from 0 to 1000, not ${value}`);
+  }
+  return value;
 }
 
 /** `llmUsage.quota.billingUrls.<provider>`: top-up pages per provider. */

@@ -192,6 +192,11 @@ export interface ReconciliationRow {
   difference: string;
   /** Difference relative to the provider's cost, in percent; null when it is 0. */
   differencePercent: number | null;
+  /**
+   * The difference is beyond the tolerance: its percentage's absolute value
+   * exceeds it, or the provider reports nothing while calls cost something.
+   */
+  overTolerance: boolean;
 }
 
 /** @public */
@@ -202,14 +207,55 @@ export interface ReconciliationQuery {
   to?: string;
 }
 
+/** The sums of one account in one currency over the whole range. @public */
+export interface ReconciliationTotal {
+  accountId: string;
+  accountName: string;
+  provider: string;
+  providerCost: CostAmount;
+  recordedCost: CostAmount;
+  difference: CostAmount;
+  /** Over the range, relative to the provider's cost; null when it is 0. */
+  differencePercent: number | null;
+  overTolerance: boolean;
+  /** Days of the range whose own difference is beyond the tolerance. */
+  daysOverTolerance: number;
+}
+
 /** @public */
 export interface ReconciliationResponse {
+  /** The configured tolerance, in percent, rows are flagged against. */
+  tolerancePercent: number;
   items: ReconciliationRow[];
   /** Sums over the range per account and currency. */
-  totals: Array<{
-    accountId: string;
-    providerCost: CostAmount;
-    recordedCost: CostAmount;
-    difference: CostAmount;
-  }>;
+  totals: ReconciliationTotal[];
+}
+
+/**
+ * One key of one account on one day in one currency. Provider usage that the
+ * provider does not split by key has neither `keyId` nor `providerKeyId`;
+ * usage of a key missing from the inventory has only `providerKeyId`.
+ *
+ * @public
+ */
+export interface ReconciliationKeyRow {
+  /** The inventory id, when the key is in the inventory. */
+  keyId: string | null;
+  keyName: string | null;
+  providerKeyId: string | null;
+  currency: string;
+  providerCost: string;
+  recordedCost: string;
+  difference: string;
+  differencePercent: number | null;
+  overTolerance: boolean;
+}
+
+/** `GET /reconciliation/keys`: the keys behind one day of one account. @public */
+export interface ReconciliationKeysResponse {
+  accountId: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  date: string;
+  tolerancePercent: number;
+  items: ReconciliationKeyRow[];
 }

@@ -11,6 +11,7 @@ export const ALERT_TYPES = [
   'key_error',
   'budget_runway',
   'rollup_failed',
+  'reconciliation_gap',
 ] as const;
 
 /** @public */
@@ -88,6 +89,10 @@ export interface Alert {
    * - rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how
    *   many hours fail), `failures` (failed runs of the oldest hour),
    *   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)
+   * - reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days),
+   *   `providerCost`, `recordedCost`, `difference` (decimal strings, summed
+   *   over those days), `differencePercent` (null without provider cost),
+   *   `tolerancePercent`
    */
   params: Record<string, string | number | null>;
   firstSeenAt: string;
@@ -193,6 +198,17 @@ export interface BudgetRunwayRuleParams {
  */
 export type RollupFailedRuleParams = Record<string, never>;
 
+/**
+ * Fires when an account's provider-reported and recorded cost differ by
+ * more than the tolerance on each of the last `days` complete UTC days
+ * (an unreported service, a leaked key). @public
+ */
+export interface ReconciliationGapRuleParams {
+  days: number;
+  /** In percent of the provider's cost; null takes the configured tolerance. */
+  tolerancePercent: number | null;
+}
+
 /** @public */
 export interface AlertRuleParamsByType {
   key_expiring: KeyExpiringRuleParams;
@@ -201,6 +217,7 @@ export interface AlertRuleParamsByType {
   key_error: KeyErrorRuleParams;
   budget_runway: BudgetRunwayRuleParams;
   rollup_failed: RollupFailedRuleParams;
+  reconciliation_gap: ReconciliationGapRuleParams;
 }
 
 /**

@@ -22,6 +22,11 @@ import {
   type FailedHoursReader,
   rollupFailedConditions,
 } from './conditions/rollupFailed';
+import {
+  type ReconciliationReader,
+  reconciliationGapConditions,
+  reconciliationWindow,
+} from './conditions/reconciliationGap';
 import type {
   AccountFact,
   AccountReader,
@@ -60,6 +65,8 @@ export interface AlertEvaluatorOptions {
   projects: ProjectOwners;
   /** Hours the rollup could not roll; without it rollup alerts are not evaluated. */
   rollups?: FailedHoursReader;
+  /** Provider against recorded cost; without it reconciliation gaps are not evaluated. */
+  reconciliation?: ReconciliationReader;
   delivery: AlertDeliverer;
   logger: LoggerService;
   clock?: () => number;
@@ -193,6 +200,23 @@ export class AlertEvaluator {
           ),
       },
     ];
+
+    const reconciliation = this.options.reconciliation;
+    if (reconciliation) {
+      batches.push({
+        types: ['reconciliation_gap'],
+        find: async () => {
+          const window = reconciliationWindow(context);
+          return reconciliationGapConditions(
+            window.accountIds.length > 0
+              ? await reconciliation.dayAmounts(window)
+              : [],
+            reconciliation.tolerancePercent,
+            context,
+          );
+        },
+      });
+    }
 
     const changes: AlertChanges = { opened: [], resolved: [] };
     for (const batch of batches) {

@@ -45,6 +45,10 @@ export const DEFAULT_ALERT_RULES: {
   },
   budget_runway: { severity: 'warning', params: { days: 7 } },
   rollup_failed: { severity: 'error', params: {} },
+  reconciliation_gap: {
+    severity: 'warning',
+    params: { days: 3, tolerancePercent: null },
+  },
 };
 
 /** The rule in force for a type when none is saved. */

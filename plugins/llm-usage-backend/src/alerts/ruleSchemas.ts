@@ -79,6 +79,12 @@ export const ruleParamSchemas: {
     .strict(),
   budget_runway: z.object({ days }).strict(),
   rollup_failed: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  reconciliation_gap: z
+    .object({
+      days: z.number().int().min(1).max(30),
+      tolerancePercent: z.number().min(0).max(1000).nullable(),
+    })
+    .strict(),
 };
 
 const ruleInputBase = {
@@ -133,6 +139,13 @@ export const alertRuleInputSchema: z.ZodType<AlertRuleInput> = z
         params: ruleParamSchemas.rollup_failed,
       })
       .strict(),
+    z
+      .object({
+        type: z.literal('reconciliation_gap'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.reconciliation_gap,
+      })
+      .strict(),
   ])
   .superRefine((rule, ctx) => {
     // The rollup belongs to no account, key, project or budget.
@@ -141,6 +154,19 @@ export const alertRuleInputSchema: z.ZodType<AlertRuleInput> = z
         code: z.ZodIssueCode.custom,
         path: ['scope'],
         message: 'must be global for rollup_failed rules',
+      });
+      return;
+    }
+    // Reconciliation compares whole accounts' days.
+    if (
+      rule.type === 'reconciliation_gap' &&
+      rule.scope !== 'global' &&
+      rule.scope !== 'account'
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['scope'],
+        message: 'must be global or account for reconciliation_gap rules',
       });
       return;
     }

@@ -92,6 +92,16 @@ export function describeAlert(
       });
       return p.error ? `${text} (${p.error})` : text;
     }
+    case 'reconciliation_gap':
+      return tr.fill(m.reconciliationGap, {
+        name,
+        days: days(p.days),
+        from: tr.day(Date.parse(`${p.from}T00:00:00Z`)),
+        to: tr.day(Date.parse(`${p.to}T00:00:00Z`)),
+        tolerance: tr.percent(Number(p.tolerancePercent) / 100),
+        providerCost: money(p.providerCost),
+        recordedCost: money(p.recordedCost),
+      });
     default:
       return tr.fill(m.other, { name, type: alert.type });
   }

@@ -282,12 +282,14 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
         recordedCost: '10',
         difference: '0.5',
         differencePercent: 4.76,
+        overTolerance: false,
       },
     ]);
+    expect(response.body.tolerancePercent).toBe(5);
     const other = await request(server)
       .get('/api/llm-usage/reconciliation?from=2026-11-18&to=2026-11-18')
       .set('Authorization', as(OTHER));
-    expect(other.body).toEqual({ items: [], totals: [] });
+    expect(other.body).toEqual({ tolerancePercent: 5, items: [], totals: [] });
     const named = await request(server)
       .get('/api/llm-usage/reconciliation?accountId=cfg-fake')
       .set('Authorization', as(OTHER));
@@ -298,5 +300,72 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
       )
       .set('Authorization', as(OWNER));
     expect(ownAccount.body.items).toHaveLength(1);
+
+    // The day's keys: the one key, matched by both of its ids.
+    const keys = await request(server)
+      .get(
+        '/api/llm-usage/reconciliation/keys?accountId=cfg-fake&date=2026-11-18',
+      )
+      .set('Authorization', as(OWNER));
+    expect(keys.status).toBe(200);
+    expect(keys.body.items).toEqual([
+      {
+        keyId: 'key-1',
+        keyName: 'k',
+        providerKeyId: 'pk-1',
+        currency: 'USD',
+        providerCost: '10.5',
+        recordedCost: '10',
+        difference: '0.5',
+        differencePercent: 4.76,
+        overTolerance: false,
+      },
+    ]);
+    const othersKeys = await request(server)
+      .get(
+        '/api/llm-usage/reconciliation/keys?accountId=cfg-fake&date=2026-11-18',
+      )
+      .set('Authorization', as(OTHER));
+    expect(othersKeys.status).toBe(404);
+    const noDate = await request(server)
+      .get('/api/llm-usage/reconciliation/keys?accountId=cfg-fake')
+      .set('Authorization', as(OWNER));
+    expect(noDate.status).toBe(400);
+    expect(noDate.body.error.message).toMatch(/date/);
+
+    // The export: the same day row, headed in the reader's language.
+    const csv = await request(server)
+      .get(
+        '/api/llm-usage/reconciliation/export?from=2026-11-18&to=2026-11-18&format=csv',
+      )
+      .set('Authorization', as(OWNER));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1].split(',')).toEqual([
+      'cfg-fake',
+      expect.any(String),
+      'fake',
+      '2026-11-18',
+      'USD',
+      '10.5',
+      '10',
+      '0.5',
+      '4.76',
+      'false',
+    ]);
+    const othersExport = await request(server)
+      .get('/api/llm-usage/reconciliation/export?accountId=cfg-fake')
+      .set('Authorization', as(OTHER));
+    expect(othersExport.status).toBe(404);
+    const exported = await knex('llm_usage_audit_events').where({
+      action: 'reconciliation.export',
+      actor_ref: OWNER,
+    });
+    expect(exported).toHaveLength(1);
   });
 });

@@ -1,8 +1,13 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   type ListProviderAccountsResponse,
   type ListProvidersResponse,
+  type ReconciliationKeysResponse,
+  type ReconciliationResponse,
   type SyncNowResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
@@ -16,7 +21,11 @@ import {
   parseBody,
 } from '../accounts/accountSchemas';
 import type { AuditLog } from '../audit/AuditLog';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { DAY_MS } from '../database/tables';
+import { EXPORT_FORMATS, streamTableExport } from '../export/tableExport';
+import { rangeLabel } from '../export/usageExports';
+import { reconciliationExportColumns } from '../reconciliation/reconciliationExport';
 import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
 import { rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
@@ -37,6 +46,10 @@ export interface AccountsRouterOptions {
   reconciliation: Reconciliation;
   authorizer: LlmUsageAuthorizer;
   audit: AuditLog;
+  /** The requester's language, for the export's header row. */
+  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
+  /** Told about an export that failed after its download started. */
+  logger?: LoggerService;
 }
 
 const reconciliationQuerySchema = z
@@ -48,6 +61,23 @@ const reconciliationQuerySchema = z
   .strict()
   // Days are inclusive here: from = to is one day.
   .superRefine(rangeInOrder({ allowEqual: true }));
+
+const reconciliationExportQuerySchema = z
+  .object({
+    accountId: z.string().max(64).optional(),
+    from: dateOrDateTime.optional(),
+    to: dateOrDateTime.optional(),
+    format: z.enum(EXPORT_FORMATS).default('csv'),
+  })
+  .strict()
+  .superRefine(rangeInOrder({ allowEqual: true }));
+
+const reconciliationKeysQuerySchema = z
+  .object({
+    accountId: z.string().min(1).max(64),
+    date: dateOrDateTime,
+  })
+  .strict();
 
 /** Providers, accounts (credentials write-only), sync now and reconciliation. */
 export async function createAccountsRouter(
@@ -132,9 +162,12 @@ export async function createAccountsRouter(
     res.json(body);
   });
 
-  router.get('/reconciliation', async (req, res) => {
+  /** The accounts and days a reconciliation request covers. */
+  const reconciliationScope = async (
+    req: express.Request,
+    query: { accountId?: string; from?: number; to?: number },
+  ) => {
     const credentials = await credentialsOf(req);
-    const query = parseQuery(reconciliationQuerySchema, req.query);
     const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
     const toDay = Math.floor((query.to ?? today) / DAY_MS) * DAY_MS;
     const fromDay =
@@ -145,13 +178,70 @@ export async function createAccountsRouter(
     if (query.accountId && !visible.includes(query.accountId)) {
       throw new NotFoundError(`No provider account '${query.accountId}'`);
     }
-    res.json(
-      await options.reconciliation.report({
-        accountIds: query.accountId ? [query.accountId] : visible,
-        fromDay: Math.min(fromDay, toDay),
-        toDay,
-      }),
+    return {
+      credentials,
+      accountIds: query.accountId ? [query.accountId] : visible,
+      fromDay: Math.min(fromDay, toDay),
+      toDay,
+    };
+  };
+
+  router.get('/reconciliation', async (req, res) => {
+    const query = parseQuery(reconciliationQuerySchema, req.query);
+    const { accountIds, fromDay, toDay } = await reconciliationScope(
+      req,
+      query,
     );
+    const body: ReconciliationResponse = await options.reconciliation.report({
+      accountIds,
+      fromDay,
+      toDay,
+    });
+    res.json(body);
+  });
+
+  router.get('/reconciliation/keys', async (req, res) => {
+    const query = parseQuery(reconciliationKeysQuerySchema, req.query);
+    const { accountIds, toDay } = await reconciliationScope(req, {
+      accountId: query.accountId,
+      to: query.date,
+    });
+    const body: ReconciliationKeysResponse = await options.reconciliation.keys({
+      accountId: accountIds[0],
+      day: toDay,
+    });
+    res.json(body);
+  });
+
+  router.get('/reconciliation/export', async (req, res) => {
+    const { format, ...query } = parseQuery(
+      reconciliationExportQuerySchema,
+      req.query,
+    );
+    const { credentials, ...scope } = await reconciliationScope(req, query);
+    const report = await options.reconciliation.report(scope);
+    // Recorded before the first byte: a download cut short was still taken.
+    await options.audit.record({
+      actor: credentials,
+      action: 'reconciliation.export',
+      targetType: 'export',
+      targetId: 'reconciliation',
+      after: { format, ...query },
+      request: req,
+      severityLevel: 'low',
+    });
+    await streamTableExport(res, {
+      format,
+      filename: `llm-usage-reconciliation_${rangeLabel({
+        from: scope.fromDay,
+        to: scope.toDay,
+      })}`,
+      sheetName: 'Reconciliation',
+      columns: reconciliationExportColumns(report),
+      rows: report.items,
+      reader: await options.languages.translatorForCaller(credentials),
+      logger: options.logger,
+    });
   });
 
   return router;

@@ -312,6 +312,11 @@ const EXAMPLES: Record<string, Example> = {
     action: 'usage.export',
     target: () => 'alpha',
   },
+  'GET /reconciliation/export': {
+    send: api => api.get('/reconciliation/export?format=xlsx'),
+    action: 'reconciliation.export',
+    target: () => 'reconciliation',
+  },
   'GET /audit-events/export': {
     send: api => api.get('/audit-events/export?format=csv'),
     action: 'audit.export',

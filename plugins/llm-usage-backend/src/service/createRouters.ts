@@ -151,6 +151,8 @@ export async function createRouters(
       reconciliation: s.reconciliation,
       authorizer: s.authorizer,
       audit: s.audit,
+      languages: s.recipientLanguages,
+      logger,
     }),
     await createSyncRunsRouter({
       httpAuth,

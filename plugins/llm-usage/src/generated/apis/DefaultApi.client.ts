@@ -418,6 +418,20 @@ export type GetReconciliation = {
 /**
  * @public
  */
+export type GetReconciliationKeys = {
+  query: operations['getReconciliationKeys']['parameters']['query'];
+};
+
+/**
+ * @public
+ */
+export type ExportReconciliation = {
+  query?: operations['exportReconciliation']['parameters']['query'];
+};
+
+/**
+ * @public
+ */
 export type ListBudgets = {
   query?: operations['listBudgets']['parameters']['query'];
 };
@@ -1982,6 +1996,58 @@ export class DefaultApiClient {
       'accountId',
       'from',
       'to',
+    ])}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The keys behind one UTC day of one account, provider against recorded cost.
+   * `GET /reconciliation/keys`
+   */
+  public async getReconciliationKeys(
+    request: GetReconciliationKeys,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getReconciliationKeys']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/reconciliation/keys${queryString(request.query, [
+      'accountId',
+      'date',
+    ])}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The reconciliation per account and day as CSV or XLSX.
+   * `GET /reconciliation/export`
+   */
+  public async exportReconciliation(
+    request: ExportReconciliation = {},
+    options?: RequestOptions,
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/reconciliation/export${queryString(request.query, [
+      'accountId',
+      'from',
+      'to',
+      'format',
     ])}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'GET',

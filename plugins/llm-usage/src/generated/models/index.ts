@@ -722,6 +722,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reconciliation/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The reconciliation per account and day as CSV or XLSX. */
+    get: operations['exportReconciliation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reconciliation/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The keys behind one UTC day of one account, provider against recorded cost. */
+    get: operations['getReconciliationKeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sync-runs': {
     parameters: {
       query?: never;
@@ -997,6 +1031,7 @@ export interface components {
        *     - key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`
        *     - budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`
        *     - rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)
+       *     - reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days), `providerCost`, `recordedCost`, `difference` (decimal strings, summed over those days), `differencePercent` (null without provider cost), `tolerancePercent`
        */
       params: {
         [key: string]: string | number | null;
@@ -1097,6 +1132,19 @@ export interface components {
           type: 'rollup_failed';
           updatedAt: string | null;
           updatedBy: string | null;
+        }
+      | {
+          enabled: boolean;
+          id: string | null;
+          params: components['schemas']['ReconciliationGapRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          /** @description The account, key, project or budget id; null for the global scope. */
+          scopeId: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'reconciliation_gap';
+          updatedAt: string | null;
+          updatedBy: string | null;
         };
     /** @description `PUT /alert-rules` body: creates or replaces the rule of a type and scope. */
     AlertRuleInput:
@@ -1153,6 +1201,15 @@ export interface components {
           severity: components['schemas']['AlertSeverity'];
           /** @constant */
           type: 'rollup_failed';
+        }
+      | {
+          enabled: boolean;
+          params: components['schemas']['ReconciliationGapRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          scopeId?: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'reconciliation_gap';
         };
     /** @description `GET /alert-rules`: every global rule (saved or default) and every override. */
     AlertRuleListResponse: {
@@ -1164,6 +1221,7 @@ export interface components {
       key_error: components['schemas']['KeyErrorRuleParams'];
       key_expiring: components['schemas']['KeyExpiringRuleParams'];
       low_balance: components['schemas']['LowBalanceRuleParams'];
+      reconciliation_gap: components['schemas']['ReconciliationGapRuleParams'];
       rollup_failed: components['schemas']['RollupFailedRuleParams'];
     };
     /** @enum {string} */
@@ -1181,7 +1239,8 @@ export interface components {
       | 'high_usage'
       | 'key_error'
       | 'budget_runway'
-      | 'rollup_failed';
+      | 'rollup_failed'
+      | 'reconciliation_gap';
     /** @description `GET /alerts/unread-count`: open alerts the caller has not read. */
     AlertUnreadCountResponse: {
       bySeverity: {
@@ -1989,15 +2048,39 @@ export interface components {
       entityRef?: string;
       generatedAt: string;
     };
+    /** @description Fires when an account's provider-reported and recorded cost differ by more than the tolerance on each of the last `days` complete UTC days (an unreported service, a leaked key). */
+    ReconciliationGapRuleParams: {
+      days: number;
+      /** @description In percent of the provider's cost; null takes the configured tolerance. */
+      tolerancePercent: number | null;
+    };
+    /** @description One key of one account on one day in one currency. Provider usage that the provider does not split by key has neither `keyId` nor `providerKeyId`; usage of a key missing from the inventory has only `providerKeyId`. */
+    ReconciliationKeyRow: {
+      currency: string;
+      difference: string;
+      differencePercent: number | null;
+      /** @description The inventory id, when the key is in the inventory. */
+      keyId: string | null;
+      keyName: string | null;
+      overTolerance: boolean;
+      providerCost: string;
+      providerKeyId: string | null;
+      recordedCost: string;
+    };
+    /** @description `GET /reconciliation/keys`: the keys behind one day of one account. */
+    ReconciliationKeysResponse: {
+      accountId: string;
+      /** @description UTC day, `YYYY-MM-DD`. */
+      date: string;
+      items: components['schemas']['ReconciliationKeyRow'][];
+      tolerancePercent: number;
+    };
     ReconciliationResponse: {
       items: components['schemas']['ReconciliationRow'][];
+      /** @description The configured tolerance, in percent, rows are flagged against. */
+      tolerancePercent: number;
       /** @description Sums over the range per account and currency. */
-      totals: {
-        accountId: string;
-        difference: components['schemas']['CostAmount'];
-        providerCost: components['schemas']['CostAmount'];
-        recordedCost: components['schemas']['CostAmount'];
-      }[];
+      totals: components['schemas']['ReconciliationTotal'][];
     };
     /** @description One day of one account in one currency: what the provider billed against what the ingested calls for the same keys cost. */
     ReconciliationRow: {
@@ -2009,8 +2092,24 @@ export interface components {
       difference: string;
       /** @description Difference relative to the provider's cost, in percent; null when it is 0. */
       differencePercent: number | null;
+      /** @description The difference is beyond the tolerance: its percentage's absolute value exceeds it, or the provider reports nothing while calls cost something. */
+      overTolerance: boolean;
       providerCost: string;
       recordedCost: string;
+    };
+    /** @description The sums of one account in one currency over the whole range. */
+    ReconciliationTotal: {
+      accountId: string;
+      accountName: string;
+      /** @description Days of the range whose own difference is beyond the tolerance. */
+      daysOverTolerance: number;
+      difference: components['schemas']['CostAmount'];
+      /** @description Over the range, relative to the provider's cost; null when it is 0. */
+      differencePercent: number | null;
+      overTolerance: boolean;
+      provider: string;
+      providerCost: components['schemas']['CostAmount'];
+      recordedCost: components['schemas']['CostAmount'];
     };
     /** @description `POST /keys`: register a key by hand. */
     RegisterKeyRequest: {
@@ -3868,6 +3967,65 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReconciliationResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      404: components['responses']['Error404'];
+    };
+  };
+  exportReconciliation: {
+    parameters: {
+      query?: {
+        accountId?: string;
+        /** @description csv when absent. */
+        format?: components['parameters']['format'];
+        /** @description YYYY-MM-DD or ISO 8601 date-time, inclusive. */
+        from?: string;
+        /** @description YYYY-MM-DD or ISO 8601 date-time, inclusive. */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, streamed, named by Content-Disposition. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      404: components['responses']['Error404'];
+    };
+  };
+  getReconciliationKeys: {
+    parameters: {
+      query: {
+        accountId: string;
+        /** @description The UTC day, YYYY-MM-DD (a date-time counts as its UTC day). */
+        date: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReconciliationKeysResponse'];
         };
       };
       400: components['responses']['Error400'];

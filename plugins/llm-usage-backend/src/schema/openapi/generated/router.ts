@@ -304,7 +304,7 @@ export const spec = {
               type: ['string', 'number', 'null'],
             },
             description:
-              'Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`\n- rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)',
+              'Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`\n- rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)\n- reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days), `providerCost`, `recordedCost`, `difference` (decimal strings, summed over those days), `differencePercent` (null without provider cost), `tolerancePercent`',
             type: 'object',
           },
           read: {
@@ -648,6 +648,52 @@ export const spec = {
             ],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              id: {
+                type: ['string', 'null'],
+              },
+              params: {
+                $ref: '#/components/schemas/ReconciliationGapRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                description:
+                  'The account, key, project or budget id; null for the global scope.',
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'reconciliation_gap',
+                type: 'string',
+              },
+              updatedAt: {
+                type: ['string', 'null'],
+              },
+              updatedBy: {
+                type: ['string', 'null'],
+              },
+            },
+            required: [
+              'id',
+              'type',
+              'scope',
+              'scopeId',
+              'enabled',
+              'severity',
+              'params',
+              'updatedAt',
+              'updatedBy',
+            ],
+            type: 'object',
+          },
         ],
         description:
           'A rule as it applies: the built-in default (`id` null) until someone saves one for that type and scope.',
@@ -804,6 +850,31 @@ export const spec = {
             required: ['type', 'scope', 'enabled', 'severity', 'params'],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              params: {
+                $ref: '#/components/schemas/ReconciliationGapRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'reconciliation_gap',
+                type: 'string',
+              },
+            },
+            required: ['type', 'scope', 'enabled', 'severity', 'params'],
+            type: 'object',
+          },
         ],
         description:
           '`PUT /alert-rules` body: creates or replaces the rule of a type and scope.',
@@ -839,6 +910,9 @@ export const spec = {
           low_balance: {
             $ref: '#/components/schemas/LowBalanceRuleParams',
           },
+          reconciliation_gap: {
+            $ref: '#/components/schemas/ReconciliationGapRuleParams',
+          },
           rollup_failed: {
             $ref: '#/components/schemas/RollupFailedRuleParams',
           },
@@ -850,6 +924,7 @@ export const spec = {
           'key_error',
           'budget_runway',
           'rollup_failed',
+          'reconciliation_gap',
         ],
         type: 'object',
       },
@@ -877,6 +952,7 @@ export const spec = {
           'key_error',
           'budget_runway',
           'rollup_failed',
+          'reconciliation_gap',
         ],
         type: 'string',
       },
@@ -3244,6 +3320,97 @@ export const spec = {
         required: ['generatedAt', 'budgets', 'balances'],
         type: 'object',
       },
+      ReconciliationGapRuleParams: {
+        additionalProperties: false,
+        description:
+          "Fires when an account's provider-reported and recorded cost differ by more than the tolerance on each of the last `days` complete UTC days (an unreported service, a leaked key).",
+        properties: {
+          days: {
+            maximum: 30,
+            minimum: 1,
+            type: 'integer',
+          },
+          tolerancePercent: {
+            description:
+              "In percent of the provider's cost; null takes the configured tolerance.",
+            maximum: 1000,
+            minimum: 0,
+            type: ['number', 'null'],
+          },
+        },
+        required: ['days', 'tolerancePercent'],
+        type: 'object',
+      },
+      ReconciliationKeyRow: {
+        description:
+          'One key of one account on one day in one currency. Provider usage that the provider does not split by key has neither `keyId` nor `providerKeyId`; usage of a key missing from the inventory has only `providerKeyId`.',
+        properties: {
+          currency: {
+            type: 'string',
+          },
+          difference: {
+            type: 'string',
+          },
+          differencePercent: {
+            type: ['number', 'null'],
+          },
+          keyId: {
+            description: 'The inventory id, when the key is in the inventory.',
+            type: ['string', 'null'],
+          },
+          keyName: {
+            type: ['string', 'null'],
+          },
+          overTolerance: {
+            type: 'boolean',
+          },
+          providerCost: {
+            type: 'string',
+          },
+          providerKeyId: {
+            type: ['string', 'null'],
+          },
+          recordedCost: {
+            type: 'string',
+          },
+        },
+        required: [
+          'keyId',
+          'keyName',
+          'providerKeyId',
+          'currency',
+          'providerCost',
+          'recordedCost',
+          'difference',
+          'differencePercent',
+          'overTolerance',
+        ],
+        type: 'object',
+      },
+      ReconciliationKeysResponse: {
+        description:
+          '`GET /reconciliation/keys`: the keys behind one day of one account.',
+        properties: {
+          accountId: {
+            type: 'string',
+          },
+          date: {
+            description: 'UTC day, `YYYY-MM-DD`.',
+            type: 'string',
+          },
+          items: {
+            items: {
+              $ref: '#/components/schemas/ReconciliationKeyRow',
+            },
+            type: 'array',
+          },
+          tolerancePercent: {
+            type: 'number',
+          },
+        },
+        required: ['accountId', 'date', 'tolerancePercent', 'items'],
+        type: 'object',
+      },
       ReconciliationResponse: {
         properties: {
           items: {
@@ -3252,35 +3419,69 @@ export const spec = {
             },
             type: 'array',
           },
+          tolerancePercent: {
+            description:
+              'The configured tolerance, in percent, rows are flagged against.',
+            type: 'number',
+          },
           totals: {
             description: 'Sums over the range per account and currency.',
             items: {
-              properties: {
-                accountId: {
-                  type: 'string',
-                },
-                difference: {
-                  $ref: '#/components/schemas/CostAmount',
-                },
-                providerCost: {
-                  $ref: '#/components/schemas/CostAmount',
-                },
-                recordedCost: {
-                  $ref: '#/components/schemas/CostAmount',
-                },
-              },
-              required: [
-                'accountId',
-                'providerCost',
-                'recordedCost',
-                'difference',
-              ],
-              type: 'object',
+              $ref: '#/components/schemas/ReconciliationTotal',
             },
             type: 'array',
           },
         },
-        required: ['items', 'totals'],
+        required: ['tolerancePercent', 'items', 'totals'],
+        type: 'object',
+      },
+      ReconciliationTotal: {
+        description:
+          'The sums of one account in one currency over the whole range.',
+        properties: {
+          accountId: {
+            type: 'string',
+          },
+          accountName: {
+            type: 'string',
+          },
+          daysOverTolerance: {
+            description:
+              'Days of the range whose own difference is beyond the tolerance.',
+            type: 'number',
+          },
+          difference: {
+            $ref: '#/components/schemas/CostAmount',
+          },
+          differencePercent: {
+            description:
+              "Over the range, relative to the provider's cost; null when it is 0.",
+            type: ['number', 'null'],
+          },
+          overTolerance: {
+            type: 'boolean',
+          },
+          provider: {
+            type: 'string',
+          },
+          providerCost: {
+            $ref: '#/components/schemas/CostAmount',
+          },
+          recordedCost: {
+            $ref: '#/components/schemas/CostAmount',
+          },
+        },
+        required: [
+          'accountId',
+          'accountName',
+          'provider',
+          'providerCost',
+          'recordedCost',
+          'difference',
+          'differencePercent',
+          'overTolerance',
+          'daysOverTolerance',
+        ],
         type: 'object',
       },
       ReconciliationRow: {
@@ -3306,6 +3507,11 @@ export const spec = {
               "Difference relative to the provider's cost, in percent; null when it is 0.",
             type: ['number', 'null'],
           },
+          overTolerance: {
+            description:
+              "The difference is beyond the tolerance: its percentage's absolute value exceeds it, or the provider reports nothing while calls cost something.",
+            type: 'boolean',
+          },
           providerCost: {
             type: 'string',
           },
@@ -3321,6 +3527,7 @@ export const spec = {
           'recordedCost',
           'difference',
           'differencePercent',
+          'overTolerance',
         ],
         type: 'object',
       },
@@ -6953,6 +7160,129 @@ export const spec = {
                   $ref: '#/components/schemas/ReconciliationResponse',
                 },
               },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/reconciliation/keys': {
+      get: {
+        operationId: 'getReconciliationKeys',
+        tags: ['Accounts'],
+        summary:
+          'The keys behind one UTC day of one account, provider against recorded cost.',
+        parameters: [
+          {
+            name: 'accountId',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'date',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description:
+              'The UTC day, YYYY-MM-DD (a date-time counts as its UTC day).',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReconciliationKeysResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/reconciliation/export': {
+      get: {
+        operationId: 'exportReconciliation',
+        tags: ['Exports'],
+        summary: 'The reconciliation per account and day as CSV or XLSX.',
+        parameters: [
+          {
+            name: 'accountId',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description: 'YYYY-MM-DD or ISO 8601 date-time, inclusive.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description: 'YYYY-MM-DD or ISO 8601 date-time, inclusive.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/format',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The file, streamed, named by Content-Disposition.',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
+                {
+                  schema: {
+                    type: 'string',
+                    format: 'binary',
+                  },
+                },
             },
           },
           '400': {
