@@ -207,6 +207,14 @@ export const llmUsageTranslationRef = createTranslationRef({
         project: 'Project {{ref}}',
         account: 'Account {{ref}}',
       },
+      // What a budget's "used" counts, so it is not mistaken for another
+      // page's figure of the same team in another scope.
+      counts: {
+        user: "Counts this person's recorded calls",
+        group: "Counts recorded calls to the team's projects",
+        project: 'Counts recorded calls to this project',
+        account: "Counts the account's spend as the provider reports it",
+      },
       usedOfTotal: '{{used}} of {{total}} used',
       remaining: '{{amount}} left',
       overBy: 'Over budget by {{amount}}',
@@ -561,7 +569,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         balanceCaption_one: '{{count}} account',
         balanceCaption_other: '{{count}} accounts',
         monthSpend: 'Spend this month',
-        monthSpendCaption: 'From reported calls, per currency',
+        monthSpendCaption: 'Recorded calls you can see, per currency',
       },
       columns: {
         provider: 'Provider',
@@ -867,7 +875,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         cardKeys: 'Keys',
         cardExpiring: 'Expiring within 7 days',
         cardCost: 'Cost, last 30 days',
-        cardMonthCost: 'Key spend this month',
+        cardMonthCost:
+          "Spend of the team's keys this month, as providers report it",
         notAvailableTitle: 'No LLM usage for this entity',
         notAvailableDescription:
           'Add the {{annotation}} annotation with the project id(s) this service reports its calls under.',

@@ -154,6 +154,12 @@ const de = createTranslationMessages({
     'quotaViews.target.group': 'Gruppe {{ref}}',
     'quotaViews.target.project': 'Projekt {{ref}}',
     'quotaViews.target.account': 'Konto {{ref}}',
+    'quotaViews.counts.user': 'Zählt die erfassten Aufrufe dieser Person',
+    'quotaViews.counts.group':
+      'Zählt erfasste Aufrufe an die Projekte des Teams',
+    'quotaViews.counts.project': 'Zählt erfasste Aufrufe an dieses Projekt',
+    'quotaViews.counts.account':
+      'Zählt die Ausgaben des Kontos, wie der Anbieter sie meldet',
     'quotaViews.usedOfTotal': '{{used}} von {{total}} verbraucht',
     'quotaViews.remaining': '{{amount}} übrig',
     'quotaViews.overBy': 'Budget um {{amount}} überschritten',
@@ -470,7 +476,7 @@ const de = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': '{{count}} Konten',
     'keyWorkspace.summary.monthSpend': 'Ausgaben diesen Monat',
     'keyWorkspace.summary.monthSpendCaption':
-      'Aus gemeldeten Aufrufen, je Währung',
+      'Erfasste Aufrufe, die Sie sehen können, je Währung',
     'keyWorkspace.columns.provider': 'Anbieter',
     'keyWorkspace.columns.account': 'Konto',
     'keyWorkspace.columns.name': 'Bezeichnung',
@@ -748,7 +754,8 @@ const de = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Schlüssel',
     'keyWorkspace.entity.cardExpiring': 'Laufen in 7 Tagen ab',
     'keyWorkspace.entity.cardCost': 'Kosten, letzte 30 Tage',
-    'keyWorkspace.entity.cardMonthCost': 'Schlüsselausgaben diesen Monat',
+    'keyWorkspace.entity.cardMonthCost':
+      'Ausgaben der Team-Schlüssel diesen Monat, laut Anbietern',
     'keyWorkspace.entity.notAvailableTitle':
       'Keine LLM-Nutzung für diese Entität',
     'keyWorkspace.entity.notAvailableDescription':

@@ -155,6 +155,13 @@ const es = createTranslationMessages({
     'quotaViews.target.group': 'Equipo {{ref}}',
     'quotaViews.target.project': 'Proyecto {{ref}}',
     'quotaViews.target.account': 'Cuenta {{ref}}',
+    'quotaViews.counts.user': 'Cuenta las llamadas registradas de esta persona',
+    'quotaViews.counts.group':
+      'Cuenta las llamadas registradas a los proyectos del equipo',
+    'quotaViews.counts.project':
+      'Cuenta las llamadas registradas a este proyecto',
+    'quotaViews.counts.account':
+      'Cuenta el gasto de la cuenta según lo informa el proveedor',
     'quotaViews.usedOfTotal': '{{used}} de {{total}} usados',
     'quotaViews.remaining': 'Quedan {{amount}}',
     'quotaViews.overBy': 'Presupuesto superado en {{amount}}',
@@ -473,7 +480,7 @@ const es = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': '{{count}} cuentas',
     'keyWorkspace.summary.monthSpend': 'Gasto de este mes',
     'keyWorkspace.summary.monthSpendCaption':
-      'Según las llamadas informadas, por moneda',
+      'Llamadas registradas que usted puede ver, por moneda',
     'keyWorkspace.columns.provider': 'Proveedor',
     'keyWorkspace.columns.account': 'Cuenta',
     'keyWorkspace.columns.name': 'Nombre',
@@ -747,7 +754,8 @@ const es = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Claves',
     'keyWorkspace.entity.cardExpiring': 'Caducan en 7 días',
     'keyWorkspace.entity.cardCost': 'Costo, últimos 30 días',
-    'keyWorkspace.entity.cardMonthCost': 'Gasto de claves este mes',
+    'keyWorkspace.entity.cardMonthCost':
+      'Gasto de las claves del equipo este mes, según los proveedores',
     'keyWorkspace.entity.notAvailableTitle':
       'No hay uso de LLM para esta entidad',
     'keyWorkspace.entity.notAvailableDescription':

@@ -155,6 +155,12 @@ const fr = createTranslationMessages({
     'quotaViews.target.group': 'Équipe {{ref}}',
     'quotaViews.target.project': 'Projet {{ref}}',
     'quotaViews.target.account': 'Compte {{ref}}',
+    'quotaViews.counts.user': 'Compte les appels enregistrés de cette personne',
+    'quotaViews.counts.group':
+      'Compte les appels enregistrés vers les projets de l’équipe',
+    'quotaViews.counts.project': 'Compte les appels enregistrés vers ce projet',
+    'quotaViews.counts.account':
+      'Compte les dépenses du compte telles que le fournisseur les déclare',
     'quotaViews.usedOfTotal': '{{used}} utilisés sur {{total}}',
     'quotaViews.remaining': '{{amount}} restants',
     'quotaViews.overBy': 'Budget dépassé de {{amount}}',
@@ -474,7 +480,7 @@ const fr = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': '{{count}} comptes',
     'keyWorkspace.summary.monthSpend': 'Dépenses ce mois-ci',
     'keyWorkspace.summary.monthSpendCaption':
-      'D’après les appels signalés, par devise',
+      'Appels enregistrés que vous pouvez voir, par devise',
     'keyWorkspace.columns.provider': 'Fournisseur',
     'keyWorkspace.columns.account': 'Compte',
     'keyWorkspace.columns.name': 'Nom',
@@ -755,7 +761,8 @@ const fr = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Clés',
     'keyWorkspace.entity.cardExpiring': 'Expirent sous 7 jours',
     'keyWorkspace.entity.cardCost': 'Coût, 30 derniers jours',
-    'keyWorkspace.entity.cardMonthCost': 'Dépenses des clés ce mois-ci',
+    'keyWorkspace.entity.cardMonthCost':
+      'Dépenses des clés de l’équipe ce mois-ci, selon les fournisseurs',
     'keyWorkspace.entity.notAvailableTitle':
       'Aucune utilisation de LLM pour cette entité',
     'keyWorkspace.entity.notAvailableDescription':

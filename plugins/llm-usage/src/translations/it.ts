@@ -155,6 +155,13 @@ const it = createTranslationMessages({
     'quotaViews.target.group': 'Gruppo {{ref}}',
     'quotaViews.target.project': 'Progetto {{ref}}',
     'quotaViews.target.account': 'Account fornitore {{ref}}',
+    'quotaViews.counts.user': 'Conta le chiamate registrate di questa persona',
+    'quotaViews.counts.group':
+      'Conta le chiamate registrate ai progetti del team',
+    'quotaViews.counts.project':
+      'Conta le chiamate registrate a questo progetto',
+    'quotaViews.counts.account':
+      'Conta la spesa dell’account come la riporta il fornitore',
     'quotaViews.usedOfTotal': '{{used}} usati su {{total}}',
     'quotaViews.remaining': '{{amount}} rimanenti',
     'quotaViews.overBy': 'Budget superato di {{amount}}',
@@ -468,7 +475,7 @@ const it = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': '{{count}} account fornitore',
     'keyWorkspace.summary.monthSpend': 'Spesa di questo mese',
     'keyWorkspace.summary.monthSpendCaption':
-      'Dalle chiamate segnalate, per valuta',
+      'Chiamate registrate che puoi vedere, per valuta',
     'keyWorkspace.columns.provider': 'Fornitore',
     'keyWorkspace.columns.account': 'Account fornitore',
     'keyWorkspace.columns.name': 'Nome',
@@ -745,7 +752,8 @@ const it = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Chiavi',
     'keyWorkspace.entity.cardExpiring': 'In scadenza entro 7 giorni',
     'keyWorkspace.entity.cardCost': 'Costo, ultimi 30 giorni',
-    'keyWorkspace.entity.cardMonthCost': 'Spesa delle chiavi questo mese',
+    'keyWorkspace.entity.cardMonthCost':
+      'Spesa delle chiavi del team questo mese, secondo i fornitori',
     'keyWorkspace.entity.notAvailableTitle':
       'Nessun utilizzo LLM per questa entità',
     'keyWorkspace.entity.notAvailableDescription':

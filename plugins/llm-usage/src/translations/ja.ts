@@ -155,6 +155,11 @@ const ja = createTranslationMessages({
     'quotaViews.target.group': 'チーム {{ref}}',
     'quotaViews.target.project': 'プロジェクト {{ref}}',
     'quotaViews.target.account': 'アカウント {{ref}}',
+    'quotaViews.counts.user': 'この人の記録された呼び出しを集計',
+    'quotaViews.counts.group':
+      'チームのプロジェクトへの記録された呼び出しを集計',
+    'quotaViews.counts.project': 'このプロジェクトへの記録された呼び出しを集計',
+    'quotaViews.counts.account': 'プロバイダーが報告するアカウントの支出を集計',
     'quotaViews.usedOfTotal': '{{total}} のうち {{used}} を使用',
     'quotaViews.remaining': '残り {{amount}}',
     'quotaViews.overBy': '予算を {{amount}} 超過',
@@ -462,7 +467,8 @@ const ja = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_one': '{{count}} アカウント',
     'keyWorkspace.summary.balanceCaption_other': '{{count}} アカウント',
     'keyWorkspace.summary.monthSpend': '今月の支出',
-    'keyWorkspace.summary.monthSpendCaption': '報告された呼び出しから、通貨別',
+    'keyWorkspace.summary.monthSpendCaption':
+      '表示できる記録済みの呼び出し、通貨別',
     'keyWorkspace.columns.provider': 'プロバイダー',
     'keyWorkspace.columns.account': 'アカウント',
     'keyWorkspace.columns.name': '名前',
@@ -727,7 +733,8 @@ const ja = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'キー',
     'keyWorkspace.entity.cardExpiring': '7 日以内に期限切れ',
     'keyWorkspace.entity.cardCost': 'コスト（過去 30 日間）',
-    'keyWorkspace.entity.cardMonthCost': '今月のキーの支出',
+    'keyWorkspace.entity.cardMonthCost':
+      '今月のチームのキーの支出（プロバイダー報告）',
     'keyWorkspace.entity.notAvailableTitle':
       'このエンティティの LLM 使用状況はありません',
     'keyWorkspace.entity.notAvailableDescription':

@@ -152,6 +152,10 @@ const ko = createTranslationMessages({
     'quotaViews.target.group': '팀 {{ref}}',
     'quotaViews.target.project': '프로젝트 {{ref}}',
     'quotaViews.target.account': '계정 {{ref}}',
+    'quotaViews.counts.user': '이 사람의 기록된 호출을 집계',
+    'quotaViews.counts.group': '팀 프로젝트로 향한 기록된 호출을 집계',
+    'quotaViews.counts.project': '이 프로젝트로 향한 기록된 호출을 집계',
+    'quotaViews.counts.account': '제공업체가 보고한 계정 지출을 집계',
     'quotaViews.usedOfTotal': '{{total}} 중 {{used}} 사용',
     'quotaViews.remaining': '{{amount}} 남음',
     'quotaViews.overBy': '예산을 {{amount}} 초과',
@@ -453,7 +457,8 @@ const ko = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_one': '계정 {{count}}개',
     'keyWorkspace.summary.balanceCaption_other': '계정 {{count}}개',
     'keyWorkspace.summary.monthSpend': '이번 달 지출',
-    'keyWorkspace.summary.monthSpendCaption': '보고된 호출 기준, 통화별',
+    'keyWorkspace.summary.monthSpendCaption':
+      '볼 수 있는 기록된 호출 기준, 통화별',
     'keyWorkspace.columns.provider': '제공업체',
     'keyWorkspace.columns.account': '계정',
     'keyWorkspace.columns.name': '이름',
@@ -712,7 +717,8 @@ const ko = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': '키',
     'keyWorkspace.entity.cardExpiring': '7일 이내 만료',
     'keyWorkspace.entity.cardCost': '비용(최근 30일)',
-    'keyWorkspace.entity.cardMonthCost': '이번 달 키 지출',
+    'keyWorkspace.entity.cardMonthCost':
+      '이번 달 팀 키 지출(제공업체 보고 기준)',
     'keyWorkspace.entity.notAvailableTitle':
       '이 엔터티의 LLM 사용량이 없습니다',
     'keyWorkspace.entity.notAvailableDescription':

@@ -154,6 +154,13 @@ const ptBR = createTranslationMessages({
     'quotaViews.target.group': 'Equipe {{ref}}',
     'quotaViews.target.project': 'Projeto {{ref}}',
     'quotaViews.target.account': 'Conta {{ref}}',
+    'quotaViews.counts.user': 'Conta as chamadas registradas desta pessoa',
+    'quotaViews.counts.group':
+      'Conta as chamadas registradas para os projetos da equipe',
+    'quotaViews.counts.project':
+      'Conta as chamadas registradas para este projeto',
+    'quotaViews.counts.account':
+      'Conta os gastos da conta conforme o provedor os informa',
     'quotaViews.usedOfTotal': '{{used}} de {{total}} usados',
     'quotaViews.remaining': '{{amount}} restantes',
     'quotaViews.overBy': 'Orçamento excedido em {{amount}}',
@@ -467,7 +474,7 @@ const ptBR = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': '{{count}} contas',
     'keyWorkspace.summary.monthSpend': 'Gastos deste mês',
     'keyWorkspace.summary.monthSpendCaption':
-      'Das chamadas informadas, por moeda',
+      'Chamadas registradas que você pode ver, por moeda',
     'keyWorkspace.columns.provider': 'Provedor',
     'keyWorkspace.columns.account': 'Conta',
     'keyWorkspace.columns.name': 'Nome',
@@ -739,7 +746,8 @@ const ptBR = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Chaves',
     'keyWorkspace.entity.cardExpiring': 'Expiram em até 7 dias',
     'keyWorkspace.entity.cardCost': 'Custo, últimos 30 dias',
-    'keyWorkspace.entity.cardMonthCost': 'Gastos das chaves neste mês',
+    'keyWorkspace.entity.cardMonthCost':
+      'Gastos das chaves da equipe neste mês, segundo os provedores',
     'keyWorkspace.entity.notAvailableTitle':
       'Nenhum uso de LLM para esta entidade',
     'keyWorkspace.entity.notAvailableDescription':

@@ -155,6 +155,11 @@ const ru = createTranslationMessages({
     'quotaViews.target.group': 'Команда {{ref}}',
     'quotaViews.target.project': 'Проект {{ref}}',
     'quotaViews.target.account': 'Аккаунт {{ref}}',
+    'quotaViews.counts.user': 'Учитывает записанные вызовы этого человека',
+    'quotaViews.counts.group': 'Учитывает записанные вызовы к проектам команды',
+    'quotaViews.counts.project': 'Учитывает записанные вызовы к этому проекту',
+    'quotaViews.counts.account':
+      'Учитывает расходы аккаунта по данным провайдера',
     'quotaViews.usedOfTotal': 'Израсходовано {{used}} из {{total}}',
     'quotaViews.remaining': 'Осталось {{amount}}',
     'quotaViews.overBy': 'Бюджет превышен на {{amount}}',
@@ -465,7 +470,7 @@ const ru = createTranslationMessages({
     'keyWorkspace.summary.balanceCaption_other': 'Аккаунтов: {{count}}',
     'keyWorkspace.summary.monthSpend': 'Расходы за месяц',
     'keyWorkspace.summary.monthSpendCaption':
-      'По полученным вызовам, в разрезе валют',
+      'Записанные вызовы, которые вы видите, по валютам',
     'keyWorkspace.columns.provider': 'Провайдер',
     'keyWorkspace.columns.account': 'Аккаунт',
     'keyWorkspace.columns.name': 'Название',
@@ -734,7 +739,8 @@ const ru = createTranslationMessages({
     'keyWorkspace.entity.cardKeys': 'Ключи',
     'keyWorkspace.entity.cardExpiring': 'Истекают в течение 7 дней',
     'keyWorkspace.entity.cardCost': 'Стоимость за 30 дней',
-    'keyWorkspace.entity.cardMonthCost': 'Расходы по ключам за месяц',
+    'keyWorkspace.entity.cardMonthCost':
+      'Расходы по ключам команды за месяц, по данным провайдеров',
     'keyWorkspace.entity.notAvailableTitle':
       'Для этой сущности нет данных об использовании LLM',
     'keyWorkspace.entity.notAvailableDescription':

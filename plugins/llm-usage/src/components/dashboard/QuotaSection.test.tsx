@@ -91,6 +91,10 @@ describe('QuotaSection', () => {
     expect(within(card).getByText('Team A monthly')).toBeInTheDocument();
     expect(card).toHaveTextContent('$75.00 of $100.00 used · 75%');
     expect(card).toHaveTextContent('$25.00 left');
+    // What "used" counts, as another page may show the team in another scope.
+    expect(card).toHaveTextContent(
+      "Counts recorded calls to the team's projects",
+    );
     expect(card).toHaveTextContent('About 12 days left · likely 9–16 days');
     expect(card).toHaveTextContent(
       '$2.00 per day (last 7 days, recent days weigh more) · from recorded calls',

@@ -43,10 +43,13 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
     <Box className={classes.card} data-testid={`budget-${budget.id}`}>
       <Typography variant="subtitle1">{budget.name || target}</Typography>
       {budget.name && (
-        <Typography variant="caption" color="textSecondary">
+        <Typography variant="caption" color="textSecondary" component="div">
           {target}
         </Typography>
       )}
+      <Typography variant="caption" color="textSecondary" component="div">
+        {t(`quotaViews.counts.${budget.targetType}`)}
+      </Typography>
       <LinearProgress
         variant="determinate"
         value={Math.min(100, quota.progress * 100)}
