@@ -2,12 +2,10 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { LlmUsageKeysClient } from '../LlmUsageKeysClient';
 import {
-  assertSecretStaysInMemory,
-  createdKeyOutputs,
-  DAY_MS,
-  handOverCreatedKey,
+  createNewKey,
   keysClientFor,
   type LlmUsageKeyActionOptions,
+  newKeySchema,
 } from './keyActionSupport';
 
 export const CREATE_KEY_ACTION_ID = 'llm-usage:key:create';
@@ -22,7 +20,6 @@ export const CREATE_KEY_ACTION_ID = 'llm-usage:key:create';
 export function createLlmUsageKeyCreateAction(
   options: LlmUsageKeyActionOptions,
 ) {
-  const now = options.now ?? Date.now;
   return createTemplateAction({
     id: CREATE_KEY_ACTION_ID,
     description:
@@ -75,46 +72,31 @@ export function createLlmUsageKeyCreateAction(
             .max(50)
             .optional()
             .describe('Names of existing LLM Usage tags to put on the key'),
-        expiresInDays: z =>
-          z
-            .number()
-            .int()
-            .min(1)
-            .max(3650)
-            .optional()
-            .describe('The key’s expiry, in days from now'),
         notes: z =>
           z.string().max(4000).optional().describe('Notes on the key'),
-        storeSecret: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Also keep the secret in the LLM Usage inventory, encrypted (default false)',
-            ),
+        ...newKeySchema.input,
       },
-      output: createdKeyOutputs,
+      output: newKeySchema.output,
     },
     async handler(ctx) {
-      assertSecretStaysInMemory(CREATE_KEY_ACTION_ID, options);
       const { input } = ctx;
-      const client = await keysClientFor(ctx, options);
+      const client = await keysClientFor(ctx, CREATE_KEY_ACTION_ID, options);
       const tagIds = input.tags?.length
         ? await tagIdsByName(client, input.tags)
         : undefined;
-      const created = await client.createAtProvider({
-        accountId: input.accountId,
-        name: input.name,
-        ownerRef: input.ownerRef,
-        componentRef: input.componentRef ?? null,
-        expiresAt: input.expiresInDays
-          ? new Date(now() + input.expiresInDays * DAY_MS).toISOString()
-          : null,
-        notes: input.notes ?? null,
-        tagIds,
-        storeSecret: input.storeSecret ?? false,
-      });
-      handOverCreatedKey(ctx, created);
+      const created = await createNewKey(
+        ctx,
+        client,
+        {
+          accountId: input.accountId,
+          name: input.name,
+          ownerRef: input.ownerRef,
+          componentRef: input.componentRef ?? null,
+          notes: input.notes ?? null,
+          tagIds,
+        },
+        options,
+      );
       ctx.logger.info(
         `Created key ${created.key.id} (${
           created.key.maskedHint ?? 'no hint'

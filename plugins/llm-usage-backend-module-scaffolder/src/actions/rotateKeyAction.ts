@@ -2,13 +2,12 @@ import { stringifyError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
-  assertSecretStaysInMemory,
-  createdKeyOutputs,
+  createNewKey,
   DAY_MS,
   dayOf,
-  handOverCreatedKey,
   keysClientFor,
   type LlmUsageKeyActionOptions,
+  newKeySchema,
 } from './keyActionSupport';
 
 export const ROTATE_KEY_ACTION_ID = 'llm-usage:key:rotate';
@@ -77,24 +76,10 @@ export function createLlmUsageKeyRotateAction(
             .describe(
               `Days the old key keeps working before it is due for deletion (default ${DEFAULT_GRACE_DAYS})`,
             ),
-        expiresInDays: z =>
-          z
-            .number()
-            .int()
-            .min(1)
-            .max(3650)
-            .optional()
-            .describe('The new key’s expiry, in days from now'),
-        storeSecret: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Also keep the new secret in the LLM Usage inventory, encrypted (default false)',
-            ),
+        ...newKeySchema.input,
       },
       output: {
-        ...createdKeyOutputs,
+        ...newKeySchema.output,
         oldKeyId: z => z.string().describe('The rotated key'),
         oldKeyDeleteAfter: z =>
           z
@@ -106,27 +91,26 @@ export function createLlmUsageKeyRotateAction(
       },
     },
     async handler(ctx) {
-      assertSecretStaysInMemory(ROTATE_KEY_ACTION_ID, options);
       const { input } = ctx;
-      const client = await keysClientFor(ctx, options);
+      const client = await keysClientFor(ctx, ROTATE_KEY_ACTION_ID, options);
       const old = await client.getKey(input.keyId);
       const today = dayOf(now());
-      const created = await client.createAtProvider({
-        accountId: old.accountId,
-        name: input.name ?? `${old.name} (rotated ${today})`,
-        ownerRef: old.ownerRef,
-        componentRef: old.componentRef,
-        tagIds: old.tags.map(tag => tag.id),
-        ...(old.limit ? { limit: old.limit } : {}),
-        expiresAt: input.expiresInDays
-          ? new Date(now() + input.expiresInDays * DAY_MS).toISOString()
-          : null,
-        notes: `Replaces ${old.name} (${old.id}), rotated ${today}.`,
-        storeSecret: input.storeSecret ?? false,
-      });
-      // From here on the new key exists: it is handed over whatever happens
+      const created = await createNewKey(
+        ctx,
+        client,
+        {
+          accountId: old.accountId,
+          name: input.name ?? `${old.name} (rotated ${today})`,
+          ownerRef: old.ownerRef,
+          componentRef: old.componentRef,
+          tagIds: old.tags.map(tag => tag.id),
+          ...(old.limit ? { limit: old.limit } : {}),
+          notes: `Replaces ${old.name} (${old.id}), rotated ${today}.`,
+        },
+        options,
+      );
+      // From here on the new key exists and is handed over, whatever happens
       // to the old one, so its secret is never lost to a later failure.
-      handOverCreatedKey(ctx, created);
       ctx.output('oldKeyId', old.id);
       ctx.logger.info(
         `Created key ${created.key.id} (${
