@@ -1,4 +1,5 @@
 export * from './usage';
+export * from './usageSource';
 export * from './groups';
 export * from './useFormatters';
 export * from './usePolledQuery';
@@ -10,3 +11,4 @@ export * from './alerts';
 export * from './useNotify';
 export * from './useSubmit';
 export * from './useCursorPages';
+export * from './useEditableList';

@@ -2,6 +2,7 @@ import { ReactNode } from 'react';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState } from '@backstage/core-components';
 import { QueryContent, QueryContentProps } from './QueryContent';
+import { SectionCard } from './SectionCard';
 
 /** @internal */
 export interface ItemListContentProps<T extends { items: readonly unknown[] }> {
@@ -35,5 +36,34 @@ export function ItemListContent<T extends { items: readonly unknown[] }>(
     >
       {children}
     </QueryContent>
+  );
+}
+
+/** @internal */
+export interface ItemListCardProps<T extends { items: readonly unknown[] }>
+  extends ItemListContentProps<T> {
+  query: ItemListContentProps<T>['query'] & { loading: boolean };
+  title: ReactNode;
+  subheader: ReactNode;
+  /** A change in progress; a reload of a shown list counts as busy too. */
+  busy: boolean;
+  toolbar?: ReactNode;
+}
+
+/** A settings list in its card, with the list's states and a busy bar. */
+export function ItemListCard<T extends { items: readonly unknown[] }>(
+  props: ItemListCardProps<T>,
+) {
+  const { title, subheader, busy, toolbar, ...content } = props;
+  const { query } = content;
+  return (
+    <SectionCard
+      title={title}
+      subheader={subheader}
+      busy={(query.loading && !!query.value) || busy}
+      toolbar={toolbar}
+    >
+      <ItemListContent {...content} />
+    </SectionCard>
   );
 }

@@ -1,11 +1,5 @@
 import { useState } from 'react';
-import {
-  Box,
-  MenuItem,
-  TextField,
-  Typography,
-  makeStyles,
-} from '@material-ui/core';
+import { Box, Typography, makeStyles } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
@@ -15,7 +9,7 @@ import type {
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields } from '../common';
+import { ActionDialog, DialogFields, SelectField, TextInput } from '../common';
 import { EntityPicker } from '../keys/OwnerPicker';
 
 const useStyles = makeStyles(theme => ({
@@ -25,6 +19,23 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
   },
 }));
+
+/** A whole number of minutes, at least 1. */
+const minutesInput = (
+  id: string,
+  label: string,
+  value: string,
+  onChange: (value: string) => void,
+) => (
+  <TextInput
+    id={id}
+    label={label}
+    type="number"
+    inputProps={{ min: 1 }}
+    value={value}
+    onChange={onChange}
+  />
+);
 
 /**
  * Creates an account, or edits one created through the API. Credentials are
@@ -117,26 +128,20 @@ export function AccountDialog(props: {
       }}
     >
       <DialogFields>
-        <TextField
+        <SelectField
           id="account-provider"
-          select
           label={t('keyWorkspace.accounts.columns.provider')}
           variant="outlined"
           size="small"
           value={providerId}
           disabled={!!account}
-          onChange={e => {
-            setProviderId(e.target.value);
+          onChange={value => {
+            setProviderId(value);
             setCredentials({});
           }}
           inputProps={{ 'data-testid': 'account-provider' }}
-        >
-          {providers.map(p => (
-            <MenuItem key={p.id} value={p.id}>
-              {p.displayName}
-            </MenuItem>
-          ))}
-        </TextField>
+          options={providers.map(p => ({ value: p.id, label: p.displayName }))}
+        />
         {provider?.manualKeyRegistration && (
           <Alert severity="info">
             {t('keyWorkspace.accounts.manualKeysNote', {
@@ -144,13 +149,11 @@ export function AccountDialog(props: {
             })}
           </Alert>
         )}
-        <TextField
+        <TextInput
           id="account-name"
           label={t('keyWorkspace.accounts.columns.name')}
-          variant="outlined"
-          size="small"
           value={name}
-          onChange={e => setName(e.target.value)}
+          onChange={setName}
         />
         <EntityPicker
           name="account-owner"
@@ -167,12 +170,10 @@ export function AccountDialog(props: {
             : t('keyWorkspace.accounts.credentialsWriteOnly')}
         </Typography>
         {(provider?.credentialFields ?? []).map(field => (
-          <TextField
+          <TextInput
             key={field.name}
             id={`account-credential-${field.name}`}
             label={field.label}
-            variant="outlined"
-            size="small"
             type={field.secret ? 'password' : 'text'}
             autoComplete="new-password"
             required={field.required && !account}
@@ -187,32 +188,24 @@ export function AccountDialog(props: {
                 ? { shrink: true }
                 : undefined
             }
-            onChange={e =>
-              setCredentials({ ...credentials, [field.name]: e.target.value })
+            onChange={value =>
+              setCredentials({ ...credentials, [field.name]: value })
             }
           />
         ))}
         <Box className={classes.schedule}>
-          <TextField
-            id="account-usage-every"
-            label={t('keyWorkspace.accounts.usageEvery')}
-            variant="outlined"
-            size="small"
-            type="number"
-            inputProps={{ min: 1 }}
-            value={usageEvery}
-            onChange={e => setUsageEvery(e.target.value)}
-          />
-          <TextField
-            id="account-keys-every"
-            label={t('keyWorkspace.accounts.keysEvery')}
-            variant="outlined"
-            size="small"
-            type="number"
-            inputProps={{ min: 1 }}
-            value={keysEvery}
-            onChange={e => setKeysEvery(e.target.value)}
-          />
+          {minutesInput(
+            'account-usage-every',
+            t('keyWorkspace.accounts.usageEvery'),
+            usageEvery,
+            setUsageEvery,
+          )}
+          {minutesInput(
+            'account-keys-every',
+            t('keyWorkspace.accounts.keysEvery'),
+            keysEvery,
+            setKeysEvery,
+          )}
         </Box>
         {error && <Alert severity="error">{error}</Alert>}
       </DialogFields>

@@ -5,10 +5,8 @@ import {
   DialogContentText,
   TableCell,
   TableRow,
-  TextField,
   Typography,
 } from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import FileCopyIcon from '@material-ui/icons/FileCopy';
@@ -25,18 +23,20 @@ import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import {
   errorMessage,
-  useNotifiedRun,
+  useEditableList,
   useNotify,
   usePrices,
 } from '../../hooks';
 import {
   ActionDialog,
+  AddButton,
+  ConfirmDeleteDialog,
   DataTable,
   DateRangeFields,
   DialogFields,
   IconAction,
-  ItemListContent,
-  SectionCard,
+  ItemListCard,
+  TextInput,
 } from '../common';
 
 type Editing =
@@ -101,14 +101,12 @@ function PriceDialog(props: {
     label: string,
     extra: { helperText?: string; type?: string } = {},
   ) => (
-    <TextField
+    <TextInput
       id={`price-${name}`}
       label={label}
-      variant="outlined"
-      size="small"
       value={form[name]}
       InputLabelProps={extra.type === 'date' ? { shrink: true } : undefined}
-      onChange={e => setForm({ ...form, [name]: e.target.value })}
+      onChange={value => setForm({ ...form, [name]: value })}
       {...extra}
     />
   );
@@ -206,21 +204,17 @@ function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
           onToChange={setTo}
           testIds={{ from: 'reprice-from', to: 'reprice-to' }}
         />
-        <TextField
+        <TextInput
           id="reprice-provider"
           label={t('prices.repriceProvider')}
-          variant="outlined"
-          size="small"
           value={provider}
-          onChange={e => setProvider(e.target.value)}
+          onChange={setProvider}
         />
-        <TextField
+        <TextInput
           id="reprice-model"
           label={t('prices.repriceModel')}
-          variant="outlined"
-          size="small"
           value={model}
-          onChange={e => setModel(e.target.value)}
+          onChange={setModel}
         />
       </DialogFields>
       {result && (
@@ -254,50 +248,37 @@ export function PricesSettings() {
   const { allowed: canManage } = usePermission({
     permission: llmUsageAdminPermission,
   });
-  const [reloadToken, setReloadToken] = useState(0);
+  const { reloadToken, reload, editing, setEditing, close, run, busy } =
+    useEditableList<Editing>(error => t('prices.failed', { error }));
   const prices = usePrices(reloadToken);
-  const [editing, setEditing] = useState<Editing>();
-  const { run, busy } = useNotifiedRun(
-    error => t('prices.failed', { error }),
-    () => {
-      setEditing(undefined);
-      setReloadToken(n => n + 1);
-    },
-  );
 
   const perMillion = (amount: string | null, currency: string) =>
     amount === null ? t('common.none') : `${amount} ${currency}`;
 
   return (
-    <SectionCard
-      title={t('prices.title')}
-      subheader={t('prices.subtitle')}
-      busy={(prices.loading && !!prices.value) || busy}
-      toolbar={
-        canManage && (
-          <>
-            <Button
-              color="primary"
-              variant="outlined"
-              size="small"
-              startIcon={<AddIcon />}
-              onClick={() => setEditing({ mode: 'create' })}
-            >
-              {t('prices.add')}
-            </Button>
-            <Button
-              variant="outlined"
-              size="small"
-              startIcon={<RefreshIcon />}
-              onClick={() => setEditing({ mode: 'reprice' })}
-            >
-              {t('prices.reprice')}
-            </Button>
-          </>
-        )
-      }
-    >
-      <ItemListContent
+    <>
+      <ItemListCard
+        title={t('prices.title')}
+        subheader={t('prices.subtitle')}
+        busy={busy}
+        toolbar={
+          canManage && (
+            <>
+              <AddButton
+                label={t('prices.add')}
+                onClick={() => setEditing({ mode: 'create' })}
+              />
+              <Button
+                variant="outlined"
+                size="small"
+                startIcon={<RefreshIcon />}
+                onClick={() => setEditing({ mode: 'reprice' })}
+              >
+                {t('prices.reprice')}
+              </Button>
+            </>
+          )
+        }
         query={prices}
         emptyTitle={t('prices.emptyTitle')}
         emptyDescription={t('prices.emptyDescription')}
@@ -383,13 +364,13 @@ export function PricesSettings() {
             ))}
           </DataTable>
         )}
-      </ItemListContent>
+      </ItemListCard>
       {editing?.mode === 'create' && (
         <PriceDialog
           title={t('prices.createTitle')}
           initial={formOf(editing.from, true)}
           busy={busy}
-          onCancel={() => setEditing(undefined)}
+          onCancel={close}
           onSave={input =>
             run(
               () => api.createPrice(input),
@@ -403,7 +384,7 @@ export function PricesSettings() {
           title={t('prices.editTitle')}
           initial={formOf(editing.entry)}
           busy={busy}
-          onCancel={() => setEditing(undefined)}
+          onCancel={close}
           onSave={input =>
             run(
               () => api.updatePrice(editing.entry.id, input),
@@ -413,32 +394,26 @@ export function PricesSettings() {
         />
       )}
       {editing?.mode === 'delete' && (
-        <ActionDialog
-          onClose={() => setEditing(undefined)}
+        <ConfirmDeleteDialog
           title={t('prices.deleteTitle', {
             model: editing.entry.model,
             date: editing.entry.effectiveFrom,
           })}
-          confirm={{
-            label: t('prices.delete'),
-            destructive: true,
-            disabled: busy,
-            onClick: () =>
-              run(
-                () => api.deletePrice(editing.entry.id),
-                t('prices.deleted', { model: editing.entry.model }),
-              ),
-          }}
-        >
-          <DialogContentText>{t('prices.deleteWarning')}</DialogContentText>
-        </ActionDialog>
-      )}
-      {editing?.mode === 'reprice' && (
-        <RepriceDialog
-          onClose={() => setEditing(undefined)}
-          onDone={() => setReloadToken(n => n + 1)}
+          label={t('prices.delete')}
+          warning={t('prices.deleteWarning')}
+          busy={busy}
+          onClose={close}
+          onDelete={() =>
+            run(
+              () => api.deletePrice(editing.entry.id),
+              t('prices.deleted', { model: editing.entry.model }),
+            )
+          }
         />
       )}
-    </SectionCard>
+      {editing?.mode === 'reprice' && (
+        <RepriceDialog onClose={close} onDone={reload} />
+      )}
+    </>
   );
 }

@@ -1,14 +1,5 @@
 import { useState } from 'react';
-import {
-  Box,
-  Button,
-  DialogContentText,
-  TableCell,
-  TableRow,
-  TextField,
-  makeStyles,
-} from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
+import { Box, TableCell, TableRow, makeStyles } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import { Link } from '@backstage/core-components';
@@ -20,14 +11,17 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, useNotifiedRun, useTags } from '../../hooks';
+import { useEditableList, useFormatters, useTags } from '../../hooks';
 import {
   ActionDialog,
+  AddButton,
+  ConfirmDeleteDialog,
   CostLines,
   DataTable,
+  DialogFields,
   IconAction,
-  ItemListContent,
-  SectionCard,
+  ItemListCard,
+  TextInput,
   useLlmUsagePaths,
 } from '../common';
 import { TagChip } from '../keys/KeyChips';
@@ -50,11 +44,6 @@ const useStyles = makeStyles(theme => ({
   },
   chosen: {
     outline: `2px solid ${theme.palette.text.primary}`,
-  },
-  fields: {
-    display: 'grid',
-    gap: theme.spacing(2),
-    paddingTop: theme.spacing(1),
   },
 }));
 
@@ -107,26 +96,22 @@ function TagDialog(props: {
         onClick: () => onSave(trimmed, color),
       }}
     >
-      <Box className={classes.fields}>
-        <TextField
+      <DialogFields>
+        <TextInput
           id="tag-name"
           label={t('keyWorkspace.tags.name')}
-          variant="outlined"
-          size="small"
           value={name}
           inputProps={{ maxLength: TAG_NAME_MAX }}
-          onChange={e => setName(e.target.value)}
+          onChange={setName}
         />
-        <TextField
+        <TextInput
           id="tag-color"
           label={t('keyWorkspace.tags.color')}
-          variant="outlined"
-          size="small"
           type="color"
           value={color ?? '#9e9e9e'}
-          onChange={e => setColor(e.target.value)}
+          onChange={setColor}
         />
-      </Box>
+      </DialogFields>
       <Box className={classes.swatches} role="radiogroup">
         {TAG_COLORS.map(swatch => (
           <button
@@ -161,37 +146,24 @@ export function TagsSettings() {
   const { allowed: canManage } = usePermission({
     permission: llmUsageAdminPermission,
   });
-  const [reloadToken, setReloadToken] = useState(0);
+  const { reloadToken, editing, setEditing, close, run, busy } =
+    useEditableList<Editing>(error => t('keyWorkspace.tags.failed', { error }));
   const tags = useTags(reloadToken);
-  const [editing, setEditing] = useState<Editing>();
-  const { run, busy } = useNotifiedRun(
-    error => t('keyWorkspace.tags.failed', { error }),
-    () => {
-      setEditing(undefined);
-      setReloadToken(n => n + 1);
-    },
-  );
 
   return (
-    <SectionCard
-      title={t('keyWorkspace.tags.title')}
-      subheader={t('keyWorkspace.tags.subtitle')}
-      busy={(tags.loading && !!tags.value) || busy}
-      toolbar={
-        canManage && (
-          <Button
-            color="primary"
-            variant="outlined"
-            size="small"
-            startIcon={<AddIcon />}
-            onClick={() => setEditing({ mode: 'create' })}
-          >
-            {t('keyWorkspace.tags.create')}
-          </Button>
-        )
-      }
-    >
-      <ItemListContent
+    <>
+      <ItemListCard
+        title={t('keyWorkspace.tags.title')}
+        subheader={t('keyWorkspace.tags.subtitle')}
+        busy={busy}
+        toolbar={
+          canManage && (
+            <AddButton
+              label={t('keyWorkspace.tags.create')}
+              onClick={() => setEditing({ mode: 'create' })}
+            />
+          )
+        }
         query={tags}
         emptyTitle={t('keyWorkspace.tags.emptyTitle')}
         emptyDescription={t('keyWorkspace.tags.emptyDescription')}
@@ -258,11 +230,11 @@ export function TagsSettings() {
             ))}
           </DataTable>
         )}
-      </ItemListContent>
+      </ItemListCard>
       {editing?.mode === 'create' && (
         <TagDialog
           busy={busy}
-          onCancel={() => setEditing(undefined)}
+          onCancel={close}
           onSave={(name, color) =>
             run(
               () => api.createTag({ name, color }),
@@ -275,7 +247,7 @@ export function TagsSettings() {
         <TagDialog
           tag={editing.tag}
           busy={busy}
-          onCancel={() => setEditing(undefined)}
+          onCancel={close}
           onSave={(name, color) =>
             run(
               () => api.updateTag(editing.tag.id, { name, color }),
@@ -285,27 +257,22 @@ export function TagsSettings() {
         />
       )}
       {editing?.mode === 'delete' && (
-        <ActionDialog
-          onClose={() => setEditing(undefined)}
+        <ConfirmDeleteDialog
           title={t('keyWorkspace.tags.deleteTitle', { name: editing.tag.name })}
-          confirm={{
-            label: t('keyWorkspace.tags.delete'),
-            destructive: true,
-            disabled: busy,
-            onClick: () =>
-              run(
-                () => api.deleteTag(editing.tag.id),
-                t('keyWorkspace.tags.deleted', { name: editing.tag.name }),
-              ),
-          }}
-        >
-          <DialogContentText>
-            {t('keyWorkspace.tags.deleteWarning', {
-              count: editing.tag.keyCount,
-            })}
-          </DialogContentText>
-        </ActionDialog>
+          label={t('keyWorkspace.tags.delete')}
+          warning={t('keyWorkspace.tags.deleteWarning', {
+            count: editing.tag.keyCount,
+          })}
+          busy={busy}
+          onClose={close}
+          onDelete={() =>
+            run(
+              () => api.deleteTag(editing.tag.id),
+              t('keyWorkspace.tags.deleted', { name: editing.tag.name }),
+            )
+          }
+        />
       )}
-    </SectionCard>
+    </>
   );
 }
