@@ -14,6 +14,7 @@ export const llmUsageTranslationRef = createTranslationRef({
       sections: 'LLM Usage sections',
       dashboard: 'Dashboard',
       keys: 'Keys',
+      reconciliation: 'Reconciliation',
       alerts: 'Alerts',
       activity: 'Activity',
       settings: 'Settings',
@@ -435,6 +436,7 @@ export const llmUsageTranslationRef = createTranslationRef({
         key_error: 'Key or account error',
         budget_runway: 'Budget running out',
         rollup_failed: 'Rollup failing',
+        reconciliation_gap: 'Reconciliation gap',
       },
       states: { open: 'Open', resolved: 'Resolved', all: 'All' },
       targets: {
@@ -463,6 +465,8 @@ export const llmUsageTranslationRef = createTranslationRef({
       unread: 'Unread',
       resolvedAt: 'Resolved {{time}}',
       messages: {
+        reconciliationGap:
+          '{{name}}: provider-reported cost and recorded calls differ by more than {{tolerance}} for {{days}} days in a row ({{reported}} reported, {{recorded}} recorded)',
         keyExpiring: 'Key "{{name}}" expires in {{days}} days ({{date}})',
         keyExpired: 'Key "{{name}}" has expired',
         lowBalance:
@@ -529,6 +533,9 @@ export const llmUsageTranslationRef = createTranslationRef({
         disabled: 'Keys disabled at the provider',
         syncFailed: 'Accounts whose sync failed',
         runwayDays: 'Fewer days of budget left than',
+        gapDays: 'Days in a row beyond the tolerance',
+        gapTolerance: 'Tolerance (percent)',
+        gapToleranceHelp: 'Empty for the configured tolerance',
         invalidNumbers: 'Enter whole numbers separated by commas',
         invalidMoney: 'Enter e.g. USD 10, CNY 50',
       },
@@ -549,6 +556,86 @@ export const llmUsageTranslationRef = createTranslationRef({
         project: 'Project',
         budget: 'Budget',
       },
+    },
+    reconciliation: {
+      title: 'Reconciliation',
+      subtitle:
+        'What providers billed against what the recorded calls of the same keys cost',
+      levels: 'Reconciliation levels',
+      allAccounts: 'All accounts',
+      toleranceNote:
+        'Rows whose difference exceeds {{tolerance}} of the provider’s cost are marked.',
+      accountsTitle: 'Accounts',
+      emptyTitle: 'Nothing to reconcile in this range',
+      emptyDescription:
+        'Reconciliation needs provider accounts you may manage that report usage, or calls recorded with their keys.',
+      daysTitle: '{{name}} by day ({{currency}})',
+      noDaysTitle: 'No days for this account',
+      noDaysDescription: 'Pick a longer range, or go back to all accounts.',
+      keysTitle: 'Keys of {{name}} on {{day}}',
+      noKeysTitle: 'No key usage on this day',
+      noKeysDescription:
+        'Neither the provider nor the recorded calls name a key of this account on this day.',
+      columns: {
+        account: 'Account',
+        provider: 'Provider',
+        providerCost: 'Reported by provider',
+        recordedCost: 'Recorded calls',
+        difference: 'Difference',
+        differencePercent: 'Difference (%)',
+        state: 'Tolerance',
+        daysOver: 'Days beyond',
+        day: 'Day (UTC)',
+        key: 'Key',
+      },
+      noProviderCost: 'nothing reported',
+      overTolerance: 'Beyond tolerance',
+      withinTolerance: 'Within',
+      openDays: 'Days',
+      openDaysOf: 'Days of {{name}}',
+      openKeys: 'Keys',
+      openKeysOf: 'Keys on {{day}}',
+      unknownKey: '{{id}} (not in the inventory)',
+      notSplitByKey: 'Not split by key by the provider',
+    },
+    keyImport: {
+      button: 'Import',
+      title: 'Import keys from CSV or JSON',
+      help: 'One key per row: accountId and name, and optionally providerKeyId, ownerRef, componentRef, expiresAt, notes and tags (separated by ;). A row whose providerKeyId is already in its account updates that key. Check first: the dry run writes nothing.',
+      format: 'Format',
+      chooseFile: 'Choose a file',
+      content: 'Rows to import',
+      preview: 'Check (dry run)',
+      import: 'Import {{rows}} rows',
+      previewSummary:
+        'Dry run: {{created}} would be created, {{updated}} updated, {{failed}} refused. Nothing was written.',
+      doneSummary:
+        'Imported: {{created}} created, {{updated}} updated, {{failed}} refused.',
+      outcomes: {
+        failed: 'Refused',
+        wouldCreate: 'Would be created',
+        wouldUpdate: 'Would be updated',
+        created: 'Created',
+        updated: 'Updated',
+      },
+      columns: {
+        row: 'Row',
+        outcome: 'Result',
+        detail: 'Key or reason',
+      },
+    },
+    keyCreate: {
+      button: 'Create at provider',
+      title: 'Create a key at the provider',
+      confirm: 'Create',
+      storeSecret: 'Also keep the secret, encrypted, in the inventory',
+      createdTitle: 'Key {{name}} created',
+      secretOnce:
+        'Copy the secret of {{name}} now: it is shown this once and never again.',
+      secret: 'Secret',
+      copy: 'Copy the secret',
+      copied: 'Copied',
+      done: 'I have copied it',
     },
     keyWorkspace: {
       page: {
@@ -770,6 +857,14 @@ export const llmUsageTranslationRef = createTranslationRef({
           'Tags group keys across providers, e.g. by environment or cost centre.',
       },
       accounts: {
+        delete: 'Delete',
+        deleteNamed: 'Delete {{name}}',
+        deleteTitle: 'Delete the account {{name}}?',
+        deleteConfirm: 'Delete account',
+        deleteWarning:
+          'Its credentials and its keys in the inventory ({{keys}}) are removed here; nothing is deleted at the provider. This cannot be undone.',
+        deleteTypeName: 'Type {{name}} to confirm',
+        deleted: 'Account {{name}} deleted',
         title: 'Provider accounts',
         subtitle: 'Accounts whose keys, usage and balances are synced',
         add: 'Add account',

@@ -22,6 +22,13 @@ import type {
   UpdateDigestPreferencesRequest,
   CreateProviderAccountRequest,
   CreateTagRequest,
+  CreateProviderKeyRequest,
+  CreateProviderKeyResponse,
+  ImportKeysRequest,
+  ImportKeysResponse,
+  ReconciliationKeysResponse,
+  ReconciliationQuery,
+  ReconciliationResponse,
   KeyBatchRequest,
   KeyBatchResponse,
   KeyListQuery,
@@ -172,6 +179,12 @@ export interface LlmUsageApi {
   updateKey(id: string, patch: UpdateKeyRequest): Promise<ApiKey>;
   /** `POST /keys`: register a key by hand (providers without a key listing). */
   registerKey(request: RegisterKeyRequest): Promise<ApiKey>;
+  /** `POST /keys/import`: rows from CSV or JSON, checked only with `dryRun`. */
+  importKeys(request: ImportKeysRequest): Promise<ImportKeysResponse>;
+  /** `POST /keys/provider`: creates a key at the provider; the secret comes once. */
+  createProviderKey(
+    request: CreateProviderKeyRequest,
+  ): Promise<CreateProviderKeyResponse>;
   /** `POST /keys/batch`: one result per key, failures included. */
   batchKeys(request: KeyBatchRequest): Promise<KeyBatchResponse>;
   /** `GET /keys/export`: the filtered list as a file. */
@@ -214,6 +227,23 @@ export interface LlmUsageApi {
     id: string,
     patch: UpdateProviderAccountRequest,
   ): Promise<ProviderAccountSummary>;
+  /** `DELETE /accounts/:id`: the account and its keys leave the inventory. */
+  deleteAccount(id: string): Promise<void>;
+  /** `GET /reconciliation`: provider against recorded cost per account and day. */
+  getReconciliation(
+    query?: ReconciliationQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ReconciliationResponse>;
+  /** `GET /reconciliation/keys`: the keys behind one day of one account. */
+  getReconciliationKeys(
+    query: { accountId: string; date: string },
+    options?: LlmUsageRequestOptions,
+  ): Promise<ReconciliationKeysResponse>;
+  /** `GET /reconciliation/export`: the reconciliation per account and day as a file. */
+  exportReconciliation(
+    query: ReconciliationQuery,
+    format: UsageExportFormat,
+  ): Promise<ExportedFile>;
   /** `POST /accounts/:id/test` */
   testAccount(id: string): Promise<TestConnectionResponse>;
   /** `POST /accounts/:id/sync` */

@@ -12,7 +12,10 @@ import type {
   DailyCostsQuery,
   GroupProjectsQuery,
   GroupSpendQuery,
+  CreateProviderKeyRequest,
+  ImportKeysRequest,
   KeyBatchRequest,
+  ReconciliationQuery,
   KeyListQuery,
   ProjectListQuery,
   ProjectTrendsQuery,
@@ -173,6 +176,14 @@ export class LlmUsageClient implements LlmUsageApi {
     return json(this.api.registerKey({ body: request }));
   }
 
+  importKeys(request: ImportKeysRequest) {
+    return json(this.api.importKeys({ body: request }));
+  }
+
+  createProviderKey(request: CreateProviderKeyRequest) {
+    return json(this.api.createProviderKey({ body: request }));
+  }
+
   batchKeys(request: KeyBatchRequest) {
     return json(this.api.batchKeys({ body: request }));
   }
@@ -239,6 +250,31 @@ export class LlmUsageClient implements LlmUsageApi {
 
   updateAccount(id: string, patch: UpdateProviderAccountRequest) {
     return json(this.api.updateAccount({ path: { id }, body: patch }));
+  }
+
+  deleteAccount(id: string) {
+    return empty(this.api.deleteAccount({ path: { id } }));
+  }
+
+  getReconciliation(
+    query: ReconciliationQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return json(this.api.getReconciliation({ query }, options));
+  }
+
+  getReconciliationKeys(
+    query: { accountId: string; date: string },
+    options?: LlmUsageRequestOptions,
+  ) {
+    return json(this.api.getReconciliationKeys({ query }, options));
+  }
+
+  exportReconciliation(query: ReconciliationQuery, format: UsageExportFormat) {
+    return file(
+      this.api.exportReconciliation({ query: { ...query, format } }),
+      `llm-usage-reconciliation.${format}`,
+    );
   }
 
   testAccount(id: string) {

@@ -5,6 +5,7 @@ import { BasePathProvider } from './common';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { KeysPage } from './keys/KeysPage';
 import { ProjectDetailPage } from './project/ProjectDetailPage';
+import { ReconciliationPage } from './reconciliation';
 import { SettingsPage } from './settings/SettingsPage';
 import { useReportLanguage } from '../hooks/useReportLanguage';
 
@@ -31,6 +32,7 @@ export function LlmUsageRouter() {
         <Route path="/activity" element={<ActivityPage />} />
         <Route path="/alerts" element={<AlertsPage />} />
         <Route path="/keys" element={<KeysPage />} />
+        <Route path="/reconciliation" element={<ReconciliationPage />} />
         <Route path="/settings/*" element={<SettingsPage />} />
       </Routes>
     </BasePathProvider>

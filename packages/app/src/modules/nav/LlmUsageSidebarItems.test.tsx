@@ -41,6 +41,7 @@ describe('LlmUsageSidebarItems', () => {
     ).toEqual([
       ['LLM Usage', '/llm-usage'],
       ['API Keys', '/llm-usage/keys'],
+      ['Reconciliation', '/llm-usage/reconciliation'],
       ['Alerts', '/llm-usage/alerts'],
       ['Activity', '/llm-usage/activity'],
       ['LLM settings', '/llm-usage/settings'],
@@ -51,6 +52,7 @@ describe('LlmUsageSidebarItems', () => {
     ['/llm-usage', 'LLM Usage'],
     ['/llm-usage/projects/checkout', 'LLM Usage'],
     ['/llm-usage/keys', 'API Keys'],
+    ['/llm-usage/reconciliation', 'Reconciliation'],
     ['/llm-usage/alerts', 'Alerts'],
     ['/llm-usage/activity', 'Activity'],
     ['/llm-usage/settings/tags', 'LLM settings'],

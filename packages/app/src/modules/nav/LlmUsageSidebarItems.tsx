@@ -8,12 +8,13 @@ import {
   llmUsageTranslationRef,
 } from '@llm-usage/backstage-plugin-llm-usage';
 import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
+import CompareArrowsIcon from '@material-ui/icons/CompareArrows';
 import HistoryIcon from '@material-ui/icons/History';
 import TuneIcon from '@material-ui/icons/Tune';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 
 /** The plugin's pages that have a sidebar item of their own. */
-const SUB_PAGES = ['keys', 'alerts', 'activity'] as const;
+const SUB_PAGES = ['keys', 'reconciliation', 'alerts', 'activity'] as const;
 
 function within(pathname: string, path: string) {
   return pathname === path || pathname.startsWith(`${path}/`);
@@ -37,7 +38,7 @@ export interface LlmUsageSidebarItemsProps {
 }
 
 /**
- * The dashboard, API keys, alerts and activity of LLM Usage. Only the page
+ * The dashboard, API keys, reconciliation, alerts and activity of LLM Usage. Only the page
  * the viewer is on is highlighted: the dashboard item covers the dashboard and
  * its project pages, not every page below the mount point (its settings too
  * have their own item, in the Settings group, see
@@ -53,11 +54,13 @@ export function LlmUsageSidebarItems(props: LlmUsageSidebarItemsProps) {
   );
   const text = {
     keys: t('keyWorkspace.nav.keys'),
+    reconciliation: t('nav.reconciliation'),
     alerts: t('alerts.navLink'),
     activity: t('activity.navLink'),
   };
   const icons = {
     keys: VpnKeyIcon,
+    reconciliation: CompareArrowsIcon,
     alerts: LlmUsageAlertsIcon,
     activity: HistoryIcon,
   };

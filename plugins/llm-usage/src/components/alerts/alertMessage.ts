@@ -69,6 +69,16 @@ export function useAlertMessage(): (alert: Alert) => string {
           hours: text(p.hours),
           hour: format.dateTime(text(p.firstHour)),
         });
+      case 'reconciliation_gap': {
+        const currency = text(p.currency);
+        return t('alerts.messages.reconciliationGap', {
+          name,
+          days: text(p.days),
+          tolerance: format.percent(Number(p.tolerancePercent) / 100),
+          reported: format.money({ currency, amount: text(p.providerCost) }),
+          recorded: format.money({ currency, amount: text(p.recordedCost) }),
+        });
+      }
       default:
         return name;
     }

@@ -26,6 +26,7 @@ export function useLlmUsagePaths() {
     activity: () => `${base}/activity`,
     alerts: () => `${base}/alerts`,
     keys: () => `${base}/keys`,
+    reconciliation: () => `${base}/reconciliation`,
     settings: () => `${base}/settings`,
   };
 }

@@ -39,6 +39,7 @@ describe('LlmUsageNav', () => {
     expect(links).toEqual([
       ['Dashboard', '/llm-usage'],
       ['Keys', '/llm-usage/keys'],
+      ['Reconciliation', '/llm-usage/reconciliation'],
       ['Alerts', '/llm-usage/alerts'],
       ['Activity', '/llm-usage/activity'],
       ['Settings', '/llm-usage/settings'],

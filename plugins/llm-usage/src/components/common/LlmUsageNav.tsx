@@ -15,10 +15,17 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-type Section = 'dashboard' | 'keys' | 'alerts' | 'activity' | 'settings';
+type Section =
+  | 'dashboard'
+  | 'keys'
+  | 'reconciliation'
+  | 'alerts'
+  | 'activity'
+  | 'settings';
 const SECTIONS: Section[] = [
   'dashboard',
   'keys',
+  'reconciliation',
   'alerts',
   'activity',
   'settings',

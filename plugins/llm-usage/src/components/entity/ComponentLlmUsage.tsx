@@ -24,6 +24,7 @@ import { oneOf } from '../../lib/params';
 import { OptionToggle, RangePicker } from '../common';
 import { ProjectUsageGrid } from '../project/ProjectUsageGrid';
 import { EntityKeysCard } from './EntityKeysCard';
+import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
 import { isNotFound } from '../../lib/errors';
@@ -115,7 +116,8 @@ function OwnCallsOnlyNote(props: { entity: Entity }) {
 
 /**
  * A Component's LLM usage: the Project Detail views for each project id it
- * reports under, and the provider keys linked to it.
+ * reports under (or the provider-reported usage of its keys), and the
+ * provider keys linked to it.
  */
 export function ComponentLlmUsage(props: { entity: Entity }) {
   const { entity } = props;
@@ -124,8 +126,9 @@ export function ComponentLlmUsage(props: { entity: Entity }) {
   const projectIds = projectIdsOf(entity);
   const projectId = oneOf(params.get('project'), projectIds, projectIds[0]);
 
-  return (
-    <Grid container spacing={3} data-testid="component-llm-usage">
+  // Recorded calls: the Project Detail views of each project id.
+  const callsView = (
+    <Grid container spacing={3}>
       {projectIds.length > 1 && (
         <Grid item xs={12}>
           <OptionToggle
@@ -143,6 +146,18 @@ export function ComponentLlmUsage(props: { entity: Entity }) {
           <ProjectUsage key={projectId} projectId={projectId} />
         </Grid>
       )}
+    </Grid>
+  );
+
+  return (
+    <Grid container spacing={3} data-testid="component-llm-usage">
+      <Grid item xs={12}>
+        {/* Provider reports: the usage of the keys linked to it. */}
+        <EntityUsageSection
+          entityRef={entityRefOf(entity)}
+          callsView={callsView}
+        />
+      </Grid>
       <Grid item xs={12}>
         <EntityKeysCard
           title={t('keyWorkspace.entity.linkedKeys')}

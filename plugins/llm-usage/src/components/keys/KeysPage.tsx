@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Button, Grid, LinearProgress } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
+import PublishIcon from '@material-ui/icons/Publish';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import Alert from '@material-ui/lab/Alert';
 import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -41,6 +43,11 @@ import { KeySummaryCards } from './KeySummaryCards';
 import { KeysTable } from './KeysTable';
 import { providerDisplayName } from '../../lib/providerNames';
 import { RegisterKeyDialog } from './RegisterKeyDialog';
+import { ImportKeysDialog } from './ImportKeysDialog';
+import {
+  CreateAtProviderDialog,
+  accountsCreatingKeys,
+} from './CreateAtProviderDialog';
 import {
   EMPTY_SELECTION,
   KeySelection,
@@ -52,7 +59,7 @@ import { KEY_PAGE_SIZES, toKeyListQuery } from './keyFilters';
 import { useKeyFilters } from './useKeyFilters';
 
 type OpenDialog =
-  | { kind: 'register' }
+  | { kind: 'register' | 'import' | 'createAtProvider' }
   | { kind: 'assignOwner' }
   | { kind: 'addTags' | 'removeTags' }
   | { kind: 'delete'; keys: ApiKey[] };
@@ -377,6 +384,28 @@ export function KeysPage() {
                     {t('keyWorkspace.register.button')}
                   </Button>
                 )}
+                {canRegister && (accounts.value?.items.length ?? 0) > 0 && (
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    startIcon={<PublishIcon />}
+                    onClick={() => setDialog({ kind: 'import' })}
+                  >
+                    {t('keyImport.button')}
+                  </Button>
+                )}
+                {accountsCreatingKeys(accounts.value?.items ?? []).length >
+                  0 && (
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    color="primary"
+                    startIcon={<VpnKeyIcon />}
+                    onClick={() => setDialog({ kind: 'createAtProvider' })}
+                  >
+                    {t('keyCreate.button')}
+                  </Button>
+                )}
                 <ExportButton
                   label={t('keyWorkspace.export.list')}
                   testId="keys-export"
@@ -414,6 +443,19 @@ export function KeysPage() {
             setDialog(undefined);
             reload();
           }}
+        />
+      )}
+      {dialog?.kind === 'import' && (
+        <ImportKeysDialog
+          onClose={() => setDialog(undefined)}
+          onImported={reload}
+        />
+      )}
+      {dialog?.kind === 'createAtProvider' && (
+        <CreateAtProviderDialog
+          accounts={accounts.value?.items ?? []}
+          onClose={() => setDialog(undefined)}
+          onCreated={reload}
         />
       )}
       {dialog?.kind === 'assignOwner' && (

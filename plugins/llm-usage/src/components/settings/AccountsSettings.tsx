@@ -8,6 +8,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
+import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import HistoryIcon from '@material-ui/icons/History';
 import SyncIcon from '@material-ui/icons/Sync';
@@ -32,6 +33,7 @@ import {
 } from '../../hooks';
 import { DataTable, IconAction, ItemListContent, SectionCard } from '../common';
 import { AccountDialog } from './AccountDialog';
+import { DeleteAccountDialog } from './DeleteAccountDialog';
 import { SyncHistoryDialog } from './SyncHistoryDialog';
 
 const useStyles = makeStyles(theme => ({
@@ -78,8 +80,9 @@ function AccountRow(props: {
   onTest: () => void;
   onSync: () => void;
   onHistory: () => void;
+  onDelete: () => void;
 }) {
-  const { account, busy, onEdit, onTest, onSync, onHistory } = props;
+  const { account, busy, onEdit, onTest, onSync, onHistory, onDelete } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
@@ -186,6 +189,17 @@ function AccountRow(props: {
                 onClick={onEdit}
               />
             )}
+            {account.source === 'api' && (
+              <IconAction
+                title={t('keyWorkspace.accounts.delete')}
+                label={t('keyWorkspace.accounts.deleteNamed', {
+                  name: account.name,
+                })}
+                icon={DeleteIcon}
+                disabled={rowBusy}
+                onClick={onDelete}
+              />
+            )}
           </>
         )}
       </TableCell>
@@ -194,8 +208,8 @@ function AccountRow(props: {
 }
 
 /**
- * Provider accounts: add and edit (credentials are write-only), test the
- * connection, sync now, and each account's sync history with its errors.
+ * Provider accounts: add, edit (credentials are write-only) and delete, test
+ * the connection, sync now, and each account's sync history with its errors.
  * Accounts from app-config are shown read-only.
  */
 export function AccountsSettings() {
@@ -213,6 +227,7 @@ export function AccountsSettings() {
     | { kind: 'create' }
     | { kind: 'edit'; account: ProviderAccountSummary }
     | { kind: 'history'; account: ProviderAccountSummary }
+    | { kind: 'delete'; account: ProviderAccountSummary }
   >();
   const [busy, setBusy] = useState<Busy>();
   const reload = () => setReloadToken(n => n + 1);
@@ -300,6 +315,7 @@ export function AccountsSettings() {
               onTest={() => test(account)}
               onSync={() => sync(account)}
               onHistory={() => setDialog({ kind: 'history', account })}
+              onDelete={() => setDialog({ kind: 'delete', account })}
             />
           ))}
         </DataTable>
@@ -340,6 +356,16 @@ export function AccountsSettings() {
             }}
           />
         )}
+      {dialog?.kind === 'delete' && (
+        <DeleteAccountDialog
+          account={dialog.account}
+          onClose={() => setDialog(undefined)}
+          onDeleted={() => {
+            setDialog(undefined);
+            reload();
+          }}
+        />
+      )}
       {dialog?.kind === 'history' && (
         <SyncHistoryDialog
           account={dialog.account}

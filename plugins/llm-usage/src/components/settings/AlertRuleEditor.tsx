@@ -64,13 +64,16 @@ type FieldName =
   | 'invalid'
   | 'disabled'
   | 'syncFailed'
-  | 'runwayDays';
+  | 'runwayDays'
+  | 'gapDays'
+  | 'gapTolerance';
 
 function helpOf(name: string) {
   if (MONEY_FIELDS.includes(name)) return 'moneyHelp' as const;
   if (name === 'days') return 'daysHelp' as const;
   if (name === 'budgetPercents') return 'budgetPercentsHelp' as const;
   if (TOKEN_FIELDS.includes(name)) return 'tokensHelp' as const;
+  if (name === 'gapTolerance') return 'gapToleranceHelp' as const;
   return undefined;
 }
 

@@ -80,4 +80,39 @@ describe('alert rule form', () => {
       }).sort(),
     ).toEqual(['days', 'keyTokens', 'runwayDays', 'thresholds']);
   });
+
+  it('edits the reconciliation gap rule: days, and a tolerance or the configured one', () => {
+    const rule: AlertRule = {
+      id: null,
+      type: 'reconciliation_gap',
+      scope: 'account',
+      scopeId: 'openai-main',
+      enabled: true,
+      severity: 'warning',
+      params: { days: 3, tolerancePercent: null },
+      updatedAt: null,
+      updatedBy: null,
+    };
+    const fields = fieldsOf(rule);
+    expect(fields).toEqual({ gapDays: '3', gapTolerance: '' });
+    const base = {
+      scope: rule.scope,
+      scopeId: rule.scopeId,
+      enabled: true,
+      severity: rule.severity,
+    };
+    expect(toRuleInput('reconciliation_gap', base, fields).params).toEqual({
+      days: 3,
+      tolerancePercent: null,
+    });
+    expect(
+      toRuleInput('reconciliation_gap', base, {
+        gapDays: '5',
+        gapTolerance: '2.5',
+      }).params,
+    ).toEqual({ days: 5, tolerancePercent: 2.5 });
+    expect(
+      invalidFields({ gapDays: '0', gapTolerance: 'five' }).sort(),
+    ).toEqual(['gapDays', 'gapTolerance']);
+  });
 });

@@ -45,6 +45,12 @@ function textToTokens(text: string): number | null | undefined {
   return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
+/** A tolerance field: empty for the configured one, else a percentage. */
+function textToPercent(text: string): number | null | undefined {
+  if (text.trim() === '') return null;
+  return /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
 const tokensToText = (value: number | null) =>
   value === null ? '' : String(value);
 
@@ -69,6 +75,14 @@ export function fieldsOf(rule: AlertRule): AlertRuleFields {
       return { ...rule.params };
     case 'budget_runway':
       return { runwayDays: String(rule.params.days) };
+    case 'reconciliation_gap':
+      return {
+        gapDays: String(rule.params.days),
+        gapTolerance:
+          rule.params.tolerancePercent === null
+            ? ''
+            : String(rule.params.tolerancePercent),
+      };
     default:
       return {};
   }
@@ -94,6 +108,8 @@ export function invalidFields(fields: AlertRuleFields): string[] {
         return !textToNumbers(value)?.length;
       }
       if (TOKEN_FIELDS.includes(name)) return textToTokens(value) === undefined;
+      if (name === 'gapDays') return !/^[1-9]\d*$/.test(value.trim());
+      if (name === 'gapTolerance') return textToPercent(value) === undefined;
       if (name === 'runwayDays') return !/^\d+$/.test(value.trim());
       return false;
     })
@@ -157,6 +173,15 @@ export function toRuleInput(
       };
     case 'rollup_failed':
       return { ...common, type, params: {} };
+    case 'reconciliation_gap':
+      return {
+        ...common,
+        type,
+        params: {
+          days: Number(text('gapDays')),
+          tolerancePercent: textToPercent(text('gapTolerance')) ?? null,
+        },
+      };
     default:
       return {
         ...common,

@@ -1,0 +1,241 @@
+import { ChangeEvent, useState } from 'react';
+import {
+  Box,
+  Button,
+  Chip,
+  TableCell,
+  TableRow,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import type {
+  ImportKeysRequest,
+  ImportKeysResponse,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { useNotify, useSubmit } from '../../hooks';
+import { ActionDialog, DataTable, DialogFields, OptionToggle } from '../common';
+
+const useStyles = makeStyles(theme => ({
+  content: {
+    fontFamily: 'monospace',
+  },
+  report: {
+    maxHeight: 320,
+    overflowY: 'auto',
+  },
+  summary: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+  },
+}));
+
+type Format = ImportKeysRequest['format'];
+
+/** The format a file's name or type says, if any. */
+function formatOfFile(file: File): Format | undefined {
+  if (/\.json$/i.test(file.name) || file.type === 'application/json') {
+    return 'json';
+  }
+  if (/\.csv$/i.test(file.name) || file.type === 'text/csv') {
+    return 'csv';
+  }
+  return undefined;
+}
+
+/** The per-row report of a dry run or an import. */
+function ImportReport(props: { report: ImportKeysResponse }) {
+  const { report } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const classes = useStyles();
+  const outcome = (row: ImportKeysResponse['rows'][number]) => {
+    if (row.outcome === 'failed') return t('keyImport.outcomes.failed');
+    if (report.dryRun) {
+      return row.outcome === 'created'
+        ? t('keyImport.outcomes.wouldCreate')
+        : t('keyImport.outcomes.wouldUpdate');
+    }
+    return row.outcome === 'created'
+      ? t('keyImport.outcomes.created')
+      : t('keyImport.outcomes.updated');
+  };
+  return (
+    <Box data-testid={report.dryRun ? 'import-preview' : 'import-result'}>
+      <Box className={classes.summary}>
+        <Typography variant="subtitle2">
+          {report.dryRun
+            ? t('keyImport.previewSummary', {
+                created: String(report.created),
+                updated: String(report.updated),
+                failed: String(report.failed),
+              })
+            : t('keyImport.doneSummary', {
+                created: String(report.created),
+                updated: String(report.updated),
+                failed: String(report.failed),
+              })}
+        </Typography>
+      </Box>
+      <DataTable
+        containerClassName={classes.report}
+        testId="import-rows"
+        columns={[
+          { label: t('keyImport.columns.row'), align: 'right' },
+          { label: t('keyImport.columns.outcome') },
+          { label: t('keyImport.columns.detail') },
+        ]}
+      >
+        {report.rows.map(row => (
+          <TableRow key={row.row} data-testid={`import-row-${row.row}`}>
+            <TableCell align="right">{row.row}</TableCell>
+            <TableCell>
+              <Chip
+                size="small"
+                color={row.outcome === 'failed' ? 'secondary' : 'default'}
+                label={outcome(row)}
+              />
+            </TableCell>
+            <TableCell>{row.error ?? row.keyId ?? ''}</TableCell>
+          </TableRow>
+        ))}
+      </DataTable>
+    </Box>
+  );
+}
+
+/**
+ * Imports keys from CSV or JSON in two steps: a dry run that reports what
+ * each row would do (nothing is written), then the import of the same text.
+ * Changing the text asks for a new dry run. Rows with a provider key id that
+ * is already in its account update that key; the others register keys.
+ */
+export function ImportKeysDialog(props: {
+  onClose: () => void;
+  onImported: () => void;
+}) {
+  const { onClose, onImported } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const notify = useNotify();
+  const classes = useStyles();
+  const [format, setFormat] = useState<Format>('csv');
+  const [content, setContent] = useState('');
+  const [preview, setPreview] = useState<ImportKeysResponse>();
+  const [result, setResult] = useState<ImportKeysResponse>();
+
+  const edit = (next: { format?: Format; content?: string }) => {
+    if (next.format) setFormat(next.format);
+    if (next.content !== undefined) setContent(next.content);
+    // Another text is another import: its dry run is to be done again.
+    setPreview(undefined);
+  };
+
+  const readFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    edit({ format: formatOfFile(file) ?? format, content: await file.text() });
+  };
+
+  const { submit, saving, error } = useSubmit(async () => {
+    if (!preview) {
+      setPreview(await api.importKeys({ format, content, dryRun: true }));
+      return;
+    }
+    const done = await api.importKeys({ format, content, dryRun: false });
+    setResult(done);
+    notify.success(
+      t('keyImport.doneSummary', {
+        created: String(done.created),
+        updated: String(done.updated),
+        failed: String(done.failed),
+      }),
+    );
+    onImported();
+  });
+
+  if (result) {
+    return (
+      <ActionDialog size="md" onClose={onClose} title={t('keyImport.title')}>
+        <ImportReport report={result} />
+      </ActionDialog>
+    );
+  }
+
+  const importable = preview ? preview.created + preview.updated : 0;
+  return (
+    <ActionDialog
+      size="md"
+      onClose={onClose}
+      title={t('keyImport.title')}
+      confirm={
+        preview
+          ? {
+              label: t('keyImport.import', { rows: String(importable) }),
+              disabled: saving || importable === 0,
+              onClick: submit,
+            }
+          : {
+              label: t('keyImport.preview'),
+              disabled: saving || !content.trim(),
+              onClick: submit,
+            }
+      }
+    >
+      <DialogFields>
+        <Typography variant="body2" color="textSecondary">
+          {t('keyImport.help')}
+        </Typography>
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          style={{ gap: 16 }}
+        >
+          <OptionToggle
+            label={t('keyImport.format')}
+            value={format}
+            onChange={value => edit({ format: value as Format })}
+            options={[
+              { value: 'csv', label: 'CSV' },
+              { value: 'json', label: 'JSON' },
+            ]}
+          />
+          <Button variant="outlined" size="small" component="label">
+            {t('keyImport.chooseFile')}
+            <input
+              hidden
+              type="file"
+              accept=".csv,.json,text/csv,application/json"
+              data-testid="import-file"
+              onChange={readFile}
+            />
+          </Button>
+        </Box>
+        <TextField
+          id="import-content"
+          variant="outlined"
+          multiline
+          minRows={6}
+          maxRows={14}
+          label={t('keyImport.content')}
+          placeholder={
+            format === 'csv'
+              ? 'accountId,name,providerKeyId,ownerRef,expiresAt,tags\nopenai-main,ci-bot,key_abc,group:default/platform,2027-01-31,ci;prod'
+              : '[{"accountId": "openai-main", "name": "ci-bot", "ownerRef": "group:default/platform"}]'
+          }
+          value={content}
+          onChange={e => edit({ content: e.target.value })}
+          InputProps={{ classes: { input: classes.content } }}
+        />
+        {error && <Alert severity="error">{error}</Alert>}
+        {preview && <ImportReport report={preview} />}
+      </DialogFields>
+    </ActionDialog>
+  );
+}

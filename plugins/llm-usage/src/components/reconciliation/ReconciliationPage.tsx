@@ -1,0 +1,245 @@
+import { Box, Breadcrumbs, Grid, Link, Typography } from '@material-ui/core';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { DateTime } from 'luxon';
+import { llmUsageTranslationRef } from '../../translation';
+import { llmUsageApiRef } from '../../api';
+import { useFormatters, usePolledQuery, useUrlParams } from '../../hooks';
+import {
+  ExportMenu,
+  ItemListContent,
+  LlmUsageLayout,
+  SectionCard,
+  SelectField,
+} from '../common';
+import {
+  AccountDaysTable,
+  AccountTotalsTable,
+  DayKeysTable,
+  useUtcDay,
+} from './ReconciliationTables';
+
+/** Days the view looks back over, today included. */
+const RANGES = ['7', '30', '90'] as const;
+type RangeDays = (typeof RANGES)[number];
+
+/** `YYYY-MM-DD` of the UTC days from `days - 1` days ago to today. */
+function utcRange(days: number): { from: string; to: string } {
+  const today = DateTime.utc().startOf('day');
+  return {
+    from: today.minus({ days: days - 1 }).toISODate()!,
+    to: today.toISODate()!,
+  };
+}
+
+/**
+ * Reconciliation: what providers billed against what the recorded calls of
+ * the same keys cost, per account, then per day of an account, then per key
+ * of a day. Rows beyond the configured tolerance are marked. The account,
+ * currency and day drilled into live in the URL, so a link shares the view.
+ */
+export function ReconciliationPage() {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const api = useApi(llmUsageApiRef);
+  const utcDay = useUtcDay();
+  const format = useFormatters();
+  const [params, setParams] = useUrlParams();
+  const rangeDays: RangeDays = RANGES.includes(params.get('days') as RangeDays)
+    ? (params.get('days') as RangeDays)
+    : '30';
+  const accountId = params.get('account') ?? undefined;
+  const currency = params.get('currency') ?? undefined;
+  const date = params.get('date') ?? undefined;
+  const range = utcRange(Number(rangeDays));
+
+  const report = usePolledQuery(
+    signal => api.getReconciliation(range, { signal }),
+    `reconciliation:${range.from}:${range.to}`,
+  );
+  const keys = usePolledQuery(
+    signal =>
+      accountId && date
+        ? api.getReconciliationKeys({ accountId, date }, { signal })
+        : Promise.resolve(undefined),
+    `reconciliation-keys:${accountId}:${date}`,
+  );
+
+  const total = report.value?.totals.find(
+    item =>
+      item.accountId === accountId && item.providerCost.currency === currency,
+  );
+  const days = (report.value?.items ?? []).filter(
+    item => item.accountId === accountId && item.currency === currency,
+  );
+  const keysOfDay = keys.value && {
+    ...keys.value,
+    items: keys.value.items.filter(item => item.currency === currency),
+  };
+  const tolerance = report.value?.tolerancePercent;
+
+  return (
+    <LlmUsageLayout
+      title={t('reconciliation.title')}
+      pageTitle={`${t('reconciliation.title')} · ${t('page.title')}`}
+      subtitle={t('reconciliation.subtitle')}
+    >
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <Box
+            display="flex"
+            flexWrap="wrap"
+            alignItems="center"
+            justifyContent="space-between"
+            style={{ gap: 16 }}
+          >
+            <Breadcrumbs aria-label={t('reconciliation.levels')}>
+              {accountId ? (
+                <Link
+                  component="button"
+                  variant="body1"
+                  onClick={() =>
+                    setParams({
+                      account: undefined,
+                      currency: undefined,
+                      date: undefined,
+                    })
+                  }
+                >
+                  {t('reconciliation.allAccounts')}
+                </Link>
+              ) : (
+                <Typography color="textPrimary">
+                  {t('reconciliation.allAccounts')}
+                </Typography>
+              )}
+              {accountId && date && (
+                <Link
+                  component="button"
+                  variant="body1"
+                  onClick={() => setParams({ date: undefined })}
+                >
+                  {total?.accountName ?? accountId}
+                </Link>
+              )}
+              {accountId && !date && (
+                <Typography color="textPrimary">
+                  {total?.accountName ?? accountId}
+                </Typography>
+              )}
+              {date && (
+                <Typography color="textPrimary">{utcDay(date)}</Typography>
+              )}
+            </Breadcrumbs>
+            <Box display="flex" alignItems="center" style={{ gap: 16 }}>
+              <SelectField
+                id="reconciliation-range"
+                size="small"
+                label={t('range.label')}
+                value={rangeDays}
+                onChange={value => setParams({ days: value })}
+                options={RANGES.map(value => ({
+                  value,
+                  label: t(`range.last${value}d` as 'range.last7d'),
+                }))}
+              />
+              <ExportMenu
+                testId="reconciliation-export"
+                disabled={!report.value || report.value.items.length === 0}
+                onExport={format =>
+                  api.exportReconciliation(
+                    { ...range, ...(accountId ? { accountId } : {}) },
+                    format,
+                  )
+                }
+              />
+            </Box>
+          </Box>
+          {tolerance !== undefined && (
+            <Typography variant="body2" color="textSecondary">
+              {t('reconciliation.toleranceNote', {
+                tolerance: format.percent(tolerance / 100),
+              })}
+            </Typography>
+          )}
+        </Grid>
+        {!accountId && (
+          <Grid item xs={12}>
+            <SectionCard
+              title={t('reconciliation.accountsTitle')}
+              busy={report.loading && !!report.value}
+              testId="reconciliation-accounts-card"
+            >
+              <ItemListContent
+                query={{
+                  ...report,
+                  value: report.value && {
+                    items: report.value.totals,
+                  },
+                }}
+                emptyTitle={t('reconciliation.emptyTitle')}
+                emptyDescription={t('reconciliation.emptyDescription')}
+              >
+                {value => (
+                  <AccountTotalsTable
+                    totals={value.items}
+                    onOpen={item =>
+                      setParams({
+                        account: item.accountId,
+                        currency: item.providerCost.currency,
+                        date: undefined,
+                      })
+                    }
+                  />
+                )}
+              </ItemListContent>
+            </SectionCard>
+          </Grid>
+        )}
+        {accountId && !date && (
+          <Grid item xs={12}>
+            <SectionCard
+              title={t('reconciliation.daysTitle', {
+                name: total?.accountName ?? accountId,
+                currency: currency ?? '',
+              })}
+              busy={report.loading && !!report.value}
+              testId="reconciliation-days-card"
+            >
+              <ItemListContent
+                query={{ ...report, value: report.value && { items: days } }}
+                emptyTitle={t('reconciliation.noDaysTitle')}
+                emptyDescription={t('reconciliation.noDaysDescription')}
+              >
+                {value => (
+                  <AccountDaysTable
+                    days={value.items}
+                    onOpen={day => setParams({ date: day.date })}
+                  />
+                )}
+              </ItemListContent>
+            </SectionCard>
+          </Grid>
+        )}
+        {accountId && date && (
+          <Grid item xs={12}>
+            <SectionCard
+              title={t('reconciliation.keysTitle', {
+                name: total?.accountName ?? accountId,
+                day: utcDay(date),
+              })}
+              busy={keys.loading && !!keys.value}
+              testId="reconciliation-keys-card"
+            >
+              <ItemListContent
+                query={{ ...keys, value: keysOfDay }}
+                emptyTitle={t('reconciliation.noKeysTitle')}
+                emptyDescription={t('reconciliation.noKeysDescription')}
+              >
+                {value => <DayKeysTable keys={value.items} />}
+              </ItemListContent>
+            </SectionCard>
+          </Grid>
+        )}
+      </Grid>
+    </LlmUsageLayout>
+  );
+}
