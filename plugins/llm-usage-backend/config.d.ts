@@ -115,7 +115,6 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     quota?: {
-    quota?: {
       /**
        * Top-up or billing page per provider id, for accounts whose settings
        * name none. OpenRouter defaults to its credits page.
@@ -132,6 +131,29 @@ export interface Config {
       tolerancePercent?: number;
     };
     /** Alert evaluation and delivery; rules themselves are edited in the app. */
+    /**
+     * Anomaly detection (the `anomaly` alert rule holds the sensitivity:
+     * minScore, minRatio, minRequests, baselineWeeks, and which kinds run).
+     */
+    anomalies?: {
+      /**
+       * Closed hours looked at each evaluation; an anomaly stays open that
+       * long after its hour. Default 24.
+       */
+      windowHours?: number;
+      /** Days of provider-reported key usage compared with recorded calls (leaked keys). Default 3. */
+      leakedKeyDays?: number;
+    };
+    /** Guided key rotations. */
+    rotation?: {
+      /**
+       * Hours without any call (after the grace period) before the old key
+       * is deleted. Default 24.
+       */
+      quietHours?: number;
+      /** When old keys are checked and deleted. Default: hourly. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     alerts?: {
       /** Default true. */
       enabled?: boolean;

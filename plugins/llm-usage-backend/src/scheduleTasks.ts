@@ -18,6 +18,7 @@ export const AUDIT_RETENTION_TASK_ID = 'llm-usage-audit-retention';
 export const RAW_CALL_RETENTION_TASK_ID = 'llm-usage-raw-call-retention';
 export const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
 export const PROVIDER_SYNC_TASK_ID = 'llm-usage-provider-sync';
+export const KEY_ROTATION_TASK_ID = 'llm-usage-key-rotation';
 
 export interface TaskDeps {
   config: RootConfigService;
@@ -129,6 +130,26 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
       },
     });
   }
+
+  // Old keys of guided rotations: deleted once their grace is over and no
+  // call has used them for the quiet period.
+  await scheduler.scheduleTask({
+    id: KEY_ROTATION_TASK_ID,
+    scope: 'global',
+    ...taskSchedule(config, 'llmUsage.rotation.schedule', {
+      frequency: { hours: 1 },
+      timeout: { minutes: 15 },
+      initialDelay: { minutes: 3 },
+    }),
+    fn: async () => {
+      const result = await services.rotation.runDue();
+      if (result.deleted + result.inUse + result.failed > 0) {
+        logger.info(
+          `Key rotations: ${result.deleted} old keys deleted, ${result.inUse} still in use, ${result.failed} failed`,
+        );
+      }
+    },
+  });
 
   // One global task looks for due accounts: each account keeps its own
   // usage and key frequencies, accounts added through the API are picked up

@@ -80,7 +80,16 @@ import { UsageService } from './usage/UsageService';
 import { ProviderUsageReader } from './providerUsage/ProviderUsageReader';
 import { ProviderUsageService } from './providerUsage/ProviderUsageService';
 import { UsageSources } from './providerUsage/UsageSources';
+import { SloBurnRateFinder } from './alerts/conditions/sloBurnRate';
+import { SloService } from './slo/SloService';
+import { SloSettingsStore } from './slo/SloSettingsStore';
 import { ProjectDirectory } from './visibility/ProjectDirectory';
+import { AnomalyReader } from './anomalies/AnomalyReader';
+import { AnomalyDetector } from './anomalies/anomalyConditions';
+import { KeyRotationService } from './rotation/KeyRotationService';
+import { KeyRotationStore } from './rotation/KeyRotationStore';
+import { KeyUseReader } from './rotation/KeyUseReader';
+import { rotationDueConditions } from './rotation/rotationDue';
 import { VisibilityResolver } from './visibility/VisibilityResolver';
 
 /** What the plugin's stores and services are built from. */
@@ -205,7 +214,17 @@ export async function createServices(deps: ServiceDeps) {
   const reconciliation = new Reconciliation(db, {
     tolerancePercent: readTolerancePercent(config),
   });
+  // SLOs per project, judged from the hourly rollups.
+  const sloSettings = new SloSettingsStore(db);
+  const slo = new SloService({
+    queries,
+    rollups,
+    projects,
+    settings: sloSettings,
+  });
+  const rotationStore = new KeyRotationStore(db);
   const evaluator = new AlertEvaluator({
+    sloBurnRates: new SloBurnRateFinder(slo, projects),
     alerts: alertStore,
     rules: alertRules,
     keys: keyFacts,
@@ -217,6 +236,18 @@ export async function createServices(deps: ServiceDeps) {
     projects,
     rollups,
     reconciliation,
+    anomalies: new AnomalyDetector({
+      reader: new AnomalyReader(db),
+      projectOf: id => projects.entityOf(id),
+      windowHours: config.getOptionalNumber('llmUsage.anomalies.windowHours'),
+      leakedKeyDays: config.getOptionalNumber(
+        'llmUsage.anomalies.leakedKeyDays',
+      ),
+    }),
+    rotations: {
+      conditions: async context =>
+        rotationDueConditions(await rotationStore.policies(), context),
+    },
     delivery: new AlertDelivery({
       alerts: alertStore,
       webhooks,
@@ -312,20 +343,21 @@ export async function createServices(deps: ServiceDeps) {
   });
   // Permissions are checked in the wrapper; the inventory trusts its caller.
   const keyOperations = new KeyProviderOperations(accounts);
-  const keys: KeyService = new AuthorizedKeyService({
-    inventory: new KeyInventory({
+  const keyInventory = new KeyInventory({
+    keys: keyStore,
+    tags,
+    operations: keyOperations,
+    mapping: new KeyMapping({
       keys: keyStore,
-      tags,
+      accountStore,
+      data: providerData,
       operations: keyOperations,
-      mapping: new KeyMapping({
-        keys: keyStore,
-        accountStore,
-        data: providerData,
-        operations: keyOperations,
-      }),
-      secrets,
-      audit,
     }),
+    secrets,
+    audit,
+  });
+  const keys: KeyService = new AuthorizedKeyService({
+    inventory: keyInventory,
     operations: keyOperations,
     accounts,
     authorizer,
@@ -377,6 +409,17 @@ export async function createServices(deps: ServiceDeps) {
     tags,
     reconciliation,
     keyUsageHistory: new KeyUsageHistory(db),
+    rotation: new KeyRotationService({
+      store: rotationStore,
+      keys,
+      inventory: keyInventory,
+      accounts,
+      use: new KeyUseReader(db),
+      audit,
+      serviceCredentials: () => deps.auth.getOwnServiceCredentials(),
+      logger,
+      quietHours: config.getOptionalNumber('llmUsage.rotation.quietHours'),
+    }),
     // The usage views from recorded calls or provider reports.
     usageSources: new UsageSources({
       visibility,
@@ -385,6 +428,8 @@ export async function createServices(deps: ServiceDeps) {
       provider: new ProviderUsageService(new ProviderUsageReader(db), prices),
       projects,
     }),
+    slo,
+    sloSettings,
     memberSpend: new MemberKeySpend(db),
   };
 }

@@ -12,6 +12,9 @@ export const ALERT_TYPES = [
   'budget_runway',
   'rollup_failed',
   'reconciliation_gap',
+  'anomaly',
+  'key_rotation_due',
+  'slo_burn_rate',
 ] as const;
 
 /** @public */
@@ -93,6 +96,17 @@ export interface Alert {
    *   `providerCost`, `recordedCost`, `difference` (decimal strings, summed
    *   over those days), `differencePercent` (null without provider cost),
    *   `tolerancePercent`
+   * - anomaly: `kind` (see {@link ANOMALY_KINDS}), `at` (ISO hour or day),
+   *   `value`, `baseline`, `score` (robust z; null when there was no traffic
+   *   to compare with), `currency` (spend), `hours` (anomalous hours that
+   *   day), `series` and `baselineSeries` (JSON arrays of the hours up to
+   *   `at` and their hour-of-week baselines), `model` and `knownModels`
+   *   (new_model), `providerRequests` (leaked_key, `value` is its tokens)
+   * - key_rotation_due: `dueAt` (ISO), `daysLeft`, `maxAgeDays`, `thresholdDays`
+   * - slo_burn_rate: `metric` (`latencyP95`, `errorRate` or `ttft`), `tier` (`fast` or
+   *   `slow`), `threshold` (the objective's), `target`, `windowDays`,
+   *   `longHours`, `shortHours`, `longBurnRate`, `shortBurnRate`,
+   *   `burnRateThreshold`, `budgetRemaining` (share; null without hours)
    */
   params: Record<string, string | number | null>;
   firstSeenAt: string;
@@ -209,6 +223,67 @@ export interface ReconciliationGapRuleParams {
   tolerancePercent: number | null;
 }
 
+/**
+ * What an anomaly alert found: a spike against the key's or project's own
+ * hour-of-week baseline, a model it never used, calls at hours it never
+ * works, or provider-reported use of a key that no recorded call made.
+ *
+ * @public
+ */
+export const ANOMALY_KINDS = [
+  'request_spike',
+  'token_spike',
+  'spend_spike',
+  'new_model',
+  'off_hours',
+  'leaked_key',
+] as const;
+
+/** @public */
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+/**
+ * Anomaly detection on keys and projects. An hour is a spike when its robust
+ * z-score against the same hour of the week in the last `baselineWeeks`
+ * weeks reaches `minScore` and it is at least `minRatio` times that
+ * baseline; request spikes and calls at unusual hours need `minRequests`
+ * calls in the hour. Raise `minScore` for fewer alerts.
+ *
+ * @public
+ */
+export interface AnomalyRuleParams {
+  minScore: number;
+  minRatio: number;
+  minRequests: number;
+  baselineWeeks: number;
+  spikes: boolean;
+  newModels: boolean;
+  offHours: boolean;
+  leakedKeys: boolean;
+}
+
+/**
+ * Reminds the owner before a key reaches the maximum age of its rotation
+ * policy, at each number of days before (and once overdue).
+ *
+ * @public
+ */
+export interface KeyRotationDueRuleParams {
+  days: number[];
+}
+
+/**
+ * Multiwindow burn-rate alerts on the projects' SLOs: the fast tier (6 h and
+ * 1 h at burn rate 6) one step more severe than the rule, the slow tier
+ * (72 h and 24 h at burn rate 1) at the rule's severity; each can be off.
+ *
+ * @public
+ */
+export interface SloBurnRateRuleParams {
+  fast: boolean;
+  slow: boolean;
+}
+
 /** @public */
 export interface AlertRuleParamsByType {
   key_expiring: KeyExpiringRuleParams;
@@ -218,6 +293,9 @@ export interface AlertRuleParamsByType {
   budget_runway: BudgetRunwayRuleParams;
   rollup_failed: RollupFailedRuleParams;
   reconciliation_gap: ReconciliationGapRuleParams;
+  anomaly: AnomalyRuleParams;
+  key_rotation_due: KeyRotationDueRuleParams;
+  slo_burn_rate: SloBurnRateRuleParams;
 }
 
 /**

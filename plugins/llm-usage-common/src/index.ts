@@ -19,3 +19,5 @@ export * from './accounts';
 export * from './keys';
 export * from './audit';
 export * from './alerts';
+export * from './slo';
+export * from './rotation';

@@ -67,9 +67,20 @@ export interface AlertEvaluatorOptions {
   rollups?: FailedHoursReader;
   /** Provider against recorded cost; without it reconciliation gaps are not evaluated. */
   reconciliation?: ReconciliationReader;
+  /** Anomalies of keys and projects; without it they are not evaluated. */
+  anomalies?: ConditionFinder;
+  /** Keys due for rotation; without it rotation reminders are not evaluated. */
+  rotations?: ConditionFinder;
+  /** Projects' SLO burn rates; without it SLO alerts are not evaluated. */
+  sloBurnRates?: ConditionFinder;
   delivery: AlertDeliverer;
   logger: LoggerService;
   clock?: () => number;
+}
+
+/** Finds the conditions of one alert type from its own reads. */
+export interface ConditionFinder {
+  conditions(context: ConditionContext): Promise<AlertCondition[]>;
 }
 
 /** A group of alert types that stand or fall with the same reads. */
@@ -215,6 +226,28 @@ export class AlertEvaluator {
             context,
           );
         },
+      });
+    }
+
+    const { anomalies, rotations } = this.options;
+    if (anomalies) {
+      batches.push({
+        types: ['anomaly'],
+        find: () => anomalies.conditions(context),
+      });
+    }
+    if (rotations) {
+      batches.push({
+        types: ['key_rotation_due'],
+        find: () => rotations.conditions(context),
+      });
+    }
+
+    const { sloBurnRates } = this.options;
+    if (sloBurnRates) {
+      batches.push({
+        types: ['slo_burn_rate'],
+        find: () => sloBurnRates.conditions(context),
       });
     }
 

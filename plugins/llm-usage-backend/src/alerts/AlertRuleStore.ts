@@ -6,6 +6,7 @@ import {
   type AlertSeverity,
   type AlertType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { DEFAULT_SENSITIVITY } from '../anomalies/detect';
 
 /**
  * The rules that apply when nobody configured any: every alert type on,
@@ -45,6 +46,21 @@ export const DEFAULT_ALERT_RULES: {
   },
   budget_runway: { severity: 'warning', params: { days: 7 } },
   rollup_failed: { severity: 'error', params: {} },
+  anomaly: {
+    severity: 'warning',
+    params: {
+      minScore: DEFAULT_SENSITIVITY.threshold,
+      minRatio: DEFAULT_SENSITIVITY.minRatio,
+      minRequests: DEFAULT_SENSITIVITY.minRequests,
+      baselineWeeks: DEFAULT_SENSITIVITY.weeks,
+      spikes: true,
+      newModels: true,
+      offHours: true,
+      leakedKeys: true,
+    },
+  },
+  key_rotation_due: { severity: 'info', params: { days: [14, 3] } },
+  slo_burn_rate: { severity: 'warning', params: { fast: true, slow: true } },
   reconciliation_gap: {
     severity: 'warning',
     params: { days: 3, tolerancePercent: null },

@@ -36,22 +36,20 @@ const tokens = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable();
 
 const days = z.number().int().min(1).max(365);
 
+const reminderDays = z
+  .array(days)
+  .min(1)
+  .max(10)
+  .refine(
+    items => new Set(items).size === items.length,
+    'must not repeat a day',
+  );
+
 /** The params of each rule type, validated where rules come in and go out. */
 export const ruleParamSchemas: {
   [T in AlertType]: z.ZodType<AlertRuleParamsByType[T]>;
 } = {
-  key_expiring: z
-    .object({
-      days: z
-        .array(days)
-        .min(1)
-        .max(10)
-        .refine(
-          items => new Set(items).size === items.length,
-          'must not repeat a day',
-        ),
-    })
-    .strict(),
+  key_expiring: z.object({ days: reminderDays }).strict(),
   low_balance: z.object({ thresholds: moneyThresholds }).strict(),
   high_usage: z
     .object({
@@ -85,6 +83,20 @@ export const ruleParamSchemas: {
       tolerancePercent: z.number().min(0).max(1000).nullable(),
     })
     .strict(),
+  anomaly: z
+    .object({
+      minScore: z.number().min(1).max(100),
+      minRatio: z.number().min(1).max(100),
+      minRequests: z.number().int().min(1).max(1_000_000),
+      baselineWeeks: z.number().int().min(2).max(8),
+      spikes: z.boolean(),
+      newModels: z.boolean(),
+      offHours: z.boolean(),
+      leakedKeys: z.boolean(),
+    })
+    .strict(),
+  key_rotation_due: z.object({ days: reminderDays }).strict(),
+  slo_burn_rate: z.object({ fast: z.boolean(), slow: z.boolean() }).strict(),
 };
 
 const ruleInputBase = {
@@ -144,6 +156,27 @@ export const alertRuleInputSchema: z.ZodType<AlertRuleInput> = z
         type: z.literal('reconciliation_gap'),
         ...ruleInputBase,
         params: ruleParamSchemas.reconciliation_gap,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('anomaly'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.anomaly,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('key_rotation_due'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.key_rotation_due,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('slo_burn_rate'),
+        ...ruleInputBase,
+        params: ruleParamSchemas.slo_burn_rate,
       })
       .strict(),
   ])

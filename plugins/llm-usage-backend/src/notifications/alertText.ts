@@ -102,8 +102,81 @@ export function describeAlert(
         providerCost: money(p.providerCost),
         recordedCost: money(p.recordedCost),
       });
+    case 'anomaly':
+      return describeAnomaly(alert, tr, name);
+    case 'key_rotation_due': {
+      const values = {
+        name,
+        days: days(p.daysLeft),
+        date: tr.day(Date.parse(String(p.dueAt))),
+        maxAge: days(p.maxAgeDays),
+      };
+      return Number(p.thresholdDays) === 0
+        ? tr.fill(m.rotationOverdue, values)
+        : tr.fill(m.rotationDue, values);
+    }
+    case 'slo_burn_rate':
+      return describeSloBurn(alert, tr, name);
     default:
       return tr.fill(m.other, { name, type: alert.type });
+  }
+}
+
+/** An anomaly with its evidence: the hour, the value, its usual level and the score. */
+function describeAnomaly(
+  alert: AlertRecord,
+  tr: Translator,
+  name: string,
+): string {
+  const p = alert.params;
+  const m = tr.messages.alerts;
+  const calls = (count: unknown) =>
+    tr.plural(tr.messages.units.calls, Number(count));
+  const at = tr.time(Date.parse(String(p.at)));
+  const score = tr.integer(Math.round(Number(p.score)));
+  switch (p.kind) {
+    case 'request_spike':
+      return tr.fill(m.anomalyRequestSpike, {
+        name,
+        at,
+        score,
+        value: calls(p.value),
+        baseline: tr.integer(Number(p.baseline)),
+      });
+    case 'token_spike':
+      return tr.fill(m.anomalyTokenSpike, {
+        name,
+        at,
+        score,
+        value: tr.integer(Number(p.value)),
+        baseline: tr.integer(Number(p.baseline)),
+      });
+    case 'spend_spike': {
+      const money = (amount: unknown) =>
+        tr.money(String(amount ?? 0), String(p.currency ?? ''));
+      return tr.fill(m.anomalySpendSpike, {
+        name,
+        at,
+        score,
+        value: money(p.value),
+        baseline: money(p.baseline),
+      });
+    }
+    case 'new_model':
+      return tr.fill(m.anomalyNewModel, {
+        name,
+        at,
+        model: String(p.model),
+        known: String(p.knownModels),
+      });
+    case 'off_hours':
+      return tr.fill(m.anomalyOffHours, { name, at, value: calls(p.value) });
+    default:
+      return tr.fill(m.anomalyLeakedKey, {
+        name,
+        day: tr.day(Date.parse(String(p.at))),
+        requests: calls(p.providerRequests),
+      });
   }
 }
 
@@ -120,4 +193,32 @@ export function alertTitle(
 /** The app path of the alert on the Alerts page. */
 export function alertLink(alert: AlertRecord): string {
   return `/llm-usage/alerts?alert=${encodeURIComponent(alert.id)}`;
+}
+
+/** A burning SLO: how much of its error budget the long window spent, and what is left. */
+function describeSloBurn(
+  alert: AlertRecord,
+  tr: Translator,
+  name: string,
+): string {
+  const p = alert.params;
+  const metric = String(p.metric) as keyof Translator['messages']['sloMetrics'];
+  const threshold =
+    metric === 'errorRate'
+      ? tr.percent(Number(p.threshold))
+      : `${tr.integer(Number(p.threshold))} ms`;
+  // A burn rate r over h hours spends r × h / window hours of the budget.
+  const spent =
+    (Number(p.longBurnRate) * Number(p.longHours)) /
+    (Number(p.windowDays) * 24);
+  return tr.fill(tr.messages.alerts.sloBurnRate, {
+    name,
+    metric: tr.messages.sloMetrics[metric] ?? metric,
+    target: tr.percent(Number(p.target)),
+    threshold,
+    window: tr.plural(tr.messages.units.days, Number(p.windowDays)),
+    spent: tr.percent(spent),
+    hours: tr.plural(tr.messages.units.hours, Number(p.longHours)),
+    left: tr.percent(Number(p.budgetRemaining ?? 0)),
+  });
 }

@@ -27,7 +27,9 @@ import { createKeyUsageRouter } from './keyUsageRouter';
 import { createPricesRouter } from './pricesRouter';
 import { createQuotaRouter } from './quotaRouter';
 import { rejectNulCharacters } from './rejectNulCharacters';
+import { createRotationRouter } from './rotationRouter';
 import { createRouter } from './router';
+import { createSloRouter } from './sloRouter';
 import { createSyncRunsRouter } from './syncRunsRouter';
 import { createTagsRouter } from './tagsRouter';
 
@@ -104,11 +106,11 @@ export async function createRouters(
       usage: s.usage,
       logger,
       audit: s.audit,
+      languages: s.recipientLanguages,
     }),
     // Budgets, quota, spend digests and the audit trail.
     await createBudgetsRouter({
       httpAuth,
-      languages: s.recipientLanguages,
       callers: s.callers,
       budgets: s.budgets,
     }),
@@ -129,11 +131,20 @@ export async function createRouters(
       ledger: s.ledger,
       logger,
       audit: s.audit,
+      languages: s.recipientLanguages,
     }),
     await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
+    // SLOs per project: reports for owners, settings for admins.
+    await createSloRouter({
+      httpAuth,
+      callers: s.callers,
+      projects: s.projects,
+      slo: s.slo,
+      settings: s.sloSettings,
+      audit: s.audit,
+    }),
     // The price book and re-pricing of calls (admin edits, audited).
     await createPricesRouter({
-      languages: s.recipientLanguages,
       httpAuth,
       permissions: deps.permissions,
       prices: s.prices,
@@ -166,6 +177,7 @@ export async function createRouters(
       keys: s.keys,
       logger,
       audit: s.audit,
+      languages: s.recipientLanguages,
     }),
     await createKeyUsageRouter({
       httpAuth,
@@ -177,11 +189,11 @@ export async function createRouters(
       keys: s.keys,
       importer: s.keyImporter,
     }),
+    await createRotationRouter({ httpAuth, rotation: s.rotation }),
     await createTagsRouter({
       httpAuth,
       permissions: deps.permissions,
       authorizer: s.authorizer,
-      languages: s.recipientLanguages,
       tags: s.tags,
       keys: s.keyStore,
       audit: s.audit,

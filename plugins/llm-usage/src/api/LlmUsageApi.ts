@@ -31,6 +31,9 @@ import type {
   ReconciliationResponse,
   KeyBatchRequest,
   KeyBatchResponse,
+  KeyRotationState,
+  RotateKeyRequest,
+  RotateKeyResponse,
   KeyListQuery,
   KeyListResponse,
   KeyTag,
@@ -67,7 +70,13 @@ import type {
   ProjectStatsResponse,
   ProjectTrendsQuery,
   ProjectTrendsResponse,
+  SloReportResponse,
+  UsageOverviewQuery,
   UsageOverviewResponse,
+  EntityUsageQuery,
+  EntityUsageResponse,
+  ProviderBreakdownQuery,
+  ProviderUsageBreakdownResponse,
   UsageRangeQuery,
   UsageTrendsQuery,
   UsageTrendsResponse,
@@ -92,9 +101,20 @@ export interface LlmUsageRequestOptions {
 export interface LlmUsageApi {
   /** `GET /usage/overview` */
   getOverview(
-    query?: UsageRangeQuery,
+    query?: UsageOverviewQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<UsageOverviewResponse>;
+  /** `GET /usage/provider/breakdown`: provider-reported usage per account, key, model or provider. */
+  getProviderBreakdown(
+    query?: ProviderBreakdownQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<ProviderUsageBreakdownResponse>;
+  /** `GET /entities/:kind/:namespace/:name/usage`: a Component's or Group's usage. */
+  getEntityUsage(
+    entityRef: string,
+    query?: EntityUsageQuery,
+    options?: LlmUsageRequestOptions,
+  ): Promise<EntityUsageResponse>;
   /** `GET /usage/projects` */
   getProjects(
     query?: ProjectListQuery,
@@ -111,6 +131,11 @@ export interface LlmUsageApi {
     query?: UsageRangeQuery,
     options?: LlmUsageRequestOptions,
   ): Promise<ProjectStatsResponse>;
+  /** `GET /slo/projects/:projectId`: the project's SLOs and how they stand. */
+  getProjectSlo(
+    projectId: string,
+    options?: LlmUsageRequestOptions,
+  ): Promise<SloReportResponse>;
   /** `GET /usage/projects/:projectId/trends` */
   getProjectTrends(
     projectId: string,
@@ -156,7 +181,7 @@ export interface LlmUsageApi {
   getInfo(options?: LlmUsageRequestOptions): Promise<LlmUsageInfoResponse>;
   /** `GET /usage/projects/export`: the whole filtered, sorted project list as a file. */
   exportProjects(
-    query: Omit<ProjectListQuery, 'offset' | 'limit'>,
+    query: Omit<ProjectListQuery, 'offset' | 'limit' | 'source'>,
     format: UsageExportFormat,
   ): Promise<ExportedFile>;
   /** `GET /usage/projects/:projectId/calls/export`: every call matching the filters as a file. */
@@ -187,6 +212,20 @@ export interface LlmUsageApi {
   ): Promise<CreateProviderKeyResponse>;
   /** `POST /keys/batch`: one result per key, failures included. */
   batchKeys(request: KeyBatchRequest): Promise<KeyBatchResponse>;
+  /** `POST /keys/:id/disable`: at the provider too, where it can be. */
+  disableKey(id: string): Promise<{ key: ApiKey; localOnly: boolean }>;
+  /** `GET /keys/:id/rotation` */
+  getKeyRotation(
+    id: string,
+    options?: LlmUsageRequestOptions,
+  ): Promise<KeyRotationState>;
+  /** `PUT /keys/:id/rotation`: null removes the policy. */
+  setKeyRotationPolicy(
+    id: string,
+    maxAgeDays: number | null,
+  ): Promise<KeyRotationState>;
+  /** `POST /keys/:id/rotate`: the new key's secret is in the answer, once. */
+  rotateKey(id: string, request: RotateKeyRequest): Promise<RotateKeyResponse>;
   /** `GET /keys/export`: the filtered list as a file. */
   exportKeys(
     query: KeyListQuery & { ids?: string[] },

@@ -16,6 +16,7 @@ import type {
   ImportKeysRequest,
   KeyBatchRequest,
   ReconciliationQuery,
+  RotateKeyRequest,
   KeyListQuery,
   ProjectListQuery,
   ProjectTrendsQuery,
@@ -30,6 +31,9 @@ import type {
   UpdateTagRequest,
   UsageRangeQuery,
   UsageTrendsQuery,
+  UsageOverviewQuery,
+  EntityUsageQuery,
+  ProviderBreakdownQuery,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DefaultApiClient, type TypedResponse } from '../generated';
 import type {
@@ -56,8 +60,39 @@ export class LlmUsageClient implements LlmUsageApi {
     this.api = new DefaultApiClient(options);
   }
 
-  getOverview(query: UsageRangeQuery = {}, options?: LlmUsageRequestOptions) {
+  getOverview(
+    query: UsageOverviewQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
     return json(this.api.getOverview({ query }, options));
+  }
+
+  getProviderBreakdown(
+    query: ProviderBreakdownQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    return json(this.api.getProviderBreakdown({ query }, options));
+  }
+
+  getEntityUsage(
+    entityRef: string,
+    query: EntityUsageQuery = {},
+    options?: LlmUsageRequestOptions,
+  ) {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return json(
+      this.api.getEntityUsage(
+        {
+          path: {
+            kind: kind.toLocaleLowerCase('en-US') as 'component' | 'group',
+            namespace,
+            name,
+          },
+          query,
+        },
+        options,
+      ),
+    );
   }
 
   getProjects(query: ProjectListQuery = {}, options?: LlmUsageRequestOptions) {
@@ -76,6 +111,10 @@ export class LlmUsageClient implements LlmUsageApi {
     return json(
       this.api.getProjectStats({ path: { projectId }, query }, options),
     );
+  }
+
+  getProjectSlo(projectId: string, options?: LlmUsageRequestOptions) {
+    return json(this.api.getProjectSlo({ path: { projectId } }, options));
   }
 
   getProjectTrends(
@@ -137,7 +176,7 @@ export class LlmUsageClient implements LlmUsageApi {
   }
 
   exportProjects(
-    query: Omit<ProjectListQuery, 'offset' | 'limit'>,
+    query: Omit<ProjectListQuery, 'offset' | 'limit' | 'source'>,
     format: UsageExportFormat,
   ) {
     return file(
@@ -186,6 +225,24 @@ export class LlmUsageClient implements LlmUsageApi {
 
   batchKeys(request: KeyBatchRequest) {
     return json(this.api.batchKeys({ body: request }));
+  }
+
+  disableKey(id: string) {
+    return json(this.api.disableKey({ path: { id } }));
+  }
+
+  getKeyRotation(id: string, options?: LlmUsageRequestOptions) {
+    return json(this.api.getKeyRotation({ path: { id } }, options));
+  }
+
+  setKeyRotationPolicy(id: string, maxAgeDays: number | null) {
+    return json(
+      this.api.setKeyRotationPolicy({ path: { id }, body: { maxAgeDays } }),
+    );
+  }
+
+  rotateKey(id: string, request: RotateKeyRequest) {
+    return json(this.api.rotateKey({ path: { id }, body: request }));
   }
 
   exportKeys(

@@ -193,6 +193,19 @@ const de = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Abbuchungen',
     'quotaViews.history.kind.unchanged': 'Unverändert',
     'calls.details.costSource': 'Kostenquelle',
+    'usageSource.label': 'Quelle',
+    'usageSource.calls': 'Erfasste Aufrufe',
+    'usageSource.provider': 'Anbieterberichte',
+    'usageSource.fromProvider': 'Aus Anbieterberichten',
+    'usageSource.fromProviderHint':
+      'Tägliche Nutzung, wie die Anbieter sie für die Schlüssel melden, die Sie lesen dürfen: Anfragen, Token und Kosten, ohne Latenz und Fehler.',
+    'usageSource.requests': 'Anfragen',
+    'usageSource.estimated': 'Geschätzt',
+    'usageSource.estimatedHint':
+      'Mit der Preisliste berechnet für Token, die der Anbieter ohne Kosten gemeldet hat. Nicht in den gemeldeten Kosten enthalten.',
+    'usageSource.noProviderUsage':
+      'Keine vom Anbieter gemeldete Nutzung in diesem Zeitraum.',
+    'usageSource.notReported': 'Von Anbietern nicht gemeldet',
     'costSource.reported': 'Gemeldet',
     'costSource.priced': 'Berechnet',
     'costSource.provider': 'Anbieter',
@@ -769,6 +782,129 @@ const de = createTranslationMessages({
       'Die ID des Schlüssels beim Anbieter, damit seine Nutzung zugeordnet werden kann',
     'keyWorkspace.register.confirm': 'Erfassen',
     'keyWorkspace.register.done': 'Schlüssel {{name}} erfasst',
+    'slo.title': 'Service-Level-Ziele',
+    'slo.source.annotation':
+      'Durch die Annotationen der Komponente festgelegt · bewertet aus den stündlichen Rollups bis {{time}}',
+    'slo.source.settings':
+      'Von einem LLM-Usage-Admin festgelegt, ersetzt die Annotationen · bewertet aus den stündlichen Rollups bis {{time}}',
+    'slo.metrics.latencyP95': 'P95-Latenz',
+    'slo.metrics.errorRate': 'Fehlerquote',
+    'slo.metrics.ttft': 'Zeit bis zum ersten Token (Stundenmittel)',
+    'slo.objective':
+      'Höchstens {{threshold}} in {{target}} der Stunden mit Aufrufen, über {{days}} Tage',
+    'slo.attainment': 'Erfüllung',
+    'slo.goodHours': '{{good}} von {{counted}} Stunden gut',
+    'slo.noHours': 'Noch keine Stunde mit Aufrufen im Zeitfenster',
+    'slo.budgetLeft': 'Verbleibendes Fehlerbudget',
+    'slo.burnRate': 'Verbrauchsrate, letzte {{hours}} Std.',
+    'slo.burnRateValue': '{{rate}}-fach des Erlaubten',
+    'slo.alerts.fast': 'Schneller Verbrauch',
+    'slo.alerts.slow': 'Langsamer Verbrauch',
+    'slo.alerts.firing':
+      '{{tier}} ({{long}} Std. und {{short}} Std.): alarmiert',
+    'slo.alerts.quiet':
+      '{{tier}} ({{long}} Std. und {{short}} Std.): in Ordnung',
+    'slo.chart.title': 'Verbleibendes Fehlerbudget im Zeitfenster',
+    'slo.chart.budget': 'Verbleibendes Budget',
+    'slo.brokenHours.title': 'Stunden, die das Ziel verfehlten',
+    'slo.brokenHours.none':
+      'Keine Stunde hat dieses Ziel im Zeitfenster verfehlt.',
+    'slo.brokenHours.hour': 'Stunde',
+    'slo.brokenHours.value': 'Wert',
+    'slo.brokenHours.calls': 'Aufrufe',
+    'slo.invalidAnnotation':
+      'Der Wert der Annotation {{annotation}} ist nicht lesbar („{{value}}“), daher bleibt ihr Ziel unberücksichtigt.',
+    'slo.empty.title': 'Kein SLO festgelegt',
+    'slo.empty.description':
+      'Legen Sie Ziele mit Annotationen in der catalog-info.yaml der Komponente fest. Jede Stunde mit Aufrufen wird daran gemessen, und Verbrauchsalarme erreichen den Besitzer.',
+    'slo.empty.settings':
+      'LLM-Usage-Admins können sie auch mit PUT /api/llm-usage/slo/projects/{{projectId}}/settings festlegen; diese Einstellungen haben Vorrang vor den Annotationen.',
+    'alerts.types.slo_burn_rate': 'SLO verbraucht Budget schnell',
+    'alerts.messages.sloBurnRate':
+      'Projekt „{{name}}“: Das Ziel für {{metric}} verbraucht sein Fehlerbudget in den letzten {{hours}} Stunden {{rate}}-mal so schnell wie erlaubt ({{left}} des Budgets übrig)',
+    'alertRules.fields.sloFast':
+      'Schneller Verbrauch: 6 Std. und 1 Std. mit dem 6-Fachen der erlaubten Rate',
+    'alertRules.fields.sloSlow':
+      'Langsamer Verbrauch: 72 Std. und 24 Std. mit der erlaubten Rate',
+    'alerts.types.anomaly': 'Ungewöhnliche Nutzung',
+    'alerts.types.key_rotation_due': 'Schlüsselrotation fällig',
+    'alerts.anomaly.requestSpike':
+      '{{target}} „{{name}}“ hat in der Stunde ab {{at}} {{value}} Aufrufe gemacht, üblich sind zu dieser Stunde der Woche {{baseline}} (Wert {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} „{{name}}“ hat in der Stunde ab {{at}} {{value}} Token verbraucht, üblich sind zu dieser Stunde der Woche {{baseline}} (Wert {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} „{{name}}“ hat in der Stunde ab {{at}} {{value}} ausgegeben, üblich sind zu dieser Stunde der Woche {{baseline}} (Wert {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} „{{name}}“ hat das Modell {{model}} zum ersten Mal aufgerufen ({{at}}); bisher nur {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} „{{name}}“ hat in der Stunde ab {{at}} {{value}} Aufrufe gemacht, zu einer Stunde der Woche, in der es bisher nie Aufrufe gab',
+    'alerts.anomaly.leakedKey':
+      'Der Anbieter meldet am {{day}} {{requests}} Anfragen mit dem Schlüssel „{{name}}“, die kein erfasster Aufruf gemacht hat: Jemand außerhalb Ihrer Dienste könnte den Schlüssel haben',
+    'alerts.anomaly.rotationDue':
+      'Der Schlüssel „{{name}}“ muss in {{days}} Tagen rotiert werden ({{date}}); laut Richtlinie alle {{maxAge}} Tage',
+    'alerts.anomaly.rotationOverdue':
+      'Der Schlüssel „{{name}}“ hätte am {{date}} rotiert werden müssen; laut Richtlinie alle {{maxAge}} Tage',
+    'alerts.anomaly.evidence': 'Belege',
+    'alerts.anomaly.score':
+      'Wert {{score}} (robuster z-Wert gegenüber derselben Stunde der Woche)',
+    'alerts.anomaly.observed': 'Gemessen',
+    'alerts.anomaly.usual': 'Üblich zu dieser Stunde der Woche',
+    'alerts.anomaly.disable': 'Schlüssel beim Anbieter deaktivieren',
+    'alerts.anomaly.alreadyDisabled': 'Der Schlüssel ist bereits deaktiviert.',
+    'alerts.anomaly.notSupported':
+      'Schlüssel von „{{account}}“ ({{provider}}) lassen sich nicht aus der LLM-Nutzung deaktivieren: Der Anbieter hat dafür keine API. Deaktivieren Sie den Schlüssel in der Konsole des Anbieters.',
+    'alerts.anomaly.notAllowed':
+      'Sie dürfen diesen Schlüssel nicht deaktivieren: Wenden Sie sich an den Besitzer oder an einen Administrator der LLM-Nutzung.',
+    'alerts.anomaly.disabled': 'Schlüssel „{{name}}“ deaktiviert',
+    'alerts.anomaly.disableFailed':
+      'Der Schlüssel konnte nicht deaktiviert werden: {{message}}',
+    'alerts.anomaly.confirmDisable': 'Deaktivieren',
+    'alerts.anomaly.confirmText':
+      'Den Schlüssel „{{name}}“ beim Anbieter deaktivieren? Jeder Dienst, der ihn nutzt, funktioniert erst wieder, wenn er aktiviert wird. Die Änderung wird im Aktivitätsprotokoll festgehalten.',
+    'alertRules.fields.minScore': 'Mindestwert',
+    'alertRules.fields.minScoreHelp':
+      'Robuster z-Wert, den eine Stunde erreichen muss; höher heißt weniger Warnungen',
+    'alertRules.fields.minRatio': 'Mindestverhältnis zum üblichen Niveau',
+    'alertRules.fields.minRequests': 'Mindestzahl an Aufrufen in der Stunde',
+    'alertRules.fields.baselineWeeks': 'Wochen an Verlauf',
+    'alertRules.fields.spikes': 'Spitzen bei Aufrufen, Token und Ausgaben',
+    'alertRules.fields.newModels': 'Nie zuvor genutzte Modelle',
+    'alertRules.fields.offHours': 'Aufrufe zu ungewöhnlichen Zeiten',
+    'alertRules.fields.leakedKeys':
+      'Anbieternutzung ohne erfasste Aufrufe (geleakte Schlüssel)',
+    'alertRules.fields.rotationDays': 'Tage vor fälliger Rotation',
+    'alertRules.fields.rotationDaysHelp':
+      'Zahlen, durch Kommas getrennt, z. B. 14, 3',
+    'alertRules.fields.invalidNumber': 'Geben Sie eine Zahl ein',
+    'keyRotation.title': 'Schlüsselrotation',
+    'keyRotation.due': 'Rotation fällig am {{date}}',
+    'keyRotation.noPolicy': 'Keine Rotationsrichtlinie',
+    'keyRotation.policy': 'Rotieren alle (Tage)',
+    'keyRotation.policyHelp':
+      'Leer für keine Richtlinie; Besitzer werden vor dem Termin erinnert',
+    'keyRotation.invalid':
+      'Geben Sie eine ganze Zahl von Tagen ein oder nichts',
+    'keyRotation.savePolicy': 'Richtlinie speichern',
+    'keyRotation.policySaved': 'Rotationsrichtlinie gespeichert',
+    'keyRotation.failed':
+      'Die Rotation konnte nicht geändert werden: {{message}}',
+    'keyRotation.replacing':
+      'Wird durch einen neuen Schlüssel ersetzt: Dieser Schlüssel bleibt bis {{date}} und wird gelöscht, sobald ihn kein Aufruf mehr nutzt.',
+    'keyRotation.lastUsed': 'Zuletzt genutzt {{time}}.',
+    'keyRotation.cannotRotate':
+      'Schlüssel dieses Anbieters lassen sich nicht aus der LLM-Nutzung anlegen und daher hier nicht rotieren.',
+    'keyRotation.rotate': 'Rotieren…',
+    'keyRotation.rotateTitle': '„{{name}}“ rotieren',
+    'keyRotation.confirm': 'Rotieren',
+    'keyRotation.rotateHelp':
+      'Legt beim Anbieter einen neuen Schlüssel mit demselben Konto, Besitzer, derselben Komponente, denselben Tags und demselben Limit an. Der alte Schlüssel funktioniert während der Übergangsfrist weiter und wird gelöscht, sobald ihn danach einen Tag lang kein Aufruf genutzt hat.',
+    'keyRotation.graceDays': 'Alten Schlüssel behalten (Tage)',
+    'keyRotation.invalidGrace': 'Geben Sie 0 bis 90 Tage ein',
+    'keyRotation.createdTitle': 'Schlüssel rotiert',
+    'keyRotation.created':
+      'Neuer Schlüssel „{{name}}“ angelegt. Kopieren Sie jetzt sein Geheimnis: Es wird nicht noch einmal angezeigt.',
+    'keyRotation.secret': 'Geheimnis des neuen Schlüssels',
+    'keyRotation.done': 'Fertig',
     'nav.reconciliation': 'Abgleich',
     'alerts.types.reconciliation_gap': 'Abweichung beim Abgleich',
     'alerts.messages.reconciliationGap':

@@ -195,6 +195,19 @@ const es = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Cargos',
     'quotaViews.history.kind.unchanged': 'Sin cambios',
     'calls.details.costSource': 'Origen del costo',
+    'usageSource.label': 'Origen',
+    'usageSource.calls': 'Llamadas registradas',
+    'usageSource.provider': 'Informes de los proveedores',
+    'usageSource.fromProvider': 'Según los informes de los proveedores',
+    'usageSource.fromProviderHint':
+      'Uso diario tal como lo informan los proveedores para las claves que usted puede leer: solicitudes, tokens y costo, sin latencia ni fallos.',
+    'usageSource.requests': 'Solicitudes',
+    'usageSource.estimated': 'Estimado',
+    'usageSource.estimatedHint':
+      'Calculado con la lista de precios para los tokens que el proveedor informó sin costo. No se incluye en el costo informado.',
+    'usageSource.noProviderUsage':
+      'No hay uso informado por los proveedores en este periodo.',
+    'usageSource.notReported': 'No informado por los proveedores',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Proveedor',
@@ -789,6 +802,126 @@ const es = createTranslationMessages({
       'keyWorkspace.accounts.syncOk_many':
         '{{name}} sincronizada ({{count}} de elementos)',
     }),
+    'slo.title': 'Objetivos de nivel de servicio',
+    'slo.source.annotation':
+      'Declarados por las anotaciones del componente · evaluados con los agregados por hora hasta {{time}}',
+    'slo.source.settings':
+      'Definidos por un administrador de LLM Usage, en lugar de las anotaciones · evaluados con los agregados por hora hasta {{time}}',
+    'slo.metrics.latencyP95': 'Latencia P95',
+    'slo.metrics.errorRate': 'Tasa de errores',
+    'slo.metrics.ttft': 'Tiempo hasta el primer token (media por hora)',
+    'slo.objective':
+      'Como máximo {{threshold}} en el {{target}} de las horas con llamadas, durante {{days}} días',
+    'slo.attainment': 'Cumplimiento',
+    'slo.goodHours': '{{good}} de {{counted}} horas buenas',
+    'slo.noHours': 'Aún no hay horas con llamadas en la ventana',
+    'slo.budgetLeft': 'Presupuesto de errores restante',
+    'slo.burnRate': 'Ritmo de consumo, últimas {{hours}} h',
+    'slo.burnRateValue': '{{rate}} veces lo permitido',
+    'slo.alerts.fast': 'Consumo rápido',
+    'slo.alerts.slow': 'Consumo lento',
+    'slo.alerts.firing': '{{tier}} ({{long}} h y {{short}} h): alertando',
+    'slo.alerts.quiet': '{{tier}} ({{long}} h y {{short}} h): correcto',
+    'slo.chart.title': 'Presupuesto de errores restante en la ventana',
+    'slo.chart.budget': 'Presupuesto restante',
+    'slo.brokenHours.title': 'Horas que lo incumplieron',
+    'slo.brokenHours.none':
+      'Ninguna hora incumplió este objetivo en la ventana.',
+    'slo.brokenHours.hour': 'Hora',
+    'slo.brokenHours.value': 'Valor',
+    'slo.brokenHours.calls': 'Llamadas',
+    'slo.invalidAnnotation':
+      'La anotación {{annotation}} tiene un valor ilegible ("{{value}}"), así que su objetivo queda fuera.',
+    'slo.empty.title': 'No hay SLO declarado',
+    'slo.empty.description':
+      'Declara objetivos con anotaciones en el catalog-info.yaml del componente. Cada hora con llamadas se evalúa con ellos y las alertas de consumo llegan al propietario.',
+    'slo.empty.settings':
+      'Los administradores de LLM Usage también pueden definirlos con PUT /api/llm-usage/slo/projects/{{projectId}}/settings; esa configuración prevalece sobre las anotaciones.',
+    'alerts.types.slo_burn_rate': 'SLO consumiendo rápido',
+    'alerts.messages.sloBurnRate':
+      'Proyecto "{{name}}": el objetivo de {{metric}} consume su presupuesto de errores {{rate}} veces más rápido de lo permitido en las últimas {{hours}} horas (queda {{left}} del presupuesto)',
+    'alertRules.fields.sloFast':
+      'Consumo rápido: 6 h y 1 h a 6 veces el ritmo permitido',
+    'alertRules.fields.sloSlow':
+      'Consumo lento: 72 h y 24 h al ritmo permitido',
+    'alerts.types.anomaly': 'Uso inusual',
+    'alerts.types.key_rotation_due': 'Rotación de clave pendiente',
+    'alerts.anomaly.requestSpike':
+      '{{target}} «{{name}}» hizo {{value}} llamadas en la hora desde {{at}}, frente a {{baseline}} habituales a esa hora de la semana (puntuación {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} «{{name}}» usó {{value}} tokens en la hora desde {{at}}, frente a {{baseline}} habituales a esa hora de la semana (puntuación {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} «{{name}}» gastó {{value}} en la hora desde {{at}}, frente a {{baseline}} habituales a esa hora de la semana (puntuación {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} «{{name}}» llamó al modelo {{model}} por primera vez ({{at}}); antes solo usaba {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} «{{name}}» hizo {{value}} llamadas en la hora desde {{at}}, una hora de la semana en la que nunca había hecho ninguna',
+    'alerts.anomaly.leakedKey':
+      'El proveedor informa {{requests}} solicitudes con la clave «{{name}}» el {{day}} que ninguna llamada registrada hizo: alguien fuera de sus servicios podría tener la clave',
+    'alerts.anomaly.rotationDue':
+      'La clave «{{name}}» debe rotarse en {{days}} días ({{date}}); la política es rotarla cada {{maxAge}} días',
+    'alerts.anomaly.rotationOverdue':
+      'La clave «{{name}}» debía rotarse el {{date}}; la política es rotarla cada {{maxAge}} días',
+    'alerts.anomaly.evidence': 'Pruebas',
+    'alerts.anomaly.score':
+      'Puntuación {{score}} (puntuación z robusta frente a la misma hora de la semana)',
+    'alerts.anomaly.observed': 'Observado',
+    'alerts.anomaly.usual': 'Habitual a esa hora de la semana',
+    'alerts.anomaly.disable': 'Desactivar la clave en el proveedor',
+    'alerts.anomaly.alreadyDisabled': 'La clave ya está desactivada.',
+    'alerts.anomaly.notSupported':
+      'Las claves de «{{account}}» ({{provider}}) no se pueden desactivar desde LLM Usage: el proveedor no tiene una API para ello. Desactive la clave en la consola del proveedor.',
+    'alerts.anomaly.notAllowed':
+      'No puede desactivar esta clave: pídaselo a su propietario o a un administrador de LLM Usage.',
+    'alerts.anomaly.disabled': 'Clave «{{name}}» desactivada',
+    'alerts.anomaly.disableFailed':
+      'No se pudo desactivar la clave: {{message}}',
+    'alerts.anomaly.confirmDisable': 'Desactivar',
+    'alerts.anomaly.confirmText':
+      '¿Desactivar la clave «{{name}}» en su proveedor? Todos los servicios que la usan dejarán de funcionar hasta que se vuelva a activar. El cambio queda registrado en el registro de actividad.',
+    'alertRules.fields.minScore': 'Puntuación mínima',
+    'alertRules.fields.minScoreHelp':
+      'Puntuación z robusta que debe alcanzar una hora; cuanto más alta, menos alertas',
+    'alertRules.fields.minRatio':
+      'Proporción mínima respecto al nivel habitual',
+    'alertRules.fields.minRequests': 'Llamadas mínimas en la hora',
+    'alertRules.fields.baselineWeeks': 'Semanas de historial',
+    'alertRules.fields.spikes': 'Picos de llamadas, tokens y gasto',
+    'alertRules.fields.newModels': 'Modelos nunca usados antes',
+    'alertRules.fields.offHours': 'Llamadas a horas inusuales',
+    'alertRules.fields.leakedKeys':
+      'Uso en el proveedor sin llamadas registradas (claves filtradas)',
+    'alertRules.fields.rotationDays': 'Días antes de que venza la rotación',
+    'alertRules.fields.rotationDaysHelp':
+      'Números separados por comas, p. ej. 14, 3',
+    'alertRules.fields.invalidNumber': 'Introduzca un número',
+    'keyRotation.title': 'Rotación',
+    'keyRotation.due': 'Rotación prevista el {{date}}',
+    'keyRotation.noPolicy': 'Sin política de rotación',
+    'keyRotation.policy': 'Rotar cada (días)',
+    'keyRotation.policyHelp':
+      'Vacío para no tener política; se avisa a los propietarios antes del vencimiento',
+    'keyRotation.invalid': 'Introduzca un número entero de días, o nada',
+    'keyRotation.savePolicy': 'Guardar política',
+    'keyRotation.policySaved': 'Política de rotación guardada',
+    'keyRotation.failed': 'No se pudo cambiar la rotación: {{message}}',
+    'keyRotation.replacing':
+      'Se está reemplazando por una clave nueva: esta se conserva hasta el {{date}} y se elimina cuando ninguna llamada la use.',
+    'keyRotation.lastUsed': 'Último uso {{time}}.',
+    'keyRotation.cannotRotate':
+      'Las claves de este proveedor no se pueden crear desde LLM Usage, así que no se pueden rotar aquí.',
+    'keyRotation.rotate': 'Rotar…',
+    'keyRotation.rotateTitle': 'Rotar «{{name}}»',
+    'keyRotation.confirm': 'Rotar',
+    'keyRotation.rotateHelp':
+      'Crea en el proveedor una clave nueva con la misma cuenta, propietario, componente, etiquetas y límite. La clave anterior sigue funcionando durante el periodo de gracia y se elimina cuando ninguna llamada la ha usado durante un día después.',
+    'keyRotation.graceDays': 'Conservar la clave anterior (días)',
+    'keyRotation.invalidGrace': 'Introduzca de 0 a 90 días',
+    'keyRotation.createdTitle': 'Clave rotada',
+    'keyRotation.created':
+      'Se creó la clave nueva «{{name}}». Copie su secreto ahora: no se volverá a mostrar.',
+    'keyRotation.secret': 'Secreto de la clave nueva',
+    'keyRotation.done': 'Listo',
     'nav.reconciliation': 'Conciliación',
     'alerts.types.reconciliation_gap': 'Desfase de conciliación',
     'alerts.messages.reconciliationGap':

@@ -195,6 +195,19 @@ const fr = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Débits',
     'quotaViews.history.kind.unchanged': 'Inchangé',
     'calls.details.costSource': 'Origine du coût',
+    'usageSource.label': 'Provenance',
+    'usageSource.calls': 'Appels enregistrés',
+    'usageSource.provider': 'Rapports des fournisseurs',
+    'usageSource.fromProvider': 'D’après les rapports des fournisseurs',
+    'usageSource.fromProviderHint':
+      'Usage quotidien tel que les fournisseurs le déclarent pour les clés que vous pouvez lire : requêtes, jetons et coût, sans latence ni échecs.',
+    'usageSource.requests': 'Requêtes',
+    'usageSource.estimated': 'Estimé',
+    'usageSource.estimatedHint':
+      'Calculé avec la grille tarifaire pour les jetons déclarés sans coût par le fournisseur. Non inclus dans le coût déclaré.',
+    'usageSource.noProviderUsage':
+      'Aucun usage déclaré par les fournisseurs sur cette période.',
+    'usageSource.notReported': 'Non déclaré par les fournisseurs',
     'costSource.reported': 'Déclaré',
     'costSource.priced': 'Calculé',
     'costSource.provider': 'Fournisseur',
@@ -796,6 +809,125 @@ const fr = createTranslationMessages({
       'keyWorkspace.accounts.syncOk_many':
         '{{name}} synchronisé ({{count}} d’éléments)',
     }),
+    'slo.title': 'Objectifs de niveau de service',
+    'slo.source.annotation':
+      "Déclarés par les annotations du composant · évalués à partir des agrégats horaires jusqu'à {{time}}",
+    'slo.source.settings':
+      "Définis par un administrateur LLM Usage, à la place des annotations · évalués à partir des agrégats horaires jusqu'à {{time}}",
+    'slo.metrics.latencyP95': 'Latence P95',
+    'slo.metrics.errorRate': "Taux d'erreur",
+    'slo.metrics.ttft': 'Délai du premier jeton (moyenne horaire)',
+    'slo.objective':
+      'Au plus {{threshold}} pour {{target}} des heures avec appels, sur {{days}} jours',
+    'slo.attainment': 'Atteinte',
+    'slo.goodHours': '{{good}} heures bonnes sur {{counted}}',
+    'slo.noHours': "Aucune heure avec appels dans la fenêtre pour l'instant",
+    'slo.budgetLeft': "Budget d'erreur restant",
+    'slo.burnRate': 'Vitesse de consommation, dernières {{hours}} h',
+    'slo.burnRateValue': '{{rate}} fois le rythme permis',
+    'slo.alerts.fast': 'Consommation rapide',
+    'slo.alerts.slow': 'Consommation lente',
+    'slo.alerts.firing': '{{tier}} ({{long}} h et {{short}} h) : en alerte',
+    'slo.alerts.quiet': '{{tier}} ({{long}} h et {{short}} h) : normal',
+    'slo.chart.title': "Budget d'erreur restant sur la fenêtre",
+    'slo.chart.budget': 'Budget restant',
+    'slo.brokenHours.title': 'Heures hors objectif',
+    'slo.brokenHours.none':
+      "Aucune heure n'a manqué cet objectif dans la fenêtre.",
+    'slo.brokenHours.hour': 'Heure',
+    'slo.brokenHours.value': 'Valeur',
+    'slo.brokenHours.calls': 'Appels',
+    'slo.invalidAnnotation':
+      "L'annotation {{annotation}} a une valeur illisible (« {{value}} ») : son objectif est ignoré.",
+    'slo.empty.title': 'Aucun SLO déclaré',
+    'slo.empty.description':
+      'Déclarez des objectifs avec des annotations dans le catalog-info.yaml du composant. Chaque heure avec appels est évaluée, et les alertes de consommation parviennent au propriétaire.',
+    'slo.empty.settings':
+      'Les administrateurs LLM Usage peuvent aussi les définir avec PUT /api/llm-usage/slo/projects/{{projectId}}/settings ; ces réglages priment sur les annotations.',
+    'alerts.types.slo_burn_rate': 'SLO en consommation rapide',
+    'alerts.messages.sloBurnRate':
+      "Projet « {{name}} » : l'objectif de {{metric}} consomme son budget d'erreur {{rate}} fois plus vite que permis sur les {{hours}} dernières heures (il reste {{left}} du budget)",
+    'alertRules.fields.sloFast':
+      'Consommation rapide : 6 h et 1 h à 6 fois le rythme permis',
+    'alertRules.fields.sloSlow':
+      'Consommation lente : 72 h et 24 h au rythme permis',
+    'alerts.types.anomaly': 'Utilisation inhabituelle',
+    'alerts.types.key_rotation_due': 'Rotation de clé à prévoir',
+    'alerts.anomaly.requestSpike':
+      '{{target}} « {{name}} » a fait {{value}} appels dans l’heure commençant à {{at}}, contre {{baseline}} d’habitude à cette heure de la semaine (score {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} « {{name}} » a utilisé {{value}} jetons dans l’heure commençant à {{at}}, contre {{baseline}} d’habitude à cette heure de la semaine (score {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} « {{name}} » a dépensé {{value}} dans l’heure commençant à {{at}}, contre {{baseline}} d’habitude à cette heure de la semaine (score {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} « {{name}} » a appelé le modèle {{model}} pour la première fois ({{at}}) ; jusque-là, seulement {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} « {{name}} » a fait {{value}} appels dans l’heure commençant à {{at}}, une heure de la semaine où il n’en faisait jamais',
+    'alerts.anomaly.leakedKey':
+      'Le fournisseur signale {{requests}} requêtes avec la clé « {{name}} » le {{day}} qu’aucun appel enregistré n’a faites : quelqu’un en dehors de vos services détient peut-être la clé',
+    'alerts.anomaly.rotationDue':
+      'La clé « {{name}} » doit être renouvelée dans {{days}} jours ({{date}}) ; la règle est de la renouveler tous les {{maxAge}} jours',
+    'alerts.anomaly.rotationOverdue':
+      'La clé « {{name}} » devait être renouvelée le {{date}} ; la règle est de la renouveler tous les {{maxAge}} jours',
+    'alerts.anomaly.evidence': 'Éléments',
+    'alerts.anomaly.score':
+      'Score {{score}} (z-score robuste par rapport à la même heure de la semaine)',
+    'alerts.anomaly.observed': 'Observé',
+    'alerts.anomaly.usual': 'Habituel à cette heure de la semaine',
+    'alerts.anomaly.disable': 'Désactiver la clé chez le fournisseur',
+    'alerts.anomaly.alreadyDisabled': 'La clé est déjà désactivée.',
+    'alerts.anomaly.notSupported':
+      'Les clés de « {{account}} » ({{provider}}) ne peuvent pas être désactivées depuis LLM Usage : le fournisseur n’a pas d’API pour cela. Désactivez la clé dans la console du fournisseur.',
+    'alerts.anomaly.notAllowed':
+      'Vous ne pouvez pas désactiver cette clé : demandez à son propriétaire ou à un administrateur de LLM Usage.',
+    'alerts.anomaly.disabled': 'Clé « {{name}} » désactivée',
+    'alerts.anomaly.disableFailed':
+      'Impossible de désactiver la clé : {{message}}',
+    'alerts.anomaly.confirmDisable': 'Désactiver',
+    'alerts.anomaly.confirmText':
+      'Désactiver la clé « {{name}} » chez son fournisseur ? Tous les services qui l’utilisent cessent de fonctionner jusqu’à ce qu’elle soit réactivée. La modification est consignée dans le journal d’activité.',
+    'alertRules.fields.minScore': 'Score minimal',
+    'alertRules.fields.minScoreHelp':
+      'z-score robuste qu’une heure doit atteindre ; plus il est élevé, moins il y a d’alertes',
+    'alertRules.fields.minRatio': 'Rapport minimal au niveau habituel',
+    'alertRules.fields.minRequests': 'Appels minimaux dans l’heure',
+    'alertRules.fields.baselineWeeks': 'Semaines d’historique',
+    'alertRules.fields.spikes': 'Pics d’appels, de jetons et de dépenses',
+    'alertRules.fields.newModels': 'Modèles jamais utilisés',
+    'alertRules.fields.offHours': 'Appels à des heures inhabituelles',
+    'alertRules.fields.leakedKeys':
+      'Utilisation chez le fournisseur sans appels enregistrés (clés divulguées)',
+    'alertRules.fields.rotationDays': 'Jours avant l’échéance de rotation',
+    'alertRules.fields.rotationDaysHelp':
+      'Nombres séparés par des virgules, p. ex. 14, 3',
+    'alertRules.fields.invalidNumber': 'Saisissez un nombre',
+    'keyRotation.title': 'Renouvellement de la clé',
+    'keyRotation.due': 'Rotation prévue le {{date}}',
+    'keyRotation.noPolicy': 'Aucune règle de rotation',
+    'keyRotation.policy': 'Renouveler tous les (jours)',
+    'keyRotation.policyHelp':
+      'Vide pour aucune règle ; les propriétaires sont prévenus avant l’échéance',
+    'keyRotation.invalid': 'Saisissez un nombre entier de jours, ou rien',
+    'keyRotation.savePolicy': 'Enregistrer la règle',
+    'keyRotation.policySaved': 'Règle de rotation enregistrée',
+    'keyRotation.failed': 'Impossible de modifier la rotation : {{message}}',
+    'keyRotation.replacing':
+      'En cours de remplacement par une nouvelle clé : celle-ci est conservée jusqu’au {{date}}, puis supprimée dès qu’aucun appel ne l’utilise.',
+    'keyRotation.lastUsed': 'Dernière utilisation {{time}}.',
+    'keyRotation.cannotRotate':
+      'Les clés de ce fournisseur ne peuvent pas être créées depuis LLM Usage : elles ne peuvent donc pas être renouvelées ici.',
+    'keyRotation.rotate': 'Renouveler…',
+    'keyRotation.rotateTitle': 'Renouveler « {{name}} »',
+    'keyRotation.confirm': 'Renouveler',
+    'keyRotation.rotateHelp':
+      'Crée chez le fournisseur une nouvelle clé avec le même compte, propriétaire, composant, libellés et plafond. L’ancienne clé fonctionne pendant le délai de grâce, puis est supprimée dès qu’aucun appel ne l’a utilisée pendant un jour.',
+    'keyRotation.graceDays': 'Conserver l’ancienne clé (jours)',
+    'keyRotation.invalidGrace': 'Saisissez de 0 à 90 jours',
+    'keyRotation.createdTitle': 'Clé renouvelée',
+    'keyRotation.created':
+      'Nouvelle clé « {{name}} » créée. Copiez son secret maintenant : il ne sera plus affiché.',
+    'keyRotation.secret': 'Secret de la nouvelle clé',
+    'keyRotation.done': 'Terminé',
     'nav.reconciliation': 'Rapprochement',
     'alerts.types.reconciliation_gap': 'Écart de rapprochement',
     'alerts.messages.reconciliationGap':

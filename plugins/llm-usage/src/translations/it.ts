@@ -195,6 +195,19 @@ const it = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Addebiti',
     'quotaViews.history.kind.unchanged': 'Invariato',
     'calls.details.costSource': 'Origine del costo',
+    'usageSource.label': 'Origine',
+    'usageSource.calls': 'Chiamate registrate',
+    'usageSource.provider': 'Report dei fornitori',
+    'usageSource.fromProvider': 'Dai report dei fornitori',
+    'usageSource.fromProviderHint':
+      'Utilizzo giornaliero come lo riportano i fornitori per le chiavi che puoi leggere: richieste, token e costo, senza latenza né errori.',
+    'usageSource.requests': 'Richieste',
+    'usageSource.estimated': 'Stimato',
+    'usageSource.estimatedHint':
+      'Calcolato con il listino prezzi per i token che il fornitore ha riportato senza costo. Non incluso nel costo riportato.',
+    'usageSource.noProviderUsage':
+      'Nessun utilizzo riportato dai fornitori in questo periodo.',
+    'usageSource.notReported': 'Non riportato dai fornitori',
     'costSource.reported': 'Dichiarato',
     'costSource.priced': 'Calcolato',
     'costSource.provider': 'Fornitore',
@@ -788,6 +801,127 @@ const it = createTranslationMessages({
       'keyWorkspace.accounts.syncOk_many':
         '{{name}} sincronizzato ({{count}} di elementi)',
     }),
+    'slo.title': 'Obiettivi di livello di servizio',
+    'slo.source.annotation':
+      'Dichiarati dalle annotazioni del componente · valutati dagli aggregati orari fino a {{time}}',
+    'slo.source.settings':
+      'Impostati da un amministratore di LLM Usage al posto delle annotazioni · valutati dagli aggregati orari fino a {{time}}',
+    'slo.metrics.latencyP95': 'Latenza P95',
+    'slo.metrics.errorRate': 'Tasso di errore',
+    'slo.metrics.ttft': 'Tempo al primo token (media oraria)',
+    'slo.objective':
+      'Al massimo {{threshold}} nel {{target}} delle ore con chiamate, su {{days}} giorni',
+    'slo.attainment': 'Raggiungimento',
+    'slo.goodHours': '{{good}} ore buone su {{counted}}',
+    'slo.noHours': 'Ancora nessuna ora con chiamate nella finestra',
+    'slo.budgetLeft': 'Budget di errore rimasto',
+    'slo.burnRate': 'Velocità di consumo, ultime {{hours}} h',
+    'slo.burnRateValue': '{{rate}} volte il consentito',
+    'slo.alerts.fast': 'Consumo rapido',
+    'slo.alerts.slow': 'Consumo lento',
+    'slo.alerts.firing': '{{tier}} ({{long}} h e {{short}} h): in allarme',
+    'slo.alerts.quiet': '{{tier}} ({{long}} h e {{short}} h): regolare',
+    'slo.chart.title': 'Budget di errore rimasto nella finestra',
+    'slo.chart.budget': 'Budget rimasto',
+    'slo.brokenHours.title': "Ore che l'hanno violato",
+    'slo.brokenHours.none':
+      'Nessuna ora ha violato questo obiettivo nella finestra.',
+    'slo.brokenHours.hour': 'Ora',
+    'slo.brokenHours.value': 'Valore',
+    'slo.brokenHours.calls': 'Chiamate',
+    'slo.invalidAnnotation':
+      'L\'annotazione {{annotation}} ha un valore illeggibile ("{{value}}"), quindi il suo obiettivo è escluso.',
+    'slo.empty.title': 'Nessuno SLO dichiarato',
+    'slo.empty.description':
+      'Dichiara gli obiettivi con annotazioni nel catalog-info.yaml del componente. Ogni ora con chiamate viene valutata e gli avvisi di consumo arrivano al responsabile.',
+    'slo.empty.settings':
+      'Gli amministratori di LLM Usage possono impostarli anche con PUT /api/llm-usage/slo/projects/{{projectId}}/settings; queste impostazioni prevalgono sulle annotazioni.',
+    'alerts.types.slo_burn_rate': 'SLO in consumo rapido',
+    'alerts.messages.sloBurnRate':
+      'Progetto "{{name}}": l\'obiettivo di {{metric}} consuma il budget di errore {{rate}} volte più in fretta del consentito nelle ultime {{hours}} ore (resta {{left}} del budget)',
+    'alertRules.fields.sloFast':
+      'Consumo rapido: 6 h e 1 h a 6 volte il ritmo consentito',
+    'alertRules.fields.sloSlow':
+      'Consumo lento: 72 h e 24 h al ritmo consentito',
+    'alerts.types.anomaly': 'Utilizzo insolito',
+    'alerts.types.key_rotation_due': 'Rotazione della chiave in scadenza',
+    'alerts.anomaly.requestSpike':
+      '{{target}} «{{name}}» ha fatto {{value}} chiamate nell’ora dalle {{at}}, contro {{baseline}} abituali in quell’ora della settimana (punteggio {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} «{{name}}» ha usato {{value}} token nell’ora dalle {{at}}, contro {{baseline}} abituali in quell’ora della settimana (punteggio {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} «{{name}}» ha speso {{value}} nell’ora dalle {{at}}, contro {{baseline}} abituali in quell’ora della settimana (punteggio {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} «{{name}}» ha chiamato il modello {{model}} per la prima volta ({{at}}); prima usava solo {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} «{{name}}» ha fatto {{value}} chiamate nell’ora dalle {{at}}, un’ora della settimana in cui non ne aveva mai fatte',
+    'alerts.anomaly.leakedKey':
+      'Il fornitore segnala {{requests}} richieste con la chiave «{{name}}» il {{day}} che nessuna chiamata registrata ha fatto: qualcuno al di fuori dei vostri servizi potrebbe avere la chiave',
+    'alerts.anomaly.rotationDue':
+      'La chiave «{{name}}» va ruotata tra {{days}} giorni ({{date}}); la regola è ruotarla ogni {{maxAge}} giorni',
+    'alerts.anomaly.rotationOverdue':
+      'La chiave «{{name}}» andava ruotata il {{date}}; la regola è ruotarla ogni {{maxAge}} giorni',
+    'alerts.anomaly.evidence': 'Elementi',
+    'alerts.anomaly.score':
+      'Punteggio {{score}} (z-score robusto rispetto alla stessa ora della settimana)',
+    'alerts.anomaly.observed': 'Osservato',
+    'alerts.anomaly.usual': 'Abituale in quell’ora della settimana',
+    'alerts.anomaly.disable': 'Disattiva la chiave presso il fornitore',
+    'alerts.anomaly.alreadyDisabled': 'La chiave è già disattivata.',
+    'alerts.anomaly.notSupported':
+      'Le chiavi di «{{account}}» ({{provider}}) non si possono disattivare da LLM Usage: il fornitore non ha un’API per farlo. Disattiva la chiave nella console del fornitore.',
+    'alerts.anomaly.notAllowed':
+      'Non puoi disattivare questa chiave: chiedi al suo responsabile o a un amministratore di LLM Usage.',
+    'alerts.anomaly.disabled': 'Chiave «{{name}}» disattivata',
+    'alerts.anomaly.disableFailed':
+      'Impossibile disattivare la chiave: {{message}}',
+    'alerts.anomaly.confirmDisable': 'Disattiva',
+    'alerts.anomaly.confirmText':
+      'Disattivare la chiave «{{name}}» presso il fornitore? Tutti i servizi che la usano smettono di funzionare finché non viene riattivata. La modifica viene registrata nel registro attività.',
+    'alertRules.fields.minScore': 'Punteggio minimo',
+    'alertRules.fields.minScoreHelp':
+      'z-score robusto che un’ora deve raggiungere; più alto significa meno avvisi',
+    'alertRules.fields.minRatio':
+      'Rapporto minimo rispetto al livello abituale',
+    'alertRules.fields.minRequests': 'Chiamate minime nell’ora',
+    'alertRules.fields.baselineWeeks': 'Settimane di storico',
+    'alertRules.fields.spikes': 'Picchi di chiamate, token e spesa',
+    'alertRules.fields.newModels': 'Modelli mai usati prima',
+    'alertRules.fields.offHours': 'Chiamate in orari insoliti',
+    'alertRules.fields.leakedKeys':
+      'Utilizzo presso il fornitore senza chiamate registrate (chiavi trapelate)',
+    'alertRules.fields.rotationDays':
+      'Giorni prima della scadenza della rotazione',
+    'alertRules.fields.rotationDaysHelp':
+      'Numeri separati da virgole, ad es. 14, 3',
+    'alertRules.fields.invalidNumber': 'Inserisci un numero',
+    'keyRotation.title': 'Rotazione',
+    'keyRotation.due': 'Rotazione prevista il {{date}}',
+    'keyRotation.noPolicy': 'Nessuna regola di rotazione',
+    'keyRotation.policy': 'Ruota ogni (giorni)',
+    'keyRotation.policyHelp':
+      'Vuoto per nessuna regola; i responsabili vengono avvisati prima della scadenza',
+    'keyRotation.invalid': 'Inserisci un numero intero di giorni, o niente',
+    'keyRotation.savePolicy': 'Salva regola',
+    'keyRotation.policySaved': 'Regola di rotazione salvata',
+    'keyRotation.failed': 'Impossibile modificare la rotazione: {{message}}',
+    'keyRotation.replacing':
+      'In sostituzione con una nuova chiave: questa resta fino al {{date}} e viene eliminata quando nessuna chiamata la usa più.',
+    'keyRotation.lastUsed': 'Ultimo utilizzo {{time}}.',
+    'keyRotation.cannotRotate':
+      'Le chiavi di questo fornitore non si possono creare da LLM Usage, quindi non si possono ruotare qui.',
+    'keyRotation.rotate': 'Ruota…',
+    'keyRotation.rotateTitle': 'Ruota «{{name}}»',
+    'keyRotation.confirm': 'Ruota',
+    'keyRotation.rotateHelp':
+      'Crea presso il fornitore una nuova chiave con lo stesso account, responsabile, componente, tag e limite. La vecchia chiave continua a funzionare durante il periodo di tolleranza e viene eliminata quando nessuna chiamata l’ha usata per un giorno dopo.',
+    'keyRotation.graceDays': 'Mantieni la vecchia chiave per (giorni)',
+    'keyRotation.invalidGrace': 'Inserisci da 0 a 90 giorni',
+    'keyRotation.createdTitle': 'Chiave ruotata',
+    'keyRotation.created':
+      'Nuova chiave «{{name}}» creata. Copia subito il segreto: non verrà più mostrato.',
+    'keyRotation.secret': 'Segreto della nuova chiave',
+    'keyRotation.done': 'Fine',
     'nav.reconciliation': 'Riconciliazione',
     'alerts.types.reconciliation_gap': 'Scostamento nella riconciliazione',
     'alerts.messages.reconciliationGap':

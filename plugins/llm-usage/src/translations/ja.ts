@@ -193,6 +193,19 @@ const ja = createTranslationMessages({
     'quotaViews.history.kind.charge': '消費',
     'quotaViews.history.kind.unchanged': '変動なし',
     'calls.details.costSource': 'コストの出所',
+    'usageSource.label': 'データ元',
+    'usageSource.calls': '記録された呼び出し',
+    'usageSource.provider': 'プロバイダーのレポート',
+    'usageSource.fromProvider': 'プロバイダーのレポートより',
+    'usageSource.fromProviderHint':
+      '閲覧できるキーについてプロバイダーが報告する日次の使用量です（リクエスト、トークン、コスト。レイテンシーと失敗は含みません）。',
+    'usageSource.requests': 'リクエスト',
+    'usageSource.estimated': '推定',
+    'usageSource.estimatedHint':
+      'プロバイダーがコストなしで報告したトークンを価格表で算出したものです。報告されたコストには含まれません。',
+    'usageSource.noProviderUsage':
+      'この期間にプロバイダーが報告した使用量はありません。',
+    'usageSource.notReported': 'プロバイダーは報告しません',
     'costSource.reported': '呼び出し元が報告',
     'costSource.priced': '価格表で算出',
     'costSource.provider': 'プロバイダー',
@@ -748,6 +761,121 @@ const ja = createTranslationMessages({
       '使用量を照合するための、プロバイダー側のキー ID',
     'keyWorkspace.register.confirm': '登録',
     'keyWorkspace.register.done': 'キー {{name}} を登録しました',
+    'slo.title': 'サービスレベル目標（SLO）',
+    'slo.source.annotation':
+      'コンポーネントのアノテーションで宣言 · {{time}} までの時間別集計で判定',
+    'slo.source.settings':
+      'LLM Usage 管理者が設定（アノテーションより優先）· {{time}} までの時間別集計で判定',
+    'slo.metrics.latencyP95': 'P95 レイテンシ',
+    'slo.metrics.errorRate': 'エラー率',
+    'slo.metrics.ttft': '最初のトークンまでの時間（1 時間平均）',
+    'slo.objective':
+      '{{days}} 日間、呼び出しのある時間帯の {{target}} で {{threshold}} 以下',
+    'slo.attainment': '達成率',
+    'slo.goodHours': '{{counted}} 時間中 {{good}} 時間が良好',
+    'slo.noHours': '期間内に呼び出しのある時間帯はまだありません',
+    'slo.budgetLeft': '残りのエラーバジェット',
+    'slo.burnRate': '消費速度（直近 {{hours}} 時間）',
+    'slo.burnRateValue': '許容速度の {{rate}} 倍',
+    'slo.alerts.fast': '高速消費',
+    'slo.alerts.slow': '低速消費',
+    'slo.alerts.firing':
+      '{{tier}}（{{long}} 時間と {{short}} 時間）：アラート中',
+    'slo.alerts.quiet': '{{tier}}（{{long}} 時間と {{short}} 時間）：正常',
+    'slo.chart.title': '期間内の残りエラーバジェット',
+    'slo.chart.budget': '残りバジェット',
+    'slo.brokenHours.title': '目標を外れた時間帯',
+    'slo.brokenHours.none': '期間内に目標を外れた時間帯はありません。',
+    'slo.brokenHours.hour': '時間帯',
+    'slo.brokenHours.value': '値',
+    'slo.brokenHours.calls': '呼び出し数',
+    'slo.invalidAnnotation':
+      'アノテーション {{annotation}} の値を読み取れないため（"{{value}}"）、その目標は除外されています。',
+    'slo.empty.title': 'SLO が宣言されていません',
+    'slo.empty.description':
+      'コンポーネントの catalog-info.yaml でアノテーションを使って目標を宣言します。呼び出しのある各時間帯が判定され、消費速度アラートがオーナーに届きます。',
+    'slo.empty.settings':
+      'LLM Usage 管理者は PUT /api/llm-usage/slo/projects/{{projectId}}/settings でも設定できます。設定はアノテーションより優先されます。',
+    'alerts.types.slo_burn_rate': 'SLO の消費が速い',
+    'alerts.messages.sloBurnRate':
+      'プロジェクト「{{name}}」：{{metric}} の目標が直近 {{hours}} 時間、許容速度の {{rate}} 倍でエラーバジェットを消費しています（残り {{left}}）',
+    'alertRules.fields.sloFast': '高速消費：6 時間と 1 時間で許容速度の 6 倍',
+    'alertRules.fields.sloSlow': '低速消費：72 時間と 24 時間で許容速度',
+    'alerts.types.anomaly': '通常と異なる利用',
+    'alerts.types.key_rotation_due': 'キーのローテーション期限',
+    'alerts.anomaly.requestSpike':
+      '{{target}}「{{name}}」は {{at}} からの 1 時間に {{value}} 回呼び出しました。週の同じ時間帯の通常値は {{baseline}} です（スコア {{score}}）',
+    'alerts.anomaly.tokenSpike':
+      '{{target}}「{{name}}」は {{at}} からの 1 時間に {{value}} トークンを使用しました。週の同じ時間帯の通常値は {{baseline}} です（スコア {{score}}）',
+    'alerts.anomaly.spendSpike':
+      '{{target}}「{{name}}」は {{at}} からの 1 時間に {{value}} を支出しました。週の同じ時間帯の通常値は {{baseline}} です（スコア {{score}}）',
+    'alerts.anomaly.newModel':
+      '{{target}}「{{name}}」がモデル {{model}} を初めて呼び出しました（{{at}}）。これまでの利用は {{known}} のみです',
+    'alerts.anomaly.offHours':
+      '{{target}}「{{name}}」は {{at}} からの 1 時間に {{value}} 回呼び出しました。週のこの時間帯に呼び出しがあったことはこれまでありません',
+    'alerts.anomaly.leakedKey':
+      'プロバイダーはキー「{{name}}」で {{day}} に {{requests}} 件のリクエストを報告していますが、記録された呼び出しはありません。サービス外の誰かがキーを持っている可能性があります',
+    'alerts.anomaly.rotationDue':
+      'キー「{{name}}」はあと {{days}} 日（{{date}}）でローテーション期限です。ポリシーは {{maxAge}} 日ごとのローテーションです',
+    'alerts.anomaly.rotationOverdue':
+      'キー「{{name}}」のローテーション期限は {{date}} でした。ポリシーは {{maxAge}} 日ごとのローテーションです',
+    'alerts.anomaly.evidence': '根拠',
+    'alerts.anomaly.score':
+      'スコア {{score}}（週の同じ時間帯に対するロバスト z スコア）',
+    'alerts.anomaly.observed': '実測値',
+    'alerts.anomaly.usual': '週の同じ時間帯の通常値',
+    'alerts.anomaly.disable': 'プロバイダーでキーを無効化',
+    'alerts.anomaly.alreadyDisabled': 'このキーはすでに無効です。',
+    'alerts.anomaly.notSupported':
+      '「{{account}}」（{{provider}}）のキーは LLM Usage から無効化できません。プロバイダーに API がありません。プロバイダーのコンソールで無効化してください。',
+    'alerts.anomaly.notAllowed':
+      'このキーを無効化する権限がありません。所有者または LLM Usage 管理者に依頼してください。',
+    'alerts.anomaly.disabled': 'キー「{{name}}」を無効化しました',
+    'alerts.anomaly.disableFailed': 'キーを無効化できませんでした：{{message}}',
+    'alerts.anomaly.confirmDisable': '無効化',
+    'alerts.anomaly.confirmText':
+      'プロバイダーでキー「{{name}}」を無効化しますか？再び有効化するまで、このキーを使うすべてのサービスが動作しなくなります。この操作はアクティビティログに記録されます。',
+    'alertRules.fields.minScore': '最小スコア',
+    'alertRules.fields.minScoreHelp':
+      '1 時間が達する必要のあるロバスト z スコア。高いほどアラートが減ります',
+    'alertRules.fields.minRatio': '通常値に対する最小倍率',
+    'alertRules.fields.minRequests': '1 時間あたりの最小呼び出し数',
+    'alertRules.fields.baselineWeeks': '履歴の週数',
+    'alertRules.fields.spikes': '呼び出し・トークン・支出の急増',
+    'alertRules.fields.newModels': 'これまで使われていないモデル',
+    'alertRules.fields.offHours': '通常と異なる時間帯の呼び出し',
+    'alertRules.fields.leakedKeys':
+      '記録された呼び出しのないプロバイダー利用（キーの漏えい）',
+    'alertRules.fields.rotationDays': 'ローテーション期限の何日前',
+    'alertRules.fields.rotationDaysHelp': 'カンマ区切りの数値（例：14, 3）',
+    'alertRules.fields.invalidNumber': '数値を入力してください',
+    'keyRotation.title': 'ローテーション',
+    'keyRotation.due': 'ローテーション期限 {{date}}',
+    'keyRotation.noPolicy': 'ローテーションポリシーなし',
+    'keyRotation.policy': 'ローテーション間隔（日）',
+    'keyRotation.policyHelp':
+      '空欄でポリシーなし。期限前に所有者へ通知されます',
+    'keyRotation.invalid': '日数を整数で入力するか、空欄にしてください',
+    'keyRotation.savePolicy': 'ポリシーを保存',
+    'keyRotation.policySaved': 'ローテーションポリシーを保存しました',
+    'keyRotation.failed': 'ローテーションを変更できませんでした：{{message}}',
+    'keyRotation.replacing':
+      '新しいキーに置き換え中です。このキーは {{date}} まで保持され、その後呼び出しに使われなくなった時点で削除されます。',
+    'keyRotation.lastUsed': '最終利用 {{time}}。',
+    'keyRotation.cannotRotate':
+      'このプロバイダーのキーは LLM Usage から作成できないため、ここではローテーションできません。',
+    'keyRotation.rotate': 'ローテーション…',
+    'keyRotation.rotateTitle': '「{{name}}」をローテーション',
+    'keyRotation.confirm': 'ローテーション',
+    'keyRotation.rotateHelp':
+      '同じアカウント、所有者、コンポーネント、タグ、上限で新しいキーをプロバイダーに作成します。古いキーは猶予期間中は使え、その後 1 日呼び出しに使われなければ削除されます。',
+    'keyRotation.graceDays': '古いキーの保持期間（日）',
+    'keyRotation.invalidGrace': '0〜90 日で入力してください',
+    'keyRotation.createdTitle': 'キーをローテーションしました',
+    'keyRotation.created':
+      '新しいキー「{{name}}」を作成しました。シークレットを今すぐコピーしてください。再表示されません。',
+    'keyRotation.secret': '新しいキーのシークレット',
+    'keyRotation.done': '完了',
     'nav.reconciliation': '照合',
     'alerts.types.reconciliation_gap': '照合の差異',
     'alerts.messages.reconciliationGap':

@@ -189,6 +189,19 @@ const ko = createTranslationMessages({
     'quotaViews.history.kind.charge': '차감',
     'quotaViews.history.kind.unchanged': '변동 없음',
     'calls.details.costSource': '비용 출처',
+    'usageSource.label': '출처',
+    'usageSource.calls': '기록된 호출',
+    'usageSource.provider': '제공업체 보고서',
+    'usageSource.fromProvider': '제공업체 보고서 기준',
+    'usageSource.fromProviderHint':
+      '읽을 수 있는 키에 대해 제공업체가 보고한 일별 사용량입니다. 요청, 토큰, 비용을 포함하며 지연 시간과 실패는 포함하지 않습니다.',
+    'usageSource.requests': '요청',
+    'usageSource.estimated': '추정',
+    'usageSource.estimatedHint':
+      '제공업체가 비용 없이 보고한 토큰을 가격표로 계산한 값입니다. 보고된 비용에는 포함되지 않습니다.',
+    'usageSource.noProviderUsage':
+      '이 기간에 제공업체가 보고한 사용량이 없습니다.',
+    'usageSource.notReported': '제공업체가 보고하지 않음',
     'costSource.reported': '호출자 보고',
     'costSource.priced': '가격표로 계산',
     'costSource.provider': '제공업체',
@@ -732,6 +745,120 @@ const ko = createTranslationMessages({
       '사용량을 매칭할 수 있도록 제공업체에서 쓰는 키 ID',
     'keyWorkspace.register.confirm': '등록',
     'keyWorkspace.register.done': '키 {{name}}을(를) 등록했습니다',
+    'slo.title': '서비스 수준 목표(SLO)',
+    'slo.source.annotation':
+      '컴포넌트 어노테이션으로 선언 · {{time}}까지의 시간별 집계로 판정',
+    'slo.source.settings':
+      'LLM Usage 관리자가 설정(어노테이션보다 우선) · {{time}}까지의 시간별 집계로 판정',
+    'slo.metrics.latencyP95': 'P95 지연 시간',
+    'slo.metrics.errorRate': '오류율',
+    'slo.metrics.ttft': '첫 토큰까지의 시간(시간별 평균)',
+    'slo.objective':
+      '{{days}}일 동안 호출이 있는 시간의 {{target}}가 {{threshold}} 이하',
+    'slo.attainment': '달성률',
+    'slo.goodHours': '{{counted}}시간 중 {{good}}시간 양호',
+    'slo.noHours': '기간 내 호출이 있는 시간이 아직 없습니다',
+    'slo.budgetLeft': '남은 오류 예산',
+    'slo.burnRate': '소진 속도(최근 {{hours}}시간)',
+    'slo.burnRateValue': '허용 속도의 {{rate}}배',
+    'slo.alerts.fast': '빠른 소진',
+    'slo.alerts.slow': '느린 소진',
+    'slo.alerts.firing': '{{tier}}({{long}}시간 및 {{short}}시간): 알림 중',
+    'slo.alerts.quiet': '{{tier}}({{long}}시간 및 {{short}}시간): 정상',
+    'slo.chart.title': '기간 동안 남은 오류 예산',
+    'slo.chart.budget': '남은 예산',
+    'slo.brokenHours.title': '목표를 어긴 시간',
+    'slo.brokenHours.none': '기간 내 목표를 어긴 시간이 없습니다.',
+    'slo.brokenHours.hour': '시간',
+    'slo.brokenHours.value': '값',
+    'slo.brokenHours.calls': '호출 수',
+    'slo.invalidAnnotation':
+      '어노테이션 {{annotation}}의 값을 읽을 수 없어("{{value}}") 해당 목표가 제외되었습니다.',
+    'slo.empty.title': '선언된 SLO 없음',
+    'slo.empty.description':
+      '컴포넌트의 catalog-info.yaml에 어노테이션으로 목표를 선언하세요. 호출이 있는 매 시간이 판정되고, 소진 속도 알림이 소유자에게 전달됩니다.',
+    'slo.empty.settings':
+      'LLM Usage 관리자는 PUT /api/llm-usage/slo/projects/{{projectId}}/settings로도 설정할 수 있으며, 설정이 어노테이션보다 우선합니다.',
+    'alerts.types.slo_burn_rate': 'SLO 소진 속도 높음',
+    'alerts.messages.sloBurnRate':
+      '프로젝트 "{{name}}": {{metric}} 목표가 최근 {{hours}}시간 동안 허용 속도의 {{rate}}배로 오류 예산을 소진하고 있습니다(남은 예산 {{left}})',
+    'alertRules.fields.sloFast':
+      '빠른 소진: 6시간 및 1시간 동안 허용 속도의 6배',
+    'alertRules.fields.sloSlow': '느린 소진: 72시간 및 24시간 동안 허용 속도',
+    'alerts.types.anomaly': '비정상 사용',
+    'alerts.types.key_rotation_due': '키 교체 예정',
+    'alerts.anomaly.requestSpike':
+      '{{target}} "{{name}}"이(가) {{at}}부터 1시간 동안 {{value}}회 호출했습니다. 매주 같은 시간대의 평소 값은 {{baseline}}입니다(점수 {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} "{{name}}"이(가) {{at}}부터 1시간 동안 토큰 {{value}}개를 사용했습니다. 매주 같은 시간대의 평소 값은 {{baseline}}입니다(점수 {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} "{{name}}"이(가) {{at}}부터 1시간 동안 {{value}}을(를) 지출했습니다. 매주 같은 시간대의 평소 값은 {{baseline}}입니다(점수 {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} "{{name}}"이(가) 모델 {{model}}을(를) 처음 호출했습니다({{at}}). 이전에는 {{known}}만 사용했습니다',
+    'alerts.anomaly.offHours':
+      '{{target}} "{{name}}"이(가) {{at}}부터 1시간 동안 {{value}}회 호출했습니다. 매주 이 시간대에는 호출한 적이 없습니다',
+    'alerts.anomaly.leakedKey':
+      '제공업체는 {{day}}에 키 "{{name}}"로 {{requests}}건의 요청을 보고했지만 기록된 호출은 없습니다. 서비스 외부의 누군가가 키를 가지고 있을 수 있습니다',
+    'alerts.anomaly.rotationDue':
+      '키 "{{name}}"의 교체 기한이 {{days}}일 남았습니다({{date}}). 정책은 {{maxAge}}일마다 교체입니다',
+    'alerts.anomaly.rotationOverdue':
+      '키 "{{name}}"의 교체 기한은 {{date}}였습니다. 정책은 {{maxAge}}일마다 교체입니다',
+    'alerts.anomaly.evidence': '근거',
+    'alerts.anomaly.score':
+      '점수 {{score}}(매주 같은 시간대 대비 로버스트 z 점수)',
+    'alerts.anomaly.observed': '실제 값',
+    'alerts.anomaly.usual': '매주 같은 시간대의 평소 값',
+    'alerts.anomaly.disable': '제공업체에서 키 비활성화',
+    'alerts.anomaly.alreadyDisabled': '이 키는 이미 비활성화되어 있습니다.',
+    'alerts.anomaly.notSupported':
+      '"{{account}}"({{provider}})의 키는 LLM Usage에서 비활성화할 수 없습니다. 제공업체에 해당 API가 없습니다. 제공업체 콘솔에서 키를 비활성화하세요.',
+    'alerts.anomaly.notAllowed':
+      '이 키를 비활성화할 권한이 없습니다. 소유자나 LLM Usage 관리자에게 요청하세요.',
+    'alerts.anomaly.disabled': '키 "{{name}}"을(를) 비활성화했습니다',
+    'alerts.anomaly.disableFailed': '키를 비활성화하지 못했습니다: {{message}}',
+    'alerts.anomaly.confirmDisable': '비활성화',
+    'alerts.anomaly.confirmText':
+      '제공업체에서 키 "{{name}}"을(를) 비활성화할까요? 다시 활성화할 때까지 이 키를 쓰는 모든 서비스가 작동하지 않습니다. 이 변경은 활동 기록에 남습니다.',
+    'alertRules.fields.minScore': '최소 점수',
+    'alertRules.fields.minScoreHelp':
+      '1시간이 도달해야 하는 로버스트 z 점수. 높을수록 알림이 줄어듭니다',
+    'alertRules.fields.minRatio': '평소 값 대비 최소 배율',
+    'alertRules.fields.minRequests': '해당 시간의 최소 호출 수',
+    'alertRules.fields.baselineWeeks': '기록 기간(주)',
+    'alertRules.fields.spikes': '호출, 토큰, 지출 급증',
+    'alertRules.fields.newModels': '처음 사용하는 모델',
+    'alertRules.fields.offHours': '평소와 다른 시간대의 호출',
+    'alertRules.fields.leakedKeys': '기록된 호출 없는 제공업체 사용량(키 유출)',
+    'alertRules.fields.rotationDays': '교체 기한 며칠 전',
+    'alertRules.fields.rotationDaysHelp': '쉼표로 구분한 숫자, 예: 14, 3',
+    'alertRules.fields.invalidNumber': '숫자를 입력하세요',
+    'keyRotation.title': '교체',
+    'keyRotation.due': '교체 기한 {{date}}',
+    'keyRotation.noPolicy': '교체 정책 없음',
+    'keyRotation.policy': '교체 주기(일)',
+    'keyRotation.policyHelp':
+      '비워 두면 정책 없음. 기한 전에 소유자에게 알립니다',
+    'keyRotation.invalid': '일수를 정수로 입력하거나 비워 두세요',
+    'keyRotation.savePolicy': '정책 저장',
+    'keyRotation.policySaved': '교체 정책을 저장했습니다',
+    'keyRotation.failed': '교체를 변경하지 못했습니다: {{message}}',
+    'keyRotation.replacing':
+      '새 키로 교체 중입니다. 이 키는 {{date}}까지 유지되며, 이후 호출에 더 이상 사용되지 않으면 삭제됩니다.',
+    'keyRotation.lastUsed': '마지막 사용 {{time}}.',
+    'keyRotation.cannotRotate':
+      '이 제공업체의 키는 LLM Usage에서 만들 수 없으므로 여기서 교체할 수 없습니다.',
+    'keyRotation.rotate': '교체…',
+    'keyRotation.rotateTitle': '"{{name}}" 교체',
+    'keyRotation.confirm': '교체',
+    'keyRotation.rotateHelp':
+      '같은 계정, 소유자, 컴포넌트, 태그, 한도로 제공업체에 새 키를 만듭니다. 기존 키는 유예 기간 동안 계속 작동하며, 그 후 하루 동안 호출에 사용되지 않으면 삭제됩니다.',
+    'keyRotation.graceDays': '기존 키 유지 기간(일)',
+    'keyRotation.invalidGrace': '0~90일을 입력하세요',
+    'keyRotation.createdTitle': '키를 교체했습니다',
+    'keyRotation.created':
+      '새 키 "{{name}}"을(를) 만들었습니다. 지금 시크릿을 복사하세요. 다시 표시되지 않습니다.',
+    'keyRotation.secret': '새 키의 시크릿',
+    'keyRotation.done': '완료',
     'nav.reconciliation': '정산 대조',
     'alerts.types.reconciliation_gap': '정산 차이',
     'alerts.messages.reconciliationGap':

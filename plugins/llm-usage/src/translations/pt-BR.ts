@@ -194,6 +194,19 @@ const ptBR = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Cobranças',
     'quotaViews.history.kind.unchanged': 'Sem alteração',
     'calls.details.costSource': 'Origem do custo',
+    'usageSource.label': 'Origem',
+    'usageSource.calls': 'Chamadas registradas',
+    'usageSource.provider': 'Relatórios dos provedores',
+    'usageSource.fromProvider': 'Dos relatórios dos provedores',
+    'usageSource.fromProviderHint':
+      'Uso diário conforme informado pelos provedores para as chaves que você pode ler: requisições, tokens e custo, sem latência nem falhas.',
+    'usageSource.requests': 'Requisições',
+    'usageSource.estimated': 'Estimado',
+    'usageSource.estimatedHint':
+      'Calculado com a tabela de preços para tokens que o provedor informou sem custo. Não incluído no custo informado.',
+    'usageSource.noProviderUsage':
+      'Nenhum uso informado pelos provedores neste período.',
+    'usageSource.notReported': 'Não informado pelos provedores',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Provedor',
@@ -781,6 +794,124 @@ const ptBR = createTranslationMessages({
       'keyWorkspace.accounts.syncOk_many':
         '{{name}} sincronizada ({{count}} de itens)',
     }),
+    'slo.title': 'Objetivos de nível de serviço',
+    'slo.source.annotation':
+      'Declarados pelas anotações do componente · avaliados pelos agregados por hora até {{time}}',
+    'slo.source.settings':
+      'Definidos por um administrador do LLM Usage, no lugar das anotações · avaliados pelos agregados por hora até {{time}}',
+    'slo.metrics.latencyP95': 'Latência P95',
+    'slo.metrics.errorRate': 'Taxa de erros',
+    'slo.metrics.ttft': 'Tempo até o primeiro token (média por hora)',
+    'slo.objective':
+      'No máximo {{threshold}} em {{target}} das horas com chamadas, em {{days}} dias',
+    'slo.attainment': 'Cumprimento',
+    'slo.goodHours': '{{good}} de {{counted}} horas boas',
+    'slo.noHours': 'Ainda não há horas com chamadas na janela',
+    'slo.budgetLeft': 'Orçamento de erros restante',
+    'slo.burnRate': 'Ritmo de consumo, últimas {{hours}} h',
+    'slo.burnRateValue': '{{rate}} vezes o permitido',
+    'slo.alerts.fast': 'Consumo rápido',
+    'slo.alerts.slow': 'Consumo lento',
+    'slo.alerts.firing': '{{tier}} ({{long}} h e {{short}} h): alertando',
+    'slo.alerts.quiet': '{{tier}} ({{long}} h e {{short}} h): normal',
+    'slo.chart.title': 'Orçamento de erros restante na janela',
+    'slo.chart.budget': 'Orçamento restante',
+    'slo.brokenHours.title': 'Horas que o descumpriram',
+    'slo.brokenHours.none': 'Nenhuma hora descumpriu este objetivo na janela.',
+    'slo.brokenHours.hour': 'Hora',
+    'slo.brokenHours.value': 'Valor',
+    'slo.brokenHours.calls': 'Chamadas',
+    'slo.invalidAnnotation':
+      'A anotação {{annotation}} tem um valor ilegível ("{{value}}"), então o objetivo dela fica de fora.',
+    'slo.empty.title': 'Nenhum SLO declarado',
+    'slo.empty.description':
+      'Declare objetivos com anotações no catalog-info.yaml do componente. Cada hora com chamadas é avaliada e os alertas de consumo chegam ao responsável.',
+    'slo.empty.settings':
+      'Administradores do LLM Usage também podem defini-los com PUT /api/llm-usage/slo/projects/{{projectId}}/settings; essas configurações prevalecem sobre as anotações.',
+    'alerts.types.slo_burn_rate': 'SLO consumindo rápido',
+    'alerts.messages.sloBurnRate':
+      'Projeto "{{name}}": o objetivo de {{metric}} consome o orçamento de erros {{rate}} vezes mais rápido que o permitido nas últimas {{hours}} horas (resta {{left}} do orçamento)',
+    'alertRules.fields.sloFast':
+      'Consumo rápido: 6 h e 1 h a 6 vezes o ritmo permitido',
+    'alertRules.fields.sloSlow':
+      'Consumo lento: 72 h e 24 h no ritmo permitido',
+    'alerts.types.anomaly': 'Uso incomum',
+    'alerts.types.key_rotation_due': 'Rotação de chave pendente',
+    'alerts.anomaly.requestSpike':
+      '{{target}} "{{name}}" fez {{value}} chamadas na hora a partir de {{at}}, contra {{baseline}} habituais nessa hora da semana (pontuação {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} "{{name}}" usou {{value}} tokens na hora a partir de {{at}}, contra {{baseline}} habituais nessa hora da semana (pontuação {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} "{{name}}" gastou {{value}} na hora a partir de {{at}}, contra {{baseline}} habituais nessa hora da semana (pontuação {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} "{{name}}" chamou o modelo {{model}} pela primeira vez ({{at}}); antes usava apenas {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} "{{name}}" fez {{value}} chamadas na hora a partir de {{at}}, uma hora da semana em que nunca havia feito nenhuma',
+    'alerts.anomaly.leakedKey':
+      'O provedor informa {{requests}} requisições com a chave "{{name}}" em {{day}} que nenhuma chamada registrada fez: alguém fora dos seus serviços pode ter a chave',
+    'alerts.anomaly.rotationDue':
+      'A chave "{{name}}" deve ser rotacionada em {{days}} dias ({{date}}); a política é rotacionar a cada {{maxAge}} dias',
+    'alerts.anomaly.rotationOverdue':
+      'A chave "{{name}}" devia ter sido rotacionada em {{date}}; a política é rotacionar a cada {{maxAge}} dias',
+    'alerts.anomaly.evidence': 'Evidências',
+    'alerts.anomaly.score':
+      'Pontuação {{score}} (escore z robusto em relação à mesma hora da semana)',
+    'alerts.anomaly.observed': 'Observado',
+    'alerts.anomaly.usual': 'Habitual nessa hora da semana',
+    'alerts.anomaly.disable': 'Desativar a chave no provedor',
+    'alerts.anomaly.alreadyDisabled': 'A chave já está desativada.',
+    'alerts.anomaly.notSupported':
+      'As chaves de "{{account}}" ({{provider}}) não podem ser desativadas pelo LLM Usage: o provedor não tem API para isso. Desative a chave no console do provedor.',
+    'alerts.anomaly.notAllowed':
+      'Você não pode desativar esta chave: peça ao responsável ou a um administrador do LLM Usage.',
+    'alerts.anomaly.disabled': 'Chave "{{name}}" desativada',
+    'alerts.anomaly.disableFailed':
+      'Não foi possível desativar a chave: {{message}}',
+    'alerts.anomaly.confirmDisable': 'Desativar',
+    'alerts.anomaly.confirmText':
+      'Desativar a chave "{{name}}" no provedor? Todos os serviços que a usam param de funcionar até que ela seja reativada. A alteração fica registrada no registro de atividades.',
+    'alertRules.fields.minScore': 'Pontuação mínima',
+    'alertRules.fields.minScoreHelp':
+      'Escore z robusto que uma hora precisa atingir; quanto maior, menos alertas',
+    'alertRules.fields.minRatio': 'Razão mínima em relação ao nível habitual',
+    'alertRules.fields.minRequests': 'Chamadas mínimas na hora',
+    'alertRules.fields.baselineWeeks': 'Semanas de histórico',
+    'alertRules.fields.spikes': 'Picos de chamadas, tokens e gastos',
+    'alertRules.fields.newModels': 'Modelos nunca usados antes',
+    'alertRules.fields.offHours': 'Chamadas em horários incomuns',
+    'alertRules.fields.leakedKeys':
+      'Uso no provedor sem chamadas registradas (chaves vazadas)',
+    'alertRules.fields.rotationDays': 'Dias antes do vencimento da rotação',
+    'alertRules.fields.rotationDaysHelp':
+      'Números separados por vírgulas, ex.: 14, 3',
+    'alertRules.fields.invalidNumber': 'Digite um número',
+    'keyRotation.title': 'Rotação',
+    'keyRotation.due': 'Rotação prevista para {{date}}',
+    'keyRotation.noPolicy': 'Sem política de rotação',
+    'keyRotation.policy': 'Rotacionar a cada (dias)',
+    'keyRotation.policyHelp':
+      'Vazio para nenhuma política; os responsáveis são lembrados antes do vencimento',
+    'keyRotation.invalid': 'Digite um número inteiro de dias, ou nada',
+    'keyRotation.savePolicy': 'Salvar política',
+    'keyRotation.policySaved': 'Política de rotação salva',
+    'keyRotation.failed': 'Não foi possível alterar a rotação: {{message}}',
+    'keyRotation.replacing':
+      'Sendo substituída por uma chave nova: esta chave fica até {{date}} e é excluída quando nenhuma chamada a usar.',
+    'keyRotation.lastUsed': 'Último uso {{time}}.',
+    'keyRotation.cannotRotate':
+      'As chaves deste provedor não podem ser criadas pelo LLM Usage, então não podem ser rotacionadas aqui.',
+    'keyRotation.rotate': 'Rotacionar…',
+    'keyRotation.rotateTitle': 'Rotacionar "{{name}}"',
+    'keyRotation.confirm': 'Rotacionar',
+    'keyRotation.rotateHelp':
+      'Cria no provedor uma chave nova com a mesma conta, responsável, componente, tags e limite. A chave antiga continua funcionando durante o período de carência e é excluída quando nenhuma chamada a usar por um dia depois disso.',
+    'keyRotation.graceDays': 'Manter a chave antiga por (dias)',
+    'keyRotation.invalidGrace': 'Digite de 0 a 90 dias',
+    'keyRotation.createdTitle': 'Chave rotacionada',
+    'keyRotation.created':
+      'Chave nova "{{name}}" criada. Copie o segredo agora: ele não será mostrado de novo.',
+    'keyRotation.secret': 'Segredo da chave nova',
+    'keyRotation.done': 'Concluir',
     'nav.reconciliation': 'Conciliação',
     'alerts.types.reconciliation_gap': 'Divergência de conciliação',
     'alerts.messages.reconciliationGap':

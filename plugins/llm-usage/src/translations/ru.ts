@@ -193,6 +193,19 @@ const ru = createTranslationMessages({
     'quotaViews.history.kind.charge': 'Списания',
     'quotaViews.history.kind.unchanged': 'Без изменений',
     'calls.details.costSource': 'Источник стоимости',
+    'usageSource.label': 'Источник',
+    'usageSource.calls': 'Записанные вызовы',
+    'usageSource.provider': 'Отчёты провайдеров',
+    'usageSource.fromProvider': 'По отчётам провайдеров',
+    'usageSource.fromProviderHint':
+      'Ежедневное использование по данным провайдеров для ключей, которые вам доступны: запросы, токены и стоимость, без задержек и ошибок.',
+    'usageSource.requests': 'Запросы',
+    'usageSource.estimated': 'Оценка',
+    'usageSource.estimatedHint':
+      'Рассчитано по прайс-листу для токенов, которые провайдер сообщил без стоимости. Не входит в сообщённую стоимость.',
+    'usageSource.noProviderUsage':
+      'За этот период провайдеры не сообщили об использовании.',
+    'usageSource.notReported': 'Провайдеры не сообщают',
     'costSource.reported': 'Передана',
     'costSource.priced': 'Рассчитана',
     'costSource.provider': 'Провайдер',
@@ -791,6 +804,122 @@ const ru = createTranslationMessages({
       'keyWorkspace.accounts.syncOk_many':
         '{{name}}: синхронизировано {{count}} элементов',
     }),
+    'slo.title': 'Целевые уровни обслуживания (SLO)',
+    'slo.source.annotation':
+      'Заданы аннотациями компонента · оценка по почасовым сводкам до {{time}}',
+    'slo.source.settings':
+      'Заданы администратором LLM Usage вместо аннотаций · оценка по почасовым сводкам до {{time}}',
+    'slo.metrics.latencyP95': 'Задержка P95',
+    'slo.metrics.errorRate': 'Доля ошибок',
+    'slo.metrics.ttft': 'Время до первого токена (среднее за час)',
+    'slo.objective':
+      'Не более {{threshold}} в {{target}} часов с вызовами за {{days}} дн.',
+    'slo.attainment': 'Выполнение',
+    'slo.goodHours': 'Хороших часов: {{good}} из {{counted}}',
+    'slo.noHours': 'В окне пока нет часов с вызовами',
+    'slo.budgetLeft': 'Остаток бюджета ошибок',
+    'slo.burnRate': 'Скорость расхода, последние {{hours}} ч',
+    'slo.burnRateValue': 'в {{rate}} раза быстрее допустимого',
+    'slo.alerts.fast': 'Быстрый расход',
+    'slo.alerts.slow': 'Медленный расход',
+    'slo.alerts.firing': '{{tier}} ({{long}} ч и {{short}} ч): тревога',
+    'slo.alerts.quiet': '{{tier}} ({{long}} ч и {{short}} ч): в норме',
+    'slo.chart.title': 'Остаток бюджета ошибок за окно',
+    'slo.chart.budget': 'Остаток бюджета',
+    'slo.brokenHours.title': 'Часы с нарушением',
+    'slo.brokenHours.none': 'За окно ни один час не нарушил эту цель.',
+    'slo.brokenHours.hour': 'Час',
+    'slo.brokenHours.value': 'Значение',
+    'slo.brokenHours.calls': 'Вызовы',
+    'slo.invalidAnnotation':
+      'Значение аннотации {{annotation}} не читается («{{value}}»), поэтому её цель не учитывается.',
+    'slo.empty.title': 'SLO не заданы',
+    'slo.empty.description':
+      'Задайте цели аннотациями в catalog-info.yaml компонента. Каждый час с вызовами оценивается по ним, а оповещения о скорости расхода получает владелец.',
+    'slo.empty.settings':
+      'Администраторы LLM Usage также могут задать их через PUT /api/llm-usage/slo/projects/{{projectId}}/settings; такие настройки важнее аннотаций.',
+    'alerts.types.slo_burn_rate': 'SLO быстро расходует бюджет',
+    'alerts.messages.sloBurnRate':
+      'Проект «{{name}}»: цель по показателю «{{metric}}» за последние {{hours}} ч расходует бюджет ошибок в {{rate}} раза быстрее допустимого (осталось {{left}} бюджета)',
+    'alertRules.fields.sloFast':
+      'Быстрый расход: 6 ч и 1 ч при скорости в 6 раз выше допустимой',
+    'alertRules.fields.sloSlow':
+      'Медленный расход: 72 ч и 24 ч при допустимой скорости',
+    'alerts.types.anomaly': 'Необычное использование',
+    'alerts.types.key_rotation_due': 'Пора сменить ключ',
+    'alerts.anomaly.requestSpike':
+      '{{target}} «{{name}}»: вызовов за час с {{at}} — {{value}}, обычно в этот час недели {{baseline}} (оценка {{score}})',
+    'alerts.anomaly.tokenSpike':
+      '{{target}} «{{name}}»: токенов за час с {{at}} — {{value}}, обычно в этот час недели {{baseline}} (оценка {{score}})',
+    'alerts.anomaly.spendSpike':
+      '{{target}} «{{name}}»: расход за час с {{at}} — {{value}}, обычно в этот час недели {{baseline}} (оценка {{score}})',
+    'alerts.anomaly.newModel':
+      '{{target}} «{{name}}» впервые вызвал модель {{model}} ({{at}}); раньше использовались только {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}} «{{name}}»: вызовов за час с {{at}} — {{value}}, а в этот час недели вызовов раньше никогда не было',
+    'alerts.anomaly.leakedKey':
+      'Провайдер сообщает о запросах с ключом «{{name}}» за {{day}} ({{requests}}), которых нет среди записанных вызовов: ключ может быть у кого-то вне ваших сервисов',
+    'alerts.anomaly.rotationDue':
+      'Ключ «{{name}}» нужно сменить через {{days}} дн. ({{date}}); по политике — каждые {{maxAge}} дн.',
+    'alerts.anomaly.rotationOverdue':
+      'Ключ «{{name}}» нужно было сменить {{date}}; по политике — каждые {{maxAge}} дн.',
+    'alerts.anomaly.evidence': 'Основания',
+    'alerts.anomaly.score':
+      'Оценка {{score}} (робастная z-оценка относительно того же часа недели)',
+    'alerts.anomaly.observed': 'Фактически',
+    'alerts.anomaly.usual': 'Обычно в этот час недели',
+    'alerts.anomaly.disable': 'Отключить ключ у провайдера',
+    'alerts.anomaly.alreadyDisabled': 'Ключ уже отключён.',
+    'alerts.anomaly.notSupported':
+      'Ключи «{{account}}» ({{provider}}) нельзя отключить из LLM Usage: у провайдера нет для этого API. Отключите ключ в консоли провайдера.',
+    'alerts.anomaly.notAllowed':
+      'Вы не можете отключить этот ключ: обратитесь к его владельцу или администратору LLM Usage.',
+    'alerts.anomaly.disabled': 'Ключ «{{name}}» отключён',
+    'alerts.anomaly.disableFailed': 'Не удалось отключить ключ: {{message}}',
+    'alerts.anomaly.confirmDisable': 'Отключить',
+    'alerts.anomaly.confirmText':
+      'Отключить ключ «{{name}}» у провайдера? Все сервисы, которые его используют, перестанут работать, пока он не будет снова включён. Изменение попадёт в журнал действий.',
+    'alertRules.fields.minScore': 'Минимальная оценка',
+    'alertRules.fields.minScoreHelp':
+      'Робастная z-оценка, которой должен достичь час; чем выше, тем меньше оповещений',
+    'alertRules.fields.minRatio': 'Минимальное отношение к обычному уровню',
+    'alertRules.fields.minRequests': 'Минимум вызовов за час',
+    'alertRules.fields.baselineWeeks': 'Недель истории',
+    'alertRules.fields.spikes': 'Всплески вызовов, токенов и расходов',
+    'alertRules.fields.newModels': 'Модели, которые раньше не использовались',
+    'alertRules.fields.offHours': 'Вызовы в необычные часы',
+    'alertRules.fields.leakedKeys':
+      'Использование у провайдера без записанных вызовов (утечка ключа)',
+    'alertRules.fields.rotationDays': 'За сколько дней до смены напоминать',
+    'alertRules.fields.rotationDaysHelp': 'Числа через запятую, например 14, 3',
+    'alertRules.fields.invalidNumber': 'Введите число',
+    'keyRotation.title': 'Смена ключа',
+    'keyRotation.due': 'Смена ключа {{date}}',
+    'keyRotation.noPolicy': 'Нет политики смены',
+    'keyRotation.policy': 'Менять каждые (дней)',
+    'keyRotation.policyHelp':
+      'Пусто — без политики; владельцам напомнят заранее',
+    'keyRotation.invalid': 'Введите целое число дней или оставьте пустым',
+    'keyRotation.savePolicy': 'Сохранить политику',
+    'keyRotation.policySaved': 'Политика смены сохранена',
+    'keyRotation.failed': 'Не удалось изменить смену ключа: {{message}}',
+    'keyRotation.replacing':
+      'Ключ заменяется новым: он сохранится до {{date}}, а затем будет удалён, как только им перестанут пользоваться.',
+    'keyRotation.lastUsed': 'Последнее использование: {{time}}.',
+    'keyRotation.cannotRotate':
+      'Ключи этого провайдера нельзя создавать из LLM Usage, поэтому здесь их нельзя сменить.',
+    'keyRotation.rotate': 'Сменить…',
+    'keyRotation.rotateTitle': 'Сменить «{{name}}»',
+    'keyRotation.confirm': 'Сменить',
+    'keyRotation.rotateHelp':
+      'Создаёт у провайдера новый ключ с тем же аккаунтом, владельцем, компонентом, тегами и лимитом. Старый ключ работает в течение льготного периода и удаляется, когда им не пользовались сутки после него.',
+    'keyRotation.graceDays': 'Сохранить старый ключ (дней)',
+    'keyRotation.invalidGrace': 'Введите от 0 до 90 дней',
+    'keyRotation.createdTitle': 'Ключ сменён',
+    'keyRotation.created':
+      'Новый ключ «{{name}}» создан. Скопируйте секрет сейчас: он больше не будет показан.',
+    'keyRotation.secret': 'Секрет нового ключа',
+    'keyRotation.done': 'Готово',
     'nav.reconciliation': 'Сверка',
     'alerts.types.reconciliation_gap': 'Расхождение при сверке',
     'alerts.messages.reconciliationGap':

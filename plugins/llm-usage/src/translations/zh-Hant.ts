@@ -186,6 +186,18 @@ const zhHant = createTranslationMessages({
     'quotaViews.history.kind.charge': '扣款',
     'quotaViews.history.kind.unchanged': '無變動',
     'calls.details.costSource': '費用來源',
+    'usageSource.label': '資料來源',
+    'usageSource.calls': '記錄的呼叫',
+    'usageSource.provider': '服務商報告',
+    'usageSource.fromProvider': '來自服務商報告',
+    'usageSource.fromProviderHint':
+      '服務商為您可檢視的金鑰回報的每日用量：請求數、Token 與費用，不含延遲與失敗。',
+    'usageSource.requests': '請求數',
+    'usageSource.estimated': '估算',
+    'usageSource.estimatedHint':
+      '服務商回報了 Token 但未回報費用，依價格表估算。不計入服務商回報的費用。',
+    'usageSource.noProviderUsage': '此時間範圍內沒有服務商回報的用量。',
+    'usageSource.notReported': '服務商未回報',
     'costSource.reported': '呼叫方回報',
     'costSource.priced': '依價格計算',
     'costSource.provider': '供應商',
@@ -710,6 +722,118 @@ const zhHant = createTranslationMessages({
       '供應商端的金鑰 ID，用來比對其用量',
     'keyWorkspace.register.confirm': '登錄',
     'keyWorkspace.register.done': '已登錄金鑰 {{name}}',
+    'slo.title': '服務等級目標（SLO）',
+    'slo.source.annotation':
+      '由元件註解宣告 · 依據截至 {{time}} 的每小時彙總判定',
+    'slo.source.settings':
+      '由 LLM Usage 管理員設定（覆寫註解）· 依據截至 {{time}} 的每小時彙總判定',
+    'slo.metrics.latencyP95': 'P95 延遲',
+    'slo.metrics.errorRate': '錯誤率',
+    'slo.metrics.ttft': '首字延遲（每小時平均）',
+    'slo.objective':
+      '在 {{days}} 天內，有呼叫的小時中 {{target}} 不超過 {{threshold}}',
+    'slo.attainment': '達成率',
+    'slo.goodHours': '{{counted}} 小時中 {{good}} 小時達標',
+    'slo.noHours': '時間窗內尚無有呼叫的小時',
+    'slo.budgetLeft': '剩餘錯誤預算',
+    'slo.burnRate': '消耗速率（最近 {{hours}} 小時）',
+    'slo.burnRateValue': '允許速率的 {{rate}} 倍',
+    'slo.alerts.fast': '快速消耗',
+    'slo.alerts.slow': '慢速消耗',
+    'slo.alerts.firing': '{{tier}}（{{long}} 小時與 {{short}} 小時）：警示中',
+    'slo.alerts.quiet': '{{tier}}（{{long}} 小時與 {{short}} 小時）：正常',
+    'slo.chart.title': '時間窗內剩餘錯誤預算',
+    'slo.chart.budget': '剩餘預算',
+    'slo.brokenHours.title': '未達標的小時',
+    'slo.brokenHours.none': '時間窗內沒有未達標的小時。',
+    'slo.brokenHours.hour': '小時',
+    'slo.brokenHours.value': '數值',
+    'slo.brokenHours.calls': '呼叫數',
+    'slo.invalidAnnotation':
+      '註解 {{annotation}} 的值無法讀取（"{{value}}"），該目標已略過。',
+    'slo.empty.title': '未宣告 SLO',
+    'slo.empty.description':
+      '在元件的 catalog-info.yaml 中以註解宣告目標。每個有呼叫的小時都會據此判定，消耗速率警示會通知負責人。',
+    'slo.empty.settings':
+      'LLM Usage 管理員也可以透過 PUT /api/llm-usage/slo/projects/{{projectId}}/settings 設定；設定優先於註解。',
+    'alerts.types.slo_burn_rate': 'SLO 消耗過快',
+    'alerts.messages.sloBurnRate':
+      '專案「{{name}}」：{{metric}} 目標在最近 {{hours}} 小時內以允許速率的 {{rate}} 倍消耗錯誤預算（剩餘 {{left}}）',
+    'alertRules.fields.sloFast':
+      '快速消耗：6 小時與 1 小時內達到允許速率的 6 倍',
+    'alertRules.fields.sloSlow': '慢速消耗：72 小時與 24 小時內達到允許速率',
+    'alerts.types.anomaly': '用量異常',
+    'alerts.types.key_rotation_due': '金鑰需要輪換',
+    'alerts.anomaly.requestSpike':
+      '{{target}}「{{name}}」在 {{at}} 起的一小時內發出了 {{value}} 次呼叫，而每週同一時段通常為 {{baseline}}（分數 {{score}}）',
+    'alerts.anomaly.tokenSpike':
+      '{{target}}「{{name}}」在 {{at}} 起的一小時內使用了 {{value}} 個 Token，而每週同一時段通常為 {{baseline}}（分數 {{score}}）',
+    'alerts.anomaly.spendSpike':
+      '{{target}}「{{name}}」在 {{at}} 起的一小時內花費了 {{value}}，而每週同一時段通常為 {{baseline}}（分數 {{score}}）',
+    'alerts.anomaly.newModel':
+      '{{target}}「{{name}}」首次呼叫模型 {{model}}（{{at}}）；此前只使用過 {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}}「{{name}}」在 {{at}} 起的一小時內發出了 {{value}} 次呼叫，而它以往在每週的這個時段從未呼叫過',
+    'alerts.anomaly.leakedKey':
+      '供應商回報金鑰「{{name}}」在 {{day}} 有 {{requests}} 次請求，但沒有任何已記錄的呼叫：可能有你們服務以外的人持有該金鑰',
+    'alerts.anomaly.rotationDue':
+      '金鑰「{{name}}」將在 {{days}} 天後（{{date}}）需要輪換；原則為每 {{maxAge}} 天輪換一次',
+    'alerts.anomaly.rotationOverdue':
+      '金鑰「{{name}}」已於 {{date}} 到期需要輪換；原則為每 {{maxAge}} 天輪換一次',
+    'alerts.anomaly.evidence': '依據',
+    'alerts.anomaly.score': '分數 {{score}}（相對每週同一時段的穩健 z 分數）',
+    'alerts.anomaly.observed': '實際值',
+    'alerts.anomaly.usual': '每週同一時段的通常值',
+    'alerts.anomaly.disable': '在供應商處停用金鑰',
+    'alerts.anomaly.alreadyDisabled': '此金鑰已停用。',
+    'alerts.anomaly.notSupported':
+      '「{{account}}」（{{provider}}）的金鑰無法在 LLM 用量中停用：該供應商沒有相應的 API。請在供應商主控台中停用此金鑰。',
+    'alerts.anomaly.notAllowed':
+      '你無權停用此金鑰：請聯絡其負責人或 LLM 用量管理員。',
+    'alerts.anomaly.disabled': '金鑰「{{name}}」已停用',
+    'alerts.anomaly.disableFailed': '無法停用金鑰：{{message}}',
+    'alerts.anomaly.confirmDisable': '停用',
+    'alerts.anomaly.confirmText':
+      '要在供應商處停用金鑰「{{name}}」嗎？在重新啟用之前，所有使用它的服務都將無法運作。此操作會記錄在活動記錄中。',
+    'alertRules.fields.minScore': '最低分數',
+    'alertRules.fields.minScoreHelp':
+      '一小時需要達到的穩健 z 分數；越高警示越少',
+    'alertRules.fields.minRatio': '相對通常值的最低倍數',
+    'alertRules.fields.minRequests': '該小時的最少呼叫次數',
+    'alertRules.fields.baselineWeeks': '歷史週數',
+    'alertRules.fields.spikes': '呼叫、Token 和花費的暴增',
+    'alertRules.fields.newModels': '從未使用過的模型',
+    'alertRules.fields.offHours': '異常時段的呼叫',
+    'alertRules.fields.leakedKeys': '無已記錄呼叫的供應商用量（金鑰外洩）',
+    'alertRules.fields.rotationDays': '輪換到期前的天數',
+    'alertRules.fields.rotationDaysHelp': '以逗號分隔的數字，例如 14, 3',
+    'alertRules.fields.invalidNumber': '請輸入數字',
+    'keyRotation.title': '輪換',
+    'keyRotation.due': '{{date}} 需要輪換',
+    'keyRotation.noPolicy': '沒有輪換原則',
+    'keyRotation.policy': '輪換週期（天）',
+    'keyRotation.policyHelp': '留空表示不設原則；到期前會提醒負責人',
+    'keyRotation.invalid': '請輸入整數天數，或留空',
+    'keyRotation.savePolicy': '儲存原則',
+    'keyRotation.policySaved': '輪換原則已儲存',
+    'keyRotation.failed': '無法變更輪換：{{message}}',
+    'keyRotation.replacing':
+      '正在被新金鑰取代：此金鑰保留到 {{date}}，之後在不再有呼叫使用它時刪除。',
+    'keyRotation.lastUsed': '最近一次使用：{{time}}。',
+    'keyRotation.cannotRotate':
+      '此供應商的金鑰無法在 LLM 用量中建立，因此無法在此輪換。',
+    'keyRotation.rotate': '輪換…',
+    'keyRotation.rotateTitle': '輪換「{{name}}」',
+    'keyRotation.confirm': '輪換',
+    'keyRotation.rotateHelp':
+      '在供應商處建立一個新金鑰，帳戶、負責人、元件、標籤和限額與原金鑰相同。舊金鑰在寬限期內繼續可用，之後在一天內沒有任何呼叫使用時刪除。',
+    'keyRotation.graceDays': '舊金鑰保留天數',
+    'keyRotation.invalidGrace': '請輸入 0 到 90 天',
+    'keyRotation.createdTitle': '金鑰已輪換',
+    'keyRotation.created':
+      '新金鑰「{{name}}」已建立。請立即複製其密鑰值：之後不會再顯示。',
+    'keyRotation.secret': '新金鑰的密鑰值',
+    'keyRotation.done': '完成',
     'nav.reconciliation': '對帳',
     'alerts.types.reconciliation_gap': '對帳差異',
     'alerts.messages.reconciliationGap':

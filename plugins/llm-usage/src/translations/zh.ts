@@ -195,6 +195,18 @@ const zh = createTranslationMessages({
     'quotaViews.history.kind.charge': '扣费',
     'quotaViews.history.kind.unchanged': '无变化',
     'calls.details.costSource': '费用来源',
+    'usageSource.label': '数据来源',
+    'usageSource.calls': '记录的调用',
+    'usageSource.provider': '服务商报告',
+    'usageSource.fromProvider': '来自服务商报告',
+    'usageSource.fromProviderHint':
+      '服务商为您可查看的密钥报告的每日用量：请求数、Token 和费用，不含延迟和失败。',
+    'usageSource.requests': '请求数',
+    'usageSource.estimated': '估算',
+    'usageSource.estimatedHint':
+      '服务商报告了 Token 但未报告费用，按价格表估算。不计入服务商报告的费用。',
+    'usageSource.noProviderUsage': '此时间范围内没有服务商报告的用量。',
+    'usageSource.notReported': '服务商未报告',
     'costSource.reported': '调用方上报',
     'costSource.priced': '按价格计算',
     'costSource.provider': '服务商',
@@ -706,6 +718,118 @@ const zh = createTranslationMessages({
     'keyWorkspace.register.providerKeyIdHelp': '服务商的密钥 ID，用于匹配用量',
     'keyWorkspace.register.confirm': '登记',
     'keyWorkspace.register.done': '已登记密钥 {{name}}',
+    'slo.title': '服务等级目标（SLO）',
+    'slo.source.annotation':
+      '由组件注解声明 · 依据截至 {{time}} 的小时汇总判定',
+    'slo.source.settings':
+      '由 LLM Usage 管理员设置（覆盖注解）· 依据截至 {{time}} 的小时汇总判定',
+    'slo.metrics.latencyP95': 'P95 延迟',
+    'slo.metrics.errorRate': '错误率',
+    'slo.metrics.ttft': '首字延迟（小时平均）',
+    'slo.objective':
+      '在 {{days}} 天内，有调用的小时中 {{target}} 不超过 {{threshold}}',
+    'slo.attainment': '达成率',
+    'slo.goodHours': '{{counted}} 小时中 {{good}} 小时达标',
+    'slo.noHours': '窗口内尚无有调用的小时',
+    'slo.budgetLeft': '剩余错误预算',
+    'slo.burnRate': '消耗速率（最近 {{hours}} 小时）',
+    'slo.burnRateValue': '允许速率的 {{rate}} 倍',
+    'slo.alerts.fast': '快速消耗',
+    'slo.alerts.slow': '慢速消耗',
+    'slo.alerts.firing': '{{tier}}（{{long}} 小时与 {{short}} 小时）：告警中',
+    'slo.alerts.quiet': '{{tier}}（{{long}} 小时与 {{short}} 小时）：正常',
+    'slo.chart.title': '窗口内剩余错误预算',
+    'slo.chart.budget': '剩余预算',
+    'slo.brokenHours.title': '未达标的小时',
+    'slo.brokenHours.none': '窗口内没有未达标的小时。',
+    'slo.brokenHours.hour': '小时',
+    'slo.brokenHours.value': '数值',
+    'slo.brokenHours.calls': '调用数',
+    'slo.invalidAnnotation':
+      '注解 {{annotation}} 的值无法读取（"{{value}}"），该目标已忽略。',
+    'slo.empty.title': '未声明 SLO',
+    'slo.empty.description':
+      '在组件的 catalog-info.yaml 中用注解声明目标。每个有调用的小时都会据此判定，消耗速率告警会通知负责人。',
+    'slo.empty.settings':
+      'LLM Usage 管理员也可以通过 PUT /api/llm-usage/slo/projects/{{projectId}}/settings 设置；设置优先于注解。',
+    'alerts.types.slo_burn_rate': 'SLO 消耗过快',
+    'alerts.messages.sloBurnRate':
+      '项目“{{name}}”：{{metric}} 目标在最近 {{hours}} 小时内以允许速率的 {{rate}} 倍消耗错误预算（剩余 {{left}}）',
+    'alertRules.fields.sloFast':
+      '快速消耗：6 小时与 1 小时内达到允许速率的 6 倍',
+    'alertRules.fields.sloSlow': '慢速消耗：72 小时与 24 小时内达到允许速率',
+    'alerts.types.anomaly': '用量异常',
+    'alerts.types.key_rotation_due': '密钥需要轮换',
+    'alerts.anomaly.requestSpike':
+      '{{target}}“{{name}}”在 {{at}} 起的一小时内发起了 {{value}} 次调用，而每周同一时段通常为 {{baseline}}（得分 {{score}}）',
+    'alerts.anomaly.tokenSpike':
+      '{{target}}“{{name}}”在 {{at}} 起的一小时内使用了 {{value}} 个 Token，而每周同一时段通常为 {{baseline}}（得分 {{score}}）',
+    'alerts.anomaly.spendSpike':
+      '{{target}}“{{name}}”在 {{at}} 起的一小时内花费了 {{value}}，而每周同一时段通常为 {{baseline}}（得分 {{score}}）',
+    'alerts.anomaly.newModel':
+      '{{target}}“{{name}}”首次调用模型 {{model}}（{{at}}）；此前只使用过 {{known}}',
+    'alerts.anomaly.offHours':
+      '{{target}}“{{name}}”在 {{at}} 起的一小时内发起了 {{value}} 次调用，而它以往在每周的这个时段从未调用过',
+    'alerts.anomaly.leakedKey':
+      '服务商报告密钥“{{name}}”在 {{day}} 有 {{requests}} 次请求，但没有任何已记录的调用：可能有你们服务之外的人持有该密钥',
+    'alerts.anomaly.rotationDue':
+      '密钥“{{name}}”将在 {{days}} 天后（{{date}}）需要轮换；策略为每 {{maxAge}} 天轮换一次',
+    'alerts.anomaly.rotationOverdue':
+      '密钥“{{name}}”已于 {{date}} 到期需要轮换；策略为每 {{maxAge}} 天轮换一次',
+    'alerts.anomaly.evidence': '依据',
+    'alerts.anomaly.score': '得分 {{score}}（相对每周同一时段的稳健 z 分数）',
+    'alerts.anomaly.observed': '实际值',
+    'alerts.anomaly.usual': '每周同一时段的通常值',
+    'alerts.anomaly.disable': '在服务商处停用密钥',
+    'alerts.anomaly.alreadyDisabled': '该密钥已停用。',
+    'alerts.anomaly.notSupported':
+      '“{{account}}”（{{provider}}）的密钥无法在 LLM 用量中停用：该服务商没有相应的 API。请在服务商控制台中停用该密钥。',
+    'alerts.anomaly.notAllowed':
+      '你无权停用此密钥：请联系其负责人或 LLM 用量管理员。',
+    'alerts.anomaly.disabled': '密钥“{{name}}”已停用',
+    'alerts.anomaly.disableFailed': '无法停用密钥：{{message}}',
+    'alerts.anomaly.confirmDisable': '停用',
+    'alerts.anomaly.confirmText':
+      '要在服务商处停用密钥“{{name}}”吗？在重新启用之前，所有使用它的服务都将无法工作。此操作会记录在活动日志中。',
+    'alertRules.fields.minScore': '最低得分',
+    'alertRules.fields.minScoreHelp':
+      '一小时需要达到的稳健 z 分数；越高告警越少',
+    'alertRules.fields.minRatio': '相对通常值的最低倍数',
+    'alertRules.fields.minRequests': '该小时的最少调用次数',
+    'alertRules.fields.baselineWeeks': '历史周数',
+    'alertRules.fields.spikes': '调用、Token 和花费的突增',
+    'alertRules.fields.newModels': '从未使用过的模型',
+    'alertRules.fields.offHours': '异常时段的调用',
+    'alertRules.fields.leakedKeys': '无已记录调用的服务商用量（密钥泄露）',
+    'alertRules.fields.rotationDays': '轮换到期前的天数',
+    'alertRules.fields.rotationDaysHelp': '用逗号分隔的数字，例如 14, 3',
+    'alertRules.fields.invalidNumber': '请输入数字',
+    'keyRotation.title': '轮换',
+    'keyRotation.due': '{{date}} 需要轮换',
+    'keyRotation.noPolicy': '没有轮换策略',
+    'keyRotation.policy': '轮换周期（天）',
+    'keyRotation.policyHelp': '留空表示不设策略；到期前会提醒负责人',
+    'keyRotation.invalid': '请输入整数天数，或留空',
+    'keyRotation.savePolicy': '保存策略',
+    'keyRotation.policySaved': '轮换策略已保存',
+    'keyRotation.failed': '无法更改轮换：{{message}}',
+    'keyRotation.replacing':
+      '正在被新密钥替换：此密钥保留到 {{date}}，之后在不再有调用使用它时删除。',
+    'keyRotation.lastUsed': '最近一次使用：{{time}}。',
+    'keyRotation.cannotRotate':
+      '该服务商的密钥无法在 LLM 用量中创建，因此不能在此轮换。',
+    'keyRotation.rotate': '轮换…',
+    'keyRotation.rotateTitle': '轮换“{{name}}”',
+    'keyRotation.confirm': '轮换',
+    'keyRotation.rotateHelp':
+      '在服务商处创建一个新密钥，账户、负责人、组件、标签和限额与原密钥相同。旧密钥在宽限期内继续可用，之后在一天内没有任何调用使用时删除。',
+    'keyRotation.graceDays': '旧密钥保留天数',
+    'keyRotation.invalidGrace': '请输入 0 到 90 天',
+    'keyRotation.createdTitle': '密钥已轮换',
+    'keyRotation.created':
+      '新密钥“{{name}}”已创建。请立即复制其密钥值：之后不会再显示。',
+    'keyRotation.secret': '新密钥的密钥值',
+    'keyRotation.done': '完成',
     'nav.reconciliation': '对账',
     'alerts.types.reconciliation_gap': '对账差异',
     'alerts.messages.reconciliationGap':

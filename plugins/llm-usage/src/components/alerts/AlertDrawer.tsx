@@ -22,6 +22,8 @@ import {
 import { llmUsageTranslationRef } from '../../translation';
 import { QueryErrorPanel, useLlmUsagePaths } from '../common';
 import { useAlertMessage } from './alertMessage';
+import { AnomalyEvidence } from './AnomalyEvidence';
+import { DisableKeyAction } from './DisableKeyAction';
 import { SeverityIcon } from './SeverityIcon';
 
 const useStyles = makeStyles(theme => ({
@@ -120,6 +122,10 @@ function AlertDetails(props: { alert: Alert }) {
           </Fact>
         ) : null}
       </Box>
+      {alert.type === 'anomaly' && <AnomalyEvidence alert={alert} />}
+      {alert.type === 'anomaly' &&
+        alert.target.type === 'key' &&
+        !alert.resolvedAt && <DisableKeyAction keyId={alert.target.id} />}
       <Box className={classes.actions}>
         {alert.target.type === 'project' && (
           <Button

@@ -1,5 +1,8 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import type { Alert } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type {
+  Alert,
+  SloMetric,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
 
@@ -10,6 +13,46 @@ import { llmUsageTranslationRef } from '../../translation';
 export function useAlertMessage(): (alert: Alert) => string {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
+  /** A finding and its evidence in a sentence; the drawer charts the series. */
+  const anomalyMessage = (alert: Alert) => {
+    const p = alert.params;
+    const values = {
+      target: t(`alerts.targets.${alert.target.type}`),
+      name: alert.target.name ?? alert.target.id,
+      at: format.dateTime(String(p.at)),
+      value: format.integer(Number(p.value)),
+      baseline: format.integer(Number(p.baseline)),
+      score: format.compact(Number(p.score)),
+    };
+    switch (p.kind) {
+      case 'request_spike':
+        return t('alerts.anomaly.requestSpike', values);
+      case 'token_spike':
+        return t('alerts.anomaly.tokenSpike', values);
+      case 'spend_spike': {
+        const currency = String(p.currency);
+        return t('alerts.anomaly.spendSpike', {
+          ...values,
+          value: format.money({ currency, amount: String(p.value) }),
+          baseline: format.money({ currency, amount: String(p.baseline) }),
+        });
+      }
+      case 'new_model':
+        return t('alerts.anomaly.newModel', {
+          ...values,
+          model: String(p.model),
+          known: String(p.knownModels),
+        });
+      case 'off_hours':
+        return t('alerts.anomaly.offHours', values);
+      default:
+        return t('alerts.anomaly.leakedKey', {
+          ...values,
+          day: format.shortDateTime(String(p.at)),
+          requests: format.integer(Number(p.providerRequests)),
+        });
+    }
+  };
   return alert => {
     const p = alert.params;
     const name = alert.target.name ?? alert.target.id;
@@ -68,6 +111,29 @@ export function useAlertMessage(): (alert: Alert) => string {
         return t('alerts.messages.rollupFailed', {
           hours: text(p.hours),
           hour: format.dateTime(text(p.firstHour)),
+        });
+      case 'anomaly':
+        return anomalyMessage(alert);
+      case 'key_rotation_due': {
+        const values = {
+          name,
+          days: text(p.daysLeft),
+          maxAge: text(p.maxAgeDays),
+          date: format.shortDateTime(text(p.dueAt)),
+        };
+        return Number(p.thresholdDays) === 0
+          ? t('alerts.anomaly.rotationOverdue', values)
+          : t('alerts.anomaly.rotationDue', values);
+      }
+      case 'slo_burn_rate':
+        return t('alerts.messages.sloBurnRate', {
+          name,
+          metric: t(`slo.metrics.${p.metric as SloMetric}`),
+          rate: format.compact(Number(p.longBurnRate)),
+          hours: text(p.longHours),
+          left: format.percent(
+            p.budgetRemaining === null ? null : Number(p.budgetRemaining),
+          ),
         });
       case 'reconciliation_gap': {
         const currency = text(p.currency);

@@ -27,6 +27,7 @@ import {
   llmUsageKeyManagePermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
+import { KeyRotationSection } from './KeyRotationSection';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import {
@@ -409,6 +410,15 @@ function KeyDetails(props: {
           </Alert>
         )}
         {apiKey.lastError && <Alert severity="error">{apiKey.lastError}</Alert>}
+      </Box>
+      <Divider className={classes.section} />
+      <Box className={classes.section}>
+        <Typography variant="h6">{t('keyRotation.title')}</Typography>
+        <KeyRotationSection
+          apiKey={apiKey}
+          canManage={canManage}
+          onChanged={onChanged}
+        />
       </Box>
       <Divider className={classes.section} />
       <Box className={classes.section}>

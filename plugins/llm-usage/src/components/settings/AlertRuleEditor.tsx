@@ -20,7 +20,9 @@ import { llmUsageTranslationRef } from '../../translation';
 import { SelectField } from '../common';
 import {
   AlertRuleFields,
+  DECIMAL_FIELDS,
   MONEY_FIELDS,
+  WHOLE_FIELDS,
   NUMBER_LIST_FIELDS,
   TOKEN_FIELDS,
   fieldsOf,
@@ -48,7 +50,15 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-const BOOLEAN_FIELDS = ['invalid', 'disabled', 'syncFailed'];
+const BOOLEAN_FIELDS = [
+  'invalid',
+  'disabled',
+  'syncFailed',
+  'spikes',
+  'newModels',
+  'offHours',
+  'leakedKeys',
+];
 
 /** Every field of every rule type, as named in the translations. */
 type FieldName =
@@ -65,12 +75,23 @@ type FieldName =
   | 'disabled'
   | 'syncFailed'
   | 'runwayDays'
+  | 'minScore'
+  | 'minRatio'
+  | 'minRequests'
+  | 'baselineWeeks'
+  | 'spikes'
+  | 'newModels'
+  | 'offHours'
+  | 'leakedKeys'
+  | 'rotationDays'
   | 'gapDays'
   | 'gapTolerance';
 
 function helpOf(name: string) {
   if (MONEY_FIELDS.includes(name)) return 'moneyHelp' as const;
   if (name === 'days') return 'daysHelp' as const;
+  if (name === 'rotationDays') return 'rotationDaysHelp' as const;
+  if (name === 'minScore') return 'minScoreHelp' as const;
   if (name === 'budgetPercents') return 'budgetPercentsHelp' as const;
   if (TOKEN_FIELDS.includes(name)) return 'tokensHelp' as const;
   if (name === 'gapTolerance') return 'gapToleranceHelp' as const;
@@ -78,8 +99,11 @@ function helpOf(name: string) {
 }
 
 function errorOf(name: string) {
-  return MONEY_FIELDS.includes(name)
-    ? ('invalidMoney' as const)
+  if (MONEY_FIELDS.includes(name)) return 'invalidMoney' as const;
+  return DECIMAL_FIELDS.includes(name) ||
+    WHOLE_FIELDS.includes(name) ||
+    name === 'gapTolerance'
+    ? ('invalidNumber' as const)
     : ('invalidNumbers' as const);
 }
 

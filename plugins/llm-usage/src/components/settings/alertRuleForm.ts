@@ -83,6 +83,21 @@ export function fieldsOf(rule: AlertRule): AlertRuleFields {
             ? ''
             : String(rule.params.tolerancePercent),
       };
+    case 'anomaly':
+      return {
+        minScore: String(rule.params.minScore),
+        minRatio: String(rule.params.minRatio),
+        minRequests: String(rule.params.minRequests),
+        baselineWeeks: String(rule.params.baselineWeeks),
+        spikes: rule.params.spikes,
+        newModels: rule.params.newModels,
+        offHours: rule.params.offHours,
+        leakedKeys: rule.params.leakedKeys,
+      };
+    case 'key_rotation_due':
+      return { rotationDays: rule.params.days.join(', ') };
+    case 'slo_burn_rate':
+      return { sloFast: rule.params.fast, sloSlow: rule.params.slow };
     default:
       return {};
   }
@@ -95,7 +110,15 @@ export const MONEY_FIELDS = [
   'accountSpend',
   'projectSpend',
 ];
-export const NUMBER_LIST_FIELDS = ['days', 'budgetPercents'];
+export const NUMBER_LIST_FIELDS = ['days', 'budgetPercents', 'rotationDays'];
+/** Single numbers: decimals, and whole numbers. */
+export const DECIMAL_FIELDS = ['minScore', 'minRatio'];
+export const WHOLE_FIELDS = [
+  'runwayDays',
+  'minRequests',
+  'baselineWeeks',
+  'gapDays',
+];
 export const TOKEN_FIELDS = ['keyTokens', 'accountTokens', 'projectTokens'];
 
 /** Names of the fields that do not parse; empty when the form is valid. */
@@ -109,8 +132,11 @@ export function invalidFields(fields: AlertRuleFields): string[] {
       }
       if (TOKEN_FIELDS.includes(name)) return textToTokens(value) === undefined;
       if (name === 'gapDays') return !/^[1-9]\d*$/.test(value.trim());
+      if (WHOLE_FIELDS.includes(name)) return !/^\d+$/.test(value.trim());
       if (name === 'gapTolerance') return textToPercent(value) === undefined;
-      if (name === 'runwayDays') return !/^\d+$/.test(value.trim());
+      if (DECIMAL_FIELDS.includes(name)) {
+        return !/^\d+(\.\d+)?$/.test(value.trim());
+      }
       return false;
     })
     .map(([name]) => name);
@@ -181,6 +207,36 @@ export function toRuleInput(
           days: Number(text('gapDays')),
           tolerancePercent: textToPercent(text('gapTolerance')) ?? null,
         },
+      };
+    case 'slo_burn_rate':
+      return {
+        ...common,
+        type,
+        params: {
+          fast: Boolean(fields.sloFast),
+          slow: Boolean(fields.sloSlow),
+        },
+      };
+    case 'anomaly':
+      return {
+        ...common,
+        type,
+        params: {
+          minScore: Number(text('minScore')),
+          minRatio: Number(text('minRatio')),
+          minRequests: Number(text('minRequests')),
+          baselineWeeks: Number(text('baselineWeeks')),
+          spikes: Boolean(fields.spikes),
+          newModels: Boolean(fields.newModels),
+          offHours: Boolean(fields.offHours),
+          leakedKeys: Boolean(fields.leakedKeys),
+        },
+      };
+    case 'key_rotation_due':
+      return {
+        ...common,
+        type,
+        params: { days: textToNumbers(text('rotationDays')) ?? [] },
       };
     default:
       return {

@@ -261,6 +261,33 @@ export type DisableKey = {
 /**
  * @public
  */
+export type GetKeyRotation = {
+  path: operations['getKeyRotation']['parameters']['path'];
+};
+
+/**
+ * @public
+ */
+export type SetKeyRotationPolicy = {
+  path: operations['setKeyRotationPolicy']['parameters']['path'];
+  body: NonNullable<
+    operations['setKeyRotationPolicy']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
+export type RotateKey = {
+  path: operations['rotateKey']['parameters']['path'];
+  body: NonNullable<
+    operations['rotateKey']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
 export type GetKeyUsage = {
   path: operations['getKeyUsage']['parameters']['path'];
   query: operations['getKeyUsage']['parameters']['query'];
@@ -406,6 +433,37 @@ export type GetBalanceHistory = {
  */
 export type ListSyncRuns = {
   query?: operations['listSyncRuns']['parameters']['query'];
+};
+
+/**
+ * @public
+ */
+export type GetProjectSlo = {
+  path: operations['getProjectSlo']['parameters']['path'];
+};
+
+/**
+ * @public
+ */
+export type GetProjectSloSettings = {
+  path: operations['getProjectSloSettings']['parameters']['path'];
+};
+
+/**
+ * @public
+ */
+export type SetProjectSloSettings = {
+  path: operations['setProjectSloSettings']['parameters']['path'];
+  body: NonNullable<
+    operations['setProjectSloSettings']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * @public
+ */
+export type DeleteProjectSloSettings = {
+  path: operations['deleteProjectSloSettings']['parameters']['path'];
 };
 
 /**
@@ -1486,6 +1544,82 @@ export class DefaultApiClient {
   }
 
   /**
+   * A key's rotation policy, when it is due and its rotations.
+   * `GET /keys/{id}/rotation`
+   */
+  public async getKeyRotation(
+    request: GetKeyRotation,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getKeyRotation']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/keys/${encodeURIComponent(request.path.id)}/rotation`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Sets or removes the key's rotation policy (audited).
+   * `PUT /keys/{id}/rotation`
+   */
+  public async setKeyRotationPolicy(
+    request: SetKeyRotationPolicy,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['setKeyRotationPolicy']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/keys/${encodeURIComponent(request.path.id)}/rotation`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'PUT',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Creates the key's replacement at the provider (same account, owner, Component, tags and limit) and keeps the old key through a grace period, after which it is deleted once unused.
+   * `POST /keys/{id}/rotate`
+   */
+  public async rotateKey(
+    request: RotateKey,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['rotateKey']['responses'][201]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/keys/${encodeURIComponent(request.path.id)}/rotate`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
    * A key's daily usage and cost as its provider reports it (at most 366 days).
    * `GET /keys/{id}/usage`
    */
@@ -1971,6 +2105,106 @@ export class DefaultApiClient {
     ])}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * A project's SLOs (from its Component's annotations or the settings) with attainment, error budget, burn rates, budget burn and broken hours, from the hourly rollups. Needs the whole project in view (its owner or an admin); otherwise 404.
+   * `GET /slo/projects/{projectId}`
+   */
+  public async getProjectSlo(
+    request: GetProjectSlo,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getProjectSlo']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/slo/projects/${encodeURIComponent(request.path.projectId)}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The SLOs an admin set for the project, which override its annotations (404 when none).
+   * `GET /slo/projects/{projectId}/settings`
+   */
+  public async getProjectSloSettings(
+    request: GetProjectSloSettings,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['getProjectSloSettings']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/slo/projects/${encodeURIComponent(
+      request.path.projectId,
+    )}/settings`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Set the project's SLOs, overriding its Component's annotations (admin, audited).
+   * `PUT /slo/projects/{projectId}/settings`
+   */
+  public async setProjectSloSettings(
+    request: SetProjectSloSettings,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['setProjectSloSettings']['responses'][200]['content']['application/json']
+    >
+  > {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/slo/projects/${encodeURIComponent(
+      request.path.projectId,
+    )}/settings`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'PUT',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Remove the project's SLO settings, so its annotations apply again (admin, audited).
+   * `DELETE /slo/projects/{projectId}/settings`
+   */
+  public async deleteProjectSloSettings(
+    request: DeleteProjectSloSettings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<void>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/slo/projects/${encodeURIComponent(
+      request.path.projectId,
+    )}/settings`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      method: 'DELETE',
       headers: {
         Accept: 'application/json',
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

@@ -532,6 +532,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/keys/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Creates the key's replacement at the provider (same account, owner, Component, tags and limit) and keeps the old key through a grace period, after which it is deleted once unused. */
+    post: operations['rotateKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/keys/{id}/rotation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A key's rotation policy, when it is due and its rotations. */
+    get: operations['getKeyRotation'];
+    /** Sets or removes the key's rotation policy (audited). */
+    put: operations['setKeyRotationPolicy'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/keys/{id}/usage': {
     parameters: {
       query?: never;
@@ -751,6 +786,42 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/slo/projects/{projectId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A project's SLOs (from its Component's annotations or the settings) with attainment, error budget, burn rates, budget burn and broken hours, from the hourly rollups. Needs the whole project in view (its owner or an admin); otherwise 404. */
+    get: operations['getProjectSlo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/slo/projects/{projectId}/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The SLOs an admin set for the project, which override its annotations (404 when none). */
+    get: operations['getProjectSloSettings'];
+    /** Set the project's SLOs, overriding its Component's annotations (admin, audited). */
+    put: operations['setProjectSloSettings'];
+    post?: never;
+    /** Remove the project's SLO settings, so its annotations apply again (admin, audited). */
+    delete: operations['deleteProjectSloSettings'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1032,6 +1103,7 @@ export interface components {
        *     - budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`
        *     - rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)
        *     - reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days), `providerCost`, `recordedCost`, `difference` (decimal strings, summed over those days), `differencePercent` (null without provider cost), `tolerancePercent`
+       *     - slo_burn_rate: `metric` (`latencyP95`, `errorRate` or `ttft`), `tier` (`fast` or `slow`), `threshold` (the objective's), `target`, `windowDays`, `longHours`, `shortHours`, `longBurnRate`, `shortBurnRate`, `burnRateThreshold`, `budgetRemaining` (share; null without hours)
        */
       params: {
         [key: string]: string | number | null;
@@ -1145,6 +1217,45 @@ export interface components {
           type: 'reconciliation_gap';
           updatedAt: string | null;
           updatedBy: string | null;
+        }
+      | {
+          enabled: boolean;
+          id: string | null;
+          params: components['schemas']['SloBurnRateRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          /** @description The account, key, project or budget id; null for the global scope. */
+          scopeId: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'slo_burn_rate';
+          updatedAt: string | null;
+          updatedBy: string | null;
+        }
+      | {
+          enabled: boolean;
+          id: string | null;
+          params: components['schemas']['AnomalyRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          /** @description The account, key, project or budget id; null for the global scope. */
+          scopeId: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'anomaly';
+          updatedAt: string | null;
+          updatedBy: string | null;
+        }
+      | {
+          enabled: boolean;
+          id: string | null;
+          params: components['schemas']['KeyRotationDueRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          /** @description The account, key, project or budget id; null for the global scope. */
+          scopeId: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'key_rotation_due';
+          updatedAt: string | null;
+          updatedBy: string | null;
         };
     /** @description `PUT /alert-rules` body: creates or replaces the rule of a type and scope. */
     AlertRuleInput:
@@ -1210,19 +1321,49 @@ export interface components {
           severity: components['schemas']['AlertSeverity'];
           /** @constant */
           type: 'reconciliation_gap';
+        }
+      | {
+          enabled: boolean;
+          params: components['schemas']['SloBurnRateRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          scopeId?: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'slo_burn_rate';
+        }
+      | {
+          enabled: boolean;
+          params: components['schemas']['AnomalyRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          scopeId?: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'anomaly';
+        }
+      | {
+          enabled: boolean;
+          params: components['schemas']['KeyRotationDueRuleParams'];
+          scope: components['schemas']['AlertRuleScope'];
+          scopeId?: string | null;
+          severity: components['schemas']['AlertSeverity'];
+          /** @constant */
+          type: 'key_rotation_due';
         };
     /** @description `GET /alert-rules`: every global rule (saved or default) and every override. */
     AlertRuleListResponse: {
       items: components['schemas']['AlertRule'][];
     };
     AlertRuleParamsByType: {
+      anomaly: components['schemas']['AnomalyRuleParams'];
       budget_runway: components['schemas']['BudgetRunwayRuleParams'];
       high_usage: components['schemas']['HighUsageRuleParams'];
       key_error: components['schemas']['KeyErrorRuleParams'];
       key_expiring: components['schemas']['KeyExpiringRuleParams'];
+      key_rotation_due: components['schemas']['KeyRotationDueRuleParams'];
       low_balance: components['schemas']['LowBalanceRuleParams'];
       reconciliation_gap: components['schemas']['ReconciliationGapRuleParams'];
       rollup_failed: components['schemas']['RollupFailedRuleParams'];
+      slo_burn_rate: components['schemas']['SloBurnRateRuleParams'];
     };
     /** @enum {string} */
     AlertRuleScope: 'global' | 'account' | 'key' | 'project' | 'budget';
@@ -1240,7 +1381,10 @@ export interface components {
       | 'key_error'
       | 'budget_runway'
       | 'rollup_failed'
-      | 'reconciliation_gap';
+      | 'reconciliation_gap'
+      | 'slo_burn_rate'
+      | 'anomaly'
+      | 'key_rotation_due';
     /** @description `GET /alerts/unread-count`: open alerts the caller has not read. */
     AlertUnreadCountResponse: {
       bySeverity: {
@@ -1249,6 +1393,17 @@ export interface components {
         warning: number;
       };
       unread: number;
+    };
+    /** @description Anomaly detection on keys and projects. An hour is a spike when its robust z-score against the same hour of the week in the last `baselineWeeks` weeks reaches `minScore` and it is at least `minRatio` times that baseline; request spikes and calls at unusual hours need `minRequests` calls in the hour. Raise `minScore` for fewer alerts. */
+    AnomalyRuleParams: {
+      baselineWeeks: number;
+      leakedKeys: boolean;
+      minRatio: number;
+      minRequests: number;
+      minScore: number;
+      newModels: boolean;
+      offHours: boolean;
+      spikes: boolean;
     };
     /** @description A provider key in the inventory. The secret is never returned; `hasSecret` says whether one is stored (encrypted). */
     ApiKey: {
@@ -1732,6 +1887,32 @@ export interface components {
       /** @description True when the provider could not do it, so only the inventory changed. */
       localOnly: boolean;
     };
+    /** @description One guided rotation: `newKeyId` replaced `oldKeyId`. The old key is kept until `graceEndsAt`, then deleted once no call has used it for the quiet period. */
+    KeyRotation: {
+      checkedAt: string | null;
+      finishedAt: string | null;
+      graceEndsAt: string;
+      id: string;
+      lastUsedAt: string | null;
+      newKeyId: string;
+      oldKeyId: string;
+      startedAt: string;
+      startedBy: string;
+      /** @enum {string} */
+      status: 'grace' | 'deleted' | 'cancelled';
+    };
+    /** @description Reminds the owner before a key reaches the maximum age of its rotation policy, at each number of days before (and once overdue). */
+    KeyRotationDueRuleParams: {
+      days: number[];
+    };
+    /** @description `GET /keys/:id/rotation`. */
+    KeyRotationState: {
+      /** @description Whether a rotation can create the new key at the key's provider. */
+      canRotate: boolean;
+      dueAt: string | null;
+      maxAgeDays: number | null;
+      rotations: components['schemas']['KeyRotation'][];
+    };
     /** @enum {string} */
     KeySortField:
       | 'name'
@@ -2149,6 +2330,18 @@ export interface components {
     };
     /** @description Fires while any hour of calls cannot be rolled up; nothing to tune, so the rule is only on or off (and global). */
     RollupFailedRuleParams: Record<string, never>;
+    /** @description `POST /keys/:id/rotate`. */
+    RotateKeyRequest: {
+      /** @description Days the old key is kept before it may be deleted (default 7). */
+      graceDays?: number;
+      /** @description Name of the new key; default the old name with the date. */
+      name?: string;
+    };
+    /** @description The new key (its secret shown once) and the rotation. */
+    RotateKeyResponse: {
+      created: components['schemas']['CreateProviderKeyResponse'];
+      rotation: components['schemas']['KeyRotation'];
+    };
     /** @description How long an amount lasts at the trailing burn rate: the last 7 whole UTC days, recent days weighted more, with a range from their day-to-day spread. Days are whole days rounded down and capped at a year. */
     Runway: {
       /** @description True when it lasts more than a year; `daysLeft` is then the cap, 365. */
@@ -2165,6 +2358,97 @@ export interface components {
       /** @description When it runs out (ISO), or null when it never does or beyond a year. */
       runsOutAt: string | null;
       windowDays: number;
+    };
+    /** @description Multiwindow burn-rate alerts on the projects' SLOs: the fast tier (6 h and 1 h at burn rate 6) one step more severe than the rule, the slow tier (72 h and 24 h at burn rate 1) at the rule's severity; each can be off. */
+    SloBurnRateRuleParams: {
+      fast: boolean;
+      slow: boolean;
+    };
+    /**
+     * @description What an hour is judged by: `latencyP95` (the hour's P95 latency, ms), `errorRate` (failed ÷ finished calls, a fraction), `ttft` (the hour's mean time to first token, ms).
+     * @enum {string}
+     */
+    SloMetric: 'latencyP95' | 'errorRate' | 'ttft';
+    /** @description At least `target` of the hours with finished calls in the last `windowDays` have their metric at or below `threshold`. */
+    SloObjective: {
+      metric: components['schemas']['SloMetric'];
+      /** @description Share of good hours, 0.5–0.9999. */
+      target: number;
+      /** @description Milliseconds (latencyP95 1–600000, ttft 1–600000) or a fraction (errorRate 0.0001–0.99). */
+      threshold: number;
+      windowDays: number;
+    };
+    /** @description One objective's standing over its window, judged from the hourly rollups. */
+    SloObjectiveReport: {
+      /** @description Multiwindow burn-rate tiers (SRE workbook): fast = 6 h and 1 h at burn rate 6, slow = 72 h and 24 h at burn rate 1. */
+      alerts: {
+        firing: boolean;
+        longHours: number;
+        shortHours: number;
+        threshold: number;
+        /** @enum {string} */
+        tier: 'fast' | 'slow';
+      }[];
+      /** @description Good ÷ counted hours; null without counted hours. */
+      attainment: number | null;
+      badHours: number;
+      /** @description Hours that broke the objective, newest first (at most 200). */
+      brokenHours: {
+        calls: number;
+        /** Format: date-time */
+        hourStart: string;
+        value: number;
+      }[];
+      /** @description Budget left through the window, a step at the end of each broken hour. */
+      burn: {
+        /** Format: date-time */
+        at: string;
+        budgetRemaining: number;
+      }[];
+      /** @description Burn rate over the last 1, 6, 24 and 72 hours (1 spends the budget exactly over the window). */
+      burnRates: {
+        burnRate: number | null;
+        hours: number;
+      }[];
+      /** @description Hours with finished calls; only they count. */
+      countedHours: number;
+      /** @description Share of the error budget left (below 0 once overspent); null without counted hours. */
+      errorBudgetRemaining: number | null;
+      goodHours: number;
+      metric: components['schemas']['SloMetric'];
+      target: number;
+      threshold: number;
+      windowDays: number;
+      /** Format: date-time */
+      windowEnd: string;
+      /** Format: date-time */
+      windowStart: string;
+    };
+    SloReportResponse: {
+      /**
+       * Format: date-time
+       * @description Hours before this are rolled and judged.
+       */
+      evaluatedUntil: string;
+      /** @description SLO annotations whose value could not be read (their objective is left out). */
+      invalidAnnotations: {
+        annotation: string;
+        value: string;
+      }[];
+      objectives: components['schemas']['SloObjectiveReport'][];
+      projectId: string;
+      /** @description Where the objectives come from (settings override the Component's annotations); null when the project declares none. */
+      source: ('settings' | 'annotation') | null;
+    };
+    SloSettings: {
+      objectives: components['schemas']['SloObjective'][];
+      projectId: string;
+      /** Format: date-time */
+      updatedAt: string;
+      updatedBy: string;
+    };
+    SloSettingsInput: {
+      objectives: components['schemas']['SloObjective'][];
     };
     /** @enum {string} */
     SortOrder: 'asc' | 'desc';
@@ -2248,6 +2532,10 @@ export interface components {
       ownerRef?: string | null;
       /** @description Replaces the key's tags. */
       tagIds?: string[];
+    };
+    /** @description `PUT /keys/:id/rotation`; null removes the policy. */
+    UpdateKeyRotationPolicyRequest: {
+      maxAgeDays: number | null;
     };
     /** @description Body of `PUT /preferences/language`. */
     UpdateLanguagePreferenceRequest: {
@@ -3577,6 +3865,92 @@ export interface operations {
       404: components['responses']['Error404'];
     };
   };
+  rotateKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['RotateKeyRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RotateKeyResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+    };
+  };
+  getKeyRotation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyRotationState'];
+        };
+      };
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+    };
+  };
+  setKeyRotationPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateKeyRotationPolicyRequest'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyRotationState'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+    };
+  };
   getKeyUsage: {
     parameters: {
       query: {
@@ -4030,6 +4404,107 @@ export interface operations {
       };
       400: components['responses']['Error400'];
       401: components['responses']['Error401'];
+      404: components['responses']['Error404'];
+    };
+  };
+  getProjectSlo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        projectId: components['parameters']['projectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SloReportResponse'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      404: components['responses']['Error404'];
+    };
+  };
+  getProjectSloSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        projectId: components['parameters']['projectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SloSettings'];
+        };
+      };
+      401: components['responses']['Error401'];
+      404: components['responses']['Error404'];
+    };
+  };
+  setProjectSloSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        projectId: components['parameters']['projectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SloSettingsInput'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SloSettings'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+    };
+  };
+  deleteProjectSloSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        projectId: components['parameters']['projectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; no content. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
       404: components['responses']['Error404'];
     };
   };

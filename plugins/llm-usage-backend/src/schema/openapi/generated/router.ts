@@ -304,7 +304,7 @@ export const spec = {
               type: ['string', 'number', 'null'],
             },
             description:
-              'Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`\n- rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)\n- reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days), `providerCost`, `recordedCost`, `difference` (decimal strings, summed over those days), `differencePercent` (null without provider cost), `tolerancePercent`',
+              "Values for the message, per type:\n- key_expiring: `thresholdDays` (0 once expired), `expiresAt` (ISO), `daysLeft`\n- low_balance: `currency`, `available`, `threshold` (decimal strings)\n- high_usage: `metric` (`spend`, `tokens` or `budgetPercent`), `value`,   `threshold`, `currency` (spend), `month` (`2026-11`)\n- key_error: `reason` (`error`, `disabled` or `sync_failed`), `error`\n- budget_runway: `daysLeft`, `thresholdDays`, `currency`, `remaining`\n- rollup_failed: `firstHour` (ISO, the oldest failed hour), `hours` (how   many hours fail), `failures` (failed runs of the oldest hour),   `failedAt` (ISO, the latest failure), `error` (its reason, shortened)\n- reconciliation_gap: `currency`, `days`, `from` and `to` (UTC days), `providerCost`, `recordedCost`, `difference` (decimal strings, summed over those days), `differencePercent` (null without provider cost), `tolerancePercent`\n- slo_burn_rate: `metric` (`latencyP95`, `errorRate` or `ttft`), `tier` (`fast` or `slow`), `threshold` (the objective's), `target`, `windowDays`, `longHours`, `shortHours`, `longBurnRate`, `shortBurnRate`, `burnRateThreshold`, `budgetRemaining` (share; null without hours)",
             type: 'object',
           },
           read: {
@@ -694,6 +694,144 @@ export const spec = {
             ],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              id: {
+                type: ['string', 'null'],
+              },
+              params: {
+                $ref: '#/components/schemas/SloBurnRateRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                description:
+                  'The account, key, project or budget id; null for the global scope.',
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'slo_burn_rate',
+                type: 'string',
+              },
+              updatedAt: {
+                type: ['string', 'null'],
+              },
+              updatedBy: {
+                type: ['string', 'null'],
+              },
+            },
+            required: [
+              'id',
+              'type',
+              'scope',
+              'scopeId',
+              'enabled',
+              'severity',
+              'params',
+              'updatedAt',
+              'updatedBy',
+            ],
+            type: 'object',
+          },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              id: {
+                type: ['string', 'null'],
+              },
+              params: {
+                $ref: '#/components/schemas/AnomalyRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                description:
+                  'The account, key, project or budget id; null for the global scope.',
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'anomaly',
+                type: 'string',
+              },
+              updatedAt: {
+                type: ['string', 'null'],
+              },
+              updatedBy: {
+                type: ['string', 'null'],
+              },
+            },
+            required: [
+              'id',
+              'type',
+              'scope',
+              'scopeId',
+              'enabled',
+              'severity',
+              'params',
+              'updatedAt',
+              'updatedBy',
+            ],
+            type: 'object',
+          },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              id: {
+                type: ['string', 'null'],
+              },
+              params: {
+                $ref: '#/components/schemas/KeyRotationDueRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                description:
+                  'The account, key, project or budget id; null for the global scope.',
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'key_rotation_due',
+                type: 'string',
+              },
+              updatedAt: {
+                type: ['string', 'null'],
+              },
+              updatedBy: {
+                type: ['string', 'null'],
+              },
+            },
+            required: [
+              'id',
+              'type',
+              'scope',
+              'scopeId',
+              'enabled',
+              'severity',
+              'params',
+              'updatedAt',
+              'updatedBy',
+            ],
+            type: 'object',
+          },
         ],
         description:
           'A rule as it applies: the built-in default (`id` null) until someone saves one for that type and scope.',
@@ -875,9 +1013,274 @@ export const spec = {
             required: ['type', 'scope', 'enabled', 'severity', 'params'],
             type: 'object',
           },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              params: {
+                $ref: '#/components/schemas/SloBurnRateRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'slo_burn_rate',
+                type: 'string',
+              },
+            },
+            required: ['type', 'scope', 'enabled', 'severity', 'params'],
+            type: 'object',
+          },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              params: {
+                $ref: '#/components/schemas/AnomalyRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'anomaly',
+                type: 'string',
+              },
+            },
+            required: ['type', 'scope', 'enabled', 'severity', 'params'],
+            type: 'object',
+          },
+          {
+            properties: {
+              enabled: {
+                type: 'boolean',
+              },
+              params: {
+                $ref: '#/components/schemas/KeyRotationDueRuleParams',
+              },
+              scope: {
+                $ref: '#/components/schemas/AlertRuleScope',
+              },
+              scopeId: {
+                type: ['string', 'null'],
+              },
+              severity: {
+                $ref: '#/components/schemas/AlertSeverity',
+              },
+              type: {
+                const: 'key_rotation_due',
+                type: 'string',
+              },
+            },
+            required: ['type', 'scope', 'enabled', 'severity', 'params'],
+            type: 'object',
+          },
         ],
         description:
           '`PUT /alert-rules` body: creates or replaces the rule of a type and scope.',
+      },
+      AnomalyRuleParams: {
+        additionalProperties: false,
+        description:
+          'Anomaly detection on keys and projects. An hour is a spike when its robust z-score against the same hour of the week in the last `baselineWeeks` weeks reaches `minScore` and it is at least `minRatio` times that baseline; request spikes and calls at unusual hours need `minRequests` calls in the hour. Raise `minScore` for fewer alerts.',
+        properties: {
+          baselineWeeks: {
+            maximum: 8,
+            minimum: 2,
+            type: 'integer',
+          },
+          leakedKeys: {
+            type: 'boolean',
+          },
+          minRatio: {
+            maximum: 100,
+            minimum: 1,
+            type: 'number',
+          },
+          minRequests: {
+            maximum: 1000000,
+            minimum: 1,
+            type: 'integer',
+          },
+          minScore: {
+            maximum: 100,
+            minimum: 1,
+            type: 'number',
+          },
+          newModels: {
+            type: 'boolean',
+          },
+          offHours: {
+            type: 'boolean',
+          },
+          spikes: {
+            type: 'boolean',
+          },
+        },
+        required: [
+          'minScore',
+          'minRatio',
+          'minRequests',
+          'baselineWeeks',
+          'spikes',
+          'newModels',
+          'offHours',
+          'leakedKeys',
+        ],
+        type: 'object',
+      },
+      KeyRotationDueRuleParams: {
+        additionalProperties: false,
+        description:
+          'Reminds the owner before a key reaches the maximum age of its rotation policy, at each number of days before (and once overdue).',
+        properties: {
+          days: {
+            items: {
+              maximum: 365,
+              minimum: 1,
+              type: 'integer',
+            },
+            maxItems: 10,
+            minItems: 1,
+            type: 'array',
+          },
+        },
+        required: ['days'],
+        type: 'object',
+      },
+      KeyRotation: {
+        description:
+          'One guided rotation: `newKeyId` replaced `oldKeyId`. The old key is kept until `graceEndsAt`, then deleted once no call has used it for the quiet period.',
+        properties: {
+          checkedAt: {
+            type: ['string', 'null'],
+          },
+          finishedAt: {
+            type: ['string', 'null'],
+          },
+          graceEndsAt: {
+            type: 'string',
+          },
+          id: {
+            type: 'string',
+          },
+          lastUsedAt: {
+            type: ['string', 'null'],
+          },
+          newKeyId: {
+            type: 'string',
+          },
+          oldKeyId: {
+            type: 'string',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          startedBy: {
+            type: 'string',
+          },
+          status: {
+            enum: ['grace', 'deleted', 'cancelled'],
+            type: 'string',
+          },
+        },
+        required: [
+          'id',
+          'oldKeyId',
+          'newKeyId',
+          'startedBy',
+          'startedAt',
+          'graceEndsAt',
+          'status',
+          'lastUsedAt',
+          'checkedAt',
+          'finishedAt',
+        ],
+        type: 'object',
+      },
+      KeyRotationState: {
+        description: '`GET /keys/:id/rotation`.',
+        properties: {
+          canRotate: {
+            description:
+              "Whether a rotation can create the new key at the key's provider.",
+            type: 'boolean',
+          },
+          dueAt: {
+            type: ['string', 'null'],
+          },
+          maxAgeDays: {
+            type: ['integer', 'null'],
+          },
+          rotations: {
+            items: {
+              $ref: '#/components/schemas/KeyRotation',
+            },
+            type: 'array',
+          },
+        },
+        required: ['maxAgeDays', 'dueAt', 'canRotate', 'rotations'],
+        type: 'object',
+      },
+      UpdateKeyRotationPolicyRequest: {
+        additionalProperties: false,
+        description: '`PUT /keys/:id/rotation`; null removes the policy.',
+        properties: {
+          maxAgeDays: {
+            maximum: 3650,
+            minimum: 1,
+            type: ['integer', 'null'],
+          },
+        },
+        required: ['maxAgeDays'],
+        type: 'object',
+      },
+      RotateKeyRequest: {
+        additionalProperties: false,
+        description: '`POST /keys/:id/rotate`.',
+        properties: {
+          graceDays: {
+            description:
+              'Days the old key is kept before it may be deleted (default 7).',
+            maximum: 90,
+            minimum: 0,
+            type: 'integer',
+          },
+          name: {
+            description:
+              'Name of the new key; default the old name with the date.',
+            maxLength: 255,
+            minLength: 1,
+            type: 'string',
+          },
+        },
+        type: 'object',
+      },
+      RotateKeyResponse: {
+        description: 'The new key (its secret shown once) and the rotation.',
+        properties: {
+          created: {
+            $ref: '#/components/schemas/CreateProviderKeyResponse',
+          },
+          rotation: {
+            $ref: '#/components/schemas/KeyRotation',
+          },
+        },
+        required: ['created', 'rotation'],
+        type: 'object',
       },
       AlertRuleListResponse: {
         description:
@@ -895,6 +1298,12 @@ export const spec = {
       },
       AlertRuleParamsByType: {
         properties: {
+          anomaly: {
+            $ref: '#/components/schemas/AnomalyRuleParams',
+          },
+          key_rotation_due: {
+            $ref: '#/components/schemas/KeyRotationDueRuleParams',
+          },
           budget_runway: {
             $ref: '#/components/schemas/BudgetRunwayRuleParams',
           },
@@ -916,6 +1325,9 @@ export const spec = {
           rollup_failed: {
             $ref: '#/components/schemas/RollupFailedRuleParams',
           },
+          slo_burn_rate: {
+            $ref: '#/components/schemas/SloBurnRateRuleParams',
+          },
         },
         required: [
           'key_expiring',
@@ -925,6 +1337,9 @@ export const spec = {
           'budget_runway',
           'rollup_failed',
           'reconciliation_gap',
+          'slo_burn_rate',
+          'anomaly',
+          'key_rotation_due',
         ],
         type: 'object',
       },
@@ -953,6 +1368,9 @@ export const spec = {
           'budget_runway',
           'rollup_failed',
           'reconciliation_gap',
+          'slo_burn_rate',
+          'anomaly',
+          'key_rotation_due',
         ],
         type: 'string',
       },
@@ -3630,6 +4048,300 @@ export const spec = {
           'burnSource',
           'windowDays',
         ],
+        type: 'object',
+      },
+      SloBurnRateRuleParams: {
+        additionalProperties: false,
+        description:
+          "Multiwindow burn-rate alerts on the projects' SLOs: the fast tier (6 h and 1 h at burn rate 6) one step more severe than the rule, the slow tier (72 h and 24 h at burn rate 1) at the rule's severity; each can be off.",
+        properties: {
+          fast: {
+            type: 'boolean',
+          },
+          slow: {
+            type: 'boolean',
+          },
+        },
+        required: ['fast', 'slow'],
+        type: 'object',
+      },
+      SloMetric: {
+        description:
+          "What an hour is judged by: `latencyP95` (the hour's P95 latency, ms), `errorRate` (failed ÷ finished calls, a fraction), `ttft` (the hour's mean time to first token, ms).",
+        enum: ['latencyP95', 'errorRate', 'ttft'],
+        type: 'string',
+      },
+      SloObjective: {
+        additionalProperties: false,
+        description:
+          'At least `target` of the hours with finished calls in the last `windowDays` have their metric at or below `threshold`.',
+        properties: {
+          metric: {
+            $ref: '#/components/schemas/SloMetric',
+          },
+          threshold: {
+            description:
+              'Milliseconds (latencyP95 1–600000, ttft 1–600000) or a fraction (errorRate 0.0001–0.99).',
+            type: 'number',
+          },
+          target: {
+            description: 'Share of good hours, 0.5–0.9999.',
+            maximum: 0.9999,
+            minimum: 0.5,
+            type: 'number',
+          },
+          windowDays: {
+            maximum: 90,
+            minimum: 1,
+            type: 'integer',
+          },
+        },
+        required: ['metric', 'threshold', 'target', 'windowDays'],
+        type: 'object',
+      },
+      SloObjectiveReport: {
+        description:
+          "One objective's standing over its window, judged from the hourly rollups.",
+        properties: {
+          metric: {
+            $ref: '#/components/schemas/SloMetric',
+          },
+          threshold: {
+            type: 'number',
+          },
+          target: {
+            type: 'number',
+          },
+          windowDays: {
+            type: 'integer',
+          },
+          windowStart: {
+            format: 'date-time',
+            type: 'string',
+          },
+          windowEnd: {
+            format: 'date-time',
+            type: 'string',
+          },
+          countedHours: {
+            description: 'Hours with finished calls; only they count.',
+            type: 'integer',
+          },
+          goodHours: {
+            type: 'integer',
+          },
+          badHours: {
+            type: 'integer',
+          },
+          attainment: {
+            description: 'Good ÷ counted hours; null without counted hours.',
+            type: ['number', 'null'],
+          },
+          errorBudgetRemaining: {
+            description:
+              'Share of the error budget left (below 0 once overspent); null without counted hours.',
+            type: ['number', 'null'],
+          },
+          burnRates: {
+            description:
+              'Burn rate over the last 1, 6, 24 and 72 hours (1 spends the budget exactly over the window).',
+            items: {
+              properties: {
+                hours: {
+                  type: 'integer',
+                },
+                burnRate: {
+                  type: ['number', 'null'],
+                },
+              },
+              required: ['hours', 'burnRate'],
+              type: 'object',
+            },
+            type: 'array',
+          },
+          alerts: {
+            description:
+              'Multiwindow burn-rate tiers (SRE workbook): fast = 6 h and 1 h at burn rate 6, slow = 72 h and 24 h at burn rate 1.',
+            items: {
+              properties: {
+                tier: {
+                  enum: ['fast', 'slow'],
+                  type: 'string',
+                },
+                longHours: {
+                  type: 'integer',
+                },
+                shortHours: {
+                  type: 'integer',
+                },
+                threshold: {
+                  type: 'number',
+                },
+                firing: {
+                  type: 'boolean',
+                },
+              },
+              required: [
+                'tier',
+                'longHours',
+                'shortHours',
+                'threshold',
+                'firing',
+              ],
+              type: 'object',
+            },
+            type: 'array',
+          },
+          burn: {
+            description:
+              'Budget left through the window, a step at the end of each broken hour.',
+            items: {
+              properties: {
+                at: {
+                  format: 'date-time',
+                  type: 'string',
+                },
+                budgetRemaining: {
+                  type: 'number',
+                },
+              },
+              required: ['at', 'budgetRemaining'],
+              type: 'object',
+            },
+            type: 'array',
+          },
+          brokenHours: {
+            description:
+              'Hours that broke the objective, newest first (at most 200).',
+            items: {
+              properties: {
+                hourStart: {
+                  format: 'date-time',
+                  type: 'string',
+                },
+                value: {
+                  type: 'number',
+                },
+                calls: {
+                  type: 'integer',
+                },
+              },
+              required: ['hourStart', 'value', 'calls'],
+              type: 'object',
+            },
+            type: 'array',
+          },
+        },
+        required: [
+          'metric',
+          'threshold',
+          'target',
+          'windowDays',
+          'windowStart',
+          'windowEnd',
+          'countedHours',
+          'goodHours',
+          'badHours',
+          'attainment',
+          'errorBudgetRemaining',
+          'burnRates',
+          'alerts',
+          'burn',
+          'brokenHours',
+        ],
+        type: 'object',
+      },
+      SloReportResponse: {
+        properties: {
+          projectId: {
+            type: 'string',
+          },
+          source: {
+            description:
+              "Where the objectives come from (settings override the Component's annotations); null when the project declares none.",
+            oneOf: [
+              {
+                enum: ['settings', 'annotation'],
+                type: 'string',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          evaluatedUntil: {
+            description: 'Hours before this are rolled and judged.',
+            format: 'date-time',
+            type: 'string',
+          },
+          objectives: {
+            items: {
+              $ref: '#/components/schemas/SloObjectiveReport',
+            },
+            type: 'array',
+          },
+          invalidAnnotations: {
+            description:
+              'SLO annotations whose value could not be read (their objective is left out).',
+            items: {
+              properties: {
+                annotation: {
+                  type: 'string',
+                },
+                value: {
+                  type: 'string',
+                },
+              },
+              required: ['annotation', 'value'],
+              type: 'object',
+            },
+            type: 'array',
+          },
+        },
+        required: [
+          'projectId',
+          'source',
+          'evaluatedUntil',
+          'objectives',
+          'invalidAnnotations',
+        ],
+        type: 'object',
+      },
+      SloSettings: {
+        properties: {
+          projectId: {
+            type: 'string',
+          },
+          objectives: {
+            items: {
+              $ref: '#/components/schemas/SloObjective',
+            },
+            type: 'array',
+          },
+          updatedBy: {
+            type: 'string',
+          },
+          updatedAt: {
+            format: 'date-time',
+            type: 'string',
+          },
+        },
+        required: ['projectId', 'objectives', 'updatedBy', 'updatedAt'],
+        type: 'object',
+      },
+      SloSettingsInput: {
+        additionalProperties: false,
+        properties: {
+          objectives: {
+            items: {
+              $ref: '#/components/schemas/SloObjective',
+            },
+            maxItems: 3,
+            minItems: 1,
+            type: 'array',
+          },
+        },
+        required: ['objectives'],
         type: 'object',
       },
       SortOrder: {
@@ -6363,6 +7075,133 @@ export const spec = {
         },
       },
     },
+    '/keys/{id}/rotation': {
+      get: {
+        operationId: 'getKeyRotation',
+        tags: ['Keys'],
+        summary: "A key's rotation policy, when it is due and its rotations.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KeyRotationState',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+      put: {
+        operationId: 'setKeyRotationPolicy',
+        tags: ['Keys'],
+        summary: "Sets or removes the key's rotation policy (audited).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpdateKeyRotationPolicyRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KeyRotationState',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/keys/{id}/rotate': {
+      post: {
+        operationId: 'rotateKey',
+        tags: ['Keys'],
+        summary:
+          "Creates the key's replacement at the provider (same account, owner, Component, tags and limit) and keeps the old key through a grace period, after which it is deleted once unused.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RotateKeyRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RotateKeyResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+          '409': {
+            $ref: '#/components/responses/Error409',
+          },
+        },
+      },
+    },
     '/keys/{id}/usage': {
       get: {
         operationId: 'getKeyUsage',
@@ -7106,6 +7945,138 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Error401',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/slo/projects/{projectId}': {
+      get: {
+        operationId: 'getProjectSlo',
+        tags: ['Usage'],
+        summary:
+          "A project's SLOs (from its Component's annotations or the settings) with attainment, error budget, burn rates, budget burn and broken hours, from the hourly rollups. Needs the whole project in view (its owner or an admin); otherwise 404.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/projectId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SloReportResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+    },
+    '/slo/projects/{projectId}/settings': {
+      get: {
+        operationId: 'getProjectSloSettings',
+        tags: ['Usage'],
+        summary:
+          'The SLOs an admin set for the project, which override its annotations (404 when none).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/projectId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SloSettings',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '404': {
+            $ref: '#/components/responses/Error404',
+          },
+        },
+      },
+      put: {
+        operationId: 'setProjectSloSettings',
+        tags: ['Usage'],
+        summary:
+          "Set the project's SLOs, overriding its Component's annotations (admin, audited).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/projectId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/SloSettingsInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SloSettings',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error400',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
+          },
+        },
+      },
+      delete: {
+        operationId: 'deleteProjectSloSettings',
+        tags: ['Usage'],
+        summary:
+          "Remove the project's SLO settings, so its annotations apply again (admin, audited).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/projectId',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Done; no content.',
+          },
+          '401': {
+            $ref: '#/components/responses/Error401',
+          },
+          '403': {
+            $ref: '#/components/responses/Error403',
           },
           '404': {
             $ref: '#/components/responses/Error404',
