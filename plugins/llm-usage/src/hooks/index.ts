@@ -1,5 +1,6 @@
 export * from './usage';
 export * from './usageSource';
+export * from './usageSource';
 export * from './groups';
 export * from './useFormatters';
 export * from './usePolledQuery';
