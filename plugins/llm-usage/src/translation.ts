@@ -146,6 +146,54 @@ export const llmUsageTranslationRef = createTranslationRef({
         share: '{{share}} of calls',
       },
     },
+    slo: {
+      title: 'Service level objectives',
+      source: {
+        annotation:
+          "Declared by the Component's annotations · judged from the hourly rollups up to {{time}}",
+        settings:
+          'Set by an LLM Usage admin, overriding the annotations · judged from the hourly rollups up to {{time}}',
+      },
+      metrics: {
+        latencyP95: 'P95 latency',
+        errorRate: 'Error rate',
+        ttft: 'Time to first token (hourly mean)',
+      },
+      objective:
+        'At most {{threshold}} in {{target}} of the hours with calls, over {{days}} days',
+      attainment: 'Attainment',
+      goodHours: '{{good}} of {{counted}} hours good',
+      noHours: 'No hour with calls in the window yet',
+      budgetLeft: 'Error budget left',
+      burnRate: 'Burn rate, last {{hours}} h',
+      burnRateValue: '{{rate}}× allowed',
+      alerts: {
+        fast: 'Fast burn',
+        slow: 'Slow burn',
+        firing: '{{tier}} ({{long}} h and {{short}} h): alerting',
+        quiet: '{{tier}} ({{long}} h and {{short}} h): fine',
+      },
+      chart: {
+        title: 'Error budget left over the window',
+        budget: 'Budget left',
+      },
+      brokenHours: {
+        title: 'Hours that broke it',
+        none: 'No hour broke this objective in the window.',
+        hour: 'Hour',
+        value: 'Value',
+        calls: 'Calls',
+      },
+      invalidAnnotation:
+        'The annotation {{annotation}} has a value that cannot be read ("{{value}}"), so its objective is left out.',
+      empty: {
+        title: 'No SLO declared',
+        description:
+          "Declare objectives with annotations in the Component's catalog-info.yaml. Each hour with calls is judged against them, and burn-rate alerts reach the owner.",
+        settings:
+          'LLM Usage admins can also set them with PUT /api/llm-usage/slo/projects/{{projectId}}/settings; settings override the annotations.',
+      },
+    },
     calls: {
       title: 'Call history',
       empty: 'No calls match these filters',
@@ -451,6 +499,9 @@ export const llmUsageTranslationRef = createTranslationRef({
         budget_runway: 'Budget running out',
         rollup_failed: 'Rollup failing',
         reconciliation_gap: 'Reconciliation gap',
+        anomaly: 'Unusual usage',
+        key_rotation_due: 'Key rotation due',
+        slo_burn_rate: 'SLO burning',
       },
       states: { open: 'Open', resolved: 'Resolved', all: 'All' },
       targets: {
@@ -461,6 +512,40 @@ export const llmUsageTranslationRef = createTranslationRef({
         system: 'LLM Usage',
       },
       systemTargets: { rollup: 'Hourly rollup' },
+      anomaly: {
+        requestSpike:
+          '{{target}} "{{name}}" made {{value}} calls in the hour from {{at}}, against a usual {{baseline}} at that hour of the week (score {{score}})',
+        tokenSpike:
+          '{{target}} "{{name}}" used {{value}} tokens in the hour from {{at}}, against a usual {{baseline}} at that hour of the week (score {{score}})',
+        spendSpike:
+          '{{target}} "{{name}}" spent {{value}} in the hour from {{at}}, against a usual {{baseline}} at that hour of the week (score {{score}})',
+        newModel:
+          '{{target}} "{{name}}" called the model {{model}} for the first time ({{at}}); before, it used only {{known}}',
+        offHours:
+          '{{target}} "{{name}}" made {{value}} calls in the hour from {{at}}, an hour of the week in which it never made any before',
+        leakedKey:
+          'The provider reports {{requests}} requests with key "{{name}}" on {{day}} that no recorded call made: someone outside your services may hold the key',
+        rotationDue:
+          'Key "{{name}}" is due for rotation in {{days}} days ({{date}}); its policy is to rotate every {{maxAge}} days',
+        rotationOverdue:
+          'Key "{{name}}" was due for rotation on {{date}}; its policy is to rotate every {{maxAge}} days',
+        evidence: 'Evidence',
+        score:
+          'Score {{score}} (robust z-score against the same hour of the week)',
+        observed: 'Observed',
+        usual: 'Usual for that hour of the week',
+        disable: 'Disable key at the provider',
+        alreadyDisabled: 'The key is already disabled.',
+        notSupported:
+          'Keys of "{{account}}" ({{provider}}) cannot be disabled from LLM Usage: the provider has no API for it. Disable the key in the provider\'s console.',
+        notAllowed:
+          'You may not disable this key: ask its owner or an LLM Usage admin.',
+        disabled: 'Key "{{name}}" disabled',
+        disableFailed: 'Could not disable the key: {{message}}',
+        confirmDisable: 'Disable',
+        confirmText:
+          'Disable the key "{{name}}" at its provider? Every service using it stops working until it is enabled again. The change is recorded in the activity log.',
+      },
       columns: {
         severity: 'Severity',
         alert: 'Alert',
@@ -498,6 +583,8 @@ export const llmUsageTranslationRef = createTranslationRef({
           'Budget "{{name}}" lasts about {{days}} more days at the recent burn rate ({{remaining}} {{currency}} left)',
         rollupFailed:
           'The hourly rollup cannot roll {{hours}} hour(s) of calls, the oldest {{hour}}; they are read from raw calls and retried every run',
+        sloBurnRate:
+          'Project "{{name}}": the {{metric}} objective is burning its error budget {{rate}}× as fast as allowed over the last {{hours}} hours ({{left}} of the budget left)',
       },
       drawer: {
         close: 'Close',
@@ -532,6 +619,19 @@ export const llmUsageTranslationRef = createTranslationRef({
       fields: {
         days: 'Days before expiry',
         daysHelp: 'Numbers separated by commas, e.g. 7, 3, 1',
+        minScore: 'Minimum score',
+        minScoreHelp:
+          'Robust z-score an hour must reach; higher means fewer alerts',
+        minRatio: 'Minimum ratio to the usual level',
+        minRequests: 'Minimum calls in the hour',
+        baselineWeeks: 'Weeks of history',
+        spikes: 'Spikes in calls, tokens and spend',
+        newModels: 'Models never used before',
+        offHours: 'Calls at unusual hours',
+        leakedKeys: 'Provider usage without recorded calls (leaked keys)',
+        rotationDays: 'Days before rotation is due',
+        rotationDaysHelp: 'Numbers separated by commas, e.g. 14, 3',
+        invalidNumber: 'Enter a number',
         thresholds: 'Minimum balance',
         moneyHelp: 'Currency and amount, comma separated, e.g. USD 10, CNY 50',
         keySpend: 'Spend per key this month',
@@ -552,6 +652,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         gapToleranceHelp: 'Empty for the configured tolerance',
         invalidNumbers: 'Enter whole numbers separated by commas',
         invalidMoney: 'Enter e.g. USD 10, CNY 50',
+        sloFast: 'Fast burn: 6 h and 1 h at 6× the allowed rate',
+        sloSlow: 'Slow burn: 72 h and 24 h at the allowed rate',
       },
       overrides: {
         title: 'Overrides',
@@ -570,6 +672,34 @@ export const llmUsageTranslationRef = createTranslationRef({
         project: 'Project',
         budget: 'Budget',
       },
+    },
+    keyRotation: {
+      title: 'Rotation',
+      due: 'Rotation due {{date}}',
+      noPolicy: 'No rotation policy',
+      policy: 'Rotate every (days)',
+      policyHelp: 'Empty for no policy; owners are reminded before it is due',
+      invalid: 'Enter a whole number of days, or nothing',
+      savePolicy: 'Save policy',
+      policySaved: 'Rotation policy saved',
+      failed: 'Could not change the rotation: {{message}}',
+      replacing:
+        'Being replaced by a new key: this key is kept until {{date}}, then deleted once no call uses it.',
+      lastUsed: 'Last used {{time}}.',
+      cannotRotate:
+        'Keys of this provider cannot be created from LLM Usage, so they cannot be rotated here.',
+      rotate: 'Rotate…',
+      rotateTitle: 'Rotate "{{name}}"',
+      confirm: 'Rotate',
+      rotateHelp:
+        'Creates a new key at the provider with the same account, owner, Component, tags and limit. The old key keeps working for the grace period and is deleted once no call has used it for a day after that.',
+      graceDays: 'Keep the old key for (days)',
+      invalidGrace: 'Enter 0 to 90 days',
+      createdTitle: 'Key rotated',
+      created:
+        'New key "{{name}}" created. Copy its secret now: it is not shown again.',
+      secret: 'Secret of the new key',
+      done: 'Done',
     },
     reconciliation: {
       title: 'Reconciliation',

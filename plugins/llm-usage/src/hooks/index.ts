@@ -1,6 +1,5 @@
 export * from './usage';
 export * from './usageSource';
-export * from './usageSource';
 export * from './groups';
 export * from './useFormatters';
 export * from './usePolledQuery';

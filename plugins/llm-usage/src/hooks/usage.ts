@@ -11,7 +11,6 @@ import type {
   TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
-  UsageSourceParam,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { UsageExportFormat, llmUsageApiRef } from '../api';
@@ -38,13 +37,12 @@ function useInterval(options?: LiveOptions) {
 /** Totals for the range and the period before it, for the overview cards. */
 export function useUsageOverview(
   range: RangeSelection,
-  options?: LiveOptions & { source?: UsageSourceParam },
+  options?: LiveOptions,
 ): PolledQueryState<UsageOverviewResponse> {
   const api = useApi(llmUsageApiRef);
-  const source = options?.source;
   return usePolledQuery(
-    signal => api.getOverview({ ...resolveRange(range), source }, { signal }),
-    `overview:${rangeKey(range)}:${source ?? ''}`,
+    signal => api.getOverview(resolveRange(range), { signal }),
+    `overview:${rangeKey(range)}`,
     { pollIntervalMs: useInterval(options) },
   );
 }
@@ -54,22 +52,15 @@ export function useUsageTrends(
   range: RangeSelection,
   interval: TrendInterval,
   split: TrendSplit,
-  source?: UsageSourceParam,
 ): PolledQueryState<UsageTrendsResponse> {
   const api = useApi(llmUsageApiRef);
   return usePolledQuery(
     signal =>
       api.getTrends(
-        {
-          ...resolveRange(range),
-          interval,
-          split,
-          tz: viewerTimeZone(),
-          source,
-        },
+        { ...resolveRange(range), interval, split, tz: viewerTimeZone() },
         { signal },
       ),
-    `trends:${rangeKey(range)}:${interval}:${split}:${source ?? ''}`,
+    `trends:${rangeKey(range)}:${interval}:${split}`,
   );
 }
 

@@ -206,19 +206,6 @@ const de = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Keine vom Anbieter gemeldete Nutzung in diesem Zeitraum.',
     'usageSource.notReported': 'Von Anbietern nicht gemeldet',
-    'usageSource.label': 'Quelle',
-    'usageSource.calls': 'Erfasste Aufrufe',
-    'usageSource.provider': 'Anbieterberichte',
-    'usageSource.fromProvider': 'Aus Anbieterberichten',
-    'usageSource.fromProviderHint':
-      'Tägliche Nutzung, wie die Anbieter sie für die Schlüssel melden, die Sie lesen dürfen: Anfragen, Token und Kosten, ohne Latenz und Fehler.',
-    'usageSource.requests': 'Anfragen',
-    'usageSource.estimated': 'Geschätzt',
-    'usageSource.estimatedHint':
-      'Mit der Preisliste berechnet für Token, die der Anbieter ohne Kosten gemeldet hat. Nicht in den gemeldeten Kosten enthalten.',
-    'usageSource.noProviderUsage':
-      'Keine vom Anbieter gemeldete Nutzung in diesem Zeitraum.',
-    'usageSource.notReported': 'Von Anbietern nicht gemeldet',
     'costSource.reported': 'Gemeldet',
     'costSource.priced': 'Berechnet',
     'costSource.provider': 'Anbieter',

@@ -208,19 +208,6 @@ const es = createTranslationMessages({
     'usageSource.noProviderUsage':
       'No hay uso informado por los proveedores en este periodo.',
     'usageSource.notReported': 'No informado por los proveedores',
-    'usageSource.label': 'Origen',
-    'usageSource.calls': 'Llamadas registradas',
-    'usageSource.provider': 'Informes de los proveedores',
-    'usageSource.fromProvider': 'Según los informes de los proveedores',
-    'usageSource.fromProviderHint':
-      'Uso diario tal como lo informan los proveedores para las claves que usted puede leer: solicitudes, tokens y costo, sin latencia ni fallos.',
-    'usageSource.requests': 'Solicitudes',
-    'usageSource.estimated': 'Estimado',
-    'usageSource.estimatedHint':
-      'Calculado con la lista de precios para los tokens que el proveedor informó sin costo. No se incluye en el costo informado.',
-    'usageSource.noProviderUsage':
-      'No hay uso informado por los proveedores en este periodo.',
-    'usageSource.notReported': 'No informado por los proveedores',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Proveedor',

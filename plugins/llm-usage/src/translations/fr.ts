@@ -208,19 +208,6 @@ const fr = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Aucun usage déclaré par les fournisseurs sur cette période.',
     'usageSource.notReported': 'Non déclaré par les fournisseurs',
-    'usageSource.label': 'Provenance',
-    'usageSource.calls': 'Appels enregistrés',
-    'usageSource.provider': 'Rapports des fournisseurs',
-    'usageSource.fromProvider': 'D’après les rapports des fournisseurs',
-    'usageSource.fromProviderHint':
-      'Usage quotidien tel que les fournisseurs le déclarent pour les clés que vous pouvez lire : requêtes, jetons et coût, sans latence ni échecs.',
-    'usageSource.requests': 'Requêtes',
-    'usageSource.estimated': 'Estimé',
-    'usageSource.estimatedHint':
-      'Calculé avec la grille tarifaire pour les jetons déclarés sans coût par le fournisseur. Non inclus dans le coût déclaré.',
-    'usageSource.noProviderUsage':
-      'Aucun usage déclaré par les fournisseurs sur cette période.',
-    'usageSource.notReported': 'Non déclaré par les fournisseurs',
     'costSource.reported': 'Déclaré',
     'costSource.priced': 'Calculé',
     'costSource.provider': 'Fournisseur',

@@ -23,7 +23,6 @@ export * from './StatusDot';
 export * from './SearchField';
 export * from './TablePager';
 export * from './ItemListContent';
-export * from './UsageSourceSwitch';
 export * from './ListActions';
 export * from './TextInput';
 export * from './UsageSourceSwitch';

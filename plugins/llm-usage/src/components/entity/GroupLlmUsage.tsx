@@ -12,7 +12,6 @@ import {
   useGroupProjects,
   useGroupSpend,
   useRangeSelection,
-  useUsageSource,
 } from '../../hooks';
 import {
   CostLines,
@@ -24,7 +23,6 @@ import {
 } from '../common';
 import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
-import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
 
@@ -55,10 +53,8 @@ function SpendByProject(props: { groupRef: string }) {
   const format = useFormatters();
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
-  const [source] = useUsageSource();
   const [page, setPage] = useState(0);
   const projects = useGroupProjects(groupRef, range, {
-    source,
     sort: 'cost',
     order: 'desc',
     offset: page * PAGE_SIZE,
@@ -83,13 +79,7 @@ function SpendByProject(props: { groupRef: string }) {
             columns={[
               { label: t('projects.columns.project') },
               { label: t('projects.columns.entity') },
-              {
-                label:
-                  value.source === 'provider'
-                    ? t('usageSource.requests')
-                    : t('projects.columns.calls'),
-                align: 'right',
-              },
+              { label: t('projects.columns.calls'), align: 'right' },
               { label: t('projects.columns.tokens'), align: 'right' },
               { label: t('projects.columns.cost'), align: 'right' },
             ]}
@@ -224,10 +214,6 @@ export function GroupLlmUsage(props: { entity: Entity }) {
     <Grid container spacing={3} data-testid="group-llm-usage">
       {/* The team's budgets and balances; hidden when it has none. */}
       <QuotaSection entityRef={groupRef} />
-      <Grid item xs={12}>
-        {/* Its projects' calls, or the provider usage of its keys. */}
-        <EntityUsageSection entityRef={groupRef} />
-      </Grid>
       <Grid item xs={12}>
         <EntityKeysCard
           title={t('keyWorkspace.entity.teamKeys')}
