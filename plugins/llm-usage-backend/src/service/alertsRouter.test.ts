@@ -1,4 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { ALERT_TYPES } from '@llm-usage/backstage-plugin-llm-usage-common';
 import request from 'supertest';
 import { DatabaseAlertStore } from '../alerts/DatabaseAlertStore';
 import type { AlertCondition } from '../alerts/types';
@@ -193,6 +194,7 @@ describe.each(databases.eachSupportedId())('alerts router on %p', id => {
       ['key_error', null],
       ['budget_runway', null],
       ['rollup_failed', null],
+      ...ALERT_TYPES.slice(6).map(type => [type, null]),
     ]);
     // The rollup alert's rule is global: the rollup is nobody's account.
     const scoped = await request(server)

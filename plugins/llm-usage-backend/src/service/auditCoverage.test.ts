@@ -302,6 +302,27 @@ const EXAMPLES: Record<string, Example> = {
     action: 'language.preference.update',
     target: () => ADMIN,
   },
+  'PUT /slo/projects/:projectId/settings': {
+    send: api =>
+      api.put('/slo/projects/alpha/settings', {
+        objectives: [
+          {
+            metric: 'errorRate',
+            threshold: 0.02,
+            target: 0.99,
+            windowDays: 28,
+          },
+        ],
+      }),
+    action: 'slo.update',
+    target: () => 'alpha',
+  },
+  // Runs after the PUT above, which saved the settings it removes.
+  'DELETE /slo/projects/:projectId/settings': {
+    send: api => api.delete('/slo/projects/alpha/settings'),
+    action: 'slo.delete',
+    target: () => 'alpha',
+  },
   'GET /usage/projects/export': {
     send: api => api.get('/usage/projects/export?format=csv'),
     action: 'usage.export',

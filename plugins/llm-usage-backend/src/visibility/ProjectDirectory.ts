@@ -21,6 +21,11 @@ const ANNOTATION_FILTER_KEY = `metadata.annotations.${LLM_USAGE_PROJECT_ID_ANNOT
  */
 export class ProjectDirectory {
   private cached?: { at: number; projects: Promise<Map<string, LinkedEntity>> };
+  /** Each loaded Component's annotations (e.g. its SLOs), by its linked entity. */
+  private readonly annotations = new WeakMap<
+    LinkedEntity,
+    Record<string, string>
+  >();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -53,6 +58,12 @@ export class ProjectDirectory {
     return (await this.projects()).get(projectId);
   }
 
+  /** The annotations of the Component a project id belongs to ({} for none). */
+  async annotationsOf(projectId: string): Promise<Record<string, string>> {
+    const entity = await this.entityOf(projectId);
+    return (entity && this.annotations.get(entity)) ?? {};
+  }
+
   /** Project ids whose Component is owned by one of the given refs. */
   async projectIdsOwnedBy(ownershipRefs: string[]): Promise<string[]> {
     const owners = new Set(
@@ -83,6 +94,7 @@ export class ProjectDirectory {
     const projects = new Map<string, LinkedEntity>();
     for (const entity of items) {
       const linked = toLinkedEntity(entity);
+      this.annotations.set(linked, entity.metadata.annotations ?? {});
       for (const projectId of projectIdsOf(entity)) {
         if (!projects.has(projectId)) projects.set(projectId, linked);
       }

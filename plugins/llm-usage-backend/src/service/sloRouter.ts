@@ -1,0 +1,126 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { SloReportResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type express from 'express';
+import type { AuditLog } from '../audit/AuditLog';
+import type { Caller, CallerResolver } from '../budgets/Caller';
+import { parseInput } from '../lib/parseInput';
+import {
+  createSpecValidatedRouter,
+  type SpecRouter,
+} from '../schema/specValidatedRouter';
+import { sloSettingsSchema } from '../slo/sloDeclaration';
+import type { SloService } from '../slo/SloService';
+import type { SloSettingsStore } from '../slo/SloSettingsStore';
+import type { ProjectDirectory } from '../visibility/ProjectDirectory';
+import { parseProjectId } from './queryParsers';
+import { jsonBody } from './rejectNulCharacters';
+
+export interface SloRouterOptions {
+  httpAuth: HttpAuthService;
+  callers: CallerResolver;
+  projects: ProjectDirectory;
+  slo: SloService;
+  settings: SloSettingsStore;
+  audit: Pick<AuditLog, 'record'>;
+}
+
+/**
+ * `/slo/projects/{projectId}`: a project's SLO report, for whoever sees the
+ * whole project (its owners and admins; anyone else gets 404, as for any
+ * project they cannot see). Its `/settings` are the admin's objectives,
+ * which override the Component's annotations; changes are audited.
+ */
+export async function createSloRouter(
+  options: SloRouterOptions,
+): Promise<SpecRouter> {
+  const { httpAuth, callers, projects, slo, settings, audit } = options;
+  const router = await createSpecValidatedRouter({
+    bodyParser: jsonBody(),
+    bodyPaths: ['/slo'],
+  });
+
+  const callerOf = async (req: express.Request) =>
+    callers.resolve(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+    );
+
+  /** The project, when the caller sees all of it and it exists. */
+  const requireProject = async (caller: Caller, projectId: string) => {
+    const { scope } = caller;
+    const visible =
+      scope.kind === 'all' || scope.projectIds.includes(projectId);
+    const known =
+      (await projects.entityOf(projectId)) !== undefined ||
+      (await settings.get(projectId)) !== undefined;
+    if (!visible || !known) {
+      throw new NotFoundError(`No project '${projectId}'`);
+    }
+  };
+
+  const adminOf = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const caller = await callers.resolve(credentials);
+    if (!caller.isAdmin) {
+      throw new NotAllowedError('Setting SLOs needs the LLM Usage admin role');
+    }
+    return credentials;
+  };
+
+  router.get('/slo/projects/:projectId', async (req, res) => {
+    const projectId = parseProjectId(req.params.projectId);
+    await requireProject(await callerOf(req), projectId);
+    const body: SloReportResponse = await slo.report(projectId);
+    res.json(body);
+  });
+
+  router.get('/slo/projects/:projectId/settings', async (req, res) => {
+    const projectId = parseProjectId(req.params.projectId);
+    await requireProject(await callerOf(req), projectId);
+    const saved = await settings.get(projectId);
+    if (!saved) throw new NotFoundError(`No SLO settings for '${projectId}'`);
+    res.json(saved);
+  });
+
+  router.put('/slo/projects/:projectId/settings', async (req, res) => {
+    const projectId = parseProjectId(req.params.projectId);
+    const credentials = await adminOf(req);
+    const input = parseInput(sloSettingsSchema, req.body, 'field');
+    const before = await settings.get(projectId);
+    const after = await settings.set(
+      projectId,
+      input.objectives,
+      (
+        await callers.resolve(credentials)
+      ).actorRef,
+    );
+    await audit.record({
+      actor: credentials,
+      action: 'slo.update',
+      targetType: 'project',
+      targetId: projectId,
+      before,
+      after,
+      request: req,
+    });
+    res.json(after);
+  });
+
+  router.delete('/slo/projects/:projectId/settings', async (req, res) => {
+    const projectId = parseProjectId(req.params.projectId);
+    const credentials = await adminOf(req);
+    const before = await settings.delete(projectId);
+    if (!before) throw new NotFoundError(`No SLO settings for '${projectId}'`);
+    await audit.record({
+      actor: credentials,
+      action: 'slo.delete',
+      targetType: 'project',
+      targetId: projectId,
+      before,
+      request: req,
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}
