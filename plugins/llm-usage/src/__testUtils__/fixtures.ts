@@ -1,5 +1,7 @@
 import type {
   CallRecord,
+  EntityUsageResponse,
+  UsageSource,
   ProjectListResponse,
   ProjectModelsResponse,
   ProjectStatsResponse,
@@ -34,6 +36,43 @@ const range = {
   from: '2025-01-01T00:00:00.000Z',
   to: '2025-01-31T00:00:00.000Z',
 };
+
+/** An entity's usage from one source; empty unless totals are given. */
+export function entityUsage(
+  entityRef: string,
+  source: UsageSource,
+  overrides: Partial<UsageTotals> = {},
+): EntityUsageResponse {
+  const usage = totals(overrides);
+  return {
+    entityRef,
+    source,
+    range,
+    interval: 'day',
+    timeZone: 'UTC',
+    totals: usage,
+    points:
+      usage.totalTokens > 0
+        ? [
+            {
+              bucketStart: '2025-01-02T00:00:00.000Z',
+              series: 'total',
+              calls: usage.calls,
+              successCalls: usage.successCalls,
+              failedCalls: 0,
+              inputTokens: usage.inputTokens,
+              outputTokens: usage.outputTokens,
+              totalTokens: usage.totalTokens,
+              costs: usage.costs,
+              estimatedCosts: usage.estimatedCosts,
+            },
+          ]
+        : [],
+    models: [],
+    projectIds: [],
+    keyCount: source === 'provider' ? 1 : 0,
+  };
+}
 const previousRange = {
   from: '2024-12-02T00:00:00.000Z',
   to: '2025-01-01T00:00:00.000Z',
@@ -122,6 +161,19 @@ export function mockLlmUsageApi(
     getProjectTrends: unexpected('getProjectTrends'),
     getProjectModels: unexpected('getProjectModels'),
     getProjectCalls: unexpected('getProjectCalls'),
+    // Project pages show an SLO card; by default the project declares none.
+    getProjectSlo: jest.fn(async (projectId: string) => ({
+      projectId,
+      source: null,
+      evaluatedUntil: '2025-01-31T00:00:00.000Z',
+      objectives: [],
+      invalidAnnotations: [],
+    })),
+    // Entity tabs ask which source to show; by default recorded calls.
+    getEntityUsage: jest.fn(async (entityRef: string) =>
+      entityUsage(entityRef, 'calls'),
+    ),
+    getProviderBreakdown: unexpected('getProviderBreakdown'),
     getGroupProjects: unexpected('getGroupProjects'),
     getGroupSpend: unexpected('getGroupSpend'),
     getDailyCosts: unexpected('getDailyCosts'),

@@ -23,6 +23,7 @@ import {
 import { oneOf } from '../../lib/params';
 import { OptionToggle, RangePicker } from '../common';
 import { ProjectUsageGrid } from '../project/ProjectUsageGrid';
+import { SloCard } from '../project/SloCard';
 import { EntityKeysCard } from './EntityKeysCard';
 import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
@@ -77,6 +78,9 @@ function ProjectUsage(props: { projectId: string }) {
         models={models}
         trendHeight={260}
       />
+      <Grid item xs={12}>
+        <SloCard projectId={projectId} />
+      </Grid>
     </Grid>
   );
 }

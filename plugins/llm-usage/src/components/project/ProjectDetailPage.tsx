@@ -32,6 +32,7 @@ import {
 } from '../common';
 import { CALL_PAGE_SIZES, CallHistoryCard } from './CallHistoryCard';
 import { ProjectUsageGrid } from './ProjectUsageGrid';
+import { SloCard } from './SloCard';
 
 const ORDERS = ['asc', 'desc'] as const;
 
@@ -178,6 +179,9 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
             />
           }
         />
+        <Grid item xs={12}>
+          <SloCard projectId={projectId} />
+        </Grid>
         <Grid item xs={12}>
           <CallHistoryCard
             calls={calls.value}
