@@ -4,7 +4,7 @@ import type {
   DailyCostsResponse,
   ProjectUsage,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { mockLlmUsageApi } from '../__testUtils__/fixtures';
+import { entityUsage, mockLlmUsageApi } from '../__testUtils__/fixtures';
 import { parseIntervals } from './intervals';
 import {
   LLM_COST_INSIGHTS_METRICS,
@@ -76,7 +76,7 @@ function setup(points = POINTS) {
       }),
     },
   });
-  return { client, getDailyCosts };
+  return { client, getDailyCosts, api };
 }
 
 describe('parseIntervals', () => {
@@ -132,6 +132,64 @@ describe('LlmUsageCostInsightsClient', () => {
       'claude-sonnet-4',
       'gpt-4o',
     ]);
+  });
+
+  it('falls back to the cost providers report for a group without calls, currencies apart and estimates left out', async () => {
+    const { client, api } = setup([]);
+    api.getEntityUsage.mockImplementation(async (entityRef: string) => ({
+      ...entityUsage(entityRef, 'provider'),
+      points: [
+        {
+          bucketStart: '2026-11-02T00:00:00.000Z',
+          series: 'total',
+          calls: 3,
+          successCalls: 3,
+          failedCalls: 0,
+          inputTokens: 10,
+          outputTokens: 5,
+          totalTokens: 15,
+          costs: [
+            { currency: 'CNY', amount: '9' },
+            { currency: 'USD', amount: '0.25' },
+          ],
+          estimatedCosts: [{ currency: 'USD', amount: '100' }],
+        },
+        {
+          bucketStart: '2026-11-05T00:00:00.000Z',
+          series: 'total',
+          calls: 1,
+          successCalls: 1,
+          failedCalls: 0,
+          inputTokens: 1,
+          outputTokens: 1,
+          totalTokens: 2,
+          costs: [{ currency: 'USD', amount: '0.5' }],
+        },
+      ],
+    }));
+
+    const cost = await client.getGroupDailyCost(
+      'group:default/team-a',
+      INTERVALS,
+    );
+
+    expect(api.getEntityUsage).toHaveBeenCalledWith('group:default/team-a', {
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-07T00:00:00.000Z',
+      interval: 'day',
+      tz: 'UTC',
+      source: 'provider',
+    });
+    expect(cost.aggregation.map(a => a.amount)).toEqual([
+      0, 0.25, 0, 0, 0.5, 0,
+    ]);
+    expect(cost.change).toEqual({ ratio: 1, amount: 0.25 });
+    expect(cost.groupedCosts!.model).toEqual([]);
+
+    // With recorded calls, calls answer and providers are not asked.
+    const withCalls = setup();
+    await withCalls.client.getGroupDailyCost('group:default/team-a', INTERVALS);
+    expect(withCalls.api.getEntityUsage).not.toHaveBeenCalled();
   });
 
   it('asks for a project or a catalog entity by its own key', async () => {

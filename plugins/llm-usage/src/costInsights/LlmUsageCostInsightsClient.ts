@@ -14,6 +14,7 @@ import type {
 import type {
   DailyCostPoint,
   DailyCostsQuery,
+  UsageSourceParam,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { sumCostsByCurrency } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
@@ -52,7 +53,17 @@ export interface LlmUsageCostInsightsClientOptions {
    * converted. Default USD.
    */
   currency?: string;
+  /**
+   * Where a group's or component's figures come from: its recorded calls,
+   * the cost providers report for its keys, or `auto` (the default): calls
+   * where it has any in the range, else provider reports. Estimated costs
+   * are never shown as cost.
+   */
+  source?: UsageSourceParam;
 }
+
+/** The one series of provider-reported days: providers' days are not split by model here. */
+const PROVIDER_SERIES = '\u0000provider';
 
 /** One day's figures of one series, exact until shown. */
 interface DayTotals {
@@ -72,11 +83,13 @@ export class LlmUsageCostInsightsClient {
   private readonly api: LlmUsageApi;
   private readonly identityApi: Pick<IdentityApi, 'getBackstageIdentity'>;
   private readonly currency: string;
+  private readonly source: UsageSourceParam;
 
   constructor(options: LlmUsageCostInsightsClientOptions) {
     this.api = options.llmUsageApi;
     this.identityApi = options.identityApi;
     this.currency = (options.currency ?? 'USD').toUpperCase();
+    this.source = options.source ?? 'auto';
   }
 
   /** Today is still running: yesterday (UTC) is the last complete day. */
@@ -179,6 +192,7 @@ export class LlmUsageCostInsightsClient {
       : { entityRef: options.group };
     const bySeries = await this.totalsByDay(target, range, 'model');
     const models: Entity[] = [...bySeries.entries()]
+      .filter(([model]) => model !== PROVIDER_SERIES)
       .map(([model, days]) => {
         const aggregation = this.periodSums(range, days);
         return {
@@ -226,14 +240,58 @@ export class LlmUsageCostInsightsClient {
       ...toCost(id, mergeSeries(bySeries)),
       groupedCosts: {
         model: [...bySeries.entries()]
+          .filter(([model]) => model !== PROVIDER_SERIES)
           .map(([model, days]) => toCost(model, days))
           .filter(cost => cost.aggregation.some(a => a.amount > 0)),
       },
     };
   }
 
-  /** Figures per series and day, with the range cut in UTC days. */
+  /**
+   * Figures per series and day, with the range cut in UTC days: from the
+   * recorded calls, or for a Group or Component from the providers' reports
+   * of its keys (one series) as `source` says.
+   */
   private async totalsByDay(
+    target: DailyCostsQuery,
+    range: ResolvedIntervals,
+    split: 'none' | 'model',
+  ): Promise<Map<string, Map<string, DayTotals>>> {
+    const entityRef = providerCapable(target.entityRef);
+    if (this.source === 'provider' && entityRef) {
+      return this.providerDays(entityRef, range);
+    }
+    const calls = await this.callsByDay(target, range, split);
+    if (this.source === 'auto' && entityRef && calls.size === 0) {
+      return this.providerDays(entityRef, range);
+    }
+    return calls;
+  }
+
+  /** A Group's or Component's reported cost per UTC day, as one series. */
+  private async providerDays(
+    entityRef: string,
+    range: ResolvedIntervals,
+  ): Promise<Map<string, Map<string, DayTotals>>> {
+    const usage = await this.api.getEntityUsage(entityRef, {
+      from: range.from.toISO()!,
+      to: range.to.toISO()!,
+      interval: 'day',
+      tz: 'UTC',
+      source: 'provider',
+    });
+    const days = new Map<string, DayTotals>();
+    for (const point of usage.points) {
+      days.set(point.bucketStart.slice(0, 10), {
+        costs: point.costs,
+        calls: point.calls,
+        tokens: point.totalTokens,
+      });
+    }
+    return days.size > 0 ? new Map([[PROVIDER_SERIES, days]]) : new Map();
+  }
+
+  private async callsByDay(
     target: DailyCostsQuery,
     range: ResolvedIntervals,
     split: 'none' | 'model',
@@ -297,6 +355,15 @@ export class LlmUsageCostInsightsClient {
       return { date, amount: day ? pick(day) : 0 };
     });
   }
+}
+
+/** The entity ref when provider reports can answer for it (a Group or Component). */
+function providerCapable(entityRef: string | undefined): string | undefined {
+  if (!entityRef) return undefined;
+  const { kind } = parseEntityRef(entityRef, { defaultKind: 'group' });
+  return ['group', 'component'].includes(kind.toLocaleLowerCase('en-US'))
+    ? entityRef
+    : undefined;
 }
 
 /** All series of a day added up, costs exactly. */

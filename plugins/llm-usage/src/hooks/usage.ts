@@ -11,6 +11,7 @@ import type {
   TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
+  UsageSourceParam,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { UsageExportFormat, llmUsageApiRef } from '../api';
@@ -37,12 +38,13 @@ function useInterval(options?: LiveOptions) {
 /** Totals for the range and the period before it, for the overview cards. */
 export function useUsageOverview(
   range: RangeSelection,
-  options?: LiveOptions,
+  options?: LiveOptions & { source?: UsageSourceParam },
 ): PolledQueryState<UsageOverviewResponse> {
   const api = useApi(llmUsageApiRef);
+  const source = options?.source;
   return usePolledQuery(
-    signal => api.getOverview(resolveRange(range), { signal }),
-    `overview:${rangeKey(range)}`,
+    signal => api.getOverview({ ...resolveRange(range), source }, { signal }),
+    `overview:${rangeKey(range)}:${source ?? ''}`,
     { pollIntervalMs: useInterval(options) },
   );
 }
@@ -52,15 +54,22 @@ export function useUsageTrends(
   range: RangeSelection,
   interval: TrendInterval,
   split: TrendSplit,
+  source?: UsageSourceParam,
 ): PolledQueryState<UsageTrendsResponse> {
   const api = useApi(llmUsageApiRef);
   return usePolledQuery(
     signal =>
       api.getTrends(
-        { ...resolveRange(range), interval, split, tz: viewerTimeZone() },
+        {
+          ...resolveRange(range),
+          interval,
+          split,
+          tz: viewerTimeZone(),
+          source,
+        },
         { signal },
       ),
-    `trends:${rangeKey(range)}:${interval}:${split}`,
+    `trends:${rangeKey(range)}:${interval}:${split}:${source ?? ''}`,
   );
 }
 

@@ -4,6 +4,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROJECT_SORT_FIELDS,
   TREND_SPLITS,
+  type UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import {
@@ -14,6 +15,7 @@ import {
   useUrlParams,
   useUsageExports,
   useUsageOverview,
+  useUsageSource,
   useUsageTrends,
 } from '../../hooks';
 import { hasNoCalls } from '../../lib/deltas';
@@ -24,6 +26,7 @@ import {
   NoCallsEmptyState,
   QueryErrorPanel,
   RangePicker,
+  UsageSourceSwitch,
   useLlmUsagePaths,
 } from '../common';
 import { OverviewCards } from './OverviewCards';
@@ -32,6 +35,11 @@ import { QuotaSection } from './QuotaSection';
 import { UsageTrendCard } from './UsageTrendCard';
 
 const LONG_RANGES: string[] = ['30d', '90d'];
+
+/** Whether providers reported any request, token or cost (some report no requests). */
+function reportsAnything(totals: UsageTotals): boolean {
+  return totals.calls + totals.totalTokens > 0 || totals.costs.length > 0;
+}
 const ORDERS = ['asc', 'desc'] as const;
 
 /** The LLM Usage landing page: everything the viewer may see, at a glance. */
@@ -59,10 +67,14 @@ export function DashboardPage() {
   );
   const page = nonNegativeInt(params.get('page'), 0);
 
+  // Recorded calls or provider reports; `auto` until the viewer picks one.
+  const [source, setSource] = useUsageSource();
+
   // All dashboard requests start together; none waits for another.
-  const overview = useUsageOverview(range, { live: true });
-  const trends = useUsageTrends(range, interval, split);
+  const overview = useUsageOverview(range, { live: true, source });
+  const trends = useUsageTrends(range, interval, split, source);
   const projects = useProjectList(range, {
+    source,
     search: search || undefined,
     sort,
     order,
@@ -75,6 +87,19 @@ export function DashboardPage() {
   let body;
   if (overview.error) {
     body = <QueryErrorPanel error={overview.error} onRetry={overview.retry} />;
+  } else if (
+    overview.value?.source === 'provider' &&
+    !overview.loading &&
+    !reportsAnything(overview.value.current) &&
+    !reportsAnything(overview.value.previous)
+  ) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={t('usageSource.noProviderUsage')}
+        description={t('empty.tryAnotherRange')}
+      />
+    );
   } else if (
     overview.value &&
     !overview.loading &&
@@ -155,13 +180,24 @@ export function DashboardPage() {
       pageTitle={t('page.title')}
       subtitle={t('page.subtitle')}
     >
-      <Box mb={2}>
+      <Box
+        mb={2}
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        justifyContent="space-between"
+        style={{ gap: 16 }}
+      >
         <RangePicker
           value={range}
           // A new range changes the buckets and the project pages.
           onChange={next =>
             setRange(next, { interval: undefined, page: undefined })
           }
+        />
+        <UsageSourceSwitch
+          shown={overview.value?.source}
+          onChange={next => setSource(next)}
         />
       </Box>
       {body}

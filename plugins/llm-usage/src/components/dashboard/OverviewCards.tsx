@@ -7,6 +7,7 @@ import { deltasAgainst } from '../../lib/deltas';
 import { DeltaLabel } from '../common/DeltaLabel';
 import { StatCard } from '../common/StatCard';
 import { CostLines } from '../common/CostLines';
+import { EstimatedCostLines } from '../common/UsageSourceSwitch';
 
 /** @internal */
 export interface OverviewCardsProps {
@@ -26,6 +27,8 @@ export function OverviewCards(props: OverviewCardsProps) {
   const showSkeleton = loading && !overview;
   const current = overview?.current;
   const previous = overview?.previous;
+  // Providers report requests, tokens and cost; no failures or latency.
+  const fromProvider = overview?.source === 'provider';
   // "No earlier data to compare" instead of "new" when the previous period is empty.
   const { costDeltas, countDelta, rateDelta } = deltasAgainst(previous);
 
@@ -33,11 +36,12 @@ export function OverviewCards(props: OverviewCardsProps) {
     <Grid container spacing={2} data-testid="overview-cards">
       <Grid item xs={12} sm={6} lg={3}>
         <StatCard
-          title={t('overview.calls')}
+          title={fromProvider ? t('usageSource.requests') : t('overview.calls')}
           loading={showSkeleton}
           value={current && format.integer(current.calls)}
           caption={
             current &&
+            !fromProvider &&
             t('overview.failedCalls', {
               failed: format.integer(current.failedCalls),
             })
@@ -86,6 +90,9 @@ export function OverviewCards(props: OverviewCardsProps) {
               />
             )
           }
+          caption={
+            current && <EstimatedCostLines costs={current.estimatedCosts} />
+          }
           footer={
             current &&
             previous &&
@@ -104,9 +111,11 @@ export function OverviewCards(props: OverviewCardsProps) {
           title={t('overview.successRate')}
           loading={showSkeleton}
           value={current && format.percent(current.successRate)}
+          caption={fromProvider && t('usageSource.notReported')}
           footer={
             current &&
-            previous && (
+            previous &&
+            !fromProvider && (
               <DeltaLabel
                 delta={rateDelta(current.successRate, previous.successRate)}
                 tone="higher-is-better"

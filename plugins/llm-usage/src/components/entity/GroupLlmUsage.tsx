@@ -12,6 +12,7 @@ import {
   useGroupProjects,
   useGroupSpend,
   useRangeSelection,
+  useUsageSource,
 } from '../../hooks';
 import {
   CostLines,
@@ -23,6 +24,7 @@ import {
 } from '../common';
 import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
+import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
 
@@ -53,8 +55,10 @@ function SpendByProject(props: { groupRef: string }) {
   const format = useFormatters();
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
+  const [source] = useUsageSource();
   const [page, setPage] = useState(0);
   const projects = useGroupProjects(groupRef, range, {
+    source,
     sort: 'cost',
     order: 'desc',
     offset: page * PAGE_SIZE,
@@ -79,7 +83,13 @@ function SpendByProject(props: { groupRef: string }) {
             columns={[
               { label: t('projects.columns.project') },
               { label: t('projects.columns.entity') },
-              { label: t('projects.columns.calls'), align: 'right' },
+              {
+                label:
+                  value.source === 'provider'
+                    ? t('usageSource.requests')
+                    : t('projects.columns.calls'),
+                align: 'right',
+              },
               { label: t('projects.columns.tokens'), align: 'right' },
               { label: t('projects.columns.cost'), align: 'right' },
             ]}
@@ -214,6 +224,10 @@ export function GroupLlmUsage(props: { entity: Entity }) {
     <Grid container spacing={3} data-testid="group-llm-usage">
       {/* The team's budgets and balances; hidden when it has none. */}
       <QuotaSection entityRef={groupRef} />
+      <Grid item xs={12}>
+        {/* Its projects' calls, or the provider usage of its keys. */}
+        <EntityUsageSection entityRef={groupRef} />
+      </Grid>
       <Grid item xs={12}>
         <EntityKeysCard
           title={t('keyWorkspace.entity.teamKeys')}

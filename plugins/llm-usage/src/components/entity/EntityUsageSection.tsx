@@ -1,0 +1,203 @@
+import type { ReactNode } from 'react';
+import { Box, Grid } from '@material-ui/core';
+import Skeleton from '@material-ui/lab/Skeleton';
+import { EmptyState } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type {
+  EntityUsageResponse,
+  TrendInterval,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageTranslationRef } from '../../translation';
+import {
+  PolledQueryState,
+  defaultIntervalFor,
+  useEntityUsage,
+  useFormatters,
+  useRangeSelection,
+  useUsageSource,
+} from '../../hooks';
+import { toTrendChartData } from '../../lib/trendSeries';
+import {
+  CostLines,
+  EstimatedCostLines,
+  QueryErrorPanel,
+  RangePicker,
+  SectionCard,
+  StatCard,
+  UsageSourceSwitch,
+} from '../common';
+import { UsageTrendChart } from '../dashboard/UsageTrendChart';
+import { ModelDistributionChart } from '../project/ModelDistributionChart';
+
+/** Providers report days: an entity's trend is at least daily. */
+function intervalFor(interval: TrendInterval): TrendInterval {
+  return interval === 'hour' ? 'day' : interval;
+}
+
+/**
+ * An entity's usage with the source switch. Until the viewer picks a
+ * source the server answers `auto` (recorded calls where the entity has
+ * any, else provider reports). Recorded calls show `callsView` when given
+ * (a Component's per-project views); otherwise, and for provider reports,
+ * the entity's totals, trend and models.
+ */
+export function EntityUsageSection(props: {
+  entityRef: string;
+  callsView?: ReactNode;
+}) {
+  const { entityRef, callsView } = props;
+  const [source, setSource] = useUsageSource();
+  const [range, setRange] = useRangeSelection();
+  const interval = intervalFor(defaultIntervalFor(range));
+  const usage = useEntityUsage(entityRef, range, interval, source);
+  const shown = source === 'auto' ? usage.value?.source : source;
+
+  let body: ReactNode;
+  if (source === 'auto' && usage.error) {
+    body = <QueryErrorPanel error={usage.error} onRetry={usage.retry} />;
+  } else if (!shown) {
+    body = <Skeleton variant="rect" height={160} />;
+  } else if (shown === 'calls' && callsView) {
+    body = callsView;
+  } else {
+    body = (
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <RangePicker value={range} onChange={next => setRange(next)} />
+        </Grid>
+        <EntityUsagePanel usage={usage} interval={interval} />
+      </Grid>
+    );
+  }
+
+  return (
+    <Grid container spacing={2} data-testid="entity-usage-section">
+      <Grid item xs={12}>
+        <UsageSourceSwitch shown={shown} onChange={setSource} />
+      </Grid>
+      <Grid item xs={12}>
+        {body}
+      </Grid>
+    </Grid>
+  );
+}
+
+/** Totals, trend and models of an entity from either source, as grid items. */
+function EntityUsagePanel(props: {
+  usage: PolledQueryState<EntityUsageResponse>;
+  interval: TrendInterval;
+}) {
+  const { usage, interval } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const format = useFormatters();
+  if (usage.error) {
+    return (
+      <Grid item xs={12}>
+        <QueryErrorPanel error={usage.error} onRetry={usage.retry} />
+      </Grid>
+    );
+  }
+  const value = usage.value;
+  const totals = value?.totals;
+  const fromProvider = value?.source === 'provider';
+  if (
+    value &&
+    totals &&
+    totals.calls + totals.totalTokens === 0 &&
+    totals.costs.length === 0
+  ) {
+    return (
+      <Grid item xs={12}>
+        <EmptyState
+          missing="data"
+          title={
+            fromProvider
+              ? t('usageSource.noProviderUsage')
+              : t('empty.noCallsInRange')
+          }
+          description={t('empty.tryAnotherRange')}
+        />
+      </Grid>
+    );
+  }
+  const loading = !value;
+  const trends = value && {
+    source: value.source,
+    range: value.range,
+    interval: value.interval,
+    timeZone: value.timeZone,
+    split: 'none' as const,
+    series: ['total'],
+    points: value.points,
+  };
+  return (
+    <>
+      <Grid item xs={12} sm={4}>
+        <StatCard
+          title={fromProvider ? t('usageSource.requests') : t('overview.calls')}
+          loading={loading}
+          value={totals && format.integer(totals.calls)}
+        />
+      </Grid>
+      <Grid item xs={12} sm={4}>
+        <StatCard
+          title={t('overview.tokens')}
+          loading={loading}
+          value={totals && format.compact(totals.totalTokens)}
+          valueTitle={totals && format.integer(totals.totalTokens)}
+          caption={
+            totals &&
+            t('overview.tokensInOut', {
+              input: format.compact(totals.inputTokens),
+              output: format.compact(totals.outputTokens),
+            })
+          }
+        />
+      </Grid>
+      <Grid item xs={12} sm={4}>
+        <StatCard
+          title={t('overview.cost')}
+          loading={loading}
+          value={
+            totals && (
+              <CostLines
+                costs={totals.costs}
+                empty={t('overview.noCost')}
+                testIdPrefix="entity-cost"
+              />
+            )
+          }
+          caption={
+            totals && <EstimatedCostLines costs={totals.estimatedCosts} />
+          }
+        />
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <SectionCard title={t('trend.title')} testId="entity-usage-trend">
+          {trends ? (
+            <Box>
+              <UsageTrendChart
+                data={toTrendChartData(trends, 'tokens')}
+                metric="tokens"
+                interval={interval}
+                seriesLabel={() => t('overview.tokens')}
+                height={240}
+              />
+            </Box>
+          ) : (
+            <Skeleton variant="rect" height={240} />
+          )}
+        </SectionCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <SectionCard title={t('project.models.title')}>
+          {value ? (
+            <ModelDistributionChart models={value.models} />
+          ) : (
+            <Skeleton variant="circle" width={160} height={160} />
+          )}
+        </SectionCard>
+      </Grid>
+    </>
+  );
+}

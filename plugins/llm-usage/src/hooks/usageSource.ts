@@ -1,0 +1,62 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  USAGE_SOURCES,
+  type EntityUsageResponse,
+  type TrendInterval,
+  type UsageSource,
+  type UsageSourceParam,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
+import { llmUsageApiRef } from '../api';
+import { oneOf } from '../lib/params';
+import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import {
+  RangeSelection,
+  rangeKey,
+  resolveRange,
+  useUrlParams,
+  viewerTimeZone,
+} from './useUsageRange';
+
+/**
+ * The source a view shows, kept in the URL (`source=calls|provider`). Until
+ * the viewer picks one the view asks for `auto`: recorded calls where the
+ * scope has any, else provider reports; the answer says which it got.
+ *
+ * @internal
+ */
+export function useUsageSource(): [
+  UsageSourceParam,
+  (next: UsageSource) => void,
+] {
+  const [params, setParams] = useUrlParams();
+  const picked = oneOf<UsageSource | 'auto'>(
+    params.get('source'),
+    USAGE_SOURCES,
+    'auto',
+  );
+  return [picked, next => setParams({ source: next })];
+}
+
+/** A Component's or Group's usage from one source, for its entity tab. */
+export function useEntityUsage(
+  entityRef: string,
+  range: RangeSelection,
+  interval: TrendInterval,
+  source: UsageSourceParam,
+): PolledQueryState<EntityUsageResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal =>
+      api.getEntityUsage(
+        entityRef,
+        {
+          ...resolveRange(range),
+          interval,
+          tz: viewerTimeZone(),
+          source,
+        },
+        { signal },
+      ),
+    `entity-usage:${entityRef}:${rangeKey(range)}:${interval}:${source}`,
+  );
+}
