@@ -32,6 +32,9 @@ backend.add(
 // user settings, notifications and signals, used by the app
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
+// e-mails each notification (alerts, digests) to its recipients; the transport
+// is notifications.processors.email in app-config (locally a sink that only logs)
+backend.add(import('@backstage/plugin-notifications-backend-module-email'));
 backend.add(import('@backstage/plugin-signals-backend'));
 // the events bus: signals and notifications raised on one replica reach users on
 // every replica (and the "events backend not found" warning at start goes away)
