@@ -53,13 +53,8 @@ export interface AccountServiceOptions {
 
 /** What the audit trail keeps of an account: never its credentials. */
 function auditView(account: AccountRecord) {
-  return {
-    provider: account.provider,
-    name: account.name,
-    ownerRef: account.ownerRef,
-    settings: account.settings,
-    schedule: account.schedule,
-  };
+  const { provider, name, ownerRef, settings, schedule } = account;
+  return { provider, name, ownerRef, settings, schedule };
 }
 
 /** Accounts at providers: the API view, changes, credentials and clients. */

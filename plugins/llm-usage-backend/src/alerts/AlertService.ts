@@ -51,22 +51,16 @@ export interface AlertEvaluation {
   evaluateSoon(): void;
 }
 
+/** The alert as the API shows it: times in ISO 8601, no condition key. */
 function toAlert(record: AlertWithReadState): Alert {
+  const { conditionKey, firstSeenAt, lastSeenAt, resolvedAt, ...alert } =
+    record;
+  const iso = (ms: number) => new Date(ms).toISOString();
   return {
-    id: record.id,
-    type: record.type,
-    severity: record.severity,
-    target: record.target,
-    accountId: record.accountId,
-    ownerRef: record.ownerRef,
-    params: record.params,
-    firstSeenAt: new Date(record.firstSeenAt).toISOString(),
-    lastSeenAt: new Date(record.lastSeenAt).toISOString(),
-    resolvedAt:
-      record.resolvedAt === null
-        ? null
-        : new Date(record.resolvedAt).toISOString(),
-    read: record.read,
+    ...alert,
+    firstSeenAt: iso(firstSeenAt),
+    lastSeenAt: iso(lastSeenAt),
+    resolvedAt: resolvedAt === null ? null : iso(resolvedAt),
   };
 }
 

@@ -36,6 +36,16 @@ export interface DeliveryUpdate {
   lastError?: string | null;
 }
 
+/** A delivery of an alert's opening or resolution, as it is first logged. */
+export interface NewDelivery {
+  alertId: string;
+  channel: 'webhook' | 'notification';
+  destination: string;
+  event: 'opened' | 'resolved';
+  status: DeliveryUpdate['status'];
+  now: number;
+}
+
 /**
  * Alerts, their per-user read state and the delivery log.
  *
@@ -74,14 +84,7 @@ export interface AlertStore {
   markRead(viewer: AlertViewer, ids: string[], now: number): Promise<string[]>;
   /** Marks every open alert the viewer may see as read; returns their ids. */
   markAllRead(viewer: AlertViewer, now: number): Promise<string[]>;
-  addDelivery(delivery: {
-    alertId: string;
-    channel: 'webhook' | 'notification';
-    destination: string;
-    event: 'opened' | 'resolved';
-    status: DeliveryUpdate['status'];
-    now: number;
-  }): Promise<string>;
+  addDelivery(delivery: NewDelivery): Promise<string>;
   updateDelivery(
     id: string,
     update: DeliveryUpdate,

@@ -20,6 +20,7 @@ import {
   type AlertListFilter,
   type AlertWithReadState,
   type DeliveryUpdate,
+  type NewDelivery,
 } from './AlertStore';
 
 export const ALERTS_TABLE = 'llm_usage_alerts';
@@ -61,6 +62,14 @@ function toRecord(row: AlertRow): AlertRecord {
     firstSeenAt: Number(row.first_seen_at),
     lastSeenAt: Number(row.last_seen_at),
     resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+  };
+}
+
+/** A row of a query joined with the viewer's reads. */
+function withReadState(row: AlertRow): AlertWithReadState {
+  return {
+    ...toRecord(row),
+    read: row.read_at !== null && row.read_at !== undefined,
   };
 }
 
@@ -158,10 +167,7 @@ export class DatabaseAlertStore implements AlertStore {
       );
     }
     const rows: AlertRow[] = await query;
-    const items = rows.slice(0, filter.limit).map(row => ({
-      ...toRecord(row),
-      read: row.read_at !== null && row.read_at !== undefined,
-    }));
+    const items = rows.slice(0, filter.limit).map(withReadState);
     const last = items[items.length - 1];
     return {
       items,
@@ -181,10 +187,7 @@ export class DatabaseAlertStore implements AlertStore {
       .where('a.id', id)
       .first();
     if (!row) throw new NotFoundError(`No alert with id '${id}'`);
-    return {
-      ...toRecord(row),
-      read: row.read_at !== null && row.read_at !== undefined,
-    };
+    return withReadState(row);
   }
 
   /** Open alerts the viewer has not read, per severity. */
@@ -247,14 +250,7 @@ export class DatabaseAlertStore implements AlertStore {
     return ids;
   }
 
-  async addDelivery(delivery: {
-    alertId: string;
-    channel: 'webhook' | 'notification';
-    destination: string;
-    event: 'opened' | 'resolved';
-    status: DeliveryUpdate['status'];
-    now: number;
-  }): Promise<string> {
+  async addDelivery(delivery: NewDelivery): Promise<string> {
     const id = randomUUID();
     await this.db(ALERT_DELIVERIES_TABLE).insert({
       id,

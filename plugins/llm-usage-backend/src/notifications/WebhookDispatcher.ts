@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { DeliveryUpdate } from '../alerts/AlertStore';
+import type { AlertStore, DeliveryUpdate } from '../alerts/AlertStore';
 import type { AlertRecord } from '../alerts/types';
 import { supportedLanguage, translatorFor, type Translator } from '../i18n';
 import { alertLink, describeAlert } from './alertText';
@@ -30,21 +30,7 @@ export interface WebhookRetryPolicy {
 }
 
 /** Where delivery attempts are recorded (the alert store's delivery log). */
-export interface DeliveryLog {
-  addDelivery(delivery: {
-    alertId: string;
-    channel: 'webhook';
-    destination: string;
-    event: 'opened' | 'resolved';
-    status: DeliveryUpdate['status'];
-    now: number;
-  }): Promise<string>;
-  updateDelivery(
-    id: string,
-    update: DeliveryUpdate,
-    now: number,
-  ): Promise<void>;
-}
+export type DeliveryLog = Pick<AlertStore, 'addDelivery' | 'updateDelivery'>;
 
 export type AlertEvent = 'opened' | 'resolved';
 
