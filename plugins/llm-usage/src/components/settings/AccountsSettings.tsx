@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import {
-  Button,
   Chip,
   TableCell,
   TableRow,
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import HistoryIcon from '@material-ui/icons/History';
@@ -31,7 +29,7 @@ import {
   useNotify,
   useProviders,
 } from '../../hooks';
-import { DataTable, IconAction, ItemListContent, SectionCard } from '../common';
+import { AddButton, DataTable, IconAction, ItemListCard } from '../common';
 import { AccountDialog } from './AccountDialog';
 import { DeleteAccountDialog } from './DeleteAccountDialog';
 import { SyncHistoryDialog } from './SyncHistoryDialog';
@@ -281,69 +279,62 @@ export function AccountsSettings() {
     }
   };
 
-  const body = (
-    <ItemListContent
-      query={accounts}
-      emptyTitle={t('keyWorkspace.accounts.emptyTitle')}
-      emptyDescription={t('keyWorkspace.accounts.emptyDescription')}
-    >
-      {value => (
-        <DataTable
-          className={classes.table}
-          testId="accounts-table"
-          columns={[
-            { label: t('keyWorkspace.accounts.columns.name') },
-            { label: t('keyWorkspace.accounts.columns.provider') },
-            { label: t('keyWorkspace.accounts.columns.owner') },
-            { label: t('keyWorkspace.accounts.columns.source') },
-            { label: t('keyWorkspace.accounts.columns.status') },
-            { label: t('keyWorkspace.accounts.columns.lastSync') },
-            { label: t('keyWorkspace.accounts.columns.keys'), align: 'right' },
-            {
-              label: t('keyWorkspace.accounts.columns.balance'),
-              align: 'right',
-            },
-            {},
-          ]}
-        >
-          {value.items.map(account => (
-            <AccountRow
-              key={account.id}
-              account={account}
-              busy={busy}
-              onEdit={() => setDialog({ kind: 'edit', account })}
-              onTest={() => test(account)}
-              onSync={() => sync(account)}
-              onHistory={() => setDialog({ kind: 'history', account })}
-              onDelete={() => setDialog({ kind: 'delete', account })}
-            />
-          ))}
-        </DataTable>
-      )}
-    </ItemListContent>
-  );
-
   return (
-    <SectionCard
-      title={t('keyWorkspace.accounts.title')}
-      subheader={t('keyWorkspace.accounts.subtitle')}
-      busy={(accounts.loading && !!accounts.value) || !!busy}
-      toolbar={
-        isAdmin && (
-          <Button
-            color="primary"
-            variant="outlined"
-            size="small"
-            startIcon={<AddIcon />}
-            disabled={!providers.value}
-            onClick={() => setDialog({ kind: 'create' })}
+    <>
+      <ItemListCard
+        title={t('keyWorkspace.accounts.title')}
+        subheader={t('keyWorkspace.accounts.subtitle')}
+        busy={!!busy}
+        toolbar={
+          isAdmin && (
+            <AddButton
+              label={t('keyWorkspace.accounts.add')}
+              disabled={!providers.value}
+              onClick={() => setDialog({ kind: 'create' })}
+            />
+          )
+        }
+        query={accounts}
+        emptyTitle={t('keyWorkspace.accounts.emptyTitle')}
+        emptyDescription={t('keyWorkspace.accounts.emptyDescription')}
+      >
+        {value => (
+          <DataTable
+            className={classes.table}
+            testId="accounts-table"
+            columns={[
+              { label: t('keyWorkspace.accounts.columns.name') },
+              { label: t('keyWorkspace.accounts.columns.provider') },
+              { label: t('keyWorkspace.accounts.columns.owner') },
+              { label: t('keyWorkspace.accounts.columns.source') },
+              { label: t('keyWorkspace.accounts.columns.status') },
+              { label: t('keyWorkspace.accounts.columns.lastSync') },
+              {
+                label: t('keyWorkspace.accounts.columns.keys'),
+                align: 'right',
+              },
+              {
+                label: t('keyWorkspace.accounts.columns.balance'),
+                align: 'right',
+              },
+              {},
+            ]}
           >
-            {t('keyWorkspace.accounts.add')}
-          </Button>
-        )
-      }
-    >
-      {body}
+            {value.items.map(account => (
+              <AccountRow
+                key={account.id}
+                account={account}
+                busy={busy}
+                onEdit={() => setDialog({ kind: 'edit', account })}
+                onTest={() => test(account)}
+                onSync={() => sync(account)}
+                onHistory={() => setDialog({ kind: 'history', account })}
+                onDelete={() => setDialog({ kind: 'delete', account })}
+              />
+            ))}
+          </DataTable>
+        )}
+      </ItemListCard>
       {(dialog?.kind === 'create' || dialog?.kind === 'edit') &&
         providers.value && (
           <AccountDialog
@@ -372,6 +363,6 @@ export function AccountsSettings() {
           onClose={() => setDialog(undefined)}
         />
       )}
-    </SectionCard>
+    </>
   );
 }
