@@ -176,15 +176,12 @@ export interface SyncNowResponse {
 }
 
 /**
- * One day of one account in one currency: what the provider billed against
- * what the ingested calls for the same keys cost.
+ * What the provider's cost and the recorded calls' cost of one currency
+ * come to, side by side.
  *
  * @public
  */
-export interface ReconciliationRow {
-  accountId: string;
-  /** UTC day, `YYYY-MM-DD`. */
-  date: string;
+export interface ReconciliationAmounts {
   currency: string;
   providerCost: string;
   recordedCost: string;
@@ -197,6 +194,18 @@ export interface ReconciliationRow {
    * exceeds it, or the provider reports nothing while calls cost something.
    */
   overTolerance: boolean;
+}
+
+/**
+ * One day of one account in one currency: what the provider billed against
+ * what the ingested calls for the same keys cost.
+ *
+ * @public
+ */
+export interface ReconciliationRow extends ReconciliationAmounts {
+  accountId: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  date: string;
 }
 
 /** @public */
@@ -238,17 +247,11 @@ export interface ReconciliationResponse {
  *
  * @public
  */
-export interface ReconciliationKeyRow {
+export interface ReconciliationKeyRow extends ReconciliationAmounts {
   /** The inventory id, when the key is in the inventory. */
   keyId: string | null;
   keyName: string | null;
   providerKeyId: string | null;
-  currency: string;
-  providerCost: string;
-  recordedCost: string;
-  difference: string;
-  differencePercent: number | null;
-  overTolerance: boolean;
 }
 
 /** `GET /reconciliation/keys`: the keys behind one day of one account. @public */
