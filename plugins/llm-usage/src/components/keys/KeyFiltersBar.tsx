@@ -109,6 +109,22 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
 
+  // One multi-select per list filter: its values are ids, shown by name.
+  const listFilter = (
+    field: 'providers' | 'accountIds' | 'statuses' | 'expiry' | 'tagIds',
+    label: 'provider' | 'account' | 'status' | 'expiry' | 'tags',
+    testId: string,
+    options: Array<{ id: string; name: string }>,
+  ) => (
+    <MultiSelect
+      label={t(`keyWorkspace.filters.${label}`)}
+      testId={testId}
+      value={filters[field]}
+      options={options.map(o => ({ value: o.id, label: o.name }))}
+      onChange={value => onChange({ [field]: value })}
+    />
+  );
+
   return (
     <Box className={classes.root} data-testid="key-filters">
       <SearchField
@@ -116,20 +132,8 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
         value={filters.q}
         onChange={q => onChange({ q })}
       />
-      <MultiSelect
-        label={t('keyWorkspace.filters.provider')}
-        testId="filter-provider"
-        value={filters.providers}
-        options={providers.map(p => ({ value: p.id, label: p.name }))}
-        onChange={value => onChange({ providers: value })}
-      />
-      <MultiSelect
-        label={t('keyWorkspace.filters.account')}
-        testId="filter-account"
-        value={filters.accountIds}
-        options={accounts.map(a => ({ value: a.id, label: a.name }))}
-        onChange={value => onChange({ accountIds: value })}
-      />
+      {listFilter('providers', 'provider', 'filter-provider', providers)}
+      {listFilter('accountIds', 'account', 'filter-account', accounts)}
       <Box className={classes.owner}>
         <EntityMultiPicker
           name="owner-filter"
@@ -138,35 +142,25 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
           onChange={value => onChange({ ownerRefs: value })}
         />
       </Box>
-      <MultiSelect
-        label={t('keyWorkspace.filters.status')}
-        testId="filter-status"
-        value={filters.statuses}
-        options={API_KEY_STATUSES.map(s => ({
-          value: s,
-          label: t(`keyWorkspace.status.${s}`),
-        }))}
-        onChange={value =>
-          onChange({ statuses: value as KeyFilters['statuses'] })
-        }
-      />
-      <MultiSelect
-        label={t('keyWorkspace.filters.expiry')}
-        testId="filter-expiry"
-        value={filters.expiry}
-        options={KEY_EXPIRY_STATES.map(s => ({
-          value: s,
-          label: t(`keyWorkspace.expiryStates.${s}`),
-        }))}
-        onChange={value => onChange({ expiry: value as KeyFilters['expiry'] })}
-      />
-      <MultiSelect
-        label={t('keyWorkspace.filters.tags')}
-        testId="filter-tag"
-        value={filters.tagIds}
-        options={tags.map(tag => ({ value: tag.id, label: tag.name }))}
-        onChange={value => onChange({ tagIds: value })}
-      />
+      {listFilter(
+        'statuses',
+        'status',
+        'filter-status',
+        API_KEY_STATUSES.map(s => ({
+          id: s,
+          name: t(`keyWorkspace.status.${s}`),
+        })),
+      )}
+      {listFilter(
+        'expiry',
+        'expiry',
+        'filter-expiry',
+        KEY_EXPIRY_STATES.map(s => ({
+          id: s,
+          name: t(`keyWorkspace.expiryStates.${s}`),
+        })),
+      )}
+      {listFilter('tagIds', 'tags', 'filter-tag', tags)}
       <DateRangeFields
         fromLabel={t('keyWorkspace.filters.createdFrom')}
         toLabel={t('keyWorkspace.filters.createdTo')}

@@ -6,6 +6,9 @@ import { KeySummary, useFormatters } from '../../hooks';
 import { sumCostsByCurrency } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CostLines, StatCard } from '../common';
 
+/** The key counts, each on its own card. */
+const COUNTS = ['total', 'active', 'expiringSoon'] as const;
+
 /** Currencies shown as their own balance card, as the providers bill them. */
 const BALANCE_CURRENCIES = ['USD', 'CNY'] as const;
 
@@ -70,28 +73,20 @@ export function KeySummaryCards(props: {
 
   return (
     <Grid container spacing={2} data-testid="key-summary">
-      <Grid item xs={6} sm={4} md={2}>
-        <StatCard
-          title={t('keyWorkspace.summary.total')}
-          loading={skeleton}
-          value={summary && format.integer(summary.total)}
-        />
-      </Grid>
-      <Grid item xs={6} sm={4} md={2}>
-        <StatCard
-          title={t('keyWorkspace.summary.active')}
-          loading={skeleton}
-          value={summary && format.integer(summary.active)}
-        />
-      </Grid>
-      <Grid item xs={6} sm={4} md={2}>
-        <StatCard
-          title={t('keyWorkspace.summary.expiringSoon')}
-          loading={skeleton}
-          value={summary && format.integer(summary.expiringSoon)}
-          caption={t('keyWorkspace.summary.expiringSoonCaption')}
-        />
-      </Grid>
+      {COUNTS.map(count => (
+        <Grid item xs={6} sm={4} md={2} key={count}>
+          <StatCard
+            title={t(`keyWorkspace.summary.${count}`)}
+            loading={skeleton}
+            value={summary && format.integer(summary[count])}
+            caption={
+              count === 'expiringSoon'
+                ? t('keyWorkspace.summary.expiringSoonCaption')
+                : undefined
+            }
+          />
+        </Grid>
+      ))}
       {shownCurrencies.map(currency => {
         const balance = balances.find(b => b.currency === currency);
         return (
