@@ -34,18 +34,21 @@ function points(): DailyCostPoint[] {
   ]).flat();
 }
 
+/** Fields of the response the Cost Insights client does not read. */
+const NO_RANGE_DETAILS = { timeZone: 'UTC', projectIds: [], dates: [] };
+
 describe('/cost-insights', () => {
   it('shows the team’s LLM spend from LLM Usage, in dollars only', async () => {
+    // The same 60 days whatever is asked: the client picks its range.
     const getDailyCosts = jest.fn(
-      async (query: DailyCostsQuery): Promise<DailyCostsResponse> => ({
-        range: { from: query.from!, to: query.to! },
-        timeZone: 'UTC',
-        split: query.split!,
-        projectIds: [],
-        dates: [],
-        series: ['gpt-4o', 'doubao-pro-32k'],
-        points: points(),
-      }),
+      async ({ from, to, split }: DailyCostsQuery) =>
+        ({
+          ...NO_RANGE_DETAILS,
+          range: { from, to },
+          split,
+          series: ['gpt-4o', 'doubao-pro-32k'],
+          points: points(),
+        } as DailyCostsResponse),
     );
     const llmUsageApi = {
       getDailyCosts,
