@@ -145,6 +145,22 @@ export const PAGES = [
       await page.getByTestId('key-detail').waitFor();
     },
   },
+  {
+    // The balance history opens in a dialog wide enough for its table.
+    name: 'balance-history',
+    path: '/llm-usage',
+    ready: 'quota-section',
+    open: async page => {
+      await page
+        .getByTestId('quota-section')
+        .getByRole('button', { name: 'Balance history' })
+        .first()
+        .click();
+      await page
+        .locator('[role="dialog"] [data-testid^="balance-history-"]')
+        .waitFor();
+    },
+  },
   { name: 'alerts', path: '/llm-usage/alerts', ready: 'alerts' },
   {
     name: 'alert-drawer',

@@ -44,3 +44,30 @@ test("the plugin's navigation leads from the dashboard to each of its pages", as
   }
   await dashboardShowsData(page);
 });
+
+// The sidebar lights up the page the viewer is on and nothing else: the
+// dashboard item covers the dashboard and its projects, not every page below
+// it; the plugin's settings have one entry, beside the app's settings.
+test('the sidebar highlights only the current page and lists the settings once', async () => {
+  const { page } = session;
+  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
+  const current = () =>
+    sidebar
+      .locator('a[aria-current="page"]')
+      .evaluateAll(links => links.map(link => link.getAttribute('aria-label')));
+  for (const [path, item] of [
+    ['/llm-usage', 'LLM Usage'],
+    ['/llm-usage/keys', 'API Keys'],
+    ['/llm-usage/alerts', 'Alerts'],
+    ['/llm-usage/activity', 'Activity'],
+    ['/llm-usage/settings/accounts', 'LLM settings'],
+  ]) {
+    await page.goto(`${BASE_URL}${path}`);
+    await sidebar.getByRole('link', { name: 'LLM Usage' }).waitFor();
+    assert.deepEqual(await current(), [item], path);
+  }
+  assert.equal(
+    await sidebar.getByRole('link', { name: 'LLM settings' }).count(),
+    1,
+  );
+});
