@@ -184,6 +184,8 @@ export const llmUsageTranslationRef = createTranslationRef({
         value: 'Value',
         calls: 'Calls',
       },
+      notVisible:
+        "SLOs are shown to the project's owners and LLM Usage admins.",
       invalidAnnotation:
         'The annotation {{annotation}} has a value that cannot be read ("{{value}}"), so its objective is left out.',
       empty: {

@@ -812,6 +812,8 @@ const de = createTranslationMessages({
     'slo.brokenHours.hour': 'Stunde',
     'slo.brokenHours.value': 'Wert',
     'slo.brokenHours.calls': 'Aufrufe',
+    'slo.notVisible':
+      'SLOs sehen nur die Besitzer des Projekts und LLM-Usage-Admins.',
     'slo.invalidAnnotation':
       'Der Wert der Annotation {{annotation}} ist nicht lesbar („{{value}}“), daher bleibt ihr Ziel unberücksichtigt.',
     'slo.empty.title': 'Kein SLO festgelegt',

@@ -830,6 +830,8 @@ const es = createTranslationMessages({
     'slo.brokenHours.hour': 'Hora',
     'slo.brokenHours.value': 'Valor',
     'slo.brokenHours.calls': 'Llamadas',
+    'slo.notVisible':
+      'Los SLO los ven los propietarios del proyecto y los administradores de LLM Usage.',
     'slo.invalidAnnotation':
       'La anotación {{annotation}} tiene un valor ilegible ("{{value}}"), así que su objetivo queda fuera.',
     'slo.empty.title': 'No hay SLO declarado',

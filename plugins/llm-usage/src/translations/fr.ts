@@ -837,6 +837,8 @@ const fr = createTranslationMessages({
     'slo.brokenHours.hour': 'Heure',
     'slo.brokenHours.value': 'Valeur',
     'slo.brokenHours.calls': 'Appels',
+    'slo.notVisible':
+      'Les SLO sont visibles par les propriétaires du projet et les administrateurs LLM Usage.',
     'slo.invalidAnnotation':
       "L'annotation {{annotation}} a une valeur illisible (« {{value}} ») : son objectif est ignoré.",
     'slo.empty.title': 'Aucun SLO déclaré',

@@ -829,6 +829,8 @@ const it = createTranslationMessages({
     'slo.brokenHours.hour': 'Ora',
     'slo.brokenHours.value': 'Valore',
     'slo.brokenHours.calls': 'Chiamate',
+    'slo.notVisible':
+      'Gli SLO sono visibili ai responsabili del progetto e agli amministratori di LLM Usage.',
     'slo.invalidAnnotation':
       'L\'annotazione {{annotation}} ha un valore illeggibile ("{{value}}"), quindi il suo obiettivo è escluso.',
     'slo.empty.title': 'Nessuno SLO dichiarato',

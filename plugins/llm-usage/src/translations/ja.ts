@@ -789,6 +789,8 @@ const ja = createTranslationMessages({
     'slo.brokenHours.hour': '時間帯',
     'slo.brokenHours.value': '値',
     'slo.brokenHours.calls': '呼び出し数',
+    'slo.notVisible':
+      'SLO はプロジェクトのオーナーと LLM Usage 管理者にのみ表示されます。',
     'slo.invalidAnnotation':
       'アノテーション {{annotation}} の値を読み取れないため（"{{value}}"）、その目標は除外されています。',
     'slo.empty.title': 'SLO が宣言されていません',

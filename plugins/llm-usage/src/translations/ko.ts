@@ -772,6 +772,8 @@ const ko = createTranslationMessages({
     'slo.brokenHours.hour': '시간',
     'slo.brokenHours.value': '값',
     'slo.brokenHours.calls': '호출 수',
+    'slo.notVisible':
+      'SLO는 프로젝트 소유자와 LLM Usage 관리자에게만 표시됩니다.',
     'slo.invalidAnnotation':
       '어노테이션 {{annotation}}의 값을 읽을 수 없어("{{value}}") 해당 목표가 제외되었습니다.',
     'slo.empty.title': '선언된 SLO 없음',

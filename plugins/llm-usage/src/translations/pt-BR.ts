@@ -821,6 +821,8 @@ const ptBR = createTranslationMessages({
     'slo.brokenHours.hour': 'Hora',
     'slo.brokenHours.value': 'Valor',
     'slo.brokenHours.calls': 'Chamadas',
+    'slo.notVisible':
+      'Os SLOs aparecem para os responsáveis pelo projeto e para os administradores do LLM Usage.',
     'slo.invalidAnnotation':
       'A anotação {{annotation}} tem um valor ilegível ("{{value}}"), então o objetivo dela fica de fora.',
     'slo.empty.title': 'Nenhum SLO declarado',

@@ -831,6 +831,7 @@ const ru = createTranslationMessages({
     'slo.brokenHours.hour': 'Час',
     'slo.brokenHours.value': 'Значение',
     'slo.brokenHours.calls': 'Вызовы',
+    'slo.notVisible': 'SLO видят владельцы проекта и администраторы LLM Usage.',
     'slo.invalidAnnotation':
       'Значение аннотации {{annotation}} не читается («{{value}}»), поэтому её цель не учитывается.',
     'slo.empty.title': 'SLO не заданы',

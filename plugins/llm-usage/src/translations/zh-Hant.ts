@@ -749,6 +749,7 @@ const zhHant = createTranslationMessages({
     'slo.brokenHours.hour': '小時',
     'slo.brokenHours.value': '數值',
     'slo.brokenHours.calls': '呼叫數',
+    'slo.notVisible': 'SLO 僅向專案負責人與 LLM Usage 管理員顯示。',
     'slo.invalidAnnotation':
       '註解 {{annotation}} 的值無法讀取（"{{value}}"），該目標已略過。',
     'slo.empty.title': '未宣告 SLO',

@@ -745,6 +745,7 @@ const zh = createTranslationMessages({
     'slo.brokenHours.hour': '小时',
     'slo.brokenHours.value': '数值',
     'slo.brokenHours.calls': '调用数',
+    'slo.notVisible': 'SLO 仅向项目负责人和 LLM Usage 管理员显示。',
     'slo.invalidAnnotation':
       '注解 {{annotation}} 的值无法读取（"{{value}}"），该目标已忽略。',
     'slo.empty.title': '未声明 SLO',

@@ -125,6 +125,21 @@ describe('SloCard', () => {
     expect(empty).toHaveTextContent('/slo/projects/chatbot/settings');
   });
 
+  it("says who sees SLOs when the project is not the viewer's to see whole", async () => {
+    const api = mockLlmUsageApi({
+      getProjectSlo: jest.fn(async () => {
+        throw Object.assign(new Error('No project'), {
+          name: 'NotFoundError',
+          response: { status: 404 },
+        });
+      }),
+    });
+    await renderWithApi(<SloCard projectId="chatbot" />, { api });
+    expect(await screen.findByTestId('slo-not-visible')).toHaveTextContent(
+      "SLOs are shown to the project's owners and LLM Usage admins.",
+    );
+  });
+
   it('shows a load failure with a retry', async () => {
     const api = mockLlmUsageApi({
       getProjectSlo: jest.fn(async () => {

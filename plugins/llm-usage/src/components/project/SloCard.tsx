@@ -33,6 +33,7 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters, useProjectSlo } from '../../hooks';
+import { isNotFound } from '../../lib/errors';
 import { QueryContent, SectionCard } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -361,27 +362,37 @@ export function SloCard(props: SloCardProps) {
       busy={slo.loading && report !== undefined}
       testId="slo-card"
     >
-      <QueryContent
-        query={slo}
-        isEmpty={value => value.objectives.length === 0}
-        empty={report && <NoSlo report={report} />}
-      >
-        {value => (
-          <Box>
-            <InvalidAnnotations report={value} />
-            {value.objectives.map((objective, index) => (
-              <Box key={objective.metric}>
-                {index > 0 && (
-                  <Box my={3}>
-                    <Divider />
-                  </Box>
-                )}
-                <ObjectiveView objective={objective} />
-              </Box>
-            ))}
-          </Box>
-        )}
-      </QueryContent>
+      {slo.error && isNotFound(slo.error) ? (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="slo-not-visible"
+        >
+          {t('slo.notVisible')}
+        </Typography>
+      ) : (
+        <QueryContent
+          query={slo}
+          isEmpty={value => value.objectives.length === 0}
+          empty={report && <NoSlo report={report} />}
+        >
+          {value => (
+            <Box>
+              <InvalidAnnotations report={value} />
+              {value.objectives.map((objective, index) => (
+                <Box key={objective.metric}>
+                  {index > 0 && (
+                    <Box my={3}>
+                      <Divider />
+                    </Box>
+                  )}
+                  <ObjectiveView objective={objective} />
+                </Box>
+              ))}
+            </Box>
+          )}
+        </QueryContent>
+      )}
     </SectionCard>
   );
 }
