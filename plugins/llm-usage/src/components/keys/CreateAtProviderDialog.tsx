@@ -15,8 +15,9 @@ import type {
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields, SelectField } from '../common';
+import { ActionDialog, DialogFields } from '../common';
 import {
+  AccountAndNameFields,
   ExpiresOnField,
   OwnerAndComponentPickers,
   expiresAtFromDay,
@@ -126,25 +127,13 @@ export function CreateAtProviderDialog(props: {
       }}
     >
       <DialogFields>
-        <SelectField
-          id="create-account"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.columns.account')}
-          value={accountId}
-          onChange={setAccountId}
-          options={accounts.map(account => ({
-            value: account.id,
-            label: `${account.name} (${account.providerDisplayName})`,
-          }))}
-        />
-        <TextField
-          id="create-name"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.columns.name')}
-          value={name}
-          onChange={e => setName(e.target.value)}
+        <AccountAndNameFields
+          id="create"
+          accounts={accounts}
+          accountId={accountId}
+          onAccountChange={setAccountId}
+          name={name}
+          onNameChange={setName}
         />
         <OwnerAndComponentPickers
           name="create"

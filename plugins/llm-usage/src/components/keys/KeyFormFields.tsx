@@ -1,5 +1,7 @@
 import { TextField } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { SelectField } from '../common';
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { EntityPicker } from './OwnerPicker';
@@ -59,6 +61,43 @@ export function OwnerAndComponentPickers(props: {
         kinds={['Component']}
         value={componentRef}
         onChange={onComponentChange}
+      />
+    </>
+  );
+}
+
+/** The account a new key lands on and the key's name, as the key forms ask. */
+export function AccountAndNameFields(props: {
+  /** Prefix of the inputs' ids, unique in the form. */
+  id: string;
+  accounts: ProviderAccountSummary[];
+  accountId: string;
+  onAccountChange: (id: string) => void;
+  name: string;
+  onNameChange: (name: string) => void;
+}) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <>
+      <SelectField
+        id={`${props.id}-account`}
+        variant="outlined"
+        size="small"
+        label={t('keyWorkspace.columns.account')}
+        value={props.accountId}
+        onChange={props.onAccountChange}
+        options={props.accounts.map(account => ({
+          value: account.id,
+          label: `${account.name} (${account.providerDisplayName})`,
+        }))}
+      />
+      <TextField
+        id={`${props.id}-name`}
+        variant="outlined"
+        size="small"
+        label={t('keyWorkspace.columns.name')}
+        value={props.name}
+        onChange={e => props.onNameChange(e.target.value)}
       />
     </>
   );

@@ -6,8 +6,9 @@ import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usa
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields, SelectField } from '../common';
+import { ActionDialog, DialogFields } from '../common';
 import {
+  AccountAndNameFields,
   ExpiresOnField,
   OwnerAndComponentPickers,
   expiresAtFromDay,
@@ -67,25 +68,13 @@ export function RegisterKeyDialog(props: {
       }}
     >
       <DialogFields>
-        <SelectField
-          id="register-account"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.columns.account')}
-          value={accountId}
-          onChange={setAccountId}
-          options={sorted.map(account => ({
-            value: account.id,
-            label: `${account.name} (${account.providerDisplayName})`,
-          }))}
-        />
-        <TextField
-          id="register-name"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.columns.name')}
-          value={name}
-          onChange={e => setName(e.target.value)}
+        <AccountAndNameFields
+          id="register"
+          accounts={sorted}
+          accountId={accountId}
+          onAccountChange={setAccountId}
+          name={name}
+          onNameChange={setName}
         />
         <TextField
           id="register-secret"

@@ -41,7 +41,7 @@ export function ReconciliationPage() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
   const utcDay = useUtcDay();
-  const format = useFormatters();
+  const formatters = useFormatters();
   const [params, setParams] = useUrlParams();
   const rangeDays: RangeDays = RANGES.includes(params.get('days') as RangeDays)
     ? (params.get('days') as RangeDays)
@@ -156,7 +156,7 @@ export function ReconciliationPage() {
           {tolerance !== undefined && (
             <Typography variant="body2" color="textSecondary">
               {t('reconciliation.toleranceNote', {
-                tolerance: format.percent(tolerance / 100),
+                tolerance: formatters.percent(tolerance / 100),
               })}
             </Typography>
           )}

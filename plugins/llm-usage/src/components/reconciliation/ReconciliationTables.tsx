@@ -35,14 +35,27 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The four figures every level shows, in one currency. */
-interface Figures {
-  currency: string;
-  providerCost: string;
-  recordedCost: string;
-  difference: string;
-  differencePercent: number | null;
-  overTolerance: boolean;
+/** The figures every level shows, in one currency. */
+type Figures = Omit<ReconciliationRow, 'accountId' | 'date'>;
+
+/** Opens the next level down for one row. */
+function DrillButton(props: {
+  label: string;
+  ariaLabel: string;
+  onClick: () => void;
+}) {
+  return (
+    <TableCell>
+      <Button
+        size="small"
+        color="primary"
+        onClick={props.onClick}
+        aria-label={props.ariaLabel}
+      >
+        {props.label}
+      </Button>
+    </TableCell>
+  );
 }
 
 function useFigureColumns() {
@@ -170,18 +183,13 @@ export function AccountTotalsTable(props: {
             }}
           />
           <TableCell align="right">{total.daysOverTolerance}</TableCell>
-          <TableCell>
-            <Button
-              size="small"
-              color="primary"
-              onClick={() => props.onOpen(total)}
-              aria-label={t('reconciliation.openDaysOf', {
-                name: total.accountName,
-              })}
-            >
-              {t('reconciliation.openDays')}
-            </Button>
-          </TableCell>
+          <DrillButton
+            label={t('reconciliation.openDays')}
+            ariaLabel={t('reconciliation.openDaysOf', {
+              name: total.accountName,
+            })}
+            onClick={() => props.onOpen(total)}
+          />
         </ReconciliationRowShell>
       ))}
     </DataTable>
@@ -214,18 +222,13 @@ export function AccountDaysTable(props: {
         >
           <TableCell data-nowrap>{utcDay(day.date)}</TableCell>
           <FigureCells row={day} />
-          <TableCell>
-            <Button
-              size="small"
-              color="primary"
-              onClick={() => props.onOpen(day)}
-              aria-label={t('reconciliation.openKeysOf', {
-                day: utcDay(day.date),
-              })}
-            >
-              {t('reconciliation.openKeys')}
-            </Button>
-          </TableCell>
+          <DrillButton
+            label={t('reconciliation.openKeys')}
+            ariaLabel={t('reconciliation.openKeysOf', {
+              day: utcDay(day.date),
+            })}
+            onClick={() => props.onOpen(day)}
+          />
         </ReconciliationRowShell>
       ))}
     </DataTable>
