@@ -4,6 +4,9 @@
  *   BENCH_CALLS        calls to ingest over HTTP (default 1,000,000)
  *   BENCH_PG           PostgreSQL server (default postgresql://postgres@127.0.0.1:5432)
  *   BENCH_ITERATIONS   timed requests per endpoint (default 40)
+ *   BENCH_LOAD_CLIENTS, BENCH_LOAD_SECONDS
+ *                      every read cycled by this many clients for this long,
+ *                      as the admin and as the viewer (default 50, 10 s)
  *
  * It creates (and drops) its own database, starts the plugin in a test
  * backend on a real HTTP port, and prints a table: each figure, its target
@@ -27,19 +30,23 @@ import { CallRollup } from '../src/rollup/CallRollup';
 import { UsageService } from '../src/usage/UsageService';
 import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
 import { makeCall } from '../src/__testUtils__/databases';
-import { percentile, startBenchBackend, time } from './scaleSupport';
+import { drain, percentile, startBenchBackend, time } from './scaleSupport';
 import {
   BENCH_CATALOG,
   benchPermissions,
   compareWithEngines,
   createBudgets,
   printComparison,
+  printLoad,
+  readsUnderLoad,
 } from './compare';
 import { storageSizes, printStorage } from './storage';
 
 const TOTAL = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
+const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 50);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const DATABASE = 'llm_usage_bench';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -350,6 +357,20 @@ async function main() {
   });
 
   console.log(
+    `Every read at once, ${LOAD_CLIENTS} clients, ${LOAD_SECONDS} s as the admin, then as the viewer…`,
+  );
+  const underLoad = await readsUnderLoad({
+    base,
+    from,
+    to,
+    now,
+    clients: LOAD_CLIENTS,
+    seconds: LOAD_SECONDS,
+  });
+  // The server still answers what the clients left queued.
+  await drain(knex);
+
+  console.log(
     `\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString(
       'en-US',
     )} calls over 30 days\n`,
@@ -360,6 +381,10 @@ async function main() {
       ' next to the same query on raw calls in ClickHouse (chdb) and DuckDB:\n',
   );
   printComparison(comparison.rows);
+  console.log(
+    '\nAll reads cycled under load (cached, as most reads are), admin vs viewer:\n',
+  );
+  printLoad(underLoad, LOAD_CLIENTS);
   console.log('\nStorage:\n');
   printStorage(storage, comparison.sizes);
   await knex.destroy();

@@ -26,7 +26,7 @@ import {
   openClickHouse,
   openDuckDb,
 } from './engines';
-import { percentile, time } from './scaleSupport';
+import { LoadClient, fmt, percentile, time } from './scaleSupport';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const generator = require('./callGenerator');
@@ -346,4 +346,74 @@ export function printComparison(rows: ComparisonRow[]) {
   console.log(line(header));
   console.log(line(widths.map(w => '-'.repeat(w))));
   for (const cells of body) console.log(line(cells));
+}
+
+export interface LoadRow {
+  viewer: string;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  failures: number;
+  load: number;
+}
+
+/**
+ * Every read at once under `clients` concurrent clients (autocannon in a
+ * child process cycling through the reads' paths), for the admin and then
+ * for the viewer: what a viewer's scoping costs under load.
+ */
+export async function readsUnderLoad(options: {
+  base: string;
+  from: number;
+  to: number;
+  now: number;
+  clients: number;
+  seconds: number;
+}): Promise<LoadRow[]> {
+  const url = new URL(options.base);
+  const paths = readsFor(options.from, options.to, options.now).map(
+    read => `${url.pathname}${read.path}`,
+  );
+  const client = new LoadClient();
+  const rows: LoadRow[] = [];
+  try {
+    for (const viewer of VIEWERS) {
+      const result = await client.run({
+        kind: 'get',
+        url: url.origin,
+        paths,
+        headers: { authorization: viewer.authorization },
+        connections: options.clients,
+        durationSeconds: options.seconds,
+      });
+      rows.push({
+        viewer: viewer.name,
+        requestsPerSecond: (result.requests / result.elapsedMs) * 1000,
+        p50: result.p50 ?? NaN,
+        p95: result.p95 ?? NaN,
+        failures: result.errors + result.non2xx,
+        load: loadavg()[0],
+      });
+    }
+  } finally {
+    client.close();
+  }
+  return rows;
+}
+
+export function printLoad(rows: LoadRow[], clients: number) {
+  const admin = rows.find(r => r.viewer === 'admin');
+  for (const r of rows) {
+    const ratio =
+      admin && r !== admin
+        ? `; p95 ${(r.p95 / admin.p95).toFixed(2)}× the admin's (target ≤ 1.5×)`
+        : '';
+    console.log(
+      `${r.viewer.padEnd(6)}  ${clients} clients: ${fmt(
+        r.requestsPerSecond,
+      )} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, ${
+        r.failures
+      } failed${ratio}  (load ${r.load.toFixed(2)})`,
+    );
+  }
 }
