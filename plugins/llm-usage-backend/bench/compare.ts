@@ -404,7 +404,7 @@ export async function readsUnderLoad(options: {
 export function printLoad(rows: LoadRow[], clients: number) {
   const admin = rows.find(r => r.viewer === 'admin');
   for (const r of rows) {
-    const ratio =
+    const versusAdmin =
       admin && r !== admin
         ? `; p95 ${(r.p95 / admin.p95).toFixed(2)}× the admin's (target ≤ 1.5×)`
         : '';
@@ -413,7 +413,7 @@ export function printLoad(rows: LoadRow[], clients: number) {
         r.requestsPerSecond,
       )} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, ${
         r.failures
-      } failed${ratio}  (load ${r.load.toFixed(2)})`,
+      } failed${versusAdmin}  (load ${r.load.toFixed(2)})`,
     );
   }
 }
