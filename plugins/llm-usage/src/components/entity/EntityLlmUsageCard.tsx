@@ -23,6 +23,31 @@ interface CardFacts {
   cost: CostAmount[];
 }
 
+/** Keys per request when a team's keys are summed: the API's largest page. */
+const KEY_PAGE = 500;
+
+/** Every key matching `query`, page by page, so no team is cut off. */
+async function allKeys(
+  api: LlmUsageApi,
+  query: KeyListQuery,
+  signal: AbortSignal,
+) {
+  const first = await api.listKeys(
+    { ...query, offset: 0, limit: KEY_PAGE },
+    { signal },
+  );
+  const items = [...first.items];
+  while (items.length < first.total) {
+    const next = await api.listKeys(
+      { ...query, offset: items.length, limit: KEY_PAGE },
+      { signal },
+    );
+    if (next.items.length === 0) break;
+    items.push(...next.items);
+  }
+  return { items, total: first.total };
+}
+
 async function loadFacts(
   api: LlmUsageApi,
   entity: Entity,
@@ -34,7 +59,10 @@ async function loadFacts(
     ? { ownerRef: [ref] }
     : { componentRef: ref };
   const [keys, expiring] = await Promise.all([
-    api.listKeys({ ...keyQuery, limit: 100 }, { signal }),
+    // A team's month spend is the sum over all its keys, not the first page.
+    isGroup
+      ? allKeys(api, keyQuery, signal)
+      : api.listKeys({ ...keyQuery, limit: 1 }, { signal }),
     api.listKeys(
       {
         ...keyQuery,
