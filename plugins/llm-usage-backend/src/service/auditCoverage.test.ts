@@ -193,6 +193,17 @@ const EXAMPLES: Record<string, Example> = {
     action: 'key.disable',
     target: seed => seed.keyId,
   },
+  'PUT /keys/:id/rotation': {
+    send: (api, seed) =>
+      api.put(`/keys/${seed.keyId}/rotation`, { maxAgeDays: 90 }),
+    action: 'key.rotationPolicy',
+    target: seed => seed.keyId,
+  },
+  'POST /keys/:id/rotate': {
+    send: (api, seed) => api.post(`/keys/${seed.keyId}/rotate`, {}),
+    action: 'key.rotate',
+    target: seed => seed.keyId,
+  },
   'DELETE /keys/:id': {
     send: (api, seed) => api.delete(`/keys/${seed.spareKeyId}`),
     action: 'key.delete',
