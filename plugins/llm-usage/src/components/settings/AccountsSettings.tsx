@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import {
   Chip,
+  Link,
   TableCell,
   TableRow,
   Typography,
@@ -147,6 +148,17 @@ function AccountRow(props: {
                 })}
               </div>
             ))}
+        {account.billingUrl && (
+          <Typography variant="caption" component="div">
+            <Link
+              href={account.billingUrl}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {t('quotaViews.topUp')}
+            </Link>
+          </Typography>
+        )}
       </TableCell>
       <TableCell className={classes.actions} align="right">
         <IconAction

@@ -69,6 +69,8 @@ function setup(
         account('openai-main', {
           name: 'OpenAI main',
           credentialsSet: ['adminKey'],
+          billingUrl:
+            'https://platform.openai.com/settings/organization/billing/overview',
         }),
         account('from-config', {
           name: 'From config',
@@ -168,6 +170,16 @@ describe('SettingsPage', () => {
         { name: 'Edit OpenAI main' },
       ),
     ).toBeInTheDocument();
+    // The provider's top-up page, beside the balance; none where it has none.
+    expect(
+      within(screen.getByTestId('account-row-openai-main')).getByRole('link', {
+        name: 'Top up',
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://platform.openai.com/settings/organization/billing/overview',
+    );
+    expect(within(row).queryByRole('link', { name: 'Top up' })).toBeNull();
   });
 
   it('creates an account with write-only credentials', async () => {
