@@ -115,4 +115,62 @@ describe('alert rule form', () => {
       invalidFields({ gapDays: '0', gapTolerance: 'five' }).sort(),
     ).toEqual(['gapDays', 'gapTolerance']);
   });
+  it('edits the anomaly and rotation rules: decimals, whole numbers, switches and reminder days', () => {
+    const anomaly: AlertRule = {
+      ...highUsage,
+      type: 'anomaly',
+      params: {
+        minScore: 5,
+        minRatio: 2.5,
+        minRequests: 20,
+        baselineWeeks: 4,
+        spikes: true,
+        newModels: true,
+        offHours: false,
+        leakedKeys: true,
+      },
+    };
+    const fields = fieldsOf(anomaly);
+    expect(fields).toMatchObject({
+      minScore: '5',
+      minRatio: '2.5',
+      offHours: false,
+    });
+    expect(
+      invalidFields({ ...fields, minRatio: '2,5', baselineWeeks: '4.5' }),
+    ).toEqual(['minRatio', 'baselineWeeks']);
+    const base = {
+      scope: 'key' as const,
+      scopeId: 'k1',
+      enabled: true,
+      severity: 'info' as const,
+    };
+    expect(
+      toRuleInput('anomaly', base, {
+        ...fields,
+        minScore: '7.5',
+        spikes: false,
+      }),
+    ).toEqual({
+      ...base,
+      type: 'anomaly',
+      params: { ...anomaly.params, minScore: 7.5, spikes: false },
+    });
+    const rotation: AlertRule = {
+      ...highUsage,
+      type: 'key_rotation_due',
+      params: { days: [14, 3] },
+    };
+    expect(fieldsOf(rotation)).toEqual({ rotationDays: '14, 3' });
+    expect(invalidFields({ rotationDays: '14, soon' })).toEqual([
+      'rotationDays',
+    ]);
+    expect(
+      toRuleInput('key_rotation_due', base, { rotationDays: '30, 7, 1' }),
+    ).toEqual({
+      ...base,
+      type: 'key_rotation_due',
+      params: { days: [30, 7, 1] },
+    });
+  });
 });
