@@ -184,9 +184,9 @@ const ACCEPTED_BODIES: Record<string, string[]> = {
  */
 const KNOWN_FINDINGS: Array<{ pattern: RegExp; finding: string }> = [
   {
-    pattern: /^GET \/reconciliation\?from=([^&]*)&to=\1$/,
+    pattern: /^GET \/reconciliation(\/export)?\?from=([^&]*)&to=\2$/,
     finding:
-      'intended: reconciliation counts whole days inclusively, so from = to is one day',
+      'intended: reconciliation (and its export) counts whole days inclusively, so from = to is one day',
   },
 ];
 
