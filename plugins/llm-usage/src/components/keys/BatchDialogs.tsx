@@ -20,6 +20,7 @@ import type {
   KeyTag,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
+import { providerDisplayName } from '../../lib/providerNames';
 import { ActionDialog, DataTable } from '../common';
 import { TagChip } from './KeyChips';
 import { EntityPicker } from './OwnerPicker';
@@ -176,7 +177,7 @@ export function DeleteKeysDialog(props: {
         {keys.map(key => (
           <TableRow key={key.id}>
             <TableCell>{key.name}</TableCell>
-            <TableCell>{key.provider}</TableCell>
+            <TableCell>{providerDisplayName(key.provider)}</TableCell>
             <TableCell>{key.accountName}</TableCell>
             <TableCell>
               {key.capabilities.deleteAtProvider

@@ -29,6 +29,7 @@ import {
 import { DateTime } from 'luxon';
 import { KeyRotationSection } from './KeyRotationSection';
 import { llmUsageTranslationRef } from '../../translation';
+import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageApiRef } from '../../api';
 import {
   errorMessage,
@@ -473,7 +474,11 @@ function DrawerBody(props: KeyDetailDrawerProps & { keyId: string }) {
           </Typography>
           {key.value && (
             <Typography variant="body2" className={classes.hint}>
-              {[key.value.provider, key.value.accountName, key.value.maskedHint]
+              {[
+                providerDisplayName(key.value.provider),
+                key.value.accountName,
+                key.value.maskedHint,
+              ]
                 .filter(Boolean)
                 .join(' · ')}
             </Typography>
