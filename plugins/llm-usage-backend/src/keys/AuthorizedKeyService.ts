@@ -256,23 +256,14 @@ export class AuthorizedKeyService implements KeyService {
       case 'delete':
         return this.remove(credentials, keyId, request, decisions);
       case 'assignOwner':
-        await this.update(
-          credentials,
-          keyId,
-          { ownerRef: input.ownerRef ?? null },
-          request,
-          decisions,
-        );
+      case 'assignComponent': {
+        const patch =
+          input.action === 'assignOwner'
+            ? { ownerRef: input.ownerRef ?? null }
+            : { componentRef: input.componentRef ?? null };
+        await this.update(credentials, keyId, patch, request, decisions);
         return {};
-      case 'assignComponent':
-        await this.update(
-          credentials,
-          keyId,
-          { componentRef: input.componentRef ?? null },
-          request,
-          decisions,
-        );
-        return {};
+      }
       case 'addTags':
       case 'removeTags': {
         const key = await this.options.inventory.requireKey(keyId);

@@ -7,13 +7,13 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
 import type { AccountRecord } from '../accounts/AccountStore';
-import type { AuditLog } from '../audit/AuditLog';
+import type { AuditLog, AuditRecord } from '../audit/AuditLog';
 import { parseDecimalToNanos } from '../lib/money';
 import type { OwnerFilter } from '../permissions/LlmUsageAuthorizer';
 import { maskSecret, type SecretBox } from '../secrets/SecretBox';
 import type { TagStore } from '../tags/TagStore';
 import type { KeyProviderOperations } from './KeyProviderOperations';
-import type { KeyRecord, KeyStore } from './KeyStore';
+import type { KeyRecord, KeyStore, NewKey } from './KeyStore';
 import { auditView, type KeyMapping } from './keyMapping';
 import type {
   KeyListInput,
@@ -145,7 +145,7 @@ export class KeyInventory {
         );
       }
     }
-    const id = await this.options.keys.insert(
+    const key = await this.keepNewKey(
       {
         accountId: account.id,
         provider: account.provider,
@@ -165,22 +165,10 @@ export class KeyInventory {
           ? this.options.secrets.encrypt(input.secret)
           : null,
       },
-      this.now(),
+      input.tagIds,
+      { actor, action: 'key.register', request },
+      { hasSecret: Boolean(input.secret) },
     );
-    if (input.tagIds?.length) await this.options.keys.setTags(id, input.tagIds);
-    const key = await this.requireKey(id);
-    await this.options.audit.record({
-      actor,
-      action: 'key.register',
-      targetType: 'key',
-      targetId: id,
-      after: {
-        ...auditView(key, input.tagIds ?? []),
-        accountId: account.id,
-        hasSecret: Boolean(input.secret),
-      },
-      request,
-    });
     return this.toApiKey(key);
   }
 
@@ -197,7 +185,7 @@ export class KeyInventory {
     const limitNanos = created.key.limit
       ? parseDecimalToNanos(created.key.limit.amount) ?? null
       : null;
-    const id = await this.options.keys.insert(
+    const key = await this.keepNewKey(
       {
         accountId: account.id,
         provider: account.provider,
@@ -223,24 +211,37 @@ export class KeyInventory {
         limitCurrency: created.key.limit?.currency ?? null,
         syncedAt: this.now(),
       },
-      this.now(),
+      input.tagIds,
+      { actor, action: 'key.create', request },
+      { providerKeyId: created.key.providerKeyId, limit: input.limit ?? null },
     );
-    if (input.tagIds?.length) await this.options.keys.setTags(id, input.tagIds);
+    return { key: await this.toApiKey(key), secret: created.secret };
+  }
+
+  /**
+   * Inserts a new key with its tags and records it in the audit log (the
+   * key, its account and `details`); returns the key as stored.
+   */
+  private async keepNewKey(
+    newKey: NewKey,
+    tagIds: string[] | undefined,
+    event: Pick<AuditRecord, 'actor' | 'action' | 'request'>,
+    details: Record<string, unknown>,
+  ): Promise<KeyRecord> {
+    const id = await this.options.keys.insert(newKey, this.now());
+    if (tagIds?.length) await this.options.keys.setTags(id, tagIds);
     const key = await this.requireKey(id);
     await this.options.audit.record({
-      actor,
-      action: 'key.create',
+      ...event,
       targetType: 'key',
       targetId: id,
       after: {
-        ...auditView(key, input.tagIds ?? []),
-        accountId: account.id,
-        providerKeyId: created.key.providerKeyId,
-        limit: input.limit ?? null,
+        ...auditView(key, tagIds ?? []),
+        accountId: newKey.accountId,
+        ...details,
       },
-      request,
     });
-    return { key: await this.toApiKey(key), secret: created.secret };
+    return key;
   }
 
   /** Enables or disables at the provider when it can, else only here. */
