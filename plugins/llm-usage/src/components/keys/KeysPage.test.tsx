@@ -81,6 +81,7 @@ function setup(
           name: 'Volcengine Ark',
           manualKeyRegistration: true,
           currency: 'CNY',
+          billingUrl: 'https://console.volcengine.com/finance/fund/recharge',
           balances: [
             {
               accountId: 'ark',
@@ -164,6 +165,16 @@ describe('KeysPage', () => {
     expect(
       within(screen.getByTestId('key-row-k3')).getByTestId('orphan-flag'),
     ).toBeInTheDocument();
+    // The provider by its name, not its id.
+    expect(screen.getByTestId('key-row-k3')).toHaveTextContent('OpenAI');
+    expect(screen.getByTestId('key-row-k3')).not.toHaveTextContent('openai');
+    // The CNY card links the top-up page of the account that holds it.
+    expect(
+      within(summary).getByRole('link', { name: 'Volcengine Ark' }),
+    ).toHaveAttribute(
+      'href',
+      'https://console.volcengine.com/finance/fund/recharge',
+    );
   });
 
   it('reads filters and sort from the URL and sends them to the API', async () => {
