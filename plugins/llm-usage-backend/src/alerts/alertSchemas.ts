@@ -52,14 +52,14 @@ const listSchema = z
   .strict();
 
 export function parseAlertListQuery(query: unknown): AlertListFilter {
-  const parsed = parseInput(listSchema, query, 'query parameter');
+  const { cursor, ...filter } = parseInput(
+    listSchema,
+    query,
+    'query parameter',
+  );
   return {
-    severity: parsed.severity,
-    type: parsed.type,
-    state: parsed.state,
-    unread: parsed.unread,
-    limit: parsed.limit,
-    after: parsed.cursor ? decodeAlertCursor(parsed.cursor) : undefined,
+    ...filter,
+    after: cursor ? decodeAlertCursor(cursor) : undefined,
   };
 }
 

@@ -114,24 +114,20 @@ const digestPreferencesSchema = z
     return { ...value, ownerRef: ref.data };
   });
 
+/** A parsed body with its `amount` under the name the store gives it. */
+function withAmountNanos<T extends { amount?: bigint }>(
+  parsed: T,
+): Omit<T, 'amount'> & { amountNanos: T['amount'] } {
+  const { amount, ...rest } = parsed;
+  return { ...rest, amountNanos: amount };
+}
+
 export function parseNewBudget(body: unknown): NewBudget {
-  const parsed = parseInput(createSchema, body, 'field');
-  return {
-    targetType: parsed.targetType,
-    targetRef: parsed.targetRef,
-    name: parsed.name,
-    amountNanos: parsed.amount,
-    currency: parsed.currency,
-  };
+  return withAmountNanos(parseInput(createSchema, body, 'field'));
 }
 
 export function parseBudgetChanges(body: unknown): BudgetChanges {
-  const parsed = parseInput(updateSchema, body, 'field');
-  return {
-    name: parsed.name,
-    amountNanos: parsed.amount,
-    currency: parsed.currency,
-  };
+  return withAmountNanos(parseInput(updateSchema, body, 'field'));
 }
 
 /** `?targetType=&targetRef=` of `GET /budgets`: narrows the list. */
