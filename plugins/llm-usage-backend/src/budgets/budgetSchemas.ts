@@ -118,8 +118,8 @@ const digestPreferencesSchema = z
 function withAmountNanos<T extends { amount?: bigint }>(
   parsed: T,
 ): Omit<T, 'amount'> & { amountNanos: T['amount'] } {
-  const { amount, ...rest } = parsed;
-  return { ...rest, amountNanos: amount };
+  const { amount: amountNanos, ...rest } = parsed;
+  return { ...rest, amountNanos };
 }
 
 export function parseNewBudget(body: unknown): NewBudget {
