@@ -292,13 +292,7 @@ export class AccountService {
     input: AccountUpdate,
     request?: Request,
   ): Promise<ProviderAccountSummary> {
-    const account = await this.require(id);
-    await this.assertManageable(credentials, account);
-    if (account.source === 'config') {
-      throw new InputError(
-        `Account '${id}' is defined in app-config; change it there`,
-      );
-    }
+    const account = await this.requireEditable(credentials, id, 'change');
     if (input.ownerRef !== undefined && input.ownerRef !== account.ownerRef) {
       // Handing an account to another owner needs the right on both sides.
       await this.options.authorizer.accounts.assert(
@@ -372,13 +366,7 @@ export class AccountService {
     id: string,
     request?: Request,
   ): Promise<void> {
-    const account = await this.require(id);
-    await this.assertManageable(credentials, account);
-    if (account.source === 'config') {
-      throw new InputError(
-        `Account '${id}' is defined in app-config; remove it there`,
-      );
-    }
+    const account = await this.requireEditable(credentials, id, 'remove');
     await this.options.store.delete(id);
     await this.options.audit.record({
       actor: credentials,
@@ -388,6 +376,25 @@ export class AccountService {
       before: auditView(account),
       request,
     });
+  }
+
+  /**
+   * An account the caller may manage and that was created through the API;
+   * one from app-config is changed or removed there.
+   */
+  private async requireEditable(
+    credentials: BackstageCredentials,
+    id: string,
+    verb: 'change' | 'remove',
+  ): Promise<AccountRecord> {
+    const account = await this.require(id);
+    await this.assertManageable(credentials, account);
+    if (account.source === 'config') {
+      throw new InputError(
+        `Account '${id}' is defined in app-config; ${verb} it there`,
+      );
+    }
+    return account;
   }
 
   async testConnection(
