@@ -165,6 +165,17 @@ describe('AlertRulesSettings', () => {
     );
     expect(options).toContain('Low balance');
     expect(options).not.toContain('Rollup failing');
+
+    // A reconciliation gap override is for an account only.
+    await userEvent.click(
+      screen.getByRole('option', { name: 'Reconciliation gap' }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Account' }),
+    );
+    expect(
+      (await screen.findAllByRole('option')).map(option => option.textContent),
+    ).toEqual(['Account']);
   });
 
   it('shows rules read-only to users who are not admins', async () => {

@@ -52,6 +52,13 @@ const OVERRIDE_SCOPES = ALERT_RULE_SCOPES.filter(
   (scope): scope is Exclude<AlertRuleScope, 'global'> => scope !== 'global',
 );
 
+/** Types whose rule applies to fewer scopes (reconciliation is per account). */
+function overrideScopesOf(type: AlertType) {
+  return type === 'reconciliation_gap'
+    ? OVERRIDE_SCOPES.filter(scope => scope === 'account')
+    : OVERRIDE_SCOPES;
+}
+
 /** Picks a type and a scope, then edits the override like any rule. */
 function AddOverrideDialog(props: {
   open: boolean;
@@ -78,7 +85,11 @@ function AddOverrideDialog(props: {
         <SelectField
           label={t('alertRules.overrides.type')}
           value={type}
-          onChange={value => setType(value as AlertType)}
+          onChange={value => {
+            const next = value as AlertType;
+            setType(next);
+            if (!overrideScopesOf(next).includes(scope)) setScope('account');
+          }}
           options={OVERRIDE_TYPES.map(value => ({
             value,
             label: t(`alerts.types.${value}`),
@@ -90,7 +101,7 @@ function AddOverrideDialog(props: {
           onChange={value =>
             setScope(value as Exclude<AlertRuleScope, 'global'>)
           }
-          options={OVERRIDE_SCOPES.map(value => ({
+          options={overrideScopesOf(type).map(value => ({
             value,
             label: t(`alertRules.scopes.${value}`),
           }))}
