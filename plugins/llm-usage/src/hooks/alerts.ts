@@ -8,6 +8,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../api';
 import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { useApiQuery } from './useApiQuery';
 import { usePollingIntervalMs } from './usePollingInterval';
 
 const ALERTS_CHANGED_EVENT = 'llm-usage:alerts-changed';
@@ -62,9 +63,8 @@ export function useUnreadAlertCount(): PolledQueryState<AlertUnreadCountResponse
 
 /** Global rules (saved or default) and overrides; `retry` reloads after a change. */
 export function useAlertRules(): PolledQueryState<AlertRuleListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listAlertRules({ signal }),
+  return useApiQuery(
+    (api, signal) => api.listAlertRules({ signal }),
     'alert-rules',
   );
 }

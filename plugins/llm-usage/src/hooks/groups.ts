@@ -1,12 +1,11 @@
-import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   GroupProjectsQuery,
   GroupProjectsResponse,
   GroupSpendQuery,
   GroupSpendResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageApiRef } from '../api';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { PolledQueryState } from './usePolledQuery';
+import { useApiQuery } from './useApiQuery';
 import { RangeSelection, rangeKey, resolveRange } from './useUsageRange';
 
 /** One page of the usage of the projects a Group owns, ranked by the server. */
@@ -15,9 +14,8 @@ export function useGroupProjects(
   range: RangeSelection,
   query: Omit<GroupProjectsQuery, 'from' | 'to'>,
 ): PolledQueryState<GroupProjectsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.getGroupProjects(
         groupRef,
         { ...resolveRange(range), ...query },
@@ -32,9 +30,8 @@ export function useGroupSpend(
   groupRef: string,
   query: GroupSpendQuery,
 ): PolledQueryState<GroupSpendResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getGroupSpend(groupRef, query, { signal }),
+  return useApiQuery(
+    (api, signal) => api.getGroupSpend(groupRef, query, { signal }),
     `group-spend:${groupRef}:${JSON.stringify(query)}`,
   );
 }

@@ -12,3 +12,4 @@ export * from './useNotify';
 export * from './useSubmit';
 export * from './useCursorPages';
 export * from './useEditableList';
+export * from './useApiQuery';

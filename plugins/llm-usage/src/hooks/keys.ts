@@ -18,26 +18,25 @@ import {
   llmUsageKeyManagePermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { LlmUsageApi, llmUsageApiRef } from '../api';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { LlmUsageApi } from '../api';
+import { PolledQueryState } from './usePolledQuery';
+import { useApiQuery } from './useApiQuery';
 
 /** One page of the key inventory. */
 export function useKeyList(
   query: KeyListQuery,
   reloadToken = 0,
 ): PolledQueryState<KeyListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listKeys(query, { signal }),
+  return useApiQuery(
+    (api, signal) => api.listKeys(query, { signal }),
     `keys:${JSON.stringify(query)}:${reloadToken}`,
   );
 }
 
 /** One key, e.g. for its detail drawer. */
 export function useKey(id: string, reloadToken = 0): PolledQueryState<ApiKey> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getKey(id, { signal }),
+  return useApiQuery(
+    (api, signal) => api.getKey(id, { signal }),
     `key:${id}:${reloadToken}`,
   );
 }
@@ -85,17 +84,15 @@ async function loadSummary(
 }
 
 export function useKeySummary(reloadToken = 0): PolledQueryState<KeySummary> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => loadSummary(api, signal),
+  return useApiQuery(
+    (api, signal) => loadSummary(api, signal),
     `key-summary:${reloadToken}`,
   );
 }
 
 export function useTags(reloadToken = 0): PolledQueryState<ListTagsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listTags({ signal }),
+  return useApiQuery(
+    (api, signal) => api.listTags({ signal }),
     `tags:${reloadToken}`,
   );
 }
@@ -103,9 +100,8 @@ export function useTags(reloadToken = 0): PolledQueryState<ListTagsResponse> {
 export function usePrices(
   reloadToken = 0,
 ): PolledQueryState<ListPricesResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listPrices({ signal }),
+  return useApiQuery(
+    (api, signal) => api.listPrices({ signal }),
     `prices:${reloadToken}`,
   );
 }
@@ -113,25 +109,25 @@ export function usePrices(
 export function useAccounts(
   reloadToken = 0,
 ): PolledQueryState<ListProviderAccountsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listAccounts({ signal }),
+  return useApiQuery(
+    (api, signal) => api.listAccounts({ signal }),
     `accounts:${reloadToken}`,
   );
 }
 
 export function useProviders(): PolledQueryState<ListProvidersResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(signal => api.listProviders({ signal }), 'providers');
+  return useApiQuery(
+    (api, signal) => api.listProviders({ signal }),
+    'providers',
+  );
 }
 
 export function useSyncRuns(
   query: SyncRunListQuery,
   reloadToken = 0,
 ): PolledQueryState<SyncRunListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listSyncRuns(query, { signal }),
+  return useApiQuery(
+    (api, signal) => api.listSyncRuns(query, { signal }),
     `sync-runs:${JSON.stringify(query)}:${reloadToken}`,
   );
 }
@@ -141,9 +137,8 @@ export function useKeyAuditEvents(
   keyId: string,
   reloadToken = 0,
 ): PolledQueryState<AuditEventListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.listAuditEvents(
         { targetType: 'key', targetId: keyId, limit: 50 },
         { signal },

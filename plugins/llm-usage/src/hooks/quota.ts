@@ -1,4 +1,3 @@
-import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   AuditEventListQuery,
   AuditEventListResponse,
@@ -7,15 +6,14 @@ import type {
   DigestPreferencesResponse,
   QuotaResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageApiRef } from '../api';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { PolledQueryState } from './usePolledQuery';
+import { useApiQuery } from './useApiQuery';
 import { usePollingIntervalMs } from './usePollingInterval';
 
 /** Budgets and balances with runway; live, polling like the other live views. */
 export function useQuota(entityRef?: string): PolledQueryState<QuotaResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getQuota({ entityRef }, { signal }),
+  return useApiQuery(
+    (api, signal) => api.getQuota({ entityRef }, { signal }),
     `quota:${entityRef ?? ''}`,
     { pollIntervalMs: usePollingIntervalMs() },
   );
@@ -25,9 +23,8 @@ export function useQuota(entityRef?: string): PolledQueryState<QuotaResponse> {
 export function useBalanceHistory(
   accountId: string,
 ): PolledQueryState<BalanceHistoryResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getBalanceHistory(accountId, { signal }),
+  return useApiQuery(
+    (api, signal) => api.getBalanceHistory(accountId, { signal }),
     `balance-history:${accountId}`,
     { pollIntervalMs: usePollingIntervalMs() },
   );
@@ -35,15 +32,13 @@ export function useBalanceHistory(
 
 /** The budgets the viewer sees; `retry` reloads after a change. */
 export function useBudgets(): PolledQueryState<BudgetListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(signal => api.listBudgets({ signal }), 'budgets');
+  return useApiQuery((api, signal) => api.listBudgets({ signal }), 'budgets');
 }
 
 /** The viewer's and their groups' digest settings. */
 export function useDigestPreferences(): PolledQueryState<DigestPreferencesResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getDigestPreferences({ signal }),
+  return useApiQuery(
+    (api, signal) => api.getDigestPreferences({ signal }),
     'digest-preferences',
   );
 }
@@ -52,9 +47,8 @@ export function useDigestPreferences(): PolledQueryState<DigestPreferencesRespon
 export function useAuditEvents(
   query: AuditEventListQuery,
 ): PolledQueryState<AuditEventListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.listAuditEvents(query, { signal }),
+  return useApiQuery(
+    (api, signal) => api.listAuditEvents(query, { signal }),
     `audit:${JSON.stringify(query)}`,
   );
 }
