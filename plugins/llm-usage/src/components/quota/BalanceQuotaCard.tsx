@@ -9,15 +9,10 @@ import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageTranslationRef } from '../../translation';
 import { ActionDialog } from '../common/ActionDialog';
 import { BalanceHistoryList } from './BalanceHistoryList';
+import { QuotaCardFrame } from './QuotaCardFrame';
 import { RunwayText } from './RunwayText';
 
 const useStyles = makeStyles(theme => ({
-  card: {
-    border: `1px solid ${theme.palette.divider}`,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(2),
-    height: '100%',
-  },
   stale: {
     display: 'flex',
     alignItems: 'center',
@@ -46,9 +41,8 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
   const [showHistory, setShowHistory] = useState(false);
 
   return (
-    <Box
-      className={classes.card}
-      data-testid={`balance-${balance.accountId}-${balance.available.currency}`}
+    <QuotaCardFrame
+      testId={`balance-${balance.accountId}-${balance.available.currency}`}
     >
       <Typography variant="subtitle1">{balance.accountName}</Typography>
       <Typography variant="caption" color="textSecondary">
@@ -105,6 +99,6 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
           <BalanceHistoryList accountId={balance.accountId} />
         </ActionDialog>
       )}
-    </Box>
+    </QuotaCardFrame>
   );
 }

@@ -3,16 +3,11 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { BudgetQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
+import { QuotaCardFrame } from './QuotaCardFrame';
 import { RunwayText } from './RunwayText';
 import { readableEntityRef } from '../../lib/readableRefs';
 
 const useStyles = makeStyles(theme => ({
-  card: {
-    border: `1px solid ${theme.palette.divider}`,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(2),
-    height: '100%',
-  },
   bar: { height: 8, borderRadius: 4, margin: theme.spacing(1, 0) },
   warning: { backgroundColor: theme.palette.warning.main },
   over: { backgroundColor: theme.palette.error.main },
@@ -40,7 +35,7 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
   });
 
   return (
-    <Box className={classes.card} data-testid={`budget-${budget.id}`}>
+    <QuotaCardFrame testId={`budget-${budget.id}`}>
       <Typography variant="subtitle1">{budget.name || target}</Typography>
       {budget.name && (
         <Typography variant="caption" color="textSecondary" component="div">
@@ -86,6 +81,6 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
           usedUp={over || Number(quota.remaining.amount) === 0}
         />
       </Box>
-    </Box>
+    </QuotaCardFrame>
   );
 }
