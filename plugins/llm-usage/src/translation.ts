@@ -317,6 +317,13 @@ export const llmUsageTranslationRef = createTranslationRef({
         'Priced from the price book for tokens the provider reported without a cost. Not included in the reported cost.',
       noProviderUsage: 'No provider-reported usage in this range.',
       notReported: 'Not reported by providers',
+      breakdownTitle: 'Provider-reported usage by',
+      by: {
+        account: 'Account',
+        key: 'Key',
+        model: 'Model',
+        provider: 'Provider',
+      },
     },
     costSource: {
       reported: 'Reported',

@@ -12,6 +12,7 @@ import type {
   UsageTrendPoint,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { PriceBook, PriceResolver } from '../pricing/PriceBook';
+import { toTrendPoint } from '../usage/responseShapes';
 import { timeBuckets } from '../usage/timeBuckets';
 import {
   type ProviderUsageDay,
@@ -302,21 +303,13 @@ function trendOf(
     .map(([key, usage]) => {
       const [bucket, name] = key.split('\u0000');
       series.add(name);
-      const totals = usage.toTotals();
       return {
         bucket: Number(bucket),
-        point: {
-          bucketStart: buckets.labels[Number(bucket)],
-          series: name,
-          calls: totals.calls,
-          successCalls: totals.successCalls,
-          failedCalls: totals.failedCalls,
-          inputTokens: totals.inputTokens,
-          outputTokens: totals.outputTokens,
-          totalTokens: totals.totalTokens,
-          costs: totals.costs,
-          estimatedCosts: totals.estimatedCosts,
-        },
+        point: toTrendPoint(
+          buckets.labels[Number(bucket)],
+          name,
+          usage.toTotals(),
+        ),
       };
     })
     .sort(

@@ -7,7 +7,6 @@ import {
   type ProjectListResponse,
   type ProviderBreakdownDimension,
   type ProviderUsageBreakdownResponse,
-  type TimeRange,
   type TrendInterval,
   type UsageOverviewResponse,
   type UsageSourceParam,
@@ -15,6 +14,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { VisibilityScope } from '../database/types';
 import type { LlmUsageAuthorizer } from '../permissions';
+import { toTimeRange } from '../usage/responseShapes';
 import type { UsageService } from '../usage/UsageService';
 import {
   type ProjectDirectory,
@@ -119,7 +119,8 @@ export class UsageSources {
       source,
       fromCalls,
       fromProvider,
-      r => r.current.calls + r.current.processingCalls + r.previous.calls > 0,
+      // Calls in the range itself, as trends and the project list decide.
+      r => r.current.calls + r.current.processingCalls > 0,
       r => r.current.totalTokens + r.current.calls + r.current.costs.length > 0,
     );
   }
@@ -295,11 +296,4 @@ async function pick<T>(
   if (callsHaveData(calls)) return calls;
   const provider = await fromProvider();
   return providerHasData(provider) ? provider : calls;
-}
-
-function toTimeRange(range: Range): TimeRange {
-  return {
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
-  };
 }

@@ -14,7 +14,6 @@ import type {
   ProjectTrendsResponse,
   ProjectUsage,
   SortOrder,
-  TimeRange,
   TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
@@ -28,6 +27,7 @@ import type { VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
 import { timeBuckets } from './timeBuckets';
+import { toTimeRange, toTrendPoint } from './responseShapes';
 import { encodeCursor } from './callCursor';
 import { keysetRows } from '../export/tableExport';
 
@@ -423,13 +423,6 @@ export class UsageService {
   }
 }
 
-function toTimeRange(range: Range): TimeRange {
-  return {
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
-  };
-}
-
 function toProjectUsage({
   projectId,
   usage,
@@ -456,25 +449,16 @@ function trendOf(
     .map(({ dimensions, bucket, usage }) => {
       const name = split === 'none' ? 'total' : dimensions[split]!;
       series.add(name);
-      const totals = usage.toTotals();
       return {
-        bucketStart: labels[bucket],
-        series: name,
-        calls: totals.calls,
-        successCalls: totals.successCalls,
-        failedCalls: totals.failedCalls,
-        inputTokens: totals.inputTokens,
-        outputTokens: totals.outputTokens,
-        totalTokens: totals.totalTokens,
-        costs: totals.costs,
-        bucketIndex: bucket,
+        bucket,
+        point: toTrendPoint(labels[bucket], name, usage.toTotals()),
       };
     })
     .sort(
       (a, b) =>
-        a.bucketIndex - b.bucketIndex || a.series.localeCompare(b.series),
+        a.bucket - b.bucket || a.point.series.localeCompare(b.point.series),
     )
-    .map(({ bucketIndex: _bucketIndex, ...point }) => point);
+    .map(({ point }) => point);
   return { series: [...series].sort(), points };
 }
 

@@ -206,6 +206,11 @@ const de = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Keine vom Anbieter gemeldete Nutzung in diesem Zeitraum.',
     'usageSource.notReported': 'Von Anbietern nicht gemeldet',
+    'usageSource.breakdownTitle': 'Vom Anbieter gemeldete Nutzung nach',
+    'usageSource.by.account': 'Konto',
+    'usageSource.by.key': 'Schlüssel',
+    'usageSource.by.model': 'Modell',
+    'usageSource.by.provider': 'Anbieter',
     'costSource.reported': 'Gemeldet',
     'costSource.priced': 'Berechnet',
     'costSource.provider': 'Anbieter',

@@ -208,6 +208,11 @@ const es = createTranslationMessages({
     'usageSource.noProviderUsage':
       'No hay uso informado por los proveedores en este periodo.',
     'usageSource.notReported': 'No informado por los proveedores',
+    'usageSource.breakdownTitle': 'Uso informado por los proveedores, por',
+    'usageSource.by.account': 'Cuenta',
+    'usageSource.by.key': 'Clave',
+    'usageSource.by.model': 'Modelo',
+    'usageSource.by.provider': 'Proveedor',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Proveedor',

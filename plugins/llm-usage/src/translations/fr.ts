@@ -208,6 +208,11 @@ const fr = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Aucun usage déclaré par les fournisseurs sur cette période.',
     'usageSource.notReported': 'Non déclaré par les fournisseurs',
+    'usageSource.breakdownTitle': 'Usage déclaré par les fournisseurs, par',
+    'usageSource.by.account': 'Compte',
+    'usageSource.by.key': 'Clé',
+    'usageSource.by.model': 'Modèle',
+    'usageSource.by.provider': 'Fournisseur',
     'costSource.reported': 'Déclaré',
     'costSource.priced': 'Calculé',
     'costSource.provider': 'Fournisseur',

@@ -208,6 +208,11 @@ const it = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Nessun utilizzo riportato dai fornitori in questo periodo.',
     'usageSource.notReported': 'Non riportato dai fornitori',
+    'usageSource.breakdownTitle': 'Utilizzo riportato dai fornitori, per',
+    'usageSource.by.account': 'Account fornitore',
+    'usageSource.by.key': 'Chiave',
+    'usageSource.by.model': 'Modello',
+    'usageSource.by.provider': 'Fornitore',
     'costSource.reported': 'Dichiarato',
     'costSource.priced': 'Calcolato',
     'costSource.provider': 'Fornitore',

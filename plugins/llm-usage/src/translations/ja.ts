@@ -206,6 +206,11 @@ const ja = createTranslationMessages({
     'usageSource.noProviderUsage':
       'この期間にプロバイダーが報告した使用量はありません。',
     'usageSource.notReported': 'プロバイダーは報告しません',
+    'usageSource.breakdownTitle': 'プロバイダー報告の使用量（内訳）',
+    'usageSource.by.account': 'アカウント',
+    'usageSource.by.key': 'キー',
+    'usageSource.by.model': 'モデル',
+    'usageSource.by.provider': 'プロバイダー',
     'costSource.reported': '呼び出し元が報告',
     'costSource.priced': '価格表で算出',
     'costSource.provider': 'プロバイダー',

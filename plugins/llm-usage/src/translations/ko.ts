@@ -202,6 +202,11 @@ const ko = createTranslationMessages({
     'usageSource.noProviderUsage':
       '이 기간에 제공업체가 보고한 사용량이 없습니다.',
     'usageSource.notReported': '제공업체가 보고하지 않음',
+    'usageSource.breakdownTitle': '제공업체 보고 사용량 기준',
+    'usageSource.by.account': '계정',
+    'usageSource.by.key': '키',
+    'usageSource.by.model': '모델',
+    'usageSource.by.provider': '제공업체',
     'costSource.reported': '호출자 보고',
     'costSource.priced': '가격표로 계산',
     'costSource.provider': '제공업체',

@@ -207,6 +207,11 @@ const ptBR = createTranslationMessages({
     'usageSource.noProviderUsage':
       'Nenhum uso informado pelos provedores neste período.',
     'usageSource.notReported': 'Não informado pelos provedores',
+    'usageSource.breakdownTitle': 'Uso informado pelos provedores, por',
+    'usageSource.by.account': 'Conta',
+    'usageSource.by.key': 'Chave',
+    'usageSource.by.model': 'Modelo',
+    'usageSource.by.provider': 'Provedor',
     'costSource.reported': 'Informado',
     'costSource.priced': 'Calculado',
     'costSource.provider': 'Provedor',

@@ -206,6 +206,11 @@ const ru = createTranslationMessages({
     'usageSource.noProviderUsage':
       'За этот период провайдеры не сообщили об использовании.',
     'usageSource.notReported': 'Провайдеры не сообщают',
+    'usageSource.breakdownTitle': 'Использование по отчётам провайдеров, по',
+    'usageSource.by.account': 'Аккаунт',
+    'usageSource.by.key': 'Ключ',
+    'usageSource.by.model': 'Модель',
+    'usageSource.by.provider': 'Провайдер',
     'costSource.reported': 'Передана',
     'costSource.priced': 'Рассчитана',
     'costSource.provider': 'Провайдер',

@@ -3,6 +3,7 @@ import { EmptyState } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROJECT_SORT_FIELDS,
+  PROVIDER_BREAKDOWN_DIMENSIONS,
   TREND_SPLITS,
   type UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
@@ -31,6 +32,7 @@ import {
 } from '../common';
 import { OverviewCards } from './OverviewCards';
 import { PROJECT_PAGE_SIZES, ProjectListCard } from './ProjectListCard';
+import { ProviderBreakdownCard } from './ProviderBreakdownCard';
 import { QuotaSection } from './QuotaSection';
 import { UsageTrendCard } from './UsageTrendCard';
 
@@ -69,6 +71,11 @@ export function DashboardPage() {
 
   // Recorded calls or provider reports; `auto` until the viewer picks one.
   const [source, setSource] = useUsageSource();
+  const breakdownBy = oneOf(
+    params.get('by'),
+    PROVIDER_BREAKDOWN_DIMENSIONS,
+    'key',
+  );
 
   // All dashboard requests start together; none waits for another.
   const overview = useUsageOverview(range, { live: true, source });
@@ -140,6 +147,15 @@ export function DashboardPage() {
             onCurrencyChange={next => setParams({ currency: next })}
           />
         </Grid>
+        {overview.value?.source === 'provider' && (
+          <Grid item xs={12}>
+            <ProviderBreakdownCard
+              range={range}
+              by={breakdownBy}
+              onByChange={next => setParams({ by: next })}
+            />
+          </Grid>
+        )}
         <Grid item xs={12}>
           <ProjectListCard
             projects={projects.value}

@@ -40,6 +40,38 @@ function sourcedApi() {
       source: query?.source === 'calls' ? 'calls' : 'provider',
     })),
     getProjects: jest.fn(async () => projectList([])),
+    getProviderBreakdown: jest.fn(async query => ({
+      range: { from: query!.from!, to: query!.to! },
+      by: query?.by ?? 'key',
+      items: [
+        {
+          id: 'key-1',
+          label: 'Support bot',
+          provider: 'openai',
+          accountId: 'oa',
+          inputTokens: 1_000_000,
+          outputTokens: 500_000,
+          cachedTokens: 0,
+          totalTokens: 1_500_000,
+          requests: 7,
+          costs: [],
+          estimatedCosts: [{ currency: 'USD', amount: '2' }],
+        },
+        {
+          id: 'oa:',
+          label: '',
+          provider: 'openai',
+          accountId: 'oa',
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedTokens: 0,
+          totalTokens: 0,
+          requests: 0,
+          costs: [{ currency: 'USD', amount: '3.25' }],
+          estimatedCosts: [],
+        },
+      ],
+    })),
   });
 }
 
@@ -79,6 +111,28 @@ describe('DashboardPage source switch', () => {
       '$2.00',
     );
     expect(screen.queryByText('No LLM calls yet')).not.toBeInTheDocument();
+
+    // Per key (then account, model, provider), the unsplit cost on its own row.
+    const breakdown = await screen.findByTestId('provider-breakdown');
+    expect(
+      await within(breakdown).findByText('Support bot'),
+    ).toBeInTheDocument();
+    expect(
+      within(breakdown).getByText('Not split by key by the provider'),
+    ).toBeInTheDocument();
+    expect(within(breakdown).getByText('$3.25')).toBeInTheDocument();
+    expect(within(breakdown).getByTestId('estimated-USD')).toHaveTextContent(
+      '$2.00',
+    );
+    await userEvent.click(
+      within(breakdown).getByRole('button', { name: 'Account' }),
+    );
+    await waitFor(() =>
+      expect(api.getProviderBreakdown).toHaveBeenLastCalledWith(
+        expect.objectContaining({ by: 'account' }),
+        expect.anything(),
+      ),
+    );
   });
 
   it('switches to recorded calls and back, keeping the choice in the URL', async () => {
