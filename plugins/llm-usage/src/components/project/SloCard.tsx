@@ -99,6 +99,14 @@ function Figure(props: { label: string; value: string; caption?: string }) {
   );
 }
 
+/** Ticks every 25 % from `lowest` (a multiple of 0.25) to 100 %. */
+function quarterTicks(lowest: number): number[] {
+  const ticks: number[] = [];
+  const step = lowest < -1 ? Math.ceil(-lowest) * 0.25 : 0.25;
+  for (let tick = 1; tick >= lowest - 1e-9; tick -= step) ticks.push(tick);
+  return ticks;
+}
+
 /** The error budget left through the window, as steps at each broken hour. */
 function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
   const theme = useTheme();
@@ -109,7 +117,9 @@ function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
     budget: point.budgetRemaining,
   }));
   const axisColor = theme.palette.text.secondary;
-  const lowest = Math.min(0, ...rows.map(row => row.budget));
+  // Down to a quarter, so an overspent budget gets round ticks (-50 %, -25 %).
+  const lowest =
+    Math.floor(Math.min(0, ...rows.map(row => row.budget)) * 4) / 4;
   return (
     <ResponsiveContainer width="100%" height={180}>
       <AreaChart data={rows} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
@@ -127,6 +137,7 @@ function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
         />
         <YAxis
           domain={[lowest, 1]}
+          ticks={quarterTicks(lowest)}
           tickFormatter={(value: number) => format.percent(value)}
           stroke={axisColor}
           fontSize={12}
