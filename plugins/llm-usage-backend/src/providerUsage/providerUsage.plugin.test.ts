@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import llmUsageModuleOpenAi from '@llm-usage/backstage-plugin-llm-usage-backend-module-openai';
 import llmUsageModuleOpenRouter from '@llm-usage/backstage-plugin-llm-usage-backend-module-openrouter';
@@ -242,7 +243,12 @@ describe.each(databases.eachSupportedId())(
         );
         expect(patched.status).toBe(200);
       }
-      return { get, keyId };
+      const ingest = (calls: object[]) =>
+        request(backend.server)
+          .post('/api/llm-usage/calls')
+          .set('Authorization', mockCredentials.service.header())
+          .send(calls);
+      return { get, keyId, ingest };
     }
 
     const range = `from=${new Date(
@@ -383,6 +389,55 @@ describe.each(databases.eachSupportedId())(
         (await get(`/entities/component/default/nothing/usage?${range}`))
           .status,
       ).toBe(404);
+    });
+
+    it('keeps recorded calls where there are any, and provider reports on request', async () => {
+      const { get, ingest } = await start();
+      const ingested = await ingest([
+        {
+          id: 'call-1',
+          timestamp: new Date(D2 + 3_600_000).toISOString(),
+          userRef: 'user:default/alice',
+          projectId: 'chat',
+          provider: 'openrouter',
+          model: 'openai/gpt-4.1',
+          status: 'success',
+          inputTokens: 10,
+          outputTokens: 5,
+          cost: '0.01',
+        },
+      ]);
+      expect(ingested.status).toBe(200);
+
+      for (const path of [
+        '/usage/overview',
+        '/usage/trends',
+        '/usage/projects',
+      ]) {
+        const auto = await get(`${path}?${range}&source=auto`);
+        expect([path, auto.body.source]).toEqual([path, 'calls']);
+      }
+      const overview = await get(`/usage/overview?${range}&source=auto`);
+      expect(overview.body.current).toMatchObject({
+        calls: 1,
+        totalTokens: 15,
+        costs: [{ currency: 'USD', amount: '0.01' }],
+      });
+      expect(overview.body.current.estimatedCosts).toBeUndefined();
+      const chat = await get(
+        `/entities/component/default/chat-svc/usage?${range}&source=auto`,
+      );
+      expect(chat.body).toMatchObject({
+        source: 'calls',
+        totals: { calls: 1 },
+      });
+
+      // The providers' figures stay one switch away.
+      const provider = await get(`/usage/overview?${range}&source=provider`);
+      expect(provider.body).toMatchObject({
+        source: 'provider',
+        current: { calls: 19 },
+      });
     });
 
     it("shows a key's usage only to those who may read the key", async () => {
