@@ -71,6 +71,14 @@ export async function createRouters(
     };
   };
 
+  // What the routers that write CSV/XLSX exports share: the export's log,
+  // its audit record and its recipients' languages.
+  const exporting = {
+    logger,
+    audit: s.audit,
+    languages: s.recipientLanguages,
+  };
+
   return [
     rejectNulCharacters,
     // Before the main router, whose JSON parser would refuse LiteLLM's NDJSON.
@@ -104,9 +112,7 @@ export async function createRouters(
       httpAuth,
       visibility: s.visibility,
       usage: s.usage,
-      logger,
-      audit: s.audit,
-      languages: s.recipientLanguages,
+      ...exporting,
     }),
     // Budgets, quota, spend digests and the audit trail.
     await createBudgetsRouter({
@@ -129,9 +135,7 @@ export async function createRouters(
       events: s.auditEvents,
       budgets: s.budgets,
       ledger: s.ledger,
-      logger,
-      audit: s.audit,
-      languages: s.recipientLanguages,
+      ...exporting,
     }),
     await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
     // SLOs per project: reports for owners, settings for admins.
@@ -161,9 +165,7 @@ export async function createRouters(
       sync: s.sync,
       reconciliation: s.reconciliation,
       authorizer: s.authorizer,
-      audit: s.audit,
-      languages: s.recipientLanguages,
-      logger,
+      ...exporting,
     }),
     await createSyncRunsRouter({
       httpAuth,
@@ -175,9 +177,7 @@ export async function createRouters(
       httpAuth,
       permissions: deps.permissions,
       keys: s.keys,
-      logger,
-      audit: s.audit,
-      languages: s.recipientLanguages,
+      ...exporting,
     }),
     await createKeyUsageRouter({
       httpAuth,
