@@ -141,7 +141,7 @@ export interface Config {
        * long after its hour. Default 24.
        */
       windowHours?: number;
-      /** Days of provider-reported key usage compared with recorded calls (leaked keys). Default 3. */
+      /** Whole UTC days before today of provider-reported key usage compared with recorded calls (leaked keys). Default 3. */
       leakedKeyDays?: number;
     };
     /** Guided key rotations. */

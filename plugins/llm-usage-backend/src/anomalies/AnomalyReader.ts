@@ -165,8 +165,10 @@ export class AnomalyReader {
     }
     for (const row of projectModels) addModel(`project:${row.subject}`, row);
 
-    const dayStart = Math.floor(end / DAY_MS) * DAY_MS;
-    const firstDay = dayStart - (options.leakedDays - 1) * DAY_MS;
+    // Whole UTC days before today only: today's provider figures are partial
+    // and its latest calls may not be rolled up yet, which would look leaked.
+    const today = Math.floor(end / DAY_MS) * DAY_MS;
+    const firstDay = today - options.leakedDays * DAY_MS;
     const keySubjects: KeySubject[] = keys.map(key => {
       const hours =
         hoursOf.get(`key:${key.id}`) ?? subjectHours(`key:${key.id}`);
@@ -176,7 +178,7 @@ export class AnomalyReader {
         recordedByDay.set(day, (recordedByDay.get(day) ?? 0) + calls);
       });
       const days: KeyDayUsage[] = [];
-      for (let day = firstDay; day <= dayStart; day += DAY_MS) {
+      for (let day = firstDay; day < today; day += DAY_MS) {
         const provider = providerDays.get(
           `${key.account_id}\u0000${key.provider_key_id}\u0000${day}`,
         );
@@ -216,7 +218,7 @@ export class AnomalyReader {
 
   /** Provider-reported requests and tokens per account, provider key id and day. */
   private async providerDays(end: number, days: number) {
-    const firstDay = Math.floor(end / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
+    const firstDay = Math.floor(end / DAY_MS) * DAY_MS - days * DAY_MS;
     const rows = await this.db(PROVIDER_USAGE_TABLE)
       .where('day_start', '>=', firstDay)
       .whereNot('provider_key_id', '')

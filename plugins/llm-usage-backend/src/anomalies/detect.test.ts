@@ -45,14 +45,14 @@ describe('anomaly detection maths', () => {
   it('scores a spike by hand: sqrt(121) against sqrt(20.5), scaled by the MAD of the residuals', () => {
     // Every hour alternates 16 and 25 calls week by week, so each hour's
     // baseline is a median of 16s and 25s and its residuals are ±1 or 0.
-    const values = Array.from({ length: 5 * WEEK_HOURS }, (_, i) =>
+    const values: number[] = Array.from({ length: 5 * WEEK_HOURS }, (_, i) =>
       Math.floor(i / WEEK_HOURS) % 2 === 0 ? 16 : 25,
     );
     const from = 4 * WEEK_HOURS;
     const roots = values.map(Math.sqrt);
-    // Residuals from week 2 on: week 2 (16) against [25, 16] → median 20.5
-    // → sqrt 4 − median(5, 4)=4.5 → −0.5; week 3 (25) against [16, 25, 16]
-    // → 5 − 4 = +1. MAD of {−0.5 ×168, +1 ×168} around its median 0.25
+    // Residuals (square roots) from week 2 on: week 2, 4 against the
+    // median of [5, 4] = 4.5 → −0.5; week 3, 5 against the median of
+    // [4, 5, 4] = 4 → +1. MAD of {−0.5 ×168, +1 ×168} around its median 0.25
     // is 0.75, times 1.4826.
     expect(residualScale(roots, from, options)).toBeCloseTo(0.75 * 1.4826, 6);
 
