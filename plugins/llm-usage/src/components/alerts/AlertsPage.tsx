@@ -9,11 +9,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import { EmptyState } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   ALERT_SEVERITIES,
@@ -30,6 +26,7 @@ import {
   useAlerts,
   useCursorPages,
   useFormatters,
+  useNotify,
   useUrlParams,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
@@ -127,7 +124,7 @@ function AlertRow(props: {
 export function AlertsPage() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const classes = useStyles();
   const [params, setParams] = useUrlParams();
   const query: AlertListQuery = {
@@ -149,21 +146,13 @@ export function AlertsPage() {
   const openId = params.get('alert') ?? undefined;
 
   const report = (error: Error) =>
-    alertApi.post({
-      message: t('alerts.markFailed', { message: error.message }),
-      severity: 'error',
-      display: 'transient',
-    });
+    notify.error(t('alerts.markFailed', { message: error.message }));
   const markRead = (id: string) =>
     api.markAlertsRead([id]).then(notifyAlertsChanged, report);
   const markAllRead = () =>
     api.markAllAlertsRead().then(result => {
       notifyAlertsChanged();
-      alertApi.post({
-        message: t('alerts.markedAll', { total: String(result.marked) }),
-        severity: 'success',
-        display: 'transient',
-      });
+      notify.success(t('alerts.markedAll', { total: String(result.marked) }));
     }, report);
 
   const body = (

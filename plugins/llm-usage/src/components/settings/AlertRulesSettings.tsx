@@ -9,11 +9,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ALERT_RULE_SCOPES,
@@ -25,7 +21,7 @@ import {
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { useAlertRules } from '../../hooks';
+import { useAlertRules, useNotify } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
 import {
   ActionDialog,
@@ -140,28 +136,20 @@ export function AlertRulesSettings() {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const classes = useStyles();
   const api = useApi(llmUsageApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const rules = useAlertRules();
   const admin = usePermission({ permission: llmUsageAdminPermission });
   const [adding, setAdding] = useState(false);
 
-  const done = (message: string, severity: 'success' | 'error') =>
-    alertApi.post({ message, severity, display: 'transient' });
+  const failed = (error: Error) =>
+    notify.error(t('alertRules.saveFailed', { message: error.message }));
   const save = (input: AlertRuleInput) =>
-    api.saveAlertRule(input).then(
-      () => {
-        done(t('alertRules.saved'), 'success');
-        rules.retry();
-      },
-      (error: Error) =>
-        done(t('alertRules.saveFailed', { message: error.message }), 'error'),
-    );
+    api.saveAlertRule(input).then(() => {
+      notify.success(t('alertRules.saved'));
+      rules.retry();
+    }, failed);
   const remove = (id: string) =>
-    api.deleteAlertRule(id).then(
-      () => rules.retry(),
-      (error: Error) =>
-        done(t('alertRules.saveFailed', { message: error.message }), 'error'),
-    );
+    api.deleteAlertRule(id).then(() => rules.retry(), failed);
 
   if (rules.error) {
     return <QueryErrorPanel error={rules.error} onRetry={rules.retry} />;
