@@ -241,6 +241,12 @@ export function AccountsSettings() {
   >();
   const [busy, setBusy] = useState<Busy>();
   const reload = () => setReloadToken(n => n + 1);
+  const close = () => setDialog(undefined);
+  /** A dialog changed the list: close it and load the list again. */
+  const changed = () => {
+    close();
+    reload();
+  };
 
   const test = async (account: ProviderAccountSummary) => {
     const failed = (error: string) =>
@@ -352,28 +358,19 @@ export function AccountsSettings() {
           <AccountDialog
             providers={providers.value.items}
             account={dialog.kind === 'edit' ? dialog.account : undefined}
-            onClose={() => setDialog(undefined)}
-            onSaved={() => {
-              setDialog(undefined);
-              reload();
-            }}
+            onClose={close}
+            onSaved={changed}
           />
         )}
       {dialog?.kind === 'delete' && (
         <DeleteAccountDialog
           account={dialog.account}
-          onClose={() => setDialog(undefined)}
-          onDeleted={() => {
-            setDialog(undefined);
-            reload();
-          }}
+          onClose={close}
+          onDeleted={changed}
         />
       )}
       {dialog?.kind === 'history' && (
-        <SyncHistoryDialog
-          account={dialog.account}
-          onClose={() => setDialog(undefined)}
-        />
+        <SyncHistoryDialog account={dialog.account} onClose={close} />
       )}
     </>
   );
