@@ -8,6 +8,7 @@ import {
   ProviderNotSupportedError,
   ProviderResponseError,
   ProviderUsageRecord,
+  bearerAuth,
   dateRangeToSeconds,
   decimalFromNumber,
   requestAllAfterLastId,
@@ -54,8 +55,7 @@ export class OpenAiClient extends ProviderApiClient {
     super(options, {
       providerName: 'OpenAI',
       defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
-      headers: { Authorization: `Bearer ${options.adminKey}` },
-      requiredCredentials: { 'admin API key': options.adminKey },
+      ...bearerAuth('admin API key', options.adminKey),
       testList: {
         path: '/organization/projects',
         schema: projectListSchema,

@@ -11,6 +11,7 @@ import {
   ProviderMoney,
   ProviderResponseError,
   ProviderUsageRecord,
+  bearerAuth,
   dateRangeToSeconds,
   decimalFromNumber,
   decimalStringSchema,
@@ -67,8 +68,7 @@ export class OpenRouterClient extends ProviderApiClient {
     super(options, {
       providerName: 'OpenRouter',
       defaultBaseUrl: OPENROUTER_DEFAULT_BASE_URL,
-      headers: { Authorization: `Bearer ${options.managementKey}` },
-      requiredCredentials: { 'management key': options.managementKey },
+      ...bearerAuth('management key', options.managementKey),
     });
     this.workspaceId = options.workspaceId;
   }

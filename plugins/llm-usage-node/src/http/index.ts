@@ -24,6 +24,7 @@ export type {
 } from './pages';
 export {
   ProviderApiClient,
+  bearerAuth,
   createProviderHttpClient,
   defineApiProvider,
   endpointAt,

@@ -11,6 +11,7 @@ import { createProviderTestServer, guardLogsAgainst } from '../testUtils';
 import {
   ProviderApiClient,
   ProviderClientOptions,
+  bearerAuth,
   createProviderHttpClient,
   defineApiProvider,
   endpointAt,
@@ -207,6 +208,32 @@ describe('ProviderApiClient', () => {
     await new ListClient().testConnection();
 
     expect(new URL(requests[0].url).search).toBe('?limit=1');
+  });
+});
+
+describe('bearerAuth', () => {
+  it('sends the token as a bearer token and refuses an empty one by its name', async () => {
+    const requests = record(`${BASE}/me`, () =>
+      HttpResponse.json({ ok: true }),
+    );
+    const api = {
+      providerName: 'Example',
+      defaultBaseUrl: BASE,
+      ...bearerAuth('admin API key', SECRET),
+    };
+
+    await createProviderHttpClient(options(), api).request({
+      path: '/me',
+      schema: okSchema,
+    });
+
+    expect(requests[0].headers.get('authorization')).toBe(`Bearer ${SECRET}`);
+    expect(() =>
+      createProviderHttpClient(options(), {
+        ...api,
+        ...bearerAuth('admin API key', ''),
+      }),
+    ).toThrow('Example account has no admin API key');
   });
 });
 

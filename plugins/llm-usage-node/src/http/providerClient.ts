@@ -61,6 +61,23 @@ export interface ProviderApiDefinition
 }
 
 /**
+ * The part of a {@link ProviderApiDefinition} for an API authenticated with
+ * a bearer token: the `Authorization` header, and the token required by
+ * the name errors give it (`admin API key`).
+ *
+ * @public
+ */
+export function bearerAuth(
+  name: string,
+  token: string | undefined,
+): Pick<ProviderApiDefinition, 'headers' | 'requiredCredentials'> {
+  return {
+    headers: { Authorization: `Bearer ${token}` },
+    requiredCredentials: { [name]: token },
+  };
+}
+
+/**
  * The {@link ProviderHttpClient} of one account: the provider's API
  * definition combined with the account's base URL override and the
  * backend's transport settings.
