@@ -32,24 +32,25 @@ export const projectSchema = z.object({
 
 export const projectListSchema = listPage(projectSchema);
 
-export const projectApiKeySchema = z.object({
+/** What project and admin API keys both report. */
+const apiKeyFields = {
   id: z.string().min(1),
   name: z.string().nullish(),
   redacted_value: z.string().nullish(),
   created_at: unixSeconds.nullish(),
   last_used_at: unixSeconds.nullish(),
+};
+
+export const projectApiKeySchema = z.object({
+  ...apiKeyFields,
   owner_project_access: z.enum(['active', 'inactive']).nullish(),
 });
 
 export const projectApiKeyListSchema = listPage(projectApiKeySchema);
 
 export const adminApiKeySchema = z.object({
-  id: z.string().min(1),
-  name: z.string().nullish(),
-  redacted_value: z.string().nullish(),
-  created_at: unixSeconds.nullish(),
+  ...apiKeyFields,
   expires_at: unixSeconds.nullish(),
-  last_used_at: unixSeconds.nullish(),
 });
 
 export const adminApiKeyListSchema = listPage(adminApiKeySchema);
