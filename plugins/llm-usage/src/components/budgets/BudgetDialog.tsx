@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { TextField } from '@material-ui/core';
+import { TextField, TextFieldProps } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
@@ -32,6 +32,21 @@ export function BudgetDialog(props: BudgetDialogProps) {
   const [name, setName] = useState(budget?.name ?? '');
   const [amount, setAmount] = useState(budget?.amount.amount ?? '');
   const [currency, setCurrency] = useState(budget?.amount.currency ?? 'USD');
+  const field = (
+    id: string,
+    value: string,
+    onChange: (value: string) => void,
+    fieldProps: Omit<TextFieldProps, 'value' | 'onChange'>,
+  ) => (
+    <TextField
+      fullWidth
+      margin="dense"
+      id={`budget-${id}`}
+      value={value}
+      onChange={e => onChange(e.target.value)}
+      {...fieldProps}
+    />
+  );
   const { submit, saving, error } = useSubmit(() =>
     onSave({ targetType, targetRef, name, amount, currency }),
   );
@@ -66,45 +81,25 @@ export function BudgetDialog(props: BudgetDialogProps) {
           label: t(`budgetSettings.targetTypes.${type}`),
         }))}
       />
-      <TextField
-        fullWidth
-        required
-        margin="dense"
-        id="budget-target-ref"
-        label={t('budgetSettings.fields.targetRef')}
-        helperText={t('budgetSettings.fields.targetRefHelp')}
-        value={targetRef}
-        disabled={Boolean(budget)}
-        onChange={e => setTargetRef(e.target.value)}
-      />
-      <TextField
-        fullWidth
-        margin="dense"
-        id="budget-name"
-        label={t('budgetSettings.fields.name')}
-        value={name}
-        onChange={e => setName(e.target.value)}
-      />
-      <TextField
-        fullWidth
-        required
-        margin="dense"
-        id="budget-amount"
-        label={t('budgetSettings.fields.amount')}
-        value={amount}
-        inputProps={{ inputMode: 'decimal' }}
-        onChange={e => setAmount(e.target.value)}
-      />
-      <TextField
-        fullWidth
-        required
-        margin="dense"
-        id="budget-currency"
-        label={t('budgetSettings.fields.currency')}
-        value={currency}
-        inputProps={{ maxLength: 3 }}
-        onChange={e => setCurrency(e.target.value.toUpperCase())}
-      />
+      {field('target-ref', targetRef, setTargetRef, {
+        required: true,
+        label: t('budgetSettings.fields.targetRef'),
+        helperText: t('budgetSettings.fields.targetRefHelp'),
+        disabled: Boolean(budget),
+      })}
+      {field('name', name, setName, {
+        label: t('budgetSettings.fields.name'),
+      })}
+      {field('amount', amount, setAmount, {
+        required: true,
+        label: t('budgetSettings.fields.amount'),
+        inputProps: { inputMode: 'decimal' },
+      })}
+      {field('currency', currency, value => setCurrency(value.toUpperCase()), {
+        required: true,
+        label: t('budgetSettings.fields.currency'),
+        inputProps: { maxLength: 3 },
+      })}
     </ActionDialog>
   );
 }
