@@ -167,25 +167,27 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
   const modelOptions =
     model && !models.includes(model) ? [model, ...models] : models;
 
+  // Both filters show their "all" option as a value, not as an empty field.
+  const filterProps = {
+    size: 'small',
+    variant: 'outlined',
+    className: classes.filter,
+    SelectProps: { displayEmpty: true },
+    InputLabelProps: { shrink: true },
+  } as const;
   const toolbar = (
     <>
       <SelectField
-        size="small"
-        variant="outlined"
-        className={classes.filter}
+        {...filterProps}
         label={t('calls.filters.model')}
         value={model ?? ''}
         onChange={next => onModelChange(next || undefined)}
         anyLabel={t('calls.filters.allModels')}
         options={modelOptions.map(name => ({ value: name, label: name }))}
-        SelectProps={{ displayEmpty: true }}
-        InputLabelProps={{ shrink: true }}
         inputProps={{ 'data-testid': 'model-filter' }}
       />
       <SelectField
-        size="small"
-        variant="outlined"
-        className={classes.filter}
+        {...filterProps}
         label={t('calls.filters.status')}
         value={status ?? ''}
         onChange={next => onStatusChange((next as CallStatus) || undefined)}
@@ -194,8 +196,6 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
           value,
           label: t(`calls.status.${value}`),
         }))}
-        SelectProps={{ displayEmpty: true }}
-        InputLabelProps={{ shrink: true }}
         inputProps={{ 'data-testid': 'status-filter' }}
       />
       {onExport && <ExportMenu onExport={onExport} testId="call-export" />}
