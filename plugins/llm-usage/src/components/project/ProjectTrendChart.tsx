@@ -44,7 +44,9 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
     avgLatencyMs: t('project.trend.avgLatency'),
     p95LatencyMs: t('project.trend.p95Latency'),
   };
-  const axisColor = theme.palette.text.secondary;
+  // What the three axes share: their colour and type size.
+  const axis = { stroke: theme.palette.text.secondary, fontSize: 12 };
+  const bucketLabel = (value: string) => format.bucket(value, trends.interval);
   // Recharts reads its series from direct children: one list, one <Line>.
   const latencySeries = [
     { dataKey: 'avgLatencyMs', color: theme.palette.success.main },
@@ -60,33 +62,26 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
         <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
         <XAxis
           dataKey="bucketStart"
-          tickFormatter={(value: string) =>
-            format.bucket(value, trends.interval)
-          }
-          stroke={axisColor}
-          fontSize={12}
+          tickFormatter={bucketLabel}
+          {...axis}
           minTickGap={16}
         />
         <YAxis
           yAxisId="requests"
           orientation="left"
           tickFormatter={(value: number) => format.compact(value)}
-          stroke={axisColor}
-          fontSize={12}
+          {...axis}
           width={48}
         />
         <YAxis
           yAxisId="latency"
           orientation="right"
           tickFormatter={(value: number) => format.duration(value)}
-          stroke={axisColor}
-          fontSize={12}
+          {...axis}
           width={64}
         />
         <Tooltip
-          labelFormatter={(value: string) =>
-            format.bucket(value, trends.interval)
-          }
+          labelFormatter={bucketLabel}
           formatter={(value, name: string) => [
             name.endsWith('LatencyMs')
               ? format.duration(value === null ? null : Number(value))
