@@ -289,6 +289,14 @@ describe.each(databases.eachSupportedId())('bad input on %p', databaseId => {
   };
 
   /** Fills path parameters with a real id where the parent list has one. */
+  // Parameters that no listing names: a valid value, so that a bad value in
+  // one parameter is judged on its own.
+  const KNOWN_PATH_VALUES: Record<string, string> = {
+    projectId: 'alpha',
+    kind: 'component',
+    namespace: 'default',
+  };
+
   async function fillPath(path: string): Promise<string> {
     const parts = path.split('/');
     const filled: string[] = [];
@@ -300,8 +308,8 @@ describe.each(databases.eachSupportedId())('bad input on %p', databaseId => {
       const name = part.slice(1);
       if (!pathValues.has(name)) {
         let value = UNRESOLVED_ID;
-        if (name === 'projectId') {
-          value = 'alpha';
+        if (KNOWN_PATH_VALUES[name]) {
+          value = KNOWN_PATH_VALUES[name];
         } else {
           const listing = await send(
             'GET',
