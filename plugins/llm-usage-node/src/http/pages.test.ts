@@ -4,6 +4,11 @@ import { z } from 'zod/v3';
 import { ProviderResponseError } from '../errors';
 import { createProviderTestServer } from '../testUtils';
 import {
+  dailyReportPageSchema,
+  requestDailyCosts,
+  requestDailyUsage,
+} from './dailyReports';
+import {
   lastIdPageSchema,
   nextPageTokenPageSchema,
   requestAllAfterLastId,
@@ -152,5 +157,99 @@ describe('requestAllByNextPage', () => {
 
     await expect(request()).rejects.toThrow(/repeated a page cursor/);
     await expect(request(1)).rejects.toThrow(/more than 1 pages/);
+  });
+});
+
+const reportSchema = dailyReportPageSchema(
+  { day: z.string() },
+  z.object({ key: z.string(), n: z.number() }),
+);
+
+/** Two pages: a day before the range and a day of it, then the same day again. */
+function serveReport() {
+  const seen: URLSearchParams[] = [];
+  server.use(
+    http.get(`${BASE}/report`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      seen.push(query);
+      if (!query.get('page')) {
+        return HttpResponse.json({
+          data: [
+            { day: '2025-01-01', results: [{ key: 'k', n: 100 }] },
+            { day: '2025-01-02', results: [{ key: 'k', n: 1 }] },
+          ],
+          has_more: true,
+          next_page: 'p2',
+        });
+      }
+      return HttpResponse.json({
+        data: [{ day: '2025-01-02', results: [{ key: 'k', n: 2 }] }],
+        has_more: false,
+      });
+    }),
+  );
+  return seen;
+}
+
+const dailyReport = {
+  description: 'Example report',
+  path: '/report',
+  query: { group_by: ['key'] },
+  schema: reportSchema,
+  range: { from: '2025-01-02', to: '2025-01-02' },
+  dayOf: (bucket: { day: string }) => bucket.day,
+};
+
+/** The day and key of a report row; no model or project. */
+const recordOf = (result: { key: string }, date: string) => ({
+  date,
+  providerKeyId: result.key,
+  model: '',
+  providerProjectId: '',
+});
+
+describe('daily reports', () => {
+  it('reads every page of daily buckets and sums the usage rows of one identity', async () => {
+    const seen = serveReport();
+
+    const records = await requestDailyUsage(client(), {
+      ...dailyReport,
+      toRecord: (result, date) => ({
+        ...recordOf(result, date),
+        inputTokens: result.n,
+        outputTokens: 0,
+        cachedTokens: 0,
+        requests: null,
+      }),
+    });
+
+    // The bucket of 2025-01-01 lies outside the range.
+    expect(records).toEqual([
+      expect.objectContaining({
+        date: '2025-01-02',
+        providerKeyId: 'k',
+        inputTokens: 3,
+      }),
+    ]);
+    expect(seen.map(query => query.toString())).toEqual([
+      'group_by=key&bucket_width=1d',
+      'group_by=key&bucket_width=1d&page=p2',
+    ]);
+  });
+
+  it('sums the cost rows of one identity exactly', async () => {
+    serveReport();
+
+    const records = await requestDailyCosts(client(), {
+      ...dailyReport,
+      toRecord: (result, date) => ({
+        ...recordOf(result, date),
+        lineItem: '',
+        amount: `0.${result.n}`,
+        currency: 'USD',
+      }),
+    });
+
+    expect(records.map(record => record.amount)).toEqual(['0.3']);
   });
 });

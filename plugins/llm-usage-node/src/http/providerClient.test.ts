@@ -27,6 +27,14 @@ const logs = guardLogsAgainst(['THIS-IS-THE-SECRET']);
 
 const okSchema = z.object({ ok: z.boolean() });
 
+const exampleAccount: ProviderAccount = {
+  id: 'acc-1',
+  provider: 'example',
+  name: 'Example org',
+  credentials: { token: SECRET },
+  settings: { baseUrl: 'https://proxy.example.test/x' },
+};
+
 function options(
   overrides: Partial<ProviderClientOptions> = {},
 ): ProviderClientOptions {
@@ -249,13 +257,7 @@ describe('defineApiProvider', () => {
       endpoint: endpointAt(BASE),
       client,
     });
-    const account: ProviderAccount = {
-      id: 'acc-1',
-      provider: 'example',
-      name: 'Example org',
-      credentials: { token: SECRET },
-      settings: { baseUrl: '' },
-    };
+    const account = { ...exampleAccount, settings: { baseUrl: '' } };
 
     provider.createClient(account, { logger: mockServices.logger.mock() });
 
@@ -274,13 +276,7 @@ describe('defineApiProvider', () => {
 });
 
 describe('providerClientOptions', () => {
-  const account: ProviderAccount = {
-    id: 'acc-1',
-    provider: 'example',
-    name: 'Example org',
-    credentials: { token: SECRET },
-    settings: { baseUrl: 'https://proxy.example.test/x' },
-  };
+  const account = exampleAccount;
 
   it("takes the account's base URL, a named child logger and the backend's HTTP settings", () => {
     const logger = mockServices.logger.mock();
