@@ -13,6 +13,7 @@ import {
 import { isLlmUsageAvailable } from '../components/entity/entityPredicates';
 import { LlmUsageClient, llmUsageApiRef } from '../api';
 import { llmUsageRootRouteRef } from '../routes';
+import { LLM_USAGE_TITLE, llmUsageTitle } from './title';
 
 export { llmUsageRootRouteRef };
 
@@ -30,37 +31,42 @@ export const llmUsageApi = ApiBlueprint.make({
 /**
  * The dashboard at `/llm-usage` with the project pages below it. The page
  * draws its own translated header, so the app's default header is off; the
- * title and icon also make the app list it in the navigation (the sidebar
- * can show a translated label through `llmUsageTranslationRef`).
+ * title (in the viewer's language, see {@link llmUsageTitle}) and icon also
+ * make the app list it in the navigation. A `title` in the extension's
+ * app-config wins.
  *
  * @alpha
  */
-export const llmUsagePage = PageBlueprint.make({
-  params: {
-    path: '/llm-usage',
-    title: 'LLM Usage',
-    icon: <DataUsageIcon fontSize="inherit" />,
-    routeRef: llmUsageRootRouteRef,
-    noHeader: true,
-    loader: () =>
-      import('../components/LlmUsagePage').then(m => <m.LlmUsagePage />),
-  },
+export const llmUsagePage = PageBlueprint.makeWithOverrides({
+  factory: (originalFactory, { apis }) =>
+    originalFactory({
+      path: '/llm-usage',
+      title: llmUsageTitle(apis),
+      icon: <DataUsageIcon fontSize="inherit" />,
+      routeRef: llmUsageRootRouteRef,
+      noHeader: true,
+      loader: () =>
+        import('../components/LlmUsagePage').then(m => <m.LlmUsagePage />),
+    }),
 });
 
 /**
  * The "LLM Usage" tab on the pages of Components with the
- * `llm-usage.io/project-id` annotation and of Groups.
+ * `llm-usage.io/project-id` annotation and of Groups, titled in the viewer's
+ * language (see {@link llmUsageTitle}); a `title` in the extension's
+ * app-config wins.
  *
  * @alpha
  */
-export const llmUsageEntityContent = EntityContentBlueprint.make({
-  params: {
-    path: '/llm-usage',
-    title: 'LLM Usage',
-    filter: isLlmUsageAvailable,
-    loader: () =>
-      import('../components/entity').then(m => <m.EntityLlmUsageContent />),
-  },
+export const llmUsageEntityContent = EntityContentBlueprint.makeWithOverrides({
+  factory: (originalFactory, { apis }) =>
+    originalFactory({
+      path: '/llm-usage',
+      title: llmUsageTitle(apis),
+      filter: isLlmUsageAvailable,
+      loader: () =>
+        import('../components/entity').then(m => <m.EntityLlmUsageContent />),
+    }),
 });
 
 /**
@@ -81,7 +87,9 @@ export const llmUsageEntityCard = EntityCardBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'llm-usage',
-  title: 'LLM Usage',
+  // Plugin titles are static; the app shows this one only in developer tools
+  // such as the app visualizer (the page and the tab have their own).
+  title: LLM_USAGE_TITLE,
   icon: <DataUsageIcon fontSize="inherit" />,
   info: { packageJson: () => import('../../package.json') },
   routes: {

@@ -3,13 +3,11 @@ import {
   TestApiProvider,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { TranslationBlueprint } from '@backstage/plugin-app-react';
 import { llmUsageApiRef } from '../api';
 import { AlertsPage } from '../components/alerts/AlertsPage';
 import { DashboardPage } from '../components/dashboard/DashboardPage';
 import { busyOverview, mockLlmUsageApi } from '../__testUtils__/fixtures';
-import { llmUsageTranslations } from './index';
+import { inLanguage } from '../__testUtils__/languages';
 import zh from './zh';
 
 function renderInLanguage(
@@ -19,35 +17,12 @@ function renderInLanguage(
     getOverview: jest.fn(async () => busyOverview),
   }),
 ) {
+  const app = inLanguage(language);
   return renderInTestApp(
     <TestApiProvider apis={[[llmUsageApiRef, api]]}>{page}</TestApiProvider>,
     {
-      config: {
-        llmUsage: { polling: { intervalSeconds: 0 } },
-        app: {
-          extensions: [
-            {
-              'api:app/app-language': {
-                config: {
-                  availableLanguages: ['en', 'zh'],
-                  defaultLanguage: language,
-                },
-              },
-            },
-          ],
-        },
-      },
-      features: [
-        createFrontendModule({
-          pluginId: 'app',
-          extensions: [
-            TranslationBlueprint.make({
-              name: 'llm-usage',
-              params: { resource: llmUsageTranslations },
-            }),
-          ],
-        }),
-      ],
+      config: { ...app.config, llmUsage: { polling: { intervalSeconds: 0 } } },
+      features: app.features,
     },
   );
 }
