@@ -9,9 +9,12 @@ import type {
   QuotaResponse,
   Runway,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { UsageQueries } from '../usage/UsageQueries';
+import type {
+  AggregateRequest,
+  UsageGroup,
+  UsageQueries,
+} from '../usage/UsageQueries';
 import { DAY_MS, dayStartOf } from '../database/tables';
-import type { VisibilityScope } from '../database/types';
 import { formatNanos } from '../lib/money';
 import type { BudgetRecord } from '../budgets/BudgetStore';
 import type { BudgetService } from '../budgets/BudgetService';
@@ -131,34 +134,35 @@ export class QuotaService {
     const accountIds = records
       .filter(r => r.targetType === 'account')
       .map(r => r.targetRef);
-    const providerSpend = await this.ledger.dailySpend(
-      accountIds,
-      Math.min(month.start, window.from),
-      now,
-    );
-    return Promise.all(
-      records.map(async budget => {
-        const spend =
-          budget.targetType === 'account'
-            ? accountSpend(providerSpend, budget, month.start, window)
-            : await this.callSpend(budget, month.start, now, window);
-        const remainingNanos = budget.amountNanos - spend.usedNanos;
-        return {
-          budget,
-          periodStart: month.start,
-          periodEnd: month.end,
-          usedNanos: spend.usedNanos,
+    const [providerSpend, callSpend] = await Promise.all([
+      this.ledger.dailySpend(
+        accountIds,
+        Math.min(month.start, window.from),
+        now,
+      ),
+      this.callSpend(records, month.start, now, window),
+    ]);
+    return records.map(budget => {
+      const spend =
+        budget.targetType === 'account'
+          ? accountSpend(providerSpend, budget, month.start, window)
+          : callSpend(budget);
+      const remainingNanos = budget.amountNanos - spend.usedNanos;
+      return {
+        budget,
+        periodStart: month.start,
+        periodEnd: month.end,
+        usedNanos: spend.usedNanos,
+        remainingNanos,
+        runway: toRunway(
           remainingNanos,
-          runway: toRunway(
-            remainingNanos,
-            spend.burn,
-            budget.currency,
-            budget.targetType === 'account' ? 'provider-usage' : 'calls',
-            now,
-          ),
-        };
-      }),
-    );
+          spend.burn,
+          budget.currency,
+          budget.targetType === 'account' ? 'provider-usage' : 'calls',
+          now,
+        ),
+      };
+    });
   }
 
   async balanceHistory(
@@ -299,69 +303,112 @@ export class QuotaService {
     );
   }
 
-  /** Spend of a user, group or project budget, from the usage rollups. */
+  /**
+   * Month-to-date spend and daily burn of every user, group and project
+   * budget, from at most three grouped reads over the usage rollups (cached
+   * per rollup generation like every usage read) instead of two per budget:
+   * the budgets' projects by project, users' calls by user, and calls made in
+   * a group's own name by group and project. Each read spans the month and
+   * the burn window at once, in UTC days. A user budget counts the user's own
+   * calls, a project budget every call of the project, a group budget every
+   * call of the projects it owns plus any made in its own name elsewhere.
+   */
   private async callSpend(
-    budget: BudgetRecord,
+    records: BudgetRecord[],
     monthStart: number,
     now: number,
     window: { from: number; to: number },
-  ) {
-    const { scope, projectId } = await this.scopeOfTarget(budget);
-    const days = Array.from(
-      { length: RUNWAY_WINDOW_DAYS },
-      (_, i) => window.from + i * DAY_MS,
+  ): Promise<(budget: BudgetRecord) => CallSpend> {
+    const refsOf = (type: BudgetRecord['targetType']) =>
+      [
+        ...new Set(
+          records.filter(r => r.targetType === type).map(r => r.targetRef),
+        ),
+      ].sort();
+    const userRefs = refsOf('user');
+    const groupRefs = refsOf('group');
+    const owned = new Map(
+      await Promise.all(
+        groupRefs.map(
+          async ref =>
+            [
+              ref,
+              new Set(await this.projects.projectIdsOwnedBy([ref])),
+            ] as const,
+        ),
+      ),
     );
-    const [month, week] = await Promise.all([
-      this.queries.aggregate({ scope, projectId, from: monthStart, to: now }),
-      this.queries.aggregate({
-        scope,
-        projectId,
-        from: window.from,
-        to: window.to,
-        buckets: days,
-      }),
-    ]);
-    const usedNanos = month.reduce(
-      (sum, group) => sum + group.usage.costs.nanos(budget.currency),
-      0n,
-    );
-    const burn = days.map(() => 0n);
-    for (const group of week) {
-      burn[group.bucket] += group.usage.costs.nanos(budget.currency);
-    }
-    return { usedNanos, burn };
-  }
+    const projectIds = [
+      ...new Set([
+        ...refsOf('project'),
+        ...[...owned.values()].flatMap(ids => [...ids]),
+      ]),
+    ].sort();
 
-  /**
-   * The calls a budget counts: a user's own calls, every call of a project,
-   * or every call of the projects a group owns.
-   */
-  private async scopeOfTarget(
-    budget: BudgetRecord,
-  ): Promise<{ scope: VisibilityScope; projectId?: string }> {
-    switch (budget.targetType) {
-      case 'project':
-        return { scope: { kind: 'all' }, projectId: budget.targetRef };
-      case 'group':
-        return {
-          // A group never makes calls itself, so only its projects match.
-          scope: {
-            kind: 'restricted',
-            userRef: budget.targetRef,
-            projectIds: await this.projects.projectIdsOwnedBy([
-              budget.targetRef,
-            ]),
-          },
-        };
-      default:
-        return {
-          scope: {
-            kind: 'restricted',
-            userRef: budget.targetRef,
-            projectIds: [],
-          },
-        };
+    const days: number[] = [];
+    for (
+      let day = Math.min(monthStart, window.from);
+      day < now;
+      day += DAY_MS
+    ) {
+      days.push(day);
     }
+    const read = async (
+      wanted: readonly string[],
+      request: Pick<AggregateRequest, 'projectIds' | 'userRefs' | 'groupBy'>,
+    ) =>
+      wanted.length === 0
+        ? []
+        : this.queries.aggregate({
+            scope: { kind: 'all' },
+            from: days[0],
+            to: now,
+            buckets: days,
+            ...request,
+          });
+    const [byProject, byUser, inGroupsName] = await Promise.all([
+      read(projectIds, { projectIds, groupBy: ['project'] }),
+      read(userRefs, { userRefs, groupBy: ['user'] }),
+      read(groupRefs, { userRefs: groupRefs, groupBy: ['user', 'project'] }),
+    ]);
+
+    const spendOf = (groups: UsageGroup[], currency: string): CallSpend => {
+      let usedNanos = 0n;
+      const burn = Array.from({ length: RUNWAY_WINDOW_DAYS }, () => 0n);
+      for (const { bucket, usage } of groups) {
+        const nanos = usage.costs.nanos(currency);
+        const day = days[bucket];
+        if (day >= monthStart) usedNanos += nanos;
+        const index = (day - window.from) / DAY_MS;
+        if (day < window.to && index >= 0) burn[index] += nanos;
+      }
+      return { usedNanos, burn };
+    };
+    const projectGroups = groupsBy(byProject, g => g.dimensions.project!);
+    const userGroups = groupsBy(byUser, g => g.dimensions.user!);
+    const groupGroups = groupsBy(inGroupsName, g => g.dimensions.user!);
+    return budget => {
+      const { targetRef, currency } = budget;
+      switch (budget.targetType) {
+        case 'project':
+          return spendOf(projectGroups.get(targetRef) ?? [], currency);
+        case 'group': {
+          const projects = owned.get(targetRef)!;
+          return spendOf(
+            [
+              ...[...projects].flatMap(id => projectGroups.get(id) ?? []),
+              // A group never makes calls itself; any in its name elsewhere count.
+              ...(groupGroups.get(targetRef) ?? []).filter(
+                g => !projects.has(g.dimensions.project!),
+              ),
+            ],
+            currency,
+          );
+        }
+        default:
+          return spendOf(userGroups.get(targetRef) ?? [], currency);
+      }
+    };
   }
 
   private async visibleAccountIds(caller: Caller): Promise<string[]> {
@@ -433,6 +480,26 @@ export class QuotaService {
       accountIds,
     };
   }
+}
+
+interface CallSpend {
+  usedNanos: bigint;
+  /** Spend per day of the burn window, oldest first. */
+  burn: bigint[];
+}
+
+function groupsBy(
+  groups: UsageGroup[],
+  keyOf: (group: UsageGroup) => string,
+): Map<string, UsageGroup[]> {
+  const byKey = new Map<string, UsageGroup[]>();
+  for (const group of groups) {
+    const key = keyOf(group);
+    const list = byKey.get(key);
+    if (list) list.push(group);
+    else byKey.set(key, [group]);
+  }
+  return byKey;
 }
 
 function money(currency: string, nanos: bigint) {

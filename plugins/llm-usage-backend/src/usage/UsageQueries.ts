@@ -22,10 +22,11 @@ import { RolledSumsCache } from './RolledSumsCache';
 import { UsageAccumulator } from './UsageAccumulator';
 
 /** A dimension usage can be grouped by. */
-export type UsageDimension = 'project' | 'provider' | 'model';
+export type UsageDimension = 'project' | 'provider' | 'model' | 'user';
 
 const DIMENSION_COLUMNS: Record<UsageDimension, string> = {
   project: 'project_id',
+  user: 'user_ref',
   provider: 'provider',
   model: 'model',
 };
@@ -37,6 +38,8 @@ export interface AggregateRequest {
   projectId?: string;
   /** Only these projects (e.g. one page of a list). */
   projectIds?: string[];
+  /** Only the calls of these users (read at the detail level, which keeps them). */
+  userRefs?: string[];
   groupBy?: UsageDimension[];
   /** Sorted bucket starts (epoch ms); groups are split by the bucket they fall in. */
   buckets?: readonly number[];
@@ -309,6 +312,9 @@ export class UsageQueries {
     if (request.projectIds !== undefined) {
       query.whereIn('project_id', request.projectIds);
     }
+    if (request.userRefs !== undefined) {
+      query.whereIn('user_ref', request.userRefs);
+    }
     return query;
   }
 
@@ -413,18 +419,25 @@ interface ScopePart {
  */
 function scopeParts(request: AggregateRequest): ScopePart[] {
   const { scope } = request;
+  // Only detail rows keep the user.
+  const byUser =
+    request.userRefs !== undefined || request.groupBy?.includes('user');
   const byProject =
     request.projectId !== undefined ||
     request.projectIds !== undefined ||
     request.groupBy?.includes('project');
+  const projectLevel: RollupLevel = byUser ? 'detail' : 'project';
   if (scope.kind === 'all') {
-    return [{ level: byProject ? 'project' : 'model', apply: () => {} }];
+    let level: RollupLevel = 'model';
+    if (byUser) level = 'detail';
+    else if (byProject) level = 'project';
+    return [{ level, apply: () => {} }];
   }
   const parts: ScopePart[] = [];
   const owned = scope.projectIds;
   if (owned.length > 0) {
     parts.push({
-      level: 'project',
+      level: projectLevel,
       apply: q => void q.whereIn('project_id', owned),
     });
   }

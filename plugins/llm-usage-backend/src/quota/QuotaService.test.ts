@@ -1,0 +1,186 @@
+import type { Knex } from 'knex';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+  randomCalls,
+} from '../__testUtils__/databases';
+import type { BudgetRecord } from '../budgets/BudgetStore';
+import { estimateRunway, RUNWAY_WINDOW_DAYS } from '../budgets/runway';
+import type { NormalizedCall } from '../database/types';
+import { formatNanos } from '../lib/money';
+import { CallRollup } from '../rollup/CallRollup';
+import { ProviderLedger } from './ProviderLedger';
+import { burnWindow, monthOf, QuotaService } from './QuotaService';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** 4 November, 15:30 UTC: the 7-day burn window starts in October. */
+const NOW = Date.UTC(2026, 10, 4, 15, 30);
+const START = Date.UTC(2026, 9, 20);
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const TEAM_A = 'group:default/team-a';
+const TEAM_B = 'group:default/team-b';
+/** The projects each group owns in the catalog. */
+const OWNED: Record<string, string[]> = {
+  [TEAM_A]: ['alpha', 'beta'],
+  [TEAM_B]: [],
+};
+
+function budget(
+  targetType: BudgetRecord['targetType'],
+  targetRef: string,
+  currency = 'USD',
+): BudgetRecord {
+  return {
+    id: `${targetType}-${targetRef}-${currency}`,
+    targetType,
+    targetRef,
+    name: targetRef,
+    amountNanos: 90_000_000_000n,
+    currency,
+    createdBy: ALICE,
+    createdAt: START,
+    updatedAt: START,
+  };
+}
+
+/** What a budget counts, straight from the calls. */
+function counts(record: BudgetRecord, call: NormalizedCall): boolean {
+  switch (record.targetType) {
+    case 'project':
+      return call.projectId === record.targetRef;
+    case 'group':
+      return (
+        OWNED[record.targetRef].includes(call.projectId) ||
+        call.userRef === record.targetRef
+      );
+    default:
+      return call.userRef === record.targetRef;
+  }
+}
+
+/** Month-to-date spend and the burn window's days, summed in JavaScript. */
+function expectedSpend(record: BudgetRecord, calls: NormalizedCall[]) {
+  const month = monthOf(NOW);
+  const window = burnWindow(NOW);
+  let used = 0n;
+  const burn = Array.from({ length: RUNWAY_WINDOW_DAYS }, () => 0n);
+  for (const call of calls) {
+    if (call.currency !== record.currency || !counts(record, call)) continue;
+    if (call.occurredAt >= month.start && call.occurredAt < NOW) {
+      used += call.costNanos;
+    }
+    const day = Math.floor((call.occurredAt - window.from) / DAY);
+    if (day >= 0 && day < RUNWAY_WINDOW_DAYS) burn[day] += call.costNanos;
+  }
+  return { used, burn };
+}
+
+describe.each(databases.eachSupportedId())('QuotaService on %p', id => {
+  async function setUp(knex: Knex) {
+    const stores = await migratedStores(knex);
+    const calls = randomCalls({
+      count: 1500,
+      from: START,
+      hours: Math.floor((NOW - START) / HOUR),
+      seed: 11,
+      users: [ALICE, BOB, 'user:default/carol', TEAM_A],
+      projects: ['alpha', 'beta', 'gamma', 'delta'],
+    });
+    await stores.calls.ingest(calls);
+    await new CallRollup(stores.rollups).run(NOW);
+    // After the rollup: calls in the open hour, and late calls into a rolled
+    // day of the window (its hour is dirty, so read raw).
+    const later = [
+      makeCall({ occurredAt: NOW - 60_000, projectId: 'alpha' }),
+      makeCall({ occurredAt: NOW - 120_000, userRef: TEAM_A, projectId: 'x' }),
+      makeCall({ occurredAt: NOW - 2 * DAY, userRef: BOB, projectId: 'beta' }),
+      makeCall({
+        occurredAt: NOW - 5 * DAY,
+        userRef: BOB,
+        projectId: 'gamma',
+        costNanos: 5n,
+        currency: 'CNY',
+      }),
+    ];
+    await stores.calls.ingest(later);
+    const projects = {
+      async projectIdsOwnedBy([ref]: string[]) {
+        return OWNED[ref] ?? [];
+      },
+    };
+    const quota = new QuotaService(
+      stores.queries,
+      {} as any,
+      projects as any,
+      new ProviderLedger(knex),
+    );
+    return { quota, calls: [...calls, ...later] };
+  }
+
+  it('counts every user, group and project budget as the calls say, from a few grouped reads that are cached', async () => {
+    const knex = await databases.init(id);
+    const { quota, calls } = await setUp(knex);
+    const records = [
+      budget('project', 'alpha'),
+      budget('project', 'gamma'),
+      budget('project', 'gamma', 'CNY'),
+      budget('project', 'no-calls'),
+      budget('user', ALICE),
+      budget('user', BOB, 'CNY'),
+      budget('group', TEAM_A),
+      budget('group', TEAM_B),
+    ];
+
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    knex.on('query', onQuery);
+    const standings = await quota.standings(records, NOW);
+    const cold = statements.splice(0);
+    const again = await quota.standings(records, NOW);
+    const warm = statements.splice(0);
+    const fewer = await quota.standings(records.slice(0, 1), NOW);
+    const one = statements.splice(0);
+    knex.off('query', onQuery);
+
+    expect(again).toEqual(standings);
+    expect(standings.map(s => s.budget)).toEqual(records);
+    for (const standing of standings) {
+      const { used, burn } = expectedSpend(standing.budget, calls);
+      const remaining = standing.budget.amountNanos - used;
+      const estimate = estimateRunway(remaining, burn);
+      expect({
+        budget: standing.budget.id,
+        used: standing.usedNanos,
+        remaining: standing.remainingNanos,
+        dailyBurn: standing.runway.dailyBurn.amount,
+        daysLeft: standing.runway.daysLeft,
+      }).toEqual({
+        budget: standing.budget.id,
+        used,
+        remaining,
+        dailyBurn: formatNanos(estimate.dailyBurnNanos),
+        daysLeft: estimate.daysLeft,
+      });
+    }
+    // Every budget but the empty ones spent something: a real check.
+    expect(standings.filter(s => s.usedNanos > 0n)).toHaveLength(6);
+    expect(standings[0].periodStart).toBe(monthOf(NOW).start);
+
+    const rolled = (sql: string) => /llm_usage_rollup_(hourly|daily)/.test(sql);
+    // Three grouped reads (projects, users, calls in a group's name) for
+    // eight budgets, not two reads per budget.
+    expect(cold.filter(rolled).length).toBeGreaterThan(0);
+    expect(cold.filter(rolled).length).toBeLessThanOrEqual(3 * 2);
+    // Cached: only the raw calls not rolled up yet are read again.
+    expect(warm.filter(rolled)).toEqual([]);
+    expect(warm.length).toBeLessThan(cold.length);
+    expect(one.length).toBeLessThanOrEqual(warm.length);
+    expect(fewer[0]).toEqual(standings[0]);
+  });
+});
