@@ -3,7 +3,10 @@
  * `/keys/:id/rotate`).
  */
 
-import type { CreateProviderKeyResponse } from './keys';
+import type {
+  CreateProviderKeyRequest,
+  CreateProviderKeyResponse,
+} from './keys';
 
 /** @public */
 export const KEY_ROTATION_STATUSES = ['grace', 'deleted', 'cancelled'] as const;
@@ -49,8 +52,15 @@ export interface UpdateKeyRotationPolicyRequest {
   maxAgeDays: number | null;
 }
 
-/** `POST /keys/:id/rotate`. @public */
-export interface RotateKeyRequest {
+/**
+ * `POST /keys/:id/rotate`. The new key's expiry and secret storage are
+ * those of creating a key at the provider (default: no expiry, secret not
+ * kept).
+ *
+ * @public
+ */
+export interface RotateKeyRequest
+  extends Pick<CreateProviderKeyRequest, 'expiresAt' | 'storeSecret'> {
   /** Days the old key is kept before it may be deleted (default 7). */
   graceDays?: number;
   /** Name of the new key; default the old name with the date. */

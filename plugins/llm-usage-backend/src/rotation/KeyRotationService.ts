@@ -6,7 +6,6 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   llmUsageKeyManagePermission,
   type KeyRotationState,
-  type RotateKeyRequest,
   type RotateKeyResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
@@ -16,6 +15,7 @@ import { type AuditLog, actorRefOf } from '../audit/AuditLog';
 import { DAY_MS } from '../database/tables';
 import type { KeyInventory } from '../keys/KeyInventory';
 import type { KeyService } from '../keys/KeyService';
+import { providerKeyCreateSchema } from '../keys/keySchemas';
 import type { KeyUseReader } from './KeyUseReader';
 import { type KeyRotationStore, toApiRotation } from './KeyRotationStore';
 
@@ -44,8 +44,7 @@ export interface KeyRotationServiceOptions {
  * Rotation policies and guided rotations. A rotation creates the new key
  * at the provider with the old key's account, owner, Component, tags and
  * limit (the same permission checks as creating a key), keeps the old key
- * through a grace period (its expiry set to the end of it, as the
- * scaffolder's rotate action does), and the scheduled {@link runDue}
+ * through a grace period (its expiry set to the end of it), and the scheduled {@link runDue}
  * deletes the old key once no call has used it for the quiet period.
  */
 export class KeyRotationService {
@@ -113,7 +112,7 @@ export class KeyRotationService {
   async rotate(
     credentials: BackstageCredentials,
     keyId: string,
-    input: RotateKeyRequest,
+    input: RotateKeyInput,
     request?: Request,
   ): Promise<RotateKeyResponse> {
     const { keys, store } = this.options;
@@ -140,11 +139,14 @@ export class KeyRotationService {
         componentRef: old.componentRef,
         tagIds: old.tags.map(tag => tag.id),
         limit: old.limit ?? undefined,
-        storeSecret: false,
+        // As when a key is created at the provider: no expiry unless asked
+        // for (or the provider sets one), the secret kept only if asked.
+        expiresAt: input.expiresAt,
+        storeSecret: input.storeSecret,
       },
       request,
     );
-    // The old key expires when its grace ends, as the scaffolder's rotate does.
+    // The old key expires when its grace ends, so its expiry reminders fire.
     await keys.update(
       credentials,
       keyId,
@@ -252,13 +254,18 @@ export class KeyRotationService {
   }
 }
 
-/** `POST /keys/:id/rotate` bodies. */
+/**
+ * `POST /keys/:id/rotate` bodies: the new key's expiry and secret storage
+ * take the same values as when a key is created at the provider.
+ */
 export const rotateKeySchema = z
   .object({
     graceDays: z.number().int().min(0).max(90).optional(),
     name: z.string().trim().min(1).max(255).optional(),
   })
+  .merge(providerKeyCreateSchema.pick({ expiresAt: true, storeSecret: true }))
   .strict();
+export type RotateKeyInput = z.output<typeof rotateKeySchema>;
 
 /** `PUT /keys/:id/rotation` bodies. */
 export const rotationPolicySchema = z

@@ -96,7 +96,11 @@ beforeEach(() => {
 });
 
 const databases = createTestDatabases();
-const later = { frequency: { hours: 24 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } };
+const later = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 5 },
+  initialDelay: { hours: 1 },
+};
 
 async function until<T>(
   read: () => Promise<T>,
@@ -170,8 +174,11 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
     // The policy: only someone who may manage the key sets it; others do
     // not see the key at all.
     expect(
-      (await api(OTHER, 'put', `/keys/${oldKey.id}/rotation`, { maxAgeDays: 30 }))
-        .status,
+      (
+        await api(OTHER, 'put', `/keys/${oldKey.id}/rotation`, {
+          maxAgeDays: 30,
+        })
+      ).status,
     ).toBe(404);
     const bad = await api(OWNER, 'put', `/keys/${oldKey.id}/rotation`, {
       maxAgeDays: 0,
@@ -214,10 +221,19 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
       params: { thresholdDays: 0, daysLeft: 0 },
     });
 
+    // The new key's expiry and secret storage are checked as on create.
+    const badExpiry = await api(OWNER, 'post', `/keys/${oldKey.id}/rotate`, {
+      expiresAt: 'next week',
+    });
+    expect(badExpiry.status).toBe(400);
+    expect(badExpiry.body.error.message).toMatch(/expiresAt/);
+
     // The guided rotate, with no grace: the old key waits only for calls.
     const rotated = await api(OWNER, 'post', `/keys/${oldKey.id}/rotate`, {
       graceDays: 0,
       name: 'checkout-2',
+      expiresAt: '2099-06-30',
+      storeSecret: true,
     });
     expect(rotated.status).toBe(201);
     const newKey = rotated.body.created.key;
@@ -227,6 +243,8 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
       ownerRef: TEAM_A,
       accountId: 'or',
       limit: { amount: '20', currency: 'USD' },
+      expiresAt: '2099-06-30T00:00:00.000Z',
+      hasSecret: true,
     });
     expect(rotated.body.rotation).toMatchObject({
       oldKeyId: oldKey.id,
@@ -239,9 +257,9 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
     expect(
       (await api(OWNER, 'get', `/keys/${newKey.id}/rotation`)).body.maxAgeDays,
     ).toBe(30);
-    expect(
-      (await remind(-1)).map(condition => condition.target.id),
-    ).toEqual([newKey.id]);
+    expect((await remind(-1)).map(condition => condition.target.id)).toEqual([
+      newKey.id,
+    ]);
     expect(
       (await api(OWNER, 'post', `/keys/${oldKey.id}/rotate`, {})).status,
     ).toBe(409);
@@ -256,8 +274,9 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
     ]);
     const inUse = await until(
       async () =>
-        (await api(OWNER, 'get', `/keys/${oldKey.id}/rotation`)).body
-          .rotations[0],
+        (
+          await api(OWNER, 'get', `/keys/${oldKey.id}/rotation`)
+        ).body.rotations[0],
       rotation => rotation.lastUsedAt !== null,
     );
     expect(inUse).toMatchObject({ status: 'grace' });
@@ -267,8 +286,9 @@ describe.each(databases.eachSupportedId())('key rotation on %p', id => {
     // Once nothing has used it for the quiet period it is deleted.
     const done = await until(
       async () =>
-        (await api(ADMIN, 'get', `/keys/${newKey.id}/rotation`)).body
-          .rotations[0],
+        (
+          await api(ADMIN, 'get', `/keys/${newKey.id}/rotation`)
+        ).body.rotations[0],
       rotation => rotation.status === 'deleted',
     );
     expect(done.status).toBe('deleted');

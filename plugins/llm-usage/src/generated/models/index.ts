@@ -2332,10 +2332,14 @@ export interface components {
     RollupFailedRuleParams: Record<string, never>;
     /** @description `POST /keys/:id/rotate`. */
     RotateKeyRequest: {
+      /** @description The new key's expiry, as when a key is created at the provider: a day (`2026-12-31`) or an ISO 8601 date-time; default none (or the provider's). */
+      expiresAt?: string | null;
       /** @description Days the old key is kept before it may be deleted (default 7). */
       graceDays?: number;
       /** @description Name of the new key; default the old name with the date. */
       name?: string;
+      /** @description Keep the new secret encrypted in the inventory (default false). */
+      storeSecret?: boolean;
     };
     /** @description The new key (its secret shown once) and the rotation. */
     RotateKeyResponse: {

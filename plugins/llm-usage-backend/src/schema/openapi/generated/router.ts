@@ -1252,6 +1252,11 @@ export const spec = {
         additionalProperties: false,
         description: '`POST /keys/:id/rotate`.',
         properties: {
+          expiresAt: {
+            description:
+              "The new key's expiry, as when a key is created at the provider: a day (`2026-12-31`) or an ISO 8601 date-time; default none (or the provider's).",
+            type: ['string', 'null'],
+          },
           graceDays: {
             description:
               'Days the old key is kept before it may be deleted (default 7).',
@@ -1265,6 +1270,11 @@ export const spec = {
             maxLength: 255,
             minLength: 1,
             type: 'string',
+          },
+          storeSecret: {
+            description:
+              'Keep the new secret encrypted in the inventory (default false).',
+            type: 'boolean',
           },
         },
         type: 'object',
