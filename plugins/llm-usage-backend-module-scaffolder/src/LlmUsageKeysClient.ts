@@ -11,11 +11,11 @@ import {
   ResponseError,
 } from '@backstage/errors';
 import type {
-  ApiKey,
   CreateProviderKeyRequest,
   CreateProviderKeyResponse,
   ListTagsResponse,
-  UpdateKeyRequest,
+  RotateKeyRequest,
+  RotateKeyResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 
 const LLM_USAGE_PLUGIN_ID = 'llm-usage';
@@ -35,10 +35,6 @@ export class LlmUsageKeysClient {
     },
   ) {}
 
-  getKey(id: string): Promise<ApiKey> {
-    return this.request(`read the key ${id}`, 'GET', `/keys/${enc(id)}`);
-  }
-
   createAtProvider(
     body: CreateProviderKeyRequest,
   ): Promise<CreateProviderKeyResponse> {
@@ -50,11 +46,12 @@ export class LlmUsageKeysClient {
     );
   }
 
-  updateKey(id: string, body: UpdateKeyRequest): Promise<ApiKey> {
+  /** The guided rotation: the new key, and the old one's recorded deletion. */
+  rotateKey(id: string, body: RotateKeyRequest): Promise<RotateKeyResponse> {
     return this.request(
-      `update the key ${id}`,
-      'PATCH',
-      `/keys/${enc(id)}`,
+      `rotate the key ${id}`,
+      'POST',
+      `/keys/${enc(id)}/rotate`,
       body,
     );
   }

@@ -29,7 +29,7 @@ export interface LlmUsageKeyActionOptions {
   now?: () => number;
 }
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The inputs both actions take, and the outputs both give, for the key they create. */
 export const newKeySchema = {
@@ -105,6 +105,27 @@ function assertSecretStaysInMemory(
 }
 
 /**
+ * The new key's expiry and secret storage, from the `newKeySchema` inputs,
+ * as `POST /keys/provider` and `POST /keys/:id/rotate` take them.
+ */
+export function newKeyOptionsOf(
+  ctx: ActionContext<any, any>,
+  options: Pick<LlmUsageKeyActionOptions, 'now'>,
+): Pick<CreateProviderKeyRequest, 'expiresAt' | 'storeSecret'> {
+  const { expiresInDays, storeSecret } = ctx.input as {
+    expiresInDays?: number;
+    storeSecret?: boolean;
+  };
+  const now = (options.now ?? Date.now)();
+  return {
+    expiresAt: expiresInDays
+      ? new Date(now + expiresInDays * DAY_MS).toISOString()
+      : null,
+    storeSecret: storeSecret ?? false,
+  };
+}
+
+/**
  * Creates the key at the provider, with the expiry and secret storage of
  * the `newKeySchema` inputs, and hands it to the next steps.
  */
@@ -114,17 +135,9 @@ export async function createNewKey(
   request: Omit<CreateProviderKeyRequest, 'expiresAt' | 'storeSecret'>,
   options: Pick<LlmUsageKeyActionOptions, 'now'>,
 ): Promise<CreateProviderKeyResponse> {
-  const { expiresInDays, storeSecret } = ctx.input as {
-    expiresInDays?: number;
-    storeSecret?: boolean;
-  };
-  const now = (options.now ?? Date.now)();
   const created = await client.createAtProvider({
     ...request,
-    expiresAt: expiresInDays
-      ? new Date(now + expiresInDays * DAY_MS).toISOString()
-      : null,
-    storeSecret: storeSecret ?? false,
+    ...newKeyOptionsOf(ctx, options),
   });
   handOverCreatedKey(ctx, created);
   return created;
@@ -135,7 +148,7 @@ export async function createNewKey(
  * redacts the strings it is given (an addition to LoggerService, hence the
  * check): anything this step logs after this point shows `***` instead.
  */
-function handOverCreatedKey(
+export function handOverCreatedKey(
   ctx: ActionContext<any, any>,
   created: CreateProviderKeyResponse,
 ) {
@@ -148,6 +161,3 @@ function handOverCreatedKey(
   ctx.output('maskedHint', created.key.maskedHint);
   ctx.output('secret', created.secret);
 }
-
-/** `YYYY-MM-DD` (UTC) of an epoch time. */
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

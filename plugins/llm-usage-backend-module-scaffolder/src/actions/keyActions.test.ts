@@ -239,6 +239,9 @@ async function run(actionId: string, ref: string, input: JsonObject) {
   return { ...outputs, lines, redacted } as Record<string, any>;
 }
 
+const daysFromNow = (iso: string) =>
+  (Date.parse(iso) - Date.now()) / (24 * 60 * 60 * 1000);
+
 describe('llm-usage:key:create', () => {
   it('creates the key at the provider for the Component, as the user, and outputs the secret once', async () => {
     const outputs = await run('llm-usage:key:create', ALICE, {
@@ -270,10 +273,8 @@ describe('llm-usage:key:create', () => {
       // Not kept unless asked for.
       hasSecret: false,
     });
-    const expiresInDays =
-      (Date.parse(key.expiresAt!) - Date.now()) / (24 * 60 * 60 * 1000);
-    expect(expiresInDays).toBeGreaterThan(29.9);
-    expect(expiresInDays).toBeLessThanOrEqual(30);
+    expect(daysFromNow(key.expiresAt!)).toBeGreaterThan(29.9);
+    expect(daysFromNow(key.expiresAt!)).toBeLessThanOrEqual(30);
   });
 
   it('surfaces a permission refusal as a clear error, before anything is created', async () => {
@@ -335,7 +336,7 @@ describe('llm-usage:key:create', () => {
 });
 
 describe('llm-usage:key:rotate', () => {
-  it('creates the replacement like the old key and marks the old one for deletion after the grace period', async () => {
+  it('rotates through LLM Usage: the replacement like the old key, the rotation recorded with the old key’s grace end', async () => {
     const first = await run('llm-usage:key:create', ALICE, {
       accountId: 'openrouter-main',
       name: 'payments',
@@ -352,6 +353,8 @@ describe('llm-usage:key:rotate', () => {
     const outputs = await run('llm-usage:key:rotate', ALICE, {
       keyId: first.keyId,
       graceDays: 3,
+      expiresInDays: 60,
+      storeSecret: true,
     });
 
     const today = new Date().toISOString().slice(0, 10);
@@ -359,12 +362,14 @@ describe('llm-usage:key:rotate', () => {
       {
         method: 'POST',
         path: '/keys',
-        body: { name: `payments (rotated ${today})`, limit: 25 },
+        body: { name: `payments (${today})`, limit: 25 },
       },
     ]);
     expect(outputs.secret).toMatch(new RegExp(`^sk-or-v1-${SECRET_MARK}-`));
+    expect(outputs.redacted).toEqual([outputs.secret]);
     expect(outputs.keyId).not.toEqual(first.keyId);
     expect(outputs.oldKeyId).toEqual(first.keyId);
+    expect(outputs.lines.join('\n')).toContain(`Created key ${outputs.keyId}`);
 
     const replacement: ApiKey = await api(
       ALICE,
@@ -373,27 +378,50 @@ describe('llm-usage:key:rotate', () => {
     );
     expect(replacement).toMatchObject({
       accountId: 'openrouter-main',
+      providerKeyId: outputs.providerKeyId,
+      maskedHint: outputs.maskedHint,
       ownerRef: TEAM_A,
       componentRef: 'component:default/payments',
       tags: [expect.objectContaining({ name: 'checkout' })],
       limit: { amount: '25', currency: 'USD' },
-      expiresAt: null,
+      // The inputs for the new key, as when creating one.
+      hasSecret: true,
     });
+    expect(daysFromNow(replacement.expiresAt!)).toBeGreaterThan(59.9);
+    expect(daysFromNow(replacement.expiresAt!)).toBeLessThanOrEqual(60);
 
+    // The rotation is recorded: LLM Usage deletes the old key after the
+    // grace period once no calls use it.
+    const state = await api(ALICE, 'GET', `/keys/${first.keyId}/rotation`);
+    expect(state.rotations).toEqual([
+      expect.objectContaining({
+        oldKeyId: first.keyId,
+        newKeyId: outputs.keyId,
+        startedBy: ALICE,
+        status: 'grace',
+        graceEndsAt: outputs.oldKeyDeleteAfter,
+        finishedAt: null,
+      }),
+    ]);
+    expect(daysFromNow(outputs.oldKeyDeleteAfter)).toBeGreaterThan(2.9);
+    expect(daysFromNow(outputs.oldKeyDeleteAfter)).toBeLessThanOrEqual(3);
     const old: ApiKey = await api(ALICE, 'GET', `/keys/${first.keyId}`);
-    expect(old.expiresAt).toEqual(outputs.oldKeyDeleteAfter);
-    const graceDays =
-      (Date.parse(old.expiresAt!) - Date.now()) / (24 * 60 * 60 * 1000);
-    expect(graceDays).toBeGreaterThan(2.9);
-    expect(graceDays).toBeLessThanOrEqual(3);
-    expect(old.expiryState).toBe('expiring');
-    expect(old.notes).toMatch(
-      new RegExp(
-        `^Used by the payments worker.\nRotated ${today}: replaced by payments \\(rotated ${today}\\) \\(${outputs.keyId}\\); delete after \\d{4}-\\d{2}-\\d{2} once no calls use it.$`,
-      ),
+    expect(Date.parse(old.expiresAt!)).toEqual(
+      Date.parse(outputs.oldKeyDeleteAfter),
     );
+    expect(old.expiryState).toBe('expiring');
     // Still working at the provider until it is deleted.
     expect(old.status).toBe('active');
+    expect(old.hasSecret).toBe(false);
+
+    // A second rotation of the same key is refused: its replacement exists.
+    providerRequests = [];
+    await expect(
+      run('llm-usage:key:rotate', ALICE, { keyId: first.keyId }),
+    ).rejects.toThrow(
+      /LLM Usage refused to rotate the key .*already being rotated/,
+    );
+    expect(providerRequests).toEqual([]);
   });
 
   it('does not rotate a key the user may not see', async () => {
@@ -408,7 +436,7 @@ describe('llm-usage:key:rotate', () => {
 
     await expect(refused).rejects.toThrow(NotFoundError);
     await expect(refused).rejects.toThrow(
-      `LLM Usage could not read the key ${teamBKey.id}: it does not exist or you may not see it`,
+      `LLM Usage could not rotate the key ${teamBKey.id}: it does not exist or you may not see it`,
     );
     expect(providerRequests).toEqual([]);
   });

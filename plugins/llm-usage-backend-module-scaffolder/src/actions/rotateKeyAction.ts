@@ -1,38 +1,35 @@
-import { stringifyError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
-  createNewKey,
-  DAY_MS,
-  dayOf,
+  handOverCreatedKey,
   keysClientFor,
   type LlmUsageKeyActionOptions,
+  newKeyOptionsOf,
   newKeySchema,
 } from './keyActionSupport';
 
 export const ROTATE_KEY_ACTION_ID = 'llm-usage:key:rotate';
 
-const NOTES_MAX = 4000;
 const DEFAULT_GRACE_DAYS = 7;
 
 /**
- * `llm-usage:key:rotate`: creates the replacement of a key (same account,
- * owner, Component, tags and limit), hands its secret to the next step, and
- * marks the old key for deletion after a grace period: its expiry becomes the
- * end of the grace period (so the expiry reminders fire and the key then shows
- * as expired) and its notes name the replacement.
+ * `llm-usage:key:rotate`: the guided rotation of LLM Usage
+ * (`POST /keys/:id/rotate`), as the person running the template. It creates
+ * the replacement of a key (same account, owner, Component, tags and limit)
+ * and records the rotation: the old key expires when the grace period ends
+ * and LLM Usage then deletes it (at the provider where it can) once no call
+ * uses it. The new secret is handed to the next step.
  *
  * @public
  */
 export function createLlmUsageKeyRotateAction(
   options: LlmUsageKeyActionOptions,
 ) {
-  const now = options.now ?? Date.now;
   return createTemplateAction({
     id: ROTATE_KEY_ACTION_ID,
     description:
       'Rotates an LLM Usage key: creates the replacement at the provider with the same account, ' +
-      'owner, Component, tags and limit, and marks the old key for deletion after a grace period. ' +
+      'owner, Component, tags and limit, and records the rotation: after a grace period LLM Usage ' +
+      'deletes the old key once no calls use it. ' +
       'The new secret is an output for the next step only (e.g. a secret store).',
     examples: [
       {
@@ -74,7 +71,7 @@ export function createLlmUsageKeyRotateAction(
             .max(90)
             .optional()
             .describe(
-              `Days the old key keeps working before it is due for deletion (default ${DEFAULT_GRACE_DAYS})`,
+              `Days the old key keeps working; after them LLM Usage deletes it once no calls use it (default ${DEFAULT_GRACE_DAYS})`,
             ),
         ...newKeySchema.input,
       },
@@ -84,78 +81,28 @@ export function createLlmUsageKeyRotateAction(
         oldKeyDeleteAfter: z =>
           z
             .string()
-            .nullable()
             .describe(
-              'When the old key is due for deletion (its new expiry); null when it could not be marked',
+              'When the grace period ends (the old key’s new expiry): after it the old key is deleted once no calls use it',
             ),
       },
     },
     async handler(ctx) {
       const { input } = ctx;
       const client = await keysClientFor(ctx, ROTATE_KEY_ACTION_ID, options);
-      const old = await client.getKey(input.keyId);
-      const today = dayOf(now());
-      const created = await createNewKey(
-        ctx,
-        client,
-        {
-          accountId: old.accountId,
-          name: input.name ?? `${old.name} (rotated ${today})`,
-          ownerRef: old.ownerRef,
-          componentRef: old.componentRef,
-          tagIds: old.tags.map(tag => tag.id),
-          ...(old.limit ? { limit: old.limit } : {}),
-          notes: `Replaces ${old.name} (${old.id}), rotated ${today}.`,
-        },
-        options,
-      );
-      // From here on the new key exists and is handed over, whatever happens
-      // to the old one, so its secret is never lost to a later failure.
-      ctx.output('oldKeyId', old.id);
+      const { created, rotation } = await client.rotateKey(input.keyId, {
+        graceDays: input.graceDays,
+        name: input.name,
+        ...newKeyOptionsOf(ctx, options),
+      });
+      handOverCreatedKey(ctx, created);
+      ctx.output('oldKeyId', rotation.oldKeyId);
+      ctx.output('oldKeyDeleteAfter', rotation.graceEndsAt);
       ctx.logger.info(
         `Created key ${created.key.id} (${
           created.key.maskedHint ?? 'no hint'
-        }) to replace ${old.id}`,
+        }) to replace ${rotation.oldKeyId}, which LLM Usage deletes after ` +
+          `${rotation.graceEndsAt} once no calls use it (rotation ${rotation.id})`,
       );
-
-      const deleteAfter = deleteAfterOf(
-        old,
-        now() + (input.graceDays ?? DEFAULT_GRACE_DAYS) * DAY_MS,
-      );
-      try {
-        await client.updateKey(old.id, {
-          expiresAt: deleteAfter,
-          notes: appendNote(
-            old.notes,
-            `Rotated ${today}: replaced by ${created.key.name} (${created.key.id}); ` +
-              `delete after ${dayOf(
-                Date.parse(deleteAfter),
-              )} once no calls use it.`,
-          ),
-        });
-        ctx.output('oldKeyDeleteAfter', deleteAfter);
-        ctx.logger.info(
-          `Key ${old.id} is due for deletion after ${deleteAfter}`,
-        );
-      } catch (error) {
-        ctx.output('oldKeyDeleteAfter', null);
-        ctx.logger.warn(
-          `Key ${old.id} was replaced by ${created.key.id} but could not be marked for deletion: ` +
-            `${stringifyError(error)}. Set its expiry in LLM Usage by hand.`,
-        );
-      }
     },
   });
-}
-
-/** The end of the grace period, or the key's own expiry if that comes first. */
-function deleteAfterOf(old: ApiKey, graceEnd: number): string {
-  const expiry = old.expiresAt ? Date.parse(old.expiresAt) : Infinity;
-  return new Date(Math.min(expiry, graceEnd)).toISOString();
-}
-
-function appendNote(notes: string | null, line: string): string {
-  const kept = notes ? `${notes}\n` : '';
-  // Older notes give way when the inventory's limit would be passed.
-  return `${kept.slice(0, Math.max(0, NOTES_MAX - line.length))}${line}`;
 }
