@@ -140,6 +140,51 @@ describe('ImportKeysDialog', () => {
       screen.getByRole('button', { name: 'Check (dry run)' }),
     ).toBeEnabled();
   });
+  it("keeps a reason's quoted names whole and shows key ids as ids", async () => {
+    // On a phone a reason wraps between its words, never inside
+    // 'demo-openrouter'; a key id is code that may break anywhere.
+    const importKeys = jest.fn(async () => ({
+      dryRun: true,
+      created: 0,
+      updated: 1,
+      failed: 1,
+      rows: [
+        {
+          row: 1,
+          outcome: 'failed' as const,
+          error: "No provider account 'demo-openrouter'",
+        },
+        {
+          row: 2,
+          outcome: 'updated' as const,
+          keyId: '871f9c57-c60e-4ae3-a070-8c4eb1358cb3',
+        },
+      ],
+    }));
+    renderWithApi(
+      <ImportKeysDialog onClose={jest.fn()} onImported={jest.fn()} />,
+      { api: mockLlmUsageApi({ importKeys }) },
+    );
+    fireEvent.change(screen.getByLabelText('Rows to import'), {
+      target: { value: 'accountId,name\ndemo-openrouter,x' },
+    });
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Check (dry run)' }),
+    );
+    const preview = await screen.findByTestId('import-preview');
+    const reason = within(
+      within(preview).getByTestId('import-row-1'),
+    ).getByText("'demo-openrouter'");
+    expect(reason.tagName).toBe('SPAN');
+    expect(getComputedStyle(reason).whiteSpace).toBe('nowrap');
+    expect(within(preview).getByTestId('import-row-1')).toHaveTextContent(
+      "No provider account 'demo-openrouter'",
+    );
+    const keyId = within(within(preview).getByTestId('import-row-2')).getByText(
+      '871f9c57-c60e-4ae3-a070-8c4eb1358cb3',
+    );
+    expect(keyId.tagName).toBe('CODE');
+  });
 });
 
 describe('CreateAtProviderDialog', () => {

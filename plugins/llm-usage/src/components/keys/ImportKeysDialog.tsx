@@ -28,6 +28,21 @@ const useStyles = makeStyles(theme => ({
     maxHeight: 320,
     overflowY: 'auto',
   },
+  // On a phone each row is a card: the detail gets its own line under its
+  // label, left-aligned like the text it is.
+  detail: {
+    flex: '1 1 100%',
+    textAlign: 'left',
+  },
+  // A quoted name or id in a reason stays whole ('demo-openrouter').
+  quoted: {
+    whiteSpace: 'nowrap',
+  },
+  // A key id: may break anywhere rather than widen the dialog.
+  keyId: {
+    fontSize: '0.8rem',
+    overflowWrap: 'anywhere',
+  },
   summary: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -47,6 +62,24 @@ function formatOfFile(file: File): Format | undefined {
     return 'csv';
   }
   return undefined;
+}
+
+/** A row's reason, its quoted names and ids kept whole. */
+function Reason(props: { text: string }) {
+  const classes = useStyles();
+  return (
+    <>
+      {props.text.split(/('[^'\s]+')/).map((part, index) =>
+        index % 2 === 1 ? (
+          <span key={index} className={classes.quoted}>
+            {part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
 }
 
 /** The per-row report of a dry run or an import. */
@@ -101,7 +134,14 @@ function ImportReport(props: { report: ImportKeysResponse }) {
                 label={outcome(row)}
               />
             </TableCell>
-            <TableCell>{row.error ?? row.keyId ?? ''}</TableCell>
+            <TableCell>
+              <span className={classes.detail}>
+                {row.error && <Reason text={row.error} />}
+                {!row.error && row.keyId && (
+                  <code className={classes.keyId}>{row.keyId}</code>
+                )}
+              </span>
+            </TableCell>
           </TableRow>
         ))}
       </DataTable>
