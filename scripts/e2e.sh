@@ -22,6 +22,17 @@ PORT="${E2E_PORT:-7107}"
 BASE_URL="http://localhost:$PORT"
 export APP_CONFIG_app_baseUrl="$BASE_URL" APP_CONFIG_backend_baseUrl="$BASE_URL" \
   APP_CONFIG_backend_listen_port="$PORT" APP_CONFIG_backend_cors_origin="$BASE_URL"
+# A stand-in OpenRouter API (e2e-tests/fakeOpenRouter.mjs, started by the
+# tests that create keys at a provider) on a free port; only app-config can
+# allow a provider account's credentials to go to such a URL.
+FAKE_PROVIDER_PORT="${E2E_FAKE_PROVIDER_PORT:-$(node -e '
+  const server = require("net").createServer().listen(0, "127.0.0.1", () => {
+    console.log(server.address().port);
+    server.close();
+  });
+')}"
+export E2E_FAKE_PROVIDER_PORT="$FAKE_PROVIDER_PORT" \
+  APP_CONFIG_llmUsage_providers_openrouter_allowedBaseUrls="[\"http://127.0.0.1:$FAKE_PROVIDER_PORT/api/v1\"]"
 # The static external access token of app-config.yaml (local use only).
 INGEST_TOKEN="${LLM_USAGE_E2E_TOKEN:-local-dev-only-llm-usage-ingest-token-not-secret}"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
