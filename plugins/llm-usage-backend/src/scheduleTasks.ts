@@ -35,6 +35,12 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
   const { config, logger, scheduler } = deps;
   const demoData =
     config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false;
+  const alertsEnabled =
+    config.getOptionalBoolean('llmUsage.alerts.enabled') ?? true;
+  // The demo's hours are evaluated as soon as they are rolled up, so its
+  // injected anomaly is an alert from the start, not after the next
+  // hourly evaluation.
+  let evaluateAfterRollup = false;
 
   await scheduler.scheduleTask({
     id: ROLLUP_TASK_ID,
@@ -46,6 +52,15 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     }),
     fn: async () => {
       await services.rollup.run();
+      if (evaluateAfterRollup) {
+        evaluateAfterRollup = false;
+        // Running already (its first run): it evaluates again within the hour.
+        await scheduler
+          .triggerTask(ALERT_EVALUATION_TASK_ID)
+          .catch(error =>
+            logger.warn(`Alert evaluation after the demo data: ${error}`),
+          );
+      }
     },
   });
 
@@ -60,9 +75,11 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
         callsPerDay:
           config.getOptionalNumber('llmUsage.demoData.callsPerDay') ?? 6700,
       })
-        .then(stored =>
-          stored > 0 ? scheduler.triggerTask(ROLLUP_TASK_ID) : undefined,
-        )
+        .then(stored => {
+          if (stored === 0) return undefined;
+          evaluateAfterRollup = alertsEnabled;
+          return scheduler.triggerTask(ROLLUP_TASK_ID);
+        })
         .catch(error => logger.error('Demo data generation failed', error));
     });
   }
@@ -116,7 +133,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     });
   }
 
-  if (config.getOptionalBoolean('llmUsage.alerts.enabled') ?? true) {
+  if (alertsEnabled) {
     await scheduler.scheduleTask({
       id: ALERT_EVALUATION_TASK_ID,
       scope: 'global',

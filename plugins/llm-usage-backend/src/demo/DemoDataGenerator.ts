@@ -2,6 +2,7 @@ import type {
   CallStatus,
   CallType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { median, sameHourBefore } from '../anomalies/detect';
 import type { NormalizedCall } from '../database/types';
 
 /**
@@ -209,7 +210,27 @@ export interface DemoOptions {
   callsPerDay: number;
   now: number;
   seed?: number;
+  /** Adds the {@link DEMO_ANOMALY} burst, so the demo has an anomaly alert. */
+  anomaly?: boolean;
 }
+
+/**
+ * The demo's injected anomaly: a script looping on the growth team's
+ * Anthropic key (a provider that can disable keys) in one of the last
+ * hours, many times the hour's usual traffic, as a leaked key would make.
+ * The hour is the busiest (by the same hour of earlier weeks) of the last
+ * `withinHours` closed hours, so the key has a usual level to compare with
+ * whatever the time of day.
+ */
+export const DEMO_ANOMALY = {
+  keyId: 'demo-key-anthropic-sales-email',
+  projectId: 'sales-email',
+  modelKey: 'claude-sonnet-4',
+  withinHours: 12,
+  /** At least this many calls, and this multiple of the usual level. */
+  minCalls: 60,
+  factor: 10,
+};
 
 /** Yields the demo calls in batches, oldest first. */
 export function* generateDemoCalls(
@@ -229,6 +250,8 @@ export function* generateDemoCalls(
 
   let batch: NormalizedCall[] = [];
   let sequence = 0;
+  // The anomaly key's calls per hour, for picking the hour of the anomaly.
+  const anomalyKeyHours: number[] = new Array(options.days * 24).fill(0);
   for (let hour = start; hour < end; hour += hourMs) {
     const date = new Date(hour);
     const hourOfDay = date.getUTCHours();
@@ -252,83 +275,163 @@ export function* generateDemoCalls(
         random,
       );
       const modelKey = pickWeighted(project.models, random);
-      const model = MODELS[modelKey];
-      const userName =
-        project.users[Math.floor(random() * project.users.length)];
-      const inBurst = bursts.some(
-        b =>
-          b.provider === model.provider &&
-          occurredAt >= b.start &&
-          occurredAt < b.start + 2 * hourMs,
-      );
-      const failed = random() < (inBurst ? 0.35 : 0.015);
-      // Calls in the last two minutes may still be running.
-      const processing =
-        !failed && options.now - occurredAt < 120_000 && random() < 0.5;
-      let status: CallStatus = 'success';
-      if (failed) status = 'failed';
-      else if (processing) status = 'processing';
-      const inputTokens = Math.round(
-        model.medianInputTokens * logNormal(random, 0.6),
-      );
-      const outputTokens =
-        model.type === 'embedding' || failed
-          ? 0
-          : Math.round(model.medianOutputTokens * logNormal(random, 0.5));
-      const durationMs = processing
-        ? null
-        : Math.max(
-            20,
-            Math.round(
-              model.medianLatencyMs *
-                logNormal(random, 0.45) *
-                (failed && inBurst ? 8 : 1),
-            ),
-          );
       sequence++;
-      batch.push({
-        id: `demo-${occurredAt.toString(36)}-${sequence.toString(36)}`,
-        occurredAt,
-        userRef: user(userName),
-        projectId: project.id,
-        apiKeyId: `demo-key-${model.provider}-${project.id}`,
-        provider: model.provider,
-        model: model.model,
-        type: model.type,
-        status,
-        errorReason: failed
-          ? failureReason(
-              random(),
-              inBurst,
-              inputTokens > 2 * model.medianInputTokens,
-            )
-          : null,
-        durationMs,
-        ttftMs:
-          durationMs !== null && model.type === 'chat' && !failed
-            ? Math.round(durationMs * (0.15 + random() * 0.2))
-            : null,
-        inputTokens,
-        outputTokens,
-        cachedTokens:
-          model.type === 'chat' ? Math.round(inputTokens * random() * 0.3) : 0,
-        costNanos: failed
-          ? 0n
-          : BigInt(inputTokens) * model.inputNanosPerToken +
-            BigInt(outputTokens) * model.outputNanosPerToken,
-        currency: model.currency,
-        metadata: {
-          demo: true,
-          region: random() < 0.7 ? 'eu-west-1' : 'ap-southeast-1',
-        },
-      });
+      const call = demoCall(
+        { occurredAt, project, modelKey, sequence, now: options.now, bursts },
+        random,
+      );
+      if (call.apiKeyId === DEMO_ANOMALY.keyId) {
+        anomalyKeyHours[(hour - start) / hourMs] += 1;
+      }
+      batch.push(call);
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
       }
     }
   }
+  if (options.anomaly) {
+    // Its own PRNG: the traffic above is the same with or without it.
+    const draw = mulberry32((options.seed ?? 20261123) + 1);
+    const hour =
+      start + anomalyHour(anomalyKeyHours, options.now - start) * hourMs;
+    const usual = median(
+      sameHourBefore(anomalyKeyHours, (hour - start) / hourMs, 4),
+    );
+    const project = DEMO_PROJECTS.find(p => p.id === DEMO_ANOMALY.projectId)!;
+    const count = Math.max(
+      DEMO_ANOMALY.minCalls,
+      Math.round(DEMO_ANOMALY.factor * usual),
+    );
+    for (let i = 0; i < count; i++) {
+      sequence++;
+      batch.push(
+        demoCall(
+          {
+            occurredAt: hour + Math.floor(draw() * hourMs),
+            project,
+            modelKey: DEMO_ANOMALY.modelKey,
+            sequence,
+            now: options.now,
+            bursts,
+          },
+          draw,
+        ),
+      );
+    }
+  }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Index of the anomaly's hour: of the last closed hours before `elapsedMs`
+ * (since the first hour), the one with the highest usual level (the latest
+ * on a tie).
+ */
+function anomalyHour(hours: number[], elapsedMs: number): number {
+  const lastClosed = Math.floor(elapsedMs / 3_600_000) - 1;
+  let best = lastClosed;
+  for (
+    let index = lastClosed;
+    index > lastClosed - DEMO_ANOMALY.withinHours;
+    index--
+  ) {
+    if (
+      median(sameHourBefore(hours, index, 4)) >
+      median(sameHourBefore(hours, best, 4))
+    ) {
+      best = index;
+    }
+  }
+  return best;
+}
+
+interface Burst {
+  start: number;
+  provider: string;
+}
+
+/** One demo call of a project's model at `occurredAt`, drawn from `random`. */
+function demoCall(
+  input: {
+    occurredAt: number;
+    project: DemoProject;
+    modelKey: string;
+    sequence: number;
+    now: number;
+    bursts: Burst[];
+  },
+  random: () => number,
+): NormalizedCall {
+  const { occurredAt, project, modelKey, sequence, now, bursts } = input;
+  const hourMs = 3_600_000;
+  const model = MODELS[modelKey];
+  const userName = project.users[Math.floor(random() * project.users.length)];
+  const inBurst = bursts.some(
+    b =>
+      b.provider === model.provider &&
+      occurredAt >= b.start &&
+      occurredAt < b.start + 2 * hourMs,
+  );
+  const failed = random() < (inBurst ? 0.35 : 0.015);
+  // Calls in the last two minutes may still be running.
+  const processing = !failed && now - occurredAt < 120_000 && random() < 0.5;
+  let status: CallStatus = 'success';
+  if (failed) status = 'failed';
+  else if (processing) status = 'processing';
+  const inputTokens = Math.round(
+    model.medianInputTokens * logNormal(random, 0.6),
+  );
+  const outputTokens =
+    model.type === 'embedding' || failed
+      ? 0
+      : Math.round(model.medianOutputTokens * logNormal(random, 0.5));
+  const durationMs = processing
+    ? null
+    : Math.max(
+        20,
+        Math.round(
+          model.medianLatencyMs *
+            logNormal(random, 0.45) *
+            (failed && inBurst ? 8 : 1),
+        ),
+      );
+  return {
+    id: `demo-${occurredAt.toString(36)}-${sequence.toString(36)}`,
+    occurredAt,
+    userRef: user(userName),
+    projectId: project.id,
+    apiKeyId: `demo-key-${model.provider}-${project.id}`,
+    provider: model.provider,
+    model: model.model,
+    type: model.type,
+    status,
+    errorReason: failed
+      ? failureReason(
+          random(),
+          inBurst,
+          inputTokens > 2 * model.medianInputTokens,
+        )
+      : null,
+    durationMs,
+    ttftMs:
+      durationMs !== null && model.type === 'chat' && !failed
+        ? Math.round(durationMs * (0.15 + random() * 0.2))
+        : null,
+    inputTokens,
+    outputTokens,
+    cachedTokens:
+      model.type === 'chat' ? Math.round(inputTokens * random() * 0.3) : 0,
+    costNanos: failed
+      ? 0n
+      : BigInt(inputTokens) * model.inputNanosPerToken +
+        BigInt(outputTokens) * model.outputNanosPerToken,
+    currency: model.currency,
+    metadata: {
+      demo: true,
+      region: random() < 0.7 ? 'eu-west-1' : 'ap-southeast-1',
+    },
+  };
 }
 
 function chat(

@@ -4,7 +4,10 @@ import type { CallStore } from '../database/CallStore';
 import { CALLS_TABLE } from '../database/tables';
 import { generateDemoCalls } from './DemoDataGenerator';
 
-/** Fills an empty calls table with demo traffic; does nothing otherwise. */
+/**
+ * Fills an empty calls table with demo traffic, with one injected anomaly
+ * (see DEMO_ANOMALY); does nothing otherwise.
+ */
 export async function loadDemoData(options: {
   db: Knex;
   calls: CallStore;
@@ -23,6 +26,7 @@ export async function loadDemoData(options: {
     days: options.days,
     callsPerDay: options.callsPerDay,
     now: Date.now(),
+    anomaly: true,
   })) {
     stored += (await calls.ingest(batch)).inserted;
   }
