@@ -2,8 +2,6 @@ import type {
   CallRecord,
   EntityUsageResponse,
   UsageSource,
-  EntityUsageResponse,
-  UsageSource,
   ProjectListResponse,
   ProjectModelsResponse,
   ProjectStatsResponse,
@@ -38,43 +36,6 @@ const range = {
   from: '2025-01-01T00:00:00.000Z',
   to: '2025-01-31T00:00:00.000Z',
 };
-
-/** An entity's usage from one source; empty unless totals are given. */
-export function entityUsage(
-  entityRef: string,
-  source: UsageSource,
-  overrides: Partial<UsageTotals> = {},
-): EntityUsageResponse {
-  const usage = totals(overrides);
-  return {
-    entityRef,
-    source,
-    range,
-    interval: 'day',
-    timeZone: 'UTC',
-    totals: usage,
-    points:
-      usage.totalTokens > 0
-        ? [
-            {
-              bucketStart: '2025-01-02T00:00:00.000Z',
-              series: 'total',
-              calls: usage.calls,
-              successCalls: usage.successCalls,
-              failedCalls: 0,
-              inputTokens: usage.inputTokens,
-              outputTokens: usage.outputTokens,
-              totalTokens: usage.totalTokens,
-              costs: usage.costs,
-              estimatedCosts: usage.estimatedCosts,
-            },
-          ]
-        : [],
-    models: [],
-    projectIds: [],
-    keyCount: source === 'provider' ? 1 : 0,
-  };
-}
 
 /** An entity's usage from one source; empty unless totals are given. */
 export function entityUsage(
@@ -208,11 +169,6 @@ export function mockLlmUsageApi(
       objectives: [],
       invalidAnnotations: [],
     })),
-    // Entity tabs ask which source to show; by default recorded calls.
-    getEntityUsage: jest.fn(async (entityRef: string) =>
-      entityUsage(entityRef, 'calls'),
-    ),
-    getProviderBreakdown: unexpected('getProviderBreakdown'),
     // Entity tabs ask which source to show; by default recorded calls.
     getEntityUsage: jest.fn(async (entityRef: string) =>
       entityUsage(entityRef, 'calls'),

@@ -8,6 +8,7 @@ import type {
   ProjectModelsResponse,
   ProjectStatsResponse,
   ProjectTrendsResponse,
+  SloReportResponse,
   TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
@@ -174,4 +175,15 @@ export function useUsageExports(range: RangeSelection) {
         format,
       ),
   };
+}
+
+/** A project's SLOs as of the last rolled hour; refreshed with the page. */
+export function useProjectSlo(
+  projectId: string,
+): PolledQueryState<SloReportResponse> {
+  const api = useApi(llmUsageApiRef);
+  return usePolledQuery(
+    signal => api.getProjectSlo(projectId, { signal }),
+    `slo:${projectId}`,
+  );
 }
