@@ -282,7 +282,32 @@ describe('OpenAiClient.deleteKey', () => {
   });
 });
 
+/** The usage reports fetchUsage reads besides completions. */
+const OTHER_USAGE_KINDS = [
+  'embeddings',
+  'moderations',
+  'images',
+  'audio_speeches',
+  'audio_transcriptions',
+];
+
+const emptyPage = {
+  object: 'page',
+  data: [],
+  has_more: false,
+  next_page: null,
+};
+
+/** Each test answers the reports it is about; the others report nothing. */
+function routeEmptyUsageReports() {
+  for (const kind of ['completions', ...OTHER_USAGE_KINDS]) {
+    route('get', `/organization/usage/${kind}`, json(emptyPage));
+  }
+}
+
 describe('OpenAiClient.fetchUsage', () => {
+  beforeEach(routeEmptyUsageReports);
+
   it('follows next_page and maps grouped daily buckets', async () => {
     const pages = route(
       'get',
@@ -453,6 +478,326 @@ describe('OpenAiClient.fetchUsage', () => {
     await expect(
       s.client.fetchUsage({ from: '2024-11-01', to: '2024-11-01' }),
     ).rejects.toThrow('has_more without next_page');
+  });
+});
+
+describe('OpenAiClient.fetchUsage of every usage report', () => {
+  beforeEach(routeEmptyUsageReports);
+
+  const DAY1 = 1730419200; // 2024-11-01
+  const DAY2 = 1730505600;
+  const DAY3 = 1730592000;
+  const bucket = (start: number, results: unknown[]) => ({
+    object: 'bucket',
+    start_time: start,
+    end_time: start + 86400,
+    results,
+  });
+  const page = (data: unknown[], nextPage: string | null = null) => ({
+    object: 'page',
+    data,
+    has_more: nextPage !== null,
+    next_page: nextPage,
+  });
+  const range = { from: '2024-11-01', to: '2024-11-02' };
+
+  /** Result objects in the shapes of the Admin API reference. */
+  const completion = (
+    key: string,
+    model: string,
+    input: number,
+    output: number,
+    requests: number,
+  ) => ({
+    object: 'organization.usage.completions.result',
+    input_tokens: input,
+    input_cached_tokens: 0,
+    output_tokens: output,
+    num_model_requests: requests,
+    project_id: 'proj_abc',
+    user_id: null,
+    api_key_id: key,
+    model,
+    batch: null,
+  });
+  /** A result of `kind` grouped by key and model, in project proj_abc. */
+  const grouped = (
+    kind: string,
+    key: string,
+    model: string,
+    counts: Record<string, unknown>,
+  ) => ({
+    object: `organization.usage.${kind}.result`,
+    ...counts,
+    project_id: 'proj_abc',
+    user_id: null,
+    api_key_id: key,
+    model,
+  });
+  const tokensOnly =
+    (kind: 'embeddings' | 'moderations') =>
+    (key: string, model: string, input: number, requests: number) =>
+      grouped(kind, key, model, {
+        input_tokens: input,
+        num_model_requests: requests,
+      });
+  const embedding = tokensOnly('embeddings');
+  const moderation = tokensOnly('moderations');
+
+  function routeAllReports() {
+    return {
+      completions: route(
+        'get',
+        '/organization/usage/completions',
+        json(
+          page([bucket(DAY1, [completion('key_abc', 'gpt-4o', 1000, 200, 4)])]),
+        ),
+      ),
+      // two pages; the same key and model on both days, and split by a
+      // dimension we do not keep on the second
+      embeddings: route(
+        'get',
+        '/organization/usage/embeddings',
+        json(
+          page(
+            [
+              bucket(DAY1, [
+                embedding('key_abc', 'text-embedding-3-small', 16, 2),
+              ]),
+            ],
+            'page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=',
+          ),
+        ),
+        json(
+          page([
+            bucket(DAY2, [
+              embedding('key_abc', 'text-embedding-3-small', 30, 1),
+              embedding('key_abc', 'text-embedding-3-small', 70, 3),
+            ]),
+          ]),
+        ),
+      ),
+      moderations: route(
+        'get',
+        '/organization/usage/moderations',
+        json(
+          page([
+            bucket(DAY1, [
+              moderation('key_def', 'omni-moderation-latest', 12, 3),
+            ]),
+          ]),
+        ),
+      ),
+      images: route(
+        'get',
+        '/organization/usage/images',
+        json(
+          page([
+            bucket(DAY1, [
+              grouped('images', 'key_abc', 'dall-e-3', {
+                images: 2,
+                num_model_requests: 2,
+                size: '1024x1024',
+                source: 'image.generation',
+              }),
+              // another size of the same key and model
+              grouped('images', 'key_abc', 'dall-e-3', {
+                images: 4,
+                num_model_requests: 1,
+                size: '512x512',
+                source: 'image.generation',
+              }),
+            ]),
+            bucket(DAY2, []),
+          ]),
+        ),
+      ),
+      audio_speeches: route(
+        'get',
+        '/organization/usage/audio_speeches',
+        json(
+          page([
+            bucket(DAY2, [
+              grouped('audio_speeches', 'key_def', 'tts-1', {
+                characters: 45,
+                num_model_requests: 1,
+              }),
+            ]),
+          ]),
+        ),
+      ),
+      audio_transcriptions: route(
+        'get',
+        '/organization/usage/audio_transcriptions',
+        json(
+          page([
+            bucket(DAY2, [
+              grouped('audio_transcriptions', 'key_def', 'whisper-1', {
+                seconds: 20,
+                num_model_requests: 5,
+              }),
+            ]),
+            // outside the range: dropped
+            bucket(DAY3, [
+              grouped('audio_transcriptions', 'key_def', 'whisper-1', {
+                seconds: 7,
+                num_model_requests: 9,
+              }),
+            ]),
+          ]),
+        ),
+      ),
+    };
+  }
+
+  it('reads each report grouped by model, project and key and merges the rows per key and model', async () => {
+    const requests = routeAllReports();
+    const s = setup();
+
+    const records = await s.client.fetchUsage(range);
+
+    const row = (
+      date: string,
+      providerKeyId: string,
+      model: string,
+      counts: { inputTokens?: number; outputTokens?: number },
+      requestCount: number,
+    ) => ({
+      date,
+      providerKeyId,
+      model,
+      providerProjectId: 'proj_abc',
+      inputTokens: counts.inputTokens ?? 0,
+      outputTokens: counts.outputTokens ?? 0,
+      cachedTokens: 0,
+      requests: requestCount,
+    });
+    const byIdentity = (a: (typeof records)[0], b: (typeof records)[0]) =>
+      `${a.date}${a.providerKeyId}${a.model}`.localeCompare(
+        `${b.date}${b.providerKeyId}${b.model}`,
+      );
+    expect([...records].sort(byIdentity)).toEqual(
+      [
+        row(
+          '2024-11-01',
+          'key_abc',
+          'gpt-4o',
+          { inputTokens: 1000, outputTokens: 200 },
+          4,
+        ),
+        row(
+          '2024-11-01',
+          'key_abc',
+          'text-embedding-3-small',
+          { inputTokens: 16 },
+          2,
+        ),
+        row(
+          '2024-11-01',
+          'key_def',
+          'omni-moderation-latest',
+          { inputTokens: 12 },
+          3,
+        ),
+        // images: requests only, both sizes summed
+        row('2024-11-01', 'key_abc', 'dall-e-3', {}, 3),
+        row(
+          '2024-11-02',
+          'key_abc',
+          'text-embedding-3-small',
+          { inputTokens: 100 },
+          4,
+        ),
+        row('2024-11-02', 'key_def', 'tts-1', {}, 1),
+        row('2024-11-02', 'key_def', 'whisper-1', {}, 5),
+      ].sort(byIdentity),
+    );
+
+    for (const [kind, pages] of Object.entries(requests)) {
+      expect([kind, pages.length]).toEqual([
+        kind,
+        kind === 'embeddings' ? 2 : 1,
+      ]);
+      const first = query(pages[0]);
+      expect(first.getAll('group_by')).toEqual([
+        'model',
+        'project_id',
+        'api_key_id',
+      ]);
+      expect(first.get('bucket_width')).toBe('1d');
+      expect(first.get('start_time')).toBe(String(DAY1));
+      expect(first.get('end_time')).toBe(String(DAY3));
+    }
+    expect(query(requests.embeddings[1]).get('page')).toBe(
+      'page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=',
+    );
+  });
+
+  it('reads the official example of a report that is not grouped', async () => {
+    route(
+      'get',
+      '/organization/usage/images',
+      json(
+        page([
+          bucket(DAY1, [
+            {
+              object: 'organization.usage.images.result',
+              images: 2,
+              num_model_requests: 2,
+              size: null,
+              source: null,
+              project_id: null,
+              user_id: null,
+              api_key_id: null,
+              model: null,
+            },
+          ]),
+        ]),
+      ),
+    );
+    const s = setup();
+
+    await expect(s.client.fetchUsage(range)).resolves.toEqual([
+      {
+        date: '2024-11-01',
+        providerKeyId: '',
+        model: '',
+        providerProjectId: '',
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
+        requests: 2,
+      },
+    ]);
+  });
+
+  it('fails the whole fetch when one report keeps failing, so the last stored usage stays', async () => {
+    const requests = routeAllReports();
+    const failing = route('get', '/organization/usage/moderations', () =>
+      HttpResponse.json({ error: { message: 'server' } }, { status: 500 }),
+    );
+    const s = setup({ retry: { maxAttempts: 3 } });
+
+    await expect(s.client.fetchUsage(range)).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
+    expect(failing).toHaveLength(3);
+    // the reports after the failing one are not read
+    expect(requests.images).toHaveLength(0);
+  });
+
+  it('names the report whose page is malformed', async () => {
+    routeAllReports();
+    route(
+      'get',
+      '/organization/usage/audio_speeches',
+      json(page([bucket(DAY1, [{ num_model_requests: -1 }])])),
+    );
+    const s = setup();
+
+    await expect(s.client.fetchUsage(range)).rejects.toThrow(
+      /usage\/audio_speeches returned an unexpected response/,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   LastIdPage,
+  NextPageTokenPage,
   ProviderApiClient,
   ProviderClientOptions,
   ProviderCostRecord,
@@ -11,6 +12,7 @@ import {
   bearerAuth,
   dateRangeToSeconds,
   decimalFromNumber,
+  mergeUsageRecords,
   requestAllAfterLastId,
   requestDailyCosts,
   requestDailyUsage,
@@ -21,9 +23,11 @@ import {
   adminApiKeyListSchema,
   completionsUsagePageSchema,
   costPageSchema,
+  inputTokensUsagePageSchema,
   projectApiKeyDeletedSchema,
   projectApiKeyListSchema,
   projectListSchema,
+  requestsUsagePageSchema,
 } from './schemas';
 
 /** @public */
@@ -39,14 +43,85 @@ const LIST_LIMIT = 100;
 // `limit` counts daily buckets: usage allows up to 31, costs up to 180.
 const USAGE_BUCKET_LIMIT = 31;
 const COST_BUCKET_LIMIT = 180;
+// Every usage report below accepts these three.
+const USAGE_GROUP_BY = ['model', 'project_id', 'api_key_id'];
+
+type UsageDimensions = {
+  project_id?: string | null;
+  api_key_id?: string | null;
+  model?: string | null;
+  num_model_requests?: number | null;
+};
+
+/** One `/organization/usage/<kind>` report and the tokens it counts. */
+interface UsageReport<TResult extends UsageDimensions> {
+  kind: string;
+  schema: z.ZodType<
+    NextPageTokenPage<DailyBucket<TResult>>,
+    z.ZodTypeDef,
+    unknown
+  >;
+  tokens?(
+    result: NoInfer<TResult>,
+  ): Pick<ProviderUsageRecord, 'inputTokens' | 'outputTokens' | 'cachedTokens'>;
+}
+
+type DailyBucket<TResult> = { start_time: number; results: TResult[] };
+
+const usageReport = <TResult extends UsageDimensions>(
+  report: UsageReport<TResult>,
+) => report;
+
+const inputTokensOnly = (result: { input_tokens?: number | null }) => ({
+  inputTokens: result.input_tokens ?? 0,
+  outputTokens: 0,
+  cachedTokens: 0,
+});
+
+/*
+ * The usage reports of model traffic. Images, speech and transcriptions count
+ * requests only: their own units (images, characters, seconds) have no column
+ * in the usage rows, and their model (dall-e-3, tts-1, whisper-1…) says what
+ * they are. Vector stores, code interpreter sessions and file or web searches
+ * are storage and tool calls, billed through the costs report.
+ */
+const USAGE_REPORTS = [
+  usageReport({
+    kind: 'completions',
+    schema: completionsUsagePageSchema,
+    tokens: result => ({
+      // OpenAI's input_tokens already include the cached ones.
+      inputTokens: result.input_tokens ?? 0,
+      outputTokens: result.output_tokens ?? 0,
+      cachedTokens: result.input_cached_tokens ?? 0,
+    }),
+  }),
+  usageReport({
+    kind: 'embeddings',
+    schema: inputTokensUsagePageSchema,
+    tokens: inputTokensOnly,
+  }),
+  usageReport({
+    kind: 'moderations',
+    schema: inputTokensUsagePageSchema,
+    tokens: inputTokensOnly,
+  }),
+  usageReport({ kind: 'images', schema: requestsUsagePageSchema }),
+  usageReport({ kind: 'audio_speeches', schema: requestsUsagePageSchema }),
+  usageReport({
+    kind: 'audio_transcriptions',
+    schema: requestsUsagePageSchema,
+  }),
+];
 
 /**
  * The OpenAI Admin API for one organization, authenticated with an admin key.
  *
  * Keys: project keys of every active project plus the organization's admin
  * keys. Project keys can only be deleted; nothing can be created or disabled
- * through the API. Usage comes from `/organization/usage/completions`
- * (chat/completions traffic only) and money from `/organization/costs`.
+ * through the API. Usage comes from the `/organization/usage/…` reports of
+ * completions, embeddings, moderations, images, speech and transcriptions,
+ * and money from `/organization/costs`.
  *
  * @public
  */
@@ -148,24 +223,40 @@ export class OpenAiClient extends ProviderApiClient {
     }
   }
 
+  /**
+   * Every usage report that counts model traffic, read one after the other
+   * and summed per day, key, model and project. Any report that fails fails
+   * the whole fetch, so a sync never stores a part of the usage.
+   */
   async fetchUsage(range: ProviderDateRange): Promise<ProviderUsageRecord[]> {
+    const records: ProviderUsageRecord[] = [];
+    for (const report of USAGE_REPORTS) {
+      records.push(...(await this.fetchUsageReport(range, report)));
+    }
+    return mergeUsageRecords(records);
+  }
+
+  private fetchUsageReport<TResult extends UsageDimensions>(
+    range: ProviderDateRange,
+    report: UsageReport<TResult>,
+  ): Promise<ProviderUsageRecord[]> {
     return requestDailyUsage(this.http, {
-      ...reportRequest('completions usage', '/organization/usage/completions', {
-        range,
-        groupBy: ['model', 'project_id', 'api_key_id'],
-        limit: USAGE_BUCKET_LIMIT,
-      }),
-      schema: completionsUsagePageSchema,
+      ...reportRequest(
+        `${report.kind} usage`,
+        `/organization/usage/${report.kind}`,
+        { range, groupBy: USAGE_GROUP_BY, limit: USAGE_BUCKET_LIMIT },
+      ),
+      schema: report.schema,
       toRecord: (result, date) => ({
         date,
         providerKeyId: result.api_key_id ?? '',
         model: result.model ?? '',
         providerProjectId: result.project_id ?? '',
-        // OpenAI's input_tokens already include the cached ones.
-        inputTokens: result.input_tokens ?? 0,
-        outputTokens: result.output_tokens ?? 0,
-        cachedTokens: result.input_cached_tokens ?? 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
         requests: result.num_model_requests ?? null,
+        ...report.tokens?.(result),
       }),
     });
   }

@@ -60,18 +60,40 @@ export const projectApiKeyDeletedSchema = z.object({
   deleted: z.boolean(),
 });
 
+/** The dimensions every usage report fills when grouped by them. */
+const usageDimensions = {
+  project_id: z.string().nullish(),
+  api_key_id: z.string().nullish(),
+  model: z.string().nullish(),
+};
+
 export const completionsUsageResultSchema = z.object({
+  ...usageDimensions,
   input_tokens: count,
   input_cached_tokens: count,
   output_tokens: count,
   num_model_requests: count,
-  project_id: z.string().nullish(),
-  api_key_id: z.string().nullish(),
-  model: z.string().nullish(),
 });
 
 export const completionsUsagePageSchema = bucketPage(
   completionsUsageResultSchema,
+);
+
+/** Embeddings and moderations: input tokens only. */
+export const inputTokensUsagePageSchema = bucketPage(
+  z.object({
+    ...usageDimensions,
+    input_tokens: count,
+    num_model_requests: count,
+  }),
+);
+
+/**
+ * Images, speech and transcription: requests plus a count the usage rows have
+ * no field for (`images`, `characters`, `seconds`), so it is not declared.
+ */
+export const requestsUsagePageSchema = bucketPage(
+  z.object({ ...usageDimensions, num_model_requests: count }),
 );
 
 export const costResultSchema = z.object({
@@ -87,5 +109,4 @@ export const costResultSchema = z.object({
 export const costPageSchema = bucketPage(costResultSchema);
 
 export type ProjectListPage = z.infer<typeof projectListSchema>;
-export type CompletionsUsagePage = z.infer<typeof completionsUsagePageSchema>;
 export type CostPage = z.infer<typeof costPageSchema>;
