@@ -101,7 +101,10 @@ http_ok() {
 }
 # The ingest token may only ingest (llmUsage.servicePrincipals): readiness
 # is asked of the backend's health endpoint instead.
-until grep -q 'Demo data: generated' "$BACKEND_LOG" 2>/dev/null &&
+# The demo's provider usage is derived from its calls once they are all in,
+# some seconds after them: the provider-report tests need both.
+until grep -aq 'Demo data: generated' "$BACKEND_LOG" 2>/dev/null &&
+  grep -aq 'Demo data: .* provider usage rows' "$BACKEND_LOG" 2>/dev/null &&
   http_ok "$BASE_URL/.backstage/health/v1/readiness" &&
   http_ok "$BASE_URL/"; do
   if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
@@ -116,7 +119,7 @@ until grep -q 'Demo data: generated' "$BACKEND_LOG" 2>/dev/null &&
   fi
   sleep 1
 done
-log "ready after $((SECONDS - started))s: $(grep -o 'Demo data: generated.*' "$BACKEND_LOG" | head -n 1)"
+log "ready after $((SECONDS - started))s: $(grep -ao 'Demo data: generated.*' "$BACKEND_LOG" | head -n 1)"
 
 log "running the browser tests"
 status=0
