@@ -14,7 +14,8 @@ const de = createTranslationMessages({
     'nav.activity': 'Aktivität',
     'nav.settings': 'Einstellungen',
     'page.title': 'LLM-Nutzung',
-    'page.subtitle': 'Aufrufe, Token, Kosten und Latenz aller LLM-Anbieter',
+    'page.subtitle':
+      'Aufrufe, Token, Kosten und Latenz aller Anbieter von LLMs',
     'page.allProjects': 'Alle Projekte',
     'common.retry': 'Erneut versuchen',
     'common.none': '—',
@@ -90,8 +91,10 @@ const de = createTranslationMessages({
     'projects.columns.lastCall': 'Letzter Aufruf',
     'project.entity': 'Komponente',
     'project.notFound.title': 'Kein Projekt „{{projectId}}“',
+    // LLM\u2011Usage\u2011Admins: non-breaking hyphens, so the role's name never
+    // breaks at a hyphen on a narrow screen (it is one word).
     'project.notFound.description':
-      'Unter dieser Projekt-ID wurde nichts erfasst, oder Sie dürfen die Nutzung nicht sehen: Ein Projekt sehen seine Besitzer und die LLM-Usage-Admins. Die Projekte, die Sie sehen dürfen, stehen in der Übersicht.',
+      'Unter dieser Projekt-ID wurde nichts erfasst, oder Sie dürfen die Nutzung nicht sehen: Ein Projekt sehen seine Besitzer und die LLM\u2011Usage\u2011Admins. Die Projekte, die Sie sehen dürfen, stehen in der Übersicht.',
     'project.owner': 'Besitzer',
     'project.stats.calls': 'Aufrufe',
     'project.stats.successRate': 'Erfolgsquote',
@@ -417,7 +420,7 @@ const de = createTranslationMessages({
     'alerts.drawer.stillOpen': 'Noch offen',
     'alerts.drawer.owner': 'Besitzer',
     'alerts.drawer.noOwner':
-      'Kein Besitzer: LLM-Usage-Admins werden benachrichtigt',
+      'Kein Besitzer: LLM\u2011Usage\u2011Admins werden benachrichtigt',
     'alerts.drawer.target': 'Betrifft',
     'alerts.drawer.providerMessage': 'Meldung des Anbieters',
     'alerts.drawer.errorMessage': 'Fehler',
@@ -426,7 +429,8 @@ const de = createTranslationMessages({
     'alertRules.tab': 'Warnregeln',
     'alertRules.description':
       'Regeln gelten überall, außer ein Konto, Schlüssel, Projekt oder Budget hat eine Ausnahme.',
-    'alertRules.adminOnly': 'Nur LLM-Usage-Admins können diese Regeln ändern.',
+    'alertRules.adminOnly':
+      'Nur LLM\u2011Usage\u2011Admins können diese Regeln ändern.',
     'alertRules.rollupFailedHelp':
       'Wird ausgelöst, solange eine Stunde an Aufrufen nicht aggregiert werden kann. Nur Admins sehen sie und werden benachrichtigt; sie hat keine Schwellenwerte und gilt überall.',
     'alertRules.enabled': 'Aktiv',
@@ -484,7 +488,7 @@ const de = createTranslationMessages({
     'keyWorkspace.page.manualRegistration':
       'Schlüssel von {{accounts}} werden manuell erfasst: Volcengine bietet keine API zum Auflisten von Schlüsseln, daher müssen neue Schlüssel dort hier hinzugefügt werden.',
     'keyWorkspace.page.registerAdminsOnly':
-      'Nur LLM-Usage-Admins können Schlüssel erfassen; bitten Sie Ihr Plattform-Team darum.',
+      'Nur LLM\u2011Usage\u2011Admins können Schlüssel erfassen; bitten Sie Ihr Plattformteam darum.',
     'keyWorkspace.summary.total': 'Schlüssel gesamt',
     'keyWorkspace.summary.active': 'Aktiv',
     'keyWorkspace.summary.expiringSoon': 'Laufen in 7 Tagen ab',
@@ -753,7 +757,7 @@ const de = createTranslationMessages({
     'keyWorkspace.entity.linkedKeys':
       'Mit diesem Dienst verknüpfte Anbieterschlüssel',
     'keyWorkspace.entity.ownCallsOnly':
-      'Sie sehen nur Ihre eigenen Aufrufe dieses Dienstes. Seine Besitzer ({{owners}}) und die LLM-Usage-Admins sehen alle Aufrufe.',
+      'Sie sehen nur Ihre eigenen Aufrufe dieses Dienstes. Seine Besitzer ({{owners}}) und die LLM\u2011Usage\u2011Admins sehen alle Aufrufe.',
     'keyWorkspace.entity.teamKeys': 'Schlüssel dieser Gruppe',
     'keyWorkspace.entity.noKeys': 'Keine Anbieterschlüssel',
     'keyWorkspace.entity.noCallsTitle':
@@ -791,7 +795,7 @@ const de = createTranslationMessages({
     'slo.source.annotation':
       'Durch die Annotationen der Komponente festgelegt · bewertet aus den stündlichen Rollups bis {{time}}',
     'slo.source.settings':
-      'Von einem LLM-Usage-Admin festgelegt, ersetzt die Annotationen · bewertet aus den stündlichen Rollups bis {{time}}',
+      'Von einem LLM\u2011Usage\u2011Admin festgelegt, ersetzt die Annotationen · bewertet aus den stündlichen Rollups bis {{time}}',
     'slo.metrics.latencyP95': 'P95-Latenz',
     'slo.metrics.errorRate': 'Fehlerquote',
     'slo.metrics.ttft': 'Zeit bis zum ersten Token (Stundenmittel)',
@@ -818,14 +822,14 @@ const de = createTranslationMessages({
     'slo.brokenHours.value': 'Wert',
     'slo.brokenHours.calls': 'Aufrufe',
     'slo.notVisible':
-      'SLOs sehen nur die Besitzer des Projekts und LLM-Usage-Admins.',
+      'SLOs sehen nur die Besitzer des Projekts und LLM\u2011Usage\u2011Admins.',
     'slo.invalidAnnotation':
       'Der Wert der Annotation {{annotation}} ist nicht lesbar („{{value}}“), daher bleibt ihr Ziel unberücksichtigt.',
     'slo.empty.title': 'Kein SLO festgelegt',
     'slo.empty.description':
       'Legen Sie Ziele mit Annotationen in der catalog-info.yaml der Komponente fest. Jede Stunde mit Aufrufen wird daran gemessen, und Verbrauchsalarme erreichen den Besitzer.',
     'slo.empty.settings':
-      'LLM-Usage-Admins können sie auch mit PUT /api/llm-usage/slo/projects/{{projectId}}/settings festlegen; diese Einstellungen haben Vorrang vor den Annotationen.',
+      'LLM\u2011Usage\u2011Admins können sie auch mit PUT /api/llm-usage/slo/projects/{{projectId}}/settings festlegen; diese Einstellungen haben Vorrang vor den Annotationen.',
     'alerts.types.slo_burn_rate': 'SLO verbraucht Budget schnell',
     'alerts.messages.sloBurnRate':
       'Projekt „{{name}}“: Das Ziel für {{metric}} verbraucht sein Fehlerbudget in den letzten {{hours}} Stunden {{rate}}-mal so schnell wie erlaubt ({{left}} des Budgets übrig)',

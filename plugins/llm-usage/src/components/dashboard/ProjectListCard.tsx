@@ -32,6 +32,15 @@ const useStyles = makeStyles(theme => ({
   muted: {
     color: theme.palette.text.secondary,
   },
+  // A project id stays on one line (it reads as one word in every
+  // language); a very long one is cut, its full text in the title.
+  id: {
+    display: 'inline-block',
+    maxWidth: 240,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    verticalAlign: 'bottom',
+  },
 }));
 
 type Column = SortableColumn<ProjectSortField> & { id: string };
@@ -84,8 +93,19 @@ export function ProjectListCard(props: ProjectListCardProps) {
   const navigate = useNavigate();
 
   const columns: Column[] = [
-    { id: 'project', label: t('projects.columns.project'), sort: 'projectId' },
-    { id: 'entity', label: t('projects.columns.entity'), low: true },
+    {
+      id: 'project',
+      label: t('projects.columns.project'),
+      sort: 'projectId',
+      nowrap: true,
+    },
+    // Component names are ids too (sales-email-writer): one line each.
+    {
+      id: 'entity',
+      label: t('projects.columns.entity'),
+      nowrap: true,
+      low: true,
+    },
     { id: 'owner', label: t('projects.columns.owner') },
     {
       id: 'calls',
@@ -169,7 +189,12 @@ export function ProjectListCard(props: ProjectListCardProps) {
           data-testid={`project-row-${project.projectId}`}
         >
           <TableCell>
-            <Link to={href} onClick={stop}>
+            <Link
+              to={href}
+              onClick={stop}
+              className={classes.id}
+              title={project.projectId}
+            >
               {project.projectId}
             </Link>
           </TableCell>

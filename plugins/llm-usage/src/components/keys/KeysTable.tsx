@@ -28,6 +28,12 @@ const useStyles = makeStyles(theme => ({
     '& th, & td': {
       padding: theme.spacing(0.75, 1),
     },
+    // Titles such as 'Последнее использование' or 'Стоимость за месяц' are
+    // wider than their dates and figures: they wrap between their words
+    // (never inside one) so that the columns fit the card at 1440 px.
+    '& th': {
+      whiteSpace: 'normal',
+    },
   },
   tags: {
     display: 'flex',
