@@ -20,7 +20,8 @@ async function settled(page) {
     .waitForFunction(
       () =>
         !document.querySelector(
-          '.MuiSkeleton-root, .MuiLinearProgress-root, .MuiCircularProgress-root, [data-testid="progress"]',
+          // A determinate bar is a figure (a budget's use), not loading.
+          '.MuiSkeleton-root, .MuiLinearProgress-root:not(.MuiLinearProgress-determinate), .MuiCircularProgress-root, [data-testid="progress"]',
         ),
       undefined,
       { timeout: 15_000 },
