@@ -488,7 +488,11 @@ export class AccountService {
       capabilities: provider ? [...provider.capabilities] : [],
       currency: provider?.currency ?? 'USD',
       billingUrl: account.settings.billingUrl ?? provider?.billingUrl ?? null,
-      manualKeyRegistration: provider?.manualKeyRegistration ?? true,
+      // A provider module says so when keys can only be registered by hand;
+      // an account whose module is not installed can only be managed by hand.
+      manualKeyRegistration: provider
+        ? provider.manualKeyRegistration ?? false
+        : true,
       credentialsSet,
       settings: account.settings,
       schedule: account.schedule,

@@ -63,6 +63,8 @@ describe.each(databases.eachSupportedId())('accounts API on %p', databaseId => {
       status: 'never_synced',
       credentialsSet: ['apiKey'],
       providerInstalled: true,
+      // The fake module lists keys, so they need no registration by hand.
+      manualKeyRegistration: false,
     });
 
     const missing = await create(ADMIN, { ...body, id: 'x', credentials: {} });
