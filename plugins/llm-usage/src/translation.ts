@@ -318,6 +318,7 @@ export const llmUsageTranslationRef = createTranslationRef({
       noProviderUsage: 'No provider-reported usage in this range.',
       notReported: 'Not reported by providers',
       breakdownTitle: 'Provider-reported usage by',
+      groupBy: 'Group by',
       by: {
         account: 'Account',
         key: 'Key',

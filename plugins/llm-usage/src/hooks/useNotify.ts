@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { errorMessage } from '../lib/errors';
 
 /** @internal */
 export interface Notify {
@@ -22,10 +23,7 @@ export function useNotify(): Notify {
   );
 }
 
-/** The message of anything thrown. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorMessage };
 
 /**
  * Runs one change at a time from a settings list: on success the `done`

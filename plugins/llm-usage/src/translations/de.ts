@@ -210,6 +210,7 @@ const de = createTranslationMessages({
       'Keine vom Anbieter gemeldete Nutzung in diesem Zeitraum.',
     'usageSource.notReported': 'Von Anbietern nicht gemeldet',
     'usageSource.breakdownTitle': 'Vom Anbieter gemeldete Nutzung nach',
+    'usageSource.groupBy': 'Gruppieren nach',
     'usageSource.by.account': 'Konto',
     'usageSource.by.key': 'Schlüssel',
     'usageSource.by.model': 'Modell',

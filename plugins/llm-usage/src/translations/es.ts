@@ -209,6 +209,7 @@ const es = createTranslationMessages({
       'No hay uso informado por los proveedores en este periodo.',
     'usageSource.notReported': 'No informado por los proveedores',
     'usageSource.breakdownTitle': 'Uso informado por los proveedores, por',
+    'usageSource.groupBy': 'Agrupar por',
     'usageSource.by.account': 'Cuenta',
     'usageSource.by.key': 'Clave',
     'usageSource.by.model': 'Modelo',

@@ -209,6 +209,7 @@ const fr = createTranslationMessages({
       'Aucun usage déclaré par les fournisseurs sur cette période.',
     'usageSource.notReported': 'Non déclaré par les fournisseurs',
     'usageSource.breakdownTitle': 'Usage déclaré par les fournisseurs, par',
+    'usageSource.groupBy': 'Grouper par',
     'usageSource.by.account': 'Compte',
     'usageSource.by.key': 'Clé',
     'usageSource.by.model': 'Modèle',

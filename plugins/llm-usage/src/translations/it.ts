@@ -209,6 +209,7 @@ const it = createTranslationMessages({
       'Nessun utilizzo riportato dai fornitori in questo periodo.',
     'usageSource.notReported': 'Non riportato dai fornitori',
     'usageSource.breakdownTitle': 'Utilizzo riportato dai fornitori, per',
+    'usageSource.groupBy': 'Raggruppa per',
     'usageSource.by.account': 'Account fornitore',
     'usageSource.by.key': 'Chiave',
     'usageSource.by.model': 'Modello',

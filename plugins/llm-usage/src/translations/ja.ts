@@ -207,6 +207,7 @@ const ja = createTranslationMessages({
       'この期間にプロバイダーが報告した使用量はありません。',
     'usageSource.notReported': 'プロバイダーは報告しません',
     'usageSource.breakdownTitle': 'プロバイダー報告の使用量（内訳）',
+    'usageSource.groupBy': '集計単位',
     'usageSource.by.account': 'アカウント',
     'usageSource.by.key': 'キー',
     'usageSource.by.model': 'モデル',

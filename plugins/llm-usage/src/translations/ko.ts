@@ -203,6 +203,7 @@ const ko = createTranslationMessages({
       '이 기간에 제공업체가 보고한 사용량이 없습니다.',
     'usageSource.notReported': '제공업체가 보고하지 않음',
     'usageSource.breakdownTitle': '제공업체 보고 사용량 기준',
+    'usageSource.groupBy': '그룹 기준',
     'usageSource.by.account': '계정',
     'usageSource.by.key': '키',
     'usageSource.by.model': '모델',

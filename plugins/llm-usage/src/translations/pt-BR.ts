@@ -208,6 +208,7 @@ const ptBR = createTranslationMessages({
       'Nenhum uso informado pelos provedores neste período.',
     'usageSource.notReported': 'Não informado pelos provedores',
     'usageSource.breakdownTitle': 'Uso informado pelos provedores, por',
+    'usageSource.groupBy': 'Agrupar por',
     'usageSource.by.account': 'Conta',
     'usageSource.by.key': 'Chave',
     'usageSource.by.model': 'Modelo',

@@ -207,6 +207,7 @@ const ru = createTranslationMessages({
       'За этот период провайдеры не сообщили об использовании.',
     'usageSource.notReported': 'Провайдеры не сообщают',
     'usageSource.breakdownTitle': 'Использование по отчётам провайдеров, по',
+    'usageSource.groupBy': 'Группировать по',
     'usageSource.by.account': 'Аккаунт',
     'usageSource.by.key': 'Ключ',
     'usageSource.by.model': 'Модель',

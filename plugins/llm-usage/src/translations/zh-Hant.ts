@@ -199,6 +199,7 @@ const zhHant = createTranslationMessages({
     'usageSource.noProviderUsage': '此時間範圍內沒有服務商回報的用量。',
     'usageSource.notReported': '服務商未回報',
     'usageSource.breakdownTitle': '服務商回報的用量，依',
+    'usageSource.groupBy': '分組依據',
     'usageSource.by.account': '帳戶',
     'usageSource.by.key': '金鑰',
     'usageSource.by.model': '模型',

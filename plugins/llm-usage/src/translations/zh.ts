@@ -208,6 +208,7 @@ const zh = createTranslationMessages({
     'usageSource.noProviderUsage': '此时间范围内没有服务商报告的用量。',
     'usageSource.notReported': '服务商未报告',
     'usageSource.breakdownTitle': '服务商报告的用量，按',
+    'usageSource.groupBy': '分组依据',
     'usageSource.by.account': '账户',
     'usageSource.by.key': '密钥',
     'usageSource.by.model': '模型',

@@ -3,6 +3,7 @@ import { Alert, AlertTitle } from '@material-ui/lab';
 import type { ResponseError } from '@backstage/errors';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
+import { errorMessage } from '../../lib/errors';
 
 /** @internal */
 export interface QueryErrorPanelProps {
@@ -45,9 +46,7 @@ export function QueryErrorPanel(props: QueryErrorPanelProps) {
     generic: t('common.error.generic'),
   };
   const message = messages[errorKindOf(error)];
-  // A ResponseError's own message repeats the status; the server's is clearer.
-  const detail =
-    (error as Partial<ResponseError>).body?.error?.message || error.message;
+  const detail = errorMessage(error);
   return (
     <Box>
       <Alert severity="error">

@@ -49,7 +49,7 @@ export function ProviderBreakdownCard(props: {
       testId="provider-breakdown"
       toolbar={
         <OptionToggle
-          label={t('usageSource.label')}
+          label={t('usageSource.groupBy')}
           value={by}
           options={PROVIDER_BREAKDOWN_DIMENSIONS.map(value => ({
             value,
