@@ -20,6 +20,18 @@ import type {
 /** A bucket of one day's results. */
 type Bucket = { results: readonly unknown[] };
 
+/** The schema of a page of a daily report, as its parsed type. @public */
+export type DailyReportPageSchema<
+  TBucket extends z.ZodRawShape,
+  TResult extends z.ZodTypeAny,
+> = z.ZodType<
+  NextPageTokenPage<
+    z.output<z.ZodObject<TBucket>> & { results: Array<z.output<TResult>> }
+  >,
+  z.ZodTypeDef,
+  unknown
+>;
+
 /**
  * The schema of a page of a daily report: buckets with the fields that
  * place them in time (`bucket`) and their `results`.
@@ -29,10 +41,12 @@ type Bucket = { results: readonly unknown[] };
 export function dailyReportPageSchema<
   TBucket extends z.ZodRawShape,
   TResult extends z.ZodTypeAny,
->(bucket: TBucket, result: TResult) {
+>(bucket: TBucket, result: TResult): DailyReportPageSchema<TBucket, TResult> {
+  // zod cannot relate its mapped output types to the generic shape: the
+  // page is what the declared type says.
   return nextPageTokenPageSchema(
     z.object({ ...bucket, results: z.array(result) }),
-  );
+  ) as z.ZodType as DailyReportPageSchema<TBucket, TResult>;
 }
 
 /**

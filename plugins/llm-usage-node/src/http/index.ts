@@ -58,4 +58,4 @@ export {
   requestDailyCosts,
   requestDailyUsage,
 } from './dailyReports';
-export type { DailyReportOptions } from './dailyReports';
+export type { DailyReportOptions, DailyReportPageSchema } from './dailyReports';
