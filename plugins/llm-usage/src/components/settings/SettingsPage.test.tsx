@@ -1,10 +1,4 @@
-import {
-  fireEvent,
-  screen,
-  waitFor,
-  waitForElementToBeRemoved,
-  within,
-} from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   TestApiProvider,
@@ -278,7 +272,10 @@ describe('SettingsPage', () => {
         color: '#388e3c',
       }),
     );
-    await waitForElementToBeRemoved(() => screen.queryByRole('dialog'));
+    // The dialog may already be gone by now: wait for its absence, not its removal.
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit prod' }));
     dialog = await screen.findByRole('dialog');
@@ -292,7 +289,10 @@ describe('SettingsPage', () => {
         color: '#d32f2f',
       }),
     );
-    await waitForElementToBeRemoved(() => screen.queryByRole('dialog'));
+    // The dialog may already be gone by now: wait for its absence, not its removal.
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Delete prod' }));
     dialog = await screen.findByRole('dialog');
