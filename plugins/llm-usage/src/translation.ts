@@ -315,7 +315,7 @@ export const llmUsageTranslationRef = createTranslationRef({
       estimated: 'Estimated',
       estimatedHint:
         'Priced from the price book for tokens the provider reported without a cost. Not included in the reported cost.',
-      noProviderUsage: 'No provider-reported usage in this range.',
+      noProviderUsage: 'No provider‑reported usage in this range.',
       notReported: 'Not reported by providers',
       breakdownTitle: 'Provider-reported usage by',
       groupBy: 'Group by',
@@ -575,7 +575,7 @@ export const llmUsageTranslationRef = createTranslationRef({
       resolvedAt: 'Resolved {{time}}',
       messages: {
         reconciliationGap:
-          '{{name}}: provider-reported cost and recorded calls differ by more than {{tolerance}} for {{days}} days in a row ({{reported}} reported, {{recorded}} recorded)',
+          '{{name}}: provider‑reported cost and recorded calls differ by more than {{tolerance}} for {{days}} days in a row ({{reported}} reported, {{recorded}} recorded)',
         keyExpiring: 'Key "{{name}}" expires in {{days}} days ({{date}})',
         keyExpired: 'Key "{{name}}" has expired',
         lowBalance:

@@ -45,7 +45,7 @@ export const en: BackendMessages = {
     rollupFailed:
       'The hourly rollup cannot roll {{hours}} of calls, the oldest {{firstHour}}; those hours are read from raw calls and retried every run',
     reconciliationGap:
-      '{{name}}: provider-reported cost differs from the cost of recorded calls by more than {{tolerance}} on each of {{days}} in a row ({{from}} to {{to}}): {{providerCost}} reported, {{recordedCost}} recorded',
+      '{{name}}: provider‑reported cost differs from the cost of recorded calls by more than {{tolerance}} on each of {{days}} in a row ({{from}} to {{to}}): {{providerCost}} reported, {{recordedCost}} recorded',
     anomalyRequestSpike:
       '{{name}} made {{value}} in the hour from {{at}}, against a usual {{baseline}} at that hour of the week (score {{score}})',
     anomalyTokenSpike:

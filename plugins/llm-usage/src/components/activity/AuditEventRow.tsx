@@ -15,6 +15,7 @@ import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
 import { readableAuditTarget, readableEntityRef } from '../../lib/readableRefs';
+import { OneLineText } from '../common';
 
 const useStyles = makeStyles(theme => ({
   json: {
@@ -67,8 +68,11 @@ export function AuditEventRow(props: { event: AuditEvent }) {
           {readableEntityRef(event.actorRef)}
         </TableCell>
         <TableCell>{event.action}</TableCell>
-        <TableCell title={event.targetId}>
-          {event.targetType}: {readableAuditTarget(event)}
+        <TableCell>
+          {event.targetType}:{' '}
+          <OneLineText text={event.targetId}>
+            {readableAuditTarget(event)}
+          </OneLineText>
         </TableCell>
       </TableRow>
       {hasDetails && (

@@ -26,3 +26,4 @@ export * from './ItemListContent';
 export * from './ListActions';
 export * from './TextInput';
 export * from './UsageSourceSwitch';
+export * from './OneLineText';

@@ -187,7 +187,7 @@ describe('DashboardPage source switch', () => {
       initialRouteEntries: ['/?source=provider'],
     });
     expect(
-      await screen.findByText('No provider-reported usage in this range.'),
+      await screen.findByText('No provider\u2011reported usage in this range.'),
     ).toBeInTheDocument();
     expect(api.getOverview).toHaveBeenCalledWith(
       expect.objectContaining({ source: 'provider' }),

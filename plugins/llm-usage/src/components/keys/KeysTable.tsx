@@ -19,7 +19,13 @@ import type {
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
-import { CostLines, DataTable, TablePager, sortableColumns } from '../common';
+import {
+  CostLines,
+  DataTable,
+  OneLineText,
+  TablePager,
+  sortableColumns,
+} from '../common';
 import type { SortableColumn } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 
@@ -237,7 +243,7 @@ export function KeysTable(props: KeysTableProps) {
                   className={classes.name}
                   onClick={() => onOpen(key)}
                 >
-                  {key.name}
+                  <OneLineText text={key.name} />
                 </MuiLink>
                 {key.maskedHint && <CellCaption text={key.maskedHint} mono />}
               </TableCell>

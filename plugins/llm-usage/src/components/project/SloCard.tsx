@@ -55,6 +55,10 @@ const useStyles = makeStyles(theme => ({
   hours: {
     maxHeight: 280,
     overflowY: 'auto',
+    // Header words ("Calls") and figures never break on a phone.
+    '& th, & td': {
+      whiteSpace: 'nowrap',
+    },
   },
   example: {
     fontFamily: 'monospace',
