@@ -18,6 +18,7 @@ import {
   ExportMenu,
   QueryErrorPanel,
   DataTable,
+  OneLineText,
   SearchField,
   SectionCard,
   TablePager,
@@ -31,15 +32,6 @@ const useStyles = makeStyles(theme => ({
   },
   muted: {
     color: theme.palette.text.secondary,
-  },
-  // A project id stays on one line (it reads as one word in every
-  // language); a very long one is cut, its full text in the title.
-  id: {
-    display: 'inline-block',
-    maxWidth: 240,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    verticalAlign: 'bottom',
   },
 }));
 
@@ -189,13 +181,8 @@ export function ProjectListCard(props: ProjectListCardProps) {
           data-testid={`project-row-${project.projectId}`}
         >
           <TableCell>
-            <Link
-              to={href}
-              onClick={stop}
-              className={classes.id}
-              title={project.projectId}
-            >
-              {project.projectId}
+            <Link to={href} onClick={stop}>
+              <OneLineText text={project.projectId} />
             </Link>
           </TableCell>
           <TableCell onClick={stop}>
