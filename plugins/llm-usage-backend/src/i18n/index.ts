@@ -1,5 +1,10 @@
 import { formatMoney } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { BackendMessages, Plural } from './messages';
+import {
+  localeCatalog,
+  type BackendMessages,
+  type LocaleMessages,
+  type Plural,
+} from './messages';
 import { de } from './locales/de';
 import { en } from './locales/en';
 import { es } from './locales/es';
@@ -12,15 +17,19 @@ import { ru } from './locales/ru';
 import { zh } from './locales/zh';
 import { zhHant } from './locales/zh-Hant';
 
-export type { BackendMessages, ExportColumnId, Plural } from './messages';
+export type {
+  BackendMessages,
+  ExportColumnId,
+  LocaleMessages,
+  Plural,
+} from './messages';
 export { EXPORT_COLUMN_IDS } from './messages';
 
 /**
- * The backend's catalogs by language code, the codes the frontend's app
+ * The backend's translations by language code, the codes the frontend's app
  * language uses. Adding a language is one file in `locales/` and one line.
  */
-const CATALOGS: Record<string, BackendMessages> = {
-  en,
+const TRANSLATIONS: Record<string, LocaleMessages> = {
   zh,
   'zh-Hant': zhHant,
   ja,
@@ -31,6 +40,17 @@ const CATALOGS: Record<string, BackendMessages> = {
   'pt-BR': ptBR,
   ru,
   it,
+};
+
+/** The catalogs by language code; English is the reference the others follow. */
+const CATALOGS: Record<string, BackendMessages> = {
+  en,
+  ...Object.fromEntries(
+    Object.entries(TRANSLATIONS).map(([code, texts]) => [
+      code,
+      localeCatalog(texts),
+    ]),
+  ),
 };
 
 /** Every language the backend writes in. */

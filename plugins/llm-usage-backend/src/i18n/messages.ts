@@ -1,8 +1,10 @@
 /**
  * The texts the backend writes for people (notifications, e-mails made from
  * them, webhook messages, spend digests), one catalog per language under
- * `locales/`. `{{name}}` marks a value; a plural is one text per CLDR plural
- * category of the language (`Intl.PluralRules`), `other` always present.
+ * `locales/`: English as a `BackendMessages`, every other language as its
+ * `LocaleMessages`. `{{name}}` marks a value; a plural is one text per CLDR
+ * plural category of the language (`Intl.PluralRules`), `other` always
+ * present.
  */
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & {
   other: string;
@@ -167,4 +169,50 @@ export interface BackendMessages {
     costIn: string;
     columns: Record<ExportColumnId, string>;
   };
+}
+
+/** A group of texts whose keys are all plural categories: a `Plural`. */
+type IsPlural<T> = [keyof T] extends [Intl.LDMLPluralRule] ? true : false;
+
+/** The dotted paths of the texts every language must give. */
+type RequiredPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string
+    ? `${Prefix}${K}`
+    : IsPlural<T[K]> extends true
+    ? `${Prefix}${K}.other`
+    : RequiredPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/** The dotted paths of the plural forms only some languages need. */
+type PluralFormPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string
+    ? never
+    : IsPlural<T[K]> extends true
+    ? `${Prefix}${K}.${Exclude<Intl.LDMLPluralRule, 'other'>}`
+    : PluralFormPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/**
+ * A translation of `BackendMessages`: each text by its dotted path, e.g.
+ * `'exports.columns.cost'`, and each plural form by its category, e.g.
+ * `'units.days.one'`. The compiler rejects a missing text and an unknown
+ * path; `localeCatalog` builds the catalog the code reads.
+ */
+export type LocaleMessages = Record<RequiredPaths<BackendMessages>, string> &
+  Partial<Record<PluralFormPaths<BackendMessages>, string>>;
+
+/** The nested catalog of a translation's texts. */
+export function localeCatalog(texts: LocaleMessages): BackendMessages {
+  const catalog: Record<string, unknown> = {};
+  for (const [path, text] of Object.entries(texts)) {
+    const keys = path.split('.');
+    const leaf = keys.pop()!;
+    let group = catalog;
+    for (const key of keys) {
+      group = (group[key] ??= {}) as Record<string, unknown>;
+    }
+    group[leaf] = text;
+  }
+  // Complete: LocaleMessages requires every path of BackendMessages.
+  return catalog as unknown as BackendMessages;
 }
