@@ -12,6 +12,7 @@ import type { ModelUsage } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import { chartPalette } from '../../lib/chartColors';
+import { useChartStyle } from '../common/useChartStyle';
 
 const MAX_SLICES = 6;
 
@@ -65,6 +66,7 @@ export function ModelDistributionChart(props: ModelDistributionChartProps) {
   const classes = useStyles();
   const theme = useTheme();
   const colors = chartPalette(theme);
+  const chart = useChartStyle();
   const format = useFormatters();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const slices = toSlices(props.models, t('trend.other'));
@@ -90,10 +92,7 @@ export function ModelDistributionChart(props: ModelDistributionChartProps) {
               format.integer(value),
               name,
             ]}
-            contentStyle={{
-              backgroundColor: theme.palette.background.paper,
-              borderColor: theme.palette.divider,
-            }}
+            contentStyle={chart.tooltip}
           />
         </PieChart>
       </ResponsiveContainer>

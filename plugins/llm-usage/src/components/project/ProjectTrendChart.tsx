@@ -14,6 +14,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProjectTrendsResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
+import { useChartStyle } from '../common/useChartStyle';
 
 /** @internal */
 export interface ProjectTrendChartProps {
@@ -28,6 +29,7 @@ export interface ProjectTrendChartProps {
 export function ProjectTrendChart(props: ProjectTrendChartProps) {
   const { trends, height = 300 } = props;
   const theme = useTheme();
+  const chart = useChartStyle();
   const format = useFormatters();
   const { t } = useTranslationRef(llmUsageTranslationRef);
 
@@ -38,20 +40,35 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
     avgLatencyMs: point.avgLatencyMs,
     p95LatencyMs: point.p95LatencyMs,
   }));
+  // The two value axes, keyed by their yAxisId.
+  const axes = {
+    requests: {
+      orientation: 'left' as const,
+      width: 48,
+      tick: (value: number) => format.compact(value),
+    },
+    latency: {
+      orientation: 'right' as const,
+      width: 64,
+      tick: (value: number) => format.duration(value),
+    },
+  };
+  // Recharts reads its series from direct children: one list, one element.
+  const bars = [
+    { dataKey: 'succeeded', color: theme.palette.primary.main },
+    { dataKey: 'failed', color: theme.palette.error.main },
+  ];
+  const lines = [
+    { dataKey: 'avgLatencyMs', color: theme.palette.success.main },
+    { dataKey: 'p95LatencyMs', color: theme.palette.warning.main, dash: '5 3' },
+  ];
   const labels: Record<string, string> = {
     succeeded: t('project.trend.requests'),
     failed: t('project.trend.failed'),
     avgLatencyMs: t('project.trend.avgLatency'),
     p95LatencyMs: t('project.trend.p95Latency'),
   };
-  // What the three axes share: their colour and type size.
-  const axis = { stroke: theme.palette.text.secondary, fontSize: 12 };
   const bucketLabel = (value: string) => format.bucket(value, trends.interval);
-  // Recharts reads its series from direct children: one list, one <Line>.
-  const latencySeries = [
-    { dataKey: 'avgLatencyMs', color: theme.palette.success.main },
-    { dataKey: 'p95LatencyMs', color: theme.palette.warning.main, dash: '5 3' },
-  ];
 
   return (
     <ResponsiveContainer width="100%" height={height}>
@@ -59,27 +76,23 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
         data={rows}
         margin={{ top: 8, right: 0, left: 0, bottom: 0 }}
       >
-        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <CartesianGrid {...chart.grid} />
         <XAxis
           dataKey="bucketStart"
           tickFormatter={bucketLabel}
-          {...axis}
+          {...chart.axis}
           minTickGap={16}
         />
-        <YAxis
-          yAxisId="requests"
-          orientation="left"
-          tickFormatter={(value: number) => format.compact(value)}
-          {...axis}
-          width={48}
-        />
-        <YAxis
-          yAxisId="latency"
-          orientation="right"
-          tickFormatter={(value: number) => format.duration(value)}
-          {...axis}
-          width={64}
-        />
+        {Object.entries(axes).map(([id, axis]) => (
+          <YAxis
+            key={id}
+            yAxisId={id}
+            orientation={axis.orientation}
+            tickFormatter={axis.tick}
+            {...chart.axis}
+            width={axis.width}
+          />
+        ))}
         <Tooltip
           labelFormatter={bucketLabel}
           formatter={(value, name: string) => [
@@ -88,34 +101,27 @@ export function ProjectTrendChart(props: ProjectTrendChartProps) {
               : format.integer(Number(value ?? 0)),
             labels[name] ?? name,
           ]}
-          contentStyle={{
-            backgroundColor: theme.palette.background.paper,
-            borderColor: theme.palette.divider,
-          }}
+          contentStyle={chart.tooltip}
         />
         <Legend formatter={(value: string) => labels[value] ?? value} />
-        <Bar
-          yAxisId="requests"
-          dataKey="succeeded"
-          stackId="requests"
-          fill={theme.palette.primary.main}
-          isAnimationActive={false}
-        />
-        <Bar
-          yAxisId="requests"
-          dataKey="failed"
-          stackId="requests"
-          fill={theme.palette.error.main}
-          isAnimationActive={false}
-        />
-        {latencySeries.map(series => (
+        {bars.map(bar => (
+          <Bar
+            key={bar.dataKey}
+            yAxisId="requests"
+            dataKey={bar.dataKey}
+            stackId="requests"
+            fill={bar.color}
+            isAnimationActive={false}
+          />
+        ))}
+        {lines.map(line => (
           <Line
-            key={series.dataKey}
+            key={line.dataKey}
             yAxisId="latency"
             type="monotone"
-            dataKey={series.dataKey}
-            stroke={series.color}
-            strokeDasharray={series.dash}
+            dataKey={line.dataKey}
+            stroke={line.color}
+            strokeDasharray={line.dash}
             strokeWidth={2}
             dot={false}
             connectNulls

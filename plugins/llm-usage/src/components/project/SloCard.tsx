@@ -35,6 +35,7 @@ import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters, useProjectSlo } from '../../hooks';
 import { isNotFound } from '../../lib/errors';
 import { QueryContent, SectionCard } from '../common';
+import { useChartStyle } from '../common/useChartStyle';
 
 const useStyles = makeStyles(theme => ({
   objective: {
@@ -46,6 +47,9 @@ const useStyles = makeStyles(theme => ({
     display: 'flex',
     flexWrap: 'wrap',
     gap: theme.spacing(4),
+  },
+  alarming: {
+    color: theme.palette.error.main,
   },
   chips: {
     display: 'flex',
@@ -85,13 +89,26 @@ function useMetricValue() {
     metric === 'errorRate' ? format.percent(value) : format.duration(value);
 }
 
-function Figure(props: { label: string; value: string; caption?: string }) {
+/** One headline figure of an objective; `alarming` draws it in the error colour. */
+function Figure(props: {
+  label: string;
+  value: string;
+  caption?: string;
+  alarming?: boolean;
+  testId?: string;
+}) {
+  const classes = useStyles();
   return (
     <Box>
       <Typography variant="body2" color="textSecondary">
         {props.label}
       </Typography>
-      <Typography variant="h5" component="p">
+      <Typography
+        variant="h5"
+        component="p"
+        data-testid={props.testId}
+        className={props.alarming ? classes.alarming : undefined}
+      >
         {props.value}
       </Typography>
       {props.caption && (
@@ -114,20 +131,20 @@ function quarterTicks(lowest: number): number[] {
 /** The error budget left through the window, as steps at each broken hour. */
 function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
   const theme = useTheme();
+  const chart = useChartStyle();
   const format = useFormatters();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const rows = props.objective.burn.map(point => ({
     at: Date.parse(point.at),
     budget: point.budgetRemaining,
   }));
-  const axisColor = theme.palette.text.secondary;
   // Down to a quarter, so an overspent budget gets round ticks (-50 %, -25 %).
   const lowest =
     Math.floor(Math.min(0, ...rows.map(row => row.budget)) * 4) / 4;
   return (
     <ResponsiveContainer width="100%" height={180}>
       <AreaChart data={rows} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <CartesianGrid {...chart.grid} />
         <XAxis
           dataKey="at"
           type="number"
@@ -136,15 +153,13 @@ function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
           tickFormatter={(at: number) =>
             format.bucket(new Date(at).toISOString(), 'day')
           }
-          stroke={axisColor}
-          fontSize={12}
+          {...chart.axis}
         />
         <YAxis
           domain={[lowest, 1]}
           ticks={quarterTicks(lowest)}
           tickFormatter={(value: number) => format.percent(value)}
-          stroke={axisColor}
-          fontSize={12}
+          {...chart.axis}
           width={56}
         />
         <ReferenceLine y={0} stroke={theme.palette.error.main} />
@@ -212,7 +227,6 @@ function BrokenHours(props: { objective: SloObjectiveReport }) {
 function ObjectiveView(props: { objective: SloObjectiveReport }) {
   const { objective } = props;
   const classes = useStyles();
-  const theme = useTheme();
   const format = useFormatters();
   const metricValue = useMetricValue();
   const { t } = useTranslationRef(llmUsageTranslationRef);
@@ -259,23 +273,12 @@ function ObjectiveView(props: { objective: SloObjectiveReport }) {
               : t('slo.noHours')
           }
         />
-        <Box>
-          <Typography variant="body2" color="textSecondary">
-            {t('slo.budgetLeft')}
-          </Typography>
-          <Typography
-            variant="h5"
-            component="p"
-            data-testid="slo-budget-left"
-            style={
-              budget !== null && budget < 0
-                ? { color: theme.palette.error.main }
-                : undefined
-            }
-          >
-            {format.percent(budget)}
-          </Typography>
-        </Box>
+        <Figure
+          label={t('slo.budgetLeft')}
+          value={format.percent(budget)}
+          alarming={budget !== null && budget < 0}
+          testId="slo-budget-left"
+        />
         {objective.burnRates.map(rate => (
           <Figure
             key={rate.hours}
