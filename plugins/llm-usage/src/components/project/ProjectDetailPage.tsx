@@ -7,6 +7,7 @@ import {
   CALL_SORT_FIELDS,
   CALL_STATUSES,
   CallStatus,
+  type LinkedEntity,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import {
@@ -35,6 +36,35 @@ import { ProjectUsageGrid } from './ProjectUsageGrid';
 import { SloCard } from './SloCard';
 
 const ORDERS = ['asc', 'desc'] as const;
+
+/** How the links of the page's subtitle look: in its colour, underlined. */
+const SUBTITLE_LINK = { color: 'inherit', underline: 'always' } as const;
+
+/** The catalog entity the project belongs to and its owners. */
+function ProjectEntitySubtitle(props: { entity: LinkedEntity }) {
+  const { entity } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} component="span">
+      <span>
+        {t('project.entity')}:{' '}
+        <EntityRefLink entityRef={entity.entityRef} {...SUBTITLE_LINK}>
+          {entity.title}
+        </EntityRefLink>
+      </span>
+      {entity.ownerRefs.length > 0 && (
+        <span>
+          {t('project.owner')}:{' '}
+          <EntityRefLinks
+            entityRefs={entity.ownerRefs}
+            defaultKind="group"
+            {...SUBTITLE_LINK}
+          />
+        </span>
+      )}
+    </Box>
+  );
+}
 
 /** @internal */
 export interface ProjectDetailPageProps {
@@ -92,33 +122,6 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     setParams({ ...patch, cursor: undefined });
   };
 
-  const entity = stats.value?.entity;
-  const subtitle = entity && (
-    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} component="span">
-      <span>
-        {t('project.entity')}:{' '}
-        <EntityRefLink
-          entityRef={entity.entityRef}
-          color="inherit"
-          underline="always"
-        >
-          {entity.title}
-        </EntityRefLink>
-      </span>
-      {entity.ownerRefs.length > 0 && (
-        <span>
-          {t('project.owner')}:{' '}
-          <EntityRefLinks
-            entityRefs={entity.ownerRefs}
-            defaultKind="group"
-            color="inherit"
-            underline="always"
-          />
-        </span>
-      )}
-    </Box>
-  );
-
   const layout = {
     title: projectId,
     pageTitle: `${projectId} · ${t('page.title')}`,
@@ -152,7 +155,14 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
   }
 
   return (
-    <LlmUsageLayout {...layout} subtitle={subtitle}>
+    <LlmUsageLayout
+      {...layout}
+      subtitle={
+        stats.value?.entity && (
+          <ProjectEntitySubtitle entity={stats.value.entity} />
+        )
+      }
+    >
       <Box mb={2}>
         <RangePicker
           value={range}
