@@ -1,9 +1,16 @@
-import { Box, TableCell, TableRow, Typography } from '@material-ui/core';
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  TableCell,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useFormatters } from '../../hooks';
 import { useBalanceHistory } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { DataTable, QueryContent } from '../common';
+import { ActionDialog, DataTable, QueryContent } from '../common';
 
 /** @internal */
 export interface BalanceHistoryListProps {
@@ -60,5 +67,34 @@ export function BalanceHistoryList(props: BalanceHistoryListProps) {
         );
       }}
     </QueryContent>
+  );
+}
+
+/**
+ * "Balance history" on an account's card: the readings open in a dialog with
+ * room for the table (inside the card it wrapped mid-word), loaded only then.
+ */
+export function BalanceHistoryButton(props: {
+  accountId: string;
+  accountName: string;
+}) {
+  const { accountId, accountName } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        {t('quotaViews.showHistory')}
+      </Button>
+      {open && (
+        <ActionDialog
+          size="md"
+          title={t('quotaViews.history.title', { account: accountName })}
+          onClose={() => setOpen(false)}
+        >
+          <BalanceHistoryList accountId={accountId} />
+        </ActionDialog>
+      )}
+    </>
   );
 }

@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Box, Button, Typography, makeStyles } from '@material-ui/core';
+import { Button, Typography, makeStyles } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -7,10 +6,8 @@ import type { BalanceQuota } from '@llm-usage/backstage-plugin-llm-usage-common'
 import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageTranslationRef } from '../../translation';
-import { ActionDialog } from '../common/ActionDialog';
-import { BalanceHistoryList } from './BalanceHistoryList';
+import { BalanceHistoryButton } from './BalanceHistoryList';
 import { QuotaCardFrame } from './QuotaCardFrame';
-import { RunwayText } from './RunwayText';
 
 const useStyles = makeStyles(theme => ({
   stale: {
@@ -18,12 +15,6 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(0.5),
     color: theme.palette.warning.dark,
-  },
-  actions: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(1),
   },
 }));
 
@@ -38,13 +29,37 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const classes = useStyles();
-  const [showHistory, setShowHistory] = useState(false);
 
   return (
     <QuotaCardFrame
       testId={`balance-${balance.accountId}-${balance.available.currency}`}
+      title={balance.accountName}
+      runway={{
+        runway: balance.runway,
+        usedUp: Number(balance.available.amount) <= 0,
+      }}
+      actions={
+        <>
+          {balance.billingUrl && (
+            <Button
+              size="small"
+              variant="outlined"
+              color="primary"
+              href={balance.billingUrl}
+              target="_blank"
+              rel="noopener noreferrer"
+              endIcon={<OpenInNewIcon fontSize="small" />}
+            >
+              {t('quotaViews.topUp')}
+            </Button>
+          )}
+          <BalanceHistoryButton
+            accountId={balance.accountId}
+            accountName={balance.accountName}
+          />
+        </>
+      }
     >
-      <Typography variant="subtitle1">{balance.accountName}</Typography>
       <Typography variant="caption" color="textSecondary">
         {providerDisplayName(balance.provider)}
       </Typography>
@@ -62,42 +77,6 @@ export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
           <WarningIcon fontSize="small" />
           {t('quotaViews.stale')}
         </Typography>
-      )}
-      <Box mt={1}>
-        <RunwayText
-          runway={balance.runway}
-          usedUp={Number(balance.available.amount) <= 0}
-        />
-      </Box>
-      <Box className={classes.actions}>
-        {balance.billingUrl && (
-          <Button
-            size="small"
-            variant="outlined"
-            color="primary"
-            href={balance.billingUrl}
-            target="_blank"
-            rel="noopener noreferrer"
-            endIcon={<OpenInNewIcon fontSize="small" />}
-          >
-            {t('quotaViews.topUp')}
-          </Button>
-        )}
-        <Button size="small" onClick={() => setShowHistory(true)}>
-          {t('quotaViews.showHistory')}
-        </Button>
-      </Box>
-      {showHistory && (
-        // A dialog with room for the table: inside the card it wrapped mid-word.
-        <ActionDialog
-          size="md"
-          title={t('quotaViews.history.title', {
-            account: balance.accountName,
-          })}
-          onClose={() => setShowHistory(false)}
-        >
-          <BalanceHistoryList accountId={balance.accountId} />
-        </ActionDialog>
       )}
     </QuotaCardFrame>
   );

@@ -1,10 +1,9 @@
-import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
+import { LinearProgress, Typography, makeStyles } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { BudgetQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useFormatters } from '../../hooks';
 import { llmUsageTranslationRef } from '../../translation';
 import { QuotaCardFrame } from './QuotaCardFrame';
-import { RunwayText } from './RunwayText';
 import { readableEntityRef } from '../../lib/readableRefs';
 
 const useStyles = makeStyles(theme => ({
@@ -35,8 +34,15 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
   });
 
   return (
-    <QuotaCardFrame testId={`budget-${budget.id}`}>
-      <Typography variant="subtitle1">{budget.name || target}</Typography>
+    <QuotaCardFrame
+      testId={`budget-${budget.id}`}
+      title={budget.name || target}
+      runway={{
+        runway: quota.runway,
+        periodEnd: quota.period.to,
+        usedUp: over || Number(quota.remaining.amount) === 0,
+      }}
+    >
       {budget.name && (
         <Typography variant="caption" color="textSecondary" component="div">
           {target}
@@ -74,13 +80,6 @@ export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
               amount: format.money(quota.remaining),
             })}
       </Typography>
-      <Box mt={1}>
-        <RunwayText
-          runway={quota.runway}
-          periodEnd={quota.period.to}
-          usedUp={over || Number(quota.remaining.amount) === 0}
-        />
-      </Box>
     </QuotaCardFrame>
   );
 }

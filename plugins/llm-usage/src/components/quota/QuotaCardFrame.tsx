@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
-import { Box, makeStyles } from '@material-ui/core';
+import { Box, Typography, makeStyles } from '@material-ui/core';
+import { RunwayText, RunwayTextProps } from './RunwayText';
 
 const useStyles = makeStyles(theme => ({
   card: {
@@ -8,14 +9,42 @@ const useStyles = makeStyles(theme => ({
     padding: theme.spacing(2),
     height: '100%',
   },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+  },
 }));
 
-/** The outlined box of one budget's or one balance's card. */
-export function QuotaCardFrame(props: { testId: string; children: ReactNode }) {
+/** @internal */
+export interface QuotaCardFrameProps {
+  testId: string;
+  /** The budget's or the account's name. */
+  title: string;
+  /** What is left and what it is out of. */
+  children: ReactNode;
+  /** How long what is left lasts, under it. */
+  runway: RunwayTextProps;
+  /** Buttons at the bottom; they wrap on a narrow card. */
+  actions?: ReactNode;
+}
+
+/**
+ * The outlined card of one budget or one balance: its name, what is left and
+ * how long that lasts at the current spend.
+ */
+export function QuotaCardFrame(props: QuotaCardFrameProps) {
+  const { testId, title, children, runway, actions } = props;
   const classes = useStyles();
   return (
-    <Box className={classes.card} data-testid={props.testId}>
-      {props.children}
+    <Box className={classes.card} data-testid={testId}>
+      <Typography variant="subtitle1">{title}</Typography>
+      {children}
+      <Box mt={1}>
+        <RunwayText {...runway} />
+      </Box>
+      {actions && <Box className={classes.actions}>{actions}</Box>}
     </Box>
   );
 }
