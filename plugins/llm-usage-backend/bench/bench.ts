@@ -6,7 +6,10 @@
  *   BENCH_ITERATIONS   timed requests per endpoint (default 40)
  *   BENCH_LOAD_CLIENTS, BENCH_LOAD_SECONDS
  *                      every read cycled by this many clients for this long,
- *                      as the admin and as the viewer (default 50, 10 s)
+ *                      as the admin and as the viewer (default 50, 10 s;
+ *                      0 seconds skips it)
+ *   BENCH_READS        only the reads whose name contains one of these
+ *                      comma-separated words, e.g. `quota` (default: all)
  *
  * It creates (and drops) its own database, starts the plugin in a test
  * backend on a real HTTP port, and prints a table: each figure, its target
@@ -36,6 +39,7 @@ import {
   benchPermissions,
   compareWithEngines,
   createBudgets,
+  type LoadRow,
   printComparison,
   printLoad,
   readsUnderLoad,
@@ -47,6 +51,10 @@ const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 50);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+const READS = process.env.BENCH_READS?.split(',').map(word => word.trim());
+/** Whether the read of this name is timed (see BENCH_READS). */
+const timesRead = (name: string) =>
+  !READS || READS.some(word => name.includes(word));
 const DATABASE = 'llm_usage_bench';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -317,7 +325,7 @@ async function main() {
         }),
     };
 
-  for (const [name, path] of endpoints) {
+  for (const [name, path] of endpoints.filter(([read]) => timesRead(read))) {
     const http = await sample(ITERATIONS, async () => {
       const res = await fetch(`${base}${path}`, { headers: auth });
       if (!res.ok) throw new Error(`${path}: ${res.status}`);
@@ -353,22 +361,27 @@ async function main() {
     to,
     now,
     iterations: ITERATIONS,
+    includes: timesRead,
     log: line => console.log(line),
   });
 
-  console.log(
-    `Every read at once, ${LOAD_CLIENTS} clients, ${LOAD_SECONDS} s as the admin, then as the viewer…`,
-  );
-  const underLoad = await readsUnderLoad({
-    base,
-    from,
-    to,
-    now,
-    clients: LOAD_CLIENTS,
-    seconds: LOAD_SECONDS,
-  });
-  // The server still answers what the clients left queued.
-  await drain(knex);
+  let underLoad: LoadRow[] = [];
+  if (LOAD_SECONDS > 0) {
+    console.log(
+      `Every read at once, ${LOAD_CLIENTS} clients, ${LOAD_SECONDS} s as the admin, then as the viewer…`,
+    );
+    underLoad = await readsUnderLoad({
+      base,
+      from,
+      to,
+      now,
+      clients: LOAD_CLIENTS,
+      seconds: LOAD_SECONDS,
+      includes: timesRead,
+    });
+    // The server still answers what the clients left queued.
+    await drain(knex);
+  }
 
   console.log(
     `\nLLM Usage bench — PostgreSQL, ${TOTAL.toLocaleString(
@@ -381,10 +394,12 @@ async function main() {
       ' next to the same query on raw calls in ClickHouse (chdb) and DuckDB:\n',
   );
   printComparison(comparison.rows);
-  console.log(
-    '\nAll reads cycled under load (cached, as most reads are), admin vs viewer:\n',
-  );
-  printLoad(underLoad, LOAD_CLIENTS);
+  if (underLoad.length > 0) {
+    console.log(
+      '\nAll reads cycled under load (cached, as most reads are), admin vs viewer:\n',
+    );
+    printLoad(underLoad, LOAD_CLIENTS);
+  }
   console.log('\nStorage:\n');
   printStorage(storage, comparison.sizes);
   await knex.destroy();

@@ -104,7 +104,14 @@ interface Read {
 
 const SHANGHAI_MS = 8 * 3_600_000; // UTC+8 all year
 
-function readsFor(from: number, to: number, now: number): Read[] {
+/** The reads over [from, to) that `includes` names (all by default). */
+function readsFor(options: {
+  from: number;
+  to: number;
+  now: number;
+  includes?: (readName: string) => boolean;
+}): Read[] {
+  const { from, to, now, includes = () => true } = options;
   const range = `from=${new Date(from).toISOString()}&to=${new Date(
     to,
   ).toISOString()}`;
@@ -128,7 +135,7 @@ function readsFor(from: number, to: number, now: number): Read[] {
   const month = monthOf(now);
   const window = burnWindow(now);
   const quotaFrom = Math.min(month.start, window.from);
-  return [
+  const reads: Read[] = [
     {
       name: 'overview',
       path: `/usage/overview?${range}`,
@@ -194,6 +201,7 @@ function readsFor(from: number, to: number, now: number): Read[] {
          GROUP BY project_id, currency`,
     },
   ];
+  return reads.filter(read => includes(read.name));
 }
 
 /** Creates the project budgets the quota read reports on, as the admin. */
@@ -242,6 +250,8 @@ export async function compareWithEngines(options: {
   to: number;
   now: number;
   iterations: number;
+  /** Whether the read of this name is timed; all are by default. */
+  includes?: (readName: string) => boolean;
   log: (line: string) => void;
 }): Promise<{ rows: ComparisonRow[]; sizes: Record<string, number> }> {
   const { knex, base, iterations, log } = options;
@@ -260,7 +270,7 @@ export async function compareWithEngines(options: {
   const sizes: Record<string, number> = {};
   for (const engine of engines) sizes[engine.name] = await engine.sizeBytes();
 
-  const reads = readsFor(options.from, options.to, options.now);
+  const reads = readsFor(options);
   const rows: ComparisonRow[] = [];
   const request = async (viewer: Viewer, path: string) => {
     const res = await fetch(`${base}${path}`, {
@@ -369,11 +379,10 @@ export async function readsUnderLoad(options: {
   now: number;
   clients: number;
   seconds: number;
+  includes?: (readName: string) => boolean;
 }): Promise<LoadRow[]> {
   const url = new URL(options.base);
-  const paths = readsFor(options.from, options.to, options.now).map(
-    read => `${url.pathname}${read.path}`,
-  );
+  const paths = readsFor(options).map(read => `${url.pathname}${read.path}`);
   const client = new LoadClient();
   const rows: LoadRow[] = [];
   try {
