@@ -1,5 +1,3 @@
-import { TableCell, TableRow, Typography } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROVIDER_BREAKDOWN_DIMENSIONS,
@@ -16,12 +14,11 @@ import {
 } from '../../hooks';
 import {
   CostLines,
-  DataTable,
   EstimatedCostLines,
   OptionToggle,
-  QueryContent,
   SectionCard,
 } from '../common';
+import { QueryRecordTable } from '../common/RecordTable';
 
 /**
  * Provider-reported usage of the range per account, key, model or provider,
@@ -59,45 +56,38 @@ export function ProviderBreakdownCard(props: {
         />
       }
     >
-      <QueryContent
+      <QueryRecordTable
         query={breakdown}
-        loading={<Skeleton variant="rect" height={120} />}
-        isEmpty={value => value.items.length === 0}
-        empty={
-          <Typography color="textSecondary">
-            {t('usageSource.noProviderUsage')}
-          </Typography>
-        }
-      >
-        {value => (
-          <DataTable
-            columns={[
-              { label: t(`usageSource.by.${by}`) },
-              { label: t('usageSource.requests'), align: 'right' },
-              { label: t('overview.tokens'), align: 'right' },
-              { label: t('overview.cost'), align: 'right' },
-            ]}
-          >
-            {value.items.map(item => (
-              <TableRow key={item.id}>
-                <TableCell>
-                  {item.label || t('reconciliation.notSplitByKey')}
-                </TableCell>
-                <TableCell align="right">
-                  {format.integer(item.requests)}
-                </TableCell>
-                <TableCell align="right">
-                  {format.compact(item.totalTokens)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={item.costs} />
-                  <EstimatedCostLines costs={item.estimatedCosts} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </DataTable>
-        )}
-      </QueryContent>
+        rowsOf={value => value.items}
+        rowKey={item => item.id}
+        emptyText={t('usageSource.noProviderUsage')}
+        columns={[
+          {
+            label: t(`usageSource.by.${by}`),
+            cell: item => item.label || t('reconciliation.notSplitByKey'),
+          },
+          {
+            label: t('usageSource.requests'),
+            align: 'right',
+            cell: item => format.integer(item.requests),
+          },
+          {
+            label: t('overview.tokens'),
+            align: 'right',
+            cell: item => format.compact(item.totalTokens),
+          },
+          {
+            label: t('overview.cost'),
+            align: 'right',
+            cell: item => (
+              <>
+                <CostLines costs={item.costs} />
+                <EstimatedCostLines costs={item.estimatedCosts} />
+              </>
+            ),
+          },
+        ]}
+      />
     </SectionCard>
   );
 }

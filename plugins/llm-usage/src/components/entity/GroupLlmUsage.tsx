@@ -1,12 +1,12 @@
-import { useState } from 'react';
-import { Box, Grid, TableCell, TableRow, Typography } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
+import { ReactNode, useState } from 'react';
+import { Grid } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { llmUsageTranslationRef } from '../../translation';
 import {
+  PolledQueryState,
   rangeSearch,
   useFormatters,
   useGroupProjects,
@@ -14,14 +14,8 @@ import {
   useRangeSelection,
   useUsageSource,
 } from '../../hooks';
-import {
-  CostLines,
-  DataTable,
-  QueryContent,
-  TablePager,
-  RangePicker,
-  SectionCard,
-} from '../common';
+import { CostLines, TablePager, RangePicker, SectionCard } from '../common';
+import { QueryRecordTable, RecordColumn } from '../common/RecordTable';
 import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
 import { EntityUsageSection } from './EntityUsageSection';
@@ -31,21 +25,55 @@ import { useLlmUsageRoot } from './useLlmUsageRoot';
 /** Rows per page of both tables; the server pages, so no team is cut off. */
 const PAGE_SIZE = 25;
 
-/** "1–25 of 230" under a table, translated; hidden for a single page. */
-function Pager(props: {
-  count: number;
+/** The slice of a server-paged list that page `page` shows. */
+function pageWindow(page: number) {
+  return { offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+}
+
+/**
+ * A card with one page of a list the server pages and sums, and under it
+ * "1–25 of 230", translated (hidden for a single page).
+ */
+function PagedSpendCard<T>(props: {
+  title: string;
+  subheader?: string;
+  toolbar?: ReactNode;
+  query: PolledQueryState<{ items: T[]; totalCount: number }>;
   page: number;
   onPageChange: (page: number) => void;
+  emptyText: string;
+  testId: string;
+  columns: Array<RecordColumn<T>>;
+  rowKey: (row: T) => string;
 }) {
-  const { count, page, onPageChange } = props;
-  if (count <= PAGE_SIZE) return null;
+  const { title, subheader, toolbar, query, page, onPageChange } = props;
   return (
-    <TablePager
-      count={count}
-      page={page}
-      rowsPerPage={PAGE_SIZE}
-      onPageChange={onPageChange}
-    />
+    <SectionCard
+      title={title}
+      subheader={subheader}
+      busy={query.loading && !!query.value}
+      toolbar={toolbar}
+    >
+      <QueryRecordTable
+        query={query}
+        rowsOf={value => value.items}
+        isEmpty={value => value.totalCount === 0}
+        emptyText={props.emptyText}
+        testId={props.testId}
+        columns={props.columns}
+        rowKey={props.rowKey}
+        footer={value =>
+          value.totalCount > PAGE_SIZE && (
+            <TablePager
+              count={value.totalCount}
+              page={page}
+              rowsPerPage={PAGE_SIZE}
+              onPageChange={onPageChange}
+            />
+          )
+        }
+      />
+    </SectionCard>
   );
 }
 
@@ -61,78 +89,11 @@ function SpendByProject(props: { groupRef: string }) {
     source,
     sort: 'cost',
     order: 'desc',
-    offset: page * PAGE_SIZE,
-    limit: PAGE_SIZE,
+    ...pageWindow(page),
   });
-
-  const body = (
-    <QueryContent
-      query={projects}
-      loading={<Skeleton variant="rect" height={120} />}
-      isEmpty={value => value.totalCount === 0}
-      empty={
-        <Typography color="textSecondary">
-          {t('keyWorkspace.entity.noProjects')}
-        </Typography>
-      }
-    >
-      {value => (
-        <Box>
-          <DataTable
-            testId="group-projects"
-            columns={[
-              { label: t('projects.columns.project') },
-              { label: t('projects.columns.entity') },
-              {
-                label:
-                  value.source === 'provider'
-                    ? t('usageSource.requests')
-                    : t('projects.columns.calls'),
-                align: 'right',
-              },
-              { label: t('projects.columns.tokens'), align: 'right' },
-              { label: t('projects.columns.cost'), align: 'right' },
-            ]}
-          >
-            {value.items.map(project => (
-              <TableRow key={project.projectId}>
-                <TableCell>
-                  <Link
-                    to={`${root}/projects/${encodeURIComponent(
-                      project.projectId,
-                    )}${rangeSearch(range)}`}
-                  >
-                    {project.projectId}
-                  </Link>
-                </TableCell>
-                <TableCell>
-                  {project.entity && (
-                    <EntityRefLink entityRef={project.entity.entityRef}>
-                      {project.entity.title}
-                    </EntityRefLink>
-                  )}
-                </TableCell>
-                <TableCell align="right">
-                  {format.integer(project.calls)}
-                </TableCell>
-                <TableCell align="right">
-                  {format.compact(project.totalTokens)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={project.costs} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </DataTable>
-          <Pager count={value.totalCount} page={page} onPageChange={setPage} />
-        </Box>
-      )}
-    </QueryContent>
-  );
   return (
-    <SectionCard
+    <PagedSpendCard
       title={t('keyWorkspace.entity.spendByProject')}
-      busy={projects.loading && !!projects.value}
       toolbar={
         <RangePicker
           value={range}
@@ -142,9 +103,54 @@ function SpendByProject(props: { groupRef: string }) {
           }}
         />
       }
-    >
-      {body}
-    </SectionCard>
+      query={projects}
+      page={page}
+      onPageChange={setPage}
+      emptyText={t('keyWorkspace.entity.noProjects')}
+      testId="group-projects"
+      rowKey={project => project.projectId}
+      columns={[
+        {
+          label: t('projects.columns.project'),
+          cell: project => (
+            <Link
+              to={`${root}/projects/${encodeURIComponent(
+                project.projectId,
+              )}${rangeSearch(range)}`}
+            >
+              {project.projectId}
+            </Link>
+          ),
+        },
+        {
+          label: t('projects.columns.entity'),
+          cell: project =>
+            project.entity && (
+              <EntityRefLink entityRef={project.entity.entityRef}>
+                {project.entity.title}
+              </EntityRefLink>
+            ),
+        },
+        {
+          label:
+            projects.value?.source === 'provider'
+              ? t('usageSource.requests')
+              : t('projects.columns.calls'),
+          align: 'right',
+          cell: project => format.integer(project.calls),
+        },
+        {
+          label: t('projects.columns.tokens'),
+          align: 'right',
+          cell: project => format.compact(project.totalTokens),
+        },
+        {
+          label: t('projects.columns.cost'),
+          align: 'right',
+          cell: project => <CostLines costs={project.costs} />,
+        },
+      ]}
+    />
   );
 }
 
@@ -153,61 +159,41 @@ function SpendByMember(props: { groupRef: string }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const [page, setPage] = useState(0);
-  const spend = useGroupSpend(groupRef, {
-    offset: page * PAGE_SIZE,
-    limit: PAGE_SIZE,
-  });
-
-  const body = (
-    <QueryContent
-      query={spend}
-      loading={<Skeleton variant="rect" height={120} />}
-      isEmpty={value => value.totalCount === 0}
-      empty={
-        <Typography color="textSecondary">
-          {t('keyWorkspace.entity.noMemberKeys')}
-        </Typography>
-      }
-    >
-      {value => (
-        <Box>
-          <DataTable
-            testId="group-members"
-            columns={[
-              { label: t('keyWorkspace.entity.member') },
-              { label: t('keyWorkspace.tags.keys'), align: 'right' },
-              { label: t('keyWorkspace.columns.monthTokens'), align: 'right' },
-              { label: t('keyWorkspace.columns.monthCost'), align: 'right' },
-            ]}
-          >
-            {value.items.map(row => (
-              <TableRow key={row.ownerRef}>
-                <TableCell>
-                  <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
-                </TableCell>
-                <TableCell align="right">{format.integer(row.keys)}</TableCell>
-                <TableCell align="right">
-                  {format.integer(row.totalTokens)}
-                </TableCell>
-                <TableCell align="right">
-                  <CostLines costs={row.costs} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </DataTable>
-          <Pager count={value.totalCount} page={page} onPageChange={setPage} />
-        </Box>
-      )}
-    </QueryContent>
-  );
+  const spend = useGroupSpend(groupRef, pageWindow(page));
   return (
-    <SectionCard
+    <PagedSpendCard
       title={t('keyWorkspace.entity.spendByMember')}
       subheader={t('keyWorkspace.entity.spendByMemberNote')}
-      busy={spend.loading && !!spend.value}
-    >
-      {body}
-    </SectionCard>
+      query={spend}
+      page={page}
+      onPageChange={setPage}
+      emptyText={t('keyWorkspace.entity.noMemberKeys')}
+      testId="group-members"
+      rowKey={row => row.ownerRef}
+      columns={[
+        {
+          label: t('keyWorkspace.entity.member'),
+          cell: row => (
+            <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
+          ),
+        },
+        {
+          label: t('keyWorkspace.tags.keys'),
+          align: 'right',
+          cell: row => format.integer(row.keys),
+        },
+        {
+          label: t('keyWorkspace.columns.monthTokens'),
+          align: 'right',
+          cell: row => format.integer(row.totalTokens),
+        },
+        {
+          label: t('keyWorkspace.columns.monthCost'),
+          align: 'right',
+          cell: row => <CostLines costs={row.costs} />,
+        },
+      ]}
+    />
   );
 }
 
