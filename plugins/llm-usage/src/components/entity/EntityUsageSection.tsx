@@ -12,20 +12,18 @@ import {
   PolledQueryState,
   defaultIntervalFor,
   useEntityUsage,
-  useFormatters,
   useRangeSelection,
   useUsageSource,
 } from '../../hooks';
 import { toTrendChartData } from '../../lib/trendSeries';
 import {
-  CostLines,
-  EstimatedCostLines,
   QueryErrorPanel,
   RangePicker,
   SectionCard,
-  StatCard,
   UsageSourceSwitch,
 } from '../common';
+import { StatCardGridItems } from '../common/StatCardGridItems';
+import { useUsageTotalsCards } from '../common/useUsageTotalsCards';
 import { UsageTrendChart } from '../dashboard/UsageTrendChart';
 import { ModelDistributionChart } from '../project/ModelDistributionChart';
 
@@ -89,7 +87,13 @@ function EntityUsagePanel(props: {
 }) {
   const { usage, interval } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const value = usage.value;
+  const totals = value?.totals;
+  const fromProvider = value?.source === 'provider';
+  const totalsCards = useUsageTotalsCards(totals, {
+    fromProvider,
+    costTestIdPrefix: 'entity-cost',
+  });
   if (usage.error) {
     return (
       <Grid item xs={12}>
@@ -97,9 +101,6 @@ function EntityUsagePanel(props: {
       </Grid>
     );
   }
-  const value = usage.value;
-  const totals = value?.totals;
-  const fromProvider = value?.source === 'provider';
   if (
     value &&
     totals &&
@@ -120,7 +121,6 @@ function EntityUsagePanel(props: {
       </Grid>
     );
   }
-  const loading = !value;
   const trends = value && {
     source: value.source,
     range: value.range,
@@ -132,46 +132,11 @@ function EntityUsagePanel(props: {
   };
   return (
     <>
-      <Grid item xs={12} sm={4}>
-        <StatCard
-          title={fromProvider ? t('usageSource.requests') : t('overview.calls')}
-          loading={loading}
-          value={totals && format.integer(totals.calls)}
-        />
-      </Grid>
-      <Grid item xs={12} sm={4}>
-        <StatCard
-          title={t('overview.tokens')}
-          loading={loading}
-          value={totals && format.compact(totals.totalTokens)}
-          valueTitle={totals && format.integer(totals.totalTokens)}
-          caption={
-            totals &&
-            t('overview.tokensInOut', {
-              input: format.compact(totals.inputTokens),
-              output: format.compact(totals.outputTokens),
-            })
-          }
-        />
-      </Grid>
-      <Grid item xs={12} sm={4}>
-        <StatCard
-          title={t('overview.cost')}
-          loading={loading}
-          value={
-            totals && (
-              <CostLines
-                costs={totals.costs}
-                empty={t('overview.noCost')}
-                testIdPrefix="entity-cost"
-              />
-            )
-          }
-          caption={
-            totals && <EstimatedCostLines costs={totals.estimatedCosts} />
-          }
-        />
-      </Grid>
+      <StatCardGridItems
+        loading={!value}
+        size={{ xs: 12, sm: 4 }}
+        cards={[totalsCards.calls, totalsCards.tokens, totalsCards.cost]}
+      />
       <Grid item xs={12} md={8}>
         <SectionCard title={t('trend.title')} testId="entity-usage-trend">
           {trends ? (
