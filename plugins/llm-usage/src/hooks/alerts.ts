@@ -1,15 +1,13 @@
 import { useEffect } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   AlertListQuery,
   AlertListResponse,
   AlertRuleListResponse,
   AlertUnreadCountResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageApiRef } from '../api';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import type { LlmUsageApi } from '../api';
+import { PolledQueryState } from './usePolledQuery';
 import { useApiQuery } from './useApiQuery';
-import { usePollingIntervalMs } from './usePollingInterval';
 
 const ALERTS_CHANGED_EVENT = 'llm-usage:alerts-changed';
 
@@ -23,25 +21,28 @@ export function notifyAlertsChanged() {
   window.dispatchEvent(new Event(ALERTS_CHANGED_EVENT));
 }
 
-function useReloadOnAlertsChanged(retry: () => void) {
+/** A live query of alert state that also reloads on {@link notifyAlertsChanged}. */
+function useAlertsQuery<T>(
+  load: (api: LlmUsageApi, signal: AbortSignal) => Promise<T>,
+  key: string,
+): PolledQueryState<T> {
+  const state = useApiQuery(load, key, { live: true });
+  const { retry } = state;
   useEffect(() => {
     window.addEventListener(ALERTS_CHANGED_EVENT, retry);
     return () => window.removeEventListener(ALERTS_CHANGED_EVENT, retry);
   }, [retry]);
+  return state;
 }
 
 /** One page of alerts; live. */
 export function useAlerts(
   query: AlertListQuery,
 ): PolledQueryState<AlertListResponse> {
-  const api = useApi(llmUsageApiRef);
-  const state = usePolledQuery(
-    signal => api.listAlerts(query, { signal }),
+  return useAlertsQuery(
+    (api, signal) => api.listAlerts(query, { signal }),
     `alerts:${JSON.stringify(query)}`,
-    { pollIntervalMs: usePollingIntervalMs() },
   );
-  useReloadOnAlertsChanged(state.retry);
-  return state;
 }
 
 /**
@@ -51,14 +52,10 @@ export function useAlerts(
  * @public
  */
 export function useUnreadAlertCount(): PolledQueryState<AlertUnreadCountResponse> {
-  const api = useApi(llmUsageApiRef);
-  const state = usePolledQuery(
-    signal => api.getUnreadAlertCount({ signal }),
+  return useAlertsQuery(
+    (api, signal) => api.getUnreadAlertCount({ signal }),
     'alerts:unread-count',
-    { pollIntervalMs: usePollingIntervalMs() },
   );
-  useReloadOnAlertsChanged(state.retry);
-  return state;
 }
 
 /** Global rules (saved or default) and overrides; `retry` reloads after a change. */

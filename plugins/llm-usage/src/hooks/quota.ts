@@ -8,14 +8,13 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { PolledQueryState } from './usePolledQuery';
 import { useApiQuery } from './useApiQuery';
-import { usePollingIntervalMs } from './usePollingInterval';
 
 /** Budgets and balances with runway; live, polling like the other live views. */
 export function useQuota(entityRef?: string): PolledQueryState<QuotaResponse> {
   return useApiQuery(
     (api, signal) => api.getQuota({ entityRef }, { signal }),
     `quota:${entityRef ?? ''}`,
-    { pollIntervalMs: usePollingIntervalMs() },
+    { live: true },
   );
 }
 
@@ -26,7 +25,7 @@ export function useBalanceHistory(
   return useApiQuery(
     (api, signal) => api.getBalanceHistory(accountId, { signal }),
     `balance-history:${accountId}`,
-    { pollIntervalMs: usePollingIntervalMs() },
+    { live: true },
   );
 }
 

@@ -16,8 +16,8 @@ import type {
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { UsageExportFormat, llmUsageApiRef } from '../api';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
-import { usePollingIntervalMs } from './usePollingInterval';
+import { LiveOptions, useApiQuery } from './useApiQuery';
+import { PolledQueryState } from './usePolledQuery';
 import {
   RangeSelection,
   rangeKey,
@@ -25,28 +25,17 @@ import {
   viewerTimeZone,
 } from './useUsageRange';
 
-/** @internal */
-export interface LiveOptions {
-  /** Poll silently at the configured interval. */
-  live?: boolean;
-}
-
-function useInterval(options?: LiveOptions) {
-  const interval = usePollingIntervalMs();
-  return options?.live ? interval : 0;
-}
-
 /** Totals for the range and the period before it, for the overview cards. */
 export function useUsageOverview(
   range: RangeSelection,
   options?: LiveOptions & { source?: UsageSourceParam },
 ): PolledQueryState<UsageOverviewResponse> {
-  const api = useApi(llmUsageApiRef);
   const source = options?.source;
-  return usePolledQuery(
-    signal => api.getOverview({ ...resolveRange(range), source }, { signal }),
+  return useApiQuery(
+    (api, signal) =>
+      api.getOverview({ ...resolveRange(range), source }, { signal }),
     `overview:${rangeKey(range)}:${source ?? ''}`,
-    { pollIntervalMs: useInterval(options) },
+    { live: options?.live },
   );
 }
 
@@ -57,9 +46,8 @@ export function useUsageTrends(
   split: TrendSplit,
   source?: UsageSourceParam,
 ): PolledQueryState<UsageTrendsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.getTrends(
         {
           ...resolveRange(range),
@@ -79,9 +67,9 @@ export function useProjectList(
   range: RangeSelection,
   query: Omit<ProjectListQuery, 'from' | 'to'>,
 ): PolledQueryState<ProjectListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getProjects({ ...resolveRange(range), ...query }, { signal }),
+  return useApiQuery(
+    (api, signal) =>
+      api.getProjects({ ...resolveRange(range), ...query }, { signal }),
     `projects:${rangeKey(range)}:${JSON.stringify(query)}`,
   );
 }
@@ -92,11 +80,11 @@ export function useProjectStats(
   range: RangeSelection,
   options?: LiveOptions,
 ): PolledQueryState<ProjectStatsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getProjectStats(projectId, resolveRange(range), { signal }),
+  return useApiQuery(
+    (api, signal) =>
+      api.getProjectStats(projectId, resolveRange(range), { signal }),
     `stats:${projectId}:${rangeKey(range)}`,
-    { pollIntervalMs: useInterval(options) },
+    options,
   );
 }
 
@@ -106,9 +94,8 @@ export function useProjectTrends(
   range: RangeSelection,
   interval: TrendInterval,
 ): PolledQueryState<ProjectTrendsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.getProjectTrends(
         projectId,
         { ...resolveRange(range), interval, tz: viewerTimeZone() },
@@ -123,9 +110,9 @@ export function useProjectModels(
   projectId: string,
   range: RangeSelection,
 ): PolledQueryState<ProjectModelsResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getProjectModels(projectId, resolveRange(range), { signal }),
+  return useApiQuery(
+    (api, signal) =>
+      api.getProjectModels(projectId, resolveRange(range), { signal }),
     `models:${projectId}:${rangeKey(range)}`,
   );
 }
@@ -137,23 +124,21 @@ export function useProjectCalls(
   query: Omit<CallListQuery, 'from' | 'to'>,
   options?: LiveOptions,
 ): PolledQueryState<CallListResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.getProjectCalls(
         projectId,
         { ...resolveRange(range), ...query },
         { signal },
       ),
     `calls:${projectId}:${rangeKey(range)}:${JSON.stringify(query)}`,
-    { pollIntervalMs: useInterval(options) },
+    options,
   );
 }
 
 /** Facts about the installation (demo data on?); loaded once per page. */
 export function useLlmUsageInfo(): PolledQueryState<LlmUsageInfoResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(signal => api.getInfo({ signal }), 'info');
+  return useApiQuery((api, signal) => api.getInfo({ signal }), 'info');
 }
 
 /** File downloads of the usage views; the range is resolved at click time. */
@@ -181,9 +166,8 @@ export function useUsageExports(range: RangeSelection) {
 export function useProjectSlo(
   projectId: string,
 ): PolledQueryState<SloReportResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal => api.getProjectSlo(projectId, { signal }),
+  return useApiQuery(
+    (api, signal) => api.getProjectSlo(projectId, { signal }),
     `slo:${projectId}`,
   );
 }

@@ -1,4 +1,3 @@
-import { useApi } from '@backstage/frontend-plugin-api';
 import {
   USAGE_SOURCES,
   type EntityUsageResponse,
@@ -6,9 +5,9 @@ import {
   type UsageSource,
   type UsageSourceParam,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageApiRef } from '../api';
 import { oneOf } from '../lib/params';
-import { PolledQueryState, usePolledQuery } from './usePolledQuery';
+import { useApiQuery } from './useApiQuery';
+import { PolledQueryState } from './usePolledQuery';
 import {
   RangeSelection,
   rangeKey,
@@ -44,9 +43,8 @@ export function useEntityUsage(
   interval: TrendInterval,
   source: UsageSourceParam,
 ): PolledQueryState<EntityUsageResponse> {
-  const api = useApi(llmUsageApiRef);
-  return usePolledQuery(
-    signal =>
+  return useApiQuery(
+    (api, signal) =>
       api.getEntityUsage(
         entityRef,
         {

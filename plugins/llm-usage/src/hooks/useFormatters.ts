@@ -115,6 +115,14 @@ export function createFormatters(locale: string): UsageFormatters {
   const secondsFormat = unitFormat('second', 2);
   const inUnit = (ms: number, seconds: boolean) =>
     seconds ? secondsFormat.format(ms / 1000) : msFormat.format(ms);
+  /** An instant in the viewer's time zone, in one of luxon's presets. */
+  const localDateTime = (
+    iso: string | null | undefined,
+    preset: Intl.DateTimeFormatOptions,
+  ) =>
+    iso
+      ? DateTime.fromISO(iso).toLocal().setLocale(locale).toLocaleString(preset)
+      : '—';
 
   return {
     locale,
@@ -150,24 +158,8 @@ export function createFormatters(locale: string): UsageFormatters {
           .toRelative({ base: DateTime.fromMillis(now) }) ?? '—'
       );
     },
-    dateTime: iso => {
-      if (!iso) {
-        return '—';
-      }
-      return DateTime.fromISO(iso)
-        .toLocal()
-        .setLocale(locale)
-        .toLocaleString(DateTime.DATETIME_MED_WITH_SECONDS);
-    },
-    shortDateTime: iso => {
-      if (!iso) {
-        return '—';
-      }
-      return DateTime.fromISO(iso)
-        .toLocal()
-        .setLocale(locale)
-        .toLocaleString(DateTime.DATETIME_SHORT);
-    },
+    dateTime: iso => localDateTime(iso, DateTime.DATETIME_MED_WITH_SECONDS),
+    shortDateTime: iso => localDateTime(iso, DateTime.DATETIME_SHORT),
     bucket: (iso, interval) => {
       const time = DateTime.fromISO(iso, { setZone: true }).setLocale(locale);
       switch (interval) {
