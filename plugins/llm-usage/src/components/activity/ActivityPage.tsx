@@ -1,5 +1,4 @@
-import { Box, Button, TextField, makeStyles } from '@material-ui/core';
-import { EmptyState } from '@backstage/core-components';
+import { Button, makeStyles } from '@material-ui/core';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageApiRef } from '../../api';
 import { useCursorPages, useUrlParams } from '../../hooks';
@@ -7,14 +6,12 @@ import { useAuditEvents } from '../../hooks/quota';
 import { oneOf } from '../../lib/params';
 import { llmUsageTranslationRef } from '../../translation';
 import {
-  CursorPager,
-  DataTable,
+  CursorListPage,
+  DateRangeFields,
   ExportMenu,
-  LlmUsageLayout,
-  QueryContent,
   SearchField,
-  SectionCard,
   SelectField,
+  optionsOf,
 } from '../common';
 import { AuditEventRow } from './AuditEventRow';
 import {
@@ -25,15 +22,9 @@ import {
 
 const PAGE_SIZES = ['25', '50', '100'];
 
-const useStyles = makeStyles(theme => ({
-  filters: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'flex-end',
-    gap: theme.spacing(2),
-  },
+const useStyles = makeStyles({
   field: { minWidth: 180 },
-}));
+});
 
 /**
  * `/llm-usage/activity`: the audit trail with filters kept in the URL,
@@ -66,120 +57,84 @@ export function ActivityPage() {
 
   const setFilter = (patch: Partial<Record<keyof ActivityFilters, string>>) =>
     setParams(patch);
-
-  const body = (
-    <QueryContent
-      query={events}
-      isEmpty={value => value.items.length === 0}
-      empty={<EmptyState missing="data" title={t('activity.empty')} />}
-    >
-      {value => (
-        <DataTable
-          columns={[
-            { padding: 'checkbox' },
-            { label: t('activity.columns.time') },
-            { label: t('activity.columns.actor') },
-            { label: t('activity.columns.action') },
-            { label: t('activity.columns.target') },
-          ]}
-        >
-          {value.items.map(event => (
-            <AuditEventRow key={event.id} event={event} />
-          ))}
-        </DataTable>
-      )}
-    </QueryContent>
+  const searchField = (name: 'key' | 'user' | 'action') => (
+    <SearchField
+      label={t(`activity.filters.${name}`)}
+      value={filters[name] ?? ''}
+      onChange={value => setFilter({ [name]: value })}
+    />
   );
 
   return (
-    <LlmUsageLayout
+    <CursorListPage
       title={t('activity.title')}
-      pageTitle={t('activity.title')}
       subtitle={t('activity.subtitle')}
-    >
-      <SectionCard
-        title={t('activity.title')}
-        busy={events.loading && Boolean(events.value)}
-        testId="activity"
-        toolbar={
-          <Box className={classes.filters}>
-            <SearchField
-              label={t('activity.filters.key')}
-              value={filters.key ?? ''}
-              onChange={value => setFilter({ key: value })}
-            />
-            <SearchField
-              label={t('activity.filters.user')}
-              value={filters.user ?? ''}
-              onChange={value => setFilter({ user: value })}
-            />
-            <SelectField
-              className={classes.field}
-              label={t('activity.filters.type')}
-              value={filters.key ? 'key' : filters.type}
-              disabled={Boolean(filters.key)}
-              onChange={type => setFilter({ type })}
-              anyLabel={t('activity.filters.anyType')}
-              options={ACTIVITY_TARGET_TYPES.map(type => ({
-                value: type,
-                label: t(`activity.types.${type}`),
-              }))}
-            />
-            <SearchField
-              label={t('activity.filters.action')}
-              value={filters.action ?? ''}
-              onChange={value => setFilter({ action: value })}
-            />
-            <TextField
-              type="date"
-              label={t('activity.filters.from')}
-              InputLabelProps={{ shrink: true }}
-              value={filters.from ?? ''}
-              onChange={e => setFilter({ from: e.target.value })}
-            />
-            <TextField
-              type="date"
-              label={t('activity.filters.to')}
-              InputLabelProps={{ shrink: true }}
-              value={filters.to ?? ''}
-              onChange={e => setFilter({ to: e.target.value })}
-            />
-            <Button
-              onClick={() =>
-                setParams({
-                  key: undefined,
-                  user: undefined,
-                  type: undefined,
-                  action: undefined,
-                  from: undefined,
-                  to: undefined,
-                })
-              }
-            >
-              {t('activity.filters.clear')}
-            </Button>
-            <ExportMenu
-              onExport={format => api.exportAuditEvents(query, format)}
-              testId="activity-export"
-            />
-          </Box>
-        }
-      >
-        {body}
-        <CursorPager
-          pages={pages}
-          nextCursor={events.value?.nextCursor}
-          newerLabel={t('activity.newer')}
-          olderLabel={t('activity.older')}
-        >
+      testId="activity"
+      filters={
+        <>
+          {searchField('key')}
+          {searchField('user')}
           <SelectField
-            label={t('activity.pageSize')}
-            value={pageSize}
-            onChange={size => setParams({ size })}
-            options={PAGE_SIZES.map(size => ({ value: size, label: size }))}
+            className={classes.field}
+            label={t('activity.filters.type')}
+            value={filters.key ? 'key' : filters.type}
+            disabled={Boolean(filters.key)}
+            onChange={type => setFilter({ type })}
+            anyLabel={t('activity.filters.anyType')}
+            options={optionsOf(ACTIVITY_TARGET_TYPES, type =>
+              t(`activity.types.${type}`),
+            )}
           />
-        </CursorPager>
-      </SectionCard>
-    </LlmUsageLayout>
+          {searchField('action')}
+          <DateRangeFields
+            fromLabel={t('activity.filters.from')}
+            toLabel={t('activity.filters.to')}
+            from={filters.from}
+            to={filters.to}
+            onFromChange={from => setFilter({ from })}
+            onToChange={to => setFilter({ to })}
+          />
+          <Button
+            onClick={() =>
+              setParams({
+                key: undefined,
+                user: undefined,
+                type: undefined,
+                action: undefined,
+                from: undefined,
+                to: undefined,
+              })
+            }
+          >
+            {t('activity.filters.clear')}
+          </Button>
+          <ExportMenu
+            onExport={format => api.exportAuditEvents(query, format)}
+            testId="activity-export"
+          />
+        </>
+      }
+      query={events}
+      emptyTitle={t('activity.empty')}
+      columns={[
+        { padding: 'checkbox' },
+        { label: t('activity.columns.time') },
+        { label: t('activity.columns.actor') },
+        { label: t('activity.columns.action') },
+        { label: t('activity.columns.target') },
+      ]}
+      renderItem={event => <AuditEventRow key={event.id} event={event} />}
+      pages={pages}
+      newerLabel={t('activity.newer')}
+      olderLabel={t('activity.older')}
+      pagerExtra={
+        <SelectField
+          label={t('activity.pageSize')}
+          value={pageSize}
+          onChange={size => setParams({ size })}
+          options={optionsOf(PAGE_SIZES, size => size)}
+        />
+      }
+    />
   );
 }

@@ -33,10 +33,20 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function pretty(value: unknown): string {
-  return value === null || value === undefined
-    ? '—'
-    : JSON.stringify(value, null, 2);
+/** One side of a change: the target as JSON, or a dash where there is none. */
+function Snapshot(props: { label: string; value: unknown }) {
+  const { label, value } = props;
+  const classes = useStyles();
+  return (
+    <Box>
+      <Typography variant="overline">{label}</Typography>
+      <pre className={classes.json}>
+        {value === null || value === undefined
+          ? '—'
+          : JSON.stringify(value, null, 2)}
+      </pre>
+    </Box>
+  );
 }
 
 /** One audit event, with its before/after snapshots on demand. */
@@ -80,18 +90,8 @@ export function AuditEventRow(props: { event: AuditEvent }) {
           <TableCell colSpan={5} style={{ paddingTop: 0, paddingBottom: 0 }}>
             <Collapse in={open} unmountOnExit>
               <Box className={classes.panels}>
-                <Box>
-                  <Typography variant="overline">
-                    {t('activity.before')}
-                  </Typography>
-                  <pre className={classes.json}>{pretty(event.before)}</pre>
-                </Box>
-                <Box>
-                  <Typography variant="overline">
-                    {t('activity.after')}
-                  </Typography>
-                  <pre className={classes.json}>{pretty(event.after)}</pre>
-                </Box>
+                <Snapshot label={t('activity.before')} value={event.before} />
+                <Snapshot label={t('activity.after')} value={event.after} />
               </Box>
             </Collapse>
           </TableCell>

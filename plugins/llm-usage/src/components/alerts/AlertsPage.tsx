@@ -1,5 +1,4 @@
 import {
-  Box,
   Button,
   Chip,
   FormControlLabel,
@@ -8,7 +7,6 @@ import {
   TableRow,
   makeStyles,
 } from '@material-ui/core';
-import { EmptyState } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
@@ -31,14 +29,7 @@ import {
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
 import { llmUsageTranslationRef } from '../../translation';
-import {
-  CursorPager,
-  DataTable,
-  LlmUsageLayout,
-  QueryContent,
-  SectionCard,
-  SelectField,
-} from '../common';
+import { CursorListPage, SelectField, optionsOf } from '../common';
 import { AlertDrawer } from './AlertDrawer';
 import { useAlertMessage } from './alertMessage';
 import { SeverityIcon } from './SeverityIcon';
@@ -46,12 +37,6 @@ import { SeverityIcon } from './SeverityIcon';
 const PAGE_SIZE = 25;
 
 const useStyles = makeStyles(theme => ({
-  filters: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'center',
-    gap: theme.spacing(2),
-  },
   field: { minWidth: 160 },
   row: { cursor: 'pointer' },
   unread: { fontWeight: theme.typography.fontWeightBold as number },
@@ -155,123 +140,96 @@ export function AlertsPage() {
       notify.success(t('alerts.markedAll', { total: String(result.marked) }));
     }, report);
 
-  const body = (
-    <QueryContent
-      query={alerts}
-      isEmpty={value => value.items.length === 0}
-      empty={
-        <EmptyState
-          missing="data"
-          title={
-            query.state === 'open' && !query.severity && !query.type
-              ? t('alerts.emptyOpen')
-              : t('alerts.empty')
-          }
-        />
-      }
-    >
-      {value => (
-        <DataTable
-          columns={[
-            { label: t('alerts.columns.severity'), padding: 'checkbox' },
-            { label: t('alerts.columns.alert') },
-            { label: t('alerts.columns.owner') },
-            { label: t('alerts.columns.since') },
-            { label: t('alerts.columns.state') },
-            { padding: 'checkbox' },
-          ]}
-        >
-          {value.items.map(alert => (
-            <AlertRow
-              key={alert.id}
-              alert={alert}
-              onOpen={id => setParams({ alert: id })}
-              onMarkRead={markRead}
-            />
-          ))}
-        </DataTable>
-      )}
-    </QueryContent>
-  );
+  const anyLabel = t('alerts.filters.any');
+  const selectFilters = [
+    {
+      name: 'severity',
+      value: query.severity ?? '',
+      anyLabel,
+      options: optionsOf(ALERT_SEVERITIES, severity =>
+        t(`alerts.severities.${severity}`),
+      ),
+    },
+    {
+      name: 'type',
+      value: query.type ?? '',
+      anyLabel,
+      options: optionsOf(ALERT_TYPES, type => t(`alerts.types.${type}`)),
+    },
+    {
+      name: 'state',
+      value: query.state,
+      options: optionsOf(ALERT_STATES, state => t(`alerts.states.${state}`)),
+    },
+  ] as const;
 
   return (
-    <LlmUsageLayout
+    <CursorListPage
       title={t('alerts.title')}
-      pageTitle={t('alerts.title')}
       subtitle={t('alerts.subtitle')}
-    >
-      <SectionCard
-        title={t('alerts.title')}
-        busy={alerts.loading && Boolean(alerts.value)}
-        testId="alerts"
-        toolbar={
-          <Box className={classes.filters}>
+      testId="alerts"
+      filters={
+        <>
+          {selectFilters.map(filter => (
             <SelectField
+              key={filter.name}
               className={classes.field}
-              id="llm-usage-alerts-severity"
-              label={t('alerts.filters.severity')}
-              value={query.severity ?? ''}
-              onChange={severity => setParams({ severity })}
-              anyLabel={t('alerts.filters.any')}
-              options={ALERT_SEVERITIES.map(severity => ({
-                value: severity,
-                label: t(`alerts.severities.${severity}`),
-              }))}
+              id={`llm-usage-alerts-${filter.name}`}
+              label={t(`alerts.filters.${filter.name}`)}
+              value={filter.value}
+              onChange={value => setParams({ [filter.name]: value })}
+              anyLabel={'anyLabel' in filter ? filter.anyLabel : undefined}
+              options={filter.options}
             />
-            <SelectField
-              className={classes.field}
-              id="llm-usage-alerts-type"
-              label={t('alerts.filters.type')}
-              value={query.type ?? ''}
-              onChange={type => setParams({ type })}
-              anyLabel={t('alerts.filters.any')}
-              options={ALERT_TYPES.map(type => ({
-                value: type,
-                label: t(`alerts.types.${type}`),
-              }))}
-            />
-            <SelectField
-              className={classes.field}
-              id="llm-usage-alerts-state"
-              label={t('alerts.filters.state')}
-              value={query.state}
-              onChange={state => setParams({ state })}
-              options={ALERT_STATES.map(state => ({
-                value: state,
-                label: t(`alerts.states.${state}`),
-              }))}
-            />
-            <FormControlLabel
-              control={
-                <Switch
-                  checked={Boolean(query.unread)}
-                  onChange={e =>
-                    setParams({
-                      unread: e.target.checked ? 'true' : undefined,
-                    })
-                  }
-                />
-              }
-              label={t('alerts.filters.unreadOnly')}
-            />
-            <Button variant="outlined" onClick={markAllRead}>
-              {t('alerts.markAllRead')}
-            </Button>
-          </Box>
-        }
-      >
-        {body}
-        <CursorPager
-          pages={pages}
-          nextCursor={alerts.value?.nextCursor}
-          newerLabel={t('alerts.newer')}
-          olderLabel={t('alerts.older')}
+          ))}
+          <FormControlLabel
+            control={
+              <Switch
+                checked={Boolean(query.unread)}
+                onChange={e =>
+                  setParams({
+                    unread: e.target.checked ? 'true' : undefined,
+                  })
+                }
+              />
+            }
+            label={t('alerts.filters.unreadOnly')}
+          />
+          <Button variant="outlined" onClick={markAllRead}>
+            {t('alerts.markAllRead')}
+          </Button>
+        </>
+      }
+      query={alerts}
+      emptyTitle={
+        query.state === 'open' && !query.severity && !query.type
+          ? t('alerts.emptyOpen')
+          : t('alerts.empty')
+      }
+      columns={[
+        { label: t('alerts.columns.severity'), padding: 'checkbox' },
+        { label: t('alerts.columns.alert') },
+        { label: t('alerts.columns.owner') },
+        { label: t('alerts.columns.since') },
+        { label: t('alerts.columns.state') },
+        { padding: 'checkbox' },
+      ]}
+      renderItem={alert => (
+        <AlertRow
+          key={alert.id}
+          alert={alert}
+          onOpen={id => setParams({ alert: id })}
+          onMarkRead={markRead}
         />
-      </SectionCard>
+      )}
+      pages={pages}
+      newerLabel={t('alerts.newer')}
+      olderLabel={t('alerts.older')}
+    >
       <AlertDrawer
         alertId={openId}
         onClose={() => setParams({ alert: undefined })}
       />
-    </LlmUsageLayout>
+    </CursorListPage>
   );
 }

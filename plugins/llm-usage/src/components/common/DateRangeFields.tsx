@@ -18,30 +18,40 @@ export interface DateRangeFieldsProps {
 /** Two date inputs, from and to, where from may not pass to. */
 export function DateRangeFields(props: DateRangeFieldsProps) {
   const { fromLabel, toLabel, from, to, className, testIds } = props;
+  const fields = [
+    {
+      name: 'from',
+      label: fromLabel,
+      value: from,
+      bound: { max: to },
+      testId: testIds?.from,
+      onChange: props.onFromChange,
+    },
+    {
+      name: 'to',
+      label: toLabel,
+      value: to,
+      bound: { min: from },
+      testId: testIds?.to,
+      onChange: props.onToChange,
+    },
+  ];
   return (
     <>
-      <TextField
-        type="date"
-        size="small"
-        variant="outlined"
-        label={fromLabel}
-        className={className}
-        InputLabelProps={{ shrink: true }}
-        value={from ?? ''}
-        inputProps={{ max: to, 'data-testid': testIds?.from }}
-        onChange={e => props.onFromChange(e.target.value)}
-      />
-      <TextField
-        type="date"
-        size="small"
-        variant="outlined"
-        label={toLabel}
-        className={className}
-        InputLabelProps={{ shrink: true }}
-        value={to ?? ''}
-        inputProps={{ min: from, 'data-testid': testIds?.to }}
-        onChange={e => props.onToChange(e.target.value)}
-      />
+      {fields.map(field => (
+        <TextField
+          key={field.name}
+          type="date"
+          size="small"
+          variant="outlined"
+          label={field.label}
+          className={className}
+          InputLabelProps={{ shrink: true }}
+          value={field.value ?? ''}
+          inputProps={{ ...field.bound, 'data-testid': field.testId }}
+          onChange={e => field.onChange(e.target.value)}
+        />
+      ))}
     </>
   );
 }

@@ -44,17 +44,19 @@ export interface ItemListCardProps<T extends { items: readonly unknown[] }>
   extends ItemListContentProps<T> {
   query: ItemListContentProps<T>['query'] & { loading: boolean };
   title: ReactNode;
-  subheader: ReactNode;
+  subheader?: ReactNode;
   /** A change in progress; a reload of a shown list counts as busy too. */
-  busy: boolean;
+  busy?: boolean;
   toolbar?: ReactNode;
+  /** Test id of the card's content. */
+  testId?: string;
 }
 
-/** A settings list in its card, with the list's states and a busy bar. */
+/** A list in its card, with the list's states and a busy bar. */
 export function ItemListCard<T extends { items: readonly unknown[] }>(
   props: ItemListCardProps<T>,
 ) {
-  const { title, subheader, busy, toolbar, ...content } = props;
+  const { title, subheader, busy, toolbar, testId, ...content } = props;
   const { query } = content;
   return (
     <SectionCard
@@ -62,6 +64,7 @@ export function ItemListCard<T extends { items: readonly unknown[] }>(
       subheader={subheader}
       busy={(query.loading && !!query.value) || busy}
       toolbar={toolbar}
+      testId={testId}
     >
       <ItemListContent {...content} />
     </SectionCard>

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { llmUsageTranslationRef } from '../../translation';
 import { DateRangeFields } from './DateRangeFields';
-import { SelectField } from './SelectField';
+import { SelectField, optionsOf } from './SelectField';
 import {
   RANGE_PRESETS,
   RangePreset,
@@ -70,10 +70,9 @@ export function RangePicker(props: RangePickerProps) {
         className={classes.preset}
         onChange={preset => onPreset(preset as RangePreset)}
         inputProps={{ 'data-testid': 'range-preset' }}
-        options={RANGE_PRESETS.map(preset => ({
-          value: preset,
-          label: t(PRESET_LABEL_KEYS[preset]),
-        }))}
+        options={optionsOf(RANGE_PRESETS, preset =>
+          t(PRESET_LABEL_KEYS[preset]),
+        )}
       />
       {value.preset === 'custom' && (
         <DateRangeFields

@@ -7,6 +7,19 @@ export interface SelectOption {
   label: ReactNode;
 }
 
+/**
+ * One option per value, labelled by `label` (usually its translation); for
+ * selects and toggles alike.
+ *
+ * @internal
+ */
+export function optionsOf<V extends string, L>(
+  values: readonly V[],
+  label: (value: V) => L,
+): Array<{ value: V; label: L }> {
+  return values.map(value => ({ value, label: label(value) }));
+}
+
 /** @internal */
 export type SelectFieldProps = Omit<
   TextFieldProps,

@@ -8,6 +8,7 @@ import {
 import { llmUsageTranslationRef } from '../../translation';
 import { CostLines } from './CostLines';
 import { OptionToggle } from './OptionToggle';
+import { optionsOf } from './SelectField';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -39,10 +40,7 @@ export function UsageSourceSwitch(props: {
       <OptionToggle
         label={t('usageSource.label')}
         value={shown ?? 'calls'}
-        options={USAGE_SOURCES.map(value => ({
-          value,
-          label: t(`usageSource.${value}`),
-        }))}
+        options={optionsOf(USAGE_SOURCES, value => t(`usageSource.${value}`))}
         onChange={onChange}
       />
       {shown === 'provider' && <FromProviderLabel />}

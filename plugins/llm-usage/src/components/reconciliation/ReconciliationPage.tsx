@@ -5,11 +5,12 @@ import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useFormatters, usePolledQuery, useUrlParams } from '../../hooks';
 import {
+  ControlsBar,
   ExportMenu,
-  ItemListContent,
+  ItemListCard,
   LlmUsageLayout,
-  SectionCard,
   SelectField,
+  optionsOf,
 } from '../common';
 import {
   AccountDaysTable,
@@ -29,6 +30,18 @@ function utcRange(days: number): { from: string; to: string } {
     from: today.minus({ days: days - 1 }).toISODate()!,
     to: today.toISODate()!,
   };
+}
+
+/** One level in the breadcrumbs: a link back up, or the level shown. */
+function Crumb(props: { label: string; onOpen?: () => void }) {
+  const { label, onOpen } = props;
+  return onOpen ? (
+    <Link component="button" variant="body1" onClick={onOpen}>
+      {label}
+    </Link>
+  ) : (
+    <Typography color="textPrimary">{label}</Typography>
+  );
 }
 
 /**
@@ -84,50 +97,30 @@ export function ReconciliationPage() {
     >
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <Box
-            display="flex"
-            flexWrap="wrap"
-            alignItems="center"
-            justifyContent="space-between"
-            style={{ gap: 16 }}
-          >
+          <ControlsBar>
             <Breadcrumbs aria-label={t('reconciliation.levels')}>
-              {accountId ? (
-                <Link
-                  component="button"
-                  variant="body1"
-                  onClick={() =>
-                    setParams({
-                      account: undefined,
-                      currency: undefined,
-                      date: undefined,
-                    })
+              <Crumb
+                label={t('reconciliation.allAccounts')}
+                onOpen={
+                  accountId
+                    ? () =>
+                        setParams({
+                          account: undefined,
+                          currency: undefined,
+                          date: undefined,
+                        })
+                    : undefined
+                }
+              />
+              {accountId && (
+                <Crumb
+                  label={total?.accountName ?? accountId}
+                  onOpen={
+                    date ? () => setParams({ date: undefined }) : undefined
                   }
-                >
-                  {t('reconciliation.allAccounts')}
-                </Link>
-              ) : (
-                <Typography color="textPrimary">
-                  {t('reconciliation.allAccounts')}
-                </Typography>
+                />
               )}
-              {accountId && date && (
-                <Link
-                  component="button"
-                  variant="body1"
-                  onClick={() => setParams({ date: undefined })}
-                >
-                  {total?.accountName ?? accountId}
-                </Link>
-              )}
-              {accountId && !date && (
-                <Typography color="textPrimary">
-                  {total?.accountName ?? accountId}
-                </Typography>
-              )}
-              {date && (
-                <Typography color="textPrimary">{utcDay(date)}</Typography>
-              )}
+              {date && <Crumb label={utcDay(date)} />}
             </Breadcrumbs>
             <Box display="flex" alignItems="center" style={{ gap: 16 }}>
               <SelectField
@@ -136,10 +129,9 @@ export function ReconciliationPage() {
                 label={t('range.label')}
                 value={rangeDays}
                 onChange={value => setParams({ days: value })}
-                options={RANGES.map(value => ({
-                  value,
-                  label: t(`range.last${value}d` as 'range.last7d'),
-                }))}
+                options={optionsOf(RANGES, value =>
+                  t(`range.last${value}d` as 'range.last7d'),
+                )}
               />
               <ExportMenu
                 testId="reconciliation-export"
@@ -152,7 +144,7 @@ export function ReconciliationPage() {
                 }
               />
             </Box>
-          </Box>
+          </ControlsBar>
           {tolerance !== undefined && (
             <Typography variant="body2" color="textSecondary">
               {t('reconciliation.toleranceNote', {
@@ -161,84 +153,66 @@ export function ReconciliationPage() {
             </Typography>
           )}
         </Grid>
-        {!accountId && (
-          <Grid item xs={12}>
-            <SectionCard
+        <Grid item xs={12}>
+          {!accountId && (
+            <ItemListCard
               title={t('reconciliation.accountsTitle')}
-              busy={report.loading && !!report.value}
               testId="reconciliation-accounts-card"
+              query={{
+                ...report,
+                value: report.value && { items: report.value.totals },
+              }}
+              emptyTitle={t('reconciliation.emptyTitle')}
+              emptyDescription={t('reconciliation.emptyDescription')}
             >
-              <ItemListContent
-                query={{
-                  ...report,
-                  value: report.value && {
-                    items: report.value.totals,
-                  },
-                }}
-                emptyTitle={t('reconciliation.emptyTitle')}
-                emptyDescription={t('reconciliation.emptyDescription')}
-              >
-                {value => (
-                  <AccountTotalsTable
-                    totals={value.items}
-                    onOpen={item =>
-                      setParams({
-                        account: item.accountId,
-                        currency: item.providerCost.currency,
-                        date: undefined,
-                      })
-                    }
-                  />
-                )}
-              </ItemListContent>
-            </SectionCard>
-          </Grid>
-        )}
-        {accountId && !date && (
-          <Grid item xs={12}>
-            <SectionCard
+              {value => (
+                <AccountTotalsTable
+                  totals={value.items}
+                  onOpen={item =>
+                    setParams({
+                      account: item.accountId,
+                      currency: item.providerCost.currency,
+                      date: undefined,
+                    })
+                  }
+                />
+              )}
+            </ItemListCard>
+          )}
+          {accountId && !date && (
+            <ItemListCard
               title={t('reconciliation.daysTitle', {
                 name: total?.accountName ?? accountId,
                 currency: currency ?? '',
               })}
-              busy={report.loading && !!report.value}
               testId="reconciliation-days-card"
+              query={{ ...report, value: report.value && { items: days } }}
+              emptyTitle={t('reconciliation.noDaysTitle')}
+              emptyDescription={t('reconciliation.noDaysDescription')}
             >
-              <ItemListContent
-                query={{ ...report, value: report.value && { items: days } }}
-                emptyTitle={t('reconciliation.noDaysTitle')}
-                emptyDescription={t('reconciliation.noDaysDescription')}
-              >
-                {value => (
-                  <AccountDaysTable
-                    days={value.items}
-                    onOpen={day => setParams({ date: day.date })}
-                  />
-                )}
-              </ItemListContent>
-            </SectionCard>
-          </Grid>
-        )}
-        {accountId && date && (
-          <Grid item xs={12}>
-            <SectionCard
+              {value => (
+                <AccountDaysTable
+                  days={value.items}
+                  onOpen={day => setParams({ date: day.date })}
+                />
+              )}
+            </ItemListCard>
+          )}
+          {accountId && date && (
+            <ItemListCard
               title={t('reconciliation.keysTitle', {
                 name: total?.accountName ?? accountId,
                 day: utcDay(date),
               })}
-              busy={keys.loading && !!keys.value}
               testId="reconciliation-keys-card"
+              query={{ ...keys, value: keysOfDay }}
+              emptyTitle={t('reconciliation.noKeysTitle')}
+              emptyDescription={t('reconciliation.noKeysDescription')}
             >
-              <ItemListContent
-                query={{ ...keys, value: keysOfDay }}
-                emptyTitle={t('reconciliation.noKeysTitle')}
-                emptyDescription={t('reconciliation.noKeysDescription')}
-              >
-                {value => <DayKeysTable keys={value.items} />}
-              </ItemListContent>
-            </SectionCard>
-          </Grid>
-        )}
+              {value => <DayKeysTable keys={value.items} />}
+            </ItemListCard>
+          )}
+        </Grid>
       </Grid>
     </LlmUsageLayout>
   );

@@ -17,7 +17,7 @@ import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
-import { DataTable } from '../common';
+import { DataTable, DataTableColumn } from '../common';
 
 const useStyles = makeStyles(theme => ({
   // Beyond the tolerance: tinted, and said in words (the chip) too.
@@ -58,27 +58,15 @@ function DrillButton(props: {
   );
 }
 
-function useFigureColumns() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return [
-    {
-      label: t('reconciliation.columns.providerCost'),
-      align: 'right' as const,
-    },
-    {
-      label: t('reconciliation.columns.recordedCost'),
-      align: 'right' as const,
-    },
-    { label: t('reconciliation.columns.difference'), align: 'right' as const },
-    {
-      label: t('reconciliation.columns.differencePercent'),
-      align: 'right' as const,
-    },
-    { label: t('reconciliation.columns.state') },
-  ];
-}
+/** The money columns of {@link FigureCells}, before its state column. */
+const MONEY_COLUMNS = [
+  'providerCost',
+  'recordedCost',
+  'difference',
+  'differencePercent',
+] as const;
 
-/** The cells of {@link useFigureColumns} for one row. */
+/** The figures of one row, under {@link MONEY_COLUMNS} and the state. */
 function FigureCells(props: { row: Figures }) {
   const { row } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
@@ -112,21 +100,61 @@ function FigureCells(props: { row: Figures }) {
   );
 }
 
-function ReconciliationRowShell(props: {
-  over: boolean;
+/** One row of a {@link FiguresTable}: its own cells around the figures. */
+interface FiguresRow {
+  key: string;
   testId: string;
-  children: ReactNode;
+  figures: Figures;
+  leading: ReactNode;
+  trailing?: ReactNode;
+}
+
+/**
+ * A table of one reconciliation level: the level's own columns around the
+ * figures every level shows, rows beyond the tolerance tinted and marked.
+ */
+function FiguresTable<T>(props: {
+  testId: string;
+  minWidth: number;
+  leading: DataTableColumn[];
+  trailing?: DataTableColumn[];
+  items: T[];
+  row: (item: T) => FiguresRow;
 }) {
+  const { t } = useTranslationRef(llmUsageTranslationRef);
   const classes = useStyles();
   return (
-    <TableRow
-      hover
-      className={props.over ? classes.over : undefined}
-      data-testid={props.testId}
-      data-over-tolerance={props.over ? 'true' : 'false'}
+    <DataTable
+      testId={props.testId}
+      minWidth={props.minWidth}
+      columns={[
+        ...props.leading,
+        ...MONEY_COLUMNS.map(name => ({
+          label: t(`reconciliation.columns.${name}`),
+          align: 'right' as const,
+        })),
+        { label: t('reconciliation.columns.state') },
+        ...(props.trailing ?? []),
+      ]}
     >
-      {props.children}
-    </TableRow>
+      {props.items.map(item => {
+        const row = props.row(item);
+        const over = row.figures.overTolerance;
+        return (
+          <TableRow
+            key={row.key}
+            hover
+            className={over ? classes.over : undefined}
+            data-testid={row.testId}
+            data-over-tolerance={over ? 'true' : 'false'}
+          >
+            {row.leading}
+            <FigureCells row={row.figures} />
+            {row.trailing}
+          </TableRow>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -146,53 +174,52 @@ export function AccountTotalsTable(props: {
 }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const classes = useStyles();
-  const figureColumns = useFigureColumns();
   return (
-    <DataTable
+    <FiguresTable
       testId="reconciliation-accounts"
       minWidth={900}
-      columns={[
+      leading={[
         { label: t('reconciliation.columns.account') },
         { label: t('reconciliation.columns.provider'), priority: 'low' },
-        ...figureColumns,
-        {
-          label: t('reconciliation.columns.daysOver'),
-          align: 'right',
-        },
+      ]}
+      trailing={[
+        { label: t('reconciliation.columns.daysOver'), align: 'right' },
         { label: '' },
       ]}
-    >
-      {props.totals.map(total => (
-        <ReconciliationRowShell
-          key={`${total.accountId}:${total.providerCost.currency}`}
-          over={total.overTolerance}
-          testId={`reconciliation-account-${total.accountId}-${total.providerCost.currency}`}
-        >
-          <TableCell className={classes.name}>{total.accountName}</TableCell>
-          <TableCell className={classes.secondary}>
-            {providerDisplayName(total.provider)}
-          </TableCell>
-          <FigureCells
-            row={{
-              currency: total.providerCost.currency,
-              providerCost: total.providerCost.amount,
-              recordedCost: total.recordedCost.amount,
-              difference: total.difference.amount,
-              differencePercent: total.differencePercent,
-              overTolerance: total.overTolerance,
-            }}
-          />
-          <TableCell align="right">{total.daysOverTolerance}</TableCell>
-          <DrillButton
-            label={t('reconciliation.openDays')}
-            ariaLabel={t('reconciliation.openDaysOf', {
-              name: total.accountName,
-            })}
-            onClick={() => props.onOpen(total)}
-          />
-        </ReconciliationRowShell>
-      ))}
-    </DataTable>
+      items={props.totals}
+      row={total => ({
+        key: `${total.accountId}:${total.providerCost.currency}`,
+        testId: `reconciliation-account-${total.accountId}-${total.providerCost.currency}`,
+        figures: {
+          currency: total.providerCost.currency,
+          providerCost: total.providerCost.amount,
+          recordedCost: total.recordedCost.amount,
+          difference: total.difference.amount,
+          differencePercent: total.differencePercent,
+          overTolerance: total.overTolerance,
+        },
+        leading: (
+          <>
+            <TableCell className={classes.name}>{total.accountName}</TableCell>
+            <TableCell className={classes.secondary}>
+              {providerDisplayName(total.provider)}
+            </TableCell>
+          </>
+        ),
+        trailing: (
+          <>
+            <TableCell align="right">{total.daysOverTolerance}</TableCell>
+            <DrillButton
+              label={t('reconciliation.openDays')}
+              ariaLabel={t('reconciliation.openDaysOf', {
+                name: total.accountName,
+              })}
+              onClick={() => props.onOpen(total)}
+            />
+          </>
+        ),
+      })}
+    />
   );
 }
 
@@ -202,26 +229,20 @@ export function AccountDaysTable(props: {
   onOpen: (day: ReconciliationRow) => void;
 }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
-  const figureColumns = useFigureColumns();
   const utcDay = useUtcDay();
   return (
-    <DataTable
+    <FiguresTable
       testId="reconciliation-days"
       minWidth={760}
-      columns={[
-        { label: t('reconciliation.columns.day'), nowrap: true },
-        ...figureColumns,
-        { label: '' },
-      ]}
-    >
-      {props.days.map(day => (
-        <ReconciliationRowShell
-          key={day.date}
-          over={day.overTolerance}
-          testId={`reconciliation-day-${day.date}`}
-        >
-          <TableCell data-nowrap>{utcDay(day.date)}</TableCell>
-          <FigureCells row={day} />
+      leading={[{ label: t('reconciliation.columns.day'), nowrap: true }]}
+      trailing={[{ label: '' }]}
+      items={props.days}
+      row={day => ({
+        key: day.date,
+        testId: `reconciliation-day-${day.date}`,
+        figures: day,
+        leading: <TableCell data-nowrap>{utcDay(day.date)}</TableCell>,
+        trailing: (
           <DrillButton
             label={t('reconciliation.openKeys')}
             ariaLabel={t('reconciliation.openKeysOf', {
@@ -229,9 +250,9 @@ export function AccountDaysTable(props: {
             })}
             onClick={() => props.onOpen(day)}
           />
-        </ReconciliationRowShell>
-      ))}
-    </DataTable>
+        ),
+      })}
+    />
   );
 }
 
@@ -239,34 +260,31 @@ export function AccountDaysTable(props: {
 export function DayKeysTable(props: { keys: ReconciliationKeyRow[] }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const classes = useStyles();
-  const figureColumns = useFigureColumns();
+  const nameOf = (key: ReconciliationKeyRow) => {
+    if (key.keyName) {
+      return key.keyName;
+    }
+    return key.providerKeyId
+      ? t('reconciliation.unknownKey', { id: key.providerKeyId })
+      : t('reconciliation.notSplitByKey');
+  };
   return (
-    <DataTable
+    <FiguresTable
       testId="reconciliation-keys"
       minWidth={760}
-      columns={[{ label: t('reconciliation.columns.key') }, ...figureColumns]}
-    >
-      {props.keys.map(key => {
+      leading={[{ label: t('reconciliation.columns.key') }]}
+      items={props.keys}
+      row={key => {
         const id = key.keyId ?? key.providerKeyId ?? '';
-        let name: string;
-        if (key.keyName) {
-          name = key.keyName;
-        } else if (key.providerKeyId) {
-          name = t('reconciliation.unknownKey', { id: key.providerKeyId });
-        } else {
-          name = t('reconciliation.notSplitByKey');
-        }
-        return (
-          <ReconciliationRowShell
-            key={`${id}:${key.currency}`}
-            over={key.overTolerance}
-            testId={`reconciliation-key-${id || 'unsplit'}`}
-          >
-            <TableCell className={classes.name}>{name}</TableCell>
-            <FigureCells row={key} />
-          </ReconciliationRowShell>
-        );
-      })}
-    </DataTable>
+        return {
+          key: `${id}:${key.currency}`,
+          testId: `reconciliation-key-${id || 'unsplit'}`,
+          figures: key,
+          leading: (
+            <TableCell className={classes.name}>{nameOf(key)}</TableCell>
+          ),
+        };
+      }}
+    />
   );
 }
