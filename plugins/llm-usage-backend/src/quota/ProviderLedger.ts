@@ -78,12 +78,19 @@ export class ProviderLedger implements AccountOwnership {
     return account ? { ownerRef: account.ownerRef } : undefined;
   }
 
-  /** Ids of accounts owned by any of the refs (compared lower-cased). */
-  async idsOwnedBy(ownershipRefs: readonly string[]): Promise<string[]> {
+  /** Accounts owned by any of the refs (compared lower-cased). */
+  async accountsOwnedBy(
+    ownershipRefs: readonly string[],
+  ): Promise<AccountSummary[]> {
     const owners = new Set(ownershipRefs);
     return (await this.accountStore.list())
       .filter(a => a.ownerRef && owners.has(a.ownerRef.toLowerCase()))
-      .map(a => a.id);
+      .map(toSummary);
+  }
+
+  /** Ids of accounts owned by any of the refs (compared lower-cased). */
+  async idsOwnedBy(ownershipRefs: readonly string[]): Promise<string[]> {
+    return (await this.accountsOwnedBy(ownershipRefs)).map(a => a.id);
   }
 
   /** Ids of keys owned by any of the refs, deleted ones included. */
@@ -156,26 +163,36 @@ export class ProviderLedger implements AccountOwnership {
       }));
   }
 
-  /** Readings of one account, oldest first, at or after `since`. */
-  async balanceReadings(
+  /** The newest `limit` readings of one account in one currency, oldest first. */
+  async newestReadings(
     accountId: string,
-    options: { since?: number; currency?: string; limit?: number } = {},
+    currency: string,
+    limit: number,
   ): Promise<BalanceRecord[]> {
-    const query = this.db(BALANCES_TABLE).where('account_id', accountId);
-    if (options.since !== undefined)
-      query.where('read_at', '>=', options.since);
-    if (options.currency) query.where('currency', options.currency);
-    if (options.limit) {
-      // The newest `limit` readings, turned back to oldest first below.
-      const rows = await query
-        .orderBy([
-          { column: 'read_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(options.limit);
-      return rows.reverse().map(toBalance);
-    }
-    const rows = await query.orderBy(['read_at', 'id']);
+    const rows = await this.db(BALANCES_TABLE)
+      .where('account_id', accountId)
+      .where('currency', currency)
+      .orderBy([
+        { column: 'read_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.reverse().map(toBalance);
+  }
+
+  /**
+   * Readings of several accounts at or after `since`, oldest first: one
+   * query, however many accounts.
+   */
+  async readingsSince(
+    accountIds: readonly string[],
+    since: number,
+  ): Promise<BalanceRecord[]> {
+    if (accountIds.length === 0) return [];
+    const rows = await this.db(BALANCES_TABLE)
+      .whereIn('account_id', accountIds)
+      .where('read_at', '>=', since)
+      .orderBy(['read_at', 'id']);
     return rows.map(toBalance);
   }
 

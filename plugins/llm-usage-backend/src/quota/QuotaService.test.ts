@@ -10,8 +10,14 @@ import { estimateRunway, RUNWAY_WINDOW_DAYS } from '../budgets/runway';
 import type { NormalizedCall } from '../database/types';
 import { formatNanos } from '../lib/money';
 import { CallRollup } from '../rollup/CallRollup';
+import type { Caller } from '../budgets/Caller';
 import { ProviderLedger } from './ProviderLedger';
-import { burnWindow, monthOf, QuotaService } from './QuotaService';
+import {
+  burnFromReadings,
+  burnWindow,
+  monthOf,
+  QuotaService,
+} from './QuotaService';
 
 jest.setTimeout(120_000);
 
@@ -182,5 +188,148 @@ describe.each(databases.eachSupportedId())('QuotaService on %p', id => {
     expect(warm.length).toBeLessThan(cold.length);
     expect(one.length).toBeLessThanOrEqual(warm.length);
     expect(fewer[0]).toEqual(standings[0]);
+  });
+
+  /** The statements of a second run of `read` (the first fills any cache). */
+  async function statementsOf(knex: Knex, read: () => Promise<unknown>) {
+    await read();
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    knex.on('query', onQuery);
+    try {
+      await read();
+    } finally {
+      knex.off('query', onQuery);
+    }
+    return statements;
+  }
+
+  /** The table each statement reads, sorted. */
+  const tablesOf = (statements: string[]) =>
+    statements.map(sql => /from [`"](\w+)[`"]/i.exec(sql)?.[1]).sort();
+
+  it('reads the rollup state once and only the calls not rolled up yet when cached, however many budgets', async () => {
+    const knex = await databases.init(id);
+    const { quota } = await setUp(knex);
+    const budgets = (count: number) =>
+      Array.from({ length: count }, (_, i) => [
+        budget('project', `project-${i}`),
+        budget('user', `user:default/user-${i}`),
+        budget('group', i === 0 ? TEAM_A : `group:default/team-${i}`),
+      ]).flat();
+
+    const few = await statementsOf(knex, () =>
+      quota.standings(budgets(1), NOW),
+    );
+    const many = await statementsOf(knex, () =>
+      quota.standings(budgets(30), NOW),
+    );
+
+    // The rollup state (its row and dirty hours) once for all three grouped
+    // reads, then each read's calls that are not rolled up yet; never the
+    // rollups, never a statement per budget.
+    expect(tablesOf(many)).toEqual([
+      'llm_usage_calls',
+      'llm_usage_calls',
+      'llm_usage_calls',
+      'llm_usage_rollup_dirty_hours',
+      'llm_usage_rollup_state',
+    ]);
+    expect(tablesOf(few)).toEqual(tablesOf(many));
+  });
+
+  it('reads the balance history of every account without provider usage in one query', async () => {
+    const knex = await databases.init(id);
+    const { queries } = await migratedStores(knex);
+    const window = burnWindow(NOW);
+    const readingsOf = (index: number) =>
+      // Falls of `index + 1` a day, one top-up, in USD; account 0 also in CNY.
+      [100, 99 - index, 98 - 2 * index, 150, 149 - index].map(
+        (available, daysAgo) => ({
+          available: BigInt(available) * 1_000_000_000n,
+          readAt: window.to - (5 - daysAgo) * DAY + 3_600_000,
+        }),
+      );
+    const addAccounts = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const accountId = `account-${count}-${i}`;
+        await knex('llm_usage_accounts').insert({
+          id: accountId,
+          provider: 'openrouter',
+          name: accountId,
+          owner_ref: TEAM_A,
+          source: 'api',
+          settings: '{}',
+          status: 'ok',
+          last_sync_at: NOW,
+          last_error: null,
+          created_at: NOW,
+          updated_at: NOW,
+        });
+        for (const currency of i === 0 ? ['USD', 'CNY'] : ['USD']) {
+          await knex('llm_usage_balances').insert(
+            readingsOf(i).map(reading => ({
+              account_id: accountId,
+              currency,
+              available_nanos: String(reading.available),
+              read_at: reading.readAt,
+            })),
+          );
+        }
+      }
+    };
+    const ledger = new ProviderLedger(knex);
+    const quota = new QuotaService(
+      queries,
+      { list: async () => [], withAccess: async () => [] } as any,
+      {} as any,
+      ledger,
+    );
+    const admin: Caller = {
+      actorRef: 'user:default/admin',
+      isAdmin: true,
+      ownershipRefs: [],
+      scope: { kind: 'all' },
+    };
+
+    await addAccounts(1);
+    const one = await statementsOf(knex, () =>
+      quota.quotaFor(admin, undefined, NOW),
+    );
+    await addAccounts(6);
+    const seven = await statementsOf(knex, () =>
+      quota.quotaFor(admin, undefined, NOW),
+    );
+    const { balances } = await quota.quotaFor(admin, undefined, NOW);
+
+    // Account 0 of each batch has a CNY balance too.
+    expect(balances).toHaveLength(2 + 7);
+    for (const balance of balances) {
+      const index = Number(balance.accountId.split('-')[2]);
+      const expected = estimateRunway(
+        readingsOf(index)[4].available,
+        burnFromReadings(
+          readingsOf(index).map(r => ({
+            accountId: balance.accountId,
+            currency: balance.available.currency,
+            availableNanos: r.available,
+            totalNanos: null,
+            usedNanos: null,
+            readAt: r.readAt,
+          })),
+          window,
+        ),
+      );
+      expect(balance.runway).toMatchObject({
+        burnSource: 'balance-history',
+        dailyBurn: {
+          currency: balance.available.currency,
+          amount: formatNanos(expected.dailyBurnNanos),
+        },
+        daysLeft: expected.daysLeft,
+      });
+    }
+    expect(balances.some(b => b.runway.daysLeft !== null)).toBe(true);
+    expect(tablesOf(seven)).toEqual(tablesOf(one));
   });
 });

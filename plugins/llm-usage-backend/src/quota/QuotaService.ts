@@ -14,6 +14,7 @@ import type {
   UsageGroup,
   UsageQueries,
 } from '../usage/UsageQueries';
+import type { RollupState } from '../rollup/RollupStore';
 import { DAY_MS, dayStartOf } from '../database/tables';
 import { formatNanos } from '../lib/money';
 import type { BudgetRecord } from '../budgets/BudgetStore';
@@ -105,16 +106,18 @@ export class QuotaService {
     entityRef?: string,
     now = Date.now(),
   ): Promise<QuotaResponse> {
+    // Read while the budgets are listed, not after: a round trip less.
+    const rollupState = readAhead(this.queries.readRollupState());
     const target = entityRef
       ? await this.entityTargets(caller, entityRef)
       : undefined;
-    const [records, accountIds] = await Promise.all([
+    const [records, accounts] = await Promise.all([
       this.budgets.list(caller, target?.budgets),
-      target ? target.accountIds : this.visibleAccountIds(caller),
+      target ? target.accounts : this.visibleAccounts(caller),
     ]);
     const [budgets, balances] = await Promise.all([
-      this.budgetQuotas(caller, records, now),
-      this.balanceQuotas(accountIds, now),
+      this.budgetQuotas(caller, records, now, rollupState),
+      this.balanceQuotas(accounts, now),
     ]);
     return {
       ...(target ? { entityRef: target.entityRef } : {}),
@@ -124,10 +127,15 @@ export class QuotaService {
     };
   }
 
-  /** Used, remaining and runway of each budget; for the quota view and alerts. */
+  /**
+   * Used, remaining and runway of each budget; for the quota view and alerts.
+   * `rollupState`, from {@link UsageQueries.readRollupState}, when already
+   * being read.
+   */
   async standings(
     records: BudgetRecord[],
     now = Date.now(),
+    rollupState?: Promise<RollupState>,
   ): Promise<BudgetStanding[]> {
     const month = monthOf(now);
     const window = burnWindow(now);
@@ -140,7 +148,7 @@ export class QuotaService {
         Math.min(month.start, window.from),
         now,
       ),
-      this.callSpend(records, month.start, now, window),
+      this.callSpend(records, month.start, now, window, rollupState),
     ]);
     return records.map(budget => {
       const spend =
@@ -177,10 +185,11 @@ export class QuotaService {
     const currencies = await Promise.all(
       latest.map(async ({ currency }) => {
         // One reading more than shown, so the oldest shown has a change.
-        const readings = await this.ledger.balanceReadings(accountId, {
+        const readings = await this.ledger.newestReadings(
+          accountId,
           currency,
-          limit: this.historyLimit + 1,
-        });
+          this.historyLimit + 1,
+        );
         return {
           currency,
           readings: describeReadings(readings)
@@ -196,9 +205,10 @@ export class QuotaService {
     caller: Caller,
     records: BudgetRecord[],
     now: number,
+    rollupState: Promise<RollupState>,
   ): Promise<BudgetQuota[]> {
     const [standings, budgets] = await Promise.all([
-      this.standings(records, now),
+      this.standings(records, now, rollupState),
       this.budgets.withAccess(caller, records),
     ]);
     return standings.map((standing, index) => {
@@ -218,46 +228,61 @@ export class QuotaService {
     });
   }
 
+  /**
+   * The latest balance of each account and currency with its runway, burning
+   * at what the provider reports, or else at the falls between balance
+   * readings: read for all such balances at once, not one query each.
+   */
   private async balanceQuotas(
-    accountIds: readonly string[],
+    accounts: readonly AccountSummary[],
     now: number,
   ): Promise<BalanceQuota[]> {
-    if (accountIds.length === 0) return [];
+    if (accounts.length === 0) return [];
+    const accountIds = accounts.map(a => a.id);
     const window = burnWindow(now);
-    const [accounts, balances, spend] = await Promise.all([
-      this.ledger.accounts(accountIds),
+    const [balances, spend] = await Promise.all([
       this.ledger.latestBalances(accountIds),
       this.ledger.dailySpend(accountIds, window.from, window.to),
     ]);
-    const byId = new Map(accounts.map(a => [a.id, a]));
-    const quotas = await Promise.all(
-      balances.map(async balance => {
-        const account = byId.get(balance.accountId);
-        if (!account) return undefined;
-        let burnSource: BurnSource = 'provider-usage';
-        let burn = dailySeries(
-          spend.filter(
-            s =>
-              s.accountId === balance.accountId &&
-              s.currency === balance.currency,
-          ),
-          window,
-        );
-        if (burn.every(day => day === 0n)) {
-          burnSource = 'balance-history';
-          burn = burnFromReadings(
-            await this.ledger.balanceReadings(balance.accountId, {
-              currency: balance.currency,
-              // The reading before the window gives the first day's drop.
-              since: window.from - 30 * DAY_MS,
-            }),
-            window,
-          );
-        }
-        return this.toBalanceQuota(account, balance, burn, burnSource, now);
-      }),
+    const sameBalance =
+      (balance: BalanceRecord) =>
+      (row: { accountId: string; currency: string }) =>
+        row.accountId === balance.accountId &&
+        row.currency === balance.currency;
+    const reported = balances.map(balance =>
+      dailySeries(spend.filter(sameBalance(balance)), window),
     );
-    return quotas.filter((q): q is BalanceQuota => q !== undefined);
+    const unreported = reported.map(burn => burn.every(day => day === 0n));
+    const readings = await this.ledger.readingsSince(
+      [
+        ...new Set(
+          balances.filter((_, i) => unreported[i]).map(b => b.accountId),
+        ),
+      ],
+      // The reading before the window gives the first day's drop.
+      window.from - 30 * DAY_MS,
+    );
+    const byId = new Map(accounts.map(a => [a.id, a]));
+    return balances.flatMap((balance, i) => {
+      const account = byId.get(balance.accountId);
+      if (!account) return [];
+      const quota = unreported[i]
+        ? this.toBalanceQuota(
+            account,
+            balance,
+            burnFromReadings(readings.filter(sameBalance(balance)), window),
+            'balance-history',
+            now,
+          )
+        : this.toBalanceQuota(
+            account,
+            balance,
+            reported[i],
+            'provider-usage',
+            now,
+          );
+      return [quota];
+    });
   }
 
   private toBalanceQuota(
@@ -318,6 +343,7 @@ export class QuotaService {
     monthStart: number,
     now: number,
     window: { from: number; to: number },
+    rollupState?: Promise<RollupState>,
   ): Promise<(budget: BudgetRecord) => CallSpend> {
     const refsOf = (type: BudgetRecord['targetType']) =>
       [
@@ -327,6 +353,12 @@ export class QuotaService {
       ].sort();
     const userRefs = refsOf('user');
     const groupRefs = refsOf('group');
+    const budgetProjects = refsOf('project');
+    // One state for every read below, read while groups' projects are found.
+    const state =
+      userRefs.length + groupRefs.length + budgetProjects.length > 0
+        ? rollupState ?? readAhead(this.queries.readRollupState())
+        : undefined;
     const owned = new Map(
       await Promise.all(
         groupRefs.map(
@@ -340,7 +372,7 @@ export class QuotaService {
     );
     const projectIds = [
       ...new Set([
-        ...refsOf('project'),
+        ...budgetProjects,
         ...[...owned.values()].flatMap(ids => [...ids]),
       ]),
     ].sort();
@@ -359,13 +391,16 @@ export class QuotaService {
     ) =>
       wanted.length === 0
         ? []
-        : this.queries.aggregate({
-            scope: { kind: 'all' },
-            from: days[0],
-            to: now,
-            buckets: days,
-            ...request,
-          });
+        : this.queries.aggregate(
+            {
+              scope: { kind: 'all' },
+              from: days[0],
+              to: now,
+              buckets: days,
+              ...request,
+            },
+            state,
+          );
     const [byProject, byUser, inGroupsName] = await Promise.all([
       read(projectIds, { projectIds, groupBy: ['project'] }),
       read(userRefs, { userRefs, groupBy: ['user'] }),
@@ -411,11 +446,10 @@ export class QuotaService {
     };
   }
 
-  private async visibleAccountIds(caller: Caller): Promise<string[]> {
-    if (caller.isAdmin) {
-      return (await this.ledger.accounts()).map(a => a.id);
-    }
-    return this.ledger.idsOwnedBy(caller.ownershipRefs);
+  private visibleAccounts(caller: Caller): Promise<AccountSummary[]> {
+    return caller.isAdmin
+      ? this.ledger.accounts()
+      : this.ledger.accountsOwnedBy(caller.ownershipRefs);
   }
 
   private maySeeAccount(caller: Caller, account: AccountSummary) {
@@ -462,10 +496,11 @@ export class QuotaService {
       return {
         entityRef,
         budgets: { project: componentProjects },
-        accountIds: [] as string[],
+        accounts: [] as AccountSummary[],
       };
     }
-    const accountIds = await this.ledger.idsOwnedBy([entityRef]);
+    const accounts = await this.ledger.accountsOwnedBy([entityRef]);
+    const accountIds = accounts.map(a => a.id);
     return {
       entityRef,
       budgets: {
@@ -477,9 +512,19 @@ export class QuotaService {
             : [],
         account: accountIds,
       },
-      accountIds,
+      accounts,
     };
   }
+}
+
+/**
+ * A read started ahead of its use, which may never come (no budget needs it,
+ * or the request fails first): its failure is reported where it is awaited,
+ * never left as an unhandled rejection.
+ */
+function readAhead<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => {});
+  return read;
 }
 
 interface CallSpend {
