@@ -14,6 +14,19 @@ export interface RecordColumn<T> extends DataTableColumn {
   cell: (row: T) => ReactNode;
 }
 
+/**
+ * A column of figures (counts, tokens, money): right-aligned, so they line up
+ * and never wrap.
+ *
+ * @internal
+ */
+export function figureColumn<T>(
+  label: ReactNode,
+  cell: (row: T) => ReactNode,
+): RecordColumn<T> {
+  return { label, align: 'right', cell };
+}
+
 /** @internal */
 export interface RecordTableProps<T> {
   /** In order; `false` leaves a conditional column out. */

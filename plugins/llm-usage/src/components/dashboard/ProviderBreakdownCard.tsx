@@ -18,7 +18,7 @@ import {
   OptionToggle,
   SectionCard,
 } from '../common';
-import { QueryRecordTable } from '../common/RecordTable';
+import { QueryRecordTable, figureColumn } from '../common/RecordTable';
 
 /**
  * Provider-reported usage of the range per account, key, model or provider,
@@ -66,26 +66,18 @@ export function ProviderBreakdownCard(props: {
             label: t(`usageSource.by.${by}`),
             cell: item => item.label || t('reconciliation.notSplitByKey'),
           },
-          {
-            label: t('usageSource.requests'),
-            align: 'right',
-            cell: item => format.integer(item.requests),
-          },
-          {
-            label: t('overview.tokens'),
-            align: 'right',
-            cell: item => format.compact(item.totalTokens),
-          },
-          {
-            label: t('overview.cost'),
-            align: 'right',
-            cell: item => (
-              <>
-                <CostLines costs={item.costs} />
-                <EstimatedCostLines costs={item.estimatedCosts} />
-              </>
-            ),
-          },
+          figureColumn(t('usageSource.requests'), item =>
+            format.integer(item.requests),
+          ),
+          figureColumn(t('overview.tokens'), item =>
+            format.compact(item.totalTokens),
+          ),
+          figureColumn(t('overview.cost'), item => (
+            <>
+              <CostLines costs={item.costs} />
+              <EstimatedCostLines costs={item.estimatedCosts} />
+            </>
+          )),
         ]}
       />
     </SectionCard>

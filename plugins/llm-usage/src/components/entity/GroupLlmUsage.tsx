@@ -15,7 +15,11 @@ import {
   useUsageSource,
 } from '../../hooks';
 import { CostLines, TablePager, RangePicker, SectionCard } from '../common';
-import { QueryRecordTable, RecordColumn } from '../common/RecordTable';
+import {
+  QueryRecordTable,
+  RecordColumn,
+  figureColumn,
+} from '../common/RecordTable';
 import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
 import { EntityUsageSection } from './EntityUsageSection';
@@ -131,24 +135,18 @@ function SpendByProject(props: { groupRef: string }) {
               </EntityRefLink>
             ),
         },
-        {
-          label:
-            projects.value?.source === 'provider'
-              ? t('usageSource.requests')
-              : t('projects.columns.calls'),
-          align: 'right',
-          cell: project => format.integer(project.calls),
-        },
-        {
-          label: t('projects.columns.tokens'),
-          align: 'right',
-          cell: project => format.compact(project.totalTokens),
-        },
-        {
-          label: t('projects.columns.cost'),
-          align: 'right',
-          cell: project => <CostLines costs={project.costs} />,
-        },
+        figureColumn(
+          projects.value?.source === 'provider'
+            ? t('usageSource.requests')
+            : t('projects.columns.calls'),
+          project => format.integer(project.calls),
+        ),
+        figureColumn(t('projects.columns.tokens'), project =>
+          format.compact(project.totalTokens),
+        ),
+        figureColumn(t('projects.columns.cost'), project => (
+          <CostLines costs={project.costs} />
+        )),
       ]}
     />
   );
@@ -177,21 +175,15 @@ function SpendByMember(props: { groupRef: string }) {
             <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
           ),
         },
-        {
-          label: t('keyWorkspace.tags.keys'),
-          align: 'right',
-          cell: row => format.integer(row.keys),
-        },
-        {
-          label: t('keyWorkspace.columns.monthTokens'),
-          align: 'right',
-          cell: row => format.integer(row.totalTokens),
-        },
-        {
-          label: t('keyWorkspace.columns.monthCost'),
-          align: 'right',
-          cell: row => <CostLines costs={row.costs} />,
-        },
+        figureColumn(t('keyWorkspace.tags.keys'), row =>
+          format.integer(row.keys),
+        ),
+        figureColumn(t('keyWorkspace.columns.monthTokens'), row =>
+          format.integer(row.totalTokens),
+        ),
+        figureColumn(t('keyWorkspace.columns.monthCost'), row => (
+          <CostLines costs={row.costs} />
+        )),
       ]}
     />
   );
