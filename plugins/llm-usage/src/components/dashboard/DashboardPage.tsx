@@ -132,10 +132,7 @@ export function DashboardPage() {
         </Grid>
         <Grid item xs={12}>
           <UsageTrendCard
-            trends={trends.value}
-            loading={trends.loading}
-            error={trends.error}
-            onRetry={trends.retry}
+            trends={trends}
             interval={interval}
             intervals={intervals}
             onIntervalChange={next => setParams({ interval: next })}
@@ -158,10 +155,7 @@ export function DashboardPage() {
         )}
         <Grid item xs={12}>
           <ProjectListCard
-            projects={projects.value}
-            loading={projects.loading}
-            error={projects.error}
-            onRetry={projects.retry}
+            projects={projects}
             search={search}
             onSearchChange={next => setParams({ q: next, page: undefined })}
             sort={sort}

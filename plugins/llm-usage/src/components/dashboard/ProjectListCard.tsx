@@ -11,7 +11,7 @@ import type {
   SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
+import { PolledQueryState, useFormatters } from '../../hooks';
 import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
   CostLines,
@@ -42,10 +42,7 @@ export const PROJECT_PAGE_SIZES = [10, 25, 50];
 
 /** @internal */
 export interface ProjectListCardProps {
-  projects?: ProjectListResponse;
-  loading: boolean;
-  error?: Error;
-  onRetry: () => void;
+  projects: PolledQueryState<ProjectListResponse>;
   search: string;
   onSearchChange: (search: string) => void;
   sort: ProjectSortField;
@@ -63,10 +60,7 @@ export interface ProjectListCardProps {
 /** Projects with their usage, linked catalog component and owner. */
 export function ProjectListCard(props: ProjectListCardProps) {
   const {
-    projects,
-    loading,
-    error,
-    onRetry,
+    projects: query,
     search,
     onSearchChange,
     sort,
@@ -83,6 +77,7 @@ export function ProjectListCard(props: ProjectListCardProps) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const navigate = useNavigate();
+  const projects = query.value;
 
   const columns: Column[] = [
     {
@@ -230,7 +225,7 @@ export function ProjectListCard(props: ProjectListCardProps) {
   return (
     <SectionCard
       title={t('projects.title')}
-      busy={loading && !!projects}
+      busy={query.loading && !!projects}
       testId="project-list"
       toolbar={
         <>
@@ -245,8 +240,8 @@ export function ProjectListCard(props: ProjectListCardProps) {
         </>
       }
     >
-      {error ? (
-        <QueryErrorPanel error={error} onRetry={onRetry} />
+      {query.error ? (
+        <QueryErrorPanel error={query.error} onRetry={query.retry} />
       ) : (
         <>
           <DataTable

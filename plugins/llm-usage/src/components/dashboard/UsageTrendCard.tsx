@@ -8,6 +8,7 @@ import type {
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
+import type { PolledQueryState } from '../../hooks';
 import {
   OTHER_SERIES,
   TREND_METRICS,
@@ -22,10 +23,7 @@ const SPLITS: TrendSplit[] = ['none', 'provider', 'model'];
 
 /** @internal */
 export interface UsageTrendCardProps {
-  trends?: UsageTrendsResponse;
-  loading: boolean;
-  error?: Error;
-  onRetry: () => void;
+  trends: PolledQueryState<UsageTrendsResponse>;
   interval: TrendInterval;
   intervals: TrendInterval[];
   onIntervalChange: (interval: TrendInterval) => void;
@@ -41,10 +39,7 @@ export interface UsageTrendCardProps {
 /** The dashboard's usage trend with its interval, metric and split switches. */
 export function UsageTrendCard(props: UsageTrendCardProps) {
   const {
-    trends,
-    loading,
-    error,
-    onRetry,
+    trends: query,
     interval,
     intervals,
     onIntervalChange,
@@ -55,6 +50,7 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
     onCurrencyChange,
   } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
+  const trends = query.value;
 
   const currencies = useMemo(
     () => (trends ? trendCurrencies(trends) : []),
@@ -125,8 +121,8 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
   );
 
   let content;
-  if (error) {
-    content = <QueryErrorPanel error={error} onRetry={onRetry} />;
+  if (query.error) {
+    content = <QueryErrorPanel error={query.error} onRetry={query.retry} />;
   } else if (!data) {
     content = (
       <Skeleton variant="rect" height={300} data-testid="trend-skeleton" />
@@ -158,7 +154,7 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
     <SectionCard
       title={t('trend.title')}
       toolbar={toolbar}
-      busy={loading && !!trends}
+      busy={query.loading && !!trends}
       testId="usage-trend"
     >
       {content}
