@@ -1,9 +1,32 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CallInput } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallStore } from '../database/CallStore';
 import type { NormalizedCall } from '../database/types';
+import type { z } from 'zod/v3';
 import { parseCall } from './callSchema';
+
+/**
+ * An adapter's section of app-config (`llmUsage.ingest.<adapter>`) with its
+ * defaults filled in; a wrong value stops the backend, naming its key.
+ */
+export function readAdapterConfig<Schema extends z.ZodTypeAny>(
+  adapter: string,
+  schema: Schema,
+  config?: Config,
+): z.output<Schema> {
+  const parsed = schema.safeParse(config?.get() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `Invalid config llmUsage.ingest.${adapter}.${issue.path.join('.')}: ${
+        issue.message
+      }`,
+    );
+  }
+  return parsed.data;
+}
 
 /** parseCallBatch refuses metadata larger than this (serialized). */
 const METADATA_BUDGET = 16 * 1024;

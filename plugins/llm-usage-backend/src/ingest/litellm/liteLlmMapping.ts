@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { z } from 'zod/v3';
-import { toUserRef } from '../adapterSupport';
+import { readAdapterConfig, toUserRef } from '../adapterSupport';
 
 /**
  * How LiteLLM's teams, key aliases and request tags become our project ids
@@ -31,16 +31,7 @@ const mappingSchema = z.object({
 });
 
 export function readLiteLlmMapping(config?: Config): LiteLlmMapping {
-  const parsed = mappingSchema.safeParse(config?.get() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `Invalid config llmUsage.ingest.litellm.${issue.path.join('.')}: ${
-        issue.message
-      }`,
-    );
-  }
-  return parsed.data;
+  return readAdapterConfig('litellm', mappingSchema, config);
 }
 
 /** What the mapping looks at in one payload. */

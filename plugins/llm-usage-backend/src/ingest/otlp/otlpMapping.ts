@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { z } from 'zod/v3';
+import { readAdapterConfig } from '../adapterSupport';
 
 /**
  * Where the OTLP adapter finds a span's project id and user
@@ -26,14 +27,5 @@ const mappingSchema = z.object({
 });
 
 export function readOtlpMapping(config?: Config): OtlpMapping {
-  const parsed = mappingSchema.safeParse(config?.get() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `Invalid config llmUsage.ingest.otlp.${issue.path.join('.')}: ${
-        issue.message
-      }`,
-    );
-  }
-  return parsed.data;
+  return readAdapterConfig('otlp', mappingSchema, config);
 }
