@@ -3,6 +3,9 @@ import type {
   AnomalyRuleParams,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
+  aboutKey,
+  conditionsUnderRules,
+  keyRuleTarget,
   escalate,
   ownerOf,
   type ConditionContext,
@@ -57,6 +60,33 @@ export function sensitivityOf(params: AnomalyRuleParams): Sensitivity {
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
+/**
+ * A finding of `kind` at `at`, one per `window` (a UTC day, a model). Its
+ * params lead with what every kind has; a kind without a baseline, score
+ * or currency gives none in `details`.
+ */
+function anomalyFinding(
+  kind: AnomalyKind,
+  window: string,
+  at: number,
+  value: number,
+  details: AlertParams = {},
+): AnomalyFinding {
+  return {
+    kind,
+    dedupe: `${kind}:${window}`,
+    params: {
+      kind,
+      at: new Date(at).toISOString(),
+      value,
+      baseline: 0,
+      score: null,
+      currency: null,
+      ...details,
+    },
+  };
+}
+
 /** The day of values up to `index` and their hour-of-week baselines, as JSON. */
 function evidence(values: number[], index: number, weeks: number) {
   const from = Math.max(0, index - EVIDENCE_HOURS + 1);
@@ -102,27 +132,25 @@ export function findAnomalies(
 
   if (params.spikes) {
     for (const spike of subjectSpikes(hours, data.windowIndex, sensitivity)) {
-      const kind = SPIKE_KIND[spike.metric];
       const values =
         spike.metric === 'spend'
           ? hours.spend.get(spike.currency!)!
           : hours[spike.metric];
       keep(
-        {
-          kind,
-          dedupe: `${kind}:${
-            spike.currency ? `${spike.currency}:` : ''
-          }${utcDay(spike.hourStart)}`,
-          params: {
-            kind,
-            at: new Date(spike.hourStart).toISOString(),
-            value: round(spike.value),
+        anomalyFinding(
+          SPIKE_KIND[spike.metric],
+          `${spike.currency ? `${spike.currency}:` : ''}${utcDay(
+            spike.hourStart,
+          )}`,
+          spike.hourStart,
+          round(spike.value),
+          {
             baseline: round(spike.baseline),
             score: spike.score,
             currency: spike.currency,
             ...evidence(values, spike.index, sensitivity.weeks),
           },
-        },
+        ),
         spike.score,
       );
     }
@@ -130,19 +158,13 @@ export function findAnomalies(
   if (params.offHours) {
     for (const hour of subjectOffHours(hours, data.windowIndex, sensitivity)) {
       keep(
-        {
-          kind: 'off_hours',
-          dedupe: `off_hours:${utcDay(hour.hourStart)}`,
-          params: {
-            kind: 'off_hours',
-            at: new Date(hour.hourStart).toISOString(),
-            value: hour.value,
-            baseline: 0,
-            score: null,
-            currency: null,
-            ...evidence(hours.requests, hour.index, sensitivity.weeks),
-          },
-        },
+        anomalyFinding(
+          'off_hours',
+          utcDay(hour.hourStart),
+          hour.hourStart,
+          hour.value,
+          evidence(hours.requests, hour.index, sensitivity.weeks),
+        ),
         hour.value,
       );
     }
@@ -150,20 +172,16 @@ export function findAnomalies(
   if (params.newModels) {
     for (const found of newModels(subject.models, data.windowStart)) {
       keep(
-        {
-          kind: 'new_model',
-          dedupe: `new_model:${found.model}`,
-          params: {
-            kind: 'new_model',
-            at: new Date(found.firstSeenAt).toISOString(),
-            value: found.calls,
-            baseline: 0,
-            score: null,
-            currency: null,
+        anomalyFinding(
+          'new_model',
+          found.model,
+          found.firstSeenAt,
+          found.calls,
+          {
             model: found.model,
             knownModels: found.knownModels.join(', '),
           },
-        },
+        ),
         found.calls,
       );
     }
@@ -171,19 +189,15 @@ export function findAnomalies(
   if (params.leakedKeys && 'days' in subject) {
     for (const day of leakedDays(subject.days, subject.instrumented, 1)) {
       keep(
-        {
-          kind: 'leaked_key',
-          dedupe: `leaked_key:${utcDay(day.day)}`,
-          params: {
-            kind: 'leaked_key',
-            at: new Date(day.day).toISOString(),
-            value: day.providerTokens,
-            baseline: 0,
-            score: null,
-            currency: null,
+        anomalyFinding(
+          'leaked_key',
+          utcDay(day.day),
+          day.day,
+          day.providerTokens,
+          {
             providerRequests: day.providerRequests,
           },
-        },
+        ),
         day.providerRequests,
       );
     }
@@ -207,42 +221,33 @@ export async function anomalyConditions(
   context: ConditionContext,
   projectOf: ProjectLookup,
 ): Promise<AlertCondition[]> {
-  const conditions: AlertCondition[] = [];
-  for (const key of data.keys) {
-    const rule = context.rules.ruleFor('anomaly', {
-      keyId: key.id,
-      accountId: key.accountId,
-    });
-    if (!rule.enabled) continue;
-    for (const finding of findAnomalies(key, data, rule.params)) {
-      conditions.push({
-        type: 'anomaly',
+  const conditions = conditionsUnderRules(
+    'anomaly',
+    data.keys,
+    context,
+    keyRuleTarget,
+    (key, rule) =>
+      findAnomalies(key, data, rule.params).map(found => ({
         severity:
-          finding.kind === 'leaked_key'
+          found.kind === 'leaked_key'
             ? escalate(rule.severity, 1)
             : rule.severity,
-        conditionKey: `anomaly:key:${key.id}:${finding.dedupe}`,
-        target: { type: 'key', id: key.id, name: key.name },
-        accountId: key.accountId,
-        ownerRef: ownerOf(
-          key.ownerRef,
-          context.accounts.get(key.accountId)?.ownerRef,
-        ),
-        params: finding.params,
-      });
-    }
-  }
+        conditionKey: `anomaly:key:${key.id}:${found.dedupe}`,
+        ...aboutKey(key, context),
+        params: found.params,
+      })),
+  );
   for (const project of data.projects) {
     const rule = context.rules.ruleFor('anomaly', { projectId: project.id });
     if (!rule.enabled) continue;
     const findings = findAnomalies(project, data, rule.params);
     if (findings.length === 0) continue;
     const entity = await projectOf(project.id);
-    for (const finding of findings) {
+    for (const found of findings) {
       conditions.push({
         type: 'anomaly',
         severity: rule.severity,
-        conditionKey: `anomaly:project:${project.id}:${finding.dedupe}`,
+        conditionKey: `anomaly:project:${project.id}:${found.dedupe}`,
         target: {
           type: 'project',
           id: project.id,
@@ -250,7 +255,7 @@ export async function anomalyConditions(
         },
         accountId: null,
         ownerRef: ownerOf(entity?.ownerRefs[0]),
-        params: finding.params,
+        params: found.params,
       });
     }
   }

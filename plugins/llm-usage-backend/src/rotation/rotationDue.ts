@@ -1,8 +1,9 @@
 import {
   type ConditionContext,
   DAY_MS,
-  escalate,
-  ownerOf,
+  aboutKey,
+  conditionsUnderRules,
+  reminderThreshold,
 } from '../alerts/conditions/context';
 import type { AlertCondition } from '../alerts/types';
 import type { PolicyFact } from './KeyRotationStore';
@@ -17,43 +18,32 @@ export function rotationDueConditions(
   policies: PolicyFact[],
   context: ConditionContext,
 ): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  for (const policy of policies) {
-    if (policy.replaced) continue;
-    const rule = context.rules.ruleFor('key_rotation_due', {
-      keyId: policy.keyId,
-      accountId: policy.accountId,
-    });
-    if (!rule.enabled) continue;
-    const dueAt = policy.createdAt + policy.maxAgeDays * DAY_MS;
-    const msLeft = dueAt - context.now;
-    const thresholds = [...rule.params.days].sort((a, b) => a - b);
-    const threshold =
-      msLeft <= 0 ? 0 : thresholds.find(days => msLeft <= days * DAY_MS);
-    if (threshold === undefined) continue;
-    conditions.push({
-      type: 'key_rotation_due',
-      severity:
-        threshold === 0
-          ? 'error'
-          : escalate(
-              rule.severity,
-              thresholds.length - 1 - thresholds.indexOf(threshold),
-            ),
-      conditionKey: `key_rotation_due:${policy.keyId}:${dueAt}:${threshold}`,
-      target: { type: 'key', id: policy.keyId, name: policy.name },
-      accountId: policy.accountId,
-      ownerRef: ownerOf(
-        policy.ownerRef,
-        context.accounts.get(policy.accountId)?.ownerRef,
-      ),
-      params: {
-        dueAt: new Date(dueAt).toISOString(),
-        daysLeft: Math.max(0, Math.ceil(msLeft / DAY_MS)),
-        maxAgeDays: policy.maxAgeDays,
-        thresholdDays: threshold,
-      },
-    });
-  }
-  return conditions;
+  return conditionsUnderRules(
+    'key_rotation_due',
+    policies,
+    context,
+    policy => ({ keyId: policy.keyId, accountId: policy.accountId }),
+    (policy, rule) => {
+      if (policy.replaced) return undefined;
+      const dueAt = policy.createdAt + policy.maxAgeDays * DAY_MS;
+      const msLeft = dueAt - context.now;
+      const reached = reminderThreshold(
+        msLeft,
+        rule.params.days,
+        rule.severity,
+      );
+      if (!reached) return undefined;
+      return {
+        severity: reached.severity,
+        conditionKey: `key_rotation_due:${policy.keyId}:${dueAt}:${reached.days}`,
+        ...aboutKey({ ...policy, id: policy.keyId }, context),
+        params: {
+          dueAt: new Date(dueAt).toISOString(),
+          daysLeft: Math.max(0, Math.ceil(msLeft / DAY_MS)),
+          maxAgeDays: policy.maxAgeDays,
+          thresholdDays: reached.days,
+        },
+      };
+    },
+  );
 }

@@ -3,9 +3,15 @@ import type {
   MoneyThreshold,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { formatNanos, parseDecimalToNanos } from '../../lib/money';
-import type { BudgetStandingFact, KeyFact, MonthUsage } from '../facts';
+import type { KeyFact, MonthUsage } from '../facts';
 import type { AlertCondition } from '../types';
-import { type ConditionContext, monthKey, ownerOf } from './context';
+import {
+  type ConditionContext,
+  budgetConditionFinder,
+  keyRuleTarget,
+  monthKey,
+  ownerOf,
+} from './context';
 
 /** One thing whose month usage is compared with thresholds. */
 export interface UsageSubject {
@@ -81,10 +87,7 @@ export function providerUsageSubjects(
   const subjects: UsageSubject[] = [];
   for (const key of keys) {
     const keyUsage = usage.byKey.get(key.id);
-    const rule = context.rules.ruleFor('high_usage', {
-      keyId: key.id,
-      accountId: key.accountId,
-    });
+    const rule = context.rules.ruleFor('high_usage', keyRuleTarget(key));
     if (!keyUsage || !rule.enabled) continue;
     subjects.push({
       type: 'key',
@@ -124,29 +127,19 @@ export function providerUsageSubjects(
  * A budget's month spend at or over a percentage of its amount: only the
  * highest percentage reached holds; 100 % and more is an error.
  */
-export function budgetPercentConditions(
-  standings: BudgetStandingFact[],
-  owners: Map<string, string | null>,
-  context: ConditionContext,
-): AlertCondition[] {
-  const month = monthKey(context.now);
-  const conditions: AlertCondition[] = [];
-  for (const { budget, usedNanos } of standings) {
-    const rule = context.rules.ruleFor('high_usage', { budgetId: budget.id });
-    if (!rule.enabled || budget.amountNanos <= 0n) continue;
+export const budgetPercentConditions = budgetConditionFinder(
+  'high_usage',
+  ({ budget, usedNanos }, rule, { month }) => {
+    if (budget.amountNanos <= 0n) return undefined;
     // Whole hundredths of a percent, in integers: no float money.
     const basisPoints = Number((usedNanos * 10_000n) / budget.amountNanos);
     const reached = [...rule.params.budgetPercents]
       .sort((a, b) => b - a)
       .find(percent => basisPoints >= percent * 100);
-    if (reached === undefined) continue;
-    conditions.push({
-      type: 'high_usage',
+    if (reached === undefined) return undefined;
+    return {
       severity: reached >= 100 ? 'error' : rule.severity,
       conditionKey: `high_usage:budget:${budget.id}:percent:${reached}:${month}`,
-      target: { type: 'budget', id: budget.id, name: budget.name || null },
-      accountId: budget.targetType === 'account' ? budget.targetRef : null,
-      ownerRef: owners.get(budget.id) ?? null,
       params: {
         metric: 'budgetPercent',
         value: Math.floor(basisPoints / 100),
@@ -156,7 +149,6 @@ export function budgetPercentConditions(
         amount: formatNanos(budget.amountNanos),
         month,
       },
-    });
-  }
-  return conditions;
-}
+    };
+  },
+);

@@ -1,6 +1,12 @@
 import type { AccountFact, KeyFact } from '../facts';
 import type { AlertCondition } from '../types';
-import { type ConditionContext, ownerOf } from './context';
+import {
+  type ConditionContext,
+  aboutAccount,
+  aboutKey,
+  conditionsUnderRules,
+  keyRuleTarget,
+} from './context';
 
 /** Provider errors are long and may repeat request details: keep the gist. */
 function gist(error: string | null | undefined): string | null {
@@ -17,50 +23,44 @@ export function keyErrorConditions(
   accounts: AccountFact[],
   context: ConditionContext,
 ): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  for (const key of keys) {
-    const rule = context.rules.ruleFor('key_error', {
-      keyId: key.id,
-      accountId: key.accountId,
-    });
-    if (!rule.enabled) continue;
-    let reason: 'error' | 'disabled' | undefined;
-    if (key.status === 'error' && rule.params.invalid) reason = 'error';
-    if (
-      key.status === 'disabled' &&
-      !key.disabledHere &&
-      rule.params.disabled
-    ) {
-      reason = 'disabled';
-    }
-    if (!reason) continue;
-    conditions.push({
-      type: 'key_error',
-      severity: reason === 'disabled' ? 'warning' : rule.severity,
-      conditionKey: `key_error:key:${key.id}:${reason}`,
-      target: { type: 'key', id: key.id, name: key.name },
-      accountId: key.accountId,
-      ownerRef: ownerOf(
-        key.ownerRef,
-        context.accounts.get(key.accountId)?.ownerRef,
-      ),
-      params: { reason, error: gist(key.lastError) },
-    });
-  }
-  for (const account of accounts) {
-    const rule = context.rules.ruleFor('key_error', { accountId: account.id });
-    if (!rule.enabled || !rule.params.syncFailed || !account.syncFailing) {
-      continue;
-    }
-    conditions.push({
-      type: 'key_error',
-      severity: rule.severity,
-      conditionKey: `key_error:account:${account.id}:sync_failed`,
-      target: { type: 'account', id: account.id, name: account.name },
-      accountId: account.id,
-      ownerRef: ownerOf(account.ownerRef),
-      params: { reason: 'sync_failed', error: gist(account.lastError) },
-    });
-  }
-  return conditions;
+  const keyConditions = conditionsUnderRules(
+    'key_error',
+    keys,
+    context,
+    keyRuleTarget,
+    (key, rule) => {
+      let reason: 'error' | 'disabled' | undefined;
+      if (key.status === 'error' && rule.params.invalid) reason = 'error';
+      if (
+        key.status === 'disabled' &&
+        !key.disabledHere &&
+        rule.params.disabled
+      ) {
+        reason = 'disabled';
+      }
+      if (!reason) return undefined;
+      return {
+        severity: reason === 'disabled' ? 'warning' : rule.severity,
+        conditionKey: `key_error:key:${key.id}:${reason}`,
+        ...aboutKey(key, context),
+        params: { reason, error: gist(key.lastError) },
+      };
+    },
+  );
+  const accountConditions = conditionsUnderRules(
+    'key_error',
+    accounts,
+    context,
+    account => ({ accountId: account.id }),
+    (account, rule) => {
+      if (!rule.params.syncFailed || !account.syncFailing) return undefined;
+      return {
+        severity: rule.severity,
+        conditionKey: `key_error:account:${account.id}:sync_failed`,
+        ...aboutAccount(account.id, account),
+        params: { reason: 'sync_failed', error: gist(account.lastError) },
+      };
+    },
+  );
+  return [...keyConditions, ...accountConditions];
 }

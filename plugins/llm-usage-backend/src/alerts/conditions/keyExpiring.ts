@@ -1,6 +1,13 @@
 import type { AlertCondition } from '../types';
 import type { KeyFact } from '../facts';
-import { type ConditionContext, DAY_MS, escalate, ownerOf } from './context';
+import {
+  type ConditionContext,
+  DAY_MS,
+  aboutKey,
+  conditionsUnderRules,
+  keyRuleTarget,
+  reminderThreshold,
+} from './context';
 
 /**
  * A key within a threshold of its expiry: only the tightest threshold
@@ -12,45 +19,30 @@ export function keyExpiringConditions(
   keys: KeyFact[],
   context: ConditionContext,
 ): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  for (const key of keys) {
-    if (key.expiresAt === null) continue;
-    const rule = context.rules.ruleFor('key_expiring', {
-      keyId: key.id,
-      accountId: key.accountId,
-    });
-    if (!rule.enabled) continue;
-    const thresholds = [...rule.params.days].sort((a, b) => b - a);
-    const msLeft = key.expiresAt - context.now;
-    let threshold: number | undefined;
-    if (msLeft <= 0 || key.status === 'expired') {
-      threshold = 0;
-    } else {
-      threshold = [...thresholds]
-        .reverse()
-        .find(days => msLeft <= days * DAY_MS);
-    }
-    if (threshold === undefined) continue;
-    const severity =
-      threshold === 0
-        ? 'error'
-        : escalate(rule.severity, thresholds.indexOf(threshold));
-    conditions.push({
-      type: 'key_expiring',
-      severity,
-      conditionKey: `key_expiring:${key.id}:${key.expiresAt}:${threshold}`,
-      target: { type: 'key', id: key.id, name: key.name },
-      accountId: key.accountId,
-      ownerRef: ownerOf(
-        key.ownerRef,
-        context.accounts.get(key.accountId)?.ownerRef,
-      ),
-      params: {
-        thresholdDays: threshold,
-        expiresAt: new Date(key.expiresAt).toISOString(),
-        daysLeft: Math.max(0, Math.ceil(msLeft / DAY_MS)),
-      },
-    });
-  }
-  return conditions;
+  return conditionsUnderRules(
+    'key_expiring',
+    keys,
+    context,
+    keyRuleTarget,
+    (key, rule) => {
+      if (key.expiresAt === null) return undefined;
+      const msLeft = key.expiresAt - context.now;
+      const reached = reminderThreshold(
+        key.status === 'expired' ? 0 : msLeft,
+        rule.params.days,
+        rule.severity,
+      );
+      if (!reached) return undefined;
+      return {
+        severity: reached.severity,
+        conditionKey: `key_expiring:${key.id}:${key.expiresAt}:${reached.days}`,
+        ...aboutKey(key, context),
+        params: {
+          thresholdDays: reached.days,
+          expiresAt: new Date(key.expiresAt).toISOString(),
+          daysLeft: Math.max(0, Math.ceil(msLeft / DAY_MS)),
+        },
+      };
+    },
+  );
 }

@@ -3,7 +3,12 @@ import type {
   SloReportResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { AlertCondition } from '../types';
-import { type ConditionContext, escalate, ownerOf } from './context';
+import {
+  type ConditionContext,
+  conditionsUnderRules,
+  escalate,
+  ownerOf,
+} from './context';
 
 /** The SLO reports of the projects that declare SLOs. */
 export interface SloReader {
@@ -29,48 +34,46 @@ export function sloBurnRateConditions(
   reports: Array<{ report: SloReportResponse; entity?: LinkedEntity }>,
   context: ConditionContext,
 ): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  for (const { report, entity } of reports) {
-    const rule = context.rules.ruleFor('slo_burn_rate', {
-      projectId: report.projectId,
-    });
-    if (!rule.enabled) continue;
-    for (const objective of report.objectives) {
-      const firing = objective.alerts.find(
-        alert => alert.firing && rule.params[alert.tier],
-      );
-      if (!firing) continue;
-      const rateOver = (hours: number) =>
-        round2(objective.burnRates.find(r => r.hours === hours)?.burnRate);
-      conditions.push({
-        type: 'slo_burn_rate',
-        severity:
-          firing.tier === 'fast' ? escalate(rule.severity, 1) : rule.severity,
-        conditionKey: `slo_burn_rate:project:${report.projectId}:${objective.metric}:${firing.tier}`,
-        target: {
-          type: 'project',
-          id: report.projectId,
-          name: entity?.title ?? null,
-        },
-        accountId: null,
-        ownerRef: ownerOf(entity?.ownerRefs[0]),
-        params: {
-          metric: objective.metric,
-          tier: firing.tier,
-          threshold: objective.threshold,
-          target: objective.target,
-          windowDays: objective.windowDays,
-          longHours: firing.longHours,
-          shortHours: firing.shortHours,
-          longBurnRate: rateOver(firing.longHours),
-          shortBurnRate: rateOver(firing.shortHours),
-          burnRateThreshold: firing.threshold,
-          budgetRemaining: round2(objective.errorBudgetRemaining),
-        },
-      });
-    }
-  }
-  return conditions;
+  return conditionsUnderRules(
+    'slo_burn_rate',
+    reports,
+    context,
+    ({ report }) => ({ projectId: report.projectId }),
+    ({ report, entity }, rule) =>
+      report.objectives.flatMap(objective => {
+        const firing = objective.alerts.find(
+          alert => alert.firing && rule.params[alert.tier],
+        );
+        if (!firing) return [];
+        const rateOver = (hours: number) =>
+          round2(objective.burnRates.find(r => r.hours === hours)?.burnRate);
+        return {
+          severity:
+            firing.tier === 'fast' ? escalate(rule.severity, 1) : rule.severity,
+          conditionKey: `slo_burn_rate:project:${report.projectId}:${objective.metric}:${firing.tier}`,
+          target: {
+            type: 'project' as const,
+            id: report.projectId,
+            name: entity?.title ?? null,
+          },
+          accountId: null,
+          ownerRef: ownerOf(entity?.ownerRefs[0]),
+          params: {
+            metric: objective.metric,
+            tier: firing.tier,
+            threshold: objective.threshold,
+            target: objective.target,
+            windowDays: objective.windowDays,
+            longHours: firing.longHours,
+            shortHours: firing.shortHours,
+            longBurnRate: rateOver(firing.longHours),
+            shortBurnRate: rateOver(firing.shortHours),
+            burnRateThreshold: firing.threshold,
+            budgetRemaining: round2(objective.errorBudgetRemaining),
+          },
+        };
+      }),
+  );
 }
 
 /** Finds the burning SLOs of every project that declares one. */
