@@ -1,6 +1,7 @@
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type RootConfigService,
+  type SchedulerService,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 
@@ -15,4 +16,32 @@ export function taskSchedule(
         config.getConfig(key),
       )
     : fallback;
+}
+
+/** A background task that one instance at a time runs. */
+export interface GlobalTask {
+  id: string;
+  /** Where config may set the schedule instead of `schedule`. */
+  scheduleKey: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** One run; what it returns is not used. */
+  run: () => Promise<unknown>;
+}
+
+/** Schedules the tasks, in order, each global and on its configured schedule. */
+export async function scheduleGlobalTasks(
+  scheduler: SchedulerService,
+  config: RootConfigService,
+  tasks: GlobalTask[],
+): Promise<void> {
+  for (const task of tasks) {
+    await scheduler.scheduleTask({
+      id: task.id,
+      scope: 'global',
+      ...taskSchedule(config, task.scheduleKey, task.schedule),
+      fn: async () => {
+        await task.run();
+      },
+    });
+  }
 }
