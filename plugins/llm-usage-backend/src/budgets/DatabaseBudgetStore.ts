@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toBigInt } from '../lib/money';
+import { integer, nanos, rowMapping, text } from '../lib/rowMapping';
 import {
   type BudgetStore,
   type BudgetRecord,
@@ -11,6 +11,18 @@ import {
 } from './BudgetStore';
 
 export const BUDGETS_TABLE = 'llm_usage_budgets';
+
+const budgetRows = rowMapping<BudgetRecord>({
+  id: text(),
+  targetType: text(),
+  targetRef: text(),
+  name: text(),
+  amountNanos: nanos,
+  currency: text(),
+  createdBy: text(),
+  createdAt: integer,
+  updatedAt: integer,
+});
 
 /** The {@link BudgetStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseBudgetStore implements BudgetStore {
@@ -37,12 +49,12 @@ export class DatabaseBudgetStore implements BudgetStore {
       'currency',
       'id',
     ]);
-    return rows.map(toRecord);
+    return rows.map(budgetRows.fromRow);
   }
 
   async get(id: string): Promise<BudgetRecord | undefined> {
     const row = await this.db(BUDGETS_TABLE).where({ id }).first();
-    return row ? toRecord(row) : undefined;
+    return row ? budgetRows.fromRow(row) : undefined;
   }
 
   async create(
@@ -58,7 +70,7 @@ export class DatabaseBudgetStore implements BudgetStore {
       updatedAt: now,
     };
     await this.assertFree(record);
-    await this.db(BUDGETS_TABLE).insert(toRow(record));
+    await this.db(BUDGETS_TABLE).insert(budgetRows.toRow(record));
     return record;
   }
 
@@ -77,12 +89,10 @@ export class DatabaseBudgetStore implements BudgetStore {
       updatedAt: now,
     };
     if (next.currency !== current.currency) await this.assertFree(next);
-    await this.db(BUDGETS_TABLE).where({ id }).update({
-      name: next.name,
-      amount_nanos: next.amountNanos.toString(),
-      currency: next.currency,
-      updated_at: next.updatedAt,
-    });
+    const { name, amountNanos, currency, updatedAt } = next;
+    await this.db(BUDGETS_TABLE)
+      .where({ id })
+      .update(budgetRows.toRow({ name, amountNanos, currency, updatedAt }));
     return next;
   }
 
@@ -107,32 +117,4 @@ export class DatabaseBudgetStore implements BudgetStore {
       );
     }
   }
-}
-
-function toRow(record: BudgetRecord) {
-  return {
-    id: record.id,
-    target_type: record.targetType,
-    target_ref: record.targetRef,
-    name: record.name,
-    amount_nanos: record.amountNanos.toString(),
-    currency: record.currency,
-    created_by: record.createdBy,
-    created_at: record.createdAt,
-    updated_at: record.updatedAt,
-  };
-}
-
-function toRecord(row: any): BudgetRecord {
-  return {
-    id: row.id,
-    targetType: row.target_type,
-    targetRef: row.target_ref,
-    name: row.name,
-    amountNanos: toBigInt(row.amount_nanos),
-    currency: row.currency,
-    createdBy: row.created_by,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
 }

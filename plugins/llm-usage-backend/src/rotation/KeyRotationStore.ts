@@ -2,6 +2,7 @@ import type { KeyRotation } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { KEYS_TABLE } from '../accounts/tables';
+import { integer, nullable, rowMapping, text } from '../lib/rowMapping';
 
 export const POLICIES_TABLE = 'llm_usage_key_rotation_policies';
 export const ROTATIONS_TABLE = 'llm_usage_key_rotations';
@@ -32,24 +33,19 @@ export interface RotationRecord {
   lastError: string | null;
 }
 
-const num = (value: unknown) =>
-  value === null || value === undefined ? null : Number(value);
-
-function toRecord(row: any): RotationRecord {
-  return {
-    id: row.id,
-    oldKeyId: row.old_key_id,
-    newKeyId: row.new_key_id,
-    startedBy: row.started_by,
-    startedAt: Number(row.started_at),
-    graceEndsAt: Number(row.grace_ends_at),
-    status: row.status,
-    lastUsedAt: num(row.last_used_at),
-    checkedAt: num(row.checked_at),
-    finishedAt: num(row.finished_at),
-    lastError: row.last_error ?? null,
-  };
-}
+const rotationRows = rowMapping<RotationRecord>({
+  id: text(),
+  oldKeyId: text(),
+  newKeyId: text(),
+  startedBy: text(),
+  startedAt: integer,
+  graceEndsAt: integer,
+  status: text(),
+  lastUsedAt: nullable(integer),
+  checkedAt: nullable(integer),
+  finishedAt: nullable(integer),
+  lastError: nullable(text()),
+});
 
 export function toApiRotation(record: RotationRecord): KeyRotation {
   const iso = (time: number | null) =>
@@ -139,21 +135,15 @@ export class KeyRotationStore {
     >,
   ): Promise<RotationRecord> {
     const id = randomUUID();
-    await this.db(ROTATIONS_TABLE).insert({
-      id,
-      old_key_id: rotation.oldKeyId,
-      new_key_id: rotation.newKeyId,
-      started_by: rotation.startedBy,
-      started_at: rotation.startedAt,
-      grace_ends_at: rotation.graceEndsAt,
-      status: 'grace',
-    });
+    await this.db(ROTATIONS_TABLE).insert(
+      rotationRows.toRow({ ...rotation, id, status: 'grace' }),
+    );
     return (await this.get(id))!;
   }
 
   async get(id: string): Promise<RotationRecord | undefined> {
     const row = await this.db(ROTATIONS_TABLE).where({ id }).first();
-    return row ? toRecord(row) : undefined;
+    return row ? rotationRows.fromRow(row) : undefined;
   }
 
   /** The open rotation replacing this key, if any. */
@@ -161,7 +151,7 @@ export class KeyRotationStore {
     const row = await this.db(ROTATIONS_TABLE)
       .where({ old_key_id: oldKeyId, status: 'grace' })
       .first();
-    return row ? toRecord(row) : undefined;
+    return row ? rotationRows.fromRow(row) : undefined;
   }
 
   /** Rotations the key was part of, newest first. */
@@ -171,7 +161,7 @@ export class KeyRotationStore {
       .orWhere('new_key_id', keyId)
       .orderBy('started_at', 'desc')
       .limit(20);
-    return rows.map(toRecord);
+    return rows.map(rotationRows.fromRow);
   }
 
   /** Rotations whose grace period is over and whose old key is still kept. */
@@ -180,7 +170,7 @@ export class KeyRotationStore {
       .where('status', 'grace')
       .where('grace_ends_at', '<=', now)
       .orderBy('grace_ends_at');
-    return rows.map(toRecord);
+    return rows.map(rotationRows.fromRow);
   }
 
   async update(
@@ -192,12 +182,8 @@ export class KeyRotationStore {
       >
     >,
   ): Promise<void> {
-    const row: Record<string, unknown> = {};
-    if (change.status !== undefined) row.status = change.status;
-    if (change.lastUsedAt !== undefined) row.last_used_at = change.lastUsedAt;
-    if (change.checkedAt !== undefined) row.checked_at = change.checkedAt;
-    if (change.finishedAt !== undefined) row.finished_at = change.finishedAt;
-    if (change.lastError !== undefined) row.last_error = change.lastError;
-    await this.db(ROTATIONS_TABLE).where({ id }).update(row);
+    await this.db(ROTATIONS_TABLE)
+      .where({ id })
+      .update(rotationRows.toRow(change));
   }
 }

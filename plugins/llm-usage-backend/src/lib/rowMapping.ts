@@ -1,0 +1,72 @@
+import { toBigInt } from './money';
+
+/** How one field of a record is kept in its column. */
+export interface Column<T> {
+  /** The field from the column's value as the database returns it. */
+  read(value: any): T;
+  /** The column's value for the field. */
+  write(value: T): unknown;
+}
+
+/** Text as it is (a string union such as a status, when named). */
+export function text<T extends string = string>(): Column<T> {
+  return { read: value => value, write: value => value };
+}
+
+/** A whole number; PostgreSQL returns bigint columns (epoch ms) as strings. */
+export const integer: Column<number> = {
+  read: value => Number(value),
+  write: value => value,
+};
+
+/** Nanos in a bigint column: exact, never a float. */
+export const nanos: Column<bigint> = {
+  read: value => toBigInt(value),
+  write: value => value.toString(),
+};
+
+/** A column that may be NULL (or left out of the select): null in the record. */
+export function nullable<T>(column: Column<T>): Column<T | null> {
+  return {
+    read: value =>
+      value === null || value === undefined ? null : column.read(value),
+    write: value => (value === null ? null : column.write(value)),
+  };
+}
+
+/** The snake_case column of a camelCase field: `amountNanos` → `amount_nanos`. */
+function columnName(field: string): string {
+  return field.replace(/[A-Z]/g, letter => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * A record's fields and their columns, declared once for reading rows and
+ * writing them: each field is stored in the snake_case column of its name.
+ */
+export function rowMapping<R extends object>(fields: {
+  [K in keyof R]-?: Column<R[K]>;
+}) {
+  const entries = Object.entries(fields) as Array<[keyof R, Column<unknown>]>;
+  return {
+    fromRow(row: Record<string, unknown>): R {
+      const record = {} as R;
+      for (const [field, column] of entries) {
+        record[field] = column.read(
+          row[columnName(String(field))],
+        ) as R[keyof R];
+      }
+      return record;
+    },
+    /** The columns of the fields given; fields left undefined are left out. */
+    toRow(record: Partial<R>): Record<string, unknown> {
+      const row: Record<string, unknown> = {};
+      for (const [field, column] of entries) {
+        const value = record[field];
+        if (value !== undefined) {
+          row[columnName(String(field))] = column.write(value);
+        }
+      }
+      return row;
+    },
+  };
+}
