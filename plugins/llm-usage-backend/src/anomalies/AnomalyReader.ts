@@ -9,6 +9,9 @@ import {
   WEEK_HOURS,
 } from './detect';
 
+/** The rollup column that names a key or a project. */
+type SubjectColumn = 'api_key_id' | 'project_id';
+
 /** A key or project with what anomaly detection looks at. */
 export interface AnomalySubject {
   type: 'key' | 'project';
@@ -71,12 +74,15 @@ export class AnomalyReader {
       if (key.provider_key_id) keyOfCallKey.set(key.provider_key_id, key.id);
     }
 
-    const hourly = (column: 'api_key_id' | 'project_id') =>
+    // The rolled-up hours of the range that name a key (or project).
+    const detailHours = (column: SubjectColumn) =>
       this.db(HOURLY_TABLE)
         .where('level', 'detail')
         .where('hour_start', '>=', start)
         .where('hour_start', '<', end)
-        .whereNot(column, '')
+        .whereNot(column, '');
+    const hourly = (column: SubjectColumn) =>
+      detailHours(column)
         .groupBy('hour_start', column, 'currency')
         .select(
           'hour_start',
@@ -86,12 +92,8 @@ export class AnomalyReader {
           this.db.raw('SUM(input_tokens + output_tokens) AS tokens'),
           this.db.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'),
         );
-    const models = (column: 'api_key_id' | 'project_id') =>
-      this.db(HOURLY_TABLE)
-        .where('level', 'detail')
-        .where('hour_start', '>=', start)
-        .where('hour_start', '<', end)
-        .whereNot(column, '')
+    const models = (column: SubjectColumn) =>
+      detailHours(column)
         .groupBy(column, 'model')
         .select(
           `${column} as subject`,
