@@ -3,6 +3,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   llmUsageKeyDeletePermission,
   llmUsageKeyManagePermission,
@@ -20,8 +21,11 @@ import { itemErrorMessage } from '../lib/itemError';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import { DecisionCache } from './DecisionCache';
 import type { KeyInventory } from './KeyInventory';
-import type { KeyProviderOperations } from './KeyProviderOperations';
-import type { KeyService } from './KeyService';
+import type {
+  KeyProviderChange,
+  KeyProviderOperations,
+} from './KeyProviderOperations';
+import type { KeyRecord } from './KeyStore';
 import type {
   KeyBatchInput,
   KeyListInput,
@@ -46,9 +50,10 @@ export interface AuthorizedKeyServiceOptions {
  * owner), deleting it delete; reaching its provider needs the use of its
  * account. A key the caller may not read is not found.
  */
-export class AuthorizedKeyService implements KeyService {
+export class AuthorizedKeyService {
   constructor(private readonly options: AuthorizedKeyServiceOptions) {}
 
+  /** A permission cache for one caller, to pass to the methods below. */
   decisions(credentials: BackstageCredentials): DecisionCache {
     return new DecisionCache(this.options.authorizer, credentials);
   }
@@ -65,10 +70,10 @@ export class AuthorizedKeyService implements KeyService {
   }
 
   async get(credentials: BackstageCredentials, id: string): Promise<ApiKey> {
-    const key = await this.options.inventory.requireKey(id);
-    await this.decisions(credentials).assertOnKey(
+    const key = await this.permittedKey(
+      id,
       llmUsageKeyReadPermission,
-      key,
+      this.decisions(credentials),
     );
     return this.options.inventory.toApiKey(key);
   }
@@ -80,8 +85,11 @@ export class AuthorizedKeyService implements KeyService {
     request?: Request,
     decisions = this.decisions(credentials),
   ): Promise<ApiKey> {
-    const key = await this.options.inventory.requireKey(id);
-    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
+    const key = await this.permittedKey(
+      id,
+      llmUsageKeyManagePermission,
+      decisions,
+    );
     if (input.ownerRef !== undefined && input.ownerRef !== key.ownerRef) {
       // Handing a key to another owner needs the right on the new owner too.
       await decisions.assert(llmUsageKeyManagePermission, {
@@ -155,6 +163,7 @@ export class AuthorizedKeyService implements KeyService {
     return account;
   }
 
+  /** Enables or disables at the provider when it can, else only here. */
   async setEnabled(
     credentials: BackstageCredentials,
     id: string,
@@ -162,13 +171,12 @@ export class AuthorizedKeyService implements KeyService {
     request?: Request,
     decisions = this.decisions(credentials),
   ): Promise<{ key: ApiKey; localOnly: boolean }> {
-    const key = await this.options.inventory.requireKey(id);
-    await decisions.assertOnKey(llmUsageKeyManagePermission, key);
-    const account = await this.accountForProvider(
+    const { key, account } = await this.keyForProviderChange(
       credentials,
-      key.accountId,
+      id,
+      llmUsageKeyManagePermission,
+      'keys.setEnabled',
       decisions,
-      found => this.options.operations.can(found, key, 'keys.setEnabled'),
     );
     return this.options.inventory.setEnabled(
       credentials,
@@ -179,19 +187,19 @@ export class AuthorizedKeyService implements KeyService {
     );
   }
 
+  /** Deletes at the provider when it can, and from the inventory. */
   async remove(
     credentials: BackstageCredentials,
     id: string,
     request?: Request,
     decisions = this.decisions(credentials),
   ): Promise<{ localOnly: boolean }> {
-    const key = await this.options.inventory.requireKey(id);
-    await decisions.assertOnKey(llmUsageKeyDeletePermission, key);
-    const account = await this.accountForProvider(
+    const { key, account } = await this.keyForProviderChange(
       credentials,
-      key.accountId,
+      id,
+      llmUsageKeyDeletePermission,
+      'keys.delete',
       decisions,
-      found => this.options.operations.can(found, key, 'keys.delete'),
     );
     return this.options.inventory.remove(credentials, key, account, request);
   }
@@ -266,8 +274,11 @@ export class AuthorizedKeyService implements KeyService {
       }
       case 'addTags':
       case 'removeTags': {
-        const key = await this.options.inventory.requireKey(keyId);
-        await decisions.assertOnKey(llmUsageKeyManagePermission, key);
+        const key = await this.permittedKey(
+          keyId,
+          llmUsageKeyManagePermission,
+          decisions,
+        );
         await this.options.inventory.changeTags(
           credentials,
           key,
@@ -295,20 +306,34 @@ export class AuthorizedKeyService implements KeyService {
     );
   }
 
-  /**
-   * The key's account; when the change would reach the provider, the caller
-   * must be allowed to use the account's credentials too.
-   */
-  private async accountForProvider(
-    credentials: BackstageCredentials,
-    accountId: string,
+  /** The key, when the caller has the permission on it; else not found or not allowed. */
+  private async permittedKey(
+    id: string,
+    permission: ResourcePermission,
     decisions: DecisionCache,
-    reachesProvider: (account: AccountRecord) => boolean,
-  ): Promise<AccountRecord> {
-    const account = await this.options.accounts.require(accountId);
-    if (reachesProvider(account)) {
+  ): Promise<KeyRecord> {
+    const key = await this.options.inventory.requireKey(id);
+    await decisions.assertOnKey(permission, key);
+    return key;
+  }
+
+  /**
+   * The key, when the caller has the permission on it, and its account; when
+   * the provider can make the change, the caller must be allowed to use the
+   * account's credentials too.
+   */
+  private async keyForProviderChange(
+    credentials: BackstageCredentials,
+    id: string,
+    permission: ResourcePermission,
+    change: KeyProviderChange,
+    decisions: DecisionCache,
+  ): Promise<{ key: KeyRecord; account: AccountRecord }> {
+    const key = await this.permittedKey(id, permission, decisions);
+    const account = await this.options.accounts.require(key.accountId);
+    if (this.options.operations.can(account, key, change)) {
       await this.usableAccount(credentials, account.id, decisions);
     }
-    return account;
+    return { key, account };
   }
 }

@@ -14,6 +14,9 @@ function providerFailure(error: unknown): never {
   throw providerErrorToHttp(error);
 }
 
+/** A change to a key its provider may be able to make. */
+export type KeyProviderChange = 'keys.setEnabled' | 'keys.delete';
+
 /**
  * What is done to a key at its provider, through its account's credentials.
  * Callers have checked that the caller may use the account.
@@ -25,7 +28,7 @@ export class KeyProviderOperations {
   can(
     account: AccountRecord,
     key: KeyRecord,
-    capability: 'keys.setEnabled' | 'keys.delete',
+    capability: KeyProviderChange,
   ): boolean {
     if (!key.providerKeyId || key.removedAt !== null) return false;
     if (!this.accounts.isInstalled(account)) return false;
