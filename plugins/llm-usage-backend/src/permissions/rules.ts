@@ -2,6 +2,7 @@ import {
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
+  type PermissionResourceRef,
 } from '@backstage/plugin-permission-node';
 import {
   LLM_USAGE_ACCOUNT_RESOURCE_TYPE,
@@ -86,33 +87,34 @@ function ownerQuery(claims: string[]): OwnerQuery {
   return { ownerRefs: claims.map(claim => claim.toLocaleLowerCase('en-US')) };
 }
 
-/** @public */
-export const isKeyOwner = createPermissionRule<
-  typeof llmUsageKeyResourceRef,
-  ClaimsParams
->({
-  name: 'IS_OWNER',
-  description: 'Allow keys owned by one of the given entity refs',
-  resourceRef: llmUsageKeyResourceRef,
-  paramsSchema: claimsSchema,
-  apply: (resource: OwnedResource, { claims }) =>
-    ownedByOneOf(resource, claims),
-  toQuery: ({ claims }) => ownerQuery(claims),
-});
+/** IS_OWNER on one resource type: its owner is one of the claims. */
+function isOwnerOf<TResourceType extends string>(
+  resourceRef: PermissionResourceRef<
+    OwnedResource,
+    OwnerQuery,
+    TResourceType,
+    'llm-usage'
+  >,
+  resources: string,
+) {
+  return createPermissionRule<typeof resourceRef, ClaimsParams>({
+    name: 'IS_OWNER',
+    description: `Allow ${resources} owned by one of the given entity refs`,
+    resourceRef,
+    paramsSchema: claimsSchema,
+    apply: (resource, { claims }) => ownedByOneOf(resource, claims),
+    toQuery: ({ claims }) => ownerQuery(claims),
+  });
+}
 
 /** @public */
-export const isAccountOwner = createPermissionRule<
-  typeof llmUsageAccountResourceRef,
-  ClaimsParams
->({
-  name: 'IS_OWNER',
-  description: 'Allow provider accounts owned by one of the given entity refs',
-  resourceRef: llmUsageAccountResourceRef,
-  paramsSchema: claimsSchema,
-  apply: (resource: OwnedResource, { claims }) =>
-    ownedByOneOf(resource, claims),
-  toQuery: ({ claims }) => ownerQuery(claims),
-});
+export const isKeyOwner = isOwnerOf(llmUsageKeyResourceRef, 'keys');
+
+/** @public */
+export const isAccountOwner = isOwnerOf(
+  llmUsageAccountResourceRef,
+  'provider accounts',
+);
 
 const keyConditionExports = createConditionExports({
   resourceRef: llmUsageKeyResourceRef,
