@@ -1,18 +1,25 @@
 import type {
   LinkedEntity,
   ModelUsage,
+  ProjectListResponse,
   ProjectSortField,
-  ProjectUsage,
   ProviderBreakdownDimension,
   ProviderUsageBreakdownItem,
   SortOrder,
   TrendInterval,
   TrendSplit,
+  UsageOverviewResponse,
   UsageTotals,
   UsageTrendPoint,
+  UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { PriceBook, PriceResolver } from '../pricing/PriceBook';
-import { toTrendPoint } from '../usage/responseShapes';
+import {
+  type EpochRange,
+  overviewOf,
+  toTimeRange,
+  toTrendPoint,
+} from '../usage/responseShapes';
 import { timeBuckets } from '../usage/timeBuckets';
 import {
   type ProviderUsageDay,
@@ -23,12 +30,7 @@ import {
 } from './ProviderUsageReader';
 import { ProviderUsageSums, sumBy } from './ProviderUsageSums';
 
-interface Range {
-  from: number;
-  to: number;
-}
-
-export type ProviderTrendQuery = Range & {
+export type ProviderTrendQuery = EpochRange & {
   interval: TrendInterval;
   tz: string;
   split: TrendSplit;
@@ -41,7 +43,7 @@ export interface ProviderTrend {
   points: UsageTrendPoint[];
 }
 
-export type ProviderProjectQuery = Range & {
+export type ProviderProjectQuery = EpochRange & {
   projectIds?: string[];
   search?: string;
   sort: ProjectSortField;
@@ -61,30 +63,37 @@ export class ProviderUsageService {
     private readonly prices: PriceBook,
   ) {}
 
+  /** The days of provider usage the caller may see, and the prices that estimate their cost. */
+  private daysAndPrices(
+    visibility: ProviderUsageVisibility,
+    range: EpochRange,
+    restriction?: ProviderUsageRestriction,
+  ): Promise<[ProviderUsageDay[], PriceResolver]> {
+    return Promise.all([
+      this.reader.days(visibility, range, restriction),
+      this.prices.resolver(),
+    ]);
+  }
+
   async overview(
     visibility: ProviderUsageVisibility,
-    range: Range,
-  ): Promise<{ current: UsageTotals; previous: UsageTotals }> {
-    const previous = {
-      from: range.from - (range.to - range.from),
-      to: range.from,
-    };
-    const [current, before] = await Promise.all([
-      this.totals(visibility, range),
-      this.totals(visibility, previous),
-    ]);
-    return { current, previous: before };
+    range: EpochRange,
+  ): Promise<UsageOverviewResponse> {
+    return overviewOf('provider', range, period =>
+      this.totals(visibility, period),
+    );
   }
 
   async totals(
     visibility: ProviderUsageVisibility,
-    range: Range,
+    range: EpochRange,
     restriction?: ProviderUsageRestriction,
   ): Promise<UsageTotals> {
-    const [days, prices] = await Promise.all([
-      this.reader.days(visibility, range, restriction),
-      this.prices.resolver(),
-    ]);
+    const [days, prices] = await this.daysAndPrices(
+      visibility,
+      range,
+      restriction,
+    );
     return total(days, prices).toTotals();
   }
 
@@ -92,23 +101,27 @@ export class ProviderUsageService {
     visibility: ProviderUsageVisibility,
     query: ProviderTrendQuery,
     restriction?: ProviderUsageRestriction,
-  ): Promise<ProviderTrend> {
-    const [days, prices] = await Promise.all([
-      this.reader.days(visibility, query, restriction),
-      this.prices.resolver(),
-    ]);
-    return trendOf(days, prices, query);
+  ): Promise<UsageTrendsResponse> {
+    const [days, prices] = await this.daysAndPrices(
+      visibility,
+      query,
+      restriction,
+    );
+    return {
+      source: 'provider',
+      range: toTimeRange(query),
+      timeZone: query.tz,
+      split: query.split,
+      ...trendOf(days, prices, query),
+    };
   }
 
   async breakdown(
     visibility: ProviderUsageVisibility,
-    range: Range,
+    range: EpochRange,
     by: ProviderBreakdownDimension,
   ): Promise<ProviderUsageBreakdownItem[]> {
-    const [days, prices] = await Promise.all([
-      this.reader.days(visibility, range),
-      this.prices.resolver(),
-    ]);
+    const [days, prices] = await this.daysAndPrices(visibility, range);
     const heads = new Map<string, BreakdownHead>();
     const sums = sumBy(days, prices, day => {
       const head = breakdownHead(day, by);
@@ -131,19 +144,16 @@ export class ProviderUsageService {
     visibility: ProviderUsageVisibility,
     query: ProviderProjectQuery,
     directory: Map<string, LinkedEntity>,
-  ): Promise<{ items: ProjectUsage[]; totalCount: number }> {
+  ): Promise<ProjectListResponse> {
     const projectOfComponent = new Map<string, string>();
     for (const [projectId, entity] of directory) {
       const ref = entity.entityRef.toLocaleLowerCase('en-US');
       if (!projectOfComponent.has(ref)) projectOfComponent.set(ref, projectId);
     }
     const only = query.projectIds ? new Set(query.projectIds) : undefined;
-    const [days, prices] = await Promise.all([
-      this.reader.days(visibility, query, {
-        componentRefs: [...projectOfComponent.keys()],
-      }),
-      this.prices.resolver(),
-    ]);
+    const [days, prices] = await this.daysAndPrices(visibility, query, {
+      componentRefs: [...projectOfComponent.keys()],
+    });
     const lastDay = new Map<string, number>();
     const sums = sumBy(days, prices, day => {
       const projectId = day.componentRef
@@ -197,7 +207,8 @@ export class ProviderUsageService {
       return (x < y ? -1 : 1) * direction;
     });
     return {
-      totalCount: rows.length,
+      source: 'provider',
+      range: toTimeRange(query),
       items: rows
         .slice(query.offset, query.offset + query.limit)
         .map(({ projectId, usage, entity }) => ({
@@ -208,6 +219,9 @@ export class ProviderUsageService {
             : null,
           entity,
         })),
+      totalCount: rows.length,
+      offset: query.offset,
+      limit: query.limit,
     };
   }
 
@@ -215,17 +229,18 @@ export class ProviderUsageService {
   async entity(
     visibility: ProviderUsageVisibility,
     restriction: ProviderUsageRestriction,
-    query: Range & { interval: TrendInterval; tz: string },
+    query: EpochRange & { interval: TrendInterval; tz: string },
   ): Promise<{
     totals: UsageTotals;
     trend: ProviderTrend;
     models: ModelUsage[];
     keyCount: number;
   }> {
-    const [days, prices] = await Promise.all([
-      this.reader.days(visibility, query, restriction),
-      this.prices.resolver(),
-    ]);
+    const [days, prices] = await this.daysAndPrices(
+      visibility,
+      query,
+      restriction,
+    );
     const totals = total(days, prices);
     const models = sumBy(
       days,

@@ -10,11 +10,12 @@ import {
   type TrendInterval,
   type UsageOverviewResponse,
   type UsageSourceParam,
+  type UsageTotals,
   type UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { VisibilityScope } from '../database/types';
 import type { LlmUsageAuthorizer } from '../permissions';
-import { toTimeRange } from '../usage/responseShapes';
+import { type EpochRange, toTimeRange } from '../usage/responseShapes';
 import type { UsageService } from '../usage/UsageService';
 import {
   type ProjectDirectory,
@@ -30,11 +31,6 @@ import type {
   ProviderTrendQuery,
   ProviderUsageService,
 } from './ProviderUsageService';
-
-interface Range {
-  from: number;
-  to: number;
-}
 
 /** What one caller may see of both sources, provider rights asked once. */
 class Viewer {
@@ -93,36 +89,16 @@ export class UsageSources {
 
   async overview(
     credentials: BackstageCredentials,
-    range: Range,
+    range: EpochRange,
     source: UsageSourceParam,
   ): Promise<UsageOverviewResponse> {
-    const viewer = await this.viewer(credentials);
-    const fromCalls = () => this.options.calls.overview(viewer.scope, range);
-    const fromProvider = async (): Promise<UsageOverviewResponse> => {
-      const { current, previous } = await this.options.provider.overview(
-        await viewer.providerVisibility(),
-        range,
-      );
-      const previousRange = {
-        from: range.from - (range.to - range.from),
-        to: range.from,
-      };
-      return {
-        source: 'provider',
-        range: toTimeRange(range),
-        previousRange: toTimeRange(previousRange),
-        current,
-        previous,
-      };
-    };
-    return pick(
-      source,
-      fromCalls,
-      fromProvider,
+    return this.read(credentials, source, {
+      calls: scope => this.options.calls.overview(scope, range),
+      provider: visibility => this.options.provider.overview(visibility, range),
       // Calls in the range itself, as trends and the project list decide.
-      r => r.current.calls + r.current.processingCalls > 0,
-      r => r.current.totalTokens + r.current.calls + r.current.costs.length > 0,
-    );
+      hasData: r => callsIn(r.current),
+      providerHasData: r => reportsIn(r.current),
+    });
   }
 
   async trends(
@@ -130,26 +106,11 @@ export class UsageSources {
     query: ProviderTrendQuery,
     source: UsageSourceParam,
   ): Promise<UsageTrendsResponse> {
-    const viewer = await this.viewer(credentials);
-    return pick(
-      source,
-      () => this.options.calls.trends(viewer.scope, query),
-      async () => {
-        const trend = await this.options.provider.trends(
-          await viewer.providerVisibility(),
-          query,
-        );
-        return {
-          source: 'provider' as const,
-          range: toTimeRange(query),
-          timeZone: query.tz,
-          split: query.split,
-          ...trend,
-        };
-      },
-      r => r.points.length > 0,
-      r => r.points.length > 0,
-    );
+    return this.read(credentials, source, {
+      calls: scope => this.options.calls.trends(scope, query),
+      provider: visibility => this.options.provider.trends(visibility, query),
+      hasData: r => r.points.length > 0,
+    });
   }
 
   async projectList(
@@ -157,33 +118,21 @@ export class UsageSources {
     query: ProviderProjectQuery,
     source: UsageSourceParam,
   ): Promise<ProjectListResponse> {
-    const viewer = await this.viewer(credentials);
-    return pick(
-      source,
-      () => this.options.calls.projectList(viewer.scope, query),
-      async () => {
-        const { items, totalCount } = await this.options.provider.projects(
-          await viewer.providerVisibility(),
+    return this.read(credentials, source, {
+      calls: scope => this.options.calls.projectList(scope, query),
+      provider: async visibility =>
+        this.options.provider.projects(
+          visibility,
           query,
           await this.options.projects.projects(),
-        );
-        return {
-          source: 'provider' as const,
-          range: toTimeRange(query),
-          items,
-          totalCount,
-          offset: query.offset,
-          limit: query.limit,
-        };
-      },
-      r => r.totalCount > 0,
-      r => r.totalCount > 0,
-    );
+        ),
+      hasData: r => r.totalCount > 0,
+    });
   }
 
   async breakdown(
     credentials: BackstageCredentials,
-    range: Range,
+    range: EpochRange,
     by: ProviderBreakdownDimension,
   ): Promise<ProviderUsageBreakdownResponse> {
     const viewer = await this.viewer(credentials);
@@ -234,32 +183,30 @@ export class UsageSources {
   async entityUsage(
     credentials: BackstageCredentials,
     target: EntityUsageTarget,
-    query: Range & { interval: TrendInterval; tz: string },
+    query: EpochRange & { interval: TrendInterval; tz: string },
     source: UsageSourceParam,
   ): Promise<EntityUsageResponse> {
-    const viewer = await this.viewer(credentials);
     const head = {
       entityRef: target.entityRef,
       range: toTimeRange(query),
       timeZone: query.tz,
       projectIds: target.projectIds,
     };
-    return pick<EntityUsageResponse>(
-      source,
-      async () => ({
+    return this.read<EntityUsageResponse>(credentials, source, {
+      calls: async scope => ({
         ...head,
         source: 'calls' as const,
         interval: query.interval,
         keyCount: 0,
         ...(await this.options.calls.projectsUsage(
-          viewer.scope,
+          scope,
           target.projectIds,
           query,
         )),
       }),
-      async () => {
+      provider: async visibility => {
         const usage = await this.options.provider.entity(
-          await viewer.providerVisibility(),
+          visibility,
           target.keys,
           query,
         );
@@ -273,27 +220,46 @@ export class UsageSources {
           keyCount: usage.keyCount,
         };
       },
-      r => r.totals.calls + r.totals.processingCalls > 0,
-      r => r.totals.totalTokens + r.totals.calls + r.totals.costs.length > 0,
-    );
+      hasData: r => callsIn(r.totals),
+      providerHasData: r => reportsIn(r.totals),
+    });
+  }
+
+  /**
+   * One view from the requested source; for `auto`, calls when they have
+   * anything, else provider reports when those do, else the (empty) calls.
+   */
+  private async read<T>(
+    credentials: BackstageCredentials,
+    source: UsageSourceParam,
+    view: {
+      calls: (scope: VisibilityScope) => Promise<T>;
+      provider: (visibility: ProviderUsageVisibility) => Promise<T>;
+      /** Whether an answer has anything to show. */
+      hasData: (result: T) => boolean;
+      /** Whether provider reports do, when they are judged otherwise. */
+      providerHasData?: (result: T) => boolean;
+    },
+  ): Promise<T> {
+    const viewer = await this.viewer(credentials);
+    const fromCalls = () => view.calls(viewer.scope);
+    const fromProvider = async () =>
+      view.provider(await viewer.providerVisibility());
+    if (source === 'calls') return fromCalls();
+    if (source === 'provider') return fromProvider();
+    const calls = await fromCalls();
+    if (view.hasData(calls)) return calls;
+    const provider = await fromProvider();
+    return (view.providerHasData ?? view.hasData)(provider) ? provider : calls;
   }
 }
 
-/**
- * The answer of the requested source; for `auto`, calls when they have
- * anything, else provider reports when those do, else the (empty) calls.
- */
-async function pick<T>(
-  source: UsageSourceParam,
-  fromCalls: () => Promise<T>,
-  fromProvider: () => Promise<T>,
-  callsHaveData: (result: T) => boolean,
-  providerHasData: (result: T) => boolean,
-): Promise<T> {
-  if (source === 'calls') return fromCalls();
-  if (source === 'provider') return fromProvider();
-  const calls = await fromCalls();
-  if (callsHaveData(calls)) return calls;
-  const provider = await fromProvider();
-  return providerHasData(provider) ? provider : calls;
+/** Totals with calls in them (finished or still processing). */
+function callsIn(totals: UsageTotals): boolean {
+  return totals.calls + totals.processingCalls > 0;
+}
+
+/** Totals with anything providers reported: tokens, requests or cost. */
+function reportsIn(totals: UsageTotals): boolean {
+  return totals.totalTokens + totals.calls + totals.costs.length > 0;
 }

@@ -27,18 +27,18 @@ import type { VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
 import { timeBuckets } from './timeBuckets';
-import { toTimeRange, toTrendPoint } from './responseShapes';
+import {
+  type EpochRange,
+  overviewOf,
+  toTimeRange,
+  toTrendPoint,
+} from './responseShapes';
 import { encodeCursor } from './callCursor';
 import { keysetRows } from '../export/tableExport';
 
-interface Range {
-  from: number;
-  to: number;
-}
-
 type SortValue = number | bigint | string | null;
 
-type ProjectListFilter = Range & {
+type ProjectListFilter = EpochRange & {
   /** Only these projects (e.g. those a Group owns). */
   projectIds?: string[];
   search?: string;
@@ -46,7 +46,7 @@ type ProjectListFilter = Range & {
   order: SortOrder;
 };
 
-type CallQuery = Range & {
+type CallQuery = EpochRange & {
   model?: string;
   status?: CallStatus;
   type?: CallType;
@@ -101,23 +101,11 @@ export class UsageService {
 
   async overview(
     scope: VisibilityScope,
-    range: Range,
+    range: EpochRange,
   ): Promise<UsageOverviewResponse> {
-    const previous = {
-      from: range.from - (range.to - range.from),
-      to: range.from,
-    };
-    const [current, before] = await Promise.all([
-      this.totals(scope, range),
-      this.totals(scope, previous),
-    ]);
-    return {
-      source: 'calls',
-      range: toTimeRange(range),
-      previousRange: toTimeRange(previous),
-      current: current.toTotals(),
-      previous: before.toTotals(),
-    };
+    return overviewOf('calls', range, async period =>
+      (await this.totals(scope, period)).toTotals(),
+    );
   }
 
   async projectList(
@@ -197,7 +185,11 @@ export class UsageService {
 
   async trends(
     scope: VisibilityScope,
-    query: Range & { interval: TrendInterval; tz: string; split: TrendSplit },
+    query: EpochRange & {
+      interval: TrendInterval;
+      tz: string;
+      split: TrendSplit;
+    },
   ): Promise<UsageTrendsResponse> {
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
     const groups = await this.queries.aggregate({
@@ -223,7 +215,7 @@ export class UsageService {
   async projectsUsage(
     scope: VisibilityScope,
     projectIds: string[],
-    query: Range & { interval: TrendInterval; tz: string },
+    query: EpochRange & { interval: TrendInterval; tz: string },
   ): Promise<{
     totals: UsageTotals;
     points: UsageTrendPoint[];
@@ -269,7 +261,7 @@ export class UsageService {
   async projectStats(
     scope: VisibilityScope,
     projectId: string,
-    range: Range,
+    range: EpochRange,
   ): Promise<ProjectStatsResponse> {
     const entity = await this.requireProject(scope, projectId);
     const usage = await this.totals(scope, range, projectId);
@@ -284,7 +276,7 @@ export class UsageService {
   async projectTrends(
     scope: VisibilityScope,
     projectId: string,
-    query: Range & { interval: TrendInterval; tz: string },
+    query: EpochRange & { interval: TrendInterval; tz: string },
   ): Promise<ProjectTrendsResponse> {
     await this.requireProject(scope, projectId);
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
@@ -317,7 +309,7 @@ export class UsageService {
   async projectModels(
     scope: VisibilityScope,
     projectId: string,
-    range: Range,
+    range: EpochRange,
   ): Promise<ProjectModelsResponse> {
     await this.requireProject(scope, projectId);
     const groups = await this.queries.aggregate({
@@ -379,7 +371,7 @@ export class UsageService {
   /** Fills in the P95 of the given projects from their latency sketches. */
   private async addPercentiles(
     scope: VisibilityScope,
-    range: Range,
+    range: EpochRange,
     items: ProjectUsage[],
   ) {
     const groups = await this.queries.aggregate({
@@ -399,7 +391,7 @@ export class UsageService {
 
   private async totals(
     scope: VisibilityScope,
-    range: Range,
+    range: EpochRange,
     projectId?: string,
   ) {
     const groups = await this.queries.aggregate({

@@ -1,11 +1,19 @@
 import type {
   TimeRange,
+  UsageOverviewResponse,
+  UsageSource,
   UsageTotals,
   UsageTrendPoint,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 
+/** A half-open range of time in epoch ms: [from, to). */
+export interface EpochRange {
+  from: number;
+  to: number;
+}
+
 /** A range in epoch ms as the API gives it (ISO 8601). */
-export function toTimeRange(range: { from: number; to: number }): TimeRange {
+export function toTimeRange(range: EpochRange): TimeRange {
   return {
     from: new Date(range.from).toISOString(),
     to: new Date(range.to).toISOString(),
@@ -29,5 +37,31 @@ export function toTrendPoint(
     totalTokens: totals.totalTokens,
     costs: totals.costs,
     ...(totals.estimatedCosts ? { estimatedCosts: totals.estimatedCosts } : {}),
+  };
+}
+
+/**
+ * The overview of a range from either source: its totals beside those of
+ * the period of the same length just before it.
+ */
+export async function overviewOf(
+  source: UsageSource,
+  range: EpochRange,
+  totalsOf: (range: EpochRange) => Promise<UsageTotals>,
+): Promise<UsageOverviewResponse> {
+  const previousRange = {
+    from: range.from - (range.to - range.from),
+    to: range.from,
+  };
+  const [current, previous] = await Promise.all([
+    totalsOf(range),
+    totalsOf(previousRange),
+  ]);
+  return {
+    source,
+    range: toTimeRange(range),
+    previousRange: toTimeRange(previousRange),
+    current,
+    previous,
   };
 }
