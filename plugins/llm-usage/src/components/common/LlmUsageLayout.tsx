@@ -1,12 +1,15 @@
 import { ReactNode } from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { llmUsageTranslationRef } from '../../translation';
 import { DemoDataBanner } from './DemoDataBanner';
 import { LlmUsageNav } from './LlmUsageNav';
 
 /** @internal */
 export interface LlmUsageLayoutProps {
-  title: ReactNode;
-  pageTitle: string;
+  title: string;
+  /** The browser tab's title; by default the title, then the plugin's name. */
+  pageTitle?: string;
   subtitle?: ReactNode;
   type?: string;
   typeLink?: string;
@@ -16,11 +19,12 @@ export interface LlmUsageLayoutProps {
 /** Page chrome shared by the LLM Usage pages, with the demo data label. */
 export function LlmUsageLayout(props: LlmUsageLayoutProps) {
   const { title, pageTitle, subtitle, type, typeLink, children } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
   return (
     <Page themeId="tool">
       <Header
         title={title}
-        pageTitleOverride={pageTitle}
+        pageTitleOverride={pageTitle ?? `${title} · ${t('page.title')}`}
         subtitle={subtitle}
         type={type}
         typeLink={typeLink}

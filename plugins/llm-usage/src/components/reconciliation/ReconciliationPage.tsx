@@ -92,7 +92,6 @@ export function ReconciliationPage() {
   return (
     <LlmUsageLayout
       title={t('reconciliation.title')}
-      pageTitle={`${t('reconciliation.title')} · ${t('page.title')}`}
       subtitle={t('reconciliation.subtitle')}
     >
       <Grid container spacing={3}>
