@@ -1,26 +1,19 @@
-import type {
-  LifecycleService,
-  LoggerService,
-  RootConfigService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
 import {
   seedDemoAccounts,
   seedDemoProviderUsageWhenCallsSettle,
 } from './demo/demoAccounts';
 import { loadDemoData } from './demo/loadDemoData';
 import { type GlobalTask, scheduleGlobalTasks } from './lib/taskSchedule';
-import type { Services } from './services';
+import type { ServiceDeps, Services } from './services';
 
 const ROLLUP_TASK_ID = 'llm-usage-hourly-rollup';
 const ALERT_EVALUATION_TASK_ID = 'llm-usage-alert-evaluation';
 
-export interface TaskDeps {
-  config: RootConfigService;
-  logger: LoggerService;
+/** The core services the tasks use, as the plugin's services name them. */
+export type TaskDeps = Pick<ServiceDeps, 'config' | 'logger' | 'lifecycle'> & {
   scheduler: SchedulerService;
-  lifecycle: LifecycleService;
-}
+};
 
 /**
  * Schedules the plugin's background work (each task global, so one
