@@ -5,6 +5,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from './tables';
+import { numberOrNull } from '../lib/columnValues';
 import {
   type AccountStore,
   DEFAULT_SCHEDULE,
@@ -28,9 +29,6 @@ interface AccountRow {
   updated_at: string | number;
 }
 
-const toNumberOrNull = (value: string | number | null) =>
-  value === null ? null : Number(value);
-
 // The schedule lives in the settings column, beside the provider settings,
 // under a key no provider uses.
 const SCHEDULE_SETTING = '__schedule';
@@ -51,7 +49,7 @@ function fromRow(row: AccountRow): AccountRecord {
       ...(schedule as Partial<AccountSyncSchedule> | undefined),
     },
     status: row.status as ProviderAccountStatus,
-    lastSyncAt: toNumberOrNull(row.last_sync_at),
+    lastSyncAt: numberOrNull(row.last_sync_at),
     lastError: row.last_error,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -1,12 +1,11 @@
-import { InputError } from '@backstage/errors';
 import type {
   AuditEvent,
   AuditEventListResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { z } from 'zod/v3';
 import { AUDIT_EVENTS_TABLE } from './AuditLog';
-import { cursorNumber, cursorText } from '../lib/cursorParts';
+import { isoTime } from '../lib/columnValues';
+import { newestFirstPage } from '../lib/newestFirstPage';
 import { type AuditEventStore, type AuditEventFilter } from './AuditEventStore';
 
 interface AuditEventRow {
@@ -20,24 +19,6 @@ interface AuditEventRow {
   after: string | null;
 }
 
-const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
-
-function encodeCursor(occurredAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([occurredAt, id])).toString('base64url');
-}
-
-function decodeCursor(text: string): [number, string] {
-  try {
-    return cursorSchema.parse(
-      JSON.parse(Buffer.from(text, 'base64url').toString('utf8')),
-    );
-  } catch {
-    throw new InputError(
-      `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
-    );
-  }
-}
-
 function parseJson(text: string | null): unknown | null {
   return text === null ? null : JSON.parse(text);
 }
@@ -47,13 +28,7 @@ export class DatabaseAuditEventStore implements AuditEventStore {
   constructor(private readonly db: Knex) {}
 
   async list(filter: AuditEventFilter): Promise<AuditEventListResponse> {
-    const query = this.db<AuditEventRow>(AUDIT_EVENTS_TABLE)
-      .select('*')
-      .orderBy([
-        { column: 'occurred_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(filter.limit + 1);
+    const query = this.db<AuditEventRow>(AUDIT_EVENTS_TABLE).select('*');
     if (filter.targetType) query.where('target_type', filter.targetType);
     if (filter.targetId) query.where('target_id', filter.targetId);
     if (filter.actorRef) {
@@ -83,21 +58,14 @@ export class DatabaseAuditEventStore implements AuditEventStore {
         }
       });
     }
-    if (filter.cursor) {
-      const [occurredAt, id] = decodeCursor(filter.cursor);
-      query.where(after =>
-        after
-          .where('occurred_at', '<', occurredAt)
-          .orWhere(same =>
-            same.where('occurred_at', occurredAt).where('id', '<', id),
-          ),
-      );
-    }
-    const rows = await query;
-    const page = rows.slice(0, filter.limit);
-    const items: AuditEvent[] = page.map(row => ({
+    const { rows, ...next } = await newestFirstPage<AuditEventRow>(
+      query,
+      'occurred_at',
+      filter,
+    );
+    const items: AuditEvent[] = rows.map(row => ({
       id: row.id,
-      occurredAt: new Date(Number(row.occurred_at)).toISOString(),
+      occurredAt: isoTime(row.occurred_at),
       actorRef: row.actor_ref,
       action: row.action,
       targetType: row.target_type,
@@ -105,12 +73,6 @@ export class DatabaseAuditEventStore implements AuditEventStore {
       before: parseJson(row.before),
       after: parseJson(row.after),
     }));
-    const last = page[page.length - 1];
-    return rows.length > filter.limit && last
-      ? {
-          items,
-          nextCursor: encodeCursor(Number(last.occurred_at), last.id),
-        }
-      : { items };
+    return { items, ...next };
   }
 }

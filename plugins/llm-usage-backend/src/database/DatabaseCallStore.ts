@@ -2,13 +2,11 @@ import type { Knex } from 'knex';
 import type {
   CallRecord,
   CallSortField,
-  CallStatus,
-  CallType,
   IngestCallsResponse,
   SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { decimalOf, isoTime, numberOrNull } from '../lib/columnValues';
 import { isRetryableConflict } from '../lib/databaseErrors';
-import { formatNanos, toBigInt } from '../lib/money';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -80,13 +78,6 @@ const CALL_COLUMNS: BulkColumn[] = [
 export class DatabaseCallStore implements CallStore {
   constructor(private readonly db: Knex) {}
 
-  /**
-   * Stores a batch atomically. A call's life is processing → success | failed,
-   * whatever order its requests arrive in: a stored `processing` call takes
-   * the values of any later request for its id; a final call never changes
-   * again, so of two finals the first stored wins. Nothing is counted twice,
-   * and every hour a write touched is marked dirty for the rollup.
-   */
   async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
     const now = Date.now();
     // The same id twice in one batch behaves as two requests in a row: a
@@ -127,7 +118,6 @@ export class DatabaseCallStore implements CallStore {
     };
   }
 
-  /** Keyset-paginated call history; `limit` rows at most. */
   async list(
     filter: CallListFilter,
     sort: CallSortField,
@@ -390,21 +380,21 @@ export function toRow(
 function toRecord(row: CallRow): CallRecord {
   return {
     id: row.id,
-    timestamp: new Date(Number(row.occurred_at)).toISOString(),
+    timestamp: isoTime(row.occurred_at),
     userRef: row.user_ref,
     projectId: row.project_id,
     apiKeyId: row.api_key_id || null,
     provider: row.provider,
     model: row.model,
-    type: row.type as CallType,
-    status: row.status as CallStatus,
+    type: row.type as CallRecord['type'],
+    status: row.status as CallRecord['status'],
     errorReason: row.error_reason,
-    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
-    ttftMs: row.ttft_ms === null ? null : Number(row.ttft_ms),
+    durationMs: numberOrNull(row.duration_ms),
+    ttftMs: numberOrNull(row.ttft_ms),
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     cachedTokens: Number(row.cached_tokens),
-    cost: formatNanos(toBigInt(row.cost_nanos)),
+    cost: decimalOf(row.cost_nanos),
     currency: row.currency,
     costSource: (row.cost_source as CallCostSource | null) ?? null,
     metadata: row.metadata ? JSON.parse(row.metadata) : null,

@@ -14,7 +14,8 @@ import {
   TAGS_TABLE,
 } from '../accounts/tables';
 import { DAY_MS } from '../database/tables';
-import { parseDecimalToNanos, toBigInt } from '../lib/money';
+import { bigintOrNull, numberOrNull } from '../lib/columnValues';
+import { parseDecimalToNanos } from '../lib/money';
 import {
   applyOwnerFilter,
   type OwnerFilter,
@@ -58,11 +59,6 @@ interface KeyRow {
   updated_at: string | number;
 }
 
-const num = (value: string | number | null) =>
-  value === null ? null : Number(value);
-const big = (value: string | number | null) =>
-  value === null ? null : toBigInt(value);
-
 function fromRow(row: KeyRow): KeyRecord {
   return {
     id: row.id,
@@ -76,19 +72,19 @@ function fromRow(row: KeyRow): KeyRecord {
     ownerRef: row.owner_ref,
     componentRef: row.component_ref,
     notes: row.notes,
-    expiresAt: num(row.expires_at),
-    providerCreatedAt: num(row.provider_created_at),
-    lastUsedAt: num(row.last_used_at),
-    limitNanos: big(row.limit_nanos),
+    expiresAt: numberOrNull(row.expires_at),
+    providerCreatedAt: numberOrNull(row.provider_created_at),
+    lastUsedAt: numberOrNull(row.last_used_at),
+    limitNanos: bigintOrNull(row.limit_nanos),
     limitCurrency: row.limit_currency,
-    usageNanos: big(row.usage_nanos),
+    usageNanos: bigintOrNull(row.usage_nanos),
     usageCurrency: row.usage_currency,
     source: row.source as ApiKeySource,
     secretEncrypted: row.secret_encrypted,
     lastError: row.last_error,
-    syncedAt: num(row.synced_at),
-    removedAt: num(row.removed_at),
-    deletedAt: num(row.deleted_at),
+    syncedAt: numberOrNull(row.synced_at),
+    removedAt: numberOrNull(row.removed_at),
+    deletedAt: numberOrNull(row.deleted_at),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -1,9 +1,11 @@
 import type {
   ApiKey,
+  CostAmount,
   KeyExpiryState,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { AccountStore } from '../accounts/AccountStore';
 import { DAY_MS } from '../database/tables';
+import { isoTime, isoTimeOrNull } from '../lib/columnValues';
 import { formatNanos } from '../lib/money';
 import { monthKey, type ProviderDataStore } from '../sync/ProviderDataStore';
 import type { KeyProviderOperations } from './KeyProviderOperations';
@@ -38,8 +40,15 @@ export function expiryState(
   return 'valid';
 }
 
-const iso = (value: number | null) =>
-  value === null ? null : new Date(value).toISOString();
+/** An amount of a key (its limit, its usage), when it has one. */
+function costAmount(
+  nanos: bigint | null,
+  currency: string | null,
+): CostAmount | null {
+  return nanos !== null && currency
+    ? { amount: formatNanos(nanos), currency }
+    : null;
+}
 
 export interface KeyMappingOptions {
   keys: Pick<KeyStore, 'tagsOf'>;
@@ -96,26 +105,12 @@ export class KeyMapping {
         componentRef: key.componentRef,
         notes: key.notes,
         tags: tags.get(key.id) ?? [],
-        createdAt: new Date(
-          key.providerCreatedAt ?? key.createdAt,
-        ).toISOString(),
-        expiresAt: iso(key.expiresAt),
+        createdAt: isoTime(key.providerCreatedAt ?? key.createdAt),
+        expiresAt: isoTimeOrNull(key.expiresAt),
         expiryState: expiryState(key, now),
-        lastUsedAt: iso(key.lastUsedAt),
-        limit:
-          key.limitNanos !== null && key.limitCurrency
-            ? {
-                amount: formatNanos(key.limitNanos),
-                currency: key.limitCurrency,
-              }
-            : null,
-        providerUsage:
-          key.usageNanos !== null && key.usageCurrency
-            ? {
-                amount: formatNanos(key.usageNanos),
-                currency: key.usageCurrency,
-              }
-            : null,
+        lastUsedAt: isoTimeOrNull(key.lastUsedAt),
+        limit: costAmount(key.limitNanos, key.limitCurrency),
+        providerUsage: costAmount(key.usageNanos, key.usageCurrency),
         month: {
           inputTokens: usage?.inputTokens ?? 0,
           outputTokens: usage?.outputTokens ?? 0,
@@ -129,8 +124,8 @@ export class KeyMapping {
         },
         hasSecret: key.secretEncrypted !== null,
         lastError: key.lastError,
-        syncedAt: iso(key.syncedAt),
-        removedAtProviderAt: iso(key.removedAt),
+        syncedAt: isoTimeOrNull(key.syncedAt),
+        removedAtProviderAt: isoTimeOrNull(key.removedAt),
         capabilities: {
           setEnabledAtProvider: account
             ? operations.can(account, key, 'keys.setEnabled')
@@ -139,7 +134,7 @@ export class KeyMapping {
             ? operations.can(account, key, 'keys.delete')
             : false,
         },
-        updatedAt: new Date(key.updatedAt).toISOString(),
+        updatedAt: isoTime(key.updatedAt),
       };
     });
   }

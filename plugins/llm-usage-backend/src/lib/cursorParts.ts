@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 
 /**
@@ -15,3 +16,21 @@ export const cursorText = (max: number) =>
     .min(1)
     .max(max)
     .refine(text => !text.includes('\u0000'));
+
+/** Cursors are opaque to clients: base64url of the JSON of their parts. */
+export function encodeCursorParts(parts: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+/** The parts of a cursor this endpoint returned; InputError for any other text. */
+export function decodeCursorParts<T>(text: string, schema: z.ZodType<T>): T {
+  try {
+    return schema.parse(
+      JSON.parse(Buffer.from(text, 'base64url').toString('utf8')),
+    );
+  } catch {
+    throw new InputError(
+      `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
+    );
+  }
+}

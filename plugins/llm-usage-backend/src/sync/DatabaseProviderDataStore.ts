@@ -8,7 +8,7 @@ import {
   PROVIDER_USAGE_SUMS,
   type ProviderUsageSumRow,
 } from './providerUsageSums';
-import { formatNanos, toBigInt } from '../lib/money';
+import { decimalOf, decimalOrNull, isoTime } from '../lib/columnValues';
 import {
   type ProviderDataStore,
   type ProviderUsageRow,
@@ -107,16 +107,10 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
       result.push({
         accountId: row.account_id,
         currency: row.currency,
-        available: formatNanos(toBigInt(row.available_nanos)),
-        total:
-          row.total_nanos === null
-            ? null
-            : formatNanos(toBigInt(row.total_nanos)),
-        used:
-          row.used_nanos === null
-            ? null
-            : formatNanos(toBigInt(row.used_nanos)),
-        readAt: new Date(Number(row.read_at)).toISOString(),
+        available: decimalOf(row.available_nanos),
+        total: decimalOrNull(row.total_nanos),
+        used: decimalOrNull(row.used_nanos),
+        readAt: isoTime(row.read_at),
       });
     }
     return result.sort(

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { InputError } from '@backstage/errors';
 import type {
   SyncRun,
   SyncRunListResponse,
@@ -8,9 +7,9 @@ import type {
   SyncTrigger,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { z } from 'zod/v3';
 import { SYNC_RUNS_TABLE } from '../accounts/tables';
-import { cursorNumber, cursorText } from '../lib/cursorParts';
+import { isoTime, isoTimeOrNull } from '../lib/columnValues';
+import { newestFirstPage } from '../lib/newestFirstPage';
 import { type SyncRunStore, type SyncRunFilter } from './SyncRunStore';
 
 interface SyncRunRow {
@@ -31,18 +30,13 @@ function fromRow(row: SyncRunRow): SyncRun {
     accountId: row.account_id,
     scope: row.scope as SyncScope,
     trigger: row.trigger as SyncTrigger,
-    startedAt: new Date(Number(row.started_at)).toISOString(),
-    finishedAt:
-      row.finished_at === null
-        ? null
-        : new Date(Number(row.finished_at)).toISOString(),
+    startedAt: isoTime(row.started_at),
+    finishedAt: isoTimeOrNull(row.finished_at),
     status: row.status as SyncRunStatus,
     items: Number(row.items),
     error: row.error,
   };
 }
-
-const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
 /** The {@link SyncRunStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseSyncRunStore implements SyncRunStore {
@@ -133,50 +127,18 @@ export class DatabaseSyncRunStore implements SyncRunStore {
   }
 
   async list(filter: SyncRunFilter): Promise<SyncRunListResponse> {
-    const query = this.db<SyncRunRow>(SYNC_RUNS_TABLE)
-      .select('*')
-      .orderBy([
-        { column: 'started_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(filter.limit + 1);
+    const query = this.db<SyncRunRow>(SYNC_RUNS_TABLE).select('*');
     if (filter.accountId) query.where('account_id', filter.accountId);
     if (filter.accountIds) query.whereIn('account_id', filter.accountIds);
     if (filter.status) query.where('status', filter.status);
     if (filter.trigger) query.where('trigger', filter.trigger);
     if (filter.from !== undefined) query.where('started_at', '>=', filter.from);
     if (filter.to !== undefined) query.where('started_at', '<', filter.to);
-    if (filter.cursor) {
-      let startedAt: number;
-      let id: string;
-      try {
-        [startedAt, id] = cursorSchema.parse(
-          JSON.parse(Buffer.from(filter.cursor, 'base64url').toString('utf8')),
-        );
-      } catch {
-        throw new InputError(
-          `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
-        );
-      }
-      query.where(after =>
-        after
-          .where('started_at', '<', startedAt)
-          .orWhere(same =>
-            same.where('started_at', startedAt).where('id', '<', id),
-          ),
-      );
-    }
-    const rows = await query;
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    const items = page.map(fromRow);
-    return rows.length > filter.limit && last
-      ? {
-          items,
-          nextCursor: Buffer.from(
-            JSON.stringify([Number(last.started_at), last.id]),
-          ).toString('base64url'),
-        }
-      : { items };
+    const { rows, ...next } = await newestFirstPage<SyncRunRow>(
+      query,
+      'started_at',
+      filter,
+    );
+    return { items: rows.map(fromRow), ...next };
   }
 }

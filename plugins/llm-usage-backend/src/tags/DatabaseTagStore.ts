@@ -12,7 +12,7 @@ import {
   TAGS_TABLE,
 } from '../accounts/tables';
 import { monthStartOf } from '../keys/KeyStore';
-import { formatNanos, toBigInt } from '../lib/money';
+import { decimalOf, isoTime } from '../lib/columnValues';
 import { type TagStore } from './TagStore';
 
 interface TagRow {
@@ -165,10 +165,10 @@ export class DatabaseTagStore implements TagStore {
           .filter(cost => cost.tag_id === tag.id)
           .map(cost => ({
             currency: cost.currency,
-            amount: formatNanos(toBigInt(cost.cost)),
+            amount: decimalOf(cost.cost),
           }))
           .sort((a, b) => a.currency.localeCompare(b.currency)),
-        createdAt: new Date(Number(tag.created_at)).toISOString(),
+        createdAt: isoTime(tag.created_at),
       };
     });
   }

@@ -1,10 +1,14 @@
-import { InputError } from '@backstage/errors';
 import { CALL_SORT_FIELDS } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import type { CallCursor } from '../database/CallStore';
-import { cursorNumber, cursorText } from '../lib/cursorParts';
+import {
+  cursorNumber,
+  cursorText,
+  decodeCursorParts,
+  encodeCursorParts,
+} from '../lib/cursorParts';
 
-/** Cursors are opaque to clients: base64url of the sort, order and last row. */
+/** A call list cursor holds the sort, order and last row. */
 const cursorSchema = z.tuple([
   z.enum(CALL_SORT_FIELDS),
   z.enum(['asc', 'desc']),
@@ -13,20 +17,15 @@ const cursorSchema = z.tuple([
 ]);
 
 export function encodeCursor(cursor: CallCursor): string {
-  return Buffer.from(
-    JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.id]),
-  ).toString('base64url');
+  return encodeCursorParts([
+    cursor.sort,
+    cursor.order,
+    cursor.value,
+    cursor.id,
+  ]);
 }
 
 export function decodeCursor(text: string): CallCursor {
-  try {
-    const [sort, order, value, id] = cursorSchema.parse(
-      JSON.parse(Buffer.from(text, 'base64url').toString('utf8')),
-    );
-    return { sort, order, value, id };
-  } catch {
-    throw new InputError(
-      `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
-    );
-  }
+  const [sort, order, value, id] = decodeCursorParts(text, cursorSchema);
+  return { sort, order, value, id };
 }
