@@ -23,6 +23,7 @@ import { hasNoCalls } from '../../lib/deltas';
 import { nonNegativeInt, oneOf } from '../../lib/params';
 import { TREND_METRICS } from '../../lib/trendSeries';
 import {
+  ControlsBar,
   LlmUsageLayout,
   NoCallsEmptyState,
   QueryErrorPanel,
@@ -190,25 +191,20 @@ export function DashboardPage() {
       pageTitle={t('page.title')}
       subtitle={t('page.subtitle')}
     >
-      <Box
-        mb={2}
-        display="flex"
-        flexWrap="wrap"
-        alignItems="center"
-        justifyContent="space-between"
-        style={{ gap: 16 }}
-      >
-        <RangePicker
-          value={range}
-          // A new range changes the buckets and the project pages.
-          onChange={next =>
-            setRange(next, { interval: undefined, page: undefined })
-          }
-        />
-        <UsageSourceSwitch
-          shown={overview.value?.source}
-          onChange={next => setSource(next)}
-        />
+      <Box mb={2}>
+        <ControlsBar>
+          <RangePicker
+            value={range}
+            // A new range changes the buckets and the project pages.
+            onChange={next =>
+              setRange(next, { interval: undefined, page: undefined })
+            }
+          />
+          <UsageSourceSwitch
+            shown={overview.value?.source}
+            onChange={next => setSource(next)}
+          />
+        </ControlsBar>
       </Box>
       {body}
     </LlmUsageLayout>

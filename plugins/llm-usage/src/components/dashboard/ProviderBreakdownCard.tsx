@@ -17,6 +17,7 @@ import {
   EstimatedCostLines,
   OptionToggle,
   SectionCard,
+  optionsOf,
 } from '../common';
 import { QueryRecordTable, figureColumn } from '../common/RecordTable';
 
@@ -48,10 +49,9 @@ export function ProviderBreakdownCard(props: {
         <OptionToggle
           label={t('usageSource.groupBy')}
           value={by}
-          options={PROVIDER_BREAKDOWN_DIMENSIONS.map(value => ({
-            value,
-            label: t(`usageSource.by.${value}`),
-          }))}
+          options={optionsOf(PROVIDER_BREAKDOWN_DIMENSIONS, value =>
+            t(`usageSource.by.${value}`),
+          )}
           onChange={onByChange}
         />
       }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Box, MenuItem, TextField, Typography } from '@material-ui/core';
+import { Box, Typography } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
@@ -16,7 +16,13 @@ import {
   toTrendChartData,
   trendCurrencies,
 } from '../../lib/trendSeries';
-import { OptionToggle, QueryErrorPanel, SectionCard } from '../common';
+import {
+  OptionToggle,
+  QueryErrorPanel,
+  SectionCard,
+  SelectField,
+  optionsOf,
+} from '../common';
 import { UsageTrendChart } from './UsageTrendChart';
 
 const SPLITS: TrendSplit[] = ['none', 'provider', 'model'];
@@ -78,44 +84,29 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
         label={t('trend.interval')}
         value={interval}
         onChange={onIntervalChange}
-        options={intervals.map(value => ({
-          value,
-          label: t(`trend.intervals.${value}`),
-        }))}
+        options={optionsOf(intervals, value => t(`trend.intervals.${value}`))}
       />
       <OptionToggle
         label={t('trend.metric')}
         value={metric}
         onChange={onMetricChange}
-        options={TREND_METRICS.map(value => ({
-          value,
-          label: t(`trend.metrics.${value}`),
-        }))}
+        options={optionsOf(TREND_METRICS, value => t(`trend.metrics.${value}`))}
       />
       <OptionToggle
         label={t('trend.split')}
         value={split}
         onChange={onSplitChange}
-        options={SPLITS.map(value => ({
-          value,
-          label: t(`trend.splits.${value}`),
-        }))}
+        options={optionsOf(SPLITS, value => t(`trend.splits.${value}`))}
       />
       {metric === 'cost' && currencies.length > 1 && (
-        <TextField
-          select
+        <SelectField
           size="small"
           variant="outlined"
           label={t('trend.currency')}
           value={currency}
-          onChange={e => onCurrencyChange(e.target.value)}
-        >
-          {currencies.map(code => (
-            <MenuItem key={code} value={code}>
-              {code}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={onCurrencyChange}
+          options={optionsOf(currencies, code => code)}
+        />
       )}
     </>
   );

@@ -1,4 +1,4 @@
-import { Box, Grid } from '@material-ui/core';
+import { Grid } from '@material-ui/core';
 import { EmptyState, Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
@@ -21,7 +21,7 @@ import {
   useUrlParams,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
-import { OptionToggle, RangePicker } from '../common';
+import { ControlsBar, OptionToggle, RangePicker, optionsOf } from '../common';
 import { ProjectUsageGrid } from '../project/ProjectUsageGrid';
 import { SloCard } from '../project/SloCard';
 import { EntityKeysCard } from './EntityKeysCard';
@@ -55,13 +55,7 @@ function ProjectUsage(props: { projectId: string }) {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <Box
-          display="flex"
-          flexWrap="wrap"
-          alignItems="center"
-          justifyContent="space-between"
-          style={{ gap: 16 }}
-        >
+        <ControlsBar>
           <RangePicker value={range} onChange={next => setRange(next)} />
           <Link
             to={`${root}/projects/${encodeURIComponent(projectId)}${rangeSearch(
@@ -70,7 +64,7 @@ function ProjectUsage(props: { projectId: string }) {
           >
             {t('keyWorkspace.entity.openProject')}
           </Link>
-        </Box>
+        </ControlsBar>
       </Grid>
       <ProjectUsageGrid
         stats={stats}
@@ -138,7 +132,7 @@ export function ComponentLlmUsage(props: { entity: Entity }) {
           <OptionToggle
             label={t('keyWorkspace.entity.project')}
             value={projectId}
-            options={projectIds.map(id => ({ value: id, label: id }))}
+            options={optionsOf(projectIds, id => id)}
             onChange={next => setParams({ project: next })}
           />
         </Grid>
