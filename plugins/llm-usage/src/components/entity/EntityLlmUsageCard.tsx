@@ -1,4 +1,4 @@
-import { Box, Grid, Typography } from '@material-ui/core';
+import { Box, Grid } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
@@ -13,6 +13,7 @@ import { llmUsageTranslationRef } from '../../translation';
 import { LlmUsageApi, llmUsageApiRef } from '../../api';
 import { EXPIRING_SOON_DAYS, useFormatters, usePolledQuery } from '../../hooks';
 import { CostLines, QueryErrorPanel } from '../common';
+import { LabelledValue } from '../common/LabelledValue';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
 import { isNotFound } from '../../lib/errors';
 
@@ -101,12 +102,9 @@ async function loadFacts(
 function Fact(props: { label: string; children: React.ReactNode }) {
   return (
     <Grid item xs={4}>
-      <Typography variant="caption" color="textSecondary" component="div">
-        {props.label}
-      </Typography>
-      <Typography variant="h6" component="div">
+      <LabelledValue label={props.label} variant="h6">
         {props.children}
-      </Typography>
+      </LabelledValue>
     </Grid>
   );
 }
