@@ -1,9 +1,11 @@
+import type { ReactNode } from 'react';
 import { Grid } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
-import { CostLines, StatCard } from '../common';
+import { CostLines } from '../common';
+import { StatCardGridItems } from '../common/StatCardGridItems';
 
 /** @internal */
 export interface ProjectStatCardsProps {
@@ -11,57 +13,45 @@ export interface ProjectStatCardsProps {
   loading?: boolean;
 }
 
+/** A card of the row, titled by the `project.stats` text of its id. */
+interface ProjectStatCard {
+  id: 'calls' | 'successRate' | 'avgLatency' | 'p95Latency' | 'tokens' | 'cost';
+  value: (stats: UsageTotals) => ReactNode;
+  valueTitle?: (stats: UsageTotals) => string;
+  caption?: (stats: UsageTotals) => ReactNode;
+}
+
 /** Calls, success rate, average and P95 latency, tokens and cost. */
 export function ProjectStatCards(props: ProjectStatCardsProps) {
   const { stats, loading } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
-  const skeleton = loading && !stats;
 
-  const cards = [
+  const cards: ProjectStatCard[] = [
     {
       id: 'calls',
-      title: t('project.stats.calls'),
-      value: stats && format.integer(stats.calls),
-      caption:
-        stats &&
-        t('overview.failedCalls', {
-          failed: format.integer(stats.failedCalls),
-        }),
+      value: s => format.integer(s.calls),
+      caption: s =>
+        t('overview.failedCalls', { failed: format.integer(s.failedCalls) }),
     },
-    {
-      id: 'successRate',
-      title: t('project.stats.successRate'),
-      value: stats && format.percent(stats.successRate),
-    },
-    {
-      id: 'avgLatency',
-      title: t('project.stats.avgLatency'),
-      value: stats && format.duration(stats.avgLatencyMs),
-    },
-    {
-      id: 'p95Latency',
-      title: t('project.stats.p95Latency'),
-      value: stats && format.duration(stats.p95LatencyMs),
-    },
+    { id: 'successRate', value: s => format.percent(s.successRate) },
+    { id: 'avgLatency', value: s => format.duration(s.avgLatencyMs) },
+    { id: 'p95Latency', value: s => format.duration(s.p95LatencyMs) },
     {
       id: 'tokens',
-      title: t('project.stats.tokens'),
-      value: stats && format.compact(stats.totalTokens),
-      valueTitle: stats && format.integer(stats.totalTokens),
-      caption:
-        stats &&
+      value: s => format.compact(s.totalTokens),
+      valueTitle: s => format.integer(s.totalTokens),
+      caption: s =>
         t('overview.tokensInOut', {
-          input: format.compact(stats.inputTokens),
-          output: format.compact(stats.outputTokens),
+          input: format.compact(s.inputTokens),
+          output: format.compact(s.outputTokens),
         }),
     },
     {
       id: 'cost',
-      title: t('project.stats.cost'),
-      value: stats && (
+      value: s => (
         <CostLines
-          costs={stats.costs}
+          costs={s.costs}
           empty={t('overview.noCost')}
           testIdPrefix="project-cost"
         />
@@ -71,17 +61,17 @@ export function ProjectStatCards(props: ProjectStatCardsProps) {
 
   return (
     <Grid container spacing={2} data-testid="project-stats">
-      {cards.map(card => (
-        <Grid item xs={6} sm={4} lg={2} key={card.id}>
-          <StatCard
-            title={card.title}
-            value={card.value}
-            valueTitle={card.valueTitle}
-            caption={card.caption}
-            loading={skeleton}
-          />
-        </Grid>
-      ))}
+      <StatCardGridItems
+        loading={loading && !stats}
+        size={{ xs: 6, sm: 4, lg: 2 }}
+        cards={cards.map(card => ({
+          id: card.id,
+          title: t(`project.stats.${card.id}`),
+          value: stats && card.value(stats),
+          valueTitle: stats && card.valueTitle?.(stats),
+          caption: stats && card.caption?.(stats),
+        }))}
+      />
     </Grid>
   );
 }
