@@ -16,7 +16,6 @@ import type {
   CallListResponse,
   CallSortField,
   CallStatus,
-  SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CALL_STATUSES } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
@@ -33,6 +32,11 @@ import {
 } from '../common';
 import { CostSourceChip } from '../common/CostSourceChip';
 import { CallDetails } from './CallDetails';
+import {
+  CALL_PAGE_SIZES,
+  CallListPaging,
+  CallListView,
+} from './useCallListParams';
 
 const useStyles = makeStyles(theme => ({
   id: {
@@ -71,30 +75,17 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** @internal */
-export const CALL_PAGE_SIZES = [25, 50, 100];
-
-/** @internal */
 export interface CallHistoryCardProps {
   calls?: CallListResponse;
   loading: boolean;
   error?: Error;
   onRetry: () => void;
+  /** The models to filter by. */
   models: string[];
-  model?: string;
-  onModelChange: (model: string | undefined) => void;
-  status?: CallStatus;
-  onStatusChange: (status: CallStatus | undefined) => void;
-  sort: CallSortField;
-  order: SortOrder;
-  onSortChange: (sort: CallSortField, order: SortOrder) => void;
-  pageSize: number;
-  onPageSizeChange: (pageSize: number) => void;
-  /** Whether this is the first page (no cursor). */
-  isFirstPage: boolean;
-  canGoBack: boolean;
-  onFirstPage: () => void;
-  onPreviousPage: () => void;
-  onNextPage: (cursor: string) => void;
+  view: CallListView;
+  /** Changes the filters, sort or page size (the list starts again). */
+  onViewChange: (patch: Partial<CallListView>) => void;
+  paging: CallListPaging;
   /** Polling state, shown as a quiet caption. */
   live?: { intervalSeconds: number; paused: boolean };
   /** Downloads every call matching the filters, in the list's sort. */
@@ -113,20 +104,9 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
     error,
     onRetry,
     models,
-    model,
-    onModelChange,
-    status,
-    onStatusChange,
-    sort,
-    order,
-    onSortChange,
-    pageSize,
-    onPageSizeChange,
-    isFirstPage,
-    canGoBack,
-    onFirstPage,
-    onPreviousPage,
-    onNextPage,
+    view,
+    onViewChange,
+    paging,
     live,
     onExport,
   } = props;
@@ -160,10 +140,16 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
         { label: t('calls.columns.latency'), sort: 'latency', numeric: true },
         { label: t('calls.columns.cost'), numeric: true },
       ],
-      { sort, order, firstOrder: () => 'desc', onSortChange },
+      {
+        sort: view.sort,
+        order: view.order,
+        firstOrder: () => 'desc',
+        onSortChange: (sort, order) => onViewChange({ sort, order }),
+      },
     ),
   ];
   const columnCount = columns.length;
+  const { model, status } = view;
   const modelOptions =
     model && !models.includes(model) ? [model, ...models] : models;
 
@@ -181,7 +167,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
         {...filterProps}
         label={t('calls.filters.model')}
         value={model ?? ''}
-        onChange={next => onModelChange(next || undefined)}
+        onChange={next => onViewChange({ model: next || undefined })}
         anyLabel={t('calls.filters.allModels')}
         options={modelOptions.map(name => ({ value: name, label: name }))}
         inputProps={{ 'data-testid': 'model-filter' }}
@@ -190,7 +176,9 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
         {...filterProps}
         label={t('calls.filters.status')}
         value={status ?? ''}
-        onChange={next => onStatusChange((next as CallStatus) || undefined)}
+        onChange={next =>
+          onViewChange({ status: (next as CallStatus) || undefined })
+        }
         anyLabel={t('calls.filters.allStatuses')}
         options={CALL_STATUSES.map(value => ({
           value,
@@ -325,23 +313,31 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
               size="small"
               style={{ minWidth: 120 }}
               label={t('projects.rowsPerPage')}
-              value={String(pageSize)}
-              onChange={next => onPageSizeChange(Number(next))}
+              value={String(view.limit)}
+              onChange={next => onViewChange({ limit: Number(next) })}
               options={CALL_PAGE_SIZES.map(size => ({
                 value: String(size),
                 label: size,
               }))}
             />
-            <Button size="small" disabled={isFirstPage} onClick={onFirstPage}>
+            <Button
+              size="small"
+              disabled={paging.isFirstPage}
+              onClick={paging.first}
+            >
               {t('calls.firstPage')}
             </Button>
-            <Button size="small" disabled={!canGoBack} onClick={onPreviousPage}>
+            <Button
+              size="small"
+              disabled={!paging.canGoBack}
+              onClick={paging.previous}
+            >
               {t('calls.previousPage')}
             </Button>
             <Button
               size="small"
               disabled={!calls?.nextCursor}
-              onClick={() => calls?.nextCursor && onNextPage(calls.nextCursor)}
+              onClick={() => calls?.nextCursor && paging.next(calls.nextCursor)}
             >
               {t('calls.nextPage')}
             </Button>

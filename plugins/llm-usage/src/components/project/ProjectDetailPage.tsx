@@ -1,14 +1,8 @@
-import { useState } from 'react';
 import { Box, Grid } from '@material-ui/core';
 import { EmptyState, LinkButton } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
-import {
-  CALL_SORT_FIELDS,
-  CALL_STATUSES,
-  CallStatus,
-  type LinkedEntity,
-} from '@llm-usage/backstage-plugin-llm-usage-common';
+import type { LinkedEntity } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import {
   rangeSearch,
@@ -23,7 +17,6 @@ import {
   useUrlParams,
   useUsageExports,
 } from '../../hooks';
-import { oneOf } from '../../lib/params';
 import { isNotFound } from '../../lib/errors';
 import {
   LlmUsageLayout,
@@ -31,11 +24,10 @@ import {
   RangePicker,
   useLlmUsagePaths,
 } from '../common';
-import { CALL_PAGE_SIZES, CallHistoryCard } from './CallHistoryCard';
+import { CallHistoryCard } from './CallHistoryCard';
 import { ProjectUsageGrid } from './ProjectUsageGrid';
 import { SloCard } from './SloCard';
-
-const ORDERS = ['asc', 'desc'] as const;
+import { useCallListParams } from './useCallListParams';
 
 /** How the links of the page's subtitle look: in its colour, underlined. */
 const SUBTITLE_LINK = { color: 'inherit', underline: 'always' } as const;
@@ -85,24 +77,7 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
     range,
     params.get('interval'),
   );
-  const model = params.get('model') ?? undefined;
-  const statusParam = params.get('status');
-  const status = (CALL_STATUSES as readonly string[]).includes(
-    statusParam ?? '',
-  )
-    ? (statusParam as CallStatus)
-    : undefined;
-  const sort = oneOf(params.get('sort'), CALL_SORT_FIELDS, 'time');
-  const order = oneOf(params.get('order'), ORDERS, 'desc');
-  const pageSize = Number(
-    oneOf(params.get('limit'), CALL_PAGE_SIZES.map(String), '25'),
-  );
-  const cursor = params.get('cursor') ?? undefined;
-  // Cursors of the pages before this one, for "previous". Kept in memory:
-  // a shared link opens on its page, and "first page" still works.
-  const [previousCursors, setPreviousCursors] = useState<
-    Array<string | undefined>
-  >([]);
+  const callList = useCallListParams();
 
   const stats = useProjectStats(projectId, range, { live: true });
   const trends = useProjectTrends(projectId, range, interval);
@@ -110,17 +85,11 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
   const calls = useProjectCalls(
     projectId,
     range,
-    { model, status, sort, order, limit: pageSize, cursor },
+    { ...callList.view, cursor: callList.cursor },
     { live: true },
   );
 
   const exports = useUsageExports(range);
-
-  /** Changing what the list shows starts again from its first page. */
-  const setCallQuery = (patch: Record<string, string | undefined>) => {
-    setPreviousCursors([]);
-    setParams({ ...patch, cursor: undefined });
-  };
 
   const layout = {
     title: projectId,
@@ -167,7 +136,7 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
         <RangePicker
           value={range}
           onChange={next => {
-            setPreviousCursors([]);
+            callList.forgetPreviousPages();
             setRange(next, { interval: undefined, cursor: undefined });
           }}
         />
@@ -199,41 +168,22 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
             error={calls.error}
             onRetry={calls.retry}
             models={models.value?.models.map(m => m.model) ?? []}
-            model={model}
-            onModelChange={next => setCallQuery({ model: next })}
-            status={status}
-            onStatusChange={next => setCallQuery({ status: next })}
-            sort={sort}
-            order={order}
-            onSortChange={(nextSort, nextOrder) =>
-              setCallQuery({ sort: nextSort, order: nextOrder })
-            }
-            pageSize={pageSize}
-            onPageSizeChange={next => setCallQuery({ limit: String(next) })}
-            isFirstPage={!cursor}
-            canGoBack={previousCursors.length > 0}
-            onFirstPage={() => setCallQuery({})}
-            onPreviousPage={() => {
-              const previous = previousCursors[previousCursors.length - 1];
-              setPreviousCursors(previousCursors.slice(0, -1));
-              setParams({ cursor: previous });
-            }}
-            onNextPage={next => {
-              setPreviousCursors([...previousCursors, cursor]);
-              setParams({ cursor: next });
-            }}
+            view={callList.view}
+            onViewChange={callList.setView}
+            paging={callList.paging}
             live={
               pollIntervalMs > 0
                 ? { intervalSeconds: pollIntervalMs / 1000, paused: !visible }
                 : undefined
             }
-            onExport={format =>
-              exports.projectCalls(
+            onExport={format => {
+              const { model, status, sort, order } = callList.view;
+              return exports.projectCalls(
                 projectId,
                 { model, status, sort, order },
                 format,
-              )
-            }
+              );
+            }}
           />
         </Grid>
       </Grid>
