@@ -18,7 +18,7 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -27,13 +27,18 @@ import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
 import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
-import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
 import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
 import { UsageService } from '../src/usage/UsageService';
 import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
 import { makeCall } from '../src/__testUtils__/databases';
-import { drain, percentile, startBenchBackend, time } from './scaleSupport';
+import {
+  drain,
+  freshDatabase,
+  percentile,
+  startBenchBackend,
+  time,
+} from './scaleSupport';
 import {
   BENCH_CATALOG,
   benchPermissions,
@@ -113,20 +118,6 @@ function printTable(rows: Row[]) {
   }
 }
 
-async function freshDatabase(): Promise<Knex> {
-  const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
-  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.raw(`CREATE DATABASE ${DATABASE}`);
-  await admin.destroy();
-  const knex = knexFactory({
-    client: 'pg',
-    connection: `${PG}/${DATABASE}`,
-    pool: { min: 0, max: 10 },
-  });
-  await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
-  return knex;
-}
-
 /**
  * CPU seconds spent by this process (all threads) and by the database's
  * server processes while `fn` runs: unlike wall time, barely affected by
@@ -202,7 +193,7 @@ function ingestOverHttp(url: string, from: number, days: number) {
 }
 
 async function main() {
-  const knex = await freshDatabase();
+  const knex = await freshDatabase(DATABASE, 10);
   const { base } = await startBenchBackend(knex, {
     entities: BENCH_CATALOG,
     permissions: benchPermissions,

@@ -23,6 +23,7 @@ import { llmUsagePlugin } from '../src/plugin';
 import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
+import { toRow as storedRow } from '../src/database/DatabaseCallStore';
 import {
   CALLS_TABLE,
   DIRTY_HOURS_TABLE,
@@ -45,7 +46,10 @@ export class RawOnlyRollupStore extends DatabaseRollupStore {
 }
 
 /** Drops and re-creates `name`, then migrates it. */
-export async function freshDatabase(name: string): Promise<Knex> {
+export async function freshDatabase(
+  name: string,
+  poolSize = 20,
+): Promise<Knex> {
   const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.raw(`CREATE DATABASE ${name}`);
@@ -53,7 +57,7 @@ export async function freshDatabase(name: string): Promise<Knex> {
   const knex = knexFactory({
     client: 'pg',
     connection: `${PG}/${name}`,
-    pool: { min: 0, max: 20 },
+    pool: { min: 0, max: poolSize },
   });
   await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
   return knex;
@@ -128,54 +132,28 @@ export async function startBenchBackend(
   return { backend, base: `http://127.0.0.1:${port}/api/llm-usage` };
 }
 
-const COPY_COLUMNS = [
-  'id',
-  'occurred_at',
-  'user_ref',
-  'project_id',
-  'api_key_id',
-  'provider',
-  'model',
-  'type',
-  'status',
-  'error_reason',
-  'duration_ms',
-  'ttft_ms',
-  'input_tokens',
-  'output_tokens',
-  'cached_tokens',
-  'cost_nanos',
-  'currency',
-  'metadata',
-  'received_at',
-  'updated_at',
-];
-
-/** A generated call as a row of llm_usage_calls. */
-export function toRow(call: any, now: number) {
-  return {
-    id: call.id,
-    occurred_at: call.occurredAt,
-    user_ref: call.userRef,
-    project_id: call.projectId,
-    api_key_id: '',
-    provider: call.provider,
-    model: call.model,
-    type: call.type,
-    status: call.status,
-    error_reason: call.errorReason,
-    duration_ms: call.durationMs,
-    ttft_ms: call.ttftMs,
-    input_tokens: call.inputTokens,
-    output_tokens: call.outputTokens,
-    cached_tokens: call.cachedTokens,
-    cost_nanos: call.costNanos,
-    currency: call.currency,
-    metadata: null,
-    received_at: now,
-    updated_at: now,
-  };
+/**
+ * A generated call as the store writes it: the same row as ingestion, so the
+ * bench measures the columns production fills.
+ */
+export function toRow(call: any, now: number): Record<string, unknown> {
+  return storedRow(
+    { ...call, apiKeyId: '', costNanos: BigInt(call.costNanos) },
+    now,
+  );
 }
+
+const COPY_COLUMNS = Object.keys(
+  toRow(
+    generator.createCallGenerator({
+      seed: 1,
+      from: 0,
+      hours: 1,
+      idPrefix: 'x',
+    })(0),
+    0,
+  ),
+);
 
 function copyLine(row: Record<string, unknown>): string {
   // Generated values hold no tabs, newlines or backslashes: no escaping needed.
