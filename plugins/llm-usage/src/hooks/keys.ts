@@ -90,30 +90,36 @@ export function useKeySummary(reloadToken = 0): PolledQueryState<KeySummary> {
   );
 }
 
-export function useTags(reloadToken = 0): PolledQueryState<ListTagsResponse> {
-  return useApiQuery(
-    (api, signal) => api.listTags({ signal }),
-    `tags:${reloadToken}`,
-  );
+/**
+ * A settings list of the API, loaded again whenever its reload token
+ * changes (after an edit).
+ */
+function reloadableList<T>(
+  name: string,
+  load: (api: LlmUsageApi, options: { signal: AbortSignal }) => Promise<T>,
+) {
+  return function useReloadableList(reloadToken = 0): PolledQueryState<T> {
+    return useApiQuery(
+      (api, signal) => load(api, { signal }),
+      `${name}:${reloadToken}`,
+    );
+  };
 }
 
-export function usePrices(
-  reloadToken = 0,
-): PolledQueryState<ListPricesResponse> {
-  return useApiQuery(
-    (api, signal) => api.listPrices({ signal }),
-    `prices:${reloadToken}`,
-  );
-}
+export const useTags = reloadableList<ListTagsResponse>(
+  'tags',
+  (api, options) => api.listTags(options),
+);
 
-export function useAccounts(
-  reloadToken = 0,
-): PolledQueryState<ListProviderAccountsResponse> {
-  return useApiQuery(
-    (api, signal) => api.listAccounts({ signal }),
-    `accounts:${reloadToken}`,
-  );
-}
+export const usePrices = reloadableList<ListPricesResponse>(
+  'prices',
+  (api, options) => api.listPrices(options),
+);
+
+export const useAccounts = reloadableList<ListProviderAccountsResponse>(
+  'accounts',
+  (api, options) => api.listAccounts(options),
+);
 
 export function useProviders(): PolledQueryState<ListProvidersResponse> {
   return useApiQuery(

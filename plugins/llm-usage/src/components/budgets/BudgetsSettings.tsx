@@ -10,7 +10,12 @@ import { llmUsageApiRef } from '../../api';
 import { errorMessage, useFormatters, useNotify } from '../../hooks';
 import { useBudgets } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { DataTable, IconAction, QueryContent, SectionCard } from '../common';
+import {
+  DataTable,
+  QuerySectionCard,
+  RowIconActions,
+  titledColumns,
+} from '../common';
 import { BudgetDialog } from './BudgetDialog';
 import { DigestPreferencesCard } from './DigestPreferencesCard';
 import { readableEntityRef } from '../../lib/readableRefs';
@@ -53,58 +58,12 @@ export function BudgetsSettings() {
     }
   };
 
-  const body = (
-    <QueryContent
-      query={budgets}
-      isEmpty={value => value.items.length === 0}
-      empty={<EmptyState missing="data" title={t('budgetSettings.empty')} />}
-    >
-      {value => (
-        <DataTable
-          columns={[
-            { label: t('budgetSettings.columns.target') },
-            { label: t('budgetSettings.columns.name') },
-            { label: t('budgetSettings.columns.amount'), align: 'right' },
-            { label: t('budgetSettings.columns.actions'), align: 'right' },
-          ]}
-        >
-          {value.items.map(budget => (
-            <TableRow key={budget.id} data-testid={`budget-row-${budget.id}`}>
-              <TableCell>{targetLabel(budget)}</TableCell>
-              <TableCell>{budget.name || t('common.none')}</TableCell>
-              <TableCell align="right">{format.money(budget.amount)}</TableCell>
-              <TableCell align="right">
-                {budget.canManage && (
-                  <>
-                    <IconAction
-                      title={t('budgetSettings.edit')}
-                      label={t('budgetSettings.edit')}
-                      icon={EditIcon}
-                      onClick={() => setEditing(budget)}
-                    />
-                    <IconAction
-                      title={t('budgetSettings.delete')}
-                      label={t('budgetSettings.delete')}
-                      icon={DeleteIcon}
-                      onClick={() => remove(budget)}
-                    />
-                  </>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </DataTable>
-      )}
-    </QueryContent>
-  );
-
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <SectionCard
+        <QuerySectionCard
           title={t('budgetSettings.title')}
           subheader={t('budgetSettings.description')}
-          busy={budgets.loading && Boolean(budgets.value)}
           toolbar={
             <Button
               color="primary"
@@ -116,9 +75,50 @@ export function BudgetsSettings() {
             </Button>
           }
           testId="budgets-settings"
+          query={budgets}
+          isEmpty={value => value.items.length === 0}
+          empty={
+            <EmptyState missing="data" title={t('budgetSettings.empty')} />
+          }
         >
-          {body}
-        </SectionCard>
+          {value => (
+            <DataTable
+              columns={titledColumns(
+                ['target', 'name', 'amount', 'actions'],
+                column => t(`budgetSettings.columns.${column}`),
+                ['amount', 'actions'],
+              )}
+            >
+              {value.items.map(budget => (
+                <TableRow
+                  key={budget.id}
+                  data-testid={`budget-row-${budget.id}`}
+                >
+                  <TableCell>{targetLabel(budget)}</TableCell>
+                  <TableCell>{budget.name || t('common.none')}</TableCell>
+                  <TableCell align="right">
+                    {format.money(budget.amount)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {budget.canManage && (
+                      <RowIconActions
+                        actions={['edit', 'delete'] as const}
+                        icons={{ edit: EditIcon, delete: DeleteIcon }}
+                        title={action => t(`budgetSettings.${action}`)}
+                        label={action => t(`budgetSettings.${action}`)}
+                        onAction={action =>
+                          action === 'edit'
+                            ? setEditing(budget)
+                            : remove(budget)
+                        }
+                      />
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </DataTable>
+          )}
+        </QuerySectionCard>
       </Grid>
       <Grid item xs={12}>
         <DigestPreferencesCard />

@@ -9,7 +9,7 @@ import { llmUsageApiRef } from '../../api';
 import { errorMessage, useNotify } from '../../hooks';
 import { useDigestPreferences } from '../../hooks/quota';
 import { llmUsageTranslationRef } from '../../translation';
-import { DataTable, QueryContent, SectionCard } from '../common';
+import { DataTable, QuerySectionCard, titledColumns } from '../common';
 
 /** Weekly and monthly digest switches for the viewer and their teams. */
 export function DigestPreferencesCard() {
@@ -36,15 +36,17 @@ export function DigestPreferencesCard() {
     }
   };
 
-  const body = (
-    <QueryContent query={preferences}>
+  return (
+    <QuerySectionCard
+      title={t('budgetSettings.digests.title')}
+      subheader={t('budgetSettings.digests.description')}
+      query={preferences}
+    >
       {value => (
         <DataTable
-          columns={[
-            { label: t('budgetSettings.digests.owner') },
-            { label: t('budgetSettings.digests.weekly') },
-            { label: t('budgetSettings.digests.monthly') },
-          ]}
+          columns={titledColumns(['owner', ...DIGEST_CADENCES], column =>
+            t(`budgetSettings.digests.${column}`),
+          )}
         >
           {value.items.map(item => (
             <TableRow key={item.ownerRef}>
@@ -67,16 +69,6 @@ export function DigestPreferencesCard() {
           ))}
         </DataTable>
       )}
-    </QueryContent>
-  );
-
-  return (
-    <SectionCard
-      title={t('budgetSettings.digests.title')}
-      subheader={t('budgetSettings.digests.description')}
-      busy={preferences.loading && Boolean(preferences.value)}
-    >
-      {body}
-    </SectionCard>
+    </QuerySectionCard>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import {
   Box,
   Checkbox,
@@ -35,9 +35,9 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(0.5),
   },
-  ok: { color: theme.palette.success.main },
+  succeeded: { color: theme.palette.success.main },
   failed: { color: theme.palette.error.main },
-  local: { color: theme.palette.info.main },
+  localOnly: { color: theme.palette.info.main },
   tags: {
     display: 'flex',
     flexDirection: 'column',
@@ -52,6 +52,77 @@ export interface BatchReport {
   keys: Map<string, Pick<ApiKey, 'id' | 'name' | 'provider'>>;
 }
 
+/** A row of {@link BatchKeysTable}: a key and what the dialog says of it. */
+interface BatchKeyRow {
+  id: string;
+  name: string;
+  provider: string;
+  /** The cells of the last two columns. */
+  cells: [ReactNode, ReactNode];
+  testId?: string;
+}
+
+/**
+ * The keys a batch action touches, one row each with their name and
+ * provider, scrolling inside the dialog when there are many.
+ */
+function BatchKeysTable(props: {
+  testId: string;
+  /** The titles of the last two columns. */
+  columns: [string, string];
+  rows: BatchKeyRow[];
+}) {
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  return (
+    <DataTable
+      containerClassName={classes.list}
+      testId={props.testId}
+      columns={[
+        t('keyWorkspace.columns.name'),
+        t('keyWorkspace.columns.provider'),
+        ...props.columns,
+      ].map(label => ({ label }))}
+    >
+      {props.rows.map(row => (
+        <TableRow key={row.id} data-testid={row.testId}>
+          <TableCell>{row.name}</TableCell>
+          <TableCell>{row.provider}</TableCell>
+          {row.cells.map((cell, index) => (
+            <TableCell key={index}>{cell}</TableCell>
+          ))}
+        </TableRow>
+      ))}
+    </DataTable>
+  );
+}
+
+const OUTCOME_ICONS = {
+  failed: ErrorIcon,
+  localOnly: InfoIcon,
+  succeeded: CheckCircleIcon,
+};
+
+/** What a batch action did to one key, with an icon of its colour. */
+function BatchOutcome(props: { result: KeyBatchResult }) {
+  const { result } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  let kind: keyof typeof OUTCOME_ICONS = 'succeeded';
+  if (!result.ok) {
+    kind = 'failed';
+  } else if (result.localOnly) {
+    kind = 'localOnly';
+  }
+  const Icon = OUTCOME_ICONS[kind];
+  return (
+    <span className={`${classes.outcome} ${classes[kind]}`}>
+      <Icon fontSize="small" />
+      {t(`keyWorkspace.report.${kind}`)}
+    </span>
+  );
+}
+
 /**
  * The per-key outcome of a batch action: nothing is skipped silently, every
  * key is listed with what happened to it.
@@ -61,7 +132,6 @@ export function BatchResultDialog(props: {
   onClose: () => void;
 }) {
   const { report, onClose } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   if (!report) {
     return null;
@@ -84,59 +154,29 @@ export function BatchResultDialog(props: {
           failed: String(failed),
         })}
       </DialogContentText>
-      <DataTable
-        containerClassName={classes.list}
+      <BatchKeysTable
         testId="batch-report"
         columns={[
-          { label: t('keyWorkspace.columns.name') },
-          { label: t('keyWorkspace.columns.provider') },
-          { label: t('keyWorkspace.report.outcome') },
-          { label: t('keyWorkspace.report.details') },
+          t('keyWorkspace.report.outcome'),
+          t('keyWorkspace.report.details'),
         ]}
-      >
-        {rows.map(result => {
+        rows={rows.map(result => {
           const key = report.keys.get(result.keyId);
-          let outcome;
-          if (!result.ok) {
-            outcome = (
-              <span className={`${classes.outcome} ${classes.failed}`}>
-                <ErrorIcon fontSize="small" />
-                {t('keyWorkspace.report.failed')}
-              </span>
-            );
-          } else if (result.localOnly) {
-            outcome = (
-              <span className={`${classes.outcome} ${classes.local}`}>
-                <InfoIcon fontSize="small" />
-                {t('keyWorkspace.report.localOnly')}
-              </span>
-            );
-          } else {
-            outcome = (
-              <span className={`${classes.outcome} ${classes.ok}`}>
-                <CheckCircleIcon fontSize="small" />
-                {t('keyWorkspace.report.succeeded')}
-              </span>
-            );
-          }
-          return (
-            <TableRow
-              key={result.keyId}
-              data-testid={`report-row-${result.keyId}`}
-            >
-              <TableCell>{key?.name ?? result.keyId}</TableCell>
-              <TableCell>{key?.provider ?? t('common.none')}</TableCell>
-              <TableCell>{outcome}</TableCell>
-              <TableCell>
-                {result.error ??
-                  (result.localOnly
-                    ? t('keyWorkspace.report.localOnlyDetail')
-                    : '')}
-              </TableCell>
-            </TableRow>
-          );
+          return {
+            id: result.keyId,
+            testId: `report-row-${result.keyId}`,
+            name: key?.name ?? result.keyId,
+            provider: key?.provider ?? t('common.none'),
+            cells: [
+              <BatchOutcome result={result} />,
+              result.error ??
+                (result.localOnly
+                  ? t('keyWorkspace.report.localOnlyDetail')
+                  : ''),
+            ],
+          };
         })}
-      </DataTable>
+      />
     </ActionDialog>
   );
 }
@@ -149,7 +189,6 @@ export function DeleteKeysDialog(props: {
   onCancel: () => void;
 }) {
   const { keys, busy, onConfirm, onCancel } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return (
     <ActionDialog
@@ -164,29 +203,24 @@ export function DeleteKeysDialog(props: {
       }}
     >
       <DialogContentText>{t('keyWorkspace.delete.warning')}</DialogContentText>
-      <DataTable
-        containerClassName={classes.list}
+      <BatchKeysTable
         testId="delete-list"
         columns={[
-          { label: t('keyWorkspace.columns.name') },
-          { label: t('keyWorkspace.columns.provider') },
-          { label: t('keyWorkspace.columns.account') },
-          { label: t('keyWorkspace.delete.where') },
+          t('keyWorkspace.columns.account'),
+          t('keyWorkspace.delete.where'),
         ]}
-      >
-        {keys.map(key => (
-          <TableRow key={key.id}>
-            <TableCell>{key.name}</TableCell>
-            <TableCell>{providerDisplayName(key.provider)}</TableCell>
-            <TableCell>{key.accountName}</TableCell>
-            <TableCell>
-              {key.capabilities.deleteAtProvider
-                ? t('keyWorkspace.delete.atProvider')
-                : t('keyWorkspace.delete.localOnly')}
-            </TableCell>
-          </TableRow>
-        ))}
-      </DataTable>
+        rows={keys.map(key => ({
+          id: key.id,
+          name: key.name,
+          provider: providerDisplayName(key.provider),
+          cells: [
+            key.accountName,
+            key.capabilities.deleteAtProvider
+              ? t('keyWorkspace.delete.atProvider')
+              : t('keyWorkspace.delete.localOnly'),
+          ],
+        }))}
+      />
     </ActionDialog>
   );
 }

@@ -14,14 +14,8 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useSubmit } from '../../hooks';
 import { ActionDialog, DialogFields } from '../common';
-import {
-  AccountAndNameFields,
-  ExpiresOnField,
-  OwnerAndComponentPickers,
-  expiresAtFromDay,
-} from './KeyFormFields';
+import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
 
 /** Accounts whose provider can create keys through its admin API. */
 export function accountsCreatingKeys(
@@ -80,27 +74,13 @@ export function CreateAtProviderDialog(props: {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
   const accounts = accountsCreatingKeys(props.accounts);
-  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
-  const [name, setName] = useState('');
-  const [ownerRef, setOwnerRef] = useState<string | null>(null);
-  const [componentRef, setComponentRef] = useState<string | null>(null);
-  const [expiresOn, setExpiresOn] = useState('');
   const [storeSecret, setStoreSecret] = useState(false);
   const [created, setCreated] = useState<CreateProviderKeyResponse>();
 
-  const { submit, saving, error } = useSubmit(async () => {
-    setCreated(
-      await api.createProviderKey({
-        accountId,
-        name: name.trim(),
-        ownerRef,
-        componentRef,
-        expiresAt: expiresAtFromDay(expiresOn),
-        storeSecret,
-      }),
-    );
+  const create = async (request: NewKeyRequest) => {
+    setCreated(await api.createProviderKey({ ...request, storeSecret }));
     onCreated();
-  });
+  };
 
   if (created) {
     return (
@@ -116,48 +96,23 @@ export function CreateAtProviderDialog(props: {
   }
 
   return (
-    <ActionDialog
-      size="sm"
-      onClose={onClose}
+    <NewKeyDialog
+      id="create"
+      accounts={accounts}
       title={t('keyCreate.title')}
-      confirm={{
-        label: t('keyCreate.confirm'),
-        disabled: saving || !accountId || !name.trim(),
-        onClick: submit,
-      }}
+      confirmLabel={t('keyCreate.confirm')}
+      onClose={onClose}
+      onSubmit={create}
     >
-      <DialogFields>
-        <AccountAndNameFields
-          id="create"
-          accounts={accounts}
-          accountId={accountId}
-          onAccountChange={setAccountId}
-          name={name}
-          onNameChange={setName}
-        />
-        <OwnerAndComponentPickers
-          name="create"
-          ownerRef={ownerRef}
-          onOwnerChange={setOwnerRef}
-          componentRef={componentRef}
-          onComponentChange={setComponentRef}
-        />
-        <ExpiresOnField
-          id="create-expires"
-          value={expiresOn}
-          onChange={setExpiresOn}
-        />
-        <FormControlLabel
-          control={
-            <Checkbox
-              checked={storeSecret}
-              onChange={e => setStoreSecret(e.target.checked)}
-            />
-          }
-          label={t('keyCreate.storeSecret')}
-        />
-        {error && <Alert severity="error">{error}</Alert>}
-      </DialogFields>
-    </ActionDialog>
+      <FormControlLabel
+        control={
+          <Checkbox
+            checked={storeSecret}
+            onChange={e => setStoreSecret(e.target.checked)}
+          />
+        }
+        label={t('keyCreate.storeSecret')}
+      />
+    </NewKeyDialog>
   );
 }

@@ -9,7 +9,6 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import Alert from '@material-ui/lab/Alert';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ImportKeysRequest,
@@ -17,8 +16,8 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DataTable, DialogFields, OptionToggle } from '../common';
+import { useNotify } from '../../hooks';
+import { ActionDialog, DataTable, OptionToggle, SubmitDialog } from '../common';
 
 const useStyles = makeStyles(theme => ({
   content: {
@@ -43,6 +42,13 @@ const useStyles = makeStyles(theme => ({
     fontSize: '0.8rem',
     overflowWrap: 'anywhere',
   },
+  // The format and the file to read it from.
+  source: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+  },
   summary: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -62,6 +68,15 @@ function formatOfFile(file: File): Format | undefined {
     return 'csv';
   }
   return undefined;
+}
+
+/** How many rows a report created, updated and failed, as its summary says. */
+function rowCounts(report: ImportKeysResponse) {
+  return {
+    created: String(report.created),
+    updated: String(report.updated),
+    failed: String(report.failed),
+  };
 }
 
 /** A row's reason, its quoted names and ids kept whole. */
@@ -102,17 +117,12 @@ function ImportReport(props: { report: ImportKeysResponse }) {
     <Box data-testid={report.dryRun ? 'import-preview' : 'import-result'}>
       <Box className={classes.summary}>
         <Typography variant="subtitle2">
-          {report.dryRun
-            ? t('keyImport.previewSummary', {
-                created: String(report.created),
-                updated: String(report.updated),
-                failed: String(report.failed),
-              })
-            : t('keyImport.doneSummary', {
-                created: String(report.created),
-                updated: String(report.updated),
-                failed: String(report.failed),
-              })}
+          {t(
+            report.dryRun
+              ? 'keyImport.previewSummary'
+              : 'keyImport.doneSummary',
+            rowCounts(report),
+          )}
         </Typography>
       </Box>
       <DataTable
@@ -182,22 +192,17 @@ export function ImportKeysDialog(props: {
     edit({ format: formatOfFile(file) ?? format, content: await file.text() });
   };
 
-  const { submit, saving, error } = useSubmit(async () => {
+  /** A dry run first; once its report is shown, the import itself. */
+  const submit = async () => {
     if (!preview) {
       setPreview(await api.importKeys({ format, content, dryRun: true }));
       return;
     }
     const done = await api.importKeys({ format, content, dryRun: false });
     setResult(done);
-    notify.success(
-      t('keyImport.doneSummary', {
-        created: String(done.created),
-        updated: String(done.updated),
-        failed: String(done.failed),
-      }),
-    );
+    notify.success(t('keyImport.doneSummary', rowCounts(done)));
     onImported();
-  });
+  };
 
   if (result) {
     return (
@@ -209,73 +214,59 @@ export function ImportKeysDialog(props: {
 
   const importable = preview ? preview.created + preview.updated : 0;
   return (
-    <ActionDialog
+    <SubmitDialog
       size="md"
       onClose={onClose}
       title={t('keyImport.title')}
-      confirm={
+      confirmLabel={
         preview
-          ? {
-              label: t('keyImport.import', { rows: String(importable) }),
-              disabled: saving || importable === 0,
-              onClick: submit,
-            }
-          : {
-              label: t('keyImport.preview'),
-              disabled: saving || !content.trim(),
-              onClick: submit,
-            }
+          ? t('keyImport.import', { rows: String(importable) })
+          : t('keyImport.preview')
       }
+      ready={preview ? importable > 0 : !!content.trim()}
+      onSubmit={submit}
+      below={preview && <ImportReport report={preview} />}
     >
-      <DialogFields>
-        <Typography variant="body2" color="textSecondary">
-          {t('keyImport.help')}
-        </Typography>
-        <Box
-          display="flex"
-          flexWrap="wrap"
-          alignItems="center"
-          style={{ gap: 16 }}
-        >
-          <OptionToggle
-            label={t('keyImport.format')}
-            value={format}
-            onChange={value => edit({ format: value as Format })}
-            options={[
-              { value: 'csv', label: 'CSV' },
-              { value: 'json', label: 'JSON' },
-            ]}
-          />
-          <Button variant="outlined" size="small" component="label">
-            {t('keyImport.chooseFile')}
-            <input
-              hidden
-              type="file"
-              accept=".csv,.json,text/csv,application/json"
-              data-testid="import-file"
-              onChange={readFile}
-            />
-          </Button>
-        </Box>
-        <TextField
-          id="import-content"
-          variant="outlined"
-          multiline
-          minRows={6}
-          maxRows={14}
-          label={t('keyImport.content')}
-          placeholder={
-            format === 'csv'
-              ? 'accountId,name,providerKeyId,ownerRef,expiresAt,tags\nopenai-main,ci-bot,key_abc,group:default/platform,2027-01-31,ci;prod'
-              : '[{"accountId": "openai-main", "name": "ci-bot", "ownerRef": "group:default/platform"}]'
-          }
-          value={content}
-          onChange={e => edit({ content: e.target.value })}
-          InputProps={{ classes: { input: classes.content } }}
+      <Typography variant="body2" color="textSecondary">
+        {t('keyImport.help')}
+      </Typography>
+      <Box className={classes.source}>
+        <OptionToggle
+          label={t('keyImport.format')}
+          value={format}
+          onChange={value => edit({ format: value as Format })}
+          options={[
+            { value: 'csv', label: 'CSV' },
+            { value: 'json', label: 'JSON' },
+          ]}
         />
-        {error && <Alert severity="error">{error}</Alert>}
-        {preview && <ImportReport report={preview} />}
-      </DialogFields>
-    </ActionDialog>
+        <Button variant="outlined" size="small" component="label">
+          {t('keyImport.chooseFile')}
+          <input
+            hidden
+            type="file"
+            accept=".csv,.json,text/csv,application/json"
+            data-testid="import-file"
+            onChange={readFile}
+          />
+        </Button>
+      </Box>
+      <TextField
+        id="import-content"
+        variant="outlined"
+        multiline
+        minRows={6}
+        maxRows={14}
+        label={t('keyImport.content')}
+        placeholder={
+          format === 'csv'
+            ? 'accountId,name,providerKeyId,ownerRef,expiresAt,tags\nopenai-main,ci-bot,key_abc,group:default/platform,2027-01-31,ci;prod'
+            : '[{"accountId": "openai-main", "name": "ci-bot", "ownerRef": "group:default/platform"}]'
+        }
+        value={content}
+        onChange={e => edit({ content: e.target.value })}
+        InputProps={{ classes: { input: classes.content } }}
+      />
+    </SubmitDialog>
   );
 }

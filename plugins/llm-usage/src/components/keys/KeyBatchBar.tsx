@@ -32,13 +32,16 @@ export interface BatchAbilities {
   delete: boolean;
 }
 
-export type BatchCommand =
-  | 'enable'
-  | 'disable'
-  | 'assignOwner'
-  | 'addTags'
-  | 'removeTags'
-  | 'delete';
+/** The batch commands that change keys, in the order of their buttons. */
+const MANAGE_COMMANDS = [
+  'enable',
+  'disable',
+  'assignOwner',
+  'addTags',
+  'removeTags',
+] as const;
+
+export type BatchCommand = (typeof MANAGE_COMMANDS)[number] | 'delete';
 
 /** @internal */
 export interface KeyBatchBarProps {
@@ -72,11 +75,14 @@ export function KeyBatchBar(props: KeyBatchBarProps) {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
 
-  const manageButton = (command: BatchCommand) => (
+  const commandButton = (command: BatchCommand, allowed: boolean) => (
     <Button
+      key={command}
       size="small"
       variant="outlined"
-      disabled={busy || !abilities.manage}
+      // Deleting stands out from the changes.
+      color={command === 'delete' ? 'secondary' : 'default'}
+      disabled={busy || !allowed}
       onClick={() => onCommand(command)}
     >
       {t(`keyWorkspace.batch.actions.${command}`)}
@@ -103,22 +109,8 @@ export function KeyBatchBar(props: KeyBatchBarProps) {
           })}
         </MuiLink>
       )}
-      {manageButton('enable')}
-      {manageButton('disable')}
-      {manageButton('assignOwner')}
-      {manageButton('addTags')}
-      {manageButton('removeTags')}
-      {abilities.delete && (
-        <Button
-          size="small"
-          variant="outlined"
-          color="secondary"
-          disabled={busy}
-          onClick={() => onCommand('delete')}
-        >
-          {t('keyWorkspace.batch.actions.delete')}
-        </Button>
-      )}
+      {MANAGE_COMMANDS.map(command => commandButton(command, abilities.manage))}
+      {abilities.delete && commandButton('delete', true)}
       <ExportButton
         label={t('keyWorkspace.batch.actions.export')}
         disabled={busy}

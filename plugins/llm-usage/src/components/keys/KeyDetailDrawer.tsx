@@ -23,7 +23,6 @@ import {
   ApiKey,
   AuditEvent,
   KeyTag,
-  UpdateKeyRequest,
   llmUsageKeyManagePermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
@@ -32,19 +31,19 @@ import { llmUsageTranslationRef } from '../../translation';
 import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageApiRef } from '../../api';
 import {
-  errorMessage,
   useFormatters,
   useKey,
   useKeyAuditEvents,
-  useNotify,
+  useNotifiedRun,
 } from '../../hooks';
-import { CostLines, QueryContent } from '../common';
+import { CostLines, OptionalEntityRefLink, QueryContent } from '../common';
 import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
 import { KeyUsageChart } from './KeyUsageChart';
 import {
   ExpiresOnField,
   OwnerAndComponentPickers,
-  expiresAtFromDay,
+  ownershipRequest,
+  useKeyForm,
 } from './KeyFormFields';
 
 const useStyles = makeStyles(theme => ({
@@ -91,6 +90,25 @@ const useStyles = makeStyles(theme => ({
     wordBreak: 'break-word',
   },
 }));
+
+/** A titled part of the drawer, set off from the one above by a line. */
+function DrawerSection(props: {
+  title: string;
+  /** The top part: no line above it. */
+  first?: boolean;
+  children: ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <>
+      {!props.first && <Divider className={classes.section} />}
+      <Box className={classes.section}>
+        <Typography variant="h6">{props.title}</Typography>
+        {props.children}
+      </Box>
+    </>
+  );
+}
 
 function Field(props: { label: string; children: ReactNode }) {
   const classes = useStyles();
@@ -198,59 +216,43 @@ function EditableDetails(props: {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const api = useApi(llmUsageApiRef);
-  const notify = useNotify();
   const [editing, setEditing] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [ownerRef, setOwnerRef] = useState(apiKey.ownerRef);
-  const [componentRef, setComponentRef] = useState(apiKey.componentRef);
-  const [tagIds, setTagIds] = useState(apiKey.tags.map(tag => tag.id));
-  const [expiresOn, setExpiresOn] = useState(
-    apiKey.expiresAt
+  const [form, change] = useKeyForm({
+    ownerRef: apiKey.ownerRef,
+    componentRef: apiKey.componentRef,
+    expiresOn: apiKey.expiresAt
       ? DateTime.fromISO(apiKey.expiresAt).toLocal().toISODate() ?? ''
       : '',
-  );
-
-  const save = async () => {
-    const patch: UpdateKeyRequest = {
-      ownerRef,
-      componentRef,
-      tagIds,
-      expiresAt: expiresAtFromDay(expiresOn),
-    };
-    setSaving(true);
-    try {
-      await api.updateKey(apiKey.id, patch);
-      notify.success(t('keyWorkspace.detail.saved'));
+  });
+  const [tagIds, setTagIds] = useState(apiKey.tags.map(tag => tag.id));
+  const { run, busy: saving } = useNotifiedRun(
+    error => t('keyWorkspace.detail.saveFailed', { error }),
+    () => {
       setEditing(false);
       onSaved();
-    } catch (error) {
-      notify.error(
-        t('keyWorkspace.detail.saveFailed', { error: errorMessage(error) }),
-      );
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  );
+  const save = () =>
+    run(
+      () => api.updateKey(apiKey.id, { ...ownershipRequest(form), tagIds }),
+      t('keyWorkspace.detail.saved'),
+    );
 
   if (!editing) {
     return (
       <>
         <Field label={t('keyWorkspace.columns.owner')}>
-          {apiKey.ownerRef ? (
-            <EntityRefLink entityRef={apiKey.ownerRef} defaultKind="group" />
-          ) : (
-            t('keyWorkspace.orphan.noOwner')
-          )}
+          <OptionalEntityRefLink
+            entityRef={apiKey.ownerRef}
+            defaultKind="group"
+            fallback={t('keyWorkspace.orphan.noOwner')}
+          />
         </Field>
         <Field label={t('keyWorkspace.columns.component')}>
-          {apiKey.componentRef ? (
-            <EntityRefLink
-              entityRef={apiKey.componentRef}
-              defaultKind="component"
-            />
-          ) : (
-            t('common.none')
-          )}
+          <OptionalEntityRefLink
+            entityRef={apiKey.componentRef}
+            defaultKind="component"
+          />
         </Field>
         <Field label={t('keyWorkspace.columns.tags')}>
           <Box className={classes.row}>
@@ -286,13 +288,7 @@ function EditableDetails(props: {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
-      <OwnerAndComponentPickers
-        name="key"
-        ownerRef={ownerRef}
-        onOwnerChange={setOwnerRef}
-        componentRef={componentRef}
-        onComponentChange={setComponentRef}
-      />
+      <OwnerAndComponentPickers name="key" form={form} onChange={change} />
       <TextField
         select
         size="small"
@@ -315,7 +311,11 @@ function EditableDetails(props: {
           </MenuItem>
         ))}
       </TextField>
-      <ExpiresOnField value={expiresOn} onChange={setExpiresOn} />
+      <ExpiresOnField
+        id="key-expires"
+        value={form.expiresOn}
+        onChange={expiresOn => change({ expiresOn })}
+      />
       <Box display="flex" style={{ gap: 8 }}>
         <Button
           variant="contained"
@@ -341,7 +341,6 @@ function KeyDetails(props: {
   reloadToken: number;
 }) {
   const { apiKey, tags, onChanged, reloadToken } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
   const { allowed: canManage } = usePermission({
@@ -351,8 +350,7 @@ function KeyDetails(props: {
 
   return (
     <>
-      <Box className={classes.section}>
-        <Typography variant="h6">{t('keyWorkspace.detail.usage')}</Typography>
+      <DrawerSection first title={t('keyWorkspace.detail.usage')}>
         <KeyUsageChart apiKey={apiKey} />
         <Field label={t('keyWorkspace.columns.monthTokens')}>
           {format.integer(apiKey.month.inputTokens + apiKey.month.outputTokens)}
@@ -360,12 +358,8 @@ function KeyDetails(props: {
         <Field label={t('keyWorkspace.columns.monthCost')}>
           <CostLines costs={apiKey.month.cost} />
         </Field>
-      </Box>
-      <Divider className={classes.section} />
-      <Box className={classes.section}>
-        <Typography variant="h6">
-          {t('keyWorkspace.detail.ownership')}
-        </Typography>
+      </DrawerSection>
+      <DrawerSection title={t('keyWorkspace.detail.ownership')}>
         {/* Remounted after a save, so the form starts from the new values. */}
         <EditableDetails
           key={apiKey.updatedAt}
@@ -374,12 +368,8 @@ function KeyDetails(props: {
           canManage={canManage}
           onSaved={onChanged}
         />
-      </Box>
-      <Divider className={classes.section} />
-      <Box className={classes.section}>
-        <Typography variant="h6">
-          {t('keyWorkspace.detail.provider')}
-        </Typography>
+      </DrawerSection>
+      <DrawerSection title={t('keyWorkspace.detail.provider')}>
         <Field label={t('keyWorkspace.columns.status')}>
           <KeyStatusChip status={apiKey.status} />
         </Field>
@@ -411,21 +401,17 @@ function KeyDetails(props: {
           </Alert>
         )}
         {apiKey.lastError && <Alert severity="error">{apiKey.lastError}</Alert>}
-      </Box>
-      <Divider className={classes.section} />
-      <Box className={classes.section}>
-        <Typography variant="h6">{t('keyRotation.title')}</Typography>
+      </DrawerSection>
+      <DrawerSection title={t('keyRotation.title')}>
         <KeyRotationSection
           apiKey={apiKey}
           canManage={canManage}
           onChanged={onChanged}
         />
-      </Box>
-      <Divider className={classes.section} />
-      <Box className={classes.section}>
-        <Typography variant="h6">{t('keyWorkspace.detail.history')}</Typography>
+      </DrawerSection>
+      <DrawerSection title={t('keyWorkspace.detail.history')}>
         <AuditHistory keyId={apiKey.id} reloadToken={reloadToken} tags={tags} />
-      </Box>
+      </DrawerSection>
     </>
   );
 }

@@ -109,6 +109,15 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
 
+  const statuses = API_KEY_STATUSES.map(id => ({
+    id,
+    name: t(`keyWorkspace.status.${id}`),
+  }));
+  const expiryStates = KEY_EXPIRY_STATES.map(id => ({
+    id,
+    name: t(`keyWorkspace.expiryStates.${id}`),
+  }));
+
   // One multi-select per list filter: its values are ids, shown by name.
   const listFilter = (
     field: 'providers' | 'accountIds' | 'statuses' | 'expiry' | 'tagIds',
@@ -142,24 +151,8 @@ export function KeyFiltersBar(props: KeyFiltersBarProps) {
           onChange={value => onChange({ ownerRefs: value })}
         />
       </Box>
-      {listFilter(
-        'statuses',
-        'status',
-        'filter-status',
-        API_KEY_STATUSES.map(s => ({
-          id: s,
-          name: t(`keyWorkspace.status.${s}`),
-        })),
-      )}
-      {listFilter(
-        'expiry',
-        'expiry',
-        'filter-expiry',
-        KEY_EXPIRY_STATES.map(s => ({
-          id: s,
-          name: t(`keyWorkspace.expiryStates.${s}`),
-        })),
-      )}
+      {listFilter('statuses', 'status', 'filter-status', statuses)}
+      {listFilter('expiry', 'expiry', 'filter-expiry', expiryStates)}
       {listFilter('tagIds', 'tags', 'filter-tag', tags)}
       <DateRangeFields
         fromLabel={t('keyWorkspace.filters.createdFrom')}

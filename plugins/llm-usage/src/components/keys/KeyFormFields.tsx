@@ -1,10 +1,28 @@
-import { TextField } from '@material-ui/core';
+import { useState } from 'react';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { SelectField } from '../common';
+import { TextInput } from '../common';
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
 import { EntityPicker } from './OwnerPicker';
+
+/** A key's owner, component and expiry, as the key forms edit them. */
+export interface KeyOwnershipForm {
+  ownerRef: string | null;
+  componentRef: string | null;
+  /** The expiry day (`yyyy-MM-dd` in the viewer's zone); empty for none. */
+  expiresOn: string;
+}
+
+/** A change of some of a form's fields. */
+export type FormChange<T> = (patch: Partial<T>) => void;
+
+/** A key form's values, and how to change some of them. */
+export function useKeyForm<T extends KeyOwnershipForm>(
+  initial: T,
+): [T, FormChange<T>] {
+  const [form, setForm] = useState(initial);
+  return [form, patch => setForm(current => ({ ...current, ...patch }))];
+}
 
 /**
  * The expiry a key form sends for the chosen day: the key stays valid through
@@ -14,23 +32,30 @@ export function expiresAtFromDay(day: string): string | null {
   return day ? DateTime.fromISO(day).endOf('day').toUTC().toISO() : null;
 }
 
+/** The ownership fields as the API takes them. */
+export function ownershipRequest(form: KeyOwnershipForm) {
+  return {
+    ownerRef: form.ownerRef,
+    componentRef: form.componentRef,
+    expiresAt: expiresAtFromDay(form.expiresOn),
+  };
+}
+
 /** The expiry day of a key, as the key forms edit it. */
 export function ExpiresOnField(props: {
-  id?: string;
+  id: string;
   value: string;
   onChange: (day: string) => void;
 }) {
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return (
-    <TextField
+    <TextInput
       id={props.id}
       type="date"
-      variant="outlined"
-      size="small"
       label={t('keyWorkspace.columns.expires')}
       InputLabelProps={{ shrink: true }}
       value={props.value}
-      onChange={e => props.onChange(e.target.value)}
+      onChange={props.onChange}
     />
   );
 }
@@ -39,65 +64,25 @@ export function ExpiresOnField(props: {
 export function OwnerAndComponentPickers(props: {
   /** Prefix of the inputs' names, unique in the form. */
   name: string;
-  ownerRef: string | null;
-  onOwnerChange: (ref: string | null) => void;
-  componentRef: string | null;
-  onComponentChange: (ref: string | null) => void;
+  form: Pick<KeyOwnershipForm, 'ownerRef' | 'componentRef'>;
+  onChange: FormChange<KeyOwnershipForm>;
 }) {
-  const { name, ownerRef, onOwnerChange, componentRef, onComponentChange } =
-    props;
+  const { name, form, onChange } = props;
   const { t } = useTranslationRef(llmUsageTranslationRef);
   return (
     <>
       <EntityPicker
         name={`${name}-owner`}
         label={t('keyWorkspace.columns.owner')}
-        value={ownerRef}
-        onChange={onOwnerChange}
+        value={form.ownerRef}
+        onChange={ownerRef => onChange({ ownerRef })}
       />
       <EntityPicker
         name={`${name}-component`}
         label={t('keyWorkspace.columns.component')}
         kinds={['Component']}
-        value={componentRef}
-        onChange={onComponentChange}
-      />
-    </>
-  );
-}
-
-/** The account a new key lands on and the key's name, as the key forms ask. */
-export function AccountAndNameFields(props: {
-  /** Prefix of the inputs' ids, unique in the form. */
-  id: string;
-  accounts: ProviderAccountSummary[];
-  accountId: string;
-  onAccountChange: (id: string) => void;
-  name: string;
-  onNameChange: (name: string) => void;
-}) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  return (
-    <>
-      <SelectField
-        id={`${props.id}-account`}
-        variant="outlined"
-        size="small"
-        label={t('keyWorkspace.columns.account')}
-        value={props.accountId}
-        onChange={props.onAccountChange}
-        options={props.accounts.map(account => ({
-          value: account.id,
-          label: `${account.name} (${account.providerDisplayName})`,
-        }))}
-      />
-      <TextField
-        id={`${props.id}-name`}
-        variant="outlined"
-        size="small"
-        label={t('keyWorkspace.columns.name')}
-        value={props.name}
-        onChange={e => props.onNameChange(e.target.value)}
+        value={form.componentRef}
+        onChange={componentRef => onChange({ componentRef })}
       />
     </>
   );

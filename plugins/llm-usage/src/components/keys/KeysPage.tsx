@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Box, Button, Grid, LinearProgress } from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
+import { Box, Grid, LinearProgress } from '@material-ui/core';
 import PublishIcon from '@material-ui/icons/Publish';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import Alert from '@material-ui/lab/Alert';
@@ -27,7 +26,13 @@ import {
   useTags,
   useUrlParams,
 } from '../../hooks';
-import { LlmUsageLayout, QueryErrorPanel, SectionCard } from '../common';
+import {
+  AddButton,
+  LlmUsageLayout,
+  QueryErrorPanel,
+  SectionCard,
+  ToolbarActionButton,
+} from '../common';
 import {
   AssignOwnerDialog,
   BatchReport,
@@ -183,13 +188,29 @@ export function KeysPage() {
   const pageFullySelected =
     pageItems.length > 0 && pageItems.every(k => selectedIds.has(k.id));
 
-  const runBatch = async (
-    action: KeyBatchAction,
-    extra: { ownerRef?: string | null; tagIds?: string[] } = {},
-    targets?: ApiKey[],
+  /** Runs one page action at a time; a failure is shown as a toast. */
+  const whileBusy = async (
+    action: () => Promise<void>,
+    failed: (error: string) => string,
   ) => {
     setBusy(true);
     try {
+      await action();
+    } catch (error) {
+      notify.error(failed(errorMessage(error)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const batchFailed = (error: string) =>
+    t('keyWorkspace.batch.failed', { error });
+
+  const runBatch = (
+    action: KeyBatchAction,
+    extra: { ownerRef?: string | null; tagIds?: string[] } = {},
+    targets?: ApiKey[],
+  ) =>
+    whileBusy(async () => {
       const chosen =
         targets ?? (await resolveSelection(api, selection, baseQuery));
       const results = await runKeyBatch(
@@ -205,15 +226,7 @@ export function KeysPage() {
       });
       setSelection(EMPTY_SELECTION);
       reload();
-    } catch (error) {
-      notify.error(
-        t('keyWorkspace.batch.failed', { error: errorMessage(error) }),
-      );
-    } finally {
-      setBusy(false);
-      setDialog(undefined);
-    }
-  };
+    }, batchFailed).then(() => setDialog(undefined));
 
   const onCommand = async (command: BatchCommand) => {
     switch (command) {
@@ -223,17 +236,10 @@ export function KeysPage() {
         return;
       case 'delete': {
         // The confirmation lists every key, so fetch them all first.
-        setBusy(true);
-        try {
+        await whileBusy(async () => {
           const chosen = await resolveSelection(api, selection, baseQuery);
           setDialog({ kind: 'delete', keys: chosen });
-        } catch (error) {
-          notify.error(
-            t('keyWorkspace.batch.failed', { error: errorMessage(error) }),
-          );
-        } finally {
-          setBusy(false);
-        }
+        }, batchFailed);
         return;
       }
       default:
@@ -242,25 +248,17 @@ export function KeysPage() {
   };
 
   /** The filtered list, or only the selected keys, as a file. */
-  const exportKeys = async (
-    format: UsageExportFormat,
-    selectedOnly: boolean,
-  ) => {
-    setBusy(true);
-    try {
-      const ids =
-        selectedOnly && selection.mode === 'keys'
-          ? [...selection.keys.keys()]
-          : undefined;
-      saveFile(await api.exportKeys({ ...baseQuery, ids }, format));
-    } catch (error) {
-      notify.error(
-        t('keyWorkspace.export.failed', { error: errorMessage(error) }),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+  const exportKeys = (format: UsageExportFormat, selectedOnly: boolean) =>
+    whileBusy(
+      async () => {
+        const ids =
+          selectedOnly && selection.mode === 'keys'
+            ? [...selection.keys.keys()]
+            : undefined;
+        saveFile(await api.exportKeys({ ...baseQuery, ids }, format));
+      },
+      error => t('keyWorkspace.export.failed', { error }),
+    );
 
   const manualAccounts = (accounts.value?.items ?? []).filter(
     a => a.manualKeyRegistration,
@@ -374,37 +372,26 @@ export function KeysPage() {
                   tags={tags.value?.items ?? []}
                 />
                 {canRegister && (accounts.value?.items.length ?? 0) > 0 && (
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    color="primary"
-                    startIcon={<AddIcon />}
-                    onClick={() => setDialog({ kind: 'register' })}
-                  >
-                    {t('keyWorkspace.register.button')}
-                  </Button>
-                )}
-                {canRegister && (accounts.value?.items.length ?? 0) > 0 && (
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    startIcon={<PublishIcon />}
-                    onClick={() => setDialog({ kind: 'import' })}
-                  >
-                    {t('keyImport.button')}
-                  </Button>
+                  <>
+                    <AddButton
+                      label={t('keyWorkspace.register.button')}
+                      onClick={() => setDialog({ kind: 'register' })}
+                    />
+                    <ToolbarActionButton
+                      label={t('keyImport.button')}
+                      icon={PublishIcon}
+                      onClick={() => setDialog({ kind: 'import' })}
+                    />
+                  </>
                 )}
                 {accountsCreatingKeys(accounts.value?.items ?? []).length >
                   0 && (
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    color="primary"
-                    startIcon={<VpnKeyIcon />}
+                  <ToolbarActionButton
+                    primary
+                    label={t('keyCreate.button')}
+                    icon={VpnKeyIcon}
                     onClick={() => setDialog({ kind: 'createAtProvider' })}
-                  >
-                    {t('keyCreate.button')}
-                  </Button>
+                  />
                 )}
                 <ExportButton
                   label={t('keyWorkspace.export.list')}

@@ -23,6 +23,7 @@ import {
   CostLines,
   DataTable,
   OneLineText,
+  OptionalEntityRefLink,
   TablePager,
   sortableColumns,
 } from '../common';
@@ -283,14 +284,10 @@ export function KeysTable(props: KeysTableProps) {
               )}
               {shown('component') && (
                 <TableCell>
-                  {key.componentRef ? (
-                    <EntityRefLink
-                      entityRef={key.componentRef}
-                      defaultKind="component"
-                    />
-                  ) : (
-                    t('common.none')
-                  )}
+                  <OptionalEntityRefLink
+                    entityRef={key.componentRef}
+                    defaultKind="component"
+                  />
                 </TableCell>
               )}
               <TableCell>

@@ -1,18 +1,11 @@
 import { useState } from 'react';
-import { TextField } from '@material-ui/core';
-import Alert from '@material-ui/lab/Alert';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields } from '../common';
-import {
-  AccountAndNameFields,
-  ExpiresOnField,
-  OwnerAndComponentPickers,
-  expiresAtFromDay,
-} from './KeyFormFields';
+import { useNotify } from '../../hooks';
+import { TextInput } from '../common';
+import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
 
 /**
  * Registers a key by hand, for providers whose API cannot list keys
@@ -34,82 +27,47 @@ export function RegisterKeyDialog(props: {
       Number(b.manualKeyRegistration) - Number(a.manualKeyRegistration) ||
       a.name.localeCompare(b.name),
   );
-  const [accountId, setAccountId] = useState(sorted[0]?.id ?? '');
-  const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
   const [providerKeyId, setProviderKeyId] = useState('');
-  const [ownerRef, setOwnerRef] = useState<string | null>(null);
-  const [componentRef, setComponentRef] = useState<string | null>(null);
-  const [expiresOn, setExpiresOn] = useState('');
 
-  const { submit, saving, error } = useSubmit(async () => {
+  const register = async (request: NewKeyRequest) => {
     await api.registerKey({
-      accountId,
-      name: name.trim(),
+      ...request,
       ...(secret ? { secret } : {}),
       ...(providerKeyId.trim() ? { providerKeyId: providerKeyId.trim() } : {}),
-      ownerRef,
-      componentRef,
-      expiresAt: expiresAtFromDay(expiresOn),
     });
-    notify.success(t('keyWorkspace.register.done', { name: name.trim() }));
+    notify.success(t('keyWorkspace.register.done', { name: request.name }));
     onRegistered();
-  });
+  };
 
   return (
-    <ActionDialog
-      size="sm"
-      onClose={onClose}
+    <NewKeyDialog
+      id="register"
+      accounts={sorted}
       title={t('keyWorkspace.register.title')}
-      confirm={{
-        label: t('keyWorkspace.register.confirm'),
-        disabled: saving || !accountId || !name.trim(),
-        onClick: submit,
-      }}
-    >
-      <DialogFields>
-        <AccountAndNameFields
-          id="register"
-          accounts={sorted}
-          accountId={accountId}
-          onAccountChange={setAccountId}
-          name={name}
-          onNameChange={setName}
-        />
-        <TextField
-          id="register-secret"
-          variant="outlined"
-          size="small"
-          type="password"
-          autoComplete="new-password"
-          label={t('keyWorkspace.register.secret')}
-          helperText={t('keyWorkspace.register.secretHelp')}
-          value={secret}
-          onChange={e => setSecret(e.target.value)}
-        />
-        <TextField
-          id="register-provider-key-id"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.detail.providerKeyId')}
-          helperText={t('keyWorkspace.register.providerKeyIdHelp')}
-          value={providerKeyId}
-          onChange={e => setProviderKeyId(e.target.value)}
-        />
-        <OwnerAndComponentPickers
-          name="register"
-          ownerRef={ownerRef}
-          onOwnerChange={setOwnerRef}
-          componentRef={componentRef}
-          onComponentChange={setComponentRef}
-        />
-        <ExpiresOnField
-          id="register-expires"
-          value={expiresOn}
-          onChange={setExpiresOn}
-        />
-        {error && <Alert severity="error">{error}</Alert>}
-      </DialogFields>
-    </ActionDialog>
+      confirmLabel={t('keyWorkspace.register.confirm')}
+      onClose={onClose}
+      onSubmit={register}
+      fields={
+        <>
+          <TextInput
+            id="register-secret"
+            type="password"
+            autoComplete="new-password"
+            label={t('keyWorkspace.register.secret')}
+            helperText={t('keyWorkspace.register.secretHelp')}
+            value={secret}
+            onChange={setSecret}
+          />
+          <TextInput
+            id="register-provider-key-id"
+            label={t('keyWorkspace.detail.providerKeyId')}
+            helperText={t('keyWorkspace.register.providerKeyIdHelp')}
+            value={providerKeyId}
+            onChange={setProviderKeyId}
+          />
+        </>
+      }
+    />
   );
 }

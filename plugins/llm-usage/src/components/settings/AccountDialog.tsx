@@ -8,8 +8,8 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields, SelectField, TextInput } from '../common';
+import { useNotify } from '../../hooks';
+import { SelectField, SubmitDialog, TextInput } from '../common';
 import { EntityPicker } from '../keys/OwnerPicker';
 
 const useStyles = makeStyles(theme => ({
@@ -85,8 +85,7 @@ export function AccountDialog(props: {
     Number.isInteger(schedule.keysEveryMinutes) &&
     schedule.keysEveryMinutes > 0;
 
-  // The backend names the field that is wrong; the form shows its message.
-  const { submit, saving, error } = useSubmit(async () => {
+  const save = async () => {
     if (account) {
       await api.updateAccount(account.id, {
         name: name.trim(),
@@ -105,10 +104,10 @@ export function AccountDialog(props: {
     }
     notify.success(t('keyWorkspace.accounts.saved', { name: name.trim() }));
     onSaved();
-  });
+  };
 
   return (
-    <ActionDialog
+    <SubmitDialog
       size="sm"
       onClose={onClose}
       title={
@@ -116,99 +115,89 @@ export function AccountDialog(props: {
           ? t('keyWorkspace.accounts.editTitle', { name: account.name })
           : t('keyWorkspace.accounts.addTitle')
       }
-      confirm={{
-        label: t('keyWorkspace.detail.save'),
-        disabled:
-          saving ||
-          !name.trim() ||
-          !providerId ||
-          missingRequired ||
-          !scheduleValid,
-        onClick: submit,
-      }}
+      confirmLabel={t('keyWorkspace.detail.save')}
+      ready={!!name.trim() && !!providerId && !missingRequired && scheduleValid}
+      onSubmit={save}
     >
-      <DialogFields>
-        <SelectField
-          id="account-provider"
-          label={t('keyWorkspace.accounts.columns.provider')}
-          variant="outlined"
-          size="small"
-          value={providerId}
-          disabled={!!account}
-          onChange={value => {
-            setProviderId(value);
-            setCredentials({});
-          }}
-          inputProps={{ 'data-testid': 'account-provider' }}
-          options={providers.map(p => ({ value: p.id, label: p.displayName }))}
-        />
-        {provider?.manualKeyRegistration && (
-          <Alert severity="info">
-            {t('keyWorkspace.accounts.manualKeysNote', {
-              provider: provider.displayName,
-            })}
-          </Alert>
-        )}
+      <SelectField
+        id="account-provider"
+        label={t('keyWorkspace.accounts.columns.provider')}
+        variant="outlined"
+        size="small"
+        value={providerId}
+        disabled={!!account}
+        onChange={value => {
+          setProviderId(value);
+          setCredentials({});
+        }}
+        inputProps={{ 'data-testid': 'account-provider' }}
+        options={providers.map(p => ({ value: p.id, label: p.displayName }))}
+      />
+      {provider?.manualKeyRegistration && (
+        <Alert severity="info">
+          {t('keyWorkspace.accounts.manualKeysNote', {
+            provider: provider.displayName,
+          })}
+        </Alert>
+      )}
+      <TextInput
+        id="account-name"
+        label={t('keyWorkspace.accounts.columns.name')}
+        value={name}
+        onChange={setName}
+      />
+      <EntityPicker
+        name="account-owner"
+        label={t('keyWorkspace.accounts.columns.owner')}
+        value={ownerRef}
+        onChange={setOwnerRef}
+      />
+      <Typography variant="subtitle2">
+        {t('keyWorkspace.accounts.credentials')}
+      </Typography>
+      <Typography variant="caption" color="textSecondary">
+        {account
+          ? t('keyWorkspace.accounts.credentialsKeep')
+          : t('keyWorkspace.accounts.credentialsWriteOnly')}
+      </Typography>
+      {(provider?.credentialFields ?? []).map(field => (
         <TextInput
-          id="account-name"
-          label={t('keyWorkspace.accounts.columns.name')}
-          value={name}
-          onChange={setName}
+          key={field.name}
+          id={`account-credential-${field.name}`}
+          label={field.label}
+          type={field.secret ? 'password' : 'text'}
+          autoComplete="new-password"
+          required={field.required && !account}
+          value={credentials[field.name] ?? ''}
+          placeholder={
+            account?.credentialsSet.includes(field.name)
+              ? t('keyWorkspace.accounts.credentialSet')
+              : undefined
+          }
+          InputLabelProps={
+            account?.credentialsSet.includes(field.name)
+              ? { shrink: true }
+              : undefined
+          }
+          onChange={value =>
+            setCredentials({ ...credentials, [field.name]: value })
+          }
         />
-        <EntityPicker
-          name="account-owner"
-          label={t('keyWorkspace.accounts.columns.owner')}
-          value={ownerRef}
-          onChange={setOwnerRef}
-        />
-        <Typography variant="subtitle2">
-          {t('keyWorkspace.accounts.credentials')}
-        </Typography>
-        <Typography variant="caption" color="textSecondary">
-          {account
-            ? t('keyWorkspace.accounts.credentialsKeep')
-            : t('keyWorkspace.accounts.credentialsWriteOnly')}
-        </Typography>
-        {(provider?.credentialFields ?? []).map(field => (
-          <TextInput
-            key={field.name}
-            id={`account-credential-${field.name}`}
-            label={field.label}
-            type={field.secret ? 'password' : 'text'}
-            autoComplete="new-password"
-            required={field.required && !account}
-            value={credentials[field.name] ?? ''}
-            placeholder={
-              account?.credentialsSet.includes(field.name)
-                ? t('keyWorkspace.accounts.credentialSet')
-                : undefined
-            }
-            InputLabelProps={
-              account?.credentialsSet.includes(field.name)
-                ? { shrink: true }
-                : undefined
-            }
-            onChange={value =>
-              setCredentials({ ...credentials, [field.name]: value })
-            }
-          />
-        ))}
-        <Box className={classes.schedule}>
-          {minutesInput(
-            'account-usage-every',
-            t('keyWorkspace.accounts.usageEvery'),
-            usageEvery,
-            setUsageEvery,
-          )}
-          {minutesInput(
-            'account-keys-every',
-            t('keyWorkspace.accounts.keysEvery'),
-            keysEvery,
-            setKeysEvery,
-          )}
-        </Box>
-        {error && <Alert severity="error">{error}</Alert>}
-      </DialogFields>
-    </ActionDialog>
+      ))}
+      <Box className={classes.schedule}>
+        {minutesInput(
+          'account-usage-every',
+          t('keyWorkspace.accounts.usageEvery'),
+          usageEvery,
+          setUsageEvery,
+        )}
+        {minutesInput(
+          'account-keys-every',
+          t('keyWorkspace.accounts.keysEvery'),
+          keysEvery,
+          setKeysEvery,
+        )}
+      </Box>
+    </SubmitDialog>
   );
 }

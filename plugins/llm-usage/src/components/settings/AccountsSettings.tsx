@@ -13,7 +13,6 @@ import HistoryIcon from '@material-ui/icons/History';
 import SyncIcon from '@material-ui/icons/Sync';
 import SettingsEthernetIcon from '@material-ui/icons/SettingsEthernet';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ProviderAccountStatus,
@@ -30,7 +29,14 @@ import {
   useNotify,
   useProviders,
 } from '../../hooks';
-import { AddButton, DataTable, IconAction, ItemListCard } from '../common';
+import {
+  AddButton,
+  DataTable,
+  ItemListCard,
+  OptionalEntityRefLink,
+  RowIconActions,
+  titledColumns,
+} from '../common';
 import { AccountDialog } from './AccountDialog';
 import { DeleteAccountDialog } from './DeleteAccountDialog';
 import { SyncHistoryDialog } from './SyncHistoryDialog';
@@ -70,18 +76,44 @@ function StatusChip(props: { status: ProviderAccountStatus }) {
   );
 }
 
+const ACCOUNT_COLUMNS = [
+  'name',
+  'provider',
+  'owner',
+  'source',
+  'status',
+  'lastSync',
+  'keys',
+  'balance',
+] as const;
+
 type Busy = { accountId: string; action: 'test' | 'sync' } | undefined;
+
+type AccountAction = 'history' | 'test' | 'sync' | 'edit' | 'delete';
+
+const ACCOUNT_ACTION_ICONS = {
+  history: HistoryIcon,
+  test: SettingsEthernetIcon,
+  sync: SyncIcon,
+  edit: EditIcon,
+  delete: DeleteIcon,
+};
+
+/** The key of each action's tooltip under `keyWorkspace.accounts`. */
+const ACCOUNT_ACTION_TITLES = {
+  history: 'history',
+  test: 'test',
+  sync: 'syncNow',
+  edit: 'edit',
+  delete: 'delete',
+} as const;
 
 function AccountRow(props: {
   account: ProviderAccountSummary;
   busy: Busy;
-  onEdit: () => void;
-  onTest: () => void;
-  onSync: () => void;
-  onHistory: () => void;
-  onDelete: () => void;
+  onAction: (action: AccountAction) => void;
 }) {
-  const { account, busy, onEdit, onTest, onSync, onHistory, onDelete } = props;
+  const { account, busy, onAction } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const format = useFormatters();
@@ -90,6 +122,13 @@ function AccountRow(props: {
     resourceRef: account.id,
   });
   const rowBusy = busy?.accountId === account.id;
+  // Everyone sees the history; managers test and sync, and change the
+  // accounts entered in the app (those from app-config are read-only).
+  const offered: AccountAction[] = ['history'];
+  if (canManage) {
+    offered.push('test', 'sync');
+    if (account.source === 'api') offered.push('edit', 'delete');
+  }
   return (
     <TableRow data-testid={`account-row-${account.id}`}>
       <TableCell>
@@ -107,11 +146,10 @@ function AccountRow(props: {
         )}
       </TableCell>
       <TableCell>
-        {account.ownerRef ? (
-          <EntityRefLink entityRef={account.ownerRef} defaultKind="group" />
-        ) : (
-          t('common.none')
-        )}
+        <OptionalEntityRefLink
+          entityRef={account.ownerRef}
+          defaultKind="group"
+        />
       </TableCell>
       <TableCell>
         {t(`keyWorkspace.accounts.source.${account.source}`)}
@@ -161,57 +199,23 @@ function AccountRow(props: {
         )}
       </TableCell>
       <TableCell className={classes.actions} align="right">
-        <IconAction
-          title={t('keyWorkspace.accounts.history')}
-          label={t('keyWorkspace.accounts.historyNamed', {
-            name: account.name,
-          })}
-          icon={HistoryIcon}
-          onClick={onHistory}
+        <RowIconActions
+          actions={offered}
+          icons={ACCOUNT_ACTION_ICONS}
+          title={action =>
+            t(`keyWorkspace.accounts.${ACCOUNT_ACTION_TITLES[action]}`)
+          }
+          label={action =>
+            t(`keyWorkspace.accounts.${action}Named`, { name: account.name })
+          }
+          disabled={action => {
+            if (action === 'test' || action === 'sync') {
+              return rowBusy || !account.providerInstalled;
+            }
+            return action === 'delete' ? rowBusy : undefined;
+          }}
+          onAction={onAction}
         />
-        {canManage && (
-          <>
-            <IconAction
-              title={t('keyWorkspace.accounts.test')}
-              label={t('keyWorkspace.accounts.testNamed', {
-                name: account.name,
-              })}
-              icon={SettingsEthernetIcon}
-              disabled={rowBusy || !account.providerInstalled}
-              onClick={onTest}
-            />
-            <IconAction
-              title={t('keyWorkspace.accounts.syncNow')}
-              label={t('keyWorkspace.accounts.syncNamed', {
-                name: account.name,
-              })}
-              icon={SyncIcon}
-              disabled={rowBusy || !account.providerInstalled}
-              onClick={onSync}
-            />
-            {account.source === 'api' && (
-              <IconAction
-                title={t('keyWorkspace.accounts.edit')}
-                label={t('keyWorkspace.accounts.editNamed', {
-                  name: account.name,
-                })}
-                icon={EditIcon}
-                onClick={onEdit}
-              />
-            )}
-            {account.source === 'api' && (
-              <IconAction
-                title={t('keyWorkspace.accounts.delete')}
-                label={t('keyWorkspace.accounts.deleteNamed', {
-                  name: account.name,
-                })}
-                icon={DeleteIcon}
-                disabled={rowBusy}
-                onClick={onDelete}
-              />
-            )}
-          </>
-        )}
       </TableCell>
     </TableRow>
   );
@@ -321,20 +325,12 @@ export function AccountsSettings() {
             className={classes.table}
             testId="accounts-table"
             columns={[
-              { label: t('keyWorkspace.accounts.columns.name') },
-              { label: t('keyWorkspace.accounts.columns.provider') },
-              { label: t('keyWorkspace.accounts.columns.owner') },
-              { label: t('keyWorkspace.accounts.columns.source') },
-              { label: t('keyWorkspace.accounts.columns.status') },
-              { label: t('keyWorkspace.accounts.columns.lastSync') },
-              {
-                label: t('keyWorkspace.accounts.columns.keys'),
-                align: 'right',
-              },
-              {
-                label: t('keyWorkspace.accounts.columns.balance'),
-                align: 'right',
-              },
+              ...titledColumns(
+                ACCOUNT_COLUMNS,
+                column => t(`keyWorkspace.accounts.columns.${column}`),
+                ['keys', 'balance'],
+              ),
+              // The row's actions.
               {},
             ]}
           >
@@ -343,11 +339,11 @@ export function AccountsSettings() {
                 key={account.id}
                 account={account}
                 busy={busy}
-                onEdit={() => setDialog({ kind: 'edit', account })}
-                onTest={() => test(account)}
-                onSync={() => sync(account)}
-                onHistory={() => setDialog({ kind: 'history', account })}
-                onDelete={() => setDialog({ kind: 'delete', account })}
+                onAction={action => {
+                  if (action === 'test') test(account);
+                  else if (action === 'sync') sync(account);
+                  else setDialog({ kind: action, account });
+                }}
               />
             ))}
           </DataTable>

@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { DialogContentText, TextField } from '@material-ui/core';
-import Alert from '@material-ui/lab/Alert';
+import { DialogContentText } from '@material-ui/core';
 import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify, useSubmit } from '../../hooks';
-import { ActionDialog, DialogFields } from '../common';
+import { useNotify } from '../../hooks';
+import { SubmitDialog, TextInput } from '../common';
 
 /**
  * Deletes a provider account entered in the app: its credentials and its
@@ -24,41 +23,34 @@ export function DeleteAccountDialog(props: {
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [typed, setTyped] = useState('');
-  const { submit, saving, error } = useSubmit(async () => {
+  const remove = async () => {
     await api.deleteAccount(account.id);
     notify.success(t('keyWorkspace.accounts.deleted', { name: account.name }));
     onDeleted();
-  });
+  };
   return (
-    <ActionDialog
+    <SubmitDialog
       size="sm"
       onClose={onClose}
       title={t('keyWorkspace.accounts.deleteTitle', { name: account.name })}
-      confirm={{
-        label: t('keyWorkspace.accounts.deleteConfirm'),
-        destructive: true,
-        disabled: saving || typed.trim() !== account.name,
-        onClick: submit,
-      }}
+      confirmLabel={t('keyWorkspace.accounts.deleteConfirm')}
+      destructive
+      ready={typed.trim() === account.name}
+      onSubmit={remove}
     >
-      <DialogFields>
-        <DialogContentText>
-          {t('keyWorkspace.accounts.deleteWarning', {
-            keys: String(account.keyCount),
-          })}
-        </DialogContentText>
-        <TextField
-          id="delete-account-name"
-          variant="outlined"
-          size="small"
-          label={t('keyWorkspace.accounts.deleteTypeName', {
-            name: account.name,
-          })}
-          value={typed}
-          onChange={e => setTyped(e.target.value)}
-        />
-        {error && <Alert severity="error">{error}</Alert>}
-      </DialogFields>
-    </ActionDialog>
+      <DialogContentText>
+        {t('keyWorkspace.accounts.deleteWarning', {
+          keys: String(account.keyCount),
+        })}
+      </DialogContentText>
+      <TextInput
+        id="delete-account-name"
+        label={t('keyWorkspace.accounts.deleteTypeName', {
+          name: account.name,
+        })}
+        value={typed}
+        onChange={setTyped}
+      />
+    </SubmitDialog>
   );
 }

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  Button,
   Chip,
   DialogContentText,
   TableCell,
@@ -34,9 +33,11 @@ import {
   DataTable,
   DateRangeFields,
   DialogFields,
-  IconAction,
   ItemListCard,
+  RowIconActions,
   TextInput,
+  ToolbarActionButton,
+  titledColumns,
 } from '../common';
 
 type Editing =
@@ -57,6 +58,22 @@ type PriceForm = Record<
   | 'note',
   string
 >;
+
+const PRICE_COLUMNS = [
+  'provider',
+  'model',
+  'input',
+  'cached',
+  'output',
+  'effectiveFrom',
+  'origin',
+] as const;
+
+const PRICE_ACTION_ICONS = {
+  edit: EditIcon,
+  delete: DeleteIcon,
+  override: FileCopyIcon,
+};
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -268,14 +285,11 @@ export function PricesSettings() {
                 label={t('prices.add')}
                 onClick={() => setEditing({ mode: 'create' })}
               />
-              <Button
-                variant="outlined"
-                size="small"
-                startIcon={<RefreshIcon />}
+              <ToolbarActionButton
+                label={t('prices.reprice')}
+                icon={RefreshIcon}
                 onClick={() => setEditing({ mode: 'reprice' })}
-              >
-                {t('prices.reprice')}
-              </Button>
+              />
             </>
           )
         }
@@ -287,13 +301,12 @@ export function PricesSettings() {
           <DataTable
             testId="prices-table"
             columns={[
-              { label: t('prices.provider') },
-              { label: t('prices.model') },
-              { label: t('prices.input'), align: 'right' },
-              { label: t('prices.cached'), align: 'right' },
-              { label: t('prices.output'), align: 'right' },
-              { label: t('prices.effectiveFrom') },
-              { label: t('prices.origin') },
+              ...titledColumns(PRICE_COLUMNS, column => t(`prices.${column}`), [
+                'input',
+                'cached',
+                'output',
+              ]),
+              // The row's actions.
               canManage && {},
             ]}
           >
@@ -329,35 +342,27 @@ export function PricesSettings() {
                 </TableCell>
                 {canManage && (
                   <TableCell align="right">
-                    {entry.origin === 'admin' ? (
-                      <>
-                        <IconAction
-                          title={t('prices.edit')}
-                          label={t('prices.editNamed', { model: entry.model })}
-                          icon={EditIcon}
-                          onClick={() => setEditing({ mode: 'edit', entry })}
-                        />
-                        <IconAction
-                          title={t('prices.delete')}
-                          label={t('prices.deleteNamed', {
-                            model: entry.model,
-                          })}
-                          icon={DeleteIcon}
-                          onClick={() => setEditing({ mode: 'delete', entry })}
-                        />
-                      </>
-                    ) : (
-                      <IconAction
-                        title={t('prices.override')}
-                        label={t('prices.overrideNamed', {
-                          model: entry.model,
-                        })}
-                        icon={FileCopyIcon}
-                        onClick={() =>
-                          setEditing({ mode: 'create', from: entry })
-                        }
-                      />
-                    )}
+                    <RowIconActions
+                      // Only the admins' own entries change; the others are
+                      // overridden by a new entry.
+                      actions={
+                        entry.origin === 'admin'
+                          ? (['edit', 'delete'] as const)
+                          : (['override'] as const)
+                      }
+                      icons={PRICE_ACTION_ICONS}
+                      title={action => t(`prices.${action}`)}
+                      label={action =>
+                        t(`prices.${action}Named`, { model: entry.model })
+                      }
+                      onAction={action =>
+                        setEditing(
+                          action === 'override'
+                            ? { mode: 'create', from: entry }
+                            : { mode: action, entry },
+                        )
+                      }
+                    />
                   </TableCell>
                 )}
               </TableRow>

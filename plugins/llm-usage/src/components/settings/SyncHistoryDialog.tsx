@@ -4,7 +4,12 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters, useSyncRuns } from '../../hooks';
-import { ActionDialog, DataTable, QueryContent } from '../common';
+import {
+  ActionDialog,
+  DataTable,
+  QueryContent,
+  titledColumns,
+} from '../common';
 
 const useStyles = makeStyles(theme => ({
   failed: { color: theme.palette.error.main },
@@ -17,6 +22,16 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const HISTORY_LENGTH = 50;
+
+const RUN_COLUMNS = [
+  'started',
+  'duration',
+  'trigger',
+  'scope',
+  'status',
+  'items',
+  'error',
+] as const;
 
 /** The latest sync runs of one account, failures with their error. */
 export function SyncHistoryDialog(props: {
@@ -48,15 +63,11 @@ export function SyncHistoryDialog(props: {
         {value => (
           <DataTable
             testId="sync-runs"
-            columns={[
-              { label: t('keyWorkspace.accounts.runs.started') },
-              { label: t('keyWorkspace.accounts.runs.duration') },
-              { label: t('keyWorkspace.accounts.runs.trigger') },
-              { label: t('keyWorkspace.accounts.runs.scope') },
-              { label: t('keyWorkspace.accounts.runs.status') },
-              { label: t('keyWorkspace.accounts.runs.items'), align: 'right' },
-              { label: t('keyWorkspace.accounts.runs.error') },
-            ]}
+            columns={titledColumns(
+              RUN_COLUMNS,
+              column => t(`keyWorkspace.accounts.runs.${column}`),
+              ['items'],
+            )}
           >
             {value.items.map(run => (
               <TableRow key={run.id}>

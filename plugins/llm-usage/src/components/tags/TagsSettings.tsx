@@ -19,8 +19,8 @@ import {
   CostLines,
   DataTable,
   DialogFields,
-  IconAction,
   ItemListCard,
+  RowIconActions,
   TextInput,
   useLlmUsagePaths,
 } from '../common';
@@ -208,21 +208,14 @@ export function TagsSettings() {
                 </TableCell>
                 {canManage && (
                   <TableCell align="right">
-                    <IconAction
-                      title={t('keyWorkspace.tags.edit')}
-                      label={t('keyWorkspace.tags.editNamed', {
-                        name: tag.name,
-                      })}
-                      icon={EditIcon}
-                      onClick={() => setEditing({ mode: 'edit', tag })}
-                    />
-                    <IconAction
-                      title={t('keyWorkspace.tags.delete')}
-                      label={t('keyWorkspace.tags.deleteNamed', {
-                        name: tag.name,
-                      })}
-                      icon={DeleteIcon}
-                      onClick={() => setEditing({ mode: 'delete', tag })}
+                    <RowIconActions
+                      actions={['edit', 'delete'] as const}
+                      icons={{ edit: EditIcon, delete: DeleteIcon }}
+                      title={mode => t(`keyWorkspace.tags.${mode}`)}
+                      label={mode =>
+                        t(`keyWorkspace.tags.${mode}Named`, { name: tag.name })
+                      }
+                      onAction={mode => setEditing({ mode, tag })}
                     />
                   </TableCell>
                 )}

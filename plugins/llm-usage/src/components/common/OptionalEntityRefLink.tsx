@@ -1,0 +1,19 @@
+import { ReactNode } from 'react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { llmUsageTranslationRef } from '../../translation';
+
+/** A link to a catalog entity that may not be set: the owner, the component. */
+export function OptionalEntityRefLink(props: {
+  entityRef?: string | null;
+  defaultKind: string;
+  /** What stands without an entity; a dash by default. */
+  fallback?: ReactNode;
+}) {
+  const { entityRef, defaultKind, fallback } = props;
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  if (!entityRef) {
+    return <>{fallback ?? t('common.none')}</>;
+  }
+  return <EntityRefLink entityRef={entityRef} defaultKind={defaultKind} />;
+}
