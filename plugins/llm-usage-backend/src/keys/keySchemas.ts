@@ -47,32 +47,35 @@ export const keyUpdateSchema = z
   .strict();
 export type KeyUpdateInput = z.output<typeof keyUpdateSchema>;
 
+/** What a new key is given, however it comes: its account, name and details. */
+const newKey = {
+  accountId: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(255),
+};
+const newKeyDetails = {
+  ownerRef: entityRef.nullable().optional(),
+  componentRef: entityRef.nullable().optional(),
+  expiresAt: dateOrDateTime.nullable().optional(),
+  notes: notes.optional(),
+  tagIds: tagIds.optional(),
+};
+
 export const keyRegisterSchema = z
   .object({
-    accountId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(255),
+    ...newKey,
     secret: z.string().min(8).max(4096).optional(),
     maskedHint: z.string().max(64).optional(),
     providerKeyId: z.string().min(1).max(255).optional(),
-    ownerRef: entityRef.nullable().optional(),
-    componentRef: entityRef.nullable().optional(),
-    expiresAt: dateOrDateTime.nullable().optional(),
-    notes: notes.optional(),
-    tagIds: tagIds.optional(),
+    ...newKeyDetails,
   })
   .strict();
 export type KeyRegisterInput = z.output<typeof keyRegisterSchema>;
 
 export const providerKeyCreateSchema = z
   .object({
-    accountId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(255),
+    ...newKey,
     limit: limitSchema.optional(),
-    ownerRef: entityRef.nullable().optional(),
-    componentRef: entityRef.nullable().optional(),
-    expiresAt: dateOrDateTime.nullable().optional(),
-    notes: notes.optional(),
-    tagIds: tagIds.optional(),
+    ...newKeyDetails,
     storeSecret: z.boolean().optional(),
   })
   .strict();
