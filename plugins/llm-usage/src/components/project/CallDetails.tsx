@@ -1,9 +1,10 @@
-import { Box, Grid, Typography, makeStyles } from '@material-ui/core';
+import { Grid, makeStyles } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { CallRecord } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters } from '../../hooks';
 import { CostSourceChip } from '../common/CostSourceChip';
+import { LabelledValue } from '../common/LabelledValue';
 
 const useStyles = makeStyles(theme => ({
   code: {
@@ -29,19 +30,6 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function Field(props: { label: string; children: React.ReactNode }) {
-  return (
-    <Box>
-      <Typography variant="caption" color="textSecondary" component="div">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="div">
-        {props.children}
-      </Typography>
-    </Box>
-  );
-}
-
 /** What an expanded call row shows: why it failed, and everything else known. */
 export function CallDetails(props: { call: CallRecord }) {
   const { call } = props;
@@ -53,47 +41,51 @@ export function CallDetails(props: { call: CallRecord }) {
   return (
     <Grid container spacing={2} data-testid={`call-details-${call.id}`}>
       <Grid item xs={12} md={6}>
-        <Field label={t('calls.details.errorReason')}>
+        <LabelledValue label={t('calls.details.errorReason')}>
           {call.errorReason ? (
             <span className={classes.error}>{call.errorReason}</span>
           ) : (
             t('calls.details.noError')
           )}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={12} md={6}>
-        <Field label={t('calls.columns.id')}>
+        <LabelledValue label={t('calls.columns.id')}>
           <span className={classes.id}>{call.id}</span>
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.columns.type')}>
+        <LabelledValue label={t('calls.columns.type')}>
           {t(`calls.types.${call.type}`)}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.user')}>{call.userRef}</Field>
+        <LabelledValue label={t('calls.details.user')}>
+          {call.userRef}
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.provider')}>{call.provider}</Field>
+        <LabelledValue label={t('calls.details.provider')}>
+          {call.provider}
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.apiKey')}>
+        <LabelledValue label={t('calls.details.apiKey')}>
           {call.apiKeyId ?? t('common.none')}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.ttft')}>
+        <LabelledValue label={t('calls.details.ttft')}>
           {format.duration(call.ttftMs)}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.cachedTokens')}>
+        <LabelledValue label={t('calls.details.cachedTokens')}>
           {format.integer(call.cachedTokens)}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={6} md={3}>
-        <Field label={t('calls.details.costSource')}>
+        <LabelledValue label={t('calls.details.costSource')}>
           {call.costSource ? (
             <>
               {t(`costSource.${call.costSource}Hint`)}
@@ -102,10 +94,10 @@ export function CallDetails(props: { call: CallRecord }) {
           ) : (
             t('costSource.noneHint')
           )}
-        </Field>
+        </LabelledValue>
       </Grid>
       <Grid item xs={12}>
-        <Field label={t('calls.details.metadata')}>
+        <LabelledValue label={t('calls.details.metadata')}>
           {hasMetadata ? (
             <pre className={classes.code}>
               {JSON.stringify(call.metadata, null, 2)}
@@ -113,7 +105,7 @@ export function CallDetails(props: { call: CallRecord }) {
           ) : (
             t('calls.details.noMetadata')
           )}
-        </Field>
+        </LabelledValue>
       </Grid>
     </Grid>
   );
