@@ -1,6 +1,5 @@
 import { MouseEvent } from 'react';
 import { TableCell, TableRow, Typography, makeStyles } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
 import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
@@ -25,6 +24,10 @@ import {
   sortableColumns,
 } from '../common';
 import type { SortableColumn } from '../common';
+import {
+  EmptyTableRow,
+  SkeletonTableRows,
+} from '../common/TablePlaceholderRows';
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -138,24 +141,17 @@ export function ProjectListCard(props: ProjectListCardProps) {
 
   let body;
   if (!projects) {
-    body = [0, 1, 2, 3, 4].map(i => (
-      <TableRow key={i} data-testid="project-row-skeleton">
-        {columns.map(column => (
-          <TableCell key={column.id}>
-            <Skeleton variant="text" />
-          </TableCell>
-        ))}
-      </TableRow>
-    ));
+    body = (
+      <SkeletonTableRows
+        columnCount={columns.length}
+        testId="project-row-skeleton"
+      />
+    );
   } else if (projects.items.length === 0) {
     body = (
-      <TableRow>
-        <TableCell colSpan={columns.length}>
-          <Typography align="center" className={classes.muted}>
-            {t('projects.empty')}
-          </Typography>
-        </TableCell>
-      </TableRow>
+      <EmptyTableRow columnCount={columns.length}>
+        {t('projects.empty')}
+      </EmptyTableRow>
     );
   } else {
     // One precision and one latency unit per column.
