@@ -2,12 +2,9 @@ import type {
   LinkedEntity,
   ModelUsage,
   ProjectListResponse,
-  ProjectSortField,
   ProviderBreakdownDimension,
   ProviderUsageBreakdownItem,
-  SortOrder,
   TrendInterval,
-  TrendSplit,
   UsageOverviewResponse,
   UsageTotals,
   UsageTrendPoint,
@@ -15,7 +12,10 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { PriceBook, PriceResolver } from '../pricing/PriceBook';
 import {
+  type BucketedRange,
   type EpochRange,
+  type ProjectListQuery,
+  type TrendQuery,
   overviewOf,
   toTimeRange,
   toTrendPoint,
@@ -30,27 +30,12 @@ import {
 } from './ProviderUsageReader';
 import { ProviderUsageSums, sumBy } from './ProviderUsageSums';
 
-export type ProviderTrendQuery = EpochRange & {
-  interval: TrendInterval;
-  tz: string;
-  split: TrendSplit;
-};
-
 export interface ProviderTrend {
   /** Providers report days: an hourly trend is given per day. */
   interval: TrendInterval;
   series: string[];
   points: UsageTrendPoint[];
 }
-
-export type ProviderProjectQuery = EpochRange & {
-  projectIds?: string[];
-  search?: string;
-  sort: ProjectSortField;
-  order: SortOrder;
-  offset: number;
-  limit: number;
-};
 
 /**
  * The usage views (overview, trends, project list, breakdowns, entity tabs)
@@ -99,7 +84,7 @@ export class ProviderUsageService {
 
   async trends(
     visibility: ProviderUsageVisibility,
-    query: ProviderTrendQuery,
+    query: TrendQuery,
     restriction?: ProviderUsageRestriction,
   ): Promise<UsageTrendsResponse> {
     const [days, prices] = await this.daysAndPrices(
@@ -142,7 +127,7 @@ export class ProviderUsageService {
    */
   async projects(
     visibility: ProviderUsageVisibility,
-    query: ProviderProjectQuery,
+    query: ProjectListQuery,
     directory: Map<string, LinkedEntity>,
   ): Promise<ProjectListResponse> {
     const projectOfComponent = new Map<string, string>();
@@ -229,7 +214,7 @@ export class ProviderUsageService {
   async entity(
     visibility: ProviderUsageVisibility,
     restriction: ProviderUsageRestriction,
-    query: EpochRange & { interval: TrendInterval; tz: string },
+    query: BucketedRange,
   ): Promise<{
     totals: UsageTotals;
     trend: ProviderTrend;
@@ -287,7 +272,7 @@ function total(days: ProviderUsageDay[], prices: PriceResolver) {
 function trendOf(
   days: ProviderUsageDay[],
   prices: PriceResolver,
-  query: ProviderTrendQuery,
+  query: TrendQuery,
 ): ProviderTrend {
   const interval = query.interval === 'hour' ? 'day' : query.interval;
   const buckets = timeBuckets(query.from, query.to, interval, query.tz);

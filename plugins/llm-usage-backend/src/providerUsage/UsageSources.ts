@@ -7,7 +7,6 @@ import {
   type ProjectListResponse,
   type ProviderBreakdownDimension,
   type ProviderUsageBreakdownResponse,
-  type TrendInterval,
   type UsageOverviewResponse,
   type UsageSourceParam,
   type UsageTotals,
@@ -15,7 +14,13 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { VisibilityScope } from '../database/types';
 import type { LlmUsageAuthorizer } from '../permissions';
-import { type EpochRange, toTimeRange } from '../usage/responseShapes';
+import {
+  type BucketedRange,
+  type EpochRange,
+  type ProjectListQuery,
+  type TrendQuery,
+  toTimeRange,
+} from '../usage/responseShapes';
 import type { UsageService } from '../usage/UsageService';
 import {
   type ProjectDirectory,
@@ -26,11 +31,7 @@ import type {
   ProviderUsageRestriction,
   ProviderUsageVisibility,
 } from './ProviderUsageReader';
-import type {
-  ProviderProjectQuery,
-  ProviderTrendQuery,
-  ProviderUsageService,
-} from './ProviderUsageService';
+import type { ProviderUsageService } from './ProviderUsageService';
 
 /** What one caller may see of both sources, provider rights asked once. */
 class Viewer {
@@ -103,7 +104,7 @@ export class UsageSources {
 
   async trends(
     credentials: BackstageCredentials,
-    query: ProviderTrendQuery,
+    query: TrendQuery,
     source: UsageSourceParam,
   ): Promise<UsageTrendsResponse> {
     return this.read(credentials, source, {
@@ -115,7 +116,7 @@ export class UsageSources {
 
   async projectList(
     credentials: BackstageCredentials,
-    query: ProviderProjectQuery,
+    query: ProjectListQuery,
     source: UsageSourceParam,
   ): Promise<ProjectListResponse> {
     return this.read(credentials, source, {
@@ -183,7 +184,7 @@ export class UsageSources {
   async entityUsage(
     credentials: BackstageCredentials,
     target: EntityUsageTarget,
-    query: EpochRange & { interval: TrendInterval; tz: string },
+    query: BucketedRange,
     source: UsageSourceParam,
   ): Promise<EntityUsageResponse> {
     const head = {

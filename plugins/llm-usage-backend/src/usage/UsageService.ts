@@ -14,7 +14,6 @@ import type {
   ProjectTrendsResponse,
   ProjectUsage,
   SortOrder,
-  TrendInterval,
   TrendSplit,
   UsageOverviewResponse,
   UsageTotals,
@@ -28,7 +27,11 @@ import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
 import { timeBuckets } from './timeBuckets';
 import {
+  type BucketedRange,
   type EpochRange,
+  type ProjectListFilter,
+  type ProjectListQuery,
+  type TrendQuery,
   overviewOf,
   toTimeRange,
   toTrendPoint,
@@ -37,14 +40,6 @@ import { encodeCursor } from './callCursor';
 import { keysetRows } from '../export/tableExport';
 
 type SortValue = number | bigint | string | null;
-
-type ProjectListFilter = EpochRange & {
-  /** Only these projects (e.g. those a Group owns). */
-  projectIds?: string[];
-  search?: string;
-  sort: ProjectSortField;
-  order: SortOrder;
-};
 
 type CallQuery = EpochRange & {
   model?: string;
@@ -110,7 +105,7 @@ export class UsageService {
 
   async projectList(
     scope: VisibilityScope,
-    query: ProjectListFilter & { offset: number; limit: number },
+    query: ProjectListQuery,
   ): Promise<ProjectListResponse> {
     // Percentiles need every project's sketch only to sort by them; otherwise
     // sketches are merged for the returned page alone, the costly part of a read.
@@ -185,11 +180,7 @@ export class UsageService {
 
   async trends(
     scope: VisibilityScope,
-    query: EpochRange & {
-      interval: TrendInterval;
-      tz: string;
-      split: TrendSplit;
-    },
+    query: TrendQuery,
   ): Promise<UsageTrendsResponse> {
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
     const groups = await this.queries.aggregate({
@@ -215,7 +206,7 @@ export class UsageService {
   async projectsUsage(
     scope: VisibilityScope,
     projectIds: string[],
-    query: EpochRange & { interval: TrendInterval; tz: string },
+    query: BucketedRange,
   ): Promise<{
     totals: UsageTotals;
     points: UsageTrendPoint[];
@@ -276,7 +267,7 @@ export class UsageService {
   async projectTrends(
     scope: VisibilityScope,
     projectId: string,
-    query: EpochRange & { interval: TrendInterval; tz: string },
+    query: BucketedRange,
   ): Promise<ProjectTrendsResponse> {
     await this.requireProject(scope, projectId);
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);

@@ -1,5 +1,9 @@
 import type {
+  ProjectSortField,
+  SortOrder,
   TimeRange,
+  TrendInterval,
+  TrendSplit,
   UsageOverviewResponse,
   UsageSource,
   UsageTotals,
@@ -11,6 +15,30 @@ export interface EpochRange {
   from: number;
   to: number;
 }
+
+/** A range read in buckets of an interval, in a time zone. */
+export type BucketedRange = EpochRange & {
+  interval: TrendInterval;
+  tz: string;
+};
+
+/** A trend: a bucketed range, in one series or split into several. */
+export type TrendQuery = BucketedRange & { split: TrendSplit };
+
+/** The project list's filters and order, from either source. */
+export type ProjectListFilter = EpochRange & {
+  /** Only these projects (e.g. those a Group owns). */
+  projectIds?: string[];
+  search?: string;
+  sort: ProjectSortField;
+  order: SortOrder;
+};
+
+/** A page of the project list. */
+export type ProjectListQuery = ProjectListFilter & {
+  offset: number;
+  limit: number;
+};
 
 /** A range in epoch ms as the API gives it (ISO 8601). */
 export function toTimeRange(range: EpochRange): TimeRange {
