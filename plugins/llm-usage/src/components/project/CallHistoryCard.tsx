@@ -27,6 +27,7 @@ import {
   QueryErrorPanel,
   SectionCard,
   SelectField,
+  optionsOf,
   StatusDot,
   sortableColumns,
 } from '../common';
@@ -169,7 +170,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
         value={model ?? ''}
         onChange={next => onViewChange({ model: next || undefined })}
         anyLabel={t('calls.filters.allModels')}
-        options={modelOptions.map(name => ({ value: name, label: name }))}
+        options={optionsOf(modelOptions, name => name)}
         inputProps={{ 'data-testid': 'model-filter' }}
       />
       <SelectField
@@ -180,10 +181,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
           onViewChange({ status: (next as CallStatus) || undefined })
         }
         anyLabel={t('calls.filters.allStatuses')}
-        options={CALL_STATUSES.map(value => ({
-          value,
-          label: t(`calls.status.${value}`),
-        }))}
+        options={optionsOf(CALL_STATUSES, value => t(`calls.status.${value}`))}
         inputProps={{ 'data-testid': 'status-filter' }}
       />
       {onExport && <ExportMenu onExport={onExport} testId="call-export" />}
@@ -315,10 +313,7 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
               label={t('projects.rowsPerPage')}
               value={String(view.limit)}
               onChange={next => onViewChange({ limit: Number(next) })}
-              options={CALL_PAGE_SIZES.map(size => ({
-                value: String(size),
-                label: size,
-              }))}
+              options={optionsOf(CALL_PAGE_SIZES.map(String), size => size)}
             />
             <Button
               size="small"

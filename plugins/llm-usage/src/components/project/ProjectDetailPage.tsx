@@ -21,6 +21,7 @@ import { isNotFound } from '../../lib/errors';
 import {
   LlmUsageLayout,
   OptionToggle,
+  optionsOf,
   RangePicker,
   useLlmUsagePaths,
 } from '../common';
@@ -151,10 +152,9 @@ export function ProjectDetailPage(props: ProjectDetailPageProps) {
               label={t('trend.interval')}
               value={interval}
               onChange={next => setParams({ interval: next })}
-              options={intervals.map(value => ({
-                value,
-                label: t(`trend.intervals.${value}`),
-              }))}
+              options={optionsOf(intervals, value =>
+                t(`trend.intervals.${value}`),
+              )}
             />
           }
         />
