@@ -1,7 +1,4 @@
-import type {
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   type ListProviderAccountsResponse,
@@ -20,8 +17,6 @@ import {
   accountUpdateSchema,
   parseBody,
 } from '../accounts/accountSchemas';
-import type { AuditLog } from '../audit/AuditLog';
-import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { DAY_MS } from '../database/tables';
 import { EXPORT_FORMATS, streamTableExport } from '../export/tableExport';
 import { rangeLabel } from '../export/usageExports';
@@ -31,25 +26,21 @@ import { rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';
+import type { ExportServices } from './exportServices';
 import { jsonBody } from './rejectNulCharacters';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
 
-export interface AccountsRouterOptions {
+export interface AccountsRouterOptions extends ExportServices {
   httpAuth: HttpAuthService;
-  registry: ProviderRegistry;
+  providers: ProviderRegistry;
   accounts: AccountService;
   accountStore: AccountStore;
   sync: AccountSync;
   reconciliation: Reconciliation;
   authorizer: LlmUsageAuthorizer;
-  audit: AuditLog;
-  /** The requester's language, for the export's header row. */
-  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
-  /** Told about an export that failed after its download started. */
-  logger?: LoggerService;
 }
 
 const reconciliationQuerySchema = z
@@ -94,7 +85,7 @@ export async function createAccountsRouter(
 
   router.get('/providers', async (req, res) => {
     await credentialsOf(req);
-    const body: ListProvidersResponse = { items: options.registry.list() };
+    const body: ListProvidersResponse = { items: options.providers.list() };
     res.json(body);
   });
 
@@ -239,7 +230,7 @@ export async function createAccountsRouter(
       sheetName: 'Reconciliation',
       columns: reconciliationExportColumns(report),
       rows: report.items,
-      reader: await options.languages.translatorForCaller(credentials),
+      reader: await options.recipientLanguages.translatorForCaller(credentials),
       logger: options.logger,
     });
   });

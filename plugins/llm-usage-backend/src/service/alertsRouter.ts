@@ -1,7 +1,3 @@
-import type {
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
 import express from 'express';
 import {
   parseAlertId,
@@ -11,26 +7,24 @@ import {
   parseMarkRead,
   parseNoBody,
 } from '../alerts/alertSchemas';
-import type { AlertService } from '../alerts/AlertService';
 import type { AlertViewer } from '../alerts/types';
 import { jsonBody } from './rejectNulCharacters';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
 
-export interface AlertsRouterOptions {
-  httpAuth: HttpAuthService;
-  alerts: AlertService;
-  /** Who is asking: admin or not, and their ownership refs. */
-  viewerOf(credentials: BackstageCredentials): Promise<AlertViewer>;
-}
+export type AlertsRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'alerts' | 'callers'
+>;
 
 /** In-app alerts (list, unread count, read state) and alert rules. */
 export async function createAlertsRouter(
   options: AlertsRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, alerts } = options;
+  const { httpAuth, alerts, callers } = options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody(),
     bodyPaths: ['/alerts', '/alert-rules'],
@@ -38,7 +32,16 @@ export async function createAlertsRouter(
 
   const caller = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    return { credentials, viewer: await options.viewerOf(credentials) };
+    // Who is asking: admin or not, and their ownership refs.
+    const { actorRef, isAdmin, ownershipRefs } = await callers.resolve(
+      credentials,
+    );
+    const viewer: AlertViewer = {
+      userRef: actorRef,
+      isAdmin,
+      ownershipRefs,
+    };
+    return { credentials, viewer };
   };
 
   router.get('/alerts', async (req, res) => {

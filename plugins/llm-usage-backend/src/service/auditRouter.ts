@@ -1,44 +1,29 @@
-import type {
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import express from 'express';
 import { z } from 'zod/v3';
 import { parseQuery, wholeNumberParam } from '../lib/parseInput';
-import type { AuditLog } from '../audit/AuditLog';
-import type { RecipientLanguages } from '../i18n/RecipientLanguages';
-import type {
-  AuditEventFilter,
-  AuditEventStore,
-} from '../audit/AuditEventStore';
-import type { BudgetService } from '../budgets/BudgetService';
-import type { Caller, CallerResolver } from '../budgets/Caller';
+import type { AuditEventFilter } from '../audit/AuditEventStore';
+import type { Caller } from '../budgets/Caller';
 import {
   EXPORT_FORMATS,
   keysetRows,
   streamTableExport,
 } from '../export/tableExport';
-import type { ProviderLedger } from '../quota/ProviderLedger';
 import { isoDateTimeMs } from '../lib/isoTime';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
+import type { ExportServices } from './exportServices';
+import { requestCaller } from './requestCaller';
 
-export interface AuditRouterOptions {
-  httpAuth: HttpAuthService;
-  callers: CallerResolver;
-  events: AuditEventStore;
-  budgets: BudgetService;
-  ledger: ProviderLedger;
-  logger: LoggerService;
-  /** Exports are recorded too: who took which slice of the trail. */
-  audit: Pick<AuditLog, 'record'>;
-  /** The requester's language, for the header row. */
-  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
-}
+export type AuditRouterOptions = ExportServices &
+  Pick<
+    RouterContext,
+    'httpAuth' | 'callers' | 'auditEvents' | 'budgets' | 'ledger'
+  >;
 
 const isoDate = isoDateTimeMs(
   'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z',
@@ -108,14 +93,15 @@ export async function createAuditRouter(
   const {
     httpAuth,
     callers,
-    events,
+    auditEvents: events,
     budgets,
     ledger,
     logger,
     audit,
-    languages,
+    recipientLanguages,
   } = options;
   const router = await createSpecValidatedRouter();
+  const callerOf = requestCaller(httpAuth, callers);
 
   const visibility = async (
     caller: Caller,
@@ -140,9 +126,7 @@ export async function createAuditRouter(
     req: express.Request,
     query: z.output<typeof listSchema> | z.output<typeof exportSchema>,
   ): Promise<Omit<AuditEventFilter, 'limit' | 'cursor'>> => {
-    const caller = await callers.resolve(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+    const caller = await callerOf(req);
     return {
       targetType: query.keyId ? 'key' : query.targetType,
       targetId: query.keyId ?? query.targetId,
@@ -192,7 +176,7 @@ export async function createAuditRouter(
       format: query.format,
       filename: 'llm-usage-activity',
       sheetName: 'Activity',
-      reader: await languages.translatorForCaller(credentials),
+      reader: await recipientLanguages.translatorForCaller(credentials),
       logger,
       columns: [
         { header: 'time', value: e => e.occurredAt, width: 26 },

@@ -1,8 +1,4 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { BudgetListResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
-import type { BudgetService } from '../budgets/BudgetService';
-import type { CallerResolver } from '../budgets/Caller';
 import {
   parseBudgetChanges,
   parseBudgetListQuery,
@@ -13,12 +9,13 @@ import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
+import { requestCaller } from './requestCaller';
 
-export interface BudgetsRouterOptions {
-  httpAuth: HttpAuthService;
-  callers: CallerResolver;
-  budgets: BudgetService;
-}
+export type BudgetsRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'callers' | 'budgets'
+>;
 
 /** `/budgets`: monthly budgets per user, group, project or account. */
 export async function createBudgetsRouter(
@@ -30,10 +27,7 @@ export async function createBudgetsRouter(
     bodyPaths: ['/budgets'],
   });
 
-  const callerOf = async (req: express.Request) =>
-    callers.resolve(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+  const callerOf = requestCaller(httpAuth, callers);
 
   router.get('/budgets', async (req, res) => {
     const { targetType, targetRef } = parseBudgetListQuery(req.query);

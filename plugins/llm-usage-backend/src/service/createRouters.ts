@@ -1,13 +1,5 @@
-import type {
-  AuditorService,
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-  RootConfigService,
-} from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type express from 'express';
-import type { ProviderRegistry } from '../accounts/ProviderRegistry';
 import { readLiteLlmMapping } from '../ingest/litellm/liteLlmMapping';
 import { readOtlpMapping } from '../ingest/otlp/otlpMapping';
 import type { Services } from '../services';
@@ -29,19 +21,10 @@ import { createQuotaRouter } from './quotaRouter';
 import { rejectNulCharacters } from './rejectNulCharacters';
 import { createRotationRouter } from './rotationRouter';
 import { createRouter } from './router';
+import type { RouterContext, RouterDeps } from './routerContext';
 import { createSloRouter } from './sloRouter';
 import { createSyncRunsRouter } from './syncRunsRouter';
 import { createTagsRouter } from './tagsRouter';
-
-export interface RouterDeps {
-  config: RootConfigService;
-  logger: LoggerService;
-  httpAuth: HttpAuthService;
-  auditor: AuditorService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
-  providers: ProviderRegistry;
-}
 
 function authenticateFirst(httpAuth: HttpAuthService): express.RequestHandler {
   return (req, _res, next) => {
@@ -49,173 +32,68 @@ function authenticateFirst(httpAuth: HttpAuthService): express.RequestHandler {
   };
 }
 
+/** The routers behind authentication, in the order they are mounted. */
+const AUTHENTICATED_ROUTERS: Array<
+  (context: RouterContext) => Promise<express.RequestHandler>
+> = [
+  createRouter,
+  createExportRouter,
+  // Budgets, quota, spend digests and the audit trail.
+  createBudgetsRouter,
+  createQuotaRouter,
+  createDigestsRouter,
+  createAuditRouter,
+  createAlertsRouter,
+  // SLOs per project: reports for owners, settings for admins.
+  createSloRouter,
+  // The price book and re-pricing of calls (admin edits, audited).
+  createPricesRouter,
+  // Provider accounts, sync runs, the key inventory and tags.
+  createAccountsRouter,
+  createSyncRunsRouter,
+  // Before the keys router, which would take `export` for a key id.
+  createKeysExportRouter,
+  // Its options call the key usage history `history`.
+  context =>
+    createKeyUsageRouter({ ...context, history: context.keyUsageHistory }),
+  createKeysRouter,
+  createRotationRouter,
+  createTagsRouter,
+  createDailyCostsRouter,
+  // A Group's projects and its members' spend, summed on the server.
+  createEntityUsageRouter,
+  createGroupsRouter,
+];
+
 /** Every router of the plugin, in the order they are mounted. */
 export async function createRouters(
   deps: RouterDeps,
   services: Services,
 ): Promise<express.RequestHandler[]> {
-  const { config, logger, httpAuth } = deps;
-  const s = services;
-  const demoDataEnabled =
-    config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false;
-  const maxBatchSize =
-    config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000;
-  const viewerOf = async (
-    credentials: Parameters<typeof s.callers.resolve>[0],
-  ) => {
-    const caller = await s.callers.resolve(credentials);
-    return {
-      userRef: caller.actorRef,
-      isAdmin: caller.isAdmin,
-      ownershipRefs: caller.ownershipRefs,
-    };
+  const { config } = deps;
+  const context: RouterContext = {
+    ...deps,
+    ...services,
+    maxBatchSize:
+      config.getOptionalNumber('llmUsage.ingest.maxBatchSize') ?? 1000,
+    demoDataEnabled:
+      config.getOptionalBoolean('llmUsage.demoData.enabled') ?? false,
+    litellm: readLiteLlmMapping(
+      config.getOptionalConfig('llmUsage.ingest.litellm'),
+    ),
+    otlp: readOtlpMapping(config.getOptionalConfig('llmUsage.ingest.otlp')),
   };
-
-  // What the routers that write CSV/XLSX exports share: the export's log,
-  // its audit record and its recipients' languages.
-  const exporting = {
-    logger,
-    audit: s.audit,
-    languages: s.recipientLanguages,
-  };
-
-  return [
+  const routers = [
     rejectNulCharacters,
     // Before the main router, whose JSON parser would refuse LiteLLM's NDJSON.
-    await createAdaptersRouter({
-      httpAuth,
-      auditor: deps.auditor,
-      logger,
-      calls: s.calls,
-      maxBatchSize,
-      litellm: readLiteLlmMapping(
-        config.getOptionalConfig('llmUsage.ingest.litellm'),
-      ),
-      otlp: readOtlpMapping(config.getOptionalConfig('llmUsage.ingest.otlp')),
-    }),
+    await createAdaptersRouter(context),
     // Who asks before what they send: a caller the plugin refuses (a service
     // principal without the capability) is refused before the spec checks
     // its request, and learns nothing of it.
-    authenticateFirst(httpAuth),
-    await createRouter({
-      httpAuth,
-      auditor: deps.auditor,
-      visibility: s.visibility,
-      usage: s.usage,
-      sources: s.usageSources,
-      calls: s.calls,
-      rollups: s.rollups,
-      maxBatchSize,
-      demoDataEnabled,
-    }),
-    await createExportRouter({
-      httpAuth,
-      visibility: s.visibility,
-      usage: s.usage,
-      ...exporting,
-    }),
-    // Budgets, quota, spend digests and the audit trail.
-    await createBudgetsRouter({
-      httpAuth,
-      callers: s.callers,
-      budgets: s.budgets,
-    }),
-    await createQuotaRouter({ httpAuth, callers: s.callers, quota: s.quota }),
-    await createDigestsRouter({
-      httpAuth,
-      callers: s.callers,
-      preferences: s.preferences,
-      languages: s.languagePreferences,
-      defaultLanguage: s.recipientLanguages.defaultLanguage,
-      audit: s.audit,
-    }),
-    await createAuditRouter({
-      httpAuth,
-      callers: s.callers,
-      events: s.auditEvents,
-      budgets: s.budgets,
-      ledger: s.ledger,
-      ...exporting,
-    }),
-    await createAlertsRouter({ httpAuth, alerts: s.alerts, viewerOf }),
-    // SLOs per project: reports for owners, settings for admins.
-    await createSloRouter({
-      httpAuth,
-      callers: s.callers,
-      projects: s.projects,
-      slo: s.slo,
-      settings: s.sloSettings,
-      audit: s.audit,
-    }),
-    // The price book and re-pricing of calls (admin edits, audited).
-    await createPricesRouter({
-      httpAuth,
-      permissions: deps.permissions,
-      prices: s.prices,
-      store: s.priceStore,
-      repricer: s.repricer,
-      audit: s.audit,
-    }),
-    // Provider accounts, sync runs, the key inventory and tags.
-    await createAccountsRouter({
-      httpAuth,
-      registry: deps.providers,
-      accounts: s.accounts,
-      accountStore: s.accountStore,
-      sync: s.sync,
-      reconciliation: s.reconciliation,
-      authorizer: s.authorizer,
-      ...exporting,
-    }),
-    await createSyncRunsRouter({
-      httpAuth,
-      runs: s.syncRuns,
-      accounts: s.accounts,
-    }),
-    // Before the keys router, which would take `export` for a key id.
-    await createKeysExportRouter({
-      httpAuth,
-      permissions: deps.permissions,
-      keys: s.keys,
-      ...exporting,
-    }),
-    await createKeyUsageRouter({
-      httpAuth,
-      keys: s.keys,
-      history: s.keyUsageHistory,
-    }),
-    await createKeysRouter({
-      httpAuth,
-      keys: s.keys,
-      importer: s.keyImporter,
-    }),
-    await createRotationRouter({ httpAuth, rotation: s.rotation }),
-    await createTagsRouter({
-      httpAuth,
-      permissions: deps.permissions,
-      authorizer: s.authorizer,
-      tags: s.tags,
-      keys: s.keyStore,
-      audit: s.audit,
-    }),
-    await createDailyCostsRouter({
-      httpAuth,
-      visibility: s.visibility,
-      reports: s.reports,
-    }),
-    // A Group's projects and its members' spend, summed on the server.
-    await createEntityUsageRouter({
-      httpAuth,
-      catalog: deps.catalog,
-      sources: s.usageSources,
-    }),
-    await createGroupsRouter({
-      httpAuth,
-      catalog: deps.catalog,
-      projects: s.projects,
-      sources: s.usageSources,
-      memberSpend: s.memberSpend,
-      authorizer: s.authorizer,
-    }),
+    authenticateFirst(deps.httpAuth),
   ];
+  for (const create of AUTHENTICATED_ROUTERS) {
+    routers.push(await create(context));
+  }
+  return routers;
 }

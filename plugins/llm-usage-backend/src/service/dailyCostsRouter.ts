@@ -1,20 +1,17 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import type { UsageReports } from '../reports/UsageReports';
-import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import { parseQuery } from '../lib/parseInput';
 import { parseRangeQuery, timeZoneParam } from './queryParsers';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
 
-export interface DailyCostsRouterOptions {
-  httpAuth: HttpAuthService;
-  visibility: VisibilityResolver;
-  reports: UsageReports;
-}
+export type DailyCostsRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'visibility' | 'reports'
+>;
 
 const dailyCostsSchema = z
   .object({

@@ -11,6 +11,7 @@ import { parseDigestPreferences } from '../budgets/budgetSchemas';
 import type { DigestPreferenceStore } from '../digests/DigestPreferenceStore';
 import { supportedLanguage } from '../i18n';
 import type { LanguagePreferenceStore } from '../i18n/LanguagePreferenceStore';
+import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { jsonBody } from './rejectNulCharacters';
 import {
   createSpecValidatedRouter,
@@ -22,9 +23,9 @@ export interface DigestsRouterOptions {
   callers: CallerResolver;
   preferences: DigestPreferenceStore;
   /** Each user's app language, for the texts sent to them. */
-  languages: LanguagePreferenceStore;
+  languagePreferences: LanguagePreferenceStore;
   /** The language of those who chose none (`llmUsage.locale.default`). */
-  defaultLanguage: string;
+  recipientLanguages: Pick<RecipientLanguages, 'defaultLanguage'>;
   audit: Pick<AuditLog, 'record'>;
 }
 
@@ -35,7 +36,8 @@ export interface DigestsRouterOptions {
 export async function createDigestsRouter(
   options: DigestsRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, callers, preferences, languages, audit } = options;
+  const { httpAuth, callers, preferences, languagePreferences, audit } =
+    options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody(),
     bodyPaths: ['/digests', '/preferences'],
@@ -92,9 +94,9 @@ export async function createDigestsRouter(
   const languageOf = async (userRef: string) => ({
     language:
       supportedLanguage(
-        (await languages.languagesOf([userRef])).get(userRef),
+        (await languagePreferences.languagesOf([userRef])).get(userRef),
       ) ?? null,
-    defaultLanguage: options.defaultLanguage,
+    defaultLanguage: options.recipientLanguages.defaultLanguage,
   });
 
   router.get('/preferences/language', async (req, res) => {
@@ -111,7 +113,7 @@ export async function createDigestsRouter(
       throw new InputError(`language: not a supported language`);
     }
     const before = await languageOf(caller.actorRef);
-    await languages.set(caller.actorRef, language);
+    await languagePreferences.set(caller.actorRef, language);
     const after = await languageOf(caller.actorRef);
     await audit.record({
       actor: caller.actorRef,

@@ -16,9 +16,9 @@ import { parseProjectTrendsQuery, takeSource } from './queryParsers';
 export async function createEntityUsageRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
-  sources: UsageSources;
+  usageSources: UsageSources;
 }): Promise<SpecRouter> {
-  const { httpAuth, catalog, sources } = options;
+  const { httpAuth, catalog, usageSources } = options;
   const router = await createSpecValidatedRouter();
 
   router.get('/entities/:kind/:namespace/:name/usage', async (req, res) => {
@@ -28,7 +28,7 @@ export async function createEntityUsageRouter(options: {
       allow: ['user', 'service'],
     });
     // Refuses a caller without the usage read permission before the catalog.
-    await sources.viewer(credentials);
+    await usageSources.viewer(credentials);
     // The spec allows only component and group, and catalog names.
     const { kind, namespace, name } = req.params;
     const ref = stringifyEntityRef({ kind, namespace, name });
@@ -36,8 +36,10 @@ export async function createEntityUsageRouter(options: {
     if (!entity || entity.kind.toLocaleLowerCase('en-US') !== kind) {
       throw new NotFoundError(`No ${kind} ${ref}`);
     }
-    const target = await sources.targetOf(entity);
-    res.json(await sources.entityUsage(credentials, target, query, source));
+    const target = await usageSources.targetOf(entity);
+    res.json(
+      await usageSources.entityUsage(credentials, target, query, source),
+    );
   });
 
   return router;

@@ -1,10 +1,4 @@
-import type {
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
 import express from 'express';
-import type { AuditLog } from '../audit/AuditLog';
-import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import { streamTableExport } from '../export/tableExport';
 import {
   CALL_EXPORT_COLUMNS,
@@ -12,28 +6,20 @@ import {
   projectExportColumns,
   rangeLabel,
 } from '../export/usageExports';
-import type { UsageService } from '../usage/UsageService';
-import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import {
   parseCallExportQuery,
   parseProjectExportQuery,
   parseProjectId,
 } from './queryParsers';
+import type { ExportServices } from './exportServices';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
 
-export interface ExportRouterOptions {
-  httpAuth: HttpAuthService;
-  visibility: VisibilityResolver;
-  usage: UsageService;
-  logger: LoggerService;
-  /** Exports are recorded: who took which slice of the usage data. */
-  audit: Pick<AuditLog, 'record'>;
-  /** The requester's language, for the header row. */
-  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
-}
+export type ExportRouterOptions = ExportServices &
+  Pick<RouterContext, 'httpAuth' | 'visibility' | 'usage'>;
 
 /**
  * CSV and XLSX downloads of the usage views, with the same filters, sort and
@@ -42,7 +28,8 @@ export interface ExportRouterOptions {
 export async function createExportRouter(
   options: ExportRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, visibility, usage, logger, audit, languages } = options;
+  const { httpAuth, visibility, usage, logger, audit, recipientLanguages } =
+    options;
   const router = await createSpecValidatedRouter();
 
   const credentialsOf = (req: express.Request) =>
@@ -73,7 +60,7 @@ export async function createExportRouter(
       sheetName: 'Projects',
       columns: projectExportColumns(projects),
       rows: projects,
-      reader: await languages.translatorForCaller(credentials),
+      reader: await recipientLanguages.translatorForCaller(credentials),
       logger,
     });
   });
@@ -102,7 +89,7 @@ export async function createExportRouter(
         projectId,
         filters,
       ),
-      reader: await languages.translatorForCaller(credentials),
+      reader: await recipientLanguages.translatorForCaller(credentials),
       logger,
     });
   });

@@ -34,11 +34,11 @@ export async function createGroupsRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   projects: ProjectDirectory;
-  sources: UsageSources;
+  usageSources: UsageSources;
   memberSpend: MemberKeySpend;
   authorizer: LlmUsageAuthorizer;
 }): Promise<SpecRouter> {
-  const { httpAuth, catalog, projects, sources, memberSpend } = options;
+  const { httpAuth, catalog, projects, usageSources, memberSpend } = options;
   const router = await createSpecValidatedRouter();
 
   const credentialsOf = (req: express.Request) =>
@@ -71,10 +71,10 @@ export async function createGroupsRouter(options: {
     const query = parseProjectListQuery(rest);
     const credentials = await credentialsOf(req);
     // Refuses a caller without the usage read permission before the catalog.
-    await sources.viewer(credentials);
+    await usageSources.viewer(credentials);
     const group = await groupOf(req.params, credentials);
     const projectIds = await projects.projectIdsOwnedBy([group.ref]);
-    const list = await sources.projectList(
+    const list = await usageSources.projectList(
       credentials,
       { ...query, projectIds },
       source,

@@ -108,7 +108,9 @@ async function appWith(
     keys: source,
     logger: mockServices.logger.mock(),
     audit,
-    languages: { translatorForCaller: async () => translatorFor('en') },
+    recipientLanguages: {
+      translatorForCaller: async () => translatorFor('en'),
+    },
   });
   const app = express();
   app.use(router);

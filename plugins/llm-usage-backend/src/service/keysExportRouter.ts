@@ -1,7 +1,6 @@
 import type {
   BackstageCredentials,
   HttpAuthService,
-  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
@@ -12,8 +11,6 @@ import {
   llmUsageKeyReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import type { AuditLog } from '../audit/AuditLog';
-import type { RecipientLanguages } from '../i18n/RecipientLanguages';
 import {
   EXPORT_FORMATS,
   ExportColumn,
@@ -28,6 +25,7 @@ import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { ExportServices } from './exportServices';
 
 /** Keys the export reads per page: large enough for few round trips. */
 const EXPORT_PAGE_SIZE = 500;
@@ -44,15 +42,10 @@ export interface KeysExportSource {
   ): Promise<KeyListResponse>;
 }
 
-export interface KeysExportRouterOptions {
+export interface KeysExportRouterOptions extends ExportServices {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   keys: KeysExportSource;
-  logger: LoggerService;
-  /** Exports are recorded: who took which part of the key inventory. */
-  audit: Pick<AuditLog, 'record'>;
-  /** The requester's language, for the header row. */
-  languages: Pick<RecipientLanguages, 'translatorForCaller'>;
 }
 
 const keyExportQuerySchema = keyListQuerySchema
@@ -155,7 +148,8 @@ async function* matchingKeys(
 export async function createKeysExportRouter(
   options: KeysExportRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, permissions, keys, logger, audit, languages } = options;
+  const { httpAuth, permissions, keys, logger, audit, recipientLanguages } =
+    options;
   const router = await createSpecValidatedRouter();
 
   router.get('/keys/export', async (req, res) => {
@@ -192,7 +186,7 @@ export async function createKeysExportRouter(
       sheetName: 'Keys',
       columns: KEY_EXPORT_COLUMNS,
       rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
-      reader: await languages.translatorForCaller(credentials),
+      reader: await recipientLanguages.translatorForCaller(credentials),
       logger,
     });
   });

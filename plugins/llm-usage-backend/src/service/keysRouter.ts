@@ -22,7 +22,7 @@ import {
 export async function createKeysRouter(options: {
   httpAuth: HttpAuthService;
   keys: KeyService;
-  importer: KeyImporter;
+  keyImporter: KeyImporter;
 }): Promise<SpecRouter> {
   const { httpAuth, keys } = options;
   const router = await createSpecValidatedRouter({
@@ -61,7 +61,7 @@ export async function createKeysRouter(options: {
   router.post('/keys/import', async (req, res) => {
     const credentials = await credentialsOf(req);
     const input = parseBody(keyImportSchema, req.body);
-    res.json(await options.importer.import(credentials, input, req));
+    res.json(await options.keyImporter.import(credentials, input, req));
   });
 
   router.get('/keys/:id', async (req, res) => {

@@ -34,11 +34,11 @@ export async function createPricesRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   prices: PriceBook;
-  store: PriceStore;
+  priceStore: PriceStore;
   repricer: CallRepricer;
   audit: AuditLog;
 }): Promise<express.Router> {
-  const { httpAuth, prices, store, audit } = options;
+  const { httpAuth, prices, priceStore: store, audit } = options;
   const router = Router();
   router.use('/prices', jsonBody());
 

@@ -1,18 +1,15 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import express from 'express';
-import type { CallerResolver } from '../budgets/Caller';
 import { parseQuotaQuery } from '../budgets/budgetSchemas';
-import type { QuotaService } from '../quota/QuotaService';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
+import { requestCaller } from './requestCaller';
 
-export interface QuotaRouterOptions {
-  httpAuth: HttpAuthService;
-  callers: CallerResolver;
-  quota: QuotaService;
-}
+export type QuotaRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'callers' | 'quota'
+>;
 
 /** Budgets and balances with runway, and each account's balance history. */
 export async function createQuotaRouter(
@@ -21,10 +18,7 @@ export async function createQuotaRouter(
   const { httpAuth, callers, quota } = options;
   const router = await createSpecValidatedRouter();
 
-  const callerOf = async (req: express.Request) =>
-    callers.resolve(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+  const callerOf = requestCaller(httpAuth, callers);
 
   router.get('/usage/quota', async (req, res) => {
     const { entityRef } = parseQuotaQuery(req.query);

@@ -32,7 +32,7 @@ export interface RouterOptions {
   visibility: VisibilityResolver;
   usage: UsageService;
   /** The overview, trends and project list from either source. */
-  sources: UsageSources;
+  usageSources: UsageSources;
   calls: CallStore;
   rollups: RollupStore;
   maxBatchSize: number;
@@ -42,8 +42,15 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, auditor, visibility, usage, sources, calls, rollups } =
-    options;
+  const {
+    httpAuth,
+    auditor,
+    visibility,
+    usage,
+    usageSources: sources,
+    calls,
+    rollups,
+  } = options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody({ limit: '20mb' }),
     // Ingestion checks each call with the schema and bounds the gateway

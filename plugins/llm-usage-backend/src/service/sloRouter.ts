@@ -1,29 +1,22 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { SloReportResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type express from 'express';
-import type { AuditLog } from '../audit/AuditLog';
-import type { Caller, CallerResolver } from '../budgets/Caller';
+import type { Caller } from '../budgets/Caller';
 import { parseInput } from '../lib/parseInput';
 import {
   createSpecValidatedRouter,
   type SpecRouter,
 } from '../schema/specValidatedRouter';
+import type { RouterContext } from './routerContext';
 import { sloSettingsSchema } from '../slo/sloDeclaration';
-import type { SloService } from '../slo/SloService';
-import type { SloSettingsStore } from '../slo/SloSettingsStore';
-import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { parseProjectId } from './queryParsers';
 import { jsonBody } from './rejectNulCharacters';
+import { requestCaller } from './requestCaller';
 
-export interface SloRouterOptions {
-  httpAuth: HttpAuthService;
-  callers: CallerResolver;
-  projects: ProjectDirectory;
-  slo: SloService;
-  settings: SloSettingsStore;
-  audit: Pick<AuditLog, 'record'>;
-}
+export type SloRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'callers' | 'projects' | 'slo' | 'sloSettings' | 'audit'
+>;
 
 /**
  * `/slo/projects/{projectId}`: a project's SLO report, for whoever sees the
@@ -34,16 +27,13 @@ export interface SloRouterOptions {
 export async function createSloRouter(
   options: SloRouterOptions,
 ): Promise<SpecRouter> {
-  const { httpAuth, callers, projects, slo, settings, audit } = options;
+  const { httpAuth, callers, projects, slo, sloSettings, audit } = options;
   const router = await createSpecValidatedRouter({
     bodyParser: jsonBody(),
     bodyPaths: ['/slo'],
   });
 
-  const callerOf = async (req: express.Request) =>
-    callers.resolve(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+  const callerOf = requestCaller(httpAuth, callers);
 
   /** The project, when the caller sees all of it and it exists. */
   const requireProject = async (caller: Caller, projectId: string) => {
@@ -52,7 +42,7 @@ export async function createSloRouter(
       scope.kind === 'all' || scope.projectIds.includes(projectId);
     const known =
       (await projects.entityOf(projectId)) !== undefined ||
-      (await settings.get(projectId)) !== undefined;
+      (await sloSettings.get(projectId)) !== undefined;
     if (!visible || !known) {
       throw new NotFoundError(`No project '${projectId}'`);
     }
@@ -77,7 +67,7 @@ export async function createSloRouter(
   router.get('/slo/projects/:projectId/settings', async (req, res) => {
     const projectId = parseProjectId(req.params.projectId);
     await requireProject(await callerOf(req), projectId);
-    const saved = await settings.get(projectId);
+    const saved = await sloSettings.get(projectId);
     if (!saved) throw new NotFoundError(`No SLO settings for '${projectId}'`);
     res.json(saved);
   });
@@ -86,8 +76,8 @@ export async function createSloRouter(
     const projectId = parseProjectId(req.params.projectId);
     const credentials = await adminOf(req);
     const input = parseInput(sloSettingsSchema, req.body, 'field');
-    const before = await settings.get(projectId);
-    const after = await settings.set(
+    const before = await sloSettings.get(projectId);
+    const after = await sloSettings.set(
       projectId,
       input.objectives,
       (
@@ -109,7 +99,7 @@ export async function createSloRouter(
   router.delete('/slo/projects/:projectId/settings', async (req, res) => {
     const projectId = parseProjectId(req.params.projectId);
     const credentials = await adminOf(req);
-    const before = await settings.delete(projectId);
+    const before = await sloSettings.delete(projectId);
     if (!before) throw new NotFoundError(`No SLO settings for '${projectId}'`);
     await audit.record({
       actor: credentials,

@@ -38,7 +38,7 @@ const syncRunQuerySchema = z
 /** `GET /sync-runs`: sync history, newest first, with filters and keyset paging. */
 export async function createSyncRunsRouter(options: {
   httpAuth: HttpAuthService;
-  runs: SyncRunStore;
+  syncRuns: SyncRunStore;
   accounts: AccountService;
 }): Promise<SpecRouter> {
   const router = await createSpecValidatedRouter();
@@ -52,7 +52,7 @@ export async function createSyncRunsRouter(options: {
     if (query.accountId && !accountIds.includes(query.accountId)) {
       throw new NotFoundError(`No provider account '${query.accountId}'`);
     }
-    res.json(await options.runs.list({ ...query, accountIds }));
+    res.json(await options.syncRuns.list({ ...query, accountIds }));
   });
   return router;
 }

@@ -51,7 +51,7 @@ export async function createTagsRouter(options: {
   permissions: PermissionsService;
   authorizer: LlmUsageAuthorizer;
   tags: TagStore;
-  keys: KeyStore;
+  keyStore: KeyStore;
   audit: AuditLog;
 }): Promise<SpecRouter> {
   const { httpAuth, tags, audit } = options;
@@ -89,7 +89,7 @@ export async function createTagsRouter(options: {
     );
     const body: ListTagsResponse = {
       items: await tags.listWithStats(
-        owners.kind === 'all' ? undefined : options.keys.visibleIds(owners),
+        owners.kind === 'all' ? undefined : options.keyStore.visibleIds(owners),
       ),
     };
     res.json(body);
