@@ -22,16 +22,34 @@ import { LlmUsageApi } from '../api';
 import { PolledQueryState } from './usePolledQuery';
 import { useApiQuery } from './useApiQuery';
 
-/** One page of the key inventory. */
-export function useKeyList(
-  query: KeyListQuery,
-  reloadToken = 0,
-): PolledQueryState<KeyListResponse> {
-  return useApiQuery(
-    (api, signal) => api.listKeys(query, { signal }),
-    `keys:${JSON.stringify(query)}:${reloadToken}`,
-  );
+/**
+ * A list of the API for a query, loaded again when the query or its reload
+ * token changes.
+ */
+function reloadableQuery<Q, T>(
+  name: string,
+  load: (
+    api: LlmUsageApi,
+    query: Q,
+    options: { signal: AbortSignal },
+  ) => Promise<T>,
+) {
+  return function useReloadableQuery(
+    query: Q,
+    reloadToken = 0,
+  ): PolledQueryState<T> {
+    return useApiQuery(
+      (api, signal) => load(api, query, { signal }),
+      `${name}:${JSON.stringify(query)}:${reloadToken}`,
+    );
+  };
 }
+
+/** One page of the key inventory. */
+export const useKeyList = reloadableQuery<KeyListQuery, KeyListResponse>(
+  'keys',
+  (api, query, options) => api.listKeys(query, options),
+);
 
 /** One key, e.g. for its detail drawer. */
 export function useKey(id: string, reloadToken = 0): PolledQueryState<ApiKey> {
@@ -128,15 +146,10 @@ export function useProviders(): PolledQueryState<ListProvidersResponse> {
   );
 }
 
-export function useSyncRuns(
-  query: SyncRunListQuery,
-  reloadToken = 0,
-): PolledQueryState<SyncRunListResponse> {
-  return useApiQuery(
-    (api, signal) => api.listSyncRuns(query, { signal }),
-    `sync-runs:${JSON.stringify(query)}:${reloadToken}`,
-  );
-}
+export const useSyncRuns = reloadableQuery<
+  SyncRunListQuery,
+  SyncRunListResponse
+>('sync-runs', (api, query, options) => api.listSyncRuns(query, options));
 
 /** The audit trail of one key, newest first. */
 export function useKeyAuditEvents(

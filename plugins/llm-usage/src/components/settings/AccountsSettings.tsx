@@ -252,21 +252,27 @@ export function AccountsSettings() {
     reload();
   };
 
-  const test = async (account: ProviderAccountSummary) => {
+  /**
+   * Tests or syncs an account, its row busy meanwhile. `check` says what
+   * the provider reported wrong, if anything; that or a failed request is
+   * shown with the account's name.
+   */
+  const runOn = async (
+    account: ProviderAccountSummary,
+    action: 'test' | 'sync',
+    check: () => Promise<string | undefined>,
+  ) => {
     const failed = (error: string) =>
       notify.error(
-        t('keyWorkspace.accounts.testFailed', { name: account.name, error }),
+        t(`keyWorkspace.accounts.${action}Failed`, {
+          name: account.name,
+          error,
+        }),
       );
-    setBusy({ accountId: account.id, action: 'test' });
+    setBusy({ accountId: account.id, action });
     try {
-      const result = await api.testAccount(account.id);
-      if (result.ok) {
-        notify.success(
-          t('keyWorkspace.accounts.testOk', { name: account.name }),
-        );
-      } else {
-        failed(result.error ?? '');
-      }
+      const error = await check();
+      if (error !== undefined) failed(error);
     } catch (error) {
       failed(errorMessage(error));
     } finally {
@@ -274,32 +280,29 @@ export function AccountsSettings() {
     }
   };
 
-  const sync = async (account: ProviderAccountSummary) => {
-    const failed = (error: string) =>
-      notify.error(
-        t('keyWorkspace.accounts.syncFailed', { name: account.name, error }),
-      );
-    setBusy({ accountId: account.id, action: 'sync' });
-    try {
+  const test = (account: ProviderAccountSummary) =>
+    runOn(account, 'test', async () => {
+      const result = await api.testAccount(account.id);
+      if (!result.ok) return result.error ?? '';
+      notify.success(t('keyWorkspace.accounts.testOk', { name: account.name }));
+      return undefined;
+    });
+
+  const sync = (account: ProviderAccountSummary) =>
+    runOn(account, 'sync', async () => {
       const { runs } = await api.syncAccount(account.id);
       const failedRuns = runs.filter(run => run.status === 'failed');
-      if (failedRuns.length === 0) {
-        notify.success(
-          t('keyWorkspace.accounts.syncOk', {
-            name: account.name,
-            count: runs.reduce((sum, run) => sum + run.items, 0),
-          }),
-        );
-      } else {
-        failed(failedRuns.map(run => run.error).join('; '));
+      if (failedRuns.length > 0) {
+        return failedRuns.map(run => run.error).join('; ');
       }
-    } catch (error) {
-      failed(errorMessage(error));
-    } finally {
-      setBusy(undefined);
-      reload();
-    }
-  };
+      notify.success(
+        t('keyWorkspace.accounts.syncOk', {
+          name: account.name,
+          count: runs.reduce((sum, run) => sum + run.items, 0),
+        }),
+      );
+      return undefined;
+    }).then(reload);
 
   return (
     <>
