@@ -13,6 +13,7 @@ import type { TrendInterval } from '@llm-usage/backstage-plugin-llm-usage-common
 import { useFormatters } from '../../hooks';
 import { chartPalette } from '../../lib/chartColors';
 import { TrendChartData, TrendMetric } from '../../lib/trendSeries';
+import { useChartStyle } from '../common/useChartStyle';
 
 /** @internal */
 export interface UsageTrendChartProps {
@@ -29,6 +30,7 @@ export interface UsageTrendChartProps {
 export function UsageTrendChart(props: UsageTrendChartProps) {
   const { data, metric, interval, currency, seriesLabel, height = 300 } = props;
   const theme = useTheme();
+  const chart = useChartStyle();
   const format = useFormatters();
   const colors = chartPalette(theme);
 
@@ -46,18 +48,16 @@ export function UsageTrendChart(props: UsageTrendChartProps) {
         data={data.rows}
         margin={{ top: 8, right: 8, left: 0, bottom: 0 }}
       >
-        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <CartesianGrid {...chart.grid} />
         <XAxis
           dataKey="bucketStart"
           tickFormatter={(value: string) => format.bucket(value, interval)}
-          stroke={theme.palette.text.secondary}
-          fontSize={12}
+          {...chart.axis}
           minTickGap={16}
         />
         <YAxis
           tickFormatter={(value: number) => formatValue(value, true)}
-          stroke={theme.palette.text.secondary}
-          fontSize={12}
+          {...chart.axis}
           width={64}
         />
         <Tooltip
@@ -66,10 +66,7 @@ export function UsageTrendChart(props: UsageTrendChartProps) {
             formatValue(value, false),
             seriesLabel(name),
           ]}
-          contentStyle={{
-            backgroundColor: theme.palette.background.paper,
-            borderColor: theme.palette.divider,
-          }}
+          contentStyle={chart.tooltip}
         />
         {data.series.length > 1 && (
           <Legend formatter={(value: string) => seriesLabel(value)} />

@@ -18,6 +18,7 @@ import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { useFormatters, usePolledQuery } from '../../hooks';
 import { QueryErrorPanel } from '../common';
+import { useChartStyle } from '../common/useChartStyle';
 
 const DAYS = 30;
 
@@ -29,6 +30,7 @@ const DAYS = 30;
 export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
   const { apiKey, height = 220 } = props;
   const theme = useTheme();
+  const chart = useChartStyle();
   const format = useFormatters();
   const { t } = useTranslationRef(llmUsageTranslationRef);
   const api = useApi(llmUsageApiRef);
@@ -74,19 +76,17 @@ export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
     <Box data-testid="key-usage-chart">
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={rows} margin={{ top: 8, right: 8, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+          <CartesianGrid {...chart.grid} />
           <XAxis
             dataKey="date"
             tickFormatter={dayLabel}
-            stroke={theme.palette.text.secondary}
-            fontSize={12}
+            {...chart.axis}
             minTickGap={16}
           />
           <YAxis
             yAxisId="tokens"
             tickFormatter={(v: number) => format.compact(v)}
-            stroke={theme.palette.text.secondary}
-            fontSize={12}
+            {...chart.axis}
             width={56}
           />
           {currency && (
@@ -96,8 +96,7 @@ export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
               tickFormatter={(v: number) =>
                 format.compactMoney({ currency, amount: String(v) })
               }
-              stroke={theme.palette.text.secondary}
-              fontSize={12}
+              {...chart.axis}
               width={64}
             />
           )}
@@ -111,10 +110,7 @@ export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
                   ]
                 : [format.integer(value), t('keyWorkspace.detail.tokens')]
             }
-            contentStyle={{
-              backgroundColor: theme.palette.background.paper,
-              borderColor: theme.palette.divider,
-            }}
+            contentStyle={chart.tooltip}
           />
           <Legend
             formatter={(value: string) =>
