@@ -8,7 +8,6 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -32,6 +31,10 @@ import {
   sortableColumns,
 } from '../common';
 import { CostSourceChip } from '../common/CostSourceChip';
+import {
+  EmptyTableRow,
+  SkeletonTableRows,
+} from '../common/TablePlaceholderRows';
 import { CallDetails } from './CallDetails';
 import {
   CALL_PAGE_SIZES,
@@ -199,22 +202,18 @@ export function CallHistoryCard(props: CallHistoryCardProps) {
 
   let rows;
   if (!calls) {
-    rows = [0, 1, 2, 3, 4].map(i => (
-      <TableRow key={i} data-testid="call-row-skeleton">
-        <TableCell colSpan={columnCount}>
-          <Skeleton variant="text" />
-        </TableCell>
-      </TableRow>
-    ));
+    rows = (
+      <SkeletonTableRows
+        columnCount={columnCount}
+        testId="call-row-skeleton"
+        spanned
+      />
+    );
   } else if (calls.items.length === 0) {
     rows = (
-      <TableRow>
-        <TableCell colSpan={columnCount}>
-          <Typography align="center" className={classes.muted}>
-            {t('calls.empty')}
-          </Typography>
-        </TableCell>
-      </TableRow>
+      <EmptyTableRow columnCount={columnCount}>
+        {t('calls.empty')}
+      </EmptyTableRow>
     );
   } else {
     // One precision and one latency unit per column.

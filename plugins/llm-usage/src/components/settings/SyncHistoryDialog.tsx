@@ -1,15 +1,13 @@
-import { TableCell, TableRow, Typography, makeStyles } from '@material-ui/core';
-import Skeleton from '@material-ui/lab/Skeleton';
+import { makeStyles } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
+import type {
+  ProviderAccountSummary,
+  SyncRun,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageTranslationRef } from '../../translation';
 import { useFormatters, useSyncRuns } from '../../hooks';
-import {
-  ActionDialog,
-  DataTable,
-  QueryContent,
-  titledColumns,
-} from '../common';
+import { ActionDialog } from '../common';
+import { QueryRecordTable, figureColumn } from '../common/RecordTable';
 
 const useStyles = makeStyles(theme => ({
   failed: { color: theme.palette.error.main },
@@ -22,16 +20,6 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const HISTORY_LENGTH = 50;
-
-const RUN_COLUMNS = [
-  'started',
-  'duration',
-  'trigger',
-  'scope',
-  'status',
-  'items',
-  'error',
-] as const;
 
 /** The latest sync runs of one account, failures with their error. */
 export function SyncHistoryDialog(props: {
@@ -50,57 +38,54 @@ export function SyncHistoryDialog(props: {
       onClose={onClose}
       title={t('keyWorkspace.accounts.historyTitle', { name: account.name })}
     >
-      <QueryContent
+      <QueryRecordTable
         query={runs}
-        loading={<Skeleton variant="rect" height={120} />}
-        isEmpty={value => value.items.length === 0}
-        empty={
-          <Typography color="textSecondary">
-            {t('keyWorkspace.accounts.noRuns')}
-          </Typography>
-        }
-      >
-        {value => (
-          <DataTable
-            testId="sync-runs"
-            columns={titledColumns(
-              RUN_COLUMNS,
-              column => t(`keyWorkspace.accounts.runs.${column}`),
-              ['items'],
-            )}
-          >
-            {value.items.map(run => (
-              <TableRow key={run.id}>
-                <TableCell>{format.dateTime(run.startedAt)}</TableCell>
-                <TableCell>
-                  {run.finishedAt
-                    ? format.duration(
-                        Date.parse(run.finishedAt) - Date.parse(run.startedAt),
-                      )
-                    : t('common.none')}
-                </TableCell>
-                <TableCell>
-                  {t(`keyWorkspace.accounts.runs.triggers.${run.trigger}`)}
-                </TableCell>
-                <TableCell>
-                  {t(`keyWorkspace.accounts.runs.scopes.${run.scope}`)}
-                </TableCell>
-                <TableCell
-                  className={
-                    run.status === 'failed' ? classes.failed : undefined
-                  }
-                >
-                  {t(`keyWorkspace.accounts.runs.statuses.${run.status}`)}
-                </TableCell>
-                <TableCell align="right">{format.integer(run.items)}</TableCell>
-                <TableCell className={classes.error}>
-                  {run.error ?? ''}
-                </TableCell>
-              </TableRow>
-            ))}
-          </DataTable>
-        )}
-      </QueryContent>
+        rowsOf={value => value.items}
+        rowKey={run => run.id}
+        emptyText={t('keyWorkspace.accounts.noRuns')}
+        testId="sync-runs"
+        columns={[
+          {
+            label: t('keyWorkspace.accounts.runs.started'),
+            cell: run => format.dateTime(run.startedAt),
+          },
+          {
+            label: t('keyWorkspace.accounts.runs.duration'),
+            cell: run =>
+              run.finishedAt
+                ? format.duration(
+                    Date.parse(run.finishedAt) - Date.parse(run.startedAt),
+                  )
+                : t('common.none'),
+          },
+          {
+            label: t('keyWorkspace.accounts.runs.trigger'),
+            cell: run =>
+              t(`keyWorkspace.accounts.runs.triggers.${run.trigger}`),
+          },
+          {
+            label: t('keyWorkspace.accounts.runs.scope'),
+            cell: run => t(`keyWorkspace.accounts.runs.scopes.${run.scope}`),
+          },
+          {
+            label: t('keyWorkspace.accounts.runs.status'),
+            cell: run => (
+              <span
+                className={run.status === 'failed' ? classes.failed : undefined}
+              >
+                {t(`keyWorkspace.accounts.runs.statuses.${run.status}`)}
+              </span>
+            ),
+          },
+          figureColumn<SyncRun>(t('keyWorkspace.accounts.runs.items'), run =>
+            format.integer(run.items),
+          ),
+          {
+            label: t('keyWorkspace.accounts.runs.error'),
+            cell: run => <div className={classes.error}>{run.error ?? ''}</div>,
+          },
+        ]}
+      />
     </ActionDialog>
   );
 }
