@@ -1,4 +1,4 @@
-import { Chip, makeStyles } from '@material-ui/core';
+import { Box, Chip, makeStyles } from '@material-ui/core';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ApiKey,
@@ -7,6 +7,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import { llmUsageTranslationRef } from '../../translation';
+import { useFormatters } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   chip: {
@@ -30,6 +31,13 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.success.contrastText,
   },
   neutral: {},
+  // Chips and the text beside them, wrapping onto more lines when narrow.
+  chipRow: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  },
 }));
 
 /** The warning steps before a key expires, in days. */
@@ -86,6 +94,31 @@ export function ExpiryChip(props: { expiresAt: string | null }) {
   );
 }
 
+/**
+ * When a key expires (or that it never does) with its warning chip; `short`
+ * gives the date and time in the short form tables use.
+ */
+export function KeyExpiry(props: {
+  expiresAt: string | null;
+  short?: boolean;
+  className?: string;
+}) {
+  const { expiresAt, short, className } = props;
+  const classes = useStyles();
+  const format = useFormatters();
+  const { t } = useTranslationRef(llmUsageTranslationRef);
+  let when: string = t('keyWorkspace.expiry.never');
+  if (expiresAt) {
+    when = short ? format.shortDateTime(expiresAt) : format.dateTime(expiresAt);
+  }
+  return (
+    <Box className={`${classes.chipRow} ${className ?? ''}`}>
+      {when}
+      <ExpiryChip expiresAt={expiresAt} />
+    </Box>
+  );
+}
+
 const STATUS_TONES: Record<ApiKeyStatus, keyof ReturnType<typeof useStyles>> = {
   active: 'success',
   disabled: 'neutral',
@@ -133,6 +166,24 @@ export function TagChip(props: { tag: KeyTag; onDelete?: () => void }) {
       onDelete={onDelete}
       data-testid={`tag-chip-${tag.name}`}
     />
+  );
+}
+
+/** A key's tags as chips; `emptyText` is said when it has none. */
+export function KeyTags(props: {
+  tags: KeyTag[];
+  emptyText?: string;
+  className?: string;
+}) {
+  const { tags, emptyText, className } = props;
+  const classes = useStyles();
+  return (
+    <Box className={`${classes.chipRow} ${className ?? ''}`}>
+      {tags.length === 0 && emptyText}
+      {tags.map(tag => (
+        <TagChip key={tag.id} tag={tag} />
+      ))}
+    </Box>
   );
 }
 

@@ -37,7 +37,7 @@ import {
   useNotifiedRun,
 } from '../../hooks';
 import { CostLines, OptionalEntityRefLink, QueryContent } from '../common';
-import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
+import { KeyExpiry, KeyStatusChip, KeyTags, TagChip } from './KeyChips';
 import { KeyUsageChart } from './KeyUsageChart';
 import {
   ExpiresOnField,
@@ -76,12 +76,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1),
     alignItems: 'center',
     padding: theme.spacing(0.5, 0),
-  },
-  row: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
   },
   change: {
     fontFamily: 'monospace',
@@ -212,9 +206,7 @@ function EditableDetails(props: {
   onSaved: () => void;
 }) {
   const { apiKey, tags, canManage, onSaved } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
   const api = useApi(llmUsageApiRef);
   const [editing, setEditing] = useState(false);
   const [form, change] = useKeyForm({
@@ -255,20 +247,10 @@ function EditableDetails(props: {
           />
         </Field>
         <Field label={t('keyWorkspace.columns.tags')}>
-          <Box className={classes.row}>
-            {apiKey.tags.length === 0 && t('common.none')}
-            {apiKey.tags.map(tag => (
-              <TagChip key={tag.id} tag={tag} />
-            ))}
-          </Box>
+          <KeyTags tags={apiKey.tags} emptyText={t('common.none')} />
         </Field>
         <Field label={t('keyWorkspace.columns.expires')}>
-          <Box className={classes.row}>
-            {apiKey.expiresAt
-              ? format.dateTime(apiKey.expiresAt)
-              : t('keyWorkspace.expiry.never')}
-            <ExpiryChip expiresAt={apiKey.expiresAt} />
-          </Box>
+          <KeyExpiry expiresAt={apiKey.expiresAt} />
         </Field>
         {canManage && (
           <Box mt={1}>

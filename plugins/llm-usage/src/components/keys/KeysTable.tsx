@@ -28,7 +28,7 @@ import {
   sortableColumns,
 } from '../common';
 import type { SortableColumn } from '../common';
-import { ExpiryChip, KeyStatusChip, TagChip } from './KeyChips';
+import { KeyExpiry, KeyStatusChip, KeyTags } from './KeyChips';
 
 const useStyles = makeStyles(theme => ({
   table: {
@@ -43,9 +43,6 @@ const useStyles = makeStyles(theme => ({
     },
   },
   tags: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(0.5),
     maxWidth: 220,
     whiteSpace: 'normal',
   },
@@ -69,10 +66,6 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.warning.dark,
   },
   expires: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
     whiteSpace: 'nowrap',
   },
 }));
@@ -291,20 +284,15 @@ export function KeysTable(props: KeysTableProps) {
                 </TableCell>
               )}
               <TableCell>
-                <Box className={classes.tags}>
-                  {key.tags.map(tag => (
-                    <TagChip key={tag.id} tag={tag} />
-                  ))}
-                </Box>
+                <KeyTags tags={key.tags} className={classes.tags} />
               </TableCell>
               <TableCell>{format.shortDateTime(key.createdAt)}</TableCell>
               <TableCell>
-                <Box className={classes.expires}>
-                  {key.expiresAt
-                    ? format.shortDateTime(key.expiresAt)
-                    : t('keyWorkspace.expiry.never')}
-                  <ExpiryChip expiresAt={key.expiresAt} />
-                </Box>
+                <KeyExpiry
+                  expiresAt={key.expiresAt}
+                  short
+                  className={classes.expires}
+                />
               </TableCell>
               <TableCell>{format.shortDateTime(key.lastUsedAt)}</TableCell>
               {shown('usage') && (
