@@ -5,7 +5,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from './tables';
-import { numberOrNull } from '../lib/columnValues';
+import { integer, nullable, rowMapping, text } from '../lib/rowMapping';
 import {
   type AccountStore,
   DEFAULT_SCHEDULE,
@@ -14,45 +14,40 @@ import {
   type AccountPatch,
 } from './AccountStore';
 
-interface AccountRow {
-  id: string;
-  provider: string;
-  name: string;
-  owner_ref: string | null;
-  source: string;
-  credentials_encrypted: string | null;
-  settings: string;
-  status: string;
-  last_sync_at: string | number | null;
-  last_error: string | null;
-  created_at: string | number;
-  updated_at: string | number;
-}
+type AccountRow = Record<string, unknown>;
+
+// The settings column holds both the provider settings and the schedule.
+const accountRows = rowMapping<Omit<AccountRecord, 'settings' | 'schedule'>>({
+  id: text(),
+  provider: text(),
+  name: text(),
+  ownerRef: nullable(text()),
+  source: text<ProviderAccountSource>(),
+  credentialsEncrypted: nullable(text()),
+  status: text<ProviderAccountStatus>(),
+  lastSyncAt: nullable(integer),
+  lastError: nullable(text()),
+  createdAt: integer,
+  updatedAt: integer,
+});
 
 // The schedule lives in the settings column, beside the provider settings,
 // under a key no provider uses.
 const SCHEDULE_SETTING = '__schedule';
 
 function fromRow(row: AccountRow): AccountRecord {
-  const stored = JSON.parse(row.settings || '{}') as Record<string, unknown>;
+  const stored = JSON.parse((row.settings as string) || '{}') as Record<
+    string,
+    unknown
+  >;
   const { [SCHEDULE_SETTING]: schedule, ...settings } = stored;
   return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    ownerRef: row.owner_ref,
-    source: row.source as ProviderAccountSource,
-    credentialsEncrypted: row.credentials_encrypted,
+    ...accountRows.fromRow(row),
     settings: settings as Record<string, string>,
     schedule: {
       ...DEFAULT_SCHEDULE,
       ...(schedule as Partial<AccountSyncSchedule> | undefined),
     },
-    status: row.status as ProviderAccountStatus,
-    lastSyncAt: numberOrNull(row.last_sync_at),
-    lastError: row.last_error,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
   };
 }
 
@@ -86,28 +81,25 @@ export class DatabaseAccountStore implements AccountStore {
 
   async create(account: NewAccount, now = Date.now()): Promise<void> {
     await this.db(ACCOUNTS_TABLE).insert({
-      id: account.id,
-      provider: account.provider,
-      name: account.name,
-      owner_ref: account.ownerRef,
-      source: account.source,
-      credentials_encrypted: account.credentialsEncrypted,
+      ...accountRows.toRow({
+        ...account,
+        status: 'never_synced',
+        createdAt: now,
+        updatedAt: now,
+      }),
       settings: settingsColumn(account.settings, account.schedule),
-      status: 'never_synced',
-      created_at: now,
-      updated_at: now,
     });
   }
 
   async update(id: string, patch: AccountPatch, now = Date.now()) {
     const current = await this.get(id);
     if (!current) return;
-    const row: Partial<AccountRow> = { updated_at: now };
-    if (patch.name !== undefined) row.name = patch.name;
-    if (patch.ownerRef !== undefined) row.owner_ref = patch.ownerRef;
-    if (patch.credentialsEncrypted !== undefined) {
-      row.credentials_encrypted = patch.credentialsEncrypted;
-    }
+    const row = accountRows.toRow({
+      name: patch.name,
+      ownerRef: patch.ownerRef,
+      credentialsEncrypted: patch.credentialsEncrypted,
+      updatedAt: now,
+    });
     if (patch.settings !== undefined || patch.schedule !== undefined) {
       row.settings = settingsColumn(
         patch.settings ?? current.settings,

@@ -14,27 +14,22 @@ import {
 } from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
 import { alertRuleInputSchema } from './ruleSchemas';
-import { cursorNumber, cursorText } from '../lib/cursorParts';
+import {
+  cursorNumber,
+  cursorText,
+  decodeCursorParts,
+  encodeCursorParts,
+} from '../lib/cursorParts';
 
 const cursorSchema = z.tuple([cursorNumber(), cursorText(64)]);
 
 export function encodeAlertCursor(cursor: AlertCursor): string {
-  return Buffer.from(JSON.stringify([cursor.firstSeenAt, cursor.id])).toString(
-    'base64url',
-  );
+  return encodeCursorParts([cursor.firstSeenAt, cursor.id]);
 }
 
 function decodeAlertCursor(text: string): AlertCursor {
-  try {
-    const [firstSeenAt, id] = cursorSchema.parse(
-      JSON.parse(Buffer.from(text, 'base64url').toString('utf8')),
-    );
-    return { firstSeenAt, id };
-  } catch {
-    throw new InputError(
-      `Invalid query parameter 'cursor': not a cursor returned by this endpoint`,
-    );
-  }
+  const [firstSeenAt, id] = decodeCursorParts(text, cursorSchema);
+  return { firstSeenAt, id };
 }
 
 const listSchema = z

@@ -14,8 +14,8 @@ import {
   TAGS_TABLE,
 } from '../accounts/tables';
 import { DAY_MS } from '../database/tables';
-import { bigintOrNull, numberOrNull } from '../lib/columnValues';
 import { parseDecimalToNanos } from '../lib/money';
+import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
 import {
   applyOwnerFilter,
   type OwnerFilter,
@@ -30,77 +30,49 @@ import {
   monthStartOf,
 } from './KeyStore';
 
-interface KeyRow {
-  id: string;
-  account_id: string;
-  provider: string;
-  provider_key_id: string | null;
-  provider_project_id: string | null;
-  name: string;
-  masked_hint: string | null;
-  status: string;
-  owner_ref: string | null;
-  component_ref: string | null;
-  notes: string | null;
-  expires_at: string | number | null;
-  provider_created_at: string | number | null;
-  last_used_at: string | number | null;
-  limit_nanos: string | number | null;
-  limit_currency: string | null;
-  usage_nanos: string | number | null;
-  usage_currency: string | null;
-  source: string;
-  secret_encrypted: string | null;
-  last_error: string | null;
-  synced_at: string | number | null;
-  removed_at: string | number | null;
-  deleted_at: string | number | null;
-  created_at: string | number;
-  updated_at: string | number;
-}
+type KeyRow = Record<string, unknown>;
 
-function fromRow(row: KeyRow): KeyRecord {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    provider: row.provider,
-    providerKeyId: row.provider_key_id,
-    providerProjectId: row.provider_project_id,
-    name: row.name,
-    maskedHint: row.masked_hint,
-    status: row.status as ApiKeyStatus,
-    ownerRef: row.owner_ref,
-    componentRef: row.component_ref,
-    notes: row.notes,
-    expiresAt: numberOrNull(row.expires_at),
-    providerCreatedAt: numberOrNull(row.provider_created_at),
-    lastUsedAt: numberOrNull(row.last_used_at),
-    limitNanos: bigintOrNull(row.limit_nanos),
-    limitCurrency: row.limit_currency,
-    usageNanos: bigintOrNull(row.usage_nanos),
-    usageCurrency: row.usage_currency,
-    source: row.source as ApiKeySource,
-    secretEncrypted: row.secret_encrypted,
-    lastError: row.last_error,
-    syncedAt: numberOrNull(row.synced_at),
-    removedAt: numberOrNull(row.removed_at),
-    deletedAt: numberOrNull(row.deleted_at),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
+const keyRows = rowMapping<KeyRecord>({
+  id: text(),
+  accountId: text(),
+  provider: text(),
+  providerKeyId: nullable(text()),
+  providerProjectId: nullable(text()),
+  name: text(),
+  maskedHint: nullable(text()),
+  status: text<ApiKeyStatus>(),
+  ownerRef: nullable(text()),
+  componentRef: nullable(text()),
+  notes: nullable(text()),
+  expiresAt: nullable(integer),
+  providerCreatedAt: nullable(integer),
+  lastUsedAt: nullable(integer),
+  limitNanos: nullable(nanos),
+  limitCurrency: nullable(text()),
+  usageNanos: nullable(nanos),
+  usageCurrency: nullable(text()),
+  source: text<ApiKeySource>(),
+  secretEncrypted: nullable(text()),
+  lastError: nullable(text()),
+  syncedAt: nullable(integer),
+  removedAt: nullable(integer),
+  deletedAt: nullable(integer),
+  createdAt: integer,
+  updatedAt: integer,
+});
 
-const PATCH_COLUMNS: Record<keyof KeyPatch, keyof KeyRow> = {
-  name: 'name',
-  ownerRef: 'owner_ref',
-  componentRef: 'component_ref',
-  notes: 'notes',
-  expiresAt: 'expires_at',
-  status: 'status',
-  limitNanos: 'limit_nanos',
-  limitCurrency: 'limit_currency',
-  lastError: 'last_error',
-};
+/** The fields a person edits; no other field of a patch is written. */
+const PATCH_FIELDS: Array<keyof KeyPatch> = [
+  'name',
+  'ownerRef',
+  'componentRef',
+  'notes',
+  'expiresAt',
+  'status',
+  'limitNanos',
+  'limitCurrency',
+  'lastError',
+];
 
 const SORT_COLUMNS: Record<KeySortField, string> = {
   name: 'k.name',
@@ -112,8 +84,8 @@ const SORT_COLUMNS: Record<KeySortField, string> = {
   monthTokens: 'coalesce(mt.month_tokens, 0)',
 };
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, match => `\\${match}`);
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, match => `\\${match}`);
 }
 
 /** The {@link KeyStore} on the plugin's database (SQLite or PostgreSQL). */
@@ -289,7 +261,7 @@ export class DatabaseKeyStore implements KeyStore {
       .limit(options.limit)
       .offset(options.offset);
     const rows: KeyRow[] = await query;
-    return { records: rows.map(fromRow), total: Number(count) };
+    return { records: rows.map(keyRows.fromRow), total: Number(count) };
   }
 
   /** Ids of the keys an owner filter lets through, as a subquery. */
@@ -310,7 +282,7 @@ export class DatabaseKeyStore implements KeyStore {
       .where({ id })
       .whereNull('deleted_at')
       .first();
-    return row ? fromRow(row) : undefined;
+    return row ? keyRows.fromRow(row) : undefined;
   }
 
   async findByProviderKeyId(
@@ -320,44 +292,22 @@ export class DatabaseKeyStore implements KeyStore {
     const row: KeyRow | undefined = await this.db(KEYS_TABLE)
       .where({ account_id: accountId, provider_key_id: providerKeyId })
       .first();
-    return row ? fromRow(row) : undefined;
+    return row ? keyRows.fromRow(row) : undefined;
   }
 
   async insert(key: NewKey, now = Date.now()): Promise<string> {
     const id = randomUUID();
-    await this.db(KEYS_TABLE).insert({
-      id,
-      account_id: key.accountId,
-      provider: key.provider,
-      provider_key_id: key.providerKeyId,
-      provider_project_id: key.providerProjectId,
-      name: key.name,
-      masked_hint: key.maskedHint,
-      status: key.status,
-      owner_ref: key.ownerRef,
-      component_ref: key.componentRef,
-      notes: key.notes,
-      expires_at: key.expiresAt,
-      provider_created_at: key.providerCreatedAt ?? null,
-      limit_nanos: key.limitNanos?.toString() ?? null,
-      limit_currency: key.limitCurrency ?? null,
-      source: key.source,
-      secret_encrypted: key.secretEncrypted,
-      synced_at: key.syncedAt ?? null,
-      created_at: now,
-      updated_at: now,
-    });
+    await this.db(KEYS_TABLE).insert(
+      keyRows.toRow({ ...key, id, createdAt: now, updatedAt: now }),
+    );
     return id;
   }
 
   async update(id: string, patch: KeyPatch, now = Date.now()): Promise<void> {
-    const row: Record<string, unknown> = { updated_at: now };
-    for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
-      const value = patch[field as keyof KeyPatch];
-      if (value !== undefined) {
-        row[column] = typeof value === 'bigint' ? value.toString() : value;
-      }
-    }
+    const edited: KeyPatch = Object.fromEntries(
+      PATCH_FIELDS.map(field => [field, patch[field]]),
+    );
+    const row = keyRows.toRow({ ...edited, updatedAt: now });
     await this.db(KEYS_TABLE).where({ id }).update(row);
   }
 
@@ -432,11 +382,13 @@ export class DatabaseKeyStore implements KeyStore {
     keys: ProviderKey[],
     now: number,
   ): Promise<number> {
-    const existing: KeyRow[] = await trx(KEYS_TABLE)
-      .where({ account_id: account.id })
-      .whereNotNull('provider_key_id');
+    const existing = (
+      await trx(KEYS_TABLE)
+        .where({ account_id: account.id })
+        .whereNotNull('provider_key_id')
+    ).map(keyRows.fromRow);
     const byProviderId = new Map(
-      existing.map(row => [row.provider_key_id as string, row]),
+      existing.map(record => [record.providerKeyId as string, record]),
     );
     const seen = new Set<string>();
     for (const key of keys) {
@@ -462,16 +414,16 @@ export class DatabaseKeyStore implements KeyStore {
         last_error: null,
         updated_at: now,
       };
-      const row = byProviderId.get(key.providerKeyId);
-      if (row) {
+      const stored = byProviderId.get(key.providerKeyId);
+      if (stored) {
         await trx(KEYS_TABLE)
-          .where({ id: row.id })
+          .where({ id: stored.id })
           .update({
             ...providerFields,
             // An expiry set by hand wins over none from the provider.
             expires_at: key.expiresAt
               ? Date.parse(key.expiresAt)
-              : row.expires_at,
+              : stored.expiresAt,
           });
       } else {
         await trx(KEYS_TABLE).insert({
@@ -488,9 +440,11 @@ export class DatabaseKeyStore implements KeyStore {
       }
     }
     const gone = existing
-      .filter(row => !seen.has(row.provider_key_id as string))
-      .filter(row => row.source === 'provider' && row.removed_at === null)
-      .map(row => row.id);
+      .filter(record => !seen.has(record.providerKeyId as string))
+      .filter(
+        record => record.source === 'provider' && record.removedAt === null,
+      )
+      .map(record => record.id);
     if (gone.length > 0) {
       await trx(KEYS_TABLE)
         .whereIn('id', gone)

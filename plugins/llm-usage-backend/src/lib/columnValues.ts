@@ -1,22 +1,31 @@
 /**
- * Values of database rows read by hand (joins, sums, API shapes), the same
- * on both databases: PostgreSQL returns bigint columns as strings, SQLite as
- * numbers. A store that reads and writes whole records declares them with
- * rowMapping instead.
+ * Values of database columns, the same on both databases: PostgreSQL returns
+ * bigint columns as strings, SQLite as numbers. Rows read by hand (joins,
+ * sums, API shapes) use these directly; a store that reads and writes whole
+ * records declares its columns with rowMapping, which builds on them.
  */
 import { formatNanos, toBigInt } from './money';
 
-type ColumnNumber = string | number;
+export type ColumnNumber = string | number;
+
+/** The converter for a nullable column: NULL (or a column not selected) stays null. */
+export function orNull<V, T>(
+  convert: (value: V) => T,
+): (value: V | null | undefined) => T | null {
+  return value =>
+    value === null || value === undefined ? null : convert(value);
+}
+
+/** A whole number column (epoch ms, counts). */
+export function numberOf(value: ColumnNumber): number {
+  return Number(value);
+}
 
 /** A nullable number column. */
-export function numberOrNull(value: ColumnNumber | null): number | null {
-  return value === null ? null : Number(value);
-}
+export const numberOrNull = orNull(numberOf);
 
 /** A nullable amount column (nanos). */
-export function bigintOrNull(value: ColumnNumber | null): bigint | null {
-  return value === null ? null : toBigInt(value);
-}
+export const bigintOrNull = orNull((value: ColumnNumber) => toBigInt(value));
 
 /** An amount column (nanos) as an exact decimal string; a sum of no rows (NULL) is 0. */
 export function decimalOf(nanos: ColumnNumber | null): string {
@@ -24,9 +33,7 @@ export function decimalOf(nanos: ColumnNumber | null): string {
 }
 
 /** A nullable amount column (nanos) as an exact decimal string. */
-export function decimalOrNull(nanos: ColumnNumber | null): string | null {
-  return nanos === null ? null : decimalOf(nanos);
-}
+export const decimalOrNull = orNull((nanos: ColumnNumber) => decimalOf(nanos));
 
 /** An epoch ms column as ISO 8601. */
 export function isoTime(value: ColumnNumber): string {
@@ -34,6 +41,4 @@ export function isoTime(value: ColumnNumber): string {
 }
 
 /** A nullable epoch ms column as ISO 8601. */
-export function isoTimeOrNull(value: ColumnNumber | null): string | null {
-  return value === null ? null : isoTime(value);
-}
+export const isoTimeOrNull = orNull(isoTime);

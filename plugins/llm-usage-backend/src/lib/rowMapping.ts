@@ -1,3 +1,4 @@
+import { isoTime, numberOf, orNull } from './columnValues';
 import { toBigInt } from './money';
 
 /** How one field of a record is kept in its column. */
@@ -15,7 +16,7 @@ export function text<T extends string = string>(): Column<T> {
 
 /** A whole number; PostgreSQL returns bigint columns (epoch ms) as strings. */
 export const integer: Column<number> = {
-  read: value => Number(value),
+  read: numberOf,
   write: value => value,
 };
 
@@ -25,11 +26,16 @@ export const nanos: Column<bigint> = {
   write: value => value.toString(),
 };
 
+/** An epoch ms column, an ISO 8601 timestamp in the record. */
+export const isoTimestamp: Column<string> = {
+  read: isoTime,
+  write: value => Date.parse(value),
+};
+
 /** A column that may be NULL (or left out of the select): null in the record. */
 export function nullable<T>(column: Column<T>): Column<T | null> {
   return {
-    read: value =>
-      value === null || value === undefined ? null : column.read(value),
+    read: orNull(column.read),
     write: value => (value === null ? null : column.write(value)),
   };
 }

@@ -8,35 +8,29 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { SYNC_RUNS_TABLE } from '../accounts/tables';
-import { isoTime, isoTimeOrNull } from '../lib/columnValues';
 import { newestFirstPage } from '../lib/newestFirstPage';
+import {
+  integer,
+  isoTimestamp,
+  nullable,
+  rowMapping,
+  text,
+} from '../lib/rowMapping';
 import { type SyncRunStore, type SyncRunFilter } from './SyncRunStore';
 
-interface SyncRunRow {
-  id: string;
-  account_id: string;
-  scope: string;
-  trigger: string;
-  started_at: string | number;
-  finished_at: string | number | null;
-  status: string;
-  items: string | number;
-  error: string | null;
-}
+type SyncRunRow = Record<string, unknown>;
 
-function fromRow(row: SyncRunRow): SyncRun {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    scope: row.scope as SyncScope,
-    trigger: row.trigger as SyncTrigger,
-    startedAt: isoTime(row.started_at),
-    finishedAt: isoTimeOrNull(row.finished_at),
-    status: row.status as SyncRunStatus,
-    items: Number(row.items),
-    error: row.error,
-  };
-}
+const syncRunRows = rowMapping<SyncRun>({
+  id: text(),
+  accountId: text(),
+  scope: text<SyncScope>(),
+  trigger: text<SyncTrigger>(),
+  startedAt: isoTimestamp,
+  finishedAt: nullable(isoTimestamp),
+  status: text<SyncRunStatus>(),
+  items: integer,
+  error: nullable(text()),
+});
 
 /** The {@link SyncRunStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseSyncRunStore implements SyncRunStore {
@@ -81,7 +75,7 @@ export class DatabaseSyncRunStore implements SyncRunStore {
     const row: SyncRunRow | undefined = await this.db(SYNC_RUNS_TABLE)
       .where({ id })
       .first();
-    return row ? fromRow(row) : undefined;
+    return row ? syncRunRows.fromRow(row) : undefined;
   }
 
   /** Start of the last run of this scope that did not fail, if any. */
@@ -139,6 +133,6 @@ export class DatabaseSyncRunStore implements SyncRunStore {
       'started_at',
       filter,
     );
-    return { items: rows.map(fromRow), ...next };
+    return { items: rows.map(syncRunRows.fromRow), ...next };
   }
 }
