@@ -2,6 +2,7 @@ import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROVIDER_BREAKDOWN_DIMENSIONS,
   type ProviderBreakdownDimension,
+  type ProviderUsageBreakdownItem,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
 import { llmUsageTranslationRef } from '../../translation';
@@ -66,13 +67,14 @@ export function ProviderBreakdownCard(props: {
             label: t(`usageSource.by.${by}`),
             cell: item => item.label || t('reconciliation.notSplitByKey'),
           },
-          figureColumn(t('usageSource.requests'), item =>
-            format.integer(item.requests),
+          figureColumn<ProviderUsageBreakdownItem>(
+            t('usageSource.requests'),
+            item => format.integer(item.requests),
           ),
-          figureColumn(t('overview.tokens'), item =>
+          figureColumn<ProviderUsageBreakdownItem>(t('overview.tokens'), item =>
             format.compact(item.totalTokens),
           ),
-          figureColumn(t('overview.cost'), item => (
+          figureColumn<ProviderUsageBreakdownItem>(t('overview.cost'), item => (
             <>
               <CostLines costs={item.costs} />
               <EstimatedCostLines costs={item.estimatedCosts} />

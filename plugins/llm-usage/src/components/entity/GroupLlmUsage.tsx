@@ -3,6 +3,10 @@ import { Grid } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import type {
+  MemberSpend,
+  ProjectUsage,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { llmUsageTranslationRef } from '../../translation';
 import {
@@ -135,16 +139,16 @@ function SpendByProject(props: { groupRef: string }) {
               </EntityRefLink>
             ),
         },
-        figureColumn(
+        figureColumn<ProjectUsage>(
           projects.value?.source === 'provider'
             ? t('usageSource.requests')
             : t('projects.columns.calls'),
           project => format.integer(project.calls),
         ),
-        figureColumn(t('projects.columns.tokens'), project =>
+        figureColumn<ProjectUsage>(t('projects.columns.tokens'), project =>
           format.compact(project.totalTokens),
         ),
-        figureColumn(t('projects.columns.cost'), project => (
+        figureColumn<ProjectUsage>(t('projects.columns.cost'), project => (
           <CostLines costs={project.costs} />
         )),
       ]}
@@ -175,13 +179,13 @@ function SpendByMember(props: { groupRef: string }) {
             <EntityRefLink entityRef={row.ownerRef} defaultKind="user" />
           ),
         },
-        figureColumn(t('keyWorkspace.tags.keys'), row =>
+        figureColumn<MemberSpend>(t('keyWorkspace.tags.keys'), row =>
           format.integer(row.keys),
         ),
-        figureColumn(t('keyWorkspace.columns.monthTokens'), row =>
+        figureColumn<MemberSpend>(t('keyWorkspace.columns.monthTokens'), row =>
           format.integer(row.totalTokens),
         ),
-        figureColumn(t('keyWorkspace.columns.monthCost'), row => (
+        figureColumn<MemberSpend>(t('keyWorkspace.columns.monthCost'), row => (
           <CostLines costs={row.costs} />
         )),
       ]}
