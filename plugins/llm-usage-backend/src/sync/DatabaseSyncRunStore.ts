@@ -18,7 +18,8 @@ import {
 } from '../lib/rowMapping';
 import { type SyncRunStore, type SyncRunFilter } from './SyncRunStore';
 
-type SyncRunRow = Record<string, unknown>;
+/** A row as read; paging needs its id, the mapping reads the rest. */
+type SyncRunRow = Record<string, unknown> & { id: string };
 
 const syncRunRows = rowMapping<SyncRun>({
   id: text(),
