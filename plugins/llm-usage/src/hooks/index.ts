@@ -2,6 +2,7 @@ export * from './usage';
 export * from './usageSource';
 export * from './groups';
 export * from './useFormatters';
+export * from './useLocalization';
 export * from './usePolledQuery';
 export * from './usePollingInterval';
 export * from './useUsageRange';

@@ -1,10 +1,9 @@
 import { Button, makeStyles } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { llmUsageApiRef } from '../../api';
-import { useCursorPages, useUrlParams } from '../../hooks';
+import { useCursorPages, useUrlParams, useLocalization } from '../../hooks';
 import { useAuditEvents } from '../../hooks/quota';
 import { oneOf } from '../../lib/params';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   CursorListPage,
   DateRangeFields,
@@ -33,7 +32,7 @@ const useStyles = makeStyles({
  * @internal
  */
 export function ActivityPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const classes = useStyles();
   const [params, setParams] = useUrlParams();

@@ -10,12 +10,10 @@ import {
 } from '@material-ui/core';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
 import { readableAuditTarget, readableEntityRef } from '../../lib/readableRefs';
 import { OneLineText } from '../common';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   json: {
@@ -52,8 +50,7 @@ function Snapshot(props: { label: string; value: unknown }) {
 /** One audit event, with its before/after snapshots on demand. */
 export function AuditEventRow(props: { event: AuditEvent }) {
   const { event } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const classes = useStyles();
   const [open, setOpen] = useState(false);
   const hasDetails = event.before !== null || event.after !== null;

@@ -9,17 +9,16 @@ import {
 } from '@material-ui/core';
 import CloseIcon from '@material-ui/icons/Close';
 import { Progress } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { Alert } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { Link as RouterLink } from 'react-router-dom';
 import { llmUsageApiRef } from '../../api';
 import {
   notifyAlertsChanged,
-  useFormatters,
   usePolledQuery,
+  useLocalization,
 } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
 import { QueryErrorPanel, useLlmUsagePaths } from '../common';
 import { useAlertMessage } from './alertMessage';
 import { AnomalyEvidence } from './AnomalyEvidence';
@@ -74,9 +73,8 @@ function Fact(props: { label: string; children: ReactNode }) {
 
 function AlertDetails(props: { alert: Alert }) {
   const { alert } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const classes = useStyles();
-  const format = useFormatters();
   const paths = useLlmUsagePaths();
   const message = useAlertMessage();
   const providerMessage = alert.params.error;
@@ -152,7 +150,7 @@ function AlertDetails(props: { alert: Alert }) {
 
 /** Loads the alert (it may not be on the current page) and marks it read. */
 function AlertDrawerBody(props: { alertId: string; onClose: () => void }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const api = useApi(llmUsageApiRef);
   const alert = usePolledQuery(

@@ -7,7 +7,7 @@ import {
   TableRow,
   makeStyles,
 } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   ALERT_SEVERITIES,
@@ -23,12 +23,11 @@ import {
   notifyAlertsChanged,
   useAlerts,
   useCursorPages,
-  useFormatters,
   useNotify,
   useUrlParams,
+  useLocalization,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
-import { llmUsageTranslationRef } from '../../translation';
 import { CursorListPage, SelectField, optionsOf } from '../common';
 import { AlertDrawer } from './AlertDrawer';
 import { useAlertMessage } from './alertMessage';
@@ -48,9 +47,8 @@ function AlertRow(props: {
   onMarkRead: (id: string) => void;
 }) {
   const { alert, onOpen, onMarkRead } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const classes = useStyles();
-  const format = useFormatters();
   const message = useAlertMessage();
   return (
     <TableRow
@@ -107,7 +105,7 @@ function AlertRow(props: {
  * @internal
  */
 export function AlertsPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const classes = useStyles();

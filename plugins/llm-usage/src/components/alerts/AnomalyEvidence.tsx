@@ -1,5 +1,4 @@
 import { Box, Typography, makeStyles, useTheme } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { Alert } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
   Legend,
@@ -10,8 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   box: { marginTop: theme.spacing(2) },
@@ -38,10 +36,9 @@ function numbers(value: unknown): number[] | undefined {
 export function AnomalyEvidence(props: { alert: Alert }) {
   const { alert } = props;
   const p = alert.params;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const classes = useStyles();
   const theme = useTheme();
-  const format = useFormatters();
   const series = numbers(p.series);
   const baselines = numbers(p.baselineSeries);
   if (!series || !baselines || series.length !== baselines.length) return null;

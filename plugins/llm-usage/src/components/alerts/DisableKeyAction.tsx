@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { Box, Button, Typography, makeStyles } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { llmUsageKeyManagePermission } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { notifyAlertsChanged, usePolledQuery } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import {
+  notifyAlertsChanged,
+  usePolledQuery,
+  useLocalization,
+} from '../../hooks';
 import { ActionDialog, QueryErrorPanel } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -29,7 +28,7 @@ const useStyles = makeStyles(theme => ({
  */
 export function DisableKeyAction(props: { keyId: string }) {
   const { keyId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const api = useApi(llmUsageApiRef);
   const alertApi = useApi(alertApiRef);

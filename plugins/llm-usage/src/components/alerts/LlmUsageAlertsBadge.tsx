@@ -1,8 +1,7 @@
 import { ReactNode } from 'react';
 import { Badge, Tooltip } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useUnreadAlertCount } from '../../hooks/alerts';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 /**
  * Wraps a navigation icon (or any element) in a badge with the viewer's
@@ -13,7 +12,7 @@ import { llmUsageTranslationRef } from '../../translation';
  * @public
  */
 export function LlmUsageAlertsBadge(props: { children: ReactNode }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const unread = useUnreadAlertCount();
   const count = unread.value?.unread ?? 0;
   if (count === 0) return <>{props.children}</>;

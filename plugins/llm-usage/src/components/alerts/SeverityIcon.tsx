@@ -2,9 +2,8 @@ import { Tooltip, makeStyles } from '@material-ui/core';
 import ErrorIcon from '@material-ui/icons/Error';
 import InfoIcon from '@material-ui/icons/Info';
 import WarningIcon from '@material-ui/icons/Warning';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { AlertSeverity } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   info: { color: theme.palette.info.main },
@@ -16,7 +15,7 @@ const ICONS = { info: InfoIcon, warning: WarningIcon, error: ErrorIcon };
 
 /** A coloured icon for the severity, named for screen readers. */
 export function SeverityIcon(props: { severity: AlertSeverity }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const Icon = ICONS[props.severity];
   const label = t(`alerts.severities.${props.severity}`);

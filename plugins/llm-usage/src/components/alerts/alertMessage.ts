@@ -1,18 +1,15 @@
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   Alert,
   SloMetric,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 /**
  * The alert's message in the viewer's language, from its type and params:
  * the backend stores values, never sentences.
  */
 export function useAlertMessage(): (alert: Alert) => string {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   /** A finding and its evidence in a sentence; the drawer charts the series. */
   const anomalyMessage = (alert: Alert) => {
     const p = alert.params;

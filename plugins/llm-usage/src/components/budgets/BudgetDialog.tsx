@@ -1,15 +1,13 @@
 import { useState } from 'react';
 import { TextField, TextFieldProps } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   BUDGET_TARGET_TYPES,
   type Budget,
   type BudgetTargetType,
   type CreateBudgetRequest,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useSubmit } from '../../hooks';
+import { useSubmit, useLocalization } from '../../hooks';
 import { ActionDialog, SelectField } from '../common';
 
 /** @internal */
@@ -22,9 +20,8 @@ export interface BudgetDialogProps {
 }
 
 /** Create or edit one budget. The target of an existing budget is fixed. */
-export function BudgetDialog(props: BudgetDialogProps) {
-  const { budget, onClose, onSave } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function BudgetDialog({ budget, onClose, onSave }: BudgetDialogProps) {
+  const { t } = useLocalization();
   const [targetType, setTargetType] = useState<BudgetTargetType>(
     budget?.targetType ?? 'group',
   );

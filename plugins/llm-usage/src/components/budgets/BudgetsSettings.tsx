@@ -4,12 +4,11 @@ import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import { EmptyState } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type { Budget } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { errorMessage, useFormatters, useNotify } from '../../hooks';
+import { errorMessage, useNotify, useLocalization } from '../../hooks';
 import { useBudgets } from '../../hooks/quota';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   DataTable,
   QuerySectionCard,
@@ -27,10 +26,9 @@ import { readableEntityRef } from '../../lib/readableRefs';
  * @internal
  */
 export function BudgetsSettings() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
-  const format = useFormatters();
   const budgets = useBudgets();
   const [editing, setEditing] = useState<Budget | 'new'>();
 

@@ -1,19 +1,18 @@
 import { Switch, TableCell, TableRow } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   DIGEST_CADENCES,
   type DigestCadence,
   type DigestPreferences,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { errorMessage, useNotify } from '../../hooks';
+import { errorMessage, useNotify, useLocalization } from '../../hooks';
 import { useDigestPreferences } from '../../hooks/quota';
-import { llmUsageTranslationRef } from '../../translation';
 import { DataTable, QuerySectionCard, titledColumns } from '../common';
 
 /** Weekly and monthly digest switches for the viewer and their teams. */
 export function DigestPreferencesCard() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const preferences = useDigestPreferences();

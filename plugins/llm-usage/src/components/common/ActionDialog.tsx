@@ -8,8 +8,7 @@ import {
   DialogTitle,
   makeStyles,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   fields: {
@@ -52,17 +51,16 @@ export interface ActionDialogProps {
  * The one shape of every dialog in the plugin: a title, the content, and
  * Cancel plus one main action (or only Close for a read-only dialog).
  */
-export function ActionDialog(props: ActionDialogProps) {
-  const {
-    title,
-    children,
-    onClose,
-    size,
-    confirm,
-    cancelLabel,
-    open = true,
-  } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function ActionDialog({
+  title,
+  children,
+  onClose,
+  size,
+  confirm,
+  cancelLabel,
+  open = true,
+}: ActionDialogProps) {
+  const { t } = useLocalization();
   return (
     <Dialog
       open={open}

@@ -1,6 +1,6 @@
 import type { CostAmount } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
 import { sortCosts } from '../../lib/deltas';
+import { useLocalization } from '../../hooks';
 
 /**
  * Costs, one line per currency. Different currencies are never added up, so
@@ -14,7 +14,7 @@ export function CostLines(props: {
   formatCost?: (cost: CostAmount) => string;
 }) {
   const { costs, empty = '—', testIdPrefix, formatCost } = props;
-  const format = useFormatters();
+  const { format } = useLocalization();
   if (costs.length === 0) {
     return <>{empty}</>;
   }

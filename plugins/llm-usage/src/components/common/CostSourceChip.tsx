@@ -1,7 +1,6 @@
 import { Chip, Tooltip, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { CostSource } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   chip: {
@@ -19,7 +18,7 @@ const useStyles = makeStyles(theme => ({
 export function CostSourceChip(props: { source: CostSource | null }) {
   const { source } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   if (!source) return null;
   return (
     <Tooltip title={t(`costSource.${source}Hint`)}>

@@ -25,8 +25,13 @@ export interface CursorPagerProps {
 }
 
 /** Newer and older buttons under a list read page by page. */
-export function CursorPager(props: CursorPagerProps) {
-  const { pages, nextCursor, newerLabel, olderLabel, children } = props;
+export function CursorPager({
+  pages,
+  nextCursor,
+  newerLabel,
+  olderLabel,
+  children,
+}: CursorPagerProps) {
   const classes = useStyles();
   return (
     <Box className={classes.pager}>

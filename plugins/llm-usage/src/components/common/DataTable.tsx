@@ -191,16 +191,15 @@ function useWidth(element: HTMLElement | null): number {
  * (scrolling sideways only if still too wide); and on a phone, one labelled
  * card per row.
  */
-export function DataTable(props: DataTableProps) {
-  const {
-    columns,
-    children,
-    testId,
-    className,
-    containerClassName,
-    minWidth = 0,
-    cardsBelow = CARDS_BELOW,
-  } = props;
+export function DataTable({
+  columns,
+  children,
+  testId,
+  className,
+  containerClassName,
+  minWidth = 0,
+  cardsBelow = CARDS_BELOW,
+}: DataTableProps) {
   const classes = useStyles();
   const [container, setContainer] = useState<HTMLDivElement | null>(null);
   const tableRef = useRef<HTMLTableElement>(null);

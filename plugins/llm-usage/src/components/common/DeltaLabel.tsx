@@ -1,10 +1,8 @@
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import { Delta } from '../../lib/deltas';
-import { useFormatters } from '../../hooks';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -35,11 +33,13 @@ export interface DeltaLabelProps {
  * "↑ 12.5% vs previous period" under an overview number, or "no earlier data
  * to compare" when the previous period holds nothing.
  */
-export function DeltaLabel(props: DeltaLabelProps) {
-  const { delta, tone = 'neutral', suffix } = props;
+export function DeltaLabel({
+  delta,
+  tone = 'neutral',
+  suffix,
+}: DeltaLabelProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
 
   if (delta.kind === 'unknown') {
     return null;

@@ -1,9 +1,7 @@
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { Box } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useLlmUsageInfo } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLlmUsageInfo, useLocalization } from '../../hooks';
 
 /**
  * Says plainly that the numbers are generated when the backend serves demo
@@ -11,7 +9,7 @@ import { llmUsageTranslationRef } from '../../translation';
  * nothing while loading or when /info fails (the page itself still works).
  */
 export function DemoDataBanner() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const { value } = useLlmUsageInfo();
   if (!value?.demoDataEnabled) {
     return null;

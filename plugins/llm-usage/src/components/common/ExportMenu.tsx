@@ -7,14 +7,10 @@ import {
   MenuItem,
 } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 import type { ExportedFile, UsageExportFormat } from '../../api';
 import { saveFile } from '../../lib/saveFile';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const FORMATS: UsageExportFormat[] = ['csv', 'xlsx'];
 
@@ -31,9 +27,8 @@ export interface ExportMenuProps {
  * the API client (so the user's token is sent) and then saved; failures are
  * reported through the alert API.
  */
-export function ExportMenu(props: ExportMenuProps) {
-  const { onExport, disabled, testId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function ExportMenu({ onExport, disabled, testId }: ExportMenuProps) {
+  const { t } = useLocalization();
   const alertApi = useApi(alertApiRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [busy, setBusy] = useState(false);

@@ -13,8 +13,13 @@ export interface IconActionProps {
 }
 
 /** A small icon button with a tooltip, as in the action column of a table. */
-export function IconAction(props: IconActionProps) {
-  const { title, label, icon: Icon, onClick, disabled } = props;
+export function IconAction({
+  title,
+  label,
+  icon: Icon,
+  onClick,
+  disabled,
+}: IconActionProps) {
   const button = (
     <IconButton
       size="small"

@@ -1,9 +1,8 @@
 import { ReactNode } from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import { DemoDataBanner } from './DemoDataBanner';
 import { LlmUsageNav } from './LlmUsageNav';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface LlmUsageLayoutProps {
@@ -17,9 +16,15 @@ export interface LlmUsageLayoutProps {
 }
 
 /** Page chrome shared by the LLM Usage pages, with the demo data label. */
-export function LlmUsageLayout(props: LlmUsageLayoutProps) {
-  const { title, pageTitle, subtitle, type, typeLink, children } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function LlmUsageLayout({
+  title,
+  pageTitle,
+  subtitle,
+  type,
+  typeLink,
+  children,
+}: LlmUsageLayoutProps) {
+  const { t } = useLocalization();
   return (
     <Page themeId="tool">
       <Header

@@ -1,8 +1,7 @@
 import { Tab, Tabs, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Link, useLocation } from 'react-router-dom';
-import { llmUsageTranslationRef } from '../../translation';
 import { useLlmUsagePaths } from './BasePath';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -40,7 +39,7 @@ const SECTIONS: Section[] = [
  */
 export function LlmUsageNav() {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const paths = useLlmUsagePaths();
   const { pathname } = useLocation();
   const current =

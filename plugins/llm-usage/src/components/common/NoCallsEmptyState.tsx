@@ -1,11 +1,7 @@
 import { Box, Typography } from '@material-ui/core';
 import { CodeSnippet, EmptyState, Link } from '@backstage/core-components';
-import {
-  configApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
+import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { useLocalization } from '../../hooks';
 
 /**
  * Where the README explains how to report calls; overridable with
@@ -40,7 +36,7 @@ function exampleRequest(backendBaseUrl: string) {
 
 /** What a new adopter sees before the first call is reported. */
 export function NoCallsEmptyState() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const configApi = useApi(configApiRef);
   const docsUrl =
     configApi.getOptionalString('llmUsage.docs.sendingCallsUrl') ??

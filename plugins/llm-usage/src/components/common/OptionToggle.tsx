@@ -24,8 +24,12 @@ export interface OptionToggleProps<T extends string> {
 }
 
 /** A labelled row of mutually exclusive choices (interval, metric, ...). */
-export function OptionToggle<T extends string>(props: OptionToggleProps<T>) {
-  const { label, value, options, onChange } = props;
+export function OptionToggle<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: OptionToggleProps<T>) {
   const classes = useStyles();
   return (
     <Box className={classes.root}>

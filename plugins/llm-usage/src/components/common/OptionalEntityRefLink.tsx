@@ -1,7 +1,6 @@
 import { ReactNode } from 'react';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 /** A link to a catalog entity that may not be set: the owner, the component. */
 export function OptionalEntityRefLink(props: {
@@ -11,7 +10,7 @@ export function OptionalEntityRefLink(props: {
   fallback?: ReactNode;
 }) {
   const { entityRef, defaultKind, fallback } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   if (!entityRef) {
     return <>{fallback ?? t('common.none')}</>;
   }

@@ -18,8 +18,13 @@ export interface QueryContentProps<T> {
  * first load, nothing to show, then the content. A reload keeps the old
  * value on screen (the card shows a thin busy bar instead).
  */
-export function QueryContent<T>(props: QueryContentProps<T>) {
-  const { query, loading, isEmpty, empty, children } = props;
+export function QueryContent<T>({
+  query,
+  loading,
+  isEmpty,
+  empty,
+  children,
+}: QueryContentProps<T>) {
   if (query.error) {
     return <QueryErrorPanel error={query.error} onRetry={query.retry} />;
   }

@@ -1,9 +1,8 @@
 import { Box, Button, Typography } from '@material-ui/core';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import type { ResponseError } from '@backstage/errors';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import { errorMessage } from '../../lib/errors';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface QueryErrorPanelProps {
@@ -35,9 +34,12 @@ export function errorKindOf(error: Error): ErrorKind {
  * A translated error message chosen by the error's kind, the server's own
  * message as a secondary detail line, and a retry button.
  */
-export function QueryErrorPanel(props: QueryErrorPanelProps) {
-  const { error, onRetry, title } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function QueryErrorPanel({
+  error,
+  onRetry,
+  title,
+}: QueryErrorPanelProps) {
+  const { t } = useLocalization();
   const messages: Record<ErrorKind, string> = {
     notAllowed: t('common.error.notAllowed'),
     notFound: t('common.error.notFound'),

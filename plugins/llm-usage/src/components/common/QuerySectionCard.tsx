@@ -12,8 +12,13 @@ export interface QuerySectionCardProps<T>
  * A card showing one query: its states (error, first load, empty) in the
  * card, and the thin busy bar while a shown value reloads.
  */
-export function QuerySectionCard<T>(props: QuerySectionCardProps<T>) {
-  const { title, subheader, toolbar, testId, ...content } = props;
+export function QuerySectionCard<T>({
+  title,
+  subheader,
+  toolbar,
+  testId,
+  ...content
+}: QuerySectionCardProps<T>) {
   const { query } = content;
   return (
     <SectionCard

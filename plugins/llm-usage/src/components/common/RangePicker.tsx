@@ -1,7 +1,5 @@
 import { Box, makeStyles } from '@material-ui/core';
 import { DateTime } from 'luxon';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import { DateRangeFields } from './DateRangeFields';
 import { SelectField, optionsOf } from './SelectField';
 import {
@@ -9,6 +7,7 @@ import {
   RangePreset,
   RangeSelection,
   resolveRange,
+  useLocalization,
 } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
@@ -41,10 +40,9 @@ export interface RangePickerProps {
 }
 
 /** Preset ranges plus a custom pair of days in the viewer's zone. */
-export function RangePicker(props: RangePickerProps) {
-  const { value, onChange } = props;
+export function RangePicker({ value, onChange }: RangePickerProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
 
   const onPreset = (preset: RangePreset) => {
     if (preset !== 'custom') {

@@ -41,8 +41,12 @@ export interface RecordTableProps<T> {
  * A {@link DataTable} with one row per record, every cell defined by its
  * column: the header and the cells of a column are written in one place.
  */
-export function RecordTable<T>(props: RecordTableProps<T>) {
-  const { columns, rows, rowKey, testId } = props;
+export function RecordTable<T>({
+  columns,
+  rows,
+  rowKey,
+  testId,
+}: RecordTableProps<T>) {
   const shown = columns.filter(
     (column): column is RecordColumn<T> => column !== false,
   );

@@ -12,8 +12,12 @@ export interface SearchFieldProps {
 }
 
 /** A search box that reports its value once typing pauses. */
-export function SearchField(props: SearchFieldProps) {
-  const { label, value, onChange, debounceMs = 300 } = props;
+export function SearchField({
+  label,
+  value,
+  onChange,
+  debounceMs = 300,
+}: SearchFieldProps) {
   const [text, setText] = useState(value);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;

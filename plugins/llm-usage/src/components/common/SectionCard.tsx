@@ -36,8 +36,14 @@ export interface SectionCardProps {
 }
 
 /** An InfoCard with a wrapping toolbar and a quiet busy indicator. */
-export function SectionCard(props: SectionCardProps) {
-  const { title, subheader, toolbar, busy, children, testId } = props;
+export function SectionCard({
+  title,
+  subheader,
+  toolbar,
+  busy,
+  children,
+  testId,
+}: SectionCardProps) {
   const classes = useStyles();
   return (
     <InfoCard title={title} subheader={subheader} variant="gridItem">

@@ -33,8 +33,13 @@ export type SelectFieldProps = Omit<
 };
 
 /** A single-choice select as a text field, the way forms and filters use it. */
-export function SelectField(props: SelectFieldProps) {
-  const { value, onChange, options, anyLabel, ...rest } = props;
+export function SelectField({
+  value,
+  onChange,
+  options,
+  anyLabel,
+  ...rest
+}: SelectFieldProps) {
   return (
     <TextField
       {...rest}

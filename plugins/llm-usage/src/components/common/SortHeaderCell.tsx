@@ -16,8 +16,14 @@ export interface SortLabelProps<F extends string> {
 }
 
 /** A column title that sorts by its field. */
-export function SortLabel<F extends string>(props: SortLabelProps<F>) {
-  const { field, sort, order, firstOrder, onSortChange, children } = props;
+export function SortLabel<F extends string>({
+  field,
+  sort,
+  order,
+  firstOrder,
+  onSortChange,
+  children,
+}: SortLabelProps<F>) {
   const active = field === sort;
   const flipped = order === 'asc' ? 'desc' : 'asc';
   return (

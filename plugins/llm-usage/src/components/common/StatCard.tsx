@@ -56,8 +56,14 @@ export interface StatCardProps {
 }
 
 /** One headline number on a card; shows a skeleton until data is there. */
-export function StatCard(props: StatCardProps) {
-  const { title, value, caption, footer, loading, valueTitle } = props;
+export function StatCard({
+  title,
+  value,
+  caption,
+  footer,
+  loading,
+  valueTitle,
+}: StatCardProps) {
   const classes = useStyles();
   return (
     <Card className={classes.card} variant="outlined">

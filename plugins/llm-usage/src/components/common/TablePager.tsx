@@ -1,7 +1,5 @@
 import { TablePagination, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   // On a phone the controls wrap instead of pushing the page sideways.
@@ -37,18 +35,16 @@ export interface TablePagerProps {
  * "Rows per page · 1–25 of 230 · ‹ ›" under a table, translated; a page past
  * the end (shrunk results, an old link) shows as the last.
  */
-export function TablePager(props: TablePagerProps) {
-  const {
-    count,
-    page,
-    rowsPerPage,
-    rowsPerPageOptions = [],
-    onPageChange,
-    onRowsPerPageChange,
-  } = props;
+export function TablePager({
+  count,
+  page,
+  rowsPerPage,
+  rowsPerPageOptions = [],
+  onPageChange,
+  onRowsPerPageChange,
+}: TablePagerProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   return (
     <TablePagination
       component="div"

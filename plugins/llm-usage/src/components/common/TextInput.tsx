@@ -11,8 +11,7 @@ export type TextInputProps = Omit<
 };
 
 /** A dialog's or filter's text field: outlined, small, reporting the text typed. */
-export function TextInput(props: TextInputProps) {
-  const { value, onChange, ...rest } = props;
+export function TextInput({ value, onChange, ...rest }: TextInputProps) {
   return (
     <TextField
       {...rest}

@@ -1,14 +1,13 @@
 import { Box, Chip, Tooltip, Typography, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   USAGE_SOURCES,
   type CostAmount,
   type UsageSource,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { CostLines } from './CostLines';
 import { OptionToggle } from './OptionToggle';
 import { optionsOf } from './SelectField';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -33,7 +32,7 @@ export function UsageSourceSwitch(props: {
   onChange: (next: UsageSource) => void;
 }) {
   const { shown, onChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   return (
     <Box className={classes.root} data-testid="usage-source-switch">
@@ -50,7 +49,7 @@ export function UsageSourceSwitch(props: {
 
 /** "From provider reports", with what that means on hover. */
 export function FromProviderLabel() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <Tooltip title={t('usageSource.fromProviderHint')}>
       <Chip
@@ -71,7 +70,7 @@ export function FromProviderLabel() {
  */
 export function EstimatedCostLines(props: { costs?: CostAmount[] }) {
   const { costs } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   if (!costs || costs.length === 0) return null;
   return (

@@ -1,10 +1,8 @@
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { CostLines } from './CostLines';
 import type { StatCardItem } from './StatCardGridItems';
 import { EstimatedCostLines } from './UsageSourceSwitch';
+import { useLocalization } from '../../hooks';
 
 /**
  * The calls, tokens and cost cards of usage totals from either source
@@ -16,8 +14,7 @@ export function useUsageTotalsCards(
   options: { fromProvider: boolean; costTestIdPrefix: string },
 ): Record<'calls' | 'tokens' | 'cost', StatCardItem> {
   const { fromProvider, costTestIdPrefix } = options;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   return {
     calls: {
       id: 'calls',

@@ -1,13 +1,11 @@
 import { Box, Grid } from '@material-ui/core';
 import { EmptyState } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   PROJECT_SORT_FIELDS,
   PROVIDER_BREAKDOWN_DIMENSIONS,
   TREND_SPLITS,
   type UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   rangeSearch,
   trendIntervalChoice,
@@ -18,6 +16,7 @@ import {
   useUsageOverview,
   useUsageSource,
   useUsageTrends,
+  useLocalization,
 } from '../../hooks';
 import { hasNoCalls } from '../../lib/deltas';
 import { nonNegativeInt, oneOf } from '../../lib/params';
@@ -47,7 +46,7 @@ const ORDERS = ['asc', 'desc'] as const;
 
 /** The LLM Usage landing page: everything the viewer may see, at a glance. */
 export function DashboardPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const paths = useLlmUsagePaths();
   const [range, setRange] = useRangeSelection();
   const [params, setParams] = useUrlParams();

@@ -1,16 +1,14 @@
 import type { ReactNode } from 'react';
 import { Grid } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   UsageOverviewResponse,
   UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { deltasAgainst } from '../../lib/deltas';
 import { DeltaLabel } from '../common/DeltaLabel';
 import { StatCardGridItems } from '../common/StatCardGridItems';
 import { useUsageTotalsCards } from '../common/useUsageTotalsCards';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface OverviewCardsProps {
@@ -23,10 +21,8 @@ export interface OverviewCardsProps {
  * against the previous period of the same length. Costs get one line per
  * currency; currencies are never added together.
  */
-export function OverviewCards(props: OverviewCardsProps) {
-  const { overview, loading } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function OverviewCards({ overview, loading }: OverviewCardsProps) {
+  const { t, format } = useLocalization();
   const current = overview?.current;
   const previous = overview?.previous;
   // Providers report requests, tokens and cost; no failures or latency.

@@ -1,7 +1,6 @@
 import { MouseEvent } from 'react';
 import { TableCell, TableRow, Typography, makeStyles } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { useNavigate } from 'react-router-dom';
 import type {
@@ -9,8 +8,7 @@ import type {
   ProjectSortField,
   SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { PolledQueryState, useFormatters } from '../../hooks';
+import { PolledQueryState, useLocalization } from '../../hooks';
 import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
   CostLines,
@@ -61,24 +59,22 @@ export interface ProjectListCardProps {
 }
 
 /** Projects with their usage, linked catalog component and owner. */
-export function ProjectListCard(props: ProjectListCardProps) {
-  const {
-    projects: query,
-    search,
-    onSearchChange,
-    sort,
-    order,
-    onSortChange,
-    page,
-    pageSize,
-    onPageChange,
-    onPageSizeChange,
-    projectLink,
-    onExport,
-  } = props;
+export function ProjectListCard({
+  projects: query,
+  search,
+  onSearchChange,
+  sort,
+  order,
+  onSortChange,
+  page,
+  pageSize,
+  onPageChange,
+  onPageSizeChange,
+  projectLink,
+  onExport,
+}: ProjectListCardProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const navigate = useNavigate();
   const projects = query.value;
 

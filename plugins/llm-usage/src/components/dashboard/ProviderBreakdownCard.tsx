@@ -1,17 +1,16 @@
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   PROVIDER_BREAKDOWN_DIMENSIONS,
   type ProviderBreakdownDimension,
   type ProviderUsageBreakdownItem,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   RangeSelection,
   rangeKey,
   resolveRange,
-  useFormatters,
   usePolledQuery,
+  useLocalization,
 } from '../../hooks';
 import {
   CostLines,
@@ -32,8 +31,7 @@ export function ProviderBreakdownCard(props: {
   onByChange: (next: ProviderBreakdownDimension) => void;
 }) {
   const { range, by, onByChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const breakdown = usePolledQuery(
     signal =>

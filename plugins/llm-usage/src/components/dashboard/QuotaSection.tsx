@@ -1,10 +1,9 @@
 import { Box, Grid, Typography, makeStyles } from '@material-ui/core';
 import type { ResponseError } from '@backstage/errors';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { useQuota } from '../../hooks/quota';
-import { llmUsageTranslationRef } from '../../translation';
 import { QueryErrorPanel, SectionCard } from '../common';
 import { BalanceQuotaCard, BudgetQuotaCard } from '../quota';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   // Cards share each row between them: one budget takes the whole width
@@ -33,9 +32,8 @@ export interface QuotaSectionProps {
  *
  * @internal
  */
-export function QuotaSection(props: QuotaSectionProps) {
-  const { entityRef } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function QuotaSection({ entityRef }: QuotaSectionProps) {
+  const { t } = useLocalization();
   const quota = useQuota(entityRef);
   const classes = useStyles();
 

@@ -1,13 +1,11 @@
 import { useMemo } from 'react';
 import { Box, Typography } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   TrendInterval,
   TrendSplit,
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import type { PolledQueryState } from '../../hooks';
 import {
   OTHER_SERIES,
@@ -24,6 +22,7 @@ import {
   optionsOf,
 } from '../common';
 import { UsageTrendChart } from './UsageTrendChart';
+import { useLocalization } from '../../hooks';
 
 const SPLITS: TrendSplit[] = ['none', 'provider', 'model'];
 
@@ -55,7 +54,7 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
     onSplitChange,
     onCurrencyChange,
   } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const trends = query.value;
 
   const currencies = useMemo(

@@ -10,10 +10,10 @@ import {
 } from 'recharts';
 import { useTheme } from '@material-ui/core';
 import type { TrendInterval } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
 import { chartPalette } from '../../lib/chartColors';
 import { TrendChartData, TrendMetric } from '../../lib/trendSeries';
 import { useChartStyle } from '../common/useChartStyle';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface UsageTrendChartProps {
@@ -27,11 +27,17 @@ export interface UsageTrendChartProps {
 }
 
 /** Stacked bars per bucket; one bar per bucket when not split. */
-export function UsageTrendChart(props: UsageTrendChartProps) {
-  const { data, metric, interval, currency, seriesLabel, height = 300 } = props;
+export function UsageTrendChart({
+  data,
+  metric,
+  interval,
+  currency,
+  seriesLabel,
+  height = 300,
+}: UsageTrendChartProps) {
   const theme = useTheme();
   const chart = useChartStyle();
-  const format = useFormatters();
+  const { format } = useLocalization();
   const colors = chartPalette(theme);
 
   const formatValue = (value: number, compact: boolean) => {

@@ -1,6 +1,5 @@
 import { Grid } from '@material-ui/core';
 import { EmptyState, Link } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -10,7 +9,6 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import { llmUsageAdminPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
 import Alert from '@material-ui/lab/Alert';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   defaultIntervalFor,
   rangeSearch,
@@ -19,6 +17,7 @@ import {
   useProjectTrends,
   useRangeSelection,
   useUrlParams,
+  useLocalization,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
 import { ControlsBar, OptionToggle, RangePicker, optionsOf } from '../common';
@@ -33,7 +32,7 @@ import { readableEntityRef } from '../../lib/readableRefs';
 
 function ProjectUsage(props: { projectId: string }) {
   const { projectId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
   const interval = defaultIntervalFor(range);
@@ -85,7 +84,7 @@ function ProjectUsage(props: { projectId: string }) {
  */
 function OwnCallsOnlyNote(props: { entity: Entity }) {
   const { entity } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const ownership = useEntityOwnership();
   const admin = usePermission({ permission: llmUsageAdminPermission });
   if (
@@ -119,7 +118,7 @@ function OwnCallsOnlyNote(props: { entity: Entity }) {
  */
 export function ComponentLlmUsage(props: { entity: Entity }) {
   const { entity } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [params, setParams] = useUrlParams();
   const projectIds = projectIdsOf(entity);
   const projectId = oneOf(params.get('project'), projectIds, projectIds[0]);

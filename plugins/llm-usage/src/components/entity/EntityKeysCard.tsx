@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { Typography } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { KeyListQuery } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useKeyList, useTags } from '../../hooks';
+import { useKeyList, useTags, useLocalization } from '../../hooks';
 import { QueryErrorPanel, SectionCard } from '../common';
 import { KeyDetailDrawer } from '../keys/KeyDetailDrawer';
 import { KeysTable, KeysTableProps } from '../keys/KeysTable';
@@ -20,7 +18,7 @@ export function EntityKeysCard(props: {
   moreLink?: string;
 }) {
   const { title, query, hide, moreLink } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [page, setPage] = useState(0);
   const [openKeyId, setOpenKeyId] = useState<string>();
   const [reloadToken, setReloadToken] = useState(0);

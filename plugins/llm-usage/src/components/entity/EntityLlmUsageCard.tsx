@@ -1,6 +1,6 @@
 import { Box, Grid } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -9,9 +9,12 @@ import {
   sumCostsByCurrency,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
 import { LlmUsageApi, llmUsageApiRef } from '../../api';
-import { EXPIRING_SOON_DAYS, useFormatters, usePolledQuery } from '../../hooks';
+import {
+  EXPIRING_SOON_DAYS,
+  usePolledQuery,
+  useLocalization,
+} from '../../hooks';
 import { CostLines, QueryErrorPanel } from '../common';
 import { LabelledValue } from '../common/LabelledValue';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
@@ -117,8 +120,7 @@ function Fact(props: { label: string; children: React.ReactNode }) {
  */
 export function EntityLlmUsageCard() {
   const { entity } = useEntity();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const facts = usePolledQuery(
     signal => loadFacts(api, entity, signal),

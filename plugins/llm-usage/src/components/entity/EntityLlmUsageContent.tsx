@@ -1,13 +1,12 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { EmptyState } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { LLM_USAGE_PROJECT_ID_ANNOTATION } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { BasePathProvider } from '../common';
 import { ComponentLlmUsage } from './ComponentLlmUsage';
 import { GroupLlmUsage } from './GroupLlmUsage';
 import { isLlmUsageAvailable } from './entityPredicates';
 import { useLlmUsageRoot } from './useLlmUsageRoot';
+import { useLocalization } from '../../hooks';
 
 /**
  * The "LLM Usage" tab of a catalog entity page: a Component's project usage
@@ -17,7 +16,7 @@ import { useLlmUsageRoot } from './useLlmUsageRoot';
  */
 export function EntityLlmUsageContent() {
   const { entity } = useEntity();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const root = useLlmUsageRoot();
   let content;
   if (!isLlmUsageAvailable(entity)) {

@@ -2,18 +2,17 @@ import type { ReactNode } from 'react';
 import { Box, Grid } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   EntityUsageResponse,
   TrendInterval,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   PolledQueryState,
   defaultIntervalFor,
   useEntityUsage,
   useRangeSelection,
   useUsageSource,
+  useLocalization,
 } from '../../hooks';
 import { toTrendChartData } from '../../lib/trendSeries';
 import {
@@ -86,7 +85,7 @@ function EntityUsagePanel(props: {
   interval: TrendInterval;
 }) {
   const { usage, interval } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const value = usage.value;
   const totals = value?.totals;
   const fromProvider = value?.source === 'provider';

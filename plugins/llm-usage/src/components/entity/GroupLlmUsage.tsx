@@ -1,22 +1,20 @@
 import { ReactNode, useState } from 'react';
 import { Grid } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import type {
   MemberSpend,
   ProjectUsage,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   PolledQueryState,
   rangeSearch,
-  useFormatters,
   useGroupProjects,
   useGroupSpend,
   useRangeSelection,
   useUsageSource,
+  useLocalization,
 } from '../../hooks';
 import { CostLines, TablePager, RangePicker, SectionCard } from '../common';
 import {
@@ -87,8 +85,7 @@ function PagedSpendCard<T>(props: {
 
 function SpendByProject(props: { groupRef: string }) {
   const { groupRef } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
   const [source] = useUsageSource();
@@ -158,8 +155,7 @@ function SpendByProject(props: { groupRef: string }) {
 
 function SpendByMember(props: { groupRef: string }) {
   const { groupRef } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const [page, setPage] = useState(0);
   const spend = useGroupSpend(groupRef, pageWindow(page));
   return (
@@ -199,7 +195,7 @@ function SpendByMember(props: { groupRef: string }) {
  */
 export function GroupLlmUsage(props: { entity: Entity }) {
   const { entity } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const root = useLlmUsageRoot();
   const groupRef = entityRefOf(entity);
   return (

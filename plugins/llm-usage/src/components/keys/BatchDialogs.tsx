@@ -12,18 +12,17 @@ import {
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import InfoIcon from '@material-ui/icons/Info';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ApiKey,
   KeyBatchAction,
   KeyBatchResult,
   KeyTag,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { providerDisplayName } from '../../lib/providerNames';
 import { ActionDialog, DataTable } from '../common';
 import { TagChip } from './KeyChips';
 import { EntityPicker } from './OwnerPicker';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -73,7 +72,7 @@ function BatchKeysTable(props: {
   rows: BatchKeyRow[];
 }) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <DataTable
       containerClassName={classes.list}
@@ -107,7 +106,7 @@ const OUTCOME_ICONS = {
 function BatchOutcome(props: { result: KeyBatchResult }) {
   const { result } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   let kind: keyof typeof OUTCOME_ICONS = 'succeeded';
   if (!result.ok) {
     kind = 'failed';
@@ -132,7 +131,7 @@ export function BatchResultDialog(props: {
   onClose: () => void;
 }) {
   const { report, onClose } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   if (!report) {
     return null;
   }
@@ -189,7 +188,7 @@ export function DeleteKeysDialog(props: {
   onCancel: () => void;
 }) {
   const { keys, busy, onConfirm, onCancel } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <ActionDialog
       size="md"
@@ -233,7 +232,7 @@ export function AssignOwnerDialog(props: {
   onCancel: () => void;
 }) {
   const { count, busy, onConfirm, onCancel } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [owner, setOwner] = useState<string | null>(null);
   return (
     <ActionDialog
@@ -267,7 +266,7 @@ export function BatchTagsDialog(props: {
 }) {
   const { mode, count, tags, busy, onConfirm, onCancel } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [chosen, setChosen] = useState<string[]>([]);
   const toggle = (id: string) =>
     setChosen(current =>

@@ -7,15 +7,15 @@ import {
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import { CopyTextButton } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   CreateProviderKeyResponse,
   ProviderAccountSummary,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import { ActionDialog, DialogFields } from '../common';
 import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
+import { useLocalization } from '../../hooks';
 
 /** Accounts whose provider can create keys through its admin API. */
 export function accountsCreatingKeys(
@@ -29,7 +29,7 @@ export function accountsCreatingKeys(
 /** The new key's secret, shown this once; closing the dialog forgets it. */
 function OneTimeSecret(props: { created: CreateProviderKeyResponse }) {
   const { created } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <DialogFields>
       <Alert severity="warning" data-testid="one-time-secret-warning">
@@ -71,7 +71,7 @@ export function CreateAtProviderDialog(props: {
   onCreated: () => void;
 }) {
   const { onClose, onCreated } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const accounts = accountsCreatingKeys(props.accounts);
   const [storeSecret, setStoreSecret] = useState(false);

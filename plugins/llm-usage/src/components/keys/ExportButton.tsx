@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Button, Menu, MenuItem } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import type { UsageExportFormat } from '../../api';
+import { useLocalization } from '../../hooks';
 
 /** A button opening a CSV / XLSX choice. */
 export function ExportButton(props: {
@@ -13,7 +12,7 @@ export function ExportButton(props: {
   onExport: (format: UsageExportFormat) => void;
 }) {
   const { label, disabled, testId, onExport } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   return (
     <>

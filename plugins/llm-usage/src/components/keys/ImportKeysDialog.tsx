@@ -9,14 +9,13 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   ImportKeysRequest,
   ImportKeysResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify } from '../../hooks';
+import { useNotify, useLocalization } from '../../hooks';
 import { ActionDialog, DataTable, OptionToggle, SubmitDialog } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -100,7 +99,7 @@ function Reason(props: { text: string }) {
 /** The per-row report of a dry run or an import. */
 function ImportReport(props: { report: ImportKeysResponse }) {
   const { report } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const outcome = (row: ImportKeysResponse['rows'][number]) => {
     if (row.outcome === 'failed') return t('keyImport.outcomes.failed');
@@ -170,7 +169,7 @@ export function ImportKeysDialog(props: {
   onImported: () => void;
 }) {
   const { onClose, onImported } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const classes = useStyles();

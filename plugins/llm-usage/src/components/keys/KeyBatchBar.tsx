@@ -5,10 +5,9 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import type { UsageExportFormat } from '../../api';
 import { ExportButton } from './ExportButton';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -59,21 +58,20 @@ export interface KeyBatchBarProps {
 }
 
 /** Actions on the selected keys, shown while something is selected. */
-export function KeyBatchBar(props: KeyBatchBarProps) {
-  const {
-    selectedCount,
-    allMatching,
-    canSelectAllMatching,
-    totalMatching,
-    abilities,
-    busy,
-    onSelectAllMatching,
-    onClear,
-    onCommand,
-    onExport,
-  } = props;
+export function KeyBatchBar({
+  selectedCount,
+  allMatching,
+  canSelectAllMatching,
+  totalMatching,
+  abilities,
+  busy,
+  onSelectAllMatching,
+  onClear,
+  onCommand,
+  onExport,
+}: KeyBatchBarProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
 
   const commandButton = (command: BatchCommand, allowed: boolean) => (
     <Button

@@ -1,13 +1,11 @@
 import { Box, Chip, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ApiKey,
   ApiKeyStatus,
   KeyTag,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   chip: {
@@ -65,7 +63,7 @@ export function expiryWarning(
 /** A chip when a key has expired or expires within 7, 3 or 1 days. */
 export function ExpiryChip(props: { expiresAt: string | null }) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const warning = expiryWarning(props.expiresAt);
   if (!warning) {
     return null;
@@ -105,8 +103,7 @@ export function KeyExpiry(props: {
 }) {
   const { expiresAt, short, className } = props;
   const classes = useStyles();
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   let when: string = t('keyWorkspace.expiry.never');
   if (expiresAt) {
     when = short ? format.shortDateTime(expiresAt) : format.dateTime(expiresAt);
@@ -129,7 +126,7 @@ const STATUS_TONES: Record<ApiKeyStatus, keyof ReturnType<typeof useStyles>> = {
 
 export function KeyStatusChip(props: { status: ApiKeyStatus }) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <Chip
       size="small"

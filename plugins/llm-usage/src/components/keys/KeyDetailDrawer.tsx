@@ -16,7 +16,7 @@ import {
 import CloseIcon from '@material-ui/icons/Close';
 import Alert from '@material-ui/lab/Alert';
 import Skeleton from '@material-ui/lab/Skeleton';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -27,14 +27,13 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
 import { KeyRotationSection } from './KeyRotationSection';
-import { llmUsageTranslationRef } from '../../translation';
 import { providerDisplayName } from '../../lib/providerNames';
 import { llmUsageApiRef } from '../../api';
 import {
-  useFormatters,
   useKey,
   useKeyAuditEvents,
   useNotifiedRun,
+  useLocalization,
 } from '../../hooks';
 import { CostLines, OptionalEntityRefLink, QueryContent } from '../common';
 import { KeyExpiry, KeyStatusChip, KeyTags, TagChip } from './KeyChips';
@@ -150,8 +149,7 @@ function AuditHistory(props: {
   tags: KeyTag[];
 }) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const events = useKeyAuditEvents(props.keyId, props.reloadToken);
   const tagNames = new Map(props.tags.map(tag => [tag.id, tag.name]));
   return (
@@ -206,7 +204,7 @@ function EditableDetails(props: {
   onSaved: () => void;
 }) {
   const { apiKey, tags, canManage, onSaved } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const [editing, setEditing] = useState(false);
   const [form, change] = useKeyForm({
@@ -323,8 +321,7 @@ function KeyDetails(props: {
   reloadToken: number;
 }) {
   const { apiKey, tags, onChanged, reloadToken } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const { allowed: canManage } = usePermission({
     permission: llmUsageKeyManagePermission,
     resourceRef: apiKey.id,
@@ -426,7 +423,7 @@ export function KeyDetailDrawer(props: KeyDetailDrawerProps) {
 function DrawerBody(props: KeyDetailDrawerProps & { keyId: string }) {
   const { keyId, tags, onClose, onChanged } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [reloadToken, setReloadToken] = useState(0);
   const key = useKey(keyId, reloadToken);
   const changed = () => {

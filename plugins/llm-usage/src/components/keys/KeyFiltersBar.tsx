@@ -8,16 +8,15 @@ import {
   TextField,
   makeStyles,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   API_KEY_STATUSES,
   KEY_EXPIRY_STATES,
   KeyTag,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { DateRangeFields, SearchField } from '../common';
 import { KeyFilters, hasActiveFilters } from './keyFilters';
 import { EntityMultiPicker } from './OwnerPicker';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -59,8 +58,13 @@ interface MultiSelectProps {
   onChange: (value: string[]) => void;
 }
 
-function MultiSelect(props: MultiSelectProps) {
-  const { label, testId, value, options, onChange } = props;
+function MultiSelect({
+  label,
+  testId,
+  value,
+  options,
+  onChange,
+}: MultiSelectProps) {
   const classes = useStyles();
   const labels = new Map(options.map(o => [o.value, o.label]));
   return (
@@ -104,10 +108,16 @@ export interface KeyFiltersBarProps {
 }
 
 /** Search and every filter of the key list; all of it ends up in the URL. */
-export function KeyFiltersBar(props: KeyFiltersBarProps) {
-  const { filters, onChange, onClear, providers, accounts, tags } = props;
+export function KeyFiltersBar({
+  filters,
+  onChange,
+  onClear,
+  providers,
+  accounts,
+  tags,
+}: KeyFiltersBarProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
 
   const statuses = API_KEY_STATUSES.map(id => ({
     id,

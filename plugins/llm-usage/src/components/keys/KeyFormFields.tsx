@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { TextInput } from '../common';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
 import { EntityPicker } from './OwnerPicker';
+import { useLocalization } from '../../hooks';
 
 /** A key's owner, component and expiry, as the key forms edit them. */
 export interface KeyOwnershipForm {
@@ -47,7 +46,7 @@ export function ExpiresOnField(props: {
   value: string;
   onChange: (day: string) => void;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <TextInput
       id={props.id}
@@ -68,7 +67,7 @@ export function OwnerAndComponentPickers(props: {
   onChange: FormChange<KeyOwnershipForm>;
 }) {
   const { name, form, onChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <>
       <EntityPicker

@@ -8,18 +8,13 @@ import {
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
-import {
-  alertApiRef,
-  useApi,
-  useTranslationRef,
-} from '@backstage/frontend-plugin-api';
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 import type {
   ApiKey,
   RotateKeyResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, usePolledQuery } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { usePolledQuery, useLocalization } from '../../hooks';
 import { ActionDialog, DialogFields, QueryErrorPanel } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -47,9 +42,8 @@ export function KeyRotationSection(props: {
   onChanged: () => void;
 }) {
   const { apiKey, canManage, onChanged } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const classes = useStyles();
-  const format = useFormatters();
   const api = useApi(llmUsageApiRef);
   const alertApi = useApi(alertApiRef);
   const state = usePolledQuery(

@@ -1,8 +1,6 @@
 import { Fragment } from 'react';
 import { Grid, Link, Typography } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
-import { KeySummary, useFormatters } from '../../hooks';
+import { KeySummary, useLocalization } from '../../hooks';
 import { sumCostsByCurrency } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CostLines, StatCard } from '../common';
 
@@ -16,7 +14,7 @@ const BALANCE_CURRENCIES = ['USD', 'CNY'] as const;
 function TopUpLinks(props: {
   accounts: Array<{ id: string; name: string; billingUrl: string | null }>;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const withPage = props.accounts.filter(a => a.billingUrl);
   if (withPage.length === 0) return null;
   return (
@@ -47,8 +45,7 @@ export function KeySummaryCards(props: {
   loading: boolean;
 }) {
   const { summary, loading } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const skeleton = loading && !summary;
   const balances = sumCostsByCurrency(
     (summary?.accounts ?? []).flatMap(account =>

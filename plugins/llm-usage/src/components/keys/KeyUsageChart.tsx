@@ -11,12 +11,11 @@ import {
 } from 'recharts';
 import { Box, Typography, useTheme } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, usePolledQuery } from '../../hooks';
+import { usePolledQuery, useLocalization } from '../../hooks';
 import { QueryErrorPanel } from '../common';
 import { useChartStyle } from '../common/useChartStyle';
 
@@ -31,8 +30,7 @@ export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
   const { apiKey, height = 220 } = props;
   const theme = useTheme();
   const chart = useChartStyle();
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const usage = usePolledQuery(signal => {
     const to = DateTime.utc().plus({ days: 1 }).startOf('day');

@@ -4,7 +4,7 @@ import PublishIcon from '@material-ui/icons/Publish';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import Alert from '@material-ui/lab/Alert';
 import { EmptyState } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -12,7 +12,6 @@ import {
   KeyBatchAction,
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { UsageExportFormat, llmUsageApiRef } from '../../api';
 import { saveFile } from '../../lib/saveFile';
 import {
@@ -25,6 +24,7 @@ import {
   useNotify,
   useTags,
   useUrlParams,
+  useLocalization,
 } from '../../hooks';
 import {
   AddButton,
@@ -106,7 +106,7 @@ function useMissingOwnerRefs(keys: ApiKey[] | undefined): Set<string> {
 
 /** The key inventory: summary, filters, table, batch actions and details. */
 export function KeysPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [params, setParams] = useUrlParams();

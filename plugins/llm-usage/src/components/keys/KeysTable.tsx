@@ -9,15 +9,12 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   ApiKey,
   KeySortField,
   SortOrder,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
 import {
   CostLines,
@@ -29,6 +26,7 @@ import {
 } from '../common';
 import type { SortableColumn } from '../common';
 import { KeyExpiry, KeyStatusChip, KeyTags } from './KeyChips';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   table: {
@@ -98,30 +96,28 @@ export interface KeysTableProps {
 type Column = SortableColumn<KeySortField> & { id: string };
 
 /** The key inventory: one row per key, selectable for batch actions. */
-export function KeysTable(props: KeysTableProps) {
-  const {
-    keys,
-    total,
-    missingOwnerRefs,
-    selectable,
-    selectedIds = new Set<string>(),
-    onToggle,
-    onTogglePage,
-    sort,
-    order = 'asc',
-    onSortChange,
-    page,
-    pageSize,
-    pageSizes,
-    onPageChange,
-    onPageSizeChange,
-    onOpen,
-    hide = [],
-    providerName = providerDisplayName,
-  } = props;
+export function KeysTable({
+  keys,
+  total,
+  missingOwnerRefs,
+  selectable,
+  selectedIds = new Set<string>(),
+  onToggle,
+  onTogglePage,
+  sort,
+  order = 'asc',
+  onSortChange,
+  page,
+  pageSize,
+  pageSizes,
+  onPageChange,
+  onPageSizeChange,
+  onOpen,
+  hide = [],
+  providerName = providerDisplayName,
+}: KeysTableProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   // One precision per column for the month's cost of every key.
   const costColumn = format.moneyColumn(keys.flatMap(key => key.month.cost));
   const shown = (id: string) => !(hide as string[]).includes(id);
@@ -329,8 +325,7 @@ export function KeysTable(props: KeysTableProps) {
 /** "Used / limit" under the month's cost when the provider reports either. */
 function KeyLimit(props: { apiKey: ApiKey }) {
   const { limit, providerUsage } = props.apiKey;
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   if (!limit && !providerUsage) {
     return null;
   }

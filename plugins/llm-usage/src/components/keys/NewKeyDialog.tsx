@@ -1,7 +1,5 @@
 import { ReactNode } from 'react';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { SelectField, SubmitDialog, TextInput } from '../common';
 import {
   ExpiresOnField,
@@ -10,6 +8,7 @@ import {
   ownershipRequest,
   useKeyForm,
 } from './KeyFormFields';
+import { useLocalization } from '../../hooks';
 
 /** A new key as the API takes it: its account, name and ownership. */
 export type NewKeyRequest = ReturnType<typeof ownershipRequest> & {
@@ -36,7 +35,7 @@ export function NewKeyDialog(props: {
   children?: ReactNode;
 }) {
   const { id, accounts, title, confirmLabel, onClose, onSubmit } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [form, change] = useKeyForm<
     KeyOwnershipForm & { accountId: string; name: string }
   >({

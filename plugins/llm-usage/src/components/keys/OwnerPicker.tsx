@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   catalogApiRef,
   humanizeEntityRef,
@@ -9,7 +9,7 @@ import Autocomplete, {
   AutocompleteRenderInputParams,
 } from '@material-ui/lab/Autocomplete';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 export interface EntityOption {
   ref: string;
@@ -112,7 +112,7 @@ export function EntityPicker(
   },
 ) {
   const { label, name, kinds = ['Group', 'User'], value, onChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const { options, loading } = useEntityOptions(kinds, value ? [value] : []);
   return (
     <Autocomplete<EntityOption>
@@ -138,7 +138,7 @@ export function EntityMultiPicker(
   },
 ) {
   const { label, name, kinds = ['Group', 'User'], value, onChange } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const { options, loading } = useEntityOptions(kinds, value);
   return (
     <Autocomplete<EntityOption, true>

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify } from '../../hooks';
+import { useNotify, useLocalization } from '../../hooks';
 import { TextInput } from '../common';
 import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
 
@@ -18,7 +17,7 @@ export function RegisterKeyDialog(props: {
   onRegistered: () => void;
 }) {
   const { accounts, onClose, onRegistered } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   // Accounts that cannot list their keys come first: they need this most.

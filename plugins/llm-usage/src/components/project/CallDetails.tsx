@@ -1,10 +1,8 @@
 import { Grid, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { CallRecord } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { CostSourceChip } from '../common/CostSourceChip';
 import { LabelledValue } from '../common/LabelledValue';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   code: {
@@ -34,8 +32,7 @@ const useStyles = makeStyles(theme => ({
 export function CallDetails(props: { call: CallRecord }) {
   const { call } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const hasMetadata = call.metadata && Object.keys(call.metadata).length > 0;
 
   return (

@@ -10,15 +10,12 @@ import {
 } from '@material-ui/core';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   CallListResponse,
   CallSortField,
   CallStatus,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { CALL_STATUSES } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
   DataTable,
@@ -41,6 +38,7 @@ import {
   CallListPaging,
   CallListView,
 } from './useCallListParams';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   id: {
@@ -101,22 +99,20 @@ export interface CallHistoryCardProps {
  * Expanded rows are remembered by call id, so a polling refresh that shifts
  * rows keeps them open.
  */
-export function CallHistoryCard(props: CallHistoryCardProps) {
-  const {
-    calls,
-    loading,
-    error,
-    onRetry,
-    models,
-    view,
-    onViewChange,
-    paging,
-    live,
-    onExport,
-  } = props;
+export function CallHistoryCard({
+  calls,
+  loading,
+  error,
+  onRetry,
+  models,
+  view,
+  onViewChange,
+  paging,
+  live,
+  onExport,
+}: CallHistoryCardProps) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
 
   const toggle = (id: string) =>

@@ -7,12 +7,10 @@ import {
   makeStyles,
   useTheme,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ModelUsage } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { chartPalette } from '../../lib/chartColors';
 import { useChartStyle } from '../common/useChartStyle';
+import { useLocalization } from '../../hooks';
 
 const MAX_SLICES = 6;
 
@@ -67,8 +65,7 @@ export function ModelDistributionChart(props: ModelDistributionChartProps) {
   const theme = useTheme();
   const colors = chartPalette(theme);
   const chart = useChartStyle();
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const slices = toSlices(props.models, t('trend.other'));
 
   return (

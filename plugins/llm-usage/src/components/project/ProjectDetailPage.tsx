@@ -1,9 +1,7 @@
 import { Box, Grid } from '@material-ui/core';
 import { EmptyState, LinkButton } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import type { LinkedEntity } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import {
   rangeSearch,
   trendIntervalChoice,
@@ -16,6 +14,7 @@ import {
   useRangeSelection,
   useUrlParams,
   useUsageExports,
+  useLocalization,
 } from '../../hooks';
 import { isNotFound } from '../../lib/errors';
 import {
@@ -36,7 +35,7 @@ const SUBTITLE_LINK = { color: 'inherit', underline: 'always' } as const;
 /** The catalog entity the project belongs to and its owners. */
 function ProjectEntitySubtitle(props: { entity: LinkedEntity }) {
   const { entity } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} component="span">
       <span>
@@ -65,9 +64,8 @@ export interface ProjectDetailPageProps {
 }
 
 /** Stats, trend, models and call history of one project. */
-export function ProjectDetailPage(props: ProjectDetailPageProps) {
-  const { projectId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function ProjectDetailPage({ projectId }: ProjectDetailPageProps) {
+  const { t } = useLocalization();
   const paths = useLlmUsagePaths();
   const [range, setRange] = useRangeSelection();
   const [params, setParams] = useUrlParams();

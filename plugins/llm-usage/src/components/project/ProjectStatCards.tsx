@@ -1,11 +1,9 @@
 import type { ReactNode } from 'react';
 import { Grid } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { UsageTotals } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { CostLines } from '../common';
 import { StatCardGridItems } from '../common/StatCardGridItems';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface ProjectStatCardsProps {
@@ -22,10 +20,8 @@ interface ProjectStatCard {
 }
 
 /** Calls, success rate, average and P95 latency, tokens and cost. */
-export function ProjectStatCards(props: ProjectStatCardsProps) {
-  const { stats, loading } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function ProjectStatCards({ stats, loading }: ProjectStatCardsProps) {
+  const { t, format } = useLocalization();
 
   const cards: ProjectStatCard[] = [
     {

@@ -10,11 +10,9 @@ import {
   YAxis,
 } from 'recharts';
 import { useTheme } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { ProjectTrendsResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { useChartStyle } from '../common/useChartStyle';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface ProjectTrendChartProps {
@@ -26,12 +24,13 @@ export interface ProjectTrendChartProps {
  * Requests as bars on the left axis (failed ones stacked on top in the error
  * colour) and average and P95 latency as lines on the right axis.
  */
-export function ProjectTrendChart(props: ProjectTrendChartProps) {
-  const { trends, height = 300 } = props;
+export function ProjectTrendChart({
+  trends,
+  height = 300,
+}: ProjectTrendChartProps) {
   const theme = useTheme();
   const chart = useChartStyle();
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
 
   const rows = trends.points.map(point => ({
     bucketStart: point.bucketStart,

@@ -1,18 +1,17 @@
 import { ReactNode } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ProjectModelsResponse,
   ProjectStatsResponse,
   ProjectTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import type { PolledQueryState } from '../../hooks';
 import { QueryErrorPanel, SectionCard } from '../common';
 import { ModelDistributionChart } from './ModelDistributionChart';
 import { ProjectStatCards } from './ProjectStatCards';
 import { ProjectTrendChart } from './ProjectTrendChart';
+import { useLocalization } from '../../hooks';
 
 function CenteredText(props: { text: string; height: number }) {
   return (
@@ -43,9 +42,14 @@ export interface ProjectUsageGridProps {
  * grid items, each with its own loading, empty and error state: the same on
  * the project page and on a Component's tab.
  */
-export function ProjectUsageGrid(props: ProjectUsageGridProps) {
-  const { stats, trends, models, trendHeight = 300, trendToolbar } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+export function ProjectUsageGrid({
+  stats,
+  trends,
+  models,
+  trendHeight = 300,
+  trendToolbar,
+}: ProjectUsageGridProps) {
+  const { t } = useLocalization();
 
   let trendContent;
   if (trends.error) {

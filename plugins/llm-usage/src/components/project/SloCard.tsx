@@ -23,7 +23,6 @@ import {
   useTheme,
 } from '@material-ui/core';
 import { EmptyState } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   SLO_ANNOTATIONS,
   type SloMetric,
@@ -31,8 +30,7 @@ import {
   type SloReportResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import Alert from '@material-ui/lab/Alert';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters, useProjectSlo } from '../../hooks';
+import { useProjectSlo, useLocalization } from '../../hooks';
 import { isNotFound } from '../../lib/errors';
 import { QueryContent, SectionCard } from '../common';
 import { useChartStyle } from '../common/useChartStyle';
@@ -84,7 +82,7 @@ const EXAMPLE = `metadata:
     ${SLO_ANNOTATIONS.window}: "28d"`;
 
 function useMetricValue() {
-  const format = useFormatters();
+  const { format } = useLocalization();
   return (metric: SloMetric, value: number) =>
     metric === 'errorRate' ? format.percent(value) : format.duration(value);
 }
@@ -132,8 +130,7 @@ function quarterTicks(lowest: number): number[] {
 function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
   const theme = useTheme();
   const chart = useChartStyle();
-  const format = useFormatters();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t, format } = useLocalization();
   const rows = props.objective.burn.map(point => ({
     at: Date.parse(point.at),
     budget: point.budgetRemaining,
@@ -188,9 +185,8 @@ function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
 function BrokenHours(props: { objective: SloObjectiveReport }) {
   const { objective } = props;
   const classes = useStyles();
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const metricValue = useMetricValue();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
   if (objective.brokenHours.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -227,9 +223,8 @@ function BrokenHours(props: { objective: SloObjectiveReport }) {
 function ObjectiveView(props: { objective: SloObjectiveReport }) {
   const { objective } = props;
   const classes = useStyles();
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const metricValue = useMetricValue();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
   const budget = objective.errorBudgetRemaining;
   return (
     <Box className={classes.objective} data-testid={`slo-${objective.metric}`}>
@@ -310,7 +305,7 @@ function ObjectiveView(props: { objective: SloObjectiveReport }) {
 }
 
 function InvalidAnnotations(props: { report: SloReportResponse }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   if (props.report.invalidAnnotations.length === 0) return null;
   return (
     <Box mb={2}>
@@ -329,7 +324,7 @@ function InvalidAnnotations(props: { report: SloReportResponse }) {
 
 /** How to declare an SLO, for a project that has none. */
 function NoSlo(props: { report: SloReportResponse }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   return (
     <Box data-testid="slo-empty">
@@ -361,10 +356,8 @@ export interface SloCardProps {
  * the burn rates and alert tiers, the budget burn over the window and the
  * hours that broke it; how to declare one when there is none.
  */
-export function SloCard(props: SloCardProps) {
-  const { projectId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function SloCard({ projectId }: SloCardProps) {
+  const { t, format } = useLocalization();
   const slo = useProjectSlo(projectId);
   const report = slo.value;
   const subheader =

@@ -6,11 +6,9 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useFormatters } from '../../hooks';
 import { useBalanceHistory } from '../../hooks/quota';
-import { llmUsageTranslationRef } from '../../translation';
 import { ActionDialog, DataTable, QueryContent } from '../common';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface BalanceHistoryListProps {
@@ -18,10 +16,8 @@ export interface BalanceHistoryListProps {
 }
 
 /** An account's readings, newest first, with the top-ups and charges between them. */
-export function BalanceHistoryList(props: BalanceHistoryListProps) {
-  const { accountId } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function BalanceHistoryList({ accountId }: BalanceHistoryListProps) {
+  const { t, format } = useLocalization();
   const history = useBalanceHistory(accountId);
 
   return (
@@ -79,7 +75,7 @@ export function BalanceHistoryButton(props: {
   accountName: string;
 }) {
   const { accountId, accountName } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [open, setOpen] = useState(false);
   return (
     <>

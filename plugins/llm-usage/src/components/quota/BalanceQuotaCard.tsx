@@ -1,13 +1,11 @@
 import { Button, Typography, makeStyles } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { BalanceQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
-import { llmUsageTranslationRef } from '../../translation';
 import { BalanceHistoryButton } from './BalanceHistoryList';
 import { QuotaCardFrame } from './QuotaCardFrame';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   stale: {
@@ -24,10 +22,8 @@ export interface BalanceQuotaCardProps {
 }
 
 /** One account's balance in one currency, its runway and a top-up link. */
-export function BalanceQuotaCard(props: BalanceQuotaCardProps) {
-  const { balance } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function BalanceQuotaCard({ balance }: BalanceQuotaCardProps) {
+  const { t, format } = useLocalization();
   const classes = useStyles();
 
   return (

@@ -1,10 +1,8 @@
 import { LinearProgress, Typography, makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { BudgetQuota } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
 import { QuotaCardFrame } from './QuotaCardFrame';
 import { readableEntityRef } from '../../lib/readableRefs';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   bar: { height: 8, borderRadius: 4, margin: theme.spacing(1, 0) },
@@ -19,10 +17,8 @@ export interface BudgetQuotaCardProps {
 }
 
 /** One budget: progress, what is left and how long it lasts. */
-export function BudgetQuotaCard(props: BudgetQuotaCardProps) {
-  const { quota } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function BudgetQuotaCard({ quota }: BudgetQuotaCardProps) {
+  const { t, format } = useLocalization();
   const classes = useStyles();
   const { budget } = quota;
   const over = quota.remaining.amount.startsWith('-');

@@ -34,8 +34,13 @@ export interface QuotaCardFrameProps {
  * The outlined card of one budget or one balance: its name, what is left and
  * how long that lasts at the current spend.
  */
-export function QuotaCardFrame(props: QuotaCardFrameProps) {
-  const { testId, title, children, runway, actions } = props;
+export function QuotaCardFrame({
+  testId,
+  title,
+  children,
+  runway,
+  actions,
+}: QuotaCardFrameProps) {
   const classes = useStyles();
   return (
     <Box className={classes.card} data-testid={testId}>

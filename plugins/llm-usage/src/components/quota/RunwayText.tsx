@@ -1,8 +1,6 @@
 import { Typography } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type { Runway } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useFormatters } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useLocalization } from '../../hooks';
 
 /** @internal */
 export interface RunwayTextProps {
@@ -19,10 +17,8 @@ export interface RunwayTextProps {
  * them at a year ("more than a year left"); a budget that outlasts its month
  * says so instead of a count of days it will never reach.
  */
-export function RunwayText(props: RunwayTextProps) {
-  const { runway, periodEnd, usedUp } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+export function RunwayText({ runway, periodEnd, usedUp }: RunwayTextProps) {
+  const { t, format } = useLocalization();
   const days = (value: number) => format.integer(value);
 
   let headline: string;

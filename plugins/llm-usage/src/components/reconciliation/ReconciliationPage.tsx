@@ -1,9 +1,13 @@
 import { Box, Breadcrumbs, Grid, Link, Typography } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useFormatters, usePolledQuery, useUrlParams } from '../../hooks';
+import {
+  useFormatters,
+  usePolledQuery,
+  useUrlParams,
+  useLocalization,
+} from '../../hooks';
 import {
   ControlsBar,
   ExportMenu,
@@ -51,7 +55,7 @@ function Crumb(props: { label: string; onOpen?: () => void }) {
  * currency and day drilled into live in the URL, so a link shares the view.
  */
 export function ReconciliationPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const utcDay = useUtcDay();
   const formatters = useFormatters();

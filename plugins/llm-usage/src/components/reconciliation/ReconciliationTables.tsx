@@ -7,17 +7,15 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ReconciliationKeyRow,
   ReconciliationRow,
   ReconciliationTotal,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DateTime } from 'luxon';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters } from '../../hooks';
 import { providerDisplayName } from '../../lib/providerNames';
 import { DataTable, DataTableColumn } from '../common';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   // Beyond the tolerance: tinted, and said in words (the chip) too.
@@ -69,8 +67,7 @@ const MONEY_COLUMNS = [
 /** The figures of one row, under {@link MONEY_COLUMNS} and the state. */
 function FigureCells(props: { row: Figures }) {
   const { row } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const money = (amount: string) =>
     format.money({ currency: row.currency, amount });
   return (
@@ -121,7 +118,7 @@ function FiguresTable<T>(props: {
   items: T[];
   row: (item: T) => FiguresRow;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   return (
     <DataTable
@@ -160,7 +157,7 @@ function FiguresTable<T>(props: {
 
 /** One UTC day `YYYY-MM-DD` in the viewer's language (the day is UTC's). */
 export function useUtcDay(): (date: string) => string {
-  const format = useFormatters();
+  const { format } = useLocalization();
   return date =>
     DateTime.fromISO(date, { zone: 'utc' })
       .setLocale(format.locale)
@@ -172,7 +169,7 @@ export function AccountTotalsTable(props: {
   totals: ReconciliationTotal[];
   onOpen: (total: ReconciliationTotal) => void;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   return (
     <FiguresTable
@@ -228,7 +225,7 @@ export function AccountDaysTable(props: {
   days: ReconciliationRow[];
   onOpen: (day: ReconciliationRow) => void;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const utcDay = useUtcDay();
   return (
     <FiguresTable
@@ -258,7 +255,7 @@ export function AccountDaysTable(props: {
 
 /** The keys behind one day, the biggest gap first. */
 export function DayKeysTable(props: { keys: ReconciliationKeyRow[] }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const nameOf = (key: ReconciliationKeyRow) => {
     if (key.keyName) {

@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   ProviderAccountSummary,
   ProviderInfo,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify } from '../../hooks';
+import { useNotify, useLocalization } from '../../hooks';
 import { SelectField, SubmitDialog, TextInput } from '../common';
 import { EntityPicker } from '../keys/OwnerPicker';
 
@@ -50,7 +49,7 @@ export function AccountDialog(props: {
 }) {
   const { providers, account, onClose, onSaved } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [providerId, setProviderId] = useState(

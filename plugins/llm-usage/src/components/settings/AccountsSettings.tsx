@@ -12,7 +12,7 @@ import EditIcon from '@material-ui/icons/Edit';
 import HistoryIcon from '@material-ui/icons/History';
 import SyncIcon from '@material-ui/icons/Sync';
 import SettingsEthernetIcon from '@material-ui/icons/SettingsEthernet';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ProviderAccountStatus,
@@ -20,14 +20,13 @@ import {
   llmUsageAccountManagePermission,
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import {
   errorMessage,
   useAccounts,
-  useFormatters,
   useNotify,
   useProviders,
+  useLocalization,
 } from '../../hooks';
 import {
   AddButton,
@@ -66,7 +65,7 @@ const useStyles = makeStyles(theme => ({
 
 function StatusChip(props: { status: ProviderAccountStatus }) {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <Chip
       size="small"
@@ -115,8 +114,7 @@ function AccountRow(props: {
 }) {
   const { account, busy, onAction } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const { allowed: canManage } = usePermission({
     permission: llmUsageAccountManagePermission,
     resourceRef: account.id,
@@ -228,7 +226,7 @@ function AccountRow(props: {
  */
 export function AccountsSettings() {
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [reloadToken, setReloadToken] = useState(0);

@@ -9,14 +9,12 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   ALERT_SEVERITIES,
   type AlertRule,
   type AlertRuleInput,
   type AlertSeverity,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { SelectField } from '../common';
 import {
   AlertRuleFields,
@@ -29,6 +27,7 @@ import {
   invalidFields,
   toRuleInput,
 } from './alertRuleForm';
+import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -120,7 +119,7 @@ export interface AlertRuleEditorProps {
 /** The switches and fields of one rule, saved as a whole. */
 export function AlertRuleEditor(props: AlertRuleEditorProps) {
   const { rule, canEdit } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const [enabled, setEnabled] = useState(rule.enabled);
   const [severity, setSeverity] = useState<AlertSeverity>(rule.severity);

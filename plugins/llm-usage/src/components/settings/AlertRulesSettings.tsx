@@ -9,7 +9,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ALERT_RULE_SCOPES,
@@ -21,8 +21,7 @@ import {
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
-import { useAlertRules, useNotify } from '../../hooks';
-import { llmUsageTranslationRef } from '../../translation';
+import { useAlertRules, useNotify, useLocalization } from '../../hooks';
 import {
   ActionDialog,
   DataTable,
@@ -62,7 +61,7 @@ function AddOverrideDialog(props: {
   onClose: () => void;
   onSave: (input: AlertRuleInput) => Promise<unknown>;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const [type, setType] = useState<AlertType>('low_balance');
   const [scope, setScope] =
@@ -133,7 +132,7 @@ function AddOverrideDialog(props: {
  * @internal
  */
 export function AlertRulesSettings() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const classes = useStyles();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { DialogContentText } from '@material-ui/core';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useNotify } from '../../hooks';
+import { useNotify, useLocalization } from '../../hooks';
 import { SubmitDialog, TextInput } from '../common';
 
 /**
@@ -19,7 +18,7 @@ export function DeleteAccountDialog(props: {
   onDeleted: () => void;
 }) {
   const { account, onClose, onDeleted } = props;
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [typed, setTyped] = useState('');

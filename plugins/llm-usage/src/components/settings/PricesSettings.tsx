@@ -10,7 +10,7 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import FileCopyIcon from '@material-ui/icons/FileCopy';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   type PriceEntry,
@@ -18,13 +18,13 @@ import {
   type RepriceResponse,
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
 import {
   errorMessage,
   useEditableList,
   useNotify,
   usePrices,
+  useLocalization,
 } from '../../hooks';
 import {
   ActionDialog,
@@ -111,7 +111,7 @@ function PriceDialog(props: {
   onSave: (input: PriceEntryInput) => void;
   onCancel: () => void;
 }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [form, setForm] = useState(props.initial);
   const field = (
     name: keyof PriceForm,
@@ -167,7 +167,7 @@ function PriceDialog(props: {
 
 /** Prices calls of a range again, showing what it changed. */
 function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
   const [from, setFrom] = useState('');
@@ -260,7 +260,7 @@ function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
  * re-price the calls of a range.
  */
 export function PricesSettings() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const { allowed: canManage } = usePermission({
     permission: llmUsageAdminPermission,

@@ -1,12 +1,11 @@
 import { TabbedLayout } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { llmUsageTranslationRef } from '../../translation';
 import { LlmUsageLayout } from '../common';
 import { AccountsSettings } from './AccountsSettings';
 import { TagsSettings } from '../tags/TagsSettings';
 import { BudgetsSettings } from '../budgets';
 import { AlertRulesSettings } from './AlertRulesSettings';
 import { PricesSettings } from './PricesSettings';
+import { useLocalization } from '../../hooks';
 
 /**
  * LLM Usage settings at `/llm-usage/settings`, one tab per concern, each
@@ -14,7 +13,7 @@ import { PricesSettings } from './PricesSettings';
  * adds its tab as one more `TabbedLayout.Route` below.
  */
 export function SettingsPage() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   return (
     <LlmUsageLayout
       title={t('keyWorkspace.settings.title')}

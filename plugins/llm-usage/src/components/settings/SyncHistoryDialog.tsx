@@ -1,11 +1,9 @@
 import { makeStyles } from '@material-ui/core';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import type {
   ProviderAccountSummary,
   SyncRun,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
-import { useFormatters, useSyncRuns } from '../../hooks';
+import { useSyncRuns, useLocalization } from '../../hooks';
 import { ActionDialog } from '../common';
 import { QueryRecordTable, figureColumn } from '../common/RecordTable';
 
@@ -28,8 +26,7 @@ export function SyncHistoryDialog(props: {
 }) {
   const { account, onClose } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const runs = useSyncRuns({ accountId: account.id, limit: HISTORY_LENGTH });
 
   return (

@@ -3,15 +3,14 @@ import { Box, TableCell, TableRow, makeStyles } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
 import { Link } from '@backstage/core-components';
-import { useApi, useTranslationRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   TagWithStats,
   llmUsageAdminPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { llmUsageTranslationRef } from '../../translation';
 import { llmUsageApiRef } from '../../api';
-import { useEditableList, useFormatters, useTags } from '../../hooks';
+import { useEditableList, useTags, useLocalization } from '../../hooks';
 import {
   ActionDialog,
   AddButton,
@@ -75,7 +74,7 @@ function TagDialog(props: {
 }) {
   const { tag, busy, onSave, onCancel } = props;
   const classes = useStyles();
-  const { t } = useTranslationRef(llmUsageTranslationRef);
+  const { t } = useLocalization();
   const [name, setName] = useState(tag?.name ?? '');
   const [color, setColor] = useState<string | null>(
     tag ? tag.color : TAG_COLORS[5],
@@ -139,8 +138,7 @@ function TagDialog(props: {
 
 /** Tags with what they are used for; admins create, rename, recolour and delete them. */
 export function TagsSettings() {
-  const { t } = useTranslationRef(llmUsageTranslationRef);
-  const format = useFormatters();
+  const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const paths = useLlmUsagePaths();
   const { allowed: canManage } = usePermission({
