@@ -9,6 +9,7 @@ export * from './dailyCosts';
 export * from './groups';
 export * from './money';
 export * from './moneyFormat';
+export * from './numberFormat';
 export * from './permissions';
 export * from './pricing';
 export * from './providerUsage';

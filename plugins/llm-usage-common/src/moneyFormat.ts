@@ -1,3 +1,4 @@
+import { cachedNumberFormat } from './intlCache';
 import type { CostAmount } from './types';
 
 /*
@@ -106,26 +107,13 @@ export function formatMoney(
   // Intl formats decimal strings exactly; the cast is for older lib typings.
   const amount = cost.amount as unknown as number;
   try {
-    return numberFormat(locale, {
+    return cachedNumberFormat(locale, {
       style: 'currency',
       currency: cost.currency,
       ...numberOptions,
     }).format(amount);
   } catch {
-    const text = numberFormat(locale, numberOptions).format(amount);
+    const text = cachedNumberFormat(locale, numberOptions).format(amount);
     return `${text} ${cost.currency}`;
   }
-}
-
-const formatCache = new Map<string, Intl.NumberFormat>();
-
-/** Building an Intl.NumberFormat costs more than using one: tables reuse them. */
-function numberFormat(locale: string, options: Intl.NumberFormatOptions) {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = formatCache.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, options);
-    formatCache.set(key, format);
-  }
-  return format;
 }

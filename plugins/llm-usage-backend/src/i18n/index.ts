@@ -1,4 +1,9 @@
-import { formatMoney } from '@llm-usage/backstage-plugin-llm-usage-common';
+import {
+  createNumberFormatters,
+  formatMoney,
+  intlLocale,
+  type NumberFormatters,
+} from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
   localeCatalog,
   type BackendMessages,
@@ -75,23 +80,15 @@ export function supportedLanguage(
   return BACKEND_LANGUAGES.find(code => code.split('-')[0] === base);
 }
 
-/** Intl's locale for a language code: bare `zh` is Simplified Chinese. */
-function intlLocale(language: string): string {
-  return language === 'zh' ? 'zh-CN' : language;
-}
-
 /** Texts and numbers for people who read one language. */
-export interface Translator {
+export interface Translator
+  extends Pick<NumberFormatters, 'integer' | 'percent' | 'signedPercent'> {
   language: string;
   messages: BackendMessages;
   /** Fills `{{name}}` slots; values are inserted as they are. */
   fill(template: string, values?: Record<string, string | number>): string;
   /** The plural form for `count`, with `{{count}}` formatted. */
   plural(forms: Plural, count: number): string;
-  integer(value: number): string;
-  /** A ratio as a percentage (`0.853` → `85.3%`, `85,3 %`). */
-  percent(ratio: number): string;
-  signedPercent(ratio: number): string;
   /** An amount with its currency, precision by magnitude; never a raw float. */
   money(amount: string | number, currency: string): string;
   /** A UTC day, e.g. `Dec 4, 2026`, `2026年12月4日`. */
@@ -108,16 +105,7 @@ export function translatorFor(language: string): Translator {
   const messages = CATALOGS[code];
   const locale = intlLocale(code);
   const rules = new Intl.PluralRules(locale);
-  const integers = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const percents = new Intl.NumberFormat(locale, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-  });
-  const signedPercents = new Intl.NumberFormat(locale, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  });
+  const numbers = createNumberFormatters(locale);
   const days = new Intl.DateTimeFormat(locale, {
     dateStyle: 'medium',
     timeZone: 'UTC',
@@ -146,11 +134,11 @@ export function translatorFor(language: string): Translator {
     fill,
     plural: (forms, count) =>
       fill(forms[rules.select(count)] ?? forms.other, {
-        count: integers.format(count),
+        count: numbers.integer(count),
       }),
-    integer: value => integers.format(value),
-    percent: ratio => percents.format(ratio),
-    signedPercent: ratio => signedPercents.format(ratio),
+    integer: numbers.integer,
+    percent: numbers.percent,
+    signedPercent: numbers.signedPercent,
     money: (amount, currency) =>
       formatMoney(locale, { amount: String(amount), currency }),
     day: epochMs => days.format(epochMs),

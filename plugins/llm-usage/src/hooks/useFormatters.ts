@@ -5,9 +5,12 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { DateTime } from 'luxon';
 import {
+  createNumberFormatters,
   formatMoney,
+  intlLocale,
   moneyColumnDigits,
   type CostAmount,
+  type NumberFormatters,
   type TrendInterval,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 
@@ -31,15 +34,7 @@ export function useLocale(): string {
       .subscribe(next => setLanguage(next.language));
     return () => subscription.unsubscribe();
   }, [languageApi]);
-  return toLocale(language);
-}
-
-function toLocale(language: string): string {
-  // Backstage uses bare `zh` for Simplified Chinese.
-  if (language === 'zh') {
-    return 'zh-CN';
-  }
-  return language;
+  return intlLocale(language);
 }
 
 /**
@@ -49,13 +44,10 @@ function toLocale(language: string): string {
  *
  * @internal
  */
-export interface UsageFormatters {
+export interface UsageFormatters extends Omit<NumberFormatters, 'percent'> {
   locale: string;
-  integer(value: number): string;
-  compact(value: number): string;
+  /** A ratio as a percentage; `—` when there is none. */
   percent(ratio: number | null | undefined): string;
-  signedPercent(ratio: number): string;
-  signedNumber(value: number): string;
   /** Precision by magnitude: `$1,234.50`, `CN¥0.95`, `$0.017`. */
   money(cost: CostAmount): string;
   /** Large amounts abbreviated in the locale's style (`$1.23M`, `¥12.3万`). */
@@ -82,26 +74,7 @@ export interface UsageFormatters {
 
 /** @internal */
 export function createFormatters(locale: string): UsageFormatters {
-  const integerFormat = new Intl.NumberFormat(locale, {
-    maximumFractionDigits: 0,
-  });
-  const compactFormat = new Intl.NumberFormat(locale, {
-    notation: 'compact',
-    maximumFractionDigits: 1,
-  });
-  const percentFormat = new Intl.NumberFormat(locale, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-  });
-  const signedPercentFormat = new Intl.NumberFormat(locale, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  });
-  const signedNumberFormat = new Intl.NumberFormat(locale, {
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  });
+  const numbers = createNumberFormatters(locale);
   const unitFormat = (unit: 'millisecond' | 'second', digits: number) =>
     new Intl.NumberFormat(locale, {
       style: 'unit',
@@ -126,12 +99,9 @@ export function createFormatters(locale: string): UsageFormatters {
 
   return {
     locale,
-    integer: value => integerFormat.format(value),
-    compact: value => compactFormat.format(value),
+    ...numbers,
     percent: ratio =>
-      ratio === null || ratio === undefined ? '—' : percentFormat.format(ratio),
-    signedPercent: ratio => signedPercentFormat.format(ratio),
-    signedNumber: value => signedNumberFormat.format(value),
+      ratio === null || ratio === undefined ? '—' : numbers.percent(ratio),
     money: cost => formatMoney(locale, cost),
     compactMoney: cost => formatMoney(locale, cost, { compact: true }),
     moneyColumn: costs => {
