@@ -1,3 +1,4 @@
+import { intlLocale } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { BACKEND_LANGUAGES, supportedLanguage, translatorFor } from './index';
 
 type Tree = { [key: string]: string | Tree };
@@ -58,7 +59,7 @@ describe('backend message catalogs', () => {
 
     it('has every plural form the language needs', () => {
       const categories = new Intl.PluralRules(
-        language === 'zh' ? 'zh-CN' : language,
+        intlLocale(language),
       ).resolvedOptions().pluralCategories;
       const missing = PLURALS.flatMap(base =>
         categories
