@@ -42,13 +42,23 @@ const HEADER = `//
 // ******************************************************************
 `;
 
+/** Files under `dir`, by their path there, each after the generated-file header. */
+function generated(dir, texts) {
+  return Object.fromEntries(
+    Object.entries(texts).map(([file, text]) => [
+      path.join(dir, file),
+      `${HEADER}${text}`,
+    ]),
+  );
+}
+
 function loadSpec() {
   return yaml.load(fs.readFileSync(specPath, 'utf8'));
 }
 
 /** The router file exactly as repo-tools writes it, typed from the spec. */
 function serverFiles(spec) {
-  const router = `${HEADER}import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+  const router = `import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
 export const spec = ${JSON.stringify(spec, null, 2)} as const;
 export const createOpenApiRouter = async (
@@ -56,11 +66,11 @@ export const createOpenApiRouter = async (
 ) => createValidatedOpenApiRouter<typeof spec>(spec, options);
 `;
   return {
-    [path.join(serverDir, 'generated/router.ts')]: router,
-    [path.join(
-      serverDir,
-      'generated/index.ts',
-    )]: `${HEADER}export * from './router';\n`,
+    ...generated(serverDir, {
+      'generated/router.ts': router,
+      'generated/index.ts': `export * from './router';\n`,
+    }),
+    // The entry point, as repo-tools writes it: without the header.
     [path.join(serverDir, 'index.ts')]: `//\nexport * from './generated';\n`,
   };
 }
@@ -177,7 +187,7 @@ ${docs}
     }
   }
 
-  const client = `${HEADER}import type { operations } from '../models';
+  const client = `import type { operations } from '../models';
 import { pluginId } from '../pluginId';
 
 /**
@@ -254,21 +264,12 @@ export class DefaultApiClient {
 ${methods.join('\n\n')}
 }
 `;
-  return {
-    [path.join(clientDir, 'apis/DefaultApi.client.ts')]: client,
-    [path.join(
-      clientDir,
-      'apis/index.ts',
-    )]: `${HEADER}export * from './DefaultApi.client';\n`,
-    [path.join(
-      clientDir,
-      'pluginId.ts',
-    )]: `${HEADER}export const pluginId = '${PLUGIN_ID}';\n`,
-    [path.join(
-      clientDir,
-      'index.ts',
-    )]: `${HEADER}export * from './apis';\nexport type * from './models';\n`,
-  };
+  return generated(clientDir, {
+    'apis/DefaultApi.client.ts': client,
+    'apis/index.ts': `export * from './DefaultApi.client';\n`,
+    'pluginId.ts': `export const pluginId = '${PLUGIN_ID}';\n`,
+    'index.ts': `export * from './apis';\nexport type * from './models';\n`,
+  });
 }
 
 async function modelFiles() {
@@ -278,12 +279,9 @@ async function modelFiles() {
   const ast = await openapiTS(pathToFileURL(specPath), {
     alphabetize: true,
   });
-  return {
-    [path.join(
-      clientDir,
-      'models/index.ts',
-    )]: `${HEADER}/* eslint-disable */\n${astToString(ast)}`,
-  };
+  return generated(clientDir, {
+    'models/index.ts': `/* eslint-disable */\n${astToString(ast)}`,
+  });
 }
 
 async function format(file, text) {
