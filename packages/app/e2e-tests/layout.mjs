@@ -221,7 +221,10 @@ export async function layoutProblemsOf(page, spec, viewport, name) {
   return problems.map(problem => `${viewport.width}px: ${problem}`);
 }
 
-/** One test per page: opens it at both widths and lists every problem. */
+/**
+ * One test per page: opens it at both widths and lists every problem. Returns
+ * the browser session, for a file's further checks.
+ */
 export function describeLayout(names) {
   const specs = PAGES.filter(spec => names.includes(spec.name));
   const session = browserSession();
@@ -242,4 +245,5 @@ export function describeLayout(names) {
       assert.deepEqual(found, [], found.join('\n'));
     });
   }
+  return session;
 }

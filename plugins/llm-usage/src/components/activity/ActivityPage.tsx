@@ -126,14 +126,12 @@ export function ActivityPage() {
       pages={pages}
       newerLabel={t('activity.newer')}
       olderLabel={t('activity.older')}
-      pagerExtra={
-        <SelectField
-          label={t('activity.pageSize')}
-          value={pageSize}
-          onChange={size => setParams({ size })}
-          options={optionsOf(PAGE_SIZES, size => size)}
-        />
-      }
+      pageSize={{
+        label: t('activity.pageSize'),
+        value: pageSize,
+        options: PAGE_SIZES,
+        onChange: size => setParams({ size }),
+      }}
     />
   );
 }

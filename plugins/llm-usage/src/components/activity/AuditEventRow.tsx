@@ -2,17 +2,14 @@ import { useState } from 'react';
 import {
   Box,
   Collapse,
-  IconButton,
   TableCell,
   TableRow,
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
-import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import type { AuditEvent } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { readableAuditTarget, readableEntityRef } from '../../lib/readableRefs';
-import { OneLineText } from '../common';
+import { OneLineText, RowExpandButton } from '../common';
 import { useLocalization } from '../../hooks';
 
 const useStyles = makeStyles(theme => ({
@@ -60,14 +57,11 @@ export function AuditEventRow(props: { event: AuditEvent }) {
       <TableRow data-testid={`audit-${event.id}`}>
         <TableCell>
           {hasDetails && (
-            <IconButton
-              size="small"
-              aria-label={t('activity.showChange')}
-              aria-expanded={open}
-              onClick={() => setOpen(o => !o)}
-            >
-              {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
-            </IconButton>
+            <RowExpandButton
+              open={open}
+              label={t('activity.showChange')}
+              onToggle={() => setOpen(o => !o)}
+            />
           )}
         </TableCell>
         <TableCell>{format.dateTime(event.occurredAt)}</TableCell>

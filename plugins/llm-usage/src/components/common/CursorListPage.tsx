@@ -5,6 +5,7 @@ import type { PolledQueryState } from '../../hooks/usePolledQuery';
 import { CursorPager } from './CursorPager';
 import { DataTable, DataTableColumn } from './DataTable';
 import { LlmUsageLayout } from './LlmUsageLayout';
+import type { PageSizeSelectProps } from './PageSizeSelect';
 import { QueryContent } from './QueryContent';
 import { SectionCard } from './SectionCard';
 
@@ -26,8 +27,8 @@ export interface CursorListPageProps<T> {
   pages: CursorPages;
   newerLabel: string;
   olderLabel: string;
-  /** Shown before the paging buttons, e.g. a page size. */
-  pagerExtra?: ReactNode;
+  /** A page-size select before the paging buttons; without it the size is fixed. */
+  pageSize?: PageSizeSelectProps;
   /** Rendered after the card, e.g. a drawer with one item's details. */
   children?: ReactNode;
 }
@@ -63,9 +64,8 @@ export function CursorListPage<T>(props: CursorListPageProps<T>) {
           nextCursor={query.value?.nextCursor}
           newerLabel={props.newerLabel}
           olderLabel={props.olderLabel}
-        >
-          {props.pagerExtra}
-        </CursorPager>
+          pageSize={props.pageSize}
+        />
       </SectionCard>
       {props.children}
     </LlmUsageLayout>

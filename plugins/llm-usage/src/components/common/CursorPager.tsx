@@ -1,6 +1,6 @@
-import { ReactNode } from 'react';
 import { Box, Button, makeStyles } from '@material-ui/core';
 import type { CursorPages } from '../../hooks/useCursorPages';
+import { PageSizeSelect, PageSizeSelectProps } from './PageSizeSelect';
 
 const useStyles = makeStyles(theme => ({
   pager: {
@@ -20,8 +20,8 @@ export interface CursorPagerProps {
   nextCursor?: string | null;
   newerLabel: string;
   olderLabel: string;
-  /** Shown before the buttons, e.g. a page size. */
-  children?: ReactNode;
+  /** Shown before the buttons; without it the page size is fixed. */
+  pageSize?: PageSizeSelectProps;
 }
 
 /** Newer and older buttons under a list read page by page. */
@@ -30,12 +30,12 @@ export function CursorPager({
   nextCursor,
   newerLabel,
   olderLabel,
-  children,
+  pageSize,
 }: CursorPagerProps) {
   const classes = useStyles();
   return (
     <Box className={classes.pager}>
-      {children}
+      {pageSize && <PageSizeSelect {...pageSize} />}
       <Button disabled={!pages.hasNewer} onClick={pages.newer}>
         {newerLabel}
       </Button>

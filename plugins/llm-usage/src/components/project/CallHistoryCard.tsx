@@ -2,14 +2,11 @@ import { Fragment, useState } from 'react';
 import {
   Box,
   Button,
-  IconButton,
   TableCell,
   TableRow,
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
-import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import type {
   CallListResponse,
   CallSortField,
@@ -20,7 +17,9 @@ import type { ExportedFile, UsageExportFormat } from '../../api';
 import {
   DataTable,
   ExportMenu,
+  PageSizeSelect,
   QueryErrorPanel,
+  RowExpandButton,
   SectionCard,
   SelectField,
   optionsOf,
@@ -230,16 +229,13 @@ export function CallHistoryCard({
             data-status={call.status}
           >
             <TableCell padding="checkbox">
-              <IconButton
-                size="small"
-                aria-expanded={open}
-                aria-label={`${
+              <RowExpandButton
+                open={open}
+                label={`${
                   open ? t('calls.hideDetails') : t('calls.showDetails')
                 } ${call.id}`}
-                onClick={() => toggle(call.id)}
-              >
-                {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
-              </IconButton>
+                onToggle={() => toggle(call.id)}
+              />
             </TableCell>
             <TableCell>
               <StatusDot status={call.status} label={statusLabel} />
@@ -302,13 +298,11 @@ export function CallHistoryCard({
             </Typography>
           )}
           <Box className={classes.paging}>
-            <SelectField
-              size="small"
-              style={{ minWidth: 120 }}
+            <PageSizeSelect
               label={t('projects.rowsPerPage')}
               value={String(view.limit)}
               onChange={next => onViewChange({ limit: Number(next) })}
-              options={optionsOf(CALL_PAGE_SIZES.map(String), size => size)}
+              options={CALL_PAGE_SIZES.map(String)}
             />
             <Button
               size="small"
