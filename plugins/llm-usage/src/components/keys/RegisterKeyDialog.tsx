@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ProviderAccountSummary } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { llmUsageApiRef } from '../../api';
 import { useNotify, useLocalization } from '../../hooks';
-import { TextInput } from '../common';
+import { useTextForm } from '../common/useTextForm';
 import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
 
 /**
@@ -11,12 +10,15 @@ import { NewKeyDialog, NewKeyRequest } from './NewKeyDialog';
  * (Volcengine). The secret is optional and write-only: it is stored
  * encrypted and only its masked hint is shown afterwards.
  */
-export function RegisterKeyDialog(props: {
+export function RegisterKeyDialog({
+  accounts,
+  onClose,
+  onRegistered,
+}: {
   accounts: ProviderAccountSummary[];
   onClose: () => void;
   onRegistered: () => void;
 }) {
-  const { accounts, onClose, onRegistered } = props;
   const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
@@ -26,8 +28,10 @@ export function RegisterKeyDialog(props: {
       Number(b.manualKeyRegistration) - Number(a.manualKeyRegistration) ||
       a.name.localeCompare(b.name),
   );
-  const [secret, setSecret] = useState('');
-  const [providerKeyId, setProviderKeyId] = useState('');
+  const {
+    form: { secret, providerKeyId },
+    textField,
+  } = useTextForm('register', { secret: '', providerKeyId: '' });
 
   const register = async (request: NewKeyRequest) => {
     await api.registerKey({
@@ -49,22 +53,15 @@ export function RegisterKeyDialog(props: {
       onSubmit={register}
       fields={
         <>
-          <TextInput
-            id="register-secret"
-            type="password"
-            autoComplete="new-password"
-            label={t('keyWorkspace.register.secret')}
-            helperText={t('keyWorkspace.register.secretHelp')}
-            value={secret}
-            onChange={setSecret}
-          />
-          <TextInput
-            id="register-provider-key-id"
-            label={t('keyWorkspace.detail.providerKeyId')}
-            helperText={t('keyWorkspace.register.providerKeyIdHelp')}
-            value={providerKeyId}
-            onChange={setProviderKeyId}
-          />
+          {textField('secret', t('keyWorkspace.register.secret'), {
+            type: 'password',
+            autoComplete: 'new-password',
+            helperText: t('keyWorkspace.register.secretHelp'),
+          })}
+          {textField('providerKeyId', t('keyWorkspace.detail.providerKeyId'), {
+            id: 'register-provider-key-id',
+            helperText: t('keyWorkspace.register.providerKeyIdHelp'),
+          })}
         </>
       }
     />

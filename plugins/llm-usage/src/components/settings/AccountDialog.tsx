@@ -10,6 +10,7 @@ import { llmUsageApiRef } from '../../api';
 import { useNotify, useLocalization } from '../../hooks';
 import { SelectField, SubmitDialog, TextInput } from '../common';
 import { EntityPicker } from '../keys/OwnerPicker';
+import { TextFormFieldOptions, useTextForm } from '../common/useTextForm';
 
 const useStyles = makeStyles(theme => ({
   schedule: {
@@ -20,34 +21,28 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** A whole number of minutes, at least 1. */
-const minutesInput = (
-  id: string,
-  label: string,
-  value: string,
-  onChange: (value: string) => void,
-) => (
-  <TextInput
-    id={id}
-    label={label}
-    type="number"
-    inputProps={{ min: 1 }}
-    value={value}
-    onChange={onChange}
-  />
-);
+const minutesOptions = (id: string): TextFormFieldOptions => ({
+  id,
+  type: 'number',
+  inputProps: { min: 1 },
+});
 
 /**
  * Creates an account, or edits one created through the API. Credentials are
  * write-only: the form never shows stored values, an empty secret field
  * keeps what is stored, and only fields typed in are sent.
  */
-export function AccountDialog(props: {
+export function AccountDialog({
+  providers,
+  account,
+  onClose,
+  onSaved,
+}: {
   providers: ProviderInfo[];
   account?: ProviderAccountSummary;
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const { providers, account, onClose, onSaved } = props;
   const classes = useStyles();
   const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
@@ -55,15 +50,16 @@ export function AccountDialog(props: {
   const [providerId, setProviderId] = useState(
     account?.provider ?? providers[0]?.id ?? '',
   );
-  const [name, setName] = useState(account?.name ?? '');
+  const {
+    form: { name, usageEvery, keysEvery },
+    textField,
+  } = useTextForm('account', {
+    name: account?.name ?? '',
+    usageEvery: String(account?.schedule.usageEveryMinutes ?? 60),
+    keysEvery: String(account?.schedule.keysEveryMinutes ?? 1440),
+  });
   const [ownerRef, setOwnerRef] = useState(account?.ownerRef ?? null);
   const [credentials, setCredentials] = useState<Record<string, string>>({});
-  const [usageEvery, setUsageEvery] = useState(
-    String(account?.schedule.usageEveryMinutes ?? 60),
-  );
-  const [keysEvery, setKeysEvery] = useState(
-    String(account?.schedule.keysEveryMinutes ?? 1440),
-  );
 
   const provider = providers.find(p => p.id === providerId);
   const typed = Object.fromEntries(
@@ -139,12 +135,7 @@ export function AccountDialog(props: {
           })}
         </Alert>
       )}
-      <TextInput
-        id="account-name"
-        label={t('keyWorkspace.accounts.columns.name')}
-        value={name}
-        onChange={setName}
-      />
+      {textField('name', t('keyWorkspace.accounts.columns.name'))}
       <EntityPicker
         name="account-owner"
         label={t('keyWorkspace.accounts.columns.owner')}
@@ -184,17 +175,15 @@ export function AccountDialog(props: {
         />
       ))}
       <Box className={classes.schedule}>
-        {minutesInput(
-          'account-usage-every',
+        {textField(
+          'usageEvery',
           t('keyWorkspace.accounts.usageEvery'),
-          usageEvery,
-          setUsageEvery,
+          minutesOptions('account-usage-every'),
         )}
-        {minutesInput(
-          'account-keys-every',
+        {textField(
+          'keysEvery',
           t('keyWorkspace.accounts.keysEvery'),
-          keysEvery,
-          setKeysEvery,
+          minutesOptions('account-keys-every'),
         )}
       </Box>
     </SubmitDialog>

@@ -35,10 +35,10 @@ import {
   DialogFields,
   ItemListCard,
   RowIconActions,
-  TextInput,
   ToolbarActionButton,
   titledColumns,
 } from '../common';
+import { useTextForm } from '../common/useTextForm';
 
 type Editing =
   | { mode: 'create'; from?: PriceEntry }
@@ -112,21 +112,7 @@ function PriceDialog(props: {
   onCancel: () => void;
 }) {
   const { t } = useLocalization();
-  const [form, setForm] = useState(props.initial);
-  const field = (
-    name: keyof PriceForm,
-    label: string,
-    extra: { helperText?: string; type?: string } = {},
-  ) => (
-    <TextInput
-      id={`price-${name}`}
-      label={label}
-      value={form[name]}
-      InputLabelProps={extra.type === 'date' ? { shrink: true } : undefined}
-      onChange={value => setForm({ ...form, [name]: value })}
-      {...extra}
-    />
-  );
+  const { form, textField } = useTextForm('price', props.initial);
   const complete =
     form.provider.trim() &&
     form.model.trim() &&
@@ -146,20 +132,22 @@ function PriceDialog(props: {
       }}
     >
       <DialogFields>
-        {field('provider', t('prices.provider'))}
-        {field('model', t('prices.model'))}
-        {field('currency', t('prices.currency'))}
-        {field('inputPerMillion', t('prices.input'), {
+        {textField('provider', t('prices.provider'))}
+        {textField('model', t('prices.model'))}
+        {textField('currency', t('prices.currency'))}
+        {textField('inputPerMillion', t('prices.input'), {
           helperText: t('prices.perMillionHelp'),
         })}
-        {field('cachedPerMillion', t('prices.cached'), {
+        {textField('cachedPerMillion', t('prices.cached'), {
           helperText: t('prices.cachedHelp'),
         })}
-        {field('outputPerMillion', t('prices.output'), {
+        {textField('outputPerMillion', t('prices.output'), {
           helperText: t('prices.perMillionHelp'),
         })}
-        {field('effectiveFrom', t('prices.effectiveFrom'), { type: 'date' })}
-        {field('note', t('prices.note'))}
+        {textField('effectiveFrom', t('prices.effectiveFrom'), {
+          type: 'date',
+        })}
+        {textField('note', t('prices.note'))}
       </DialogFields>
     </ActionDialog>
   );
@@ -170,10 +158,16 @@ function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
   const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState(today());
-  const [provider, setProvider] = useState('');
-  const [model, setModel] = useState('');
+  const {
+    form: { from, to, provider, model },
+    change,
+    textField,
+  } = useTextForm('reprice', {
+    from: '',
+    to: today(),
+    provider: '',
+    model: '',
+  });
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<RepriceResponse>();
 
@@ -217,22 +211,12 @@ function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
           toLabel={t('prices.repriceTo')}
           from={from}
           to={to}
-          onFromChange={setFrom}
-          onToChange={setTo}
+          onFromChange={value => change({ from: value })}
+          onToChange={value => change({ to: value })}
           testIds={{ from: 'reprice-from', to: 'reprice-to' }}
         />
-        <TextInput
-          id="reprice-provider"
-          label={t('prices.repriceProvider')}
-          value={provider}
-          onChange={setProvider}
-        />
-        <TextInput
-          id="reprice-model"
-          label={t('prices.repriceModel')}
-          value={model}
-          onChange={setModel}
-        />
+        {textField('provider', t('prices.repriceProvider'))}
+        {textField('model', t('prices.repriceModel'))}
       </DialogFields>
       {result && (
         <Typography
