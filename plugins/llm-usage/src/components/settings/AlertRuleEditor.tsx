@@ -18,11 +18,7 @@ import {
 import { SelectField } from '../common';
 import {
   AlertRuleFields,
-  DECIMAL_FIELDS,
-  MONEY_FIELDS,
-  WHOLE_FIELDS,
-  NUMBER_LIST_FIELDS,
-  TOKEN_FIELDS,
+  fieldKind,
   fieldsOf,
   invalidFields,
   toRuleInput,
@@ -87,21 +83,20 @@ type FieldName =
   | 'gapTolerance';
 
 function helpOf(name: string) {
-  if (MONEY_FIELDS.includes(name)) return 'moneyHelp' as const;
+  if (fieldKind(name) === 'money') return 'moneyHelp' as const;
   if (name === 'days') return 'daysHelp' as const;
   if (name === 'rotationDays') return 'rotationDaysHelp' as const;
   if (name === 'minScore') return 'minScoreHelp' as const;
   if (name === 'budgetPercents') return 'budgetPercentsHelp' as const;
-  if (TOKEN_FIELDS.includes(name)) return 'tokensHelp' as const;
+  if (fieldKind(name) === 'tokens') return 'tokensHelp' as const;
   if (name === 'gapTolerance') return 'gapToleranceHelp' as const;
   return undefined;
 }
 
 function errorOf(name: string) {
-  if (MONEY_FIELDS.includes(name)) return 'invalidMoney' as const;
-  return DECIMAL_FIELDS.includes(name) ||
-    WHOLE_FIELDS.includes(name) ||
-    name === 'gapTolerance'
+  const kind = fieldKind(name);
+  if (kind === 'money') return 'invalidMoney' as const;
+  return kind === 'decimal' || kind === 'whole' || name === 'gapTolerance'
     ? ('invalidNumber' as const)
     : ('invalidNumbers' as const);
 }
@@ -204,8 +199,8 @@ export function AlertRuleEditor(props: AlertRuleEditorProps) {
               })()}
               inputProps={{
                 inputMode:
-                  NUMBER_LIST_FIELDS.includes(name) ||
-                  TOKEN_FIELDS.includes(name)
+                  fieldKind(name) === 'numberList' ||
+                  fieldKind(name) === 'tokens'
                     ? 'numeric'
                     : 'text',
               }}

@@ -1,6 +1,7 @@
 import type {
   AlertRule,
   AlertRuleInput,
+  AlertRuleParamsByType,
   AlertRuleScope,
   AlertType,
   MoneyThreshold,
@@ -103,48 +104,116 @@ export function fieldsOf(rule: AlertRule): AlertRuleFields {
   }
 }
 
-/** Field names of each type whose text is a money list or a number list. */
-export const MONEY_FIELDS = [
-  'thresholds',
-  'keySpend',
-  'accountSpend',
-  'projectSpend',
-];
-export const NUMBER_LIST_FIELDS = ['days', 'budgetPercents', 'rotationDays'];
-/** Single numbers: decimals, and whole numbers. */
-export const DECIMAL_FIELDS = ['minScore', 'minRatio'];
-export const WHOLE_FIELDS = [
-  'runwayDays',
-  'minRequests',
-  'baselineWeeks',
-  'gapDays',
-];
-export const TOKEN_FIELDS = ['keyTokens', 'accountTokens', 'projectTokens'];
+/** What a rule's text field holds, which decides how its text parses. */
+export type TextFieldKind =
+  | 'money'
+  | 'numberList'
+  | 'tokens'
+  | 'decimal'
+  | 'whole';
+
+/** The text fields of each kind; the gap tolerance is a kind of its own. */
+const FIELDS_OF_KIND: Record<TextFieldKind, readonly string[]> = {
+  money: ['thresholds', 'keySpend', 'accountSpend', 'projectSpend'],
+  numberList: ['days', 'budgetPercents', 'rotationDays'],
+  tokens: ['keyTokens', 'accountTokens', 'projectTokens'],
+  decimal: ['minScore', 'minRatio'],
+  whole: ['runwayDays', 'minRequests', 'baselineWeeks', 'gapDays'],
+};
+
+/** The kind of a rule's text field, by its name. */
+export function fieldKind(name: string): TextFieldKind | undefined {
+  return (Object.keys(FIELDS_OF_KIND) as TextFieldKind[]).find(kind =>
+    FIELDS_OF_KIND[kind].includes(name),
+  );
+}
 
 /** Names of the fields that do not parse; empty when the form is valid. */
 export function invalidFields(fields: AlertRuleFields): string[] {
   return Object.entries(fields)
     .filter(([name, value]) => {
       if (typeof value !== 'string') return false;
-      if (MONEY_FIELDS.includes(name)) return !textToMoney(value);
-      if (NUMBER_LIST_FIELDS.includes(name)) {
-        return !textToNumbers(value)?.length;
-      }
-      if (TOKEN_FIELDS.includes(name)) return textToTokens(value) === undefined;
+      // A gap needs at least a day.
       if (name === 'gapDays') return !/^[1-9]\d*$/.test(value.trim());
-      if (WHOLE_FIELDS.includes(name)) return !/^\d+$/.test(value.trim());
       if (name === 'gapTolerance') return textToPercent(value) === undefined;
-      if (DECIMAL_FIELDS.includes(name)) {
-        return !/^\d+(\.\d+)?$/.test(value.trim());
+      switch (fieldKind(name)) {
+        case 'money':
+          return !textToMoney(value);
+        case 'numberList':
+          return !textToNumbers(value)?.length;
+        case 'tokens':
+          return textToTokens(value) === undefined;
+        case 'whole':
+          return !/^\d+$/.test(value.trim());
+        case 'decimal':
+          return !/^\d+(\.\d+)?$/.test(value.trim());
+        default:
+          return false;
       }
-      return false;
     })
     .map(([name]) => name);
 }
 
+/** A rule type's params read from the form: `text` is a field's text. */
+type ParamsFromFields<T extends AlertType> = (
+  text: (name: string) => string,
+  fields: AlertRuleFields,
+) => AlertRuleParamsByType[T];
+
+/** How each rule type's params are read from the form's fields. */
+const PARAMS_FROM_FIELDS: { [T in AlertType]: ParamsFromFields<T> } = {
+  key_expiring: text => ({ days: textToNumbers(text('days')) ?? [] }),
+  low_balance: text => ({ thresholds: textToMoney(text('thresholds')) ?? [] }),
+  high_usage: text => ({
+    keySpend: textToMoney(text('keySpend')) ?? [],
+    keyTokens: textToTokens(text('keyTokens')) ?? null,
+    accountSpend: textToMoney(text('accountSpend')) ?? [],
+    accountTokens: textToTokens(text('accountTokens')) ?? null,
+    projectSpend: textToMoney(text('projectSpend')) ?? [],
+    projectTokens: textToTokens(text('projectTokens')) ?? null,
+    budgetPercents: textToNumbers(text('budgetPercents')) ?? [],
+  }),
+  key_error: (_text, fields) => ({
+    invalid: Boolean(fields.invalid),
+    disabled: Boolean(fields.disabled),
+    syncFailed: Boolean(fields.syncFailed),
+  }),
+  budget_runway: text => ({ days: Number(text('runwayDays')) }),
+  rollup_failed: () => ({}),
+  reconciliation_gap: text => ({
+    days: Number(text('gapDays')),
+    tolerancePercent: textToPercent(text('gapTolerance')) ?? null,
+  }),
+  anomaly: (text, fields) => ({
+    minScore: Number(text('minScore')),
+    minRatio: Number(text('minRatio')),
+    minRequests: Number(text('minRequests')),
+    baselineWeeks: Number(text('baselineWeeks')),
+    spikes: Boolean(fields.spikes),
+    newModels: Boolean(fields.newModels),
+    offHours: Boolean(fields.offHours),
+    leakedKeys: Boolean(fields.leakedKeys),
+  }),
+  key_rotation_due: text => ({
+    days: textToNumbers(text('rotationDays')) ?? [],
+  }),
+  slo_burn_rate: (_text, fields) => ({
+    fast: Boolean(fields.sloFast),
+    slow: Boolean(fields.sloSlow),
+  }),
+};
+
+/** The saving of a rule of type `T`: {@link AlertRuleInput} for that type. */
+type RuleInputOf<T extends AlertType> = {
+  [K in T]: Omit<AlertRuleInput, 'type' | 'params'> & {
+    type: K;
+    params: AlertRuleParamsByType[K];
+  };
+}[T];
+
 /** The request body for saving the form; call only when it is valid. */
-export function toRuleInput(
-  type: AlertType,
+export function toRuleInput<T extends AlertType>(
+  type: T,
   base: {
     scope: AlertRuleScope;
     scopeId: string | null;
@@ -152,97 +221,14 @@ export function toRuleInput(
     severity: AlertRule['severity'];
   },
   fields: AlertRuleFields,
-): AlertRuleInput {
+): RuleInputOf<T> {
   const text = (name: string) => String(fields[name] ?? '');
-  const common = {
+  return {
+    type,
     scope: base.scope,
     scopeId: base.scope === 'global' ? null : base.scopeId,
     enabled: base.enabled,
     severity: base.severity,
+    params: PARAMS_FROM_FIELDS[type](text, fields),
   };
-  switch (type) {
-    case 'key_expiring':
-      return {
-        ...common,
-        type,
-        params: { days: textToNumbers(text('days')) ?? [] },
-      };
-    case 'low_balance':
-      return {
-        ...common,
-        type,
-        params: { thresholds: textToMoney(text('thresholds')) ?? [] },
-      };
-    case 'high_usage':
-      return {
-        ...common,
-        type,
-        params: {
-          keySpend: textToMoney(text('keySpend')) ?? [],
-          keyTokens: textToTokens(text('keyTokens')) ?? null,
-          accountSpend: textToMoney(text('accountSpend')) ?? [],
-          accountTokens: textToTokens(text('accountTokens')) ?? null,
-          projectSpend: textToMoney(text('projectSpend')) ?? [],
-          projectTokens: textToTokens(text('projectTokens')) ?? null,
-          budgetPercents: textToNumbers(text('budgetPercents')) ?? [],
-        },
-      };
-    case 'key_error':
-      return {
-        ...common,
-        type,
-        params: {
-          invalid: Boolean(fields.invalid),
-          disabled: Boolean(fields.disabled),
-          syncFailed: Boolean(fields.syncFailed),
-        },
-      };
-    case 'rollup_failed':
-      return { ...common, type, params: {} };
-    case 'reconciliation_gap':
-      return {
-        ...common,
-        type,
-        params: {
-          days: Number(text('gapDays')),
-          tolerancePercent: textToPercent(text('gapTolerance')) ?? null,
-        },
-      };
-    case 'slo_burn_rate':
-      return {
-        ...common,
-        type,
-        params: {
-          fast: Boolean(fields.sloFast),
-          slow: Boolean(fields.sloSlow),
-        },
-      };
-    case 'anomaly':
-      return {
-        ...common,
-        type,
-        params: {
-          minScore: Number(text('minScore')),
-          minRatio: Number(text('minRatio')),
-          minRequests: Number(text('minRequests')),
-          baselineWeeks: Number(text('baselineWeeks')),
-          spikes: Boolean(fields.spikes),
-          newModels: Boolean(fields.newModels),
-          offHours: Boolean(fields.offHours),
-          leakedKeys: Boolean(fields.leakedKeys),
-        },
-      };
-    case 'key_rotation_due':
-      return {
-        ...common,
-        type,
-        params: { days: textToNumbers(text('rotationDays')) ?? [] },
-      };
-    default:
-      return {
-        ...common,
-        type: 'budget_runway',
-        params: { days: Number(text('runwayDays')) },
-      };
-  }
 }
