@@ -125,20 +125,23 @@ export function filtersFromParams(params: URLSearchParams): KeyFilters {
   };
 }
 
+/** A list filter as sent: absent when nothing is chosen. */
+function chosen<T>(values: T[]): T[] | undefined {
+  return values.length > 0 ? values : undefined;
+}
+
 /** The filters as URL params; defaults and empty values are left out. */
 export function filtersToParams(
   filters: KeyFilters,
 ): Record<(typeof KEY_FILTER_PARAMS)[number], string | undefined> {
-  const joined = (values: string[]) =>
-    values.length > 0 ? values.join(',') : undefined;
   return {
     q: filters.q.trim() || undefined,
-    provider: joined(filters.providers),
-    account: joined(filters.accountIds),
-    owner: joined(filters.ownerRefs),
-    status: joined(filters.statuses),
-    expiry: joined(filters.expiry),
-    tag: joined(filters.tagIds),
+    provider: chosen(filters.providers)?.join(','),
+    account: chosen(filters.accountIds)?.join(','),
+    owner: chosen(filters.ownerRefs)?.join(','),
+    status: chosen(filters.statuses)?.join(','),
+    expiry: chosen(filters.expiry)?.join(','),
+    tag: chosen(filters.tagIds)?.join(','),
     orphaned: filters.orphaned ? 'true' : undefined,
     createdFrom: filters.createdFrom,
     createdTo: filters.createdTo,
@@ -170,16 +173,14 @@ export function toKeyListQuery(filters: KeyFilters): KeyListQuery {
       : undefined;
   const tokens = (value?: string) =>
     value === undefined ? undefined : Number(value);
-  const orUndefined = <T>(values: T[]) =>
-    values.length > 0 ? values : undefined;
   return {
     q: filters.q.trim() || undefined,
-    provider: orUndefined(filters.providers),
-    accountId: orUndefined(filters.accountIds),
-    ownerRef: orUndefined(filters.ownerRefs),
-    status: orUndefined(filters.statuses),
-    expiry: orUndefined(filters.expiry),
-    tag: orUndefined(filters.tagIds),
+    provider: chosen(filters.providers),
+    accountId: chosen(filters.accountIds),
+    ownerRef: chosen(filters.ownerRefs),
+    status: chosen(filters.statuses),
+    expiry: chosen(filters.expiry),
+    tag: chosen(filters.tagIds),
     orphaned: filters.orphaned || undefined,
     createdFrom: dayStart(filters.createdFrom),
     // The last day is included: the API's bound is exclusive.
