@@ -225,13 +225,17 @@ export function DeleteKeysDialog(props: {
 }
 
 /** Chooses the owner (a catalog Group or User) for the selected keys. */
-export function AssignOwnerDialog(props: {
+export function AssignOwnerDialog({
+  count,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
   count: number;
   busy: boolean;
   onConfirm: (ownerRef: string | null) => void;
   onCancel: () => void;
 }) {
-  const { count, busy, onConfirm, onCancel } = props;
   const { t } = useLocalization();
   const [owner, setOwner] = useState<string | null>(null);
   return (

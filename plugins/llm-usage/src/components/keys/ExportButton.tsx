@@ -5,13 +5,17 @@ import type { UsageExportFormat } from '../../api';
 import { useLocalization } from '../../hooks';
 
 /** A button opening a CSV / XLSX choice. */
-export function ExportButton(props: {
+export function ExportButton({
+  label,
+  disabled,
+  testId,
+  onExport,
+}: {
   label: string;
   disabled?: boolean;
   testId?: string;
   onExport: (format: UsageExportFormat) => void;
 }) {
-  const { label, disabled, testId, onExport } = props;
   const { t } = useLocalization();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   return (

@@ -12,12 +12,15 @@ import { SubmitDialog, TextInput } from '../common';
  * typed again to confirm, as the action cannot be undone. Audited by the
  * backend, which also checks the caller may manage the account.
  */
-export function DeleteAccountDialog(props: {
+export function DeleteAccountDialog({
+  account,
+  onClose,
+  onDeleted,
+}: {
   account: ProviderAccountSummary;
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const { account, onClose, onDeleted } = props;
   const { t } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const notify = useNotify();
