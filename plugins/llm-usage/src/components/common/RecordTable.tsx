@@ -35,6 +35,8 @@ export interface RecordTableProps<T> {
   /** A key per row that stays the same across reloads. */
   rowKey: (row: T) => string;
   testId?: string;
+  /** Said instead of the table when there are no rows. */
+  emptyText?: string;
 }
 
 /**
@@ -46,10 +48,18 @@ export function RecordTable<T>({
   rows,
   rowKey,
   testId,
+  emptyText,
 }: RecordTableProps<T>) {
   const shown = columns.filter(
     (column): column is RecordColumn<T> => column !== false,
   );
+  if (emptyText !== undefined && rows.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        {emptyText}
+      </Typography>
+    );
+  }
   return (
     <DataTable columns={shown} testId={testId}>
       {rows.map(row => (

@@ -126,12 +126,17 @@ function quarterTicks(lowest: number): number[] {
   return ticks;
 }
 
+/** What each part of an objective's view shows. */
+interface ObjectiveProps {
+  objective: SloObjectiveReport;
+}
+
 /** The error budget left through the window, as steps at each broken hour. */
-function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
+function BudgetBurnChart({ objective }: ObjectiveProps) {
   const theme = useTheme();
   const chart = useChartStyle();
   const { t, format } = useLocalization();
-  const rows = props.objective.burn.map(point => ({
+  const rows = objective.burn.map(point => ({
     at: Date.parse(point.at),
     budget: point.budgetRemaining,
   }));
@@ -182,8 +187,7 @@ function BudgetBurnChart(props: { objective: SloObjectiveReport }) {
   );
 }
 
-function BrokenHours(props: { objective: SloObjectiveReport }) {
-  const { objective } = props;
+function BrokenHours({ objective }: ObjectiveProps) {
   const classes = useStyles();
   const { t, format } = useLocalization();
   const metricValue = useMetricValue();
@@ -220,8 +224,7 @@ function BrokenHours(props: { objective: SloObjectiveReport }) {
   );
 }
 
-function ObjectiveView(props: { objective: SloObjectiveReport }) {
-  const { objective } = props;
+function ObjectiveView({ objective }: ObjectiveProps) {
   const classes = useStyles();
   const { t, format } = useLocalization();
   const metricValue = useMetricValue();

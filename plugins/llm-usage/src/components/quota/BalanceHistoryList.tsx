@@ -1,13 +1,9 @@
 import { useState } from 'react';
-import {
-  Box,
-  Button,
-  TableCell,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button } from '@material-ui/core';
+import type { BalanceReading } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useBalanceHistory } from '../../hooks/quota';
-import { ActionDialog, DataTable, QueryContent } from '../common';
+import { ActionDialog, QueryContent } from '../common';
+import { RecordTable, figureColumn } from '../common/RecordTable';
 import { useLocalization } from '../../hooks';
 
 /** @internal */
@@ -26,39 +22,31 @@ export function BalanceHistoryList({ accountId }: BalanceHistoryListProps) {
         const readings = value.currencies.flatMap(c => c.readings);
         return (
           <Box data-testid={`balance-history-${accountId}`}>
-            {readings.length === 0 ? (
-              <Typography variant="body2" color="textSecondary">
-                {t('quotaViews.history.empty')}
-              </Typography>
-            ) : (
-              <DataTable
-                columns={[
-                  { label: t('quotaViews.history.time') },
-                  { label: t('quotaViews.history.balance'), align: 'right' },
-                  { label: t('quotaViews.history.change'), align: 'right' },
-                  {},
-                ]}
-              >
-                {readings.map(reading => (
-                  <TableRow
-                    key={`${reading.available.currency}-${reading.readAt}`}
-                  >
-                    <TableCell>
-                      {format.shortDateTime(reading.readAt)}
-                    </TableCell>
-                    <TableCell align="right">
-                      {format.money(reading.available)}
-                    </TableCell>
-                    <TableCell align="right">
-                      {reading.change ? format.money(reading.change) : '—'}
-                    </TableCell>
-                    <TableCell>
-                      {t(`quotaViews.history.kind.${reading.kind}`)}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </DataTable>
-            )}
+            <RecordTable
+              rows={readings}
+              rowKey={reading =>
+                `${reading.available.currency}-${reading.readAt}`
+              }
+              emptyText={t('quotaViews.history.empty')}
+              columns={[
+                {
+                  label: t('quotaViews.history.time'),
+                  cell: reading => format.shortDateTime(reading.readAt),
+                },
+                figureColumn<BalanceReading>(
+                  t('quotaViews.history.balance'),
+                  reading => format.money(reading.available),
+                ),
+                figureColumn<BalanceReading>(
+                  t('quotaViews.history.change'),
+                  reading =>
+                    reading.change ? format.money(reading.change) : '—',
+                ),
+                {
+                  cell: reading => t(`quotaViews.history.kind.${reading.kind}`),
+                },
+              ]}
+            />
           </Box>
         );
       }}

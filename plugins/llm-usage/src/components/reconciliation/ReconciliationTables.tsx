@@ -36,26 +36,6 @@ const useStyles = makeStyles(theme => ({
 /** The figures every level shows, in one currency. */
 type Figures = Omit<ReconciliationRow, 'accountId' | 'date'>;
 
-/** Opens the next level down for one row. */
-function DrillButton(props: {
-  label: string;
-  ariaLabel: string;
-  onClick: () => void;
-}) {
-  return (
-    <TableCell>
-      <Button
-        size="small"
-        color="primary"
-        onClick={props.onClick}
-        aria-label={props.ariaLabel}
-      >
-        {props.label}
-      </Button>
-    </TableCell>
-  );
-}
-
 /** The money columns of {@link FigureCells}, before its state column. */
 const MONEY_COLUMNS = [
   'providerCost',
@@ -106,9 +86,17 @@ interface FiguresRow {
   trailing?: ReactNode;
 }
 
+/** How a row of a level opens the next level down, in its last column. */
+interface Drill<T> {
+  label: string;
+  ariaLabel: (item: T) => string;
+  onOpen: (item: T) => void;
+}
+
 /**
  * A table of one reconciliation level: the level's own columns around the
- * figures every level shows, rows beyond the tolerance tinted and marked.
+ * figures every level shows, rows beyond the tolerance tinted and marked,
+ * and a button per row to the next level where there is one.
  */
 function FiguresTable<T>(props: {
   testId: string;
@@ -117,7 +105,9 @@ function FiguresTable<T>(props: {
   trailing?: DataTableColumn[];
   items: T[];
   row: (item: T) => FiguresRow;
+  drill?: Drill<T>;
 }) {
+  const { drill } = props;
   const { t } = useLocalization();
   const classes = useStyles();
   return (
@@ -132,6 +122,7 @@ function FiguresTable<T>(props: {
         })),
         { label: t('reconciliation.columns.state') },
         ...(props.trailing ?? []),
+        ...(drill ? [{ label: '' }] : []),
       ]}
     >
       {props.items.map(item => {
@@ -148,6 +139,18 @@ function FiguresTable<T>(props: {
             {row.leading}
             <FigureCells row={row.figures} />
             {row.trailing}
+            {drill && (
+              <TableCell>
+                <Button
+                  size="small"
+                  color="primary"
+                  onClick={() => drill.onOpen(item)}
+                  aria-label={drill.ariaLabel(item)}
+                >
+                  {drill.label}
+                </Button>
+              </TableCell>
+            )}
           </TableRow>
         );
       })}
@@ -181,9 +184,14 @@ export function AccountTotalsTable(props: {
       ]}
       trailing={[
         { label: t('reconciliation.columns.daysOver'), align: 'right' },
-        { label: '' },
       ]}
       items={props.totals}
+      drill={{
+        label: t('reconciliation.openDays'),
+        ariaLabel: total =>
+          t('reconciliation.openDaysOf', { name: total.accountName }),
+        onOpen: props.onOpen,
+      }}
       row={total => ({
         key: `${total.accountId}:${total.providerCost.currency}`,
         testId: `reconciliation-account-${total.accountId}-${total.providerCost.currency}`,
@@ -204,16 +212,7 @@ export function AccountTotalsTable(props: {
           </>
         ),
         trailing: (
-          <>
-            <TableCell align="right">{total.daysOverTolerance}</TableCell>
-            <DrillButton
-              label={t('reconciliation.openDays')}
-              ariaLabel={t('reconciliation.openDaysOf', {
-                name: total.accountName,
-              })}
-              onClick={() => props.onOpen(total)}
-            />
-          </>
+          <TableCell align="right">{total.daysOverTolerance}</TableCell>
         ),
       })}
     />
@@ -232,22 +231,18 @@ export function AccountDaysTable(props: {
       testId="reconciliation-days"
       minWidth={760}
       leading={[{ label: t('reconciliation.columns.day'), nowrap: true }]}
-      trailing={[{ label: '' }]}
       items={props.days}
+      drill={{
+        label: t('reconciliation.openKeys'),
+        ariaLabel: day =>
+          t('reconciliation.openKeysOf', { day: utcDay(day.date) }),
+        onOpen: props.onOpen,
+      }}
       row={day => ({
         key: day.date,
         testId: `reconciliation-day-${day.date}`,
         figures: day,
         leading: <TableCell data-nowrap>{utcDay(day.date)}</TableCell>,
-        trailing: (
-          <DrillButton
-            label={t('reconciliation.openKeys')}
-            ariaLabel={t('reconciliation.openKeysOf', {
-              day: utcDay(day.date),
-            })}
-            onClick={() => props.onOpen(day)}
-          />
-        ),
       })}
     />
   );
