@@ -2,6 +2,7 @@ import type { Runway } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { AUDIT_EVENTS_TABLE } from '../audit/AuditLog';
+import { exactSum } from '../lib/exactSum';
 import { CostTotals, toBigInt } from '../lib/money';
 
 /*
@@ -168,11 +169,8 @@ export class KeyFacts {
         'u.account_id',
         'k.id as key_id',
         'u.currency',
-        // Text keeps bigint sums exact on both databases.
-        this.db.raw('CAST(SUM(u.cost_nanos) AS TEXT) AS cost_nanos'),
-        this.db.raw(
-          'CAST(SUM(u.input_tokens + u.output_tokens) AS TEXT) AS tokens',
-        ),
+        exactSum(this.db, 'u.cost_nanos', 'cost_nanos'),
+        exactSum(this.db, 'u.input_tokens + u.output_tokens', 'tokens'),
       );
     const byKey = new Map<string, MonthUsage>();
     const byAccount = new Map<string, MonthUsage>();

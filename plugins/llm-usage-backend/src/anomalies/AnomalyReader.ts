@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { DAY_MS, HOURLY_TABLE } from '../database/tables';
+import { exactSum } from '../lib/exactSum';
 import { toBigInt } from '../lib/money';
 import {
   HOUR_MS,
@@ -90,7 +91,7 @@ export class AnomalyReader {
           'currency',
           this.db.raw('SUM(call_count) AS calls'),
           this.db.raw('SUM(input_tokens + output_tokens) AS tokens'),
-          this.db.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost'),
+          exactSum(this.db, 'cost_nanos', 'cost'),
         );
     const models = (column: SubjectColumn) =>
       detailHours(column)

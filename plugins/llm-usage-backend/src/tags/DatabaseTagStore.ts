@@ -13,6 +13,7 @@ import {
 } from '../accounts/tables';
 import { monthStartOf } from '../keys/KeyStore';
 import { decimalOf, isoTime } from '../lib/columnValues';
+import { exactSum } from '../lib/exactSum';
 import { type TagStore } from './TagStore';
 
 interface TagRow {
@@ -153,8 +154,11 @@ export class DatabaseTagStore implements TagStore {
       .whereNull('k.deleted_at')
       .where('u.day_start', '>=', monthStartOf(now))
       .groupBy('kt.tag_id', 'u.currency')
-      .select('kt.tag_id', 'u.currency')
-      .sum({ cost: 'u.cost_nanos' });
+      .select(
+        'kt.tag_id',
+        'u.currency',
+        exactSum(this.db, 'u.cost_nanos', 'cost'),
+      );
     return tags.map(tag => {
       const tagged = keys.filter(key => key.tag_id === tag.id);
       return {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { exactSumSql } from '../lib/exactSum';
 import { toBigInt } from '../lib/money';
 import { countersFromRow } from '../lib/usageCounters';
 import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
@@ -369,9 +370,8 @@ export class UsageQueries {
             ...groupColumns,
             'currency',
             ...sums,
-            // Text keeps bigint sums exact on both databases.
-            'CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos',
-            `CAST(SUM(${source.pricedCost}) AS TEXT) AS priced_cost_nanos`,
+            exactSumSql('cost_nanos', 'cost_nanos'),
+            exactSumSql(source.pricedCost, 'priced_cost_nanos'),
             `MAX(${source.lastCallAt}) AS last_call_at`,
           ].join(', '),
         ),
