@@ -5,7 +5,13 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from './tables';
-import { integer, nullable, rowMapping, text } from '../lib/rowMapping';
+import {
+  firstRecord,
+  integer,
+  nullable,
+  rowMapping,
+  text,
+} from '../lib/rowMapping';
 import {
   type AccountStore,
   DEFAULT_SCHEDULE,
@@ -73,10 +79,7 @@ export class DatabaseAccountStore implements AccountStore {
     id: string,
     db: Knex | Knex.Transaction = this.db,
   ): Promise<AccountRecord | undefined> {
-    const row: AccountRow | undefined = await db(ACCOUNTS_TABLE)
-      .where({ id })
-      .first();
-    return row ? fromRow(row) : undefined;
+    return firstRecord(db(ACCOUNTS_TABLE).where({ id }), fromRow);
   }
 
   async create(account: NewAccount, now = Date.now()): Promise<void> {

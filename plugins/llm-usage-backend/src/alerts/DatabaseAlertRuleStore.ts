@@ -9,6 +9,15 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import {
+  type Column,
+  firstRecord,
+  flag,
+  isoTimestamp,
+  nullable,
+  rowMapping,
+  text,
+} from '../lib/rowMapping';
 import { ruleParamSchemas } from './ruleSchemas';
 import {
   type AlertRuleStore,
@@ -19,35 +28,35 @@ import {
 
 export const ALERT_RULES_TABLE = 'llm_usage_alert_rules';
 
-type RuleRow = {
-  id: string;
-  type: string;
-  scope: string;
-  scope_id: string;
-  enabled: boolean | number;
-  severity: string;
-  params: string;
-  updated_by: string | null;
-  updated_at: number | string;
+/** A global rule's scope id is '', so (type, scope, scope id) stays unique on both databases. */
+const scopeIdColumn: Column<string | null> = {
+  read: value => value || null,
+  write: value => value ?? '',
 };
 
-function toRule(row: RuleRow): AlertRule {
-  const type = row.type as AlertType;
+/** A rule's columns but its params, which are read by the rule's type. */
+const ruleRows = rowMapping<Omit<AlertRule, 'params'>>({
+  id: text(),
+  type: text<AlertType>(),
+  scope: text<AlertRuleScope>(),
+  scopeId: scopeIdColumn,
+  enabled: flag,
+  severity: text<AlertSeverity>(),
+  updatedAt: isoTimestamp,
+  updatedBy: nullable(text()),
+});
+
+function toRule(row: Record<string, unknown>): AlertRule {
+  const rule = ruleRows.fromRow(row);
   // A row written by an older version may lack newer fields: defaults fill in.
-  const parsed = ruleParamSchemas[type].safeParse({
-    ...DEFAULT_ALERT_RULES[type].params,
-    ...JSON.parse(row.params),
+  const defaults = DEFAULT_ALERT_RULES[rule.type].params;
+  const parsed = ruleParamSchemas[rule.type].safeParse({
+    ...defaults,
+    ...JSON.parse(row.params as string),
   });
   return {
-    id: row.id,
-    type,
-    scope: row.scope as AlertRuleScope,
-    scopeId: row.scope_id || null,
-    enabled: Boolean(row.enabled),
-    severity: row.severity as AlertSeverity,
-    params: parsed.success ? parsed.data : DEFAULT_ALERT_RULES[type].params,
-    updatedAt: new Date(Number(row.updated_at)).toISOString(),
-    updatedBy: row.updated_by,
+    ...rule,
+    params: parsed.success ? parsed.data : defaults,
   } as AlertRule;
 }
 
@@ -60,7 +69,7 @@ export class DatabaseAlertRuleStore implements AlertRuleStore {
     scope?: AlertRuleScope;
     scopeId?: string;
   }): Promise<AlertRule[]> {
-    const query = this.db<RuleRow>(ALERT_RULES_TABLE).orderBy([
+    const query = this.db(ALERT_RULES_TABLE).orderBy([
       'type',
       'scope',
       'scope_id',
@@ -86,9 +95,12 @@ export class DatabaseAlertRuleStore implements AlertRuleStore {
   }
 
   async get(id: string): Promise<AlertRule> {
-    const row = await this.db<RuleRow>(ALERT_RULES_TABLE).where({ id }).first();
-    if (!row) throw new NotFoundError(`No alert rule with id '${id}'`);
-    return toRule(row);
+    const rule = await firstRecord(
+      this.db(ALERT_RULES_TABLE).where({ id }),
+      toRule,
+    );
+    if (!rule) throw new NotFoundError(`No alert rule with id '${id}'`);
+    return rule;
   }
 
   /** The saved rule of that type and scope, if any. */
@@ -97,10 +109,12 @@ export class DatabaseAlertRuleStore implements AlertRuleStore {
     scope: AlertRuleScope,
     scopeId: string | null,
   ): Promise<AlertRule | undefined> {
-    const row = await this.db<RuleRow>(ALERT_RULES_TABLE)
-      .where({ type, scope, scope_id: scopeId ?? '' })
-      .first();
-    return row ? toRule(row) : undefined;
+    return firstRecord(
+      this.db(ALERT_RULES_TABLE).where(
+        ruleRows.toRow({ type, scope, scopeId }),
+      ),
+      toRule,
+    );
   }
 
   /** Creates or replaces the rule of the input's type and scope. */
@@ -109,23 +123,25 @@ export class DatabaseAlertRuleStore implements AlertRuleStore {
     actorRef: string,
     now: number,
   ): Promise<AlertRule> {
-    const scopeId = input.scope === 'global' ? '' : input.scopeId ?? '';
+    const scopeId = input.scope === 'global' ? null : input.scopeId ?? null;
     await this.db(ALERT_RULES_TABLE)
       .insert({
-        id: randomUUID(),
-        type: input.type,
-        scope: input.scope,
-        scope_id: scopeId,
-        enabled: input.enabled,
-        severity: input.severity,
+        ...ruleRows.toRow({
+          id: randomUUID(),
+          type: input.type,
+          scope: input.scope,
+          scopeId,
+          enabled: input.enabled,
+          severity: input.severity,
+          updatedBy: actorRef,
+        }),
         params: JSON.stringify(input.params),
-        updated_by: actorRef,
         created_at: now,
         updated_at: now,
       })
       .onConflict(['type', 'scope', 'scope_id'])
       .merge(['enabled', 'severity', 'params', 'updated_by', 'updated_at']);
-    const saved = await this.find(input.type, input.scope, scopeId || null);
+    const saved = await this.find(input.type, input.scope, scopeId);
     return saved!;
   }
 

@@ -7,6 +7,14 @@ import type {
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { WRITE_CHUNK_ROWS, chunk } from '../database/tables';
+import {
+  firstRecord,
+  integer,
+  json,
+  nullable,
+  rowMapping,
+  text,
+} from '../lib/rowMapping';
 import type {
   AlertChanges,
   AlertCondition,
@@ -27,41 +35,40 @@ export const ALERTS_TABLE = 'llm_usage_alerts';
 export const ALERT_READS_TABLE = 'llm_usage_alert_reads';
 export const ALERT_DELIVERIES_TABLE = 'llm_usage_alert_deliveries';
 
-type AlertRow = {
+/** A row as read; marking read needs its id and the viewer's read time. */
+type AlertRow = Record<string, unknown> & {
   id: string;
-  type: string;
-  severity: string;
-  condition_key: string;
-  dedupe_key: string;
-  target_type: string;
-  target_id: string;
-  target_name: string | null;
-  account_id: string | null;
-  owner_ref: string | null;
-  params: string;
-  first_seen_at: number | string;
-  last_seen_at: number | string;
-  resolved_at: number | string | null;
-  read_at?: number | string | null;
+  read_at?: unknown;
 };
 
-function toRecord(row: AlertRow): AlertRecord {
+/** An alert as its columns keep it: the target in three of them. */
+type AlertColumns = Omit<AlertRecord, 'target'> & {
+  targetType: AlertTargetType;
+  targetId: string;
+  targetName: string | null;
+};
+
+const alertRows = rowMapping<AlertColumns>({
+  id: text(),
+  type: text<AlertType>(),
+  severity: text<AlertSeverity>(),
+  conditionKey: text(),
+  targetType: text<AlertTargetType>(),
+  targetId: text(),
+  targetName: nullable(text()),
+  accountId: nullable(text()),
+  ownerRef: nullable(text()),
+  params: json<AlertParams>(),
+  firstSeenAt: integer,
+  lastSeenAt: integer,
+  resolvedAt: nullable(integer),
+});
+
+function toRecord(row: Record<string, unknown>): AlertRecord {
+  const { targetType, targetId, targetName, ...alert } = alertRows.fromRow(row);
   return {
-    id: row.id,
-    type: row.type as AlertType,
-    severity: row.severity as AlertSeverity,
-    conditionKey: row.condition_key,
-    target: {
-      type: row.target_type as AlertTargetType,
-      id: row.target_id,
-      name: row.target_name,
-    },
-    accountId: row.account_id,
-    ownerRef: row.owner_ref,
-    params: JSON.parse(row.params) as AlertParams,
-    firstSeenAt: Number(row.first_seen_at),
-    lastSeenAt: Number(row.last_seen_at),
-    resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+    ...alert,
+    target: { type: targetType, id: targetId, name: targetName },
   };
 }
 
@@ -134,8 +141,7 @@ export class DatabaseAlertStore implements AlertStore {
   }
 
   async get(id: string): Promise<AlertRecord | undefined> {
-    const row = await this.db<AlertRow>(ALERTS_TABLE).where({ id }).first();
-    return row ? toRecord(row) : undefined;
+    return firstRecord(this.db(ALERTS_TABLE).where({ id }), toRecord);
   }
 
   /** The alerts the viewer may see, newest first. */
@@ -296,7 +302,7 @@ export class DatabaseAlertStore implements AlertStore {
   }
 
   private async openAlerts(types: readonly AlertType[]) {
-    const rows: AlertRow[] = await this.db(ALERTS_TABLE)
+    const rows: Array<Record<string, unknown>> = await this.db(ALERTS_TABLE)
       .whereIn('type', types)
       .whereNull('resolved_at');
     return rows.map(toRecord);
@@ -309,20 +315,17 @@ export class DatabaseAlertStore implements AlertStore {
     const id = randomUUID();
     await this.db(ALERTS_TABLE)
       .insert({
-        id,
-        type: condition.type,
-        severity: condition.severity,
-        condition_key: condition.conditionKey,
+        ...alertRows.toRow({
+          ...condition,
+          id,
+          targetType: condition.target.type,
+          targetId: condition.target.id,
+          targetName: condition.target.name,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          resolvedAt: null,
+        }),
         dedupe_key: condition.conditionKey,
-        target_type: condition.target.type,
-        target_id: condition.target.id,
-        target_name: condition.target.name,
-        account_id: condition.accountId,
-        owner_ref: condition.ownerRef,
-        params: JSON.stringify(condition.params),
-        first_seen_at: now,
-        last_seen_at: now,
-        resolved_at: null,
       })
       .onConflict('dedupe_key')
       .ignore();
@@ -336,19 +339,19 @@ export class DatabaseAlertStore implements AlertStore {
     condition: AlertCondition,
     now: number,
   ) {
-    const changes: Record<string, unknown> = { last_seen_at: now };
+    const changes: Partial<AlertColumns> = { lastSeenAt: now };
     if (!sameContent(alert, condition)) {
       Object.assign(changes, {
         severity: condition.severity,
-        owner_ref: condition.ownerRef,
-        target_name: condition.target.name,
-        params: JSON.stringify(condition.params),
+        ownerRef: condition.ownerRef,
+        targetName: condition.target.name,
+        params: condition.params,
       });
     }
     await this.db(ALERTS_TABLE)
       .where({ id: alert.id })
       .whereNull('resolved_at')
-      .update(changes);
+      .update(alertRows.toRow(changes));
   }
 
   private visibleWithReadState(viewer: AlertViewer, selectAll = true) {

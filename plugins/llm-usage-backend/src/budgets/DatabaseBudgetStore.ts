@@ -53,8 +53,7 @@ export class DatabaseBudgetStore implements BudgetStore {
   }
 
   async get(id: string): Promise<BudgetRecord | undefined> {
-    const row = await this.db(BUDGETS_TABLE).where({ id }).first();
-    return row ? budgetRows.fromRow(row) : undefined;
+    return budgetRows.first(this.db(BUDGETS_TABLE).where({ id }));
   }
 
   async create(

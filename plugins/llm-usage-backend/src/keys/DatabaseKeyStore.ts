@@ -278,21 +278,19 @@ export class DatabaseKeyStore implements KeyStore {
     id: string,
     db: Knex | Knex.Transaction = this.db,
   ): Promise<KeyRecord | undefined> {
-    const row: KeyRow | undefined = await db(KEYS_TABLE)
-      .where({ id })
-      .whereNull('deleted_at')
-      .first();
-    return row ? keyRows.fromRow(row) : undefined;
+    return keyRows.first(db(KEYS_TABLE).where({ id }).whereNull('deleted_at'));
   }
 
   async findByProviderKeyId(
     accountId: string,
     providerKeyId: string,
   ): Promise<KeyRecord | undefined> {
-    const row: KeyRow | undefined = await this.db(KEYS_TABLE)
-      .where({ account_id: accountId, provider_key_id: providerKeyId })
-      .first();
-    return row ? keyRows.fromRow(row) : undefined;
+    return keyRows.first(
+      this.db(KEYS_TABLE).where({
+        account_id: accountId,
+        provider_key_id: providerKeyId,
+      }),
+    );
   }
 
   async insert(key: NewKey, now = Date.now()): Promise<string> {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { isoTime, numberOf, orNull } from './columnValues';
 import { toBigInt } from './money';
 
@@ -19,6 +20,20 @@ export const integer: Column<number> = {
   read: numberOf,
   write: value => value,
 };
+
+/** A boolean; SQLite keeps it as 0 or 1. */
+export const flag: Column<boolean> = {
+  read: value => Boolean(value),
+  write: value => value,
+};
+
+/** A value kept as JSON text. */
+export function json<T>(): Column<T> {
+  return {
+    read: value => JSON.parse(value),
+    write: value => JSON.stringify(value),
+  };
+}
 
 /** Nanos in a bigint column: exact, never a float. */
 export const nanos: Column<bigint> = {
@@ -53,16 +68,17 @@ export function rowMapping<R extends object>(fields: {
   [K in keyof R]-?: Column<R[K]>;
 }) {
   const entries = Object.entries(fields) as Array<[keyof R, Column<unknown>]>;
+  const fromRow = (row: Record<string, unknown>): R => {
+    const record = {} as R;
+    for (const [field, column] of entries) {
+      record[field] = column.read(row[columnName(String(field))]) as R[keyof R];
+    }
+    return record;
+  };
   return {
-    fromRow(row: Record<string, unknown>): R {
-      const record = {} as R;
-      for (const [field, column] of entries) {
-        record[field] = column.read(
-          row[columnName(String(field))],
-        ) as R[keyof R];
-      }
-      return record;
-    },
+    fromRow,
+    /** The query's first row as a record (see firstRecord). */
+    first: (query: Knex.QueryBuilder) => firstRecord(query, fromRow),
     /** The columns of the fields given; fields left undefined are left out. */
     toRow(record: Partial<R>): Record<string, unknown> {
       const row: Record<string, unknown> = {};
@@ -75,4 +91,13 @@ export function rowMapping<R extends object>(fields: {
       return row;
     },
   };
+}
+
+/** The query's first row as a record, or undefined when no row matches. */
+export async function firstRecord<R>(
+  query: Knex.QueryBuilder,
+  fromRow: (row: Record<string, unknown>) => R,
+): Promise<R | undefined> {
+  const row = await query.first();
+  return row ? fromRow(row) : undefined;
 }

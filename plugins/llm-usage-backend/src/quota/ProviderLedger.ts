@@ -2,7 +2,10 @@ import type { Knex } from 'knex';
 import { AccountStore, type AccountRecord } from '../accounts/AccountStore';
 import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import type { AccountOwnership } from '../budgets/BudgetService';
+import { exactSum } from '../lib/exactSum';
+import { orNull } from '../lib/columnValues';
 import { parseDecimalToNanos, toBigInt } from '../lib/money';
+import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
 import { ProviderDataStore } from '../sync/ProviderDataStore';
 import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
 
@@ -32,6 +35,15 @@ export interface BalanceRecord {
   usedNanos: bigint | null;
   readAt: number;
 }
+
+const balanceRows = rowMapping<BalanceRecord>({
+  accountId: text(),
+  currency: text(),
+  availableNanos: nanos,
+  totalNanos: nullable(nanos),
+  usedNanos: nullable(nanos),
+  readAt: integer,
+});
 
 export interface ExpiringKey {
   id: string;
@@ -150,15 +162,16 @@ export class ProviderLedger implements AccountOwnership {
   ): Promise<BalanceRecord[]> {
     if (accountIds.length === 0) return [];
     const wanted = new Set(accountIds);
-    const nanos = (amount: string) => parseDecimalToNanos(amount) ?? 0n;
+    const nanosOf = (amount: string) => parseDecimalToNanos(amount) ?? 0n;
+    const nanosOrNull = orNull(nanosOf);
     return (await this.providerData.latestBalances())
       .filter(balance => wanted.has(balance.accountId))
       .map(balance => ({
         accountId: balance.accountId,
         currency: balance.currency,
-        availableNanos: nanos(balance.available),
-        totalNanos: balance.total === null ? null : nanos(balance.total),
-        usedNanos: balance.used === null ? null : nanos(balance.used),
+        availableNanos: nanosOf(balance.available),
+        totalNanos: nanosOrNull(balance.total),
+        usedNanos: nanosOrNull(balance.used),
         readAt: Date.parse(balance.readAt),
       }));
   }
@@ -177,7 +190,7 @@ export class ProviderLedger implements AccountOwnership {
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
-    return rows.reverse().map(toBalance);
+    return rows.reverse().map(balanceRows.fromRow);
   }
 
   /**
@@ -193,7 +206,7 @@ export class ProviderLedger implements AccountOwnership {
       .whereIn('account_id', accountIds)
       .where('read_at', '>=', since)
       .orderBy(['read_at', 'id']);
-    return rows.map(toBalance);
+    return rows.map(balanceRows.fromRow);
   }
 
   /** Spend per account, currency and UTC day as providers report it. */
@@ -212,8 +225,7 @@ export class ProviderLedger implements AccountOwnership {
         'account_id',
         'currency',
         'day_start',
-        // Text keeps bigint sums exact on both databases.
-        this.db.raw('CAST(SUM(cost_nanos) AS TEXT) AS cost_nanos'),
+        exactSum(this.db, 'cost_nanos', 'cost_nanos'),
       );
     return rows.map((row: any) => ({
       accountId: row.account_id,
@@ -222,17 +234,6 @@ export class ProviderLedger implements AccountOwnership {
       costNanos: toBigInt(row.cost_nanos),
     }));
   }
-}
-
-function toBalance(row: any): BalanceRecord {
-  return {
-    accountId: row.account_id,
-    currency: row.currency,
-    availableNanos: toBigInt(row.available_nanos),
-    totalNanos: row.total_nanos === null ? null : toBigInt(row.total_nanos),
-    usedNanos: row.used_nanos === null ? null : toBigInt(row.used_nanos),
-    readAt: Number(row.read_at),
-  };
 }
 
 function toSummary(account: AccountRecord): AccountSummary {

@@ -73,10 +73,7 @@ export class DatabaseSyncRunStore implements SyncRunStore {
   }
 
   async get(id: string): Promise<SyncRun | undefined> {
-    const row: SyncRunRow | undefined = await this.db(SYNC_RUNS_TABLE)
-      .where({ id })
-      .first();
-    return row ? syncRunRows.fromRow(row) : undefined;
+    return syncRunRows.first(this.db(SYNC_RUNS_TABLE).where({ id }));
   }
 
   /** Start of the last run of this scope that did not fail, if any. */
