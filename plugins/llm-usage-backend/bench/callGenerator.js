@@ -1,9 +1,12 @@
 /*
  * The scale bench's organisation and its calls: 1,000 projects, 300 users,
  * 30 models at 4 providers, skewed so that a few projects carry most of the
- * traffic, as in a real company. Deterministic for a seed. Plain JavaScript
- * so that the load client (a child process) can use it without a transpiler.
+ * traffic, as in a real company. Deterministic for a seed: it draws from the
+ * demo data's seeded PRNG (TypeScript, so whatever requires this file runs
+ * with Backstage's node transform, the load client included).
  */
+
+const { mulberry32: createRandom } = require('../src/lib/seededRandom');
 
 const HOUR = 3_600_000;
 
@@ -46,18 +49,6 @@ const USERS = 300;
 
 const projectId = index => `project-${String(index).padStart(4, '0')}`;
 const userRef = index => `user:default/user-${String(index).padStart(3, '0')}`;
-
-/** mulberry32: small, fast and good enough for synthetic data. */
-function createRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A generator of calls spread uniformly over [from, from + hours). Returns

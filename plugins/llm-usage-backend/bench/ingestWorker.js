@@ -1,7 +1,7 @@
 /*
  * Load generator for the ingestion benchmark. Runs in a worker thread so the
- * client does not share the server's event loop. Plain JavaScript on purpose:
- * it needs no transpiler inside the worker.
+ * client does not share the server's event loop. The worker inherits the
+ * main thread's node transform, which the call generator's PRNG needs.
  */
 const { parentPort, workerData } = require('node:worker_threads');
 

@@ -1,7 +1,7 @@
 /*
  * Load generator for bench/scale.ts and bench/soak.ts, run as a child process
- * so that neither its CPU nor its memory is counted as the server's. Plain
- * JavaScript: it runs without a transpiler.
+ * so that neither its CPU nor its memory is counted as the server's. Started
+ * with Backstage's node transform only, for the call generator's PRNG.
  *
  * Messages in (one job at a time):
  *   { kind: 'get', url, paths?, headers, connections, durationSeconds }

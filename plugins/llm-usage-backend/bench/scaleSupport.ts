@@ -246,10 +246,14 @@ export class LoadClient {
   private readonly child: ChildProcess;
 
   constructor() {
-    // Plain JavaScript: none of the parent's loaders or flags.
+    // None of the parent's flags (heap size, GC), only the TypeScript
+    // loader that the call generator's PRNG needs.
     this.child = fork(resolve(__dirname, 'loadClient.js'), [], {
       stdio: 'inherit',
-      execArgv: [],
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
     });
   }
 

@@ -1,5 +1,6 @@
 import type { NormalizedCall } from '../database/types';
-import { generateDemoCalls, mulberry32 } from '../demo/DemoDataGenerator';
+import { generateDemoCalls } from '../demo/DemoDataGenerator';
+import { mulberry32 } from '../lib/seededRandom';
 import {
   DEFAULT_SENSITIVITY,
   HOUR_MS,

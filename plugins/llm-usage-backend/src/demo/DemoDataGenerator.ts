@@ -4,6 +4,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { median, sameHourBefore } from '../anomalies/detect';
 import type { NormalizedCall } from '../database/types';
+import { mulberry32 } from '../lib/seededRandom';
 
 /**
  * Deterministic, realistic-looking demo traffic: a daily and weekly cycle,
@@ -503,16 +504,4 @@ function logNormal(random: () => number, sigma: number) {
   const v = random();
   const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   return Math.exp(sigma * normal);
-}
-
-/** A small seeded PRNG, so every start shows the same demo. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
