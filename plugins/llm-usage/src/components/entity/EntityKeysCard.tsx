@@ -3,7 +3,7 @@ import { Typography } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import type { KeyListQuery } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { useKeyList, useTags, useLocalization } from '../../hooks';
-import { QueryErrorPanel, SectionCard } from '../common';
+import { QuerySectionCard } from '../common';
 import { KeyDetailDrawer } from '../keys/KeyDetailDrawer';
 import { KeysTable, KeysTableProps } from '../keys/KeysTable';
 
@@ -28,47 +28,42 @@ export function EntityKeysCard(props: {
   );
   const tags = useTags();
 
-  let body;
-  if (keys.error) {
-    body = <QueryErrorPanel error={keys.error} onRetry={keys.retry} />;
-  } else if (keys.value && keys.value.total === 0) {
-    body = (
-      <Typography color="textSecondary">
-        {t('keyWorkspace.entity.noKeys')}
-      </Typography>
-    );
-  } else if (keys.value) {
-    body = (
-      <KeysTable
-        keys={keys.value.items}
-        total={keys.value.total}
-        hide={hide}
-        page={page}
-        pageSize={PAGE_SIZE}
-        onPageChange={setPage}
-        onOpen={key => setOpenKeyId(key.id)}
-      />
-    );
-  }
-
   return (
-    <SectionCard
-      title={title}
-      busy={keys.loading}
-      testId="entity-keys"
-      toolbar={
-        moreLink && (
-          <Link to={moreLink}>{t('keyWorkspace.entity.openKeys')}</Link>
-        )
-      }
-    >
-      {body}
+    <>
+      <QuerySectionCard
+        title={title}
+        testId="entity-keys"
+        toolbar={
+          moreLink && (
+            <Link to={moreLink}>{t('keyWorkspace.entity.openKeys')}</Link>
+          )
+        }
+        query={keys}
+        isEmpty={value => value.total === 0}
+        empty={
+          <Typography color="textSecondary">
+            {t('keyWorkspace.entity.noKeys')}
+          </Typography>
+        }
+      >
+        {value => (
+          <KeysTable
+            keys={value.items}
+            total={value.total}
+            hide={hide}
+            page={page}
+            pageSize={PAGE_SIZE}
+            onPageChange={setPage}
+            onOpen={key => setOpenKeyId(key.id)}
+          />
+        )}
+      </QuerySectionCard>
       <KeyDetailDrawer
         keyId={openKeyId}
         tags={tags.value?.items ?? []}
         onClose={() => setOpenKeyId(undefined)}
         onChanged={() => setReloadToken(n => n + 1)}
       />
-    </SectionCard>
+    </>
   );
 }
