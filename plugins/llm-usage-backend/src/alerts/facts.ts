@@ -4,6 +4,7 @@ import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { AUDIT_EVENTS_TABLE } from '../audit/AuditLog';
 import { exactSum } from '../lib/exactSum';
 import { CostTotals, toBigInt } from '../lib/money';
+import { keyUsageJoin } from '../providerUsage/keyUsageJoin';
 
 /*
  * What alert rules look at, read fresh at each evaluation. The key inventory
@@ -158,11 +159,7 @@ export class KeyFacts {
     byAccount: Map<string, MonthUsage>;
   }> {
     const rows = await this.db(`${PROVIDER_USAGE_TABLE} as u`)
-      .leftJoin(`${KEYS_TABLE} as k`, join =>
-        join
-          .on('k.account_id', 'u.account_id')
-          .andOn('k.provider_key_id', 'u.provider_key_id'),
-      )
+      .leftJoin(`${KEYS_TABLE} as k`, keyUsageJoin('u', 'k'))
       .where('u.day_start', '>=', from)
       .groupBy('u.account_id', 'k.id', 'u.currency')
       .select(

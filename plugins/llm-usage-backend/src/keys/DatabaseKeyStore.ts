@@ -16,6 +16,7 @@ import {
 import { DAY_MS } from '../database/tables';
 import { parseDecimalToNanos } from '../lib/money';
 import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
+import { keyUsageJoin } from '../providerUsage/keyUsageJoin';
 import {
   applyOwnerFilter,
   type OwnerFilter,
@@ -243,11 +244,7 @@ export class DatabaseKeyStore implements KeyStore {
       .groupBy('account_id', 'provider_key_id')
       .as('mt');
     const query = this.db(`${KEYS_TABLE} as k`)
-      .leftJoin(monthTokens, join =>
-        join
-          .on('mt.account_id', 'k.account_id')
-          .andOn('mt.provider_key_id', 'k.provider_key_id'),
-      )
+      .leftJoin(monthTokens, keyUsageJoin('mt', 'k'))
       .select('k.*');
     this.applyFilter(query, filter, owners, now);
     // Expressions, not aliases: PostgreSQL resolves no alias inside ORDER

@@ -8,6 +8,7 @@ import { DAY_MS, HOUR_MS } from '../database/tables';
 import { toBigInt } from '../lib/money';
 import { type OwnerFilter, applyOwnerFilter } from '../permissions';
 import { PROVIDER_USAGE_SUMS } from '../sync/providerUsageSums';
+import { keyUsageJoin } from './keyUsageJoin';
 
 /**
  * Which provider-reported usage a caller may see: a key's usage is visible
@@ -113,10 +114,7 @@ export class ProviderUsageReader {
     const query = this.db(`${PROVIDER_USAGE_TABLE} as u`)
       .join(`${ACCOUNTS_TABLE} as a`, 'a.id', 'u.account_id')
       .leftJoin(`${KEYS_TABLE} as k`, join =>
-        join
-          .on('k.account_id', 'u.account_id')
-          .andOn('k.provider_key_id', 'u.provider_key_id')
-          .andOnNull('k.deleted_at'),
+        keyUsageJoin('u', 'k')(join).andOnNull('k.deleted_at'),
       )
       .select(
         'u.day_start',

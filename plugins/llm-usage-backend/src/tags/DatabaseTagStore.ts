@@ -14,6 +14,7 @@ import {
 import { monthStartOf } from '../keys/KeyStore';
 import { decimalOf, isoTime } from '../lib/columnValues';
 import { exactSum } from '../lib/exactSum';
+import { keyUsageJoin } from '../providerUsage/keyUsageJoin';
 import { type TagStore } from './TagStore';
 
 interface TagRow {
@@ -143,11 +144,7 @@ export class DatabaseTagStore implements TagStore {
       cost: string | number | null;
     }> = await this.db(`${KEY_TAGS_TABLE} as kt`)
       .join(`${KEYS_TABLE} as k`, 'k.id', 'kt.key_id')
-      .join(`${PROVIDER_USAGE_TABLE} as u`, join =>
-        join
-          .on('u.account_id', 'k.account_id')
-          .andOn('u.provider_key_id', 'k.provider_key_id'),
-      )
+      .join(`${PROVIDER_USAGE_TABLE} as u`, keyUsageJoin('u', 'k'))
       .modify(query => {
         if (visibleKeys) query.whereIn('k.id', visibleKeys);
       })
