@@ -206,6 +206,37 @@ describe('LlmUsageClient', () => {
     expect(error.response.status).toBe(400);
   });
 
+  it('sends each read to its path with the caller\'s abort signal', async () => {
+    const paths = [
+      '/info',
+      '/usage/overview',
+      '/keys/k%2F1',
+      '/slo/projects/p%201',
+      '/usage/projects/p%201/stats',
+      '/keys/k%2F1/usage',
+    ];
+    const seen = paths.map(path => captureQuery(path));
+    const { signal } = new AbortController();
+    await client.getInfo({ signal });
+    await client.getOverview({ from: '2025-01-01T00:00:00.000Z' }, { signal });
+    await client.getKey('k/1', { signal });
+    await client.getProjectSlo('p 1', { signal });
+    await client.getProjectStats('p 1', { to: '2025-02-01' }, { signal });
+    await client.getKeyUsage('k/1', { from: 'a', to: 'b' }, { signal });
+    expect(seen.every(s => s.url)).toBe(true);
+    expect(seen[1].url?.searchParams.get('from')).toBe(
+      '2025-01-01T00:00:00.000Z',
+    );
+    expect(seen[4].url?.searchParams.get('to')).toBe('2025-02-01');
+    expect(Object.fromEntries(seen[5].url!.searchParams)).toEqual({
+      from: 'a',
+      to: 'b',
+    });
+    expect(fetchSpy.mock.calls.map(([, init]) => init?.signal)).toEqual(
+      paths.map(() => signal),
+    );
+  });
+
   it('reads the installation info', async () => {
     captureQuery('/info', { demoDataEnabled: true, rolledUntil: null });
     expect(await client.getInfo()).toEqual({

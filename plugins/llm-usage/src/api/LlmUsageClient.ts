@@ -3,37 +3,8 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   AlertListQuery,
-  AlertRuleInput,
-  AuditEventListQuery,
   CallListQuery,
-  CreateBudgetRequest,
-  CreateProviderAccountRequest,
-  CreateTagRequest,
-  DailyCostsQuery,
-  GroupProjectsQuery,
-  GroupSpendQuery,
-  CreateProviderKeyRequest,
-  ImportKeysRequest,
-  KeyBatchRequest,
-  ReconciliationQuery,
-  RotateKeyRequest,
   KeyListQuery,
-  ProjectListQuery,
-  ProjectTrendsQuery,
-  RegisterKeyRequest,
-  SyncRunListQuery,
-  UpdateBudgetRequest,
-  UpdateDigestPreferencesRequest,
-  UpdateKeyRequest,
-  UpdateProviderAccountRequest,
-  PriceEntryInput,
-  RepriceRequest,
-  UpdateTagRequest,
-  UsageRangeQuery,
-  UsageTrendsQuery,
-  UsageOverviewQuery,
-  EntityUsageQuery,
-  ProviderBreakdownQuery,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { DefaultApiClient, type TypedResponse } from '../generated';
 import type {
@@ -48,8 +19,11 @@ import type {
  * so the user's Backstage token and any configured base URL apply.
  *
  * Requests are built by the client generated from the backend's OpenAPI spec
- * (`src/generated`); this class only keeps the method names the pages use and
- * turns responses into values, files or a `ResponseError`.
+ * (`src/generated`); this class only maps the positional arguments of
+ * {@link LlmUsageApi} onto the generated requests and turns responses into
+ * values, files or a `ResponseError`. Most endpoints follow one of a few
+ * argument patterns and are derived from it by name; the others are written
+ * out below.
  *
  * @public
  */
@@ -60,129 +34,121 @@ export class LlmUsageClient implements LlmUsageApi {
     this.api = new DefaultApiClient(options);
   }
 
-  getOverview(
-    query: UsageOverviewQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getOverview({ query }, options));
+  // `(options)`: reads without parameters.
+  getInfo = this.read('getInfo');
+  listTags = this.read('listTags');
+  listPrices = this.read('listPrices');
+  listProviders = this.read('listProviders');
+  listAccounts = this.read('listAccounts');
+  listBudgets = this.read('listBudgets');
+  getDigestPreferences = this.read('getDigestPreferences');
+  getUnreadAlertCount = this.read('getUnreadAlertCount');
+  listAlertRules = this.read('listAlertRules');
+
+  // `(query, options)`: reads whose parameters are all in the query.
+  getOverview = this.query('getOverview');
+  getProviderBreakdown = this.query('getProviderBreakdown');
+  getProjects = this.query('getProjects');
+  getTrends = this.query('getTrends');
+  getDailyCosts = this.query('getDailyCosts');
+  getReconciliation = this.query('getReconciliation');
+  getReconciliationKeys = this.query('getReconciliationKeys');
+  listSyncRuns = this.query('listSyncRuns');
+  listAuditEvents = this.query('listAuditEvents');
+  getQuota = this.query('getQuota');
+
+  // `(id, options)`: one item's state, or an action on it without a body.
+  getKey = this.item('getKey');
+  getKeyRotation = this.item('getKeyRotation');
+  getAlert = this.item('getAlert');
+  getBalanceHistory = this.item('getBalanceHistory');
+  getProjectSlo = this.item('getProjectSlo', projectPath);
+  disableKey = this.item('disableKey');
+  testAccount = this.item('testAccount');
+  syncAccount = this.item('syncAccount');
+
+  // `(id, query, options)`: one item's usage or figures, by its id or ref.
+  getProjectStats = this.itemQuery('getProjectStats', projectPath);
+  getProjectTrends = this.itemQuery('getProjectTrends', projectPath);
+  getProjectModels = this.itemQuery('getProjectModels', projectPath);
+  getProjectCalls = this.itemQuery('getProjectCalls', projectPath);
+  getKeyUsage = this.itemQuery('getKeyUsage');
+
+  getGroupProjects = this.itemQuery('getGroupProjects', groupPath);
+  getGroupSpend = this.itemQuery('getGroupSpend', groupPath);
+  getEntityUsage = this.itemQuery('getEntityUsage', entityPath);
+
+  // `(body)`: creates and other writes of a new body.
+  registerKey = this.create('registerKey');
+  importKeys = this.create('importKeys');
+  createProviderKey = this.create('createProviderKey');
+  batchKeys = this.create('batchKeys');
+  createTag = this.create('createTag');
+  createPrice = this.create('createPrice');
+  repriceCalls = this.create('repriceCalls');
+  createAccount = this.create('createAccount');
+  createBudget = this.create('createBudget');
+  updateDigestPreferences = this.create('updateDigestPreferences');
+  saveAlertRule = this.create('saveAlertRule');
+
+  // `(id, body)`: changes to one item.
+  updateKey = this.update('updateKey');
+  rotateKey = this.update('rotateKey');
+  updateTag = this.update('updateTag');
+  updatePrice = this.update('updatePrice');
+  updateAccount = this.update('updateAccount');
+  updateBudget = this.update('updateBudget');
+
+  // `(query, format)`: a list as a file.
+  exportProjects = this.download('exportProjects', 'llm-usage-projects');
+  exportReconciliation = this.download(
+    'exportReconciliation',
+    'llm-usage-reconciliation',
+  );
+  exportAuditEvents = this.download('exportAuditEvents', 'llm-usage-activity');
+
+  // `(id)`: deletes, answered with 204 and no body.
+  deleteTag = this.remove('deleteTag');
+  deletePrice = this.remove('deletePrice');
+  deleteAccount = this.remove('deleteAccount');
+  deleteBudget = this.remove('deleteBudget');
+  deleteAlertRule = this.remove('deleteAlertRule');
+
+  listKeys(query: KeyListQuery = {}, options?: LlmUsageRequestOptions) {
+    return json(this.api.listKeys({ query: keyListQuery(query) }, options));
   }
 
-  getProviderBreakdown(
-    query: ProviderBreakdownQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getProviderBreakdown({ query }, options));
-  }
-
-  getEntityUsage(
-    entityRef: string,
-    query: EntityUsageQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    const { kind, namespace, name } = parseEntityRef(entityRef);
+  listAlerts(query: AlertListQuery = {}, options?: LlmUsageRequestOptions) {
+    // `unread=false` would mean the same as leaving it out.
     return json(
-      this.api.getEntityUsage(
-        {
-          path: {
-            kind: kind.toLocaleLowerCase('en-US') as 'component' | 'group',
-            namespace,
-            name,
-          },
-          query,
-        },
+      this.api.listAlerts(
+        { query: { ...query, unread: query.unread || undefined } },
         options,
       ),
     );
   }
 
-  getProjects(query: ProjectListQuery = {}, options?: LlmUsageRequestOptions) {
-    return json(this.api.getProjects({ query }, options));
-  }
-
-  getTrends(query: UsageTrendsQuery = {}, options?: LlmUsageRequestOptions) {
-    return json(this.api.getTrends({ query }, options));
-  }
-
-  getProjectStats(
-    projectId: string,
-    query: UsageRangeQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
+  setKeyRotationPolicy(id: string, maxAgeDays: number | null) {
     return json(
-      this.api.getProjectStats({ path: { projectId }, query }, options),
+      this.api.setKeyRotationPolicy({ path: { id }, body: { maxAgeDays } }),
     );
   }
 
-  getProjectSlo(projectId: string, options?: LlmUsageRequestOptions) {
-    return json(this.api.getProjectSlo({ path: { projectId } }, options));
-  }
-
-  getProjectTrends(
-    projectId: string,
-    query: ProjectTrendsQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
+  updateLanguagePreference(language: string) {
     return json(
-      this.api.getProjectTrends({ path: { projectId }, query }, options),
+      this.api.updateLanguagePreference({
+        // The spec's enum; the server answers 400 for another code.
+        body: { language: language as 'en' },
+      }),
     );
   }
 
-  getProjectModels(
-    projectId: string,
-    query: UsageRangeQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(
-      this.api.getProjectModels({ path: { projectId }, query }, options),
-    );
+  markAlertsRead(ids: string[]) {
+    return json(this.api.markAlertsRead({ body: { ids } }));
   }
 
-  getProjectCalls(
-    projectId: string,
-    query: CallListQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(
-      this.api.getProjectCalls({ path: { projectId }, query }, options),
-    );
-  }
-
-  getGroupProjects(
-    groupRef: string,
-    query: GroupProjectsQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(
-      this.api.getGroupProjects({ path: groupPath(groupRef), query }, options),
-    );
-  }
-
-  getGroupSpend(
-    groupRef: string,
-    query: GroupSpendQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(
-      this.api.getGroupSpend({ path: groupPath(groupRef), query }, options),
-    );
-  }
-
-  getDailyCosts(query: DailyCostsQuery = {}, options?: LlmUsageRequestOptions) {
-    return json(this.api.getDailyCosts({ query }, options));
-  }
-
-  getInfo(options?: LlmUsageRequestOptions) {
-    return json(this.api.getInfo({}, options));
-  }
-
-  exportProjects(
-    query: Omit<ProjectListQuery, 'offset' | 'limit' | 'source'>,
-    format: UsageExportFormat,
-  ) {
-    return file(
-      this.api.exportProjects({ query: { ...query, format } }),
-      `llm-usage-projects.${format}`,
-    );
+  markAllAlertsRead() {
+    return json(this.api.markAllAlertsRead());
   }
 
   exportProjectCalls(
@@ -199,52 +165,6 @@ export class LlmUsageClient implements LlmUsageApi {
     );
   }
 
-  listKeys(query: KeyListQuery = {}, options?: LlmUsageRequestOptions) {
-    return json(this.api.listKeys({ query: keyListQuery(query) }, options));
-  }
-
-  getKey(id: string, options?: LlmUsageRequestOptions) {
-    return json(this.api.getKey({ path: { id } }, options));
-  }
-
-  updateKey(id: string, patch: UpdateKeyRequest) {
-    return json(this.api.updateKey({ path: { id }, body: patch }));
-  }
-
-  registerKey(request: RegisterKeyRequest) {
-    return json(this.api.registerKey({ body: request }));
-  }
-
-  importKeys(request: ImportKeysRequest) {
-    return json(this.api.importKeys({ body: request }));
-  }
-
-  createProviderKey(request: CreateProviderKeyRequest) {
-    return json(this.api.createProviderKey({ body: request }));
-  }
-
-  batchKeys(request: KeyBatchRequest) {
-    return json(this.api.batchKeys({ body: request }));
-  }
-
-  disableKey(id: string) {
-    return json(this.api.disableKey({ path: { id } }));
-  }
-
-  getKeyRotation(id: string, options?: LlmUsageRequestOptions) {
-    return json(this.api.getKeyRotation({ path: { id } }, options));
-  }
-
-  setKeyRotationPolicy(id: string, maxAgeDays: number | null) {
-    return json(
-      this.api.setKeyRotationPolicy({ path: { id }, body: { maxAgeDays } }),
-    );
-  }
-
-  rotateKey(id: string, request: RotateKeyRequest) {
-    return json(this.api.rotateKey({ path: { id }, body: request }));
-  }
-
   exportKeys(
     query: KeyListQuery & { ids?: string[] },
     format: UsageExportFormat,
@@ -257,203 +177,109 @@ export class LlmUsageClient implements LlmUsageApi {
     );
   }
 
-  listTags(options?: LlmUsageRequestOptions) {
-    return json(this.api.listTags({}, options));
+  // The argument patterns. Each returns the endpoint's method; the generated
+  // client is read when the method is called, as these run before the
+  // constructor body has set it.
+
+  private read<K extends Operation>(operation: K) {
+    return (options?: LlmUsageRequestOptions) =>
+      json(this.send(operation, {}, options));
   }
 
-  createTag(request: CreateTagRequest) {
-    return json(this.api.createTag({ body: request }));
+  private query<K extends Operation>(operation: K) {
+    return (query?: Query<K>, options?: LlmUsageRequestOptions) =>
+      json(this.send(operation, { query }, options));
   }
 
-  updateTag(id: string, patch: UpdateTagRequest) {
-    return json(this.api.updateTag({ path: { id }, body: patch }));
+  private item<K extends Operation>(operation: K, path: ToPath = idPath) {
+    return (id: string, options?: LlmUsageRequestOptions) =>
+      json(this.send(operation, { path: path(id) }, options));
   }
 
-  deleteTag(id: string) {
-    return empty(this.api.deleteTag({ path: { id } }));
+  private itemQuery<K extends Operation>(operation: K, path: ToPath = idPath) {
+    return (id: string, query?: Query<K>, options?: LlmUsageRequestOptions) =>
+      json(this.send(operation, { path: path(id), query }, options));
   }
 
-  listPrices(options?: LlmUsageRequestOptions) {
-    return json(this.api.listPrices({}, options));
+  private create<K extends Operation>(operation: K) {
+    return (body: Body<K>) => json(this.send(operation, { body }));
   }
 
-  createPrice(input: PriceEntryInput) {
-    return json(this.api.createPrice({ body: input }));
+  private update<K extends Operation>(operation: K) {
+    return (id: string, body: Body<K>) =>
+      json(this.send(operation, { path: idPath(id), body }));
   }
 
-  updatePrice(id: string, patch: Partial<PriceEntryInput>) {
-    return json(this.api.updatePrice({ path: { id }, body: patch }));
+  private remove<K extends Operation>(operation: K) {
+    return (id: string) => empty(this.send(operation, { path: idPath(id) }));
   }
 
-  deletePrice(id: string) {
-    return empty(this.api.deletePrice({ path: { id } }));
+  /** `fallbackName` is the file's name without extension when the server gives none. */
+  private download<K extends Operation>(operation: K, fallbackName: string) {
+    return (query: Omit<Query<K>, 'format'>, format: UsageExportFormat) =>
+      file(
+        this.send(operation, { query: { ...query, format } }),
+        `${fallbackName}.${format}`,
+      );
   }
 
-  repriceCalls(request: RepriceRequest) {
-    return json(this.api.repriceCalls({ body: request }));
-  }
-
-  listProviders(options?: LlmUsageRequestOptions) {
-    return json(this.api.listProviders({}, options));
-  }
-
-  listAccounts(options?: LlmUsageRequestOptions) {
-    return json(this.api.listAccounts({}, options));
-  }
-
-  createAccount(request: CreateProviderAccountRequest) {
-    return json(this.api.createAccount({ body: request }));
-  }
-
-  updateAccount(id: string, patch: UpdateProviderAccountRequest) {
-    return json(this.api.updateAccount({ path: { id }, body: patch }));
-  }
-
-  deleteAccount(id: string) {
-    return empty(this.api.deleteAccount({ path: { id } }));
-  }
-
-  getReconciliation(
-    query: ReconciliationQuery = {},
+  /** Calls an operation of the generated client with a request in its shape. */
+  private send<K extends Operation>(
+    operation: K,
+    request: OperationRequest,
     options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getReconciliation({ query }, options));
+  ): Promise<TypedResponse<Result<K>>> {
+    // Each operation types its own request; these are the parts they share.
+    const call = this.api[operation] as (
+      request: OperationRequest,
+      options?: LlmUsageRequestOptions,
+    ) => Promise<TypedResponse<Result<K>>>;
+    return call.call(this.api, request, options);
   }
+}
 
-  getReconciliationKeys(
-    query: { accountId: string; date: string },
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getReconciliationKeys({ query }, options));
-  }
+/** The generated client's operations, by their OpenAPI operation ids. */
+type Operation = keyof DefaultApiClient;
 
-  exportReconciliation(query: ReconciliationQuery, format: UsageExportFormat) {
-    return file(
-      this.api.exportReconciliation({ query: { ...query, format } }),
-      `llm-usage-reconciliation.${format}`,
-    );
-  }
+/** An operation's path parameters from the id or ref its method takes first. */
+type ToPath = (ref: string) => Record<string, string>;
 
-  testAccount(id: string) {
-    return json(this.api.testAccount({ path: { id } }));
-  }
+/** The parts of a generated request: path parameters, query and body. */
+interface OperationRequest {
+  path?: Record<string, string>;
+  query?: unknown;
+  body?: unknown;
+}
 
-  syncAccount(id: string) {
-    return json(this.api.syncAccount({ path: { id } }));
-  }
+type RequestOf<K extends Operation> = NonNullable<
+  Parameters<DefaultApiClient[K]>[0]
+>;
+type Query<K extends Operation> = RequestOf<K> extends { query?: infer Q }
+  ? Q
+  : never;
+type Body<K extends Operation> = RequestOf<K> extends { body: infer B }
+  ? B
+  : never;
+type Result<K extends Operation> = Awaited<
+  ReturnType<DefaultApiClient[K]>
+> extends TypedResponse<infer T>
+  ? T
+  : never;
 
-  listSyncRuns(query: SyncRunListQuery = {}, options?: LlmUsageRequestOptions) {
-    return json(this.api.listSyncRuns({ query }, options));
-  }
+// The path parameters of an item, a project, a Component or Group, and a Group.
 
-  getKeyUsage(
-    id: string,
-    query: { from: string; to: string },
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getKeyUsage({ path: { id }, query }, options));
-  }
+function idPath(id: string) {
+  return { id };
+}
 
-  listAuditEvents(
-    query: AuditEventListQuery = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.listAuditEvents({ query }, options));
-  }
+function projectPath(projectId: string) {
+  return { projectId };
+}
 
-  getQuota(
-    query: { entityRef?: string } = {},
-    options?: LlmUsageRequestOptions,
-  ) {
-    return json(this.api.getQuota({ query }, options));
-  }
-
-  getBalanceHistory(accountId: string, options?: LlmUsageRequestOptions) {
-    return json(
-      this.api.getBalanceHistory({ path: { id: accountId } }, options),
-    );
-  }
-
-  listBudgets(options?: LlmUsageRequestOptions) {
-    return json(this.api.listBudgets({}, options));
-  }
-
-  createBudget(request: CreateBudgetRequest) {
-    return json(this.api.createBudget({ body: request }));
-  }
-
-  updateBudget(id: string, patch: UpdateBudgetRequest) {
-    return json(this.api.updateBudget({ path: { id }, body: patch }));
-  }
-
-  deleteBudget(id: string) {
-    return empty(this.api.deleteBudget({ path: { id } }));
-  }
-
-  getDigestPreferences(options?: LlmUsageRequestOptions) {
-    return json(this.api.getDigestPreferences({}, options));
-  }
-
-  updateDigestPreferences(request: UpdateDigestPreferencesRequest) {
-    return json(this.api.updateDigestPreferences({ body: request }));
-  }
-
-  updateLanguagePreference(language: string) {
-    return json(
-      this.api.updateLanguagePreference({
-        // The spec's enum; the server answers 400 for another code.
-        body: { language: language as 'en' },
-      }),
-    );
-  }
-
-  exportAuditEvents(
-    query: Omit<AuditEventListQuery, 'limit' | 'cursor'>,
-    format: UsageExportFormat,
-  ) {
-    return file(
-      this.api.exportAuditEvents({ query: { ...query, format } }),
-      `llm-usage-activity.${format}`,
-    );
-  }
-
-  listAlerts(query: AlertListQuery = {}, options?: LlmUsageRequestOptions) {
-    // `unread=false` would mean the same as leaving it out.
-    return json(
-      this.api.listAlerts(
-        { query: { ...query, unread: query.unread || undefined } },
-        options,
-      ),
-    );
-  }
-
-  getAlert(id: string, options?: LlmUsageRequestOptions) {
-    return json(this.api.getAlert({ path: { id } }, options));
-  }
-
-  getUnreadAlertCount(options?: LlmUsageRequestOptions) {
-    return json(this.api.getUnreadAlertCount({}, options));
-  }
-
-  markAlertsRead(ids: string[]) {
-    return json(this.api.markAlertsRead({ body: { ids } }));
-  }
-
-  markAllAlertsRead() {
-    return json(this.api.markAllAlertsRead());
-  }
-
-  listAlertRules(options?: LlmUsageRequestOptions) {
-    return json(this.api.listAlertRules({}, options));
-  }
-
-  saveAlertRule(rule: AlertRuleInput) {
-    return json(this.api.saveAlertRule({ body: rule }));
-  }
-
-  deleteAlertRule(id: string) {
-    return empty(this.api.deleteAlertRule({ path: { id } }));
-  }
+/** A Component's or Group's path parameters from its entity ref. */
+function entityPath(entityRef: string) {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return { kind: kind.toLocaleLowerCase('en-US'), namespace, name };
 }
 
 /** A Group's path parameters from its entity ref (`group:` by default). */
@@ -478,7 +304,7 @@ async function json<T>(pending: Promise<TypedResponse<T>>): Promise<T> {
 }
 
 /** A response without a body (204). */
-async function empty(pending: Promise<TypedResponse<void>>): Promise<void> {
+async function empty(pending: Promise<TypedResponse<unknown>>): Promise<void> {
   const response = await pending;
   if (!response.ok) {
     throw await ResponseError.fromResponse(response as Response);
