@@ -1,14 +1,3 @@
-import {
-  Bar,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { Box, Typography, useTheme } from '@material-ui/core';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -17,7 +6,7 @@ import { DateTime } from 'luxon';
 import { llmUsageApiRef } from '../../api';
 import { usePolledQuery, useLocalization } from '../../hooks';
 import { QueryErrorPanel } from '../common';
-import { useChartStyle } from '../common/useChartStyle';
+import { BarLineChart, type ChartSeries } from '../charts/BarLineChart';
 
 const DAYS = 30;
 
@@ -26,10 +15,14 @@ const DAYS = 30;
  * as the provider reports them. Cost is drawn for one currency (the key's
  * largest); keys billed in several currencies say so below the chart.
  */
-export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
-  const { apiKey, height = 220 } = props;
+export function KeyUsageChart({
+  apiKey,
+  height = 220,
+}: {
+  apiKey: ApiKey;
+  height?: number;
+}) {
   const theme = useTheme();
-  const chart = useChartStyle();
   const { t, format } = useLocalization();
   const api = useApi(llmUsageApiRef);
   const usage = usePolledQuery(signal => {
@@ -70,70 +63,40 @@ export function KeyUsageChart(props: { apiKey: ApiKey; height?: number }) {
     DateTime.fromISO(date, { zone: 'utc' })
       .setLocale(format.locale)
       .toLocaleString({ month: 'short', day: 'numeric' });
+  const tokens: ChartSeries = {
+    type: 'bar',
+    dataKey: 'tokens',
+    axis: { yAxisId: 'tokens', orientation: 'left', width: 56 },
+    color: theme.palette.primary.main,
+    label: t('keyWorkspace.detail.tokens'),
+  };
+  // Cost has a line and an axis only where the provider reported a cost.
+  const cost: ChartSeries[] = currency
+    ? [
+        {
+          type: 'line',
+          dataKey: 'cost',
+          axis: {
+            yAxisId: 'cost',
+            orientation: 'right',
+            width: 64,
+            tickFormatter: value =>
+              format.compactMoney({ currency, amount: String(value) }),
+          },
+          color: theme.palette.secondary.main,
+          label: t('keyWorkspace.detail.cost'),
+          value: value => format.money({ currency, amount: String(value) }),
+        },
+      ]
+    : [];
   return (
     <Box data-testid="key-usage-chart">
-      <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 8, left: 0 }}>
-          <CartesianGrid {...chart.grid} />
-          <XAxis
-            dataKey="date"
-            tickFormatter={dayLabel}
-            {...chart.axis}
-            minTickGap={16}
-          />
-          <YAxis
-            yAxisId="tokens"
-            tickFormatter={(v: number) => format.compact(v)}
-            {...chart.axis}
-            width={56}
-          />
-          {currency && (
-            <YAxis
-              yAxisId="cost"
-              orientation="right"
-              tickFormatter={(v: number) =>
-                format.compactMoney({ currency, amount: String(v) })
-              }
-              {...chart.axis}
-              width={64}
-            />
-          )}
-          <Tooltip
-            labelFormatter={dayLabel}
-            formatter={(value: number, name: string) =>
-              name === 'cost' && currency
-                ? [
-                    format.money({ currency, amount: String(value) }),
-                    t('keyWorkspace.detail.cost'),
-                  ]
-                : [format.integer(value), t('keyWorkspace.detail.tokens')]
-            }
-            contentStyle={chart.tooltip}
-          />
-          <Legend
-            formatter={(value: string) =>
-              value === 'cost'
-                ? t('keyWorkspace.detail.cost')
-                : t('keyWorkspace.detail.tokens')
-            }
-          />
-          <Bar
-            yAxisId="tokens"
-            dataKey="tokens"
-            fill={theme.palette.primary.main}
-            isAnimationActive={false}
-          />
-          {currency && (
-            <Line
-              yAxisId="cost"
-              dataKey="cost"
-              stroke={theme.palette.secondary.main}
-              dot={false}
-              isAnimationActive={false}
-            />
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
+      <BarLineChart
+        rows={rows}
+        x={{ dataKey: 'date', label: dayLabel }}
+        series={[tokens, ...cost]}
+        height={height}
+      />
       {currencies.length > 1 && (
         <Typography variant="caption" color="textSecondary">
           {t('keyWorkspace.detail.costCurrencyNote', { currency })}

@@ -1,18 +1,7 @@
-import {
-  Bar,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { useTheme } from '@material-ui/core';
 import type { ProjectTrendsResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { useChartStyle } from '../common/useChartStyle';
 import { useLocalization } from '../../hooks';
+import { BarLineChart, type ChartSeries } from '../charts/BarLineChart';
 
 /** @internal */
 export interface ProjectTrendChartProps {
@@ -28,8 +17,7 @@ export function ProjectTrendChart({
   trends,
   height = 300,
 }: ProjectTrendChartProps) {
-  const theme = useTheme();
-  const chart = useChartStyle();
+  const { palette } = useTheme();
   const { t, format } = useLocalization();
 
   const rows = trends.points.map(point => ({
@@ -39,95 +27,58 @@ export function ProjectTrendChart({
     avgLatencyMs: point.avgLatencyMs,
     p95LatencyMs: point.p95LatencyMs,
   }));
-  // The two value axes, keyed by their yAxisId.
-  const axes = {
-    requests: {
-      orientation: 'left' as const,
-      width: 48,
-      tick: (value: number) => format.compact(value),
-    },
-    latency: {
-      orientation: 'right' as const,
+  const bar = {
+    type: 'bar',
+    axis: { yAxisId: 'requests', orientation: 'left', width: 48 },
+    stackId: 'requests',
+  } as const;
+  const line = {
+    type: 'line',
+    axis: {
+      yAxisId: 'latency',
+      orientation: 'right',
       width: 64,
-      tick: (value: number) => format.duration(value),
+      tickFormatter: format.duration,
     },
-  };
-  // Recharts reads its series from direct children: one list, one element.
-  const bars = [
-    { dataKey: 'succeeded', color: theme.palette.primary.main },
-    { dataKey: 'failed', color: theme.palette.error.main },
+    value: format.duration,
+  } as const;
+  const series: ChartSeries[] = [
+    {
+      ...bar,
+      dataKey: 'succeeded',
+      color: palette.primary.main,
+      label: t('project.trend.requests'),
+    },
+    {
+      ...bar,
+      dataKey: 'failed',
+      color: palette.error.main,
+      label: t('project.trend.failed'),
+    },
+    {
+      ...line,
+      dataKey: 'avgLatencyMs',
+      color: palette.success.main,
+      label: t('project.trend.avgLatency'),
+    },
+    {
+      ...line,
+      dataKey: 'p95LatencyMs',
+      color: palette.warning.main,
+      label: t('project.trend.p95Latency'),
+      dash: '5 3',
+    },
   ];
-  const lines = [
-    { dataKey: 'avgLatencyMs', color: theme.palette.success.main },
-    { dataKey: 'p95LatencyMs', color: theme.palette.warning.main, dash: '5 3' },
-  ];
-  const labels: Record<string, string> = {
-    succeeded: t('project.trend.requests'),
-    failed: t('project.trend.failed'),
-    avgLatencyMs: t('project.trend.avgLatency'),
-    p95LatencyMs: t('project.trend.p95Latency'),
-  };
-  const bucketLabel = (value: string) => format.bucket(value, trends.interval);
 
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <ComposedChart
-        data={rows}
-        margin={{ top: 8, right: 0, left: 0, bottom: 0 }}
-      >
-        <CartesianGrid {...chart.grid} />
-        <XAxis
-          dataKey="bucketStart"
-          tickFormatter={bucketLabel}
-          {...chart.axis}
-          minTickGap={16}
-        />
-        {Object.entries(axes).map(([id, axis]) => (
-          <YAxis
-            key={id}
-            yAxisId={id}
-            orientation={axis.orientation}
-            tickFormatter={axis.tick}
-            {...chart.axis}
-            width={axis.width}
-          />
-        ))}
-        <Tooltip
-          labelFormatter={bucketLabel}
-          formatter={(value, name: string) => [
-            name.endsWith('LatencyMs')
-              ? format.duration(value === null ? null : Number(value))
-              : format.integer(Number(value ?? 0)),
-            labels[name] ?? name,
-          ]}
-          contentStyle={chart.tooltip}
-        />
-        <Legend formatter={(value: string) => labels[value] ?? value} />
-        {bars.map(bar => (
-          <Bar
-            key={bar.dataKey}
-            yAxisId="requests"
-            dataKey={bar.dataKey}
-            stackId="requests"
-            fill={bar.color}
-            isAnimationActive={false}
-          />
-        ))}
-        {lines.map(line => (
-          <Line
-            key={line.dataKey}
-            yAxisId="latency"
-            type="monotone"
-            dataKey={line.dataKey}
-            stroke={line.color}
-            strokeDasharray={line.dash}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
-      </ComposedChart>
-    </ResponsiveContainer>
+    <BarLineChart
+      rows={rows}
+      x={{
+        dataKey: 'bucketStart',
+        label: value => format.bucket(value, trends.interval),
+      }}
+      series={series}
+      height={height}
+    />
   );
 }
