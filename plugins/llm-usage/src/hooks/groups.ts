@@ -6,7 +6,8 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { PolledQueryState } from './usePolledQuery';
 import { useApiQuery } from './useApiQuery';
-import { RangeSelection, rangeKey, resolveRange } from './useUsageRange';
+import { useRangeQuery } from './useRangeQuery';
+import { RangeSelection } from './useUsageRange';
 
 /** One page of the usage of the projects a Group owns, ranked by the server. */
 export function useGroupProjects(
@@ -14,14 +15,11 @@ export function useGroupProjects(
   range: RangeSelection,
   query: Omit<GroupProjectsQuery, 'from' | 'to'>,
 ): PolledQueryState<GroupProjectsResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getGroupProjects(
-        groupRef,
-        { ...resolveRange(range), ...query },
-        { signal },
-      ),
-    `group-projects:${groupRef}:${rangeKey(range)}:${JSON.stringify(query)}`,
+  return useRangeQuery(
+    `group-projects:${groupRef}`,
+    range,
+    query,
+    (api, ranged, signal) => api.getGroupProjects(groupRef, ranged, { signal }),
   );
 }
 

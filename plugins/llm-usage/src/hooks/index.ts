@@ -14,3 +14,4 @@ export * from './useSubmit';
 export * from './useCursorPages';
 export * from './useEditableList';
 export * from './useApiQuery';
+export * from './useRangeQuery';

@@ -18,23 +18,19 @@ import type {
 import { UsageExportFormat, llmUsageApiRef } from '../api';
 import { LiveOptions, useApiQuery } from './useApiQuery';
 import { PolledQueryState } from './usePolledQuery';
-import {
-  RangeSelection,
-  rangeKey,
-  resolveRange,
-  viewerTimeZone,
-} from './useUsageRange';
+import { useRangeQuery } from './useRangeQuery';
+import { RangeSelection, resolveRange, viewerTimeZone } from './useUsageRange';
 
 /** Totals for the range and the period before it, for the overview cards. */
 export function useUsageOverview(
   range: RangeSelection,
   options?: LiveOptions & { source?: UsageSourceParam },
 ): PolledQueryState<UsageOverviewResponse> {
-  const source = options?.source;
-  return useApiQuery(
-    (api, signal) =>
-      api.getOverview({ ...resolveRange(range), source }, { signal }),
-    `overview:${rangeKey(range)}:${source ?? ''}`,
+  return useRangeQuery(
+    'overview',
+    range,
+    { source: options?.source },
+    (api, query, signal) => api.getOverview(query, { signal }),
     { live: options?.live },
   );
 }
@@ -46,19 +42,11 @@ export function useUsageTrends(
   split: TrendSplit,
   source?: UsageSourceParam,
 ): PolledQueryState<UsageTrendsResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getTrends(
-        {
-          ...resolveRange(range),
-          interval,
-          split,
-          tz: viewerTimeZone(),
-          source,
-        },
-        { signal },
-      ),
-    `trends:${rangeKey(range)}:${interval}:${split}:${source ?? ''}`,
+  return useRangeQuery(
+    'trends',
+    range,
+    { interval, split, tz: viewerTimeZone(), source },
+    (api, query, signal) => api.getTrends(query, { signal }),
   );
 }
 
@@ -67,10 +55,8 @@ export function useProjectList(
   range: RangeSelection,
   query: Omit<ProjectListQuery, 'from' | 'to'>,
 ): PolledQueryState<ProjectListResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getProjects({ ...resolveRange(range), ...query }, { signal }),
-    `projects:${rangeKey(range)}:${JSON.stringify(query)}`,
+  return useRangeQuery('projects', range, query, (api, ranged, signal) =>
+    api.getProjects(ranged, { signal }),
   );
 }
 
@@ -80,10 +66,11 @@ export function useProjectStats(
   range: RangeSelection,
   options?: LiveOptions,
 ): PolledQueryState<ProjectStatsResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getProjectStats(projectId, resolveRange(range), { signal }),
-    `stats:${projectId}:${rangeKey(range)}`,
+  return useRangeQuery(
+    `stats:${projectId}`,
+    range,
+    {},
+    (api, query, signal) => api.getProjectStats(projectId, query, { signal }),
     options,
   );
 }
@@ -94,14 +81,11 @@ export function useProjectTrends(
   range: RangeSelection,
   interval: TrendInterval,
 ): PolledQueryState<ProjectTrendsResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getProjectTrends(
-        projectId,
-        { ...resolveRange(range), interval, tz: viewerTimeZone() },
-        { signal },
-      ),
-    `project-trends:${projectId}:${rangeKey(range)}:${interval}`,
+  return useRangeQuery(
+    `project-trends:${projectId}`,
+    range,
+    { interval, tz: viewerTimeZone() },
+    (api, query, signal) => api.getProjectTrends(projectId, query, { signal }),
   );
 }
 
@@ -110,10 +94,8 @@ export function useProjectModels(
   projectId: string,
   range: RangeSelection,
 ): PolledQueryState<ProjectModelsResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getProjectModels(projectId, resolveRange(range), { signal }),
-    `models:${projectId}:${rangeKey(range)}`,
+  return useRangeQuery(`models:${projectId}`, range, {}, (api, query, signal) =>
+    api.getProjectModels(projectId, query, { signal }),
   );
 }
 
@@ -124,14 +106,11 @@ export function useProjectCalls(
   query: Omit<CallListQuery, 'from' | 'to'>,
   options?: LiveOptions,
 ): PolledQueryState<CallListResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getProjectCalls(
-        projectId,
-        { ...resolveRange(range), ...query },
-        { signal },
-      ),
-    `calls:${projectId}:${rangeKey(range)}:${JSON.stringify(query)}`,
+  return useRangeQuery(
+    `calls:${projectId}`,
+    range,
+    query,
+    (api, ranged, signal) => api.getProjectCalls(projectId, ranged, { signal }),
     options,
   );
 }

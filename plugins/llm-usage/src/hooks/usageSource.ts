@@ -6,15 +6,9 @@ import {
   type UsageSourceParam,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { oneOf } from '../lib/params';
-import { useApiQuery } from './useApiQuery';
 import { PolledQueryState } from './usePolledQuery';
-import {
-  RangeSelection,
-  rangeKey,
-  resolveRange,
-  useUrlParams,
-  viewerTimeZone,
-} from './useUsageRange';
+import { useRangeQuery } from './useRangeQuery';
+import { RangeSelection, useUrlParams, viewerTimeZone } from './useUsageRange';
 
 /**
  * The source a view shows, kept in the URL (`source=calls|provider`). Until
@@ -43,18 +37,10 @@ export function useEntityUsage(
   interval: TrendInterval,
   source: UsageSourceParam,
 ): PolledQueryState<EntityUsageResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.getEntityUsage(
-        entityRef,
-        {
-          ...resolveRange(range),
-          interval,
-          tz: viewerTimeZone(),
-          source,
-        },
-        { signal },
-      ),
-    `entity-usage:${entityRef}:${rangeKey(range)}:${interval}:${source}`,
+  return useRangeQuery(
+    `entity-usage:${entityRef}`,
+    range,
+    { interval, tz: viewerTimeZone(), source },
+    (api, query, signal) => api.getEntityUsage(entityRef, query, { signal }),
   );
 }
