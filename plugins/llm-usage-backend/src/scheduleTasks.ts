@@ -37,11 +37,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     {
       id: ROLLUP_TASK_ID,
       scheduleKey: 'llmUsage.rollup.schedule',
-      schedule: {
-        frequency: { hours: 1 },
-        timeout: { minutes: 30 },
-        initialDelay: { seconds: 10 },
-      },
+      schedule: { frequency: '1h', timeout: '30m', initialDelay: '10s' },
       run: async () => {
         await services.rollup.run();
         if (evaluateAfterRollup) {
@@ -58,11 +54,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     digestsEnabled && {
       id: 'llm-usage-spend-digests',
       scheduleKey: 'llmUsage.digests.schedule',
-      schedule: {
-        frequency: { hours: 1 },
-        timeout: { minutes: 30 },
-        initialDelay: { minutes: 5 },
-      },
+      schedule: { frequency: '1h', timeout: '30m', initialDelay: '5m' },
       run: async () => {
         const result = await services.digests.runDue();
         logger.info(
@@ -75,31 +67,19 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     {
       id: 'llm-usage-audit-retention',
       scheduleKey: 'llmUsage.audit.retentionSchedule',
-      schedule: {
-        frequency: { hours: 24 },
-        timeout: { minutes: 30 },
-        initialDelay: { minutes: 10 },
-      },
+      schedule: { frequency: '24h', timeout: '30m', initialDelay: '10m' },
       run: () => services.auditRetention.run(),
     },
     rawCallRetention && {
       id: 'llm-usage-raw-call-retention',
       scheduleKey: 'llmUsage.retention.schedule',
-      schedule: {
-        frequency: { hours: 24 },
-        timeout: { hours: 2 },
-        initialDelay: { minutes: 15 },
-      },
+      schedule: { frequency: '24h', timeout: '2h', initialDelay: '15m' },
       run: () => rawCallRetention.run(),
     },
     alertsEnabled && {
       id: ALERT_EVALUATION_TASK_ID,
       scheduleKey: 'llmUsage.alerts.schedule',
-      schedule: {
-        frequency: { hours: 1 },
-        timeout: { minutes: 15 },
-        initialDelay: { minutes: 2 },
-      },
+      schedule: { frequency: '1h', timeout: '15m', initialDelay: '2m' },
       run: () => services.evaluator.evaluate(),
     },
     // Old keys of guided rotations: deleted once their grace is over and no
@@ -107,11 +87,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     {
       id: 'llm-usage-key-rotation',
       scheduleKey: 'llmUsage.rotation.schedule',
-      schedule: {
-        frequency: { hours: 1 },
-        timeout: { minutes: 15 },
-        initialDelay: { minutes: 3 },
-      },
+      schedule: { frequency: '1h', timeout: '15m', initialDelay: '3m' },
       run: async () => {
         const result = await services.rotation.runDue();
         if (result.deleted + result.inUse + result.failed > 0) {
@@ -127,11 +103,7 @@ export async function scheduleTasks(deps: TaskDeps, services: Services) {
     {
       id: 'llm-usage-provider-sync',
       scheduleKey: 'llmUsage.sync.schedule',
-      schedule: {
-        frequency: { minutes: 5 },
-        timeout: { minutes: 30 },
-        initialDelay: { seconds: 30 },
-      },
+      schedule: { frequency: '5m', timeout: '30m', initialDelay: '30s' },
       run: () => services.sync.syncDue(),
     },
   ];

@@ -3,19 +3,22 @@ import {
   type RootConfigService,
   type SchedulerService,
   type SchedulerServiceTaskScheduleDefinition,
+  type SchedulerServiceTaskScheduleDefinitionConfig,
 } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 
-/** A task's schedule from config at `key` when set there, else `fallback`. */
+/**
+ * A task's schedule from config at `key` when set there, else `fallback`,
+ * written as app-config would write it (`'1h'`, `{ minutes: 30 }`…).
+ */
 export function taskSchedule(
   config: RootConfigService,
   key: string,
-  fallback: SchedulerServiceTaskScheduleDefinition,
+  fallback: SchedulerServiceTaskScheduleDefinitionConfig,
 ): SchedulerServiceTaskScheduleDefinition {
-  return config.has(key)
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig(key),
-      )
-    : fallback;
+  return readSchedulerServiceTaskScheduleDefinitionFromConfig(
+    config.getOptionalConfig(key) ?? new ConfigReader({ ...fallback }),
+  );
 }
 
 /** A background task that one instance at a time runs. */
@@ -23,7 +26,8 @@ export interface GlobalTask {
   id: string;
   /** Where config may set the schedule instead of `schedule`. */
   scheduleKey: string;
-  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** The schedule unless config sets one, as config would write it. */
+  schedule: SchedulerServiceTaskScheduleDefinitionConfig;
   /** One run; what it returns is not used. */
   run: () => Promise<unknown>;
 }
