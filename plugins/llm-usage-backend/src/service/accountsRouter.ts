@@ -7,7 +7,7 @@ import {
   type ReconciliationResponse,
   type SyncNowResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
+import type express from 'express';
 import { z } from 'zod/v3';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountStore } from '../accounts/AccountStore';
@@ -18,7 +18,7 @@ import {
   parseBody,
 } from '../accounts/accountSchemas';
 import { DAY_MS } from '../database/tables';
-import { EXPORT_FORMATS, streamTableExport } from '../export/tableExport';
+import { EXPORT_FORMATS } from '../export/tableExport';
 import { rangeLabel } from '../export/usageExports';
 import { reconciliationExportColumns } from '../reconciliation/reconciliationExport';
 import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
@@ -26,12 +26,10 @@ import { rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';
-import type { ExportServices } from './exportServices';
+import { type ExportServices, streamRecordedExport } from './exportServices';
 import { jsonBody } from './rejectNulCharacters';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
+import { requestCredentials } from './requestCaller';
 
 export interface AccountsRouterOptions extends ExportServices {
   httpAuth: HttpAuthService;
@@ -71,169 +69,156 @@ const reconciliationKeysQuerySchema = z
   .strict();
 
 /** Providers, accounts (credentials write-only), sync now and reconciliation. */
-export async function createAccountsRouter(
-  options: AccountsRouterOptions,
-): Promise<SpecRouter> {
-  const { httpAuth, accounts } = options;
-  const router = await createSpecValidatedRouter({
-    bodyParser: jsonBody({ limit: '1mb' }),
-    bodyPaths: ['/accounts'],
-  });
+export const createAccountsRouter = specRouter(
+  { bodyParser: jsonBody({ limit: '1mb' }), bodyPaths: ['/accounts'] },
+  (router, options: AccountsRouterOptions) => {
+    const { httpAuth, accounts } = options;
 
-  const credentialsOf = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentialsOf = requestCredentials(httpAuth);
 
-  router.get('/providers', async (req, res) => {
-    await credentialsOf(req);
-    const body: ListProvidersResponse = { items: options.providers.list() };
-    res.json(body);
-  });
+    router.get('/providers', async (req, res) => {
+      await credentialsOf(req);
+      const body: ListProvidersResponse = { items: options.providers.list() };
+      res.json(body);
+    });
 
-  router.get('/accounts', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const body: ListProviderAccountsResponse = {
-      items: await accounts.list(credentials),
+    router.get('/accounts', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const body: ListProviderAccountsResponse = {
+        items: await accounts.list(credentials),
+      };
+      res.json(body);
+    });
+
+    router.post('/accounts', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const input = parseBody(accountInputSchema, req.body);
+      res.status(201).json(await accounts.create(credentials, input, req));
+    });
+
+    router.get('/accounts/:id', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res.json(await accounts.get(credentials, req.params.id));
+    });
+
+    router.patch('/accounts/:id', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const input = parseBody(accountUpdateSchema, req.body);
+      res.json(await accounts.update(credentials, req.params.id, input, req));
+    });
+
+    router.delete('/accounts/:id', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      await accounts.remove(credentials, req.params.id, req);
+      res.status(204).end();
+    });
+
+    router.post('/accounts/:id/test', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const result = await accounts.testConnection(credentials, req.params.id);
+      // Changes nothing, but uses the stored credentials: who tried them is kept.
+      await options.audit.record({
+        actor: credentials,
+        action: 'account.test',
+        targetType: 'account',
+        targetId: req.params.id,
+        after: { ok: result.ok },
+        request: req,
+        severityLevel: 'low',
+      });
+      res.json(result);
+    });
+
+    router.post('/accounts/:id/sync', async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const account = await accounts.requireUsable(credentials, req.params.id);
+      const run = await options.sync.syncNow(account.id);
+      await options.audit.record({
+        actor: credentials,
+        action: 'account.sync',
+        targetType: 'account',
+        targetId: account.id,
+        after: { runId: run.id, status: run.status, items: run.items },
+        request: req,
+        severityLevel: 'low',
+      });
+      const body: SyncNowResponse = { runs: [run] };
+      res.json(body);
+    });
+
+    /** The accounts and days a reconciliation request covers. */
+    const reconciliationScope = async (
+      req: express.Request,
+      query: { accountId?: string; from?: number; to?: number },
+    ) => {
+      const credentials = await credentialsOf(req);
+      const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+      const toDay = Math.floor((query.to ?? today) / DAY_MS) * DAY_MS;
+      const fromDay =
+        Math.floor((query.from ?? toDay - 29 * DAY_MS) / DAY_MS) * DAY_MS;
+      // Accounts the caller may see: admins all, owners their own; naming
+      // another is asking for an account that is not found.
+      const visible = await accounts.visibleIds(credentials);
+      if (query.accountId && !visible.includes(query.accountId)) {
+        throw new NotFoundError(`No provider account '${query.accountId}'`);
+      }
+      return {
+        credentials,
+        accountIds: query.accountId ? [query.accountId] : visible,
+        fromDay: Math.min(fromDay, toDay),
+        toDay,
+      };
     };
-    res.json(body);
-  });
 
-  router.post('/accounts', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const input = parseBody(accountInputSchema, req.body);
-    res.status(201).json(await accounts.create(credentials, input, req));
-  });
-
-  router.get('/accounts/:id', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    res.json(await accounts.get(credentials, req.params.id));
-  });
-
-  router.patch('/accounts/:id', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const input = parseBody(accountUpdateSchema, req.body);
-    res.json(await accounts.update(credentials, req.params.id, input, req));
-  });
-
-  router.delete('/accounts/:id', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    await accounts.remove(credentials, req.params.id, req);
-    res.status(204).end();
-  });
-
-  router.post('/accounts/:id/test', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const result = await accounts.testConnection(credentials, req.params.id);
-    // Changes nothing, but uses the stored credentials: who tried them is kept.
-    await options.audit.record({
-      actor: credentials,
-      action: 'account.test',
-      targetType: 'account',
-      targetId: req.params.id,
-      after: { ok: result.ok },
-      request: req,
-      severityLevel: 'low',
+    router.get('/reconciliation', async (req, res) => {
+      const query = parseQuery(reconciliationQuerySchema, req.query);
+      const { accountIds, fromDay, toDay } = await reconciliationScope(
+        req,
+        query,
+      );
+      const body: ReconciliationResponse = await options.reconciliation.report({
+        accountIds,
+        fromDay,
+        toDay,
+      });
+      res.json(body);
     });
-    res.json(result);
-  });
 
-  router.post('/accounts/:id/sync', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const account = await accounts.requireUsable(credentials, req.params.id);
-    const run = await options.sync.syncNow(account.id);
-    await options.audit.record({
-      actor: credentials,
-      action: 'account.sync',
-      targetType: 'account',
-      targetId: account.id,
-      after: { runId: run.id, status: run.status, items: run.items },
-      request: req,
-      severityLevel: 'low',
+    router.get('/reconciliation/keys', async (req, res) => {
+      const query = parseQuery(reconciliationKeysQuerySchema, req.query);
+      const { accountIds, toDay } = await reconciliationScope(req, {
+        accountId: query.accountId,
+        to: query.date,
+      });
+      const body: ReconciliationKeysResponse =
+        await options.reconciliation.keys({
+          accountId: accountIds[0],
+          day: toDay,
+        });
+      res.json(body);
     });
-    const body: SyncNowResponse = { runs: [run] };
-    res.json(body);
-  });
 
-  /** The accounts and days a reconciliation request covers. */
-  const reconciliationScope = async (
-    req: express.Request,
-    query: { accountId?: string; from?: number; to?: number },
-  ) => {
-    const credentials = await credentialsOf(req);
-    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-    const toDay = Math.floor((query.to ?? today) / DAY_MS) * DAY_MS;
-    const fromDay =
-      Math.floor((query.from ?? toDay - 29 * DAY_MS) / DAY_MS) * DAY_MS;
-    // Accounts the caller may see: admins all, owners their own; naming
-    // another is asking for an account that is not found.
-    const visible = await accounts.visibleIds(credentials);
-    if (query.accountId && !visible.includes(query.accountId)) {
-      throw new NotFoundError(`No provider account '${query.accountId}'`);
-    }
-    return {
-      credentials,
-      accountIds: query.accountId ? [query.accountId] : visible,
-      fromDay: Math.min(fromDay, toDay),
-      toDay,
-    };
-  };
-
-  router.get('/reconciliation', async (req, res) => {
-    const query = parseQuery(reconciliationQuerySchema, req.query);
-    const { accountIds, fromDay, toDay } = await reconciliationScope(
-      req,
-      query,
-    );
-    const body: ReconciliationResponse = await options.reconciliation.report({
-      accountIds,
-      fromDay,
-      toDay,
+    router.get('/reconciliation/export', async (req, res) => {
+      const { format, ...query } = parseQuery(
+        reconciliationExportQuerySchema,
+        req.query,
+      );
+      const { credentials, ...scope } = await reconciliationScope(req, query);
+      const report = await options.reconciliation.report(scope);
+      await streamRecordedExport(options, credentials, req, res, {
+        action: 'reconciliation.export',
+        targetType: 'export',
+        targetId: 'reconciliation',
+        details: query,
+        format,
+        filename: `llm-usage-reconciliation_${rangeLabel({
+          from: scope.fromDay,
+          to: scope.toDay,
+        })}`,
+        sheetName: 'Reconciliation',
+        columns: reconciliationExportColumns(report),
+        rows: report.items,
+      });
     });
-    res.json(body);
-  });
-
-  router.get('/reconciliation/keys', async (req, res) => {
-    const query = parseQuery(reconciliationKeysQuerySchema, req.query);
-    const { accountIds, toDay } = await reconciliationScope(req, {
-      accountId: query.accountId,
-      to: query.date,
-    });
-    const body: ReconciliationKeysResponse = await options.reconciliation.keys({
-      accountId: accountIds[0],
-      day: toDay,
-    });
-    res.json(body);
-  });
-
-  router.get('/reconciliation/export', async (req, res) => {
-    const { format, ...query } = parseQuery(
-      reconciliationExportQuerySchema,
-      req.query,
-    );
-    const { credentials, ...scope } = await reconciliationScope(req, query);
-    const report = await options.reconciliation.report(scope);
-    // Recorded before the first byte: a download cut short was still taken.
-    await options.audit.record({
-      actor: credentials,
-      action: 'reconciliation.export',
-      targetType: 'export',
-      targetId: 'reconciliation',
-      after: { format, ...query },
-      request: req,
-      severityLevel: 'low',
-    });
-    await streamTableExport(res, {
-      format,
-      filename: `llm-usage-reconciliation_${rangeLabel({
-        from: scope.fromDay,
-        to: scope.toDay,
-      })}`,
-      sheetName: 'Reconciliation',
-      columns: reconciliationExportColumns(report),
-      rows: report.items,
-      reader: await options.recipientLanguages.translatorForCaller(credentials),
-      logger: options.logger,
-    });
-  });
-
-  return router;
-}
+  },
+);

@@ -11,10 +11,7 @@ import {
   streamTableExport,
 } from '../export/tableExport';
 import { isoDateTimeMs } from '../lib/isoTime';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
 import type { RouterContext } from './routerContext';
 import type { ExportServices } from './exportServices';
 import { requestCaller } from './requestCaller';
@@ -87,123 +84,122 @@ const EXPORT_PAGE_SIZE = 500;
  * see every event; anyone else the events they caused and those about the
  * keys, accounts and budgets they own.
  */
-export async function createAuditRouter(
-  options: AuditRouterOptions,
-): Promise<SpecRouter> {
-  const {
-    httpAuth,
-    callers,
-    auditEvents: events,
-    budgets,
-    ledger,
-    logger,
-    audit,
-    recipientLanguages,
-  } = options;
-  const router = await createSpecValidatedRouter();
-  const callerOf = requestCaller(httpAuth, callers);
-
-  const visibility = async (
-    caller: Caller,
-  ): Promise<Pick<AuditEventFilter, 'visibleTargets' | 'visibleActorRef'>> => {
-    if (caller.isAdmin) return {};
-    const [keyIds, accountIds, visibleBudgets] = await Promise.all([
-      ledger.keyIdsOwnedBy(caller.ownershipRefs),
-      ledger.idsOwnedBy(caller.ownershipRefs),
-      budgets.list(caller),
-    ]);
-    return {
-      visibleActorRef: caller.actorRef,
-      visibleTargets: [
-        { targetType: 'key', targetIds: keyIds },
-        { targetType: 'account', targetIds: accountIds },
-        { targetType: 'budget', targetIds: visibleBudgets.map(b => b.id) },
-      ],
-    };
-  };
-
-  const filterFor = async (
-    req: express.Request,
-    query: z.output<typeof listSchema> | z.output<typeof exportSchema>,
-  ): Promise<Omit<AuditEventFilter, 'limit' | 'cursor'>> => {
-    const caller = await callerOf(req);
-    return {
-      targetType: query.keyId ? 'key' : query.targetType,
-      targetId: query.keyId ?? query.targetId,
-      actorRef: query.actorRef,
-      action: query.action,
-      from: query.from,
-      to: query.to,
-      ...(await visibility(caller)),
-    };
-  };
-
-  router.get('/audit-events', async (req, res) => {
-    const query = parseAuditQuery(listSchema, req.query);
-    const filter = await filterFor(req, query);
-    res.json(
-      await events.list({
-        ...filter,
-        limit: query.limit,
-        cursor: query.cursor,
-      }),
-    );
-  });
-
-  router.get('/audit-events/export', async (req, res) => {
-    const query = parseAuditQuery(exportSchema, req.query);
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const filter = await filterFor(req, query);
+export const createAuditRouter = specRouter(
+  (router, options: AuditRouterOptions) => {
     const {
-      visibleTargets: _targets,
-      visibleActorRef: _actor,
-      ...filters
-    } = filter;
-    // Recorded before the first byte (a download cut short was still taken),
-    // and left out of the file it describes.
-    const exportEventId = await audit.record({
-      actor: credentials,
-      action: 'audit.export',
-      targetType: 'export',
-      targetId: 'audit-events',
-      after: { format: query.format, filters },
-      request: req,
-      severityLevel: 'low',
-    });
-    await streamTableExport<AuditEvent>(res, {
-      format: query.format,
-      filename: 'llm-usage-activity',
-      sheetName: 'Activity',
-      reader: await recipientLanguages.translatorForCaller(credentials),
+      httpAuth,
+      callers,
+      auditEvents: events,
+      budgets,
+      ledger,
       logger,
-      columns: [
-        { header: 'time', value: e => e.occurredAt, width: 26 },
-        { header: 'actorRef', value: e => e.actorRef, width: 30 },
-        { header: 'action', value: e => e.action, width: 20 },
-        { header: 'targetType', value: e => e.targetType, width: 12 },
-        { header: 'targetId', value: e => e.targetId, width: 38 },
-        { header: 'before', value: e => json(e.before), width: 40 },
-        { header: 'after', value: e => json(e.after), width: 40 },
-        { header: 'eventId', value: e => e.id, width: 38 },
-      ],
-      rows: keysetRows<AuditEvent, string>(async cursor => {
-        const page = await events.list({
-          ...filter,
-          limit: EXPORT_PAGE_SIZE,
-          cursor,
-        });
-        return {
-          items: page.items.filter(event => event.id !== exportEventId),
-          next: page.nextCursor,
-        };
-      }),
-    });
-  });
+      audit,
+      recipientLanguages,
+    } = options;
+    const callerOf = requestCaller(httpAuth, callers);
 
-  return router;
-}
+    const visibility = async (
+      caller: Caller,
+    ): Promise<
+      Pick<AuditEventFilter, 'visibleTargets' | 'visibleActorRef'>
+    > => {
+      if (caller.isAdmin) return {};
+      const [keyIds, accountIds, visibleBudgets] = await Promise.all([
+        ledger.keyIdsOwnedBy(caller.ownershipRefs),
+        ledger.idsOwnedBy(caller.ownershipRefs),
+        budgets.list(caller),
+      ]);
+      return {
+        visibleActorRef: caller.actorRef,
+        visibleTargets: [
+          { targetType: 'key', targetIds: keyIds },
+          { targetType: 'account', targetIds: accountIds },
+          { targetType: 'budget', targetIds: visibleBudgets.map(b => b.id) },
+        ],
+      };
+    };
+
+    const filterFor = async (
+      req: express.Request,
+      query: z.output<typeof listSchema> | z.output<typeof exportSchema>,
+    ): Promise<Omit<AuditEventFilter, 'limit' | 'cursor'>> => {
+      const caller = await callerOf(req);
+      return {
+        targetType: query.keyId ? 'key' : query.targetType,
+        targetId: query.keyId ?? query.targetId,
+        actorRef: query.actorRef,
+        action: query.action,
+        from: query.from,
+        to: query.to,
+        ...(await visibility(caller)),
+      };
+    };
+
+    router.get('/audit-events', async (req, res) => {
+      const query = parseAuditQuery(listSchema, req.query);
+      const filter = await filterFor(req, query);
+      res.json(
+        await events.list({
+          ...filter,
+          limit: query.limit,
+          cursor: query.cursor,
+        }),
+      );
+    });
+
+    router.get('/audit-events/export', async (req, res) => {
+      const query = parseAuditQuery(exportSchema, req.query);
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const filter = await filterFor(req, query);
+      const {
+        visibleTargets: _targets,
+        visibleActorRef: _actor,
+        ...filters
+      } = filter;
+      // Recorded before the first byte (a download cut short was still taken),
+      // and left out of the file it describes.
+      const exportEventId = await audit.record({
+        actor: credentials,
+        action: 'audit.export',
+        targetType: 'export',
+        targetId: 'audit-events',
+        after: { format: query.format, filters },
+        request: req,
+        severityLevel: 'low',
+      });
+      await streamTableExport<AuditEvent>(res, {
+        format: query.format,
+        filename: 'llm-usage-activity',
+        sheetName: 'Activity',
+        reader: await recipientLanguages.translatorForCaller(credentials),
+        logger,
+        columns: [
+          { header: 'time', value: e => e.occurredAt, width: 26 },
+          { header: 'actorRef', value: e => e.actorRef, width: 30 },
+          { header: 'action', value: e => e.action, width: 20 },
+          { header: 'targetType', value: e => e.targetType, width: 12 },
+          { header: 'targetId', value: e => e.targetId, width: 38 },
+          { header: 'before', value: e => json(e.before), width: 40 },
+          { header: 'after', value: e => json(e.after), width: 40 },
+          { header: 'eventId', value: e => e.id, width: 38 },
+        ],
+        rows: keysetRows<AuditEvent, string>(async cursor => {
+          const page = await events.list({
+            ...filter,
+            limit: EXPORT_PAGE_SIZE,
+            cursor,
+          });
+          return {
+            items: page.items.filter(event => event.id !== exportEventId),
+            next: page.nextCursor,
+          };
+        }),
+      });
+    });
+  },
+);
 
 function json(value: unknown): string {
   return value === null || value === undefined ? '' : JSON.stringify(value);

@@ -2,10 +2,7 @@ import { DAILY_COST_SPLITS } from '@llm-usage/backstage-plugin-llm-usage-common'
 import { z } from 'zod/v3';
 import { parseQuery } from '../lib/parseInput';
 import { parseRangeQuery, timeZoneParam } from './queryParsers';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
 import type { RouterContext } from './routerContext';
 
 export type DailyCostsRouterOptions = Pick<
@@ -33,20 +30,17 @@ export function parseDailyCostsQuery(query: unknown, now = Date.now()) {
  * `GET /costs/daily`: cost per day for cost tools such as Cost Insights, for a
  * project, an entity's projects or everything the caller sees.
  */
-export async function createDailyCostsRouter(
-  options: DailyCostsRouterOptions,
-): Promise<SpecRouter> {
-  const { httpAuth, visibility, reports } = options;
-  const router = await createSpecValidatedRouter();
+export const createDailyCostsRouter = specRouter(
+  (router, options: DailyCostsRouterOptions) => {
+    const { httpAuth, visibility, reports } = options;
 
-  router.get('/costs/daily', async (req, res) => {
-    const query = parseDailyCostsQuery(req.query);
-    const scope = await visibility.scopeFor(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
-    const target = await reports.resolveTarget(query);
-    res.json(await reports.dailyCosts(scope, target, query));
-  });
-
-  return router;
-}
+    router.get('/costs/daily', async (req, res) => {
+      const query = parseDailyCostsQuery(req.query);
+      const scope = await visibility.scopeFor(
+        await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+      );
+      const target = await reports.resolveTarget(query);
+      res.json(await reports.dailyCosts(scope, target, query));
+    });
+  },
+);

@@ -7,10 +7,7 @@ import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
 import type { KeyUsageHistory } from '../keyUsage/KeyUsageHistory';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
 
 /** The longest history one request returns, in days. */
 const MAX_DAYS = 366;
@@ -31,37 +28,34 @@ const rangeSchema = z
  * `GET /keys/:id/usage?from&to`: a key's daily usage and cost as its
  * provider reports it, for the key's detail view.
  */
-export async function createKeyUsageRouter(
-  options: KeyUsageRouterOptions,
-): Promise<SpecRouter> {
-  const { httpAuth, keys, history } = options;
-  const router = await createSpecValidatedRouter();
+export const createKeyUsageRouter = specRouter(
+  (router, options: KeyUsageRouterOptions) => {
+    const { httpAuth, keys, history } = options;
 
-  router.get('/keys/:id/usage', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { from, to } = parseQuery(rangeSchema, req.query);
-    if (to <= from) {
-      throw new InputError(
-        `Invalid query parameter 'to': must be after 'from'`,
-      );
-    }
-    if (to - from > MAX_DAYS * DAY_MS) {
-      throw new InputError(
-        `Invalid query parameter 'from': at most ${MAX_DAYS} days before 'to'`,
-      );
-    }
-    const key = await keys.get(credentials, req.params.id);
-    res.json({
-      keyId: key.id,
-      // Keys registered by hand without a provider id have no provider usage.
-      days: key.providerKeyId
-        ? await history.daily(
-            { accountId: key.accountId, providerKeyId: key.providerKeyId },
-            { from, to },
-          )
-        : [],
+    router.get('/keys/:id/usage', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { from, to } = parseQuery(rangeSchema, req.query);
+      if (to <= from) {
+        throw new InputError(
+          `Invalid query parameter 'to': must be after 'from'`,
+        );
+      }
+      if (to - from > MAX_DAYS * DAY_MS) {
+        throw new InputError(
+          `Invalid query parameter 'from': at most ${MAX_DAYS} days before 'to'`,
+        );
+      }
+      const key = await keys.get(credentials, req.params.id);
+      res.json({
+        keyId: key.id,
+        // Keys registered by hand without a provider id have no provider usage.
+        days: key.providerKeyId
+          ? await history.daily(
+              { accountId: key.accountId, providerKeyId: key.providerKeyId },
+              { from, to },
+            )
+          : [],
+      });
     });
-  });
-
-  return router;
-}
+  },
+);

@@ -11,21 +11,14 @@ import {
   llmUsageKeyReadPermission,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import {
-  EXPORT_FORMATS,
-  ExportColumn,
-  streamTableExport,
-} from '../export/tableExport';
+import { EXPORT_FORMATS, ExportColumn } from '../export/tableExport';
 import {
   KeyListInput,
   keyListQuerySchema,
   parseQuery,
 } from '../keys/keySchemas';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
-import type { ExportServices } from './exportServices';
+import { specRouter } from './specRouter';
+import { type ExportServices, streamRecordedExport } from './exportServices';
 
 /** Keys the export reads per page: large enough for few round trips. */
 const EXPORT_PAGE_SIZE = 500;
@@ -145,51 +138,39 @@ async function* matchingKeys(
  * sort of `GET /keys`, as a streamed download. Only keys the caller may read
  * are included; without any read access the request is refused.
  */
-export async function createKeysExportRouter(
-  options: KeysExportRouterOptions,
-): Promise<SpecRouter> {
-  const { httpAuth, permissions, keys, logger, audit, recipientLanguages } =
-    options;
-  const router = await createSpecValidatedRouter();
+export const createKeysExportRouter = specRouter(
+  (router, options: KeysExportRouterOptions) => {
+    const { httpAuth, permissions, keys } = options;
 
-  router.get('/keys/export', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { format, ids, ...query } = parseQuery(
-      keyExportQuerySchema,
-      req.query,
-    );
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: llmUsageKeyReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError('Not allowed to read LLM provider keys');
-    }
-    const day = new Date().toISOString().slice(0, 10);
-    // Recorded before the first byte: a download cut short was still taken.
-    // The filters as requested: the parsed ones hold bigint nanos, which JSON
-    // cannot carry.
-    const { format: _format, ids: _ids, ...filters } = req.query;
-    await audit.record({
-      actor: credentials,
-      action: 'keys.export',
-      targetType: 'export',
-      targetId: 'keys',
-      // The number selected, not the ids: a selection may hold thousands.
-      after: { format, filters, selectedKeys: ids?.length },
-      request: req,
-      severityLevel: 'low',
+    router.get('/keys/export', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { format, ids, ...query } = parseQuery(
+        keyExportQuerySchema,
+        req.query,
+      );
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: llmUsageKeyReadPermission }],
+        { credentials },
+      );
+      if (decision.result === AuthorizeResult.DENY) {
+        throw new NotAllowedError('Not allowed to read LLM provider keys');
+      }
+      const day = new Date().toISOString().slice(0, 10);
+      // The filters as requested: the parsed ones hold bigint nanos, which JSON
+      // cannot carry.
+      const { format: _format, ids: _ids, ...filters } = req.query;
+      await streamRecordedExport(options, credentials, req, res, {
+        action: 'keys.export',
+        targetType: 'export',
+        targetId: 'keys',
+        // The number selected, not the ids: a selection may hold thousands.
+        details: { filters, selectedKeys: ids?.length },
+        format,
+        filename: `llm-usage-keys_${day}`,
+        sheetName: 'Keys',
+        columns: KEY_EXPORT_COLUMNS,
+        rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
+      });
     });
-    await streamTableExport(res, {
-      format,
-      filename: `llm-usage-keys_${day}`,
-      sheetName: 'Keys',
-      columns: KEY_EXPORT_COLUMNS,
-      rows: matchingKeys(keys, credentials, query, ids && new Set(ids)),
-      reader: await recipientLanguages.translatorForCaller(credentials),
-      logger,
-    });
-  });
-
-  return router;
-}
+  },
+);

@@ -1,27 +1,25 @@
-import type {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  llmUsageAdminPermission,
-  type ListPricesResponse,
-} from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
+import { NotFoundError } from '@backstage/errors';
+import type { ListPricesResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { actorRefOf, type AuditLog } from '../audit/AuditLog';
+import { actorRefOf } from '../audit/AuditLog';
 import { parseInput, parseQuery } from '../lib/parseInput';
-import type { CallRepricer } from '../pricing/CallRepricer';
-import { type PriceBook, toEntry } from '../pricing/PriceBook';
-import type { PriceStore } from '../pricing/PriceStore';
+import { toEntry } from '../pricing/PriceBook';
 import {
   priceCreateSchema,
   priceUpdateSchema,
   repriceSchema,
 } from '../pricing/priceSchemas';
+import { adminCredentials, adminEditRecorder } from './adminEdits';
+import { requestCredentials } from './requestCaller';
 import { jsonBody } from './rejectNulCharacters';
+import type { RouterContext } from './routerContext';
+import type express from 'express';
+
+export type PricesRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'permissions' | 'prices' | 'priceStore' | 'repricer' | 'audit'
+>;
 
 /**
  * The price book: anyone signed in may read it (prices are no secret and
@@ -30,32 +28,24 @@ import { jsonBody } from './rejectNulCharacters';
  * Default and app-config entries are read-only: an admin entry for the same
  * model overrides them.
  */
-export async function createPricesRouter(options: {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  prices: PriceBook;
-  priceStore: PriceStore;
-  repricer: CallRepricer;
-  audit: AuditLog;
-}): Promise<express.Router> {
+export async function createPricesRouter(
+  options: PricesRouterOptions,
+): Promise<express.Router> {
   const { httpAuth, prices, priceStore: store, audit } = options;
   const router = Router();
   router.use('/prices', jsonBody());
 
-  const adminCredentialsOf = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await options.permissions.authorize(
-      [{ permission: llmUsageAdminPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'Editing prices needs the LLM Usage admin role',
-      );
-    }
-    return credentials;
-  };
+  const credentialsOf = requestCredentials(httpAuth);
+  const adminCredentialsOf = adminCredentials(options, {
+    allow: ['user'],
+    refusal: 'Editing prices needs the LLM Usage admin role',
+  });
+  const recordEdit = adminEditRecorder(audit, 'price');
 
+  /**
+   * An admin entry as its audit record shows it: whether it is in force is
+   * not known from the store alone, so it is left out.
+   */
   const requireAdminEntry = async (id: string) => {
     const price = await store.get(id);
     if (!price) {
@@ -63,7 +53,7 @@ export async function createPricesRouter(options: {
         `No admin price '${id}' (default and app-config prices cannot be changed here)`,
       );
     }
-    return price;
+    return { ...toEntry(price, false), inForce: undefined };
   };
 
   /** An admin entry as the API shows it, with whether it is in force now. */
@@ -74,25 +64,8 @@ export async function createPricesRouter(options: {
     return entry;
   };
 
-  /** Records an edit of the price book by the admin who made it. */
-  const record = (
-    req: express.Request,
-    credentials: Awaited<ReturnType<typeof adminCredentialsOf>>,
-    action: string,
-    target: { type: string; id: string },
-    change: { before?: unknown; after?: unknown },
-  ) =>
-    audit.record({
-      actor: credentials,
-      action,
-      targetType: target.type,
-      targetId: target.id,
-      ...change,
-      request: req,
-    });
-
   router.get('/prices', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await credentialsOf(req);
     // No filters: an unknown parameter is refused rather than ignored.
     parseQuery(z.object({}).strict(), req.query);
     const body: ListPricesResponse = { items: await prices.entries() };
@@ -104,44 +77,26 @@ export async function createPricesRouter(options: {
     const draft = parseInput(priceCreateSchema, req.body, 'field');
     const created = await store.create(draft, actorRefOf(credentials));
     const after = await entryOf(created.id);
-    await record(
-      req,
-      credentials,
-      'price.create',
-      { type: 'price', id: created.id },
-      { after },
-    );
+    await recordEdit(req, credentials, 'create', { after });
     res.status(201).json(after);
   });
 
   router.patch('/prices/:id', async (req, res) => {
     const credentials = await adminCredentialsOf(req);
     const patch = parseInput(priceUpdateSchema, req.body, 'field');
-    const before = toEntry(await requireAdminEntry(req.params.id), false);
+    const before = await requireAdminEntry(req.params.id);
     await store.update(before.id, patch, actorRefOf(credentials));
     const after = await entryOf(before.id);
-    await record(
-      req,
-      credentials,
-      'price.update',
-      { type: 'price', id: before.id },
-      { before: { ...before, inForce: undefined }, after },
-    );
+    await recordEdit(req, credentials, 'update', { before, after });
     res.json(after);
   });
 
   router.delete('/prices/:id', async (req, res) => {
     const credentials = await adminCredentialsOf(req);
-    const before = toEntry(await requireAdminEntry(req.params.id), false);
+    const before = await requireAdminEntry(req.params.id);
     await store.delete(before.id);
     prices.invalidate();
-    await record(
-      req,
-      credentials,
-      'price.delete',
-      { type: 'price', id: before.id },
-      { before: { ...before, inForce: undefined } },
-    );
+    await recordEdit(req, credentials, 'delete', { before });
     res.status(204).end();
   });
 
@@ -151,13 +106,14 @@ export async function createPricesRouter(options: {
     prices.invalidate();
     const result = await options.repricer.reprice(range);
     const span = [range.from, range.to].map(ms => new Date(ms).toISOString());
-    await record(
-      req,
-      credentials,
-      'calls.reprice',
-      { type: 'calls', id: span.join('/') },
-      { after: { ...req.body, ...result } },
-    );
+    await audit.record({
+      actor: credentials,
+      action: 'calls.reprice',
+      targetType: 'calls',
+      targetId: span.join('/'),
+      after: { ...req.body, ...result },
+      request: req,
+    });
     res.json(result);
   });
 

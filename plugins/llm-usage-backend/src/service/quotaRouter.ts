@@ -1,8 +1,5 @@
 import { parseQuotaQuery } from '../budgets/budgetSchemas';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
 import type { RouterContext } from './routerContext';
 import { requestCaller } from './requestCaller';
 
@@ -12,22 +9,19 @@ export type QuotaRouterOptions = Pick<
 >;
 
 /** Budgets and balances with runway, and each account's balance history. */
-export async function createQuotaRouter(
-  options: QuotaRouterOptions,
-): Promise<SpecRouter> {
-  const { httpAuth, callers, quota } = options;
-  const router = await createSpecValidatedRouter();
+export const createQuotaRouter = specRouter(
+  (router, options: QuotaRouterOptions) => {
+    const { httpAuth, callers, quota } = options;
 
-  const callerOf = requestCaller(httpAuth, callers);
+    const callerOf = requestCaller(httpAuth, callers);
 
-  router.get('/usage/quota', async (req, res) => {
-    const { entityRef } = parseQuotaQuery(req.query);
-    res.json(await quota.quotaFor(await callerOf(req), entityRef));
-  });
+    router.get('/usage/quota', async (req, res) => {
+      const { entityRef } = parseQuotaQuery(req.query);
+      res.json(await quota.quotaFor(await callerOf(req), entityRef));
+    });
 
-  router.get('/accounts/:id/balance-history', async (req, res) => {
-    res.json(await quota.balanceHistory(await callerOf(req), req.params.id));
-  });
-
-  return router;
-}
+    router.get('/accounts/:id/balance-history', async (req, res) => {
+      res.json(await quota.balanceHistory(await callerOf(req), req.params.id));
+    });
+  },
+);

@@ -3,14 +3,11 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import type { LlmUsageInfoResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
-import express from 'express';
+import type express from 'express';
 import type { CallStore } from '../database/CallStore';
 import type { RollupStore } from '../rollup/RollupStore';
 import { parseCallBatch } from '../ingest/callSchema';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
 import type { UsageSources } from '../providerUsage/UsageSources';
 import type { UsageService } from '../usage/UsageService';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
@@ -25,6 +22,7 @@ import {
   takeSource,
 } from './queryParsers';
 import { jsonBody } from './rejectNulCharacters';
+import { requestCredentials } from './requestCaller';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -39,111 +37,108 @@ export interface RouterOptions {
   demoDataEnabled: boolean;
 }
 
-export async function createRouter(
-  options: RouterOptions,
-): Promise<SpecRouter> {
-  const {
-    httpAuth,
-    auditor,
-    visibility,
-    usage,
-    usageSources: sources,
-    calls,
-    rollups,
-  } = options;
-  const router = await createSpecValidatedRouter({
+export const createRouter = specRouter(
+  {
     bodyParser: jsonBody({ limit: '20mb' }),
     // Ingestion checks each call with the schema and bounds the gateway
     // adapters share, before it asks who sent them (services only).
     bodiesCheckedByRoute: ['/calls'],
-  });
+  },
+  (router, options: RouterOptions) => {
+    const {
+      httpAuth,
+      auditor,
+      visibility,
+      usage,
+      usageSources: sources,
+      calls,
+      rollups,
+    } = options;
 
-  const credentialsOf = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
-  const scopeOf = async (req: express.Request) =>
-    visibility.scopeFor(await credentialsOf(req));
+    const credentialsOf = requestCredentials(httpAuth);
+    const scopeOf = async (req: express.Request) =>
+      visibility.scopeFor(await credentialsOf(req));
 
-  // Ingestion is for gateways and other plugins, never for a user's browser.
-  router.post('/calls', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
-    const batch = parseCallBatch(req.body, options.maxBatchSize);
-    const event = await auditor.createEvent({
-      eventId: 'calls-ingest',
-      severityLevel: 'low',
-      request: req,
-      meta: { calls: batch.length },
+    // Ingestion is for gateways and other plugins, never for a user's browser.
+    router.post('/calls', async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const batch = parseCallBatch(req.body, options.maxBatchSize);
+      const event = await auditor.createEvent({
+        eventId: 'calls-ingest',
+        severityLevel: 'low',
+        request: req,
+        meta: { calls: batch.length },
+      });
+      try {
+        const result = await calls.ingest(batch);
+        await event.success({ meta: { ...result } });
+        res.json(result);
+      } catch (error) {
+        await event.fail({ error: error as Error });
+        throw error;
+      }
     });
-    try {
-      const result = await calls.ingest(batch);
-      await event.success({ meta: { ...result } });
-      res.json(result);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  });
 
-  router.get('/info', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { rolledUntil } = await rollups.getState();
-    const body: LlmUsageInfoResponse = {
-      demoDataEnabled: options.demoDataEnabled,
-      rolledUntil: rolledUntil ? new Date(rolledUntil).toISOString() : null,
-    };
-    res.json(body);
-  });
+    router.get('/info', async (req, res) => {
+      await credentialsOf(req);
+      const { rolledUntil } = await rollups.getState();
+      const body: LlmUsageInfoResponse = {
+        demoDataEnabled: options.demoDataEnabled,
+        rolledUntil: rolledUntil ? new Date(rolledUntil).toISOString() : null,
+      };
+      res.json(body);
+    });
 
-  // Recorded calls, or provider reports with `source` (see UsageSources).
-  router.get('/usage/overview', async (req, res) => {
-    const { source, rest } = takeSource(req.query);
-    const range = parseRangeQuery(rest);
-    res.json(await sources.overview(await credentialsOf(req), range, source));
-  });
+    // Recorded calls, or provider reports with `source` (see UsageSources).
+    router.get('/usage/overview', async (req, res) => {
+      const { source, rest } = takeSource(req.query);
+      const range = parseRangeQuery(rest);
+      res.json(await sources.overview(await credentialsOf(req), range, source));
+    });
 
-  router.get('/usage/projects', async (req, res) => {
-    const { source, rest } = takeSource(req.query);
-    const query = parseProjectListQuery(rest);
-    res.json(
-      await sources.projectList(await credentialsOf(req), query, source),
-    );
-  });
+    router.get('/usage/projects', async (req, res) => {
+      const { source, rest } = takeSource(req.query);
+      const query = parseProjectListQuery(rest);
+      res.json(
+        await sources.projectList(await credentialsOf(req), query, source),
+      );
+    });
 
-  router.get('/usage/trends', async (req, res) => {
-    const { source, rest } = takeSource(req.query);
-    const query = parseUsageTrendsQuery(rest);
-    res.json(await sources.trends(await credentialsOf(req), query, source));
-  });
+    router.get('/usage/trends', async (req, res) => {
+      const { source, rest } = takeSource(req.query);
+      const query = parseUsageTrendsQuery(rest);
+      res.json(await sources.trends(await credentialsOf(req), query, source));
+    });
 
-  router.get('/usage/provider/breakdown', async (req, res) => {
-    const { by, from, to } = parseBreakdownQuery(req.query);
-    res.json(
-      await sources.breakdown(await credentialsOf(req), { from, to }, by),
-    );
-  });
+    router.get('/usage/provider/breakdown', async (req, res) => {
+      const { by, from, to } = parseBreakdownQuery(req.query);
+      res.json(
+        await sources.breakdown(await credentialsOf(req), { from, to }, by),
+      );
+    });
 
-  router.get('/usage/projects/:projectId/stats', async (req, res) => {
-    const projectId = parseProjectId(req.params.projectId);
-    const range = parseRangeQuery(req.query);
-    res.json(await usage.projectStats(await scopeOf(req), projectId, range));
-  });
+    router.get('/usage/projects/:projectId/stats', async (req, res) => {
+      const projectId = parseProjectId(req.params.projectId);
+      const range = parseRangeQuery(req.query);
+      res.json(await usage.projectStats(await scopeOf(req), projectId, range));
+    });
 
-  router.get('/usage/projects/:projectId/trends', async (req, res) => {
-    const projectId = parseProjectId(req.params.projectId);
-    const query = parseProjectTrendsQuery(req.query);
-    res.json(await usage.projectTrends(await scopeOf(req), projectId, query));
-  });
+    router.get('/usage/projects/:projectId/trends', async (req, res) => {
+      const projectId = parseProjectId(req.params.projectId);
+      const query = parseProjectTrendsQuery(req.query);
+      res.json(await usage.projectTrends(await scopeOf(req), projectId, query));
+    });
 
-  router.get('/usage/projects/:projectId/models', async (req, res) => {
-    const projectId = parseProjectId(req.params.projectId);
-    const range = parseRangeQuery(req.query);
-    res.json(await usage.projectModels(await scopeOf(req), projectId, range));
-  });
+    router.get('/usage/projects/:projectId/models', async (req, res) => {
+      const projectId = parseProjectId(req.params.projectId);
+      const range = parseRangeQuery(req.query);
+      res.json(await usage.projectModels(await scopeOf(req), projectId, range));
+    });
 
-  router.get('/usage/projects/:projectId/calls', async (req, res) => {
-    const projectId = parseProjectId(req.params.projectId);
-    const query = parseCallListQuery(req.query);
-    res.json(await usage.projectCalls(await scopeOf(req), projectId, query));
-  });
-
-  return router;
-}
+    router.get('/usage/projects/:projectId/calls', async (req, res) => {
+      const projectId = parseProjectId(req.params.projectId);
+      const query = parseCallListQuery(req.query);
+      res.json(await usage.projectCalls(await scopeOf(req), projectId, query));
+    });
+  },
+);

@@ -1,4 +1,3 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   SYNC_RUN_STATUSES,
   SYNC_TRIGGERS,
@@ -6,14 +5,10 @@ import {
 import { z } from 'zod/v3';
 import { parseQuery } from '../keys/keySchemas';
 import { rangeInOrder } from '../lib/parseInput';
-import type { SyncRunStore } from '../sync/SyncRunStore';
-import type { AccountService } from '../accounts/AccountService';
 import { NotFoundError } from '@backstage/errors';
 import { isoDateTimeMs } from '../lib/isoTime';
-import {
-  createSpecValidatedRouter,
-  type SpecRouter,
-} from '../schema/specValidatedRouter';
+import { specRouter } from './specRouter';
+import type { RouterContext } from './routerContext';
 
 const isoDateTime = isoDateTimeMs('must be an ISO 8601 date-time');
 
@@ -35,24 +30,25 @@ const syncRunQuerySchema = z
   .strict()
   .superRefine(rangeInOrder());
 
+export type SyncRunsRouterOptions = Pick<
+  RouterContext,
+  'httpAuth' | 'syncRuns' | 'accounts'
+>;
+
 /** `GET /sync-runs`: sync history, newest first, with filters and keyset paging. */
-export async function createSyncRunsRouter(options: {
-  httpAuth: HttpAuthService;
-  syncRuns: SyncRunStore;
-  accounts: AccountService;
-}): Promise<SpecRouter> {
-  const router = await createSpecValidatedRouter();
-  router.get('/sync-runs', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+export const createSyncRunsRouter = specRouter(
+  (router, options: SyncRunsRouterOptions) => {
+    router.get('/sync-runs', async (req, res) => {
+      const credentials = await options.httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const query = parseQuery(syncRunQuerySchema, req.query);
+      // Runs carry provider error text: only those of accounts the caller sees.
+      const accountIds = await options.accounts.visibleIds(credentials);
+      if (query.accountId && !accountIds.includes(query.accountId)) {
+        throw new NotFoundError(`No provider account '${query.accountId}'`);
+      }
+      res.json(await options.syncRuns.list({ ...query, accountIds }));
     });
-    const query = parseQuery(syncRunQuerySchema, req.query);
-    // Runs carry provider error text: only those of accounts the caller sees.
-    const accountIds = await options.accounts.visibleIds(credentials);
-    if (query.accountId && !accountIds.includes(query.accountId)) {
-      throw new NotFoundError(`No provider account '${query.accountId}'`);
-    }
-    res.json(await options.syncRuns.list({ ...query, accountIds }));
-  });
-  return router;
-}
+  },
+);
