@@ -1,4 +1,7 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseBody } from '../accounts/accountSchemas';
+import type { KeyImporter } from '../keys/KeyImporter';
+import type { KeyService } from '../keys/KeyService';
 import {
   keyBatchSchema,
   keyImportSchema,
@@ -10,18 +13,19 @@ import {
 } from '../keys/keySchemas';
 import { jsonBody } from './rejectNulCharacters';
 import { specRouter } from './specRouter';
-import type { RouterContext } from './routerContext';
 import { requestCredentials } from './requestCaller';
-
-export type KeysRouterOptions = Pick<
-  RouterContext,
-  'httpAuth' | 'keys' | 'keyImporter'
->;
 
 /** The key inventory API; permissions are checked per key in AuthorizedKeyService. */
 export const createKeysRouter = specRouter(
   { bodyParser: jsonBody({ limit: '10mb' }), bodyPaths: ['/keys'] },
-  (router, options: KeysRouterOptions) => {
+  (
+    router,
+    options: {
+      httpAuth: HttpAuthService;
+      keys: KeyService;
+      keyImporter: KeyImporter;
+    },
+  ) => {
     const { httpAuth, keys } = options;
 
     const credentialsOf = requestCredentials(httpAuth);
