@@ -34,24 +34,64 @@ export async function openBrowser() {
       '--disable-background-networking',
     ],
   });
+  let page;
+  let pending;
   try {
     const context = await browser.newContext({
       viewport: DESKTOP,
       locale: 'en-US',
       timezoneId: 'Europe/Berlin',
     });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
+    // A page is ready in 1–3 s on a quiet machine; CI's two shared cores
+    // have stalled one for 20 s now and then (the slow requests and what a
+    // failed sign-in still waited for are reported, see below).
+    context.setDefaultTimeout(45_000);
+    page = await context.newPage();
+    pending = trackPendingRequests(page);
     await page.goto(`${BASE_URL}/llm-usage`);
     await page.getByRole('button', { name: 'Enter' }).click();
     // The sign-in page has the same title: wait for the dashboard itself.
     await page.getByTestId('overview-cards').waitFor();
     return { browser, context, page };
   } catch (error) {
+    // What the page showed instead and what it still waited for, for the
+    // reader of the CI log.
+    const shot = `open-failed-${Date.now()}.png`;
+    await page
+      ?.screenshot({ path: join(SCREENSHOTS, shot) })
+      .catch(() => undefined);
+    report(`sign-in failed (screenshot ${shot}); requests still open:`);
+    for (const line of pending?.() ?? []) report(`  ${line}`);
     // A browser left open keeps the test process alive.
     await browser.close();
     throw error;
   }
+}
+
+/** A request slower than this is reported as it ends: a slow page's cause. */
+const SLOW_REQUEST_MS = 5_000;
+
+/**
+ * The requests of `page` that have not finished, each with its age; one
+ * that ends after more than {@link SLOW_REQUEST_MS} is reported.
+ */
+function trackPendingRequests(page) {
+  const started = new Map();
+  page.on('request', request => started.set(request, Date.now()));
+  const settle = request => {
+    const ms = Date.now() - started.get(request);
+    if (ms > SLOW_REQUEST_MS) {
+      report(`slow request: ${request.method()} ${request.url()} (${ms} ms)`);
+    }
+    started.delete(request);
+  };
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  return () =>
+    [...started].map(
+      ([request, at]) =>
+        `${request.method()} ${request.url()} (${Date.now() - at} ms)`,
+    );
 }
 
 /**
