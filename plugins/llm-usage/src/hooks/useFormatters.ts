@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   appLanguageApiRef,
   useApiHolder,
@@ -149,8 +149,16 @@ export function createFormatters(locale: string): UsageFormatters {
   };
 }
 
+/** One set per language: every component of a page shares it. */
+const formattersByLocale = new Map<string, UsageFormatters>();
+
 /** @internal */
 export function useFormatters(): UsageFormatters {
   const locale = useLocale();
-  return useMemo(() => createFormatters(locale), [locale]);
+  let formatters = formattersByLocale.get(locale);
+  if (!formatters) {
+    formatters = createFormatters(locale);
+    formattersByLocale.set(locale, formatters);
+  }
+  return formatters;
 }
