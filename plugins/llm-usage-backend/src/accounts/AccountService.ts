@@ -20,7 +20,7 @@ import type {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import type { Request } from 'express';
-import type { AuditLog } from '../audit/AuditLog';
+import { type AuditLog, actionRecord } from '../audit/AuditLog';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { SecretBox } from '../secrets/SecretBox';
 import type { ProviderDataStore } from '../sync/ProviderDataStore';
@@ -272,17 +272,15 @@ export class AccountService {
     };
     await this.options.store.create(account);
     const created = await this.require(id);
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'account.create',
-      targetType: 'account',
-      targetId: id,
-      after: {
-        ...auditView(created),
-        credentialsSet: Object.keys(input.credentials),
-      },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'account.create', id, {
+        after: {
+          ...auditView(created),
+          credentialsSet: Object.keys(input.credentials),
+        },
+        request,
+      }),
+    );
     return this.summaryOf(await this.require(id));
   }
 
@@ -344,20 +342,18 @@ export class AccountService {
       credentialsEncrypted,
     });
     const updated = await this.require(id);
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'account.update',
-      targetType: 'account',
-      targetId: id,
-      before: auditView(account),
-      after: {
-        ...auditView(updated),
-        ...(input.credentials
-          ? { credentialsChanged: Object.keys(input.credentials) }
-          : {}),
-      },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'account.update', id, {
+        before: auditView(account),
+        after: {
+          ...auditView(updated),
+          ...(input.credentials
+            ? { credentialsChanged: Object.keys(input.credentials) }
+            : {}),
+        },
+        request,
+      }),
+    );
     return this.summaryOf(await this.require(id));
   }
 
@@ -368,14 +364,12 @@ export class AccountService {
   ): Promise<void> {
     const account = await this.requireEditable(credentials, id, 'remove');
     await this.options.store.delete(id);
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'account.delete',
-      targetType: 'account',
-      targetId: id,
-      before: auditView(account),
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'account.delete', id, {
+        before: auditView(account),
+        request,
+      }),
+    );
   }
 
   /**

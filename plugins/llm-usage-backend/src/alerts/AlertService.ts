@@ -11,7 +11,7 @@ import type {
   MarkAlertsReadResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
-import type { AuditLog } from '../audit/AuditLog';
+import { type AuditLog, actionRecord } from '../audit/AuditLog';
 import type { AlertRuleStore } from './AlertRuleStore';
 import type {
   AlertListFilter,
@@ -111,15 +111,14 @@ export class AlertService {
     request?: Request,
   ): Promise<MarkAlertsReadResponse> {
     const marked = await this.options.alerts.markRead(viewer, ids, this.now());
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'alert.read',
-      targetType: 'alert',
-      targetId: ids.length === 1 ? ids[0] : `${ids.length} alerts`,
-      after: { ids: marked },
-      request,
-      severityLevel: 'low',
-    });
+    const target = ids.length === 1 ? ids[0] : `${ids.length} alerts`;
+    await this.options.audit.record(
+      actionRecord(credentials, 'alert.read', target, {
+        after: { ids: marked },
+        request,
+        severityLevel: 'low',
+      }),
+    );
     return { marked: marked.length };
   }
 
@@ -129,15 +128,13 @@ export class AlertService {
     request?: Request,
   ): Promise<MarkAlertsReadResponse> {
     const marked = await this.options.alerts.markAllRead(viewer, this.now());
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'alert.read-all',
-      targetType: 'alert',
-      targetId: `${marked.length} alerts`,
-      after: { ids: marked },
-      request,
-      severityLevel: 'low',
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'alert.read-all', `${marked.length} alerts`, {
+        after: { ids: marked },
+        request,
+        severityLevel: 'low',
+      }),
+    );
     return { marked: marked.length };
   }
 
@@ -191,15 +188,14 @@ export class AlertService {
       viewer.userRef,
       this.now(),
     );
-    await this.options.audit.record({
-      actor: credentials,
-      action: before ? 'alert-rule.update' : 'alert-rule.create',
-      targetType: 'alert-rule',
-      targetId: saved.id!,
-      before,
-      after: saved,
-      request,
-    });
+    const action = before ? 'alert-rule.update' : 'alert-rule.create';
+    await this.options.audit.record(
+      actionRecord(credentials, action, saved.id!, {
+        before,
+        after: saved,
+        request,
+      }),
+    );
     this.options.evaluation.evaluateSoon();
     return saved;
   }
@@ -218,14 +214,12 @@ export class AlertService {
       rule.scopeId,
     );
     await this.options.rules.delete(id);
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'alert-rule.delete',
-      targetType: 'alert-rule',
-      targetId: id,
-      before: rule,
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'alert-rule.delete', id, {
+        before: rule,
+        request,
+      }),
+    );
     this.options.evaluation.evaluateSoon();
   }
 
@@ -243,15 +237,13 @@ export class AlertService {
       opened: changes.opened.length,
       resolved: changes.resolved.length,
     };
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'alert.evaluate',
-      targetType: 'alert',
-      targetId: 'all',
-      after: result,
-      request,
-      severityLevel: 'low',
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'alert.evaluate', 'all', {
+        after: result,
+        request,
+        severityLevel: 'low',
+      }),
+    );
     return result;
   }
 }

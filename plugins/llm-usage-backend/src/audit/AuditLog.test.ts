@@ -2,7 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseAuditEventStore } from './DatabaseAuditEventStore';
-import { AuditLog } from './AuditLog';
+import { AuditLog, actionRecord } from './AuditLog';
 
 jest.setTimeout(60_000);
 
@@ -119,5 +119,25 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
     await expect(store.list({ limit: 5, cursor: 'nope' })).rejects.toThrow(
       /cursor/,
     );
+  });
+});
+
+describe('actionRecord', () => {
+  it('takes the target type from the action, up to its first dot', () => {
+    expect(
+      actionRecord('user:default/ann', 'alert-rule.delete', 'rule-1', {
+        before: { id: 'rule-1' },
+      }),
+    ).toEqual({
+      actor: 'user:default/ann',
+      action: 'alert-rule.delete',
+      targetType: 'alert-rule',
+      targetId: 'rule-1',
+      before: { id: 'rule-1' },
+    });
+    expect(
+      actionRecord('system:scheduler', 'digest.preferences.update', 'x')
+        .targetType,
+    ).toBe('digest');
   });
 });

@@ -27,6 +27,26 @@ export interface AuditRecord {
   transaction?: Knex.Transaction;
 }
 
+/** What an action did to its target, and where it was asked for. */
+export type AuditedChange = Omit<
+  AuditRecord,
+  'actor' | 'action' | 'targetType' | 'targetId'
+>;
+
+/**
+ * The record of `action` (`<targetType>.<verb>`) on one target: its type
+ * is the action's first part, so a caller names it once.
+ */
+export function actionRecord(
+  actor: AuditRecord['actor'],
+  action: `${string}.${string}`,
+  targetId: string,
+  change: AuditedChange = {},
+): AuditRecord {
+  const targetType = action.slice(0, action.indexOf('.'));
+  return { actor, action, targetType, targetId, ...change };
+}
+
 /** The entity ref of a user, `service:<subject>` for a service. */
 export function actorRefOf(credentials: BackstageCredentials): string {
   const principal = credentials.principal as {

@@ -4,7 +4,7 @@ import type {
   BudgetTargetType,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
-import type { AuditLog } from '../audit/AuditLog';
+import { type AuditLog, actionRecord } from '../audit/AuditLog';
 import { formatNanos } from '../lib/money';
 import type { Caller } from './Caller';
 import { normalizeRef } from './Caller';
@@ -174,7 +174,7 @@ export class BudgetService {
 
   private async record(
     context: ChangeContext,
-    action: string,
+    action: `budget.${string}`,
     budgetId: string,
     before: Budget | undefined,
     after: Budget | undefined,
@@ -185,15 +185,13 @@ export class BudgetService {
       const { canManage: _canManage, ...rest } = budget;
       return rest;
     };
-    await this.audit.record({
-      actor: context.caller.actorRef,
-      action,
-      targetType: 'budget',
-      targetId: budgetId,
-      before: strip(before),
-      after: strip(after),
-      request: context.request,
-    });
+    await this.audit.record(
+      actionRecord(context.caller.actorRef, action, budgetId, {
+        before: strip(before),
+        after: strip(after),
+        request: context.request,
+      }),
+    );
   }
 
   private async canSee(caller: Caller, budget: BudgetRecord) {

@@ -7,7 +7,11 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Request } from 'express';
 import type { AccountRecord } from '../accounts/AccountStore';
-import type { AuditLog, AuditRecord } from '../audit/AuditLog';
+import {
+  type AuditLog,
+  type AuditRecord,
+  actionRecord,
+} from '../audit/AuditLog';
 import { parseDecimalToNanos } from '../lib/money';
 import type { OwnerFilter } from '../permissions/LlmUsageAuthorizer';
 import { maskSecret, type SecretBox } from '../secrets/SecretBox';
@@ -111,18 +115,19 @@ export class KeyInventory {
     );
     if (input.tagIds) await this.options.keys.setTags(id, input.tagIds);
     const updated = await this.requireKey(id);
-    await this.options.audit.record({
-      actor,
-      action: 'key.update',
-      targetType: 'key',
-      targetId: id,
-      before: auditView(
-        key,
-        tagsBefore.map(tag => tag.id),
-      ),
-      after: auditView(updated, input.tagIds ?? tagsBefore.map(tag => tag.id)),
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(actor, 'key.update', id, {
+        before: auditView(
+          key,
+          tagsBefore.map(tag => tag.id),
+        ),
+        after: auditView(
+          updated,
+          input.tagIds ?? tagsBefore.map(tag => tag.id),
+        ),
+        request,
+      }),
+    );
     return this.toApiKey(updated);
   }
 
@@ -266,15 +271,13 @@ export class KeyInventory {
       this.now(),
     );
     const updated = await this.requireKey(key.id);
-    await this.options.audit.record({
-      actor,
-      action: enabled ? 'key.enable' : 'key.disable',
-      targetType: 'key',
-      targetId: key.id,
-      before: { status: key.status },
-      after: { status: updated.status, atProvider },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(actor, enabled ? 'key.enable' : 'key.disable', key.id, {
+        before: { status: key.status },
+        after: { status: updated.status, atProvider },
+        request,
+      }),
+    );
     return { key: await this.toApiKey(updated), localOnly: !atProvider };
   }
 
@@ -288,15 +291,13 @@ export class KeyInventory {
     const atProvider = this.options.operations.can(account, key, 'keys.delete');
     if (atProvider) await this.options.operations.delete(account, key);
     await this.options.keys.markDeleted(key.id, this.now());
-    await this.options.audit.record({
-      actor,
-      action: 'key.delete',
-      targetType: 'key',
-      targetId: key.id,
-      before: auditView(key),
-      after: { atProvider },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(actor, 'key.delete', key.id, {
+        before: auditView(key),
+        after: { atProvider },
+        request,
+      }),
+    );
     return { localOnly: !atProvider };
   }
 
@@ -316,14 +317,13 @@ export class KeyInventory {
       await this.options.keys.removeTags(keyId, tagIds);
     }
     const after = (await this.options.keys.tagsOf([keyId])).get(keyId) ?? [];
-    await this.options.audit.record({
-      actor,
-      action: action === 'addTags' ? 'key.tag' : 'key.untag',
-      targetType: 'key',
-      targetId: keyId,
-      before: { tagIds: before.map(tag => tag.id) },
-      after: { tagIds: after.map(tag => tag.id) },
-      request,
-    });
+    const verb = action === 'addTags' ? 'key.tag' : 'key.untag';
+    await this.options.audit.record(
+      actionRecord(actor, verb, keyId, {
+        before: { tagIds: before.map(tag => tag.id) },
+        after: { tagIds: after.map(tag => tag.id) },
+        request,
+      }),
+    );
   }
 }

@@ -11,7 +11,7 @@ import {
 import type { Request } from 'express';
 import { z } from 'zod/v3';
 import type { AccountService } from '../accounts/AccountService';
-import { type AuditLog, actorRefOf } from '../audit/AuditLog';
+import { type AuditLog, actionRecord, actorRefOf } from '../audit/AuditLog';
 import { DAY_MS } from '../database/tables';
 import type { KeyInventory } from '../keys/KeyInventory';
 import type { KeyService } from '../keys/KeyService';
@@ -97,15 +97,13 @@ export class KeyRotationService {
       actorRefOf(credentials),
       this.clock(),
     );
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'key.rotationPolicy',
-      targetType: 'key',
-      targetId: keyId,
-      before: { maxAgeDays: before },
-      after: { maxAgeDays },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'key.rotationPolicy', keyId, {
+        before: { maxAgeDays: before },
+        after: { maxAgeDays },
+        request,
+      }),
+    );
     return this.state(credentials, keyId);
   }
 
@@ -170,18 +168,16 @@ export class KeyRotationService {
         now,
       );
     }
-    await this.options.audit.record({
-      actor: credentials,
-      action: 'key.rotate',
-      targetType: 'key',
-      targetId: keyId,
-      before: { status: old.status },
-      after: {
-        newKeyId: created.key.id,
-        graceEndsAt: new Date(graceEndsAt).toISOString(),
-      },
-      request,
-    });
+    await this.options.audit.record(
+      actionRecord(credentials, 'key.rotate', keyId, {
+        before: { status: old.status },
+        after: {
+          newKeyId: created.key.id,
+          graceEndsAt: new Date(graceEndsAt).toISOString(),
+        },
+        request,
+      }),
+    );
     return { created, rotation: toApiRotation(rotation) };
   }
 

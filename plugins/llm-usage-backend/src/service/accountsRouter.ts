@@ -9,6 +9,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type express from 'express';
 import { z } from 'zod/v3';
+import { actionRecord } from '../audit/AuditLog';
 import type { AccountService } from '../accounts/AccountService';
 import type { AccountStore } from '../accounts/AccountStore';
 import type { ProviderRegistry } from '../accounts/ProviderRegistry';
@@ -117,15 +118,13 @@ export const createAccountsRouter = specRouter(
       const credentials = await credentialsOf(req);
       const result = await accounts.testConnection(credentials, req.params.id);
       // Changes nothing, but uses the stored credentials: who tried them is kept.
-      await options.audit.record({
-        actor: credentials,
-        action: 'account.test',
-        targetType: 'account',
-        targetId: req.params.id,
-        after: { ok: result.ok },
-        request: req,
-        severityLevel: 'low',
-      });
+      await options.audit.record(
+        actionRecord(credentials, 'account.test', req.params.id, {
+          after: { ok: result.ok },
+          request: req,
+          severityLevel: 'low',
+        }),
+      );
       res.json(result);
     });
 
@@ -133,15 +132,13 @@ export const createAccountsRouter = specRouter(
       const credentials = await credentialsOf(req);
       const account = await accounts.requireUsable(credentials, req.params.id);
       const run = await options.sync.syncNow(account.id);
-      await options.audit.record({
-        actor: credentials,
-        action: 'account.sync',
-        targetType: 'account',
-        targetId: account.id,
-        after: { runId: run.id, status: run.status, items: run.items },
-        request: req,
-        severityLevel: 'low',
-      });
+      await options.audit.record(
+        actionRecord(credentials, 'account.sync', account.id, {
+          after: { runId: run.id, status: run.status, items: run.items },
+          request: req,
+          severityLevel: 'low',
+        }),
+      );
       const body: SyncNowResponse = { runs: [run] };
       res.json(body);
     });

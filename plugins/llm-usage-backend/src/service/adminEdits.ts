@@ -3,6 +3,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { llmUsageAdminPermission } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type express from 'express';
+import { actionRecord } from '../audit/AuditLog';
 import type { RouterContext } from './routerContext';
 
 /*
@@ -50,14 +51,14 @@ export function adminEditRecorder(
     actor: BackstageCredentials,
     verb: 'create' | 'update' | 'delete',
     edit: AdminEdit,
-  ) =>
-    audit.record({
-      actor,
-      action: `${targetType}.${verb}`,
-      targetType,
-      targetId: (edit.after === undefined ? edit.before : edit.after).id,
-      before: edit.before,
-      after: edit.after,
-      request: req,
-    });
+  ) => {
+    const { id } = edit.after === undefined ? edit.before : edit.after;
+    return audit.record(
+      actionRecord(actor, `${targetType}.${verb}`, id, {
+        before: edit.before,
+        after: edit.after,
+        request: req,
+      }),
+    );
+  };
 }

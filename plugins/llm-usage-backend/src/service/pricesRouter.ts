@@ -2,7 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import type { ListPricesResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { actorRefOf } from '../audit/AuditLog';
+import { actionRecord, actorRefOf } from '../audit/AuditLog';
 import { parseInput, parseQuery } from '../lib/parseInput';
 import { toEntry } from '../pricing/PriceBook';
 import {
@@ -106,14 +106,12 @@ export async function createPricesRouter(
     prices.invalidate();
     const result = await options.repricer.reprice(range);
     const span = [range.from, range.to].map(ms => new Date(ms).toISOString());
-    await audit.record({
-      actor: credentials,
-      action: 'calls.reprice',
-      targetType: 'calls',
-      targetId: span.join('/'),
-      after: { ...req.body, ...result },
-      request: req,
-    });
+    await audit.record(
+      actionRecord(credentials, 'calls.reprice', span.join('/'), {
+        after: { ...req.body, ...result },
+        request: req,
+      }),
+    );
     res.json(result);
   });
 
