@@ -10,6 +10,7 @@ import { parseCallBatch } from '../ingest/callSchema';
 import { specRouter } from './specRouter';
 import type { UsageSources } from '../providerUsage/UsageSources';
 import type { UsageService } from '../usage/UsageService';
+import type { VisibilityScope } from '../database/types';
 import type { VisibilityResolver } from '../visibility/VisibilityResolver';
 import {
   parseBreakdownQuery,
@@ -117,28 +118,40 @@ export const createRouter = specRouter(
       );
     });
 
-    router.get('/usage/projects/:projectId/stats', async (req, res) => {
-      const projectId = parseProjectId(req.params.projectId);
-      const range = parseRangeQuery(req.query);
-      res.json(await usage.projectStats(await scopeOf(req), projectId, range));
-    });
+    // A project's reads: its id from the path, its own query, the caller's scope.
+    const projectRead =
+      <Query>(
+        parse: (query: unknown) => Query,
+        read: (
+          scope: VisibilityScope,
+          projectId: string,
+          query: Query,
+        ) => Promise<unknown>,
+      ) =>
+      async (
+        req: express.Request<{ projectId: string }>,
+        res: express.Response,
+      ) => {
+        const projectId = parseProjectId(req.params.projectId);
+        const query = parse(req.query);
+        res.json(await read(await scopeOf(req), projectId, query));
+      };
 
-    router.get('/usage/projects/:projectId/trends', async (req, res) => {
-      const projectId = parseProjectId(req.params.projectId);
-      const query = parseProjectTrendsQuery(req.query);
-      res.json(await usage.projectTrends(await scopeOf(req), projectId, query));
-    });
-
-    router.get('/usage/projects/:projectId/models', async (req, res) => {
-      const projectId = parseProjectId(req.params.projectId);
-      const range = parseRangeQuery(req.query);
-      res.json(await usage.projectModels(await scopeOf(req), projectId, range));
-    });
-
-    router.get('/usage/projects/:projectId/calls', async (req, res) => {
-      const projectId = parseProjectId(req.params.projectId);
-      const query = parseCallListQuery(req.query);
-      res.json(await usage.projectCalls(await scopeOf(req), projectId, query));
-    });
+    router.get(
+      '/usage/projects/:projectId/stats',
+      projectRead(parseRangeQuery, usage.projectStats.bind(usage)),
+    );
+    router.get(
+      '/usage/projects/:projectId/trends',
+      projectRead(parseProjectTrendsQuery, usage.projectTrends.bind(usage)),
+    );
+    router.get(
+      '/usage/projects/:projectId/models',
+      projectRead(parseRangeQuery, usage.projectModels.bind(usage)),
+    );
+    router.get(
+      '/usage/projects/:projectId/calls',
+      projectRead(parseCallListQuery, usage.projectCalls.bind(usage)),
+    );
   },
 );
