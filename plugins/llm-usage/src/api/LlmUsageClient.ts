@@ -58,21 +58,21 @@ export class LlmUsageClient implements LlmUsageApi {
   getQuota = this.query('getQuota');
 
   // `(id, options)`: one item's state, or an action on it without a body.
-  getKey = this.item('getKey');
-  getKeyRotation = this.item('getKeyRotation');
-  getAlert = this.item('getAlert');
-  getBalanceHistory = this.item('getBalanceHistory');
+  getKey = this.item('getKey', idPath);
+  getKeyRotation = this.item('getKeyRotation', idPath);
+  getAlert = this.item('getAlert', idPath);
+  getBalanceHistory = this.item('getBalanceHistory', idPath);
   getProjectSlo = this.item('getProjectSlo', projectPath);
-  disableKey = this.item('disableKey');
-  testAccount = this.item('testAccount');
-  syncAccount = this.item('syncAccount');
+  disableKey = this.item('disableKey', idPath);
+  testAccount = this.item('testAccount', idPath);
+  syncAccount = this.item('syncAccount', idPath);
 
   // `(id, query, options)`: one item's usage or figures, by its id or ref.
   getProjectStats = this.itemQuery('getProjectStats', projectPath);
   getProjectTrends = this.itemQuery('getProjectTrends', projectPath);
   getProjectModels = this.itemQuery('getProjectModels', projectPath);
   getProjectCalls = this.itemQuery('getProjectCalls', projectPath);
-  getKeyUsage = this.itemQuery('getKeyUsage');
+  getKeyUsage = this.itemQuery('getKeyUsage', idPath);
 
   getGroupProjects = this.itemQuery('getGroupProjects', groupPath);
   getGroupSpend = this.itemQuery('getGroupSpend', groupPath);
@@ -92,12 +92,12 @@ export class LlmUsageClient implements LlmUsageApi {
   saveAlertRule = this.create('saveAlertRule');
 
   // `(id, body)`: changes to one item.
-  updateKey = this.update('updateKey');
-  rotateKey = this.update('rotateKey');
-  updateTag = this.update('updateTag');
-  updatePrice = this.update('updatePrice');
-  updateAccount = this.update('updateAccount');
-  updateBudget = this.update('updateBudget');
+  updateKey = this.update('updateKey', idPath);
+  rotateKey = this.update('rotateKey', idPath);
+  updateTag = this.update('updateTag', idPath);
+  updatePrice = this.update('updatePrice', idPath);
+  updateAccount = this.update('updateAccount', idPath);
+  updateBudget = this.update('updateBudget', idPath);
 
   // `(query, format)`: a list as a file.
   exportProjects = this.download('exportProjects', 'llm-usage-projects');
@@ -108,11 +108,11 @@ export class LlmUsageClient implements LlmUsageApi {
   exportAuditEvents = this.download('exportAuditEvents', 'llm-usage-activity');
 
   // `(id)`: deletes, answered with 204 and no body.
-  deleteTag = this.remove('deleteTag');
-  deletePrice = this.remove('deletePrice');
-  deleteAccount = this.remove('deleteAccount');
-  deleteBudget = this.remove('deleteBudget');
-  deleteAlertRule = this.remove('deleteAlertRule');
+  deleteTag = this.remove('deleteTag', idPath);
+  deletePrice = this.remove('deletePrice', idPath);
+  deleteAccount = this.remove('deleteAccount', idPath);
+  deleteBudget = this.remove('deleteBudget', idPath);
+  deleteAlertRule = this.remove('deleteAlertRule', idPath);
 
   listKeys(query: KeyListQuery = {}, options?: LlmUsageRequestOptions) {
     return json(this.api.listKeys({ query: keyListQuery(query) }, options));
@@ -179,43 +179,59 @@ export class LlmUsageClient implements LlmUsageApi {
 
   // The argument patterns. Each returns the endpoint's method; the generated
   // client is read when the method is called, as these run before the
-  // constructor body has set it.
+  // constructor body has set it. A pattern takes only the operations whose
+  // request it can fill: no part missing, path parameters as `path` makes them.
 
-  private read<K extends Operation>(operation: K) {
+  private read<K extends OperationTaking<never>>(operation: K) {
     return (options?: LlmUsageRequestOptions) =>
       json(this.send(operation, {}, options));
   }
 
-  private query<K extends Operation>(operation: K) {
+  private query<K extends OperationTaking<'query'>>(operation: K) {
     return (query?: Query<K>, options?: LlmUsageRequestOptions) =>
       json(this.send(operation, { query }, options));
   }
 
-  private item<K extends Operation>(operation: K, path: ToPath = idPath) {
+  private item<K extends OperationTaking<'path'>>(
+    operation: K,
+    path: ToPath<K>,
+  ) {
     return (id: string, options?: LlmUsageRequestOptions) =>
       json(this.send(operation, { path: path(id) }, options));
   }
 
-  private itemQuery<K extends Operation>(operation: K, path: ToPath = idPath) {
+  private itemQuery<K extends OperationTaking<'path' | 'query'>>(
+    operation: K,
+    path: ToPath<K>,
+  ) {
     return (id: string, query?: Query<K>, options?: LlmUsageRequestOptions) =>
       json(this.send(operation, { path: path(id), query }, options));
   }
 
-  private create<K extends Operation>(operation: K) {
+  private create<K extends OperationTaking<'body'>>(operation: K) {
     return (body: Body<K>) => json(this.send(operation, { body }));
   }
 
-  private update<K extends Operation>(operation: K) {
+  private update<K extends OperationTaking<'path' | 'body'>>(
+    operation: K,
+    path: ToPath<K>,
+  ) {
     return (id: string, body: Body<K>) =>
-      json(this.send(operation, { path: idPath(id), body }));
+      json(this.send(operation, { path: path(id), body }));
   }
 
-  private remove<K extends Operation>(operation: K) {
-    return (id: string) => empty(this.send(operation, { path: idPath(id) }));
+  private remove<K extends OperationTaking<'path'>>(
+    operation: K,
+    path: ToPath<K>,
+  ) {
+    return (id: string) => empty(this.send(operation, { path: path(id) }));
   }
 
   /** `fallbackName` is the file's name without extension when the server gives none. */
-  private download<K extends Operation>(operation: K, fallbackName: string) {
+  private download<K extends OperationTaking<'query'>>(
+    operation: K,
+    fallbackName: string,
+  ) {
     return (query: Omit<Query<K>, 'format'>, format: UsageExportFormat) =>
       file(
         this.send(operation, { query: { ...query, format } }),
@@ -241,12 +257,9 @@ export class LlmUsageClient implements LlmUsageApi {
 /** The generated client's operations, by their OpenAPI operation ids. */
 type Operation = keyof DefaultApiClient;
 
-/** An operation's path parameters from the id or ref its method takes first. */
-type ToPath = (ref: string) => Record<string, string>;
-
 /** The parts of a generated request: path parameters, query and body. */
 interface OperationRequest {
-  path?: Record<string, string>;
+  path?: unknown;
   query?: unknown;
   body?: unknown;
 }
@@ -254,6 +267,25 @@ interface OperationRequest {
 type RequestOf<K extends Operation> = NonNullable<
   Parameters<DefaultApiClient[K]>[0]
 >;
+
+/** The parts an operation's request cannot do without. */
+type RequiredParts<K extends Operation> = {
+  [P in keyof RequestOf<K>]-?: {} extends Pick<RequestOf<K>, P> ? never : P;
+}[keyof RequestOf<K>];
+
+/** The operations whose request has the parts `Given` and needs no other. */
+type OperationTaking<Given extends keyof OperationRequest> = {
+  [K in Operation]: Exclude<RequiredParts<K>, Given> extends never
+    ? [Given] extends [keyof RequestOf<K>]
+      ? K
+      : never
+    : never;
+}[Operation];
+
+/** An operation's path parameters from the id or ref its method takes first. */
+type ToPath<K extends Operation> = (
+  ref: string,
+) => RequestOf<K> extends { path: infer P } ? P : never;
 type Query<K extends Operation> = RequestOf<K> extends { query?: infer Q }
   ? Q
   : never;
@@ -279,7 +311,9 @@ function projectPath(projectId: string) {
 /** A Component's or Group's path parameters from its entity ref. */
 function entityPath(entityRef: string) {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  return { kind: kind.toLocaleLowerCase('en-US'), namespace, name };
+  // The spec's kinds; the server answers 400 for another.
+  const lowerKind = kind.toLocaleLowerCase('en-US') as 'component' | 'group';
+  return { kind: lowerKind, namespace, name };
 }
 
 /** A Group's path parameters from its entity ref (`group:` by default). */
