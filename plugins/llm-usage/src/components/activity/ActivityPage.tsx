@@ -86,12 +86,12 @@ export function ActivityPage() {
           />
           {searchField('action')}
           <DateRangeFields
-            fromLabel={t('activity.filters.from')}
-            toLabel={t('activity.filters.to')}
-            from={filters.from}
-            to={filters.to}
-            onFromChange={from => setFilter({ from })}
-            onToChange={to => setFilter({ to })}
+            labels={{
+              from: t('activity.filters.from'),
+              to: t('activity.filters.to'),
+            }}
+            value={filters}
+            onChange={setFilter}
           />
           <Button
             onClick={() =>

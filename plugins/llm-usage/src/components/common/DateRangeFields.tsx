@@ -1,15 +1,17 @@
 import { TextField } from '@material-ui/core';
 
-/** @internal */
-export interface DateRangeFieldsProps {
-  fromLabel: string;
-  toLabel: string;
-  /** ISO dates (yyyy-mm-dd); each field keeps the other's bound. */
+/** ISO dates (yyyy-mm-dd), either bound open. */
+export interface DateRange {
   from?: string;
   to?: string;
-  /** The typed value; an empty string when the field is cleared. */
-  onFromChange: (value: string) => void;
-  onToChange: (value: string) => void;
+}
+
+/** @internal */
+export interface DateRangeFieldsProps {
+  labels: { from: string; to: string };
+  value: DateRange;
+  /** The bound that was typed; an empty string when its field is cleared. */
+  onChange: (change: { from: string } | { to: string }) => void;
   className?: string;
   /** Test ids of the two inputs. */
   testIds?: { from: string; to: string };
@@ -17,39 +19,31 @@ export interface DateRangeFieldsProps {
 
 /** Two date inputs, from and to, where from may not pass to. */
 export function DateRangeFields(props: DateRangeFieldsProps) {
-  const { fromLabel, toLabel, from, to, className, testIds } = props;
+  const { labels, value, onChange, className, testIds } = props;
   const fields = [
-    {
-      name: 'from',
-      label: fromLabel,
-      value: from,
-      bound: { max: to },
-      testId: testIds?.from,
-      onChange: props.onFromChange,
-    },
-    {
-      name: 'to',
-      label: toLabel,
-      value: to,
-      bound: { min: from },
-      testId: testIds?.to,
-      onChange: props.onToChange,
-    },
-  ];
+    { name: 'from', bound: { max: value.to } },
+    { name: 'to', bound: { min: value.from } },
+  ] as const;
   return (
     <>
-      {fields.map(field => (
+      {fields.map(({ name, bound }) => (
         <TextField
-          key={field.name}
+          key={name}
           type="date"
           size="small"
           variant="outlined"
-          label={field.label}
+          label={labels[name]}
           className={className}
           InputLabelProps={{ shrink: true }}
-          value={field.value ?? ''}
-          inputProps={{ ...field.bound, 'data-testid': field.testId }}
-          onChange={e => field.onChange(e.target.value)}
+          value={value[name] ?? ''}
+          inputProps={{ ...bound, 'data-testid': testIds?.[name] }}
+          onChange={e =>
+            onChange(
+              name === 'from'
+                ? { from: e.target.value }
+                : { to: e.target.value },
+            )
+          }
         />
       ))}
     </>

@@ -74,13 +74,10 @@ export function RangePicker({ value, onChange }: RangePickerProps) {
       />
       {value.preset === 'custom' && (
         <DateRangeFields
-          fromLabel={t('range.from')}
-          toLabel={t('range.to')}
+          labels={{ from: t('range.from'), to: t('range.to') }}
           className={classes.date}
-          from={value.from}
-          to={value.to}
-          onFromChange={from => onChange({ ...value, from })}
-          onToChange={to => onChange({ ...value, to })}
+          value={value}
+          onChange={bound => onChange({ ...value, ...bound })}
         />
       )}
     </Box>

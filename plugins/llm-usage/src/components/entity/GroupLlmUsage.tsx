@@ -31,10 +31,17 @@ import { useLlmUsageRoot } from './useLlmUsageRoot';
 /** Rows per page of both tables; the server pages, so no team is cut off. */
 const PAGE_SIZE = 25;
 
-/** The slice of a server-paged list that page `page` shows. */
-function pageWindow(page: number) {
-  return { offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+/** The page a server-paged list shows, and the slice of the list it asks for. */
+function usePaging() {
+  const [page, setPage] = useState(0);
+  return {
+    page,
+    onPageChange: setPage,
+    window: { offset: page * PAGE_SIZE, limit: PAGE_SIZE },
+  };
 }
+
+type Paging = ReturnType<typeof usePaging>;
 
 /**
  * A card with one page of a list the server pages and sums, and under it
@@ -45,14 +52,13 @@ function PagedSpendCard<T>(props: {
   subheader?: string;
   toolbar?: ReactNode;
   query: PolledQueryState<{ items: T[]; totalCount: number }>;
-  page: number;
-  onPageChange: (page: number) => void;
+  paging: Paging;
   emptyText: string;
   testId: string;
   columns: Array<RecordColumn<T>>;
   rowKey: (row: T) => string;
 }) {
-  const { title, subheader, toolbar, query, page, onPageChange } = props;
+  const { title, subheader, toolbar, query, paging } = props;
   return (
     <SectionCard
       title={title}
@@ -72,9 +78,9 @@ function PagedSpendCard<T>(props: {
           value.totalCount > PAGE_SIZE && (
             <TablePager
               count={value.totalCount}
-              page={page}
+              page={paging.page}
               rowsPerPage={PAGE_SIZE}
-              onPageChange={onPageChange}
+              onPageChange={paging.onPageChange}
             />
           )
         }
@@ -89,12 +95,12 @@ function SpendByProject(props: { groupRef: string }) {
   const root = useLlmUsageRoot();
   const [range, setRange] = useRangeSelection();
   const [source] = useUsageSource();
-  const [page, setPage] = useState(0);
+  const paging = usePaging();
   const projects = useGroupProjects(groupRef, range, {
     source,
     sort: 'cost',
     order: 'desc',
-    ...pageWindow(page),
+    ...paging.window,
   });
   return (
     <PagedSpendCard
@@ -104,13 +110,12 @@ function SpendByProject(props: { groupRef: string }) {
           value={range}
           onChange={next => {
             setRange(next);
-            setPage(0);
+            paging.onPageChange(0);
           }}
         />
       }
       query={projects}
-      page={page}
-      onPageChange={setPage}
+      paging={paging}
       emptyText={t('keyWorkspace.entity.noProjects')}
       testId="group-projects"
       rowKey={project => project.projectId}
@@ -156,15 +161,14 @@ function SpendByProject(props: { groupRef: string }) {
 function SpendByMember(props: { groupRef: string }) {
   const { groupRef } = props;
   const { t, format } = useLocalization();
-  const [page, setPage] = useState(0);
-  const spend = useGroupSpend(groupRef, pageWindow(page));
+  const paging = usePaging();
+  const spend = useGroupSpend(groupRef, paging.window);
   return (
     <PagedSpendCard
       title={t('keyWorkspace.entity.spendByMember')}
       subheader={t('keyWorkspace.entity.spendByMemberNote')}
       query={spend}
-      page={page}
-      onPageChange={setPage}
+      paging={paging}
       emptyText={t('keyWorkspace.entity.noMemberKeys')}
       testId="group-members"
       rowKey={row => row.ownerRef}

@@ -165,13 +165,19 @@ export function KeyFiltersBar({
       {listFilter('expiry', 'expiry', 'filter-expiry', expiryStates)}
       {listFilter('tagIds', 'tags', 'filter-tag', tags)}
       <DateRangeFields
-        fromLabel={t('keyWorkspace.filters.createdFrom')}
-        toLabel={t('keyWorkspace.filters.createdTo')}
+        labels={{
+          from: t('keyWorkspace.filters.createdFrom'),
+          to: t('keyWorkspace.filters.createdTo'),
+        }}
         className={classes.date}
-        from={filters.createdFrom}
-        to={filters.createdTo}
-        onFromChange={value => onChange({ createdFrom: value || undefined })}
-        onToChange={value => onChange({ createdTo: value || undefined })}
+        value={{ from: filters.createdFrom, to: filters.createdTo }}
+        onChange={bound =>
+          onChange(
+            'from' in bound
+              ? { createdFrom: bound.from || undefined }
+              : { createdTo: bound.to || undefined },
+          )
+        }
         testIds={{ from: 'created-from', to: 'created-to' }}
       />
       {MONTH_USAGE_BOUNDS.map(({ field, step }) => (

@@ -25,7 +25,6 @@ import {
 import { EmptyState } from '@backstage/core-components';
 import {
   SLO_ANNOTATIONS,
-  type SloMetric,
   type SloObjectiveReport,
   type SloReportResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
@@ -80,12 +79,6 @@ const EXAMPLE = `metadata:
     ${SLO_ANNOTATIONS.errorRate}: "1%"
     ${SLO_ANNOTATIONS.target}: "99%"
     ${SLO_ANNOTATIONS.window}: "28d"`;
-
-function useMetricValue() {
-  const { format } = useLocalization();
-  return (metric: SloMetric, value: number) =>
-    metric === 'errorRate' ? format.percent(value) : format.duration(value);
-}
 
 /** One headline figure of an objective; `alarming` draws it in the error colour. */
 function Figure(props: {
@@ -187,11 +180,15 @@ function BudgetBurnChart({ objective }: ObjectiveProps) {
   );
 }
 
-function BrokenHours({ objective }: ObjectiveProps) {
+/** The hours that broke the objective; `valueText` writes its metric's value. */
+function BrokenHours(props: {
+  hours: SloObjectiveReport['brokenHours'];
+  valueText: (value: number) => string;
+}) {
+  const { hours, valueText } = props;
   const classes = useStyles();
   const { t, format } = useLocalization();
-  const metricValue = useMetricValue();
-  if (objective.brokenHours.length === 0) {
+  if (hours.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
         {t('slo.brokenHours.none')}
@@ -209,12 +206,10 @@ function BrokenHours({ objective }: ObjectiveProps) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {objective.brokenHours.map(hour => (
+          {hours.map(hour => (
             <TableRow key={hour.hourStart} data-testid="slo-broken-hour">
               <TableCell>{format.shortDateTime(hour.hourStart)}</TableCell>
-              <TableCell align="right">
-                {metricValue(objective.metric, hour.value)}
-              </TableCell>
+              <TableCell align="right">{valueText(hour.value)}</TableCell>
               <TableCell align="right">{format.integer(hour.calls)}</TableCell>
             </TableRow>
           ))}
@@ -227,7 +222,10 @@ function BrokenHours({ objective }: ObjectiveProps) {
 function ObjectiveView({ objective }: ObjectiveProps) {
   const classes = useStyles();
   const { t, format } = useLocalization();
-  const metricValue = useMetricValue();
+  const valueText = (value: number) =>
+    objective.metric === 'errorRate'
+      ? format.percent(value)
+      : format.duration(value);
   const budget = objective.errorBudgetRemaining;
   return (
     <Box className={classes.objective} data-testid={`slo-${objective.metric}`}>
@@ -237,7 +235,7 @@ function ObjectiveView({ objective }: ObjectiveProps) {
         </Typography>
         <Typography variant="body2" color="textSecondary">
           {t('slo.objective', {
-            threshold: metricValue(objective.metric, objective.threshold),
+            threshold: valueText(objective.threshold),
             target: format.percent(objective.target),
             days: format.integer(objective.windowDays),
           })}
@@ -300,7 +298,7 @@ function ObjectiveView({ objective }: ObjectiveProps) {
           <Typography variant="subtitle2">
             {t('slo.brokenHours.title')}
           </Typography>
-          <BrokenHours objective={objective} />
+          <BrokenHours hours={objective.brokenHours} valueText={valueText} />
         </Grid>
       </Grid>
     </Box>

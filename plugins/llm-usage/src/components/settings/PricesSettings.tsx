@@ -207,12 +207,9 @@ function RepriceDialog(props: { onClose: () => void; onDone: () => void }) {
       <DialogContentText>{t('prices.repriceDescription')}</DialogContentText>
       <DialogFields>
         <DateRangeFields
-          fromLabel={t('prices.repriceFrom')}
-          toLabel={t('prices.repriceTo')}
-          from={from}
-          to={to}
-          onFromChange={value => change({ from: value })}
-          onToChange={value => change({ to: value })}
+          labels={{ from: t('prices.repriceFrom'), to: t('prices.repriceTo') }}
+          value={{ from, to }}
+          onChange={change}
           testIds={{ from: 'reprice-from', to: 'reprice-to' }}
         />
         {textField('provider', t('prices.repriceProvider'))}
