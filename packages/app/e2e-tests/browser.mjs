@@ -72,21 +72,34 @@ export async function openBrowser() {
 const SLOW_REQUEST_MS = 5_000;
 
 /**
- * The requests of `page` that have not finished, each with its age; one
- * that ends after more than {@link SLOW_REQUEST_MS} is reported.
+ * The requests of `page` that have not finished, each with its age. One
+ * open for more than {@link SLOW_REQUEST_MS} is reported then, and again when
+ * it ends.
  */
 function trackPendingRequests(page) {
   const started = new Map();
+  const reported = new Set();
   page.on('request', request => started.set(request, Date.now()));
   const settle = request => {
-    const ms = Date.now() - started.get(request);
-    if (ms > SLOW_REQUEST_MS) {
-      report(`slow request: ${request.method()} ${request.url()} (${ms} ms)`);
+    if (reported.delete(request)) {
+      const ms = Date.now() - started.get(request);
+      report(`slow request ended: ${request.url()} (${ms} ms)`);
     }
     started.delete(request);
   };
   page.on('requestfinished', settle);
   page.on('requestfailed', settle);
+  const watch = setInterval(() => {
+    for (const [request, at] of started) {
+      if (Date.now() - at > SLOW_REQUEST_MS && !reported.has(request)) {
+        reported.add(request);
+        report(`slow request: ${request.method()} ${request.url()} open`);
+      }
+    }
+  }, 1_000);
+  // The watch must not keep the test process alive.
+  watch.unref();
+  page.on('close', () => clearInterval(watch));
   return () =>
     [...started].map(
       ([request, at]) =>
