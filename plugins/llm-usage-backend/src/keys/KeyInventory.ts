@@ -230,22 +230,26 @@ export class KeyInventory {
   private async keepNewKey(
     newKey: NewKey,
     tagIds: string[] | undefined,
-    event: Pick<AuditRecord, 'actor' | 'action' | 'request'>,
+    event: {
+      actor: AuditRecord['actor'];
+      action: `key.${string}`;
+      request?: Request;
+    },
     details: Record<string, unknown>,
   ): Promise<KeyRecord> {
     const id = await this.options.keys.insert(newKey, this.now());
     if (tagIds?.length) await this.options.keys.setTags(id, tagIds);
     const key = await this.requireKey(id);
-    await this.options.audit.record({
-      ...event,
-      targetType: 'key',
-      targetId: id,
-      after: {
-        ...auditView(key, tagIds ?? []),
-        accountId: newKey.accountId,
-        ...details,
-      },
-    });
+    await this.options.audit.record(
+      actionRecord(event.actor, event.action, id, {
+        after: {
+          ...auditView(key, tagIds ?? []),
+          accountId: newKey.accountId,
+          ...details,
+        },
+        request: event.request,
+      }),
+    );
     return key;
   }
 
@@ -317,9 +321,9 @@ export class KeyInventory {
       await this.options.keys.removeTags(keyId, tagIds);
     }
     const after = (await this.options.keys.tagsOf([keyId])).get(keyId) ?? [];
-    const verb = action === 'addTags' ? 'key.tag' : 'key.untag';
+    const tagAction = action === 'addTags' ? 'key.tag' : 'key.untag';
     await this.options.audit.record(
-      actionRecord(actor, verb, keyId, {
+      actionRecord(actor, tagAction, keyId, {
         before: { tagIds: before.map(tag => tag.id) },
         after: { tagIds: after.map(tag => tag.id) },
         request,
