@@ -2,6 +2,8 @@
 export const CALLS_TABLE = 'llm_usage_calls';
 export const HOURLY_TABLE = 'llm_usage_rollup_hourly';
 export const DAILY_TABLE = 'llm_usage_rollup_daily';
+/** One row per project, day and currency; see migration 20261205090000. */
+export const PROJECT_DAYS_TABLE = 'llm_usage_rollup_project_days';
 export const DIRTY_HOURS_TABLE = 'llm_usage_rollup_dirty_hours';
 export const ROLLUP_STATE_TABLE = 'llm_usage_rollup_state';
 

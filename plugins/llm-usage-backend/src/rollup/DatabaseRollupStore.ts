@@ -5,6 +5,7 @@ import {
   DAY_MS,
   DIRTY_HOURS_TABLE,
   HOURLY_TABLE,
+  PROJECT_DAYS_TABLE,
   ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
@@ -22,11 +23,7 @@ import {
 } from './dirtyHours';
 import { LEVELS } from './levels';
 import { writeCoarseLevels } from './RollupRow';
-import {
-  deleteLevels,
-  insertDailyDetail,
-  insertHourlyDetail,
-} from './rollupSql';
+import { deleteRows, insertDailyDetail, insertHourlyDetail } from './rollupSql';
 import { type RollupStore, type RollupState } from './RollupStore';
 import { rawCallsSince } from '../retention/RawCallRetention';
 
@@ -38,8 +35,9 @@ const STATE_ID = 'calls';
  * The database does the bulk: it sums each hour's calls per detail key and
  * each day's detail rows, and writes them with their latency sketches as key
  * lists (see `LatencySketch`), so the rows never travel through JavaScript.
- * JavaScript builds only the project and model levels, whose rows sum far
- * more calls and keep their sketches as bins (see `RollupRow`).
+ * JavaScript builds only the project and model levels and the project days,
+ * whose rows sum far more calls and keep their sketches as bins (see
+ * `RollupRow`).
  *
  * A batch of days is one transaction, so a reader never sees an hourly
  * rollup that its daily rollup does not reflect.
@@ -88,14 +86,15 @@ export class DatabaseRollupStore implements RollupStore {
         await tx.raw(`SET LOCAL work_mem = '256MB'`);
       }
       for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
-        await deleteLevels(tx, HOURLY_TABLE, 'hour_start', LEVELS.hourly, part);
+        await deleteRows(tx, HOURLY_TABLE, 'hour_start', part, LEVELS.hourly);
         await insertHourlyDetail(tx, part);
       }
       // A day's detail rows sum all its hourly detail rows: the re-rolled
       // hours and the ones kept as they were.
       const daySpans = dayStarts.map((day): TimeSpan => [day, day + DAY_MS]);
       for (const part of chunk(daySpans, WRITE_CHUNK_ROWS / 2)) {
-        await deleteLevels(tx, DAILY_TABLE, 'day_start', LEVELS.daily, part);
+        await deleteRows(tx, DAILY_TABLE, 'day_start', part, LEVELS.daily);
+        await deleteRows(tx, PROJECT_DAYS_TABLE, 'day_start', part);
         await insertDailyDetail(tx, part);
       }
 

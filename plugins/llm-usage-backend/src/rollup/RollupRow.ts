@@ -5,20 +5,26 @@ import {
   countersFromRow,
   emptyCounters,
 } from '../lib/usageCounters';
-import { DAILY_TABLE, DAY_MS, HOURLY_TABLE } from '../database/tables';
+import {
+  DAILY_TABLE,
+  DAY_MS,
+  HOURLY_TABLE,
+  PROJECT_DAYS_TABLE,
+} from '../database/tables';
 import { type TimeSpan, clipSpans } from '../time/spans';
 import { LatencyBins } from './LatencySketch';
 import {
   COARSE_DIMENSIONS,
   COLLAPSED,
   DETAIL_DIMENSIONS,
-  ROLLUP_COLUMNS,
+  PROJECT_DAY_COLUMNS,
+  PROJECT_DAY_DIMENSIONS,
 } from './levels';
 import { insertRows, sumDetailRows } from './rollupSql';
 
 /**
- * A project or model rollup row built in JavaScript from summed detail
- * rows. Its sketch is kept as bins: such a row sums many calls.
+ * A project, model or project-day rollup row built in JavaScript from summed
+ * detail rows. Its sketch is kept as bins: such a row sums many calls.
  */
 class RollupRow {
   private readonly counters = emptyCounters();
@@ -26,17 +32,23 @@ class RollupRow {
   private pricedCostNanos = 0n;
   private readonly bins = new LatencyBins();
 
-  private constructor(private readonly key: Record<string, string>) {}
+  /** `key`: the values of the row's table's columns before its sums. */
+  private constructor(private readonly key: string[]) {}
 
   /** An empty row of `level` for the dimensions of a detail sums row. */
   static of(sums: any, level: 'project' | 'model'): RollupRow {
-    const key: Record<string, string> = { level };
-    for (const column of DETAIL_DIMENSIONS) {
-      key[column] = (COARSE_DIMENSIONS[level] as string[]).includes(column)
-        ? sums[column]
-        : COLLAPSED;
-    }
-    return new RollupRow(key);
+    const kept: string[] = COARSE_DIMENSIONS[level];
+    return new RollupRow([
+      level,
+      ...DETAIL_DIMENSIONS.map(column =>
+        kept.includes(column) ? sums[column] : COLLAPSED,
+      ),
+    ]);
+  }
+
+  /** An empty project-day row for the project and currency of a sums row. */
+  static projectDayOf(sums: any): RollupRow {
+    return new RollupRow(PROJECT_DAY_DIMENSIONS.map(column => sums[column]));
   }
 
   /** Adds a row of detail sums (see {@link sumDetailRows}). */
@@ -55,14 +67,15 @@ class RollupRow {
     this.bins.addBins(other.bins);
   }
 
-  /** The row's values: the time, then {@link ROLLUP_COLUMNS}. */
+  /**
+   * The row's values: the time, then its table's columns (`ROLLUP_COLUMNS`
+   * or `PROJECT_DAY_COLUMNS`).
+   */
   values(time: number): unknown[] {
     const c = this.counters;
     return [
       time,
-      ...ROLLUP_COLUMNS.slice(0, 1 + DETAIL_DIMENSIONS.length).map(
-        ([column]) => this.key[column],
-      ),
+      ...this.key,
       c.calls,
       c.successCalls,
       c.failedCalls,
@@ -83,8 +96,8 @@ class RollupRow {
 }
 
 /**
- * Writes the model rows of the re-rolled hours of one day and the project
- * and model rows of the day, from the detail rows written before them.
+ * Writes the model rows of the re-rolled hours of one day and the project,
+ * model and project-day rows of the day, from the detail rows written before them.
  * Returns the number of calls in those hours.
  */
 export async function writeCoarseLevels(
@@ -115,19 +128,43 @@ export async function writeCoarseLevels(
     level: 'project',
   });
   const dayModels = new Map<string, RollupRow>();
+  const projectDays = new Map<string, RollupRow>();
   const dayRows: unknown[][] = [];
   for (const sums of dayProjects) {
     const project = RollupRow.of(sums, 'project').add(sums);
     dayRows.push(project.values(dayStart));
-    const modelId = COARSE_DIMENSIONS.model.map(c => sums[c]).join('\u0000');
-    let model = dayModels.get(modelId);
-    if (!model) {
-      model = RollupRow.of(sums, 'model');
-      dayModels.set(modelId, model);
-    }
-    model.merge(project);
+    mergeInto(dayModels, COARSE_DIMENSIONS.model, sums, project, () =>
+      RollupRow.of(sums, 'model'),
+    );
+    mergeInto(projectDays, PROJECT_DAY_DIMENSIONS, sums, project, () =>
+      RollupRow.projectDayOf(sums),
+    );
   }
   for (const model of dayModels.values()) dayRows.push(model.values(dayStart));
   await insertRows(tx, DAILY_TABLE, 'day_start', dayRows);
+  await insertRows(
+    tx,
+    PROJECT_DAYS_TABLE,
+    'day_start',
+    [...projectDays.values()].map(row => row.values(dayStart)),
+    PROJECT_DAY_COLUMNS,
+  );
   return calls;
+}
+
+/** Merges `row` into the row of `rows` with its values of `dimensions`. */
+function mergeInto(
+  rows: Map<string, RollupRow>,
+  dimensions: string[],
+  sums: any,
+  row: RollupRow,
+  create: () => RollupRow,
+) {
+  const id = dimensions.map(column => sums[column]).join('\u0000');
+  let into = rows.get(id);
+  if (!into) {
+    into = create();
+    rows.set(id, into);
+  }
+  into.merge(row);
 }

@@ -64,10 +64,8 @@ export const COARSE_DIMENSIONS = {
   model: ['provider', 'model', 'currency'],
 } satisfies Partial<Record<RollupLevel, string[]>>;
 
-/** The columns of both rollup tables, after the hour or day start. */
-export const ROLLUP_COLUMNS: BulkColumn[] = [
-  ['level', 'text'],
-  ...DETAIL_DIMENSIONS.map((column): BulkColumn => [column, 'text']),
+/** The sums of a rollup row, after its time and dimensions. */
+const SUM_COLUMNS: BulkColumn[] = [
   ['call_count', 'integer'],
   ['success_count', 'integer'],
   ['failed_count', 'integer'],
@@ -85,4 +83,24 @@ export const ROLLUP_COLUMNS: BulkColumn[] = [
   ['ttft_sum_ms', 'bigint'],
   ['latency_sketch', 'text'],
   ['last_call_at', 'bigint'],
+];
+
+/** The columns of both rollup tables, after the hour or day start. */
+export const ROLLUP_COLUMNS: BulkColumn[] = [
+  ['level', 'text'],
+  ...DETAIL_DIMENSIONS.map((column): BulkColumn => [column, 'text']),
+  ...SUM_COLUMNS,
+];
+
+/**
+ * The dimensions of the project-day table (`PROJECT_DAYS_TABLE`): a day's
+ * project rows summed over providers and models, so reads of whole-range
+ * project sums scan one compact row per project and day.
+ */
+export const PROJECT_DAY_DIMENSIONS = ['project_id', 'currency'];
+
+/** The columns of the project-day table, after the day start. */
+export const PROJECT_DAY_COLUMNS: BulkColumn[] = [
+  ...PROJECT_DAY_DIMENSIONS.map((column): BulkColumn => [column, 'text']),
+  ...SUM_COLUMNS,
 ];

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { bulkInsert } from '../database/bulkInsert';
+import { type BulkColumn, bulkInsert } from '../database/bulkInsert';
 import {
   CALL_COUNTERS,
   COUNTER_COLUMNS,
@@ -176,18 +176,15 @@ function asRaw(tx: Knex.Transaction, sql: string | Knex.Raw): Knex.Raw {
   return typeof sql === 'string' ? tx.raw(sql) : sql;
 }
 
+/** Inserts rows of the time, then `columns`. */
 export function insertRows(
   tx: Knex.Transaction,
   table: string,
   timeColumn: string,
   rows: unknown[][],
+  columns: BulkColumn[] = ROLLUP_COLUMNS,
 ) {
-  return bulkInsert(
-    tx,
-    table,
-    [[timeColumn, 'bigint'], ...ROLLUP_COLUMNS],
-    rows,
-  );
+  return bulkInsert(tx, table, [[timeColumn, 'bigint'], ...columns], rows);
 }
 
 export function spansWhere(column: string, spans: TimeSpan[]) {
@@ -200,16 +197,15 @@ export function spansWhere(column: string, spans: TimeSpan[]) {
   };
 }
 
-/** Deletes the rows of `levels` in `spans`. */
-export async function deleteLevels(
+/** Deletes the rows in `spans`, only those of `levels` when given. */
+export async function deleteRows(
   tx: Knex.Transaction,
   table: string,
   timeColumn: string,
-  levels: RollupLevel[],
   spans: TimeSpan[],
+  levels?: RollupLevel[],
 ) {
-  await tx(table)
-    .whereIn('level', levels)
-    .andWhere(spansWhere(timeColumn, spans))
-    .delete();
+  const rows = tx(table).where(spansWhere(timeColumn, spans));
+  if (levels) rows.whereIn('level', levels);
+  await rows.delete();
 }

@@ -10,6 +10,7 @@ import {
   DAILY_TABLE,
   HOURLY_TABLE,
   HOUR_MS,
+  PROJECT_DAYS_TABLE,
 } from '../database/tables';
 import {
   CALL_COUNTERS,
@@ -82,7 +83,8 @@ interface Source {
   /** The priced part of the cost. */
   pricedCost: string;
   lastCallAt: string;
-  latency: { select: string; where: string };
+  /** `encoded`: the selected column holds encoded sketches, not durations. */
+  latency: { select: string; where: string; encoded: boolean };
 }
 
 /** Rollup rows store each counter in its own column. */
@@ -90,27 +92,46 @@ const ROLLUP_COUNTERS = Object.fromEntries(
   COUNTER_COLUMNS.map(column => [column, column]),
 );
 
-const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
-  daily: {
-    table: DAILY_TABLE,
-    levels: LEVEL_READ_FROM.daily,
-    timeColumn: 'day_start',
-    timeGroup: 'day_start',
-    counters: ROLLUP_COUNTERS,
-    pricedCost: 'priced_cost_nanos',
-    lastCallAt: 'last_call_at',
-    latency: { select: 'latency_sketch', where: 'latency_count > 0' },
+/** What every rollup table stores alike. */
+const ROLLUP_SUMS = {
+  counters: ROLLUP_COUNTERS,
+  pricedCost: 'priced_cost_nanos',
+  lastCallAt: 'last_call_at',
+  latency: {
+    select: 'latency_sketch',
+    where: 'latency_count > 0',
+    encoded: true,
   },
+};
+
+const DAILY_SOURCE: Source = {
+  table: DAILY_TABLE,
+  levels: LEVEL_READ_FROM.daily,
+  timeColumn: 'day_start',
+  timeGroup: 'day_start',
+  ...ROLLUP_SUMS,
+};
+
+/**
+ * One row per project, day and currency: what the daily project level holds
+ * summed over providers and models, in a table of its own. It answers the
+ * days of project-level reads that group by nothing finer than the project.
+ */
+const PROJECT_DAYS_SOURCE: Source = {
+  ...DAILY_SOURCE,
+  table: PROJECT_DAYS_TABLE,
+  levels: undefined,
+};
+
+const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
+  daily: DAILY_SOURCE,
   hourly: {
     table: HOURLY_TABLE,
     levels: LEVEL_READ_FROM.hourly,
     timeColumn: 'hour_start',
     listsHours: true,
     timeGroup: 'hour_start',
-    counters: ROLLUP_COUNTERS,
-    pricedCost: 'priced_cost_nanos',
-    lastCallAt: 'last_call_at',
-    latency: { select: 'latency_sketch', where: 'latency_count > 0' },
+    ...ROLLUP_SUMS,
   },
   raw: {
     table: CALLS_TABLE,
@@ -123,6 +144,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     latency: {
       select: 'duration_ms',
       where: HAS_LATENCY,
+      encoded: false,
     },
   },
 };
@@ -278,7 +300,10 @@ export class UsageQueries {
       for (const name of ['daily', 'hourly', 'raw'] as const) {
         const spans = plan[name] ?? [];
         if (spans.length === 0) continue;
-        const source = SOURCES[name];
+        const source =
+          name === 'daily' && readsProjectDays(request, part)
+            ? PROJECT_DAYS_SOURCE
+            : SOURCES[name];
         if (!request.latencyOnly) {
           work.push(
             this.countersQuery(source, spans, request, part).then(rows => {
@@ -291,7 +316,7 @@ export class UsageQueries {
             this.latencyQuery(source, spans, request, part).then(rows => {
               for (const row of rows) {
                 const usage = groupOf(row);
-                if (source.levels)
+                if (source.latency.encoded)
                   usage.sketch.mergeEncoded(row.latency_sketch);
                 else usage.sketch.add(Number(row.duration_ms));
               }
@@ -469,6 +494,17 @@ function scopeParts(request: AggregateRequest): ScopePart[] {
     },
   });
   return parts;
+}
+
+/**
+ * Whether the project-day table answers the daily part of a read: the part
+ * is read at the project level and grouped by nothing finer than the project.
+ */
+function readsProjectDays(request: AggregateRequest, part: ScopePart) {
+  return (
+    part.level === 'project' &&
+    (request.groupBy ?? []).every(dimension => dimension === 'project')
+  );
 }
 
 function addCounterRow(usage: UsageAccumulator, row: any) {
