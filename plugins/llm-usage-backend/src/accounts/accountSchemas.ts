@@ -1,21 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 import { ACCOUNT_ID_PATTERN } from './configAccounts';
-
-/** Parses a body with a zod schema; the first issue names the field. */
-export function parseBody<T extends z.ZodTypeAny>(
-  schema: T,
-  body: unknown,
-): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = issue.path.join('.') || 'body';
-    throw new InputError(`Invalid field '${name}': ${issue.message}`);
-  }
-  return result.data;
-}
 
 /** An entity ref in any accepted spelling, normalised (`group:default/team`). */
 export const entityRef = z

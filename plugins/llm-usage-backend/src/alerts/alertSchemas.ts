@@ -8,8 +8,9 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import {
-  parseInput,
+  parseBody,
   parsePathParam,
+  parseQuery,
   wholeNumberParam,
 } from '../lib/parseInput';
 import type { AlertCursor, AlertListFilter } from './AlertStore';
@@ -47,11 +48,7 @@ const listSchema = z
   .strict();
 
 export function parseAlertListQuery(query: unknown): AlertListFilter {
-  const { cursor, ...filter } = parseInput(
-    listSchema,
-    query,
-    'query parameter',
-  );
+  const { cursor, ...filter } = parseQuery(listSchema, query);
   return {
     ...filter,
     after: cursor ? decodeAlertCursor(cursor) : undefined,
@@ -69,11 +66,11 @@ const markReadSchema = z
   .strict();
 
 export function parseMarkRead(body: unknown): string[] {
-  return parseInput(markReadSchema, body, 'field').ids;
+  return parseBody(markReadSchema, body).ids;
 }
 
 export function parseAlertRuleInput(body: unknown): AlertRuleInput {
-  return parseInput(alertRuleInputSchema, body, 'field');
+  return parseBody(alertRuleInputSchema, body);
 }
 
 const ruleListSchema = z
@@ -84,7 +81,7 @@ const ruleListSchema = z
   .strict();
 
 export function parseAlertRuleListQuery(query: unknown) {
-  return parseInput(ruleListSchema, query, 'query parameter');
+  return parseQuery(ruleListSchema, query);
 }
 
 /**
@@ -95,5 +92,5 @@ export function parseNoBody(body: unknown, contentType: string | undefined) {
   if (contentType && !/^application\/json\b/i.test(contentType)) {
     throw new InputError('The request body must be JSON, or empty');
   }
-  parseInput(z.object({}).strict(), body ?? {}, 'field');
+  parseBody(z.object({}).strict(), body);
 }

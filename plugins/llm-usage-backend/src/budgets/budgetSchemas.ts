@@ -7,7 +7,7 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import { parseDecimalToNanos } from '../lib/money';
-import { parseInput } from '../lib/parseInput';
+import { parseBody, parseQuery } from '../lib/parseInput';
 import { normalizeRef } from './Caller';
 import type { BudgetChanges, NewBudget } from './BudgetStore';
 
@@ -123,11 +123,11 @@ function withAmountNanos<T extends { amount?: bigint }>(
 }
 
 export function parseNewBudget(body: unknown): NewBudget {
-  return withAmountNanos(parseInput(createSchema, body, 'field'));
+  return withAmountNanos(parseBody(createSchema, body));
 }
 
 export function parseBudgetChanges(body: unknown): BudgetChanges {
-  return withAmountNanos(parseInput(updateSchema, body, 'field'));
+  return withAmountNanos(parseBody(updateSchema, body));
 }
 
 /** `?targetType=&targetRef=` of `GET /budgets`: narrows the list. */
@@ -135,7 +135,7 @@ export function parseBudgetListQuery(query: unknown): {
   targetType?: BudgetTargetType;
   targetRef?: string;
 } {
-  const parsed = parseInput(listSchema, query, 'query parameter');
+  const parsed = parseQuery(listSchema, query);
   if (parsed.targetRef && !parsed.targetType) {
     throw new InputError(
       `Invalid query parameter 'targetType': required with 'targetRef'`,
@@ -152,18 +152,17 @@ export function parseBudgetListQuery(query: unknown): {
 }
 
 export function parseDigestPreferences(body: unknown) {
-  return parseInput(digestPreferencesSchema, body, 'field');
+  return parseBody(digestPreferencesSchema, body);
 }
 
 export const digestCadenceSchema = z.enum(DIGEST_CADENCES);
 
 /** `?entityRef=` of `GET /usage/quota`. */
 export function parseQuotaQuery(query: unknown): { entityRef?: string } {
-  return parseInput(
+  return parseQuery(
     z
       .object({ entityRef: z.string().trim().min(1).max(255).optional() })
       .strict(),
     query,
-    'query parameter',
   );
 }

@@ -2,7 +2,8 @@ import { ACCOUNTS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { providerUsageRow } from '../__testUtils__/providerUsage';
-import { parseQuery, keyListQuerySchema } from './keySchemas';
+import { parseQuery } from '../lib/parseInput';
+import { keyListQuerySchema } from './keySchemas';
 import { KeyStore, type KeyFilter } from './KeyStore';
 import { DatabaseKeyStore } from './DatabaseKeyStore';
 

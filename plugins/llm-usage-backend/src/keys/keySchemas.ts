@@ -181,5 +181,3 @@ export const keyListQuerySchema = z
   })
   .strict();
 export type KeyListInput = z.output<typeof keyListQuerySchema>;
-
-export { parseQuery };

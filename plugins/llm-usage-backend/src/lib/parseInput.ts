@@ -2,10 +2,11 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 
 /**
- * Parses a request body (`field`) or query (`query parameter`) with a zod
- * schema; the first issue becomes an InputError (400) naming the field.
+ * Parses a request body (`field`), query (`query parameter`) or path
+ * parameter with a zod schema; the first issue becomes an InputError (400)
+ * naming the field.
  */
-export function parseInput<T extends z.ZodTypeAny>(
+function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   value: unknown,
   what: 'field' | 'query parameter' | 'path parameter',
@@ -20,6 +21,17 @@ export function parseInput<T extends z.ZodTypeAny>(
     throw new InputError(`Invalid ${what} '${path}': ${issue.message}`);
   }
   return result.data;
+}
+
+/**
+ * Parses a JSON request body with a zod schema; a request without a body is
+ * an empty object, so that bodies whose fields are all optional may be left out.
+ */
+export function parseBody<T extends z.ZodTypeAny>(
+  schema: T,
+  body: unknown,
+): z.output<T> {
+  return parseInput(schema, body ?? {}, 'field');
 }
 
 /**

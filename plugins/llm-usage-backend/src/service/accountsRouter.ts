@@ -16,14 +16,13 @@ import type { ProviderRegistry } from '../accounts/ProviderRegistry';
 import {
   accountInputSchema,
   accountUpdateSchema,
-  parseBody,
 } from '../accounts/accountSchemas';
 import { DAY_MS } from '../database/tables';
 import { EXPORT_FORMATS } from '../export/tableExport';
 import { rangeLabel } from '../export/usageExports';
 import { reconciliationExportColumns } from '../reconciliation/reconciliationExport';
-import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
-import { rangeInOrder } from '../lib/parseInput';
+import { dateOrDateTime } from '../keys/keySchemas';
+import { parseBody, parseQuery, rangeInOrder } from '../lib/parseInput';
 import type { LlmUsageAuthorizer } from '../permissions/LlmUsageAuthorizer';
 import type { Reconciliation } from '../reconciliation/Reconciliation';
 import type { AccountSync } from '../sync/AccountSync';

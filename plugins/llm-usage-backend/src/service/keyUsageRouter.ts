@@ -5,7 +5,8 @@ import type {
 import { InputError } from '@backstage/errors';
 import type { ApiKey } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { dateOrDateTime, parseQuery } from '../keys/keySchemas';
+import { dateOrDateTime } from '../keys/keySchemas';
+import { parseQuery } from '../lib/parseInput';
 import type { KeyUsageHistory } from '../keyUsage/KeyUsageHistory';
 import { specRouter } from './specRouter';
 

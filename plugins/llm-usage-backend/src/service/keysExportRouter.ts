@@ -12,11 +12,8 @@ import {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
 import { EXPORT_FORMATS, ExportColumn } from '../export/tableExport';
-import {
-  KeyListInput,
-  keyListQuerySchema,
-  parseQuery,
-} from '../keys/keySchemas';
+import { KeyListInput, keyListQuerySchema } from '../keys/keySchemas';
+import { parseQuery } from '../lib/parseInput';
 import { specRouter } from './specRouter';
 import { type ExportServices, streamRecordedExport } from './exportServices';
 

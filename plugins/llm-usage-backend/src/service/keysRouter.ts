@@ -1,5 +1,5 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { parseBody } from '../accounts/accountSchemas';
+import { parseBody, parseQuery } from '../lib/parseInput';
 import type { KeyImporter } from '../keys/KeyImporter';
 import type { KeyService } from '../keys/KeyService';
 import {
@@ -8,7 +8,6 @@ import {
   keyListQuerySchema,
   keyRegisterSchema,
   keyUpdateSchema,
-  parseQuery,
   providerKeyCreateSchema,
 } from '../keys/keySchemas';
 import { jsonBody } from './rejectNulCharacters';

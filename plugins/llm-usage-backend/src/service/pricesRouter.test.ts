@@ -256,16 +256,21 @@ describe.each(databases.eachSupportedId())(
         effectiveFrom: '2026-01-01',
         note: 'negotiated',
       };
-      for (const [method, path] of [
-        ['post', '/prices'],
-        ['patch', '/prices/x'],
-        ['delete', '/prices/x'],
-        ['post', '/prices/reprice'],
+      // Each with a body the spec accepts: a malformed one is a 400 first.
+      const range = {
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-01-02T00:00:00Z',
+      };
+      for (const [method, path, body] of [
+        ['post', '/prices', entry],
+        ['patch', '/prices/x', entry],
+        ['delete', '/prices/x', entry],
+        ['post', '/prices/reprice', range],
       ] as const) {
         const res = await (request(server) as any)
           [method](`${BASE}${path}`)
           .set('Authorization', asAlice())
-          .send(entry);
+          .send(body);
         expect([method, path, res.status]).toEqual([method, path, 403]);
       }
 

@@ -1,9 +1,8 @@
 import { NotFoundError } from '@backstage/errors';
 import type { ListPricesResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
-import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { actionRecord, actorRefOf } from '../audit/AuditLog';
-import { parseInput, parseQuery } from '../lib/parseInput';
+import { parseBody, parseQuery } from '../lib/parseInput';
 import { toEntry } from '../pricing/PriceBook';
 import {
   priceCreateSchema,
@@ -14,7 +13,7 @@ import { adminCredentials, adminEditRecorder } from './adminEdits';
 import { requestCredentials } from './requestCaller';
 import { jsonBody } from './rejectNulCharacters';
 import type { RouterContext } from './routerContext';
-import type express from 'express';
+import { specRouter } from './specRouter';
 
 export type PricesRouterOptions = Pick<
   RouterContext,
@@ -28,92 +27,89 @@ export type PricesRouterOptions = Pick<
  * Default and app-config entries are read-only: an admin entry for the same
  * model overrides them.
  */
-export async function createPricesRouter(
-  options: PricesRouterOptions,
-): Promise<express.Router> {
-  const { httpAuth, prices, priceStore: store, audit } = options;
-  const router = Router();
-  router.use('/prices', jsonBody());
+export const createPricesRouter = specRouter(
+  { bodyParser: jsonBody(), bodyPaths: ['/prices'] },
+  (router, options: PricesRouterOptions) => {
+    const { httpAuth, prices, priceStore: store, audit } = options;
 
-  const credentialsOf = requestCredentials(httpAuth);
-  const adminCredentialsOf = adminCredentials(options, {
-    allow: ['user'],
-    refusal: 'Editing prices needs the LLM Usage admin role',
-  });
-  const recordEdit = adminEditRecorder(audit, 'price');
+    const credentialsOf = requestCredentials(httpAuth);
+    const adminCredentialsOf = adminCredentials(options, {
+      allow: ['user'],
+      refusal: 'Editing prices needs the LLM Usage admin role',
+    });
+    const recordEdit = adminEditRecorder(audit, 'price');
 
-  /**
-   * An admin entry as its audit record shows it: whether it is in force is
-   * not known from the store alone, so it is left out.
-   */
-  const requireAdminEntry = async (id: string) => {
-    const price = await store.get(id);
-    if (!price) {
-      throw new NotFoundError(
-        `No admin price '${id}' (default and app-config prices cannot be changed here)`,
+    /**
+     * An admin entry as its audit record shows it: whether it is in force is
+     * not known from the store alone, so it is left out.
+     */
+    const requireAdminEntry = async (id: string) => {
+      const price = await store.get(id);
+      if (!price) {
+        throw new NotFoundError(
+          `No admin price '${id}' (default and app-config prices cannot be changed here)`,
+        );
+      }
+      return { ...toEntry(price, false), inForce: undefined };
+    };
+
+    /** An admin entry as the API shows it, with whether it is in force now. */
+    const entryOf = async (id: string) => {
+      prices.invalidate();
+      const entry = (await prices.entries()).find(e => e.id === id);
+      if (!entry) throw new NotFoundError(`No price '${id}'`);
+      return entry;
+    };
+
+    router.get('/prices', async (req, res) => {
+      await credentialsOf(req);
+      // No filters: an unknown parameter is refused rather than ignored.
+      parseQuery(z.object({}).strict(), req.query);
+      const body: ListPricesResponse = { items: await prices.entries() };
+      res.json(body);
+    });
+
+    router.post('/prices', async (req, res) => {
+      const credentials = await adminCredentialsOf(req);
+      const draft = parseBody(priceCreateSchema, req.body);
+      const created = await store.create(draft, actorRefOf(credentials));
+      const after = await entryOf(created.id);
+      await recordEdit(req, credentials, 'create', { after });
+      res.status(201).json(after);
+    });
+
+    router.patch('/prices/:id', async (req, res) => {
+      const credentials = await adminCredentialsOf(req);
+      const patch = parseBody(priceUpdateSchema, req.body);
+      const before = await requireAdminEntry(req.params.id);
+      await store.update(before.id, patch, actorRefOf(credentials));
+      const after = await entryOf(before.id);
+      await recordEdit(req, credentials, 'update', { before, after });
+      res.json(after);
+    });
+
+    router.delete('/prices/:id', async (req, res) => {
+      const credentials = await adminCredentialsOf(req);
+      const before = await requireAdminEntry(req.params.id);
+      await store.delete(before.id);
+      prices.invalidate();
+      await recordEdit(req, credentials, 'delete', { before });
+      res.status(204).end();
+    });
+
+    router.post('/prices/reprice', async (req, res) => {
+      const credentials = await adminCredentialsOf(req);
+      const range = parseBody(repriceSchema, req.body);
+      prices.invalidate();
+      const result = await options.repricer.reprice(range);
+      const span = [range.from, range.to].map(ms => new Date(ms).toISOString());
+      await audit.record(
+        actionRecord(credentials, 'calls.reprice', span.join('/'), {
+          after: { ...req.body, ...result },
+          request: req,
+        }),
       );
-    }
-    return { ...toEntry(price, false), inForce: undefined };
-  };
-
-  /** An admin entry as the API shows it, with whether it is in force now. */
-  const entryOf = async (id: string) => {
-    prices.invalidate();
-    const entry = (await prices.entries()).find(e => e.id === id);
-    if (!entry) throw new NotFoundError(`No price '${id}'`);
-    return entry;
-  };
-
-  router.get('/prices', async (req, res) => {
-    await credentialsOf(req);
-    // No filters: an unknown parameter is refused rather than ignored.
-    parseQuery(z.object({}).strict(), req.query);
-    const body: ListPricesResponse = { items: await prices.entries() };
-    res.json(body);
-  });
-
-  router.post('/prices', async (req, res) => {
-    const credentials = await adminCredentialsOf(req);
-    const draft = parseInput(priceCreateSchema, req.body, 'field');
-    const created = await store.create(draft, actorRefOf(credentials));
-    const after = await entryOf(created.id);
-    await recordEdit(req, credentials, 'create', { after });
-    res.status(201).json(after);
-  });
-
-  router.patch('/prices/:id', async (req, res) => {
-    const credentials = await adminCredentialsOf(req);
-    const patch = parseInput(priceUpdateSchema, req.body, 'field');
-    const before = await requireAdminEntry(req.params.id);
-    await store.update(before.id, patch, actorRefOf(credentials));
-    const after = await entryOf(before.id);
-    await recordEdit(req, credentials, 'update', { before, after });
-    res.json(after);
-  });
-
-  router.delete('/prices/:id', async (req, res) => {
-    const credentials = await adminCredentialsOf(req);
-    const before = await requireAdminEntry(req.params.id);
-    await store.delete(before.id);
-    prices.invalidate();
-    await recordEdit(req, credentials, 'delete', { before });
-    res.status(204).end();
-  });
-
-  router.post('/prices/reprice', async (req, res) => {
-    const credentials = await adminCredentialsOf(req);
-    const range = parseInput(repriceSchema, req.body, 'field');
-    prices.invalidate();
-    const result = await options.repricer.reprice(range);
-    const span = [range.from, range.to].map(ms => new Date(ms).toISOString());
-    await audit.record(
-      actionRecord(credentials, 'calls.reprice', span.join('/'), {
-        after: { ...req.body, ...result },
-        request: req,
-      }),
-    );
-    res.json(result);
-  });
-
-  return router;
-}
+      res.json(result);
+    });
+  },
+);

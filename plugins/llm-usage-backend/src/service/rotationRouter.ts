@@ -1,4 +1,4 @@
-import { parseBody } from '../accounts/accountSchemas';
+import { parseBody } from '../lib/parseInput';
 import {
   rotateKeySchema,
   rotationPolicySchema,
@@ -35,7 +35,7 @@ export const createRotationRouter = specRouter(
 
     router.post('/keys/:id/rotate', async (req, res) => {
       const credentials = await credentialsOf(req);
-      const input = parseBody(rotateKeySchema, req.body ?? {});
+      const input = parseBody(rotateKeySchema, req.body);
       res
         .status(201)
         .json(await rotation.rotate(credentials, req.params.id, input, req));

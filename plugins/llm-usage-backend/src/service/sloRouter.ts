@@ -2,7 +2,7 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { SloReportResponse } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type express from 'express';
 import type { Caller } from '../budgets/Caller';
-import { parseInput } from '../lib/parseInput';
+import { parseBody } from '../lib/parseInput';
 import { specRouter } from './specRouter';
 import type { RouterContext } from './routerContext';
 import { sloSettingsSchema } from '../slo/sloDeclaration';
@@ -70,7 +70,7 @@ export const createSloRouter = specRouter(
     router.put('/slo/projects/:projectId/settings', async (req, res) => {
       const projectId = parseProjectId(req.params.projectId);
       const credentials = await adminOf(req);
-      const input = parseInput(sloSettingsSchema, req.body, 'field');
+      const input = parseBody(sloSettingsSchema, req.body);
       const before = await sloSettings.get(projectId);
       const after = await sloSettings.set(
         projectId,

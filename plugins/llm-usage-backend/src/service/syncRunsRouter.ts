@@ -3,8 +3,7 @@ import {
   SYNC_TRIGGERS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { parseQuery } from '../keys/keySchemas';
-import { rangeInOrder } from '../lib/parseInput';
+import { parseQuery, rangeInOrder } from '../lib/parseInput';
 import { NotFoundError } from '@backstage/errors';
 import { isoDateTimeMs } from '../lib/isoTime';
 import { specRouter } from './specRouter';

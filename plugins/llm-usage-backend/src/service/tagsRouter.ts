@@ -4,7 +4,7 @@ import {
   type ListTagsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { parseBody } from '../accounts/accountSchemas';
+import { parseBody } from '../lib/parseInput';
 import { adminCredentials, adminEditRecorder } from './adminEdits';
 import { requestCredentials } from './requestCaller';
 import { jsonBody } from './rejectNulCharacters';
