@@ -27,7 +27,12 @@ import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
 import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
-import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from '../src/database/tables';
+import {
+  CALLS_TABLE,
+  DAILY_TABLE,
+  HOURLY_TABLE,
+  PROJECT_DAYS_TABLE,
+} from '../src/database/tables';
 import { CallRollup } from '../src/rollup/CallRollup';
 import { UsageService } from '../src/usage/UsageService';
 import { ProjectDirectory } from '../src/visibility/ProjectDirectory';
@@ -244,7 +249,9 @@ async function main() {
   );
 
   // As autovacuum would after the rollup's writes.
-  await knex.raw(`ANALYZE ${HOURLY_TABLE}, ${DAILY_TABLE}`);
+  await knex.raw(
+    `ANALYZE ${HOURLY_TABLE}, ${DAILY_TABLE}, ${PROJECT_DAYS_TABLE}`,
+  );
 
   // Late calls into one closed hour, then the incremental rollup of that hour.
   const lateHour = to - 3 * DAY + 5 * HOUR;

@@ -3,7 +3,12 @@
  * compared engines need for the same calls.
  */
 import type { Knex } from 'knex';
-import { CALLS_TABLE, DAILY_TABLE, HOURLY_TABLE } from '../src/database/tables';
+import {
+  CALLS_TABLE,
+  DAILY_TABLE,
+  HOURLY_TABLE,
+  PROJECT_DAYS_TABLE,
+} from '../src/database/tables';
 
 export interface StorageSizes {
   /** The calls' heap (and TOAST): what PostgreSQL needs for the bare rows. */
@@ -15,7 +20,7 @@ export interface StorageSizes {
 
 export async function storageSizes(knex: Knex): Promise<StorageSizes> {
   await knex.raw(
-    `VACUUM ANALYZE ${CALLS_TABLE}, ${HOURLY_TABLE}, ${DAILY_TABLE}`,
+    `VACUUM ANALYZE ${CALLS_TABLE}, ${HOURLY_TABLE}, ${DAILY_TABLE}, ${PROJECT_DAYS_TABLE}`,
   );
   const one = async (sql: string, bindings: string[]) =>
     Number((await knex.raw(sql, bindings)).rows[0].bytes);
@@ -25,7 +30,7 @@ export async function storageSizes(knex: Knex): Promise<StorageSizes> {
     [CALLS_TABLE],
   );
   const rollups: StorageSizes['rollups'] = [];
-  for (const table of [HOURLY_TABLE, DAILY_TABLE]) {
+  for (const table of [HOURLY_TABLE, DAILY_TABLE, PROJECT_DAYS_TABLE]) {
     const [{ count }] = await knex(table).count({ count: '*' });
     rollups.push([
       table,

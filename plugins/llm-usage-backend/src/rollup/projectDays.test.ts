@@ -230,6 +230,32 @@ describe.each(databases.eachSupportedId())('project days on %p', databaseId => {
         ),
       );
     const fromRaw = await read();
+    // Alice sees all of docs (hers) and her own calls of ops, by project.
+    const aliceCalls = await queries.aggregate({
+      scope: SCOPES[1],
+      from: START,
+      to: START + 4 * DAY,
+      projectIds: ['docs', 'ops', 'search-rag'],
+      groupBy: ['project'],
+    });
+    const visible = await knex(CALLS_TABLE)
+      .select('project_id')
+      .count({ calls: '*' })
+      .where('project_id', 'docs')
+      .orWhere(own =>
+        own
+          .where('user_ref', 'user:default/alice')
+          .whereIn('project_id', ['ops', 'search-rag']),
+      )
+      .groupBy('project_id');
+    expect(
+      Object.fromEntries(
+        aliceCalls.map(g => [g.dimensions.project, g.usage.counters.calls]),
+      ),
+    ).toEqual(
+      Object.fromEntries(visible.map(r => [r.project_id, Number(r.calls)])),
+    );
+
     await rollup.run(START + 5 * DAY);
     // Only the project-day table can answer the rolled days now.
     await knex(DAILY_TABLE).where('level', 'project').delete();
