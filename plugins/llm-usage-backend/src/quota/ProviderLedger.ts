@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { AccountStore, type AccountRecord } from '../accounts/AccountStore';
 import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
+import {
+  BALANCES_TABLE,
+  KEYS_TABLE,
+  PROVIDER_USAGE_TABLE,
+} from '../accounts/tables';
 import type { AccountOwnership } from '../budgets/BudgetService';
 import { exactSum } from '../lib/exactSum';
 import { orNull } from '../lib/columnValues';
@@ -8,10 +13,6 @@ import { parseDecimalToNanos, toBigInt } from '../lib/money';
 import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
 import { ProviderDataStore } from '../sync/ProviderDataStore';
 import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
-
-const KEYS_TABLE = 'llm_usage_keys';
-const BALANCES_TABLE = 'llm_usage_balances';
-const PROVIDER_USAGE_TABLE = 'llm_usage_provider_usage';
 
 /** What the quota view needs of a provider account; never its credentials. */
 export interface AccountSummary {
