@@ -95,6 +95,8 @@ export async function startBenchBackend(
   options: {
     entities?: Entity[];
     permissions?: ServiceFactory;
+    /** Service factories replacing the test backend's mocks, e.g. the real scheduler. */
+    services?: ServiceFactory[];
   } = {},
 ) {
   const backend = await startTestBackend({
@@ -125,6 +127,7 @@ export async function startBenchBackend(
       options.permissions ??
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      ...(options.services ?? []),
     ],
   });
   const address = backend.server.address();
