@@ -253,7 +253,9 @@ describe.each(databases.eachSupportedId())('project days on %p', databaseId => {
         aliceCalls.map(g => [g.dimensions.project, g.usage.counters.calls]),
       ),
     ).toEqual(
-      Object.fromEntries(visible.map(r => [r.project_id, Number(r.calls)])),
+      Object.fromEntries(
+        visible.map((row: any) => [row.project_id, Number(row.calls)]),
+      ),
     );
 
     await rollup.run(START + 5 * DAY);
