@@ -5,7 +5,7 @@ import {
   KEY_SORT_FIELDS,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { parseQuery, wholeNumberParam } from '../lib/parseInput';
+import { wholeNumberParam } from '../lib/parseInput';
 import { entityRef } from '../accounts/accountSchemas';
 import { parseDecimalToNanos } from '../lib/money';
 import { isoDateTimeMs } from '../lib/isoTime';
