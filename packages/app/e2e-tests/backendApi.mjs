@@ -3,7 +3,15 @@
 // against, and set-up a real user would do through the API.
 
 /** `fetch` of an LLM Usage API path as the guest; the parsed JSON body. */
-export async function guestApi(page, path, init = {}) {
+export function guestApi(page, path, init = {}) {
+  return guestBackendApi(page, `/api/llm-usage${path}`, init);
+}
+
+/**
+ * `fetch` of any backend path (`/api/notifications/status`) as the guest; the
+ * parsed JSON body.
+ */
+export async function guestBackendApi(page, path, init = {}) {
   const { status, body } = await page.evaluate(
     async ([apiPath, options]) => {
       const refresh = await fetch('/api/auth/guest/refresh', {
@@ -11,7 +19,7 @@ export async function guestApi(page, path, init = {}) {
         credentials: 'include',
       });
       const { backstageIdentity } = await refresh.json();
-      const response = await fetch(`/api/llm-usage${apiPath}`, {
+      const response = await fetch(apiPath, {
         method: options.method ?? 'GET',
         headers: {
           Authorization: `Bearer ${backstageIdentity.token}`,

@@ -49,7 +49,18 @@ export const SidebarContent = NavContentBlueprint.make({
           </SidebarGroup>
           <SidebarSpace />
           <SidebarDivider />
-          <NotificationsSidebarItem />
+          {/*
+           * No unread count in the browser tab's title: the item's title
+           * counter turns every title change into a React update and writes
+           * "(n) " back, while a page's Helmet rewrites the title each time
+           * the page renders, even in a render React throws away. With unread
+           * notifications the two fought over the title, and each update
+           * restarted the first render of a lazily loaded page (a Suspense
+           * retry, which React 18 lets be interrupted without limit): on a
+           * busy CPU the page stayed blank for 10–40 s. The badge on the
+           * item still shows the count.
+           */}
+          <NotificationsSidebarItem titleCounterEnabled={false} />
           <SidebarDivider />
           <SidebarGroup
             label="Settings"
