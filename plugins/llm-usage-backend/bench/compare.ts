@@ -229,6 +229,9 @@ export async function createBudgets(base: string) {
 export interface ComparisonRow {
   read: string;
   viewer: string;
+  /** Nothing cached: after a rollup that rewrote whole days, or a restart. */
+  uncached: number;
+  /** The first read after an hourly rollup: whole days still cached. */
   cold: number;
   warm: number;
   engines: Record<string, number>;
@@ -238,9 +241,11 @@ export interface ComparisonRow {
 const median = (samples: number[]) => percentile(samples, 0.5);
 
 /**
- * Times every read for both viewers: the plugin over HTTP cold (after the
- * rollup generation moved on, as a rollup does, so the read cache misses)
- * and warm, and each engine (best of its warm runs' median).
+ * Times every read for both viewers: the plugin over HTTP uncached (both
+ * generations moved on, as by a rollup that re-rolls a whole day: nothing
+ * cached is used), cold (the generation moved on, as by the hourly rollup,
+ * which rewrites only the current day: the hours are read again, whole days
+ * stay cached) and warm; and each engine (best of its warm runs' median).
  */
 export async function compareWithEngines(options: {
   knex: Knex;
@@ -284,13 +289,20 @@ export async function compareWithEngines(options: {
     for (const read of reads) {
       // Untimed, as each engine's first query: the pool's connections (idle
       // ones close after 30 s) and the code path are warm; the read cache
-      // is not, as the generation moves on before each cold request.
+      // is not, as the generations move on before each timed request.
       await request(viewer, read.path);
-      const cold: number[] = [];
-      for (let i = 0; i < coldRuns; i++) {
-        await knex(ROLLUP_STATE_TABLE).increment('generation', 1);
-        cold.push((await time(() => request(viewer, read.path)))[0]);
-      }
+      const afterRollup = async (...generations: string[]) => {
+        const samples: number[] = [];
+        for (let i = 0; i < coldRuns; i++) {
+          await knex(ROLLUP_STATE_TABLE).increment(
+            Object.fromEntries(generations.map(column => [column, 1])),
+          );
+          samples.push((await time(() => request(viewer, read.path)))[0]);
+        }
+        return samples;
+      };
+      const uncached = await afterRollup('generation', 'days_generation');
+      const cold = await afterRollup('generation');
       await request(viewer, read.path);
       const warm: number[] = [];
       for (let i = 0; i < iterations; i++) {
@@ -309,6 +321,7 @@ export async function compareWithEngines(options: {
       rows.push({
         read: read.name,
         viewer: viewer.name,
+        uncached: median(uncached),
         cold: median(cold),
         warm: median(warm),
         engines: byEngine,
@@ -330,22 +343,25 @@ export function printComparison(rows: ComparisonRow[]) {
   const header = [
     'read',
     'viewer',
+    'plugin uncached ms',
     'plugin cold ms',
     'plugin warm ms',
     ...names.map(n => `${n} ms`),
     ...(names.includes('ClickHouse')
-      ? ['cold ÷ ClickHouse', 'warm ÷ ClickHouse']
+      ? ['uncached ÷ ClickHouse', 'cold ÷ ClickHouse', 'warm ÷ ClickHouse']
       : []),
     'load (1 min)',
   ];
   const body = rows.map(r => [
     r.read,
     r.viewer,
+    ms(r.uncached),
     ms(r.cold),
     ms(r.warm),
     ...names.map(n => (r.engines[n] === undefined ? '–' : ms(r.engines[n]))),
     ...(names.includes('ClickHouse')
       ? [
+          ratio(r.uncached, r.engines.ClickHouse),
           ratio(r.cold, r.engines.ClickHouse),
           ratio(r.warm, r.engines.ClickHouse),
         ]

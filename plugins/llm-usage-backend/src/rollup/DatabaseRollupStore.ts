@@ -63,6 +63,7 @@ export class DatabaseRollupStore implements RollupStore {
       rolledUntil: state ? Number(state.rolled_until) : 0,
       dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
       generation: state ? Number(state.generation) : 0,
+      daysGeneration: state ? Number(state.days_generation) : 0,
     };
   }
 
@@ -105,7 +106,7 @@ export class DatabaseRollupStore implements RollupStore {
 
       // Before the marks: a concurrent rollup waits for this row holding no
       // mark that a writer, which this rollup may wait for, could need.
-      await nextGeneration(tx);
+      await nextGeneration(tx, await rewritesWholeDays(tx, dayStarts));
       await clearRolledMarks(tx, hours);
       return calls;
     });
@@ -141,17 +142,37 @@ export class DatabaseRollupStore implements RollupStore {
   }
 }
 
-/** Starts a new generation of rollup rows, inside the transaction that wrote them. */
-async function nextGeneration(tx: Knex.Transaction) {
+/**
+ * Whether any of these days was already rolled whole: readers may have read
+ * it from the daily rows (see `planSources`), which this rollup rewrites.
+ */
+async function rewritesWholeDays(tx: Knex.Transaction, dayStarts: number[]) {
+  const state = await tx(ROLLUP_STATE_TABLE)
+    .where('id', STATE_ID)
+    .first('rolled_until');
+  const rolledUntil = state ? Number(state.rolled_until) : 0;
+  return dayStarts.some(day => day + DAY_MS <= rolledUntil);
+}
+
+/**
+ * Starts a new generation of rollup rows, inside the transaction that wrote
+ * them; `wholeDays`: the rows include days already rolled whole, so the
+ * days' generation moves on too.
+ */
+async function nextGeneration(tx: Knex.Transaction, wholeDays: boolean) {
+  const next = tx.raw('?? + 1', [`${ROLLUP_STATE_TABLE}.generation`]);
   await tx(ROLLUP_STATE_TABLE)
     .insert({
       id: STATE_ID,
       rolled_until: 0,
       updated_at: Date.now(),
       generation: 1,
+      days_generation: wholeDays ? 1 : 0,
     })
     .onConflict('id')
-    .merge({
-      generation: tx.raw('?? + 1', [`${ROLLUP_STATE_TABLE}.generation`]),
-    });
+    .merge(
+      wholeDays
+        ? { generation: next, days_generation: next }
+        : { generation: next },
+    );
 }

@@ -10,6 +10,13 @@ export interface RollupState {
    * rolled spans read under one generation stay valid while it lasts.
    */
   generation: number;
+  /**
+   * Changes only when a rollup rewrites a day that was already rolled whole
+   * (late or re-priced calls), so sums of whole rolled days stay valid across
+   * the hourly rollups that rewrite only the current day. Absent: as
+   * {@link RollupState.generation}.
+   */
+  daysGeneration?: number;
 }
 
 /**

@@ -167,18 +167,25 @@ type GroupMap = Map<string, UsageGroup>;
 /** Cached sums are weighed in groups; one with a latency sketch counts more. */
 const SKETCH_WEIGHT = 10;
 const DEFAULT_CACHE_WEIGHT = 200_000;
+/** The part of the cache's weight that whole rolled days may take. */
+const DAY_SHARE_OF_CACHE = 0.75;
 
 /**
  * Aggregates usage over any range by combining daily and hourly rollups for
  * closed, clean periods with raw calls for the rest.
  *
- * The rolled part of a read is cached per rollup generation (see
- * {@link RolledSumsCache}); the raw part (the open hour, range edges, hours
+ * The rolled part of a read is cached (see {@link RolledSumsCache}): its
+ * hours per rollup generation, its whole days per days' generation, which
+ * only a rollup that rewrites an already rolled day moves on, so the hourly
+ * rollup leaves them cached. The raw part (the open hour, range edges, hours
  * with late calls) is read every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
  */
 export class UsageQueries {
-  private readonly rolledSums?: RolledSumsCache<GroupMap>;
+  /** Sums of whole rolled days, kept per days' generation. */
+  private readonly daySums?: RolledSumsCache<GroupMap>;
+  /** Sums of rolled hours, kept per generation. */
+  private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
 
   constructor(
@@ -187,16 +194,21 @@ export class UsageQueries {
     options: { cache?: boolean; cacheWeight?: number } = {},
   ) {
     if (options.cache !== false) {
-      this.rolledSums = new RolledSumsCache({
-        maxWeight: options.cacheWeight ?? DEFAULT_CACHE_WEIGHT,
-        weigh: groups => {
-          let weight = 0;
-          for (const group of groups.values()) {
-            weight += group.usage.hasSketch() ? SKETCH_WEIGHT : 1;
-          }
-          return weight;
-        },
-      });
+      const budget = options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
+      const cache = (maxWeight: number) =>
+        new RolledSumsCache<GroupMap>({
+          maxWeight,
+          weigh: groups => {
+            let weight = 0;
+            for (const group of groups.values()) {
+              weight += group.usage.hasSketch() ? SKETCH_WEIGHT : 1;
+            }
+            return weight;
+          },
+        });
+      // Days outlive many hourly rollups; hours change with each.
+      this.daySums = cache(budget * DAY_SHARE_OF_CACHE);
+      this.hourSums = cache(budget * (1 - DAY_SHARE_OF_CACHE));
     }
   }
 
@@ -241,29 +253,39 @@ export class UsageQueries {
   ): Promise<UsageGroup[]> {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
-    const rolledPlan = { daily: plan.daily, hourly: plan.hourly };
-    const [rolled, raw] = await Promise.all([
-      this.rolledSums
-        ? this.rolledSums.get(
-            state.generation,
-            rolledSumsKey(request, rolledPlan),
-            () => this.sum(request, rolledPlan),
+    const cached = (
+      cache: RolledSumsCache<GroupMap> | undefined,
+      generation: number,
+      part: Pick<SourcePlan, 'daily'> | Pick<SourcePlan, 'hourly'>,
+    ) =>
+      cache
+        ? cache.get(generation, rolledSumsKey(request, part), () =>
+            this.sum(request, part),
           )
-        : this.sum(request, rolledPlan),
+        : this.sum(request, part);
+    const parts = await Promise.all([
+      cached(this.daySums, state.daysGeneration ?? state.generation, {
+        daily: plan.daily,
+      }),
+      cached(this.hourSums, state.generation, { hourly: plan.hourly }),
       this.sum(request, { raw: plan.raw }),
     ]);
-    if (raw.size === 0) return [...rolled.values()];
-    const groups = new Map(rolled);
-    for (const [id, group] of raw) {
-      const shared = groups.get(id);
-      if (!shared) {
-        groups.set(id, group);
-        continue;
+    const [first, ...rest] = parts.filter(part => part.size > 0);
+    if (!first) return [];
+    if (rest.length === 0) return [...first.values()];
+    const groups = new Map(first);
+    for (const part of rest) {
+      for (const [id, group] of part) {
+        const shared = groups.get(id);
+        if (!shared) {
+          groups.set(id, group);
+          continue;
+        }
+        // Copy on write: either group may be cached.
+        const usage = shared.usage.copy();
+        usage.merge(group.usage);
+        groups.set(id, { ...shared, usage });
       }
-      // Copy on write: the rolled group may be cached.
-      const usage = shared.usage.copy();
-      usage.merge(group.usage);
-      groups.set(id, { ...shared, usage });
     }
     return [...groups.values()];
   }
@@ -541,14 +563,14 @@ function addCounterRow(usage: UsageAccumulator, row: any) {
 }
 
 /**
- * What the rolled part of a read depends on besides the generation: the
+ * What a rolled part of a read depends on besides its generation: the
  * request without its exact range (which moves with every read of "the last
- * 30 days") and the rolled spans the range was planned into.
+ * 30 days") and the rolled spans of that part.
  */
 function rolledSumsKey(
   request: AggregateRequest,
-  plan: Pick<SourcePlan, 'daily' | 'hourly'>,
+  part: Partial<SourcePlan>,
 ): string {
   const { from: _from, to: _to, ...rest } = request;
-  return JSON.stringify([rest, plan.daily, plan.hourly]);
+  return JSON.stringify([rest, part]);
 }

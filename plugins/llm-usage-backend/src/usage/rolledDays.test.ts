@@ -1,0 +1,160 @@
+import type { Knex } from 'knex';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+  randomCalls,
+} from '../__testUtils__/databases';
+import { DAILY_TABLE, PROJECT_DAYS_TABLE } from '../database/tables';
+import type { VisibilityScope } from '../database/types';
+import { CallRollup } from '../rollup/CallRollup';
+import { type AggregateRequest, UsageQueries } from './UsageQueries';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 9, 1);
+const PROJECTS = ['support-bot', 'code-review', 'docs'];
+const SCOPES: VisibilityScope[] = [
+  { kind: 'all' },
+  {
+    kind: 'restricted',
+    userRef: 'user:default/alice',
+    projectIds: ['docs'],
+  },
+];
+/** Whole rolled days and edges of hourly rows and raw calls. */
+const REQUESTS: Array<Omit<AggregateRequest, 'scope'>> = [
+  { from: START, to: START + 4 * DAY, groupBy: ['project'], withLatency: true },
+  {
+    from: START + 5 * HOUR + 60_000,
+    to: START + 4 * DAY + 3 * HOUR,
+    groupBy: ['model'],
+    withLatency: true,
+  },
+  {
+    from: START,
+    to: START + 4 * DAY,
+    buckets: [START, START + DAY + 8 * HOUR, START + 3 * DAY],
+  },
+];
+
+/** Statements of a read that touch the daily rollups. */
+function countDailyReads(knex: Knex) {
+  let count = 0;
+  const listener = (query: { sql: string }) => {
+    if (
+      query.sql.includes(DAILY_TABLE) ||
+      query.sql.includes(PROJECT_DAYS_TABLE)
+    )
+      count += 1;
+  };
+  knex.on('query', listener);
+  return {
+    stop: () => {
+      knex.removeListener('query', listener);
+      return count;
+    },
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'sums of whole rolled days on %p',
+  databaseId => {
+    async function setup() {
+      const stores = await migratedStores(await databases.init(databaseId));
+      await stores.calls.ingest(
+        randomCalls({
+          count: 1200,
+          from: START,
+          hours: 4 * 24,
+          seed: 7,
+          projects: PROJECTS,
+        }),
+      );
+      const rollup = new CallRollup(stores.rollups);
+      await rollup.run(START + 4 * DAY + 2 * HOUR);
+      // Another replica's reads, never cached: what the cached ones must equal.
+      const uncached = new UsageQueries(stores.knex, stores.rollups, {
+        cache: false,
+      });
+      const readAll = (queries: UsageQueries) =>
+        Promise.all(
+          SCOPES.flatMap(scope =>
+            REQUESTS.map(async request =>
+              (await queries.aggregate({ scope, ...request }))
+                .map(g =>
+                  JSON.stringify([
+                    g.bucket,
+                    g.dimensions,
+                    g.usage.counters,
+                    g.usage.costs.toAmounts(),
+                    g.usage.sketch.encode(),
+                  ]),
+                )
+                .sort(),
+            ),
+          ),
+        );
+      return { ...stores, rollup, uncached, readAll };
+    }
+
+    it('stay cached across an hourly rollup that rewrites only the current day', async () => {
+      const { knex, calls, rollups, rollup, queries, uncached, readAll } =
+        await setup();
+      const first = await readAll(queries);
+      expect(first).toEqual(await readAll(uncached));
+      const before = await rollups.getState();
+
+      // A call in today's open hour, then the rollup that closes that hour.
+      await calls.ingest([
+        makeCall({
+          id: 'today',
+          occurredAt: START + 4 * DAY + 2 * HOUR + 60_000,
+        }),
+      ]);
+      await rollup.run(START + 4 * DAY + 3 * HOUR);
+      const after = await rollups.getState();
+      expect(after.generation).toBeGreaterThan(before.generation);
+      expect(after.daysGeneration).toBe(before.daysGeneration);
+
+      const dailyReads = countDailyReads(knex);
+      const second = await readAll(queries);
+      expect(dailyReads.stop()).toBe(0);
+      expect(second).toEqual(await readAll(uncached));
+      // The call of today's hour is in the read that reaches it.
+      expect(second).not.toEqual(first);
+    });
+
+    it('are read again once late calls re-roll a day that was rolled whole', async () => {
+      const { knex, calls, rollups, rollup, queries, uncached, readAll } =
+        await setup();
+      const first = await readAll(queries);
+      const before = await rollups.getState();
+
+      await calls.ingest([
+        makeCall({
+          id: 'late',
+          projectId: 'docs',
+          userRef: 'user:default/alice',
+          occurredAt: START + DAY + 3 * HOUR,
+          durationMs: 54_321,
+          costNanos: 123_456_789n,
+        }),
+      ]);
+      await rollup.run(START + 4 * DAY + 2 * HOUR);
+      const after = await rollups.getState();
+      expect(after.daysGeneration).toBeGreaterThan(before.daysGeneration!);
+      expect(after.daysGeneration).toBe(after.generation);
+
+      const dailyReads = countDailyReads(knex);
+      const reread = await readAll(queries);
+      expect(dailyReads.stop()).toBeGreaterThan(0);
+      expect(reread).toEqual(await readAll(uncached));
+      // The late call is in every read whose range reaches its day.
+      expect(reread).not.toEqual(first);
+    });
+  },
+);
