@@ -16,6 +16,8 @@ import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
   PROJECT_DAYS_TABLE,
 } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
@@ -29,8 +31,6 @@ import { LatencySketch } from './LatencySketch';
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 9, 1);
 const PROJECTS = ['support-bot', 'code-review', 'search-rag', 'docs', 'ops'];
 const all = { kind: 'all' } as const;

@@ -5,7 +5,12 @@ import {
   migratedStores,
   randomCalls,
 } from '../__testUtils__/databases';
-import { DAILY_TABLE, PROJECT_DAYS_TABLE } from '../database/tables';
+import {
+  DAILY_TABLE,
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
+  PROJECT_DAYS_TABLE,
+} from '../database/tables';
 import type { VisibilityScope } from '../database/types';
 import { CallRollup } from '../rollup/CallRollup';
 import { type AggregateRequest, UsageQueries } from './UsageQueries';
@@ -13,8 +18,6 @@ import { type AggregateRequest, UsageQueries } from './UsageQueries';
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 9, 1);
 const PROJECTS = ['support-bot', 'code-review', 'docs'];
 const SCOPES: VisibilityScope[] = [
