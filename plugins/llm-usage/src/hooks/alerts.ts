@@ -7,7 +7,7 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { LlmUsageApi } from '../api';
 import { PolledQueryState } from './usePolledQuery';
-import { useApiQuery } from './useApiQuery';
+import { useApiQuery, useApiRead } from './useApiQuery';
 
 const ALERTS_CHANGED_EVENT = 'llm-usage:alerts-changed';
 
@@ -60,8 +60,5 @@ export function useUnreadAlertCount(): PolledQueryState<AlertUnreadCountResponse
 
 /** Global rules (saved or default) and overrides; `retry` reloads after a change. */
 export function useAlertRules(): PolledQueryState<AlertRuleListResponse> {
-  return useApiQuery(
-    (api, signal) => api.listAlertRules({ signal }),
-    'alert-rules',
-  );
+  return useApiRead('listAlertRules', 'alert-rules');
 }

@@ -9,8 +9,6 @@ import {
   KeyListResponse,
   ListProviderAccountsResponse,
   ListProvidersResponse,
-  ListPricesResponse,
-  ListTagsResponse,
   SyncRunListQuery,
   SyncRunListResponse,
   UsageOverviewResponse,
@@ -20,7 +18,7 @@ import {
 import { DateTime } from 'luxon';
 import { LlmUsageApi } from '../api';
 import { PolledQueryState } from './usePolledQuery';
-import { useApiQuery } from './useApiQuery';
+import { ApiRead, useApiQuery, useApiRead } from './useApiQuery';
 
 /**
  * A list of the API for a query, loaded again when the query or its reload
@@ -112,38 +110,18 @@ export function useKeySummary(reloadToken = 0): PolledQueryState<KeySummary> {
  * A settings list of the API, loaded again whenever its reload token
  * changes (after an edit).
  */
-function reloadableList<T>(
-  name: string,
-  load: (api: LlmUsageApi, options: { signal: AbortSignal }) => Promise<T>,
-) {
-  return function useReloadableList(reloadToken = 0): PolledQueryState<T> {
-    return useApiQuery(
-      (api, signal) => load(api, { signal }),
-      `${name}:${reloadToken}`,
-    );
+function reloadableList<K extends ApiRead>(operation: K, name: string) {
+  return function useReloadableList(reloadToken = 0) {
+    return useApiRead(operation, `${name}:${reloadToken}`);
   };
 }
 
-export const useTags = reloadableList<ListTagsResponse>(
-  'tags',
-  (api, options) => api.listTags(options),
-);
-
-export const usePrices = reloadableList<ListPricesResponse>(
-  'prices',
-  (api, options) => api.listPrices(options),
-);
-
-export const useAccounts = reloadableList<ListProviderAccountsResponse>(
-  'accounts',
-  (api, options) => api.listAccounts(options),
-);
+export const useTags = reloadableList('listTags', 'tags');
+export const usePrices = reloadableList('listPrices', 'prices');
+export const useAccounts = reloadableList('listAccounts', 'accounts');
 
 export function useProviders(): PolledQueryState<ListProvidersResponse> {
-  return useApiQuery(
-    (api, signal) => api.listProviders({ signal }),
-    'providers',
-  );
+  return useApiRead('listProviders', 'providers');
 }
 
 export const useSyncRuns = reloadableQuery<

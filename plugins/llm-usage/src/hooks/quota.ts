@@ -7,7 +7,7 @@ import type {
   QuotaResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { PolledQueryState } from './usePolledQuery';
-import { useApiQuery } from './useApiQuery';
+import { useApiQuery, useApiRead } from './useApiQuery';
 
 /** Budgets and balances with runway; live, polling like the other live views. */
 export function useQuota(entityRef?: string): PolledQueryState<QuotaResponse> {
@@ -31,15 +31,12 @@ export function useBalanceHistory(
 
 /** The budgets the viewer sees; `retry` reloads after a change. */
 export function useBudgets(): PolledQueryState<BudgetListResponse> {
-  return useApiQuery((api, signal) => api.listBudgets({ signal }), 'budgets');
+  return useApiRead('listBudgets', 'budgets');
 }
 
 /** The viewer's and their groups' digest settings. */
 export function useDigestPreferences(): PolledQueryState<DigestPreferencesResponse> {
-  return useApiQuery(
-    (api, signal) => api.getDigestPreferences({ signal }),
-    'digest-preferences',
-  );
+  return useApiRead('getDigestPreferences', 'digest-preferences');
 }
 
 /** One page of the activity log. */

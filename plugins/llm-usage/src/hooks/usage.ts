@@ -16,7 +16,7 @@ import type {
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { UsageExportFormat, llmUsageApiRef } from '../api';
-import { LiveOptions, useApiQuery } from './useApiQuery';
+import { LiveOptions, useApiQuery, useApiRead } from './useApiQuery';
 import { PolledQueryState } from './usePolledQuery';
 import { useRangeQuery } from './useRangeQuery';
 import { RangeSelection, resolveRange, viewerTimeZone } from './useUsageRange';
@@ -117,7 +117,7 @@ export function useProjectCalls(
 
 /** Facts about the installation (demo data on?); loaded once per page. */
 export function useLlmUsageInfo(): PolledQueryState<LlmUsageInfoResponse> {
-  return useApiQuery((api, signal) => api.getInfo({ signal }), 'info');
+  return useApiRead('getInfo', 'info');
 }
 
 /** File downloads of the usage views; the range is resolved at click time. */
