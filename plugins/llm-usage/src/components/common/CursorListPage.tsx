@@ -6,7 +6,7 @@ import { CursorPager } from './CursorPager';
 import { DataTable, DataTableColumn } from './DataTable';
 import { LlmUsageLayout } from './LlmUsageLayout';
 import type { PageSizeSelectProps } from './PageSizeSelect';
-import { QueryContent } from './QueryContent';
+import { ItemsQueryContent } from './QueryContent';
 import { SectionCard } from './SectionCard';
 
 /** @internal */
@@ -48,9 +48,8 @@ export function CursorListPage<T>(props: CursorListPageProps<T>) {
         testId={testId}
         toolbar={filters}
       >
-        <QueryContent
+        <ItemsQueryContent
           query={query}
-          isEmpty={value => value.items.length === 0}
           empty={<EmptyState missing="data" title={emptyTitle} />}
         >
           {value => (
@@ -58,7 +57,7 @@ export function CursorListPage<T>(props: CursorListPageProps<T>) {
               {value.items.map(props.renderItem)}
             </DataTable>
           )}
-        </QueryContent>
+        </ItemsQueryContent>
         <CursorPager
           pages={props.pages}
           nextCursor={query.value?.nextCursor}

@@ -1,7 +1,7 @@
 import { ReactNode } from 'react';
 import Skeleton from '@material-ui/lab/Skeleton';
 import { EmptyState } from '@backstage/core-components';
-import { QueryContent, QueryContentProps } from './QueryContent';
+import { ItemsQueryContent, QueryContentProps } from './QueryContent';
 import { SectionCard } from './SectionCard';
 
 /** @internal */
@@ -22,10 +22,9 @@ export function ItemListContent<T extends { items: readonly unknown[] }>(
 ) {
   const { query, emptyTitle, emptyDescription, children } = props;
   return (
-    <QueryContent
+    <ItemsQueryContent
       query={query}
       loading={<Skeleton variant="rect" height={160} />}
-      isEmpty={value => value.items.length === 0}
       empty={
         <EmptyState
           missing="content"
@@ -35,7 +34,7 @@ export function ItemListContent<T extends { items: readonly unknown[] }>(
       }
     >
       {children}
-    </QueryContent>
+    </ItemsQueryContent>
   );
 }
 

@@ -36,3 +36,15 @@ export function QueryContent<T>({
   }
   return <>{children(query.value)}</>;
 }
+
+/**
+ * {@link QueryContent} of a list response: `empty` stands in for a list
+ * without items.
+ */
+export function ItemsQueryContent<T extends { items: readonly unknown[] }>(
+  props: Omit<QueryContentProps<T>, 'isEmpty'>,
+) {
+  return (
+    <QueryContent {...props} isEmpty={value => value.items.length === 0} />
+  );
+}

@@ -35,7 +35,12 @@ import {
   useNotifiedRun,
   useLocalization,
 } from '../../hooks';
-import { CostLines, OptionalEntityRefLink, QueryContent } from '../common';
+import {
+  CostLines,
+  ItemsQueryContent,
+  OptionalEntityRefLink,
+  QueryContent,
+} from '../common';
 import { KeyExpiry, KeyStatusChip, KeyTags, TagChip } from './KeyChips';
 import { KeyUsageChart } from './KeyUsageChart';
 import {
@@ -153,10 +158,9 @@ function AuditHistory(props: {
   const events = useKeyAuditEvents(props.keyId, props.reloadToken);
   const tagNames = new Map(props.tags.map(tag => [tag.id, tag.name]));
   return (
-    <QueryContent
+    <ItemsQueryContent
       query={events}
       loading={<Skeleton variant="rect" height={80} />}
-      isEmpty={value => value.items.length === 0}
       empty={
         <Typography variant="body2" color="textSecondary">
           {t('keyWorkspace.detail.noHistory')}
@@ -193,7 +197,7 @@ function AuditHistory(props: {
           ))}
         </List>
       )}
-    </QueryContent>
+    </ItemsQueryContent>
   );
 }
 
