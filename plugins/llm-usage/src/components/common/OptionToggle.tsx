@@ -1,6 +1,9 @@
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+import type { TrendInterval } from '@llm-usage/backstage-plugin-llm-usage-common';
+import { useLocalization } from '../../hooks';
+import { optionsOf } from './SelectField';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -59,5 +62,24 @@ export function OptionToggle<T extends string>({
         ))}
       </ToggleButtonGroup>
     </Box>
+  );
+}
+
+/** The bucket size of a trend chart, among those the range allows. */
+export function TrendIntervalToggle(props: {
+  value: TrendInterval;
+  intervals: TrendInterval[];
+  onChange: (interval: TrendInterval) => void;
+}) {
+  const { t } = useLocalization();
+  return (
+    <OptionToggle
+      label={t('trend.interval')}
+      value={props.value}
+      onChange={props.onChange}
+      options={optionsOf(props.intervals, interval =>
+        t(`trend.intervals.${interval}`),
+      )}
+    />
   );
 }

@@ -16,6 +16,7 @@ import {
 } from '../../lib/trendSeries';
 import {
   OptionToggle,
+  TrendIntervalToggle,
   QueryErrorPanel,
   SectionCard,
   SelectField,
@@ -79,11 +80,10 @@ export function UsageTrendCard(props: UsageTrendCardProps) {
 
   const toolbar = (
     <>
-      <OptionToggle
-        label={t('trend.interval')}
+      <TrendIntervalToggle
         value={interval}
+        intervals={intervals}
         onChange={onIntervalChange}
-        options={optionsOf(intervals, value => t(`trend.intervals.${value}`))}
       />
       <OptionToggle
         label={t('trend.metric')}

@@ -19,9 +19,8 @@ import {
 import { isNotFound } from '../../lib/errors';
 import {
   LlmUsageLayout,
-  OptionToggle,
-  optionsOf,
   RangePicker,
+  TrendIntervalToggle,
   useLlmUsagePaths,
 } from '../common';
 import { CallHistoryCard } from './CallHistoryCard';
@@ -146,13 +145,10 @@ export function ProjectDetailPage({ projectId }: ProjectDetailPageProps) {
           trends={trends}
           models={models}
           trendToolbar={
-            <OptionToggle
-              label={t('trend.interval')}
+            <TrendIntervalToggle
               value={interval}
+              intervals={intervals}
               onChange={next => setParams({ interval: next })}
-              options={optionsOf(intervals, value =>
-                t(`trend.intervals.${value}`),
-              )}
             />
           }
         />
