@@ -1,10 +1,12 @@
 import type { Runway } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
+import { KEYS_TABLE } from '../accounts/tables';
 import { AUDIT_EVENTS_TABLE } from '../audit/AuditLog';
-import { exactSum } from '../lib/exactSum';
-import { CostTotals, toBigInt } from '../lib/money';
-import { keyUsageJoin } from '../providerUsage/keyUsageJoin';
+import { CostTotals } from '../lib/money';
+import {
+  type ProviderUsageAmounts,
+  sumProviderUsage,
+} from '../providerUsage/providerUsageTotals';
 
 /*
  * What alert rules look at, read fresh at each evaluation. The key inventory
@@ -158,28 +160,24 @@ export class KeyFacts {
     byKey: Map<string, MonthUsage>;
     byAccount: Map<string, MonthUsage>;
   }> {
-    const rows = await this.db(`${PROVIDER_USAGE_TABLE} as u`)
-      .leftJoin(`${KEYS_TABLE} as k`, keyUsageJoin('u', 'k'))
-      .where('u.day_start', '>=', from)
-      .groupBy('u.account_id', 'k.id', 'u.currency')
-      .select(
-        'u.account_id',
-        'k.id as key_id',
-        'u.currency',
-        exactSum(this.db, 'u.cost_nanos', 'cost_nanos'),
-        exactSum(this.db, 'u.input_tokens + u.output_tokens', 'tokens'),
-      );
+    const totals = await sumProviderUsage(this.db, ['accountId', 'keyId'], {
+      fromDay: from,
+    });
     const byKey = new Map<string, MonthUsage>();
     const byAccount = new Map<string, MonthUsage>();
-    const add = (map: Map<string, MonthUsage>, id: string, row: any) => {
+    const add = (
+      map: Map<string, MonthUsage>,
+      id: string,
+      amounts: ProviderUsageAmounts,
+    ) => {
       const usage = map.get(id) ?? { tokens: 0, costs: new CostTotals() };
-      usage.tokens += Number(row.tokens);
-      usage.costs.add(row.currency, toBigInt(row.cost_nanos));
+      usage.tokens += amounts.inputTokens + amounts.outputTokens;
+      usage.costs.add(amounts.currency, amounts.costNanos);
       map.set(id, usage);
     };
-    for (const row of rows) {
-      add(byAccount, row.account_id, row);
-      if (row.key_id) add(byKey, row.key_id, row);
+    for (const total of totals) {
+      add(byAccount, total.accountId, total);
+      if (total.keyId) add(byKey, total.keyId, total);
     }
     return { byKey, byAccount };
   }

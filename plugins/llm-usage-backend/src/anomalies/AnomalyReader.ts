@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { KEYS_TABLE, PROVIDER_USAGE_TABLE } from '../accounts/tables';
+import { KEYS_TABLE } from '../accounts/tables';
 import { DAY_MS, HOURLY_TABLE } from '../database/tables';
 import { exactSum } from '../lib/exactSum';
 import { toBigInt } from '../lib/money';
+import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 import {
   HOUR_MS,
   type KeyDayUsage,
@@ -222,25 +223,19 @@ export class AnomalyReader {
   /** Provider-reported requests and tokens per account, provider key id and day. */
   private async providerDays(end: number, days: number) {
     const firstDay = Math.floor(end / DAY_MS) * DAY_MS - days * DAY_MS;
-    const rows = await this.db(PROVIDER_USAGE_TABLE)
-      .where('day_start', '>=', firstDay)
-      .whereNot('provider_key_id', '')
-      .groupBy('account_id', 'provider_key_id', 'day_start')
-      .select(
-        'account_id',
-        'provider_key_id',
-        'day_start',
-        this.db.raw('SUM(COALESCE(requests, 0)) AS requests'),
-        this.db.raw('SUM(input_tokens + output_tokens) AS tokens'),
-      );
+    const totals = await sumProviderUsage(
+      this.db,
+      ['accountId', 'providerKeyId', 'dayStart'],
+      { fromDay: firstDay, byKeyOnly: true },
+    );
     const byKeyDay = new Map<string, { requests: number; tokens: number }>();
-    for (const row of rows) {
-      byKeyDay.set(
-        `${row.account_id}\u0000${row.provider_key_id}\u0000${Number(
-          row.day_start,
-        )}`,
-        { requests: Number(row.requests), tokens: Number(row.tokens) },
-      );
+    for (const total of totals) {
+      const id = `${total.accountId}\u0000${total.providerKeyId}\u0000${total.dayStart}`;
+      // Requests and tokens count in whatever currency the day was billed.
+      const day = byKeyDay.get(id) ?? { requests: 0, tokens: 0 };
+      day.requests += total.requests;
+      day.tokens += total.inputTokens + total.outputTokens;
+      byKeyDay.set(id, day);
     }
     return byKeyDay;
   }

@@ -1,12 +1,10 @@
 import type { Knex } from 'knex';
-import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { DAY_MS } from '../database/tables';
 import { formatNanos } from '../lib/money';
 import {
   addProviderUsage,
-  PROVIDER_USAGE_SUMS,
-  type ProviderUsageSumRow,
-} from '../sync/providerUsageSums';
+  sumProviderUsage,
+} from '../providerUsage/providerUsageTotals';
 
 /** One UTC day of one key's usage as its provider reported it. */
 export interface KeyUsageDay {
@@ -32,15 +30,11 @@ export class KeyUsageHistory {
     range: { from: number; to: number },
   ): Promise<KeyUsageDay[]> {
     const firstDay = Math.floor(range.from / DAY_MS) * DAY_MS;
-    const rows: Array<ProviderUsageSumRow & { day_start: string | number }> =
-      await this.db(PROVIDER_USAGE_TABLE)
-        .select('day_start', 'currency')
-        .sum(PROVIDER_USAGE_SUMS)
-        .where('account_id', key.accountId)
-        .where('provider_key_id', key.providerKeyId)
-        .where('day_start', '>=', firstDay)
-        .where('day_start', '<', range.to)
-        .groupBy('day_start', 'currency');
+    const totals = await sumProviderUsage(this.db, ['dayStart'], {
+      fromDay: firstDay,
+      toDay: range.to,
+      providerKey: key,
+    });
 
     const days = new Map<
       number,
@@ -56,10 +50,10 @@ export class KeyUsageHistory {
         nanos: new Map(),
       });
     }
-    for (const row of rows) {
-      const day = days.get(Number(row.day_start));
+    for (const total of totals) {
+      const day = days.get(total.dayStart);
       if (!day) continue;
-      addProviderUsage(day, day.nanos, row);
+      addProviderUsage(day, day.nanos, total);
     }
     return [...days.values()].map(({ nanos, ...day }) => ({
       ...day,

@@ -5,10 +5,15 @@ import {
   PROVIDER_USAGE_TABLE,
 } from '../accounts/tables';
 import { DAY_MS, HOUR_MS } from '../database/tables';
-import { toBigInt } from '../lib/money';
+import { exactSum } from '../lib/exactSum';
 import { type OwnerFilter, applyOwnerFilter } from '../permissions';
-import { PROVIDER_USAGE_SUMS } from '../sync/providerUsageSums';
 import { keyUsageJoin } from './keyUsageJoin';
+import {
+  type ProviderUsageAmountRow,
+  type ProviderUsageAmounts,
+  providerUsageAmountColumns,
+  providerUsageAmountsOf,
+} from './providerUsageTotals';
 
 /**
  * Which provider-reported usage a caller may see: a key's usage is visible
@@ -30,7 +35,7 @@ export interface ProviderUsageRestriction {
 }
 
 /** One day of provider usage at the finest grain the views need. */
-export interface ProviderUsageDay {
+export interface ProviderUsageDay extends ProviderUsageAmounts {
   /** Start of the UTC day the provider reported. */
   dayStart: number;
   accountId: string;
@@ -44,12 +49,7 @@ export interface ProviderUsageDay {
   /** The Component the key is linked to (lower-case ref). */
   componentRef: string | null;
   model: string;
-  currency: string;
-  inputTokens: number;
-  outputTokens: number;
   cachedTokens: number;
-  requests: number;
-  costNanos: bigint;
 }
 
 /**
@@ -72,7 +72,7 @@ export function daysOfRange(range: { from: number; to: number }) {
   };
 }
 
-type SumRow = {
+type SumRow = ProviderUsageAmountRow & {
   day_start: string | number;
   account_id: string;
   account_name: string;
@@ -82,12 +82,7 @@ type SumRow = {
   key_name: string | null;
   component_ref: string | null;
   model: string;
-  currency: string;
-  input_tokens: string | number | null;
-  output_tokens: string | number | null;
-  cached_tokens: string | number | null;
-  requests: string | number | null;
-  cost_nanos: string | number | null;
+  cached_tokens: string | null;
 };
 
 /**
@@ -127,8 +122,9 @@ export class ProviderUsageReader {
         'k.component_ref',
         'u.model',
         'u.currency',
+        ...providerUsageAmountColumns(this.db),
+        exactSum(this.db, 'u.cached_tokens', 'cached_tokens'),
       )
-      .sum({ ...PROVIDER_USAGE_SUMS, cached_tokens: 'cached_tokens' })
       .where('u.day_start', '>=', firstDay)
       .where('u.day_start', '<', endDay)
       .groupBy(
@@ -189,12 +185,8 @@ export class ProviderUsageReader {
       keyName: row.key_name,
       componentRef: row.component_ref?.toLocaleLowerCase('en-US') ?? null,
       model: row.model,
-      currency: row.currency,
-      inputTokens: Number(row.input_tokens ?? 0),
-      outputTokens: Number(row.output_tokens ?? 0),
+      ...providerUsageAmountsOf(row),
       cachedTokens: Number(row.cached_tokens ?? 0),
-      requests: Number(row.requests ?? 0),
-      costNanos: toBigInt(row.cost_nanos),
     }));
   }
 }

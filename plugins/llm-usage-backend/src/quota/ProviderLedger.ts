@@ -1,15 +1,11 @@
 import type { Knex } from 'knex';
 import { AccountStore, type AccountRecord } from '../accounts/AccountStore';
 import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
-import {
-  BALANCES_TABLE,
-  KEYS_TABLE,
-  PROVIDER_USAGE_TABLE,
-} from '../accounts/tables';
+import { BALANCES_TABLE, KEYS_TABLE } from '../accounts/tables';
 import type { AccountOwnership } from '../budgets/BudgetService';
-import { exactSum } from '../lib/exactSum';
 import { orNull } from '../lib/columnValues';
-import { parseDecimalToNanos, toBigInt } from '../lib/money';
+import { parseDecimalToNanos } from '../lib/money';
+import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
 import { ProviderDataStore } from '../sync/ProviderDataStore';
 import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
@@ -216,23 +212,16 @@ export class ProviderLedger implements AccountOwnership {
     fromDay: number,
     toDay: number,
   ): Promise<DailySpend[]> {
-    if (accountIds.length === 0) return [];
-    const rows = await this.db(PROVIDER_USAGE_TABLE)
-      .whereIn('account_id', accountIds)
-      .where('day_start', '>=', fromDay)
-      .where('day_start', '<', toDay)
-      .groupBy('account_id', 'currency', 'day_start')
-      .select(
-        'account_id',
-        'currency',
-        'day_start',
-        exactSum(this.db, 'cost_nanos', 'cost_nanos'),
-      );
-    return rows.map((row: any) => ({
-      accountId: row.account_id,
-      currency: row.currency,
-      dayStart: Number(row.day_start),
-      costNanos: toBigInt(row.cost_nanos),
+    const totals = await sumProviderUsage(this.db, ['accountId', 'dayStart'], {
+      fromDay,
+      toDay,
+      accountIds,
+    });
+    return totals.map(({ accountId, currency, dayStart, costNanos }) => ({
+      accountId,
+      currency,
+      dayStart,
+      costNanos,
     }));
   }
 }

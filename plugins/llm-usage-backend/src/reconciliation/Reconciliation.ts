@@ -6,13 +6,10 @@ import type {
   ReconciliationTotal,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import {
-  ACCOUNTS_TABLE,
-  KEYS_TABLE,
-  PROVIDER_USAGE_TABLE,
-} from '../accounts/tables';
-import { DAILY_TABLE } from '../database/tables';
+import { ACCOUNTS_TABLE, KEYS_TABLE } from '../accounts/tables';
+import { DAILY_TABLE, DAY_MS } from '../database/tables';
 import { formatNanos, toBigInt } from '../lib/money';
+import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 
 /** `llmUsage.reconciliation.tolerancePercent` when not configured. */
 export const DEFAULT_RECONCILIATION_TOLERANCE_PERCENT = 5;
@@ -254,20 +251,12 @@ export class Reconciliation {
     params: ReconciliationQueryParams,
   ): Promise<{ cells: KeyCell[]; keys: Map<string, KeyInfo> }> {
     const { accountIds, fromDay, toDay } = params;
-    const providerRows: Array<{
-      account_id: string;
-      day_start: string | number;
-      provider_key_id: string;
-      currency: string;
-      cost: string | number | null;
-    }> = await this.db(PROVIDER_USAGE_TABLE)
-      .select('account_id', 'day_start', 'provider_key_id', 'currency')
-      .sum({ cost: 'cost_nanos' })
-      .whereBetween('day_start', [fromDay, toDay])
-      .modify(query => {
-        if (accountIds) query.whereIn('account_id', accountIds);
-      })
-      .groupBy('account_id', 'day_start', 'provider_key_id', 'currency');
+    const providerTotals = await sumProviderUsage(
+      this.db,
+      ['accountId', 'dayStart', 'providerKeyId'],
+      // The last day is inclusive.
+      { fromDay, toDay: toDay + DAY_MS, accountIds },
+    );
 
     const keyRows: Array<{
       id: string;
@@ -344,20 +333,16 @@ export class Reconciliation {
       }
       return entry;
     };
-    for (const row of providerRows) {
+    for (const total of providerTotals) {
       let keyRef = '';
-      if (row.provider_key_id) {
+      if (total.providerKeyId) {
         keyRef =
           keyOfProviderId.get(
-            `${row.account_id}\u0000${row.provider_key_id}`,
-          ) ?? `pk:${row.provider_key_id}`;
+            `${total.accountId}\u0000${total.providerKeyId}`,
+          ) ?? `pk:${total.providerKeyId}`;
       }
-      cell(
-        row.account_id,
-        Number(row.day_start),
-        row.currency,
-        keyRef,
-      ).provider += toBigInt(row.cost);
+      cell(total.accountId, total.dayStart, total.currency, keyRef).provider +=
+        total.costNanos;
     }
     for (const row of recordedRows) {
       const key = keyOfCall.get(row.api_key_id);

@@ -5,9 +5,8 @@ import { chunk, WRITE_CHUNK_ROWS } from '../database/tables';
 import {
   addProviderUsage,
   type KeyMonthUsage,
-  PROVIDER_USAGE_SUMS,
-  type ProviderUsageSumRow,
-} from './providerUsageSums';
+  sumProviderUsage,
+} from '../providerUsage/providerUsageTotals';
 import { decimalOf, decimalOrNull, isoTime } from '../lib/columnValues';
 import {
   type ProviderDataStore,
@@ -128,25 +127,20 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
     const date = new Date(now);
     const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
     const result = new Map<string, KeyMonthUsage>();
-    if (accountIds.length === 0) return result;
-    const rows: Array<
-      ProviderUsageSumRow & { account_id: string; provider_key_id: string }
-    > = await this.db(PROVIDER_USAGE_TABLE)
-      .select('account_id', 'provider_key_id', 'currency')
-      .sum(PROVIDER_USAGE_SUMS)
-      .whereIn('account_id', accountIds)
-      .where('day_start', '>=', monthStart)
-      .whereNot('provider_key_id', '')
-      .groupBy('account_id', 'provider_key_id', 'currency');
-    for (const row of rows) {
-      const key = monthKey(row.account_id, row.provider_key_id);
+    const totals = await sumProviderUsage(
+      this.db,
+      ['accountId', 'providerKeyId'],
+      { fromDay: monthStart, accountIds, byKeyOnly: true },
+    );
+    for (const total of totals) {
+      const key = monthKey(total.accountId, total.providerKeyId);
       const entry = result.get(key) ?? {
         inputTokens: 0,
         outputTokens: 0,
         requests: 0,
         cost: new Map<string, bigint>(),
       };
-      addProviderUsage(entry, entry.cost, row);
+      addProviderUsage(entry, entry.cost, total);
       result.set(key, entry);
     }
     return result;

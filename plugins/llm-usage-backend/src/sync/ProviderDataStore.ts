@@ -1,4 +1,4 @@
-import type { KeyMonthUsage } from './providerUsageSums';
+import type { KeyMonthUsage } from '../providerUsage/providerUsageTotals';
 import type { AccountBalance } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 
