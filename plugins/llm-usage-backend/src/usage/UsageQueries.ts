@@ -4,12 +4,13 @@ import { toBigInt } from '../lib/money';
 import { countersFromRow } from '../lib/usageCounters';
 import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
 import type { RollupState, RollupStore } from '../rollup/RollupStore';
-import { type TimeSpan, lowerBound } from '../time/spans';
+import { type TimeSpan, clipSpans, lowerBound } from '../time/spans';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
   HOURLY_TABLE,
   HOUR_MS,
+  dayStartOf,
   PROJECT_DAYS_TABLE,
 } from '../database/tables';
 import {
@@ -174,17 +175,18 @@ const DAY_SHARE_OF_CACHE = 0.75;
  * Aggregates usage over any range by combining daily and hourly rollups for
  * closed, clean periods with raw calls for the rest.
  *
- * The rolled part of a read is cached (see {@link RolledSumsCache}): its
- * hours per rollup generation, its whole days per days' generation, which
- * only a rollup that rewrites an already rolled day moves on, so the hourly
- * rollup leaves them cached. The raw part (the open hour, range edges, hours
- * with late calls) is read every time, so results are always current.
+ * The rolled part of a read is cached (see {@link RolledSumsCache}): hours
+ * of the day being rolled per rollup generation; whole days, and hours of
+ * days rolled whole, per days' generation, which only a rollup that rewrites
+ * an already rolled day moves on, so the hourly rollup leaves them cached.
+ * The raw part (the open hour, range edges, hours with late calls) is read
+ * every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
  */
 export class UsageQueries {
-  /** Sums of whole rolled days, kept per days' generation. */
+  /** Sums of days rolled whole (daily rows and hours), per days' generation. */
   private readonly daySums?: RolledSumsCache<GroupMap>;
-  /** Sums of rolled hours, kept per generation. */
+  /** Sums of rolled hours of the day being rolled, per generation. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
 
@@ -253,10 +255,14 @@ export class UsageQueries {
   ): Promise<UsageGroup[]> {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
+    // Hours of days already rolled whole change only with such a day, so they
+    // are kept with the whole days: after an hourly rollup only today's hours
+    // are read again (all a non-UTC zone's days are cut into hours).
+    const settledUntil = dayStartOf(state.rolledUntil);
     const cached = (
       cache: RolledSumsCache<GroupMap> | undefined,
       generation: number,
-      part: Pick<SourcePlan, 'daily'> | Pick<SourcePlan, 'hourly'>,
+      part: Pick<SourcePlan, 'daily' | 'hourly'>,
     ) =>
       cache
         ? cache.get(generation, rolledSumsKey(request, part), () =>
@@ -266,8 +272,12 @@ export class UsageQueries {
     const parts = await Promise.all([
       cached(this.daySums, state.daysGeneration ?? state.generation, {
         daily: plan.daily,
+        hourly: clipSpans(plan.hourly, -Infinity, settledUntil),
       }),
-      cached(this.hourSums, state.generation, { hourly: plan.hourly }),
+      cached(this.hourSums, state.generation, {
+        daily: [],
+        hourly: clipSpans(plan.hourly, settledUntil, Infinity),
+      }),
       this.sum(request, { raw: plan.raw }),
     ]);
     const [first, ...rest] = parts.filter(part => part.size > 0);

@@ -8,6 +8,7 @@ import {
 import {
   DAILY_TABLE,
   DAY_MS as DAY,
+  HOURLY_TABLE,
   HOUR_MS as HOUR,
   PROJECT_DAYS_TABLE,
 } from '../database/tables';
@@ -28,6 +29,14 @@ const SCOPES: VisibilityScope[] = [
     projectIds: ['docs'],
   },
 ];
+/** Days of a UTC+8 zone: none is a UTC day, so they are read as hours. */
+const ZONE_DAYS: Omit<AggregateRequest, 'scope'> = {
+  from: START + 16 * HOUR,
+  to: START + 3 * DAY + 16 * HOUR,
+  groupBy: ['project'],
+  buckets: [0, 1, 2].map(day => START + 16 * HOUR + day * DAY),
+  withLatency: true,
+};
 /** Whole rolled days and edges of hourly rows and raw calls. */
 const REQUESTS: Array<Omit<AggregateRequest, 'scope'>> = [
   { from: START, to: START + 4 * DAY, groupBy: ['project'], withLatency: true },
@@ -42,17 +51,14 @@ const REQUESTS: Array<Omit<AggregateRequest, 'scope'>> = [
     to: START + 4 * DAY,
     buckets: [START, START + DAY + 8 * HOUR, START + 3 * DAY],
   },
+  ZONE_DAYS,
 ];
 
-/** Statements of a read that touch the daily rollups. */
-function countDailyReads(knex: Knex) {
+/** Statements of a read that touch the given tables. */
+function countReadsOf(knex: Knex, tables: string[]) {
   let count = 0;
   const listener = (query: { sql: string }) => {
-    if (
-      query.sql.includes(DAILY_TABLE) ||
-      query.sql.includes(PROJECT_DAYS_TABLE)
-    )
-      count += 1;
+    if (tables.some(table => query.sql.includes(table))) count += 1;
   };
   knex.on('query', listener);
   return {
@@ -62,6 +68,8 @@ function countDailyReads(knex: Knex) {
     },
   };
 }
+
+const DAILY_TABLES = [DAILY_TABLE, PROJECT_DAYS_TABLE];
 
 describe.each(databases.eachSupportedId())(
   'sums of whole rolled days on %p',
@@ -83,10 +91,10 @@ describe.each(databases.eachSupportedId())(
       const uncached = new UsageQueries(stores.knex, stores.rollups, {
         cache: false,
       });
-      const readAll = (queries: UsageQueries) =>
+      const readAll = (queries: UsageQueries, requests = REQUESTS) =>
         Promise.all(
           SCOPES.flatMap(scope =>
-            REQUESTS.map(async request =>
+            requests.map(async request =>
               (await queries.aggregate({ scope, ...request }))
                 .map(g =>
                   JSON.stringify([
@@ -123,12 +131,28 @@ describe.each(databases.eachSupportedId())(
       expect(after.generation).toBeGreaterThan(before.generation);
       expect(after.daysGeneration).toBe(before.daysGeneration);
 
-      const dailyReads = countDailyReads(knex);
+      const dailyReads = countReadsOf(knex, DAILY_TABLES);
       const second = await readAll(queries);
       expect(dailyReads.stop()).toBe(0);
       expect(second).toEqual(await readAll(uncached));
       // The call of today's hour is in the read that reaches it.
       expect(second).not.toEqual(first);
+    });
+
+    it('keep hours of days rolled whole across an hourly rollup', async () => {
+      const { knex, calls, rollup, queries, uncached, readAll } = await setup();
+      const zoneDays = [ZONE_DAYS];
+      await readAll(queries, zoneDays);
+
+      await calls.ingest([
+        makeCall({ id: 'today', occurredAt: START + 4 * DAY + 2 * HOUR }),
+      ]);
+      await rollup.run(START + 4 * DAY + 3 * HOUR);
+
+      const rollupReads = countReadsOf(knex, [HOURLY_TABLE, ...DAILY_TABLES]);
+      const second = await readAll(queries, zoneDays);
+      expect(rollupReads.stop()).toBe(0);
+      expect(second).toEqual(await readAll(uncached, zoneDays));
     });
 
     it('are read again once late calls re-roll a day that was rolled whole', async () => {
@@ -152,7 +176,7 @@ describe.each(databases.eachSupportedId())(
       expect(after.daysGeneration).toBeGreaterThan(before.daysGeneration!);
       expect(after.daysGeneration).toBe(after.generation);
 
-      const dailyReads = countDailyReads(knex);
+      const dailyReads = countReadsOf(knex, DAILY_TABLES);
       const reread = await readAll(queries);
       expect(dailyReads.stop()).toBeGreaterThan(0);
       expect(reread).toEqual(await readAll(uncached));
