@@ -8,6 +8,7 @@ import { type TimeSpan, clipSpans, lowerBound } from '../time/spans';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
+  DAY_MS,
   HOURLY_TABLE,
   HOUR_MS,
   dayStartOf,
@@ -150,6 +151,31 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   },
 };
 
+/**
+ * Splits the rolled hours of a read by how long their sums stay valid.
+ * Settled: hours of days already rolled whole that lie wholly in the range
+ * (days a non-UTC zone's buckets cut, or with a late call's hour read raw):
+ * they change only with their day, so they are kept with the whole days,
+ * and their spans move only when the range's first day does. Recent: the
+ * day being rolled and the range's first partial day, whose spans move as
+ * "the last 30 days" moves hour by hour.
+ */
+function splitHours(
+  request: AggregateRequest,
+  plan: SourcePlan,
+  state: RollupState,
+): { settledHours: TimeSpan[]; recentHours: TimeSpan[] } {
+  const firstWholeDay = dayStartOf(request.from + DAY_MS - 1);
+  const settledUntil = Math.max(firstWholeDay, dayStartOf(state.rolledUntil));
+  return {
+    settledHours: clipSpans(plan.hourly, firstWholeDay, settledUntil),
+    recentHours: [
+      ...clipSpans(plan.hourly, -Infinity, firstWholeDay),
+      ...clipSpans(plan.hourly, settledUntil, Infinity),
+    ],
+  };
+}
+
 /** Beyond this many hours a read names ranges: a long list costs more to plan. */
 const MAX_LISTED_HOURS = 1000;
 
@@ -175,10 +201,10 @@ const DAY_SHARE_OF_CACHE = 0.75;
  * Aggregates usage over any range by combining daily and hourly rollups for
  * closed, clean periods with raw calls for the rest.
  *
- * The rolled part of a read is cached (see {@link RolledSumsCache}): hours
- * of the day being rolled per rollup generation; whole days, and hours of
- * days rolled whole, per days' generation, which only a rollup that rewrites
- * an already rolled day moves on, so the hourly rollup leaves them cached.
+ * The rolled part of a read is cached (see {@link RolledSumsCache}): whole
+ * days, and hours of days rolled whole, per days' generation, which only a
+ * rollup that rewrites an already rolled day moves on, so the hourly rollup
+ * leaves them cached; other hours per rollup generation (see splitHours).
  * The raw part (the open hour, range edges, hours with late calls) is read
  * every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
@@ -186,7 +212,7 @@ const DAY_SHARE_OF_CACHE = 0.75;
 export class UsageQueries {
   /** Sums of days rolled whole (daily rows and hours), per days' generation. */
   private readonly daySums?: RolledSumsCache<GroupMap>;
-  /** Sums of rolled hours of the day being rolled, per generation. */
+  /** Sums of other rolled hours, per generation. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
 
@@ -255,10 +281,7 @@ export class UsageQueries {
   ): Promise<UsageGroup[]> {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
-    // Hours of days already rolled whole change only with such a day, so they
-    // are kept with the whole days: after an hourly rollup only today's hours
-    // are read again (all a non-UTC zone's days are cut into hours).
-    const settledUntil = dayStartOf(state.rolledUntil);
+    const { settledHours, recentHours } = splitHours(request, plan, state);
     const cached = (
       cache: RolledSumsCache<GroupMap> | undefined,
       generation: number,
@@ -272,11 +295,11 @@ export class UsageQueries {
     const parts = await Promise.all([
       cached(this.daySums, state.daysGeneration ?? state.generation, {
         daily: plan.daily,
-        hourly: clipSpans(plan.hourly, -Infinity, settledUntil),
+        hourly: settledHours,
       }),
       cached(this.hourSums, state.generation, {
         daily: [],
-        hourly: clipSpans(plan.hourly, settledUntil, Infinity),
+        hourly: recentHours,
       }),
       this.sum(request, { raw: plan.raw }),
     ]);

@@ -29,12 +29,15 @@ const SCOPES: VisibilityScope[] = [
     projectIds: ['docs'],
   },
 ];
-/** Days of a UTC+8 zone: none is a UTC day, so they are read as hours. */
+/**
+ * Days of a UTC+8 zone over whole UTC days: none is a UTC day, so they are
+ * read as hours.
+ */
 const ZONE_DAYS: Omit<AggregateRequest, 'scope'> = {
-  from: START + 16 * HOUR,
-  to: START + 3 * DAY + 16 * HOUR,
+  from: START,
+  to: START + 3 * DAY,
   groupBy: ['project'],
-  buckets: [0, 1, 2].map(day => START + 16 * HOUR + day * DAY),
+  buckets: [-1, 0, 1, 2].map(day => START + 16 * HOUR + day * DAY),
   withLatency: true,
 };
 /** Whole rolled days and edges of hourly rows and raw calls. */
@@ -54,17 +57,19 @@ const REQUESTS: Array<Omit<AggregateRequest, 'scope'>> = [
   ZONE_DAYS,
 ];
 
-/** Statements of a read that touch the given tables. */
-function countReadsOf(knex: Knex, tables: string[]) {
-  let count = 0;
-  const listener = (query: { sql: string }) => {
-    if (tables.some(table => query.sql.includes(table))) count += 1;
+/** Statements made while recording that touch the given tables. */
+function recordReadsOf(knex: Knex, tables: string[]) {
+  const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    if (tables.some(table => query.sql.includes(table))) {
+      statements.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    }
   };
   knex.on('query', listener);
   return {
     stop: () => {
       knex.removeListener('query', listener);
-      return count;
+      return statements;
     },
   };
 }
@@ -131,9 +136,9 @@ describe.each(databases.eachSupportedId())(
       expect(after.generation).toBeGreaterThan(before.generation);
       expect(after.daysGeneration).toBe(before.daysGeneration);
 
-      const dailyReads = countReadsOf(knex, DAILY_TABLES);
+      const dailyReads = recordReadsOf(knex, DAILY_TABLES);
       const second = await readAll(queries);
-      expect(dailyReads.stop()).toBe(0);
+      expect(dailyReads.stop()).toEqual([]);
       expect(second).toEqual(await readAll(uncached));
       // The call of today's hour is in the read that reaches it.
       expect(second).not.toEqual(first);
@@ -149,10 +154,34 @@ describe.each(databases.eachSupportedId())(
       ]);
       await rollup.run(START + 4 * DAY + 3 * HOUR);
 
-      const rollupReads = countReadsOf(knex, [HOURLY_TABLE, ...DAILY_TABLES]);
+      const rollupReads = recordReadsOf(knex, [HOURLY_TABLE, ...DAILY_TABLES]);
       const second = await readAll(queries, zoneDays);
-      expect(rollupReads.stop()).toBe(0);
+      expect(rollupReads.stop()).toEqual([]);
       expect(second).toEqual(await readAll(uncached, zoneDays));
+    });
+
+    it("read again only the first day's hours as the range's start moves", async () => {
+      const { knex, calls, rollup, queries, uncached, readAll } = await setup();
+      await readAll(queries, [{ ...ZONE_DAYS, from: START + 4 * HOUR }]);
+      await calls.ingest([
+        makeCall({ id: 'today', occurredAt: START + 4 * DAY + 2 * HOUR }),
+      ]);
+      await rollup.run(START + 4 * DAY + 3 * HOUR);
+
+      // "The last 3 days", an hour and a rollup later.
+      const moved = [{ ...ZONE_DAYS, from: START + 5 * HOUR }];
+      const dailyReads = recordReadsOf(knex, DAILY_TABLES);
+      const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const second = await readAll(queries, moved);
+      expect(dailyReads.stop()).toEqual([]);
+      const hoursRead = hourlyReads
+        .stop()
+        .flatMap(statement => statement.bindings)
+        .map(Number)
+        .filter(value => value >= START);
+      expect(hoursRead.length).toBeGreaterThan(0);
+      expect(hoursRead.every(hour => hour < START + DAY)).toBe(true);
+      expect(second).toEqual(await readAll(uncached, moved));
     });
 
     it('are read again once late calls re-roll a day that was rolled whole', async () => {
@@ -176,9 +205,9 @@ describe.each(databases.eachSupportedId())(
       expect(after.daysGeneration).toBeGreaterThan(before.daysGeneration!);
       expect(after.daysGeneration).toBe(after.generation);
 
-      const dailyReads = countReadsOf(knex, DAILY_TABLES);
+      const dailyReads = recordReadsOf(knex, DAILY_TABLES);
       const reread = await readAll(queries);
-      expect(dailyReads.stop()).toBeGreaterThan(0);
+      expect(dailyReads.stop()).not.toEqual([]);
       expect(reread).toEqual(await readAll(uncached));
       // The late call is in every read whose range reaches its day.
       expect(reread).not.toEqual(first);
