@@ -1,4 +1,5 @@
 import { ReactNode, createContext, useContext } from 'react';
+import { RangeSelection, rangeSearch } from '../../hooks';
 
 const BasePathContext = createContext<string>('');
 
@@ -19,10 +20,12 @@ export function BasePathProvider(props: { base: string; children: ReactNode }) {
  */
 export function useLlmUsagePaths() {
   const base = useContext(BasePathContext);
+  // The usage pages can carry the viewer's range to the next one.
+  const showing = (range?: RangeSelection) => (range ? rangeSearch(range) : '');
   return {
-    dashboard: () => base || '/',
-    project: (projectId: string) =>
-      `${base}/projects/${encodeURIComponent(projectId)}`,
+    dashboard: (range?: RangeSelection) => `${base || '/'}${showing(range)}`,
+    project: (projectId: string, range?: RangeSelection) =>
+      `${base}/projects/${encodeURIComponent(projectId)}${showing(range)}`,
     activity: () => `${base}/activity`,
     alerts: () => `${base}/alerts`,
     keys: () => `${base}/keys`,

@@ -7,7 +7,6 @@ import {
   type UsageTotals,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
-  rangeSearch,
   trendIntervalChoice,
   useProjectList,
   useRangeSelection,
@@ -171,7 +170,7 @@ export function DashboardPage() {
             onPageSizeChange={next =>
               setParams({ size: String(next), page: undefined })
             }
-            projectLink={id => `${paths.project(id)}${rangeSearch(range)}`}
+            projectLink={id => paths.project(id, range)}
             onExport={format =>
               exports.projects(
                 { search: search || undefined, sort, order },

@@ -11,7 +11,6 @@ import { llmUsageAdminPermission } from '@llm-usage/backstage-plugin-llm-usage-c
 import Alert from '@material-ui/lab/Alert';
 import {
   defaultIntervalFor,
-  rangeSearch,
   useProjectModels,
   useProjectStats,
   useProjectTrends,
@@ -20,20 +19,25 @@ import {
   useLocalization,
 } from '../../hooks';
 import { oneOf } from '../../lib/params';
-import { ControlsBar, OptionToggle, RangePicker, optionsOf } from '../common';
+import {
+  ControlsBar,
+  OptionToggle,
+  RangePicker,
+  optionsOf,
+  useLlmUsagePaths,
+} from '../common';
 import { ProjectUsageGrid } from '../project/ProjectUsageGrid';
 import { SloCard } from '../project/SloCard';
 import { EntityKeysCard } from './EntityKeysCard';
 import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf, projectIdsOf } from './entityPredicates';
-import { useLlmUsageRoot } from './useLlmUsageRoot';
 import { isNotFound } from '../../lib/errors';
 import { readableEntityRef } from '../../lib/readableRefs';
 
 function ProjectUsage(props: { projectId: string }) {
   const { projectId } = props;
   const { t } = useLocalization();
-  const root = useLlmUsageRoot();
+  const paths = useLlmUsagePaths();
   const [range, setRange] = useRangeSelection();
   const interval = defaultIntervalFor(range);
   const stats = useProjectStats(projectId, range);
@@ -56,11 +60,7 @@ function ProjectUsage(props: { projectId: string }) {
       <Grid item xs={12}>
         <ControlsBar>
           <RangePicker value={range} onChange={next => setRange(next)} />
-          <Link
-            to={`${root}/projects/${encodeURIComponent(projectId)}${rangeSearch(
-              range,
-            )}`}
-          >
+          <Link to={paths.project(projectId, range)}>
             {t('keyWorkspace.entity.openProject')}
           </Link>
         </ControlsBar>

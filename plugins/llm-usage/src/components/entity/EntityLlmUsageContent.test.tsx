@@ -114,6 +114,9 @@ describe('EntityLlmUsageContent', () => {
     expect(
       screen.getByRole('button', { name: 'chatbot-batch' }),
     ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Open in LLM Usage' }),
+    ).toHaveAttribute('href', '/llm-usage/projects/chatbot');
     const keys = await screen.findByTestId('entity-keys');
     expect(
       await within(keys).findByText('Chatbot production key'),
@@ -228,8 +231,16 @@ describe('EntityLlmUsageContent', () => {
       expect.objectContaining({ ownerRef: ['group:default/ai-team'] }),
       expect.anything(),
     );
+    expect(
+      screen.getByRole('link', { name: 'Open in API Keys' }),
+    ).toHaveAttribute(
+      'href',
+      '/llm-usage/keys?owner=group%3Adefault%2Fai-team',
+    );
     const projects = await screen.findByTestId('group-projects');
-    expect(within(projects).getByText('chatbot')).toBeInTheDocument();
+    expect(
+      within(projects).getByRole('link', { name: 'chatbot' }),
+    ).toHaveAttribute('href', '/llm-usage/projects/chatbot');
     expect(api.getGroupProjects).toHaveBeenCalledWith(
       'group:default/ai-team',
       expect.objectContaining({ offset: 0, limit: 25, sort: 'cost' }),

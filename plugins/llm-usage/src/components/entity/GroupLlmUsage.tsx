@@ -9,14 +9,19 @@ import type {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   PolledQueryState,
-  rangeSearch,
   useGroupProjects,
   useGroupSpend,
   useRangeSelection,
   useUsageSource,
   useLocalization,
 } from '../../hooks';
-import { CostLines, TablePager, RangePicker, SectionCard } from '../common';
+import {
+  CostLines,
+  TablePager,
+  RangePicker,
+  SectionCard,
+  useLlmUsagePaths,
+} from '../common';
 import {
   QueryRecordTable,
   RecordColumn,
@@ -26,7 +31,6 @@ import { QuotaSection } from '../dashboard/QuotaSection';
 import { EntityKeysCard } from './EntityKeysCard';
 import { EntityUsageSection } from './EntityUsageSection';
 import { entityRefOf } from './entityPredicates';
-import { useLlmUsageRoot } from './useLlmUsageRoot';
 
 /** Rows per page of both tables; the server pages, so no team is cut off. */
 const PAGE_SIZE = 25;
@@ -92,7 +96,7 @@ function PagedSpendCard<T>(props: {
 function SpendByProject(props: { groupRef: string }) {
   const { groupRef } = props;
   const { t, format } = useLocalization();
-  const root = useLlmUsageRoot();
+  const paths = useLlmUsagePaths();
   const [range, setRange] = useRangeSelection();
   const [source] = useUsageSource();
   const paging = usePaging();
@@ -123,11 +127,7 @@ function SpendByProject(props: { groupRef: string }) {
         {
           label: t('projects.columns.project'),
           cell: project => (
-            <Link
-              to={`${root}/projects/${encodeURIComponent(
-                project.projectId,
-              )}${rangeSearch(range)}`}
-            >
+            <Link to={paths.project(project.projectId, range)}>
               {project.projectId}
             </Link>
           ),
@@ -200,7 +200,7 @@ function SpendByMember(props: { groupRef: string }) {
 export function GroupLlmUsage(props: { entity: Entity }) {
   const { entity } = props;
   const { t } = useLocalization();
-  const root = useLlmUsageRoot();
+  const paths = useLlmUsagePaths();
   const groupRef = entityRefOf(entity);
   return (
     <Grid container spacing={3} data-testid="group-llm-usage">
@@ -215,7 +215,7 @@ export function GroupLlmUsage(props: { entity: Entity }) {
           title={t('keyWorkspace.entity.teamKeys')}
           query={{ ownerRef: [groupRef] }}
           hide={['owner']}
-          moreLink={`${root}/keys?owner=${encodeURIComponent(groupRef)}`}
+          moreLink={`${paths.keys()}?owner=${encodeURIComponent(groupRef)}`}
         />
       </Grid>
       <Grid item xs={12} lg={7}>

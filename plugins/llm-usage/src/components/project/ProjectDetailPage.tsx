@@ -3,7 +3,6 @@ import { EmptyState, LinkButton } from '@backstage/core-components';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import type { LinkedEntity } from '@llm-usage/backstage-plugin-llm-usage-common';
 import {
-  rangeSearch,
   trendIntervalChoice,
   useDocumentVisible,
   usePollingIntervalMs,
@@ -93,7 +92,7 @@ export function ProjectDetailPage({ projectId }: ProjectDetailPageProps) {
     title: projectId,
     pageTitle: `${projectId} · ${t('page.title')}`,
     type: t('page.allProjects'),
-    typeLink: `${paths.dashboard()}${rangeSearch(range)}`,
+    typeLink: paths.dashboard(range),
   };
 
   // Missing and hidden projects answer alike: one page-level state instead
