@@ -5,9 +5,8 @@ import type {
   AlertRuleListResponse,
   AlertUnreadCountResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import type { LlmUsageApi } from '../api';
 import { PolledQueryState } from './usePolledQuery';
-import { useApiQuery, useApiRead } from './useApiQuery';
+import { useApiQueryRead, useApiRead } from './useApiQuery';
 
 const ALERTS_CHANGED_EVENT = 'llm-usage:alerts-changed';
 
@@ -21,12 +20,10 @@ export function notifyAlertsChanged() {
   window.dispatchEvent(new Event(ALERTS_CHANGED_EVENT));
 }
 
-/** A live query of alert state that also reloads on {@link notifyAlertsChanged}. */
-function useAlertsQuery<T>(
-  load: (api: LlmUsageApi, signal: AbortSignal) => Promise<T>,
-  key: string,
+/** A live query of alert state, reloaded also on {@link notifyAlertsChanged}. */
+function useReloadOnAlertsChanged<T>(
+  state: PolledQueryState<T>,
 ): PolledQueryState<T> {
-  const state = useApiQuery(load, key, { live: true });
   const { retry } = state;
   useEffect(() => {
     window.addEventListener(ALERTS_CHANGED_EVENT, retry);
@@ -39,9 +36,8 @@ function useAlertsQuery<T>(
 export function useAlerts(
   query: AlertListQuery,
 ): PolledQueryState<AlertListResponse> {
-  return useAlertsQuery(
-    (api, signal) => api.listAlerts(query, { signal }),
-    `alerts:${JSON.stringify(query)}`,
+  return useReloadOnAlertsChanged(
+    useApiQueryRead('listAlerts', 'alerts', query, { live: true }),
   );
 }
 
@@ -52,9 +48,8 @@ export function useAlerts(
  * @public
  */
 export function useUnreadAlertCount(): PolledQueryState<AlertUnreadCountResponse> {
-  return useAlertsQuery(
-    (api, signal) => api.getUnreadAlertCount({ signal }),
-    'alerts:unread-count',
+  return useReloadOnAlertsChanged(
+    useApiRead('getUnreadAlertCount', 'alerts:unread-count', { live: true }),
   );
 }
 

@@ -6,11 +6,8 @@ import {
   ApiKey,
   AuditEventListResponse,
   KeyListQuery,
-  KeyListResponse,
   ListProviderAccountsResponse,
   ListProvidersResponse,
-  SyncRunListQuery,
-  SyncRunListResponse,
   UsageOverviewResponse,
   llmUsageKeyDeletePermission,
   llmUsageKeyManagePermission,
@@ -18,36 +15,27 @@ import {
 import { DateTime } from 'luxon';
 import { LlmUsageApi } from '../api';
 import { PolledQueryState } from './usePolledQuery';
-import { ApiRead, useApiQuery, useApiRead } from './useApiQuery';
+import {
+  ApiQueryRead,
+  ApiRead,
+  ReadQuery,
+  useApiQuery,
+  useApiQueryRead,
+  useApiRead,
+} from './useApiQuery';
 
 /**
  * A list of the API for a query, loaded again when the query or its reload
  * token changes.
  */
-function reloadableQuery<Q, T>(
-  name: string,
-  load: (
-    api: LlmUsageApi,
-    query: Q,
-    options: { signal: AbortSignal },
-  ) => Promise<T>,
-) {
-  return function useReloadableQuery(
-    query: Q,
-    reloadToken = 0,
-  ): PolledQueryState<T> {
-    return useApiQuery(
-      (api, signal) => load(api, query, { signal }),
-      `${name}:${JSON.stringify(query)}:${reloadToken}`,
-    );
+function reloadableQuery<K extends ApiQueryRead>(operation: K, name: string) {
+  return function useReloadableQuery(query: ReadQuery<K>, reloadToken = 0) {
+    return useApiQueryRead(operation, `${name}:${reloadToken}`, query);
   };
 }
 
 /** One page of the key inventory. */
-export const useKeyList = reloadableQuery<KeyListQuery, KeyListResponse>(
-  'keys',
-  (api, query, options) => api.listKeys(query, options),
-);
+export const useKeyList = reloadableQuery('listKeys', 'keys');
 
 /** One key, e.g. for its detail drawer. */
 export function useKey(id: string, reloadToken = 0): PolledQueryState<ApiKey> {
@@ -124,24 +112,18 @@ export function useProviders(): PolledQueryState<ListProvidersResponse> {
   return useApiRead('listProviders', 'providers');
 }
 
-export const useSyncRuns = reloadableQuery<
-  SyncRunListQuery,
-  SyncRunListResponse
->('sync-runs', (api, query, options) => api.listSyncRuns(query, options));
+export const useSyncRuns = reloadableQuery('listSyncRuns', 'sync-runs');
 
 /** The audit trail of one key, newest first. */
 export function useKeyAuditEvents(
   keyId: string,
   reloadToken = 0,
 ): PolledQueryState<AuditEventListResponse> {
-  return useApiQuery(
-    (api, signal) =>
-      api.listAuditEvents(
-        { targetType: 'key', targetId: keyId, limit: 50 },
-        { signal },
-      ),
-    `audit:key:${keyId}:${reloadToken}`,
-  );
+  return useApiQueryRead('listAuditEvents', `audit:key:${reloadToken}`, {
+    targetType: 'key',
+    targetId: keyId,
+    limit: 50,
+  });
 }
 
 /** Which of some keys the user may manage and delete. */

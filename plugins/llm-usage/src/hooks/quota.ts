@@ -7,7 +7,7 @@ import type {
   QuotaResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { PolledQueryState } from './usePolledQuery';
-import { useApiQuery, useApiRead } from './useApiQuery';
+import { useApiQuery, useApiQueryRead, useApiRead } from './useApiQuery';
 
 /** Budgets and balances with runway; live, polling like the other live views. */
 export function useQuota(entityRef?: string): PolledQueryState<QuotaResponse> {
@@ -43,8 +43,5 @@ export function useDigestPreferences(): PolledQueryState<DigestPreferencesRespon
 export function useAuditEvents(
   query: AuditEventListQuery,
 ): PolledQueryState<AuditEventListResponse> {
-  return useApiQuery(
-    (api, signal) => api.listAuditEvents(query, { signal }),
-    `audit:${JSON.stringify(query)}`,
-  );
+  return useApiQueryRead('listAuditEvents', 'audit', query);
 }

@@ -56,8 +56,35 @@ export type ApiRead = {
     : never;
 }[keyof LlmUsageApi];
 
+/**
+ * The API's reads by a query: the methods that take a query object, which
+ * may be left out, and the request options.
+ *
+ * @internal
+ */
+export type ApiQueryRead = {
+  [K in keyof LlmUsageApi]: LlmUsageApi[K] extends (
+    ...args: infer A
+  ) => Promise<unknown>
+    ? A extends [query?: infer Q, options?: LlmUsageRequestOptions]
+      ? [Q] extends [object | undefined]
+        ? [query?: Q, options?: LlmUsageRequestOptions] extends A
+          ? K
+          : never
+        : never
+      : never
+    : never;
+}[keyof LlmUsageApi];
+
+/** The query a read of {@link ApiQueryRead} takes. */
+export type ReadQuery<K extends ApiQueryRead> = NonNullable<
+  Parameters<LlmUsageApi[K]>[0]
+>;
+
 /** What a read of the API resolves to. */
-type ReadValue<K extends ApiRead> = Awaited<ReturnType<LlmUsageApi[K]>>;
+type ReadValue<K extends keyof LlmUsageApi> = Awaited<
+  ReturnType<LlmUsageApi[K]>
+>;
 
 /**
  * A {@link useApiQuery} of one of the API's reads without parameters, named
@@ -78,6 +105,31 @@ export function useApiRead<K extends ApiRead>(
       return read.call(api, { signal });
     },
     key,
+    options,
+  );
+}
+
+/**
+ * A {@link useApiQuery} of one of the API's reads by a query, named like the
+ * API's method; a different query is a different key.
+ *
+ * @internal
+ */
+export function useApiQueryRead<K extends ApiQueryRead>(
+  operation: K,
+  key: string,
+  query: ReadQuery<K>,
+  options?: ApiQueryOptions,
+): PolledQueryState<ReadValue<K>> {
+  return useApiQuery(
+    (api, signal) => {
+      const read = api[operation] as (
+        query: ReadQuery<K>,
+        options: LlmUsageRequestOptions,
+      ) => Promise<ReadValue<K>>;
+      return read.call(api, query, { signal });
+    },
+    `${key}:${JSON.stringify(query)}`,
     options,
   );
 }
