@@ -8,6 +8,7 @@ import {
   useUrlParams,
   useLocalization,
 } from '../../hooks';
+import { oneOf } from '../../lib/params';
 import {
   ControlsBar,
   ExportMenu,
@@ -25,7 +26,6 @@ import {
 
 /** Days the view looks back over, today included. */
 const RANGES = ['7', '30', '90'] as const;
-type RangeDays = (typeof RANGES)[number];
 
 /** `YYYY-MM-DD` of the UTC days from `days - 1` days ago to today. */
 function utcRange(days: number): { from: string; to: string } {
@@ -60,9 +60,7 @@ export function ReconciliationPage() {
   const utcDay = useUtcDay();
   const formatters = useFormatters();
   const [params, setParams] = useUrlParams();
-  const rangeDays: RangeDays = RANGES.includes(params.get('days') as RangeDays)
-    ? (params.get('days') as RangeDays)
-    : '30';
+  const rangeDays = oneOf(params.get('days'), RANGES, '30');
   const accountId = params.get('account') ?? undefined;
   const currency = params.get('currency') ?? undefined;
   const date = params.get('date') ?? undefined;
