@@ -9,7 +9,7 @@ import {
   priceUpdateSchema,
   repriceSchema,
 } from '../pricing/priceSchemas';
-import { adminCredentials, adminEditRecorder } from './adminEdits';
+import { adminCredentials, adminEditRoutes } from './adminEdits';
 import { requestCredentials } from './requestCaller';
 import { jsonBody } from './rejectNulCharacters';
 import type { RouterContext } from './routerContext';
@@ -37,7 +37,6 @@ export const createPricesRouter = specRouter(
       allow: ['user'],
       refusal: 'Editing prices needs the LLM Usage admin role',
     });
-    const recordEdit = adminEditRecorder(audit, 'price');
 
     /**
      * An admin entry as its audit record shows it: whether it is in force is
@@ -60,6 +59,11 @@ export const createPricesRouter = specRouter(
       if (!entry) throw new NotFoundError(`No price '${id}'`);
       return entry;
     };
+    const edits = adminEditRoutes(audit, 'price', {
+      credentialsOf: adminCredentialsOf,
+      require: requireAdminEntry,
+      read: entryOf,
+    });
 
     router.get('/prices', async (req, res) => {
       await credentialsOf(req);
@@ -69,33 +73,25 @@ export const createPricesRouter = specRouter(
       res.json(body);
     });
 
-    router.post('/prices', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const draft = parseBody(priceCreateSchema, req.body);
-      const created = await store.create(draft, actorRefOf(credentials));
-      const after = await entryOf(created.id);
-      await recordEdit(req, credentials, 'create', { after });
-      res.status(201).json(after);
-    });
-
-    router.patch('/prices/:id', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const patch = parseBody(priceUpdateSchema, req.body);
-      const before = await requireAdminEntry(req.params.id);
-      await store.update(before.id, patch, actorRefOf(credentials));
-      const after = await entryOf(before.id);
-      await recordEdit(req, credentials, 'update', { before, after });
-      res.json(after);
-    });
-
-    router.delete('/prices/:id', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const before = await requireAdminEntry(req.params.id);
-      await store.delete(before.id);
-      prices.invalidate();
-      await recordEdit(req, credentials, 'delete', { before });
-      res.status(204).end();
-    });
+    router.post(
+      '/prices',
+      edits.create(priceCreateSchema, (draft, actor) =>
+        store.create(draft, actorRefOf(actor)),
+      ),
+    );
+    router.patch(
+      '/prices/:id',
+      edits.update(priceUpdateSchema, (id, patch, actor) =>
+        store.update(id, patch, actorRefOf(actor)),
+      ),
+    );
+    router.delete(
+      '/prices/:id',
+      edits.delete(async id => {
+        await store.delete(id);
+        prices.invalidate();
+      }),
+    );
 
     router.post('/prices/reprice', async (req, res) => {
       const credentials = await adminCredentialsOf(req);

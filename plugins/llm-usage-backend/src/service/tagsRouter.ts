@@ -4,8 +4,7 @@ import {
   type ListTagsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import { z } from 'zod/v3';
-import { parseBody } from '../lib/parseInput';
-import { adminCredentials, adminEditRecorder } from './adminEdits';
+import { adminCredentials, adminEditRoutes } from './adminEdits';
 import { requestCredentials } from './requestCaller';
 import { jsonBody } from './rejectNulCharacters';
 import { specRouter } from './specRouter';
@@ -46,17 +45,19 @@ export const createTagsRouter = specRouter(
     const { httpAuth, tags, audit } = options;
 
     const credentialsOf = requestCredentials(httpAuth);
-    const adminCredentialsOf = adminCredentials(options, {
-      allow: ['user', 'service'],
-      refusal: 'Managing tags needs the LLM Usage admin role',
-    });
-    const recordEdit = adminEditRecorder(audit, 'tag');
-
     const requireTag = async (id: string) => {
       const tag = await tags.get(id);
       if (!tag) throw new NotFoundError(`No tag '${id}'`);
       return tag;
     };
+    const edits = adminEditRoutes(audit, 'tag', {
+      credentialsOf: adminCredentials(options, {
+        allow: ['user', 'service'],
+        refusal: 'Managing tags needs the LLM Usage admin role',
+      }),
+      require: requireTag,
+      read: requireTag,
+    });
 
     router.get('/tags', async (req, res) => {
       const credentials = await credentialsOf(req);
@@ -74,33 +75,19 @@ export const createTagsRouter = specRouter(
       res.json(body);
     });
 
-    router.post('/tags', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const input = parseBody(tagCreateSchema, req.body);
-      const tag = await tags.create({
-        name: input.name,
-        color: input.color ?? null,
-      });
-      await recordEdit(req, credentials, 'create', { after: tag });
-      res.status(201).json(tag);
-    });
-
-    router.patch('/tags/:id', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const input = parseBody(tagUpdateSchema, req.body);
-      const before = await requireTag(req.params.id);
-      await tags.update(before.id, input);
-      const after = await requireTag(before.id);
-      await recordEdit(req, credentials, 'update', { before, after });
-      res.json(after);
-    });
-
-    router.delete('/tags/:id', async (req, res) => {
-      const credentials = await adminCredentialsOf(req);
-      const before = await requireTag(req.params.id);
-      await tags.delete(before.id);
-      await recordEdit(req, credentials, 'delete', { before });
-      res.status(204).end();
-    });
+    router.post(
+      '/tags',
+      edits.create(tagCreateSchema, input =>
+        tags.create({ name: input.name, color: input.color ?? null }),
+      ),
+    );
+    router.patch(
+      '/tags/:id',
+      edits.update(tagUpdateSchema, (id, input) => tags.update(id, input)),
+    );
+    router.delete(
+      '/tags/:id',
+      edits.delete(id => tags.delete(id)),
+    );
   },
 );
