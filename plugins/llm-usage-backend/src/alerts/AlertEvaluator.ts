@@ -4,11 +4,8 @@ import { normalizeRef } from '../budgets/Caller';
 import type { AlertRuleStore } from './AlertRuleStore';
 import type { AlertStore } from './AlertStore';
 import { budgetRunwayConditions } from './conditions/budgetRunway';
-import {
-  type ConditionContext,
-  monthStartOf,
-  ownerOf,
-} from './conditions/context';
+import { type ConditionContext, ownerOf } from './conditions/context';
+import { monthStartOf } from '../time/months';
 import {
   type UsageSubject,
   budgetPercentConditions,

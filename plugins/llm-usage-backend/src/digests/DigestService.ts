@@ -9,6 +9,7 @@ import { DAY_MS, dayStartOf } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
 import { CostTotals, formatNanos } from '../lib/money';
 import type { ExpiringKey, ProviderLedger } from '../quota/ProviderLedger';
+import { monthStartOf } from '../time/months';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { translatorFor, type Translator } from '../i18n';
 import type { RecipientLanguages } from '../i18n/RecipientLanguages';
@@ -64,12 +65,9 @@ export function digestPeriods(
       previous: { start: weekStart - 14 * DAY_MS, end: weekStart - 7 * DAY_MS },
     };
   }
-  const date = new Date(now);
-  const month = (offset: number) =>
-    Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1);
   return {
-    current: { start: month(-1), end: month(0) },
-    previous: { start: month(-2), end: month(-1) },
+    current: { start: monthStartOf(now, -1), end: monthStartOf(now) },
+    previous: { start: monthStartOf(now, -2), end: monthStartOf(now, -1) },
   };
 }
 

@@ -28,8 +28,8 @@ import {
   type NewKey,
   type KeyFilter,
   type KeyListOptions,
-  monthStartOf,
 } from './KeyStore';
+import { monthStartOf } from '../time/months';
 
 type KeyRow = Record<string, unknown>;
 

@@ -100,11 +100,6 @@ export interface KeyListOptions {
   offset: number;
 }
 
-export function monthStartOf(now: number): number {
-  const date = new Date(now);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-}
-
 /** The key inventory with its tags. */
 export interface KeyStore {
   list(

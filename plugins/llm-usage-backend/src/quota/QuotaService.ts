@@ -17,6 +17,7 @@ import type {
 import type { RollupState } from '../rollup/RollupStore';
 import { DAY_MS, dayStartOf } from '../database/tables';
 import { formatNanos } from '../lib/money';
+import { monthStartOf } from '../time/months';
 import type { BudgetRecord } from '../budgets/BudgetStore';
 import type { BudgetService } from '../budgets/BudgetService';
 import { normalizeRef, type Caller } from '../budgets/Caller';
@@ -64,11 +65,7 @@ export interface BudgetStanding {
 
 /** The calendar month (UTC) that `now` falls in. */
 export function monthOf(now: number): { start: number; end: number } {
-  const date = new Date(now);
-  return {
-    start: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1),
-    end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1),
-  };
+  return { start: monthStartOf(now), end: monthStartOf(now, 1) };
 }
 
 /** The whole UTC days the burn rate is read from: the week before today. */

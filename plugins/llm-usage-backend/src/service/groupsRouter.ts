@@ -9,7 +9,7 @@ import {
   type GroupProjectsResponse,
   type GroupSpendResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
-import { monthStartOf } from '../keys/KeyStore';
+import { monthStartOf } from '../time/months';
 import { parseProjectListQuery, takeSource } from './queryParsers';
 import { specRouter } from './specRouter';
 import type { RouterContext } from './routerContext';

@@ -8,6 +8,7 @@ import {
   sumProviderUsage,
 } from '../providerUsage/providerUsageTotals';
 import { decimalOf, decimalOrNull, isoTime } from '../lib/columnValues';
+import { monthStartOf } from '../time/months';
 import {
   type ProviderDataStore,
   type ProviderUsageRow,
@@ -124,13 +125,11 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
     accountIds: string[],
     now: number,
   ): Promise<Map<string, KeyMonthUsage>> {
-    const date = new Date(now);
-    const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
     const result = new Map<string, KeyMonthUsage>();
     const totals = await sumProviderUsage(
       this.db,
       ['accountId', 'providerKeyId'],
-      { fromDay: monthStart, accountIds, byKeyOnly: true },
+      { fromDay: monthStartOf(now), accountIds, byKeyOnly: true },
     );
     for (const total of totals) {
       const key = monthKey(total.accountId, total.providerKeyId);

@@ -11,7 +11,7 @@ import {
   PROVIDER_USAGE_TABLE,
   TAGS_TABLE,
 } from '../accounts/tables';
-import { monthStartOf } from '../keys/KeyStore';
+import { monthStartOf } from '../time/months';
 import { decimalOf, isoTime } from '../lib/columnValues';
 import { exactSum } from '../lib/exactSum';
 import { keyUsageJoin } from '../providerUsage/keyUsageJoin';

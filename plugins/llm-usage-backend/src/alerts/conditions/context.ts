@@ -42,11 +42,6 @@ export function monthKey(now: number): string {
   return new Date(now).toISOString().slice(0, 7);
 }
 
-export function monthStartOf(now: number): number {
-  const date = new Date(now);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-}
-
 /** The rule of one alert type. */
 export type RuleOf<T extends AlertType> = Extract<AlertRule, { type: T }>;
 
