@@ -388,7 +388,8 @@ async function main() {
   );
   printTable(rows);
   console.log(
-    '\nEvery read over HTTP (p50 ms; cold: first read after a rollup, read cache missed)' +
+    '\nEvery read over HTTP (p50 ms; uncached: nothing cached; late call: after a late call re-rolled an hour of today;' +
+      ' cold: the first read after an hourly rollup, the range an hour on)' +
       ' next to the same query on raw calls in ClickHouse (chdb) and DuckDB:\n',
   );
   printComparison(comparison.rows);

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { ROLLUP_STATE_TABLE } from '../src/database/tables';
+import { HOUR_MS, ROLLUP_STATE_TABLE } from '../src/database/tables';
 import { burnWindow, monthOf } from '../src/quota/QuotaService';
 import {
   coreServices,
@@ -231,7 +231,15 @@ export interface ComparisonRow {
   viewer: string;
   /** Nothing cached: after a rollup that rewrote whole days, or a restart. */
   uncached: number;
-  /** The first read after an hourly rollup: whole days still cached. */
+  /**
+   * After a late call re-rolled an hour of today: whole days still cached,
+   * the range's hours outside them read again.
+   */
+  lateCall: number;
+  /**
+   * The first read after an hourly rollup, its range an hour on: all but the
+   * hour that entered the range still cached.
+   */
   cold: number;
   warm: number;
   engines: Record<string, number>;
@@ -241,11 +249,15 @@ export interface ComparisonRow {
 const median = (samples: number[]) => percentile(samples, 0.5);
 
 /**
- * Times every read for both viewers: the plugin over HTTP uncached (both
- * generations moved on, as by a rollup that re-rolls a whole day: nothing
- * cached is used), cold (the generation moved on, as by the hourly rollup,
- * which rewrites only the current day: the hours are read again, whole days
- * stay cached) and warm; and each engine (best of its warm runs' median).
+ * Times every read for both viewers: the plugin over HTTP uncached (every
+ * generation moved on, as by a rollup that re-rolls a whole day: nothing
+ * cached is used), after a late call (the generation and the hours' moved
+ * on, as by a rollup re-rolling an hour of today), cold (the generation
+ * moved on, as by the hourly rollup, and the range an hour on, as "the last
+ * 30 days" an hour later; moved back here, where no newer calls exist, so
+ * the hour entering the range is its first instead of its last) and warm;
+ * and each engine (best of its warm runs' median). The quota read's range
+ * ends at the server's clock, so its cold read is the generation's alone.
  */
 export async function compareWithEngines(options: {
   knex: Knex;
@@ -276,6 +288,12 @@ export async function compareWithEngines(options: {
   for (const engine of engines) sizes[engine.name] = await engine.sizeBytes();
 
   const reads = readsFor(options);
+  const slidBy = (hours: number) =>
+    readsFor({
+      ...options,
+      from: options.from - hours * HOUR_MS,
+      to: options.to - hours * HOUR_MS,
+    });
   const rows: ComparisonRow[] = [];
   const request = async (viewer: Viewer, path: string) => {
     const res = await fetch(`${base}${path}`, {
@@ -285,24 +303,37 @@ export async function compareWithEngines(options: {
     await res.json();
   };
   const coldRuns = Math.max(3, Math.round(iterations / 4));
+  const slid = Array.from({ length: coldRuns }, (_, run) => slidBy(run + 1));
   for (const viewer of VIEWERS) {
     for (const read of reads) {
       // Untimed, as each engine's first query: the pool's connections (idle
       // ones close after 30 s) and the code path are warm; the read cache
       // is not, as the generations move on before each timed request.
       await request(viewer, read.path);
-      const afterRollup = async (...generations: string[]) => {
+      const afterRollup = async (
+        generations: string[],
+        pathOf: (run: number) => string = () => read.path,
+      ) => {
         const samples: number[] = [];
-        for (let i = 0; i < coldRuns; i++) {
+        for (let run = 0; run < coldRuns; run++) {
           await knex(ROLLUP_STATE_TABLE).increment(
             Object.fromEntries(generations.map(column => [column, 1])),
           );
-          samples.push((await time(() => request(viewer, read.path)))[0]);
+          const path = pathOf(run);
+          samples.push((await time(() => request(viewer, path)))[0]);
         }
         return samples;
       };
-      const uncached = await afterRollup('generation', 'days_generation');
-      const cold = await afterRollup('generation');
+      const uncached = await afterRollup([
+        'generation',
+        'hours_generation',
+        'days_generation',
+      ]);
+      const lateCall = await afterRollup(['generation', 'hours_generation']);
+      const cold = await afterRollup(
+        ['generation'],
+        run => slid[run].find(r => r.name === read.name)!.path,
+      );
       await request(viewer, read.path);
       const warm: number[] = [];
       for (let i = 0; i < iterations; i++) {
@@ -322,6 +353,7 @@ export async function compareWithEngines(options: {
         read: read.name,
         viewer: viewer.name,
         uncached: median(uncached),
+        lateCall: median(lateCall),
         cold: median(cold),
         warm: median(warm),
         engines: byEngine,
@@ -344,11 +376,17 @@ export function printComparison(rows: ComparisonRow[]) {
     'read',
     'viewer',
     'plugin uncached ms',
+    'plugin late call ms',
     'plugin cold ms',
     'plugin warm ms',
     ...names.map(n => `${n} ms`),
     ...(names.includes('ClickHouse')
-      ? ['uncached ÷ ClickHouse', 'cold ÷ ClickHouse', 'warm ÷ ClickHouse']
+      ? [
+          'uncached ÷ ClickHouse',
+          'late call ÷ ClickHouse',
+          'cold ÷ ClickHouse',
+          'warm ÷ ClickHouse',
+        ]
       : []),
     'load (1 min)',
   ];
@@ -356,12 +394,14 @@ export function printComparison(rows: ComparisonRow[]) {
     r.read,
     r.viewer,
     ms(r.uncached),
+    ms(r.lateCall),
     ms(r.cold),
     ms(r.warm),
     ...names.map(n => (r.engines[n] === undefined ? '–' : ms(r.engines[n]))),
     ...(names.includes('ClickHouse')
       ? [
           ratio(r.uncached, r.engines.ClickHouse),
+          ratio(r.lateCall, r.engines.ClickHouse),
           ratio(r.cold, r.engines.ClickHouse),
           ratio(r.warm, r.engines.ClickHouse),
         ]

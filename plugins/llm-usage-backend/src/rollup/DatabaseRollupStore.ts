@@ -3,6 +3,7 @@ import { isPostgres } from '../database/bulkInsert';
 import {
   DAILY_TABLE,
   DAY_MS,
+  HOUR_MS,
   DIRTY_HOURS_TABLE,
   HOURLY_TABLE,
   PROJECT_DAYS_TABLE,
@@ -63,6 +64,7 @@ export class DatabaseRollupStore implements RollupStore {
       rolledUntil: state ? Number(state.rolled_until) : 0,
       dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
       generation: state ? Number(state.generation) : 0,
+      hoursGeneration: state ? Number(state.hours_generation) : 0,
       daysGeneration: state ? Number(state.days_generation) : 0,
     };
   }
@@ -79,6 +81,7 @@ export class DatabaseRollupStore implements RollupStore {
    * rolled.
    */
   async rollHours(hours: DirtyHour[]): Promise<number> {
+    if (hours.length === 0) return 0;
     const spans = hourSpans(hours.map(h => h.hourStart));
     const dayStarts = [...new Set(hours.map(h => dayStartOf(h.hourStart)))];
     return this.db.transaction(async tx => {
@@ -106,7 +109,7 @@ export class DatabaseRollupStore implements RollupStore {
 
       // Before the marks: a concurrent rollup waits for this row holding no
       // mark that a writer, which this rollup may wait for, could need.
-      await nextGeneration(tx, await rewritesWholeDays(tx, dayStarts));
+      await nextGeneration(tx, Math.min(...hours.map(hour => hour.hourStart)));
       await clearRolledMarks(tx, hours);
       return calls;
     });
@@ -143,36 +146,36 @@ export class DatabaseRollupStore implements RollupStore {
 }
 
 /**
- * Whether any of these days was already rolled whole: readers may have read
- * it from the daily rows (see `planSources`), which this rollup rewrites.
- */
-async function rewritesWholeDays(tx: Knex.Transaction, dayStarts: number[]) {
-  const state = await tx(ROLLUP_STATE_TABLE)
-    .where('id', STATE_ID)
-    .first('rolled_until');
-  const rolledUntil = state ? Number(state.rolled_until) : 0;
-  return dayStarts.some(day => day + DAY_MS <= rolledUntil);
-}
-
-/**
  * Starts a new generation of rollup rows, inside the transaction that wrote
- * them; `wholeDays`: the rows include days already rolled whole, so the
- * days' generation moves on too.
+ * them. When the rows include hours, or whole days, that readers could
+ * already read (before `rolled_until`: late or re-priced calls), the hours'
+ * or the days' generation moves on too; rows past it only add to what
+ * readers saw. Decided by the statement, against the state as it commits.
  */
-async function nextGeneration(tx: Knex.Transaction, wholeDays: boolean) {
-  const next = tx.raw('?? + 1', [`${ROLLUP_STATE_TABLE}.generation`]);
+async function nextGeneration(tx: Knex.Transaction, firstHour: number) {
+  const column = (name: string) => tx.ref(`${ROLLUP_STATE_TABLE}.${name}`);
+  const next = tx.raw('? + 1', [column('generation')]);
+  const nextIfRolledBy = (end: number, name: string) =>
+    tx.raw('CASE WHEN ? >= ? THEN ? + 1 ELSE ? END', [
+      column('rolled_until'),
+      end,
+      column('generation'),
+      column(name),
+    ]);
   await tx(ROLLUP_STATE_TABLE)
     .insert({
       id: STATE_ID,
       rolled_until: 0,
       updated_at: Date.now(),
       generation: 1,
-      days_generation: wholeDays ? 1 : 0,
     })
     .onConflict('id')
-    .merge(
-      wholeDays
-        ? { generation: next, days_generation: next }
-        : { generation: next },
-    );
+    .merge({
+      generation: next,
+      hours_generation: nextIfRolledBy(firstHour + HOUR_MS, 'hours_generation'),
+      days_generation: nextIfRolledBy(
+        dayStartOf(firstHour) + DAY_MS,
+        'days_generation',
+      ),
+    });
 }

@@ -11,6 +11,13 @@ export interface RollupState {
    */
   generation: number;
   /**
+   * Changes only when a rollup rewrites an hour that was already rolled
+   * (late or re-priced calls), so sums of rolled hours stay valid across the
+   * hourly rollups that only add the hour just closed. Absent: as
+   * {@link RollupState.generation}.
+   */
+  hoursGeneration?: number;
+  /**
    * Changes only when a rollup rewrites a day that was already rolled whole
    * (late or re-priced calls), so sums of whole rolled days stay valid across
    * the hourly rollups that rewrite only the current day. Absent: as

@@ -61,6 +61,11 @@ export class RolledSumsCache<T> {
     }
   }
 
+  /** Whether a read of this generation would find the key, computed or in flight. */
+  has(generation: number, key: string): boolean {
+    return generation === this.generation && this.entries.has(key);
+  }
+
   /** Number of entries, computed or in flight. */
   get size(): number {
     return this.entries.size;

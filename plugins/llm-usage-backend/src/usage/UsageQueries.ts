@@ -4,7 +4,7 @@ import { toBigInt } from '../lib/money';
 import { countersFromRow } from '../lib/usageCounters';
 import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
 import type { RollupState, RollupStore } from '../rollup/RollupStore';
-import { type TimeSpan, clipSpans, lowerBound } from '../time/spans';
+import { type TimeSpan, clipSpans, hourSpans, lowerBound } from '../time/spans';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -191,6 +191,44 @@ function hoursOf(spans: TimeSpan[]): number[] {
 /** Groups of one read by bucket and dimension values. */
 type GroupMap = Map<string, UsageGroup>;
 
+function groupId(bucket: number, values: string[]): string {
+  return `${bucket}\u0000${values.join('\u0000')}`;
+}
+
+/** The index of the request's bucket a time falls in; 0 when not bucketed. */
+function bucketOf(request: AggregateRequest, time: number): number {
+  return request.buckets ? lowerBound(request.buckets, time + 1) - 1 : 0;
+}
+
+/**
+ * The groups of all parts, summed. Parts may be cached and shared with
+ * other reads: a group in more than one part is copied before it is added
+ * to, once.
+ */
+function mergeParts(parts: GroupMap[]): UsageGroup[] {
+  const [first, ...rest] = parts.filter(part => part.size > 0);
+  if (!first) return [];
+  if (rest.length === 0) return [...first.values()];
+  const groups = new Map(first);
+  const copied = new Set<string>();
+  for (const part of rest) {
+    for (const [id, group] of part) {
+      const shared = groups.get(id);
+      if (!shared) {
+        groups.set(id, group);
+      } else if (copied.has(id)) {
+        shared.usage.merge(group.usage);
+      } else {
+        const usage = shared.usage.copy();
+        usage.merge(group.usage);
+        groups.set(id, { ...shared, usage });
+        copied.add(id);
+      }
+    }
+  }
+  return [...groups.values()];
+}
+
 /** Cached sums are weighed in groups; one with a latency sketch counts more. */
 const SKETCH_WEIGHT = 10;
 const DEFAULT_CACHE_WEIGHT = 200_000;
@@ -204,7 +242,9 @@ const DAY_SHARE_OF_CACHE = 0.75;
  * The rolled part of a read is cached (see {@link RolledSumsCache}): whole
  * days, and hours of days rolled whole, per days' generation, which only a
  * rollup that rewrites an already rolled day moves on, so the hourly rollup
- * leaves them cached; other hours per rollup generation (see splitHours).
+ * leaves them cached; other hours one by one per hours' generation, which
+ * only a rollup that rewrites an already rolled hour moves on (see
+ * splitHours).
  * The raw part (the open hour, range edges, hours with late calls) is read
  * every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
@@ -212,7 +252,7 @@ const DAY_SHARE_OF_CACHE = 0.75;
 export class UsageQueries {
   /** Sums of days rolled whole (daily rows and hours), per days' generation. */
   private readonly daySums?: RolledSumsCache<GroupMap>;
-  /** Sums of other rolled hours, per generation. */
+  /** Sums of each other rolled hour, per hours' generation. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
 
@@ -282,45 +322,74 @@ export class UsageQueries {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
     const { settledHours, recentHours } = splitHours(request, plan, state);
-    const cached = (
-      cache: RolledSumsCache<GroupMap> | undefined,
-      generation: number,
-      part: Pick<SourcePlan, 'daily' | 'hourly'>,
-    ) =>
-      cache
-        ? cache.get(generation, rolledSumsKey(request, part), () =>
-            this.sum(request, part),
+    const settledPart = { daily: plan.daily, hourly: settledHours };
+    const [settled, recent, raw] = await Promise.all([
+      this.daySums
+        ? this.daySums.get(
+            state.daysGeneration ?? state.generation,
+            rolledSumsKey(request, settledPart),
+            () => this.sum(request, settledPart),
           )
-        : this.sum(request, part);
-    const parts = await Promise.all([
-      cached(this.daySums, state.daysGeneration ?? state.generation, {
-        daily: plan.daily,
-        hourly: settledHours,
-      }),
-      cached(this.hourSums, state.generation, {
-        daily: [],
-        hourly: recentHours,
-      }),
+        : this.sum(request, settledPart),
+      this.sumHours(
+        request,
+        hoursOf(recentHours),
+        state.hoursGeneration ?? state.generation,
+      ),
       this.sum(request, { raw: plan.raw }),
     ]);
-    const [first, ...rest] = parts.filter(part => part.size > 0);
-    if (!first) return [];
-    if (rest.length === 0) return [...first.values()];
-    const groups = new Map(first);
-    for (const part of rest) {
-      for (const [id, group] of part) {
-        const shared = groups.get(id);
-        if (!shared) {
-          groups.set(id, group);
-          continue;
-        }
-        // Copy on write: either group may be cached.
-        const usage = shared.usage.copy();
-        usage.merge(group.usage);
-        groups.set(id, { ...shared, usage });
+    return mergeParts([settled, ...recent, raw]);
+  }
+
+  /**
+   * Sums of each of these rolled hours, cached hour by hour: the hourly
+   * rollup adds the hour just closed and "the last 30 days" moves by an hour,
+   * so the next read finds all but one hour cached. The hours not cached are
+   * read together.
+   */
+  private async sumHours(
+    request: AggregateRequest,
+    hours: number[],
+    generation: number,
+  ): Promise<GroupMap[]> {
+    const cache = this.hourSums;
+    if (hours.length === 0) return [];
+    if (!cache) return [await this.sum(request, { hourly: hourSpans(hours) })];
+    const keyOf = (hour: number) => rolledSumsKey(request, { hour });
+    const missing = hours.filter(hour => !cache.has(generation, keyOf(hour)));
+    const wasMissing = new Set(missing);
+    let missingSums: Promise<Map<number, GroupMap>> | undefined;
+    const sumOf = async (hour: number) => {
+      if (!wasMissing.has(hour)) {
+        // Evicted since it was found: read it alone.
+        return this.sum(request, { hourly: [[hour, hour + HOUR_MS]] });
       }
+      missingSums ??= this.sumEachHour(request, missing);
+      return (await missingSums).get(hour)!;
+    };
+    return Promise.all(
+      hours.map(hour => cache.get(generation, keyOf(hour), () => sumOf(hour))),
+    );
+  }
+
+  /** Sums of each of these rolled hours, read in one pass. */
+  private async sumEachHour(
+    request: AggregateRequest,
+    hours: number[],
+  ): Promise<Map<number, GroupMap>> {
+    // Each hour its own bucket, then the groups moved to the request's own.
+    const perHour = await this.sum(
+      { ...request, buckets: hours },
+      { hourly: hourSpans(hours) },
+    );
+    const sums = new Map(hours.map(hour => [hour, new Map() as GroupMap]));
+    for (const group of perHour.values()) {
+      const hour = hours[group.bucket];
+      const bucket = bucketOf(request, hour);
+      const values = (request.groupBy ?? []).map(d => group.dimensions[d]!);
+      sums.get(hour)!.set(groupId(bucket, values), { ...group, bucket });
     }
-    return [...groups.values()];
+    return sums;
   }
 
   /** Sums the given sources' spans into groups. */
@@ -331,11 +400,9 @@ export class UsageQueries {
     const groups: GroupMap = new Map();
     const dimensions = request.groupBy ?? [];
     const groupOf = (row: any): UsageAccumulator => {
-      const bucket = request.buckets
-        ? lowerBound(request.buckets, Number(row.t) + 1) - 1
-        : 0;
+      const bucket = bucketOf(request, Number(row.t));
       const values = dimensions.map(d => String(row[DIMENSION_COLUMNS[d]]));
-      const id = `${bucket}\u0000${values.join('\u0000')}`;
+      const id = groupId(bucket, values);
       let group = groups.get(id);
       if (!group) {
         group = {
@@ -602,7 +669,7 @@ function addCounterRow(usage: UsageAccumulator, row: any) {
  */
 function rolledSumsKey(
   request: AggregateRequest,
-  part: Partial<SourcePlan>,
+  part: Partial<SourcePlan> | { hour: number },
 ): string {
   const { from: _from, to: _to, ...rest } = request;
   return JSON.stringify([rest, part]);

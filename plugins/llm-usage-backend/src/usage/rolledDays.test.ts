@@ -160,28 +160,60 @@ describe.each(databases.eachSupportedId())(
       expect(second).toEqual(await readAll(uncached, zoneDays));
     });
 
-    it("read again only the first day's hours as the range's start moves", async () => {
+    it('read only the hour that entered the range after an hourly rollup', async () => {
       const { knex, calls, rollup, queries, uncached, readAll } = await setup();
-      await readAll(queries, [{ ...ZONE_DAYS, from: START + 4 * HOUR }]);
+      const startingAt = (hour: number) => [
+        { ...ZONE_DAYS, from: START + hour * HOUR },
+        { ...REQUESTS[1], from: START + hour * HOUR },
+      ];
+      await readAll(queries, startingAt(5));
       await calls.ingest([
         makeCall({ id: 'today', occurredAt: START + 4 * DAY + 2 * HOUR }),
       ]);
       await rollup.run(START + 4 * DAY + 3 * HOUR);
 
-      // "The last 3 days", an hour and a rollup later.
-      const moved = [{ ...ZONE_DAYS, from: START + 5 * HOUR }];
+      // The range moved by an hour (backwards here, so no new calls).
       const dailyReads = recordReadsOf(knex, DAILY_TABLES);
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
-      const second = await readAll(queries, moved);
+      const second = await readAll(queries, startingAt(4));
       expect(dailyReads.stop()).toEqual([]);
       const hoursRead = hourlyReads
         .stop()
         .flatMap(statement => statement.bindings)
         .map(Number)
         .filter(value => value >= START);
-      expect(hoursRead.length).toBeGreaterThan(0);
-      expect(hoursRead.every(hour => hour < START + DAY)).toBe(true);
-      expect(second).toEqual(await readAll(uncached, moved));
+      // Per read, the new hour and the hour the rollup closed.
+      expect(new Set(hoursRead)).toEqual(
+        new Set([START + 4 * HOUR, START + 4 * DAY + 2 * HOUR]),
+      );
+      expect(second).toEqual(await readAll(uncached, startingAt(4)));
+    });
+
+    it('are read again once a late call re-rolls an hour already rolled', async () => {
+      const { calls, rollups, rollup, queries, uncached, readAll } =
+        await setup();
+      const first = await readAll(queries);
+      const before = await rollups.getState();
+
+      await calls.ingest([
+        makeCall({
+          id: 'late-today',
+          projectId: 'docs',
+          userRef: 'user:default/alice',
+          occurredAt: START + 4 * DAY + 30 * 60_000,
+          durationMs: 43_210,
+          costNanos: 987_654_321n,
+        }),
+      ]);
+      await rollup.run(START + 4 * DAY + 2 * HOUR);
+      const after = await rollups.getState();
+      expect(after.hoursGeneration).toBe(after.generation);
+      expect(after.hoursGeneration).toBeGreaterThan(before.hoursGeneration!);
+      expect(after.daysGeneration).toBe(before.daysGeneration);
+
+      const reread = await readAll(queries);
+      expect(reread).toEqual(await readAll(uncached));
+      expect(reread).not.toEqual(first);
     });
 
     it('are read again once late calls re-roll a day that was rolled whole', async () => {
