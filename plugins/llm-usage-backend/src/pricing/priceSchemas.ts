@@ -22,7 +22,7 @@ const day = z.string().transform((value, ctx) => {
   return ms;
 });
 
-const fields = {
+const priceFields = z.object({
   provider: z
     .string()
     .trim()
@@ -39,54 +39,59 @@ const fields = {
   cachedPerMillion: perMillion.nullable(),
   effectiveFrom: day,
   note: z.string().trim().max(500).nullable(),
-};
+});
 
 /** What an admin entry holds, read from a request or from app-config. */
 export type PriceDraft = Omit<Price, 'id' | 'origin'>;
 
-export const priceCreateSchema = z
-  .object({
-    ...fields,
-    cachedPerMillion: fields.cachedPerMillion.optional(),
-    note: fields.note.optional(),
+/** A request's price fields under a draft's names (`inputPerMillion` is `inputNanosPerMillion`). */
+function draftFields<Input extends Partial<z.output<typeof priceFields>>>(
+  input: Input,
+): {
+  provider: Input['provider'];
+  model: Input['model'];
+  currency: Input['currency'];
+  inputNanosPerMillion: Input['inputPerMillion'];
+  outputNanosPerMillion: Input['outputPerMillion'];
+  cachedNanosPerMillion: Input['cachedPerMillion'];
+  effectiveFrom: Input['effectiveFrom'];
+  note: Input['note'];
+} {
+  return {
+    provider: input.provider,
+    model: input.model,
+    currency: input.currency,
+    inputNanosPerMillion: input.inputPerMillion,
+    outputNanosPerMillion: input.outputPerMillion,
+    cachedNanosPerMillion: input.cachedPerMillion,
+    effectiveFrom: input.effectiveFrom,
+    note: input.note,
+  };
+}
+
+export const priceCreateSchema = priceFields
+  .extend({
+    cachedPerMillion: priceFields.shape.cachedPerMillion.optional(),
+    note: priceFields.shape.note.optional(),
   })
   .strict()
   .transform(
     (input): PriceDraft => ({
-      provider: input.provider,
-      model: input.model,
-      currency: input.currency,
-      inputNanosPerMillion: input.inputPerMillion,
-      outputNanosPerMillion: input.outputPerMillion,
+      ...draftFields(input),
       cachedNanosPerMillion: input.cachedPerMillion ?? null,
-      effectiveFrom: input.effectiveFrom,
       note: input.note || null,
     }),
   );
 
-export const priceUpdateSchema = z
-  .object({
-    provider: fields.provider.optional(),
-    model: fields.model.optional(),
-    currency: fields.currency.optional(),
-    inputPerMillion: fields.inputPerMillion.optional(),
-    outputPerMillion: fields.outputPerMillion.optional(),
-    cachedPerMillion: fields.cachedPerMillion.optional(),
-    effectiveFrom: fields.effectiveFrom.optional(),
-    note: fields.note.optional(),
-  })
+/** Only the fields given change; an empty note clears it. */
+export const priceUpdateSchema = priceFields
+  .partial()
   .strict()
   .transform(
     (input): Partial<PriceDraft> =>
       Object.fromEntries(
         Object.entries({
-          provider: input.provider,
-          model: input.model,
-          currency: input.currency,
-          inputNanosPerMillion: input.inputPerMillion,
-          outputNanosPerMillion: input.outputPerMillion,
-          cachedNanosPerMillion: input.cachedPerMillion,
-          effectiveFrom: input.effectiveFrom,
+          ...draftFields(input),
           note: input.note === undefined ? undefined : input.note || null,
         }).filter(([, value]) => value !== undefined),
       ),
@@ -96,8 +101,8 @@ export const repriceSchema = z
   .object({
     from: isoDateTimeMs('must be an ISO 8601 date-time with an offset'),
     to: isoDateTimeMs('must be an ISO 8601 date-time with an offset'),
-    provider: fields.provider.optional(),
-    model: fields.model.optional(),
+    provider: priceFields.shape.provider.optional(),
+    model: priceFields.shape.model.optional(),
   })
   .strict()
   .superRefine(rangeInOrder());

@@ -7,7 +7,7 @@ import { orNull } from '../lib/columnValues';
 import { parseDecimalToNanos } from '../lib/money';
 import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 import { integer, nanos, nullable, rowMapping, text } from '../lib/rowMapping';
-import { ProviderDataStore } from '../sync/ProviderDataStore';
+import type { BalanceRow, ProviderDataStore } from '../sync/ProviderDataStore';
 import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
 
 /** What the quota view needs of a provider account; never its credentials. */
@@ -24,13 +24,9 @@ export interface AccountSummary {
   syncFailing: boolean;
 }
 
-export interface BalanceRecord {
+/** A balance reading of an account (as the sync wrote it). */
+export interface BalanceRecord extends BalanceRow {
   accountId: string;
-  currency: string;
-  availableNanos: bigint;
-  totalNanos: bigint | null;
-  usedNanos: bigint | null;
-  readAt: number;
 }
 
 const balanceRows = rowMapping<BalanceRecord>({
