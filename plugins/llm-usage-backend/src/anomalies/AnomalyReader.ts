@@ -3,6 +3,7 @@ import { KEYS_TABLE } from '../accounts/tables';
 import { DAY_MS, HOURLY_TABLE } from '../database/tables';
 import { exactSum } from '../lib/exactSum';
 import { toBigInt } from '../lib/money';
+import { providerKeyRef } from '../providerUsage/keyUsageJoin';
 import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 import {
   HOUR_MS,
@@ -184,7 +185,7 @@ export class AnomalyReader {
       const days: KeyDayUsage[] = [];
       for (let day = firstDay; day < today; day += DAY_MS) {
         const provider = providerDays.get(
-          `${key.account_id}\u0000${key.provider_key_id}\u0000${day}`,
+          `${providerKeyRef(key.account_id, key.provider_key_id)}\u0000${day}`,
         );
         if (!provider) continue;
         days.push({
@@ -230,7 +231,10 @@ export class AnomalyReader {
     );
     const byKeyDay = new Map<string, { requests: number; tokens: number }>();
     for (const total of totals) {
-      const id = `${total.accountId}\u0000${total.providerKeyId}\u0000${total.dayStart}`;
+      const id = `${providerKeyRef(
+        total.accountId,
+        total.providerKeyId,
+      )}\u0000${total.dayStart}`;
       // Requests and tokens count in whatever currency the day was billed.
       const day = byKeyDay.get(id) ?? { requests: 0, tokens: 0 };
       day.requests += total.requests;

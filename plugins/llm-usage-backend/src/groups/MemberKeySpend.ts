@@ -4,7 +4,8 @@ import { KEYS_TABLE } from '../accounts/tables';
 import { CostTotals } from '../lib/money';
 import { type OwnerFilter, applyOwnerFilter } from '../permissions';
 import { DatabaseProviderDataStore } from '../sync/DatabaseProviderDataStore';
-import { type ProviderDataStore, monthKey } from '../sync/ProviderDataStore';
+import { providerKeyRef } from '../providerUsage/keyUsageJoin';
+import type { ProviderDataStore } from '../sync/ProviderDataStore';
 
 /** Owners per statement: well inside SQLite's and PostgreSQL's parameter limits. */
 const OWNER_CHUNK = 500;
@@ -80,7 +81,7 @@ export class MemberKeySpend {
       }
       totals.keys += 1;
       const usage = key.provider_key_id
-        ? month.get(monthKey(key.account_id, key.provider_key_id))
+        ? month.get(providerKeyRef(key.account_id, key.provider_key_id))
         : undefined;
       if (!usage) continue;
       totals.inputTokens += usage.inputTokens;

@@ -7,7 +7,8 @@ import type { AccountStore } from '../accounts/AccountStore';
 import { DAY_MS } from '../database/tables';
 import { isoTime, isoTimeOrNull } from '../lib/columnValues';
 import { formatNanos } from '../lib/money';
-import { monthKey, type ProviderDataStore } from '../sync/ProviderDataStore';
+import { providerKeyRef } from '../providerUsage/keyUsageJoin';
+import type { ProviderDataStore } from '../sync/ProviderDataStore';
 import type { KeyProviderOperations } from './KeyProviderOperations';
 import type { KeyRecord, KeyStore } from './KeyStore';
 
@@ -88,7 +89,7 @@ export class KeyMapping {
     return records.map(key => {
       const account = accounts.get(key.accountId);
       const usage = key.providerKeyId
-        ? month.get(monthKey(key.accountId, key.providerKeyId))
+        ? month.get(providerKeyRef(key.accountId, key.providerKeyId))
         : undefined;
       return {
         id: key.id,

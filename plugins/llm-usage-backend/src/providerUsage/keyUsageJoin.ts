@@ -11,3 +11,11 @@ export function keyUsageJoin(usage: string, key: string) {
       .on(`${key}.account_id`, `${usage}.account_id`)
       .andOn(`${key}.provider_key_id`, `${usage}.provider_key_id`);
 }
+
+/**
+ * The same match in memory: a map key naming a provider's key within its
+ * account, for usage rows and inventory keys to find each other.
+ */
+export function providerKeyRef(accountId: string, providerKeyId: string) {
+  return `${accountId}\u0000${providerKeyId}`;
+}

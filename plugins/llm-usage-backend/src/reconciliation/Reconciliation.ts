@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from '../accounts/tables';
 import { DAILY_TABLE, DAY_MS } from '../database/tables';
 import { formatNanos, toBigInt } from '../lib/money';
+import { providerKeyRef } from '../providerUsage/keyUsageJoin';
 import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
 
 /** `llmUsage.reconciliation.tolerancePercent` when not configured. */
@@ -286,7 +287,7 @@ export class Reconciliation {
           accountId: row.account_id,
         });
         keyOfProviderId.set(
-          `${row.account_id}\u0000${row.provider_key_id}`,
+          providerKeyRef(row.account_id, row.provider_key_id),
           row.id,
         );
       }
@@ -338,7 +339,7 @@ export class Reconciliation {
       if (total.providerKeyId) {
         keyRef =
           keyOfProviderId.get(
-            `${total.accountId}\u0000${total.providerKeyId}`,
+            providerKeyRef(total.accountId, total.providerKeyId),
           ) ?? `pk:${total.providerKeyId}`;
       }
       cell(total.accountId, total.dayStart, total.currency, keyRef).provider +=

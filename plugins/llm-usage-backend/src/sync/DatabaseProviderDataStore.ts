@@ -9,11 +9,11 @@ import {
 } from '../providerUsage/providerUsageTotals';
 import { decimalOf, decimalOrNull, isoTime } from '../lib/columnValues';
 import { monthStartOf } from '../time/months';
+import { providerKeyRef } from '../providerUsage/keyUsageJoin';
 import {
   type ProviderDataStore,
   type ProviderUsageRow,
   type BalanceRow,
-  monthKey,
 } from './ProviderDataStore';
 
 /** The {@link ProviderDataStore} on the plugin's database (SQLite or PostgreSQL). */
@@ -132,7 +132,7 @@ export class DatabaseProviderDataStore implements ProviderDataStore {
       { fromDay: monthStartOf(now), accountIds, byKeyOnly: true },
     );
     for (const total of totals) {
-      const key = monthKey(total.accountId, total.providerKeyId);
+      const key = providerKeyRef(total.accountId, total.providerKeyId);
       const entry = result.get(key) ?? {
         inputTokens: 0,
         outputTokens: 0,

@@ -24,10 +24,6 @@ export interface BalanceRow {
   readAt: number;
 }
 
-export function monthKey(accountId: string, providerKeyId: string): string {
-  return `${accountId}\u0000${providerKeyId}`;
-}
-
 /** Daily provider usage and balance readings of accounts. */
 export interface ProviderDataStore {
   /**
@@ -52,7 +48,7 @@ export interface ProviderDataStore {
   ): Promise<void>;
   /** The newest reading per account and currency. */
   latestBalances(): Promise<AccountBalance[]>;
-  /** Month-to-date (UTC) tokens, requests and cost per account and provider key id. */
+  /** Month-to-date (UTC) tokens, requests and cost per provider key, by its providerKeyRef. */
   monthByKey(
     accountIds: string[],
     now: number,
