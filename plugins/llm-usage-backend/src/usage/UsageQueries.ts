@@ -156,9 +156,10 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
  * Settled: hours of days already rolled whole that lie wholly in the range
  * (days a non-UTC zone's buckets cut, or with a late call's hour read raw):
  * they change only with their day, so they are kept with the whole days,
- * and their spans move only when the range's first day does. Recent: the
- * day being rolled and the range's first partial day, whose spans move as
- * "the last 30 days" moves hour by hour.
+ * and their spans move only when the range's first or last day does.
+ * Recent: the day being rolled and the range's partial first and last days,
+ * whose spans move as "the last 30 days" (and the 30 before) move hour by
+ * hour; they are kept hour by hour.
  */
 function splitHours(
   request: AggregateRequest,
@@ -166,12 +167,15 @@ function splitHours(
   state: RollupState,
 ): { settledHours: TimeSpan[]; recentHours: TimeSpan[] } {
   const firstWholeDay = dayStartOf(request.from + DAY_MS - 1);
-  const settledUntil = Math.max(firstWholeDay, dayStartOf(state.rolledUntil));
+  const wholeDaysEnd = Math.max(
+    firstWholeDay,
+    Math.min(dayStartOf(state.rolledUntil), dayStartOf(request.to)),
+  );
   return {
-    settledHours: clipSpans(plan.hourly, firstWholeDay, settledUntil),
+    settledHours: clipSpans(plan.hourly, firstWholeDay, wholeDaysEnd),
     recentHours: [
       ...clipSpans(plan.hourly, -Infinity, firstWholeDay),
-      ...clipSpans(plan.hourly, settledUntil, Infinity),
+      ...clipSpans(plan.hourly, wholeDaysEnd, Infinity),
     ],
   };
 }

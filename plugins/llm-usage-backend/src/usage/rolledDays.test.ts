@@ -165,6 +165,12 @@ describe.each(databases.eachSupportedId())(
       const startingAt = (hour: number) => [
         { ...ZONE_DAYS, from: START + hour * HOUR },
         { ...REQUESTS[1], from: START + hour * HOUR },
+        // The period before, as an overview compares with: both ends move.
+        {
+          ...REQUESTS[0],
+          from: START + hour * HOUR,
+          to: START + 2 * DAY + hour * HOUR,
+        },
       ];
       await readAll(queries, startingAt(5));
       await calls.ingest([
@@ -182,7 +188,8 @@ describe.each(databases.eachSupportedId())(
         .flatMap(statement => statement.bindings)
         .map(Number)
         .filter(value => value >= START);
-      // Per read, the new hour and the hour the rollup closed.
+      // The new hour and the hour the rollup closed (the hour that left the
+      // range at the end is kept, not read).
       expect(new Set(hoursRead)).toEqual(
         new Set([START + 4 * HOUR, START + 4 * DAY + 2 * HOUR]),
       );
