@@ -21,6 +21,10 @@
  * proxy and the load clients spent per unit of it (from /proc, so this host
  * only), the cores they kept busy and the 1-minute load average.
  * Not a test: it measures.
+ *
+ * These replicas keep events in memory, each its own. `yarn bench:replicas
+ * signals` times live updates crossing replicas through the events backend
+ * instead (bench/signalsAcrossReplicas.ts).
  */
 import {
   coreServices,
@@ -60,6 +64,7 @@ import {
   printTable,
   startBenchBackend,
 } from './scaleSupport';
+import { runSignalsReplica, signalsBench } from './signalsAcrossReplicas';
 
 const TOTAL = Number(process.env.BENCH_CALLS ?? 100_000);
 const RUNS = (process.env.BENCH_REPLICAS ?? '1,3').split(',').map(Number);
@@ -545,6 +550,8 @@ const roles: Record<string, () => unknown> = {
   replica: () => runReplica(Number(args[0])),
   proxy: () => runProxy(args.map(Number)),
   bench: main,
+  signals: () => signalsBench(spawn).then(() => process.exit(0)),
+  'signals-replica': runSignalsReplica,
 };
 Promise.resolve()
   .then(roles[role ?? 'bench'])
