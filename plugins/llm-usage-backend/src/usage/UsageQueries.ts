@@ -209,10 +209,10 @@ function bucketOf(request: AggregateRequest, time: number): number {
  * other reads: a group in more than one part is copied before it is added
  * to, once.
  */
-function mergeParts(parts: GroupMap[]): UsageGroup[] {
+function mergeParts(parts: GroupMap[]): GroupMap {
   const [first, ...rest] = parts.filter(part => part.size > 0);
-  if (!first) return [];
-  if (rest.length === 0) return [...first.values()];
+  if (!first) return new Map();
+  if (rest.length === 0) return first;
   const groups = new Map(first);
   const copied = new Set<string>();
   for (const part of rest) {
@@ -230,7 +230,7 @@ function mergeParts(parts: GroupMap[]): UsageGroup[] {
       }
     }
   }
-  return [...groups.values()];
+  return groups;
 }
 
 /** Cached sums are weighed in groups; one with a latency sketch counts more. */
@@ -337,28 +337,45 @@ export class UsageQueries {
         : this.sum(request, settledPart),
       this.sumHours(
         request,
-        hoursOf(recentHours),
+        recentHours,
         state.hoursGeneration ?? state.generation,
       ),
       this.sum(request, { raw: plan.raw }),
     ]);
-    return mergeParts([settled, ...recent, raw]);
+    return [...mergeParts([settled, recent, raw]).values()];
   }
 
   /**
-   * Sums of each of these rolled hours, cached hour by hour: the hourly
-   * rollup adds the hour just closed and "the last 30 days" moves by an hour,
-   * so the next read finds all but one hour cached. The hours not cached are
-   * read together.
+   * Sums of these rolled hours, kept summed for the next identical read and
+   * hour by hour: the hourly rollup adds the hour just closed and "the last
+   * 30 days" moves by an hour, so the next read finds all but one hour
+   * cached. The hours not cached are read together.
    */
   private async sumHours(
+    request: AggregateRequest,
+    spans: TimeSpan[],
+    generation: number,
+  ): Promise<GroupMap> {
+    const cache = this.hourSums;
+    if (spans.length === 0) return new Map();
+    if (!cache) return this.sum(request, { hourly: spans });
+    return cache.get(
+      generation,
+      rolledSumsKey(request, { hourly: spans }),
+      async () =>
+        mergeParts(
+          await this.sumEachCachedHour(request, hoursOf(spans), generation),
+        ),
+    );
+  }
+
+  /** Each hour's sums from the cache, the missing ones read in one pass. */
+  private async sumEachCachedHour(
     request: AggregateRequest,
     hours: number[],
     generation: number,
   ): Promise<GroupMap[]> {
-    const cache = this.hourSums;
-    if (hours.length === 0) return [];
-    if (!cache) return [await this.sum(request, { hourly: hourSpans(hours) })];
+    const cache = this.hourSums!;
     const keyOf = (hour: number) => rolledSumsKey(request, { hour });
     const missing = hours.filter(hour => !cache.has(generation, keyOf(hour)));
     const wasMissing = new Set(missing);
