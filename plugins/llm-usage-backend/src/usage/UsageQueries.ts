@@ -238,6 +238,18 @@ const SKETCH_WEIGHT = 10;
 const DEFAULT_CACHE_WEIGHT = 200_000;
 /** The part of the cache's weight that whole rolled days may take. */
 const DAY_SHARE_OF_CACHE = 0.75;
+/** The part of the hours' weight one read's hours may take one by one. */
+const HOUR_BY_HOUR_SHARE = 0.25;
+/** How many reads too heavy to keep hour by hour are remembered. */
+const MAX_TOO_HEAVY_READS = 1000;
+
+function weighGroups(groups: GroupMap): number {
+  let weight = 0;
+  for (const group of groups.values()) {
+    weight += group.usage.hasSketch() ? SKETCH_WEIGHT : 1;
+  }
+  return weight;
+}
 
 /**
  * Aggregates usage over any range by combining daily and hourly rollups for
@@ -259,6 +271,10 @@ export class UsageQueries {
   /** Sums of each other rolled hour, per hours' generation. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
+  /** Above this weight a read's hours are kept as a whole only. */
+  private readonly maxHourByHourWeight: number = 0;
+  /** Reads (without their range) whose hours weighed more than that. */
+  private readonly tooHeavyHourByHour = new Set<string>();
 
   constructor(
     private readonly db: Knex,
@@ -268,19 +284,12 @@ export class UsageQueries {
     if (options.cache !== false) {
       const budget = options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
       const cache = (maxWeight: number) =>
-        new RolledSumsCache<GroupMap>({
-          maxWeight,
-          weigh: groups => {
-            let weight = 0;
-            for (const group of groups.values()) {
-              weight += group.usage.hasSketch() ? SKETCH_WEIGHT : 1;
-            }
-            return weight;
-          },
-        });
+        new RolledSumsCache<GroupMap>({ maxWeight, weigh: weighGroups });
       // Days outlive many hourly rollups; hours change with each.
       this.daySums = cache(budget * DAY_SHARE_OF_CACHE);
       this.hourSums = cache(budget * (1 - DAY_SHARE_OF_CACHE));
+      this.maxHourByHourWeight =
+        budget * (1 - DAY_SHARE_OF_CACHE) * HOUR_BY_HOUR_SHARE;
     }
   }
 
@@ -359,13 +368,31 @@ export class UsageQueries {
     const cache = this.hourSums;
     if (spans.length === 0) return new Map();
     if (!cache) return this.sum(request, { hourly: spans });
+    const readKey = rolledSumsKey(request, {});
     return cache.get(
       generation,
       rolledSumsKey(request, { hourly: spans }),
-      async () =>
-        mergeParts(
-          await this.sumEachCachedHour(request, hoursOf(spans), generation),
-        ),
+      async () => {
+        if (this.tooHeavyHourByHour.has(readKey)) {
+          return this.sum(request, { hourly: spans });
+        }
+        const hours = await this.sumEachCachedHour(
+          request,
+          hoursOf(spans),
+          generation,
+        );
+        // Hours that would push each other out of the cache (e.g. a month's
+        // project list by P95 at 1M calls: ~900 projects with a sketch in
+        // each of 24 hours) are not kept one by one for this read again.
+        const weight = hours.reduce((sum, part) => sum + weighGroups(part), 0);
+        if (weight > this.maxHourByHourWeight) {
+          if (this.tooHeavyHourByHour.size >= MAX_TOO_HEAVY_READS) {
+            this.tooHeavyHourByHour.clear();
+          }
+          this.tooHeavyHourByHour.add(readKey);
+        }
+        return mergeParts(hours);
+      },
     );
   }
 

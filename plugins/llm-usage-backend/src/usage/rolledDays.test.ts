@@ -196,6 +196,24 @@ describe.each(databases.eachSupportedId())(
       expect(second).toEqual(await readAll(uncached, startingAt(4)));
     });
 
+    it('are exact when a read is too heavy to keep hour by hour', async () => {
+      const { knex, calls, rollups, rollup, uncached, readAll } = await setup();
+      // So small a cache that every read's hours are kept as a whole only.
+      const tight = new UsageQueries(knex, rollups, { cacheWeight: 40 });
+      const startingAt = (hour: number) =>
+        REQUESTS.map(request => ({ ...request, from: START + hour * HOUR }));
+      expect(await readAll(tight, startingAt(5))).toEqual(
+        await readAll(uncached, startingAt(5)),
+      );
+      await calls.ingest([
+        makeCall({ id: 'today', occurredAt: START + 4 * DAY + 2 * HOUR }),
+      ]);
+      await rollup.run(START + 4 * DAY + 3 * HOUR);
+      expect(await readAll(tight, startingAt(4))).toEqual(
+        await readAll(uncached, startingAt(4)),
+      );
+    });
+
     it('are read again once a late call re-rolls an hour already rolled', async () => {
       const { calls, rollups, rollup, queries, uncached, readAll } =
         await setup();
