@@ -233,11 +233,18 @@ function mergeParts(parts: GroupMap[]): GroupMap {
   return groups;
 }
 
-/** Cached sums are weighed in groups; one with a latency sketch counts more. */
-const SKETCH_WEIGHT = 10;
+/**
+ * Cached sums are weighed in about kilobytes of heap: a group takes ~1 KB,
+ * one with a latency sketch ~3.8 KB (measured), so the default cache holds
+ * at most ~200 MB.
+ */
+const SKETCH_WEIGHT = 4;
 const DEFAULT_CACHE_WEIGHT = 200_000;
-/** The part of the cache's weight that whole rolled days may take. */
-const DAY_SHARE_OF_CACHE = 0.75;
+/**
+ * The part of the cache's weight that whole rolled days may take. A read
+ * keeps one entry of days and up to ~48 of single hours.
+ */
+const DAY_SHARE_OF_CACHE = 0.5;
 /** The part of the hours' weight one read's hours may take one by one. */
 const HOUR_BY_HOUR_SHARE = 0.25;
 /** How many reads too heavy to keep hour by hour are remembered. */
