@@ -21,6 +21,7 @@ import {
   PROJECT_DAYS_TABLE,
 } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
+import { readDescribed } from '../__testUtils__/usageReads';
 import { RawCallRetention } from '../retention/RawCallRetention';
 import type { AggregateRequest } from '../usage/UsageQueries';
 import { UsageService } from '../usage/UsageService';
@@ -211,24 +212,7 @@ describe.each(databases.eachSupportedId())('project days on %p', databaseId => {
         latencyOnly: true,
       },
     ];
-    const read = () =>
-      Promise.all(
-        SCOPES.flatMap(scope =>
-          requests.map(async request =>
-            (await queries.aggregate({ scope, ...request }))
-              .map(g =>
-                JSON.stringify([
-                  g.bucket,
-                  g.dimensions,
-                  g.usage.counters,
-                  g.usage.costs.toAmounts(),
-                  g.usage.sketch.encode(),
-                ]),
-              )
-              .sort(),
-          ),
-        ),
-      );
+    const read = () => readDescribed(queries, SCOPES, requests);
     const fromRaw = await read();
     // Alice sees all of docs (hers) and her own calls of ops, by project.
     const aliceCalls = await queries.aggregate({

@@ -13,6 +13,7 @@ import {
   PROJECT_DAYS_TABLE,
 } from '../database/tables';
 import type { VisibilityScope } from '../database/types';
+import { readDescribed } from '../__testUtils__/usageReads';
 import { CallRollup } from '../rollup/CallRollup';
 import { type AggregateRequest, UsageQueries } from './UsageQueries';
 
@@ -97,23 +98,7 @@ describe.each(databases.eachSupportedId())(
         cache: false,
       });
       const readAll = (queries: UsageQueries, requests = REQUESTS) =>
-        Promise.all(
-          SCOPES.flatMap(scope =>
-            requests.map(async request =>
-              (await queries.aggregate({ scope, ...request }))
-                .map(g =>
-                  JSON.stringify([
-                    g.bucket,
-                    g.dimensions,
-                    g.usage.counters,
-                    g.usage.costs.toAmounts(),
-                    g.usage.sketch.encode(),
-                  ]),
-                )
-                .sort(),
-            ),
-          ),
-        );
+        readDescribed(queries, SCOPES, requests);
       return { ...stores, rollup, uncached, readAll };
     }
 
