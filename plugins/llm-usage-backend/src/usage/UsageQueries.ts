@@ -385,6 +385,7 @@ export class UsageQueries {
         }
         const hours = await this.sumEachCachedHour(
           request,
+          readKey,
           hoursOf(spans),
           generation,
         );
@@ -406,11 +407,13 @@ export class UsageQueries {
   /** Each hour's sums from the cache, the missing ones read in one pass. */
   private async sumEachCachedHour(
     request: AggregateRequest,
+    /** The request's key without its range (see rolledSumsKey). */
+    readKey: string,
     hours: number[],
     generation: number,
   ): Promise<GroupMap[]> {
     const cache = this.hourSums!;
-    const keyOf = (hour: number) => rolledSumsKey(request, { hour });
+    const keyOf = (hour: number) => `${readKey}\u0000${hour}`;
     const missing = hours.filter(hour => !cache.has(generation, keyOf(hour)));
     const wasMissing = new Set(missing);
     let missingSums: Promise<Map<number, GroupMap>> | undefined;
@@ -724,7 +727,7 @@ function addCounterRow(usage: UsageAccumulator, row: any) {
  */
 function rolledSumsKey(
   request: AggregateRequest,
-  part: Partial<SourcePlan> | { hour: number },
+  part: Partial<SourcePlan>,
 ): string {
   const { from: _from, to: _to, ...rest } = request;
   return JSON.stringify([rest, part]);
