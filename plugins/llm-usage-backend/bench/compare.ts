@@ -10,7 +10,14 @@ import type { Knex } from 'knex';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { HOUR_MS, ROLLUP_STATE_TABLE } from '../src/database/tables';
+import {
+  DAY_MS,
+  HOUR_MS,
+  ROLLUP_HOUR_VERSIONS_TABLE,
+  ROLLUP_STATE_TABLE,
+  chunk,
+  dayStartOf,
+} from '../src/database/tables';
 import { burnWindow, monthOf } from '../src/quota/QuotaService';
 import {
   coreServices,
@@ -229,11 +236,11 @@ export async function createBudgets(base: string) {
 export interface ComparisonRow {
   read: string;
   viewer: string;
-  /** Nothing cached: after a rollup that rewrote whole days, or a restart. */
+  /** Nothing cached: after a re-pricing of the whole range, or a restart. */
   uncached: number;
   /**
-   * After a late call re-rolled an hour of today: whole days still cached,
-   * the range's hours outside them read again.
+   * After a late call re-rolled the last rolled hour: everything else still
+   * cached, that hour read again.
    */
   lateCall: number;
   /**
@@ -248,11 +255,25 @@ export interface ComparisonRow {
 
 const median = (samples: number[]) => percentile(samples, 0.5);
 
+/** What a rollup that rewrote these rolled hours records (the generation it started). */
+async function recordRewrittenHours(knex: Knex, hours: number[]) {
+  if (hours.length === 0) return;
+  const { generation } = await knex(ROLLUP_STATE_TABLE).first('generation');
+  const rows = hours.map(hour => ({ hour_start: hour, generation }));
+  for (const part of chunk(rows, 500)) {
+    await knex(ROLLUP_HOUR_VERSIONS_TABLE)
+      .insert(part)
+      .onConflict('hour_start')
+      .merge(['generation']);
+  }
+}
+
 /**
  * Times every read for both viewers: the plugin over HTTP uncached (every
- * generation moved on, as by a rollup that re-rolls a whole day: nothing
- * cached is used), after a late call (the generation and the hours' moved
- * on, as by a rollup re-rolling an hour of today), cold (the generation
+ * generation and every hour's version moved on, as by a re-pricing of the
+ * whole range: nothing cached is used), after a late call (the generation,
+ * the hours' and the last rolled hour's version moved on, as by a rollup
+ * re-rolling that hour), cold (the generation
  * moved on, as by the hourly rollup, and the range an hour on, as "the last
  * 30 days" an hour later; moved back here, where no newer calls exist, so
  * the hour entering the range is its first instead of its last) and warm;
@@ -303,6 +324,13 @@ export async function compareWithEngines(options: {
     await res.json();
   };
   const coldRuns = Math.max(3, Math.round(iterations / 4));
+  // Every hour the slid ranges reach, as a re-pricing rewrites them.
+  const everyHour: number[] = [];
+  for (let hour = options.from - DAY_MS; hour < options.to; hour += HOUR_MS) {
+    everyHour.push(hour);
+  }
+  // The last hour rolled, as a late call into it re-rolls it.
+  const lateHour = options.to - HOUR_MS;
   const slid = Array.from({ length: coldRuns }, (_, run) => slidBy(run + 1));
   for (const viewer of VIEWERS) {
     for (const read of reads) {
@@ -313,23 +341,31 @@ export async function compareWithEngines(options: {
       const afterRollup = async (
         generations: string[],
         pathOf: (run: number) => string = () => read.path,
+        rewrittenHours: number[] = [],
       ) => {
         const samples: number[] = [];
         for (let run = 0; run < coldRuns; run++) {
           await knex(ROLLUP_STATE_TABLE).increment(
             Object.fromEntries(generations.map(column => [column, 1])),
           );
+          await recordRewrittenHours(knex, rewrittenHours);
           const path = pathOf(run);
           samples.push((await time(() => request(viewer, path)))[0]);
         }
         return samples;
       };
-      const uncached = await afterRollup([
-        'generation',
-        'hours_generation',
-        'days_generation',
-      ]);
-      const lateCall = await afterRollup(['generation', 'hours_generation']);
+      const uncached = await afterRollup(
+        ['generation', 'hours_generation', 'days_generation'],
+        undefined,
+        everyHour,
+      );
+      const lateCall = await afterRollup(
+        lateHour < dayStartOf(options.to)
+          ? ['generation', 'hours_generation', 'days_generation']
+          : ['generation', 'hours_generation'],
+        undefined,
+        [lateHour],
+      );
       const cold = await afterRollup(
         ['generation'],
         run => slid[run].find(r => r.name === read.name)!.path,

@@ -6,6 +6,7 @@ export const DAILY_TABLE = 'llm_usage_rollup_daily';
 export const PROJECT_DAYS_TABLE = 'llm_usage_rollup_project_days';
 export const DIRTY_HOURS_TABLE = 'llm_usage_rollup_dirty_hours';
 export const ROLLUP_STATE_TABLE = 'llm_usage_rollup_state';
+export const ROLLUP_HOUR_VERSIONS_TABLE = 'llm_usage_rollup_hour_versions';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;

@@ -7,6 +7,7 @@ import {
   DIRTY_HOURS_TABLE,
   HOURLY_TABLE,
   PROJECT_DAYS_TABLE,
+  ROLLUP_HOUR_VERSIONS_TABLE,
   ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
@@ -25,7 +26,11 @@ import {
 import { LEVELS } from './levels';
 import { writeCoarseLevels } from './RollupRow';
 import { deleteRows, insertDailyDetail, insertHourlyDetail } from './rollupSql';
-import { type RollupStore, type RollupState } from './RollupStore';
+import {
+  type RewrittenHour,
+  type RollupStore,
+  type RollupState,
+} from './RollupStore';
 import { rawCallsSince } from '../retention/RawCallRetention';
 
 const STATE_ID = 'calls';
@@ -69,6 +74,16 @@ export class DatabaseRollupStore implements RollupStore {
     };
   }
 
+  async rewrittenHoursSince(generation: number): Promise<RewrittenHour[]> {
+    const rows = await this.db(ROLLUP_HOUR_VERSIONS_TABLE)
+      .where('generation', '>', generation)
+      .select('hour_start', 'generation');
+    return rows.map(row => ({
+      hourStart: Number(row.hour_start),
+      generation: Number(row.generation),
+    }));
+  }
+
   /** Claims the closed dirty hours for one rollup; see `dirtyHours`. */
   claimClosedDirtyHours(before: number): Promise<DirtyHour[]> {
     return claimClosedDirtyHours(this.db, before);
@@ -110,6 +125,7 @@ export class DatabaseRollupStore implements RollupStore {
       // Before the marks: a concurrent rollup waits for this row holding no
       // mark that a writer, which this rollup may wait for, could need.
       await nextGeneration(tx, Math.min(...hours.map(hour => hour.hourStart)));
+      await recordRewrittenHours(tx, hours);
       await clearRolledMarks(tx, hours);
       return calls;
     });
@@ -178,4 +194,29 @@ async function nextGeneration(tx: Knex.Transaction, firstHour: number) {
         'days_generation',
       ),
     });
+}
+
+/**
+ * Records the generation just started as the version of each re-rolled hour
+ * that readers could already read, in the transaction that rewrote it. The
+ * state row is locked by `nextGeneration` until it commits, so
+ * `rolled_until` and the generation are the ones it commits with.
+ */
+async function recordRewrittenHours(tx: Knex.Transaction, hours: DirtyHour[]) {
+  const state = await tx(ROLLUP_STATE_TABLE)
+    .where('id', STATE_ID)
+    .first('rolled_until', 'generation');
+  const rolledUntil = Number(state.rolled_until);
+  const rows = hours
+    .filter(hour => hour.hourStart + HOUR_MS <= rolledUntil)
+    .map(hour => ({
+      hour_start: hour.hourStart,
+      generation: Number(state.generation),
+    }));
+  for (const part of chunk(rows, WRITE_CHUNK_ROWS / 2)) {
+    await tx(ROLLUP_HOUR_VERSIONS_TABLE)
+      .insert(part)
+      .onConflict('hour_start')
+      .merge(['generation']);
+  }
 }

@@ -13,7 +13,8 @@ export interface RollupState {
   /**
    * Changes only when a rollup rewrites an hour that was already rolled
    * (late or re-priced calls), so sums of rolled hours stay valid across the
-   * hourly rollups that only add the hour just closed. Absent: as
+   * hourly rollups that only add the hour just closed; which hours it
+   * rewrote, {@link RollupStore.rewrittenHoursSince} tells. Absent: as
    * {@link RollupState.generation}.
    */
   hoursGeneration?: number;
@@ -24,6 +25,13 @@ export interface RollupState {
    * {@link RollupState.generation}.
    */
   daysGeneration?: number;
+}
+
+/** An hour a rollup rewrote after readers could already read it. */
+export interface RewrittenHour {
+  hourStart: number;
+  /** The generation of the rollup that last rewrote it. */
+  generation: number;
 }
 
 /**
@@ -46,6 +54,12 @@ export interface RollupStore {
    */
   readonly rollLanes: number;
   getState(): Promise<RollupState>;
+  /**
+   * The hours last rewritten after this generation whose earlier rows
+   * readers could already read (late or re-priced calls): what a reader
+   * that has seen the hours' generation `generation` needs to learn.
+   */
+  rewrittenHoursSince(generation: number): Promise<RewrittenHour[]>;
   /** Claims the closed dirty hours for one rollup; see `dirtyHours`. */
   claimClosedDirtyHours(before: number): Promise<DirtyHour[]>;
   /**

@@ -22,6 +22,7 @@ import {
 } from '../database/callCounters';
 import type { VisibilityScope } from '../database/types';
 import { type SourcePlan, planSources } from './queryPlanner';
+import { HourVersions } from './HourVersions';
 import { RolledSumsCache } from './RolledSumsCache';
 import { UsageAccumulator } from './UsageAccumulator';
 
@@ -249,6 +250,11 @@ const DAY_SHARE_OF_CACHE = 0.5;
 const HOUR_BY_HOUR_SHARE = 0.25;
 /** How many reads too heavy to keep hour by hour are remembered. */
 const MAX_TOO_HEAVY_READS = 1000;
+/**
+ * The hours' cache's one generation: its keys name each hour's version, so
+ * no rollup has to clear it.
+ */
+const KEYED_BY_VERSION = 0;
 
 function weighGroups(groups: GroupMap): number {
   let weight = 0;
@@ -265,9 +271,9 @@ function weighGroups(groups: GroupMap): number {
  * The rolled part of a read is cached (see {@link RolledSumsCache}): whole
  * days, and hours of days rolled whole, per days' generation, which only a
  * rollup that rewrites an already rolled day moves on, so the hourly rollup
- * leaves them cached; other hours one by one per hours' generation, which
- * only a rollup that rewrites an already rolled hour moves on (see
- * splitHours).
+ * leaves them cached; other hours one by one per hour's version, which
+ * only a rollup that rewrites that hour after it was rolled moves on (see
+ * splitHours and HourVersions).
  * The raw part (the open hour, range edges, hours with late calls) is read
  * every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
@@ -275,8 +281,9 @@ function weighGroups(groups: GroupMap): number {
 export class UsageQueries {
   /** Sums of days rolled whole (daily rows and hours), per days' generation. */
   private readonly daySums?: RolledSumsCache<GroupMap>;
-  /** Sums of each other rolled hour, per hours' generation. */
+  /** Sums of each other rolled hour, per hour's version. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
+  private readonly hourVersions: HourVersions;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
   /** Above this weight a read's hours are kept as a whole only. */
   private readonly maxHourByHourWeight: number = 0;
@@ -288,6 +295,9 @@ export class UsageQueries {
     private readonly rollups: RollupStore,
     options: { cache?: boolean; cacheWeight?: number } = {},
   ) {
+    this.hourVersions = new HourVersions(since =>
+      rollups.rewrittenHoursSince(since),
+    );
     if (options.cache !== false) {
       const budget = options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
       const cache = (maxWeight: number) =>
@@ -363,43 +373,45 @@ export class UsageQueries {
 
   /**
    * Sums of these rolled hours, kept summed for the next identical read and
-   * hour by hour: the hourly rollup adds the hour just closed and "the last
-   * 30 days" moves by an hour, so the next read finds all but one hour
-   * cached. The hours not cached are read together.
+   * hour by hour, each under its version (see {@link HourVersions}): the
+   * hourly rollup adds the hour just closed and "the last 30 days" moves by
+   * an hour, so the next read finds all but one hour cached, and a late call
+   * costs a read of its hour alone. The hours not cached are read together.
    */
   private async sumHours(
     request: AggregateRequest,
     spans: TimeSpan[],
-    generation: number,
+    hoursGeneration: number,
   ): Promise<GroupMap> {
     const cache = this.hourSums;
     if (spans.length === 0) return new Map();
     if (!cache) return this.sum(request, { hourly: spans });
+    await this.hourVersions.catchUp(hoursGeneration);
+    const hours = hoursOf(spans);
+    // Versions only grow: any hour rewritten raises the newest.
+    const newestVersion = Math.max(
+      ...hours.map(hour => this.hourVersions.versionOf(hour)),
+    );
     const readKey = rolledSumsKey(request, {});
     return cache.get(
-      generation,
-      rolledSumsKey(request, { hourly: spans }),
+      KEYED_BY_VERSION,
+      `${rolledSumsKey(request, { hourly: spans })}\u0000${newestVersion}`,
       async () => {
         if (this.tooHeavyHourByHour.has(readKey)) {
           return this.sum(request, { hourly: spans });
         }
-        const hours = await this.sumEachCachedHour(
-          request,
-          readKey,
-          hoursOf(spans),
-          generation,
-        );
+        const sums = await this.sumEachCachedHour(request, readKey, hours);
         // Hours that would push each other out of the cache (e.g. a month's
         // project list by P95 at 1M calls: ~900 projects with a sketch in
         // each of 24 hours) are not kept one by one for this read again.
-        const weight = hours.reduce((sum, part) => sum + weighGroups(part), 0);
+        const weight = sums.reduce((sum, part) => sum + weighGroups(part), 0);
         if (weight > this.maxHourByHourWeight) {
           if (this.tooHeavyHourByHour.size >= MAX_TOO_HEAVY_READS) {
             this.tooHeavyHourByHour.clear();
           }
           this.tooHeavyHourByHour.add(readKey);
         }
-        return mergeParts(hours);
+        return mergeParts(sums);
       },
     );
   }
@@ -410,11 +422,13 @@ export class UsageQueries {
     /** The request's key without its range (see rolledSumsKey). */
     readKey: string,
     hours: number[],
-    generation: number,
   ): Promise<GroupMap[]> {
     const cache = this.hourSums!;
-    const keyOf = (hour: number) => `${readKey}\u0000${hour}`;
-    const missing = hours.filter(hour => !cache.has(generation, keyOf(hour)));
+    const keyOf = (hour: number) =>
+      `${readKey}\u0000${hour}\u0000${this.hourVersions.versionOf(hour)}`;
+    const missing = hours.filter(
+      hour => !cache.has(KEYED_BY_VERSION, keyOf(hour)),
+    );
     const wasMissing = new Set(missing);
     let missingSums: Promise<Map<number, GroupMap>> | undefined;
     const sumOf = async (hour: number) => {
@@ -426,7 +440,9 @@ export class UsageQueries {
       return (await missingSums).get(hour)!;
     };
     return Promise.all(
-      hours.map(hour => cache.get(generation, keyOf(hour), () => sumOf(hour))),
+      hours.map(hour =>
+        cache.get(KEYED_BY_VERSION, keyOf(hour), () => sumOf(hour)),
+      ),
     );
   }
 
