@@ -4,7 +4,7 @@ import { toBigInt } from '../lib/money';
 import { countersFromRow } from '../lib/usageCounters';
 import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
 import type { RollupState, RollupStore } from '../rollup/RollupStore';
-import { type TimeSpan, clipSpans, hourSpans, lowerBound } from '../time/spans';
+import { type TimeSpan, clipSpans, lowerBound } from '../time/spans';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -160,7 +160,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
  * and their spans move only when the range's first or last day does.
  * Recent: the day being rolled and the range's partial first and last days,
  * whose spans move as "the last 30 days" (and the 30 before) move hour by
- * hour; they are kept hour by hour.
+ * hour; they are kept in blocks of hours (see hourBlocks).
  */
 function splitHours(
   request: AggregateRequest,
@@ -191,6 +191,48 @@ function hoursOf(spans: TimeSpan[]): number[] {
     for (let hour = start; hour < end; hour += HOUR_MS) hours.push(hour);
   }
   return hours;
+}
+
+/** The longest block of hours: blocks are aligned powers of two. */
+const MAX_BLOCK_HOURS = 16;
+
+/**
+ * Cuts hour-aligned spans into blocks of 1, 2, 4, 8 or 16 hours, each
+ * starting at a multiple of its length from its UTC day's start and lying in
+ * one of the request's buckets. A range that moves by an hour keeps most of
+ * its blocks, and the hours of a day's edge are at most five blocks.
+ */
+function hourBlocks(
+  spans: TimeSpan[],
+  buckets?: readonly number[],
+): TimeSpan[] {
+  const blocks: TimeSpan[] = [];
+  for (const [start, end] of spans) {
+    for (let at = start; at < end; ) {
+      const dayStart = dayStartOf(at);
+      let stop = Math.min(end, dayStart + DAY_MS);
+      const nextBucket = buckets?.[lowerBound(buckets, at + 1)];
+      if (nextBucket !== undefined) stop = Math.min(stop, nextBucket);
+      const hour = (at - dayStart) / HOUR_MS;
+      let hours = MAX_BLOCK_HOURS;
+      while (hours > 1 && (hour % hours !== 0 || at + hours * HOUR_MS > stop)) {
+        hours /= 2;
+      }
+      blocks.push([at, at + hours * HOUR_MS]);
+      at += hours * HOUR_MS;
+    }
+  }
+  return blocks;
+}
+
+/** The two aligned blocks a block of more than one hour is made of. */
+function halvesOf([start, end]: TimeSpan): TimeSpan[] {
+  if (end - start <= HOUR_MS) return [];
+  const middle = start + (end - start) / 2;
+  return [
+    [start, middle],
+    [middle, end],
+  ];
 }
 
 /** Groups of one read by bucket and dimension values. */
@@ -246,9 +288,9 @@ const DEFAULT_CACHE_WEIGHT = 200_000;
  * keeps one entry of days and up to ~48 of single hours.
  */
 const DAY_SHARE_OF_CACHE = 0.5;
-/** The part of the hours' weight one read's hours may take one by one. */
-const HOUR_BY_HOUR_SHARE = 0.25;
-/** How many reads too heavy to keep hour by hour are remembered. */
+/** The part of the hours' weight one read's blocks may take. */
+const BLOCKS_SHARE = 0.5;
+/** How many reads too heavy to keep in blocks are remembered. */
 const MAX_TOO_HEAVY_READS = 1000;
 /**
  * The hours' cache's one generation: its keys name each hour's version, so
@@ -271,9 +313,9 @@ function weighGroups(groups: GroupMap): number {
  * The rolled part of a read is cached (see {@link RolledSumsCache}): whole
  * days, and hours of days rolled whole, per days' generation, which only a
  * rollup that rewrites an already rolled day moves on, so the hourly rollup
- * leaves them cached; other hours one by one per hour's version, which
- * only a rollup that rewrites that hour after it was rolled moves on (see
- * splitHours and HourVersions).
+ * leaves them cached; other hours in aligned blocks per newest version of
+ * their hours, which only a rollup that rewrites an hour after it was rolled
+ * moves on (see splitHours, hourBlocks and HourVersions).
  * The raw part (the open hour, range edges, hours with late calls) is read
  * every time, so results are always current.
  * Returned groups may be shared with other reads: treat them as read-only.
@@ -281,14 +323,14 @@ function weighGroups(groups: GroupMap): number {
 export class UsageQueries {
   /** Sums of days rolled whole (daily rows and hours), per days' generation. */
   private readonly daySums?: RolledSumsCache<GroupMap>;
-  /** Sums of each other rolled hour, per hour's version. */
+  /** Sums of blocks of other rolled hours, per their hours' versions. */
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly hourVersions: HourVersions;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
   /** Above this weight a read's hours are kept as a whole only. */
-  private readonly maxHourByHourWeight: number = 0;
-  /** Reads (without their range) whose hours weighed more than that. */
-  private readonly tooHeavyHourByHour = new Set<string>();
+  private readonly maxBlocksWeight: number = 0;
+  /** Reads (without their range) whose blocks weighed more than that. */
+  private readonly tooHeavyForBlocks = new Set<string>();
 
   constructor(
     private readonly db: Knex,
@@ -305,8 +347,7 @@ export class UsageQueries {
       // Days outlive many hourly rollups; hours change with each.
       this.daySums = cache(budget * DAY_SHARE_OF_CACHE);
       this.hourSums = cache(budget * (1 - DAY_SHARE_OF_CACHE));
-      this.maxHourByHourWeight =
-        budget * (1 - DAY_SHARE_OF_CACHE) * HOUR_BY_HOUR_SHARE;
+      this.maxBlocksWeight = budget * (1 - DAY_SHARE_OF_CACHE) * BLOCKS_SHARE;
     }
   }
 
@@ -373,10 +414,11 @@ export class UsageQueries {
 
   /**
    * Sums of these rolled hours, kept summed for the next identical read and
-   * hour by hour, each under its version (see {@link HourVersions}): the
-   * hourly rollup adds the hour just closed and "the last 30 days" moves by
-   * an hour, so the next read finds all but one hour cached, and a late call
-   * costs a read of its hour alone. The hours not cached are read together.
+   * in aligned blocks (see {@link hourBlocks}), each under the newest version
+   * of its hours (see {@link HourVersions}): the hourly rollup adds the hour
+   * just closed and "the last 30 days" moves by an hour, so the next read
+   * finds its blocks cached or puts them together from cached blocks within
+   * them and the hours that entered; a late call costs a read of its block.
    */
   private async sumHours(
     request: AggregateRequest,
@@ -387,81 +429,113 @@ export class UsageQueries {
     if (spans.length === 0) return new Map();
     if (!cache) return this.sum(request, { hourly: spans });
     await this.hourVersions.catchUp(hoursGeneration);
-    const hours = hoursOf(spans);
-    // Versions only grow: any hour rewritten raises the newest.
-    const newestVersion = Math.max(
-      ...hours.map(hour => this.hourVersions.versionOf(hour)),
-    );
     const readKey = rolledSumsKey(request, {});
+    const newestVersion = (blockSpans: TimeSpan[]) =>
+      // Versions only grow: any hour rewritten raises the newest.
+      Math.max(
+        ...hoursOf(blockSpans).map(hour => this.hourVersions.versionOf(hour)),
+      );
+    const keyOf = (block: TimeSpan) =>
+      `${readKey}\u0000${block[0]}\u0000${block[1]}\u0000${newestVersion([
+        block,
+      ])}`;
     return cache.get(
       KEYED_BY_VERSION,
-      `${rolledSumsKey(request, { hourly: spans })}\u0000${newestVersion}`,
+      `${rolledSumsKey(request, { hourly: spans })}\u0000${newestVersion(
+        spans,
+      )}`,
       async () => {
-        if (this.tooHeavyHourByHour.has(readKey)) {
+        if (this.tooHeavyForBlocks.has(readKey)) {
           return this.sum(request, { hourly: spans });
         }
-        const sums = await this.sumEachCachedHour(request, readKey, hours);
-        // Hours that would push each other out of the cache (e.g. a month's
-        // project list by P95 at 1M calls: ~900 projects with a sketch in
-        // each of 24 hours) are not kept one by one for this read again.
-        const weight = sums.reduce((sum, part) => sum + weighGroups(part), 0);
-        if (weight > this.maxHourByHourWeight) {
-          if (this.tooHeavyHourByHour.size >= MAX_TOO_HEAVY_READS) {
-            this.tooHeavyHourByHour.clear();
+        const blocks = await this.sumBlocks(
+          request,
+          hourBlocks(spans, request.buckets),
+          keyOf,
+        );
+        // Blocks that would push each other out of the cache are not kept
+        // for this read again.
+        const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
+        if (weight > this.maxBlocksWeight) {
+          if (this.tooHeavyForBlocks.size >= MAX_TOO_HEAVY_READS) {
+            this.tooHeavyForBlocks.clear();
           }
-          this.tooHeavyHourByHour.add(readKey);
+          this.tooHeavyForBlocks.add(readKey);
         }
-        return mergeParts(sums);
+        return mergeParts(blocks);
       },
     );
   }
 
-  /** Each hour's sums from the cache, the missing ones read in one pass. */
-  private async sumEachCachedHour(
+  /**
+   * Each block's sums from the cache. A block not cached is put together from
+   * the cached blocks within it and the rest of its hours; what every block
+   * misses is read in one pass.
+   */
+  private async sumBlocks(
     request: AggregateRequest,
-    /** The request's key without its range (see rolledSumsKey). */
-    readKey: string,
-    hours: number[],
+    blocks: TimeSpan[],
+    keyOf: (block: TimeSpan) => string,
   ): Promise<GroupMap[]> {
     const cache = this.hourSums!;
-    const keyOf = (hour: number) =>
-      `${readKey}\u0000${hour}\u0000${this.hourVersions.versionOf(hour)}`;
-    const missing = hours.filter(
-      hour => !cache.has(KEYED_BY_VERSION, keyOf(hour)),
-    );
-    const wasMissing = new Set(missing);
-    let missingSums: Promise<Map<number, GroupMap>> | undefined;
-    const sumOf = async (hour: number) => {
-      if (!wasMissing.has(hour)) {
-        // Evicted since it was found: read it alone.
-        return this.sum(request, { hourly: [[hour, hour + HOUR_MS]] });
-      }
-      missingSums ??= this.sumEachHour(request, missing);
-      return (await missingSums).get(hour)!;
+    const isCached = (block: TimeSpan) =>
+      cache.has(KEYED_BY_VERSION, keyOf(block));
+    const holdsCached = (block: TimeSpan): boolean =>
+      isCached(block) || halvesOf(block).some(holdsCached);
+    const madeOf = (block: TimeSpan, cached: TimeSpan[], read: TimeSpan[]) => {
+      if (isCached(block)) cached.push(block);
+      else if (holdsCached(block)) {
+        for (const half of halvesOf(block)) madeOf(half, cached, read);
+      } else read.push(block);
     };
+    const parts = blocks.map(block => {
+      const cached: TimeSpan[] = [];
+      const read: TimeSpan[] = [];
+      if (!isCached(block)) madeOf(block, cached, read);
+      return { cached, read };
+    });
+    const toRead = parts.flatMap(part => part.read);
+    let readSums: Promise<Map<number, GroupMap>> | undefined;
+    const cachedOrRead = (block: TimeSpan) =>
+      // Read alone when evicted since it was found.
+      cache.get(KEYED_BY_VERSION, keyOf(block), () =>
+        this.sum(request, { hourly: [block] }),
+      );
     return Promise.all(
-      hours.map(hour =>
-        cache.get(KEYED_BY_VERSION, keyOf(hour), () => sumOf(hour)),
+      blocks.map((block, index) =>
+        cache.get(KEYED_BY_VERSION, keyOf(block), async () => {
+          const { cached, read } = parts[index];
+          if (read.length === 0 && cached.length === 0) {
+            return this.sum(request, { hourly: [block] });
+          }
+          readSums ??= this.sumEachSpan(request, toRead);
+          const spanSums = read.length > 0 ? await readSums : new Map();
+          return mergeParts([
+            ...(await Promise.all(cached.map(cachedOrRead))),
+            ...read.map(([start]) => spanSums.get(start)!),
+          ]);
+        }),
       ),
     );
   }
 
-  /** Sums of each of these rolled hours, read in one pass. */
-  private async sumEachHour(
+  /** Sums of each of these rolled spans (sorted), read in one pass. */
+  private async sumEachSpan(
     request: AggregateRequest,
-    hours: number[],
+    spans: TimeSpan[],
   ): Promise<Map<number, GroupMap>> {
-    // Each hour its own bucket, then the groups moved to the request's own.
-    const perHour = await this.sum(
-      { ...request, buckets: hours },
-      { hourly: hourSpans(hours) },
+    const starts = spans.map(([start]) => start);
+    // Each span its own bucket, then the groups moved to the request's own.
+    const perSpan = await this.sum(
+      { ...request, buckets: starts },
+      { hourly: spans },
     );
-    const sums = new Map(hours.map(hour => [hour, new Map() as GroupMap]));
-    for (const group of perHour.values()) {
-      const hour = hours[group.bucket];
-      const bucket = bucketOf(request, hour);
+    const sums = new Map(starts.map(start => [start, new Map() as GroupMap]));
+    for (const group of perSpan.values()) {
+      const start = starts[group.bucket];
+      const bucket = bucketOf(request, start);
       const values = (request.groupBy ?? []).map(d => group.dimensions[d]!);
-      sums.get(hour)!.set(groupId(bucket, values), { ...group, bucket });
+      sums.get(start)!.set(groupId(bucket, values), { ...group, bucket });
     }
     return sums;
   }

@@ -56,6 +56,13 @@ const REQUESTS: Array<Omit<AggregateRequest, 'scope'>> = [
     buckets: [START, START + DAY + 8 * HOUR, START + 3 * DAY],
   },
   ZONE_DAYS,
+  // Buckets that cut the partial first and last days' hours.
+  {
+    from: START + 5 * HOUR,
+    to: START + 4 * DAY + 2 * HOUR,
+    groupBy: ['project'],
+    buckets: [START + 5 * HOUR, START + 13 * HOUR, START + 4 * DAY + HOUR],
+  },
 ];
 
 /** Statements made while recording that touch the given tables. */
@@ -184,7 +191,7 @@ describe.each(databases.eachSupportedId())(
       expect(second).toEqual(await readAll(uncached, startingAt(4)));
     });
 
-    it('are exact when a read is too heavy to keep hour by hour', async () => {
+    it('are exact when a read is too heavy to keep in blocks', async () => {
       const { knex, calls, rollups, rollup, uncached, readAll } = await setup();
       // So small a cache that every read's hours are kept as a whole only.
       const tight = new UsageQueries(knex, rollups, { cacheWeight: 40 });
@@ -202,7 +209,7 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    it('read only the hour a late call re-rolled', async () => {
+    it('read again only the block of hours a late call re-rolled', async () => {
       const { knex, calls, rollups, rollup, queries, uncached, readAll } =
         await setup();
       const first = await readAll(queries);
@@ -234,8 +241,11 @@ describe.each(databases.eachSupportedId())(
         .flatMap(statement => statement.bindings)
         .map(Number)
         .filter(value => value >= START);
-      // The other hours of today stay cached under their versions.
-      expect(new Set(hoursRead)).toEqual(new Set([START + 4 * DAY]));
+      // The late hour's block of today's rolled hours, [00:00, 02:00), is
+      // read again; every other block stays cached under its versions.
+      expect(new Set(hoursRead)).toEqual(
+        new Set([START + 4 * DAY, START + 4 * DAY + HOUR]),
+      );
       expect(reread).toEqual(await readAll(uncached));
       expect(reread).not.toEqual(first);
     });
