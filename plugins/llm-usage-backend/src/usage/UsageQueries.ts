@@ -193,11 +193,15 @@ function hoursOf(spans: TimeSpan[]): number[] {
   return hours;
 }
 
-/** The longest block of hours: blocks are aligned powers of two. */
-const MAX_BLOCK_HOURS = 16;
+/**
+ * The longest block of hours: blocks are aligned powers of two. A day's edge
+ * is at most five blocks either way (24 hours are three of eight), and a
+ * late call re-reads at most eight hours.
+ */
+const MAX_BLOCK_HOURS = 8;
 
 /**
- * Cuts hour-aligned spans into blocks of 1, 2, 4, 8 or 16 hours, each
+ * Cuts hour-aligned spans into blocks of 1, 2, 4 or 8 hours, each
  * starting at a multiple of its length from its UTC day's start and lying in
  * one of the request's buckets. A range that moves by an hour keeps most of
  * its blocks, and the hours of a day's edge are at most five blocks.
@@ -393,66 +397,81 @@ export class UsageQueries {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
     const { settledHours, recentHours } = splitHours(request, plan, state);
-    const settledPart = { daily: plan.daily, hourly: settledHours };
-    const [settled, recent, raw] = await Promise.all([
-      this.daySums
-        ? this.daySums.get(
-            state.daysGeneration ?? state.generation,
-            rolledSumsKey(request, settledPart),
-            () => this.sum(request, settledPart),
-          )
-        : this.sum(request, settledPart),
-      this.sumHours(
+    const [rolled, raw] = await Promise.all([
+      this.sumRolled(
         request,
+        state,
+        {
+          daily: plan.daily,
+          hourly: settledHours,
+        },
         recentHours,
-        state.hoursGeneration ?? state.generation,
       ),
       this.sum(request, { raw: plan.raw }),
     ]);
-    return [...mergeParts([settled, recent, raw]).values()];
+    return [...mergeParts([rolled, raw]).values()];
   }
 
   /**
-   * Sums of these rolled hours, kept summed for the next identical read and
-   * in aligned blocks (see {@link hourBlocks}), each under the newest version
-   * of its hours (see {@link HourVersions}): the hourly rollup adds the hour
-   * just closed and "the last 30 days" moves by an hour, so the next read
-   * finds its blocks cached or puts them together from cached blocks within
-   * them and the hours that entered; a late call costs a read of its block.
+   * Sums of the rolled part of a read: the settled part (whole days and their
+   * hours), kept per days' generation, and the recent hours, kept in aligned
+   * blocks (see {@link hourBlocks}), each under the newest version of its
+   * hours (see {@link HourVersions}): the hourly rollup adds the hour just
+   * closed and "the last 30 days" moves by an hour, so the next read finds
+   * its blocks cached or puts them together from cached blocks within them
+   * and the hours that entered; a late call costs a read of its block. Both
+   * parts summed are kept too, for the next identical read.
    */
-  private async sumHours(
+  private async sumRolled(
     request: AggregateRequest,
-    spans: TimeSpan[],
-    hoursGeneration: number,
+    state: RollupState,
+    settledPart: Partial<SourcePlan>,
+    recentHours: TimeSpan[],
   ): Promise<GroupMap> {
+    const daysGeneration = state.daysGeneration ?? state.generation;
+    const settledKey = rolledSumsKey(request, settledPart);
+    const settled = () =>
+      this.daySums
+        ? this.daySums.get(daysGeneration, settledKey, () =>
+            this.sum(request, settledPart),
+          )
+        : this.sum(request, settledPart);
     const cache = this.hourSums;
-    if (spans.length === 0) return new Map();
-    if (!cache) return this.sum(request, { hourly: spans });
-    await this.hourVersions.catchUp(hoursGeneration);
+    if (recentHours.length === 0) return settled();
+    if (!cache) {
+      const parts = [settled(), this.sum(request, { hourly: recentHours })];
+      return mergeParts(await Promise.all(parts));
+    }
+    await this.hourVersions.catchUp(state.hoursGeneration ?? state.generation);
     const readKey = rolledSumsKey(request, {});
-    const newestVersion = (blockSpans: TimeSpan[]) =>
+    const newestVersion = (spans: TimeSpan[]) =>
       // Versions only grow: any hour rewritten raises the newest.
       Math.max(
-        ...hoursOf(blockSpans).map(hour => this.hourVersions.versionOf(hour)),
+        ...hoursOf(spans).map(hour => this.hourVersions.versionOf(hour)),
       );
     const keyOf = (block: TimeSpan) =>
       `${readKey}\u0000${block[0]}\u0000${block[1]}\u0000${newestVersion([
         block,
       ])}`;
+    const recentKey = rolledSumsKey(request, { hourly: recentHours });
     return cache.get(
       KEYED_BY_VERSION,
-      `${rolledSumsKey(request, { hourly: spans })}\u0000${newestVersion(
-        spans,
-      )}`,
+      [daysGeneration, settledKey, recentKey, newestVersion(recentHours)].join(
+        '\u0000',
+      ),
       async () => {
         if (this.tooHeavyForBlocks.has(readKey)) {
-          return this.sum(request, { hourly: spans });
+          const parts = [settled(), this.sum(request, { hourly: recentHours })];
+          return mergeParts(await Promise.all(parts));
         }
-        const blocks = await this.sumBlocks(
-          request,
-          hourBlocks(spans, request.buckets),
-          keyOf,
-        );
+        const [days, blocks] = await Promise.all([
+          settled(),
+          this.sumBlocks(
+            request,
+            hourBlocks(recentHours, request.buckets),
+            keyOf,
+          ),
+        ]);
         // Blocks that would push each other out of the cache are not kept
         // for this read again.
         const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
@@ -462,7 +481,7 @@ export class UsageQueries {
           }
           this.tooHeavyForBlocks.add(readKey);
         }
-        return mergeParts(blocks);
+        return mergeParts([days, ...blocks]);
       },
     );
   }

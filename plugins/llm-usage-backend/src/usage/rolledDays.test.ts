@@ -84,6 +84,16 @@ function recordReadsOf(knex: Knex, tables: string[]) {
 
 const DAILY_TABLES = [DAILY_TABLE, PROJECT_DAYS_TABLE];
 
+/** The hours of the test's calls that recorded statements name. */
+function hoursNamedBy(statements: Array<{ bindings: unknown[] }>): Set<number> {
+  return new Set(
+    statements
+      .flatMap(statement => statement.bindings)
+      .map(Number)
+      .filter(value => value >= START),
+  );
+}
+
 describe.each(databases.eachSupportedId())(
   'sums of whole rolled days on %p',
   databaseId => {
@@ -178,14 +188,10 @@ describe.each(databases.eachSupportedId())(
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
       const second = await readAll(queries, startingAt(4));
       expect(dailyReads.stop()).toEqual([]);
-      const hoursRead = hourlyReads
-        .stop()
-        .flatMap(statement => statement.bindings)
-        .map(Number)
-        .filter(value => value >= START);
+      const hoursRead = hoursNamedBy(hourlyReads.stop());
       // The new hour and the hour the rollup closed (the hour that left the
       // range at the end is kept, not read).
-      expect(new Set(hoursRead)).toEqual(
+      expect(hoursRead).toEqual(
         new Set([START + 4 * HOUR, START + 4 * DAY + 2 * HOUR]),
       );
       expect(second).toEqual(await readAll(uncached, startingAt(4)));
@@ -236,14 +242,10 @@ describe.each(databases.eachSupportedId())(
 
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
       const reread = await readAll(queries);
-      const hoursRead = hourlyReads
-        .stop()
-        .flatMap(statement => statement.bindings)
-        .map(Number)
-        .filter(value => value >= START);
+      const hoursRead = hoursNamedBy(hourlyReads.stop());
       // The late hour's block of today's rolled hours, [00:00, 02:00), is
       // read again; every other block stays cached under its versions.
-      expect(new Set(hoursRead)).toEqual(
+      expect(hoursRead).toEqual(
         new Set([START + 4 * DAY, START + 4 * DAY + HOUR]),
       );
       expect(reread).toEqual(await readAll(uncached));
