@@ -501,10 +501,19 @@ export class UsageQueries {
       cache.has(KEYED_BY_VERSION, keyOf(block));
     const holdsCached = (block: TimeSpan): boolean =>
       isCached(block) || halvesOf(block).some(holdsCached);
+    // A block read again while others are cached (a late call's, or one a
+    // step of the range cuts) is read as its halves, which are kept too: the
+    // next late call into it or step through it reads half as many hours.
+    const readsAgain = blocks.some(holdsCached);
+    const halvesToKeep: TimeSpan[] = [];
     const madeOf = (block: TimeSpan, cached: TimeSpan[], read: TimeSpan[]) => {
+      const halves = halvesOf(block);
       if (isCached(block)) cached.push(block);
       else if (holdsCached(block)) {
-        for (const half of halvesOf(block)) madeOf(half, cached, read);
+        for (const half of halves) madeOf(half, cached, read);
+      } else if (readsAgain && halves.length > 0) {
+        read.push(...halves);
+        halvesToKeep.push(...halves);
       } else read.push(block);
     };
     const parts = blocks.map(block => {
@@ -514,6 +523,15 @@ export class UsageQueries {
       return { cached, read };
     });
     const toRead = parts.flatMap(part => part.read);
+    const keepHalves = (spanSums: Map<number, GroupMap>) => {
+      for (const half of halvesToKeep) {
+        void cache.get(
+          KEYED_BY_VERSION,
+          keyOf(half),
+          async () => spanSums.get(half[0])!,
+        );
+      }
+    };
     let readSums: Promise<Map<number, GroupMap>> | undefined;
     const cachedOrRead = (block: TimeSpan) =>
       // Read alone when evicted since it was found.
@@ -527,7 +545,10 @@ export class UsageQueries {
           if (read.length === 0 && cached.length === 0) {
             return this.sum(request, { hourly: [block] });
           }
-          readSums ??= this.sumEachSpan(request, toRead);
+          readSums ??= this.sumEachSpan(request, toRead).then(sums => {
+            keepHalves(sums);
+            return sums;
+          });
           const spanSums = read.length > 0 ? await readSums : new Map();
           return mergeParts([
             ...(await Promise.all(cached.map(cachedOrRead))),

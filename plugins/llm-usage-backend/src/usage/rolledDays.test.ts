@@ -250,6 +250,19 @@ describe.each(databases.eachSupportedId())(
       );
       expect(reread).toEqual(await readAll(uncached));
       expect(reread).not.toEqual(first);
+
+      // The block was read as its halves, which were kept: another late call
+      // into the same hour reads that hour alone.
+      await calls.ingest([
+        makeCall({ id: 'later-today', occurredAt: START + 4 * DAY + 60_000 }),
+      ]);
+      await rollup.run(START + 4 * DAY + 2 * HOUR);
+      const againReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const again = await readAll(queries);
+      expect(hoursNamedBy(againReads.stop())).toEqual(
+        new Set([START + 4 * DAY]),
+      );
+      expect(again).toEqual(await readAll(uncached));
     });
 
     it('are read again once late calls re-roll a day that was rolled whole', async () => {
