@@ -194,6 +194,12 @@ function hoursOf(spans: TimeSpan[]): number[] {
 }
 
 /**
+ * The hours' cache's one generation: its keys name each hour's version, so
+ * no rollup has to clear it.
+ */
+const KEYED_BY_VERSION = 0;
+
+/**
  * The longest block of hours: blocks are aligned powers of two. A day's edge
  * is at most five blocks either way (24 hours are three of eight), and a
  * late call re-reads at most eight hours.
@@ -289,18 +295,13 @@ const SKETCH_WEIGHT = 4;
 const DEFAULT_CACHE_WEIGHT = 200_000;
 /**
  * The part of the cache's weight that whole rolled days may take. A read
- * keeps one entry of days and up to ~48 of single hours.
+ * keeps one entry of days and about ten blocks of hours.
  */
 const DAY_SHARE_OF_CACHE = 0.5;
 /** The part of the hours' weight one read's blocks may take. */
 const BLOCKS_SHARE = 0.5;
 /** How many reads too heavy to keep in blocks are remembered. */
 const MAX_TOO_HEAVY_READS = 1000;
-/**
- * The hours' cache's one generation: its keys name each hour's version, so
- * no rollup has to clear it.
- */
-const KEYED_BY_VERSION = 0;
 
 function weighGroups(groups: GroupMap): number {
   let weight = 0;
