@@ -13,11 +13,10 @@ import { rmSync } from 'node:fs';
 import {
   DAY_MS,
   HOUR_MS,
-  ROLLUP_HOUR_VERSIONS_TABLE,
   ROLLUP_STATE_TABLE,
-  chunk,
   dayStartOf,
 } from '../src/database/tables';
+import { writeHourVersions } from '../src/rollup/DatabaseRollupStore';
 import { burnWindow, monthOf } from '../src/quota/QuotaService';
 import {
   coreServices,
@@ -259,13 +258,7 @@ const median = (samples: number[]) => percentile(samples, 0.5);
 async function recordRewrittenHours(knex: Knex, hours: number[]) {
   if (hours.length === 0) return;
   const { generation } = await knex(ROLLUP_STATE_TABLE).first('generation');
-  const rows = hours.map(hour => ({ hour_start: hour, generation }));
-  for (const part of chunk(rows, 500)) {
-    await knex(ROLLUP_HOUR_VERSIONS_TABLE)
-      .insert(part)
-      .onConflict('hour_start')
-      .merge(['generation']);
-  }
+  await writeHourVersions(knex, hours, Number(generation));
 }
 
 /**

@@ -207,14 +207,27 @@ async function recordRewrittenHours(tx: Knex.Transaction, hours: DirtyHour[]) {
     .where('id', STATE_ID)
     .first('rolled_until', 'generation');
   const rolledUntil = Number(state.rolled_until);
-  const rows = hours
-    .filter(hour => hour.hourStart + HOUR_MS <= rolledUntil)
-    .map(hour => ({
-      hour_start: hour.hourStart,
-      generation: Number(state.generation),
-    }));
+  await writeHourVersions(
+    tx,
+    hours
+      .map(hour => hour.hourStart)
+      .filter(hourStart => hourStart + HOUR_MS <= rolledUntil),
+    Number(state.generation),
+  );
+}
+
+/** Sets the version of each of these hours (see `RollupStore.rewrittenHoursSince`). */
+export async function writeHourVersions(
+  db: Knex,
+  hourStarts: number[],
+  generation: number,
+) {
+  const rows = hourStarts.map(hourStart => ({
+    hour_start: hourStart,
+    generation,
+  }));
   for (const part of chunk(rows, WRITE_CHUNK_ROWS / 2)) {
-    await tx(ROLLUP_HOUR_VERSIONS_TABLE)
+    await db(ROLLUP_HOUR_VERSIONS_TABLE)
       .insert(part)
       .onConflict('hour_start')
       .merge(['generation']);
