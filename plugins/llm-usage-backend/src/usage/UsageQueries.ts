@@ -437,12 +437,17 @@ export class UsageQueries {
             this.sum(request, settledPart),
           )
         : this.sum(request, settledPart);
+    // The recent hours read in one piece, beside the settled part.
+    const settledAndHours = async () =>
+      mergeParts(
+        await Promise.all([
+          settled(),
+          this.sum(request, { hourly: recentHours }),
+        ]),
+      );
     const cache = this.hourSums;
     if (recentHours.length === 0) return settled();
-    if (!cache) {
-      const parts = [settled(), this.sum(request, { hourly: recentHours })];
-      return mergeParts(await Promise.all(parts));
-    }
+    if (!cache) return settledAndHours();
     await this.hourVersions.catchUp(state.hoursGeneration ?? state.generation);
     const readKey = rolledSumsKey(request, {});
     const newestVersion = (spans: TimeSpan[]) =>
@@ -461,10 +466,7 @@ export class UsageQueries {
         '\u0000',
       ),
       async () => {
-        if (this.tooHeavyForBlocks.has(readKey)) {
-          const parts = [settled(), this.sum(request, { hourly: recentHours })];
-          return mergeParts(await Promise.all(parts));
-        }
+        if (this.tooHeavyForBlocks.has(readKey)) return settledAndHours();
         const [days, blocks] = await Promise.all([
           settled(),
           this.sumBlocks(
