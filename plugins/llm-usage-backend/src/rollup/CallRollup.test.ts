@@ -7,6 +7,7 @@ import {
 } from '../__testUtils__/databases';
 import { UsageAccumulator } from '../usage/UsageAccumulator';
 import { UsageQueries } from '../usage/UsageQueries';
+import { readDescribed } from '../__testUtils__/usageReads';
 import { CallRollup } from './CallRollup';
 import { LatencySketch } from './LatencySketch';
 
@@ -471,25 +472,21 @@ describe.each(databases.eachSupportedId())('CallRollup on %p', databaseId => {
     const boundaries = [0, 1, 2, 3, 4].map(
       d => START - DAY + d * DAY + 16 * HOUR,
     );
-    const read = async () =>
-      (
-        await queries.aggregate({
-          scope: all,
-          from: START,
-          to: START + 96 * HOUR,
-          groupBy: ['model'],
-          buckets: boundaries,
-        })
-      )
-        .map(g =>
-          JSON.stringify([
-            g.bucket,
-            g.dimensions,
-            g.usage.counters,
-            g.usage.costs.toAmounts(),
-          ]),
-        )
-        .sort();
+    const read = async () => {
+      const [groups] = await readDescribed(
+        queries,
+        [all],
+        [
+          {
+            from: START,
+            to: START + 96 * HOUR,
+            groupBy: ['model'],
+            buckets: boundaries,
+          },
+        ],
+      );
+      return groups;
+    };
     const fromRaw = await read();
     await rollup.run(START + 100 * HOUR);
     expect(await read()).toEqual(fromRaw);
