@@ -245,16 +245,54 @@ function halvesOf([start, end]: TimeSpan): TimeSpan[] {
   ];
 }
 
-/** Groups of one read by bucket and dimension values. */
+/**
+ * Groups of one read by bucket and dimension values. Here a group's `bucket`
+ * is its bucket's start, not its index: the start stays the same when the
+ * range moves and gains or loses a bucket, so the sums of the hours and
+ * days it keeps are still found in the cache ({@link withBucketIndexes}
+ * turns starts into indexes for the caller).
+ */
 type GroupMap = Map<string, UsageGroup>;
 
 function groupId(bucket: number, values: string[]): string {
   return `${bucket}\u0000${values.join('\u0000')}`;
 }
 
-/** The index of the request's bucket a time falls in; 0 when not bucketed. */
-function bucketOf(request: AggregateRequest, time: number): number {
-  return request.buckets ? lowerBound(request.buckets, time + 1) - 1 : 0;
+/** The start of the request's bucket a time falls in; 0 when not bucketed. */
+function bucketStartOf(request: AggregateRequest, time: number): number {
+  const { buckets } = request;
+  return buckets ? buckets[lowerBound(buckets, time + 1) - 1] : 0;
+}
+
+/** The groups as callers see them: by the index of their bucket. */
+function withBucketIndexes(
+  request: AggregateRequest,
+  groups: GroupMap,
+): UsageGroup[] {
+  const { buckets } = request;
+  if (!buckets) return [...groups.values()];
+  return [...groups.values()].map(group => ({
+    ...group,
+    bucket: lowerBound(buckets, group.bucket + 1) - 1,
+  }));
+}
+
+/** The starts of the buckets that times in these spans fall in. */
+function bucketsTouching(
+  buckets: readonly number[],
+  spans: TimeSpan[],
+): number[] {
+  const touched = new Set<number>();
+  for (const [start, end] of spans) {
+    for (
+      let i = Math.max(0, lowerBound(buckets, start + 1) - 1);
+      i < buckets.length && buckets[i] < end;
+      i++
+    ) {
+      touched.add(buckets[i]);
+    }
+  }
+  return [...touched].sort((a, b) => a - b);
 }
 
 /**
@@ -410,7 +448,7 @@ export class UsageQueries {
       ),
       this.sum(request, { raw: plan.raw }),
     ]);
-    return [...mergeParts([rolled, raw]).values()];
+    return withBucketIndexes(request, mergeParts([rolled, raw]));
   }
 
   /**
@@ -455,10 +493,15 @@ export class UsageQueries {
       Math.max(
         ...hoursOf(spans).map(hour => this.hourVersions.versionOf(hour)),
       );
+    // A block lies in one bucket, so that bucket is all it depends on.
     const keyOf = (block: TimeSpan) =>
-      `${readKey}\u0000${block[0]}\u0000${block[1]}\u0000${newestVersion([
-        block,
-      ])}`;
+      [
+        readKey,
+        block[0],
+        block[1],
+        bucketStartOf(request, block[0]),
+        newestVersion([block]),
+      ].join('\u0000');
     const recentKey = rolledSumsKey(request, { hourly: recentHours });
     return cache.get(
       KEYED_BY_VERSION,
@@ -575,8 +618,8 @@ export class UsageQueries {
     );
     const sums = new Map(starts.map(start => [start, new Map() as GroupMap]));
     for (const group of perSpan.values()) {
-      const start = starts[group.bucket];
-      const bucket = bucketOf(request, start);
+      const start = group.bucket;
+      const bucket = bucketStartOf(request, start);
       const values = (request.groupBy ?? []).map(d => group.dimensions[d]!);
       sums.get(start)!.set(groupId(bucket, values), { ...group, bucket });
     }
@@ -591,7 +634,7 @@ export class UsageQueries {
     const groups: GroupMap = new Map();
     const dimensions = request.groupBy ?? [];
     const groupOf = (row: any): UsageAccumulator => {
-      const bucket = bucketOf(request, Number(row.t));
+      const bucket = bucketStartOf(request, Number(row.t));
       const values = dimensions.map(d => String(row[DIMENSION_COLUMNS[d]]));
       const id = groupId(bucket, values);
       let group = groups.get(id);
@@ -856,12 +899,22 @@ function addCounterRow(usage: UsageAccumulator, row: any) {
 /**
  * What a rolled part of a read depends on besides its generation: the
  * request without its exact range (which moves with every read of "the last
- * 30 days") and the rolled spans of that part.
+ * 30 days"), the rolled spans of that part and the buckets they fall in
+ * (the range's other buckets come and go as it moves).
  */
 function rolledSumsKey(
   request: AggregateRequest,
   part: Partial<SourcePlan>,
 ): string {
-  const { from: _from, to: _to, ...rest } = request;
-  return JSON.stringify([rest, part]);
+  const { from: _from, to: _to, buckets, ...rest } = request;
+  const spans = [
+    ...(part.daily ?? []),
+    ...(part.hourly ?? []),
+    ...(part.raw ?? []),
+  ];
+  return JSON.stringify([
+    rest,
+    part,
+    buckets && bucketsTouching(buckets, spans),
+  ]);
 }

@@ -197,6 +197,41 @@ describe.each(databases.eachSupportedId())(
       expect(second).toEqual(await readAll(uncached, startingAt(4)));
     });
 
+    it('keep their sums when the moving range gains or loses a bucket', async () => {
+      const { knex, queries, uncached, readAll } = await setup();
+      const hourBuckets = (from: number, to: number) =>
+        Array.from({ length: (to - from) / HOUR }, (_, i) => from + i * HOUR);
+      const movedBack = (hours: number) => {
+        const from = START + (17 - hours) * HOUR;
+        const to = START + 2 * DAY + (17 - hours) * HOUR;
+        return [
+          // Hourly trends: every hour the range moves adds a bucket and
+          // drops one.
+          { from, to, buckets: hourBuckets(from, to), withLatency: true },
+          // Days of a UTC+8 zone: before 16:00 UTC the range's first day
+          // starts a day earlier.
+          {
+            ...ZONE_DAYS,
+            from,
+            buckets: ZONE_DAYS.buckets!.filter(
+              (start, i, all) => all[i + 1] === undefined || all[i + 1] > from,
+            ),
+          },
+        ];
+      };
+      expect(movedBack(0)[1].buckets![0]).toBe(START + 16 * HOUR);
+      expect(movedBack(2)[1].buckets![0]).toBe(START - 8 * HOUR);
+      await readAll(queries, movedBack(0));
+
+      const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const moved = await readAll(queries, movedBack(2));
+      // Only the two hours that entered the range at its start.
+      expect(hoursNamedBy(hourlyReads.stop())).toEqual(
+        new Set([START + 15 * HOUR, START + 16 * HOUR]),
+      );
+      expect(moved).toEqual(await readAll(uncached, movedBack(2)));
+    });
+
     it('are exact when a read is too heavy to keep in blocks', async () => {
       const { knex, calls, rollups, rollup, uncached, readAll } = await setup();
       // So small a cache that every read's hours are kept as a whole only.
