@@ -472,7 +472,7 @@ export class UsageQueries {
     const settled = () =>
       this.daySums
         ? this.daySums.get(daysGeneration, settledKey, () =>
-            this.sum(request, settledPart),
+            this.sumSettled(request, settledPart, daysGeneration),
           )
         : this.sum(request, settledPart);
     // The recent hours read in one piece, beside the settled part.
@@ -530,6 +530,51 @@ export class UsageQueries {
         return mergeParts([days, ...blocks]);
       },
     );
+  }
+
+  /**
+   * Sums of settled days not yet cached. When "the last 30 days" crosses
+   * midnight it gains a whole day at one end: the days of the step before are
+   * then cached, and only the day that entered is read. (A day lost at the
+   * other end cannot be taken out of a sum, so that step reads them all.)
+   */
+  private async sumSettled(
+    request: AggregateRequest,
+    part: Partial<SourcePlan>,
+    daysGeneration: number,
+  ): Promise<GroupMap> {
+    const spans = [...(part.daily ?? []), ...(part.hourly ?? [])];
+    const start = dayStartOf(Math.min(...spans.map(([from]) => from)));
+    const end = dayStartOf(Math.max(...spans.map(([, to]) => to)) - 1) + DAY_MS;
+    // A single day has no step before it to build on.
+    if (spans.length === 0 || end - start <= DAY_MS) {
+      return this.sum(request, part);
+    }
+    const within = (from: number, to: number): Partial<SourcePlan> => ({
+      daily: clipSpans(part.daily ?? [], from, to),
+      hourly: clipSpans(part.hourly ?? [], from, to),
+    });
+    const steps = [
+      {
+        kept: within(start + DAY_MS, end),
+        entered: within(start, start + DAY_MS),
+      },
+      { kept: within(start, end - DAY_MS), entered: within(end - DAY_MS, end) },
+    ];
+    for (const { kept, entered } of steps) {
+      const keptKey = rolledSumsKey(request, kept);
+      if (this.daySums!.has(daysGeneration, keptKey)) {
+        return mergeParts(
+          await Promise.all([
+            this.daySums!.get(daysGeneration, keptKey, () =>
+              this.sum(request, kept),
+            ),
+            this.sum(request, entered),
+          ]),
+        );
+      }
+    }
+    return this.sum(request, part);
   }
 
   /**

@@ -232,6 +232,42 @@ describe.each(databases.eachSupportedId())(
       expect(moved).toEqual(await readAll(uncached, movedBack(2)));
     });
 
+    it('read only the day that entered when the range gains a whole day', async () => {
+      const { knex, rollups, queries, uncached, readAll } = await setup();
+      const endingAt = (to: number) =>
+        [REQUESTS[0], REQUESTS[1]].map(request => ({
+          ...request,
+          from: to - 3 * DAY,
+          to,
+        }));
+      const dailyHoursRead = async (
+        reader: UsageQueries,
+        before: number,
+        after: number,
+      ) => {
+        await readAll(reader, endingAt(before));
+        const reads = recordReadsOf(knex, DAILY_TABLES);
+        const moved = await readAll(reader, endingAt(after));
+        const hours = hoursNamedBy(reads.stop());
+        expect(moved).toEqual(await readAll(uncached, endingAt(after)));
+        return hours;
+      };
+      // Moved back across midnight, whole days [2, 4) become [1, 4): only
+      // the day that entered at the start is read.
+      expect(
+        await dailyHoursRead(queries, START + 4 * DAY + HOUR, START + 4 * DAY),
+      ).toEqual(new Set([START + DAY, START + 2 * DAY]));
+      // Moved on across midnight, [1, 3) become [1, 4): only the day that
+      // entered at the end.
+      expect(
+        await dailyHoursRead(
+          new UsageQueries(knex, rollups),
+          START + 4 * DAY - HOUR,
+          START + 4 * DAY,
+        ),
+      ).toEqual(new Set([START + 3 * DAY, START + 4 * DAY]));
+    });
+
     it('are exact when a read is too heavy to keep in blocks', async () => {
       const { knex, calls, rollups, rollup, uncached, readAll } = await setup();
       // So small a cache that every read's hours are kept as a whole only.
