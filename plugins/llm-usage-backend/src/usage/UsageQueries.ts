@@ -375,11 +375,25 @@ export class UsageQueries {
   /** Reads (without their range) whose blocks weighed more than that. */
   private readonly tooHeavyForBlocks = new Set<string>();
 
+  private readonly runInBackground: (work: () => Promise<unknown>) => void;
+
   constructor(
     private readonly db: Knex,
     private readonly rollups: RollupStore,
-    options: { cache?: boolean; cacheWeight?: number } = {},
+    options: {
+      cache?: boolean;
+      cacheWeight?: number;
+      /**
+       * Runs reads that only fill the cache, after the current request. Such
+       * a read that fails leaves nothing cached, and the request that needs
+       * it reads again and reports the error.
+       */
+      runInBackground?: (work: () => Promise<unknown>) => void;
+    } = {},
   ) {
+    this.runInBackground =
+      options.runInBackground ??
+      (work => void setImmediate(() => work().catch(() => {})));
     this.hourVersions = new HourVersions(since =>
       rollups.rewrittenHoursSince(since),
     );
@@ -535,8 +549,9 @@ export class UsageQueries {
   /**
    * Sums of settled days not yet cached. When "the last 30 days" crosses
    * midnight it gains a whole day at one end: the days of the step before are
-   * then cached, and only the day that entered is read. (A day lost at the
-   * other end cannot be taken out of a sum, so that step reads them all.)
+   * then cached, and only the day that entered is read. A day lost at the
+   * other end cannot be taken out of a sum, so the days of that next step are
+   * read in the background.
    */
   private async sumSettled(
     request: AggregateRequest,
@@ -554,24 +569,31 @@ export class UsageQueries {
       daily: clipSpans(part.daily ?? [], from, to),
       hourly: clipSpans(part.hourly ?? [], from, to),
     });
+    const cached = (days: Partial<SourcePlan>) =>
+      this.daySums!.get(daysGeneration, rolledSumsKey(request, days), () =>
+        this.sum(request, days),
+      );
     const steps = [
       {
         kept: within(start + DAY_MS, end),
         entered: within(start, start + DAY_MS),
+        nextStep: within(start, end - DAY_MS),
       },
-      { kept: within(start, end - DAY_MS), entered: within(end - DAY_MS, end) },
+      {
+        kept: within(start, end - DAY_MS),
+        entered: within(end - DAY_MS, end),
+        nextStep: within(start + DAY_MS, end),
+      },
     ];
-    for (const { kept, entered } of steps) {
-      const keptKey = rolledSumsKey(request, kept);
-      if (this.daySums!.has(daysGeneration, keptKey)) {
-        return mergeParts(
-          await Promise.all([
-            this.daySums!.get(daysGeneration, keptKey, () =>
-              this.sum(request, kept),
-            ),
-            this.sum(request, entered),
-          ]),
+    for (const { kept, entered, nextStep } of steps) {
+      if (this.daySums!.has(daysGeneration, rolledSumsKey(request, kept))) {
+        const sums = mergeParts(
+          await Promise.all([cached(kept), this.sum(request, entered)]),
         );
+        // Having gained a day at one end, the range loses one at the other
+        // within the hour; those days are read now, off the request's path.
+        this.runInBackground(() => cached(nextStep));
+        return sums;
       }
     }
     return this.sum(request, part);

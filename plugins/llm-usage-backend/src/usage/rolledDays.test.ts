@@ -233,7 +233,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('read only the day that entered when the range gains a whole day', async () => {
-      const { knex, rollups, queries, uncached, readAll } = await setup();
+      const { knex, rollups, uncached, readAll } = await setup();
+      // Reads meant for the background, run when the test says.
+      const background: Array<() => Promise<unknown>> = [];
+      const reader = () =>
+        new UsageQueries(knex, rollups, {
+          runInBackground: work => background.push(work),
+        });
       const endingAt = (to: number) =>
         [REQUESTS[0], REQUESTS[1]].map(request => ({
           ...request,
@@ -241,13 +247,13 @@ describe.each(databases.eachSupportedId())(
           to,
         }));
       const dailyHoursRead = async (
-        reader: UsageQueries,
+        queries: UsageQueries,
         before: number,
         after: number,
       ) => {
-        await readAll(reader, endingAt(before));
+        await readAll(queries, endingAt(before));
         const reads = recordReadsOf(knex, DAILY_TABLES);
-        const moved = await readAll(reader, endingAt(after));
+        const moved = await readAll(queries, endingAt(after));
         const hours = hoursNamedBy(reads.stop());
         expect(moved).toEqual(await readAll(uncached, endingAt(after)));
         return hours;
@@ -255,17 +261,23 @@ describe.each(databases.eachSupportedId())(
       // Moved back across midnight, whole days [2, 4) become [1, 4): only
       // the day that entered at the start is read.
       expect(
-        await dailyHoursRead(queries, START + 4 * DAY + HOUR, START + 4 * DAY),
+        await dailyHoursRead(reader(), START + 4 * DAY + HOUR, START + 4 * DAY),
       ).toEqual(new Set([START + DAY, START + 2 * DAY]));
+
       // Moved on across midnight, [1, 3) become [1, 4): only the day that
       // entered at the end.
+      background.length = 0;
+      const onwards = reader();
       expect(
-        await dailyHoursRead(
-          new UsageQueries(knex, rollups),
-          START + 4 * DAY - HOUR,
-          START + 4 * DAY,
-        ),
+        await dailyHoursRead(onwards, START + 4 * DAY - HOUR, START + 4 * DAY),
       ).toEqual(new Set([START + 3 * DAY, START + 4 * DAY]));
+      // An hour later the range loses the day at its start: [2, 4) was read
+      // in the background meanwhile, once for each read.
+      expect(background).toHaveLength(4);
+      await Promise.all(background.map(work => work()));
+      expect(
+        await dailyHoursRead(onwards, START + 4 * DAY, START + 4 * DAY + HOUR),
+      ).toEqual(new Set());
     });
 
     it('are exact when a read is too heavy to keep in blocks', async () => {
