@@ -214,7 +214,7 @@ describe.each(databases.eachSupportedId())(
             ...ZONE_DAYS,
             from,
             buckets: ZONE_DAYS.buckets!.filter(
-              (start, i, all) => all[i + 1] === undefined || all[i + 1] > from,
+              (_start, i, all) => all[i + 1] === undefined || all[i + 1] > from,
             ),
           },
         ];
