@@ -558,17 +558,22 @@ export class UsageQueries {
     part: Partial<SourcePlan>,
     daysGeneration: number,
   ): Promise<GroupMap> {
-    const spans = [...(part.daily ?? []), ...(part.hourly ?? [])];
+    const spans = spansOf(part);
     const start = dayStartOf(Math.min(...spans.map(([from]) => from)));
     const end = dayStartOf(Math.max(...spans.map(([, to]) => to)) - 1) + DAY_MS;
     // A single day has no step before it to build on.
     if (spans.length === 0 || end - start <= DAY_MS) {
       return this.sum(request, part);
     }
-    const within = (from: number, to: number): Partial<SourcePlan> => ({
-      daily: clipSpans(part.daily ?? [], from, to),
-      hourly: clipSpans(part.hourly ?? [], from, to),
-    });
+    // The part's own sources in its own order, so that the key of the days
+    // of a step before is the one that step's read cached them under.
+    const within = (from: number, to: number): Partial<SourcePlan> =>
+      Object.fromEntries(
+        Object.entries(part).map(([source, sourceSpans]) => [
+          source,
+          clipSpans(sourceSpans ?? [], from, to),
+        ]),
+      );
     const cached = (days: Partial<SourcePlan>) =>
       this.daySums!.get(daysGeneration, rolledSumsKey(request, days), () =>
         this.sum(request, days),
@@ -974,14 +979,14 @@ function rolledSumsKey(
   part: Partial<SourcePlan>,
 ): string {
   const { from: _from, to: _to, buckets, ...rest } = request;
-  const spans = [
-    ...(part.daily ?? []),
-    ...(part.hourly ?? []),
-    ...(part.raw ?? []),
-  ];
   return JSON.stringify([
     rest,
     part,
-    buckets && bucketsTouching(buckets, spans),
+    buckets && bucketsTouching(buckets, spansOf(part)),
   ]);
+}
+
+/** Every span of a part of a plan, whatever it is read from. */
+function spansOf(part: Partial<SourcePlan>): TimeSpan[] {
+  return Object.values(part).flatMap(spans => spans ?? []);
 }
