@@ -124,27 +124,24 @@ cat >"$APP/packages/backend/package.json" <<EOF
 }
 EOF
 
-# README step 2, as written there (plus what create-app's backend already has).
-cat >"$APP/packages/backend/src/index.ts" <<'EOF'
-import { createBackend } from '@backstage/backend-defaults';
-
-const backend = createBackend();
-backend.add(import('@backstage/plugin-app-backend'));
-backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(import('@backstage/plugin-permission-backend'));
-
-backend.add(import('@llm-usage/backstage-plugin-llm-usage-backend'));
-// instead of @backstage/plugin-permission-backend-module-allow-all-policy:
-backend.add(
-  import('@llm-usage/backstage-plugin-llm-usage-backend-module-permission-policy'),
-);
-// provider modules, if added above:
-backend.add(import('@llm-usage/backstage-plugin-llm-usage-backend-module-openai'));
-
-backend.start();
-EOF
+# README step 2 taken from the README itself, so this test fails when the
+# documented snippet does; before it, what create-app's backend already has.
+readme_block() { # the first fenced block after the line that starts with $1
+  awk -v start="$1" 'index($0, start) == 1 { found = 1; next }
+    found && /^```/ { if (inside) exit; inside = 1; next }
+    inside { print }' README.md
+}
+STEP2="$(readme_block '**2. Backend**')"
+[ -n "$STEP2" ] || { echo "README.md has no snippet for step 2" >&2; exit 1; }
+{
+  echo "import { createBackend } from '@backstage/backend-defaults';"
+  echo 'const backend = createBackend();'
+  for plugin in app-backend auth-backend auth-backend-module-guest-provider \
+    catalog-backend permission-backend; do
+    echo "backend.add(import('@backstage/plugin-$plugin'));"
+  done
+  printf '%s\nbackend.start();\n' "$STEP2"
+} >"$APP/packages/backend/src/index.ts"
 cat >"$APP/packages/backend/tsconfig.json" <<'EOF'
 {
   "compilerOptions": {
