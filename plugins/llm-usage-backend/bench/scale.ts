@@ -35,7 +35,7 @@ import {
   freshDatabase,
   generator,
   hourStart,
-  markAllHoursDirty,
+  log,
   medianMs,
   printTable,
   startBenchBackend,
@@ -59,8 +59,6 @@ const MIN_P95_SAMPLES = 200;
 
 const rows: ResultRow[] = [];
 const problems: string[] = [];
-const log = (message: string) =>
-  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 function services(knex: Knex) {
   const projects = new ProjectDirectory(catalogServiceMock({ entities: [] }), {
@@ -153,7 +151,6 @@ async function main() {
       onProgress: loaded => log(`  ${fmt(loaded)} loaded`),
     }),
   );
-  await markAllHoursDirty(knex);
   rows.push({
     measure: `generate ${fmt(CALLS)} calls with COPY`,
     figure: `${fmt(copyMs / 1000, 1)} s (${fmt(

@@ -220,18 +220,25 @@ export async function copyCalls(options: {
     }
   };
   await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
+  // COPY bypasses ingestion, which is what marks hours dirty.
+  const client = new Client({ connectionString: `${PG}/${options.database}` });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
+       SELECT DISTINCT (occurred_at / ${HOUR_MS}) * ${HOUR_MS}, 'bench'
+       FROM ${CALLS_TABLE}
+       ON CONFLICT (hour_start) DO NOTHING`,
+    );
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
 }
 
-/** Marks every hour holding calls dirty, as ingestion would have. */
-export async function markAllHoursDirty(knex: Knex) {
-  await knex.raw(
-    `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
-     SELECT DISTINCT (occurred_at / ${HOUR_MS}) * ${HOUR_MS}, 'bench'
-     FROM ${CALLS_TABLE}
-     ON CONFLICT (hour_start) DO NOTHING`,
-  );
-  await knex.raw(`ANALYZE`);
-}
+/** Prints a step of a bench run with the time of day. */
+export const log = (message: string) =>
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 export interface LoadResult {
   requests: number;

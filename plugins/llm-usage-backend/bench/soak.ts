@@ -28,7 +28,7 @@ import {
   fmt,
   freshDatabase,
   hourStart,
-  markAllHoursDirty,
+  log,
   printTable,
   startBenchBackend,
 } from './scaleSupport';
@@ -45,8 +45,6 @@ const SAMPLE_MS = 5_000;
 const MAX_HEAP_GROWTH = Number(env.SOAK_MAX_HEAP_GROWTH ?? 0.1);
 
 const MB = 1024 * 1024;
-const log = (message: string) =>
-  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 interface Sample {
   atMs: number;
@@ -89,7 +87,6 @@ async function main() {
     hours: 30 * 24,
     seed: 11,
   });
-  await markAllHoursDirty(knex);
   const rollup = new CallRollup(new DatabaseRollupStore(knex));
   await rollup.run(now);
 
