@@ -1,22 +1,20 @@
 import type {
   SyncRun,
+  SyncRunListQuery,
   SyncRunListResponse,
-  SyncRunStatus,
   SyncScope,
   SyncTrigger,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 
-export interface SyncRunFilter {
-  accountId?: string;
+/** `GET /sync-runs`'s query as parsed: times in epoch ms, the limit set. */
+export interface SyncRunFilter
+  extends Omit<SyncRunListQuery, 'from' | 'to' | 'limit'> {
   /** Restricts to these accounts; undefined means all. */
   accountIds?: string[];
-  status?: SyncRunStatus;
-  trigger?: SyncTrigger;
   from?: number;
   to?: number;
   limit: number;
-  cursor?: string;
 }
 
 /** Sync history: one row per run, written when it starts and when it ends. */
