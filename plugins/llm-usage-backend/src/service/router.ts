@@ -119,28 +119,39 @@ export const createRouter = specRouter(
     });
 
     // A project's reads: its id from the path, its own query, the caller's scope.
-    const projectRead = <Query>(
-      view: 'stats' | 'trends' | 'models' | 'calls',
-      parse: (query: unknown) => Query,
-      read: (
-        scope: VisibilityScope,
-        projectId: string,
-        query: Query,
-      ) => Promise<unknown>,
-    ) =>
-      router.get(`/usage/projects/:projectId/${view}`, async (req, res) => {
+    const projectRead =
+      <Query>(
+        parse: (query: unknown) => Query,
+        read: (
+          scope: VisibilityScope,
+          projectId: string,
+          query: Query,
+        ) => Promise<unknown>,
+      ) =>
+      async (
+        req: express.Request<{ projectId: string }>,
+        res: express.Response,
+      ) => {
         const projectId = parseProjectId(req.params.projectId);
         const query = parse(req.query);
         res.json(await read(await scopeOf(req), projectId, query));
-      });
+      };
 
-    projectRead('stats', parseRangeQuery, usage.projectStats.bind(usage));
-    projectRead(
-      'trends',
-      parseProjectTrendsQuery,
-      usage.projectTrends.bind(usage),
+    router.get(
+      '/usage/projects/:projectId/stats',
+      projectRead(parseRangeQuery, usage.projectStats.bind(usage)),
     );
-    projectRead('models', parseRangeQuery, usage.projectModels.bind(usage));
-    projectRead('calls', parseCallListQuery, usage.projectCalls.bind(usage));
+    router.get(
+      '/usage/projects/:projectId/trends',
+      projectRead(parseProjectTrendsQuery, usage.projectTrends.bind(usage)),
+    );
+    router.get(
+      '/usage/projects/:projectId/models',
+      projectRead(parseRangeQuery, usage.projectModels.bind(usage)),
+    );
+    router.get(
+      '/usage/projects/:projectId/calls',
+      projectRead(parseCallListQuery, usage.projectCalls.bind(usage)),
+    );
   },
 );
