@@ -18,7 +18,8 @@ import {
 import { applyScope } from './scope';
 import { markHoursDirty } from '../rollup/dirtyHours';
 import { rawCallsSince } from '../retention/RawCallRetention';
-import { BulkColumn, arrayLiteral, isPostgres } from './bulkInsert';
+import { BulkColumn, arrayLiteral, isPostgres, unnestOf } from './bulkInsert';
+import { CallPartitions } from './callPartitions';
 import type { CallCostSource, NormalizedCall, VisibilityScope } from './types';
 import {
   type CallStore,
@@ -76,7 +77,11 @@ const CALL_COLUMNS: BulkColumn[] = [
 
 /** The {@link CallStore} on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseCallStore implements CallStore {
-  constructor(private readonly db: Knex) {}
+  private readonly partitions: CallPartitions;
+
+  constructor(private readonly db: Knex) {
+    this.partitions = new CallPartitions(db);
+  }
 
   async ingest(calls: NormalizedCall[]): Promise<IngestCallsResponse> {
     const now = Date.now();
@@ -100,6 +105,10 @@ export class DatabaseCallStore implements CallStore {
     // One global order for every batch: two batches that share ids lock
     // them in the same order, so neither can wait on the other in a cycle.
     const rows = [...latest.values()].sort(byId);
+    await this.partitions.prepare(
+      rows.map(call => call.occurredAt),
+      now,
+    );
     const written = await withDeadlockRetry(() =>
       this.db.transaction(tx => writeCalls(tx, rows, now)),
     );
@@ -224,23 +233,57 @@ const UPDATED_COLUMNS = CALL_COLUMNS.map(([name]) => name).filter(
   name => name !== 'id' && name !== 'received_at',
 );
 
+/** A completion's columns: the id, the stored row's time, what it replaces. */
+const COMPLETION_COLUMNS: BulkColumn[] = [
+  ['id', 'text'],
+  ['stored_at', 'bigint'],
+  ...CALL_COLUMNS.filter(([name]) => UPDATED_COLUMNS.includes(name)),
+];
+
+/** The array parameters of {@link unnestOf}: each column's values. */
+function callArrays(
+  columns: BulkColumn[],
+  rows: Record<string, unknown>[],
+): string[] {
+  return columns.map(([name]) =>
+    arrayLiteral(rows.map(row => row[name] ?? null)),
+  );
+}
+
+/** The advisory lock class of call ids (any fixed number the plugin owns). */
+const CALL_ID_LOCKS = 0x11a0_ca11;
+
 /**
- * Inserts new calls and completes processing ones with one upsert per round,
- * whose condition is the state machine: only a `processing` row is replaced.
- * The upsert also requires the stored row's hour to be one this batch marks
- * dirty; a processing row that another batch stored after our read, in an
- * hour we did not know, is read again and retried, so its old hour is
- * re-rolled too.
+ * Serialises the batches that write the same ids, in one order (so that no
+ * two wait on each other): the calls table is partitioned by time, so its
+ * key cannot keep an id once by itself when a completion or a repeat comes
+ * with another time. Released when the transaction ends.
+ */
+async function lockCallIds(tx: Knex.Transaction, ids: string[]) {
+  await tx.raw(
+    `SELECT pg_advisory_xact_lock(${CALL_ID_LOCKS}, key) FROM (
+       SELECT DISTINCT hashtext(id) AS key FROM unnest(?::text[]) AS id
+       ORDER BY key) AS keys`,
+    [arrayLiteral(ids)],
+  );
+}
+
+/**
+ * Inserts new calls and completes processing ones, in rounds, under the
+ * state machine: only a `processing` row is replaced. A write also requires
+ * the stored row's hour to be one this batch marks dirty. On PostgreSQL the
+ * batch's ids are locked first, so what it reads stays what is stored; a row
+ * that changed after the read anyway (deleted by retention) is read again and
+ * retried, so its old hour is re-rolled too.
  */
 async function writeCalls(
   tx: Knex.Transaction,
   rows: NormalizedCall[],
   now: number,
 ): Promise<Map<string, boolean>> {
-  const stored = await storedCalls(
-    tx,
-    rows.map(call => call.id),
-  );
+  const ids = rows.map(call => call.id);
+  if (isPostgres(tx)) await lockCallIds(tx, ids);
+  const stored = await storedCalls(tx, ids);
   const hours = new Set(rows.map(call => hourStartOf(call.occurredAt)));
   for (const call of stored.values()) {
     if (call.status === 'processing') hours.add(hourStartOf(call.occurredAt));
@@ -293,25 +336,48 @@ async function upsertCalls(
   const storedHour = `(${CALLS_TABLE}.occurred_at - ((${CALLS_TABLE}.occurred_at % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})`;
   const rows = calls.map(call => toRow(call, now));
   if (isPostgres(tx)) {
-    const names = CALL_COLUMNS.map(([name]) => name);
-    const arrays = CALL_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ');
-    // xmax is 0 only in a freshly inserted row version.
-    const result = await tx.raw(
-      `INSERT INTO ${CALLS_TABLE} (${names.join(', ')})
-       SELECT * FROM unnest(${arrays})
-       ON CONFLICT (id) DO UPDATE SET ${UPDATED_COLUMNS.map(
-         name => `${name} = excluded.${name}`,
-       ).join(', ')}
-       WHERE ${CALLS_TABLE}.status = 'processing' AND ${storedHour} = ANY(?::bigint[])
-       RETURNING id, (xmax = 0) AS inserted`,
+    // The ids are locked (lockCallIds): what writeCalls read is what is stored.
+    const fresh = rows.filter(row => !stored.has(row.id as string));
+    const completing = rows.filter(row => stored.has(row.id as string));
+    if (fresh.length > 0) {
+      const inserted = await tx.raw(
+        `INSERT INTO ${CALLS_TABLE} (${CALL_COLUMNS.map(([name]) => name).join(
+          ', ',
+        )})
+         SELECT * FROM ${unnestOf(CALL_COLUMNS)}
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        callArrays(CALL_COLUMNS, fresh),
+      );
+      for (const row of inserted.rows) written.set(row.id, true);
+    }
+    if (completing.length === 0) return written;
+    // A completion may move the call to another month: PostgreSQL moves the
+    // row to that month's partition.
+    const updated = await tx.raw(
+      `UPDATE ${CALLS_TABLE} SET ${UPDATED_COLUMNS.map(
+        name => `${name} = v.${name}`,
+      ).join(', ')}
+       FROM ${unnestOf(COMPLETION_COLUMNS)} AS v(${COMPLETION_COLUMNS.map(
+        ([name]) => name,
+      ).join(', ')})
+       WHERE ${CALLS_TABLE}.id = v.id
+         AND ${CALLS_TABLE}.occurred_at = v.stored_at
+         AND ${CALLS_TABLE}.status = 'processing'
+         AND ${storedHour} = ANY(?::bigint[])
+       RETURNING ${CALLS_TABLE}.id`,
       [
-        ...CALL_COLUMNS.map(([name]) =>
-          arrayLiteral(rows.map(row => row[name] ?? null)),
+        ...callArrays(
+          COMPLETION_COLUMNS,
+          completing.map(row => ({
+            ...row,
+            stored_at: stored.get(row.id as string)!.occurredAt,
+          })),
         ),
         arrayLiteral(hourList),
       ],
     );
-    for (const row of result.rows) written.set(row.id, row.inserted);
+    for (const row of updated.rows) written.set(row.id, false);
     return written;
   }
   // SQLite runs one writing transaction at a time, so what this transaction

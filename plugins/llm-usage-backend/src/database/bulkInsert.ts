@@ -28,14 +28,13 @@ export async function bulkInsert(
   if (rows.length === 0) return;
   const names = columns.map(([name]) => name);
   if (isPostgres(db)) {
-    const arrays = columns.map(([, type]) => `?::${type}[]`).join(', ');
     const conflict = ignoreConflictOn
       ? ` ON CONFLICT (${ignoreConflictOn}) DO NOTHING`
       : '';
     await db.raw(
-      `INSERT INTO ${table} (${names.join(
-        ', ',
-      )}) SELECT * FROM unnest(${arrays})${conflict}`,
+      `INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM ${unnestOf(
+        columns,
+      )}${conflict}`,
       columns.map((_column, i) =>
         arrayLiteral(rows.map(row => row[i] ?? null)),
       ),
@@ -52,6 +51,11 @@ export async function bulkInsert(
       ? insert.onConflict(ignoreConflictOn).ignore()
       : insert);
   }
+}
+
+/** `unnest(?::type[], ...)`: rows from one array parameter per column (PostgreSQL). */
+export function unnestOf(columns: BulkColumn[]): string {
+  return `unnest(${columns.map(([, type]) => `?::${type}[]`).join(', ')})`;
 }
 
 /**

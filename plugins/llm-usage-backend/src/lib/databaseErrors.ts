@@ -11,6 +11,7 @@ export const DATABASE_ERROR_CODES = {
   deadlockDetected: '40P01',
   tooManyConnections: '53300',
   lockNotAvailable: '55P03',
+  checkViolation: '23514',
   cannotConnectNow: '57P03',
   sqliteBusy: 'SQLITE_BUSY',
 } as const;
@@ -37,6 +38,11 @@ function shapeOf(error: unknown) {
     name,
     message: String(message),
   };
+}
+
+/** The SQLSTATE or driver code of a database error, if it has one. */
+export function errorCodeOf(error: unknown): string | undefined {
+  return shapeOf(error).code;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { isPostgres } from '../database/bulkInsert';
+import { type CallPartition, CallPartitions } from '../database/callPartitions';
 import {
   CALLS_TABLE,
   DAY_MS,
@@ -22,7 +23,9 @@ export interface RetentionResult {
 }
 
 /**
- * Deletes raw calls older than `llmUsage.retention.rawCallsDays`, in batches
+ * Deletes raw calls older than `llmUsage.retention.rawCallsDays`. On
+ * PostgreSQL a month wholly before the cutoff goes as a table (the calls are
+ * partitioned by month); the rest, and every call on SQLite, go in batches
  * of {@link RETENTION_BATCH} through the time index, so a first run over a
  * long history never holds a big lock or a long transaction.
  *
@@ -65,10 +68,17 @@ export class RawCallRetention {
     if (cutoff <= 0) return { deleted: 0, rawCallsSince: recorded };
 
     let deleted = 0;
-    for (;;) {
-      const batch = await this.deleteBatch(cutoff);
-      deleted += batch;
-      if (batch < this.batchSize) break;
+    for (const table of await this.tablesBefore(cutoff)) {
+      const dropped = await this.dropWholeMonth(table, cutoff);
+      if (dropped !== undefined) {
+        deleted += dropped;
+        continue;
+      }
+      for (;;) {
+        const batch = await this.deleteBatch(table.name, cutoff);
+        deleted += batch;
+        if (batch < this.batchSize) break;
+      }
     }
     if (deleted > 0) {
       this.logger?.info(
@@ -82,20 +92,57 @@ export class RawCallRetention {
     return { deleted, rawCallsSince: cutoff };
   }
 
-  private async deleteBatch(cutoff: number): Promise<number> {
+  /**
+   * Where calls before the cutoff may be: on PostgreSQL each month partition
+   * that starts before it and the default partition; on SQLite the table.
+   */
+  private async tablesBefore(cutoff: number): Promise<CallPartition[]> {
+    if (!isPostgres(this.db)) return [{ name: CALLS_TABLE }];
+    const partitions = await new CallPartitions(this.db).list();
+    return partitions.filter(p => !p.span || p.span.from < cutoff);
+  }
+
+  /**
+   * Drops a month partition wholly before the cutoff: no row is deleted one
+   * by one. Returns the calls it held; undefined when it was not dropped (a
+   * partial month, or its lock not granted in time), and the batches delete
+   * its calls instead.
+   */
+  private async dropWholeMonth(
+    partition: CallPartition,
+    cutoff: number,
+  ): Promise<number | undefined> {
+    if (!partition.span || partition.span.to > cutoff) return undefined;
+    try {
+      return await this.db.transaction(async tx => {
+        await tx.raw(`SET LOCAL lock_timeout = '5s'`);
+        const [{ count }] = await tx(partition.name).count({ count: '*' });
+        await tx.raw('DROP TABLE ??', [partition.name]);
+        return Number(count);
+      });
+    } catch (error) {
+      this.logger?.warn(
+        `Could not drop ${partition.name}; deleting its calls in batches instead: ${error}`,
+      );
+      return undefined;
+    }
+  }
+
+  private async deleteBatch(table: string, cutoff: number): Promise<number> {
     if (isPostgres(this.db)) {
       // ctid: the rows found through the time index, no second lookup by id.
+      // A ctid is unique within one partition, hence one table at a time.
       const result = await this.db.raw(
-        `DELETE FROM ${CALLS_TABLE} WHERE ctid = ANY(ARRAY(
-           SELECT ctid FROM ${CALLS_TABLE} WHERE occurred_at < ? LIMIT ?))`,
-        [cutoff, this.batchSize],
+        `DELETE FROM ?? WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM ?? WHERE occurred_at < ? LIMIT ?))`,
+        [table, table, cutoff, this.batchSize],
       );
       return result.rowCount ?? 0;
     }
-    return this.db(CALLS_TABLE)
+    return this.db(table)
       .whereIn(
         'id',
-        this.db(CALLS_TABLE)
+        this.db(table)
           .select('id')
           .where('occurred_at', '<', cutoff)
           .limit(this.batchSize),
