@@ -24,9 +24,11 @@ import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { MIGRATIONS_DIRECTORY } from '../src/database/migrations';
 import { toRow as storedRow } from '../src/database/DatabaseCallStore';
+import { CallPartitions } from '../src/database/callPartitions';
 import {
   CALLS_TABLE,
   DIRTY_HOURS_TABLE,
+  DAY_MS,
   HOUR_MS,
 } from '../src/database/tables';
 
@@ -181,6 +183,20 @@ export async function copyCalls(options: {
 }) {
   const lanes = options.lanes ?? 2;
   const now = Date.now();
+  const knex = knexFactory({
+    client: 'pg',
+    connection: `${PG}/${options.database}`,
+  });
+  try {
+    // COPY goes to the month partitions that exist; ingestion would make them.
+    const days = Math.ceil(options.hours / 24) + 1;
+    await new CallPartitions(knex).prepare(
+      Array.from({ length: days }, (_, day) => options.from + day * DAY_MS),
+      now,
+    );
+  } finally {
+    await knex.destroy();
+  }
   let loaded = 0;
   const lane = async (laneIndex: number) => {
     const share = Math.ceil(options.count / lanes);

@@ -24,9 +24,12 @@ export async function storageSizes(knex: Knex): Promise<StorageSizes> {
   );
   const one = async (sql: string, bindings: string[]) =>
     Number((await knex.raw(sql, bindings)).rows[0].bytes);
+  // On PostgreSQL the calls are partitioned by month: sizes are summed over
+  // the partitions (pg_partition_tree), and each index over its partitions.
   const indexes = await knex.raw(
-    `SELECT indexrelname AS name, pg_relation_size(indexrelid) AS bytes
-     FROM pg_stat_user_indexes WHERE relname = ? ORDER BY indexrelname`,
+    `SELECT i.indexrelid::regclass::text AS name,
+       (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree(i.indexrelid)) AS bytes
+     FROM pg_index i WHERE i.indrelid = ?::regclass ORDER BY 1`,
     [CALLS_TABLE],
   );
   const rollups: StorageSizes['rollups'] = [];
@@ -35,11 +38,17 @@ export async function storageSizes(knex: Knex): Promise<StorageSizes> {
     rollups.push([
       table,
       Number(count),
-      await one('SELECT pg_total_relation_size(?) AS bytes', [table]),
+      await one(
+        'SELECT sum(pg_total_relation_size(relid)) AS bytes FROM pg_partition_tree(?)',
+        [table],
+      ),
     ]);
   }
   return {
-    callsRows: await one('SELECT pg_table_size(?) AS bytes', [CALLS_TABLE]),
+    callsRows: await one(
+      'SELECT sum(pg_table_size(relid)) AS bytes FROM pg_partition_tree(?)',
+      [CALLS_TABLE],
+    ),
     callsIndexes: indexes.rows.map((r: any) => [r.name, Number(r.bytes)]),
     rollups,
   };
