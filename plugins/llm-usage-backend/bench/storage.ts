@@ -38,10 +38,7 @@ export async function storageSizes(knex: Knex): Promise<StorageSizes> {
     rollups.push([
       table,
       Number(count),
-      await one(
-        'SELECT sum(pg_total_relation_size(relid)) AS bytes FROM pg_partition_tree(?)',
-        [table],
-      ),
+      await one('SELECT pg_total_relation_size(?) AS bytes', [table]),
     ]);
   }
   return {
