@@ -107,8 +107,10 @@ export interface Config {
       /**
        * Raw calls (the call history) older than this many days are deleted,
        * whole UTC days once they are rolled up; every summary (overview,
-       * trends, projects, budgets) keeps their totals from the rollups.
-       * Unset: raw calls are kept forever.
+       * trends, projects, budgets) keeps their totals from the rollups. On
+       * PostgreSQL a UTC month wholly past the cutoff is dropped as a table
+       * (the calls are partitioned by month). Unset: raw calls are kept
+       * forever.
        */
       rawCallsDays?: number;
       /** When old raw calls are deleted. Default: daily. */
