@@ -59,18 +59,23 @@ async function rebuildCalls(knex, create) {
 exports.up = async function up(knex) {
   if (!isPostgres(knex)) return;
   const now = Date.now();
-  const [{ first, last }] = (
-    await knex.raw(
-      `SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM ${CALLS}`,
-    )
-  ).rows;
+  const stored = await knex.raw(
+    `SELECT DISTINCT (extract(epoch FROM date_trunc('month',
+       to_timestamp(occurred_at / 1000.0) AT TIME ZONE 'UTC')) * 1000)::bigint AS month
+     FROM ${CALLS}`,
+  );
   const earliest = monthStart(now, -MONTHS_BACK);
   const latest = monthStart(now, MONTHS_AHEAD);
-  let month = Math.max(earliest, monthStart(Number(first ?? now)));
-  const until = Math.min(
-    latest,
-    Math.max(monthStart(Number(last ?? now)), monthStart(now, 1)),
-  );
+  // The months that hold calls, and this one and the next, within the window.
+  const months = [
+    ...new Set([
+      ...stored.rows.map((/** @type {{ month: string }} */ row) =>
+        Number(row.month),
+      ),
+      monthStart(now),
+      monthStart(now, 1),
+    ]),
+  ].filter(month => month >= earliest && month <= latest);
 
   await rebuildCalls(knex, async source => {
     await knex.raw(
@@ -81,7 +86,7 @@ exports.up = async function up(knex) {
     await knex.raw(
       `CREATE TABLE ${CALLS}_default PARTITION OF ${CALLS} DEFAULT`,
     );
-    for (; month <= until; month = monthStart(month, 1)) {
+    for (const month of months) {
       const date = new Date(month);
       const name = `${CALLS}_y${date.getUTCFullYear()}m${String(
         date.getUTCMonth() + 1,

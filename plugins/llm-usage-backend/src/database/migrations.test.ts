@@ -1,7 +1,11 @@
 import { MIGRATIONS_DIRECTORY } from './migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { monthStartOf } from '../time/months';
+import { DEFAULT_CALL_PARTITION, callPartitionName } from './callPartitions';
 
 jest.setTimeout(60_000);
+
+const DAY = 86_400_000;
 
 const databases = createTestDatabases();
 
@@ -57,6 +61,57 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.down(migration);
     expect(await dirtyHours()).toEqual([[hour, 'dirty']]);
   });
+  it('keeps every call when the calls table is partitioned by month, and when it is not again', async () => {
+    const knex = await databases.init(databaseId);
+    const migration = {
+      directory: MIGRATIONS_DIRECTORY,
+      name: '20261205220000_calls_monthly_partitions.js',
+    };
+    await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    await knex.migrate.down(migration);
+    const now = Date.now();
+    // Two months in the window, and one far outside it.
+    const times = [now - 40 * DAY, now - 2 * DAY, Date.UTC(2001, 0, 1)];
+    const rows = times.map((time, i) => callRow(`call-${i}`, time));
+    await knex('llm_usage_calls').insert(rows);
+    const stored = () =>
+      knex('llm_usage_calls')
+        .select('id', 'occurred_at', 'cost_nanos', 'metadata')
+        .orderBy('id')
+        .then(found =>
+          found.map(row => ({
+            ...row,
+            occurred_at: Number(row.occurred_at),
+            cost_nanos: Number(row.cost_nanos),
+          })),
+        );
+    const before = await stored();
+    expect(before).toHaveLength(3);
+
+    await knex.migrate.up(migration);
+    expect(await stored()).toEqual(before);
+    // Each call in its month's partition, or the default one (PostgreSQL).
+    const postgres = knex.client.dialect === 'postgresql';
+    const partitions = postgres
+      ? (
+          await knex('llm_usage_calls')
+            .select(knex.raw('tableoid::regclass::text AS partition'))
+            .orderBy('id')
+        ).map(row => row.partition)
+      : [];
+    expect(partitions).toEqual(
+      postgres
+        ? [
+            callPartitionName(monthStartOf(times[0])),
+            callPartitionName(monthStartOf(times[1])),
+            DEFAULT_CALL_PARTITION,
+          ]
+        : [],
+    );
+
+    await knex.migrate.down(migration);
+    expect(await stored()).toEqual(before);
+  });
 });
 
 describe('test database setup', () => {
@@ -97,5 +152,24 @@ function hourlyRow(level: string, hourStart: number) {
     ttft_sum_ms: 0,
     latency_sketch: '[0,1,1]',
     last_call_at: hourStart + 60_000,
+  };
+}
+
+/** A stored call row with what the calls table requires. */
+function callRow(id: string, occurredAt: number) {
+  return {
+    id,
+    occurred_at: occurredAt,
+    user_ref: 'user:default/ada',
+    project_id: 'payments',
+    provider: 'openai',
+    model: 'gpt-4o',
+    type: 'chat',
+    status: 'success',
+    currency: 'USD',
+    cost_nanos: 1_500_000,
+    metadata: JSON.stringify({ route: id }),
+    received_at: occurredAt,
+    updated_at: occurredAt,
   };
 }
