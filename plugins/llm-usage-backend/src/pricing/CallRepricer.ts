@@ -105,9 +105,14 @@ export class CallRepricer {
             continue;
           }
           // Unless ingestion replaced the call meanwhile (a processing call
-          // completed), which priced it with the same book.
+          // completed), which priced it with the same book. Its time finds
+          // its month partition on PostgreSQL.
           const updated = await tx(CALLS_TABLE)
-            .where({ id: row.id, updated_at: row.updated_at })
+            .where({
+              id: row.id,
+              occurred_at: row.occurred_at,
+              updated_at: row.updated_at,
+            })
             .update({
               cost_nanos: target.cost.toString(),
               currency: target.currency,
