@@ -32,15 +32,22 @@ export const LEVEL_READ_FROM: Record<
 /** Stands for "all values" in a dimension a level collapses. */
 export const COLLAPSED = '*';
 
+/**
+ * The dimensions of a detail row, in the daily table's key order, each with
+ * the coarser levels that keep it; the other levels collapse it to
+ * {@link COLLAPSED}. A new dimension is added here (and by a migration).
+ */
+const KEPT_BY: Record<string, Array<'project' | 'model'>> = {
+  user_ref: [],
+  project_id: ['project'],
+  api_key_id: [],
+  provider: ['project', 'model'],
+  model: ['project', 'model'],
+  currency: ['project', 'model'],
+};
+
 /** The dimensions of a detail row, every one kept. */
-export const DETAIL_DIMENSIONS = [
-  'user_ref',
-  'project_id',
-  'api_key_id',
-  'provider',
-  'model',
-  'currency',
-];
+export const DETAIL_DIMENSIONS = Object.keys(KEPT_BY);
 
 /**
  * The detail dimensions in the order of each table's key. Rows grouped in
@@ -60,9 +67,13 @@ export const KEY_ORDER = {
 
 /** The dimensions a coarser level keeps; the others are {@link COLLAPSED}. */
 export const COARSE_DIMENSIONS = {
-  project: ['project_id', 'provider', 'model', 'currency'],
-  model: ['provider', 'model', 'currency'],
+  project: keptBy('project'),
+  model: keptBy('model'),
 } satisfies Partial<Record<RollupLevel, string[]>>;
+
+function keptBy(level: 'project' | 'model'): string[] {
+  return DETAIL_DIMENSIONS.filter(column => KEPT_BY[column].includes(level));
+}
 
 /** The sums of a rollup row, after its time and dimensions. */
 const SUM_COLUMNS: BulkColumn[] = [
