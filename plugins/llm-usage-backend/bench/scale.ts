@@ -28,9 +28,9 @@ import {
   RawOnlyRollupStore,
   ResultRow,
   SERVICE_AUTH,
+  closeDatabase,
   copyCalls,
   drain,
-  dropDatabase,
   fmt,
   freshDatabase,
   generator,
@@ -529,8 +529,7 @@ async function main() {
   if (problems.length > 0) {
     console.log(`\nProblems:\n  ${problems.join('\n  ')}`);
   }
-  await knex.destroy();
-  if (env.BENCH_SCALE_KEEP !== '1') await dropDatabase(DATABASE);
+  await closeDatabase(knex, DATABASE, { keep: env.BENCH_SCALE_KEEP === '1' });
   const missed = rows.filter(row => row.pass === false).length;
   process.exit(problems.length > 0 || (ENFORCE && missed > 0) ? 1 : 0);
 }

@@ -81,6 +81,20 @@ export async function drain(knex: Knex, timeoutMs = 60_000) {
   }
 }
 
+/**
+ * Ends a bench's use of its database: waits for what is queued, closes the
+ * pool and drops the database, unless `keep` (to look at it afterwards).
+ */
+export async function closeDatabase(
+  knex: Knex,
+  name: string,
+  options: { keep?: boolean } = {},
+) {
+  await drain(knex);
+  await knex.destroy();
+  if (!options.keep) await dropDatabase(name);
+}
+
 export async function dropDatabase(name: string) {
   const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

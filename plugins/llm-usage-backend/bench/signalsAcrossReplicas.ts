@@ -28,6 +28,7 @@ import {
   PG,
   type ResultRow,
   SERVICE_AUTH,
+  closeDatabase,
   dropDatabase,
   fmt,
   percentile,
@@ -205,7 +206,6 @@ export async function signalsBench(spawn: SpawnReplica) {
     a.disconnect();
     b.disconnect();
     await Promise.all(exited);
-    await knex.destroy();
-    await dropDatabase(DATABASE);
+    await closeDatabase(knex, DATABASE);
   }
 }

@@ -22,9 +22,8 @@ import {
   LoadClient,
   ResultRow,
   SERVICE_AUTH,
+  closeDatabase,
   copyCalls,
-  drain,
-  dropDatabase,
   fmt,
   freshDatabase,
   hourStart,
@@ -154,10 +153,8 @@ async function main() {
   samples.push(sampleMemory(started));
   dashboard.close();
   ingestion.close();
-  await drain(knex);
   await backend.stop();
-  await knex.destroy();
-  await dropDatabase(DATABASE);
+  await closeDatabase(knex, DATABASE);
 
   // Medians of the first and last quarters: one sample can catch a burst of
   // requests in flight or a cache just filled; a leak moves the whole quarter.
