@@ -130,7 +130,13 @@ describe('AlertRulesSettings', () => {
     );
     expect(api.deleteAlertRule).toHaveBeenCalledWith('r-low');
 
-    expect(screen.getByText('Account: acc-1')).toBeInTheDocument();
+    // The account's override, listed with its scope and removable.
+    const override = screen.getByText('Account: acc-1').closest('tr')!;
+    expect(within(override).getByText('Low balance')).toBeInTheDocument();
+    await userEvent.click(
+      within(override).getByRole('button', { name: 'Remove' }),
+    );
+    expect(api.deleteAlertRule).toHaveBeenCalledWith('r-acc');
   });
 
   it('shows the rollup rule, saves it on or off with no params, and offers no override of it', async () => {

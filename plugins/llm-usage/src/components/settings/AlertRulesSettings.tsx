@@ -2,8 +2,6 @@ import { useState } from 'react';
 import {
   Box,
   Button,
-  TableCell,
-  TableRow,
   TextField,
   Typography,
   makeStyles,
@@ -24,11 +22,11 @@ import { llmUsageApiRef } from '../../api';
 import { useAlertRules, useNotify, useLocalization } from '../../hooks';
 import {
   ActionDialog,
-  DataTable,
   QueryErrorPanel,
   SectionCard,
   SelectField,
 } from '../common';
+import { RecordTable } from '../common/RecordTable';
 import { AlertRuleEditor } from './AlertRuleEditor';
 
 const useStyles = makeStyles(theme => ({
@@ -189,37 +187,37 @@ export function AlertRulesSettings() {
           </Button>
         }
       >
-        {overrides.length === 0 ? (
-          <Typography variant="body2" color="textSecondary">
-            {t('alertRules.overrides.empty')}
-          </Typography>
-        ) : (
-          <DataTable
-            columns={[
-              { label: t('alertRules.overrides.type') },
-              { label: t('alertRules.overrides.scope') },
-              { label: t('alertRules.enabled') },
-              { label: t('alertRules.severity') },
-              {},
-            ]}
-          >
-            {overrides.map(rule => (
-              <TableRow key={rule.id!}>
-                <TableCell>{t(`alerts.types.${rule.type}`)}</TableCell>
-                <TableCell>
-                  {t(`alertRules.scopes.${rule.scope}`)}: {rule.scopeId}
-                </TableCell>
-                <TableCell>{rule.enabled ? '✓' : '—'}</TableCell>
-                <TableCell>{t(`alerts.severities.${rule.severity}`)}</TableCell>
-                <TableCell>
-                  <Button size="small" onClick={() => remove(rule.id!)}>
-                    {t('alertRules.overrides.remove')}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </DataTable>
-        )}
+        <RecordTable
+          rows={overrides}
+          rowKey={rule => rule.id!}
+          emptyText={t('alertRules.overrides.empty')}
+          columns={[
+            {
+              label: t('alertRules.overrides.type'),
+              cell: rule => t(`alerts.types.${rule.type}`),
+            },
+            {
+              label: t('alertRules.overrides.scope'),
+              cell: rule =>
+                `${t(`alertRules.scopes.${rule.scope}`)}: ${rule.scopeId}`,
+            },
+            {
+              label: t('alertRules.enabled'),
+              cell: rule => (rule.enabled ? '✓' : '—'),
+            },
+            {
+              label: t('alertRules.severity'),
+              cell: rule => t(`alerts.severities.${rule.severity}`),
+            },
+            {
+              cell: rule => (
+                <Button size="small" onClick={() => remove(rule.id!)}>
+                  {t('alertRules.overrides.remove')}
+                </Button>
+              ),
+            },
+          ]}
+        />
       </SectionCard>
       <AddOverrideDialog
         open={adding}
