@@ -182,11 +182,7 @@ function copyLine(row: Record<string, unknown>): string {
   }).join('\t')}\n`;
 }
 
-/**
- * Loads `count` generated calls with COPY, in `lanes` parallel streams, then
- * marks every hour that holds calls dirty for the rollup.
- */
-export async function copyCalls(options: {
+interface CopyOptions {
   database: string;
   count: number;
   from: number;
@@ -194,23 +190,42 @@ export async function copyCalls(options: {
   seed: number;
   lanes?: number;
   onProgress?: (loaded: number) => void;
-}) {
-  const lanes = options.lanes ?? 2;
+}
+
+/**
+ * Loads `count` generated calls with COPY, in `lanes` parallel streams, then
+ * marks every hour that holds calls dirty for the rollup.
+ */
+export async function copyCalls(options: CopyOptions) {
   const now = Date.now();
+  // COPY bypasses ingestion, which makes the month partitions and marks the
+  // hours dirty: this does both, before and after the copy.
   const knex = knexFactory({
     client: 'pg',
     connection: `${PG}/${options.database}`,
   });
   try {
-    // COPY goes to the month partitions that exist; ingestion would make them.
     const days = Math.ceil(options.hours / 24) + 1;
     await new CallPartitions(knex).prepare(
       Array.from({ length: days }, (_, day) => options.from + day * DAY_MS),
       now,
     );
+    await copyInLanes(options, now);
+    await knex.raw(
+      `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
+       SELECT DISTINCT (occurred_at / ${HOUR_MS}) * ${HOUR_MS}, 'bench'
+       FROM ${CALLS_TABLE}
+       ON CONFLICT (hour_start) DO NOTHING`,
+    );
+    await knex.raw('ANALYZE');
   } finally {
     await knex.destroy();
   }
+}
+
+/** The COPY itself, in `lanes` parallel streams. */
+async function copyInLanes(options: CopyOptions, now: number) {
+  const lanes = options.lanes ?? 2;
   let loaded = 0;
   const lane = async (laneIndex: number) => {
     const share = Math.ceil(options.count / lanes);
@@ -250,20 +265,6 @@ export async function copyCalls(options: {
     }
   };
   await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
-  // COPY bypasses ingestion, which is what marks hours dirty.
-  const client = new Client({ connectionString: `${PG}/${options.database}` });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO ${DIRTY_HOURS_TABLE} (hour_start, token)
-       SELECT DISTINCT (occurred_at / ${HOUR_MS}) * ${HOUR_MS}, 'bench'
-       FROM ${CALLS_TABLE}
-       ON CONFLICT (hour_start) DO NOTHING`,
-    );
-    await client.query('ANALYZE');
-  } finally {
-    await client.end();
-  }
 }
 
 /** Prints a step of a bench run with the time of day. */
