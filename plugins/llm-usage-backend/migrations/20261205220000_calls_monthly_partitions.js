@@ -36,8 +36,9 @@ const monthStart = (ms, offset = 0) => {
 const isPostgres = knex => knex.client.dialect === 'postgresql';
 
 /**
- * Moves the calls from the table now named `from` into a new `llm_usage_calls`
- * made by `create`, then drops `from`.
+ * Renames the calls table aside (without its key and indexes), has `create`
+ * make the new `llm_usage_calls` from it, indexes that, copies the calls over
+ * and drops the old table.
  * @param {import('knex').Knex} knex
  * @param {(source: string) => Promise<void>} create
  */

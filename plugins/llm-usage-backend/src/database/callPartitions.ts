@@ -92,7 +92,9 @@ export class CallPartitions {
       });
       return true;
     } catch (error) {
-      // The default partition holds calls of the month already.
+      // Settled only when the default partition holds calls of the month
+      // already; anything else (a lock not granted, another replica making
+      // the same month) is tried again by a later batch.
       return errorCodeOf(error) === DATABASE_ERROR_CODES.checkViolation;
     }
   }

@@ -2,10 +2,9 @@ import { MIGRATIONS_DIRECTORY } from './migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { monthStartOf } from '../time/months';
 import { DEFAULT_CALL_PARTITION, callPartitionName } from './callPartitions';
+import { DAY_MS } from './tables';
 
 jest.setTimeout(60_000);
-
-const DAY = 86_400_000;
 
 const databases = createTestDatabases();
 
@@ -71,7 +70,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.down(migration);
     const now = Date.now();
     // Two months in the window, and one far outside it.
-    const times = [now - 40 * DAY, now - 2 * DAY, Date.UTC(2001, 0, 1)];
+    const times = [now - 40 * DAY_MS, now - 2 * DAY_MS, Date.UTC(2001, 0, 1)];
     const rows = times.map((time, i) => callRow(`call-${i}`, time));
     await knex('llm_usage_calls').insert(rows);
     const stored = () =>
