@@ -212,7 +212,7 @@ async function storedCalls(
     const rows = await (isPostgres(db)
       ? // An array the planner does not look into: given the ids themselves
         // it expects each to be found in every month partition, and scans a
-        // small partition whole instead of probing its key 1,000 times.
+        // small partition whole instead of probing its id index 1,000 times.
         query.whereRaw('id = ANY(ARRAY(SELECT unnest(?::text[])))', [
           arrayLiteral(part),
         ])
@@ -260,9 +260,10 @@ const CALL_ID_LOCKS = 0x11a0_ca11;
 
 /**
  * Serialises the batches that write the same ids, in one order (so that no
- * two wait on each other): the calls table is partitioned by time, so its
- * key cannot keep an id once by itself when a completion or a repeat comes
- * with another time. Released when the transaction ends.
+ * two wait on each other). On PostgreSQL this lock, not a unique key, keeps
+ * each id once: the calls are partitioned by time, and a completion or a
+ * repeat may come with another time (migration 20261206010000). Released
+ * when the transaction ends.
  */
 async function lockCallIds(tx: Knex.Transaction, ids: string[]) {
   await tx.raw(
@@ -341,7 +342,8 @@ async function upsertCalls(
   const storedHour = `(${CALLS_TABLE}.occurred_at - ((${CALLS_TABLE}.occurred_at % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})`;
   const rows = calls.map(call => toRow(call, now));
   if (isPostgres(tx)) {
-    // The ids are locked (lockCallIds): what writeCalls read is what is stored.
+    // The ids are locked (lockCallIds): what writeCalls read is what is
+    // stored, so the fresh ones are not stored under any time.
     const fresh = rows.filter(row => !stored.has(row.id as string));
     const completing = rows.filter(row => stored.has(row.id as string));
     if (fresh.length > 0) {
@@ -350,7 +352,6 @@ async function upsertCalls(
           ', ',
         )})
          SELECT * FROM ${unnestOf(CALL_COLUMNS)}
-         ON CONFLICT DO NOTHING
          RETURNING id`,
         callArrays(CALL_COLUMNS, fresh),
       );

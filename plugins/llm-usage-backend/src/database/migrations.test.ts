@@ -8,6 +8,11 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
+const ID_HASH_INDEX = {
+  directory: MIGRATIONS_DIRECTORY,
+  name: '20261206010000_calls_id_hash_index.js',
+};
+
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
   it('migrates up and all the way down again', async () => {
     const knex = await databases.init(databaseId);
@@ -67,6 +72,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
       name: '20261205220000_calls_monthly_partitions.js',
     };
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    await knex.migrate.down(ID_HASH_INDEX);
     await knex.migrate.down(migration);
     const now = Date.now();
     // Two months in the window, and one far outside it.
@@ -110,6 +116,47 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
 
     await knex.migrate.down(migration);
     expect(await stored()).toEqual(before);
+  });
+  it('finds calls by a hash index on the id instead of a primary key on PostgreSQL, and back', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    const postgres = knex.client.dialect === 'postgresql';
+    const callIndexes = async () =>
+      postgres
+        ? (
+            await knex.raw(
+              `SELECT c.relname AS name, am.amname AS method, i.indisprimary AS primary
+               FROM pg_index i
+               JOIN pg_class c ON c.oid = i.indexrelid
+               JOIN pg_am am ON am.oid = c.relam
+               WHERE i.indrelid = 'llm_usage_calls'::regclass
+                 AND (i.indisprimary OR c.relname = 'llm_usage_calls_id_idx')`,
+            )
+          ).rows
+        : [];
+    expect(await callIndexes()).toEqual(
+      postgres
+        ? [{ name: 'llm_usage_calls_id_idx', method: 'hash', primary: false }]
+        : [],
+    );
+    const now = Date.now();
+    await knex('llm_usage_calls').insert([
+      callRow('call-a', now - 40 * DAY_MS),
+      callRow('call-b', now),
+    ]);
+
+    await knex.migrate.down(ID_HASH_INDEX);
+    expect(await callIndexes()).toEqual(
+      postgres
+        ? [{ name: 'llm_usage_calls_pkey', method: 'btree', primary: true }]
+        : [],
+    );
+    expect(await knex('llm_usage_calls').pluck('id').orderBy('id')).toEqual([
+      'call-a',
+      'call-b',
+    ]);
+    await knex.migrate.up(ID_HASH_INDEX);
+    expect(await callIndexes()).toHaveLength(postgres ? 1 : 0);
   });
 });
 
