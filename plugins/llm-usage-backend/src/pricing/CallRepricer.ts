@@ -3,7 +3,8 @@ import type {
   RepriceResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
-import { CALLS_TABLE, hourStartOf } from '../database/tables';
+import { CALLS_TABLE, HOUR_MS, hourStartOf } from '../database/tables';
+import { CALL_HOUR_SQL, callsInRange } from '../database/timeRanges';
 import { toBigInt } from '../lib/money';
 import { markHoursDirty } from '../rollup/dirtyHours';
 import type { PriceBook } from './PriceBook';
@@ -36,8 +37,13 @@ export class CallRepricer {
       hoursMarked: 0,
     };
     const hours = new Set<number>();
+    // Hour by hour, the hours without calls skipped: the calls' time index
+    // is on their hour, so a page sorts the calls of one hour, not of the
+    // rest of the range.
+    let hour = await this.nextHourWithCalls(range.from, range.to);
     let after: { occurredAt: number; id: string } | undefined;
-    for (;;) {
+    while (hour < range.to) {
+      const hourEnd = Math.min(range.to, hourStartOf(hour) + HOUR_MS);
       const query = this.db(CALLS_TABLE)
         .select(
           'id',
@@ -52,8 +58,7 @@ export class CallRepricer {
           'cost_source',
           'updated_at',
         )
-        .where('occurred_at', '>=', range.from)
-        .andWhere('occurred_at', '<', range.to)
+        .where(callsInRange(hour, hourEnd))
         .andWhere(q =>
           q.where('cost_source', 'priced').orWhereNull('cost_source'),
         );
@@ -71,9 +76,13 @@ export class CallRepricer {
           { column: 'id', order: 'asc' },
         ])
         .limit(PAGE_SIZE);
-      if (rows.length === 0) break;
-      const last = rows[rows.length - 1];
-      after = { occurredAt: Number(last.occurred_at), id: last.id };
+      if (rows.length < PAGE_SIZE) {
+        hour = await this.nextHourWithCalls(hourEnd, range.to);
+        after = undefined;
+      } else {
+        const last = rows[rows.length - 1];
+        after = { occurredAt: Number(last.occurred_at), id: last.id };
+      }
 
       await this.db.transaction(async tx => {
         const pageHours = new Set<number>();
@@ -127,11 +136,20 @@ export class CallRepricer {
           }
         }
         if (pageHours.size > 0) await markHoursDirty(tx, pageHours);
-        for (const hour of pageHours) hours.add(hour);
+        for (const pageHour of pageHours) hours.add(pageHour);
       });
-      if (rows.length < PAGE_SIZE) break;
     }
     result.hoursMarked = hours.size;
     return result;
+  }
+
+  /** The start of the first hour in [from, to) with a call, not before `from`; Infinity if none. */
+  private async nextHourWithCalls(from: number, to: number): Promise<number> {
+    const found = await this.db(CALLS_TABLE)
+      .where(callsInRange(from, to))
+      .first(this.db.raw(`MIN(${CALL_HOUR_SQL}) AS hour`));
+    return found?.hour === null || found?.hour === undefined
+      ? Infinity
+      : Math.max(from, Number(found.hour));
   }
 }

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { isPostgres } from '../database/bulkInsert';
 import { type CallPartition, CallPartitions } from '../database/callPartitions';
+import { callsInRange } from '../database/timeRanges';
 import {
   CALLS_TABLE,
   DAY_MS,
@@ -129,25 +130,19 @@ export class RawCallRetention {
   }
 
   private async deleteBatch(table: string, cutoff: number): Promise<number> {
+    const before = this.db(table)
+      .where(callsInRange(-Infinity, cutoff))
+      .limit(this.batchSize);
     if (isPostgres(this.db)) {
-      // ctid: the rows found through the time index, no second lookup by id.
+      // ctid: the rows found through the hour index, no second lookup by id.
       // A ctid is unique within one partition, hence one table at a time.
       const result = await this.db.raw(
-        `DELETE FROM ?? WHERE ctid = ANY(ARRAY(
-           SELECT ctid FROM ?? WHERE occurred_at < ? LIMIT ?))`,
-        [table, table, cutoff, this.batchSize],
+        'DELETE FROM ?? WHERE ctid = ANY(ARRAY(?))',
+        [table, before.clone().select('ctid')],
       );
       return result.rowCount ?? 0;
     }
-    return this.db(table)
-      .whereIn(
-        'id',
-        this.db(table)
-          .select('id')
-          .where('occurred_at', '<', cutoff)
-          .limit(this.batchSize),
-      )
-      .delete();
+    return this.db(table).whereIn('id', before.clone().select('id')).delete();
   }
 }
 

@@ -8,6 +8,7 @@ import {
   latencyKeySql,
 } from '../database/callCounters';
 import { CALLS_TABLE, DAY_MS, HOURLY_TABLE, HOUR_MS } from '../database/tables';
+import { callsInRange, columnRange, spansWhere } from '../database/timeRanges';
 import type { TimeSpan } from '../time/spans';
 import {
   COARSE_DIMENSIONS,
@@ -57,7 +58,7 @@ export function insertHourlyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
       ],
       ['last_call_at', 'MAX(occurred_at)'],
     ],
-    tx(CALLS_TABLE).where(spansWhere('occurred_at', spans)),
+    tx(CALLS_TABLE).where(spansWhere(callsInRange, spans)),
   );
 }
 
@@ -70,7 +71,7 @@ export function insertDailyDetail(tx: Knex.Transaction, spans: TimeSpan[]) {
     summedDetailColumns(tx),
     tx(HOURLY_TABLE)
       .where('level', 'detail')
-      .andWhere(spansWhere('hour_start', spans)),
+      .andWhere(spansWhere(columnRange('hour_start'), spans)),
   );
 }
 
@@ -128,7 +129,7 @@ export function sumDetailRows(
       ...sums.map(([column, sql]) => tx.raw(`${sql} AS ${column}`)),
     )
     .where('level', 'detail')
-    .andWhere(spansWhere(options.timeColumn, options.spans))
+    .andWhere(spansWhere(columnRange(options.timeColumn), options.spans))
     .groupBy(options.timeColumn, ...dimensions);
 }
 
@@ -187,16 +188,6 @@ export function insertRows(
   return bulkInsert(tx, table, [[timeColumn, 'bigint'], ...columns], rows);
 }
 
-export function spansWhere(column: string, spans: TimeSpan[]) {
-  return (inner: Knex.QueryBuilder) => {
-    for (const [start, end] of spans) {
-      inner.orWhere(span =>
-        span.where(column, '>=', start).andWhere(column, '<', end),
-      );
-    }
-  };
-}
-
 /** Deletes the rows in `spans`, only those of `levels` when given. */
 export async function deleteRows(
   tx: Knex.Transaction,
@@ -205,7 +196,7 @@ export async function deleteRows(
   spans: TimeSpan[],
   levels?: RollupLevel[],
 ) {
-  const rows = tx(table).where(spansWhere(timeColumn, spans));
+  const rows = tx(table).where(spansWhere(columnRange(timeColumn), spans));
   if (levels) rows.whereIn('level', levels);
   await rows.delete();
 }

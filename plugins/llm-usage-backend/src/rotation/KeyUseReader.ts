@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
 import { CALLS_TABLE, DAY_MS, HOURLY_TABLE } from '../database/tables';
+import { callsInRange } from '../database/timeRanges';
 
 const HOUR_MS = 3_600_000;
 
@@ -36,7 +37,7 @@ export class KeyUseReader {
         .max({ at: 'hour_start' })
         .first(),
       this.db(CALLS_TABLE)
-        .where('occurred_at', '>=', rawFrom)
+        .where(callsInRange(rawFrom, Infinity))
         .whereIn('api_key_id', ids)
         .max({ at: 'occurred_at' })
         .first(),

@@ -20,6 +20,12 @@ import {
   HAS_LATENCY,
   PRICED_COST_SQL,
 } from '../database/callCounters';
+import {
+  type RangeWhere,
+  callsInRange,
+  columnRange,
+  spansWhere,
+} from '../database/timeRanges';
 import type { VisibilityScope } from '../database/types';
 import { type SourcePlan, planSources } from './queryPlanner';
 import { HourVersions } from './HourVersions';
@@ -74,6 +80,8 @@ interface Source {
    */
   levels?: Record<RollupLevel, RollupLevel>;
   timeColumn: string;
+  /** Its rows in a time range, as its indexes find them. */
+  range: RangeWhere;
   /**
    * Rows of one hour each: reads name the hours instead of ranges, so the
    * table's key, (level, hour, project, …), finds a project's rows of each
@@ -111,6 +119,7 @@ const DAILY_SOURCE: Source = {
   table: DAILY_TABLE,
   levels: LEVEL_READ_FROM.daily,
   timeColumn: 'day_start',
+  range: columnRange('day_start'),
   timeGroup: 'day_start',
   ...ROLLUP_SUMS,
 };
@@ -132,6 +141,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
     table: HOURLY_TABLE,
     levels: LEVEL_READ_FROM.hourly,
     timeColumn: 'hour_start',
+    range: columnRange('hour_start'),
     listsHours: true,
     timeGroup: 'hour_start',
     ...ROLLUP_SUMS,
@@ -139,6 +149,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   raw: {
     table: CALLS_TABLE,
     timeColumn: 'occurred_at',
+    range: callsInRange,
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
     counters: CALL_COUNTERS,
@@ -767,15 +778,7 @@ export class UsageQueries {
     const query =
       hours.length > 0 && hours.length <= MAX_LISTED_HOURS
         ? this.db(source.table).whereIn(source.timeColumn, hours)
-        : this.db(source.table).where(inner => {
-            for (const [start, end] of spans) {
-              inner.orWhere(span =>
-                span
-                  .where(source.timeColumn, '>=', start)
-                  .andWhere(source.timeColumn, '<', end),
-              );
-            }
-          });
+        : this.db(source.table).where(spansWhere(source.range, spans));
     if (source.levels) {
       query.andWhere('level', source.levels[part.level]);
     }

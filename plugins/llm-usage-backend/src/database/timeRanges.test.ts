@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import {
+  createTestDatabases,
+  makeCall,
+  migratedStores,
+} from '../__testUtils__/databases';
+import { CALLS_TABLE, HOUR_MS } from './tables';
+import { callsInRange } from './timeRanges';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'calls in a time range on %p',
+  id => {
+    const start = Date.UTC(2026, 10, 3, 7);
+    // 2 calls a minute over six hours, a call on each hour's first and last millisecond.
+    const times = [
+      ...Array.from({ length: 6 * 120 }, (_, i) => start + i * 30_000 + 17),
+      ...Array.from({ length: 6 }, (_, i) => start + i * HOUR_MS),
+      ...Array.from({ length: 6 }, (_, i) => start + (i + 1) * HOUR_MS - 1),
+    ];
+
+    async function seeded(): Promise<Knex> {
+      const knex = await databases.init(id);
+      const { calls } = await migratedStores(knex);
+      await calls.ingest(
+        times.map((occurredAt, i) => makeCall({ id: `c${i}`, occurredAt })),
+      );
+      return knex;
+    }
+
+    it('finds exactly the calls of any range, whole hours or not', async () => {
+      const knex = await seeded();
+      const ranges: Array<[number, number]> = [
+        [start, start + HOUR_MS],
+        [start + 1, start + HOUR_MS - 1],
+        [start - 5 * HOUR_MS, start + 17],
+        [start + 2 * HOUR_MS - 1, start + 2 * HOUR_MS + 1],
+        [start + 90 * 60_000 + 3, start + 5 * HOUR_MS + 11],
+        [-Infinity, start + 3 * HOUR_MS],
+        [start + 4 * HOUR_MS - 1, Infinity],
+        [start + HOUR_MS, start + HOUR_MS],
+      ];
+      for (const [from, to] of ranges) {
+        const found = await knex(CALLS_TABLE)
+          .where(callsInRange(from, to))
+          .pluck('occurred_at');
+        expect(found.map(Number).sort((a, b) => a - b)).toEqual(
+          times.filter(t => t >= from && t < to).sort((a, b) => a - b),
+        );
+      }
+    });
+
+    it('finds them through the hour index, not by reading every call', async () => {
+      const knex = await seeded();
+      const query = knex(CALLS_TABLE)
+        .where(callsInRange(start + 10, start + HOUR_MS + 10))
+        .select('id');
+      const plan = await planOf(knex, query);
+      expect(plan).not.toMatch(/Seq Scan|SCAN llm_usage_calls$/m);
+      expect(plan).toMatch(
+        id.startsWith('POSTGRES')
+          ? /Index Cond: .*occurred_at - \(occurred_at %/
+          : /USING INDEX llm_usage_calls_hour_idx/,
+      );
+    });
+  },
+);
+
+/**
+ * The query's plan as text. On PostgreSQL sequential scans are priced out,
+ * so that the plan shows whether any index serves the condition at all.
+ */
+async function planOf(knex: Knex, query: Knex.QueryBuilder): Promise<string> {
+  if (knex.client.dialect !== 'postgresql') {
+    const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query.toQuery()}`);
+    return rows.map((row: { detail: string }) => row.detail).join('\n');
+  }
+  return knex.transaction(async tx => {
+    await tx.raw('SET LOCAL enable_seqscan = off');
+    const explained = await tx.raw(`EXPLAIN ${query.toQuery()}`);
+    return explained.rows
+      .map((row: Record<string, string>) => row['QUERY PLAN'])
+      .join('\n');
+  });
+}
