@@ -150,6 +150,6 @@ export class CallRepricer {
       .first(this.db.raw(`MIN(${CALL_HOUR_SQL}) AS hour`));
     return found?.hour === null || found?.hour === undefined
       ? Infinity
-      : Math.max(from, Number(found.hour));
+      : Math.max(from, Number(found.hour) * HOUR_MS);
   }
 }
