@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
 import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
-import { CALLS_TABLE, DAY_MS, HOURLY_TABLE } from '../database/tables';
+import {
+  CALLS_TABLE,
+  DAY_MS,
+  HOURLY_TABLE,
+  HOUR_MS,
+  hourStartOf,
+} from '../database/tables';
 import { callsInRange } from '../database/timeRanges';
-
-const HOUR_MS = 3_600_000;
 
 /** The key as calls and provider usage name it. */
 export interface UsedKey {
@@ -31,7 +35,7 @@ export class KeyUseReader {
     const [rolled, raw, provider] = await Promise.all([
       this.db(HOURLY_TABLE)
         .where('level', 'detail')
-        .where('hour_start', '>=', Math.floor(from / HOUR_MS) * HOUR_MS)
+        .where('hour_start', '>=', hourStartOf(from))
         .whereIn('api_key_id', ids)
         .where('call_count', '>', 0)
         .max({ at: 'hour_start' })
