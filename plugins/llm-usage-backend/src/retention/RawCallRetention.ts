@@ -138,11 +138,11 @@ export class RawCallRetention {
       // A ctid is unique within one partition, hence one table at a time.
       const result = await this.db.raw(
         'DELETE FROM ?? WHERE ctid = ANY(ARRAY(?))',
-        [table, before.clone().select('ctid')],
+        [table, before.select('ctid')],
       );
       return result.rowCount ?? 0;
     }
-    return this.db(table).whereIn('id', before.clone().select('id')).delete();
+    return this.db(table).whereIn('id', before.select('id')).delete();
   }
 }
 
