@@ -68,6 +68,17 @@ export interface Config {
     rollup?: {
       /** When the hourly rollup runs. Default: every hour, first run 10 s after start. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Keep the detail rollup rows (per user, key and model) of only the
+       * last this many UTC days, today included. Older days' reads at that
+       * detail (a person's own calls, per user or per key) sum their raw
+       * calls instead, while the project and model rollups stay; before
+       * retention deletes a day's raw calls, its detail rows are written
+       * back. When calls spread thin over many projects, detail rows are
+       * about one per call: this makes the rollups a fraction of the raw
+       * calls' size. Unset: every day keeps them.
+       */
+      detailDays?: number;
     };
     /**
      * Generated demo data for local runs; never enable in production. Filled

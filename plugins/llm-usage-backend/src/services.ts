@@ -262,8 +262,21 @@ export async function createServices(deps: ServiceDeps) {
   deps.lifecycle.addShutdownHook(() => evaluator.idle());
   // A run that met or cleared failed hours opens or resolves the rollup
   // alert without waiting for the hourly evaluation.
-  const rollup = new CallRollup(rollups, logger, undefined, () =>
-    evaluator.evaluateSoon(),
+  const detailDays = config.getOptionalNumber('llmUsage.rollup.detailDays');
+  if (
+    detailDays !== undefined &&
+    !(Number.isInteger(detailDays) && detailDays >= 1)
+  ) {
+    throw new Error(
+      `llmUsage.rollup.detailDays must be a whole number of at least 1, got ${detailDays}`,
+    );
+  }
+  const rollup = new CallRollup(
+    rollups,
+    logger,
+    undefined,
+    () => evaluator.evaluateSoon(),
+    { detailDays, rawCallsDays },
   );
   const alerts = new AlertService({
     alerts: alertStore,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KEYS_TABLE } from '../accounts/tables';
-import { DAY_MS, HOURLY_TABLE } from '../database/tables';
+import { DAY_MS } from '../database/tables';
+import { detailRowsIn, readRawDetailDays } from '../rollup/rawDetailDays';
 import { exactSum } from '../lib/exactSum';
 import { toBigInt } from '../lib/money';
 import { providerKeyRef } from '../providerUsage/keyUsageJoin';
@@ -48,7 +49,8 @@ export interface AnomalyData {
 /**
  * Reads what anomaly detection needs from the hourly rollups (closed hours
  * only: the hour in progress is not rolled yet and would look like a dip)
- * and from the providers' daily usage. Never scans raw calls.
+ * and from the providers' daily usage. Raw calls are read only for the days
+ * whose detail rows are gone (`llmUsage.rollup.detailDays`).
  */
 export class AnomalyReader {
   constructor(private readonly db: Knex) {}
@@ -78,12 +80,13 @@ export class AnomalyReader {
     }
 
     // The rolled-up hours of the range that name a key (or project).
+    const rawDetailDays = await readRawDetailDays(this.db);
     const detailHours = (column: SubjectColumn) =>
-      this.db(HOURLY_TABLE)
-        .where('level', 'detail')
-        .where('hour_start', '>=', start)
-        .where('hour_start', '<', end)
-        .whereNot(column, '');
+      detailRowsIn(this.db, {
+        table: 'hourly',
+        span: [start, end],
+        rawDetailDays,
+      }).whereNot(column, '');
     const hourly = (column: SubjectColumn) =>
       detailHours(column)
         .groupBy('hour_start', column, 'currency')

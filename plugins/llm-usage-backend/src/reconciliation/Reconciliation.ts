@@ -7,7 +7,8 @@ import type {
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { Knex } from 'knex';
 import { ACCOUNTS_TABLE, KEYS_TABLE } from '../accounts/tables';
-import { DAILY_TABLE, DAY_MS } from '../database/tables';
+import { DAY_MS } from '../database/tables';
+import { detailRowsIn, readRawDetailDays } from '../rollup/rawDetailDays';
 import { formatNanos, toBigInt } from '../lib/money';
 import { providerKeyRef } from '../providerUsage/keyUsageJoin';
 import { sumProviderUsage } from '../providerUsage/providerUsageTotals';
@@ -301,12 +302,15 @@ export class Reconciliation {
     };
     const recordedRows: RecordedRow[] = [];
     const callKeyIds = [...keyOfCall.keys()];
+    const rawDetailDays = await readRawDetailDays(this.db);
     for (let i = 0; i < callKeyIds.length; i += 500) {
-      const part: RecordedRow[] = await this.db(DAILY_TABLE)
+      const part: RecordedRow[] = await detailRowsIn(this.db, {
+        table: 'daily',
+        span: [fromDay, toDay + DAY_MS],
+        rawDetailDays,
+      })
         .select('api_key_id', 'day_start', 'currency')
         .sum({ cost: 'cost_nanos' })
-        .where('level', 'detail')
-        .whereBetween('day_start', [fromDay, toDay])
         .whereIn('api_key_id', callKeyIds.slice(i, i + 500))
         .groupBy('api_key_id', 'day_start', 'currency');
       for (const row of part) recordedRows.push(row);

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { isPostgres } from '../database/bulkInsert';
 import { type CallPartition, CallPartitions } from '../database/callPartitions';
 import { callsInRange } from '../database/timeRanges';
+import { rawDetailDaysOf } from '../rollup/rawDetailDays';
 import {
   CALLS_TABLE,
   DAY_MS,
@@ -49,7 +50,12 @@ export class RawCallRetention {
     const [state, oldestDirty] = await Promise.all([
       this.db(ROLLUP_STATE_TABLE)
         .where('id', STATE_ID)
-        .first('rolled_until', 'raw_calls_since'),
+        .first(
+          'rolled_until',
+          'raw_calls_since',
+          'raw_detail_from',
+          'raw_detail_until',
+        ),
       this.db(DIRTY_HOURS_TABLE).min({ hour: 'hour_start' }).first(),
     ]);
     const recorded = Number(state?.raw_calls_since ?? 0);
@@ -58,6 +64,10 @@ export class RawCallRetention {
     if (oldestDirty?.hour !== null && oldestDirty?.hour !== undefined) {
       cutoff = Math.min(cutoff, dayStartOf(Number(oldestDirty.hour)));
     }
+    // Days whose detail rows are gone keep their raw calls until the rollup
+    // writes those rows back.
+    const rawDetail = rawDetailDaysOf(state);
+    if (rawDetail) cutoff = Math.min(cutoff, rawDetail[0]);
     if (cutoff <= recorded) {
       // Nothing new to drop; calls stored late before the cutoff still go.
       cutoff = recorded;

@@ -2,6 +2,7 @@ import { isError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { type DirtyHour, batchesOfDays } from './dirtyHours';
 import type { RollupStore } from './RollupStore';
+import { rawDetailDaysFor } from './rawDetailDays';
 import { dayStartOf, hourStartOf } from '../database/tables';
 import { isDatabaseOutage } from '../lib/databaseErrors';
 
@@ -34,6 +35,15 @@ export class CallRollup {
      * alert opens and resolves without waiting for the hourly evaluation.
      */
     private readonly onFailedHours?: (hours: number[]) => void,
+    private readonly options: {
+      /**
+       * `llmUsage.rollup.detailDays`: older days keep their detail in raw
+       * calls only (see `rawDetailDays`). Unset: every day keeps it.
+       */
+      detailDays?: number;
+      /** `llmUsage.retention.rawCallsDays`: those days keep their detail rows. */
+      rawCallsDays?: number;
+    } = {},
   ) {}
 
   async run(now: number = Date.now()): Promise<RollupRunResult> {
@@ -84,6 +94,7 @@ export class CallRollup {
       },
     );
     await this.store.setRolledUntil(currentHour);
+    await this.moveRawDetailDays(now, currentHour);
     const days = new Set(dirty.map(hour => dayStartOf(hour.hourStart))).size;
     if (dirty.length > 0) {
       this.logger?.info(
@@ -97,6 +108,30 @@ export class CallRollup {
       this.onFailedHours?.(failedHours);
     }
     return { hours: dirty.length, days, calls, failedHours };
+  }
+
+  /**
+   * After the rollup, in its task: no re-roll of those days runs meanwhile.
+   * Without `detailDays`, days whose detail rows went get them back.
+   */
+  private async moveRawDetailDays(now: number, rolledUntil: number) {
+    const { detailDays, rawCallsDays } = this.options;
+    const target =
+      detailDays === undefined
+        ? undefined
+        : rawDetailDaysFor({
+            now,
+            detailDays,
+            rolledUntil,
+            rawCallsSince: await this.store.rawCallsSince(),
+            rawCallsDays,
+          });
+    const moved = await this.store.moveRawDetailDays(target);
+    if (moved.restoredDays > 0 || moved.prunedRows > 0) {
+      this.logger?.info(
+        `Detail rollup rows: ${moved.prunedRows} deleted (their days are read from raw calls), ${moved.restoredDays} day(s) written back from raw calls`,
+      );
+    }
   }
 
   private async recordFailure(hourStart: number, error: unknown) {

@@ -24,6 +24,13 @@ import {
   recordRollupFailure,
 } from './dirtyHours';
 import { LEVELS } from './levels';
+import {
+  type RawDetailDaysMove,
+  deleteDetailRows,
+  moveRawDetailDays,
+  rawDetailDaysOf,
+  readRawDetailDays,
+} from './rawDetailDays';
 import { writeCoarseLevels } from './RollupRow';
 import { deleteRows, insertDailyDetail, insertHourlyDetail } from './rollupSql';
 import {
@@ -71,6 +78,7 @@ export class DatabaseRollupStore implements RollupStore {
       generation: state ? Number(state.generation) : 0,
       hoursGeneration: state ? Number(state.hours_generation) : 0,
       daysGeneration: state ? Number(state.days_generation) : 0,
+      rawDetailDays: rawDetailDaysOf(state),
     };
   }
 
@@ -97,13 +105,30 @@ export class DatabaseRollupStore implements RollupStore {
    */
   async rollHours(hours: DirtyHour[]): Promise<number> {
     if (hours.length === 0) return 0;
-    const spans = hourSpans(hours.map(h => h.hourStart));
     const dayStarts = [...new Set(hours.map(h => dayStartOf(h.hourStart)))];
     return this.db.transaction(async tx => {
       if (isPostgres(tx)) {
         // Sorting a month of calls into detail sums spills less to disk.
         await tx.raw(`SET LOCAL work_mem = '256MB'`);
       }
+      // A day whose detail rows are gone is rolled whole again from its raw
+      // calls (its daily sums need every hour's detail), then they go again.
+      const rawDetail = await readRawDetailDays(tx);
+      const rawDetailDays = rawDetail
+        ? dayStarts
+            .filter(day => day >= rawDetail[0] && day < rawDetail[1])
+            .map((day): TimeSpan => [day, day + DAY_MS])
+        : [];
+      const spans = hourSpans(
+        [
+          ...new Set([
+            ...hours.map(h => h.hourStart),
+            ...rawDetailDays.flatMap(([day]) =>
+              Array.from({ length: 24 }, (_, i) => day + i * HOUR_MS),
+            ),
+          ]),
+        ].sort((a, b) => a - b),
+      );
       for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
         await deleteRows(tx, HOURLY_TABLE, 'hour_start', part, LEVELS.hourly);
         await insertHourlyDetail(tx, part);
@@ -121,6 +146,7 @@ export class DatabaseRollupStore implements RollupStore {
       for (const dayStart of dayStarts) {
         calls += await writeCoarseLevels(tx, dayStart, spans);
       }
+      await deleteDetailRows(tx, rawDetailDays);
 
       // Before the marks: a concurrent rollup waits for this row holding no
       // mark that a writer, which this rollup may wait for, could need.
@@ -143,6 +169,10 @@ export class DatabaseRollupStore implements RollupStore {
 
   rawCallsSince(): Promise<number> {
     return rawCallsSince(this.db);
+  }
+
+  moveRawDetailDays(target: TimeSpan | undefined): Promise<RawDetailDaysMove> {
+    return moveRawDetailDays(this.db, target);
   }
 
   discardClaimedHours(hours: DirtyHour[]): Promise<void> {

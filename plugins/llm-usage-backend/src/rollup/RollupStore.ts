@@ -1,4 +1,6 @@
+import type { TimeSpan } from '../time/spans';
 import type { DirtyHour, FailedRollupHour } from './dirtyHours';
+import type { RawDetailDaysMove } from './rawDetailDays';
 
 /** What readers need to know to trust the rollups. */
 export interface RollupState {
@@ -25,6 +27,11 @@ export interface RollupState {
    * {@link RollupState.generation}.
    */
   daysGeneration?: number;
+  /**
+   * The days whose detail rows were deleted while their raw calls are kept
+   * (see `rawDetailDays`): reads at the detail level sum their raw calls.
+   */
+  rawDetailDays?: TimeSpan;
 }
 
 /** An hour a rollup rewrote after readers could already read it. */
@@ -79,6 +86,11 @@ export interface RollupStore {
    * it are summed by their rollups alone and never re-rolled. 0: none.
    */
   rawCallsSince(): Promise<number>;
+  /**
+   * Moves the days whose detail rows only raw calls keep (see
+   * `rawDetailDays`); undefined: every day keeps its detail rows.
+   */
+  moveRawDetailDays(target: TimeSpan | undefined): Promise<RawDetailDaysMove>;
   /** Releases claimed hours without rolling them (they are before {@link rawCallsSince}). */
   discardClaimedHours(hours: DirtyHour[]): Promise<void>;
 }

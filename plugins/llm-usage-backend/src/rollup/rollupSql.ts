@@ -188,15 +188,19 @@ export function insertRows(
   return bulkInsert(tx, table, [[timeColumn, 'bigint'], ...columns], rows);
 }
 
-/** Deletes the rows in `spans`, only those of `levels` when given. */
+/**
+ * Deletes the rows in `spans`, only those of `levels` when given; returns
+ * how many.
+ */
 export async function deleteRows(
   tx: Knex.Transaction,
   table: string,
   timeColumn: string,
   spans: TimeSpan[],
   levels?: RollupLevel[],
-) {
+): Promise<number> {
+  if (spans.length === 0) return 0;
   const rows = tx(table).where(spansWhere(columnRange(timeColumn), spans));
   if (levels) rows.whereIn('level', levels);
-  await rows.delete();
+  return rows.delete();
 }

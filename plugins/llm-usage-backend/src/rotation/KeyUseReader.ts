@@ -1,13 +1,8 @@
 import type { Knex } from 'knex';
 import { PROVIDER_USAGE_TABLE } from '../accounts/tables';
-import {
-  CALLS_TABLE,
-  DAY_MS,
-  HOURLY_TABLE,
-  HOUR_MS,
-  hourStartOf,
-} from '../database/tables';
+import { CALLS_TABLE, DAY_MS, HOUR_MS, hourStartOf } from '../database/tables';
 import { callsInRange } from '../database/timeRanges';
+import { detailRowsIn, readRawDetailDays } from '../rollup/rawDetailDays';
 
 /** The key as calls and provider usage name it. */
 export interface UsedKey {
@@ -32,10 +27,13 @@ export class KeyUseReader {
   ): Promise<number | null> {
     const ids = [key.id, ...(key.providerKeyId ? [key.providerKeyId] : [])];
     const rawFrom = Math.max(from, now - 2 * HOUR_MS);
+    const rawDetailDays = await readRawDetailDays(this.db);
     const [rolled, raw, provider] = await Promise.all([
-      this.db(HOURLY_TABLE)
-        .where('level', 'detail')
-        .where('hour_start', '>=', hourStartOf(from))
+      detailRowsIn(this.db, {
+        table: 'hourly',
+        span: [hourStartOf(from), Infinity],
+        rawDetailDays,
+      })
         .whereIn('api_key_id', ids)
         .where('call_count', '>', 0)
         .max({ at: 'hour_start' })

@@ -35,6 +35,14 @@ export function clipSpans(
   return clipped;
 }
 
+/** The parts of `spans` outside `window`. */
+export function spansOutside(spans: TimeSpan[], [start, end]: TimeSpan) {
+  return [
+    ...clipSpans(spans, -Infinity, start),
+    ...clipSpans(spans, end, Infinity),
+  ];
+}
+
 /** Index of the first element >= value in a sorted array. */
 export function lowerBound(sorted: readonly number[], value: number): number {
   let lo = 0;

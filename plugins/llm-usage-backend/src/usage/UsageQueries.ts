@@ -4,7 +4,12 @@ import { toBigInt } from '../lib/money';
 import { countersFromRow } from '../lib/usageCounters';
 import { LEVEL_READ_FROM, type RollupLevel } from '../rollup/levels';
 import type { RollupState, RollupStore } from '../rollup/RollupStore';
-import { type TimeSpan, clipSpans, lowerBound } from '../time/spans';
+import {
+  type TimeSpan,
+  clipSpans,
+  lowerBound,
+  spansOutside,
+} from '../time/spans';
 import {
   CALLS_TABLE,
   DAILY_TABLE,
@@ -58,6 +63,11 @@ export interface AggregateRequest {
   withLatency?: boolean;
   /** Merge only latency sketches, leaving counters and costs empty. */
   latencyOnly?: boolean;
+}
+
+/** A request as read: with the days whose detail only raw calls keep. */
+interface ReadRequest extends AggregateRequest {
+  rawDetailDays?: TimeSpan;
 }
 
 export interface UsageGroup {
@@ -461,9 +471,13 @@ export class UsageQueries {
     const state = await rollupState;
     const plan = planSources(request.from, request.to, state, request.buckets);
     const { settledHours, recentHours } = splitHours(request, plan, state);
+    const read: ReadRequest = {
+      ...request,
+      rawDetailDays: state.rawDetailDays,
+    };
     const [rolled, raw] = await Promise.all([
       this.sumRolled(
-        request,
+        read,
         state,
         {
           daily: plan.daily,
@@ -471,7 +485,7 @@ export class UsageQueries {
         },
         recentHours,
       ),
-      this.sum(request, { raw: plan.raw }),
+      this.sum(read, { raw: plan.raw }),
     ]);
     return withBucketIndexes(request, mergeParts([rolled, raw]));
   }
@@ -487,7 +501,7 @@ export class UsageQueries {
    * parts summed are kept too, for the next identical read.
    */
   private async sumRolled(
-    request: AggregateRequest,
+    request: ReadRequest,
     state: RollupState,
     settledPart: Partial<SourcePlan>,
     recentHours: TimeSpan[],
@@ -565,7 +579,7 @@ export class UsageQueries {
    * read in the background.
    */
   private async sumSettled(
-    request: AggregateRequest,
+    request: ReadRequest,
     part: Partial<SourcePlan>,
     daysGeneration: number,
   ): Promise<GroupMap> {
@@ -621,7 +635,7 @@ export class UsageQueries {
    * misses is read in one pass.
    */
   private async sumBlocks(
-    request: AggregateRequest,
+    request: ReadRequest,
     blocks: TimeSpan[],
     keyOf: (block: TimeSpan) => string,
   ): Promise<GroupMap[]> {
@@ -690,7 +704,7 @@ export class UsageQueries {
 
   /** Sums of each of these rolled spans (sorted), read in one pass. */
   private async sumEachSpan(
-    request: AggregateRequest,
+    request: ReadRequest,
     spans: TimeSpan[],
   ): Promise<Map<number, GroupMap>> {
     const starts = spans.map(([start]) => start);
@@ -711,7 +725,7 @@ export class UsageQueries {
 
   /** Sums the given sources' spans into groups. */
   private async sum(
-    request: AggregateRequest,
+    request: ReadRequest,
     plan: Partial<SourcePlan>,
   ): Promise<GroupMap> {
     const groups: GroupMap = new Map();
@@ -736,13 +750,7 @@ export class UsageQueries {
 
     const work: Array<Promise<void>> = [];
     for (const part of scopeParts(request)) {
-      for (const name of ['daily', 'hourly', 'raw'] as const) {
-        const spans = plan[name] ?? [];
-        if (spans.length === 0) continue;
-        const source =
-          name === 'daily' && readsProjectDays(request, part)
-            ? PROJECT_DAYS_SOURCE
-            : SOURCES[name];
+      for (const [source, spans] of sourcesOfPart(request, part, plan)) {
         if (!request.latencyOnly) {
           work.push(
             this.countersQuery(source, spans, request, part).then(rows => {
@@ -952,6 +960,35 @@ function requestedProjects(request: AggregateRequest): Set<string> | undefined {
 }
 
 /**
+ * The sources a part of a read is summed from, each with its spans. The
+ * rollups' spans of days whose detail rows are gone (`rawDetailDays`) are
+ * read from raw calls when the part needs the detail level there.
+ */
+function sourcesOfPart(
+  request: ReadRequest,
+  part: ScopePart,
+  plan: Partial<SourcePlan>,
+): Array<[Source, TimeSpan[]]> {
+  const { rawDetailDays } = request;
+  const sources: Array<[Source, TimeSpan[]]> = [];
+  let raw = plan.raw ?? [];
+  for (const name of ['daily', 'hourly'] as const) {
+    let spans = plan[name] ?? [];
+    const source =
+      name === 'daily' && readsProjectDays(request, part)
+        ? PROJECT_DAYS_SOURCE
+        : SOURCES[name];
+    if (rawDetailDays && source.levels?.[part.level] === 'detail') {
+      raw = [...raw, ...clipSpans(spans, ...rawDetailDays)];
+      spans = spansOutside(spans, rawDetailDays);
+    }
+    if (spans.length > 0) sources.push([source, spans]);
+  }
+  if (raw.length > 0) sources.push([SOURCES.raw, raw]);
+  return sources;
+}
+
+/**
  * Whether the project-day table answers the daily part of a read: the part
  * is read at the project level and grouped by nothing finer than the project.
  */
@@ -981,7 +1018,14 @@ function rolledSumsKey(
   request: AggregateRequest,
   part: Partial<SourcePlan>,
 ): string {
-  const { from: _from, to: _to, buckets, ...rest } = request;
+  // Where rolled sums are read from does not change them.
+  const {
+    from: _from,
+    to: _to,
+    buckets,
+    rawDetailDays: _rawDetailDays,
+    ...rest
+  } = request as ReadRequest;
   return JSON.stringify([
     rest,
     part,
