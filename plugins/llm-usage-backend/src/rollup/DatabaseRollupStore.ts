@@ -114,21 +114,16 @@ export class DatabaseRollupStore implements RollupStore {
       // A day whose detail rows are gone is rolled whole again from its raw
       // calls (its daily sums need every hour's detail), then they go again.
       const rawDetail = await readRawDetailDays(tx);
-      const rawDetailDays = rawDetail
-        ? dayStarts
-            .filter(day => day >= rawDetail[0] && day < rawDetail[1])
-            .map((day): TimeSpan => [day, day + DAY_MS])
-        : [];
-      const spans = hourSpans(
-        [
-          ...new Set([
-            ...hours.map(h => h.hourStart),
-            ...rawDetailDays.flatMap(([day]) =>
-              Array.from({ length: 24 }, (_, i) => day + i * HOUR_MS),
-            ),
-          ]),
-        ].sort((a, b) => a - b),
+      const wholeDays = dayStarts.filter(
+        day => rawDetail && day >= rawDetail[0] && day < rawDetail[1],
       );
+      const hourStarts = new Set(hours.map(h => h.hourStart));
+      for (const day of wholeDays) {
+        for (let hour = day; hour < day + DAY_MS; hour += HOUR_MS) {
+          hourStarts.add(hour);
+        }
+      }
+      const spans = hourSpans([...hourStarts].sort((a, b) => a - b));
       for (const part of chunk(spans, WRITE_CHUNK_ROWS / 2)) {
         await deleteRows(tx, HOURLY_TABLE, 'hour_start', part, LEVELS.hourly);
         await insertHourlyDetail(tx, part);
@@ -146,7 +141,10 @@ export class DatabaseRollupStore implements RollupStore {
       for (const dayStart of dayStarts) {
         calls += await writeCoarseLevels(tx, dayStart, spans);
       }
-      await deleteDetailRows(tx, rawDetailDays);
+      await deleteDetailRows(
+        tx,
+        wholeDays.map((day): TimeSpan => [day, day + DAY_MS]),
+      );
 
       // Before the marks: a concurrent rollup waits for this row holding no
       // mark that a writer, which this rollup may wait for, could need.
