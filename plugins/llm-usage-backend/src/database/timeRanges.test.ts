@@ -5,7 +5,7 @@ import {
   migratedStores,
 } from '../__testUtils__/databases';
 import { CALLS_TABLE, DAY_MS, HOUR_MS } from './tables';
-import { callsInRange } from './timeRanges';
+import { callsInRange, callsInRangeExactly } from './timeRanges';
 
 jest.setTimeout(120_000);
 
@@ -43,13 +43,15 @@ describe.each(databases.eachSupportedId())(
         [start + 4 * HOUR_MS - 1, Infinity],
         [start + HOUR_MS, start + HOUR_MS],
       ];
-      for (const [from, to] of ranges) {
-        const found = await knex(CALLS_TABLE)
-          .where(callsInRange(from, to))
-          .pluck('occurred_at');
-        expect(found.map(Number).sort((a, b) => a - b)).toEqual(
-          times.filter(t => t >= from && t < to).sort((a, b) => a - b),
-        );
+      for (const inRange of [callsInRange, callsInRangeExactly]) {
+        for (const [from, to] of ranges) {
+          const found = await knex(CALLS_TABLE)
+            .where(inRange(from, to))
+            .pluck('occurred_at');
+          expect(found.map(Number).sort((a, b) => a - b)).toEqual(
+            times.filter(t => t >= from && t < to).sort((a, b) => a - b),
+          );
+        }
       }
     });
 

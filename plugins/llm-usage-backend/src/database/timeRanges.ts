@@ -71,3 +71,20 @@ export const callsInRange: RangeWhere = (start, end) => query => {
     query.andWhereRaw(`${CALL_HOUR_SQL} <= ?`, [callHourOf(end - 1)]);
   }
 };
+
+/**
+ * {@link callsInRange} with the time compared exactly at both ends as well,
+ * for reads narrowed by another column: an index led by that column and the
+ * time (a project's calls) is then read for the range, not for its months.
+ * PostgreSQL's estimate of the rows is then too low, which for such reads
+ * only favours those indexes over a scan.
+ */
+export const callsInRangeExactly: RangeWhere = (start, end) => query => {
+  callsInRange(start, end)(query);
+  if (start > -Infinity && isHourBoundary(start)) {
+    query.andWhere('occurred_at', '>=', start);
+  }
+  if (end < Infinity && isHourBoundary(end)) {
+    query.andWhere('occurred_at', '<', end);
+  }
+};

@@ -11,6 +11,7 @@ import {
 } from '../database/tables';
 import { callsInRange, columnRange, spansWhere } from '../database/timeRanges';
 import { type TimeSpan, clipSpans, spansOutside } from '../time/spans';
+import { DETAIL_DIMENSIONS } from './levels';
 import { deleteRows, insertDailyDetail, insertHourlyDetail } from './rollupSql';
 
 /*
@@ -146,12 +147,7 @@ export async function deleteDetailRows(
 
 /** Detail-shaped columns a reader can take from either source. */
 const DETAIL_COLUMNS = [
-  'user_ref',
-  'project_id',
-  'api_key_id',
-  'provider',
-  'model',
-  'currency',
+  ...DETAIL_DIMENSIONS,
   'input_tokens',
   'output_tokens',
   'cost_nanos',

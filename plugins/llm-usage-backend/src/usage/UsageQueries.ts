@@ -27,7 +27,7 @@ import {
 } from '../database/callCounters';
 import {
   type RangeWhere,
-  callsInRange,
+  callsInRangeExactly,
   columnRange,
   spansWhere,
 } from '../database/timeRanges';
@@ -159,7 +159,7 @@ const SOURCES: Record<'daily' | 'hourly' | 'raw', Source> = {
   raw: {
     table: CALLS_TABLE,
     timeColumn: 'occurred_at',
-    range: callsInRange,
+    range: callsInRangeExactly,
     // Minutes: every real time zone offset is a whole number of minutes.
     timeGroup: '(occurred_at - (occurred_at % 60000))',
     counters: CALL_COUNTERS,
