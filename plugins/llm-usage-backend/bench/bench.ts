@@ -8,6 +8,7 @@
  *                      every read cycled by this many clients for this long,
  *                      as the admin and as the viewer (default 50, 10 s;
  *                      0 seconds skips it)
+ *   BENCH_DETAIL_DAYS  llmUsage.rollup.detailDays (default 2; `all`: unset)
  *   BENCH_READS        only the reads whose name contains one of these
  *                      comma-separated words, e.g. `quota` (default: all)
  *
@@ -61,6 +62,11 @@ const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 50);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+/** llmUsage.rollup.detailDays (default 2); `all`: every day keeps its detail rows. */
+const DETAIL_DAYS =
+  process.env.BENCH_DETAIL_DAYS === 'all'
+    ? undefined
+    : Number(process.env.BENCH_DETAIL_DAYS ?? 2);
 const READS = process.env.BENCH_READS?.split(',').map(word => word.trim());
 /** Whether the read of this name is timed (see BENCH_READS). */
 const timesRead = (name: string) =>
@@ -232,7 +238,9 @@ async function main() {
   await knex.raw(`ANALYZE ${CALLS_TABLE}`);
 
   const rollups = new DatabaseRollupStore(knex);
-  const rollup = new CallRollup(rollups);
+  const rollup = new CallRollup(rollups, undefined, undefined, undefined, {
+    detailDays: DETAIL_DAYS,
+  });
   console.log('Rolling up everything…');
   const [[fullMs, full], rollupCpu] = await cpuOf(knex, () =>
     time(() => rollup.run(now)),
@@ -247,6 +255,18 @@ async function main() {
       fullMs <= 20_000,
     ),
   );
+
+  if (DETAIL_DAYS !== undefined) {
+    // The run after the one that announced the older days deletes their
+    // detail rows (see src/rollup/rawDetailDays.ts).
+    const [pruneMs] = await time(() => rollup.run(now));
+    rows.push(
+      row(
+        `detail rows of days before the last ${DETAIL_DAYS} deleted`,
+        `${(pruneMs / 1000).toFixed(1)} s`,
+      ),
+    );
+  }
 
   // As autovacuum would after the rollup's writes.
   await knex.raw(
