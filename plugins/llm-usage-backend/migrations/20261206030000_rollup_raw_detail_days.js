@@ -3,7 +3,7 @@
  * daily) were deleted to save space while their raw calls are kept:
  * `[raw_detail_from, raw_detail_until)`, empty when equal. Reads at the
  * detail level sum those days' raw calls instead; the project and model
- * levels stay. See `src/rollup/detailDays.ts` and `llmUsage.rollup.detailDays`.
+ * levels stay. See `src/rollup/rawDetailDays.ts` and `llmUsage.rollup.detailDays`.
  */
 
 // @ts-check
@@ -25,8 +25,9 @@ exports.up = async function up(knex) {
 };
 
 /**
- * Going down, the detail rows of those days are gone: the days are marked
- * dirty, and the next rollup writes them again from the raw calls.
+ * Going down, the detail rows of those days are gone: the hours of their
+ * calls are marked dirty, and the next rollup writes them again from the
+ * raw calls. (The days may start at 0: only hours with calls are marked.)
  *
  * @param {import('knex').Knex} knex
  */
@@ -34,20 +35,16 @@ exports.down = async function down(knex) {
   const state = await knex('llm_usage_rollup_state')
     .where('id', 'calls')
     .first('raw_detail_from', 'raw_detail_until');
-  const hour = 3_600_000;
-  const hours = [];
-  for (
-    let start = Number(state?.raw_detail_from ?? 0);
-    start < Number(state?.raw_detail_until ?? 0);
-    start += hour
-  ) {
-    hours.push({ hour_start: start, token: 'dirty' });
-  }
-  for (let i = 0; i < hours.length; i += 500) {
-    await knex('llm_usage_rollup_dirty_hours')
-      .insert(hours.slice(i, i + 500))
-      .onConflict('hour_start')
-      .ignore();
+  const from = Number(state?.raw_detail_from ?? 0);
+  const until = Number(state?.raw_detail_until ?? 0);
+  if (until > from) {
+    await knex.raw(
+      `INSERT INTO llm_usage_rollup_dirty_hours (hour_start, token)
+       SELECT DISTINCT occurred_at - (occurred_at % 3600000), 'dirty'
+       FROM llm_usage_calls WHERE occurred_at >= ? AND occurred_at < ?
+       ON CONFLICT (hour_start) DO NOTHING`,
+      [from, until],
+    );
   }
   await knex.schema.alterTable('llm_usage_rollup_state', table => {
     table.dropColumn('raw_detail_from');

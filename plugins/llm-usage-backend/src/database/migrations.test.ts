@@ -158,6 +158,34 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.up(ID_HASH_INDEX);
     expect(await callIndexes()).toHaveLength(postgres ? 1 : 0);
   });
+
+  it('marks only the hours with calls dirty when the days of raw-only detail go, though they start at 0', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    const day = Date.UTC(2026, 10, 3);
+    await knex('llm_usage_calls').insert([
+      callRow('in-a', day + 3_600_000 + 5),
+      callRow('in-b', day + 3_600_000 + 9),
+      callRow('in-c', day + 5 * 3_600_000),
+      callRow('after', day + DAY_MS + 60_000),
+    ]);
+    await knex('llm_usage_rollup_state').insert({
+      id: 'calls',
+      rolled_until: day + 2 * DAY_MS,
+      updated_at: 0,
+      raw_detail_from: 0,
+      raw_detail_until: day + DAY_MS,
+    });
+
+    await knex.migrate.down({
+      directory: MIGRATIONS_DIRECTORY,
+      name: '20261206030000_rollup_raw_detail_days.js',
+    });
+    const dirty = await knex('llm_usage_rollup_dirty_hours')
+      .orderBy('hour_start')
+      .pluck('hour_start');
+    expect(dirty.map(Number)).toEqual([day + 3_600_000, day + 5 * 3_600_000]);
+  });
 });
 
 describe('test database setup', () => {
