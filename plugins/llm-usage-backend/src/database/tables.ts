@@ -6,6 +6,8 @@ export const DAILY_TABLE = 'llm_usage_rollup_daily';
 export const PROJECT_DAYS_TABLE = 'llm_usage_rollup_project_days';
 export const DIRTY_HOURS_TABLE = 'llm_usage_rollup_dirty_hours';
 export const ROLLUP_STATE_TABLE = 'llm_usage_rollup_state';
+/** The id of the rollup state's single row. */
+export const ROLLUP_STATE_ID = 'calls';
 export const ROLLUP_HOUR_VERSIONS_TABLE = 'llm_usage_rollup_hour_versions';
 
 export const HOUR_MS = 3_600_000;

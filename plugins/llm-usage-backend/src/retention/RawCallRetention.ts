@@ -8,11 +8,10 @@ import {
   CALLS_TABLE,
   DAY_MS,
   DIRTY_HOURS_TABLE,
+  ROLLUP_STATE_ID,
   ROLLUP_STATE_TABLE,
   dayStartOf,
 } from '../database/tables';
-
-const STATE_ID = 'calls';
 
 /** Calls deleted per statement: short transactions, no long lock. */
 export const RETENTION_BATCH = 5_000;
@@ -49,7 +48,7 @@ export class RawCallRetention {
   async run(now = Date.now()): Promise<RetentionResult> {
     const [state, oldestDirty] = await Promise.all([
       this.db(ROLLUP_STATE_TABLE)
-        .where('id', STATE_ID)
+        .where('id', ROLLUP_STATE_ID)
         .first(
           'rolled_until',
           'raw_calls_since',
@@ -73,7 +72,7 @@ export class RawCallRetention {
       cutoff = recorded;
     } else {
       await this.db(ROLLUP_STATE_TABLE)
-        .where('id', STATE_ID)
+        .where('id', ROLLUP_STATE_ID)
         .update({ raw_calls_since: cutoff });
     }
     if (cutoff <= 0) return { deleted: 0, rawCallsSince: recorded };
@@ -159,7 +158,7 @@ export class RawCallRetention {
 /** How far back raw calls reach: 0 when retention never deleted any. */
 export async function rawCallsSince(db: Knex): Promise<number> {
   const state = await db(ROLLUP_STATE_TABLE)
-    .where('id', STATE_ID)
+    .where('id', ROLLUP_STATE_ID)
     .first('raw_calls_since');
   return Number(state?.raw_calls_since ?? 0);
 }

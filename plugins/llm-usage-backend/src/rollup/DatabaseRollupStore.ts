@@ -8,6 +8,7 @@ import {
   HOURLY_TABLE,
   PROJECT_DAYS_TABLE,
   ROLLUP_HOUR_VERSIONS_TABLE,
+  ROLLUP_STATE_ID,
   ROLLUP_STATE_TABLE,
   WRITE_CHUNK_ROWS,
   chunk,
@@ -40,8 +41,6 @@ import {
 } from './RollupStore';
 import { rawCallsSince } from '../retention/RawCallRetention';
 
-const STATE_ID = 'calls';
-
 /**
  * Maintains the hourly and daily rollups.
  *
@@ -69,7 +68,7 @@ export class DatabaseRollupStore implements RollupStore {
 
   async getState(): Promise<RollupState> {
     const [state, dirty] = await Promise.all([
-      this.db(ROLLUP_STATE_TABLE).where('id', STATE_ID).first(),
+      this.db(ROLLUP_STATE_TABLE).where('id', ROLLUP_STATE_ID).first(),
       this.db(DIRTY_HOURS_TABLE).select('hour_start'),
     ]);
     return {
@@ -180,7 +179,7 @@ export class DatabaseRollupStore implements RollupStore {
   async setRolledUntil(rolledUntil: number) {
     await this.db(ROLLUP_STATE_TABLE)
       .insert({
-        id: STATE_ID,
+        id: ROLLUP_STATE_ID,
         rolled_until: rolledUntil,
         updated_at: Date.now(),
       })
@@ -208,7 +207,7 @@ async function nextGeneration(tx: Knex.Transaction, firstHour: number) {
     ]);
   await tx(ROLLUP_STATE_TABLE)
     .insert({
-      id: STATE_ID,
+      id: ROLLUP_STATE_ID,
       rolled_until: 0,
       updated_at: Date.now(),
       generation: 1,
@@ -232,7 +231,7 @@ async function nextGeneration(tx: Knex.Transaction, firstHour: number) {
  */
 async function recordRewrittenHours(tx: Knex.Transaction, hours: DirtyHour[]) {
   const state = await tx(ROLLUP_STATE_TABLE)
-    .where('id', STATE_ID)
+    .where('id', ROLLUP_STATE_ID)
     .first('rolled_until', 'generation');
   const rolledUntil = Number(state.rolled_until);
   await writeHourVersions(

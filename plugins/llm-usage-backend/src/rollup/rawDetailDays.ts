@@ -6,6 +6,7 @@ import {
   DAY_MS,
   HOURLY_TABLE,
   HOUR_MS,
+  ROLLUP_STATE_ID,
   ROLLUP_STATE_TABLE,
   dayStartOf,
 } from '../database/tables';
@@ -29,14 +30,12 @@ import { deleteRows, insertDailyDetail, insertHourlyDetail } from './rollupSql';
  * planned with the state before never misses them.
  */
 
-const STATE_ID = 'calls';
-
 /** The days whose detail only the raw calls keep; undefined: none. */
 export async function readRawDetailDays(
   db: Knex,
 ): Promise<TimeSpan | undefined> {
   const state = await db(ROLLUP_STATE_TABLE)
-    .where('id', STATE_ID)
+    .where('id', ROLLUP_STATE_ID)
     .first('raw_detail_from', 'raw_detail_until');
   return rawDetailDaysOf(state);
 }
@@ -93,12 +92,15 @@ export async function moveRawDetailDays(
 ): Promise<RawDetailDaysMove> {
   return db.transaction(async tx => {
     const stateQuery = tx(ROLLUP_STATE_TABLE)
-      .where('id', STATE_ID)
+      .where('id', ROLLUP_STATE_ID)
       .first('raw_detail_from', 'raw_detail_until');
     if (isPostgres(tx)) stateQuery.forUpdate();
     const state = await stateQuery;
-    if (!state) return { restoredDays: 0, prunedRows: 0 };
     const current = rawDetailDaysOf(state);
+    // Without the setting, and no days to give back: nothing to write.
+    if (!state || (!current && !target)) {
+      return { restoredDays: 0, prunedRows: 0 };
+    }
 
     let leaving: TimeSpan[] = [];
     if (current) leaving = target ? spansOutside([current], target) : [current];
@@ -109,7 +111,7 @@ export async function moveRawDetailDays(
       prunable.length > 0 ? await deleteDetailRows(tx, prunable) : 0;
 
     await tx(ROLLUP_STATE_TABLE)
-      .where('id', STATE_ID)
+      .where('id', ROLLUP_STATE_ID)
       .update({
         raw_detail_from: target?.[0] ?? 0,
         raw_detail_until: target?.[1] ?? 0,
@@ -125,10 +127,7 @@ export async function moveRawDetailDays(
 }
 
 /** Writes the detail rows of whole days again from their raw calls. */
-export async function restoreDetailRows(
-  tx: Knex.Transaction,
-  days: TimeSpan[],
-) {
+async function restoreDetailRows(tx: Knex.Transaction, days: TimeSpan[]) {
   await deleteDetailRows(tx, days);
   await insertHourlyDetail(tx, days);
   await insertDailyDetail(tx, days);
