@@ -268,10 +268,12 @@ async function recordRewrittenHours(knex: Knex, hours: number[]) {
  * the hours' and the last rolled hour's version moved on, as by a rollup
  * re-rolling that hour), cold (the generation
  * moved on, as by the hourly rollup, and the range an hour on, as "the last
- * 30 days" an hour later; moved back here, where no newer calls exist, so
- * the hour entering the range is its first instead of its last) and warm;
- * and each engine (best of its warm runs' median). The quota read's range
- * ends at the server's clock, so its cold read is the generation's alone.
+ * 30 days" an hour later: from a range that ends a few hours earlier, one
+ * hour at a time up to the range itself, so that its first day loses hours
+ * and gains none, as in the product) and warm; and each engine (best of its
+ * warm runs' median). The quota read's range ends at the server's clock, so
+ * its cold read is the generation's alone. The calls must reach back a day
+ * before `from`.
  */
 export async function compareWithEngines(options: {
   knex: Knex;
@@ -324,7 +326,11 @@ export async function compareWithEngines(options: {
   }
   // The last hour rolled, as a late call into it re-rolls it.
   const lateHour = options.to - HOUR_MS;
-  const slid = Array.from({ length: coldRuns }, (_, run) => slidBy(run + 1));
+  // The cold runs' ranges, each an hour on from the one before; the last is
+  // the range itself. The one before the first is read untimed.
+  const stepsOnwards = Array.from({ length: coldRuns + 1 }, (_, step) =>
+    slidBy(coldRuns - step),
+  );
   for (const viewer of VIEWERS) {
     for (const read of reads) {
       // Untimed, as each engine's first query: the pool's connections (idle
@@ -359,10 +365,10 @@ export async function compareWithEngines(options: {
         undefined,
         [lateHour],
       );
-      const cold = await afterRollup(
-        ['generation'],
-        run => slid[run].find(r => r.name === read.name)!.path,
-      );
+      const stepPath = (step: number) =>
+        stepsOnwards[step].find(r => r.name === read.name)!.path;
+      await request(viewer, stepPath(0));
+      const cold = await afterRollup(['generation'], run => stepPath(run + 1));
       await request(viewer, read.path);
       const warm: number[] = [];
       for (let i = 0; i < iterations; i++) {

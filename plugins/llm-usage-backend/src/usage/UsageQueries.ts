@@ -523,8 +523,7 @@ export class UsageQueries {
         ]),
       );
     const cache = this.hourSums;
-    if (recentHours.length === 0) return settled();
-    if (!cache) return settledAndHours();
+    if (!cache) return recentHours.length === 0 ? settled() : settledAndHours();
     await this.hourVersions.catchUp(state.hoursGeneration ?? state.generation);
     const readKey = rolledSumsKey(request, {});
     const newestVersion = (spans: TimeSpan[]) =>
@@ -541,6 +540,11 @@ export class UsageQueries {
         bucketStartOf(request, block[0]),
         newestVersion([block]),
       ].join('\u0000');
+    if (recentHours.length === 0) {
+      // Whole days: an hour on, the first of them is cut into blocks.
+      this.readNextStepInBackground(request, state, keyOf);
+      return settled();
+    }
     const recentKey = rolledSumsKey(request, { hourly: recentHours });
     return cache.get(
       KEYED_BY_VERSION,
@@ -557,6 +561,7 @@ export class UsageQueries {
             keyOf,
           ),
         ]);
+        this.readNextStepInBackground(request, state, keyOf);
         // Blocks that would push each other out of the cache are not kept
         // for this read again.
         const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
@@ -569,6 +574,39 @@ export class UsageQueries {
         return mergeParts([days, ...blocks]);
       },
     );
+  }
+
+  /**
+   * "The last 30 days" read now is read again an hour on: its partial first
+   * day then starts an hour later and is cut into other blocks (all 23 hours
+   * the step after midnight). For a range that reaches the last day rolled,
+   * the blocks of that step not cached yet are read now, off the request's
+   * path, under the keys that step will look for.
+   */
+  private readNextStepInBackground(
+    request: ReadRequest,
+    state: RollupState,
+    keyOf: (block: TimeSpan) => string,
+  ) {
+    if (
+      request.to <= state.rolledUntil - DAY_MS ||
+      this.tooHeavyForBlocks.has(rolledSumsKey(request, {}))
+    ) {
+      return;
+    }
+    const from = request.from + HOUR_MS;
+    const to = request.to + HOUR_MS;
+    const { recentHours } = splitHours(
+      { ...request, from, to },
+      planSources(from, to, state, request.buckets),
+      state,
+    );
+    const blocks = hourBlocks(recentHours, request.buckets).filter(
+      block => !this.hourSums!.has(KEYED_BY_VERSION, keyOf(block)),
+    );
+    if (blocks.length > 0) {
+      this.runInBackground(() => this.sumBlocks(request, blocks, keyOf));
+    }
   }
 
   /**

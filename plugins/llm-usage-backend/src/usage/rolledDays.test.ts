@@ -110,13 +110,19 @@ describe.each(databases.eachSupportedId())(
       );
       const rollup = new CallRollup(stores.rollups);
       await rollup.run(START + 4 * DAY + 2 * HOUR);
+      // Reads meant for the background wait for the test, so that none
+      // runs while a test records what a read reads.
+      const background: Array<() => Promise<unknown>> = [];
+      const queries = new UsageQueries(stores.knex, stores.rollups, {
+        runInBackground: work => background.push(work),
+      });
       // Another replica's reads, never cached: what the cached ones must equal.
       const uncached = new UsageQueries(stores.knex, stores.rollups, {
         cache: false,
       });
       const readAll = (queries: UsageQueries, requests = REQUESTS) =>
         readDescribed(queries, SCOPES, requests);
-      return { ...stores, rollup, uncached, readAll };
+      return { ...stores, queries, background, rollup, uncached, readAll };
     }
 
     it('stay cached across an hourly rollup that rewrites only the current day', async () => {
@@ -272,12 +278,59 @@ describe.each(databases.eachSupportedId())(
         await dailyHoursRead(onwards, START + 4 * DAY - HOUR, START + 4 * DAY),
       ).toEqual(new Set([START + 3 * DAY, START + 4 * DAY]));
       // An hour later the range loses the day at its start: [2, 4) was read
-      // in the background meanwhile, once for each read.
-      expect(background).toHaveLength(4);
+      // in the background meanwhile, once for each of the four reads (and
+      // so were the blocks of that step's first day, cut at 01:00).
+      expect(background).toHaveLength(8);
       await Promise.all(background.map(work => work()));
       expect(
         await dailyHoursRead(onwards, START + 4 * DAY, START + 4 * DAY + HOUR),
       ).toEqual(new Set());
+    });
+
+    it('read the blocks of the range an hour on in the background', async () => {
+      const { knex, rollups, queries, background, uncached, readAll } =
+        await setup();
+      // From midnight, two days up to the last day rolled or two days
+      // before: an hour on, the first day is 23 hours in five blocks, and
+      // the range ends in the next hour, rolled here.
+      const startingAt = (hour: number, daysBack = 0) =>
+        [REQUESTS[0], { ...REQUESTS[0], groupBy: ['model' as const] }].map(
+          request => ({
+            ...request,
+            from: START + (2 - daysBack) * DAY + hour * HOUR,
+            to: START + (4 - daysBack) * DAY + hour * HOUR,
+          }),
+        );
+      const hoursReadAnHourOn = async (reader: UsageQueries, daysBack = 0) => {
+        await readAll(reader, startingAt(0, daysBack));
+        await Promise.all(background.splice(0).map(work => work()));
+        const reads = recordReadsOf(knex, [HOURLY_TABLE]);
+        const moved = await readAll(reader, startingAt(1, daysBack));
+        const hours = hoursNamedBy(reads.stop());
+        expect(moved).toEqual(await readAll(uncached, startingAt(1, daysBack)));
+        return hours;
+      };
+      const everyHourOf = (from: number, to: number) =>
+        new Set(
+          Array.from({ length: (to - from) / HOUR }, (_, i) => from + i * HOUR),
+        );
+      const stepHours = (daysBack: number) =>
+        new Set([
+          ...everyHourOf(
+            START + (2 - daysBack) * DAY + HOUR,
+            START + (3 - daysBack) * DAY,
+          ),
+          START + (4 - daysBack) * DAY,
+        ]);
+
+      // Without the background reads, the step reads those 24 hours.
+      const withoutBackground = new UsageQueries(knex, rollups, {
+        runInBackground: () => {},
+      });
+      expect(await hoursReadAnHourOn(withoutBackground)).toEqual(stepHours(0));
+      expect(await hoursReadAnHourOn(queries)).toEqual(new Set());
+      // A range that ends days before the last day rolled is not read ahead.
+      expect(await hoursReadAnHourOn(queries, 2)).toEqual(stepHours(2));
     });
 
     it('are exact when a read is too heavy to keep in blocks', async () => {
