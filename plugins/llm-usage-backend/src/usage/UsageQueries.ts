@@ -34,6 +34,7 @@ import {
 import type { VisibilityScope } from '../database/types';
 import { type SourcePlan, planSources } from './queryPlanner';
 import { HourVersions } from './HourVersions';
+import { IdleWork } from './IdleWork';
 import { RolledSumsCache } from './RolledSumsCache';
 import { UsageAccumulator } from './UsageAccumulator';
 
@@ -227,6 +228,9 @@ const KEYED_BY_VERSION = 0;
  */
 const MAX_BLOCK_HOURS = 8;
 
+/** At most this many hours are read to put a day together from its blocks. */
+const MAX_HOURS_READ_FOR_A_DAY = 4;
+
 /**
  * Cuts hour-aligned spans into blocks of 1, 2, 4 or 8 hours, each
  * starting at a multiple of its length from its UTC day's start and lying in
@@ -397,6 +401,7 @@ export class UsageQueries {
   private readonly tooHeavyForBlocks = new Set<string>();
 
   private readonly runInBackground: (work: () => Promise<unknown>) => void;
+  private readonly idleWork = new IdleWork();
 
   constructor(
     private readonly db: Knex,
@@ -405,16 +410,16 @@ export class UsageQueries {
       cache?: boolean;
       cacheWeight?: number;
       /**
-       * Runs reads that only fill the cache, after the current request. Such
-       * a read that fails leaves nothing cached, and the request that needs
-       * it reads again and reports the error.
+       * Runs reads that only fill the cache; by default once no read is in
+       * progress, one at a time ({@link IdleWork}). Such a read that fails
+       * leaves nothing cached, and the request that needs it reads again
+       * and reports the error.
        */
       runInBackground?: (work: () => Promise<unknown>) => void;
     } = {},
   ) {
     this.runInBackground =
-      options.runInBackground ??
-      (work => void setImmediate(() => work().catch(() => {})));
+      options.runInBackground ?? (work => this.idleWork.add(work));
     this.hourVersions = new HourVersions(since =>
       rollups.rewrittenHoursSince(since),
     );
@@ -452,9 +457,8 @@ export class UsageQueries {
     const key = JSON.stringify(request);
     const inFlight = this.inFlight.get(key);
     if (inFlight) return inFlight;
-    const computed = this.compute(
-      request,
-      rollupState ?? this.rollups.getState(),
+    const computed = this.idleWork.duringRead(() =>
+      this.compute(request, rollupState ?? this.rollups.getState()),
     );
     this.inFlight.set(key, computed);
     try {
@@ -508,22 +512,15 @@ export class UsageQueries {
   ): Promise<GroupMap> {
     const daysGeneration = state.daysGeneration ?? state.generation;
     const settledKey = rolledSumsKey(request, settledPart);
-    const settled = () =>
-      this.daySums
-        ? this.daySums.get(daysGeneration, settledKey, () =>
-            this.sumSettled(request, settledPart, daysGeneration),
-          )
-        : this.sum(request, settledPart);
-    // The recent hours read in one piece, beside the settled part.
-    const settledAndHours = async () =>
-      mergeParts(
+    const cache = this.hourSums;
+    if (!cache || !this.daySums) {
+      return mergeParts(
         await Promise.all([
-          settled(),
+          this.sum(request, settledPart),
           this.sum(request, { hourly: recentHours }),
         ]),
       );
-    const cache = this.hourSums;
-    if (!cache) return recentHours.length === 0 ? settled() : settledAndHours();
+    }
     await this.hourVersions.catchUp(state.hoursGeneration ?? state.generation);
     const readKey = rolledSumsKey(request, {});
     const newestVersion = (spans: TimeSpan[]) =>
@@ -540,6 +537,20 @@ export class UsageQueries {
         bucketStartOf(request, block[0]),
         newestVersion([block]),
       ].join('\u0000');
+    const settled = () =>
+      this.daySums!.get(daysGeneration, settledKey, () =>
+        this.sumSettled(request, settledPart, daysGeneration, day =>
+          this.sumEnteredDay(request, day, keyOf),
+        ),
+      );
+    // The recent hours read in one piece, beside the settled part.
+    const settledAndHours = async () =>
+      mergeParts(
+        await Promise.all([
+          settled(),
+          this.sum(request, { hourly: recentHours }),
+        ]),
+      );
     if (recentHours.length === 0) {
       // Whole days: an hour on, the first of them is cut into blocks.
       this.readNextStepInBackground(request, state, keyOf);
@@ -620,6 +631,7 @@ export class UsageQueries {
     request: ReadRequest,
     part: Partial<SourcePlan>,
     daysGeneration: number,
+    sumEnteredDay: (day: Partial<SourcePlan>) => Promise<GroupMap>,
   ): Promise<GroupMap> {
     const spans = spansOf(part);
     const start = dayStartOf(Math.min(...spans.map(([from]) => from)));
@@ -656,7 +668,7 @@ export class UsageQueries {
     for (const { kept, entered, nextStep } of steps) {
       if (this.daySums!.has(daysGeneration, rolledSumsKey(request, kept))) {
         const sums = mergeParts(
-          await Promise.all([cached(kept), this.sum(request, entered)]),
+          await Promise.all([cached(kept), sumEnteredDay(entered)]),
         );
         // Having gained a day at one end, the range loses one at the other
         // within the hour; those days are read now, off the request's path.
@@ -665,6 +677,41 @@ export class UsageQueries {
       }
     }
     return this.sum(request, part);
+  }
+
+  /**
+   * The sums of a day that entered a range's settled days. Until this step
+   * it was the range's partial last (or first) day, so most of its hours are
+   * cached in blocks: those make it up when they leave few hours to read
+   * (an hourly row per group and hour costs more than a day's row).
+   * Otherwise the day is read.
+   */
+  private async sumEnteredDay(
+    request: ReadRequest,
+    day: Partial<SourcePlan>,
+    keyOf: (block: TimeSpan) => string,
+  ): Promise<GroupMap> {
+    const cache = this.hourSums!;
+    const hoursToRead = (block: TimeSpan): number => {
+      if (cache.has(KEYED_BY_VERSION, keyOf(block))) return 0;
+      const halves = halvesOf(block);
+      return halves.length === 0
+        ? 1
+        : hoursToRead(halves[0]) + hoursToRead(halves[1]);
+    };
+    const blocks = hourBlocks(
+      [...(day.daily ?? []), ...(day.hourly ?? [])],
+      request.buckets,
+    );
+    const missing = blocks.reduce((sum, block) => sum + hoursToRead(block), 0);
+    if (
+      blocks.length === 0 ||
+      missing > MAX_HOURS_READ_FOR_A_DAY ||
+      this.tooHeavyForBlocks.has(rolledSumsKey(request, {}))
+    ) {
+      return this.sum(request, day);
+    }
+    return mergeParts(await this.sumBlocks(request, blocks, keyOf));
   }
 
   /**

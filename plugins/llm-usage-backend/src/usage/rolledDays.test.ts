@@ -252,39 +252,86 @@ describe.each(databases.eachSupportedId())(
           from: to - 3 * DAY,
           to,
         }));
-      const dailyHoursRead = async (
+      const hoursRead = async (
         queries: UsageQueries,
         before: number,
         after: number,
       ) => {
         await readAll(queries, endingAt(before));
-        const reads = recordReadsOf(knex, DAILY_TABLES);
+        const dailyReads = recordReadsOf(knex, DAILY_TABLES);
+        const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
         const moved = await readAll(queries, endingAt(after));
-        const hours = hoursNamedBy(reads.stop());
+        const hours = {
+          daily: hoursNamedBy(dailyReads.stop()),
+          hourly: hoursNamedBy(hourlyReads.stop()),
+        };
         expect(moved).toEqual(await readAll(uncached, endingAt(after)));
         return hours;
       };
-      // Moved back across midnight, whole days [2, 4) become [1, 4): only
-      // the day that entered at the start is read.
+      // Moved back across midnight, whole days [2, 4) become [1, 4): of the
+      // day that entered at the start, 23 hours were cached as the first
+      // day's blocks; only its first hour is read.
       expect(
-        await dailyHoursRead(reader(), START + 4 * DAY + HOUR, START + 4 * DAY),
-      ).toEqual(new Set([START + DAY, START + 2 * DAY]));
+        await hoursRead(reader(), START + 4 * DAY + HOUR, START + 4 * DAY),
+      ).toEqual({ daily: new Set(), hourly: new Set([START + DAY]) });
 
-      // Moved on across midnight, [1, 3) become [1, 4): only the day that
-      // entered at the end.
+      // Moved on across midnight, [1, 3) become [1, 4): only the last hour
+      // of the day that entered at the end.
       background.length = 0;
       const onwards = reader();
       expect(
-        await dailyHoursRead(onwards, START + 4 * DAY - HOUR, START + 4 * DAY),
-      ).toEqual(new Set([START + 3 * DAY, START + 4 * DAY]));
+        await hoursRead(onwards, START + 4 * DAY - HOUR, START + 4 * DAY),
+      ).toEqual({
+        daily: new Set(),
+        hourly: new Set([START + 4 * DAY - HOUR]),
+      });
       // An hour later the range loses the day at its start: [2, 4) was read
       // in the background meanwhile, once for each of the four reads (and
       // so were the blocks of that step's first day, cut at 01:00).
       expect(background).toHaveLength(8);
       await Promise.all(background.map(work => work()));
       expect(
-        await dailyHoursRead(onwards, START + 4 * DAY, START + 4 * DAY + HOUR),
+        (await hoursRead(onwards, START + 4 * DAY, START + 4 * DAY + HOUR))
+          .daily,
       ).toEqual(new Set());
+
+      // Moved back by half a day, [2, 4) become [1, 4): with 12 of its
+      // hours cached, the day that entered is read whole.
+      expect(
+        (
+          await hoursRead(
+            reader(),
+            START + 4 * DAY + 12 * HOUR,
+            START + 4 * DAY,
+          )
+        ).daily,
+      ).toEqual(new Set([START + DAY, START + 2 * DAY]));
+    });
+
+    it('put the day that entered together from its cached hours', async () => {
+      const { knex, queries, uncached, readAll } = await setup();
+      // Days of a UTC+8 zone, each cut at 16:00 UTC, and whole UTC days.
+      const zoneBuckets = [-1, 0, 1, 2, 3].map(
+        day => START + 16 * HOUR + day * DAY,
+      );
+      const endingAt = (to: number) =>
+        [REQUESTS[0], { ...ZONE_DAYS, buckets: zoneBuckets }].map(request => ({
+          ...request,
+          from: to - 3 * DAY,
+          to,
+        }));
+      // An hour before midnight: the last day's 23 hours are cached in blocks.
+      await readAll(queries, endingAt(START + 4 * DAY - HOUR));
+
+      const dailyReads = recordReadsOf(knex, DAILY_TABLES);
+      const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const moved = await readAll(queries, endingAt(START + 4 * DAY));
+      // The day that entered is those blocks and its last hour.
+      expect(dailyReads.stop()).toEqual([]);
+      expect(hoursNamedBy(hourlyReads.stop())).toEqual(
+        new Set([START + 4 * DAY - HOUR]),
+      );
+      expect(moved).toEqual(await readAll(uncached, endingAt(START + 4 * DAY)));
     });
 
     it('read the blocks of the range an hour on in the background', async () => {
