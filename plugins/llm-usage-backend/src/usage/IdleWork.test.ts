@@ -32,9 +32,15 @@ describe('IdleWork', () => {
     await reading;
     await ticks();
     expect(started).toEqual(['first']);
+    let done = false;
+    const whenDone = idle.whenDone().then(() => {
+      done = true;
+    });
     first.open();
-    await ticks();
+    await whenDone;
     expect(started).toEqual(['first', 'second']);
+    expect(done).toBe(true);
+    await expect(idle.whenDone()).resolves.toBeUndefined();
   });
 
   it('starts work after the longest wait when reads never stop', async () => {

@@ -10,6 +10,7 @@ export class IdleWork {
   private readsInProgress = 0;
   private running = false;
   private timer?: ReturnType<typeof setTimeout>;
+  private readonly whenDoneWaiters: Array<() => void> = [];
 
   constructor(
     private readonly options: {
@@ -38,6 +39,12 @@ export class IdleWork {
     this.startWhenIdle();
   }
 
+  /** Resolves once no work is waiting or running (for benches and tests). */
+  whenDone(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise(resolve => this.whenDoneWaiters.push(resolve));
+  }
+
   private startWhenIdle() {
     if (this.running || this.queue.length === 0) return;
     if (this.readsInProgress === 0) {
@@ -60,6 +67,9 @@ export class IdleWork {
       // The request that needs these sums reads them itself.
     } finally {
       this.running = false;
+      if (this.queue.length === 0) {
+        for (const resolve of this.whenDoneWaiters.splice(0)) resolve();
+      }
       this.startWhenIdle();
     }
   }

@@ -434,6 +434,11 @@ export class UsageQueries {
     }
   }
 
+  /** Resolves once the reads handed to the background are done. */
+  backgroundReadsDone(): Promise<void> {
+    return this.idleWork.whenDone();
+  }
+
   /**
    * The rollup state reads are planned against. A caller with other queries
    * to make before its reads (the quota read lists budgets first) may start

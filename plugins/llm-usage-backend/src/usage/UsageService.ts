@@ -108,16 +108,16 @@ export class UsageService {
     query: ProjectListQuery,
   ): Promise<ProjectListResponse> {
     // Percentiles need every project's sketch only to sort by them; otherwise
-    // sketches are merged for the returned page alone, the costly part of a read.
-    const ranked = await this.rankedProjects(
-      scope,
-      query,
-      query.sort === 'p95Latency',
-    );
+    // an admin's list merges sketches for the returned page alone, the costly
+    // part of a read. A viewer's list is short, and their own calls in others'
+    // projects come from raw calls for days without detail rows, which a read
+    // per page would read again whenever the page changes: read with the list.
+    const withList = query.sort === 'p95Latency' || scope.kind !== 'all';
+    const ranked = await this.rankedProjects(scope, query, withList);
     const items = ranked
       .slice(query.offset, query.offset + query.limit)
       .map(toProjectUsage);
-    if (query.sort !== 'p95Latency' && items.length > 0) {
+    if (!withList && items.length > 0) {
       await this.addPercentiles(scope, query, items);
     }
     return {

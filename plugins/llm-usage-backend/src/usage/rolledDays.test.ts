@@ -120,8 +120,8 @@ describe.each(databases.eachSupportedId())(
       const uncached = new UsageQueries(stores.knex, stores.rollups, {
         cache: false,
       });
-      const readAll = (queries: UsageQueries, requests = REQUESTS) =>
-        readDescribed(queries, SCOPES, requests);
+      const readAll = (reader: UsageQueries, requests = REQUESTS) =>
+        readDescribed(reader, SCOPES, requests);
       return { ...stores, queries, background, rollup, uncached, readAll };
     }
 
