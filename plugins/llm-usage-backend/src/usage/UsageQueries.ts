@@ -596,6 +596,7 @@ export class UsageQueries {
    * "The last 30 days" read now is read again an hour on: its partial first
    * day then starts an hour later and is cut into other blocks (all 23 hours
    * the step after midnight). For a range that reaches the last day rolled,
+   * or the period as long just before one (an overview compares with it),
    * the blocks of that step not cached yet are read now, off the request's
    * path, under the keys that step will look for.
    */
@@ -605,7 +606,7 @@ export class UsageQueries {
     keyOf: (block: TimeSpan) => string,
   ) {
     if (
-      request.to <= state.rolledUntil - DAY_MS ||
+      2 * request.to - request.from <= state.rolledUntil - DAY_MS ||
       this.tooHeavyForBlocks.has(rolledSumsKey(request, {}))
     ) {
       return;

@@ -337,47 +337,57 @@ describe.each(databases.eachSupportedId())(
     it('read the blocks of the range an hour on in the background', async () => {
       const { knex, rollups, queries, background, uncached, readAll } =
         await setup();
-      // From midnight, two days up to the last day rolled or two days
-      // before: an hour on, the first day is 23 hours in five blocks, and
-      // the range ends in the next hour, rolled here.
-      const startingAt = (hour: number, daysBack = 0) =>
+      // Ranges from a midnight: an hour on, their first day is 23 hours in
+      // five blocks, and they end an hour later (rolled here up to day 4).
+      const startingAt = (hour: number, firstDay: number, days: number) =>
         [REQUESTS[0], { ...REQUESTS[0], groupBy: ['model' as const] }].map(
           request => ({
             ...request,
-            from: START + (2 - daysBack) * DAY + hour * HOUR,
-            to: START + (4 - daysBack) * DAY + hour * HOUR,
+            from: START + firstDay * DAY + hour * HOUR,
+            to: START + (firstDay + days) * DAY + hour * HOUR,
           }),
         );
-      const hoursReadAnHourOn = async (reader: UsageQueries, daysBack = 0) => {
-        await readAll(reader, startingAt(0, daysBack));
+      const hoursReadAnHourOn = async (
+        reader: UsageQueries,
+        firstDay: number,
+        days: number,
+      ) => {
+        await readAll(reader, startingAt(0, firstDay, days));
         await Promise.all(background.splice(0).map(work => work()));
         const reads = recordReadsOf(knex, [HOURLY_TABLE]);
-        const moved = await readAll(reader, startingAt(1, daysBack));
+        const moved = await readAll(reader, startingAt(1, firstDay, days));
         const hours = hoursNamedBy(reads.stop());
-        expect(moved).toEqual(await readAll(uncached, startingAt(1, daysBack)));
+        expect(moved).toEqual(
+          await readAll(uncached, startingAt(1, firstDay, days)),
+        );
         return hours;
       };
-      const everyHourOf = (from: number, to: number) =>
-        new Set(
-          Array.from({ length: (to - from) / HOUR }, (_, i) => from + i * HOUR),
-        );
-      const stepHours = (daysBack: number) =>
+      const stepHours = (firstDay: number, days: number) =>
         new Set([
-          ...everyHourOf(
-            START + (2 - daysBack) * DAY + HOUR,
-            START + (3 - daysBack) * DAY,
+          ...Array.from(
+            { length: 23 },
+            (_, i) => START + firstDay * DAY + (i + 1) * HOUR,
           ),
-          START + (4 - daysBack) * DAY,
+          START + (firstDay + days) * DAY,
         ]);
 
-      // Without the background reads, the step reads those 24 hours.
+      // Two days up to the last day rolled: without the background reads,
+      // the step reads those 24 hours.
       const withoutBackground = new UsageQueries(knex, rollups, {
         runInBackground: () => {},
       });
-      expect(await hoursReadAnHourOn(withoutBackground)).toEqual(stepHours(0));
-      expect(await hoursReadAnHourOn(queries)).toEqual(new Set());
-      // A range that ends days before the last day rolled is not read ahead.
-      expect(await hoursReadAnHourOn(queries, 2)).toEqual(stepHours(2));
+      expect(await hoursReadAnHourOn(withoutBackground, 2, 2)).toEqual(
+        stepHours(2, 2),
+      );
+      expect(await hoursReadAnHourOn(queries, 2, 2)).toEqual(new Set());
+      // The two days before them, as an overview compares with.
+      expect(await hoursReadAnHourOn(queries, 0, 2)).toEqual(new Set());
+      // A day that ends days before the last day rolled is not read ahead
+      // (by a reader whose cache the reads above did not fill).
+      const another = new UsageQueries(knex, rollups, {
+        runInBackground: work => background.push(work),
+      });
+      expect(await hoursReadAnHourOn(another, 1, 1)).toEqual(stepHours(1, 1));
     });
 
     it('are exact when a read is too heavy to keep in blocks', async () => {
