@@ -254,6 +254,9 @@ export interface ComparisonRow {
 
 const median = (samples: number[]) => percentile(samples, 0.5);
 
+/** The pause before each rollup the comparison plays (BENCH_SETTLE_MS). */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
+
 /** What a rollup that rewrote these rolled hours records (the generation it started). */
 async function recordRewrittenHours(knex: Knex, hours: number[]) {
   if (hours.length === 0) return;
@@ -273,7 +276,8 @@ async function recordRewrittenHours(knex: Knex, hours: number[]) {
  * and gains none, as in the product) and warm; and each engine (best of its
  * warm runs' median). The quota read's range ends at the server's clock, so
  * its cold read is the generation's alone. The calls must reach back a day
- * before `from`.
+ * before `from`. Each timed request comes a pause after the one before, for
+ * the reads that request handed to the background.
  */
 export async function compareWithEngines(options: {
   knex: Knex;
@@ -344,6 +348,9 @@ export async function compareWithEngines(options: {
       ) => {
         const samples: number[] = [];
         for (let run = 0; run < coldRuns; run++) {
+          // The reads the request before handed to the background (they have
+          // the minutes to the next rollup in the product).
+          await new Promise(resolve => setTimeout(resolve, SETTLE_MS));
           await knex(ROLLUP_STATE_TABLE).increment(
             Object.fromEntries(generations.map(column => [column, 1])),
           );

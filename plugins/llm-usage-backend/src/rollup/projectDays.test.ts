@@ -209,7 +209,7 @@ describe.each(databases.eachSupportedId())('project days on %p', databaseId => {
         to: START + 4 * DAY,
         projectIds: ['docs', 'ops'],
         buckets: [START, START + DAY, START + 3 * DAY],
-        latencyOnly: true,
+        withLatency: true,
       },
     ];
     const read = () => readDescribed(queries, SCOPES, requests);

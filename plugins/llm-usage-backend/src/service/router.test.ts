@@ -325,7 +325,7 @@ describe.each(databases.eachSupportedId())('router on %p', databaseId => {
     it('gives a paged project the same figures as the list sorted by P95', async () => {
       const get = await seeded();
       for (const ref of [ALICE, BOB, 'user:default/dave', ADMIN]) {
-        // Sorting by P95 merges every project's sketch; other sorts only the page's.
+        // Pages of another sort, read one project at a time.
         const full = (await get(ref, '/usage/projects?sort=p95Latency')).body;
         const paged = [];
         for (let offset = 0; offset < full.totalCount; offset++) {

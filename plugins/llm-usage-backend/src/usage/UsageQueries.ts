@@ -53,7 +53,7 @@ export interface AggregateRequest {
   from: number;
   to: number;
   projectId?: string;
-  /** Only these projects (e.g. one page of a list). */
+  /** Only these projects. */
   projectIds?: string[];
   /** Only the calls of these users (read at the detail level, which keeps them). */
   userRefs?: string[];
@@ -62,8 +62,6 @@ export interface AggregateRequest {
   buckets?: readonly number[];
   /** Also merge latency sketches, for percentiles. */
   withLatency?: boolean;
-  /** Merge only latency sketches, leaving counters and costs empty. */
-  latencyOnly?: boolean;
 }
 
 /** A request as read: with the days whose detail only raw calls keep. */
@@ -842,14 +840,12 @@ export class UsageQueries {
     const work: Array<Promise<void>> = [];
     for (const part of scopeParts(request)) {
       for (const [source, spans] of sourcesOfPart(request, part, plan)) {
-        if (!request.latencyOnly) {
-          work.push(
-            this.countersQuery(source, spans, request, part).then(rows => {
-              for (const row of rows) addCounterRow(groupOf(row), row);
-            }),
-          );
-        }
-        if (request.withLatency || request.latencyOnly) {
+        work.push(
+          this.countersQuery(source, spans, request, part).then(rows => {
+            for (const row of rows) addCounterRow(groupOf(row), row);
+          }),
+        );
+        if (request.withLatency) {
           work.push(
             this.latencyQuery(source, spans, request, part).then(rows => {
               for (const row of rows) {

@@ -10,7 +10,7 @@ import type {
 } from './UsageQueries';
 import { UsageService } from './UsageService';
 
-/** Project `p<i>` has i + 1 calls of (i + 1) × 100 ms; recorded requests. */
+/** Project `p<i>`: i + 1 calls of (i + 1) × 100 ms, costing i + 1 nanos. */
 function recordingQueries(projectCount: number) {
   const requests: AggregateRequest[] = [];
   const queries = {
@@ -22,14 +22,9 @@ function recordingQueries(projectCount: number) {
         .map(id => {
           const usage = new UsageAccumulator();
           const n = Number(id.slice(1)) + 1;
-          if (!request.latencyOnly) {
-            usage.addCounters({
-              ...emptyCounters(),
-              calls: n,
-              successCalls: n,
-            });
-          }
-          if (request.withLatency || request.latencyOnly) {
+          usage.addCounters({ ...emptyCounters(), calls: n, successCalls: n });
+          usage.addCost('USD', BigInt(n));
+          if (request.withLatency) {
             for (let i = 0; i < n; i++) usage.sketch.add(n * 100);
           }
           return { dimensions: { project: id }, bucket: 0, usage };
@@ -44,50 +39,50 @@ const directory = {
 } as unknown as ProjectDirectory;
 
 describe('UsageService project list', () => {
-  const list = (service: UsageService, scope: VisibilityScope) =>
+  const list = (
+    service: UsageService,
+    scope: VisibilityScope,
+    sort: 'calls' | 'cost',
+    offset: number,
+  ) =>
     service.projectList(scope, {
       from: 0,
       to: 3_600_000,
-      sort: 'calls',
+      sort,
       order: 'desc',
-      offset: 0,
+      offset,
       limit: 2,
     });
 
-  it("merges an admin's sketches for the page alone", async () => {
-    const { requests, queries } = recordingQueries(5);
-    const service = new UsageService(queries, {} as CallStore, directory);
-    const page = await list(service, { kind: 'all' });
-    expect(page.items.map(item => [item.projectId, item.p95LatencyMs])).toEqual(
-      [
+  it.each<[string, VisibilityScope]>([
+    ['an admin', { kind: 'all' }],
+    [
+      'a viewer',
+      { kind: 'restricted', userRef: 'user:default/alice', projectIds: ['p1'] },
+    ],
+  ])(
+    'reads every project with its sketch once for %s, the same for every sort and page',
+    async (_who, scope) => {
+      const { requests, queries } = recordingQueries(5);
+      const service = new UsageService(queries, {} as CallStore, directory);
+      const first = await list(service, scope, 'calls', 0);
+      const second = await list(service, scope, 'cost', 2);
+      expect(
+        [...first.items, ...second.items].map(item => [
+          item.projectId,
+          item.p95LatencyMs,
+        ]),
+      ).toEqual([
         ['p4', expect.closeTo(500, -1)],
         ['p3', expect.closeTo(400, -1)],
-      ],
-    );
-    expect(requests.map(r => [r.withLatency, r.projectIds])).toEqual([
-      [false, undefined],
-      [undefined, ['p4', 'p3']],
-    ]);
-  });
-
-  it("reads a viewer's percentiles with the list, whatever the page", async () => {
-    const { requests, queries } = recordingQueries(5);
-    const service = new UsageService(queries, {} as CallStore, directory);
-    const scope: VisibilityScope = {
-      kind: 'restricted',
-      userRef: 'user:default/alice',
-      projectIds: ['p1'],
-    };
-    const page = await list(service, scope);
-    expect(page.items.map(item => [item.projectId, item.p95LatencyMs])).toEqual(
-      [
-        ['p4', expect.closeTo(500, -1)],
-        ['p3', expect.closeTo(400, -1)],
-      ],
-    );
-    // One read, the same as the list sorted by P95 (cached for both).
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ withLatency: true, scope });
-    expect(requests[0].projectIds).toBeUndefined();
-  });
+        ['p2', expect.closeTo(300, -1)],
+        ['p1', expect.closeTo(200, -1)],
+      ]);
+      // One request each, the same (so one cache entry serves both).
+      expect(requests).toHaveLength(2);
+      expect(requests[1]).toEqual(requests[0]);
+      expect(requests[0]).toMatchObject({ scope, withLatency: true });
+      expect(requests[0].projectIds).toBeUndefined();
+    },
+  );
 });

@@ -107,19 +107,14 @@ export class UsageService {
     scope: VisibilityScope,
     query: ProjectListQuery,
   ): Promise<ProjectListResponse> {
-    // Percentiles need every project's sketch only to sort by them; otherwise
-    // an admin's list merges sketches for the returned page alone, the costly
-    // part of a read. A viewer's list is short, and their own calls in others'
-    // projects come from raw calls for days without detail rows, which a read
-    // per page would read again whenever the page changes: read with the list.
-    const withList = query.sort === 'p95Latency' || scope.kind !== 'all';
-    const ranked = await this.rankedProjects(scope, query, withList);
+    // Every project's sketch, whatever the sort: one read serves every sort
+    // and page. A read of the page's sketches alone was cheaper until the
+    // page changed (a project moving in or out of it as the range moves);
+    // then its first day came from raw calls again.
+    const ranked = await this.rankedProjects(scope, query);
     const items = ranked
       .slice(query.offset, query.offset + query.limit)
       .map(toProjectUsage);
-    if (!withList && items.length > 0) {
-      await this.addPercentiles(scope, query, items);
-    }
     return {
       source: 'calls',
       range: toTimeRange(query),
@@ -135,20 +130,23 @@ export class UsageService {
     scope: VisibilityScope,
     query: ProjectListFilter,
   ): Promise<ProjectUsage[]> {
-    return (await this.rankedProjects(scope, query, true)).map(toProjectUsage);
+    return (await this.rankedProjects(scope, query)).map(toProjectUsage);
   }
 
   private async rankedProjects(
     scope: VisibilityScope,
     query: ProjectListFilter,
-    withLatency: boolean,
   ): Promise<RankedProject[]> {
     const [groups, directory] = await Promise.all([
+      // The read names none of the list's own parameters (sort, page,
+      // search), so that one cached read serves them all.
       this.queries.aggregate({
         scope,
-        ...query,
+        from: query.from,
+        to: query.to,
+        projectIds: query.projectIds,
         groupBy: ['project'],
-        withLatency,
+        withLatency: true,
       }),
       this.projects.projects(),
     ]);
@@ -360,26 +358,6 @@ export class UsageService {
   }
 
   /** Fills in the P95 of the given projects from their latency sketches. */
-  private async addPercentiles(
-    scope: VisibilityScope,
-    range: EpochRange,
-    items: ProjectUsage[],
-  ) {
-    const groups = await this.queries.aggregate({
-      scope,
-      from: range.from,
-      to: range.to,
-      projectIds: items.map(item => item.projectId),
-      groupBy: ['project'],
-      latencyOnly: true,
-    });
-    const byProject = new Map(groups.map(g => [g.dimensions.project, g.usage]));
-    for (const item of items) {
-      const usage = byProject.get(item.projectId);
-      item.p95LatencyMs = usage ? usage.toTotals().p95LatencyMs : null;
-    }
-  }
-
   private async totals(
     scope: VisibilityScope,
     range: EpochRange,
