@@ -254,8 +254,25 @@ export interface ComparisonRow {
 
 const median = (samples: number[]) => percentile(samples, 0.5);
 
-/** The pause before each rollup the comparison plays (BENCH_SETTLE_MS). */
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
+/**
+ * Until the reads the request before handed to the background are done
+ * (they have the minutes to the next rollup in the product): the server
+ * shares the bench's pool, so until no connection is in use for 20 ms. Not
+ * a fixed pause: an idle machine answers its next request slower.
+ */
+async function untilServerQuiet(knex: Knex) {
+  const pool = (knex.client as any).pool;
+  const deadline = performance.now() + 60_000;
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 1));
+    if (pool.numUsed() + pool.numPendingAcquires() > 0) {
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 20) {
+      return;
+    }
+  }
+}
 
 /** What a rollup that rewrote these rolled hours records (the generation it started). */
 async function recordRewrittenHours(knex: Knex, hours: number[]) {
@@ -276,8 +293,8 @@ async function recordRewrittenHours(knex: Knex, hours: number[]) {
  * and gains none, as in the product) and warm; and each engine (best of its
  * warm runs' median). The quota read's range ends at the server's clock, so
  * its cold read is the generation's alone. The calls must reach back a day
- * before `from`. Each timed request comes a pause after the one before, for
- * the reads that request handed to the background.
+ * before `from`. Each timed request waits for the reads the one before
+ * handed to the background.
  */
 export async function compareWithEngines(options: {
   knex: Knex;
@@ -348,9 +365,7 @@ export async function compareWithEngines(options: {
       ) => {
         const samples: number[] = [];
         for (let run = 0; run < coldRuns; run++) {
-          // The reads the request before handed to the background (they have
-          // the minutes to the next rollup in the product).
-          await new Promise(resolve => setTimeout(resolve, SETTLE_MS));
+          await untilServerQuiet(knex);
           await knex(ROLLUP_STATE_TABLE).increment(
             Object.fromEntries(generations.map(column => [column, 1])),
           );
