@@ -543,7 +543,7 @@ export class UsageQueries {
     const settled = () =>
       this.daySums!.get(daysGeneration, settledKey, () =>
         this.sumSettled(request, settledPart, daysGeneration, day =>
-          this.sumEnteredDay(request, day, keyOf),
+          this.sumEnteredDay(request, day, readKey, keyOf),
         ),
       );
     // The recent hours read in one piece, beside the settled part.
@@ -556,7 +556,7 @@ export class UsageQueries {
       );
     if (recentHours.length === 0) {
       // Whole days: an hour on, the first of them is cut into blocks.
-      this.readNextStepInBackground(request, state, keyOf);
+      this.readNextStepInBackground(request, state, readKey, keyOf);
       return settled();
     }
     const recentKey = rolledSumsKey(request, { hourly: recentHours });
@@ -575,7 +575,7 @@ export class UsageQueries {
             keyOf,
           ),
         ]);
-        this.readNextStepInBackground(request, state, keyOf);
+        this.readNextStepInBackground(request, state, readKey, keyOf);
         // Blocks that would push each other out of the cache are not kept
         // for this read again.
         const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
@@ -601,11 +601,12 @@ export class UsageQueries {
   private readNextStepInBackground(
     request: ReadRequest,
     state: RollupState,
+    readKey: string,
     keyOf: (block: TimeSpan) => string,
   ) {
     if (
       2 * request.to - request.from <= state.rolledUntil - DAY_MS ||
-      this.tooHeavyForBlocks.has(rolledSumsKey(request, {}))
+      this.tooHeavyForBlocks.has(readKey)
     ) {
       return;
     }
@@ -693,6 +694,7 @@ export class UsageQueries {
   private async sumEnteredDay(
     request: ReadRequest,
     day: Partial<SourcePlan>,
+    readKey: string,
     keyOf: (block: TimeSpan) => string,
   ): Promise<GroupMap> {
     const cache = this.hourSums!;
@@ -711,7 +713,7 @@ export class UsageQueries {
     if (
       blocks.length === 0 ||
       missing > MAX_HOURS_READ_FOR_A_DAY ||
-      this.tooHeavyForBlocks.has(rolledSumsKey(request, {}))
+      this.tooHeavyForBlocks.has(readKey)
     ) {
       return this.sum(request, day);
     }

@@ -357,7 +357,6 @@ export class UsageService {
     );
   }
 
-  /** Fills in the P95 of the given projects from their latency sketches. */
   private async totals(
     scope: VisibilityScope,
     range: EpochRange,
