@@ -220,20 +220,17 @@ async function main() {
   const to = Math.floor(now / HOUR) * HOUR;
   const from = to - 30 * DAY;
 
+  // The 30 days read and the day before, as busy: the cold reads step
+  // onwards from ranges that start in it (see compareWithEngines).
+  const ingestedDays = 31;
+  const ingestedCalls = Math.round((TOTAL * ingestedDays) / 30);
   console.log(
-    `Ingesting ${Math.round((TOTAL * 31) / 30).toLocaleString(
+    `Ingesting ${ingestedCalls.toLocaleString(
       'en-US',
     )} calls over HTTP (the 30 days read and the day before; batches of 1000, 4 concurrent)…`,
   );
-  // And the day before, as busy: the cold reads step onwards from ranges
-  // that start in it (see compareWithEngines).
   const [ingestCpu, ingest] = await cpuOf(knex, () =>
-    ingestOverHttp(
-      `${base}/calls`,
-      from - DAY,
-      31,
-      Math.round((TOTAL * 31) / 30),
-    ),
+    ingestOverHttp(`${base}/calls`, from - DAY, ingestedDays, ingestedCalls),
   );
   const ingestRate = Math.round((ingest.sent / ingest.elapsedMs) * 1000);
   rows.push(

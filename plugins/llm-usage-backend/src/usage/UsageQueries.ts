@@ -222,7 +222,8 @@ const KEYED_BY_VERSION = 0;
 /**
  * The longest block of hours: blocks are aligned powers of two. A day's edge
  * is at most five blocks either way (24 hours are three of eight), and a
- * late call re-reads at most eight hours.
+ * late call re-reads at most eight hours, one when it lands in the last
+ * rolled hour.
  */
 const MAX_BLOCK_HOURS = 8;
 
@@ -234,11 +235,16 @@ const MAX_HOURS_READ_FOR_A_DAY = 4;
  * starting at a multiple of its length from its UTC day's start and lying in
  * one of the request's buckets. A range that moves by an hour keeps most of
  * its blocks, and the hours of a day's edge are at most five blocks.
+ * The last rolled hour is a block of its own, and the blocks before it grow
+ * longer the further back they lie: late calls mostly land in the last
+ * hours, and then only those hours are read again.
  */
 function hourBlocks(
   spans: TimeSpan[],
+  state: RollupState,
   buckets?: readonly number[],
 ): TimeSpan[] {
+  const lastHour = state.rolledUntil - HOUR_MS;
   const blocks: TimeSpan[] = [];
   for (const [start, end] of spans) {
     for (let at = start; at < end; ) {
@@ -246,6 +252,7 @@ function hourBlocks(
       let stop = Math.min(end, dayStart + DAY_MS);
       const nextBucket = buckets?.[lowerBound(buckets, at + 1)];
       if (nextBucket !== undefined) stop = Math.min(stop, nextBucket);
+      if (at < lastHour) stop = Math.min(stop, lastHour);
       const hour = (at - dayStart) / HOUR_MS;
       let hours = MAX_BLOCK_HOURS;
       while (hours > 1 && (hour % hours !== 0 || at + hours * HOUR_MS > stop)) {
@@ -543,7 +550,7 @@ export class UsageQueries {
     const settled = () =>
       this.daySums!.get(daysGeneration, settledKey, () =>
         this.sumSettled(request, settledPart, daysGeneration, day =>
-          this.sumEnteredDay(request, day, readKey, keyOf),
+          this.sumEnteredDay(request, state, day, readKey, keyOf),
         ),
       );
     // The recent hours read in one piece, beside the settled part.
@@ -559,35 +566,68 @@ export class UsageQueries {
       this.readNextStepInBackground(request, state, readKey, keyOf);
       return settled();
     }
-    const recentKey = rolledSumsKey(request, { hourly: recentHours });
-    return cache.get(
-      KEYED_BY_VERSION,
-      [daysGeneration, settledKey, recentKey, newestVersion(recentHours)].join(
-        '\u0000',
-      ),
-      async () => {
-        if (this.tooHeavyForBlocks.has(readKey)) return settledAndHours();
-        const [days, blocks] = await Promise.all([
-          settled(),
-          this.sumBlocks(
-            request,
-            hourBlocks(recentHours, request.buckets),
-            keyOf,
-          ),
+    // The rolled part of these recent hours, under their versions.
+    const rolledKey = (hours: TimeSpan[]) =>
+      [
+        daysGeneration,
+        settledKey,
+        rolledSumsKey(request, { hourly: hours }),
+        newestVersion(hours),
+      ].join('\u0000');
+    const daysAndBlocks = async (hours: TimeSpan[]) => {
+      const spans = hourBlocks(hours, state, request.buckets);
+      const [days, blocks] = await Promise.all([
+        settled(),
+        this.sumBlocks(request, spans, keyOf),
+      ]);
+      // Blocks that would push each other out of the cache are not kept
+      // for this read again.
+      const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
+      if (weight > this.maxBlocksWeight) {
+        if (this.tooHeavyForBlocks.size >= MAX_TOO_HEAVY_READS) {
+          this.tooHeavyForBlocks.clear();
+        }
+        this.tooHeavyForBlocks.add(readKey);
+      }
+      return { days, blocks, spans };
+    };
+    // Late calls mostly land in the last rolled hour (its own block, see
+    // hourBlocks): the rest of the read is kept merged as well, so that
+    // such a call costs a merge of two parts instead of every block's.
+    const lastHour: TimeSpan = [state.rolledUntil - HOUR_MS, state.rolledUntil];
+    const beforeLastHour = clipSpans(recentHours, -Infinity, lastHour[0]);
+    const splitsLastHour =
+      beforeLastHour.length > 0 &&
+      recentHours.some(([, end]) => end === lastHour[1]);
+    // Named now, by the versions this read reads: the rest is merged later.
+    const beforeKey = rolledKey(beforeLastHour);
+    return cache.get(KEYED_BY_VERSION, rolledKey(recentHours), async () => {
+      if (this.tooHeavyForBlocks.has(readKey)) return settledAndHours();
+      if (splitsLastHour && cache.has(KEYED_BY_VERSION, beforeKey)) {
+        const [before, [last]] = await Promise.all([
+          cache.get(KEYED_BY_VERSION, beforeKey, async () => {
+            const { days, blocks } = await daysAndBlocks(beforeLastHour);
+            return mergeParts([days, ...blocks]);
+          }),
+          this.sumBlocks(request, [lastHour], keyOf),
         ]);
         this.readNextStepInBackground(request, state, readKey, keyOf);
-        // Blocks that would push each other out of the cache are not kept
-        // for this read again.
-        const weight = blocks.reduce((sum, part) => sum + weighGroups(part), 0);
-        if (weight > this.maxBlocksWeight) {
-          if (this.tooHeavyForBlocks.size >= MAX_TOO_HEAVY_READS) {
-            this.tooHeavyForBlocks.clear();
-          }
-          this.tooHeavyForBlocks.add(readKey);
-        }
-        return mergeParts([days, ...blocks]);
-      },
-    );
+        return mergeParts([before, last]);
+      }
+      const { days, blocks, spans } = await daysAndBlocks(recentHours);
+      this.readNextStepInBackground(request, state, readKey, keyOf);
+      if (splitsLastHour && !this.tooHeavyForBlocks.has(readKey)) {
+        const before = blocks.filter(
+          (_part, index) => spans[index][0] !== lastHour[0],
+        );
+        this.runInBackground(() =>
+          cache.get(KEYED_BY_VERSION, beforeKey, async () =>
+            mergeParts([days, ...before]),
+          ),
+        );
+      }
+      return mergeParts([days, ...blocks]);
+    });
   }
 
   /**
@@ -617,7 +657,9 @@ export class UsageQueries {
       planSources(from, to, state, request.buckets),
       state,
     );
-    const blocks = hourBlocks(recentHours, request.buckets).filter(
+    // That step's last rolled hour is the hour after this one.
+    const nextState = { ...state, rolledUntil: state.rolledUntil + HOUR_MS };
+    const blocks = hourBlocks(recentHours, nextState, request.buckets).filter(
       block => !this.hourSums!.has(KEYED_BY_VERSION, keyOf(block)),
     );
     if (blocks.length > 0) {
@@ -693,6 +735,7 @@ export class UsageQueries {
    */
   private async sumEnteredDay(
     request: ReadRequest,
+    state: RollupState,
     day: Partial<SourcePlan>,
     readKey: string,
     keyOf: (block: TimeSpan) => string,
@@ -707,6 +750,7 @@ export class UsageQueries {
     };
     const blocks = hourBlocks(
       [...(day.daily ?? []), ...(day.hourly ?? [])],
+      state,
       request.buckets,
     );
     const missing = blocks.reduce((sum, block) => sum + hoursToRead(block), 0);

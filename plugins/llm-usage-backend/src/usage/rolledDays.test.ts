@@ -436,26 +436,65 @@ describe.each(databases.eachSupportedId())(
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
       const reread = await readAll(queries);
       const hoursRead = hoursNamedBy(hourlyReads.stop());
-      // The late hour's block of today's rolled hours, [00:00, 02:00), is
-      // read again; every other block stays cached under its versions.
-      expect(hoursRead).toEqual(
-        new Set([START + 4 * DAY, START + 4 * DAY + HOUR]),
-      );
+      // Today's rolled hours are the blocks [00:00, 01:00) and the last
+      // rolled hour: the late hour's block is read again; every other block
+      // stays cached under its versions.
+      expect(hoursRead).toEqual(new Set([START + 4 * DAY]));
       expect(reread).toEqual(await readAll(uncached));
       expect(reread).not.toEqual(first);
+    });
 
-      // The block was read as its halves, which were kept: another late call
-      // into the same hour reads that hour alone.
-      await calls.ingest([
-        makeCall({ id: 'later-today', occurredAt: START + 4 * DAY + 60_000 }),
-      ]);
-      await rollup.run(START + 4 * DAY + 2 * HOUR);
-      const againReads = recordReadsOf(knex, [HOURLY_TABLE]);
-      const again = await readAll(queries);
-      expect(hoursNamedBy(againReads.stop())).toEqual(
-        new Set([START + 4 * DAY]),
+    it('read again only the hours of a longer block a late call re-rolled', async () => {
+      const { knex, calls, rollup, queries, background, uncached, readAll } =
+        await setup();
+      const today = START + 4 * DAY;
+      const lastDays = [
+        {
+          from: START + 8 * HOUR,
+          to: today + 8 * HOUR,
+          groupBy: ['project' as const],
+          withLatency: true,
+        },
+      ];
+      await readAll(queries, lastDays);
+      // Six hours later today's rolled hours are [00:00, 04:00), put
+      // together from the blocks read before and the halves of the hours
+      // that entered, then [04:00, 06:00), [06:00, 07:00) and the last hour.
+      await calls.ingest(
+        randomCalls({ count: 120, from: today + 2 * HOUR, hours: 6, seed: 11 }),
       );
-      expect(again).toEqual(await readAll(uncached));
+      await rollup.run(today + 8 * HOUR);
+      await readAll(queries, lastDays);
+
+      await calls.ingest([
+        makeCall({ id: 'late-03', occurredAt: today + 3 * HOUR + 60_000 }),
+      ]);
+      await rollup.run(today + 8 * HOUR);
+      const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const reread = await readAll(queries, lastDays);
+      // Of the four hours' block, only the late call's hour is read again.
+      expect(hoursNamedBy(hourlyReads.stop())).toEqual(
+        new Set([today + 3 * HOUR]),
+      );
+      expect(reread).toEqual(await readAll(uncached, lastDays));
+
+      // A late call into the last rolled hour reads that hour alone, and
+      // adds it to the rest of the read, kept merged in the background.
+      await Promise.all(background.splice(0).map(work => work()));
+      await calls.ingest([
+        makeCall({ id: 'late-07', occurredAt: today + 7 * HOUR + 60_000 }),
+      ]);
+      await rollup.run(today + 8 * HOUR);
+      const lastHourReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const blocksSummed = jest.spyOn(queries as any, 'sumBlocks');
+      const again = await readAll(queries, lastDays);
+      expect(hoursNamedBy(lastHourReads.stop())).toEqual(
+        new Set([today + 7 * HOUR]),
+      );
+      expect(blocksSummed.mock.calls.map(([, blocks]) => blocks)).toEqual(
+        SCOPES.map(() => [[today + 7 * HOUR, today + 8 * HOUR]]),
+      );
+      expect(again).toEqual(await readAll(uncached, lastDays));
     });
 
     it('are read again once late calls re-roll a day that was rolled whole', async () => {
