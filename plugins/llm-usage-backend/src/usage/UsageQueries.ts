@@ -275,6 +275,23 @@ function halvesOf([start, end]: TimeSpan): TimeSpan[] {
   ];
 }
 
+/** A rolled read and how its cached parts are keyed (see sumRolled). */
+interface RolledRead {
+  request: ReadRequest;
+  state: RollupState;
+  /** The read's key without its range. */
+  readKey: string;
+  /** A block of hours, under the newest version of its hours. */
+  keyOf(block: TimeSpan): string;
+  /** Settled days (by their key) summed with these hours, under their versions. */
+  keyWithHours(settledKey: string, hours: TimeSpan[]): string;
+}
+
+/** Whether a read reaches the last day rolled, or is the period as long just before one. */
+function reachesLastRolledDay(request: AggregateRequest, state: RollupState) {
+  return 2 * request.to - request.from > state.rolledUntil - DAY_MS;
+}
+
 /**
  * Groups of one read by bucket and dimension values. Here a group's `bucket`
  * is its bucket's start, not its index: the start stays the same when the
@@ -547,10 +564,22 @@ export class UsageQueries {
         bucketStartOf(request, block[0]),
         newestVersion([block]),
       ].join('\u0000');
+    const keyWithHours = (daysKey: string, hours: TimeSpan[]) =>
+      [
+        daysGeneration,
+        daysKey,
+        rolledSumsKey(request, { hourly: hours }),
+        newestVersion(hours),
+      ].join('\u0000');
+    const read: RolledRead = { request, state, readKey, keyOf, keyWithHours };
     const settled = () =>
       this.daySums!.get(daysGeneration, settledKey, () =>
-        this.sumSettled(request, settledPart, daysGeneration, day =>
-          this.sumEnteredDay(request, state, day, readKey, keyOf),
+        this.sumSettled(
+          request,
+          settledPart,
+          daysGeneration,
+          (kept, keptSums, day) =>
+            this.sumWithEnteredDay(read, kept, keptSums, day),
         ),
       );
     // The recent hours read in one piece, beside the settled part.
@@ -563,17 +592,11 @@ export class UsageQueries {
       );
     if (recentHours.length === 0) {
       // Whole days: an hour on, the first of them is cut into blocks.
-      this.readNextStepInBackground(request, state, readKey, keyOf);
+      this.readNextStepInBackground(read);
       return settled();
     }
     // The rolled part of these recent hours, under their versions.
-    const rolledKey = (hours: TimeSpan[]) =>
-      [
-        daysGeneration,
-        settledKey,
-        rolledSumsKey(request, { hourly: hours }),
-        newestVersion(hours),
-      ].join('\u0000');
+    const rolledKey = (hours: TimeSpan[]) => keyWithHours(settledKey, hours);
     const daysAndBlocks = async (hours: TimeSpan[]) => {
       const spans = hourBlocks(hours, state, request.buckets);
       const [days, blocks] = await Promise.all([
@@ -611,11 +634,17 @@ export class UsageQueries {
           }),
           this.sumBlocks(request, [lastHour], keyOf),
         ]);
-        this.readNextStepInBackground(request, state, readKey, keyOf);
+        this.readNextStepInBackground(read);
         return mergeParts([before, last]);
       }
       const { days, blocks, spans } = await daysAndBlocks(recentHours);
-      this.readNextStepInBackground(request, state, readKey, keyOf);
+      this.readNextStepInBackground(read);
+      this.keepSettledWithLastDayInBackground(read, settledKey, {
+        days,
+        blocks,
+        spans,
+        recentHours,
+      });
       if (splitsLastHour && !this.tooHeavyForBlocks.has(readKey)) {
         const before = blocks.filter(
           (_part, index) => spans[index][0] !== lastHour[0],
@@ -638,15 +667,11 @@ export class UsageQueries {
    * the blocks of that step not cached yet are read now, off the request's
    * path, under the keys that step will look for.
    */
-  private readNextStepInBackground(
-    request: ReadRequest,
-    state: RollupState,
-    readKey: string,
-    keyOf: (block: TimeSpan) => string,
-  ) {
+  private readNextStepInBackground(read: RolledRead) {
+    const { request, state, keyOf } = read;
     if (
-      2 * request.to - request.from <= state.rolledUntil - DAY_MS ||
-      this.tooHeavyForBlocks.has(readKey)
+      !reachesLastRolledDay(request, state) ||
+      this.tooHeavyForBlocks.has(read.readKey)
     ) {
       return;
     }
@@ -668,6 +693,48 @@ export class UsageQueries {
   }
 
   /**
+   * At 23:00 "the last 30 days" holds its last day's first 23 hours; an hour
+   * on that day is whole and joins the settled days. For a range that
+   * reaches the last day rolled, the settled days with those hours are
+   * merged now, off the request's path, so that step adds only the hour that
+   * entered (see sumWithEnteredDay).
+   */
+  private keepSettledWithLastDayInBackground(
+    read: RolledRead,
+    settledKey: string,
+    parts: {
+      days: GroupMap;
+      /** The sums of the recent hours' blocks, and those blocks. */
+      blocks: GroupMap[];
+      spans: TimeSpan[];
+      recentHours: TimeSpan[];
+    },
+  ) {
+    const end = Math.max(...parts.recentHours.map(([, to]) => to));
+    const lastDay = dayStartOf(end - 1);
+    const dayHours = clipSpans(parts.recentHours, lastDay, end);
+    if (
+      end !== lastDay + DAY_MS - HOUR_MS ||
+      dayHours.length !== 1 ||
+      dayHours[0][0] !== lastDay ||
+      !reachesLastRolledDay(read.request, read.state) ||
+      this.tooHeavyForBlocks.has(read.readKey)
+    ) {
+      return;
+    }
+    // Named now, by the versions this read reads.
+    const key = read.keyWithHours(settledKey, dayHours);
+    const dayBlocks = parts.blocks.filter(
+      (_part, index) => parts.spans[index][0] >= lastDay,
+    );
+    this.runInBackground(() =>
+      this.hourSums!.get(KEYED_BY_VERSION, key, async () =>
+        mergeParts([parts.days, ...dayBlocks]),
+      ),
+    );
+  }
+
+  /**
    * Sums of settled days not yet cached. When "the last 30 days" crosses
    * midnight it gains a whole day at one end: the days of the step before are
    * then cached, and only the day that entered is read. A day lost at the
@@ -678,7 +745,11 @@ export class UsageQueries {
     request: ReadRequest,
     part: Partial<SourcePlan>,
     daysGeneration: number,
-    sumEnteredDay: (day: Partial<SourcePlan>) => Promise<GroupMap>,
+    withEnteredDay: (
+      kept: Partial<SourcePlan>,
+      keptSums: () => Promise<GroupMap>,
+      day: Partial<SourcePlan>,
+    ) => Promise<GroupMap>,
   ): Promise<GroupMap> {
     const spans = spansOf(part);
     const start = dayStartOf(Math.min(...spans.map(([from]) => from)));
@@ -714,9 +785,7 @@ export class UsageQueries {
     ];
     for (const { kept, entered, nextStep } of steps) {
       if (this.daySums!.has(daysGeneration, rolledSumsKey(request, kept))) {
-        const sums = mergeParts(
-          await Promise.all([cached(kept), sumEnteredDay(entered)]),
-        );
+        const sums = await withEnteredDay(kept, () => cached(kept), entered);
         // Having gained a day at one end, the range loses one at the other
         // within the hour; those days are read now, off the request's path.
         this.runInBackground(() => cached(nextStep));
@@ -727,6 +796,54 @@ export class UsageQueries {
   }
 
   /**
+   * Settled days kept from the step before, with a day that entered them.
+   * When that step ended an hour before this day's end, the kept days with
+   * the day's other hours were merged in the background then (see
+   * keepSettledWithLastDayInBackground): only the day's last hour is added.
+   */
+  private async sumWithEnteredDay(
+    read: RolledRead,
+    kept: Partial<SourcePlan>,
+    keptSums: () => Promise<GroupMap>,
+    day: Partial<SourcePlan>,
+  ): Promise<GroupMap> {
+    const { request, state, keyOf } = read;
+    const spans = spansOf(day);
+    const dayStart = Math.min(...spans.map(([from]) => from));
+    const dayEnd = Math.max(...spans.map(([, to]) => to));
+    const covered = spans.reduce((sum, [from, to]) => sum + to - from, 0);
+    const otherHours: TimeSpan[] = [[dayStart, dayEnd - HOUR_MS]];
+    const withOtherHoursKey = read.keyWithHours(
+      rolledSumsKey(request, kept),
+      otherHours,
+    );
+    if (
+      covered === dayEnd - dayStart &&
+      dayEnd - dayStart > HOUR_MS &&
+      this.hourSums!.has(KEYED_BY_VERSION, withOtherHoursKey)
+    ) {
+      const [withOtherHours, [lastHour]] = await Promise.all([
+        // Read again only when evicted since it was found.
+        this.hourSums!.get(KEYED_BY_VERSION, withOtherHoursKey, async () =>
+          mergeParts([
+            await keptSums(),
+            ...(await this.sumBlocks(
+              request,
+              hourBlocks(otherHours, state, request.buckets),
+              keyOf,
+            )),
+          ]),
+        ),
+        this.sumBlocks(request, [[dayEnd - HOUR_MS, dayEnd]], keyOf),
+      ]);
+      return mergeParts([withOtherHours, lastHour]);
+    }
+    return mergeParts(
+      await Promise.all([keptSums(), this.sumEnteredDay(read, day)]),
+    );
+  }
+
+  /**
    * The sums of a day that entered a range's settled days. Until this step
    * it was the range's partial last (or first) day, so most of its hours are
    * cached in blocks: those make it up when they leave few hours to read
@@ -734,12 +851,10 @@ export class UsageQueries {
    * Otherwise the day is read.
    */
   private async sumEnteredDay(
-    request: ReadRequest,
-    state: RollupState,
+    read: RolledRead,
     day: Partial<SourcePlan>,
-    readKey: string,
-    keyOf: (block: TimeSpan) => string,
   ): Promise<GroupMap> {
+    const { request, state, readKey, keyOf } = read;
     const cache = this.hourSums!;
     const hoursToRead = (block: TimeSpan): number => {
       if (cache.has(KEYED_BY_VERSION, keyOf(block))) return 0;

@@ -287,8 +287,9 @@ describe.each(databases.eachSupportedId())(
       });
       // An hour later the range loses the day at its start: [2, 4) was read
       // in the background meanwhile, once for each of the four reads (and
-      // so were the blocks of that step's first day, cut at 01:00).
-      expect(background).toHaveLength(8);
+      // so were the blocks of that step's first day, cut at 01:00, and the
+      // days [1, 3) with the first 23 hours of day 3, at 23:00).
+      expect(background).toHaveLength(12);
       await Promise.all(background.map(work => work()));
       expect(
         (await hoursRead(onwards, START + 4 * DAY, START + 4 * DAY + HOUR))
@@ -330,6 +331,37 @@ describe.each(databases.eachSupportedId())(
       expect(dailyReads.stop()).toEqual([]);
       expect(hoursNamedBy(hourlyReads.stop())).toEqual(
         new Set([START + 4 * DAY - HOUR]),
+      );
+      expect(moved).toEqual(await readAll(uncached, endingAt(START + 4 * DAY)));
+    });
+
+    it('add only the last hour to the days merged with the day that entered at 23:00', async () => {
+      const { knex, queries, background, uncached, readAll } = await setup();
+      const zoneBuckets = [-1, 0, 1, 2, 3].map(
+        day => START + 16 * HOUR + day * DAY,
+      );
+      const endingAt = (to: number) =>
+        [REQUESTS[0], { ...ZONE_DAYS, buckets: zoneBuckets }].map(request => ({
+          ...request,
+          from: to - 3 * DAY,
+          to,
+        }));
+      await readAll(queries, endingAt(START + 4 * DAY - HOUR));
+      // Meanwhile, the settled days [1, 3) were merged with day 3's first
+      // 23 hours.
+      await Promise.all(background.splice(0).map(work => work()));
+
+      const dailyReads = recordReadsOf(knex, DAILY_TABLES);
+      const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
+      const blocksSummed = jest.spyOn(queries as any, 'sumBlocks');
+      const moved = await readAll(queries, endingAt(START + 4 * DAY));
+      expect(dailyReads.stop()).toEqual([]);
+      expect(hoursNamedBy(hourlyReads.stop())).toEqual(
+        new Set([START + 4 * DAY - HOUR]),
+      );
+      // Each read sums the last hour alone, not the day's other blocks.
+      expect(blocksSummed.mock.calls.map(([, blocks]) => blocks)).toEqual(
+        Array(4).fill([[START + 4 * DAY - HOUR, START + 4 * DAY]]),
       );
       expect(moved).toEqual(await readAll(uncached, endingAt(START + 4 * DAY)));
     });
