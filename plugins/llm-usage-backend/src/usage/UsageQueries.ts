@@ -529,7 +529,9 @@ export class UsageQueries {
    * closed and "the last 30 days" moves by an hour, so the next read finds
    * its blocks cached or puts them together from cached blocks within them
    * and the hours that entered; a late call costs a read of its block. Both
-   * parts summed are kept too, for the next identical read.
+   * parts summed are kept too, for the next identical read, and, in the
+   * background, without the last rolled hour (the hour late calls land in)
+   * and, at 23:00, without the first day's hours (what 00:00 builds on).
    */
   private async sumRolled(
     request: ReadRequest,
@@ -622,7 +624,6 @@ export class UsageQueries {
     const splitsLastHour =
       beforeLastHour.length > 0 &&
       recentHours.some(([, end]) => end === lastHour[1]);
-    // Named now, by the versions this read reads: the rest is merged later.
     const beforeKey = rolledKey(beforeLastHour);
     return cache.get(KEYED_BY_VERSION, rolledKey(recentHours), async () => {
       if (this.tooHeavyForBlocks.has(readKey)) return settledAndHours();
@@ -637,25 +638,20 @@ export class UsageQueries {
         this.readNextStepInBackground(read);
         return mergeParts([before, last]);
       }
-      const { days, blocks, spans } = await daysAndBlocks(recentHours);
+      const parts = await daysAndBlocks(recentHours);
       this.readNextStepInBackground(read);
       this.keepSettledWithLastDayInBackground(read, settledKey, {
-        days,
-        blocks,
-        spans,
+        ...parts,
         recentHours,
       });
       if (splitsLastHour && !this.tooHeavyForBlocks.has(readKey)) {
-        const before = blocks.filter(
-          (_part, index) => spans[index][0] !== lastHour[0],
-        );
-        this.runInBackground(() =>
-          cache.get(KEYED_BY_VERSION, beforeKey, async () =>
-            mergeParts([days, ...before]),
-          ),
+        this.keepMergedInBackground(
+          beforeKey,
+          parts,
+          ([start]) => start !== lastHour[0],
         );
       }
-      return mergeParts([days, ...blocks]);
+      return mergeParts([parts.days, ...parts.blocks]);
     });
   }
 
@@ -722,14 +718,30 @@ export class UsageQueries {
     ) {
       return;
     }
-    // Named now, by the versions this read reads.
-    const key = read.keyWithHours(settledKey, dayHours);
-    const dayBlocks = parts.blocks.filter(
-      (_part, index) => parts.spans[index][0] >= lastDay,
+    this.keepMergedInBackground(
+      read.keyWithHours(settledKey, dayHours),
+      parts,
+      ([start]) => start >= lastDay,
+    );
+  }
+
+  /**
+   * Keeps a read's settled days merged with those of its blocks that lie in
+   * the hours `key` names, off the request's path. The key is named by the
+   * caller, from the versions the read read, so a rollup meanwhile cannot
+   * put these sums under newer versions.
+   */
+  private keepMergedInBackground(
+    key: string,
+    parts: { days: GroupMap; blocks: GroupMap[]; spans: TimeSpan[] },
+    keeps: (block: TimeSpan) => boolean,
+  ) {
+    const kept = parts.blocks.filter((_sums, index) =>
+      keeps(parts.spans[index]),
     );
     this.runInBackground(() =>
       this.hourSums!.get(KEYED_BY_VERSION, key, async () =>
-        mergeParts([parts.days, ...dayBlocks]),
+        mergeParts([parts.days, ...kept]),
       ),
     );
   }
