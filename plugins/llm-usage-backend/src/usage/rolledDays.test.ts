@@ -309,44 +309,37 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(new Set([START + DAY, START + 2 * DAY]));
     });
 
+    /** Three days of a UTC+8 zone, each cut at 16:00 UTC, and three whole UTC days. */
+    const threeDaysEndingAt = (to: number) =>
+      [
+        REQUESTS[0],
+        {
+          ...ZONE_DAYS,
+          buckets: [-1, 0, 1, 2, 3].map(day => START + 16 * HOUR + day * DAY),
+        },
+      ].map(request => ({ ...request, from: to - 3 * DAY, to }));
+
     it('put the day that entered together from its cached hours', async () => {
       const { knex, queries, uncached, readAll } = await setup();
-      // Days of a UTC+8 zone, each cut at 16:00 UTC, and whole UTC days.
-      const zoneBuckets = [-1, 0, 1, 2, 3].map(
-        day => START + 16 * HOUR + day * DAY,
-      );
-      const endingAt = (to: number) =>
-        [REQUESTS[0], { ...ZONE_DAYS, buckets: zoneBuckets }].map(request => ({
-          ...request,
-          from: to - 3 * DAY,
-          to,
-        }));
       // An hour before midnight: the last day's 23 hours are cached in blocks.
-      await readAll(queries, endingAt(START + 4 * DAY - HOUR));
+      await readAll(queries, threeDaysEndingAt(START + 4 * DAY - HOUR));
 
       const dailyReads = recordReadsOf(knex, DAILY_TABLES);
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
-      const moved = await readAll(queries, endingAt(START + 4 * DAY));
+      const moved = await readAll(queries, threeDaysEndingAt(START + 4 * DAY));
       // The day that entered is those blocks and its last hour.
       expect(dailyReads.stop()).toEqual([]);
       expect(hoursNamedBy(hourlyReads.stop())).toEqual(
         new Set([START + 4 * DAY - HOUR]),
       );
-      expect(moved).toEqual(await readAll(uncached, endingAt(START + 4 * DAY)));
+      expect(moved).toEqual(
+        await readAll(uncached, threeDaysEndingAt(START + 4 * DAY)),
+      );
     });
 
     it('add only the last hour to the days merged with the day that entered at 23:00', async () => {
       const { knex, queries, background, uncached, readAll } = await setup();
-      const zoneBuckets = [-1, 0, 1, 2, 3].map(
-        day => START + 16 * HOUR + day * DAY,
-      );
-      const endingAt = (to: number) =>
-        [REQUESTS[0], { ...ZONE_DAYS, buckets: zoneBuckets }].map(request => ({
-          ...request,
-          from: to - 3 * DAY,
-          to,
-        }));
-      await readAll(queries, endingAt(START + 4 * DAY - HOUR));
+      await readAll(queries, threeDaysEndingAt(START + 4 * DAY - HOUR));
       // Meanwhile, the settled days [1, 3) were merged with day 3's first
       // 23 hours.
       await Promise.all(background.splice(0).map(work => work()));
@@ -354,7 +347,7 @@ describe.each(databases.eachSupportedId())(
       const dailyReads = recordReadsOf(knex, DAILY_TABLES);
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
       const blocksSummed = jest.spyOn(queries as any, 'sumBlocks');
-      const moved = await readAll(queries, endingAt(START + 4 * DAY));
+      const moved = await readAll(queries, threeDaysEndingAt(START + 4 * DAY));
       expect(dailyReads.stop()).toEqual([]);
       expect(hoursNamedBy(hourlyReads.stop())).toEqual(
         new Set([START + 4 * DAY - HOUR]),
@@ -363,7 +356,9 @@ describe.each(databases.eachSupportedId())(
       expect(blocksSummed.mock.calls.map(([, blocks]) => blocks)).toEqual(
         Array(4).fill([[START + 4 * DAY - HOUR, START + 4 * DAY]]),
       );
-      expect(moved).toEqual(await readAll(uncached, endingAt(START + 4 * DAY)));
+      expect(moved).toEqual(
+        await readAll(uncached, threeDaysEndingAt(START + 4 * DAY)),
+      );
     });
 
     it('read the blocks of the range an hour on in the background', async () => {
