@@ -616,27 +616,33 @@ export class UsageQueries {
       }
       return { days, blocks, spans };
     };
-    // Late calls mostly land in the last rolled hour (its own block, see
-    // hourBlocks): the rest of the read is kept merged as well, so that
-    // such a call costs a merge of two parts instead of every block's.
-    const lastHour: TimeSpan = [state.rolledUntil - HOUR_MS, state.rolledUntil];
-    const beforeLastHour = clipSpans(recentHours, -Infinity, lastHour[0]);
-    const splitsLastHour =
-      beforeLastHour.length > 0 &&
-      recentHours.some(([, end]) => end === lastHour[1]);
-    const beforeKey = rolledKey(beforeLastHour);
     return cache.get(KEYED_BY_VERSION, rolledKey(recentHours), async () => {
       if (this.tooHeavyForBlocks.has(readKey)) return settledAndHours();
-      if (splitsLastHour && cache.has(KEYED_BY_VERSION, beforeKey)) {
-        const [before, [last]] = await Promise.all([
-          cache.get(KEYED_BY_VERSION, beforeKey, async () => {
+      // Late calls mostly land in the last rolled hour (its own block, see
+      // hourBlocks): the rest of the read is kept merged as well, so that
+      // such a call costs a merge of two parts instead of every block's.
+      const lastHour: TimeSpan = [
+        state.rolledUntil - HOUR_MS,
+        state.rolledUntil,
+      ];
+      const beforeLastHour = clipSpans(recentHours, -Infinity, lastHour[0]);
+      const splitsLastHour =
+        beforeLastHour.length > 0 &&
+        recentHours.some(([, end]) => end === lastHour[1]);
+      // Named before anything is read, by the versions this read reads.
+      const beforeKey = splitsLastHour ? rolledKey(beforeLastHour) : undefined;
+      if (beforeKey && cache.has(KEYED_BY_VERSION, beforeKey)) {
+        const sums = await this.keptWithHour(
+          read,
+          beforeKey,
+          async () => {
             const { days, blocks } = await daysAndBlocks(beforeLastHour);
             return mergeParts([days, ...blocks]);
-          }),
-          this.sumBlocks(request, [lastHour], keyOf),
-        ]);
+          },
+          lastHour,
+        );
         this.readNextStepInBackground(read);
-        return mergeParts([before, last]);
+        return sums;
       }
       const parts = await daysAndBlocks(recentHours);
       this.readNextStepInBackground(read);
@@ -644,12 +650,8 @@ export class UsageQueries {
         ...parts,
         recentHours,
       });
-      if (splitsLastHour && !this.tooHeavyForBlocks.has(readKey)) {
-        this.keepMergedInBackground(
-          beforeKey,
-          parts,
-          ([start]) => start !== lastHour[0],
-        );
+      if (beforeKey && !this.tooHeavyForBlocks.has(readKey)) {
+        this.keepMergedInBackground(beforeKey, parts, beforeLastHour);
       }
       return mergeParts([parts.days, ...parts.blocks]);
     });
@@ -721,29 +723,47 @@ export class UsageQueries {
     this.keepMergedInBackground(
       read.keyWithHours(settledKey, dayHours),
       parts,
-      ([start]) => start >= lastDay,
+      dayHours,
     );
   }
 
   /**
-   * Keeps a read's settled days merged with those of its blocks that lie in
-   * the hours `key` names, off the request's path. The key is named by the
-   * caller, from the versions the read read, so a rollup meanwhile cannot
-   * put these sums under newer versions.
+   * Keeps a read's settled days merged with its blocks that lie in `hours`,
+   * off the request's path, under `key`. The key is named by the caller,
+   * from the versions the read read, so a rollup meanwhile cannot put these
+   * sums under newer versions.
    */
   private keepMergedInBackground(
     key: string,
     parts: { days: GroupMap; blocks: GroupMap[]; spans: TimeSpan[] },
-    keeps: (block: TimeSpan) => boolean,
+    hours: TimeSpan[],
   ) {
-    const kept = parts.blocks.filter((_sums, index) =>
-      keeps(parts.spans[index]),
-    );
+    const kept = parts.blocks.filter((_sums, index) => {
+      const [start, end] = parts.spans[index];
+      return hours.some(([from, to]) => from <= start && end <= to);
+    });
     this.runInBackground(() =>
       this.hourSums!.get(KEYED_BY_VERSION, key, async () =>
         mergeParts([parts.days, ...kept]),
       ),
     );
+  }
+
+  /**
+   * A merged part kept under `key` (merged again only when evicted since it
+   * was found), with the sums of one more hour.
+   */
+  private async keptWithHour(
+    read: RolledRead,
+    key: string,
+    merge: () => Promise<GroupMap>,
+    hour: TimeSpan,
+  ): Promise<GroupMap> {
+    const [kept, [hourSums]] = await Promise.all([
+      this.hourSums!.get(KEYED_BY_VERSION, key, merge),
+      this.sumBlocks(read.request, [hour], read.keyOf),
+    ]);
+    return mergeParts([kept, hourSums]);
   }
 
   /**
@@ -824,31 +844,28 @@ export class UsageQueries {
     const dayStart = Math.min(...spans.map(([from]) => from));
     const dayEnd = Math.max(...spans.map(([, to]) => to));
     const covered = spans.reduce((sum, [from, to]) => sum + to - from, 0);
-    const otherHours: TimeSpan[] = [[dayStart, dayEnd - HOUR_MS]];
-    const withOtherHoursKey = read.keyWithHours(
-      rolledSumsKey(request, kept),
-      otherHours,
-    );
-    if (
-      covered === dayEnd - dayStart &&
-      dayEnd - dayStart > HOUR_MS &&
-      this.hourSums!.has(KEYED_BY_VERSION, withOtherHoursKey)
-    ) {
-      const [withOtherHours, [lastHour]] = await Promise.all([
-        // Read again only when evicted since it was found.
-        this.hourSums!.get(KEYED_BY_VERSION, withOtherHoursKey, async () =>
-          mergeParts([
-            await keptSums(),
-            ...(await this.sumBlocks(
-              request,
-              hourBlocks(otherHours, state, request.buckets),
-              keyOf,
-            )),
-          ]),
-        ),
-        this.sumBlocks(request, [[dayEnd - HOUR_MS, dayEnd]], keyOf),
-      ]);
-      return mergeParts([withOtherHours, lastHour]);
+    if (covered === dayEnd - dayStart && covered > HOUR_MS) {
+      const otherHours: TimeSpan[] = [[dayStart, dayEnd - HOUR_MS]];
+      const withOtherHoursKey = read.keyWithHours(
+        rolledSumsKey(request, kept),
+        otherHours,
+      );
+      if (this.hourSums!.has(KEYED_BY_VERSION, withOtherHoursKey)) {
+        return this.keptWithHour(
+          read,
+          withOtherHoursKey,
+          async () =>
+            mergeParts([
+              await keptSums(),
+              ...(await this.sumBlocks(
+                request,
+                hourBlocks(otherHours, state, request.buckets),
+                keyOf,
+              )),
+            ]),
+          [dayEnd - HOUR_MS, dayEnd],
+        );
+      }
     }
     return mergeParts(
       await Promise.all([keptSums(), this.sumEnteredDay(read, day)]),
