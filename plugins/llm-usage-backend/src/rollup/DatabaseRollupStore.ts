@@ -66,11 +66,24 @@ export class DatabaseRollupStore implements RollupStore {
     return isPostgres(this.db) ? 2 : 1;
   }
 
-  async getState(): Promise<RollupState> {
-    const [state, dirty] = await Promise.all([
+  async getState(
+    options: { rewrittenSince?: number } = {},
+  ): Promise<RollupState> {
+    const since = options.rewrittenSince;
+    // The rewritten hours ride on the dirty hours' statement: their rows
+    // carry a generation, the dirty marks none.
+    const marks = this.db(DIRTY_HOURS_TABLE).select(
+      'hour_start',
+      this.db.raw('NULL AS generation'),
+    );
+    if (since !== undefined) {
+      marks.unionAll(this.rewrittenAfter(since));
+    }
+    const [state, markRows] = await Promise.all([
       this.db(ROLLUP_STATE_TABLE).where('id', ROLLUP_STATE_ID).first(),
-      this.db(DIRTY_HOURS_TABLE).select('hour_start'),
+      marks,
     ]);
+    const dirty = markRows.filter(row => row.generation === null);
     return {
       rolledUntil: state ? Number(state.rolled_until) : 0,
       dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
@@ -78,17 +91,25 @@ export class DatabaseRollupStore implements RollupStore {
       hoursGeneration: state ? Number(state.hours_generation) : 0,
       daysGeneration: state ? Number(state.days_generation) : 0,
       rawDetailDays: rawDetailDaysOf(state),
+      ...(since !== undefined && {
+        rewrittenHours: {
+          since,
+          hours: rewrittenHoursOf(
+            markRows.filter(row => row.generation !== null),
+          ),
+        },
+      }),
     };
   }
 
   async rewrittenHoursSince(generation: number): Promise<RewrittenHour[]> {
-    const rows = await this.db(ROLLUP_HOUR_VERSIONS_TABLE)
+    return rewrittenHoursOf(await this.rewrittenAfter(generation));
+  }
+
+  private rewrittenAfter(generation: number) {
+    return this.db(ROLLUP_HOUR_VERSIONS_TABLE)
       .where('generation', '>', generation)
       .select('hour_start', 'generation');
-    return rows.map(row => ({
-      hourStart: Number(row.hour_start),
-      generation: Number(row.generation),
-    }));
   }
 
   /** Claims the closed dirty hours for one rollup; see `dirtyHours`. */
@@ -241,6 +262,15 @@ async function recordRewrittenHours(tx: Knex.Transaction, hours: DirtyHour[]) {
       .filter(hourStart => hourStart + HOUR_MS <= rolledUntil),
     Number(state.generation),
   );
+}
+
+function rewrittenHoursOf(
+  rows: { hour_start: number | string; generation: number | string }[],
+): RewrittenHour[] {
+  return rows.map(row => ({
+    hourStart: Number(row.hour_start),
+    generation: Number(row.generation),
+  }));
 }
 
 /** Sets the version of each of these hours (see `RollupStore.rewrittenHoursSince`). */

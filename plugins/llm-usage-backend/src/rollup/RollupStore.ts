@@ -32,6 +32,12 @@ export interface RollupState {
    * (see `rawDetailDays`): reads at the detail level sum their raw calls.
    */
   rawDetailDays?: TimeSpan;
+  /**
+   * Asked for with the state ({@link RollupStore.getState}): the hours
+   * rewritten after the hours' generation `since`, read in one statement,
+   * whose snapshot may be older or newer than the state row's.
+   */
+  rewrittenHours?: { since: number; hours: RewrittenHour[] };
 }
 
 /** An hour a rollup rewrote after readers could already read it. */
@@ -60,7 +66,12 @@ export interface RollupStore {
    * one connection.
    */
   readonly rollLanes: number;
-  getState(): Promise<RollupState>;
+  /**
+   * With `rewrittenSince`, the state also says which hours were rewritten
+   * after that hours' generation, read in the statement that reads the dirty
+   * hours: a reader learns them without a round trip of its own.
+   */
+  getState(options?: { rewrittenSince?: number }): Promise<RollupState>;
   /**
    * The hours last rewritten after this generation whose earlier rows
    * readers could already read (late or re-priced calls): what a reader

@@ -1,4 +1,4 @@
-import type { RewrittenHour } from '../rollup/RollupStore';
+import type { RewrittenHour, RollupState } from '../rollup/RollupStore';
 
 /**
  * The version of each rolled hour: the generation of the rollup that last
@@ -12,8 +12,11 @@ import type { RewrittenHour } from '../rollup/RollupStore';
  */
 export class HourVersions {
   private readonly versions = new Map<number, number>();
-  /** Every hour rewritten up to this hours' generation is known. */
-  private knownUpTo = -1;
+  /**
+   * Every hour rewritten up to this hours' generation is known; at first 0,
+   * the hours' generation of rollups that never rewrote an hour.
+   */
+  private known = 0;
   private reading?: Promise<void>;
 
   constructor(
@@ -22,17 +25,35 @@ export class HourVersions {
     ) => Promise<RewrittenHour[]>,
   ) {}
 
+  /** What to ask the next rollup state for (its `rewrittenSince`). */
+  get knownUpTo(): number {
+    return this.known;
+  }
+
   /**
-   * Learns the hours rewritten up to `hoursGeneration`, which must come from
-   * a rollup state read before this call: the rows it names are committed.
+   * Learns the hours rewritten up to the hours' generation of `state`, a
+   * rollup state read before this call: the rows it names are committed.
+   * Those read with the state (`rewrittenHours`) suffice when they reach its
+   * generation: every hours' generation is the version of an hour it
+   * rewrote, and a statement that saw that rollup's rows saw every earlier
+   * rollup's, since each commits holding the state row. Else they are read.
    */
-  async catchUp(hoursGeneration: number): Promise<void> {
-    while (this.knownUpTo < hoursGeneration) {
-      this.reading ??= this.read(this.knownUpTo, hoursGeneration).finally(
-        () => {
-          this.reading = undefined;
-        },
+  async catchUp(state: RollupState): Promise<void> {
+    const upTo = state.hoursGeneration ?? state.generation;
+    const readWithState = state.rewrittenHours;
+    if (readWithState && this.known < upTo) {
+      this.learn(readWithState.hours);
+      const newest = Math.max(
+        ...readWithState.hours.map(hour => hour.generation),
       );
+      if (readWithState.since <= this.known && newest >= upTo) {
+        this.known = upTo;
+      }
+    }
+    while (this.known < upTo) {
+      this.reading ??= this.read(this.known, upTo).finally(() => {
+        this.reading = undefined;
+      });
       await this.reading;
     }
   }
@@ -42,11 +63,15 @@ export class HourVersions {
   }
 
   private async read(since: number, upTo: number) {
-    for (const { hourStart, generation } of await this.rewrittenSince(since)) {
+    this.learn(await this.rewrittenSince(since));
+    this.known = Math.max(this.known, upTo);
+  }
+
+  private learn(hours: RewrittenHour[]) {
+    for (const { hourStart, generation } of hours) {
       if (generation > this.versionOf(hourStart)) {
         this.versions.set(hourStart, generation);
       }
     }
-    this.knownUpTo = Math.max(this.knownUpTo, upTo);
   }
 }

@@ -468,7 +468,11 @@ export class UsageQueries {
    * trip less in sequence, and the state is still read during the request.
    */
   readRollupState(): Promise<RollupState> {
-    return this.rollups.getState();
+    // With the hours rewritten since the last state, read in the same round
+    // trip: a late call does not add one in sequence (see HourVersions).
+    return this.rollups.getState(
+      this.hourSums ? { rewrittenSince: this.hourVersions.knownUpTo } : {},
+    );
   }
 
   /**
@@ -485,7 +489,7 @@ export class UsageQueries {
     const inFlight = this.inFlight.get(key);
     if (inFlight) return inFlight;
     const computed = this.idleWork.duringRead(() =>
-      this.compute(request, rollupState ?? this.rollups.getState()),
+      this.compute(request, rollupState ?? this.readRollupState()),
     );
     this.inFlight.set(key, computed);
     try {
@@ -550,7 +554,7 @@ export class UsageQueries {
         ]),
       );
     }
-    await this.hourVersions.catchUp(state.hoursGeneration ?? state.generation);
+    await this.hourVersions.catchUp(state);
     const readKey = rolledSumsKey(request, {});
     const newestVersion = (spans: TimeSpan[]) =>
       // Versions only grow: any hour rewritten raises the newest.

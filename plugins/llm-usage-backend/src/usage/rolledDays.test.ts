@@ -459,10 +459,23 @@ describe.each(databases.eachSupportedId())(
       expect(
         await rollups.rewrittenHoursSince(before.hoursGeneration!),
       ).toEqual([{ hourStart: START + 4 * DAY, generation: after.generation }]);
+      const withRewritten = await rollups.getState({
+        rewrittenSince: before.hoursGeneration,
+      });
+      expect(withRewritten).toEqual({
+        ...after,
+        rewrittenHours: {
+          since: before.hoursGeneration,
+          hours: [{ hourStart: START + 4 * DAY, generation: after.generation }],
+        },
+      });
 
+      const versionsReadAlone = jest.spyOn(rollups, 'rewrittenHoursSince');
       const hourlyReads = recordReadsOf(knex, [HOURLY_TABLE]);
       const reread = await readAll(queries);
       const hoursRead = hoursNamedBy(hourlyReads.stop());
+      // The rewritten hour came with the rollup state, in its round trip.
+      expect(versionsReadAlone).not.toHaveBeenCalled();
       // Today's rolled hours are the blocks [00:00, 01:00) and the last
       // rolled hour: the late hour's block is read again; every other block
       // stays cached under its versions.
