@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres } from '../database/bulkInsert';
+import { joinedTextSql } from '../database/callCounters';
 import {
   DAILY_TABLE,
   DAY_MS,
@@ -66,27 +67,41 @@ export class DatabaseRollupStore implements RollupStore {
     return isPostgres(this.db) ? 2 : 1;
   }
 
+  /**
+   * One statement, so one round trip and one snapshot: every read starts
+   * with it. The dirty hours (and the rewritten hours asked for) come as
+   * text lists beside the state row, which may not exist yet.
+   */
   async getState(
     options: { rewrittenSince?: number } = {},
   ): Promise<RollupState> {
     const since = options.rewrittenSince;
-    // The rewritten hours ride on the dirty hours' statement: their rows
-    // carry a generation, the dirty marks none.
-    const marks = this.db(DIRTY_HOURS_TABLE).select(
-      'hour_start',
-      this.db.raw('NULL AS generation'),
-    );
-    if (since !== undefined) {
-      marks.unionAll(this.rewrittenAfter(since));
-    }
-    const [state, markRows] = await Promise.all([
-      this.db(ROLLUP_STATE_TABLE).where('id', ROLLUP_STATE_ID).first(),
-      marks,
-    ]);
-    const dirty = markRows.filter(row => row.generation === null);
+    const db = this.db;
+    const listed = (expression: string, table: string) =>
+      db(table).select(db.raw(joinedTextSql(db, expression)));
+    const asText = (column: string) => `CAST(${column} AS TEXT)`;
+    const row = await db
+      .select(
+        'state.*',
+        listed(asText('hour_start'), DIRTY_HOURS_TABLE).as('dirty_hours'),
+        since === undefined
+          ? db.raw('NULL AS rewritten_hours')
+          : listed(
+              `${asText('hour_start')} || ':' || ${asText('generation')}`,
+              ROLLUP_HOUR_VERSIONS_TABLE,
+            )
+              .where('generation', '>', since)
+              .as('rewritten_hours'),
+      )
+      .from(db.raw('(SELECT 1 AS one) AS one_row'))
+      .leftJoin(`${ROLLUP_STATE_TABLE} AS state`, join =>
+        join.onVal('state.id', '=', ROLLUP_STATE_ID),
+      )
+      .first();
+    const state = row.id === null || row.id === undefined ? undefined : row;
     return {
       rolledUntil: state ? Number(state.rolled_until) : 0,
-      dirtyHours: new Set(dirty.map(row => Number(row.hour_start))),
+      dirtyHours: new Set(numbersIn(row.dirty_hours)),
       generation: state ? Number(state.generation) : 0,
       hoursGeneration: state ? Number(state.hours_generation) : 0,
       daysGeneration: state ? Number(state.days_generation) : 0,
@@ -94,22 +109,23 @@ export class DatabaseRollupStore implements RollupStore {
       ...(since !== undefined && {
         rewrittenHours: {
           since,
-          hours: rewrittenHoursOf(
-            markRows.filter(row => row.generation !== null),
-          ),
+          hours: listedText(row.rewritten_hours).map(pair => {
+            const [hourStart, generation] = pair.split(':').map(Number);
+            return { hourStart, generation };
+          }),
         },
       }),
     };
   }
 
   async rewrittenHoursSince(generation: number): Promise<RewrittenHour[]> {
-    return rewrittenHoursOf(await this.rewrittenAfter(generation));
-  }
-
-  private rewrittenAfter(generation: number) {
-    return this.db(ROLLUP_HOUR_VERSIONS_TABLE)
+    const rows = await this.db(ROLLUP_HOUR_VERSIONS_TABLE)
       .where('generation', '>', generation)
       .select('hour_start', 'generation');
+    return rows.map(row => ({
+      hourStart: Number(row.hour_start),
+      generation: Number(row.generation),
+    }));
   }
 
   /** Claims the closed dirty hours for one rollup; see `dirtyHours`. */
@@ -264,13 +280,13 @@ async function recordRewrittenHours(tx: Knex.Transaction, hours: DirtyHour[]) {
   );
 }
 
-function rewrittenHoursOf(
-  rows: { hour_start: number | string; generation: number | string }[],
-): RewrittenHour[] {
-  return rows.map(row => ({
-    hourStart: Number(row.hour_start),
-    generation: Number(row.generation),
-  }));
+/** The items of a list joined by `joinedTextSql`; none for NULL. */
+function listedText(joined: string | null): string[] {
+  return joined ? joined.split(',') : [];
+}
+
+function numbersIn(joined: string | null): number[] {
+  return listedText(joined).map(Number);
 }
 
 /** Sets the version of each of these hours (see `RollupStore.rewrittenHoursSince`). */

@@ -34,8 +34,8 @@ export interface RollupState {
   rawDetailDays?: TimeSpan;
   /**
    * Asked for with the state ({@link RollupStore.getState}): the hours
-   * rewritten after the hours' generation `since`, read in one statement,
-   * whose snapshot may be older or newer than the state row's.
+   * rewritten after the hours' generation `since`. A store may read them in
+   * another snapshot than the state's, older or newer.
    */
   rewrittenHours?: { since: number; hours: RewrittenHour[] };
 }
@@ -68,8 +68,8 @@ export interface RollupStore {
   readonly rollLanes: number;
   /**
    * With `rewrittenSince`, the state also says which hours were rewritten
-   * after that hours' generation, read in the statement that reads the dirty
-   * hours: a reader learns them without a round trip of its own.
+   * after that hours' generation, in the same round trip: a reader learns
+   * them without one of its own.
    */
   getState(options?: { rewrittenSince?: number }): Promise<RollupState>;
   /**
