@@ -27,8 +27,13 @@ export interface BudgetChanges {
   currency?: string;
 }
 
-/** Which targets to list; an absent filter means every budget. */
-export type BudgetTargetFilter = Partial<Record<BudgetTargetType, string[]>>;
+/**
+ * Which targets to list, per type: these refs, or every target of the type
+ * (`'any'`); an absent filter means every budget.
+ */
+export type BudgetTargetFilter = Partial<
+  Record<BudgetTargetType, string[] | 'any'>
+>;
 
 /** Monthly budgets, one per target and currency. */
 export interface BudgetStore {

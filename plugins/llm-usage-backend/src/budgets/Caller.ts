@@ -33,8 +33,14 @@ export class CallerResolver {
 
   /** Throws NotAllowedError when the caller may not read LLM usage at all. */
   async resolve(credentials: BackstageCredentials): Promise<Caller> {
+    // Who a user is is asked while what they may read is decided; a refusal
+    // of the latter is still what a refused caller hears.
+    const userInfo = this.auth.isPrincipal(credentials, 'user')
+      ? this.userInfo.getUserInfo(credentials)
+      : undefined;
+    userInfo?.catch(() => {});
     const scope = await this.visibility.scopeFor(credentials);
-    if (!this.auth.isPrincipal(credentials, 'user')) {
+    if (!userInfo) {
       const subject = this.auth.isPrincipal(credentials, 'service')
         ? credentials.principal.subject
         : 'unknown';
@@ -45,7 +51,7 @@ export class CallerResolver {
         scope,
       };
     }
-    const info = await this.userInfo.getUserInfo(credentials);
+    const info = await userInfo;
     return {
       actorRef: info.userEntityRef,
       isAdmin: scope.kind === 'all',

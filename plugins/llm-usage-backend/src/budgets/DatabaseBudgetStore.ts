@@ -32,14 +32,15 @@ export class DatabaseBudgetStore implements BudgetStore {
     const query = this.db(BUDGETS_TABLE).select();
     if (filter) {
       const targets = Object.entries(filter).filter(
-        ([, refs]) => refs && refs.length > 0,
+        ([, refs]) => refs === 'any' || (refs && refs.length > 0),
       );
       if (targets.length === 0) return [];
       query.where(inner => {
         for (const [type, refs] of targets) {
-          inner.orWhere(q =>
-            q.where('target_type', type).whereIn('target_ref', refs!),
-          );
+          inner.orWhere(q => {
+            q.where('target_type', type);
+            if (refs !== 'any') q.whereIn('target_ref', refs!);
+          });
         }
       });
     }

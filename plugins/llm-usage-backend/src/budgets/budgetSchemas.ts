@@ -157,12 +157,11 @@ export function parseDigestPreferences(body: unknown) {
 
 export const digestCadenceSchema = z.enum(DIGEST_CADENCES);
 
+const quotaQuerySchema = z
+  .object({ entityRef: z.string().trim().min(1).max(255).optional() })
+  .strict();
+
 /** `?entityRef=` of `GET /usage/quota`. */
 export function parseQuotaQuery(query: unknown): { entityRef?: string } {
-  return parseQuery(
-    z
-      .object({ entityRef: z.string().trim().min(1).max(255).optional() })
-      .strict(),
-    query,
-  );
+  return parseQuery(quotaQuerySchema, query);
 }

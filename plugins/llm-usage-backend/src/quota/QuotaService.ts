@@ -98,19 +98,35 @@ export class QuotaService {
     this.historyLimit = options.historyLimit ?? 50;
   }
 
+  /**
+   * The caller may still be resolving (permissions, ownership): the rollup
+   * state is read meanwhile. It is a read of one row and the dirty hours, so
+   * a caller then refused costs little.
+   */
   async quotaFor(
-    caller: Caller,
+    callerOrResolving: Caller | Promise<Caller>,
     entityRef?: string,
     now = Date.now(),
   ): Promise<QuotaResponse> {
-    // Read while the budgets are listed, not after: a round trip less.
+    // Read while the caller is resolved and the budgets are listed, not
+    // after: round trips less in sequence.
     const rollupState = readAhead(this.queries.readRollupState());
+    const caller = await callerOrResolving;
     const target = entityRef
       ? await this.entityTargets(caller, entityRef)
       : undefined;
+    // Unless admin, the accounts the caller sees are the ones they own,
+    // which their budgets' list needs too: read once for both.
+    const visibleAccounts = target
+      ? Promise.resolve(target.accounts)
+      : readAhead(this.visibleAccounts(caller));
     const [records, accounts] = await Promise.all([
-      this.budgets.list(caller, target?.budgets),
-      target ? target.accounts : this.visibleAccounts(caller),
+      this.budgets.list(
+        caller,
+        target?.budgets,
+        target ? undefined : idsOf(visibleAccounts),
+      ),
+      visibleAccounts,
     ]);
     const [budgets, balances] = await Promise.all([
       this.budgetQuotas(caller, records, now, rollupState),
@@ -512,6 +528,10 @@ export class QuotaService {
       accounts,
     };
   }
+}
+
+async function idsOf(accounts: Promise<AccountSummary[]>): Promise<string[]> {
+  return (await accounts).map(account => account.id);
 }
 
 /**

@@ -292,6 +292,33 @@ describe.each(databases.eachSupportedId())('budgets and quota on %p', id => {
       expect(res.status).toBe(404);
       expect(res.body.error.message).not.toMatch(/owner|group:/);
       expect((await api.post('/budgets', BOB, body)).status).toBe(201);
+
+      // Each lists the budgets of the accounts their teams own, no other.
+      await addAccount(knex, {
+        id: 'acct-team-a',
+        provider: 'anthropic',
+        owner: 'group:default/team-a',
+      });
+      const own = { ...body, targetRef: 'acct-team-a' };
+      expect((await api.post('/budgets', ALICE, own)).status).toBe(201);
+      const accountsListed = async (user: string) => {
+        const [listed, quota] = await Promise.all([
+          api.get('/budgets', user),
+          api.get('/usage/quota', user),
+        ]);
+        return {
+          budgets: listed.body.items.map((b: any) => b.targetRef),
+          quota: quota.body.budgets.map((b: any) => b.budget.targetRef),
+        };
+      };
+      expect(await accountsListed(ALICE)).toEqual({
+        budgets: ['acct-team-a'],
+        quota: ['acct-team-a'],
+      });
+      expect(await accountsListed(BOB)).toEqual({
+        budgets: ['acct-elsewhere'],
+        quota: ['acct-elsewhere'],
+      });
     });
   });
 

@@ -17,7 +17,7 @@ export const createQuotaRouter = specRouter(
 
     router.get('/usage/quota', async (req, res) => {
       const { entityRef } = parseQuotaQuery(req.query);
-      res.json(await quota.quotaFor(await callerOf(req), entityRef));
+      res.json(await quota.quotaFor(callerOf(req), entityRef));
     });
 
     router.get('/accounts/:id/balance-history', async (req, res) => {
