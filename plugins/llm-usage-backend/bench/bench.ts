@@ -25,7 +25,6 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DatabaseCallStore } from '../src/database/DatabaseCallStore';
-import { RollupState } from '../src/rollup/RollupStore';
 import { DatabaseRollupStore } from '../src/rollup/DatabaseRollupStore';
 import { UsageQueries } from '../src/usage/UsageQueries';
 import {
@@ -42,6 +41,7 @@ import {
   drain,
   freshDatabase,
   percentile,
+  RawOnlyRollupStore,
   startBenchBackend,
   time,
 } from './scaleSupport';
@@ -74,13 +74,6 @@ const timesRead = (name: string) =>
 const DATABASE = 'llm_usage_bench';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-
-/** Reads answered only from raw calls: the reference the rollups are measured against. */
-class RawOnlyRollupStore extends DatabaseRollupStore {
-  async getState(): Promise<RollupState> {
-    return { rolledUntil: 0, dirtyHours: new Set(), generation: 0 };
-  }
-}
 
 /** One line of the result table. */
 interface Row {

@@ -10,6 +10,8 @@ function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   value: unknown,
   what: 'field' | 'query parameter' | 'path parameter',
+  /** What an issue on the value itself is named by. */
+  name = what === 'field' ? 'body' : 'query',
 ): z.output<T> {
   if (what === 'field' && (typeof value !== 'object' || value === null)) {
     throw new InputError('The request body must be a JSON object');
@@ -17,7 +19,7 @@ function parseInput<T extends z.ZodTypeAny>(
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue.path.join('.') || (what === 'field' ? 'body' : 'query');
+    const path = issue.path.join('.') || name;
     throw new InputError(`Invalid ${what} '${path}': ${issue.message}`);
   }
   return result.data;
@@ -83,10 +85,5 @@ export function parsePathParam<T extends z.ZodTypeAny>(
   name: string,
   value: unknown,
 ): z.output<T> {
-  const parsed = parseInput(
-    z.object({ [name]: schema }),
-    { [name]: value },
-    'path parameter',
-  );
-  return parsed[name];
+  return parseInput(schema, value, 'path parameter', name);
 }
