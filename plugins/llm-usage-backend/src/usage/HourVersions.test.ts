@@ -17,14 +17,14 @@ function rewrittenHours(rows: RewrittenHour[]) {
 /** A rollup state at this hours' generation, with what was read beside it. */
 function stateAt(
   hoursGeneration: number,
-  rewrittenHours?: RollupState['rewrittenHours'],
+  readWithState?: RollupState['rewrittenHours'],
 ): RollupState {
   return {
     rolledUntil: 0,
     dirtyHours: new Set(),
     generation: hoursGeneration,
     hoursGeneration,
-    rewrittenHours,
+    rewrittenHours: readWithState,
   };
 }
 
