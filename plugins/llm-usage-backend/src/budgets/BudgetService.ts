@@ -226,7 +226,6 @@ export class BudgetService {
   }
 }
 
-/** Narrows what is visible to what was asked for. */
 /** The targets other than accounts whose budgets a non-admin sees. */
 function ownedTargets(
   caller: Caller,
@@ -240,6 +239,7 @@ function ownedTargets(
   };
 }
 
+/** Narrows what is visible to what was asked for. */
 function intersect(
   visible: BudgetTargetFilter,
   wanted: BudgetTargetFilter | undefined,

@@ -94,7 +94,7 @@ export class UsageSources {
     source: UsageSourceParam,
   ): Promise<UsageOverviewResponse> {
     return this.read(credentials, source, {
-      calls: scope => this.options.calls.overview(scope, range),
+      calls: (usage, scope) => usage.overview(scope, range),
       provider: visibility => this.options.provider.overview(visibility, range),
       // Calls in the range itself, as trends and the project list decide.
       hasData: r => callsIn(r.current),
@@ -108,7 +108,7 @@ export class UsageSources {
     source: UsageSourceParam,
   ): Promise<UsageTrendsResponse> {
     return this.read(credentials, source, {
-      calls: scope => this.options.calls.trends(scope, query),
+      calls: (usage, scope) => usage.trends(scope, query),
       provider: visibility => this.options.provider.trends(visibility, query),
       hasData: r => r.points.length > 0,
     });
@@ -120,7 +120,7 @@ export class UsageSources {
     source: UsageSourceParam,
   ): Promise<ProjectListResponse> {
     return this.read(credentials, source, {
-      calls: scope => this.options.calls.projectList(scope, query),
+      calls: (usage, scope) => usage.projectList(scope, query),
       provider: async visibility =>
         this.options.provider.projects(
           visibility,
@@ -194,16 +194,12 @@ export class UsageSources {
       projectIds: target.projectIds,
     };
     return this.read<EntityUsageResponse>(credentials, source, {
-      calls: async scope => ({
+      calls: async (usage, scope) => ({
         ...head,
         source: 'calls' as const,
         interval: query.interval,
         keyCount: 0,
-        ...(await this.options.calls.projectsUsage(
-          scope,
-          target.projectIds,
-          query,
-        )),
+        ...(await usage.projectsUsage(scope, target.projectIds, query)),
       }),
       provider: async visibility => {
         const usage = await this.options.provider.entity(
@@ -234,7 +230,7 @@ export class UsageSources {
     credentials: BackstageCredentials,
     source: UsageSourceParam,
     view: {
-      calls: (scope: VisibilityScope) => Promise<T>;
+      calls: (usage: UsageService, scope: VisibilityScope) => Promise<T>;
       provider: (visibility: ProviderUsageVisibility) => Promise<T>;
       /** Whether an answer has anything to show. */
       hasData: (result: T) => boolean;
@@ -242,8 +238,13 @@ export class UsageSources {
       providerHasData?: (result: T) => boolean;
     },
   ): Promise<T> {
+    // The rollup state is read while the caller is authorized.
+    const usage =
+      source === 'provider'
+        ? this.options.calls
+        : this.options.calls.readingStateAhead();
     const viewer = await this.viewer(credentials);
-    const fromCalls = () => view.calls(viewer.scope);
+    const fromCalls = () => view.calls(usage, viewer.scope);
     const fromProvider = async () =>
       view.provider(await viewer.providerVisibility());
     if (source === 'calls') return fromCalls();

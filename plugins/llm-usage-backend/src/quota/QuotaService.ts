@@ -17,6 +17,7 @@ import type {
 import type { RollupState } from '../rollup/RollupStore';
 import { DAY_MS, dayStartOf } from '../database/tables';
 import { formatNanos } from '../lib/money';
+import { readAhead } from '../lib/readAhead';
 import { monthStartOf } from '../time/months';
 import type { BudgetRecord } from '../budgets/BudgetStore';
 import type { BudgetService } from '../budgets/BudgetService';
@@ -100,8 +101,8 @@ export class QuotaService {
 
   /**
    * The caller may still be resolving (permissions, ownership): the rollup
-   * state is read meanwhile. It is a read of one row and the dirty hours, so
-   * a caller then refused costs little.
+   * state is read meanwhile. It is one small statement, so a caller then
+   * refused costs little.
    */
   async quotaFor(
     callerOrResolving: Caller | Promise<Caller>,
@@ -532,16 +533,6 @@ export class QuotaService {
 
 async function idsOf(accounts: Promise<AccountSummary[]>): Promise<string[]> {
   return (await accounts).map(account => account.id);
-}
-
-/**
- * A read started ahead of its use, which may never come (no budget needs it,
- * or the request fails first): its failure is reported where it is awaited,
- * never left as an unhandled rejection.
- */
-function readAhead<T>(read: Promise<T>): Promise<T> {
-  read.catch(() => {});
-  return read;
 }
 
 interface CallSpend {

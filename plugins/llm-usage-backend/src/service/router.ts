@@ -123,10 +123,12 @@ export const createRouter = specRouter(
       <Query>(
         parse: (query: unknown) => Query,
         read: (
+          usage: UsageService,
           scope: VisibilityScope,
           projectId: string,
           query: Query,
         ) => Promise<unknown>,
+        options: { aggregates: boolean } = { aggregates: true },
       ) =>
       async (
         req: express.Request<{ projectId: string }>,
@@ -134,24 +136,36 @@ export const createRouter = specRouter(
       ) => {
         const projectId = parseProjectId(req.params.projectId);
         const query = parse(req.query);
-        res.json(await read(await scopeOf(req), projectId, query));
+        // The rollup state is read while the caller is authorized.
+        const reading = options.aggregates ? usage.readingStateAhead() : usage;
+        res.json(await read(reading, await scopeOf(req), projectId, query));
       };
 
     router.get(
       '/usage/projects/:projectId/stats',
-      projectRead(parseRangeQuery, usage.projectStats.bind(usage)),
+      projectRead(parseRangeQuery, (reading, ...args) =>
+        reading.projectStats(...args),
+      ),
     );
     router.get(
       '/usage/projects/:projectId/trends',
-      projectRead(parseProjectTrendsQuery, usage.projectTrends.bind(usage)),
+      projectRead(parseProjectTrendsQuery, (reading, ...args) =>
+        reading.projectTrends(...args),
+      ),
     );
     router.get(
       '/usage/projects/:projectId/models',
-      projectRead(parseRangeQuery, usage.projectModels.bind(usage)),
+      projectRead(parseRangeQuery, (reading, ...args) =>
+        reading.projectModels(...args),
+      ),
     );
     router.get(
       '/usage/projects/:projectId/calls',
-      projectRead(parseCallListQuery, usage.projectCalls.bind(usage)),
+      projectRead(
+        parseCallListQuery,
+        (reading, ...args) => reading.projectCalls(...args),
+        { aggregates: false },
+      ),
     );
   },
 );

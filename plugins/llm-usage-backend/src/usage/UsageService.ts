@@ -21,7 +21,13 @@ import type {
   UsageTrendsResponse,
 } from '@llm-usage/backstage-plugin-llm-usage-common';
 import type { CallCursor, CallStore } from '../database/CallStore';
-import type { UsageGroup, UsageQueries } from './UsageQueries';
+import type {
+  AggregateRequest,
+  UsageGroup,
+  UsageQueries,
+} from './UsageQueries';
+import type { RollupState } from '../rollup/RollupStore';
+import { readAhead } from '../lib/readAhead';
 import type { VisibilityScope } from '../database/types';
 import type { ProjectDirectory } from '../visibility/ProjectDirectory';
 import { UsageAccumulator } from './UsageAccumulator';
@@ -92,7 +98,23 @@ export class UsageService {
     private readonly queries: UsageQueries,
     private readonly calls: CallStore,
     private readonly projects: ProjectDirectory,
+    /** What this service's reads plan against; absent, each reads its own. */
+    private readonly rollupState?: Promise<RollupState>,
   ) {}
+
+  /**
+   * This service for one request's reads, which plan against the rollup
+   * state read from now on: started before the caller is authorized, the
+   * two overlap.
+   */
+  readingStateAhead(): UsageService {
+    return new UsageService(
+      this.queries,
+      this.calls,
+      this.projects,
+      readAhead(this.queries.readRollupState()),
+    );
+  }
 
   async overview(
     scope: VisibilityScope,
@@ -140,7 +162,7 @@ export class UsageService {
     const [groups, directory] = await Promise.all([
       // The read names none of the list's own parameters (sort, page,
       // search), so that one cached read serves them all.
-      this.queries.aggregate({
+      this.aggregate({
         scope,
         from: query.from,
         to: query.to,
@@ -181,7 +203,7 @@ export class UsageService {
     query: TrendQuery,
   ): Promise<UsageTrendsResponse> {
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
-    const groups = await this.queries.aggregate({
+    const groups = await this.aggregate({
       scope,
       ...query,
       groupBy: query.split === 'none' ? [] : [query.split],
@@ -219,19 +241,19 @@ export class UsageService {
     }
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
     const [totals, trend, models] = await Promise.all([
-      this.queries.aggregate({
+      this.aggregate({
         scope,
         ...query,
         projectIds,
         withLatency: true,
       }),
-      this.queries.aggregate({
+      this.aggregate({
         scope,
         ...query,
         projectIds,
         buckets: buckets.starts,
       }),
-      this.queries.aggregate({
+      this.aggregate({
         scope,
         ...query,
         projectIds,
@@ -269,7 +291,7 @@ export class UsageService {
   ): Promise<ProjectTrendsResponse> {
     await this.requireProject(scope, projectId);
     const buckets = timeBuckets(query.from, query.to, query.interval, query.tz);
-    const groups = await this.queries.aggregate({
+    const groups = await this.aggregate({
       scope,
       ...query,
       projectId,
@@ -301,7 +323,7 @@ export class UsageService {
     range: EpochRange,
   ): Promise<ProjectModelsResponse> {
     await this.requireProject(scope, projectId);
-    const groups = await this.queries.aggregate({
+    const groups = await this.aggregate({
       scope,
       ...range,
       projectId,
@@ -362,7 +384,7 @@ export class UsageService {
     range: EpochRange,
     projectId?: string,
   ) {
-    const groups = await this.queries.aggregate({
+    const groups = await this.aggregate({
       scope,
       ...range,
       projectId,
@@ -371,6 +393,10 @@ export class UsageService {
     const total = new UsageAccumulator();
     for (const group of groups) total.merge(group.usage);
     return total;
+  }
+
+  private aggregate(request: AggregateRequest): Promise<UsageGroup[]> {
+    return this.queries.aggregate(request, this.rollupState);
   }
 
   /** A project exists for the caller if it is in the catalog or they can see a call of it. */
