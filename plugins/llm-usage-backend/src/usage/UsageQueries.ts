@@ -417,6 +417,7 @@ export class UsageQueries {
   private readonly hourSums?: RolledSumsCache<GroupMap>;
   private readonly hourVersions: HourVersions;
   private readonly inFlight = new Map<string, Promise<UsageGroup[]>>();
+  private stateInFlight?: Promise<RollupState>;
   /** Above this weight a read's hours are kept as a whole only. */
   private readonly maxBlocksWeight: number = 0;
   /** Reads (without their range) whose blocks weighed more than that. */
@@ -462,17 +463,24 @@ export class UsageQueries {
   }
 
   /**
-   * The rollup state reads are planned against. A caller with other queries
-   * to make before its reads (the quota read lists budgets first) may start
-   * this alongside them and hand it to {@link aggregate}: one database round
+   * The rollup state reads are planned against. A caller with other work to
+   * do before its reads (authorizing the caller, listing budgets) may start
+   * this alongside it and hand it to {@link aggregate}: one database round
    * trip less in sequence, and the state is still read during the request.
+   * Requests that ask while a state read is in flight share it, as identical
+   * reads share a computation: it is at most one state read older.
    */
   readRollupState(): Promise<RollupState> {
     // With the hours rewritten since the last state, read in the same round
     // trip: a late call does not add one in sequence (see HourVersions).
-    return this.rollups.getState(
-      this.hourSums ? { rewrittenSince: this.hourVersions.knownUpTo } : {},
-    );
+    this.stateInFlight ??= this.rollups
+      .getState(
+        this.hourSums ? { rewrittenSince: this.hourVersions.knownUpTo } : {},
+      )
+      .finally(() => {
+        this.stateInFlight = undefined;
+      });
+    return this.stateInFlight;
   }
 
   /**
