@@ -128,7 +128,7 @@ export const createRouter = specRouter(
           projectId: string,
           query: Query,
         ) => Promise<unknown>,
-        options: { aggregates: boolean } = { aggregates: true },
+        { aggregates }: { aggregates: boolean } = { aggregates: true },
       ) =>
       async (
         req: express.Request<{ projectId: string }>,
@@ -137,7 +137,7 @@ export const createRouter = specRouter(
         const projectId = parseProjectId(req.params.projectId);
         const query = parse(req.query);
         // The rollup state is read while the caller is authorized.
-        const reading = options.aggregates ? usage.readingStateAhead() : usage;
+        const reading = aggregates ? usage.readingStateAhead() : usage;
         res.json(await read(reading, await scopeOf(req), projectId, query));
       };
 
